@@ -1,0 +1,59 @@
+# The front door: `make run` and `make test` work on a fresh clone with only Python 3.11+.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run serve test lint fmt typecheck pytest migrate openapi bench clean
+
+help: ## Show the available targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed ($(PYTHON) is $$($(PYTHON) -V))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run ## Install, migrate the embedded SQLite database and serve on http://127.0.0.1:8000
+	$(BIN)/registry migrate
+	$(BIN)/registry serve --host $(HOST) --port $(PORT)
+
+migrate: $(VENV)/.installed-run ## Apply the migrations to REGISTRY_DATABASE_URL
+	$(BIN)/registry migrate
+
+test: lint typecheck pytest ## Lint, type-check and run the whole suite on SQLite and PostgreSQL
+
+lint: $(VENV)/.installed-test ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.installed-test ## Format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(VENV)/.installed-test ## mypy --strict on registry/
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test ## The test suite only
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+openapi: $(VENV)/.installed-run ## Regenerate openapi/openapi.json from the app
+	$(BIN)/python -m registry.openapi > openapi/openapi.json
+
+bench: $(VENV)/.installed-run ## The ledger benchmarks on the local PostgreSQL (slow: builds 1M leaves)
+	$(BIN)/registry bench ledger
+
+clean: ## Remove the virtualenv and the local database and key
+	rm -rf $(VENV) var

@@ -1,0 +1,131 @@
+"""The database: one engine per process, read and write sessions, and the request dependencies.
+
+A request is one transaction. Read requests use an ordinary transaction. Write requests use a
+*write* session: on PostgreSQL that is an ordinary transaction (the ledger serialises appends
+with ``SELECT … FOR UPDATE`` on its head row), on SQLite it is ``BEGIN IMMEDIATE``, which takes
+the database's write lock up front. SQLite cannot upgrade a read transaction to a write one
+without risking ``SQLITE_BUSY``, so a writer must say so when it begins.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+WRITE_OPTION = "registry_write"
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the SQLite settings the registry relies on applied to every connection."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    database = make_url(url).database
+    in_memory = database in (None, "", ":memory:")
+    if not in_memory:
+        Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy's pysqlite recipe ("Serializable isolation / Savepoints / Transactional
+        # DDL"): stop the driver from issuing its own BEGIN so that we can choose the kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not in_memory:
+            # Readers never block the writer and the writer never blocks readers.
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def in_write_transaction(session: Session) -> bool:
+    """True when the session was opened for writing (see ``Database.session``)."""
+    return bool(session.connection().get_execution_options().get(WRITE_OPTION, False))
+
+
+class Database:
+    """The engine and the two session factories of one process."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with (self._writer if write else self._reader)() as session:
+            try:
+                yield session
+            except:
+                session.rollback()
+                raise
+            else:
+                session.commit()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with get_database(request).session() as session:
+        yield session
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    with get_database(request).session(write=True) as session:
+        yield session
+    # Committed: let the ledger sign a fresh checkpoint if one is due.
+    request.app.state.checkpointer.after_write()
+
+
+# scope="function": the transaction commits before the response is sent, so a failed commit
+# can never follow a 201 (FastAPI docs, "Dependencies with yield", "Early exit and scope").
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -1,0 +1,177 @@
+"""RFC 9457 problem details: one error shape for every failure the API reports.
+
+Every expected failure is a ``RegistryError`` subclass carrying its HTTP status, a short
+title and a stable ``type`` URI; one handler renders them as ``application/problem+json``.
+Request validation errors become a 400 (a malformed query or path parameter) or a 422 (a body
+that parses but breaks a rule), each with an ``errors`` list naming the offending field.
+"""
+
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "/problems/"
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+PARAMETER_LOCATIONS = frozenset({"query", "path", "header", "cookie"})
+
+
+class FieldError(BaseModel):
+    """One offending input: where it is (a JSON pointer-like path) and what is wrong."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """The RFC 9457 §3.1 members, plus ``errors`` when fields are at fault (§3.2 extension)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class RegistryError(Exception):
+    status: ClassVar[int] = HTTPStatus.INTERNAL_SERVER_ERROR
+    title: ClassVar[str] = "Internal error"
+    slug: ClassVar[str] = "internal-error"
+
+    def __init__(self, detail: str, *, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors)
+
+    @classmethod
+    def for_field(cls, field: str, message: str) -> "RegistryError":
+        """The common case: one named field is wrong, and the detail says so."""
+        return cls(f"{field}: {message}", errors=[FieldError(field=field, message=message)])
+
+    def problem(self, instance: str | None = None) -> Problem:
+        return Problem(
+            type=PROBLEM_TYPE_BASE + self.slug,
+            title=self.title,
+            status=self.status,
+            detail=self.detail,
+            instance=instance,
+            errors=self.errors or None,
+        )
+
+
+class BadRequest(RegistryError):
+    status = HTTPStatus.BAD_REQUEST
+    title = "Bad request"
+    slug = "bad-request"
+
+
+class NotFound(RegistryError):
+    status = HTTPStatus.NOT_FOUND
+    title = "Not found"
+    slug = "not-found"
+
+
+class Conflict(RegistryError):
+    status = HTTPStatus.CONFLICT
+    title = "Conflict"
+    slug = "conflict"
+
+
+class Unprocessable(RegistryError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    title = "Unprocessable content"
+    slug = "unprocessable"
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(mode="json", exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _field_path(location: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _registry_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RegistryError)
+    return problem_response(exc.problem(instance=request.url.path))
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(field=_field_path(error["loc"]), message=error["msg"]) for error in exc.errors()
+    ]
+    in_parameters = all(
+        error["loc"][:1] and error["loc"][0] in PARAMETER_LOCATIONS for error in exc.errors()
+    )
+    error_class: type[RegistryError] = BadRequest if in_parameters else Unprocessable
+    detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
+    return problem_response(error_class(detail, errors=errors).problem(instance=request.url.path))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = HTTPStatus(exc.status_code)
+    problem = Problem(
+        type="about:blank",  # RFC 9457 §4.2.1: the status code says it all
+        title=status.phrase,
+        status=status.value,
+        detail=str(exc.detail) if exc.detail and exc.detail != status.phrase else None,
+        instance=request.url.path,
+    )
+    return problem_response(problem, headers=dict(exc.headers or {}))
+
+
+def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RegistryError, _registry_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route, so the OpenAPI document shows its problem+json errors."""
+    content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}}
+    return {
+        status: {"description": HTTPStatus(status).phrase, "content": content}
+        for status in statuses
+    }
+
+
+def document_validation_problems(spec: dict[str, Any]) -> dict[str, Any]:
+    """Make the OpenAPI document tell the truth about validation errors.
+
+    FastAPI documents a JSON ``422 HTTPValidationError`` on every operation with inputs; the
+    registry answers a bad parameter with a 400 problem and a bad body with a 422 problem.
+    """
+    problem_ref = {"$ref": PROBLEM_SCHEMA_REF}
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if responses.pop("422", None) is None:
+                continue
+            content = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+            if operation.get("parameters"):
+                responses.setdefault("400", {"description": "Bad Request", "content": content})
+            if "requestBody" in operation:
+                responses["422"] = {"description": "Unprocessable Content", "content": content}
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
+    return spec

@@ -1,0 +1,44 @@
+"""Every knob of the registry, in one place, read from ``REGISTRY_*`` environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/registry.db"
+
+
+class Settings(BaseSettings):
+    """Typed and validated at start-up; ``create_app(settings)`` takes an instance."""
+
+    model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="forbid")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL. SQLite (the default) needs no set-up; "
+        "use postgresql+psycopg://user@host/db in production.",
+    )
+    log_origin: str = Field(
+        default="registry.localhost/ledger",
+        description="The checkpoint origin line and the signing key's name (C2SP tlog-checkpoint).",
+        pattern=r"^[^\s+]+$",
+    )
+    signing_key_file: Path = Field(
+        default=Path("./var/ledger.key"),
+        description="Ed25519 private key (PKCS#8 PEM), created with mode 0600 on first start.",
+    )
+    checkpoint_interval_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="A new checkpoint is signed at most this often; 0 signs after every write.",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The base URL the service is reached at, used in links it returns.",
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

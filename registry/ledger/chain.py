@@ -1,0 +1,51 @@
+"""Streaming verification of the whole ledger: the hash chain and the Merkle root, in O(log n)
+memory (a compact range, never the tree)."""
+
+import json
+
+from registry.ledger import merkle
+from registry.ledger.errors import VerificationError
+
+GENESIS_PREV_HEX = "00" * merkle.HASH_SIZE
+
+
+class ChainBreak(VerificationError):
+    """Leaf ``seq`` is not what the chain requires there."""
+
+    def __init__(self, seq: int, reason: str) -> None:
+        super().__init__(f"seq {seq}: {reason}")
+        self.seq = seq
+        self.reason = reason
+
+
+class ChainVerifier:
+    """Feed it every leaf from seq 0, in order; it checks each link and keeps the running root."""
+
+    def __init__(self) -> None:
+        self._tree = merkle.CompactRange()
+        self._prev_hex = GENESIS_PREV_HEX
+
+    @property
+    def size(self) -> int:
+        return self._tree.size
+
+    def root(self) -> bytes:
+        return self._tree.root()
+
+    def feed(self, leaf: bytes) -> bytes:
+        """Check the next leaf's ``seq`` and ``prev`` fields; return its leaf hash."""
+        seq = self._tree.size
+        try:
+            decoded = json.loads(leaf)
+        except ValueError as exc:
+            raise ChainBreak(seq, f"not valid JSON ({exc})") from exc
+        if not isinstance(decoded, dict):
+            raise ChainBreak(seq, "not a JSON object")
+        if decoded.get("seq") != seq:
+            raise ChainBreak(seq, f"its seq field is {decoded.get('seq')!r}")
+        if decoded.get("prev") != self._prev_hex:
+            raise ChainBreak(seq, "its prev field is not the hash of the leaf before it")
+        leaf_hash = merkle.leaf_hash(leaf)
+        self._tree.append(leaf_hash)
+        self._prev_hex = leaf_hash.hex()
+        return leaf_hash

@@ -1,0 +1,80 @@
+"""The ledger's tables. Entries, nodes and checkpoints are append-only: the migrations install
+triggers that refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE) on them. The single head row is
+the one mutable record: it serialises appends and carries the tree's running state.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.core.db import Base
+
+HEAD_ID = 1
+
+
+class LedgerHead(Base):
+    """The lock every append takes, and the state the next append continues from."""
+
+    __tablename__ = "ledger_head"
+    __table_args__ = (CheckConstraint(f"id = {HEAD_ID}", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(BigInteger)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    last_leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # The compact range (merkle.CompactRange): one 32-byte hash per set bit of ``size``.
+    frontier: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LedgerEntry(Base):
+    """One leaf: the exact RFC 8785 bytes, served as stored, plus decoded columns for queries."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_subject_seq", "subject", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))
+
+
+class LedgerNode(Base):
+    """The hash of every complete subtree above the leaves, by level (1 and up) and index.
+
+    Level 0 is ``ledger_entries.leaf_hash``. Any root or proof is a fold of O(log n) of these.
+    """
+
+    __tablename__ = "ledger_nodes"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class LedgerCheckpoint(Base):
+    """Every signed checkpoint ever issued, in order."""
+
+    __tablename__ = "ledger_checkpoints"
+
+    # SQLite only auto-numbers an INTEGER PRIMARY KEY, so BIGINT becomes INTEGER there.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    tree_size: Mapped[int] = mapped_column(BigInteger, index=True)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text)

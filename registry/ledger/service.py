@@ -1,0 +1,281 @@
+"""The ledger's one write path (``append``), its proofs, and its signed checkpoints.
+
+Every writer in the registry calls ``append`` with its own session, so the entries and the query
+tables they update commit or roll back together. ``append`` takes the head row's lock, so
+sequence numbers are gapless and the hash chain never forks, however many writers there are.
+"""
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from registry.core.db import Database, in_write_transaction
+from registry.core.errors import BadRequest, NotFound
+from registry.ledger import merkle, store
+from registry.ledger.canonical import canonicalize
+from registry.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
+from registry.ledger.models import LedgerCheckpoint, LedgerEntry
+
+logger = logging.getLogger(__name__)
+
+GENESIS_PREV = bytes(merkle.HASH_SIZE)
+MAX_LABEL_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """What a writer asks the ledger to record. ``body`` must be JSON without floats."""
+
+    kind: str
+    subject: str
+    actor: str
+    body: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AppendedEntry:
+    seq: int
+    leaf: bytes
+    leaf_hash: bytes
+    time: datetime
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    index: int
+    tree_size: int
+    leaf_hash: bytes
+    audit_path: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    first: int
+    second: int
+    proof: tuple[bytes, ...]
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 in UTC with microseconds, e.g. ``2026-11-23T08:40:31.474170Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]:
+    """Append ``entries`` in order, as one batch under one lock, in the caller's transaction.
+
+    The caller commits. Nothing here commits, so a failure anywhere in the caller's unit of
+    work leaves the ledger as it was.
+    """
+    if not entries:
+        return []
+    if session.get_bind().dialect.name == "sqlite" and not in_write_transaction(session):
+        raise RuntimeError("ledger appends need a write session (Database.session(write=True))")
+    head = store.lock_head(session)
+    tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
+    now = datetime.now(UTC)
+    stamp = format_time(now)
+    prev = head.last_leaf_hash
+    rows: list[dict[str, object]] = []
+    nodes: list[tuple[merkle.NodeId, bytes]] = []
+    appended: list[AppendedEntry] = []
+    for entry in entries:
+        _check_labels(entry)
+        seq = tree.size
+        leaf = canonicalize(
+            {
+                "seq": seq,
+                "prev": prev.hex(),
+                "time": stamp,
+                "kind": entry.kind,
+                "actor": entry.actor,
+                "subject": entry.subject,
+                "body": entry.body,
+            },
+            allow_floats=False,
+        )
+        created = tree.append(merkle.leaf_hash(leaf))
+        leaf_hash = created[0][1]
+        nodes.extend(created[1:])  # level 0 lives in ledger_entries.leaf_hash
+        rows.append(
+            {
+                "seq": seq,
+                "leaf": leaf,
+                "leaf_hash": leaf_hash,
+                "time": now,
+                "kind": entry.kind,
+                "actor": entry.actor,
+                "subject": entry.subject,
+            }
+        )
+        appended.append(AppendedEntry(seq=seq, leaf=leaf, leaf_hash=leaf_hash, time=now))
+        prev = leaf_hash
+    store.insert_entries(session, rows)
+    store.insert_nodes(session, nodes)
+    head.size = tree.size
+    head.root_hash = tree.root()
+    head.last_leaf_hash = prev
+    head.frontier = tree.to_bytes()
+    session.flush()
+    return appended
+
+
+def _check_labels(entry: NewEntry) -> None:
+    for name in ("kind", "subject", "actor"):
+        value = getattr(entry, name)
+        if not value or len(value) > MAX_LABEL_LENGTH:
+            raise ValueError(f"ledger entry {name} must be 1..{MAX_LABEL_LENGTH} characters")
+
+
+def size(session: Session) -> int:
+    return store.read_head(session).size
+
+
+def decode_leaf(leaf: bytes) -> dict[str, Any]:
+    decoded: dict[str, Any] = json.loads(leaf)
+    return decoded
+
+
+def leaves(session: Session, *, start: int, end: int, limit: int) -> list[bytes]:
+    """Leaves ``start`` .. ``end - 1``, clipped to the tree and to ``limit`` of them."""
+    if start < 0 or end <= start:
+        raise BadRequest.for_field("end", "must be greater than start, and start at least 0")
+    tree_size = size(session)
+    if start > tree_size:
+        raise NotFound.for_field("start", f"beyond the end of the ledger (size {tree_size})")
+    return store.read_leaves(session, start, min(end, tree_size, start + limit))
+
+
+def entry(session: Session, seq: int) -> LedgerEntry:
+    found = store.read_entry(session, seq)
+    if found is None:
+        raise NotFound.for_field("seq", f"no ledger entry {seq}")
+    return found
+
+
+def _range_hashes(
+    session: Session, ranges: Sequence[tuple[int, int]], extra: Sequence[merkle.NodeId] = ()
+) -> tuple[list[bytes], dict[merkle.NodeId, bytes]]:
+    """The MTH of each leaf range, from the stored subtree hashes, in one query."""
+    per_range = [merkle.subtree_ids(start, end) for start, end in ranges]
+    hashes = store.read_hashes(session, [node for ids in per_range for node in ids] + list(extra))
+    return [merkle.fold([hashes[node] for node in ids]) for ids in per_range], hashes
+
+
+def root(session: Session, tree_size: int) -> bytes:
+    """The root of the tree's first ``tree_size`` leaves (RFC 6962 §2.1 MTH)."""
+    if tree_size == 0:
+        return merkle.EMPTY_ROOT
+    (value,), _ = _range_hashes(session, [(0, tree_size)])
+    return value
+
+
+def _check_tree_size(session: Session, tree_size: int, field: str) -> None:
+    current = size(session)
+    if tree_size > current:
+        raise NotFound.for_field(field, f"the ledger has only {current} entries")
+
+
+def inclusion_proof(session: Session, *, index: int, tree_size: int) -> InclusionProof:
+    """RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in the tree of ``tree_size``."""
+    if not 0 <= index < tree_size:
+        raise BadRequest.for_field("index", "must be at least 0 and less than tree_size")
+    _check_tree_size(session, tree_size, "tree_size")
+    leaf = merkle.NodeId(0, index)
+    path, hashes = _range_hashes(session, merkle.inclusion_ranges(index, tree_size), [leaf])
+    return InclusionProof(
+        index=index, tree_size=tree_size, leaf_hash=hashes[leaf], audit_path=tuple(path)
+    )
+
+
+def consistency_proof(session: Session, *, first: int, second: int) -> ConsistencyProof:
+    """RFC 9162 §2.1.4.1: the proof that the tree of ``first`` is a prefix of that of ``second``."""
+    if first < 1:
+        raise BadRequest.for_field(
+            "first", "must be at least 1 (the empty tree is consistent with every tree)"
+        )
+    if first > second:
+        raise BadRequest.for_field("first", "must not exceed second")
+    _check_tree_size(session, second, "second")
+    proof, _ = _range_hashes(session, merkle.consistency_ranges(first, second))
+    return ConsistencyProof(first=first, second=second, proof=tuple(proof))
+
+
+def latest_checkpoint(session: Session) -> LedgerCheckpoint | None:
+    return store.latest_checkpoint(session)
+
+
+def sign_if_stale(session: Session, *, signer: NoteSigner) -> LedgerCheckpoint | None:
+    """Sign and store a checkpoint of the current head, unless the latest already covers it."""
+    head = store.lock_head(session)
+    latest = store.latest_checkpoint(session)
+    if latest is not None and latest.tree_size == head.size:
+        return None
+    # Never sign what storage cannot reproduce: recompute the root from the stored subtrees.
+    if root(session, head.size) != head.root_hash:
+        raise RuntimeError("ledger head and stored tree disagree; refusing to sign")
+    note = sign_checkpoint(
+        Checkpoint(origin=signer.name, size=head.size, root_hash=head.root_hash), signer
+    )
+    return store.insert_checkpoint(
+        session,
+        tree_size=head.size,
+        root_hash=head.root_hash,
+        signed_at=datetime.now(UTC),
+        note=note,
+    )
+
+
+class Checkpointer:
+    """Keeps the signed checkpoint fresh: after writes, and on a timer for the quiet periods.
+
+    A checkpoint is signed at most every ``interval`` seconds; the timer guarantees that an
+    entry is covered by a signed checkpoint no later than ``interval`` after it was committed.
+    """
+
+    def __init__(self, database: Database, *, signer: NoteSigner, interval: float) -> None:
+        self._database = database
+        self._signer = signer
+        self._interval = interval
+        self._last_signed = float("-inf")
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def sign_now(self) -> LedgerCheckpoint | None:
+        with self._lock:
+            with self._database.session(write=True) as session:
+                signed = sign_if_stale(session, signer=self._signer)
+            self._last_signed = time.monotonic()
+            return signed
+
+    def after_write(self) -> None:
+        if time.monotonic() - self._last_signed >= self._interval:
+            self.sign_now()
+
+    def start(self) -> None:
+        self.sign_now()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="ledger-checkpointer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        period = max(self._interval, 0.5)
+        while not self._stop.wait(period):
+            try:
+                self.sign_now()
+            except SQLAlchemyError:  # the timer must outlive a transient database error
+                logger.exception("signing a checkpoint failed; retrying in %.1fs", period)

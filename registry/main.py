@@ -1,0 +1,91 @@
+"""The application factory. ``registry.main:app`` is the instance uvicorn serves."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cache
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from registry import __version__
+from registry.core.db import Database
+from registry.core.errors import document_validation_problems, install_handlers
+from registry.core.settings import Settings
+from registry.ledger.checkpoint import NoteSigner
+from registry.ledger.keys import load_or_create_signing_key
+from registry.ledger.router import router as ledger_router
+from registry.ledger.service import Checkpointer
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """\
+A public, append-only ledger of the grants, subsidies and social contracts that governments
+give to civil society. Every write is a ledger entry; anyone can verify the ledger with the
+RFC 6962 proofs and the signed checkpoints under `/api/v1/ledger`. Reading never needs a key.
+Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids, ``<tag>-<function name>``, so generated clients keep their names."""
+    return f"{route.tags[0]}-{route.name}"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    database = Database(settings.database_url)
+    signer = NoteSigner(
+        name=settings.log_origin, private_key=load_or_create_signing_key(settings.signing_key_file)
+    )
+    checkpointer = Checkpointer(
+        database, signer=signer, interval=settings.checkpoint_interval_seconds
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        checkpointer.start()
+        try:
+            yield
+        finally:
+            checkpointer.stop()
+            database.dispose()
+
+    app = FastAPI(
+        title="Grant and social-contract transparency registry",
+        version=__version__,
+        description=DESCRIPTION,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.signer = signer
+    app.state.checkpointer = checkpointer
+    install_handlers(app)
+    app.include_router(ledger_router, prefix=API_PREFIX)
+    _document_problems(app)
+    return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_validation_problems(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+@cache
+def _default_app() -> FastAPI:
+    return create_app()
+
+
+def __getattr__(name: str) -> FastAPI:
+    # ``registry.main:app`` for uvicorn, built on first access so that importing this module
+    # (tests, the CLI) does not read the environment or create a key file.
+    if name == "app":
+        return _default_app()
+    raise AttributeError(name)

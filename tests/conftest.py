@@ -1,0 +1,161 @@
+"""Every database test runs twice: on SQLite (the embedded default) and on PostgreSQL.
+
+Each test gets a fresh database made from a template migrated once per run (a file copy on
+SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). Tests commit for real: the ledger's
+locking and transaction boundaries are what they check, so nothing is faked with savepoints.
+
+PostgreSQL is optional on a laptop (its tests skip with a reason) and required in CI: with
+``CI`` set, an unreachable server fails the run.
+"""
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from registry.core import migrations
+from registry.core.db import Database
+from registry.core.settings import Settings
+from registry.main import create_app
+
+POSTGRES_URL = os.environ.get(
+    "REGISTRY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ("sqlite", "postgresql")
+_counter = itertools.count()
+
+
+def _admin_engine():
+    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+def _postgres_url(name: str) -> str:
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgresql_template() -> Iterator[str]:
+    """A migrated PostgreSQL database to copy; skips (fails in CI) if the server is down."""
+    engine = _admin_engine()
+    name = f"registry_tmpl_{os.getpid()}"
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        engine.dispose()
+        message = f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    migrations.upgrade(_postgres_url(name))
+    yield name
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "registry.db"
+    migrations.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, unmigrated database on the backend the test is parametrised with."""
+    yield from _database(request.param, tmp_path, template=None)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url_factory(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], str]]:
+    """Makes fresh, migrated databases on the test's backend; all dropped after the test."""
+    template: str | Path = request.getfixturevalue(f"{backend}_template")
+    with ExitStack() as stack:
+
+        def make() -> str:
+            folder = tmp_path / f"db{next(_counter)}"
+            folder.mkdir()
+            return stack.enter_context(
+                contextmanager(_database)(backend, folder, template=template)
+            )
+
+        yield make
+
+
+@pytest.fixture
+def database_url(database_url_factory: Callable[[], str]) -> str:
+    """A fresh, migrated database on each backend in turn."""
+    return database_url_factory()
+
+
+def _database(backend: str, tmp_path: Path, *, template: str | Path | None) -> Iterator[str]:
+    if backend == "sqlite":
+        path = tmp_path / "registry.db"
+        if template is not None:
+            shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"registry_t_{os.getpid()}_{next(_counter)}"
+    engine = _admin_engine()
+    try:
+        with engine.connect() as connection:
+            clause = f' TEMPLATE "{template}"' if template else ""
+            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+    except OperationalError as exc:
+        engine.dispose()
+        message = f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield _postgres_url(name)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        signing_key_file=tmp_path / "ledger.key",
+        log_origin="test.registry/ledger",
+        checkpoint_interval_seconds=0,
+    )
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client

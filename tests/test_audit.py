@@ -1,0 +1,157 @@
+"""``registry audit verify``: a clean log passes; tampering behind the triggers' back and a
+re-signed rewritten history fail, naming the first bad entry."""
+
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+from ledger_helpers import append
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from registry import auditor
+from registry.cli import app as cli
+from registry.core.db import Database
+from registry.core.settings import Settings
+from registry.ledger.checkpoint import NoteSigner
+from registry.main import create_app
+
+
+def _http(client: TestClient) -> auditor.HttpSource:
+    return auditor.HttpSource("http://testserver", client=client)
+
+
+def _key(client: TestClient) -> str:
+    return client.get("/api/v1/ledger/key").text.strip()
+
+
+def _tamper(database: Database, seq: int, edit) -> None:
+    """Change one stored leaf the way an insider with table access would: triggers off."""
+    with database.session(write=True) as session:
+        if database.dialect == "postgresql":
+            session.execute(
+                text("ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only")
+            )
+        else:
+            session.execute(text("DROP TRIGGER ledger_entries_no_update"))
+        leaf = session.execute(
+            text("SELECT leaf FROM ledger_entries WHERE seq = :seq"), {"seq": seq}
+        ).scalar_one()
+        session.execute(
+            text("UPDATE ledger_entries SET leaf = :leaf WHERE seq = :seq"),
+            {"leaf": edit(bytes(leaf)), "seq": seq},
+        )
+
+
+def _sign(client: TestClient) -> None:
+    client.app.state.checkpointer.sign_now()
+
+
+def test_a_clean_log_verifies_and_stays_consistent(
+    client: TestClient, database: Database, tmp_path: Path
+) -> None:
+    state = tmp_path / "audit-state.json"
+    append(database, 30, batch=7)
+    _sign(client)
+    report = auditor.verify(_http(client), key=_key(client), state_path=state)
+    assert report.checkpoint.size == 30
+    assert report.previous_size is None
+    saved = json.loads(state.read_text())
+    assert saved["tree_size"] == 30
+    assert saved["verifier_key"] == _key(client)
+
+    append(database, 11, start=30)
+    _sign(client)
+    report = auditor.verify(_http(client), state_path=state)  # the key pinned by the last run
+    assert report.key_was_pinned
+    assert (report.previous_size, report.checkpoint.size) == (30, 41)
+    assert json.loads(state.read_text())["tree_size"] == 41
+
+
+def test_the_database_source_verifies_the_same_log(client: TestClient, database: Database) -> None:
+    append(database, 10, batch=3)
+    _sign(client)
+    report = auditor.verify(auditor.DatabaseSource(database), key=_key(client))
+    assert report.checkpoint.size == 10
+
+
+@pytest.mark.parametrize("seq", [0, 7, 19])
+def test_an_altered_leaf_fails_at_its_seq(client: TestClient, database: Database, seq: int) -> None:
+    append(database, 20, batch=6)
+    _sign(client)
+    _tamper(database, seq, lambda leaf: leaf.replace(b'"n":', b'"m":'))
+    with pytest.raises(auditor.AuditFailure) as failure:
+        auditor.verify(_http(client), key=_key(client))
+    assert failure.value.seq == seq
+    assert f"seq {seq}" in str(failure.value)
+
+
+def test_an_altered_prev_link_fails_at_its_seq(client: TestClient, database: Database) -> None:
+    append(database, 9)
+    _sign(client)
+    _tamper(database, 4, lambda leaf: leaf.replace(b'"prev":"', b'"prev":"f', 1)[:-1] + b"}")
+    with pytest.raises(auditor.AuditFailure) as failure:
+        auditor.verify(auditor.DatabaseSource(database), key=_key(client))
+    assert failure.value.seq == 4
+
+
+def test_a_rewritten_history_fails_against_the_saved_state(
+    client: TestClient,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    database_url_factory,
+) -> None:
+    state = tmp_path / "audit-state.json"
+    append(database, 12, batch=4)
+    _sign(client)
+    auditor.verify(_http(client), key=_key(client), state_path=state)
+
+    # The operator builds another history of the same length and more, and signs it with the
+    # same key. Every signature checks out; only the auditor's memory catches it.
+    other_url = database_url_factory()
+    forged = Database(other_url)
+    append(forged, 15, batch=5, start=1000)
+    forged_settings = settings.model_copy(update={"database_url": other_url})
+    with TestClient(create_app(forged_settings)) as forged_client:
+        assert _key(forged_client) == _key(client)
+        with pytest.raises(auditor.AuditFailure, match="history rewritten"):
+            auditor.verify(_http(forged_client), state_path=state)
+        # Without the saved state the forged log is self-consistent: that is why state matters.
+        assert auditor.verify(_http(forged_client), key=_key(client)).checkpoint.size == 15
+    forged.dispose()
+    assert json.loads(state.read_text())["tree_size"] == 12  # a failed run saves nothing
+
+
+def test_a_different_key_is_refused(client: TestClient, database: Database) -> None:
+    append(database, 3)
+    _sign(client)
+    wrong_key = NoteSigner(
+        name="test.registry/ledger", private_key=Ed25519PrivateKey.generate()
+    ).verifier.verifier_key()
+    with pytest.raises(auditor.AuditFailure, match="does not verify against the pinned key"):
+        auditor.verify(_http(client), key=wrong_key)
+
+
+def test_cli_exit_codes(
+    client: TestClient, database: Database, database_url: str, tmp_path: Path
+) -> None:
+    append(database, 8)
+    _sign(client)
+    key_file = tmp_path / "ledger.pub"
+    key_file.write_text(_key(client) + "\n")
+    runner = CliRunner()
+    ok = runner.invoke(
+        cli, ["audit", "verify", "--database-url", database_url, "--key", str(key_file)]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "OK test.registry/ledger: 8 entries" in ok.stdout
+
+    _tamper(database, 3, lambda leaf: leaf.replace(b"tests", b"tesTs"))
+    bad = runner.invoke(
+        cli, ["audit", "verify", "--database-url", database_url, "--key", str(key_file)]
+    )
+    assert bad.exit_code == 1
+    assert "first bad seq: 3" in bad.stderr
