@@ -16,7 +16,7 @@ from registry.ledger import merkle, service
 from registry.ledger.canonical import canonicalize
 from registry.ledger.chain import ChainVerifier
 from registry.ledger.checkpoint import NoteSigner
-from registry.ledger.models import LedgerEntry, LedgerNode
+from registry.ledger.models import LedgerEntry
 
 
 def naive_root(hashes: list[bytes]) -> bytes:
@@ -113,8 +113,7 @@ def test_sqlite_appends_need_a_write_session(database: Database) -> None:
     [
         "UPDATE ledger_entries SET kind = 'forged' WHERE seq = 1",
         "DELETE FROM ledger_entries WHERE seq = 2",
-        "UPDATE ledger_nodes SET hash = hash WHERE level = 1",
-        "DELETE FROM ledger_nodes",
+        "UPDATE ledger_entries SET subtree_hashes = leaf_hash WHERE seq = 1",
         "UPDATE ledger_checkpoints SET note = 'forged'",
         "DELETE FROM ledger_checkpoints",
         "UPDATE ledger_head SET size = 0",
@@ -133,13 +132,13 @@ def test_the_database_refuses_to_rewrite_the_ledger(database: Database, statemen
         session.execute(text(statement))
     with database.session() as session:
         assert service.size(session) == 4
-        assert session.execute(select(func.count()).select_from(LedgerNode)).scalar_one() == 3
+        assert session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 4
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])  # SQLite has no TRUNCATE
 def test_postgresql_refuses_truncate(database: Database) -> None:
     append(database, 2)
-    for table in ("ledger_entries", "ledger_nodes", "ledger_checkpoints", "ledger_head"):
+    for table in ("ledger_entries", "ledger_checkpoints", "ledger_head"):
         with (
             pytest.raises(DBAPIError, match="append-only"),
             database.session(write=True) as session,

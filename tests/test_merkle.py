@@ -834,3 +834,14 @@ def test_compact_range_append_rejects_bad_leaf_hash() -> None:
         with pytest.raises(ValueError, match="32 bytes"):
             compact.append(bad)
     assert compact.size == 0
+
+
+def test_compact_range_push_matches_append() -> None:
+    appended, pushed = CompactRange(), CompactRange()
+    for i in range(300):
+        value = leaf_hash(i.to_bytes(4, "big"))
+        appended.append(value)
+        pushed.push(value)
+        assert pushed.size == appended.size
+        assert pushed.hashes == appended.hashes
+        assert pushed.root() == appended.root()

@@ -1,4 +1,4 @@
-"""The ledger: entries, Merkle nodes, checkpoints, the head row, and the append-only triggers.
+"""The ledger: entries (with the Merkle tree), checkpoints, the head row, append-only triggers.
 
 Revision ID: 0001_ledger
 Revises:
@@ -15,7 +15,7 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-APPEND_ONLY_TABLES = ("ledger_entries", "ledger_nodes", "ledger_checkpoints")
+APPEND_ONLY_TABLES = ("ledger_entries", "ledger_checkpoints")
 EMPTY_ROOT = bytes.fromhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
 
 
@@ -35,21 +35,14 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("leaf", sa.LargeBinary(), nullable=False),
         sa.Column("leaf_hash", sa.LargeBinary(length=32), nullable=False),
+        sa.Column("subtree_hashes", sa.LargeBinary(), nullable=False),
         sa.Column("time", sa.DateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("ledger_entries_pkey")),
     )
-    op.create_index(op.f("ix_ledger_entries_kind"), "ledger_entries", ["kind"])
     op.create_index("ix_ledger_entries_subject_seq", "ledger_entries", ["subject", "seq"])
-    op.create_table(
-        "ledger_nodes",
-        sa.Column("level", sa.SmallInteger(), autoincrement=False, nullable=False),
-        sa.Column("index", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("hash", sa.LargeBinary(length=32), nullable=False),
-        sa.PrimaryKeyConstraint("level", "index", name=op.f("ledger_nodes_pkey")),
-    )
     op.create_table(
         "ledger_checkpoints",
         sa.Column(
@@ -155,7 +148,7 @@ def _sqlite_triggers() -> None:
 
 def downgrade() -> None:
     # Dropping the tables drops their triggers on both databases.
-    for table in ("ledger_checkpoints", "ledger_nodes", "ledger_entries", "ledger_head"):
+    for table in ("ledger_checkpoints", "ledger_entries", "ledger_head"):
         op.drop_table(table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION registry_head_only_grows()")

@@ -33,6 +33,7 @@ from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.service import NewEntry
 
 BENCH_DATABASE = "registry_bench"
+ROUNDS = 3
 SINGLE_APPENDS = 2000
 BATCH_SIZE = 500
 BATCHES = 20
@@ -150,6 +151,18 @@ def _rate(operations: int, work: Callable[[], None], writers: int) -> float:
     return operations / (time.perf_counter() - began)
 
 
+def _compare(
+    measured: Callable[[], None], baseline: Callable[[], None], *, operations: int, writers: int
+) -> tuple[float, float]:
+    """Best of ``ROUNDS`` alternating runs of each side: noise on a shared machine only ever
+    slows a run down, so the best run is the truest, and alternating spreads any drift."""
+    measured_rates, baseline_rates = [], []
+    for _ in range(ROUNDS):
+        baseline_rates.append(_rate(operations, baseline, writers))
+        measured_rates.append(_rate(operations, measured, writers))
+    return max(measured_rates), max(baseline_rates)
+
+
 def _single_appends(database: Database, writers: int) -> Row:
     def append_one() -> None:
         with database.session(write=True) as session:
@@ -164,8 +177,9 @@ def _single_appends(database: Database, writers: int) -> Row:
                 {"n": n, "payload": _payload(n)},
             )
 
-    baseline = _rate(SINGLE_APPENDS, bare_insert, writers)
-    measured = _rate(SINGLE_APPENDS, append_one, writers)
+    measured, baseline = _compare(
+        append_one, bare_insert, operations=SINGLE_APPENDS, writers=writers
+    )
     return Row(f"single appends, {writers} writer(s)", measured, baseline, "/s", "≥ 0.8×")
 
 
@@ -182,9 +196,14 @@ def _batch_appends(database: Database) -> Row:
                 [{"n": n, "payload": _payload(n)} for n in numbers],
             )
 
-    baseline = _rate(BATCHES, executemany, 1) * BATCH_SIZE
-    measured = _rate(BATCHES, append_batch, 1) * BATCH_SIZE
-    return Row(f"batch appends ({BATCH_SIZE} per batch)", measured, baseline, "entries/s", "≥ 0.5×")
+    measured, baseline = _compare(append_batch, executemany, operations=BATCHES, writers=1)
+    return Row(
+        f"batch appends ({BATCH_SIZE} per batch)",
+        measured * BATCH_SIZE,
+        baseline * BATCH_SIZE,
+        "entries/s",
+        "≥ 0.5×",
+    )
 
 
 def _fill(database: Database, leaves: int, console: Console) -> tuple[NoteSigner, str]:
@@ -240,7 +259,7 @@ def _proofs(database: Database, leaves: int) -> tuple[list[Row], str]:
         for argument in arguments:
             began = time.perf_counter()
             call(argument)
-            samples.append((time.perf_counter() - began) * 1000)
+            samples.append((time.perf_counter() - began) * 1_000_000)
         return samples
 
     with database.session() as session:
@@ -261,12 +280,12 @@ def _proofs(database: Database, leaves: int) -> tuple[list[Row], str]:
     rows = []
     for name, samples in (("inclusion proof", inclusion), ("consistency proof", consistency)):
         p50, p95 = _percentiles(samples)
-        rows.append(Row(f"{name} p50 @ {leaves:,}", p50, base50, "ms", "—"))
-        rows.append(Row(f"{name} p95 @ {leaves:,}", p95, base95, "ms", "≤ 3×"))
+        rows.append(Row(f"{name} p50 @ {leaves:,}", p50, base50, "µs", "—"))
+        rows.append(Row(f"{name} p95 @ {leaves:,}", p95, base95, "µs", "≤ 3×"))
     queries = (
         f"inclusion {inclusion_queries[0] / PROOF_SAMPLES:.1f}, "
         f"consistency {consistency_queries[0] / PROOF_SAMPLES:.1f} "
-        "(one head read for the size check, one read of the O(log n) subtree hashes)"
+        "(the O(log n) subtree hashes, by primary key; the head is read only for a 404)"
     )
     return rows, queries
 
@@ -289,8 +308,8 @@ def _audit_core(database: Database) -> Row:
         for line in lines:
             verifier.feed(line)
 
-    baseline = len(lines) / _seconds(bare)
-    measured = len(lines) / _seconds(chain)
+    baseline = max(len(lines) / _seconds(bare) for _ in range(ROUNDS))
+    measured = max(len(lines) / _seconds(chain) for _ in range(ROUNDS))
     return Row("audit verify (chain + Merkle)", measured, baseline, "leaves/s", "≥ 0.8×")
 
 

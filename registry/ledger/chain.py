@@ -46,6 +46,6 @@ class ChainVerifier:
         if decoded.get("prev") != self._prev_hex:
             raise ChainBreak(seq, "its prev field is not the hash of the leaf before it")
         leaf_hash = merkle.leaf_hash(leaf)
-        self._tree.append(leaf_hash)
+        self._tree.push(leaf_hash)
         self._prev_hex = leaf_hash.hex()
         return leaf_hash

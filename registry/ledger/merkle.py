@@ -400,6 +400,20 @@ class CompactRange:
         self._size += 1
         return completed
 
+    def push(self, leaf_hash: bytes) -> None:
+        """``append`` for callers that need only the root: no list of nodes is built.
+
+        The auditor calls this once per leaf of the whole ledger, so it is kept minimal; the
+        caller guarantees a 32-byte hash (it has just computed it).
+        """
+        position = self._size
+        hashes = self._hashes
+        while position & 1:
+            leaf_hash = node_hash(hashes.pop(), leaf_hash)
+            position >>= 1
+        hashes.append(leaf_hash)
+        self._size += 1
+
     def root(self) -> bytes:
         """MTH of leaves [0, size) (RFC 9162 §2.1.1): ``EMPTY_ROOT`` when there are none."""
         return fold(self._hashes) if self._hashes else EMPTY_ROOT

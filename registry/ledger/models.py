@@ -1,6 +1,7 @@
-"""The ledger's tables. Entries, nodes and checkpoints are append-only: the migrations install
-triggers that refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE) on them. The single head row is
-the one mutable record: it serialises appends and carries the tree's running state.
+"""The ledger's tables. Entries (which carry the Merkle tree) and checkpoints are append-only:
+the migrations install triggers that refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE) on
+them. The single head row is the one mutable record: it serialises appends and carries the
+tree's running state.
 """
 
 from datetime import datetime
@@ -38,7 +39,14 @@ class LedgerHead(Base):
 
 
 class LedgerEntry(Base):
-    """One leaf: the exact RFC 8785 bytes, served as stored, plus decoded columns for queries."""
+    """One leaf: the exact RFC 8785 bytes, served as stored, plus decoded columns for queries.
+
+    The row also stores the Merkle tree: ``leaf_hash`` is the level-0 node, and
+    ``subtree_hashes`` holds, level by level from 1 up, the hash of every complete subtree that
+    this leaf completes (one per trailing 1 bit of ``seq``; half the rows hold none). So the
+    node at (level L, index i) lives in the row ``seq = (i + 1) * 2**L - 1``, and any root or
+    proof is a fold of O(log n) rows read by primary key in one query.
+    """
 
     __tablename__ = "ledger_entries"
     __table_args__ = (Index("ix_ledger_entries_subject_seq", "subject", "seq"),)
@@ -46,23 +54,11 @@ class LedgerEntry(Base):
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     leaf: Mapped[bytes] = mapped_column(LargeBinary)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    subtree_hashes: Mapped[bytes] = mapped_column(LargeBinary)
     time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    kind: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(200))
-
-
-class LedgerNode(Base):
-    """The hash of every complete subtree above the leaves, by level (1 and up) and index.
-
-    Level 0 is ``ledger_entries.leaf_hash``. Any root or proof is a fold of O(log n) of these.
-    """
-
-    __tablename__ = "ledger_nodes"
-
-    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
-    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 
 class LedgerCheckpoint(Base):

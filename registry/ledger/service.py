@@ -78,60 +78,74 @@ def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]
         return []
     if session.get_bind().dialect.name == "sqlite" and not in_write_transaction(session):
         raise RuntimeError("ledger appends need a write session (Database.session(write=True))")
+    # Everything that does not depend on the head is done before taking its lock, so the lock
+    # is held for as short a time as possible.
+    prepared = [_prepare(entry) for entry in entries]
     head = store.lock_head(session)
     tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
     now = datetime.now(UTC)
-    stamp = format_time(now)
+    stamp = format_time(now).encode()
     prev = head.last_leaf_hash
-    rows: list[dict[str, object]] = []
-    nodes: list[tuple[merkle.NodeId, bytes]] = []
-    appended: list[AppendedEntry] = []
-    for entry in entries:
-        _check_labels(entry)
+    rows: list[store.EntryRow] = []
+    for entry, (before_prev, before_seq, before_time) in zip(entries, prepared, strict=True):
         seq = tree.size
-        leaf = canonicalize(
-            {
-                "seq": seq,
-                "prev": prev.hex(),
-                "time": stamp,
-                "kind": entry.kind,
-                "actor": entry.actor,
-                "subject": entry.subject,
-                "body": entry.body,
-            },
-            allow_floats=False,
+        leaf = b"".join(
+            (
+                before_prev,
+                prev.hex().encode(),
+                before_seq,
+                str(seq).encode(),
+                before_time,
+                stamp,
+                b'"}',
+            )
         )
-        created = tree.append(merkle.leaf_hash(leaf))
-        leaf_hash = created[0][1]
-        nodes.extend(created[1:])  # level 0 lives in ledger_entries.leaf_hash
+        (_, leaf_hash), *parents = tree.append(merkle.leaf_hash(leaf))
         rows.append(
-            {
-                "seq": seq,
-                "leaf": leaf,
-                "leaf_hash": leaf_hash,
-                "time": now,
-                "kind": entry.kind,
-                "actor": entry.actor,
-                "subject": entry.subject,
-            }
+            store.EntryRow(
+                seq=seq,
+                leaf=leaf,
+                leaf_hash=leaf_hash,
+                subtree_hashes=b"".join(value for _, value in parents),
+                kind=entry.kind,
+                actor=entry.actor,
+                subject=entry.subject,
+            )
         )
-        appended.append(AppendedEntry(seq=seq, leaf=leaf, leaf_hash=leaf_hash, time=now))
         prev = leaf_hash
-    store.insert_entries(session, rows)
-    store.insert_nodes(session, nodes)
-    head.size = tree.size
-    head.root_hash = tree.root()
-    head.last_leaf_hash = prev
-    head.frontier = tree.to_bytes()
-    session.flush()
-    return appended
+    moved = store.Head(
+        size=tree.size, root_hash=tree.root(), last_leaf_hash=prev, frontier=tree.to_bytes()
+    )
+    store.append(session, rows, time=now, head=moved)
+    return [
+        AppendedEntry(seq=row.seq, leaf=row.leaf, leaf_hash=row.leaf_hash, time=now) for row in rows
+    ]
 
 
-def _check_labels(entry: NewEntry) -> None:
+def _prepare(entry: NewEntry) -> tuple[bytes, bytes, bytes]:
+    """The leaf's RFC 8785 bytes around the three head-dependent values (prev, seq, time).
+
+    A JCS object is its members in sorted order (RFC 8785 §3.2.3), and the leaf's member
+    names are fixed (actor, body, kind, prev, seq, subject, time), so the canonical leaf is
+    these pieces with the hex ``prev``, the decimal ``seq`` and the time string between them.
+    A test checks every stored leaf against ``canonicalize`` of its decoded value.
+    """
     for name in ("kind", "subject", "actor"):
         value = getattr(entry, name)
         if not value or len(value) > MAX_LABEL_LENGTH:
             raise ValueError(f"ledger entry {name} must be 1..{MAX_LABEL_LENGTH} characters")
+    before_prev = b"".join(
+        (
+            b'{"actor":',
+            canonicalize(entry.actor),
+            b',"body":',
+            canonicalize(entry.body, allow_floats=False),
+            b',"kind":',
+            canonicalize(entry.kind),
+            b',"prev":"',
+        )
+    )
+    return before_prev, b'","seq":', b',"subject":' + canonicalize(entry.subject) + b',"time":"'
 
 
 def size(session: Session) -> int:
@@ -161,11 +175,27 @@ def entry(session: Session, seq: int) -> LedgerEntry:
 
 
 def _range_hashes(
-    session: Session, ranges: Sequence[tuple[int, int]], extra: Sequence[merkle.NodeId] = ()
+    session: Session,
+    ranges: Sequence[tuple[int, int]],
+    *,
+    tree_size: int,
+    field: str,
+    extra: Sequence[merkle.NodeId] = (),
 ) -> tuple[list[bytes], dict[merkle.NodeId, bytes]]:
-    """The MTH of each leaf range, from the stored subtree hashes, in one query."""
+    """The MTH of each leaf range, from the stored subtree hashes, in one query.
+
+    Every range set a proof or root needs includes a subtree ending at leaf ``tree_size - 1``,
+    so a missing row means the tree is not that big yet: only then is the head read.
+    """
     per_range = [merkle.subtree_ids(start, end) for start, end in ranges]
-    hashes = store.read_hashes(session, [node for ids in per_range for node in ids] + list(extra))
+    wanted = [node for ids in per_range for node in ids] + list(extra)
+    hashes = store.read_hashes(session, wanted) if wanted else {}
+    if hashes is None or not wanted:
+        current = size(session)
+        if tree_size > current:
+            raise NotFound.for_field(field, f"the ledger has only {current} entries")
+        if hashes is None:
+            raise LookupError(f"ledger storage is missing subtree hashes below {tree_size}")
     return [merkle.fold([hashes[node] for node in ids]) for ids in per_range], hashes
 
 
@@ -173,23 +203,22 @@ def root(session: Session, tree_size: int) -> bytes:
     """The root of the tree's first ``tree_size`` leaves (RFC 6962 §2.1 MTH)."""
     if tree_size == 0:
         return merkle.EMPTY_ROOT
-    (value,), _ = _range_hashes(session, [(0, tree_size)])
+    (value,), _ = _range_hashes(session, [(0, tree_size)], tree_size=tree_size, field="tree_size")
     return value
-
-
-def _check_tree_size(session: Session, tree_size: int, field: str) -> None:
-    current = size(session)
-    if tree_size > current:
-        raise NotFound.for_field(field, f"the ledger has only {current} entries")
 
 
 def inclusion_proof(session: Session, *, index: int, tree_size: int) -> InclusionProof:
     """RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in the tree of ``tree_size``."""
     if not 0 <= index < tree_size:
         raise BadRequest.for_field("index", "must be at least 0 and less than tree_size")
-    _check_tree_size(session, tree_size, "tree_size")
     leaf = merkle.NodeId(0, index)
-    path, hashes = _range_hashes(session, merkle.inclusion_ranges(index, tree_size), [leaf])
+    path, hashes = _range_hashes(
+        session,
+        merkle.inclusion_ranges(index, tree_size),
+        tree_size=tree_size,
+        field="tree_size",
+        extra=[leaf],
+    )
     return InclusionProof(
         index=index, tree_size=tree_size, leaf_hash=hashes[leaf], audit_path=tuple(path)
     )
@@ -203,8 +232,9 @@ def consistency_proof(session: Session, *, first: int, second: int) -> Consisten
         )
     if first > second:
         raise BadRequest.for_field("first", "must not exceed second")
-    _check_tree_size(session, second, "second")
-    proof, _ = _range_hashes(session, merkle.consistency_ranges(first, second))
+    proof, _ = _range_hashes(
+        session, merkle.consistency_ranges(first, second), tree_size=second, field="second"
+    )
     return ConsistencyProof(first=first, second=second, proof=tuple(proof))
 
 

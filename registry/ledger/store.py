@@ -1,72 +1,174 @@
 """The ledger's database side: every query the ledger makes, and nothing else.
 
-Reads that serve proofs touch O(log n) rows in a single query: the hashes of the complete
-subtrees a proof needs, looked up by primary key (level 0 from the entries, higher levels from
-the nodes table).
+Hot paths are written for round trips. On PostgreSQL an append is three statements whatever the
+batch size: lock the head, then one statement that inserts every entry (``unnest`` of arrays)
+and moves the head, then COMMIT. A proof is one query: the O(log n) rows holding the subtree
+hashes it needs, by primary key.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, literal, select, tuple_, union_all
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from registry.ledger.merkle import NodeId
-from registry.ledger.models import HEAD_ID, LedgerCheckpoint, LedgerEntry, LedgerHead, LedgerNode
+from registry.ledger.merkle import HASH_SIZE, NodeId
+from registry.ledger.models import HEAD_ID, LedgerCheckpoint, LedgerEntry, LedgerHead
 
 
-def lock_head(session: Session) -> LedgerHead:
-    """The head row, locked until the transaction ends (``FOR UPDATE``; on SQLite the write
+@dataclass(frozen=True)
+class Head:
+    size: int
+    root_hash: bytes
+    last_leaf_hash: bytes
+    frontier: bytes
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    seq: int
+    leaf: bytes
+    leaf_hash: bytes
+    subtree_hashes: bytes
+    kind: str
+    actor: str
+    subject: str
+
+
+_HEAD_COLUMNS = (
+    LedgerHead.size,
+    LedgerHead.root_hash,
+    LedgerHead.last_leaf_hash,
+    LedgerHead.frontier,
+)
+
+_LOCK_HEAD = select(*_HEAD_COLUMNS).where(LedgerHead.id == HEAD_ID).with_for_update()
+_READ_HEAD = select(*_HEAD_COLUMNS).where(LedgerHead.id == HEAD_ID)
+_MOVE_HEAD = (
+    update(LedgerHead)
+    .where(LedgerHead.id == HEAD_ID)
+    .values(
+        size=bindparam("size"),
+        root_hash=bindparam("root_hash"),
+        last_leaf_hash=bindparam("last_leaf_hash"),
+        frontier=bindparam("frontier"),
+    )
+)
+# One statement for the whole batch: a data-modifying CTE inserts the rows, the UPDATE moves
+# the head. Arrays keep the SQL text fixed, so psycopg prepares it once per connection.
+_APPEND_POSTGRESQL = text(
+    """
+    WITH appended AS (
+        INSERT INTO ledger_entries
+            (seq, leaf, leaf_hash, subtree_hashes, time, kind, actor, subject)
+        SELECT seq, leaf, leaf_hash, subtree_hashes, :time, kind, actor, subject
+        FROM unnest(
+            CAST(:seqs AS bigint[]), CAST(:leaves AS bytea[]), CAST(:leaf_hashes AS bytea[]),
+            CAST(:subtree_hashes AS bytea[]), CAST(:kinds AS varchar[]),
+            CAST(:actors AS varchar[]), CAST(:subjects AS varchar[])
+        ) AS batch(seq, leaf, leaf_hash, subtree_hashes, kind, actor, subject)
+    )
+    UPDATE ledger_head
+    SET size = :size, root_hash = :root_hash, last_leaf_hash = :last_leaf_hash,
+        frontier = :frontier
+    WHERE id = 1
+    """
+)
+
+
+def lock_head(session: Session) -> Head:
+    """The head, locked until the transaction ends (``FOR UPDATE``; on SQLite the write
     transaction's ``BEGIN IMMEDIATE`` already holds the database's only write lock)."""
-    statement = select(LedgerHead).where(LedgerHead.id == HEAD_ID).with_for_update()
-    return session.execute(statement.execution_options(populate_existing=True)).scalar_one()
+    return Head(*session.connection().execute(_LOCK_HEAD).one())
 
 
-def read_head(session: Session) -> LedgerHead:
-    return session.execute(select(LedgerHead).where(LedgerHead.id == HEAD_ID)).scalar_one()
+def read_head(session: Session) -> Head:
+    return Head(*session.execute(_READ_HEAD).one())
 
 
-def insert_entries(session: Session, rows: Sequence[Mapping[str, object]]) -> None:
-    if rows:
-        session.execute(insert(LedgerEntry), list(rows))
-
-
-def insert_nodes(session: Session, nodes: Sequence[tuple[NodeId, bytes]]) -> None:
-    if nodes:
-        session.execute(
-            insert(LedgerNode),
-            [{"level": node.level, "index": node.index, "hash": value} for node, value in nodes],
-        )
-
-
-def read_hashes(session: Session, node_ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
-    """The stored hash of each requested complete subtree, in one round trip."""
-    wanted = set(node_ids)
-    leaves = sorted(node.index for node in wanted if node.level == 0)
-    inner = sorted((node.level, node.index) for node in wanted if node.level > 0)
-    parts = []
-    if leaves:
-        parts.append(
-            select(
-                literal(0).label("level"), LedgerEntry.seq.label("index"), LedgerEntry.leaf_hash
-            ).where(LedgerEntry.seq.in_(leaves))
-        )
-    if inner:
-        parts.append(
-            select(LedgerNode.level, LedgerNode.index, LedgerNode.hash).where(
-                tuple_(LedgerNode.level, LedgerNode.index).in_(inner)
-            )
-        )
-    if not parts:
-        return {}
-    statement = parts[0] if len(parts) == 1 else union_all(*parts)
-    found = {
-        NodeId(int(level), int(index)): bytes(value)
-        for level, index, value in session.execute(statement)
+def append(session: Session, rows: Sequence[EntryRow], *, time: datetime, head: Head) -> None:
+    """Insert ``rows`` and move the head to ``head``, in the caller's transaction."""
+    moved = {
+        "size": head.size,
+        "root_hash": head.root_hash,
+        "last_leaf_hash": head.last_leaf_hash,
+        "frontier": head.frontier,
     }
-    missing = wanted - found.keys()
-    if missing:
-        raise LookupError(f"ledger nodes missing from storage: {sorted(missing)[:5]}")
+    # Core execution on the session's connection: the ORM layer adds nothing to these
+    # statements but time while the head is locked.
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            _APPEND_POSTGRESQL,
+            {
+                "time": time,
+                "seqs": [row.seq for row in rows],
+                "leaves": [row.leaf for row in rows],
+                "leaf_hashes": [row.leaf_hash for row in rows],
+                "subtree_hashes": [row.subtree_hashes for row in rows],
+                "kinds": [row.kind for row in rows],
+                "actors": [row.actor for row in rows],
+                "subjects": [row.subject for row in rows],
+                **moved,
+            },
+        )
+        return
+    connection.execute(
+        insert(LedgerEntry),
+        [
+            {
+                "seq": row.seq,
+                "leaf": row.leaf,
+                "leaf_hash": row.leaf_hash,
+                "subtree_hashes": row.subtree_hashes,
+                "time": time,
+                "kind": row.kind,
+                "actor": row.actor,
+                "subject": row.subject,
+            }
+            for row in rows
+        ],
+    )
+    connection.execute(_MOVE_HEAD, moved)
+
+
+def node_row(node: NodeId) -> int:
+    """The entry whose row stores ``node``: the last leaf of the subtree."""
+    return ((node.index + 1) << node.level) - 1
+
+
+_READ_NODES = select(LedgerEntry.seq, LedgerEntry.leaf_hash, LedgerEntry.subtree_hashes).where(
+    LedgerEntry.seq.in_(bindparam("seqs", expanding=True))
+)
+
+
+def read_hashes(session: Session, node_ids: Iterable[NodeId]) -> dict[NodeId, bytes] | None:
+    """The stored hash of each requested complete subtree, in one query by primary key, or
+    ``None`` if any of them does not exist (yet)."""
+    wanted = set(node_ids)
+    if not wanted:
+        return {}
+    rows = {
+        int(seq): (bytes(leaf_hash), bytes(subtree))
+        for seq, leaf_hash, subtree in session.execute(
+            _READ_NODES, {"seqs": sorted({node_row(node) for node in wanted})}
+        )
+    }
+    found: dict[NodeId, bytes] = {}
+    for node in wanted:
+        row = rows.get(node_row(node))
+        if row is None:
+            return None
+        leaf_hash, subtree = row
+        if node.level == 0:
+            found[node] = leaf_hash
+        else:
+            offset = (node.level - 1) * HASH_SIZE
+            value = subtree[offset : offset + HASH_SIZE]
+            if len(value) != HASH_SIZE:
+                return None
+            found[node] = value
     return found
 
 
