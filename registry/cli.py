@@ -1,20 +1,29 @@
 """The ``registry`` command: serve, migrate, audit, bench."""
 
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import httpx2 as httpx
 import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.orm import Session
 
 from registry import auditor
+from registry.auth import service as auth_service
+from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.bench import ledger as ledger_bench
 from registry.core import migrations
 from registry.core.db import Database
+from registry.core.errors import RegistryError
 from registry.core.settings import get_settings
+from registry.ledger import service as ledger_service
+from registry.ledger.checkpoint import NoteSigner
+from registry.ledger.keys import load_or_create_signing_key
 
 app = typer.Typer(help="The grant and social-contract transparency registry.", no_args_is_help=True)
 audit_app = typer.Typer(help="Verify the ledger from outside.", no_args_is_help=True)
@@ -23,11 +32,14 @@ bench_app = typer.Typer(
 )
 app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
+keys_app = typer.Typer(help="Issue and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 stderr = Console(stderr=True)
 
 EXIT_VERIFICATION_FAILED = 1
 EXIT_UNREACHABLE = 2
+T = TypeVar("T")
 
 
 @app.command()
@@ -114,6 +126,68 @@ def _run_audit(
                 bar.update(task, completed=done, total=total)
 
         return auditor.verify(source, key=key, state_path=state, progress=advance)
+
+
+def _write(work: Callable[[Session], T]) -> T:
+    """Run one unit of work in a write transaction on the configured database, then sign a
+    checkpoint so that the new entries are covered at once."""
+    settings = get_settings()
+    database = Database(settings.database_url)
+    try:
+        with database.session(write=True) as session:
+            result = work(session)
+    except RegistryError as exc:
+        stderr.print(f"[bold red]refused[/]: {exc.detail}")
+        raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
+    else:
+        signer = NoteSigner(
+            name=settings.log_origin,
+            private_key=load_or_create_signing_key(settings.signing_key_file),
+        )
+        with database.session(write=True) as session:
+            ledger_service.sign_if_stale(session, signer=signer)
+        return result
+    finally:
+        database.dispose()
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option(help="admin, or funder (acts for --org).")],
+    org: Annotated[str | None, typer.Option(help="The funder organization's org-id.")] = None,
+    label: Annotated[str | None, typer.Option(help="Who or what holds the key.")] = None,
+    expires_in_days: Annotated[int | None, typer.Option(min=1, help="Expire after N days.")] = None,
+) -> None:
+    """Issue a key and print its token (shown once; only a hash is stored)."""
+    expires_at = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
+    issued = _write(
+        lambda session: auth_service.create_key(
+            session,
+            actor=SYSTEM_ACTOR,
+            role=role,
+            organization_id=org,
+            label=label,
+            expires_at=expires_at,
+        )
+    )
+    stderr.print(
+        f"issued {role.value} key {issued.key.prefix} (ledger entry {issued.key.created_seq})"
+    )
+    typer.echo(issued.token)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix (the part after reg_).")],
+    reason: Annotated[str | None, typer.Option(help="Recorded in the ledger.")] = None,
+) -> None:
+    """Revoke a key at once."""
+    _write(
+        lambda session: auth_service.revoke_key(
+            session, actor=SYSTEM_ACTOR, prefix=prefix, reason=reason
+        )
+    )
+    typer.echo(f"revoked {prefix}")
 
 
 @bench_app.command("ledger")

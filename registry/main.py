@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from registry import __version__
+from registry.auth.router import router as keys_router
 from registry.core.db import Database
 from registry.core.errors import document_validation_problems, install_handlers
 from registry.core.settings import Settings
@@ -16,6 +17,7 @@ from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.keys import load_or_create_signing_key
 from registry.ledger.router import router as ledger_router
 from registry.ledger.service import Checkpointer
+from registry.organizations.router import router as organizations_router
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -62,7 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = signer
     app.state.checkpointer = checkpointer
     install_handlers(app)
-    app.include_router(ledger_router, prefix=API_PREFIX)
+    for router in (ledger_router, organizations_router, keys_router):
+        app.include_router(router, prefix=API_PREFIX)
     _document_problems(app)
     return app
 

@@ -46,6 +46,7 @@ class RegistryError(Exception):
     status: ClassVar[int] = HTTPStatus.INTERNAL_SERVER_ERROR
     title: ClassVar[str] = "Internal error"
     slug: ClassVar[str] = "internal-error"
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str, *, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(detail)
@@ -66,6 +67,19 @@ class RegistryError(Exception):
             instance=instance,
             errors=self.errors or None,
         )
+
+
+class Unauthorized(RegistryError):
+    status = HTTPStatus.UNAUTHORIZED
+    title = "Unauthorized"
+    slug = "unauthorized"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="registry"'}
+
+
+class Forbidden(RegistryError):
+    status = HTTPStatus.FORBIDDEN
+    title = "Forbidden"
+    slug = "forbidden"
 
 
 class BadRequest(RegistryError):
@@ -107,7 +121,7 @@ def _field_path(location: Sequence[Any]) -> str:
 
 async def _registry_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RegistryError)
-    return problem_response(exc.problem(instance=request.url.path))
+    return problem_response(exc.problem(instance=request.url.path), headers=exc.headers or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

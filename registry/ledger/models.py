@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    DateTime,
     Index,
     Integer,
     LargeBinary,
@@ -55,7 +54,7 @@ class LedgerEntry(Base):
     leaf: Mapped[bytes] = mapped_column(LargeBinary)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     subtree_hashes: Mapped[bytes] = mapped_column(LargeBinary)
-    time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    time: Mapped[datetime] = mapped_column()
     kind: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(200))
@@ -72,5 +71,5 @@ class LedgerCheckpoint(Base):
     )
     tree_size: Mapped[int] = mapped_column(BigInteger, index=True)
     root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
-    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    signed_at: Mapped[datetime] = mapped_column()
     note: Mapped[str] = mapped_column(Text)

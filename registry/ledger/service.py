@@ -68,6 +68,21 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def lock(session: Session) -> None:
+    """Take the ledger's write lock now, for the rest of the caller's transaction.
+
+    A writer that validates against the query tables before appending (a budget, a
+    uniqueness rule) calls this first, so that no other writer can change what it read.
+    """
+    _check_write_session(session)
+    store.lock_head(session)
+
+
+def _check_write_session(session: Session) -> None:
+    if session.get_bind().dialect.name == "sqlite" and not in_write_transaction(session):
+        raise RuntimeError("ledger appends need a write session (Database.session(write=True))")
+
+
 def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]:
     """Append ``entries`` in order, as one batch under one lock, in the caller's transaction.
 
@@ -76,8 +91,7 @@ def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]
     """
     if not entries:
         return []
-    if session.get_bind().dialect.name == "sqlite" and not in_write_transaction(session):
-        raise RuntimeError("ledger appends need a write session (Database.session(write=True))")
+    _check_write_session(session)
     # Everything that does not depend on the head is done before taking its lock, so the lock
     # is held for as short a time as possible.
     prepared = [_prepare(entry) for entry in entries]

@@ -1,0 +1,48 @@
+"""Bearer-token authentication for write endpoints. Reading never needs a key."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from registry.auth import service
+from registry.auth.principal import Principal, Role
+from registry.core.db import WriteSessionDep
+from registry.core.errors import Forbidden, Unauthorized
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="`Authorization: Bearer reg_<prefix>_<secret>`, an API key issued by an admin.",
+)
+
+
+def authenticate(
+    session: WriteSessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("this endpoint needs an API key: Authorization: Bearer <key>")
+    return service.authenticate(session, credentials.credentials)
+
+
+def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    if principal.role is not Role.ADMIN:
+        raise Forbidden("only an admin key may do this")
+    return principal
+
+
+def require_funder(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    if principal.role is not Role.FUNDER or principal.organization_id is None:
+        raise Forbidden("only a funder's key may do this")
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
+FunderDep = Annotated[Principal, Depends(require_funder)]
+
+
+def require_organization(principal: Principal, organization_id: str) -> None:
+    """A funder writes only for its own organization."""
+    if principal.organization_id != organization_id:
+        raise Forbidden(f"this key acts for {principal.organization_id}, not for {organization_id}")

@@ -1,0 +1,26 @@
+"""Who is making a request, once their key has been checked."""
+
+import enum
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"  # registers organizations and issues keys
+    FUNDER = "funder"  # writes competitions and awards for one funder organization
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    key_prefix: str
+    organization_id: str | None
+
+    @property
+    def actor(self) -> str:
+        """How the ledger names the writer: role, organization and key, never the secret."""
+        if self.organization_id:
+            return f"{self.role.value}:{self.organization_id}:{self.key_prefix}"
+        return f"{self.role.value}:{self.key_prefix}"
+
+
+SYSTEM_ACTOR = "system:cli"

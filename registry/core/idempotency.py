@@ -1,0 +1,94 @@
+"""``Idempotency-Key`` for every POST: a retry returns the first response and writes nothing.
+
+The first successful response to a (caller, key) pair is stored with a fingerprint of the
+request. A retry with the same key and the same request gets that response again; the same
+key with a different request is a 422. Failed requests store nothing, so they can be retried.
+Records are operational state, not registry data: they are not in the ledger.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import LargeBinary, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from registry.core.db import Base
+from registry.core.errors import Unprocessable
+from registry.ledger import service as ledger_service
+from registry.ledger.canonical import canonicalize
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        description="Any unique string; a retry with the same key returns the first response.",
+    ),
+]
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_records"
+
+    scope: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH), primary_key=True)
+    fingerprint: Mapped[bytes] = mapped_column(LargeBinary(32))
+    status: Mapped[int] = mapped_column(SmallInteger)
+    response: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+
+
+def fingerprint(method: str, path: str, body: BaseModel | None) -> bytes:
+    payload = body.model_dump(mode="json", exclude_unset=True) if body is not None else None
+    return hashlib.sha256(canonicalize([method, path, payload])).digest()
+
+
+def respond(
+    session: Session,
+    *,
+    request: Request,
+    scope: str,
+    key: str | None,
+    body: BaseModel | None,
+    status: int,
+    produce: Callable[[], BaseModel],
+) -> JSONResponse:
+    """Run ``produce`` once per (scope, key); answer a retry with the stored response."""
+    request_fingerprint = fingerprint(request.method, request.url.path, body)
+    if key is None:
+        return JSONResponse(produce().model_dump(mode="json"), status_code=status)
+    # Under the ledger's lock, a concurrent retry waits for the first request to commit.
+    ledger_service.lock(session)
+    stored = session.get(IdempotencyRecord, (scope, key))
+    if stored is not None:
+        if stored.fingerprint != request_fingerprint:
+            raise Unprocessable.for_field(
+                f"header.{HEADER}", "already used for a different request; use a new key"
+            )
+        return JSONResponse(
+            content=json.loads(stored.response),
+            status_code=stored.status,
+            headers={"Idempotent-Replay": "true"},
+        )
+    content = produce().model_dump(mode="json")
+    session.add(
+        IdempotencyRecord(
+            scope=scope,
+            key=key,
+            fingerprint=request_fingerprint,
+            status=status,
+            response=canonicalize(content).decode(),
+            created_at=datetime.now(UTC),
+        )
+    )
+    return JSONResponse(content, status_code=status)

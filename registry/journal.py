@@ -1,0 +1,99 @@
+"""Domain events: how each kind of ledger entry changes the query tables.
+
+Every write in the registry is ``record(session, entries)``: the entries are appended to the
+ledger and then applied, one by one, to the query tables by the projector registered for their
+kind, in the same transaction. ``registry ledger replay`` applies the same projectors to the
+leaves of an existing ledger, so the query tables are a function of the ledger alone.
+"""
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registry.ledger import service as ledger_service
+from registry.ledger.service import NewEntry
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A ledger entry as projectors see it: decoded, with its place in the ledger."""
+
+    seq: int
+    time: datetime
+    kind: str
+    actor: str
+    subject: str
+    body: dict[str, Any]
+
+    @classmethod
+    def from_leaf(cls, leaf: bytes) -> "Recorded":
+        decoded = json.loads(leaf)
+        return cls(
+            seq=decoded["seq"],
+            time=datetime.fromisoformat(decoded["time"]),
+            kind=decoded["kind"],
+            actor=decoded["actor"],
+            subject=decoded["subject"],
+            body=decoded["body"],
+        )
+
+
+Projector = Callable[[Session, Recorded], None]
+_projectors: dict[str, Projector] = {}
+
+
+def projector(*kinds: str) -> Callable[[Projector], Projector]:
+    """Register the function that applies entries of ``kinds`` to the query tables."""
+
+    def register(function: Projector) -> Projector:
+        for kind in kinds:
+            if kind in _projectors:
+                raise ValueError(f"two projectors for {kind}")
+            _projectors[kind] = function
+        return function
+
+    return register
+
+
+def known_kinds() -> frozenset[str]:
+    _load_projectors()
+    return frozenset(_projectors)
+
+
+def apply(session: Session, entry: Recorded) -> None:
+    _load_projectors()
+    try:
+        project = _projectors[entry.kind]
+    except KeyError:
+        raise LookupError(f"no projector for ledger entries of kind {entry.kind!r}") from None
+    project(session, entry)
+
+
+def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
+    """Append ``entries`` to the ledger and apply them; the caller's transaction commits."""
+    recorded = [
+        Recorded(
+            seq=appended.seq,
+            time=appended.time,
+            kind=entry.kind,
+            actor=entry.actor,
+            subject=entry.subject,
+            body=json.loads(json.dumps(entry.body)),  # exactly what a replay will see
+        )
+        for entry, appended in zip(entries, ledger_service.append(session, entries), strict=True)
+    ]
+    for entry in recorded:
+        apply(session, entry)
+    session.flush()
+    return recorded
+
+
+def _load_projectors() -> None:
+    # The features register their projectors on import; importing them here, lazily, keeps
+    # this module importable from the features' own services without a cycle.
+    from registry.auth import projection as _auth  # noqa: F401, PLC0415
+    from registry.organizations import projection as _organizations  # noqa: F401, PLC0415

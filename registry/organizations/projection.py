@@ -1,0 +1,25 @@
+from sqlalchemy.orm import Session
+
+from registry.journal import Recorded, projector
+from registry.organizations.models import Organization
+
+
+@projector("organization.registered")
+def registered(session: Session, entry: Recorded) -> None:
+    body = entry.body
+    name = body["name"]
+    session.add(
+        Organization(
+            org_id=body["org_id"],
+            kind=body["kind"],
+            name_uz=name.get("uz"),
+            name_ru=name.get("ru"),
+            name_kk=name.get("kk"),
+            name_en=name.get("en"),
+            legal_form=body["legal_form"],
+            country=body["country"],
+            region=body["region"],
+            registered_at=entry.time,
+            registered_seq=entry.seq,
+        )
+    )

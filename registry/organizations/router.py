@@ -1,0 +1,69 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+
+from registry.auth.dependencies import AdminDep
+from registry.core import idempotency
+from registry.core.db import SessionDep, WriteSessionDep
+from registry.core.errors import problem_responses
+from registry.core.idempotency import IdempotencyKey
+from registry.organizations import service
+from registry.organizations.models import Organization
+from registry.organizations.schemas import OrganizationCreate, OrganizationRead
+
+router = APIRouter(prefix="/organizations", tags=["organizations"])
+
+
+def to_read(organization: Organization) -> OrganizationRead:
+    return OrganizationRead(
+        org_id=organization.org_id,
+        name={
+            "uz": organization.name_uz,
+            "ru": organization.name_ru,
+            "kk": organization.name_kk,
+            "en": organization.name_en,
+        },
+        kind=organization.kind,
+        legal_form=organization.legal_form,
+        country=organization.country,
+        region=organization.region,
+        registered_at=organization.registered_at,
+        registered_seq=organization.registered_seq,
+    )
+
+
+@router.post(
+    "",
+    summary="Register an organization, funder or recipient (admin)",
+    response_model=OrganizationRead,
+    status_code=201,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_organization(
+    request: Request,
+    session: WriteSessionDep,
+    principal: AdminDep,
+    data: OrganizationCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    return idempotency.respond(
+        session,
+        request=request,
+        scope=principal.key_prefix,
+        key=idempotency_key,
+        body=data,
+        status=201,
+        produce=lambda: to_read(service.register(session, actor=principal.actor, data=data)),
+    )
+
+
+@router.get(
+    "/{org_id}",
+    summary="One organization",
+    response_model=OrganizationRead,
+    responses=problem_responses(404),
+)
+def get_organization(
+    session: SessionDep, org_id: Annotated[str, Path(max_length=100)]
+) -> OrganizationRead:
+    return to_read(service.get(session, org_id))

@@ -1,0 +1,43 @@
+import enum
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from registry.core.schemas import LocalizedText, LocalizedTextRead, StrictInput
+
+
+class OrganizationKind(enum.StrEnum):
+    STATE_BODY = "state_body"  # ministry, agency, khokimiyat, akimat
+    PUBLIC_FUND = "public_fund"  # e.g. the Public Fund for Supporting Civil Society Institutions
+    GRANT_OPERATOR = "grant_operator"  # e.g. Kazakhstan's Civil Initiatives Support Centre
+    NGO = "ngo"  # NGOs, foundations, associations
+    OTHER = "other"
+
+
+class OrganizationCreate(StrictInput):
+    org_id: str = Field(
+        description="org-id form: UZ-STIR-<9 digits>, KZ-BIN-<12 digits>, or XX-SCHEME-id.",
+        examples=["UZ-STIR-310006777", "KZ-BIN-050140000656"],
+        max_length=100,
+    )
+    name: LocalizedText
+    kind: OrganizationKind
+    legal_form: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(
+        default=None,
+        description="ISO 3166-2 subdivision (UZ-TK, KZ-75…) or a country code for national scope.",
+        max_length=10,
+    )
+
+
+class OrganizationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    org_id: str
+    name: LocalizedTextRead
+    kind: OrganizationKind
+    legal_form: str | None
+    country: str
+    region: str | None
+    registered_at: datetime
+    registered_seq: int = Field(description="The ledger entry that registered it.")

@@ -1,0 +1,61 @@
+"""Registering organizations and reading them back."""
+
+from sqlalchemy.orm import Session
+
+from registry import journal
+from registry.core.errors import Conflict, NotFound, Unprocessable
+from registry.ledger import service as ledger_service
+from registry.ledger.service import NewEntry
+from registry.organizations import repository
+from registry.organizations.models import Organization
+from registry.organizations.schemas import OrganizationCreate
+from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
+from registry.reference.regions import UnknownRegion, normalize_region
+
+REGISTERED = "organization.registered"
+
+
+def canonical_org_id(value: str, *, field: str = "org_id") -> str:
+    try:
+        return normalize_org_id(value)
+    except InvalidIdentifier as exc:
+        raise Unprocessable.for_field(field, str(exc)) from exc
+
+
+def canonical_region(value: str, *, field: str = "region") -> str:
+    try:
+        return normalize_region(value)
+    except UnknownRegion as exc:
+        raise Unprocessable.for_field(field, str(exc)) from exc
+
+
+def register(session: Session, *, actor: str, data: OrganizationCreate) -> Organization:
+    org_id = canonical_org_id(data.org_id)
+    region = canonical_region(data.region) if data.region else None
+    country = (region or org_id)[:2]
+    if region is not None and region[:2] != org_id[:2] and not org_id.startswith("XI-"):
+        raise Unprocessable.for_field("region", f"{region} is not in the country of {org_id}")
+    ledger_service.lock(session)
+    if repository.get(session, org_id) is not None:
+        raise Conflict.for_field("org_id", f"{org_id} is already registered")
+    body = {
+        "org_id": org_id,
+        "name": data.name.as_dict(),
+        "kind": data.kind.value,
+        "legal_form": data.legal_form,
+        "country": country,
+        "region": region,
+    }
+    journal.record(session, [NewEntry(kind=REGISTERED, subject=org_id, actor=actor, body=body)])
+    return get(session, org_id)
+
+
+def get(session: Session, org_id: str, *, field: str = "org_id") -> Organization:
+    organization = repository.get(session, org_id)
+    if organization is None:
+        raise NotFound.for_field(field, f"no organization {org_id}")
+    return organization
+
+
+def find(session: Session, org_id: str) -> Organization | None:
+    return repository.get(session, org_id)

@@ -1,0 +1,91 @@
+"""Search keys for names and titles in Uzbek, Kazakh, Russian and English.
+
+Uzbek Latin writes oʻ and gʻ with U+02BB (ʻ, MODIFIER LETTER TURNED COMMA) and the glottal
+stop, tutuq belgisi, with U+02BC (ʼ, MODIFIER LETTER APOSTROPHE), as the 1995 alphabet
+prescribes. Keyboards rarely have either, so the same name arrives as "Oʻzbekiston",
+"O'zbekiston", "O`zbekiston", "O‘zbekiston" or "O’zbekiston". Folding every one of these
+marks to the prescribed letter, on both the indexed text and the query, lets a search for
+one spelling find all of them.
+
+Uzbek Cyrillic to Latin transliteration is deliberately not here: the official table
+depends on context (е is "ye" or "e", ц is "s" or "ts", ъ and ь in Russian loanwords), so a
+table alone would produce spellings that match neither the text nor a query.
+"""
+
+import unicodedata
+from typing import Final
+
+__all__ = [
+    "APOSTROPHE_LOOKALIKES",
+    "OKINA",
+    "TUTUQ_BELGISI",
+    "fold_uzbek_apostrophes",
+    "search_key",
+]
+
+OKINA: Final = "\u02bb"
+"""ʻ, the mark of oʻ and gʻ in Uzbek Latin (U+02BB MODIFIER LETTER TURNED COMMA)."""
+
+TUTUQ_BELGISI: Final = "\u02bc"
+"""ʼ, the glottal stop between letters, as in taʼlim (U+02BC MODIFIER LETTER APOSTROPHE)."""
+
+APOSTROPHE_LOOKALIKES: Final = frozenset(
+    {
+        OKINA,
+        TUTUQ_BELGISI,
+        "\u2018",  # ‘ LEFT SINGLE QUOTATION MARK: word processors' "smart" apostrophe
+        "\u2019",  # ’ RIGHT SINGLE QUOTATION MARK: the same, the other way round
+        "\u0060",  # ` GRAVE ACCENT: the key next to 1 on Uzbek and Russian layouts
+        "\u0027",  # ' APOSTROPHE: the ASCII key
+        "\u00b4",  # ´ ACUTE ACCENT: common on older sites and in PDFs
+    }
+)
+"""Every character typed in practice for ʻ or ʼ."""
+
+_OKINA_BASES: Final = frozenset("oOgG")
+"""The letters whose following mark makes oʻ/gʻ."""
+
+
+def fold_uzbek_apostrophes(text: str) -> str:
+    """Replace apostrophe look-alikes with the Uzbek letter they stand for.
+
+    After o, O, g or G any look-alike becomes ʻ (OKINA), at the end of a word too (togʻ,
+    bogʻ). Between two other letters it is the tutuq belgisi and becomes ʼ (TUTUQ_BELGISI).
+    Anywhere else it is punctuation (quotation marks, a backtick) and is left alone, so
+    'quoted' words keep their quotes and still match unquoted queries.
+    """
+    folded: list[str] = []
+    for index, character in enumerate(text):
+        before = text[index - 1] if index > 0 else ""
+        after = text[index + 1 : index + 2]
+        if character not in APOSTROPHE_LOOKALIKES:
+            folded.append(character)
+        elif before in _OKINA_BASES:
+            folded.append(OKINA)
+        elif before.isalpha() and after.isalpha():
+            folded.append(TUTUQ_BELGISI)
+        else:
+            folded.append(character)
+    return "".join(folded)
+
+
+def search_key(text: str) -> str:
+    """The form under which ``text`` is indexed and queried for full-text search.
+
+    Uzbek apostrophes are folded, then the text is NFKC-normalised and case-folded:
+
+    * folding comes *first* because NFKC turns ´ (U+00B4) into a space and a combining
+      accent, which would split "O´zbekiston" in two; it runs again after NFKC, which
+      can itself produce an apostrophe (fullwidth ＇) or a letter (fullwidth Ｏ);
+    * NFKC makes one string of what displays as one: composed and decomposed letters
+      (ў typed as у + U+0306, Kazakh ә), ligatures, fullwidth forms and no-break spaces
+      that arrive from PDFs and word processors;
+    * ``str.casefold`` rather than ``lower`` because it is Unicode's caseless match
+      (ß matches ss); NFKC once more as Unicode's NFKC_Casefold does, since case folding
+      can leave text that is not normalised.
+
+    The result is for comparing, never for display.
+    """
+    folded = fold_uzbek_apostrophes(text)
+    normalized = fold_uzbek_apostrophes(unicodedata.normalize("NFKC", folded))
+    return unicodedata.normalize("NFKC", normalized.casefold())

@@ -1,0 +1,173 @@
+"""Registering organizations and issuing keys, through HTTP, on both databases."""
+
+import json
+
+import pytest
+from domain_helpers import (
+    NGO_UZ,
+    PUBLIC_FUND,
+    bearer,
+    build_world,
+    issue_key,
+    ledger_size,
+    organization,
+)
+from fastapi.testclient import TestClient
+
+from registry.auth.principal import Role
+from registry.core.db import Database
+
+PROBLEM = "application/problem+json"
+
+
+def test_register_and_read_an_organization(client: TestClient, database: Database) -> None:
+    admin = issue_key(database, Role.ADMIN)
+    before = ledger_size(database)
+    body = organization(
+        "uz-stir-306581234", "ngo", uz="«Mehr-shafqat» NNT", ru="ННО «Мехр-шафкат»", region="uz-sa"
+    )
+    created = client.post("/api/v1/organizations", json=body, headers=bearer(admin))
+    assert created.status_code == 201, created.text
+    read = created.json()
+    assert read["org_id"] == NGO_UZ  # normalised
+    assert read["region"] == "UZ-SA"
+    assert read["country"] == "UZ"
+    assert read["name"] == {
+        "uz": "«Mehr-shafqat» NNT",
+        "ru": "ННО «Мехр-шафкат»",
+        "kk": None,
+        "en": None,
+    }
+    assert read["registered_seq"] == before
+    assert client.get(f"/api/v1/organizations/{NGO_UZ}").json() == read  # no key needed to read
+    entry = client.get(f"/api/v1/ledger/entries/{before}").json()["entry"]
+    assert entry["kind"] == "organization.registered"
+    assert entry["subject"] == NGO_UZ
+    assert entry["actor"].startswith("admin:")
+    assert entry["body"]["name"]["ru"] == "ННО «Мехр-шафкат»"
+
+
+def test_kazakh_region_aliases_are_stored_as_current_codes(
+    client: TestClient, database: Database
+) -> None:
+    admin = issue_key(database, Role.ADMIN)
+    body = organization("KZ-BIN-120240012341", "ngo", uz="Dala", region="KZ-ALA")
+    created = client.post("/api/v1/organizations", json=body, headers=bearer(admin))
+    assert created.status_code == 201, created.text
+    assert created.json()["region"] == "KZ-75"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"org_id": "UZ-STIR-12345678"}, "org_id"),
+        ({"org_id": "KZ-BIN-120240012342"}, "org_id"),  # wrong check digit
+        ({"region": "UZ-XX"}, "region"),
+        ({"region": "KZ-75"}, "region"),  # not in Uzbekistan
+        ({"kind": "company"}, "body.kind"),
+        ({"name": {}}, "body.name"),
+        ({"name": {"fr": "Nom"}}, "body.name.fr"),
+        ({"website": "https://example.org"}, "body.website"),
+    ],
+)
+def test_bad_organizations_are_refused_and_change_nothing(
+    client: TestClient, database: Database, change: dict, field: str
+) -> None:
+    admin = issue_key(database, Role.ADMIN)
+    before = ledger_size(database)
+    body = organization("UZ-STIR-306581234", "ngo", uz="NNT", region="UZ-SA") | change
+    response = client.post("/api/v1/organizations", json=body, headers=bearer(admin))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert field in [error["field"] for error in response.json()["errors"]]
+    assert ledger_size(database) == before
+
+
+def test_duplicate_organization_is_a_conflict(client: TestClient, database: Database) -> None:
+    world = build_world(client, database)
+    before = ledger_size(database)
+    body = organization(PUBLIC_FUND, "public_fund", uz="Again")
+    response = client.post("/api/v1/organizations", json=body, headers=bearer(world.admin))
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "org_id"
+    assert ledger_size(database) == before
+
+
+def test_unknown_organization_is_404(client: TestClient) -> None:
+    response = client.get("/api/v1/organizations/UZ-STIR-000000000")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_keys_are_issued_once_and_revoked_through_the_ledger(
+    client: TestClient, database: Database
+) -> None:
+    world = build_world(client, database)
+    before = ledger_size(database)
+    issued = client.post(
+        "/api/v1/keys",
+        json={"role": "funder", "organization_id": PUBLIC_FUND, "label": "grants desk"},
+        headers=bearer(world.admin),
+    )
+    assert issued.status_code == 201, issued.text
+    key = issued.json()
+    token = key["token"]
+    assert token.startswith(f"reg_{key['prefix']}_")
+    leaf = client.get("/api/v1/ledger/leaves", params={"start": before, "end": before + 1}).content
+    assert token.encode() not in leaf  # the secret never enters the ledger
+    assert json.loads(leaf)["kind"] == "api_key.created"
+
+    org = organization("UZ-STIR-306581234", "ngo", uz="NNT")
+    assert client.post("/api/v1/organizations", json=org, headers=bearer(token)).status_code == 403
+
+    revoked = client.post(
+        f"/api/v1/keys/{key['prefix']}/revoke", json={"reason": "left"}, headers=bearer(world.admin)
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["revoked_at"] is not None
+    refused = client.post("/api/v1/organizations", json=org, headers=bearer(token))
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"].startswith("Bearer")
+    again = client.post(
+        f"/api/v1/keys/{key['prefix']}/revoke", json={}, headers=bearer(world.admin)
+    )
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer nonsense"},
+        {"Authorization": "Bearer reg_abcdef012345_wrongsecret"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+    ],
+)
+def test_writes_without_a_valid_key_are_401(
+    client: TestClient, database: Database, headers: dict
+) -> None:
+    before = ledger_size(database)
+    body = organization("UZ-STIR-306581234", "ngo", uz="NNT")
+    response = client.post("/api/v1/organizations", json=body, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["content-type"] == PROBLEM
+    assert ledger_size(database) == before
+
+
+def test_an_idempotent_retry_returns_the_first_response(
+    client: TestClient, database: Database
+) -> None:
+    admin = issue_key(database, Role.ADMIN)
+    body = organization("UZ-STIR-306581234", "ngo", uz="NNT")
+    headers = bearer(admin) | {"Idempotency-Key": "org-306581234"}
+    first = client.post("/api/v1/organizations", json=body, headers=headers)
+    size = ledger_size(database)
+    retry = client.post("/api/v1/organizations", json=body, headers=headers)
+    assert retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["idempotent-replay"] == "true"
+    assert ledger_size(database) == size
+    different = client.post("/api/v1/organizations", json=body | {"kind": "other"}, headers=headers)
+    assert different.status_code == 422
+    assert different.json()["errors"][0]["field"] == "header.Idempotency-Key"
+    assert ledger_size(database) == size

@@ -1,0 +1,538 @@
+"""The pure reference rules: org-ids, ISO 3166-2 regions, ISO 4217 amounts, search keys."""
+
+import dataclasses
+import unicodedata
+from decimal import Decimal
+
+import pycountry
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from registry.reference import identifiers
+from registry.reference.identifiers import (
+    InvalidIdentifier,
+    OrgId,
+    is_registered_prefix,
+    kz_bin_check_digit,
+    normalize_org_id,
+    parse_org_id,
+)
+from registry.reference.money import (
+    MAX_MINOR_UNITS,
+    InvalidAmount,
+    UnknownCurrency,
+    format_amount,
+    minor_units,
+    normalize_currency,
+    parse_amount,
+    supported_currencies,
+)
+from registry.reference.regions import (
+    KZ_WITHDRAWN_CODES,
+    UnknownRegion,
+    normalize_region,
+    region_name,
+    regions_of,
+)
+from registry.reference.text import OKINA, TUTUQ_BELGISI, fold_uzbek_apostrophes, search_key
+
+# --- identifiers ------------------------------------------------------------------------
+
+# Real BINs published online, collected for python-stdnum's Kazakh BIN module (pull request
+# #322, tests/test_kz_bin.doctest). The first four need the second pass of the check digit.
+PUBLISHED_BINS = [
+    "011140001654",
+    "011140001666",
+    "960240007379",
+    "020440002422",
+    "940140000385",
+    "990140004654",
+    "171140900016",
+    "981240000488",
+    "100240019642",
+    "181141900093",
+    "200240900095",
+    "210840900029",
+    "101241001053",
+    "061241010270",
+    "220140006999",
+]
+
+eleven_digits = st.text(alphabet="0123456789", min_size=11, max_size=11)
+
+
+@pytest.mark.parametrize("bin_number", PUBLISHED_BINS)
+def test_published_kz_bins_are_accepted(bin_number):
+    assert normalize_org_id(f"KZ-BIN-{bin_number}") == f"KZ-BIN-{bin_number}"
+    assert kz_bin_check_digit(bin_number[:11]) == int(bin_number[11])
+
+
+def test_kz_bin_second_pass_is_used_when_the_first_gives_ten():
+    first_pass = sum(int(d) * w for d, w in zip("01114000165", range(1, 12), strict=True))
+    assert first_pass % 11 == 10
+    assert kz_bin_check_digit("01114000165") == 4
+
+
+def test_kz_bin_prefix_whose_passes_both_give_ten_has_no_valid_number():
+    assert kz_bin_check_digit("99014000082") is None
+    for last in "0123456789":
+        with pytest.raises(InvalidIdentifier, match="both passes"):
+            normalize_org_id(f"KZ-BIN-99014000082{last}")
+
+
+@given(eleven_digits)
+def test_kz_bin_exactly_one_last_digit_is_valid_unless_none_is(prefix):
+    check = kz_bin_check_digit(prefix)
+    for last in range(10):
+        candidate = f"KZ-BIN-{prefix}{last}"
+        if last == check:
+            assert normalize_org_id(candidate) == candidate
+        else:
+            with pytest.raises(InvalidIdentifier):
+                normalize_org_id(candidate)
+
+
+@given(eleven_digits)
+def test_kz_bin_check_digit_matches_the_published_rule(prefix):
+    digits = [int(d) for d in prefix]
+    first = sum(d * w for d, w in zip(digits, range(1, 12), strict=True)) % 11
+    second_weights = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+    second = sum(d * w for d, w in zip(digits, second_weights, strict=True)) % 11
+    expected = first if first != 10 else (second if second != 10 else None)
+    assert kz_bin_check_digit(prefix) == expected
+
+
+def test_kz_bin_mistyped_digit_message_names_both_digits():
+    with pytest.raises(InvalidIdentifier, match="check digit is 6, the mod-11 rule gives 5"):
+        normalize_org_id("KZ-BIN-940140000386")
+
+
+@pytest.mark.parametrize(
+    "value", ["KZ-BIN-94014000038", "KZ-BIN-9401400003855", "KZ-BIN-94014000038X"]
+)
+def test_kz_bin_needs_twelve_digits(value):
+    with pytest.raises(InvalidIdentifier, match="exactly 12 digits"):
+        normalize_org_id(value)
+
+
+def test_kz_bin_check_digit_rejects_a_prefix_that_is_not_eleven_digits():
+    with pytest.raises(InvalidIdentifier):
+        kz_bin_check_digit("1234567890")
+
+
+@pytest.mark.parametrize(
+    ("value", "canonical"),
+    [
+        ("UZ-STIR-310006777", "UZ-STIR-310006777"),  # a real LLC's STIR a guessed rule rejects
+        ("  uz-stir-310006777\n", "UZ-STIR-310006777"),
+        ("Uz-Stir-012345678", "UZ-STIR-012345678"),
+        ("UZ-STIR-999999999", "UZ-STIR-999999999"),
+    ],
+)
+def test_stir_is_any_nine_digits(value, canonical):
+    assert normalize_org_id(value) == canonical
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    ["31000677", "3100067770", "31000677X", "３１０００６７７７", "٣١٠٠٠٦٧٧٧", "31000677²"],
+)
+def test_stir_rejects_anything_but_nine_ascii_digits(identifier):
+    with pytest.raises(InvalidIdentifier, match="exactly 9 digits"):
+        normalize_org_id(f"UZ-STIR-{identifier}")
+
+
+def test_okpo_is_eight_digits():
+    assert normalize_org_id("uz-ktut-12345678") == "UZ-KTUT-12345678"
+    for bad in ("1234567", "123456789", "1234567A"):
+        with pytest.raises(InvalidIdentifier, match="exactly 8 digits"):
+            normalize_org_id(f"UZ-KTUT-{bad}")
+
+
+@pytest.mark.parametrize(
+    ("value", "canonical"),
+    [
+        ("UZ-CR-1234567", "UZ-CR-1234567"),
+        ("gb-coh-01234567", "GB-COH-01234567"),
+        ("gb-chc-1012345", "GB-CHC-1012345"),
+        ("xm-dac-41114", "XM-DAC-41114"),
+        ("XI-IATI-abc-01", "XI-IATI-abc-01"),  # the identifier keeps its case and hyphens
+        ("ca-cra_acr-123456789RR0001", "CA-CRA_ACR-123456789RR0001"),
+    ],
+)
+def test_other_org_ids_get_the_generic_shape_check(value, canonical):
+    assert normalize_org_id(value) == canonical
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "not an org-id"),
+        ("310006777", "not an org-id"),
+        ("UZ-STIR", "not an org-id"),
+        ("UZSTIR-310006777", "not an org-id"),
+        ("U-STIR-310006777", "not an org-id"),
+        ("UZ-ST!R-310006777", "not an org-id"),
+        ("UZ--310006777", "not an org-id"),
+        ("ﬁ-YTJ-1234567", "not an org-id"),  # a ligature must not upper-case into FI
+        ("ZZ-ABC-1", "neither an ISO 3166-1 country code"),
+        ("UZ-STIR-", "is empty"),
+        ("GB-COH-0123 4567", "contains whitespace"),
+        ("KZ-BIN-940 140 000 385", "contains whitespace"),
+    ],
+)
+def test_malformed_org_ids_are_rejected_with_a_reason(value, message):
+    with pytest.raises(InvalidIdentifier, match=message):
+        normalize_org_id(value)
+
+
+def test_parse_org_id_returns_a_frozen_value():
+    org_id = parse_org_id(" kz-bin-940140000385 ")
+    assert org_id == OrgId(
+        country="KZ", scheme="BIN", identifier="940140000385", value="KZ-BIN-940140000385"
+    )
+    assert org_id.prefix == "KZ-BIN"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        org_id.identifier = "0"  # type: ignore[misc]
+
+
+def test_invalid_identifier_is_a_value_error():
+    assert issubclass(InvalidIdentifier, ValueError)
+
+
+def test_registered_prefixes_and_the_registrys_own():
+    for prefix in ("KZ-BIN", "UZ-KTUT", "UZ-CR", "kz-bin", " GB-COH "):
+        assert is_registered_prefix(prefix)
+    assert not is_registered_prefix("UZ-STIR")
+    assert not is_registered_prefix("UZ-INN")
+    assert {"UZ-STIR"} == identifiers.REGISTRY_OWN_PREFIXES
+    assert not identifiers.REGISTRY_OWN_PREFIXES & identifiers.REGISTERED_PREFIXES
+
+
+@given(st.text(max_size=30))
+def test_normalize_org_id_either_raises_invalid_identifier_or_is_idempotent(value):
+    try:
+        canonical = normalize_org_id(value)
+    except InvalidIdentifier:
+        return
+    assert normalize_org_id(canonical) == canonical
+
+
+# --- regions ----------------------------------------------------------------------------
+
+DOMAIN_REGIONS = [
+    ("UZ-TK", "Toshkent", "City"),
+    ("UZ-TO", "Toshkent", "Region"),
+    ("UZ-QR", "Qoraqalpog‘iston Respublikasi", "Republic"),
+    ("KZ-75", "Almaty", "City"),
+    ("KZ-71", "Astana", "City"),
+    ("KZ-79", "Shymkent", "City"),
+    ("KZ-19", "Almaty oblysy", "Region"),
+    ("KZ-10", "Abay oblysy", "Region"),
+    ("KZ-33", "Zhetisū oblysy", "Region"),
+    ("KZ-62", "Ulytaū oblysy", "Region"),
+]
+
+
+@pytest.mark.parametrize(("code", "name", "category"), DOMAIN_REGIONS)
+def test_domain_region_facts_hold_in_pycountry(code, name, category):
+    subdivision = pycountry.subdivisions.get(code=code)
+    assert subdivision is not None
+    assert (subdivision.name, subdivision.type) == (name, category)
+    assert normalize_region(code) == code
+    assert normalize_region(code.lower()) == code
+
+
+def test_tashkent_city_and_region_have_distinct_names():
+    assert region_name("UZ-TK") == "Toshkent (city)"
+    assert region_name("uz-to") == "Toshkent (region)"
+    assert region_name("KZ-10") == "Abay oblysy"
+
+
+@pytest.mark.parametrize(("withdrawn", "current"), sorted(KZ_WITHDRAWN_CODES.items()))
+def test_kz_withdrawn_codes_are_aliases_of_current_ones(withdrawn, current):
+    assert pycountry.subdivisions.get(code=withdrawn) is None
+    assert pycountry.subdivisions.get(code=current) is not None
+    assert normalize_region(withdrawn) == current
+    assert normalize_region(f" {withdrawn.lower()} ") == current
+    assert region_name(withdrawn) == region_name(current)
+
+
+def test_kz_aliases_cover_every_current_code_but_the_2022_regions():
+    current = {code for code, _ in regions_of("KZ")}
+    assert len(current) == 20
+    assert set(KZ_WITHDRAWN_CODES.values()) == current - {"KZ-10", "KZ-33", "KZ-62"}
+    assert len(set(KZ_WITHDRAWN_CODES.values())) == len(KZ_WITHDRAWN_CODES)
+
+
+@pytest.mark.parametrize(
+    ("withdrawn", "current"),
+    [("KZ-ALA", "KZ-75"), ("KZ-AST", "KZ-71"), ("KZ-SHY", "KZ-79"), ("KZ-ALM", "KZ-19")],
+)
+def test_domain_kz_aliases(withdrawn, current):
+    assert normalize_region(withdrawn) == current
+
+
+@given(st.sampled_from(sorted(s.code for s in pycountry.subdivisions)))
+def test_every_current_subdivision_of_any_country_is_accepted(code):
+    assert normalize_region(code) == code
+    assert normalize_region(code.lower()) == code
+    assert region_name(code)
+
+
+@pytest.mark.parametrize(("code", "name"), [("uz", "Uzbekistan"), (" KZ ", "Kazakhstan")])
+def test_a_bare_country_code_means_national_scope(code, name):
+    assert normalize_region(code) == code.strip().upper()
+    assert region_name(code) == name
+
+
+@pytest.mark.parametrize(
+    "code", ["", "U", "XX", "UZ-XX", "UZ-TAS", "KZ-BAY", "KZ-ABA", "UZ-TK-1", "UZ–TK", "RU-ALA"]
+)
+def test_unknown_regions_are_rejected(code):
+    with pytest.raises(UnknownRegion):
+        normalize_region(code)
+    with pytest.raises(UnknownRegion):
+        region_name(code)
+
+
+def test_regions_of_lists_current_codes_sorted():
+    uzbekistan = regions_of(" uz ")
+    assert len(uzbekistan) == 14
+    assert [code for code, _ in uzbekistan] == sorted(code for code, _ in uzbekistan)
+    assert ("UZ-TK", "Toshkent (city)") in uzbekistan
+    kazakhstan = dict(regions_of("KZ"))
+    assert kazakhstan["KZ-62"] == "Ulytaū oblysy"
+    assert not set(KZ_WITHDRAWN_CODES) & set(kazakhstan)
+
+
+def test_regions_of_a_country_without_subdivisions_is_empty_and_unknown_raises():
+    assert regions_of("AQ") == []
+    with pytest.raises(UnknownRegion):
+        regions_of("XX")
+
+
+def test_unknown_region_is_a_value_error():
+    assert issubclass(UnknownRegion, ValueError)
+
+
+# --- money ------------------------------------------------------------------------------
+
+CORE_CURRENCIES = ["UZS", "KZT", "USD", "EUR", "GBP", "RUB", "CHF", "JPY"]
+
+
+@pytest.mark.parametrize(
+    ("currency", "digits"),
+    [("UZS", 2), ("KZT", 2), ("USD", 2), ("EUR", 2), ("uzs", 2), ("JPY", 0), ("KWD", 3)],
+)
+def test_minor_units_are_iso_4217s(currency, digits):
+    assert minor_units(currency) == digits
+
+
+def test_supported_currencies_are_real_iso_4217_money():
+    supported = supported_currencies()
+    for code in CORE_CURRENCIES:
+        assert code in supported
+        assert pycountry.currencies.get(alpha_3=code) is not None
+    for not_money in ("XAU", "XDR", "XTS", "XXX", "CLF", "USN", "BOV"):
+        assert not_money not in supported
+
+
+@pytest.mark.parametrize("code", ["", "ABC", "XAU", "XTS", "CLF", "US", "UZS1"])
+def test_unknown_currencies_are_rejected(code):
+    with pytest.raises(UnknownCurrency):
+        normalize_currency(code)
+    with pytest.raises(InvalidAmount):
+        parse_amount("1", code)
+    assert issubclass(UnknownCurrency, InvalidAmount)
+    assert issubclass(InvalidAmount, ValueError)
+
+
+def test_normalize_currency():
+    assert normalize_currency(" kzt ") == "KZT"
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "expected"),
+    [
+        ("12500000", "UZS", 1_250_000_000),
+        ("12500000.5", "UZS", 1_250_000_050),
+        ("12500000.50", "UZS", 1_250_000_050),
+        (" 4500000 ", "KZT", 450_000_000),
+        ("0.01", "USD", 1),
+        ("0012.30", "EUR", 1230),
+        ("1250", "JPY", 1250),
+        ("1.234", "KWD", 1234),
+        (12_500_000, "UZS", 1_250_000_000),
+        (Decimal("12500000.5"), "UZS", 1_250_000_050),
+        (Decimal("1E+3"), "USD", 100_000),
+        ("10000000000000000.00", "USD", MAX_MINOR_UNITS),
+    ],
+)
+def test_parse_amount_gives_integer_minor_units(value, currency, expected):
+    amount = parse_amount(value, currency)
+    assert amount == expected
+    assert type(amount) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "message"),
+    [
+        (12.5, "USD", "float"),
+        (float("nan"), "USD", "float"),
+        (True, "USD", "boolean"),
+        ("-12.50", "USD", "negative"),
+        (-5, "USD", "negative"),
+        (Decimal(-1), "USD", "negative"),
+        ("+12.50", "USD", "sign"),
+        ("0", "USD", "zero"),
+        ("0.00", "USD", "zero"),
+        (0, "USD", "zero"),
+        (Decimal(0), "USD", "zero"),
+        ("1e6", "USD", "exponent"),
+        ("1E6", "USD", "exponent"),
+        ("NaN", "USD", "not a finite number"),
+        ("inf", "USD", "not a finite number"),
+        ("Infinity", "USD", "not a finite number"),
+        (Decimal("NaN"), "USD", "not a finite number"),
+        (Decimal("Infinity"), "USD", "not a finite number"),
+        ("12,500,000", "UZS", "thousands separator"),
+        ("12 500 000", "UZS", "thousands separator"),
+        ("12\u00a0500\u00a0000", "UZS", "thousands separator"),
+        ("12_500_000", "UZS", "thousands separator"),
+        ("12500000,50", "UZS", "decimal comma"),
+        ("12.505", "USD", "3 decimal place"),
+        ("12.500", "USD", "3 decimal place"),
+        (Decimal("12.500"), "USD", "3 decimal place"),
+        (Decimal("1E-99999"), "USD", "99999 decimal place"),
+        ("1.0", "JPY", "1 decimal place"),
+        ("", "USD", "empty"),
+        ("   ", "USD", "empty"),
+        ("12.", "USD", "not a plain decimal"),
+        (".5", "USD", "not a plain decimal"),
+        ("1.2.3", "USD", "not a plain decimal"),
+        ("١٢", "USD", "not a plain decimal"),
+        ("10000000000000000.01", "USD", "larger than"),
+        ("1" + "0" * 5000, "USD", "larger than"),
+        (10**17, "USD", "larger than"),
+        (Decimal("1E+100000"), "USD", "larger than"),
+        (None, "USD", "not None"),
+    ],
+)
+def test_parse_amount_rejections(value, currency, message):
+    with pytest.raises(InvalidAmount, match=message):
+        parse_amount(value, currency)
+
+
+def test_zero_only_when_allowed():
+    assert parse_amount("0", "UZS", allow_zero=True) == 0
+    assert parse_amount(0, "UZS", allow_zero=True) == 0
+    with pytest.raises(InvalidAmount, match="negative"):
+        parse_amount("-1", "UZS", allow_zero=True)
+
+
+@pytest.mark.parametrize(
+    ("units", "currency", "expected"),
+    [
+        (1_250_000_000, "UZS", "12500000.00"),
+        (1_250_000_050, "UZS", "12500000.50"),
+        (1, "USD", "0.01"),
+        (0, "KZT", "0.00"),
+        (1250, "JPY", "1250"),
+        (1, "KWD", "0.001"),
+    ],
+)
+def test_format_amount_writes_every_minor_digit(units, currency, expected):
+    assert format_amount(units, currency) == expected
+
+
+@pytest.mark.parametrize("units", [-1, MAX_MINOR_UNITS + 1, True, 1.0, "100"])
+def test_format_amount_rejects_what_parse_would(units):
+    with pytest.raises(InvalidAmount):
+        format_amount(units, "USD")
+
+
+@given(
+    st.integers(min_value=1, max_value=MAX_MINOR_UNITS),
+    st.sampled_from([*CORE_CURRENCIES, "KWD"]),
+)
+def test_format_then_parse_round_trips(units, currency):
+    written = format_amount(units, currency)
+    assert parse_amount(written, currency) == units
+    digits = minor_units(currency)
+    assert len(written.partition(".")[2]) == digits
+    assert ("." in written) == (digits > 0)
+
+
+@given(st.decimals(min_value=0, max_value=10**15, places=2, allow_nan=False))
+def test_parse_agrees_with_decimal_arithmetic(value):
+    as_text = f"{value:f}"
+    if value == 0:
+        assert parse_amount(as_text, "USD", allow_zero=True) == 0
+    else:
+        assert parse_amount(as_text, "USD") == int(value * 100)
+        assert parse_amount(value, "USD") == int(value * 100)
+
+
+# --- text -------------------------------------------------------------------------------
+
+UZBEKISTAN_SPELLINGS = [
+    "Oʻzbekiston",  # U+02BB, as prescribed
+    "Oʼzbekiston",  # U+02BC
+    "O'zbekiston",  # U+0027
+    "O`zbekiston",  # U+0060
+    "O‘zbekiston",  # U+2018
+    "O’zbekiston",  # U+2019
+    "O´zbekiston",  # U+00B4
+]
+
+
+@pytest.mark.parametrize("spelling", UZBEKISTAN_SPELLINGS)
+def test_every_apostrophe_spelling_folds_to_the_prescribed_letter(spelling):
+    assert fold_uzbek_apostrophes(spelling) == "O\u02bbzbekiston"
+    assert search_key(spelling) == search_key("Oʻzbekiston") == "o\u02bbzbekiston"
+    assert search_key(spelling.upper()) == search_key("oʻzbekiston")
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("G'afur G‘ulom", f"G{OKINA}afur G{OKINA}ulom"),
+        ("tog'", f"tog{OKINA}"),  # word-final gʻ
+        ("o'g'il", f"o{OKINA}g{OKINA}il"),
+        ("ta'lim", f"ta{TUTUQ_BELGISI}lim"),  # tutuq belgisi between letters
+        ("ma’naviyat", f"ma{TUTUQ_BELGISI}naviyat"),
+        ("san`at", f"san{TUTUQ_BELGISI}at"),
+        ("'Mehr' jamgʻarmasi", "'Mehr' jamgʻarmasi"),  # quotation marks are left alone
+        ("`code`", "`code`"),
+        ("5'", "5'"),
+        ("", ""),
+    ],
+)
+def test_fold_uzbek_apostrophes_cases(raw, folded):
+    assert fold_uzbek_apostrophes(raw) == folded
+
+
+def test_search_key_normalises_compatibility_forms_and_case():
+    assert search_key("Ｏ＇ｚｂｅｋｉｓｔｏｎ") == search_key("O'zbekiston")  # fullwidth
+    assert search_key("у\u0306") == search_key("ў")  # decomposed ў
+    assert search_key("STRASSE") == search_key("straße")
+    assert search_key("Qoraqalpog‘iston\u00a0Respublikasi") == search_key(
+        "QORAQALPOGʻISTON RESPUBLIKASI"
+    )
+    assert search_key("ТАЪЛИМ") == "таълим"
+
+
+@given(st.text(max_size=40))
+def test_fold_maps_one_character_to_one_and_is_idempotent(value):
+    folded = fold_uzbek_apostrophes(value)
+    assert len(folded) == len(value)
+    assert fold_uzbek_apostrophes(folded) == folded
+
+
+@given(st.text(max_size=40))
+def test_search_key_is_idempotent_and_normalised(value):
+    key = search_key(value)
+    assert search_key(key) == key
+    assert unicodedata.is_normalized("NFKC", key)
