@@ -96,4 +96,6 @@ def _load_projectors() -> None:
     # The features register their projectors on import; importing them here, lazily, keeps
     # this module importable from the features' own services without a cycle.
     from registry.auth import projection as _auth  # noqa: F401, PLC0415
+    from registry.awards import projection as _awards  # noqa: F401, PLC0415
+    from registry.competitions import projection as _competitions  # noqa: F401, PLC0415
     from registry.organizations import projection as _organizations  # noqa: F401, PLC0415

@@ -40,9 +40,3 @@ def require_funder(principal: Annotated[Principal, Depends(authenticate)]) -> Pr
 
 AdminDep = Annotated[Principal, Depends(require_admin)]
 FunderDep = Annotated[Principal, Depends(require_funder)]
-
-
-def require_organization(principal: Principal, organization_id: str) -> None:
-    """A funder writes only for its own organization."""
-    if principal.organization_id != organization_id:
-        raise Forbidden(f"this key acts for {principal.organization_id}, not for {organization_id}")

@@ -3,6 +3,8 @@
 import enum
 from dataclasses import dataclass
 
+from registry.core.errors import Forbidden
+
 
 class Role(enum.StrEnum):
     ADMIN = "admin"  # registers organizations and issues keys
@@ -21,6 +23,11 @@ class Principal:
         if self.organization_id:
             return f"{self.role.value}:{self.organization_id}:{self.key_prefix}"
         return f"{self.role.value}:{self.key_prefix}"
+
+    def check_acts_for(self, organization_id: str) -> None:
+        """A funder writes only for its own organization."""
+        if self.organization_id != organization_id:
+            raise Forbidden(f"this key acts for {self.organization_id}, not for {organization_id}")
 
 
 SYSTEM_ACTOR = "system:cli"

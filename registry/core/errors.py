@@ -8,7 +8,7 @@ that parses but breaks a rule), each with an ``errors`` list naming the offendin
 
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -54,7 +54,7 @@ class RegistryError(Exception):
         self.errors = list(errors)
 
     @classmethod
-    def for_field(cls, field: str, message: str) -> "RegistryError":
+    def for_field(cls, field: str, message: str) -> Self:
         """The common case: one named field is wrong, and the detail says so."""
         return cls(f"{field}: {message}", errors=[FieldError(field=field, message=message)])
 

@@ -1,4 +1,8 @@
-"""Wire types shared by every feature: strict input models and multilingual text."""
+"""Wire types shared by every feature: strict input models, multilingual text, money."""
+
+import enum
+from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -42,3 +46,58 @@ class LocalizedTextRead(BaseModel):
     ru: str | None = None
     kk: str | None = None
     en: str | None = None
+
+
+class Instrument(enum.StrEnum):
+    """The forms of state support for NGOs (UZ Law "On Social Partnership"; KZ Law No. 36)."""
+
+    GRANT = "grant"
+    SUBSIDY = "subsidy"
+    SOCIAL_CONTRACT = "social_contract"  # state social order / ijtimoiy buyurtma
+    STRATEGIC_PARTNERSHIP = "strategic_partnership"  # Kazakhstan's strategic partnership order
+    PRIZE = "prize"  # Kazakhstan's NGO prizes: a fixed sum, no project
+
+
+Amount = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]+(\.[0-9]+)?$",
+        max_length=40,
+        description='A decimal string in the currency\'s units, e.g. "12500000.00"; never a float.',
+        examples=["12500000.00"],
+    ),
+]
+Currency = Annotated[
+    str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, e.g. UZS, KZT, USD.", examples=["UZS"])
+]
+Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+Themes = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=100)]],
+    Field(max_length=20, description="Free-form theme labels, e.g. youth, ecology, disability."),
+]
+
+
+class Period(StrictInput):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class Window(StrictInput):
+    """An application window. Times carry their offset: Astana closes at 18:30 +05:00."""
+
+    opens: datetime
+    closes: datetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
+        if self.opens.tzinfo is None or self.closes.tzinfo is None:
+            raise ValueError("give both times with a UTC offset, e.g. 2026-03-01T09:00:00+05:00")
+        if self.closes <= self.opens:
+            raise ValueError("closes must be after opens")
+        return self

@@ -1,0 +1,61 @@
+"""Awards and their events, projected from ``award.*`` ledger entries."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.core.db import Base
+
+
+class Award(Base):
+    __tablename__ = "awards"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    competition_id: Mapped[str | None] = mapped_column(
+        String(40), ForeignKey("competitions.id"), index=True
+    )
+    funder_id: Mapped[str] = mapped_column(
+        String(100), ForeignKey("organizations.org_id"), index=True
+    )
+    recipient_id: Mapped[str] = mapped_column(
+        String(100), ForeignKey("organizations.org_id"), index=True
+    )
+    recipient_name: Mapped[dict[str, str]] = mapped_column(JSON)  # as at award time
+    instrument: Mapped[str] = mapped_column(String(30), index=True)
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    purpose: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    original_amount_minor: Mapped[int] = mapped_column(BigInteger)
+    disbursed_minor: Mapped[int] = mapped_column(BigInteger)
+    award_date: Mapped[date] = mapped_column(index=True)
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    region: Mapped[str | None] = mapped_column(String(10), index=True)
+    legal_basis: Mapped[str | None] = mapped_column(String(500))
+    themes: Mapped[list[str]] = mapped_column(JSON)
+    award_before_close: Mapped[str | None] = mapped_column(String(4000))
+    status: Mapped[str] = mapped_column(String(20))
+    last_report_on: Mapped[date | None]
+    completed_on: Mapped[date | None]
+    terminated_on: Mapped[date | None]
+    termination_reason: Mapped[str | None] = mapped_column(String(4000))
+    published_at: Mapped[datetime]
+    published_seq: Mapped[int] = mapped_column(BigInteger)
+    updated_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class AwardEvent(Base):
+    __tablename__ = "award_events"
+    __table_args__ = (Index("ix_award_events_award_seq", "award_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    award_id: Mapped[str] = mapped_column(String(40), ForeignKey("awards.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    time: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    corrected_by: Mapped[int | None] = mapped_column(BigInteger)
+    voided: Mapped[bool]

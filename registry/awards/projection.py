@@ -1,0 +1,109 @@
+"""Every award entry re-folds the award from its events (``rules.fold``), so corrections and
+amendments land exactly as the rules read them, live and on replay alike."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.awards import rules
+from registry.awards.models import Award, AwardEvent
+from registry.competitions import projection as competition_projection
+from registry.journal import Recorded, projector
+
+AWARD_KINDS = (
+    "award.published",
+    "award.amended",
+    "award.disbursed",
+    "award.reported",
+    "award.completed",
+    "award.terminated",
+    "award.corrected",
+)
+
+
+@projector(*AWARD_KINDS)
+def award_event(session: Session, entry: Recorded) -> None:
+    award = session.get(Award, entry.subject)
+    if award is None:
+        assert entry.kind == rules.PUBLISHED, f"{entry.kind} before publication at {entry.seq}"
+        award = _new_award(entry)
+        _write_state(award, rules.fold([rules.Event(entry.seq, entry.kind, entry.body)]), entry.seq)
+        session.add(award)
+        session.flush()
+        before_committed, before_count = 0, 0
+    else:
+        before_committed = _committed(award)
+        before_count = 1
+    session.add(
+        AwardEvent(
+            seq=entry.seq,
+            award_id=entry.subject,
+            kind=entry.kind,
+            time=entry.time,
+            actor=entry.actor,
+            body=entry.body,
+            corrected_by=None,
+            voided=False,
+        )
+    )
+    session.flush()
+    history = list(
+        session.execute(
+            select(AwardEvent).where(AwardEvent.award_id == award.id).order_by(AwardEvent.seq)
+        ).scalars()
+    )
+    state = rules.fold([rules.Event(event.seq, event.kind, event.body) for event in history])
+    for event in history:
+        event.corrected_by = state.corrected_seqs.get(event.seq)
+        event.voided = event.seq in state.voided_seqs
+    _write_state(award, state, entry.seq)
+    if award.competition_id is not None:
+        competition_projection.commit(
+            session,
+            award.competition_id,
+            amount_delta=_committed(award) - before_committed,
+            count_delta=1 - before_count,
+        )
+
+
+def _committed(award: Award) -> int:
+    return award.disbursed_minor if award.status == "terminated" else award.amount_minor
+
+
+def _new_award(entry: Recorded) -> Award:
+    body = entry.body
+    return Award(
+        id=body["id"],
+        competition_id=body["competition_id"],
+        funder_id=body["funder_id"],
+        recipient_id=body["recipient_id"],
+        recipient_name=body["recipient_name"],
+        instrument=body["instrument"],
+        currency=body["currency"],
+        published_at=entry.time,
+        published_seq=entry.seq,
+        disbursed_minor=0,
+        amount_minor=0,
+        status="active",
+    )
+
+
+def _write_state(award: Award, state: rules.AwardState, seq: int) -> None:
+    published = state.published
+    award.title = published["title"]
+    award.purpose = published["purpose"]
+    award.region = published["region"]
+    award.legal_basis = published["legal_basis"]
+    award.themes = published["themes"]
+    award.award_before_close = published["award_before_close"]
+    award.amount_minor = state.amount_minor
+    award.original_amount_minor = state.original_amount_minor
+    award.disbursed_minor = state.disbursed_minor
+    award.award_date = state.award_date
+    award.period_start = state.period_start
+    award.period_end = state.period_end
+    award.status = state.status
+    award.last_report_on = state.last_report_on
+    award.completed_on = state.completed_on
+    award.terminated_on = state.terminated_on
+    award.termination_reason = state.termination_reason
+    award.updated_seq = seq

@@ -1,0 +1,183 @@
+"""An award's current state, folded from its events: the one place its rules live.
+
+The service folds the existing events plus a proposed one and refuses the proposal if any
+rule breaks; the projector folds the same events to write the query row. A correction
+replaces fields of the event it names (or voids it) before the fold, so the original entry
+stays in the ledger and the state reads as if it had been right all along.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from registry.reference.money import InvalidAmount, parse_amount
+
+TERMINAL = frozenset({"completed", "terminated"})
+PUBLISHED = "award.published"
+CORRECTED = "award.corrected"
+
+
+class RuleViolation(ValueError):
+    """A rule an award's events break; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    kind: str
+    body: dict[str, Any]
+
+
+@dataclass
+class AwardState:
+    currency: str
+    amount_minor: int
+    original_amount_minor: int
+    award_date: date
+    period_start: date
+    period_end: date
+    recipient_id: str
+    published: dict[str, Any]
+    disbursed_minor: int = 0
+    status: str = "active"
+    last_report_on: date | None = None
+    completed_on: date | None = None
+    terminated_on: date | None = None
+    termination_reason: str | None = None
+    corrected_seqs: dict[int, int] = field(default_factory=dict)  # corrected seq -> by seq
+    voided_seqs: frozenset[int] = frozenset()
+
+    @property
+    def committed_minor(self) -> int:
+        """What counts against a competition's budget: a terminated award only what it paid."""
+        return self.disbursed_minor if self.status == "terminated" else self.amount_minor
+
+
+def effective_events(events: Sequence[Event]) -> tuple[list[Event], dict[int, int], set[int]]:
+    """Apply every correction to the event it names; drop voided events and corrections."""
+    bodies = {event.seq: dict(event.body) for event in events}
+    kinds = {event.seq: event.kind for event in events}
+    corrected: dict[int, int] = {}
+    voided: set[int] = set()
+    for event in events:
+        if event.kind != CORRECTED:
+            continue
+        target = event.body["corrects"]
+        if target not in kinds or target >= event.seq:
+            raise RuleViolation("corrects", f"entry {target} is not an earlier event of this award")
+        if kinds[target] == CORRECTED:
+            raise RuleViolation("corrects", "correct the original event, not a correction")
+        if target in voided:
+            raise RuleViolation("corrects", f"entry {target} was already voided")
+        if event.body.get("void"):
+            if kinds[target] == PUBLISHED:
+                raise RuleViolation("void", "the award itself cannot be voided; terminate it")
+            voided.add(target)
+        else:
+            bodies[target].update(event.body.get("changes") or {})
+        corrected[target] = event.seq
+    effective = [
+        Event(event.seq, event.kind, bodies[event.seq])
+        for event in events
+        if event.kind != CORRECTED and event.seq not in voided
+    ]
+    return effective, corrected, voided
+
+
+def _amount(body: dict[str, Any], currency: str, field: str) -> int:
+    try:
+        return parse_amount(body[field], currency)
+    except InvalidAmount as exc:
+        raise RuleViolation(field, str(exc)) from exc
+
+
+def _date(body: dict[str, Any], field: str) -> date:
+    try:
+        return date.fromisoformat(body[field])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuleViolation(field, "must be a date, YYYY-MM-DD") from exc
+
+
+def fold(events: Sequence[Event]) -> AwardState:
+    """The award's state after ``events`` (in ledger order); ``RuleViolation`` if any breaks
+    a rule: amounts positive in the currency's minor units, the period in order, disbursements
+    never above the current amount, nothing but corrections after completion or termination."""
+    effective, corrected, voided = effective_events(events)
+    if not effective or effective[0].kind != PUBLISHED:
+        raise RuleViolation("award", "an award starts with its publication")
+    published = effective[0].body
+    currency = published["currency"]
+    amount = _amount(published, currency, "amount")
+    state = AwardState(
+        currency=currency,
+        amount_minor=amount,
+        original_amount_minor=amount,
+        award_date=_date(published, "award_date"),
+        period_start=_date(published["period"], "start"),
+        period_end=_date(published["period"], "end"),
+        recipient_id=published["recipient_id"],
+        published=published,
+        corrected_seqs=corrected,
+        voided_seqs=frozenset(voided),
+    )
+    _check_period(state)
+    for event in effective[1:]:
+        if state.status in TERMINAL:
+            raise RuleViolation("type", f"the award is {state.status}; only corrections may follow")
+        apply = _APPLY.get(event.kind)
+        if apply is None:
+            raise RuleViolation("type", f"unknown award event {event.kind}")
+        apply(state, event.body)
+        if state.disbursed_minor > state.amount_minor:
+            raise RuleViolation("amount", "the disbursed total would exceed the awarded amount")
+    return state
+
+
+def _amended(state: AwardState, body: dict[str, Any]) -> None:
+    if "amount" in body:
+        state.amount_minor = _amount(body, state.currency, "amount")
+    if "period" in body:
+        state.period_start = _date(body["period"], "start")
+        state.period_end = _date(body["period"], "end")
+        _check_period(state)
+
+
+def _disbursed(state: AwardState, body: dict[str, Any]) -> None:
+    if _date(body, "date") < state.award_date:
+        raise RuleViolation("date", "a disbursement cannot precede the award date")
+    state.disbursed_minor += _amount(body, state.currency, "amount")
+
+
+def _reported(state: AwardState, body: dict[str, Any]) -> None:
+    state.last_report_on = _date(body, "date")
+
+
+def _completed(state: AwardState, body: dict[str, Any]) -> None:
+    state.status = "completed"
+    state.completed_on = _date(body, "date")
+
+
+def _terminated(state: AwardState, body: dict[str, Any]) -> None:
+    state.status = "terminated"
+    state.terminated_on = _date(body, "date")
+    state.termination_reason = body["reason"]
+
+
+_APPLY: dict[str, Callable[[AwardState, dict[str, Any]], None]] = {
+    "award.amended": _amended,
+    "award.disbursed": _disbursed,
+    "award.reported": _reported,
+    "award.completed": _completed,
+    "award.terminated": _terminated,
+}
+
+
+def _check_period(state: AwardState) -> None:
+    if state.period_end < state.period_start:
+        raise RuleViolation("period", "the implementation period ends before it starts")

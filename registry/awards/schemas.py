@@ -1,0 +1,153 @@
+import enum
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from registry.competitions.schemas import EventRead
+from registry.core.schemas import (
+    Amount,
+    Currency,
+    Instrument,
+    LocalizedText,
+    LocalizedTextRead,
+    Period,
+    Reason,
+    StrictInput,
+    Themes,
+)
+
+
+class AwardStatus(enum.StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    TERMINATED = "terminated"
+
+
+class AwardCreate(StrictInput):
+    funder_id: str = Field(description="The funder's org-id; a funder key writes only its own.")
+    recipient_id: str = Field(description="The recipient's org-id; it must be registered.")
+    competition_id: str | None = Field(
+        default=None, description="The competition it came from; null for a direct award."
+    )
+    instrument: Instrument
+    title: LocalizedText
+    purpose: LocalizedText | None = None
+    amount: Amount
+    currency: Currency
+    award_date: date
+    period: Period = Field(description="The implementation period.")
+    region: str | None = Field(
+        default=None, max_length=10, description="ISO 3166-2; defaults to the recipient's."
+    )
+    legal_basis: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Decree or contract number; required for an award without a competition.",
+    )
+    themes: Themes = Field(default_factory=list)
+    award_before_close: Reason | None = Field(
+        default=None,
+        description="Only to award before the competition closes: why. Recorded in the ledger.",
+    )
+
+
+class AwardAmended(StrictInput):
+    type: Literal["amended"]
+    amount: Amount | None = None
+    period: Period | None = None
+    reason: Reason
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> "AwardAmended":
+        if self.amount is None and self.period is None:
+            raise ValueError("an amendment changes the amount, the period, or both")
+        return self
+
+
+class AwardDisbursed(StrictInput):
+    type: Literal["disbursed"]
+    amount: Amount
+    date: date
+    tranche: int | None = Field(default=None, ge=1, le=1000)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class AwardReported(StrictInput):
+    type: Literal["reported"]
+    date: date
+    summary: LocalizedText | None = None
+    document_url: str | None = Field(default=None, max_length=2000)
+
+
+class AwardCompleted(StrictInput):
+    type: Literal["completed"]
+    date: date
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class AwardTerminated(StrictInput):
+    type: Literal["terminated"]
+    date: date
+    reason: Reason
+
+
+class AwardCorrected(StrictInput):
+    type: Literal["corrected"]
+    corrects: int = Field(ge=0, description="The ledger seq of the event being corrected.")
+    reason: Reason
+    changes: dict[str, Any] | None = Field(
+        default=None, description="Fields of that event, with their right values."
+    )
+    void: bool = Field(default=False, description="The event should never have been recorded.")
+
+    @model_validator(mode="after")
+    def _changes_or_void(self) -> "AwardCorrected":
+        if bool(self.changes) == self.void:
+            raise ValueError("a correction either gives changes or voids the event, not both")
+        return self
+
+
+AwardEventCreate = Annotated[
+    AwardAmended
+    | AwardDisbursed
+    | AwardReported
+    | AwardCompleted
+    | AwardTerminated
+    | AwardCorrected,
+    Field(discriminator="type"),
+]
+
+
+class AwardEventRead(EventRead):
+    corrected_by: int | None = Field(description="The seq of the correction that amends it.")
+    voided: bool
+
+
+class AwardRead(BaseModel):
+    id: str
+    competition_id: str | None
+    funder_id: str
+    recipient_id: str
+    recipient_name: LocalizedTextRead = Field(description="As it was when the award was made.")
+    instrument: Instrument
+    status: AwardStatus
+    title: LocalizedTextRead
+    purpose: LocalizedTextRead | None
+    amount: str
+    original_amount: str
+    disbursed: str
+    currency: str
+    award_date: date
+    period: dict[str, date]
+    region: str | None
+    legal_basis: str | None
+    themes: list[str]
+    award_before_close: str | None
+    last_report_on: date | None
+    completed_on: date | None
+    terminated_on: date | None
+    termination_reason: str | None
+    published_at: datetime
+    published_seq: int
+    events: list[AwardEventRead]

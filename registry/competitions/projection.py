@@ -1,0 +1,94 @@
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from registry.competitions.models import Competition, CompetitionEvent
+from registry.journal import Recorded, projector
+from registry.reference.money import parse_amount
+
+
+def _event(session: Session, entry: Recorded) -> Competition:
+    session.add(
+        CompetitionEvent(
+            seq=entry.seq,
+            competition_id=entry.subject,
+            kind=entry.kind,
+            time=entry.time,
+            actor=entry.actor,
+            body=entry.body,
+        )
+    )
+    competition = session.get(Competition, entry.subject)
+    assert competition is not None, f"{entry.kind} for an unknown competition at seq {entry.seq}"
+    competition.updated_seq = entry.seq
+    return competition
+
+
+@projector("competition.published")
+def published(session: Session, entry: Recorded) -> None:
+    body = entry.body
+    session.add(
+        Competition(
+            id=body["id"],
+            funder_id=body["funder_id"],
+            instrument=body["instrument"],
+            year=body["year"],
+            round_number=body["round_number"],
+            title=body["title"],
+            description=body["description"],
+            eligibility=body["eligibility"],
+            themes=body["themes"],
+            currency=body["currency"],
+            budget_minor=parse_amount(body["budget"], body["currency"]),
+            opens_at=datetime.fromisoformat(body["opens_at"]),
+            closes_at=datetime.fromisoformat(body["closes_at"]),
+            region=body["region"],
+            legal_basis=body["legal_basis"],
+            state="published",
+            cancel_reason=None,
+            results=None,
+            committed_minor=0,
+            award_count=0,
+            published_at=entry.time,
+            published_seq=entry.seq,
+            updated_seq=entry.seq,
+        )
+    )
+    session.flush()
+    _event(session, entry)
+
+
+@projector("competition.amended")
+def amended(session: Session, entry: Recorded) -> None:
+    competition = _event(session, entry)
+    changes = entry.body["changes"]
+    for field in ("title", "description", "eligibility", "themes", "region", "legal_basis"):
+        if field in changes:
+            setattr(competition, field, changes[field])
+    if "budget" in changes:
+        competition.budget_minor = parse_amount(changes["budget"], competition.currency)
+    if "window" in changes:
+        competition.opens_at = datetime.fromisoformat(changes["window"]["opens"])
+        competition.closes_at = datetime.fromisoformat(changes["window"]["closes"])
+
+
+@projector("competition.cancelled")
+def cancelled(session: Session, entry: Recorded) -> None:
+    competition = _event(session, entry)
+    competition.state = "cancelled"
+    competition.cancel_reason = entry.body["reason"]
+
+
+@projector("competition.results_published")
+def results_published(session: Session, entry: Recorded) -> None:
+    competition = _event(session, entry)
+    competition.state = "results_published"
+    competition.results = entry.body
+
+
+def commit(session: Session, competition_id: str, *, amount_delta: int, count_delta: int) -> None:
+    """Called by the award projector when an award of this competition changes."""
+    competition = session.get(Competition, competition_id)
+    assert competition is not None
+    competition.committed_minor += amount_delta
+    competition.award_count += count_delta

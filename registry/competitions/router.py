@@ -1,0 +1,126 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
+
+from registry.auth.dependencies import FunderDep
+from registry.competitions import service
+from registry.competitions.models import Competition, CompetitionEvent
+from registry.competitions.schemas import (
+    CompetitionCreate,
+    CompetitionEventCreate,
+    CompetitionRead,
+    EventRead,
+)
+from registry.core import idempotency
+from registry.core.db import SessionDep, WriteSessionDep
+from registry.core.errors import problem_responses
+from registry.core.idempotency import IdempotencyKey
+from registry.reference.money import format_amount
+
+router = APIRouter(prefix="/competitions", tags=["competitions"])
+CompetitionId = Annotated[str, Path(max_length=40)]
+PROOF_PATH = "/api/v1/ledger/entries/{seq}"
+
+
+def event_read(event: CompetitionEvent) -> EventRead:
+    return EventRead(
+        seq=event.seq,
+        kind=event.kind,
+        time=event.time,
+        actor=event.actor,
+        body=event.body,
+        proof=PROOF_PATH.format(seq=event.seq),
+    )
+
+
+def to_read(session: Session, competition: Competition) -> CompetitionRead:
+    return CompetitionRead(
+        id=competition.id,
+        funder_id=competition.funder_id,
+        instrument=competition.instrument,
+        year=competition.year,
+        round_number=competition.round_number,
+        status=service.status(competition),
+        title=competition.title,
+        description=competition.description,
+        eligibility=competition.eligibility,
+        themes=competition.themes,
+        budget=format_amount(competition.budget_minor, competition.currency),
+        currency=competition.currency,
+        window={"opens": competition.opens_at, "closes": competition.closes_at},
+        region=competition.region,
+        legal_basis=competition.legal_basis,
+        cancel_reason=competition.cancel_reason,
+        results=competition.results,
+        published_at=competition.published_at,
+        published_seq=competition.published_seq,
+        events=[event_read(event) for event in service.events(session, competition.id)],
+    )
+
+
+@router.post(
+    "",
+    summary="Post a competition (the funder's key)",
+    response_model=CompetitionRead,
+    status_code=201,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def create_competition(
+    request: Request,
+    session: WriteSessionDep,
+    principal: FunderDep,
+    data: CompetitionCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    return idempotency.respond(
+        session,
+        request=request,
+        scope=principal.key_prefix,
+        key=idempotency_key,
+        body=data,
+        status=201,
+        produce=lambda: to_read(session, service.publish(session, principal=principal, data=data)),
+    )
+
+
+@router.get(
+    "/{competition_id}",
+    summary="One competition with its full event history",
+    response_model=CompetitionRead,
+    responses=problem_responses(404),
+)
+def get_competition(session: SessionDep, competition_id: CompetitionId) -> CompetitionRead:
+    return to_read(session, service.get(session, competition_id))
+
+
+@router.post(
+    "/{competition_id}/events",
+    summary="Amend or cancel a competition, or publish its results (the funder's key)",
+    response_model=CompetitionRead,
+    status_code=201,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def add_competition_event(
+    request: Request,
+    session: WriteSessionDep,
+    principal: FunderDep,
+    competition_id: CompetitionId,
+    event: CompetitionEventCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    def produce() -> CompetitionRead:
+        competition = service.add_event(
+            session, principal=principal, competition_id=competition_id, event=event
+        )
+        return to_read(session, competition)
+
+    return idempotency.respond(
+        session,
+        request=request,
+        scope=principal.key_prefix,
+        key=idempotency_key,
+        body=event,
+        status=201,
+        produce=produce,
+    )

@@ -1,0 +1,171 @@
+"""Competitions: posted by a funder, amended, cancelled, results published.
+
+The public status is derived, never stored: ``cancelled`` and ``awarded`` (results published)
+come from events, ``planned``, ``open`` and ``closed`` from the application window and now.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry import journal
+from registry.auth.principal import Principal
+from registry.competitions.models import Competition, CompetitionEvent
+from registry.competitions.schemas import (
+    CompetitionAmended,
+    CompetitionCancelled,
+    CompetitionCreate,
+    CompetitionEventCreate,
+    CompetitionStatus,
+)
+from registry.core.errors import Conflict, NotFound, Unprocessable
+from registry.core.ids import next_id
+from registry.ledger import service as ledger_service
+from registry.ledger.service import NewEntry
+from registry.organizations import service as organization_service
+from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
+
+PUBLISHED = "competition.published"
+EVENT_KINDS = {
+    "amended": "competition.amended",
+    "cancelled": "competition.cancelled",
+    "results_published": "competition.results_published",
+}
+ID_PREFIX = "CMP"
+ID_WIDTH = 5
+
+
+def status(competition: Competition, now: datetime | None = None) -> CompetitionStatus:
+    if competition.state == "cancelled":
+        return CompetitionStatus.CANCELLED
+    if competition.state == "results_published":
+        return CompetitionStatus.AWARDED
+    now = now or datetime.now(UTC)
+    if now < competition.opens_at:
+        return CompetitionStatus.PLANNED
+    if now < competition.closes_at:
+        return CompetitionStatus.OPEN
+    return CompetitionStatus.CLOSED
+
+
+def _amount(value: str, currency: str, field: str) -> int:
+    try:
+        return parse_amount(value, currency)
+    except InvalidAmount as exc:
+        raise Unprocessable.for_field(field, str(exc)) from exc
+
+
+def publish(session: Session, *, principal: Principal, data: CompetitionCreate) -> Competition:
+    funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
+    principal.check_acts_for(funder_id)
+    try:
+        currency = normalize_currency(data.currency)
+    except InvalidAmount as exc:
+        raise Unprocessable.for_field("currency", str(exc)) from exc
+    budget = _amount(data.budget, currency, "budget")
+    region = organization_service.canonical_region(data.region) if data.region else None
+    ledger_service.lock(session)
+    organization_service.get(session, funder_id, field="funder_id")
+    competition_id = next_id(session, Competition.id, ID_PREFIX, data.year, ID_WIDTH)
+    body = {
+        "id": competition_id,
+        "funder_id": funder_id,
+        "instrument": data.instrument.value,
+        "year": data.year,
+        "round_number": data.round_number,
+        "title": data.title.as_dict(),
+        "description": data.description.as_dict() if data.description else None,
+        "eligibility": data.eligibility.as_dict() if data.eligibility else None,
+        "themes": data.themes,
+        "budget": format_amount(budget, currency),
+        "currency": currency,
+        "opens_at": data.window.opens.isoformat(),
+        "closes_at": data.window.closes.isoformat(),
+        "region": region,
+        "legal_basis": data.legal_basis,
+    }
+    journal.record(
+        session,
+        [NewEntry(kind=PUBLISHED, subject=competition_id, actor=principal.actor, body=body)],
+    )
+    return get(session, competition_id)
+
+
+def add_event(
+    session: Session, *, principal: Principal, competition_id: str, event: CompetitionEventCreate
+) -> Competition:
+    ledger_service.lock(session)
+    competition = get(session, competition_id)
+    principal.check_acts_for(competition.funder_id)
+    current = status(competition)
+    if current is CompetitionStatus.CANCELLED:
+        raise Conflict.for_field("type", "the competition was cancelled; it takes no more events")
+    body: dict[str, Any]
+    if isinstance(event, CompetitionAmended):
+        body = {"changes": _changes(competition, event), "reason": event.reason}
+    elif isinstance(event, CompetitionCancelled):
+        if competition.award_count:
+            raise Conflict.for_field(
+                "type", f"{competition.award_count} awards were made from this competition"
+            )
+        body = {"reason": event.reason}
+    else:
+        if current in (CompetitionStatus.PLANNED, CompetitionStatus.OPEN):
+            raise Conflict.for_field("type", "results come after applications close")
+        if current is CompetitionStatus.AWARDED:
+            raise Conflict.for_field("type", "results were already published")
+        body = event.model_dump(mode="json", exclude={"type"})
+    journal.record(
+        session,
+        [
+            NewEntry(
+                kind=EVENT_KINDS[event.type],
+                subject=competition_id,
+                actor=principal.actor,
+                body=body,
+            )
+        ],
+    )
+    return get(session, competition_id)
+
+
+def _changes(competition: Competition, event: CompetitionAmended) -> dict[str, Any]:
+    changes = event.changes.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+    if not changes:
+        raise Unprocessable.for_field("changes", "name at least one field to change")
+    if "budget" in changes:
+        budget = _amount(changes["budget"], competition.currency, "changes.budget")
+        if budget < competition.committed_minor:
+            committed = format_amount(competition.committed_minor, competition.currency)
+            raise Unprocessable.for_field(
+                "changes.budget", f"awards already commit {committed} {competition.currency}"
+            )
+        changes["budget"] = format_amount(budget, competition.currency)
+    if "region" in changes:
+        changes["region"] = organization_service.canonical_region(
+            changes["region"], field="changes.region"
+        )
+    if "window" in changes and event.changes.window is not None:
+        changes["window"] = {
+            "opens": event.changes.window.opens.isoformat(),
+            "closes": event.changes.window.closes.isoformat(),
+        }
+    return changes
+
+
+def get(session: Session, competition_id: str, *, field: str = "id") -> Competition:
+    competition = session.get(Competition, competition_id)
+    if competition is None:
+        raise NotFound.for_field(field, f"no competition {competition_id}")
+    return competition
+
+
+def events(session: Session, competition_id: str) -> list[CompetitionEvent]:
+    statement = (
+        select(CompetitionEvent)
+        .where(CompetitionEvent.competition_id == competition_id)
+        .order_by(CompetitionEvent.seq)
+    )
+    return list(session.execute(statement).scalars())

@@ -1,0 +1,457 @@
+"""Competitions and awards through HTTP: the whole life of an award, and every rule, on both
+databases. Every refused request leaves the ledger as it was."""
+
+import copy
+
+import pytest
+from domain_helpers import (
+    KZ_OPERATOR,
+    MINISTRY,
+    NGO_KZ,
+    NGO_UZ,
+    NGO_UZ_2,
+    PUBLIC_FUND,
+    World,
+    bearer,
+    build_world,
+    ledger_size,
+)
+from fastapi.testclient import TestClient
+
+from registry.core.db import Database
+
+PROBLEM = "application/problem+json"
+
+
+def competition_body(**overrides) -> dict:
+    body = {
+        "funder_id": PUBLIC_FUND,
+        "instrument": "grant",
+        "year": 2026,
+        "round_number": 4,
+        "title": {
+            "uz": "Yoshlar tashabbuslarini qoʻllab-quvvatlash",
+            "ru": "Поддержка молодёжных инициатив",
+        },
+        "description": {"uz": "Toʻrtinchi grant tanlovi"},
+        "themes": ["youth", "ecology"],
+        "budget": "1000000000",
+        "currency": "UZS",
+        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
+        "region": "UZ",
+        "legal_basis": "UP-124 of 26.08.2024",
+    }
+    return body | overrides
+
+
+def award_body(competition_id: str | None, **overrides) -> dict:
+    body = {
+        "funder_id": PUBLIC_FUND,
+        "recipient_id": NGO_UZ,
+        "competition_id": competition_id,
+        "instrument": "grant",
+        "title": {"uz": "Ekologik maktab loyihasi"},
+        "amount": "300000000.00",
+        "currency": "UZS",
+        "award_date": "2026-03-01",
+        "period": {"start": "2026-03-15", "end": "2026-12-31"},
+        "themes": ["ecology"],
+    }
+    return body | overrides
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+def post(client: TestClient, path: str, body: dict, token: str, **headers):
+    return client.post(path, json=body, headers=bearer(token) | headers)
+
+
+def create_competition(client: TestClient, world: World, **overrides) -> dict:
+    response = post(client, "/api/v1/competitions", competition_body(**overrides), world.fund)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def create_award(client: TestClient, world: World, competition_id: str | None, **overrides) -> dict:
+    response = post(client, "/api/v1/awards", award_body(competition_id, **overrides), world.fund)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_competition_is_published_and_readable_by_anyone(client: TestClient, world: World) -> None:
+    competition = create_competition(client, world)
+    assert competition["id"] == "CMP-2026-00001"
+    assert competition["status"] == "closed"  # its window is in the past
+    assert competition["budget"] == "1000000000.00"
+    assert competition["events"][0]["kind"] == "competition.published"
+    assert (
+        competition["events"][0]["proof"]
+        == f"/api/v1/ledger/entries/{competition['published_seq']}"
+    )
+    assert client.get(f"/api/v1/competitions/{competition['id']}").json() == competition
+    assert create_competition(client, world)["id"] == "CMP-2026-00002"
+
+
+def test_the_life_of_an_award(client: TestClient, world: World) -> None:
+    competition = create_competition(client, world)
+    award = create_award(client, world, competition["id"])
+    assert award["id"] == "AWD-2026-000001"
+    assert award["recipient_name"]["uz"] == "«Mehr-shafqat» nodavlat notijorat tashkiloti"
+    assert award["region"] == "UZ-SA"  # the recipient's, by default
+    assert (award["amount"], award["disbursed"], award["status"]) == (
+        "300000000.00",
+        "0.00",
+        "active",
+    )
+    path = f"/api/v1/awards/{award['id']}/events"
+
+    steps = [
+        {"type": "disbursed", "amount": "100000000", "date": "2026-03-20", "tranche": 1},
+        {"type": "amended", "amount": "350000000", "reason": "Second phase added"},
+        {"type": "disbursed", "amount": "150000000.00", "date": "2026-06-20", "tranche": 2},
+        {"type": "reported", "date": "2026-07-01", "summary": {"ru": "Промежуточный отчёт"}},
+    ]
+    for step in steps:
+        response = post(client, path, step, world.fund)
+        assert response.status_code == 201, response.text
+    award = response.json()
+    assert (award["amount"], award["original_amount"], award["disbursed"]) == (
+        "350000000.00",
+        "300000000.00",
+        "250000000.00",
+    )
+    assert award["last_report_on"] == "2026-07-01"
+    assert [event["kind"] for event in award["events"]] == [
+        "award.published",
+        "award.disbursed",
+        "award.amended",
+        "award.disbursed",
+        "award.reported",
+    ]
+    # The second tranche was really 140M: a correction, not an edit.
+    second_tranche = award["events"][3]["seq"]
+    corrected = post(
+        client,
+        path,
+        {
+            "type": "corrected",
+            "corrects": second_tranche,
+            "reason": "Bank statement shows 140M",
+            "changes": {"amount": "140000000"},
+        },
+        world.fund,
+    )
+    assert corrected.status_code == 201, corrected.text
+    award = corrected.json()
+    assert award["disbursed"] == "240000000.00"
+    assert award["events"][3]["corrected_by"] == award["events"][-1]["seq"]
+    assert award["events"][3]["body"]["amount"] == "150000000.00"  # the original stays
+    leaf = client.get(f"/api/v1/ledger/entries/{second_tranche}").json()["entry"]
+    assert leaf["body"]["amount"] == "150000000.00"
+
+    completed = post(client, path, {"type": "completed", "date": "2026-12-31"}, world.fund)
+    assert completed.json()["status"] == "completed"
+    after_completion = post(
+        client, path, {"type": "disbursed", "amount": "1", "date": "2027-01-05"}, world.fund
+    )
+    assert after_completion.status_code == 422
+    assert after_completion.json()["errors"][0]["field"] == "type"
+    competition = client.get(f"/api/v1/competitions/{competition['id']}").json()
+    assert competition["events"][0]["kind"] == "competition.published"
+
+
+def test_termination_frees_the_unpaid_budget(client: TestClient, world: World) -> None:
+    competition = create_competition(client, world, budget="500000000")
+    award = create_award(client, world, competition["id"], amount="400000000")
+    refused = post(
+        client,
+        "/api/v1/awards",
+        award_body(competition["id"], recipient_id=NGO_UZ_2, amount="200000000"),
+        world.fund,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "amount"
+    path = f"/api/v1/awards/{award['id']}/events"
+    assert (
+        post(
+            client,
+            path,
+            {"type": "disbursed", "amount": "50000000", "date": "2026-03-10"},
+            world.fund,
+        ).status_code
+        == 201
+    )
+    terminated = post(
+        client,
+        path,
+        {"type": "terminated", "date": "2026-05-01", "reason": "The NGO stopped the project"},
+        world.fund,
+    )
+    assert terminated.json()["status"] == "terminated"
+    # 50M paid stays committed; 450M is free again.
+    create_award(client, world, competition["id"], recipient_id=NGO_UZ_2, amount="450000000")
+
+
+def test_a_direct_subsidy_needs_its_legal_basis(
+    client: TestClient, world: World, database: Database
+) -> None:
+    before = ledger_size(database)
+    refused = post(client, "/api/v1/awards", award_body(None, instrument="subsidy"), world.fund)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "legal_basis"
+    assert ledger_size(database) == before
+    award = create_award(
+        client, world, None, instrument="subsidy", legal_basis="Qaror PQ-77, 2026-02-20"
+    )
+    assert award["competition_id"] is None
+
+
+def test_award_before_close_needs_a_recorded_override(client: TestClient, world: World) -> None:
+    competition = create_competition(client, world)
+    early = award_body(competition["id"], award_date="2026-02-01")
+    refused = post(client, "/api/v1/awards", early, world.fund)
+    assert refused.json()["errors"][0]["field"] == "award_date"
+    allowed = post(
+        client,
+        "/api/v1/awards",
+        early | {"award_before_close": "Emergency flood relief, commission decision 12"},
+        world.fund,
+    )
+    assert allowed.status_code == 201, allowed.text
+    seq = allowed.json()["published_seq"]
+    leaf = client.get(f"/api/v1/ledger/entries/{seq}").json()["entry"]
+    assert leaf["body"]["award_before_close"] == "Emergency flood relief, commission decision 12"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount": "0"}, "amount"),
+        ({"amount": "-5"}, "body.amount"),
+        ({"amount": "100.001"}, "amount"),
+        ({"amount": 100.5}, "body.amount"),
+        ({"amount": "1e9"}, "body.amount"),
+        ({"currency": "KZT"}, "currency"),
+        ({"currency": "XYZ"}, "currency"),
+        ({"instrument": "subsidy"}, "instrument"),
+        ({"recipient_id": "UZ-STIR-999999999"}, "recipient_id"),
+        ({"recipient_id": "not an id"}, "recipient_id"),
+        ({"competition_id": "CMP-2026-09999"}, "competition_id"),
+        ({"period": {"start": "2026-05-01", "end": "2026-04-01"}}, "body.period"),
+        ({"region": "UZ-ZZ"}, "region"),
+        ({"amount": "1000000001"}, "amount"),
+        ({"colour": "red"}, "body.colour"),
+        ({"title": {"de": "Titel"}}, "body.title.de"),
+        ({"award_date": "2026-02-30"}, "body.award_date"),
+    ],
+)
+def test_bad_awards_are_refused_naming_the_field_and_change_nothing(
+    client: TestClient, world: World, database: Database, change: dict, field: str
+) -> None:
+    competition = create_competition(client, world)
+    before = ledger_size(database)
+    response = post(client, "/api/v1/awards", award_body(competition["id"]) | change, world.fund)
+    assert response.status_code in (404, 422), response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert field in [error["field"] for error in response.json()["errors"]]
+    assert ledger_size(database) == before
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"type": "disbursed", "amount": "300000001", "date": "2026-03-10"}, "amount"),
+        ({"type": "disbursed", "amount": "10", "date": "2026-02-01"}, "date"),
+        ({"type": "amended", "reason": "nothing"}, "body.amended"),
+        ({"type": "amended", "amount": "1000000001", "reason": "over budget"}, "amount"),
+        ({"type": "terminated", "date": "2026-05-01"}, "body.terminated.reason"),
+        (
+            {"type": "corrected", "corrects": 0, "reason": "x", "changes": {"amount": "1"}},
+            "corrects",
+        ),
+        ({"type": "paused", "date": "2026-05-01"}, "body"),
+    ],
+)
+def test_bad_award_events_are_refused_and_change_nothing(
+    client: TestClient, world: World, database: Database, event: dict, field: str
+) -> None:
+    competition = create_competition(client, world)
+    award = create_award(client, world, competition["id"])
+    before = ledger_size(database)
+    response = post(client, f"/api/v1/awards/{award['id']}/events", event, world.fund)
+    assert response.status_code == 422, response.text
+    assert any(error["field"].startswith(field) for error in response.json()["errors"]), (
+        response.json()
+    )
+    assert ledger_size(database) == before
+    assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+
+
+def test_a_correction_that_breaks_a_rule_is_refused(
+    client: TestClient, world: World, database: Database
+) -> None:
+    award = create_award(client, world, None, instrument="subsidy", legal_basis="PQ-1")
+    path = f"/api/v1/awards/{award['id']}/events"
+    paid = post(
+        client, path, {"type": "disbursed", "amount": "300000000", "date": "2026-03-10"}, world.fund
+    ).json()
+    before = ledger_size(database)
+    correction = {
+        "type": "corrected",
+        "corrects": award["published_seq"],
+        "reason": "typo",
+        "changes": {"amount": "200000000"},
+    }
+    refused = post(client, path, correction, world.fund)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "changes.amount"
+    assert ledger_size(database) == before
+    voided = post(
+        client,
+        path,
+        {
+            "type": "corrected",
+            "corrects": paid["events"][1]["seq"],
+            "reason": "Duplicate entry",
+            "void": True,
+        },
+        world.fund,
+    )
+    assert voided.status_code == 201, voided.text
+    assert voided.json()["disbursed"] == "0.00"
+    assert voided.json()["events"][1]["voided"] is True
+
+
+def test_competition_events(client: TestClient, world: World, database: Database) -> None:
+    competition = create_competition(
+        client,
+        world,
+        window={"opens": "2031-01-10T09:00:00+05:00", "closes": "2031-02-10T18:00:00+05:00"},
+    )
+    assert competition["status"] == "planned"
+    path = f"/api/v1/competitions/{competition['id']}/events"
+    early = post(client, path, {"type": "results_published"}, world.fund)
+    assert early.status_code == 409
+    amended = post(
+        client,
+        path,
+        {
+            "type": "amended",
+            "changes": {
+                "budget": "2000000000",
+                "window": {
+                    "opens": "2026-01-10T09:00:00+05:00",
+                    "closes": "2026-02-10T18:30:00+05:00",
+                },
+            },
+            "reason": "More funds allocated",
+        },
+        world.fund,
+    )
+    assert amended.status_code == 201, amended.text
+    assert amended.json()["budget"] == "2000000000.00"
+    assert amended.json()["status"] == "closed"
+    results = post(
+        client,
+        path,
+        {"type": "results_published", "applications_received": 312, "applicant_organizations": 270},
+        world.fund,
+    )
+    assert results.json()["status"] == "awarded"
+    assert results.json()["results"]["applications_received"] == 312
+
+    other = create_competition(client, world)
+    create_award(client, world, other["id"])
+    before = ledger_size(database)
+    cancel = post(
+        client,
+        f"/api/v1/competitions/{other['id']}/events",
+        {"type": "cancelled", "reason": "x"},
+        world.fund,
+    )
+    assert cancel.status_code == 409
+    shrink = post(
+        client,
+        f"/api/v1/competitions/{other['id']}/events",
+        {"type": "amended", "changes": {"budget": "100"}, "reason": "cut"},
+        world.fund,
+    )
+    assert shrink.status_code == 422
+    assert shrink.json()["errors"][0]["field"] == "changes.budget"
+    assert ledger_size(database) == before
+
+
+def test_a_funder_writes_only_for_itself(
+    client: TestClient, world: World, database: Database
+) -> None:
+    competition = create_competition(client, world)
+    award = create_award(client, world, competition["id"])
+    before = ledger_size(database)
+    as_ministry = [
+        ("/api/v1/competitions", competition_body()),
+        ("/api/v1/awards", award_body(competition["id"])),
+        (
+            f"/api/v1/awards/{award['id']}/events",
+            {"type": "disbursed", "amount": "1", "date": "2026-03-10"},
+        ),
+        (f"/api/v1/competitions/{competition['id']}/events", {"type": "cancelled", "reason": "x"}),
+    ]
+    for path, body in as_ministry:
+        response = post(client, path, body, world.ministry)
+        assert response.status_code == 403, (path, response.text)
+    # The ministry may not use the Fund's competition for its own award either.
+    mine = post(
+        client, "/api/v1/awards", award_body(competition["id"], funder_id=MINISTRY), world.ministry
+    )
+    assert mine.status_code == 422
+    assert mine.json()["errors"][0]["field"] == "competition_id"
+    assert ledger_size(database) == before
+
+
+def test_kazakh_grant_in_tenge(client: TestClient, world: World) -> None:
+    response = post(
+        client,
+        "/api/v1/competitions",
+        competition_body(funder_id=KZ_OPERATOR, currency="KZT", budget="500000000", region="KZ-71"),
+        world.operator,
+    )
+    assert response.status_code == 201, response.text
+    award = post(
+        client,
+        "/api/v1/awards",
+        award_body(
+            response.json()["id"],
+            funder_id=KZ_OPERATOR,
+            recipient_id=NGO_KZ,
+            currency="KZT",
+            amount="12000000",
+        ),
+        world.operator,
+    )
+    assert award.status_code == 201, award.text
+    assert award.json()["region"] == "KZ-75"
+
+
+def test_idempotent_award_retry(client: TestClient, world: World, database: Database) -> None:
+    competition = create_competition(client, world)
+    body = award_body(competition["id"])
+    first = post(client, "/api/v1/awards", body, world.fund, **{"Idempotency-Key": "award-1"})
+    size = ledger_size(database)
+    retry = post(
+        client, "/api/v1/awards", copy.deepcopy(body), world.fund, **{"Idempotency-Key": "award-1"}
+    )
+    assert retry.status_code == 201
+    assert retry.json() == first.json()
+    assert ledger_size(database) == size
+    other = post(
+        client,
+        "/api/v1/awards",
+        body | {"amount": "1000"},
+        world.fund,
+        **{"Idempotency-Key": "award-1"},
+    )
+    assert other.status_code == 422
+    assert ledger_size(database) == size
