@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from registry import __version__
 from registry.auth.router import router as keys_router
 from registry.awards.router import router as awards_router
+from registry.batches.router import router as batches_router
 from registry.competitions.router import router as competitions_router
 from registry.core.db import Database
 from registry.core.errors import document_validation_problems, install_handlers
@@ -66,7 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = signer
     app.state.checkpointer = checkpointer
     install_handlers(app)
-    routers = (ledger_router, organizations_router, competitions_router, awards_router, keys_router)
+    routers = (
+        ledger_router,
+        organizations_router,
+        competitions_router,
+        awards_router,
+        batches_router,
+        keys_router,
+    )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     _document_problems(app)
