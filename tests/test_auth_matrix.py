@@ -58,6 +58,19 @@ def _requests(client: TestClient, world: World) -> dict[str, tuple[str, str, dic
             f"/api/v1/awards/{award['id']}/events",
             {"type": "disbursed", "amount": "1000", "date": "2026-03-10"},
         ),
+        "batches": (
+            "owner",
+            "/api/v1/batches",
+            {
+                "operations": [
+                    {
+                        "op": "awards.event",
+                        "award_id": award["id"],
+                        "body": {"type": "reported", "date": "2026-04-01"},
+                    }
+                ]
+            },
+        ),
     }
 
 
@@ -69,6 +82,7 @@ ENDPOINTS = (
     "competition events",
     "awards",
     "award events",
+    "batches",
 )
 
 
