@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.orm import Session
 
-from registry import auditor
+from registry import auditor, replay
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.bench import ledger as ledger_bench
@@ -34,6 +34,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 keys_app = typer.Typer(help="Issue and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+ledger_app = typer.Typer(help="Work with the ledger itself.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
 
 stderr = Console(stderr=True)
 
@@ -188,6 +190,31 @@ def keys_revoke(
         )
     )
     typer.echo(f"revoked {prefix}")
+
+
+@ledger_app.command("replay")
+def ledger_replay(
+    into: Annotated[str, typer.Option(help="An empty database to rebuild (it is migrated first).")],
+    source: Annotated[
+        str | None,
+        typer.Option("--from", help="The database to read; default REGISTRY_DATABASE_URL."),
+    ] = None,
+) -> None:
+    """Rebuild every query table of a new database from the ledger alone."""
+    migrations.upgrade(into)
+    source_db = Database(source or get_settings().database_url)
+    target_db = Database(into)
+    try:
+        report = replay.replay(source_db, target_db)
+    except replay.ReplayError as exc:
+        stderr.print(f"[bold red]refused[/]: {exc}")
+        raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
+    finally:
+        source_db.dispose()
+        target_db.dispose()
+    typer.echo(
+        f"replayed {report.entries} entries and {report.checkpoints} checkpoints into {into}"
+    )
 
 
 @bench_app.command("ledger")

@@ -31,7 +31,10 @@ class Recorded:
 
     @classmethod
     def from_leaf(cls, leaf: bytes) -> "Recorded":
-        decoded = json.loads(leaf)
+        return cls.from_decoded(json.loads(leaf))
+
+    @classmethod
+    def from_decoded(cls, decoded: dict[str, Any]) -> "Recorded":
         return cls(
             seq=decoded["seq"],
             time=datetime.fromisoformat(decoded["time"]),
@@ -71,6 +74,9 @@ def apply(session: Session, entry: Recorded) -> None:
     except KeyError:
         raise LookupError(f"no projector for ledger entries of kind {entry.kind!r}") from None
     project(session, entry)
+    # Flush now: projectors add rows without relationships, so the unit of work cannot order
+    # inserts across tables by itself, and the next entry may read what this one wrote.
+    session.flush()
 
 
 def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
@@ -88,7 +94,6 @@ def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
     ]
     for entry in recorded:
         apply(session, entry)
-    session.flush()
     return recorded
 
 

@@ -21,6 +21,7 @@ from registry.core.db import Database, in_write_transaction
 from registry.core.errors import BadRequest, NotFound
 from registry.ledger import merkle, store
 from registry.ledger.canonical import canonicalize
+from registry.ledger.chain import ChainBreak
 from registry.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
 from registry.ledger.models import LedgerCheckpoint, LedgerEntry
 
@@ -121,6 +122,7 @@ def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]
                 leaf=leaf,
                 leaf_hash=leaf_hash,
                 subtree_hashes=b"".join(value for _, value in parents),
+                time=now,
                 kind=entry.kind,
                 actor=entry.actor,
                 subject=entry.subject,
@@ -130,10 +132,68 @@ def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]
     moved = store.Head(
         size=tree.size, root_hash=tree.root(), last_leaf_hash=prev, frontier=tree.to_bytes()
     )
-    store.append(session, rows, time=now, head=moved)
+    store.append(session, rows, head=moved)
     return [
         AppendedEntry(seq=row.seq, leaf=row.leaf, leaf_hash=row.leaf_hash, time=now) for row in rows
     ]
+
+
+def copy_leaves(session: Session, leaves: Sequence[bytes]) -> list[dict[str, Any]]:
+    """Append leaves taken from another copy of this ledger, byte for byte (replay, mirrors).
+
+    Each must be canonical and continue the chain where this ledger ends; the decoded leaves
+    are returned for the caller to project.
+    """
+    _check_write_session(session)
+    head = store.lock_head(session)
+    tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
+    prev = head.last_leaf_hash
+    rows: list[store.EntryRow] = []
+    decoded_leaves: list[dict[str, Any]] = []
+    for leaf in leaves:
+        seq = tree.size
+        decoded = decode_leaf(leaf)
+        if decoded.get("seq") != seq or decoded.get("prev") != prev.hex():
+            raise ChainBreak(seq, "does not continue this ledger's chain")
+        if canonicalize(decoded, allow_floats=False) != leaf:
+            raise ChainBreak(seq, "is not in RFC 8785 canonical form")
+        (_, leaf_hash), *parents = tree.append(merkle.leaf_hash(leaf))
+        rows.append(
+            store.EntryRow(
+                seq=seq,
+                leaf=leaf,
+                leaf_hash=leaf_hash,
+                subtree_hashes=b"".join(value for _, value in parents),
+                time=datetime.fromisoformat(decoded["time"]),
+                kind=decoded["kind"],
+                actor=decoded["actor"],
+                subject=decoded["subject"],
+            )
+        )
+        decoded_leaves.append(decoded)
+        prev = leaf_hash
+    moved = store.Head(
+        size=tree.size, root_hash=tree.root(), last_leaf_hash=prev, frontier=tree.to_bytes()
+    )
+    store.append(session, rows, head=moved)
+    return decoded_leaves
+
+
+def copy_checkpoint(session: Session, checkpoint: LedgerCheckpoint) -> None:
+    """Keep another copy's signed checkpoint, if this ledger has reached its size and root."""
+    if root(session, checkpoint.tree_size) != checkpoint.root_hash:
+        raise ChainBreak(checkpoint.tree_size, "the checkpoint's root is not this ledger's")
+    store.insert_checkpoint(
+        session,
+        tree_size=checkpoint.tree_size,
+        root_hash=checkpoint.root_hash,
+        signed_at=checkpoint.signed_at,
+        note=checkpoint.note,
+    )
+
+
+def checkpoints(session: Session) -> list[LedgerCheckpoint]:
+    return store.all_checkpoints(session)
 
 
 def _prepare(entry: NewEntry) -> tuple[bytes, bytes, bytes]:

@@ -31,6 +31,7 @@ class EntryRow:
     leaf: bytes
     leaf_hash: bytes
     subtree_hashes: bytes
+    time: datetime
     kind: str
     actor: str
     subject: str
@@ -62,12 +63,12 @@ _APPEND_POSTGRESQL = text(
     WITH appended AS (
         INSERT INTO ledger_entries
             (seq, leaf, leaf_hash, subtree_hashes, time, kind, actor, subject)
-        SELECT seq, leaf, leaf_hash, subtree_hashes, :time, kind, actor, subject
+        SELECT seq, leaf, leaf_hash, subtree_hashes, time, kind, actor, subject
         FROM unnest(
             CAST(:seqs AS bigint[]), CAST(:leaves AS bytea[]), CAST(:leaf_hashes AS bytea[]),
-            CAST(:subtree_hashes AS bytea[]), CAST(:kinds AS varchar[]),
-            CAST(:actors AS varchar[]), CAST(:subjects AS varchar[])
-        ) AS batch(seq, leaf, leaf_hash, subtree_hashes, kind, actor, subject)
+            CAST(:subtree_hashes AS bytea[]), CAST(:times AS timestamptz[]),
+            CAST(:kinds AS varchar[]), CAST(:actors AS varchar[]), CAST(:subjects AS varchar[])
+        ) AS batch(seq, leaf, leaf_hash, subtree_hashes, time, kind, actor, subject)
     )
     UPDATE ledger_head
     SET size = :size, root_hash = :root_hash, last_leaf_hash = :last_leaf_hash,
@@ -87,7 +88,7 @@ def read_head(session: Session) -> Head:
     return Head(*session.execute(_READ_HEAD).one())
 
 
-def append(session: Session, rows: Sequence[EntryRow], *, time: datetime, head: Head) -> None:
+def append(session: Session, rows: Sequence[EntryRow], *, head: Head) -> None:
     """Insert ``rows`` and move the head to ``head``, in the caller's transaction."""
     moved = {
         "size": head.size,
@@ -102,11 +103,11 @@ def append(session: Session, rows: Sequence[EntryRow], *, time: datetime, head: 
         connection.execute(
             _APPEND_POSTGRESQL,
             {
-                "time": time,
                 "seqs": [row.seq for row in rows],
                 "leaves": [row.leaf for row in rows],
                 "leaf_hashes": [row.leaf_hash for row in rows],
                 "subtree_hashes": [row.subtree_hashes for row in rows],
+                "times": [row.time for row in rows],
                 "kinds": [row.kind for row in rows],
                 "actors": [row.actor for row in rows],
                 "subjects": [row.subject for row in rows],
@@ -122,7 +123,7 @@ def append(session: Session, rows: Sequence[EntryRow], *, time: datetime, head: 
                 "leaf": row.leaf,
                 "leaf_hash": row.leaf_hash,
                 "subtree_hashes": row.subtree_hashes,
-                "time": time,
+                "time": row.time,
                 "kind": row.kind,
                 "actor": row.actor,
                 "subject": row.subject,
@@ -199,3 +200,8 @@ def insert_checkpoint(
     session.add(checkpoint)
     session.flush()
     return checkpoint
+
+
+def all_checkpoints(session: Session) -> list[LedgerCheckpoint]:
+    statement = select(LedgerCheckpoint).order_by(LedgerCheckpoint.id)
+    return list(session.execute(statement).scalars())

@@ -1,0 +1,309 @@
+"""The query tables are a function of the ledger: after a long random run of writes through
+the services, ``registry ledger replay`` rebuilds tables equal to the originals."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from domain_helpers import (
+    KZ_OPERATOR,
+    MINISTRY,
+    NGO_KZ,
+    NGO_UZ,
+    NGO_UZ_2,
+    PUBLIC_FUND,
+    organization,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from registry import replay
+from registry.auth import service as auth_service
+from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
+from registry.awards import service as award_service
+from registry.awards.schemas import AwardCreate, AwardEventCreate
+from registry.cli import app as cli
+from registry.competitions import service as competition_service
+from registry.competitions.schemas import CompetitionCreate, CompetitionEventCreate
+from registry.core.db import Database
+from registry.core.errors import RegistryError
+from registry.ledger import service as ledger_service
+from registry.ledger.checkpoint import NoteSigner
+from registry.models import Base
+from registry.organizations import service as organization_service
+from registry.organizations.schemas import OrganizationCreate
+
+PROJECTIONS = (
+    "organizations",
+    "api_keys",
+    "competitions",
+    "competition_events",
+    "awards",
+    "award_events",
+)
+award_event = TypeAdapter(AwardEventCreate)
+competition_event = TypeAdapter(CompetitionEventCreate)
+
+
+def snapshot(database: Database) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every projection, ordered by primary key."""
+    tables = {name: Base.metadata.tables[name] for name in PROJECTIONS}
+    with database.session() as session:
+        return {
+            name: [
+                dict(row._mapping)
+                for row in session.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for name, table in tables.items()
+        }
+
+
+class Scenario:
+    """Writes through the services, as the API would, ignoring the refusals the rules make."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.funders: dict[str, Principal] = {}
+        self.competitions: list[str] = []
+        self.awards: list[str] = []
+
+    def write(self, work) -> None:
+        try:
+            with self.database.session(write=True) as session:
+                work(session)
+        except RegistryError:
+            pass  # refused: nothing written, as the API would answer 4xx
+
+    def setup(self) -> None:
+        organizations = [
+            (PUBLIC_FUND, "public_fund", "UZ"),
+            (MINISTRY, "state_body", "UZ-TK"),
+            (KZ_OPERATOR, "grant_operator", "KZ-71"),
+            (NGO_UZ, "ngo", "UZ-SA"),
+            (NGO_UZ_2, "ngo", "UZ-TO"),
+            (NGO_KZ, "ngo", "KZ-75"),
+        ]
+        with self.database.session(write=True) as session:
+            for org_id, kind, region in organizations:
+                body = organization(
+                    org_id, kind, uz=f"Tashkilot {org_id[-4:]}", ru="Организация", region=region
+                )
+                organization_service.register(
+                    session, actor=SYSTEM_ACTOR, data=OrganizationCreate.model_validate(body)
+                )
+            for org_id in (PUBLIC_FUND, MINISTRY, KZ_OPERATOR):
+                issued = auth_service.create_key(
+                    session, actor=SYSTEM_ACTOR, role=Role.FUNDER, organization_id=org_id
+                )
+                self.funders[org_id] = Principal(
+                    role=Role.FUNDER, key_prefix=issued.key.prefix, organization_id=org_id
+                )
+
+    def step(self, action: str, pick: int, amount: int, day: int) -> None:
+        funder_id = (PUBLIC_FUND, MINISTRY, KZ_OPERATOR)[pick % 3]
+        principal = self.funders[funder_id]
+        currency = "KZT" if funder_id == KZ_OPERATOR else "UZS"
+        recipient = NGO_KZ if funder_id == KZ_OPERATOR else (NGO_UZ, NGO_UZ_2)[pick % 2]
+        when = date(2026, 3, 1) + timedelta(days=day)
+        if action == "competition":
+            data = CompetitionCreate.model_validate(
+                {
+                    "funder_id": funder_id,
+                    "instrument": "grant",
+                    "year": 2026,
+                    "title": {"uz": f"Tanlov {pick}"},
+                    "budget": str(amount * 10),
+                    "currency": currency,
+                    "window": {
+                        "opens": "2026-01-01T09:00:00+05:00",
+                        "closes": "2026-02-01T18:00:00+05:00",
+                    },
+                }
+            )
+            self.write(
+                lambda s: self.competitions.append(
+                    competition_service.publish(s, principal=principal, data=data).id
+                )
+            )
+        elif action == "award":
+            competition = (
+                self.competitions[pick % len(self.competitions)]
+                if self.competitions and pick % 4
+                else None
+            )
+            data = AwardCreate.model_validate(
+                {
+                    "funder_id": funder_id,
+                    "recipient_id": recipient,
+                    "competition_id": competition,
+                    "instrument": "grant",
+                    "title": {"ru": f"Проект {pick}"},
+                    "amount": str(amount),
+                    "currency": currency,
+                    "award_date": when.isoformat(),
+                    "period": {
+                        "start": when.isoformat(),
+                        "end": (when + timedelta(days=200)).isoformat(),
+                    },
+                    "legal_basis": None if competition else f"PQ-{pick}",
+                }
+            )
+            self.write(
+                lambda s: self.awards.append(
+                    award_service.publish(s, principal=principal, data=data).id
+                )
+            )
+        elif action == "cancel":
+            if not self.competitions:
+                return
+            competition_id = self.competitions[pick % len(self.competitions)]
+            owner = self.funders[self._competition_funder(competition_id)]
+            event = competition_event.validate_python(
+                {"type": "cancelled", "reason": "no applicants"}
+            )
+            self.write(
+                lambda s: competition_service.add_event(
+                    s, principal=owner, competition_id=competition_id, event=event
+                )
+            )
+        elif self.awards:
+            award_id = self.awards[pick % len(self.awards)]
+            bodies = {
+                "disburse": {
+                    "type": "disbursed",
+                    "amount": str(amount // 3 + 1),
+                    "date": when.isoformat(),
+                },
+                "amend": {"type": "amended", "amount": str(amount), "reason": "revised estimate"},
+                "report": {"type": "reported", "date": when.isoformat()},
+                "complete": {"type": "completed", "date": when.isoformat()},
+                "terminate": {"type": "terminated", "date": when.isoformat(), "reason": "stopped"},
+            }
+            if action == "correct":
+
+                def correct(session) -> None:
+                    history = award_service.events(session, award_id)
+                    target = history[pick % len(history)]
+                    body = {"type": "corrected", "corrects": target.seq, "reason": "fix"}
+                    if target.kind == "award.disbursed" and pick % 2:
+                        body["void"] = True
+                    else:
+                        body["changes"] = (
+                            {"amount": str(amount)}
+                            if target.kind
+                            in ("award.published", "award.disbursed", "award.amended")
+                            else {"date": when.isoformat()}
+                        )
+                    award_service.add_event(
+                        session,
+                        principal=self.funders[history[0].body["funder_id"]],
+                        award_id=award_id,
+                        event=award_event.validate_python(body),
+                    )
+
+                self.write(correct)
+            else:
+                owner = self.funders[self._funder_of(award_id)]
+                event = award_event.validate_python(bodies[action])
+                self.write(
+                    lambda s: award_service.add_event(
+                        s, principal=owner, award_id=award_id, event=event
+                    )
+                )
+
+    def _competition_funder(self, competition_id: str) -> str:
+        with self.database.session() as session:
+            return competition_service.get(session, competition_id).funder_id
+
+    def _funder_of(self, award_id: str) -> str:
+        with self.database.session() as session:
+            return award_service.get(session, award_id).funder_id
+
+
+ACTIONS = st.sampled_from(
+    [
+        "competition",
+        "award",
+        "award",
+        "disburse",
+        "amend",
+        "report",
+        "complete",
+        "terminate",
+        "correct",
+        "cancel",
+    ]
+)
+STEPS = st.lists(
+    st.tuples(ACTIONS, st.integers(0, 50), st.integers(1, 10**9), st.integers(0, 300)),
+    min_size=5,
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=STEPS)
+def test_replay_rebuilds_equal_projections(database_url_factory, steps) -> None:
+    source = Database(database_url_factory())
+    target = Database(database_url_factory())
+    try:
+        scenario = Scenario(source)
+        scenario.setup()
+        for step in steps:
+            scenario.step(*step)
+        with source.session(write=True) as session:
+            ledger_service.sign_if_stale(session, signer=_signer())
+        report = replay.replay(source, target)
+        with source.session() as session:
+            assert report.entries == ledger_service.size(session)
+        assert snapshot(target) == snapshot(source)
+        with source.session() as s, target.session() as t:
+            assert ledger_service.root(t, report.entries) == ledger_service.root(s, report.entries)
+            assert [c.note for c in ledger_service.checkpoints(t)] == [
+                c.note for c in ledger_service.checkpoints(s)
+            ]
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def _signer() -> NoteSigner:
+    return NoteSigner(name="test.registry/ledger", private_key=Ed25519PrivateKey.generate())
+
+
+def test_replay_refuses_a_database_that_already_has_a_ledger(database_url_factory) -> None:
+    source = Database(database_url_factory())
+    scenario = Scenario(source)
+    scenario.setup()
+    try:
+        with pytest.raises(replay.ReplayError, match="already holds a ledger"):
+            replay.replay(source, source)
+    finally:
+        source.dispose()
+
+
+def test_replay_cli(database_url_factory) -> None:
+    source_url = database_url_factory()
+    source = Database(source_url)
+    Scenario(source).setup()
+    source.dispose()
+    target_url = database_url_factory()
+    result = CliRunner().invoke(
+        cli, ["ledger", "replay", "--from", source_url, "--into", target_url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "replayed 9 entries" in result.stdout
+    source, target = Database(source_url), Database(target_url)
+    try:
+        assert snapshot(target) == snapshot(source)
+    finally:
+        source.dispose()
+        target.dispose()
