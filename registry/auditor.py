@@ -57,8 +57,13 @@ class HttpSource:
     """The public HTTP contract under ``/api/v1/ledger``."""
 
     def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
+        self._owns_client = client is None
         self._client = client or httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
         self._base = base_url.rstrip("/") + "/api/v1/ledger"
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
 
     def _get(self, path: str, **params: int) -> httpx.Response:
         response = self._client.get(self._base + path, params=params)

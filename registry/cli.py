@@ -1,7 +1,8 @@
 """The ``registry`` command: serve, migrate, audit, bench."""
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -82,12 +83,9 @@ def audit_verify(
         raise typer.BadParameter("give exactly one of --url and --database-url")
     if key is not None and Path(key).is_file():
         key = Path(key).read_text(encoding="utf-8").strip()
-    database = Database(database_url) if database_url else None
-    source: auditor.LedgerSource = (
-        auditor.DatabaseSource(database) if database else auditor.HttpSource(str(url))
-    )
     try:
-        report = _run_audit(source, key=key, state=state)
+        with _ledger_source(url, database_url) as source:
+            report = _run_audit(source, key=key, state=state)
     except auditor.AuditFailure as exc:
         stderr.print(f"[bold red]FAILED[/]: {exc}")
         if exc.seq is not None:
@@ -96,9 +94,6 @@ def audit_verify(
     except httpx.HTTPError as exc:
         stderr.print(f"[bold red]cannot read the ledger[/]: {exc}")
         raise typer.Exit(EXIT_UNREACHABLE) from exc
-    finally:
-        if database is not None:
-            database.dispose()
     checkpoint = report.checkpoint
     if not report.key_was_pinned:
         stderr.print(
@@ -112,6 +107,22 @@ def audit_verify(
     )
     root = checkpoint.root_hash.hex()
     typer.echo(f"OK {checkpoint.origin}: {checkpoint.size} entries, root {root}{since}")
+
+
+@contextmanager
+def _ledger_source(url: str | None, database_url: str | None) -> Iterator[auditor.LedgerSource]:
+    if url is not None:
+        http = auditor.HttpSource(url)
+        try:
+            yield http
+        finally:
+            http.close()
+        return
+    database = Database(str(database_url))
+    try:
+        yield auditor.DatabaseSource(database)
+    finally:
+        database.dispose()
 
 
 def _run_audit(
