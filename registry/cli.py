@@ -14,9 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.orm import Session
 
-from registry import auditor, replay
+from registry import auditor, demo, replay
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Role
+from registry.bench import awards as awards_bench
 from registry.bench import ledger as ledger_bench
 from registry.core import migrations
 from registry.core.db import Database
@@ -203,6 +204,47 @@ def keys_revoke(
     typer.echo(f"revoked {prefix}")
 
 
+demo_app = typer.Typer(
+    help="Realistic demo data, written through the ledger.", no_args_is_help=True
+)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("load")
+def demo_load(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if the ledger already has entries.")
+    ] = False,
+    awards: Annotated[int, typer.Option(min=1, help="How many awards.")] = demo.DEFAULT_AWARDS,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = demo.DEFAULT_SEED,
+) -> None:
+    """Load demo funders, NGOs, competitions and awards, sign a checkpoint, and print the
+    demo admin key's token (shown once)."""
+    settings = get_settings()
+    database = Database(settings.database_url)
+    try:
+        if if_empty and not demo.is_empty(database):
+            stderr.print("the ledger already has entries: no demo data loaded")
+            return
+        signer = NoteSigner(
+            name=settings.log_origin,
+            private_key=load_or_create_signing_key(settings.signing_key_file),
+        )
+        with stderr.status(f"loading about {awards} demo awards"):
+            result = demo.load(database, seed=seed, awards=awards, signer=signer)
+    except RegistryError as exc:
+        stderr.print(f"[bold red]refused[/]: {exc.detail}")
+        raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
+    finally:
+        database.dispose()
+    stderr.print(
+        f"loaded {result.organizations} organizations ({result.funders} funders), "
+        f"{result.competitions} competitions, {result.awards} awards and {result.events} "
+        f"later events; the ledger has {result.ledger_size} entries. The admin key's token:"
+    )
+    typer.echo(result.admin_token)
+
+
 @ledger_app.command("replay")
 def ledger_replay(
     into: Annotated[str, typer.Option(help="An empty database to rebuild (it is migrated first).")],
@@ -240,6 +282,20 @@ def bench_ledger(
 ) -> None:
     """Append, proof and audit throughput against bare-database baselines."""
     ledger_bench.run(database_url=database_url, leaves=leaves, console=Console())
+
+
+@bench_app.command("awards")
+def bench_awards(
+    database_url: Annotated[
+        str, typer.Option(help="A PostgreSQL server the benchmark may create a database on.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    requests: Annotated[int, typer.Option(help="Requests per round (3 rounds).")] = 2000,
+    concurrency: Annotated[int, typer.Option(help="Concurrent HTTP clients.")] = 8,
+) -> None:
+    """Award POSTs per second over HTTP, against a FastAPI echo endpoint."""
+    awards_bench.run(
+        database_url=database_url, requests=requests, concurrency=concurrency, console=Console()
+    )
 
 
 def main() -> None:

@@ -22,40 +22,38 @@ AWARD_KINDS = (
 
 @projector(*AWARD_KINDS)
 def award_event(session: Session, entry: Recorded) -> None:
-    award = session.get(Award, entry.subject)
-    if award is None:
-        assert entry.kind == rules.PUBLISHED, f"{entry.kind} before publication at {entry.seq}"
+    event = AwardEvent(
+        seq=entry.seq,
+        award_id=entry.subject,
+        kind=entry.kind,
+        time=entry.time,
+        actor=entry.actor,
+        body=entry.body,
+        corrected_by=None,
+        voided=False,
+    )
+    if entry.kind == rules.PUBLISHED:
         award = _new_award(entry)
         _write_state(award, rules.fold([rules.Event(entry.seq, entry.kind, entry.body)]), entry.seq)
-        session.add(award)
-        session.flush()
+        session.add_all([award, event])
         before_committed, before_count = 0, 0
     else:
-        before_committed = _committed(award)
-        before_count = 1
-    session.add(
-        AwardEvent(
-            seq=entry.seq,
-            award_id=entry.subject,
-            kind=entry.kind,
-            time=entry.time,
-            actor=entry.actor,
-            body=entry.body,
-            corrected_by=None,
-            voided=False,
+        found = session.get(Award, entry.subject)
+        assert found is not None, f"{entry.kind} before publication at seq {entry.seq}"
+        award = found
+        before_committed, before_count = _committed(award), 1
+        session.add(event)
+        session.flush()
+        history = list(
+            session.execute(
+                select(AwardEvent).where(AwardEvent.award_id == award.id).order_by(AwardEvent.seq)
+            ).scalars()
         )
-    )
-    session.flush()
-    history = list(
-        session.execute(
-            select(AwardEvent).where(AwardEvent.award_id == award.id).order_by(AwardEvent.seq)
-        ).scalars()
-    )
-    state = rules.fold([rules.Event(event.seq, event.kind, event.body) for event in history])
-    for event in history:
-        event.corrected_by = state.corrected_seqs.get(event.seq)
-        event.voided = event.seq in state.voided_seqs
-    _write_state(award, state, entry.seq)
+        state = rules.fold([rules.Event(e.seq, e.kind, e.body) for e in history])
+        for earlier in history:
+            earlier.corrected_by = state.corrected_seqs.get(earlier.seq)
+            earlier.voided = earlier.seq in state.voided_seqs
+        _write_state(award, state, entry.seq)
     if award.competition_id is not None:
         competition_projection.commit(
             session,

@@ -71,9 +71,11 @@ def publish(session: Session, *, principal: Principal, data: AwardCreate) -> Awa
     amount = _money(data.amount, currency, "amount")
     region = organization_service.canonical_region(data.region) if data.region else None
 
+    # Organizations are never removed, so they are read before taking the ledger's lock.
+    recipient = organization_service.get_many(
+        session, {"funder_id": funder_id, "recipient_id": recipient_id}
+    )["recipient_id"]
     ledger_service.lock(session)
-    organization_service.get(session, funder_id, field="funder_id")
-    recipient = organization_service.get(session, recipient_id, field="recipient_id")
     if data.competition_id is not None:
         competition = competition_service.get(session, data.competition_id, field="competition_id")
         _check_competition(competition, data, funder_id, currency)

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, event, insert, select, text, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from registry.ledger.merkle import HASH_SIZE, NodeId
 from registry.ledger.models import HEAD_ID, LedgerCheckpoint, LedgerEntry, LedgerHead
@@ -78,10 +78,29 @@ _APPEND_POSTGRESQL = text(
 )
 
 
+_HEAD_KEY = "registry.ledger.head"
+
+
 def lock_head(session: Session) -> Head:
     """The head, locked until the transaction ends (``FOR UPDATE``; on SQLite the write
-    transaction's ``BEGIN IMMEDIATE`` already holds the database's only write lock)."""
-    return Head(*session.connection().execute(_LOCK_HEAD).one())
+    transaction's ``BEGIN IMMEDIATE`` already holds the database's only write lock).
+
+    Within one transaction the lock is taken once: the head read then is kept (and moved by
+    every append) until the transaction ends, so later calls cost no round trip.
+    """
+    held = session.info.get(_HEAD_KEY)
+    if held is not None:
+        return held  # type: ignore[no-any-return]
+    head = Head(*session.connection().execute(_LOCK_HEAD).one())
+    session.info[_HEAD_KEY] = head
+    return head
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, _transaction: SessionTransaction) -> None:
+    # Any end, a savepoint's included: a rolled-back savepoint may have moved the head, and
+    # reading it again under the lock we still hold is always right.
+    session.info.pop(_HEAD_KEY, None)
 
 
 def read_head(session: Session) -> Head:
@@ -114,6 +133,7 @@ def append(session: Session, rows: Sequence[EntryRow], *, head: Head) -> None:
                 **moved,
             },
         )
+        session.info[_HEAD_KEY] = head
         return
     connection.execute(
         insert(LedgerEntry),
@@ -132,6 +152,7 @@ def append(session: Session, rows: Sequence[EntryRow], *, head: Head) -> None:
         ],
     )
     connection.execute(_MOVE_HEAD, moved)
+    session.info[_HEAD_KEY] = head
 
 
 def node_row(node: NodeId) -> int:

@@ -59,3 +59,13 @@ def get(session: Session, org_id: str, *, field: str = "org_id") -> Organization
 
 def find(session: Session, org_id: str) -> Organization | None:
     return repository.get(session, org_id)
+
+
+def get_many(session: Session, wanted: dict[str, str]) -> dict[str, Organization]:
+    """Several organizations in one query, ``{field: org_id}`` → ``{field: organization}``;
+    ``NotFound`` naming the first field whose organization is not registered."""
+    found = repository.get_many(session, set(wanted.values()))
+    for field, org_id in wanted.items():
+        if org_id not in found:
+            raise NotFound.for_field(field, f"no organization {org_id}")
+    return {field: found[org_id] for field, org_id in wanted.items()}

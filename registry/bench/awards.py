@@ -1,0 +1,201 @@
+"""``registry bench awards``: award POSTs per second over real HTTP, against a FastAPI echo
+endpoint served the same way in the same run (goal: ≥ 0.6×).
+
+Both servers run as separate uvicorn processes, so the load generator (threads in this
+process) does not share a GIL with them; the registry writes to a fresh PostgreSQL database.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http import HTTPStatus
+from pathlib import Path
+
+import httpx2 as httpx
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from registry.auth import service as auth_service
+from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
+from registry.competitions import service as competition_service
+from registry.competitions.schemas import CompetitionCreate
+from registry.core import migrations
+from registry.core.db import Database
+from registry.organizations import service as organization_service
+from registry.organizations.schemas import OrganizationCreate
+
+BENCH_DATABASE = "registry_bench_awards"
+FUNDER = "UZ-STIR-207050449"
+RECIPIENTS = [f"UZ-STIR-3{n:08d}" for n in range(1, 51)]
+STARTUP_SECONDS = 30
+
+
+def run(*, database_url: str, requests: int, concurrency: int, console: Console) -> None:
+    url = _fresh_database(database_url)
+    migrations.upgrade(url)
+    token, competition_id = _world(url)
+    with tempfile.TemporaryDirectory() as scratch:
+        env = os.environ | {
+            "REGISTRY_DATABASE_URL": url,
+            "REGISTRY_SIGNING_KEY_FILE": str(Path(scratch) / "ledger.key"),
+        }
+        with (
+            _uvicorn("registry.main:app", env) as registry_base,
+            _uvicorn("registry.bench.echo:app", env) as echo_base,
+        ):
+            body = _award(competition_id, 0)
+            headers = {"Authorization": f"Bearer {token}"}
+            rounds = []
+            for _ in range(3):
+                echo = _rate(f"{echo_base}/echo", lambda _n: body, {}, requests, concurrency)
+                awards = _rate(
+                    f"{registry_base}/api/v1/awards",
+                    lambda n: _award(competition_id, n),
+                    headers,
+                    requests,
+                    concurrency,
+                )
+                rounds.append((awards, echo))
+    measured = max(r[0] for r in rounds)
+    baseline = max(r[1] for r in rounds)
+    table = Table(title=f"registry bench awards ({concurrency} concurrent clients)")
+    for column in ("case", "registry", "baseline", "ratio", "goal"):
+        table.add_column(column)
+    table.add_row(
+        "POST /api/v1/awards vs POST /echo",
+        f"{measured:,.1f}/s",
+        f"{baseline:,.1f}/s",
+        f"{measured / baseline:.2f}×",
+        "≥ 0.6×",
+    )
+    console.print(table)
+
+
+def _fresh_database(url: str) -> str:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {BENCH_DATABASE}"))
+    admin.dispose()
+    return make_url(url).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+
+
+def _world(url: str) -> tuple[str, str]:
+    database = Database(url)
+    try:
+        with database.session(write=True) as session:
+            for org_id, kind in [(FUNDER, "public_fund"), *((r, "ngo") for r in RECIPIENTS)]:
+                data = OrganizationCreate.model_validate(
+                    {"org_id": org_id, "name": {"uz": f"Tashkilot {org_id}"}, "kind": kind}
+                )
+                organization_service.register(session, actor=SYSTEM_ACTOR, data=data)
+            issued = auth_service.create_key(
+                session, actor=SYSTEM_ACTOR, role=Role.FUNDER, organization_id=FUNDER
+            )
+            principal = Principal(Role.FUNDER, issued.key.prefix, FUNDER)
+            competition = competition_service.publish(
+                session,
+                principal=principal,
+                data=CompetitionCreate.model_validate(
+                    {
+                        "funder_id": FUNDER,
+                        "instrument": "grant",
+                        "year": 2026,
+                        "title": {"uz": "Benchmark"},
+                        "budget": "900000000000000",
+                        "currency": "UZS",
+                        "window": {
+                            "opens": "2026-01-01T09:00:00+05:00",
+                            "closes": "2026-02-01T18:00:00+05:00",
+                        },
+                    }
+                ),
+            )
+            return issued.token, competition.id
+    finally:
+        database.dispose()
+
+
+def _award(competition_id: str, n: int) -> dict[str, object]:
+    return {
+        "funder_id": FUNDER,
+        "recipient_id": RECIPIENTS[n % len(RECIPIENTS)],
+        "competition_id": competition_id,
+        "instrument": "grant",
+        "title": {"uz": "Yoshlar uchun ekologik maktab", "ru": "Экологическая школа"},
+        "amount": f"{30_000_000 + n}.00",
+        "currency": "UZS",
+        "award_date": "2026-03-01",
+        "period": {"start": "2026-03-15", "end": "2026-12-31"},
+        "themes": ["ecology", "youth"],
+    }
+
+
+def _rate(
+    url: str,
+    body: Callable[[int], dict[str, object]],
+    headers: dict[str, str],
+    requests: int,
+    concurrency: int,
+) -> float:
+    counter = iter(range(requests))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        with httpx.Client(timeout=60) as client:
+            while True:
+                with lock:
+                    n = next(counter, None)
+                if n is None:
+                    return
+                response = client.post(url, json=body(n), headers=headers)
+                if response.status_code != HTTPStatus.CREATED:
+                    raise RuntimeError(f"{url}: {response.status_code} {response.text[:300]}")
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        for future in [pool.submit(worker) for _ in range(concurrency)]:
+            future.result()
+    return requests / (time.perf_counter() - began)
+
+
+@contextmanager
+def _uvicorn(target: str, env: dict[str, str]) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and module
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                httpx.get(f"{base}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{target} did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(STARTUP_SECONDS)
