@@ -26,8 +26,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run ## Install, migrate the embedded SQLite database and serve on http://127.0.0.1:8000
+run: $(VENV)/.installed-run ## Install, migrate, load the demo on first run, serve on http://127.0.0.1:8000
 	$(BIN)/registry migrate
+	$(BIN)/registry demo load --if-empty
 	$(BIN)/registry serve --host $(HOST) --port $(PORT)
 
 migrate: $(VENV)/.installed-run ## Apply the migrations to REGISTRY_DATABASE_URL
