@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.console import Console
@@ -118,7 +119,14 @@ def _baseline_tables(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE bench_lock (id int PRIMARY KEY, n bigint)"))
         connection.execute(text("INSERT INTO bench_lock VALUES (1, 0)"))
-        connection.execute(text("CREATE TABLE bench_rows (n bigint PRIMARY KEY, payload bytea)"))
+        # The same columns as ledger_entries, without the ledger: "the same rows" of the issue.
+        connection.execute(
+            text(
+                "CREATE TABLE bench_rows (seq bigint PRIMARY KEY, leaf bytea, leaf_hash bytea, "
+                "subtree_hashes bytea, time timestamptz, kind varchar(64), actor varchar(200), "
+                "subject varchar(200))"
+            )
+        )
 
 
 _counter = iter(range(10**12))
@@ -130,8 +138,39 @@ def _next() -> int:
         return next(_counter)
 
 
-def _payload(n: int) -> bytes:
-    return json.dumps(_body(n)).encode()
+_INSERT_ROW = text(
+    "INSERT INTO bench_rows VALUES "
+    "(:seq, :leaf, :leaf_hash, :subtree_hashes, :time, :kind, :actor, :subject)"
+)
+
+
+def _row(n: int) -> dict[str, object]:
+    """A row shaped like a ledger entry (the same leaf bytes a ledger append would write),
+    built without any of the ledger's work."""
+    entry = _entry(n)
+    leaf = json.dumps(
+        {
+            "actor": entry.actor,
+            "body": entry.body,
+            "kind": entry.kind,
+            "prev": "0" * 64,
+            "seq": n,
+            "subject": entry.subject,
+            "time": "2026-11-23T08:40:31.474170Z",
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    return {
+        "seq": n,
+        "leaf": leaf,
+        "leaf_hash": hashlib.sha256(leaf).digest(),
+        "subtree_hashes": b"",
+        "time": datetime.now(UTC),
+        "kind": entry.kind,
+        "actor": entry.actor,
+        "subject": entry.subject,
+    }
 
 
 def _rate(operations: int, work: Callable[[], None], writers: int) -> float:
@@ -171,11 +210,7 @@ def _single_appends(database: Database, writers: int) -> Row:
     def bare_insert() -> None:
         with database.engine.begin() as connection:
             connection.execute(text("SELECT n FROM bench_lock WHERE id = 1 FOR UPDATE"))
-            n = _next()
-            connection.execute(
-                text("INSERT INTO bench_rows VALUES (:n, :payload)"),
-                {"n": n, "payload": _payload(n)},
-            )
+            connection.execute(_INSERT_ROW, _row(_next()))
 
     measured, baseline = _compare(
         append_one, bare_insert, operations=SINGLE_APPENDS, writers=writers
@@ -191,10 +226,7 @@ def _batch_appends(database: Database) -> Row:
     def executemany() -> None:
         with database.engine.begin() as connection:
             numbers = [_next() for _ in range(BATCH_SIZE)]
-            connection.execute(
-                text("INSERT INTO bench_rows VALUES (:n, :payload)"),
-                [{"n": n, "payload": _payload(n)} for n in numbers],
-            )
+            connection.execute(_INSERT_ROW, [_row(n) for n in numbers])
 
     measured, baseline = _compare(append_batch, executemany, operations=BATCHES, writers=1)
     return Row(

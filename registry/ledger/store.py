@@ -81,6 +81,22 @@ _APPEND_POSTGRESQL = text(
 _HEAD_KEY = "registry.ledger.head"
 
 
+# The same for the commonest case, one entry: plain parameters, no arrays to build.
+_APPEND_ONE_POSTGRESQL = text(
+    """
+    WITH appended AS (
+        INSERT INTO ledger_entries
+            (seq, leaf, leaf_hash, subtree_hashes, time, kind, actor, subject)
+        VALUES (:seq, :leaf, :leaf_hash, :subtree_hashes, :time, :kind, :actor, :subject)
+    )
+    UPDATE ledger_head
+    SET size = :size, root_hash = :root_hash, last_leaf_hash = :last_leaf_hash,
+        frontier = :frontier
+    WHERE id = 1
+    """
+)
+
+
 def lock_head(session: Session) -> Head:
     """The head, locked until the transaction ends (``FOR UPDATE``; on SQLite the write
     transaction's ``BEGIN IMMEDIATE`` already holds the database's only write lock).
@@ -118,6 +134,24 @@ def append(session: Session, rows: Sequence[EntryRow], *, head: Head) -> None:
     # Core execution on the session's connection: the ORM layer adds nothing to these
     # statements but time while the head is locked.
     connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(rows) == 1:
+        (row,) = rows
+        connection.execute(
+            _APPEND_ONE_POSTGRESQL,
+            {
+                "seq": row.seq,
+                "leaf": row.leaf,
+                "leaf_hash": row.leaf_hash,
+                "subtree_hashes": row.subtree_hashes,
+                "time": row.time,
+                "kind": row.kind,
+                "actor": row.actor,
+                "subject": row.subject,
+                **moved,
+            },
+        )
+        session.info[_HEAD_KEY] = head
+        return
     if connection.dialect.name == "postgresql":
         connection.execute(
             _APPEND_POSTGRESQL,
