@@ -21,11 +21,23 @@ def _database_url() -> str:
     return str(url) if url else get_settings().database_url
 
 
+# Objects the migrations create for one database only, which the models cannot describe:
+# SQLite's FTS5 table (and its shadow tables) and PostgreSQL's GIN index.
+_DIALECT_ONLY_PREFIXES = ("search_fts", "ix_search_documents_tsv")
+
+
+def _include_object(
+    _object: object, name: str | None, _type: str, _reflected: bool, _compare_to: object
+) -> bool:
+    return not (name or "").startswith(_DIALECT_ONLY_PREFIXES)
+
+
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
     context.configure(
         connection=connection,
         url=url,
         target_metadata=target_metadata,
+        include_object=_include_object,
         render_as_batch=is_sqlite(_database_url()),
         compare_type=True,
         literal_binds=connection is None,

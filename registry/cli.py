@@ -26,6 +26,7 @@ from registry.core.settings import get_settings
 from registry.ledger import service as ledger_service
 from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.keys import load_or_create_signing_key
+from registry.publication import index as search_index
 
 app = typer.Typer(help="The grant and social-contract transparency registry.", no_args_is_help=True)
 audit_app = typer.Typer(help="Verify the ledger from outside.", no_args_is_help=True)
@@ -38,6 +39,21 @@ keys_app = typer.Typer(help="Issue and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 ledger_app = typer.Typer(help="Work with the ledger itself.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
+search_app = typer.Typer(help="The full-text search index.", no_args_is_help=True)
+app.add_typer(search_app, name="search")
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search documents from the query tables (after upgrading an old database)."""
+    database = Database(get_settings().database_url)
+    try:
+        with database.session(write=True) as session:
+            count = search_index.rebuild(session)
+    finally:
+        database.dispose()
+    typer.echo(f"indexed {count} organizations, competitions and awards")
+
 
 stderr = Console(stderr=True)
 
@@ -218,8 +234,7 @@ def demo_load(
     awards: Annotated[int, typer.Option(min=1, help="How many awards.")] = demo.DEFAULT_AWARDS,
     seed: Annotated[int, typer.Option(help="Same seed, same data.")] = demo.DEFAULT_SEED,
 ) -> None:
-    """Load demo funders, NGOs, competitions and awards, sign a checkpoint, and print the
-    demo admin key's token (shown once)."""
+    """Load demo funders, NGOs, competitions and awards; print the admin key's token."""
     settings = get_settings()
     database = Database(settings.database_url)
     try:
@@ -252,18 +267,33 @@ def ledger_replay(
         str | None,
         typer.Option("--from", help="The database to read; default REGISTRY_DATABASE_URL."),
     ] = None,
+    feed: Annotated[
+        str | None,
+        typer.Option(
+            "--from-feed", help="Read a running registry's public API at this base URL instead."
+        ),
+    ] = None,
 ) -> None:
     """Rebuild every query table of a new database from the ledger alone."""
+    if source is not None and feed is not None:
+        raise typer.BadParameter("give at most one of --from and --from-feed")
     migrations.upgrade(into)
-    source_db = Database(source or get_settings().database_url)
+    source_db = Database(source or get_settings().database_url) if feed is None else None
     target_db = Database(into)
     try:
-        report = replay.replay(source_db, target_db)
+        if source_db is None:
+            report = replay.replay_from_http(str(feed), target_db)
+        else:
+            report = replay.replay(source_db, target_db)
     except replay.ReplayError as exc:
         stderr.print(f"[bold red]refused[/]: {exc}")
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
+    except httpx.HTTPError as exc:
+        stderr.print(f"[bold red]cannot read the ledger[/]: {exc}")
+        raise typer.Exit(EXIT_UNREACHABLE) from exc
     finally:
-        source_db.dispose()
+        if source_db is not None:
+            source_db.dispose()
         target_db.dispose()
     typer.echo(
         f"replayed {report.entries} entries and {report.checkpoints} checkpoints into {into}"

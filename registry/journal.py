@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
+from registry.publication import index
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def apply(session: Session, entry: Recorded) -> None:
     except KeyError:
         raise LookupError(f"no projector for ledger entries of kind {entry.kind!r}") from None
     project(session, entry)
+    index.refresh(session, kind=entry.kind, subject=entry.subject)
     # Flush now: projectors add rows without relationships, so the unit of work cannot order
     # inserts across tables by itself, and the next entry may read what this one wrote.
     session.flush()

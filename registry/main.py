@@ -21,6 +21,8 @@ from registry.ledger.keys import load_or_create_signing_key
 from registry.ledger.router import router as ledger_router
 from registry.ledger.service import Checkpointer
 from registry.organizations.router import router as organizations_router
+from registry.publication.changes_router import router as changes_router
+from registry.publication.router import router as publication_router
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -68,11 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checkpointer = checkpointer
     install_handlers(app)
     routers = (
+        publication_router,  # before the features: /awards.csv must not match /awards/{id}
         ledger_router,
         organizations_router,
         competitions_router,
         awards_router,
         batches_router,
+        changes_router,
         keys_router,
     )
     for router in routers:

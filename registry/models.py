@@ -7,6 +7,7 @@ from registry.core import idempotency
 from registry.core.db import Base
 from registry.ledger import models as ledger_models
 from registry.organizations import models as organization_models
+from registry.publication import models as publication_models
 
 __all__ = [
     "Base",
@@ -16,4 +17,5 @@ __all__ = [
     "idempotency",
     "ledger_models",
     "organization_models",
+    "publication_models",
 ]

@@ -5,14 +5,23 @@ and applied with the same projectors the live service uses, so the rebuilt table
 originals. The signed checkpoints come along, checked against the rebuilt tree.
 """
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from registry import journal
+import httpx2 as httpx
+
+from registry import auditor, journal
 from registry.core.db import Database
 from registry.ledger import service as ledger_service
+from registry.ledger.checkpoint import parse_verifier_key, verify_checkpoint
+from registry.ledger.errors import VerificationError
+from registry.ledger.models import LedgerCheckpoint
 
-PAGE_SIZE = 1000
+PAGE_SIZE = 1000  # also the most ``GET /ledger/leaves`` serves per call
+LEDGER_API = "/api/v1/ledger"
+HTTP_TIMEOUT_SECONDS = 60.0
 
 
 class ReplayError(Exception):
@@ -28,20 +37,14 @@ class ReplayReport:
 def replay(
     source: Database, target: Database, *, progress: Callable[[int, int], None] | None = None
 ) -> ReplayReport:
-    with target.session() as session:
-        if ledger_service.size(session):
-            raise ReplayError(
-                "the target database already holds a ledger; replay needs an empty one"
-            )
+    _require_empty(target)
     with source.session() as session:
         size = ledger_service.size(session)
     copied = 0
     while copied < size:
         with source.session() as session:
             page = ledger_service.leaves(session, start=copied, end=size, limit=PAGE_SIZE)
-        with target.session(write=True) as session:
-            for decoded in ledger_service.copy_leaves(session, page):
-                journal.apply(session, journal.Recorded.from_decoded(decoded))
+        _copy_page(target, page)
         copied += len(page)
         if progress is not None:
             progress(copied, size)
@@ -51,3 +54,90 @@ def replay(
         for checkpoint in checkpoints:
             ledger_service.copy_checkpoint(session, checkpoint)
     return ReplayReport(entries=copied, checkpoints=len(checkpoints))
+
+
+def _require_empty(target: Database) -> None:
+    with target.session() as session:
+        if ledger_service.size(session):
+            raise ReplayError(
+                "the target database already holds a ledger; replay needs an empty one"
+            )
+
+
+def _copy_page(target: Database, page: Sequence[bytes]) -> None:
+    """Append one page of leaves and project them, in one transaction, as the service would."""
+    with target.session(write=True) as session:
+        for decoded in ledger_service.copy_leaves(session, page):
+            journal.apply(session, journal.Recorded.from_decoded(decoded))
+
+
+def _copy_served(
+    source: auditor.HttpSource, target: Database, *, start: int, until: int | None = None
+) -> int:
+    """Copy the server's leaves from ``start`` until it has no more (or ``until`` is reached);
+    return how many the target holds then."""
+    copied = start
+    while until is None or copied < until:
+        page = source.leaves(copied, copied + PAGE_SIZE)
+        if not page:
+            break
+        try:
+            _copy_page(target, page)
+        except (VerificationError, json.JSONDecodeError) as exc:
+            raise ReplayError(f"the server's leaves do not form this ledger: {exc}") from exc
+        copied += len(page)
+    return copied
+
+
+def replay_from_http(
+    base_url: str, target: Database, *, client: httpx.Client | None = None
+) -> ReplayReport:
+    """Rebuild ``target`` from a running registry's public API, as ``replay`` does from its
+    database, trusting only what verifies.
+
+    The leaves come from ``GET /ledger/leaves``, byte for byte (the change feed re-encodes
+    them, and a mirror must hold the exact signed bytes), each checked to continue the chain
+    and to be canonical as it is copied, until the server has no more. Then the server's
+    latest signed checkpoint, verified with the key it serves, must be the root of the rebuilt
+    tree at its size, and is kept, so the mirror serves the same checkpoint and proofs. A
+    checkpoint signed after the last page is caught up with first, so the root is always
+    checked when the server has signed anything.
+
+    The checkpoint is read from ``GET /ledger/entries/{last}``, which serves the note with its
+    ``signed_at`` (``/ledger/checkpoint`` serves only the note, and a note carries no time).
+    Only the latest checkpoint comes along: the API does not serve older ones. The server's key
+    is trusted on first use: this proves the copy is the ledger the server signs, not that the
+    server never rewrote it; ``registry audit verify --key`` checks that against a pinned key.
+    """
+    http = client or httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
+    source = auditor.HttpSource(base_url, http)
+    try:
+        _require_empty(target)
+        verifier = parse_verifier_key(source.verifier_key() or "")
+        copied = _copy_served(source, target, start=0)
+        if not copied:
+            return ReplayReport(entries=0, checkpoints=0)
+        served = http.get(f"{base_url.rstrip('/')}{LEDGER_API}/entries/{copied - 1}")
+        latest = served.raise_for_status().json()["checkpoint"]
+        if latest is None:
+            return ReplayReport(entries=copied, checkpoints=0)
+        checkpoint = verify_checkpoint(latest["note"], verifier)
+        copied = _copy_served(source, target, start=copied, until=checkpoint.size)
+        if copied < checkpoint.size:
+            raise ReplayError(f"the server signed {checkpoint.size} entries but serves {copied}")
+        with target.session(write=True) as session:
+            ledger_service.copy_checkpoint(
+                session,
+                LedgerCheckpoint(
+                    tree_size=checkpoint.size,
+                    root_hash=checkpoint.root_hash,
+                    signed_at=datetime.fromisoformat(latest["signed_at"]),
+                    note=latest["note"],
+                ),
+            )
+    except VerificationError as exc:
+        raise ReplayError(f"the server's signed checkpoint does not verify: {exc}") from exc
+    finally:
+        if client is None:
+            http.close()
+    return ReplayReport(entries=copied, checkpoints=1)

@@ -159,3 +159,30 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """A read-only client over the demo data set, loaded once per backend per run.
+
+    Only for tests that never write: every test using it sees the same data.
+    """
+    from registry import demo  # noqa: PLC0415 - only these tests need the demo
+
+    backend = str(request.param)
+    template = request.getfixturevalue(f"{backend}_template")
+    folder = tmp_path_factory.mktemp(f"demo-{backend}")
+    with contextmanager(_database)(backend, folder, template=template) as url:
+        database = Database(url)
+        demo.load(database, awards=240)
+        database.dispose()
+        settings = Settings(
+            database_url=url,
+            signing_key_file=folder / "ledger.key",
+            log_origin="test.registry/ledger",
+            checkpoint_interval_seconds=0,
+        )
+        with TestClient(create_app(settings)) as client:
+            yield client

@@ -11,6 +11,11 @@ from registry.core.db import Base
 
 class Award(Base):
     __tablename__ = "awards"
+    __table_args__ = (
+        # Keyset pagination: (sort key, id) for each sort order the search offers.
+        Index("ix_awards_award_date_id", "award_date", "id"),
+        Index("ix_awards_amount_minor_id", "amount_minor", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     competition_id: Mapped[str | None] = mapped_column(

@@ -6,7 +6,13 @@ from sqlalchemy.orm import Session
 from registry.auth.dependencies import FunderDep
 from registry.awards import service
 from registry.awards.models import Award
-from registry.awards.schemas import AwardCreate, AwardEventCreate, AwardEventRead, AwardRead
+from registry.awards.schemas import (
+    AwardCreate,
+    AwardEventCreate,
+    AwardEventRead,
+    AwardRead,
+    AwardSummary,
+)
 from registry.competitions.router import PROOF_PATH
 from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
@@ -18,9 +24,9 @@ router = APIRouter(prefix="/awards", tags=["awards"])
 AwardId = Annotated[str, Path(max_length=40)]
 
 
-def to_read(session: Session, award: Award) -> AwardRead:
+def to_summary(award: Award) -> AwardSummary:
     money = award.currency
-    return AwardRead(
+    return AwardSummary(
         id=award.id,
         competition_id=award.competition_id,
         funder_id=award.funder_id,
@@ -46,6 +52,12 @@ def to_read(session: Session, award: Award) -> AwardRead:
         termination_reason=award.termination_reason,
         published_at=award.published_at,
         published_seq=award.published_seq,
+    )
+
+
+def to_read(session: Session, award: Award) -> AwardRead:
+    return AwardRead(
+        **dict(to_summary(award)),
         events=[
             AwardEventRead(
                 seq=event.seq,

@@ -124,7 +124,9 @@ class AwardEventRead(EventRead):
     voided: bool
 
 
-class AwardRead(BaseModel):
+class AwardSummary(BaseModel):
+    """An award as lists and exports show it: everything but its event history."""
+
     id: str
     competition_id: str | None
     funder_id: str
@@ -150,4 +152,7 @@ class AwardRead(BaseModel):
     termination_reason: str | None
     published_at: datetime
     published_seq: int
+
+
+class AwardRead(AwardSummary):
     events: list[AwardEventRead]

@@ -37,6 +37,16 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="The base URL the service is reached at, used in links it returns.",
     )
+    ocds_prefix: str = Field(
+        default="ocds-uzkz01",
+        description="The OCDS ocid prefix (registered with the Open Contracting Partnership).",
+        pattern=r"^ocds-[a-z0-9]{6}$",
+    )
+    giving360_prefix: str = Field(
+        default="uzkz-registry",
+        description="The 360Giving identifier prefix: grant ids are 360G-<prefix>-<award id>.",
+        pattern=r"^[A-Za-z0-9-]+$",
+    )
 
 
 @lru_cache

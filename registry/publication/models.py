@@ -1,0 +1,46 @@
+"""Query-support tables: the full-text documents and the theme links the filters use.
+
+They are derived data, rebuilt from the projections by ``publication.index`` whenever an entry
+changes what they describe, and by a replay like every other query table.
+"""
+
+from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.core.db import Base
+
+
+class SearchDocument(Base):
+    """One searchable thing (an award, a competition, an organization) and its tokens.
+
+    On PostgreSQL ``tsv`` holds them as a ``tsvector`` under a GIN index; on SQLite the FTS5
+    table ``search_fts`` indexes ``body`` (both created by the migrations).
+    """
+
+    __tablename__ = "search_documents"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    tsv: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text, "sqlite"))
+
+
+class AwardTheme(Base):
+    __tablename__ = "award_themes"
+    __table_args__ = (Index("ix_award_themes_theme_award", "theme", "award_id"),)
+
+    award_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class CompetitionTheme(Base):
+    __tablename__ = "competition_themes"
+    __table_args__ = (Index("ix_competition_themes_theme_competition", "theme", "competition_id"),)
+
+    competition_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(100), primary_key=True)

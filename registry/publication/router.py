@@ -1,0 +1,247 @@
+"""Search, facets, statistics and downloads for awards: open to everyone, no key."""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import Field
+
+from registry.awards.models import Award
+from registry.awards.router import to_summary
+from registry.core.db import SessionDep
+from registry.core.errors import BadRequest, problem_responses
+from registry.publication import search
+from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
+from registry.publication.schemas import AwardPage, FacetValue, Money, StatsRead, StatsRow
+from registry.reference.money import format_amount
+
+router = APIRouter(tags=["awards"])
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+JSONL_MEDIA_TYPE = "application/jsonl"
+EXPORT_PAGE = 1000
+AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
+
+ListParam = Annotated[
+    list[str] | None,
+    Query(description="Repeat the parameter or separate values with commas; any of them matches."),
+]
+
+
+def _values(raw: list[str] | None) -> tuple[str, ...]:
+    return tuple(part.strip() for value in raw or () for part in value.split(",") if part.strip())
+
+
+def award_filters(
+    q: Annotated[
+        str | None,
+        Query(max_length=500, description='Words and "quoted phrases" in any language.'),
+    ] = None,
+    funder: ListParam = None,
+    recipient: ListParam = None,
+    instrument: ListParam = None,
+    competition: ListParam = None,
+    region: ListParam = None,
+    theme: ListParam = None,
+    status: ListParam = None,
+    currency: ListParam = None,
+    amount_min: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, max_length=40)] = None,
+    amount_max: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, max_length=40)] = None,
+    awarded_from: date | None = None,
+    awarded_to: date | None = None,
+    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+) -> search.AwardFilters:
+    """The award filters every search, facet, statistic and download shares."""
+    return search.AwardFilters(
+        q=q,
+        funder=_values(funder),
+        recipient=_values(recipient),
+        instrument=_values(instrument),
+        competition=_values(competition),
+        region=tuple(value.upper() for value in _values(region)),
+        theme=_values(theme),
+        status=_values(status),
+        currency=tuple(value.upper() for value in _values(currency)),
+        amount_min=Decimal(amount_min) if amount_min else None,
+        amount_max=Decimal(amount_max) if amount_max else None,
+        awarded_from=awarded_from,
+        awarded_to=awarded_to,
+        year=tuple(year or ()),
+    )
+
+
+FiltersDep = Annotated[search.AwardFilters, Depends(award_filters)]
+SortParam = Annotated[search.AwardSort, Query(description="A field, or -field for descending.")]
+
+
+def _money(bucket: search.Bucket) -> Money:
+    return Money(
+        currency=bucket.currency,
+        awarded=format_amount(bucket.awarded_minor, bucket.currency),
+        disbursed=format_amount(bucket.disbursed_minor, bucket.currency),
+    )
+
+
+def _facet_values(buckets: list[search.Bucket]) -> list[FacetValue]:
+    grouped: dict[str, FacetValue] = {}
+    for bucket in buckets:
+        value = grouped.setdefault(bucket.key, FacetValue(value=bucket.key, count=0, totals=[]))
+        value.count += bucket.count
+        value.totals.append(_money(bucket))
+    return sorted(grouped.values(), key=lambda value: (-value.count, value.value))
+
+
+@router.get(
+    "/awards",
+    summary="Search awards: filters, full text, keyset pages, optional facets",
+    response_model=AwardPage,
+    responses=problem_responses(400),
+)
+def list_awards(
+    request: Request,
+    session: SessionDep,
+    filters: FiltersDep,
+    sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    facets: Annotated[
+        str | None,
+        Query(description=f"Comma-separated: {', '.join(search.FACET_NAMES)}."),
+    ] = None,
+) -> AwardPage:
+    page = search.award_page(session, filters, sort=sort, limit=limit, cursor=cursor)
+    names = _values([facets] if facets else None)
+    unknown = sorted(set(names) - set(search.FACET_NAMES))
+    if unknown:
+        raise BadRequest.for_field("query.facets", f"unknown facet {unknown[0]}")
+    computed = search.award_facets(session, filters, names) if names else None
+    return AwardPage(
+        items=[to_summary(award) for award in page.items],
+        next=next_url(request, page.cursor),
+        facets={name: _facet_values(buckets) for name, buckets in computed.items()}
+        if computed is not None
+        else None,
+    )
+
+
+@router.get(
+    "/stats/awards",
+    summary="Award counts and totals grouped by one dimension, per currency",
+    response_model=StatsRead,
+    responses=problem_responses(400),
+    tags=["stats"],
+)
+def award_stats(session: SessionDep, filters: FiltersDep, group_by: search.StatsGroup) -> StatsRead:
+    buckets = search.award_stats(session, filters, group_by)
+    return StatsRead(
+        group_by=group_by.value,
+        rows=[
+            StatsRow(key=bucket.key, count=bucket.count, **_money(bucket).model_dump())
+            for bucket in buckets
+        ],
+    )
+
+
+CSV_COLUMNS = (
+    "id",
+    "competition_id",
+    "funder_id",
+    "recipient_id",
+    "recipient_name.uz",
+    "recipient_name.ru",
+    "recipient_name.kk",
+    "recipient_name.en",
+    "instrument",
+    "status",
+    "title.uz",
+    "title.ru",
+    "title.kk",
+    "title.en",
+    "amount",
+    "original_amount",
+    "disbursed",
+    "currency",
+    "award_date",
+    "period.start",
+    "period.end",
+    "region",
+    "legal_basis",
+    "themes",
+    "published_seq",
+)
+
+
+def _flat(award: Award) -> dict[str, object]:
+    summary = to_summary(award).model_dump(mode="json")
+    row: dict[str, object] = {}
+    for column in CSV_COLUMNS:
+        field, _, part = column.partition(".")
+        value = summary[field]
+        if part:
+            value = (value or {}).get(part)
+        if field == "themes":
+            value = "; ".join(summary["themes"])
+        row[column] = "" if value is None else value
+    return row
+
+
+def _stream(
+    request: Request, filters: search.AwardFilters, sort: search.AwardSort
+) -> Iterator[Award]:
+    # Its own session for as long as the download lasts: the request's session has closed.
+    with request.app.state.database.session() as session:
+        yield from search.iter_awards(session, filters, sort=sort, page_size=EXPORT_PAGE)
+
+
+@router.get(
+    "/awards.csv",
+    summary="Download the matching awards as CSV (UTF-8, no row cap)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **problem_responses(400)},
+    tags=["downloads"],
+)
+def awards_csv(
+    request: Request,
+    filters: FiltersDep,
+    sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
+    bom: Annotated[bool, Query(description="Start with a UTF-8 BOM, for spreadsheets.")] = False,
+) -> StreamingResponse:
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        yield ("\ufeff" if bom else "") + buffer.getvalue()
+        for award in _stream(request, filters, sort):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(_flat(award))
+            yield buffer.getvalue()
+
+    return StreamingResponse(
+        rows(),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="awards.csv"'},
+    )
+
+
+@router.get(
+    "/awards.jsonl",
+    summary="Download the matching awards as JSON Lines (the list's item shape, no row cap)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {JSONL_MEDIA_TYPE: {}}}, **problem_responses(400)},
+    tags=["downloads"],
+)
+def awards_jsonl(
+    request: Request, filters: FiltersDep, sort: SortParam = search.AwardSort.AWARD_DATE_DESC
+) -> StreamingResponse:
+    def lines() -> Iterator[str]:
+        for award in _stream(request, filters, sort):
+            yield json.dumps(to_summary(award).model_dump(mode="json"), ensure_ascii=False) + "\n"
+
+    return StreamingResponse(lines(), media_type=JSONL_MEDIA_TYPE)

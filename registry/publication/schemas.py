@@ -1,0 +1,36 @@
+from pydantic import BaseModel, Field
+
+from registry.awards.schemas import AwardSummary
+
+
+class Money(BaseModel):
+    currency: str
+    awarded: str = Field(description="The sum of the current awarded amounts, in this currency.")
+    disbursed: str
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+    totals: list[Money] = Field(description="One per currency: UZS is never added to KZT.")
+
+
+class AwardPage(BaseModel):
+    items: list[AwardSummary]
+    next: str | None = Field(description="The full URL of the next page; null on the last.")
+    facets: dict[str, list[FacetValue]] | None = None
+
+
+class StatsRow(BaseModel):
+    key: str = Field(
+        description="The group: an org-id, instrument, region, theme, 2026 or 2026-03."
+    )
+    currency: str
+    count: int
+    awarded: str
+    disbursed: str
+
+
+class StatsRead(BaseModel):
+    group_by: str
+    rows: list[StatsRow]

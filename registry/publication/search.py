@@ -1,0 +1,293 @@
+"""Search over awards, competitions and organizations: one query interface on both databases.
+
+Filters become SQL conditions; ``q`` goes through the full-text documents (PostgreSQL
+``tsvector @@ tsquery`` under a GIN index, SQLite FTS5 MATCH), built from the same tokens on
+both, so the same search returns the same ids. Lists are keyset-paginated.
+"""
+
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    column,
+    func,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from registry.awards.models import Award
+from registry.core.errors import BadRequest
+from registry.publication.fulltext import fts5_match, parse_query, tsquery_literal
+from registry.publication.models import AwardTheme, SearchDocument
+from registry.publication.pagination import decode_cursor, encode_cursor
+from registry.reference.money import minor_units, supported_currencies
+
+
+class AwardSort(enum.StrEnum):
+    AWARD_DATE = "award_date"
+    AWARD_DATE_DESC = "-award_date"
+    AMOUNT = "amount"
+    AMOUNT_DESC = "-amount"
+
+
+@dataclass(frozen=True)
+class AwardFilters:
+    q: str | None = None
+    funder: Sequence[str] = ()
+    recipient: Sequence[str] = ()
+    instrument: Sequence[str] = ()
+    competition: Sequence[str] = ()
+    region: Sequence[str] = ()
+    theme: Sequence[str] = ()
+    status: Sequence[str] = ()
+    currency: Sequence[str] = ()
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    awarded_from: date | None = None
+    awarded_to: date | None = None
+    year: Sequence[int] = field(default_factory=tuple)
+
+
+def text_match(session: Session, kind: str, q: str | None) -> Select[Any] | None:
+    """The ids of the ``kind`` documents matching ``q`` (a subquery), or None for no query."""
+    if q is None:
+        return None
+    query = parse_query(q)
+    if query.empty:
+        return None
+    documents = select(SearchDocument.ref_id).where(SearchDocument.kind == kind)
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery = cast(bindparam("tsquery", tsquery_literal(query)), TSQUERY)
+        documents = documents.where(SearchDocument.tsv.op("@@")(tsquery))
+    else:
+        matched = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :match")
+        documents = documents.where(
+            SearchDocument.id.in_(
+                matched.bindparams(match=fts5_match(query)).columns(column("rowid", Integer))
+            )
+        )
+    return documents
+
+
+def _amount_bound(value: Decimal, *, lower: bool) -> ColumnElement[bool]:
+    """``amount`` compared in each currency's own units: 1000 means 1000 UZS or 1000 USD."""
+    by_exponent: dict[int, list[str]] = {}
+    for currency in supported_currencies():
+        by_exponent.setdefault(minor_units(currency), []).append(currency)
+    conditions = []
+    for exponent, currencies in sorted(by_exponent.items()):
+        scaled = value.scaleb(exponent).to_integral_value(ROUND_CEILING if lower else ROUND_FLOOR)
+        bound = Award.amount_minor >= int(scaled) if lower else Award.amount_minor <= int(scaled)
+        conditions.append(and_(Award.currency.in_(currencies), bound))
+    return or_(*conditions)
+
+
+def award_conditions(session: Session, filters: AwardFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    simple: list[tuple[InstrumentedAttribute[Any], Sequence[str]]] = [
+        (Award.funder_id, filters.funder),
+        (Award.recipient_id, filters.recipient),
+        (Award.instrument, filters.instrument),
+        (Award.competition_id, filters.competition),
+        (Award.region, filters.region),
+        (Award.status, filters.status),
+        (Award.currency, filters.currency),
+    ]
+    for attribute, values in simple:
+        if values:
+            conditions.append(attribute.in_(list(values)))
+    if filters.theme:
+        themes = [theme.casefold() for theme in filters.theme]
+        conditions.append(
+            Award.id.in_(select(AwardTheme.award_id).where(AwardTheme.theme.in_(themes)))
+        )
+    if filters.amount_min is not None:
+        conditions.append(_amount_bound(filters.amount_min, lower=True))
+    if filters.amount_max is not None:
+        conditions.append(_amount_bound(filters.amount_max, lower=False))
+    if filters.awarded_from is not None:
+        conditions.append(Award.award_date >= filters.awarded_from)
+    if filters.awarded_to is not None:
+        conditions.append(Award.award_date <= filters.awarded_to)
+    if filters.year:
+        conditions.append(
+            or_(
+                *(
+                    and_(
+                        Award.award_date >= date(year, 1, 1),
+                        Award.award_date < date(year + 1, 1, 1),
+                    )
+                    for year in filters.year
+                )
+            )
+        )
+    matched = text_match(session, "award", filters.q)
+    if matched is not None:
+        conditions.append(Award.id.in_(matched))
+    return conditions
+
+
+_SORT_COLUMNS: dict[AwardSort, tuple[InstrumentedAttribute[Any], bool]] = {
+    AwardSort.AWARD_DATE: (Award.award_date, False),
+    AwardSort.AWARD_DATE_DESC: (Award.award_date, True),
+    AwardSort.AMOUNT: (Award.amount_minor, False),
+    AwardSort.AMOUNT_DESC: (Award.amount_minor, True),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    cursor: str | None
+
+
+def award_page(
+    session: Session, filters: AwardFilters, *, sort: AwardSort, limit: int, cursor: str | None
+) -> Page:
+    column, descending = _SORT_COLUMNS[sort]
+    statement = select(Award).where(*award_conditions(session, filters))
+    if cursor is not None:
+        raw_key, last_id = decode_cursor(cursor, length=2)
+        if not isinstance(last_id, str):
+            raise BadRequest.for_field("query.cursor", "not a cursor this API issued")
+        position = tuple_(column, Award.id)
+        start = tuple_(_cursor_key(column, raw_key), last_id)
+        statement = statement.where(position < start if descending else position > start)
+    order = (column.desc(), Award.id.desc()) if descending else (column.asc(), Award.id.asc())
+    rows = list(session.execute(statement.order_by(*order).limit(limit + 1)).scalars())
+    if len(rows) <= limit:
+        return Page(items=rows, cursor=None)
+    last = rows[limit - 1]
+    value = getattr(last, column.key)
+    key = value.isoformat() if isinstance(value, date) else value
+    return Page(items=rows[:limit], cursor=encode_cursor([key, last.id]))
+
+
+def _cursor_key(column: InstrumentedAttribute[Any], key: object) -> date | int:
+    if column is Award.award_date and isinstance(key, str):
+        try:
+            return date.fromisoformat(key)
+        except ValueError:
+            pass
+    elif column is not Award.award_date and isinstance(key, int) and not isinstance(key, bool):
+        return key
+    raise BadRequest.for_field("query.cursor", "not a cursor for this sort order")
+
+
+def year_of(column: Any) -> Any:
+    return func.extract("year", column)
+
+
+_FACETS: dict[str, Any] = {
+    "instrument": Award.instrument,
+    "region": Award.region,
+    "funder": Award.funder_id,
+    "recipient": Award.recipient_id,
+    "status": Award.status,
+    "currency": Award.currency,
+    "year": year_of(Award.award_date),
+}
+FACET_NAMES = tuple(_FACETS)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One value of a facet or a statistics group, in one currency (never summed across)."""
+
+    key: str
+    currency: str
+    count: int
+    awarded_minor: int
+    disbursed_minor: int
+
+
+def award_facets(
+    session: Session, filters: AwardFilters, names: Sequence[str]
+) -> dict[str, list[Bucket]]:
+    conditions = award_conditions(session, filters)
+    return {name: _buckets(session, _FACETS[name], conditions) for name in names}
+
+
+def _buckets(
+    session: Session, key: Any, conditions: list[ColumnElement[bool]], *, join_themes: bool = False
+) -> list[Bucket]:
+    statement = select(
+        key,
+        Award.currency,
+        func.count(),
+        func.coalesce(func.sum(Award.amount_minor), 0),
+        func.coalesce(func.sum(Award.disbursed_minor), 0),
+    )
+    if join_themes:
+        statement = statement.join(AwardTheme, AwardTheme.award_id == Award.id)
+    statement = statement.select_from(Award).where(*conditions).group_by(key, Award.currency)
+    buckets = [
+        Bucket(
+            key=""
+            if value is None
+            else str(int(value) if isinstance(value, Decimal | float) else value),
+            currency=currency,
+            count=int(count),
+            awarded_minor=int(awarded),
+            disbursed_minor=int(disbursed),
+        )
+        for value, currency, count, awarded, disbursed in session.execute(statement)
+    ]
+    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.key, bucket.currency))
+
+
+class StatsGroup(enum.StrEnum):
+    FUNDER = "funder"
+    RECIPIENT = "recipient"
+    INSTRUMENT = "instrument"
+    REGION = "region"
+    THEME = "theme"
+    YEAR = "year"
+    MONTH = "month"
+
+
+def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -> list[Bucket]:
+    conditions = award_conditions(session, filters)
+    if group_by is StatsGroup.THEME:
+        buckets = _buckets(session, AwardTheme.theme, conditions, join_themes=True)
+    elif group_by is StatsGroup.MONTH:
+        month = year_of(Award.award_date) * 100 + func.extract("month", Award.award_date)
+        buckets = _buckets(session, month, conditions)
+        buckets = [
+            Bucket(
+                f"{b.key[:4]}-{b.key[4:]}", b.currency, b.count, b.awarded_minor, b.disbursed_minor
+            )
+            for b in buckets
+        ]
+    else:
+        key = {"funder": Award.funder_id, "recipient": Award.recipient_id}.get(group_by.value)
+        buckets = _buckets(session, key if key is not None else _FACETS[group_by.value], conditions)
+    return buckets
+
+
+def iter_awards(
+    session: Session, filters: AwardFilters, *, sort: AwardSort, page_size: int = 1000
+) -> Iterator[Award]:
+    """Every matching award, in ``sort`` order, a keyset page at a time (constant memory)."""
+    cursor: str | None = None
+    while True:
+        page = award_page(session, filters, sort=sort, limit=page_size, cursor=cursor)
+        yield from page.items
+        session.expunge_all()
+        if page.cursor is None:
+            return
+        cursor = page.cursor

@@ -1,0 +1,227 @@
+"""Search, facets, statistics and downloads over HTTP, on a demo data set, on both databases.
+
+Each test runs on SQLite and PostgreSQL with the same data and asserts exact results, so the
+two full-text implementations are held to the same answers.
+"""
+
+import csv
+import io
+import json
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+
+from registry.core.db import Database
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def loaded(demo_client: TestClient) -> TestClient:
+    return demo_client
+
+
+def all_pages(client: TestClient, params: dict) -> list[dict]:
+    """Follow ``next`` to the end; every page but the last is full."""
+    items: list[dict] = []
+    response = client.get("/api/v1/awards", params=params)
+    while True:
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        if page["next"] is None:
+            return items
+        assert len(page["items"]) == params.get("limit", 100)
+        response = client.get(page["next"])
+
+
+def test_keyset_pages_cover_every_award_once_in_order(loaded: TestClient) -> None:
+    for sort in ("award_date", "-award_date", "amount", "-amount"):
+        items = all_pages(loaded, {"sort": sort, "limit": 37})
+        ids = [item["id"] for item in items]
+        assert len(ids) == len(set(ids)) == 240
+        field = "award_date" if "date" in sort else "amount"
+        keys = [
+            (item[field] if field == "award_date" else Decimal(item[field]) * 100, item["id"])
+            for item in items
+        ]
+        assert keys == sorted(keys, reverse=sort.startswith("-"))
+
+
+def test_filters_agree_with_the_rows(loaded: TestClient) -> None:
+    everything = all_pages(loaded, {"limit": 500})
+    cases = [
+        ({"currency": "KZT"}, lambda a: a["currency"] == "KZT"),
+        ({"instrument": "grant,subsidy"}, lambda a: a["instrument"] in ("grant", "subsidy")),
+        ({"instrument": ["prize"]}, lambda a: a["instrument"] == "prize"),
+        ({"funder": "UZ-STIR-207050449"}, lambda a: a["funder_id"] == "UZ-STIR-207050449"),
+        ({"status": "terminated"}, lambda a: a["status"] == "terminated"),
+        ({"region": "uz-tk"}, lambda a: a["region"] == "UZ-TK"),
+        ({"year": 2025}, lambda a: a["award_date"].startswith("2025")),
+        (
+            {"awarded_from": "2026-06-01", "awarded_to": "2026-06-30"},
+            lambda a: "2026-06-01" <= a["award_date"] <= "2026-06-30",
+        ),
+        ({"amount_min": "100000000"}, lambda a: Decimal(a["amount"]) >= 100000000),
+        (
+            {"amount_max": "5000000.50", "currency": "KZT"},
+            lambda a: a["currency"] == "KZT" and Decimal(a["amount"]) <= Decimal("5000000.50"),
+        ),
+        ({"theme": "Ecology"}, lambda a: "ecology" in [t.casefold() for t in a["themes"]]),
+    ]
+    for params, keep in cases:
+        expected = sorted(a["id"] for a in everything if keep(a))
+        assert expected, params  # each case selects something in the demo
+        found = sorted(a["id"] for a in all_pages(loaded, params | {"limit": 500}))
+        assert found == expected, params
+
+
+def test_full_text_in_every_language_with_phrases(loaded: TestClient) -> None:
+    def ids(q: str, **params) -> list[str]:
+        return sorted(a["id"] for a in all_pages(loaded, {"q": q, "limit": 500} | params))
+
+    # Uzbek apostrophes, however typed, are the same letter.
+    spellings = ["Oʻzbekiston", "O'zbekiston", "O`zbekiston", "O‘zbekiston", "oʼzbekiston"]
+    results = {spelling: ids(spelling) for spelling in spellings}
+    assert results[spellings[0]]
+    assert all(found == results[spellings[0]] for found in results.values())
+    # Cyrillic and case folding.
+    assert ids("ЭКОЛОГИ") == ids("экологи") != []
+    # A quoted phrase matches its words in order, side by side; the words alone match more.
+    phrase, words = ids('"yosh ekologlar"'), ids("ekologlar yosh")
+    assert phrase
+    assert set(phrase) <= set(words)
+    assert ids('"ekologlar yosh"') == []
+    # Registration numbers are searchable too, and q combines with filters.
+    some = all_pages(loaded, {"limit": 1, "currency": "KZT"})[0]
+    assert some["id"] in ids(some["recipient_id"].split("-")[-1])
+    assert ids("grant", currency="KZT") == sorted(set(ids("grant")) & set(ids("", currency="KZT")))
+    assert ids("zzzznotaword") == []
+
+
+def test_facets_count_and_sum_per_currency(loaded: TestClient) -> None:
+    everything = all_pages(loaded, {"limit": 500})
+    response = loaded.get(
+        "/api/v1/awards", params={"limit": 1, "facets": "instrument,currency,year,funder,region"}
+    )
+    facets = response.json()["facets"]
+    assert set(facets) == {"instrument", "currency", "year", "funder", "region"}
+    by_instrument = Counter(a["instrument"] for a in everything)
+    assert {v["value"]: v["count"] for v in facets["instrument"]} == by_instrument
+    for value in facets["currency"]:
+        (total,) = value["totals"]
+        assert total["currency"] == value["value"]
+        assert Decimal(total["awarded"]) == sum(
+            Decimal(a["amount"]) for a in everything if a["currency"] == value["value"]
+        )
+    filtered = loaded.get(
+        "/api/v1/awards", params={"limit": 1, "currency": "KZT", "facets": "currency"}
+    ).json()
+    assert [v["value"] for v in filtered["facets"]["currency"]] == ["KZT"]
+
+
+def test_stats_never_add_currencies(loaded: TestClient) -> None:
+    everything = all_pages(loaded, {"limit": 500})
+    for group_by in ("funder", "recipient", "instrument", "region", "theme", "year", "month"):
+        response = loaded.get("/api/v1/stats/awards", params={"group_by": group_by})
+        assert response.status_code == 200, response.text
+        rows = response.json()["rows"]
+        assert rows
+        assert all(row["currency"] in ("UZS", "KZT") for row in rows)
+    rows = loaded.get("/api/v1/stats/awards", params={"group_by": "instrument"}).json()["rows"]
+    for row in rows:
+        mine = [
+            a
+            for a in everything
+            if a["instrument"] == row["key"] and a["currency"] == row["currency"]
+        ]
+        assert row["count"] == len(mine)
+        assert Decimal(row["awarded"]) == sum(Decimal(a["amount"]) for a in mine)
+        assert Decimal(row["disbursed"]) == sum(Decimal(a["disbursed"]) for a in mine)
+    months = loaded.get(
+        "/api/v1/stats/awards", params={"group_by": "month", "currency": "KZT"}
+    ).json()["rows"]
+    assert all(len(row["key"]) == 7 and row["key"][4] == "-" for row in months)
+
+
+def test_downloads_equal_the_paginated_api(loaded: TestClient) -> None:
+    params = {"currency": "UZS", "sort": "-amount"}
+    expected = all_pages(loaded, params | {"limit": 500})
+    lines = loaded.get("/api/v1/awards.jsonl", params=params)
+    assert lines.headers["content-type"] == "application/jsonl"
+    assert [json.loads(line) for line in lines.text.splitlines()] == expected
+    response = loaded.get("/api/v1/awards.csv", params=params)
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert [row["id"] for row in rows] == [a["id"] for a in expected]
+    assert [row["amount"] for row in rows] == [a["amount"] for a in expected]
+    assert [row["recipient_name.uz"] for row in rows] == [
+        a["recipient_name"]["uz"] or "" for a in expected
+    ]
+    assert any("ʻ" in row["title.uz"] for row in rows)  # Uzbek Latin intact
+    with_bom = loaded.get("/api/v1/awards.csv", params=params | {"bom": "true"}).content
+    assert with_bom.startswith("\ufeff".encode())
+    assert with_bom[3:] == response.content
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"cursor": "garbage"}, "query.cursor"),
+        ({"limit": 501}, "query.limit"),
+        ({"sort": "title"}, "query.sort"),
+        ({"amount_min": "1e6"}, "query.amount_min"),
+        ({"year": "20x6"}, "query.year.0"),
+        ({"facets": "colour"}, "query.facets"),
+        ({"awarded_from": "2026-13-01"}, "query.awarded_from"),
+    ],
+)
+def test_bad_search_parameters_are_400_problems(
+    loaded: TestClient, params: dict, field: str
+) -> None:
+    response = loaded.get("/api/v1/awards", params=params)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert field in [error["field"] for error in response.json()["errors"]]
+
+
+def test_a_cursor_from_another_sort_is_refused(loaded: TestClient) -> None:
+    by_date = loaded.get("/api/v1/awards", params={"limit": 2, "sort": "award_date"}).json()["next"]
+    cursor = by_date.split("cursor=")[1]
+    response = loaded.get("/api/v1/awards", params={"limit": 2, "sort": "amount", "cursor": cursor})
+    assert response.status_code == 400
+
+
+def test_reindex_rebuilds_the_same_documents(database: Database) -> None:
+    from sqlalchemy import delete, select  # noqa: PLC0415
+
+    from registry import demo  # noqa: PLC0415
+    from registry.publication import index  # noqa: PLC0415
+    from registry.publication.models import AwardTheme, SearchDocument  # noqa: PLC0415
+
+    demo.load(database, awards=30)
+    with database.session() as session:
+        before = sorted(
+            session.execute(
+                select(SearchDocument.kind, SearchDocument.ref_id, SearchDocument.body)
+            ).all()
+        )
+        themes = sorted(session.execute(select(AwardTheme.award_id, AwardTheme.theme)).all())
+    with database.session(write=True) as session:
+        session.execute(delete(SearchDocument))
+        session.execute(delete(AwardTheme))
+        assert index.rebuild(session) == len(before)
+    with database.session() as session:
+        assert (
+            sorted(
+                session.execute(
+                    select(SearchDocument.kind, SearchDocument.ref_id, SearchDocument.body)
+                ).all()
+            )
+            == before
+        )
+        assert (
+            sorted(session.execute(select(AwardTheme.award_id, AwardTheme.theme)).all()) == themes
+        )
