@@ -1,4 +1,4 @@
-"""Search: full-text documents (PostgreSQL tsvector + GIN, SQLite FTS5), theme links, keyset indexes.
+"""Search: full-text documents (PostgreSQL tsvector + GIN, SQLite FTS5), themes, keyset indexes.
 
 The documents are derived data: on a database migrated from an earlier revision, run
 `registry search reindex` once to fill them from the projections.
