@@ -455,3 +455,40 @@ def test_idempotent_award_retry(client: TestClient, world: World, database: Data
     )
     assert other.status_code == 422
     assert ledger_size(database) == size
+
+
+def test_a_source_id_is_unique_per_funder(
+    client: TestClient, world: World, database: Database
+) -> None:
+    competition = create_competition(client, world, source_id="PF-2026-R4")
+    assert competition["source_id"] == "PF-2026-R4"
+    award = create_award(client, world, competition["id"], source_id="360G-pf-0001")
+    assert award["source_id"] == "360G-pf-0001"
+    before = ledger_size(database)
+    again = post(
+        client,
+        "/api/v1/awards",
+        award_body(competition["id"], recipient_id=NGO_UZ_2, source_id="360G-pf-0001"),
+        world.fund,
+    )
+    assert again.status_code == 409
+    assert again.json()["errors"][0]["field"] == "source_id"
+    duplicate = post(
+        client, "/api/v1/competitions", competition_body(source_id="PF-2026-R4"), world.fund
+    )
+    assert duplicate.status_code == 409
+    assert ledger_size(database) == before
+    # Another funder may use the same id for its own award.
+    other = post(
+        client,
+        "/api/v1/awards",
+        award_body(
+            None,
+            funder_id=MINISTRY,
+            instrument="subsidy",
+            legal_basis="PQ-5",
+            source_id="360G-pf-0001",
+        ),
+        world.ministry,
+    )
+    assert other.status_code == 201, other.text

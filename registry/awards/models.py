@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.core.db import Base
@@ -15,6 +15,7 @@ class Award(Base):
         # Keyset pagination: (sort key, id) for each sort order the search offers.
         Index("ix_awards_award_date_id", "award_date", "id"),
         Index("ix_awards_amount_minor_id", "amount_minor", "id"),
+        UniqueConstraint("funder_id", "source_id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -42,6 +43,7 @@ class Award(Base):
     legal_basis: Mapped[str | None] = mapped_column(String(500))
     themes: Mapped[list[str]] = mapped_column(JSON)
     award_before_close: Mapped[str | None] = mapped_column(String(4000))
+    source_id: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     last_report_on: Mapped[date | None]
     completed_on: Mapped[date | None]

@@ -77,6 +77,7 @@ def _new_award(entry: Recorded) -> Award:
         recipient_name=body["recipient_name"],
         instrument=body["instrument"],
         currency=body["currency"],
+        source_id=body.get("source_id"),
         published_at=entry.time,
         published_seq=entry.seq,
         disbursed_minor=0,

@@ -50,6 +50,7 @@ def to_summary(award: Award) -> AwardSummary:
         completed_on=award.completed_on,
         terminated_on=award.terminated_on,
         termination_reason=award.termination_reason,
+        source_id=award.source_id,
         published_at=award.published_at,
         published_seq=award.published_seq,
     )

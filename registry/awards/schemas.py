@@ -13,6 +13,7 @@ from registry.core.schemas import (
     LocalizedTextRead,
     Period,
     Reason,
+    SourceId,
     StrictInput,
     Themes,
 )
@@ -50,6 +51,7 @@ class AwardCreate(StrictInput):
         default=None,
         description="Only to award before the competition closes: why. Recorded in the ledger.",
     )
+    source_id: SourceId = None
 
 
 class AwardAmended(StrictInput):
@@ -150,6 +152,7 @@ class AwardSummary(BaseModel):
     completed_on: date | None
     terminated_on: date | None
     termination_reason: str | None
+    source_id: str | None
     published_at: datetime
     published_seq: int
 

@@ -26,7 +26,7 @@ from registry.awards.schemas import (
 from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionStatus
-from registry.core.errors import FieldError, NotFound, Unprocessable
+from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
 from registry.core.schemas import LocalizedText, Period, Themes
 from registry.ledger import service as ledger_service
@@ -76,6 +76,8 @@ def publish(session: Session, *, principal: Principal, data: AwardCreate) -> Awa
         session, {"funder_id": funder_id, "recipient_id": recipient_id}
     )["recipient_id"]
     ledger_service.lock(session)
+    if data.source_id is not None and find_by_source(session, funder_id, data.source_id):
+        raise Conflict.for_field("source_id", f"{funder_id} already published {data.source_id}")
     if data.competition_id is not None:
         competition = competition_service.get(session, data.competition_id, field="competition_id")
         _check_competition(competition, data, funder_id, currency)
@@ -112,6 +114,8 @@ def publish(session: Session, *, principal: Principal, data: AwardCreate) -> Awa
         "themes": data.themes,
         "award_before_close": data.award_before_close,
     }
+    if data.source_id is not None:
+        body["source_id"] = data.source_id
     try:
         rules.fold([rules.Event(0, rules.PUBLISHED, body)])
     except rules.RuleViolation as exc:
@@ -262,6 +266,12 @@ def _validation_error(exc: ValidationError, prefix: str) -> Unprocessable:
         for error in exc.errors()
     ]
     return Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+
+
+def find_by_source(session: Session, funder_id: str, source_id: str) -> Award | None:
+    """The award a funder published under its own id ``source_id``, if any."""
+    statement = select(Award).where(Award.funder_id == funder_id, Award.source_id == source_id)
+    return session.execute(statement).scalar_one_or_none()
 
 
 def get(session: Session, award_id: str, *, field: str = "id") -> Award:

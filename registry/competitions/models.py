@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.core.db import Base
@@ -11,6 +11,7 @@ from registry.core.db import Base
 
 class Competition(Base):
     __tablename__ = "competitions"
+    __table_args__ = (UniqueConstraint("funder_id", "source_id"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     funder_id: Mapped[str] = mapped_column(
@@ -37,6 +38,7 @@ class Competition(Base):
     committed_minor: Mapped[int] = mapped_column(BigInteger)
     award_count: Mapped[int]
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    source_id: Mapped[str | None] = mapped_column(String(200))
     published_at: Mapped[datetime]
     published_seq: Mapped[int] = mapped_column(BigInteger)
     updated_seq: Mapped[int] = mapped_column(BigInteger)

@@ -47,6 +47,7 @@ def published(session: Session, entry: Recorded) -> None:
             state="published",
             cancel_reason=None,
             results=None,
+            source_id=body.get("source_id"),
             committed_minor=0,
             award_count=0,
             published_at=entry.time,

@@ -53,6 +53,7 @@ def to_read(session: Session, competition: Competition) -> CompetitionRead:
         legal_basis=competition.legal_basis,
         cancel_reason=competition.cancel_reason,
         results=competition.results,
+        source_id=competition.source_id,
         published_at=competition.published_at,
         published_seq=competition.published_seq,
         events=[event_read(event) for event in service.events(session, competition.id)],

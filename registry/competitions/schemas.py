@@ -11,6 +11,7 @@ from registry.core.schemas import (
     LocalizedText,
     LocalizedTextRead,
     Reason,
+    SourceId,
     StrictInput,
     Themes,
     Window,
@@ -41,6 +42,7 @@ class CompetitionCreate(StrictInput):
     window: Window
     region: str | None = Field(default=None, max_length=10, description="ISO 3166-2 or country.")
     legal_basis: str | None = Field(default=None, max_length=500, examples=["UP-124 of 26.08.2024"])
+    source_id: SourceId = None
 
 
 class CompetitionChanges(StrictInput):
@@ -107,6 +109,7 @@ class CompetitionRead(BaseModel):
     legal_basis: str | None
     cancel_reason: str | None
     results: dict[str, Any] | None
+    source_id: str | None
     published_at: datetime
     published_seq: int
     events: list[EventRead]

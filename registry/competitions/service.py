@@ -68,6 +68,8 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     region = organization_service.canonical_region(data.region) if data.region else None
     ledger_service.lock(session)
     organization_service.get(session, funder_id, field="funder_id")
+    if data.source_id is not None and find_by_source(session, funder_id, data.source_id):
+        raise Conflict.for_field("source_id", f"{funder_id} already published {data.source_id}")
     competition_id = next_id(session, Competition.id, ID_PREFIX, data.year, ID_WIDTH)
     body = {
         "id": competition_id,
@@ -86,6 +88,8 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
         "region": region,
         "legal_basis": data.legal_basis,
     }
+    if data.source_id is not None:
+        body["source_id"] = data.source_id
     journal.record(
         session,
         [NewEntry(kind=PUBLISHED, subject=competition_id, actor=principal.actor, body=body)],
@@ -153,6 +157,14 @@ def _changes(competition: Competition, event: CompetitionAmended) -> dict[str, A
             "closes": event.changes.window.closes.isoformat(),
         }
     return changes
+
+
+def find_by_source(session: Session, funder_id: str, source_id: str) -> Competition | None:
+    """The competition a funder published under its own id ``source_id``, if any."""
+    statement = select(Competition).where(
+        Competition.funder_id == funder_id, Competition.source_id == source_id
+    )
+    return session.execute(statement).scalar_one_or_none()
 
 
 def get(session: Session, competition_id: str, *, field: str = "id") -> Competition:

@@ -71,6 +71,16 @@ Currency = Annotated[
     str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, e.g. UZS, KZT, USD.", examples=["UZS"])
 ]
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+SourceId = Annotated[
+    str | None,
+    Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The publisher's own id for it (a 360Giving grant id, an OCDS award id…); "
+        "unique per funder, so an import that meets it again writes nothing.",
+    ),
+]
 Themes = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=100)]],
     Field(max_length=20, description="Free-form theme labels, e.g. youth, ecology, disability."),
