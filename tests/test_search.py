@@ -225,3 +225,63 @@ def test_reindex_rebuilds_the_same_documents(database: Database) -> None:
         assert (
             sorted(session.execute(select(AwardTheme.award_id, AwardTheme.theme)).all()) == themes
         )
+
+
+def test_competitions_and_organizations_lists(loaded: TestClient) -> None:
+    def collect(path: str, params: dict) -> list[dict]:
+        items, url = [], None
+        response = loaded.get(path, params=params)
+        while True:
+            assert response.status_code == 200, response.text
+            page = response.json()
+            items += page["items"]
+            url = page["next"]
+            if url is None:
+                return items
+            response = loaded.get(url)
+
+    competitions = collect("/api/v1/competitions", {"limit": 4})
+    assert len({c["id"] for c in competitions}) == len(competitions) == 19
+    closes = [c["window"]["closes"] for c in competitions]
+    assert closes == sorted(closes, reverse=True)
+    for status in ("planned", "open", "closed", "awarded", "cancelled"):
+        found = collect("/api/v1/competitions", {"status": status})
+        assert found, status
+        assert all(c["status"] == status for c in found)
+    kzt = collect("/api/v1/competitions", {"currency": "KZT", "sort": "budget", "limit": 2})
+    assert [Decimal(c["budget"]) for c in kzt] == sorted(Decimal(c["budget"]) for c in kzt)
+    for competition in competitions:
+        assert Decimal(competition["remaining_budget"]) == Decimal(competition["budget"]) - Decimal(
+            competition["committed"]
+        )
+
+    organizations = collect("/api/v1/organizations", {"limit": 50})
+    assert [o["org_id"] for o in organizations] == sorted(o["org_id"] for o in organizations)
+    assert len(organizations) == 221
+    assert (
+        collect("/api/v1/organizations", {"q": "fond", "kind": "public_fund"}) == []
+    )  # no stemming
+    funds = collect("/api/v1/organizations", {"q": "fond*", "kind": "public_fund"})
+    assert [o["org_id"] for o in funds] == ["UZ-STIR-207050449"]
+    assert [
+        o["org_id"] for o in collect("/api/v1/organizations", {"q": "Public Fund", "country": "UZ"})
+    ] == ["UZ-STIR-207050449"]
+    by_number = collect("/api/v1/organizations", {"q": organizations[-1]["org_id"].split("-")[-1]})
+    assert organizations[-1]["org_id"] in [o["org_id"] for o in by_number]
+    assert collect("/api/v1/organizations", {"country": "kz", "kind": "ngo"})
+
+
+def test_an_organization_shows_what_it_gave_and_received(loaded: TestClient) -> None:
+    fund = loaded.get("/api/v1/organizations/UZ-STIR-207050449").json()
+    given = fund["given"]
+    assert given
+    assert fund["received"] == []
+    everything = all_pages(loaded, {"funder": "UZ-STIR-207050449", "limit": 500})
+    assert sum(row["count"] for row in given) == len(everything)
+    assert sum(Decimal(row["awarded"]) for row in given) == sum(
+        Decimal(a["amount"]) for a in everything
+    )
+    recipient = everything[0]["recipient_id"]
+    received = loaded.get(f"/api/v1/organizations/{recipient}").json()["received"]
+    mine = all_pages(loaded, {"recipient": recipient, "limit": 500})
+    assert sum(row["count"] for row in received) == len(mine)

@@ -10,6 +10,7 @@ from registry.competitions.schemas import (
     CompetitionCreate,
     CompetitionEventCreate,
     CompetitionRead,
+    CompetitionSummary,
     EventRead,
 )
 from registry.core import idempotency
@@ -34,8 +35,8 @@ def event_read(event: CompetitionEvent) -> EventRead:
     )
 
 
-def to_read(session: Session, competition: Competition) -> CompetitionRead:
-    return CompetitionRead(
+def to_summary(competition: Competition) -> CompetitionSummary:
+    return CompetitionSummary(
         id=competition.id,
         funder_id=competition.funder_id,
         instrument=competition.instrument,
@@ -53,9 +54,20 @@ def to_read(session: Session, competition: Competition) -> CompetitionRead:
         legal_basis=competition.legal_basis,
         cancel_reason=competition.cancel_reason,
         results=competition.results,
+        award_count=competition.award_count,
+        committed=format_amount(competition.committed_minor, competition.currency),
+        remaining_budget=format_amount(
+            max(competition.budget_minor - competition.committed_minor, 0), competition.currency
+        ),
         source_id=competition.source_id,
         published_at=competition.published_at,
         published_seq=competition.published_seq,
+    )
+
+
+def to_read(session: Session, competition: Competition) -> CompetitionRead:
+    return CompetitionRead(
+        **dict(to_summary(competition)),
         events=[event_read(event) for event in service.events(session, competition.id)],
     )
 

@@ -91,7 +91,9 @@ class EventRead(BaseModel):
     proof: str = Field(description="Where to fetch the entry with its inclusion proof.")
 
 
-class CompetitionRead(BaseModel):
+class CompetitionSummary(BaseModel):
+    """A competition as lists show it: everything but its event history."""
+
     id: str
     funder_id: str
     instrument: Instrument
@@ -109,7 +111,15 @@ class CompetitionRead(BaseModel):
     legal_basis: str | None
     cancel_reason: str | None
     results: dict[str, Any] | None
+    award_count: int = Field(description="Awards made from it.")
+    committed: str = Field(
+        description="What its awards commit: current amounts, or what was paid if terminated."
+    )
+    remaining_budget: str = Field(description="budget − committed.")
     source_id: str | None
     published_at: datetime
     published_seq: int
+
+
+class CompetitionRead(CompetitionSummary):
     events: list[EventRead]

@@ -1,10 +1,8 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 
 from registry.auth.dependencies import AdminDep
 from registry.core import idempotency
-from registry.core.db import SessionDep, WriteSessionDep
+from registry.core.db import WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
 from registry.organizations import service
@@ -55,15 +53,3 @@ def create_organization(
         status=201,
         produce=lambda: to_read(service.register(session, actor=principal.actor, data=data)),
     )
-
-
-@router.get(
-    "/{org_id}",
-    summary="One organization",
-    response_model=OrganizationRead,
-    responses=problem_responses(404),
-)
-def get_organization(
-    session: SessionDep, org_id: Annotated[str, Path(max_length=100)]
-) -> OrganizationRead:
-    return to_read(service.get(session, org_id))

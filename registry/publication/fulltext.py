@@ -10,7 +10,8 @@ receives a ready ``tsvector`` (positions included, for phrases) and a ready ``ts
 SQLite's FTS5 receives the tokens joined by spaces and a MATCH expression built from them.
 
 A query is words and ``"quoted phrases"``; every word and every phrase must match, and a
-phrase matches only its words in that order, side by side.
+phrase matches only its words in that order, side by side. A word ending in ``*`` matches
+every word it begins (``fond*`` finds "fondi"); no stemming is done, in any language.
 """
 
 import re
@@ -21,6 +22,7 @@ from registry.reference.text import OKINA, TUTUQ_BELGISI, search_key
 _INSIDE_WORD_MARKS = str.maketrans("", "", OKINA + TUTUQ_BELGISI)
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
+_PREFIX = "*"
 MAX_QUERY_TERMS = 32
 
 
@@ -30,10 +32,17 @@ def tokens(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Query:
-    """Each term is a phrase: a list of tokens that must appear in order (one for a word)."""
+class Term:
+    """Tokens that must appear in this order, side by side (one token for a word); with
+    ``prefix`` the last token matches any word it begins."""
 
-    terms: tuple[tuple[str, ...], ...]
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[Term, ...]
 
     @property
     def empty(self) -> bool:
@@ -41,10 +50,15 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
-    phrases = [tuple(tokens(phrase)) for phrase in _PHRASE.findall(text)]
+    phrases = [Term(tuple(tokens(phrase))) for phrase in _PHRASE.findall(text)]
     # What is left once the phrases are out; a stray unpaired quote is just a separator.
-    words = [(word,) for word in tokens(_PHRASE.sub(" ", text).replace('"', " "))]
-    terms = tuple(term for term in [*phrases, *words] if term)
+    words: list[Term] = []
+    for chunk in _PHRASE.sub(" ", text).replace('"', " ").split():
+        found = tokens(chunk)
+        words += [Term((token,)) for token in found[:-1]]
+        if found:
+            words.append(Term((found[-1],), prefix=chunk.endswith(_PREFIX)))
+    terms = tuple(term for term in [*phrases, *words] if term.tokens)
     return Query(terms=terms[:MAX_QUERY_TERMS])
 
 
@@ -69,10 +83,16 @@ def tsvector_literal(words: list[str]) -> str:
 
 def tsquery_literal(query: Query) -> str:
     return " & ".join(
-        "(" + " <-> ".join(_quote(token) for token in term) + ")" for term in query.terms
+        "("
+        + " <-> ".join(_quote(token) for token in term.tokens)
+        + (":*" if term.prefix else "")
+        + ")"
+        for term in query.terms
     )
 
 
 def fts5_match(query: Query) -> str:
     """An FTS5 MATCH expression: each term a quoted phrase, all of them required."""
-    return " AND ".join('"' + " ".join(term) + '"' for term in query.terms)
+    return " AND ".join(
+        '"' + " ".join(term.tokens) + '"' + (" *" if term.prefix else "") for term in query.terms
+    )

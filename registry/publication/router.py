@@ -8,20 +8,38 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
 from registry.awards.models import Award
 from registry.awards.router import to_summary
+from registry.competitions.router import to_summary as competition_summary
 from registry.core.db import SessionDep
 from registry.core.errors import BadRequest, problem_responses
+from registry.organizations import service as organization_service
+from registry.organizations.router import to_read as organization_read
 from registry.publication import search
 from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
-from registry.publication.schemas import AwardPage, FacetValue, Money, StatsRead, StatsRow
+from registry.publication.schemas import (
+    AwardPage,
+    CompetitionPage,
+    FacetValue,
+    Money,
+    OrganizationPage,
+    OrganizationTotalRead,
+    OrganizationWithTotals,
+    StatsRead,
+    StatsRow,
+)
 from registry.reference.money import format_amount
 
 router = APIRouter(tags=["awards"])
+LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+CursorParam = Annotated[str | None, Query(max_length=500)]
+TextParam = Annotated[
+    str | None, Query(max_length=500, description='Words and "quoted phrases" in any language.')
+]
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 JSONL_MEDIA_TYPE = "application/jsonl"
@@ -245,3 +263,103 @@ def awards_jsonl(
             yield json.dumps(to_summary(award).model_dump(mode="json"), ensure_ascii=False) + "\n"
 
     return StreamingResponse(lines(), media_type=JSONL_MEDIA_TYPE)
+
+
+@router.get(
+    "/competitions",
+    summary="Search competitions: filters, full text, keyset pages",
+    response_model=CompetitionPage,
+    responses=problem_responses(400),
+    tags=["competitions"],
+)
+def list_competitions(
+    request: Request,
+    session: SessionDep,
+    q: TextParam = None,
+    funder: ListParam = None,
+    instrument: ListParam = None,
+    region: ListParam = None,
+    theme: ListParam = None,
+    status: ListParam = None,
+    currency: ListParam = None,
+    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+    sort: search.CompetitionSort = search.CompetitionSort.CLOSES_DESC,
+    limit: LimitParam = DEFAULT_LIMIT,
+    cursor: CursorParam = None,
+) -> CompetitionPage:
+    filters = search.CompetitionFilters(
+        q=q,
+        funder=_values(funder),
+        instrument=_values(instrument),
+        region=tuple(value.upper() for value in _values(region)),
+        theme=_values(theme),
+        status=_values(status),
+        currency=tuple(value.upper() for value in _values(currency)),
+        year=tuple(year or ()),
+    )
+    page = search.competition_page(session, filters, sort=sort, limit=limit, cursor=cursor)
+    return CompetitionPage(
+        items=[competition_summary(competition) for competition in page.items],
+        next=next_url(request, page.cursor),
+    )
+
+
+@router.get(
+    "/organizations",
+    summary="Search funders and recipients by name (any language), registration number, region",
+    response_model=OrganizationPage,
+    responses=problem_responses(400),
+    tags=["organizations"],
+)
+def list_organizations(
+    request: Request,
+    session: SessionDep,
+    q: TextParam = None,
+    kind: ListParam = None,
+    region: ListParam = None,
+    country: ListParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+    cursor: CursorParam = None,
+) -> OrganizationPage:
+    filters = search.OrganizationFilters(
+        q=q,
+        kind=_values(kind),
+        region=tuple(value.upper() for value in _values(region)),
+        country=tuple(value.upper() for value in _values(country)),
+    )
+    page = search.organization_page(session, filters, limit=limit, cursor=cursor)
+    return OrganizationPage(
+        items=[organization_read(organization) for organization in page.items],
+        next=next_url(request, page.cursor),
+    )
+
+
+@router.get(
+    "/organizations/{org_id}",
+    summary="One organization, with what it gave and received by year and instrument",
+    response_model=OrganizationWithTotals,
+    responses=problem_responses(404),
+    tags=["organizations"],
+)
+def get_organization(
+    session: SessionDep, org_id: Annotated[str, Path(max_length=100)]
+) -> OrganizationWithTotals:
+    organization = organization_service.get(session, org_id)
+    totals = search.organization_totals(session, organization.org_id)
+    rows = {
+        role: [
+            OrganizationTotalRead(
+                year=total.year,
+                instrument=total.instrument,
+                currency=total.currency,
+                count=total.count,
+                awarded=format_amount(total.awarded_minor, total.currency),
+                disbursed=format_amount(total.disbursed_minor, total.currency),
+            )
+            for total in role_totals
+        ]
+        for role, role_totals in totals.items()
+    }
+    return OrganizationWithTotals(
+        **dict(organization_read(organization)), given=rows["given"], received=rows["received"]
+    )

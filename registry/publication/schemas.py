@@ -1,6 +1,8 @@
 from pydantic import BaseModel, Field
 
 from registry.awards.schemas import AwardSummary
+from registry.competitions.schemas import CompetitionSummary
+from registry.organizations.schemas import OrganizationRead
 
 
 class Money(BaseModel):
@@ -34,3 +36,27 @@ class StatsRow(BaseModel):
 class StatsRead(BaseModel):
     group_by: str
     rows: list[StatsRow]
+
+
+class CompetitionPage(BaseModel):
+    items: list[CompetitionSummary]
+    next: str | None = Field(description="The full URL of the next page; null on the last.")
+
+
+class OrganizationPage(BaseModel):
+    items: list[OrganizationRead]
+    next: str | None = Field(description="The full URL of the next page; null on the last.")
+
+
+class OrganizationTotalRead(BaseModel):
+    year: int
+    instrument: str
+    currency: str
+    count: int
+    awarded: str
+    disbursed: str
+
+
+class OrganizationWithTotals(OrganizationRead):
+    given: list[OrganizationTotalRead] = Field(description="As funder, by year and instrument.")
+    received: list[OrganizationTotalRead] = Field(description="As recipient, likewise.")

@@ -8,7 +8,7 @@ both, so the same search returns the same ids. Lists are keyset-paginated.
 import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -30,9 +30,11 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from registry.awards.models import Award
+from registry.competitions.models import Competition
 from registry.core.errors import BadRequest
+from registry.organizations.models import Organization
 from registry.publication.fulltext import fts5_match, parse_query, tsquery_literal
-from registry.publication.models import AwardTheme, SearchDocument
+from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
 from registry.publication.pagination import decode_cursor, encode_cursor
 from registry.reference.money import minor_units, supported_currencies
 
@@ -160,32 +162,165 @@ def award_page(
 ) -> Page:
     column, descending = _SORT_COLUMNS[sort]
     statement = select(Award).where(*award_conditions(session, filters))
+    return keyset_page(
+        session, statement, column, Award.id, descending=descending, limit=limit, cursor=cursor
+    )
+
+
+def keyset_page(
+    session: Session,
+    statement: Select[Any],
+    column: InstrumentedAttribute[Any],
+    id_column: InstrumentedAttribute[str],
+    *,
+    descending: bool,
+    limit: int,
+    cursor: str | None,
+) -> Page:
+    """One page of ``statement`` ordered by ``(column, id)``, after the row ``cursor`` names."""
     if cursor is not None:
         raw_key, last_id = decode_cursor(cursor, length=2)
         if not isinstance(last_id, str):
             raise BadRequest.for_field("query.cursor", "not a cursor this API issued")
-        position = tuple_(column, Award.id)
+        position = tuple_(column, id_column)
         start = tuple_(_cursor_key(column, raw_key), last_id)
         statement = statement.where(position < start if descending else position > start)
-    order = (column.desc(), Award.id.desc()) if descending else (column.asc(), Award.id.asc())
+    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
     rows = list(session.execute(statement.order_by(*order).limit(limit + 1)).scalars())
     if len(rows) <= limit:
         return Page(items=rows, cursor=None)
     last = rows[limit - 1]
     value = getattr(last, column.key)
-    key = value.isoformat() if isinstance(value, date) else value
-    return Page(items=rows[:limit], cursor=encode_cursor([key, last.id]))
+    key = value.isoformat() if isinstance(value, date | datetime) else value
+    return Page(items=rows[:limit], cursor=encode_cursor([key, getattr(last, id_column.key)]))
 
 
-def _cursor_key(column: InstrumentedAttribute[Any], key: object) -> date | int:
-    if column is Award.award_date and isinstance(key, str):
-        try:
+def _cursor_key(column: InstrumentedAttribute[Any], key: object) -> object:
+    """The cursor's sort key, typed as ``column`` is; a 400 if it cannot be."""
+    python_type = getattr(column.type, "impl", column.type).python_type  # through TypeDecorators
+    try:
+        if python_type is date and isinstance(key, str):
             return date.fromisoformat(key)
-        except ValueError:
-            pass
-    elif column is not Award.award_date and isinstance(key, int) and not isinstance(key, bool):
-        return key
+        if python_type is datetime and isinstance(key, str):
+            return datetime.fromisoformat(key)
+        if python_type in (int, str) and type(key) is python_type:
+            return key
+    except ValueError:
+        pass
     raise BadRequest.for_field("query.cursor", "not a cursor for this sort order")
+
+
+class CompetitionSort(enum.StrEnum):
+    CLOSES = "closes"
+    CLOSES_DESC = "-closes"
+    BUDGET = "budget"
+    BUDGET_DESC = "-budget"
+
+
+@dataclass(frozen=True)
+class CompetitionFilters:
+    q: str | None = None
+    funder: Sequence[str] = ()
+    instrument: Sequence[str] = ()
+    region: Sequence[str] = ()
+    theme: Sequence[str] = ()
+    status: Sequence[str] = ()
+    currency: Sequence[str] = ()
+    year: Sequence[int] = ()
+
+
+def _competition_status(status: str, now: datetime) -> ColumnElement[bool]:
+    """The SQL for a derived status (see ``competitions.service.status``)."""
+    published = Competition.state == "published"
+    conditions = {
+        "cancelled": Competition.state == "cancelled",
+        "awarded": Competition.state == "results_published",
+        "planned": and_(published, Competition.opens_at > now),
+        "open": and_(published, Competition.opens_at <= now, Competition.closes_at > now),
+        "closed": and_(published, Competition.closes_at <= now),
+    }
+    if status not in conditions:
+        raise BadRequest.for_field("query.status", f"one of {', '.join(conditions)}")
+    return conditions[status]
+
+
+def competition_page(
+    session: Session,
+    filters: CompetitionFilters,
+    *,
+    sort: CompetitionSort,
+    limit: int,
+    cursor: str | None,
+) -> Page:
+    conditions: list[ColumnElement[bool]] = []
+    simple: list[tuple[InstrumentedAttribute[Any], Sequence[Any]]] = [
+        (Competition.funder_id, filters.funder),
+        (Competition.instrument, filters.instrument),
+        (Competition.region, filters.region),
+        (Competition.currency, filters.currency),
+        (Competition.year, filters.year),
+    ]
+    for attribute, values in simple:
+        if values:
+            conditions.append(attribute.in_(list(values)))
+    if filters.theme:
+        themes = [theme.casefold() for theme in filters.theme]
+        conditions.append(
+            Competition.id.in_(
+                select(CompetitionTheme.competition_id).where(CompetitionTheme.theme.in_(themes))
+            )
+        )
+    if filters.status:
+        now = datetime.now(UTC)
+        conditions.append(or_(*(_competition_status(status, now) for status in filters.status)))
+    matched = text_match(session, "competition", filters.q)
+    if matched is not None:
+        conditions.append(Competition.id.in_(matched))
+    column = Competition.closes_at if sort.value.endswith("closes") else Competition.budget_minor
+    statement = select(Competition).where(*conditions)
+    return keyset_page(
+        session,
+        statement,
+        column,
+        Competition.id,
+        descending=sort.value.startswith("-"),
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@dataclass(frozen=True)
+class OrganizationFilters:
+    q: str | None = None
+    kind: Sequence[str] = ()
+    region: Sequence[str] = ()
+    country: Sequence[str] = ()
+
+
+def organization_page(
+    session: Session, filters: OrganizationFilters, *, limit: int, cursor: str | None
+) -> Page:
+    conditions: list[ColumnElement[bool]] = []
+    for attribute, values in (
+        (Organization.kind, filters.kind),
+        (Organization.region, filters.region),
+        (Organization.country, filters.country),
+    ):
+        if values:
+            conditions.append(attribute.in_(list(values)))
+    matched = text_match(session, "organization", filters.q)
+    if matched is not None:
+        conditions.append(Organization.org_id.in_(matched))
+    statement = select(Organization).where(*conditions)
+    return keyset_page(
+        session,
+        statement,
+        Organization.org_id,
+        Organization.org_id,
+        descending=False,
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 def year_of(column: Any) -> Any:
@@ -291,3 +426,38 @@ def iter_awards(
         if page.cursor is None:
             return
         cursor = page.cursor
+
+
+@dataclass(frozen=True)
+class OrganizationTotal:
+    year: int
+    instrument: str
+    currency: str
+    count: int
+    awarded_minor: int
+    disbursed_minor: int
+
+
+def organization_totals(session: Session, org_id: str) -> dict[str, list[OrganizationTotal]]:
+    """What an organization gave (as funder) and received, by year and instrument, per currency."""
+    year = year_of(Award.award_date)
+    totals: dict[str, list[OrganizationTotal]] = {}
+    for role, party in (("given", Award.funder_id), ("received", Award.recipient_id)):
+        statement = (
+            select(
+                year,
+                Award.instrument,
+                Award.currency,
+                func.count(),
+                func.sum(Award.amount_minor),
+                func.sum(Award.disbursed_minor),
+            )
+            .where(party == org_id)
+            .group_by(year, Award.instrument, Award.currency)
+            .order_by(year, Award.instrument, Award.currency)
+        )
+        totals[role] = [
+            OrganizationTotal(int(y), instrument, currency, int(n), int(awarded), int(paid))
+            for y, instrument, currency, n, awarded, paid in session.execute(statement)
+        ]
+    return totals
