@@ -23,6 +23,7 @@ from registry.ledger.service import Checkpointer
 from registry.organizations.router import router as organizations_router
 from registry.publication.changes_router import router as changes_router
 from registry.publication.router import router as publication_router
+from registry.publication.standards_router import router as standards_router
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         awards_router,
         batches_router,
         changes_router,
+        standards_router,
         keys_router,
     )
     for router in routers:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 
@@ -80,13 +81,13 @@ def run(*, database_url: str, requests: int, concurrency: int, console: Console)
     console.print(table)
 
 
-def _fresh_database(url: str) -> str:
+def _fresh_database(url: str, name: str = BENCH_DATABASE) -> str:
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {BENCH_DATABASE}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    return make_url(url).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 def _world(url: str) -> tuple[str, str]:
@@ -168,8 +169,14 @@ def _rate(
     return requests / (time.perf_counter() - began)
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+
 @contextmanager
-def _uvicorn(target: str, env: dict[str, str]) -> Iterator[str]:
+def _uvicorn(target: str, env: dict[str, str]) -> Iterator[Server]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -195,7 +202,7 @@ def _uvicorn(target: str, env: dict[str, str]) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError(f"{target} did not start") from None
                 time.sleep(0.1)
-        yield base
+        yield Server(base=base, pid=process.pid)
     finally:
         process.terminate()
         process.wait(STARTUP_SECONDS)

@@ -414,14 +414,14 @@ def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -
     return buckets
 
 
-def iter_awards(
+def iter_award_pages(
     session: Session, filters: AwardFilters, *, sort: AwardSort, page_size: int = 1000
-) -> Iterator[Award]:
+) -> Iterator[list[Award]]:
     """Every matching award, in ``sort`` order, a keyset page at a time (constant memory)."""
     cursor: str | None = None
     while True:
         page = award_page(session, filters, sort=sort, limit=page_size, cursor=cursor)
-        yield from page.items
+        yield page.items
         session.expunge_all()
         if page.cursor is None:
             return

@@ -1,0 +1,375 @@
+"""Awards as 360Giving Data Standard 1.4.3 grants, as JSON and as the flattened CSV.
+
+One grant per award, read from the award's current row (so after every amendment and
+correction), with the recipient named as it was at award time. Grant ids are
+``360G-<prefix>-<award id>``; organizations keep their org-ids (``UZ-STIR-…``, ``KZ-BIN-…``),
+which is the scheme 360Giving itself uses. The CSV and the JSON are made from the same grant
+dicts, so a row and a grant always agree; the CSV's column titles are read from the titles in
+the shipped grant schema, the way 360Giving's own flattening tool names them
+(``Recipient Org:Identifier``).
+
+Amounts are ``Decimal`` values made from exact minor units: the schema types
+``amountAwarded`` as a JSON number, and the router writes the exact decimal text; the CSV
+writes the same text.
+
+The functions above the "Reading" line are pure; the ones below read a page of awards and
+what their grants refer to in a fixed number of queries.
+"""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from registry.awards import rules
+from registry.awards.models import Award, AwardEvent
+from registry.competitions.models import Competition
+from registry.core.schemas import LANGUAGES
+from registry.ledger.models import LedgerEntry
+from registry.ledger.service import format_time
+from registry.organizations.models import Organization
+from registry.reference.money import format_amount, parse_amount
+from registry.reference.regions import UnknownRegion, region_name
+
+Document = dict[str, Any]
+
+SCHEMA_DIR: Final = Path(__file__).parent / "standards" / "360giving"
+# The package's `version` is major.minor by its schema's pattern; the data is 1.4.3.
+SCHEMA_VERSION: Final = "1.4"
+GRANT_ID_PREFIX: Final = "360G"
+PUBLISHER_NAME: Final = "Grant and social-contract transparency registry"
+AWARD_PATH: Final = "/api/v1/awards/{award_id}"
+INSTRUMENT_VOCABULARY: Final = "registry:instrument"
+THEME_VOCABULARY: Final = "registry:theme"
+COUNTRY_CODE_LENGTH: Final = 2
+
+INSTRUMENT_LABELS: Final[Mapping[str, str]] = {
+    "grant": "Grant",
+    "subsidy": "Subsidy",
+    "social_contract": "State social order",
+    "strategic_partnership": "Strategic partnership order",
+    "prize": "Prize",
+}
+
+CSV_COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
+    ("id",),
+    ("title",),
+    ("description",),
+    ("currency",),
+    ("amountAwarded",),
+    ("amountDisbursed",),
+    ("awardDate",),
+    ("plannedDates", "startDate"),
+    ("plannedDates", "endDate"),
+    ("recipientOrganization", "id"),
+    ("recipientOrganization", "name"),
+    ("recipientOrganization", "addressCountry"),
+    ("fundingOrganization", "id"),
+    ("fundingOrganization", "name"),
+    ("beneficiaryLocation", "name"),
+    ("beneficiaryLocation", "countryCode"),
+    ("beneficiaryLocation", "geoCode"),
+    ("grantProgramme", "code"),
+    ("grantProgramme", "title"),
+    ("fromOpenCall",),
+    ("dateModified",),
+    ("dataSource",),
+)
+"""The CSV's columns as paths into a grant; an array step takes its first item, as the
+schema's ``rollUp`` arrays are flattened (a grant has one recipient, funder, location)."""
+
+
+def grant_id(prefix: str, award_id: str) -> str:
+    return f"{GRANT_ID_PREFIX}-{prefix}-{award_id}"
+
+
+def _primary(text: Mapping[str, str] | None) -> str | None:
+    """The text in the first language it has, in the registry's order (uz, ru, kk, en)."""
+    if not text:
+        return None
+    return next((text[language] for language in LANGUAGES if text.get(language)), None)
+
+
+def _amount(minor: int, currency: str) -> Decimal:
+    return Decimal(format_amount(minor, currency))
+
+
+def _names(organization: Organization | None) -> dict[str, str]:
+    if organization is None:
+        return {}
+    return {
+        language: value
+        for language in LANGUAGES
+        if (value := getattr(organization, f"name_{language}")) is not None
+    }
+
+
+def _country_name(code: str) -> str | None:
+    try:
+        return region_name(code)
+    except UnknownRegion:
+        return None
+
+
+def _location(region: str) -> Document:
+    """The award's region as a 360Giving location: ISO 3166-2 as the geographic code."""
+    location: Document = {"countryCode": region[:COUNTRY_CODE_LENGTH]}
+    name = _country_name(region)
+    if name is not None:
+        location["name"] = name
+    if len(region) > COUNTRY_CODE_LENGTH:
+        location["geoCode"] = region
+    return location
+
+
+def grant(
+    award: Award,
+    *,
+    prefix: str,
+    public_url: str,
+    organizations: Mapping[str, Organization],
+    programmes: Mapping[str, Competition],
+    modified: datetime,
+    disbursements: Sequence[rules.Event] | None = None,
+) -> Document:
+    """The 360Giving grant for ``award`` (its current row).
+
+    ``disbursements`` are the award's effective ``award.disbursed`` events (corrections
+    applied, voided ones left out); given, they become ``disbursementTransaction``.
+    """
+    identifier = grant_id(prefix, award.id)
+    title = _primary(award.title) or award.id
+    recipient = organizations.get(award.recipient_id)
+    recipient_org: Document = {
+        "id": award.recipient_id,
+        "name": _primary(award.recipient_name) or award.recipient_id,  # as at award time
+    }
+    if recipient is not None and (country := _country_name(recipient.country)) is not None:
+        recipient_org["addressCountry"] = country
+    funder_name = _primary(_names(organizations.get(award.funder_id))) or award.funder_id
+    document: Document = {
+        "id": identifier,
+        "title": title,
+        "description": _primary(award.purpose) or title,
+        "currency": award.currency,
+        "amountAwarded": _amount(award.amount_minor, award.currency),
+        "amountDisbursed": _amount(award.disbursed_minor, award.currency),
+        "awardDate": award.award_date.isoformat(),
+        "plannedDates": [
+            {
+                "startDate": award.period_start.isoformat(),
+                "endDate": award.period_end.isoformat(),
+            }
+        ],
+        "recipientOrganization": [recipient_org],
+        "fundingOrganization": [{"id": award.funder_id, "name": funder_name}],
+    }
+    if award.region:
+        document["beneficiaryLocation"] = [_location(award.region)]
+    programme = programmes.get(award.competition_id) if award.competition_id else None
+    if award.competition_id is not None:
+        document["grantProgramme"] = [
+            {
+                "code": award.competition_id,
+                "title": _primary(programme.title) if programme else award.competition_id,
+            }
+        ]
+    document["fromOpenCall"] = "Yes" if award.competition_id else "No"
+    document["fundingType"] = [
+        {
+            "vocabulary": INSTRUMENT_VOCABULARY,
+            "code": award.instrument,
+            "title": INSTRUMENT_LABELS.get(award.instrument, award.instrument),
+        }
+    ]
+    if award.themes:
+        document["classifications"] = [
+            {"vocabulary": THEME_VOCABULARY, "code": theme, "title": theme}
+            for theme in award.themes
+        ]
+    if disbursements is not None:
+        document["disbursementTransaction"] = [
+            {
+                "id": f"{identifier}-{event.seq}",
+                "transactionDate": event.body["date"],
+                "currency": award.currency,
+                "value": _amount(
+                    parse_amount(event.body["amount"], award.currency), award.currency
+                ),
+                "provider": award.funder_id,
+                "recipient": award.recipient_id,
+            }
+            for event in disbursements
+        ]
+    document["dateModified"] = format_time(modified)
+    document["dataSource"] = public_url.rstrip("/") + AWARD_PATH.format(award_id=award.id)
+    return document
+
+
+def grants_package(
+    grants: Sequence[Document], *, public_url: str, next_url: str | None
+) -> Document:
+    """A 360Giving package. The package schema allows properties it does not name, so the
+    house ``next`` link sits at its top level."""
+    modified = (
+        max(str(item["dateModified"]) for item in grants)
+        if grants
+        else format_time(datetime.now(UTC))
+    )
+    return {
+        "version": SCHEMA_VERSION,
+        "publisher": {"name": PUBLISHER_NAME, "website": public_url},
+        "modified": modified,
+        "grants": list(grants),
+        "next": next_url,
+    }
+
+
+@cache
+def grant_schema() -> Document:
+    """The 360Giving 1.4.3 grant schema shipped in the package."""
+    loaded: Document = json.loads((SCHEMA_DIR / "360-giving-schema.json").read_text("utf-8"))
+    return loaded
+
+
+def _title(path: Sequence[str]) -> str:
+    """The flattened column title of ``path``: each step's schema ``title``, joined by ':'."""
+    schema = grant_schema()
+    node: Document = schema
+    titles = []
+    for step in path:
+        node = node["properties"][step]
+        if "$ref" in node:
+            node = _resolve(schema, node["$ref"])
+        titles.append(node["title"])
+        if node.get("type") == "array":
+            node = _resolve(schema, node["items"]["$ref"])
+    return ":".join(titles)
+
+
+def _resolve(schema: Document, reference: str) -> Document:
+    node: Document = schema
+    for part in reference.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+@cache
+def csv_header() -> tuple[str, ...]:
+    return tuple(_title(path) for path in CSV_COLUMNS)
+
+
+def csv_row(document: Document) -> list[str]:
+    """One grant as CSV cells: amounts as their exact decimal text, absent values empty."""
+    cells = []
+    for path in CSV_COLUMNS:
+        value: Any = document
+        for step in path:
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = value.get(step) if isinstance(value, dict) else None
+        cells.append("" if value is None else str(value))
+    return cells
+
+
+# --- Reading (the database side) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantFilters:
+    """Simple filters: the funder or recipient org-id, the year of the award date."""
+
+    funder: str | None = None
+    recipient: str | None = None
+    year: int | None = None
+
+
+def _conditions(filters: GrantFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.funder is not None:
+        conditions.append(Award.funder_id == filters.funder)
+    if filters.recipient is not None:
+        conditions.append(Award.recipient_id == filters.recipient)
+    if filters.year is not None:
+        conditions.append(Award.award_date >= date(filters.year, 1, 1))
+        conditions.append(Award.award_date < date(filters.year + 1, 1, 1))
+    return conditions
+
+
+def read_grants(
+    session: Session,
+    *,
+    prefix: str,
+    public_url: str,
+    after: str | None,
+    limit: int,
+    filters: GrantFilters,
+    transactions: bool,
+) -> tuple[list[Document], str | None]:
+    """Up to ``limit`` grants with award ids after ``after``, by award id, and the award id
+    to continue after (None on the last page): a keyset on the primary key, never OFFSET."""
+    statement = select(Award).where(*_conditions(filters))
+    if after is not None:
+        statement = statement.where(Award.id > after)
+    awards = list(session.execute(statement.order_by(Award.id).limit(limit + 1)).scalars())
+    more = len(awards) > limit
+    awards = awards[:limit]
+    if not awards:
+        return [], None
+    org_ids = {award.funder_id for award in awards} | {award.recipient_id for award in awards}
+    organizations = {
+        row.org_id: row
+        for row in session.execute(
+            select(Organization).where(Organization.org_id.in_(sorted(org_ids)))
+        ).scalars()
+    }
+    competition_ids = sorted({award.competition_id for award in awards if award.competition_id})
+    programmes = {
+        row.id: row
+        for row in session.execute(
+            select(Competition).where(Competition.id.in_(competition_ids))
+        ).scalars()
+    }
+    seqs = sorted({award.updated_seq for award in awards})
+    modified: dict[int, datetime] = dict(
+        session.execute(
+            select(LedgerEntry.seq, LedgerEntry.time).where(LedgerEntry.seq.in_(seqs))
+        ).all()
+    )
+    disbursements = _disbursements(session, [award.id for award in awards]) if transactions else {}
+    grants = [
+        grant(
+            award,
+            prefix=prefix,
+            public_url=public_url,
+            organizations=organizations,
+            programmes=programmes,
+            modified=modified[award.updated_seq],
+            disbursements=disbursements.get(award.id, []) if transactions else None,
+        )
+        for award in awards
+    ]
+    return grants, awards[-1].id if more else None
+
+
+def _disbursements(session: Session, award_ids: list[str]) -> dict[str, list[rules.Event]]:
+    """Each award's disbursements as its rules read them: corrections applied, voids gone."""
+    statement = (
+        select(AwardEvent).where(AwardEvent.award_id.in_(award_ids)).order_by(AwardEvent.seq)
+    )
+    events: dict[str, list[rules.Event]] = {}
+    for row in session.execute(statement).scalars():
+        events.setdefault(row.award_id, []).append(rules.Event(row.seq, row.kind, row.body))
+    return {
+        award_id: [
+            event for event in rules.effective_events(history)[0] if event.kind == "award.disbursed"
+        ]
+        for award_id, history in events.items()
+    }

@@ -1,0 +1,851 @@
+"""The ledger as Open Contracting Data Standard 1.1 releases and records.
+
+One contracting process (one ``ocid``) per competition, holding the competition and every
+award made from it, and one per direct award (an award with no competition). Every
+``competition.*`` and ``award.*`` ledger entry becomes exactly one release, built from that
+entry and the entries of the same competition or award *before* it, never from the current
+query tables. So a release never changes once its entry is in the ledger, which is what
+lets its id, ``<ocid>-<seq>``, stay the same for ever: new information is a new entry and
+so a new release with a new id. The release ``date`` is the entry's ledger time (one
+``datetime.now()`` per append, in microseconds, increasing with ``seq``), so the releases
+of one process are ordered without ties and compile unambiguously; records also list them
+by ``(date, seq)``, and the merge sort is stable, should two times ever be equal.
+
+Award releases repeat the award's and the contract's current value, period and status
+(after every correction so far), so a compiled release always shows the state the
+registry's own rules fold to, and a correction needs no special merging. Amounts are
+``Decimal`` values made from the registry's exact minor units: the OCDS schema types
+``value.amount`` as a JSON number, and the router writes each ``Decimal`` as its exact
+decimal text, so no amount ever passes through a binary float.
+
+The functions above the "Reading" line are pure: ledger entries and organization rows in,
+JSON-ready dicts out. The few functions below it read what those need, in a fixed number
+of queries per page.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import ocdsmerge  # type: ignore[import-untyped]
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from registry.awards import rules
+from registry.awards.models import Award
+from registry.competitions.models import Competition
+from registry.core.errors import NotFound
+from registry.core.schemas import LANGUAGES
+from registry.journal import Recorded
+from registry.ledger.models import LedgerEntry
+from registry.ledger.service import format_time
+from registry.organizations.models import Organization
+from registry.reference.identifiers import InvalidIdentifier, parse_org_id
+from registry.reference.money import format_amount, parse_amount
+from registry.reference.regions import UnknownRegion, region_name
+
+Document = dict[str, Any]
+
+OCDS_VERSION: Final = "1.1"
+SCHEMA_DIR: Final = Path(__file__).parent / "standards" / "ocds"
+RELEASE_SCHEMA_URL: Final = (
+    "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
+)
+PUBLISHER_NAME: Final = "Grant and social-contract transparency registry"
+
+# Uzbekistan and (since 1 March 2024) all of Kazakhstan keep UTC+5. OCDS dates are
+# date-times; a registry date (an award date, a tranche's date) is that local day.
+LOCAL_OFFSET: Final = "+05:00"
+
+COMPETITION_PUBLISHED: Final = "competition.published"
+COMPETITION_AMENDED: Final = "competition.amended"
+COMPETITION_CANCELLED: Final = "competition.cancelled"
+COMPETITION_RESULTS: Final = "competition.results_published"
+AWARD_PUBLISHED: Final = rules.PUBLISHED
+AWARD_AMENDED: Final = "award.amended"
+AWARD_DISBURSED: Final = "award.disbursed"
+AWARD_REPORTED: Final = "award.reported"
+AWARD_COMPLETED: Final = "award.completed"
+AWARD_TERMINATED: Final = "award.terminated"
+AWARD_CORRECTED: Final = rules.CORRECTED
+
+COMPETITION_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
+    COMPETITION_PUBLISHED: ("tender",),
+    COMPETITION_AMENDED: ("tenderAmendment",),
+    COMPETITION_CANCELLED: ("tenderCancellation",),
+    COMPETITION_RESULTS: ("tenderUpdate",),
+}
+AWARD_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
+    AWARD_PUBLISHED: ("award", "contract"),
+    AWARD_AMENDED: ("awardUpdate", "contractAmendment"),
+    AWARD_DISBURSED: ("implementation",),
+    AWARD_REPORTED: ("implementation",),
+    AWARD_COMPLETED: ("contractTermination",),
+    AWARD_TERMINATED: ("contractTermination",),
+}
+# A correction is an update, not a formal amendment: its tags say what it touched.
+CORRECTION_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
+    AWARD_PUBLISHED: ("awardUpdate", "contractUpdate"),
+    AWARD_AMENDED: ("awardUpdate", "contractUpdate"),
+    AWARD_DISBURSED: ("implementationUpdate",),
+    AWARD_REPORTED: ("implementationUpdate",),
+    AWARD_COMPLETED: ("contractUpdate", "implementationUpdate"),
+    AWARD_TERMINATED: ("contractUpdate", "implementationUpdate"),
+}
+RELEASE_KINDS: Final = frozenset(COMPETITION_TAGS) | frozenset(AWARD_TAGS) | {AWARD_CORRECTED}
+"""The ledger entry kinds that become releases; organizations and keys are no process."""
+
+# Every release names a party with all of its roles: `roles` is merged as a whole list, so a
+# release with fewer roles would take the others away in the compiled release.
+FUNDER_ROLES: Final = ("buyer", "procuringEntity", "funder", "payer")
+RECIPIENT_ROLES: Final = ("supplier", "payee")
+APPLICANT_ROLE: Final = "tenderer"  # the recipient of a competition's award applied to it
+
+INSTRUMENT_LABELS: Final[Mapping[str, str]] = {
+    "grant": "Grant",
+    "subsidy": "Subsidy",
+    "social_contract": "State social order",
+    "strategic_partnership": "Strategic partnership order",
+    "prize": "Prize",
+}
+
+
+# --- Identifiers and small values ------------------------------------------------------------
+
+
+def ocid(prefix: str, process_id: str) -> str:
+    """The ocid of a competition (``CMP-…``) or of a direct award (``AWD-…``)."""
+    return f"{prefix}-{process_id}"
+
+
+def release_id(process_ocid: str, seq: int) -> str:
+    """A release per ledger entry: the entry's seq makes the id unique and immutable."""
+    return f"{process_ocid}-{seq}"
+
+
+def _instrument(instrument: str) -> str:
+    return INSTRUMENT_LABELS.get(instrument, instrument)
+
+
+def _local_start(day: str | date) -> str:
+    return f"{day}T00:00:00{LOCAL_OFFSET}"
+
+
+def _local_end(day: str | date) -> str:
+    return f"{day}T23:59:59{LOCAL_OFFSET}"
+
+
+def _amount(minor: int, currency: str) -> Decimal:
+    """The exact amount as a Decimal with every minor-unit digit (``300000000.00``)."""
+    return Decimal(format_amount(minor, currency))
+
+
+def _value(minor: int, currency: str) -> Document:
+    return {"amount": _amount(minor, currency), "currency": currency}
+
+
+def _primary(text: Mapping[str, str] | None) -> str | None:
+    """The text in the first language it has, in the registry's order (uz, ru, kk, en)."""
+    if not text:
+        return None
+    return next((text[language] for language in LANGUAGES if text.get(language)), None)
+
+
+def _texts(
+    field: str, text: Mapping[str, str] | None, before: Mapping[str, str] | None = None
+) -> Document:
+    """``field`` in its first language plus ``field_<lang>`` for every language it has.
+
+    OCDS gives translations as ``title_ru`` and so on. The plain field carries the first
+    language the text has, so every consumer gets a title even where it has no Uzbek.
+    Merging keeps a field until a later release nulls it, so a language the text had
+    ``before`` (in the subject's previous release) and has no longer is given as null.
+    """
+    text, before = text or {}, before or {}
+    fields: Document = {}
+    primary = _primary(text)
+    if primary is not None or before:
+        fields[field] = primary
+    for language in LANGUAGES:
+        if language in text or language in before:
+            fields[f"{field}_{language}"] = text.get(language)
+    return fields
+
+
+def _describe(value: Any, currency: str | None = None) -> str:
+    """A changed value as text, for an amendment's description."""
+    if value is None:
+        return "none"
+    if isinstance(value, Mapping):
+        if {"start", "end"} <= value.keys():
+            return f"{value['start']}/{value['end']}"
+        if {"opens", "closes"} <= value.keys():
+            return f"{value['opens']}/{value['closes']}"
+        return "; ".join(f"{key}: {text}" for key, text in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "none"
+    return f"{value} {currency}" if currency else str(value)
+
+
+def _changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], names: Iterable[str], currency: str
+) -> str:
+    """``name: before → after`` for every named field that really changed."""
+    money = {"amount", "budget", "disbursed"}
+    parts = [
+        f"{name}: {_describe(before.get(name), currency if name in money else None)} → "
+        f"{_describe(after.get(name), currency if name in money else None)}"
+        for name in names
+        if before.get(name) != after.get(name)
+    ]
+    return "; ".join(parts) or "no field changed"
+
+
+# --- Parties ---------------------------------------------------------------------------------
+
+
+def _reference(org_id: str, name: Mapping[str, str] | None) -> Document:
+    return {"id": org_id, "name": _primary(name) or org_id}
+
+
+def _names(organization: Organization | None) -> dict[str, str]:
+    if organization is None:
+        return {}
+    return {
+        language: value
+        for language in LANGUAGES
+        if (value := getattr(organization, f"name_{language}")) is not None
+    }
+
+
+def _party(
+    org_id: str,
+    name: Mapping[str, str],
+    organization: Organization | None,
+    roles: Sequence[str],
+) -> Document:
+    party: Document = {"id": org_id, **_texts("name", name)}
+    party["name"] = party.get("name") or org_id
+    try:
+        parsed = parse_org_id(org_id)
+    except InvalidIdentifier:
+        parsed = None
+    if parsed is not None:
+        party["identifier"] = {
+            "scheme": parsed.prefix,
+            "id": parsed.identifier,
+            "legalName": party["name"],
+        }
+    if organization is not None:
+        address: Document = {}
+        try:
+            address["countryName"] = region_name(organization.country)
+            if organization.region and organization.region != organization.country:
+                address["region"] = region_name(organization.region)
+        except UnknownRegion:
+            pass
+        if address:
+            party["address"] = address
+    party["roles"] = list(roles)
+    return party
+
+
+# --- Competitions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CompetitionState:
+    body: dict[str, Any]  # the published body with every amendment applied
+    state: str  # published, cancelled or results_published
+    results: Mapping[str, Any] | None
+
+
+def _fold_competition(history: Sequence[Recorded]) -> _CompetitionState:
+    body = dict(history[0].body)
+    state, results = "published", None
+    for entry in history[1:]:
+        if entry.kind == COMPETITION_AMENDED:
+            for name, value in entry.body["changes"].items():
+                if name == "window":
+                    body["opens_at"], body["closes_at"] = value["opens"], value["closes"]
+                else:
+                    body[name] = value
+        elif entry.kind == COMPETITION_CANCELLED:
+            state = "cancelled"
+        elif entry.kind == COMPETITION_RESULTS:
+            state, results = "results_published", entry.body
+    return _CompetitionState(body=body, state=state, results=results)
+
+
+def _competition_view(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The amendable fields under the names a competition amendment uses."""
+    view = dict(body)
+    view["window"] = {"opens": body["opens_at"], "closes": body["closes_at"]}
+    return view
+
+
+TENDER_STATUS: Final[Mapping[str, str]] = {
+    # "active" from publication on: the call is public from then, and tenderPeriod says
+    # when applications open. A status that moved with the clock would need a release
+    # with no ledger entry behind it.
+    "published": "active",
+    "cancelled": "cancelled",
+    "results_published": "complete",
+}
+
+
+def _tender(folded: _CompetitionState, funder: Document, before: Mapping[str, Any]) -> Document:
+    body = folded.body
+    currency = body["currency"]
+    tender: Document = {
+        "id": body["id"],
+        **_texts("title", body["title"], before.get("title")),
+        **_texts("description", body.get("description"), before.get("description")),
+        "status": TENDER_STATUS[folded.state],
+        "procuringEntity": funder,
+        "value": _value(parse_amount(body["budget"], currency), currency),
+        "procurementMethod": "open",
+        "procurementMethodDetails": f"{_instrument(body['instrument'])} competition",
+        "tenderPeriod": {"startDate": body["opens_at"], "endDate": body["closes_at"]},
+        **_texts("eligibilityCriteria", body.get("eligibility"), before.get("eligibility")),
+    }
+    if folded.results is not None and folded.results.get("applicant_organizations") is not None:
+        tender["numberOfTenderers"] = folded.results["applicant_organizations"]
+    return tender
+
+
+def competition_release(
+    prefix: str, history: Sequence[Recorded], organizations: Mapping[str, Organization]
+) -> Document:
+    """The release for ``history[-1]``, a competition entry, given the ones before it."""
+    entry = history[-1]
+    folded = _fold_competition(history)
+    body = folded.body
+    process = ocid(prefix, body["id"])
+    funder_id = body["funder_id"]
+    funder_names = _names(organizations.get(funder_id))
+    funder = _reference(funder_id, funder_names)
+    # The body of the previous release, so that a field this entry removed is nulled.
+    previous = _fold_competition(history[:-1]).body if len(history) > 1 else {}
+    tender = _tender(folded, funder, previous)
+    if entry.kind == COMPETITION_AMENDED:
+        tender["amendments"] = [
+            {
+                "id": str(entry.seq),
+                "date": format_time(entry.time),
+                "rationale": entry.body["reason"],
+                "description": _changes(
+                    _competition_view(previous),
+                    _competition_view(body),
+                    entry.body["changes"],
+                    body["currency"],
+                ),
+                "amendsReleaseID": release_id(process, history[-2].seq),
+                "releaseID": release_id(process, entry.seq),
+            }
+        ]
+    elif entry.kind == COMPETITION_CANCELLED:
+        tender["documents"] = [
+            {
+                "id": str(entry.seq),
+                "documentType": "cancellationDetails",
+                "title": "Cancellation",
+                "description": entry.body["reason"],
+                "datePublished": format_time(entry.time),
+            }
+        ]
+    elif entry.kind == COMPETITION_RESULTS:
+        tender["milestones"] = [_results_milestone(entry)]
+    release = _base(process, entry, COMPETITION_TAGS[entry.kind])
+    release["parties"] = [
+        _party(funder_id, funder_names, organizations.get(funder_id), FUNDER_ROLES)
+    ]
+    release["buyer"] = funder
+    if body.get("legal_basis") or previous.get("legal_basis"):
+        release["planning"] = {"rationale": body.get("legal_basis")}
+    release["tender"] = tender
+    return release
+
+
+def _results_milestone(entry: Recorded) -> Document:
+    parts = [_primary(entry.body.get("note")) or "Results published."]
+    if entry.body.get("applications_received") is not None:
+        parts.append(f"Applications received: {entry.body['applications_received']}.")
+    if entry.body.get("applicant_organizations") is not None:
+        parts.append(f"Organizations that applied: {entry.body['applicant_organizations']}.")
+    return {
+        "id": str(entry.seq),
+        "title": "Results published",
+        "type": "assessment",
+        "status": "met",
+        "dateMet": format_time(entry.time),
+        "description": " ".join(parts),
+    }
+
+
+# --- Awards ----------------------------------------------------------------------------------
+
+
+def _events(history: Sequence[Recorded]) -> list[rules.Event]:
+    return [rules.Event(entry.seq, entry.kind, entry.body) for entry in history]
+
+
+def _period(start: date, end: date) -> Document:
+    return {"startDate": _local_start(start), "endDate": _local_end(end)}
+
+
+@dataclass(frozen=True)
+class _AwardContext:
+    """What every item of one award's release refers to."""
+
+    currency: str
+    funder: Document
+    recipient: Document
+
+
+def _transaction(event: rules.Event, context: _AwardContext) -> Document:
+    return {
+        "id": str(event.seq),
+        "date": _local_start(event.body["date"]),
+        "value": _value(parse_amount(event.body["amount"], context.currency), context.currency),
+        "payer": context.funder,
+        "payee": context.recipient,
+    }
+
+
+def _report(event: rules.Event, _context: _AwardContext) -> Document:
+    document: Document = {
+        "id": str(event.seq),
+        "documentType": "physicalProgressReport",
+        **_texts("title", event.body.get("summary")),
+        "datePublished": _local_start(event.body["date"]),
+    }
+    document.setdefault("title", f"Report of {event.body['date']}")
+    url = event.body.get("document_url")
+    if isinstance(url, str) and url.startswith(("https://", "http://")):
+        document["url"] = url
+    return document
+
+
+def _milestone(event: rules.Event, _context: _AwardContext) -> Document:
+    completed = event.kind == AWARD_COMPLETED
+    milestone: Document = {
+        "id": str(event.seq),
+        "title": "Completed" if completed else "Terminated early",
+        "type": "delivery",
+        "status": "met" if completed else "notMet",
+        "dateModified": _local_start(event.body["date"]),
+    }
+    if completed:
+        milestone["dateMet"] = _local_start(event.body["date"])
+    note = event.body.get("note") if completed else event.body.get("reason")
+    if note:
+        milestone["description"] = note
+    return milestone
+
+
+# (collection under contracts[].implementation, builder) for the events that add an item.
+_ITEMS: Final[Mapping[str, tuple[str, Callable[[rules.Event, _AwardContext], Document]]]] = {
+    AWARD_DISBURSED: ("transactions", _transaction),
+    AWARD_REPORTED: ("documents", _report),
+    AWARD_COMPLETED: ("milestones", _milestone),
+    AWARD_TERMINATED: ("milestones", _milestone),
+}
+
+
+def _voided(collection: str, item_id: str, note: str) -> Document:
+    """What a voided event's item becomes: merging can add but never remove an array item,
+    so the facts it carried are nulled and, where the schema has room, the reason given."""
+    if collection == "transactions":
+        return {"id": item_id, "date": None, "value": {"amount": None, "currency": None}}
+    if collection == "documents":
+        return {"id": item_id, "url": None, "datePublished": None, "description": note}
+    return {"id": item_id, "status": None, "dateMet": None, "description": note}
+
+
+def award_release(
+    prefix: str, history: Sequence[Recorded], organizations: Mapping[str, Organization]
+) -> Document:
+    """The release for ``history[-1]``, an award entry, given the award's entries before it."""
+    entry = history[-1]
+    events = _events(history)
+    state = rules.fold(events)
+    published = state.published
+    award_id = published["id"]
+    competition_id = published.get("competition_id")
+    process = ocid(prefix, competition_id or award_id)
+    currency = state.currency
+    funder_id, recipient_id = published["funder_id"], published["recipient_id"]
+    funder_names = _names(organizations.get(funder_id))
+    recipient_names = published["recipient_name"]  # as at award time
+    context = _AwardContext(
+        currency=currency,
+        funder=_reference(funder_id, funder_names),
+        recipient=_reference(recipient_id, recipient_names),
+    )
+    previous = rules.fold(events[:-1]).published if len(events) > 1 else {}
+    texts = {
+        **_texts("title", published["title"], previous.get("title")),
+        **_texts("description", published.get("purpose"), previous.get("purpose")),
+    }
+    period = _period(state.period_start, state.period_end)
+    award: Document = {
+        "id": award_id,
+        **texts,
+        "status": "active",
+        "date": _local_start(state.award_date),
+        "value": _value(state.amount_minor, currency),
+        "suppliers": [context.recipient],
+        "contractPeriod": period,
+    }
+    contract: Document = {
+        "id": award_id,
+        "awardID": award_id,
+        **texts,
+        "status": "terminated" if state.status in rules.TERMINAL else "active",
+        "value": _value(state.amount_minor, currency),
+        "period": period,
+    }
+    implementation: dict[str, list[Document]] = {}
+    if entry.kind == AWARD_CORRECTED:
+        tags = _correction(process, history, context, contract, implementation)
+    else:
+        tags = AWARD_TAGS[entry.kind]
+        if entry.kind == AWARD_AMENDED:
+            before = rules.fold(events[:-1])
+            contract["amendments"] = [
+                _amendment(
+                    process,
+                    history,
+                    entry.body["reason"],
+                    _changes(
+                        _award_view(before), _award_view(state), ("amount", "period"), currency
+                    ),
+                )
+            ]
+        elif entry.kind in _ITEMS:
+            collection, build = _ITEMS[entry.kind]
+            implementation[collection] = [build(events[-1], context)]
+    if implementation:
+        contract["implementation"] = implementation
+
+    recipient_roles = (*RECIPIENT_ROLES, APPLICANT_ROLE) if competition_id else RECIPIENT_ROLES
+    release = _base(process, entry, tags)
+    release["parties"] = [
+        _party(funder_id, funder_names, organizations.get(funder_id), FUNDER_ROLES),
+        _party(recipient_id, recipient_names, organizations.get(recipient_id), recipient_roles),
+    ]
+    release["buyer"] = context.funder
+    if competition_id is None:
+        # A direct award is its own process: say how it was chosen and on what basis.
+        release["tender"] = {
+            "id": award_id,
+            "status": "complete",
+            "procurementMethod": "direct",
+            "procurementMethodDetails": f"Direct {_instrument(published['instrument']).lower()}",
+            "procurementMethodRationale": published.get("legal_basis"),
+        }
+    release["awards"] = [award]
+    release["contracts"] = [contract]
+    return release
+
+
+def _award_view(state: rules.AwardState) -> dict[str, Any]:
+    """The amendable fields of an award under the names its events use."""
+    return {
+        "amount": format_amount(state.amount_minor, state.currency),
+        "period": {"start": state.period_start.isoformat(), "end": state.period_end.isoformat()},
+    }
+
+
+def _totals(state: rules.AwardState) -> dict[str, Any]:
+    return {
+        "amount": format_amount(state.amount_minor, state.currency),
+        "disbursed": format_amount(state.disbursed_minor, state.currency),
+        "status": state.status,
+    }
+
+
+def _amendment(
+    process: str, history: Sequence[Recorded], rationale: str, description: str
+) -> Document:
+    """An OCDS amendment: the two releases that hold the values before and after it, and the
+    changed values themselves, before → after, in its description."""
+    entry = history[-1]
+    return {
+        "id": str(entry.seq),
+        "date": format_time(entry.time),
+        "rationale": rationale,
+        "description": description,
+        "amendsReleaseID": release_id(process, history[-2].seq),
+        "releaseID": release_id(process, entry.seq),
+    }
+
+
+def _correction(
+    process: str,
+    history: Sequence[Recorded],
+    context: _AwardContext,
+    contract: Document,
+    implementation: dict[str, list[Document]],
+) -> tuple[str, ...]:
+    """Fill in a correction's release; returns its tags.
+
+    The correction is listed among the contract's amendments, so its reason and the values
+    before and after it stay in the record, and the item the corrected event added (a
+    transaction, a report, a milestone) is given again as it now reads, or voided.
+    """
+    entry = history[-1]
+    target = entry.body["corrects"]
+    events = _events(history)
+    before_events, _, _ = rules.effective_events(events[:-1])
+    after_events, _, voided = rules.effective_events(events)
+    original = next(event for event in before_events if event.seq == target)
+    if entry.body.get("void"):
+        what = ", ".join(
+            _describe(original.body[name], context.currency if name == "amount" else None)
+            for name in ("amount", "date")
+            if name in original.body
+        )
+        description = f"Voids ledger entry {target} ({original.kind}{': ' if what else ''}{what})"
+    else:
+        corrected = next(event for event in after_events if event.seq == target)
+        description = f"Corrects ledger entry {target} ({original.kind}): " + _changes(
+            original.body, corrected.body, entry.body.get("changes") or {}, context.currency
+        )
+    # What the award adds up to, before and after, where the correction moved it.
+    totals_before, totals_after = _totals(rules.fold(events[:-1])), _totals(rules.fold(events))
+    if totals_before != totals_after:
+        description += "; " + _changes(
+            totals_before, totals_after, totals_before.keys(), context.currency
+        )
+    contract["amendments"] = [_amendment(process, history, entry.body["reason"], description)]
+    if original.kind in _ITEMS:
+        collection, build = _ITEMS[original.kind]
+        if target in voided:
+            note = f"Voided by ledger entry {entry.seq}: {entry.body['reason']}"
+            implementation[collection] = [_voided(collection, str(target), note)]
+        else:
+            fixed = next(event for event in after_events if event.seq == target)
+            implementation[collection] = [build(fixed, context)]
+    return CORRECTION_TAGS[original.kind]
+
+
+# --- Releases, records and packages -----------------------------------------------------------
+
+
+def _base(process: str, entry: Recorded, tags: Sequence[str]) -> Document:
+    return {
+        "ocid": process,
+        "id": release_id(process, entry.seq),
+        "date": format_time(entry.time),
+        "tag": list(tags),
+        "initiationType": "tender",  # the only code OCDS 1.1 has
+    }
+
+
+def release(
+    prefix: str, history: Sequence[Recorded], organizations: Mapping[str, Organization]
+) -> Document:
+    """The release for the last of ``history``: one subject's entries, in ledger order, up to
+    and including the entry to publish."""
+    if history[-1].kind.startswith("competition."):
+        return competition_release(prefix, history, organizations)
+    return award_release(prefix, history, organizations)
+
+
+def publisher(public_url: str) -> Document:
+    return {"name": PUBLISHER_NAME, "uri": public_url}
+
+
+def release_package(
+    releases: Sequence[Document], *, uri: str, public_url: str, next_url: str | None
+) -> Document:
+    """A release package; ``links.next`` (OCDS 1.1 API guidance) pages through the feed.
+
+    ``publishedDate`` is the date of the newest release in it: the package is made on
+    demand, and the standard asks for the date of the last change to what it contains.
+    """
+    return {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publishedDate": _newest(releases),
+        "publisher": publisher(public_url),
+        "releases": list(releases),
+        "links": {"next": next_url},
+    }
+
+
+def record_package(
+    process: str, releases: Sequence[Document], *, uri: str, public_url: str
+) -> Document:
+    """A record package with one record: every release of ``process``, embedded, and the
+    compiled release, merged by ``ocdsmerge`` under the local schema's merge rules."""
+    ordered = sorted(releases, key=lambda item: (item["date"], _seq(item)))
+    return {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publishedDate": _newest(ordered),
+        "publisher": publisher(public_url),
+        "records": [
+            {"ocid": process, "releases": ordered, "compiledRelease": compile_release(ordered)}
+        ],
+    }
+
+
+def compile_release(releases: Sequence[Document]) -> Document:
+    """The compiled release (OCDS merge routine), from ``ocdsmerge``."""
+    compiled: Document = _merger().create_compiled_release(list(releases))
+    return compiled
+
+
+@cache
+def release_schema() -> Document:
+    """The OCDS 1.1.5 release schema shipped in the package."""
+    loaded: Document = json.loads((SCHEMA_DIR / "release-schema.json").read_text("utf-8"))
+    return loaded
+
+
+@cache
+def _merger() -> Any:
+    # Given the schema itself, ocdsmerge reads the merge rules from it and never fetches the
+    # schema (or the list of OCDS versions) over the network.
+    return ocdsmerge.Merger(schema=release_schema())
+
+
+def _seq(item: Document) -> int:
+    return int(str(item["id"]).rsplit("-", 1)[1])
+
+
+def _newest(releases: Sequence[Document]) -> str:
+    if not releases:
+        return format_time(datetime.now(UTC))
+    return str(max(item["date"] for item in releases))
+
+
+# --- Reading (the database side) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseFilters:
+    """Simple filters on the feed: the funder or recipient org-id, the programme year."""
+
+    funder: str | None = None
+    recipient: str | None = None
+    year: int | None = None
+
+
+def _conditions(filters: ReleaseFilters) -> list[ColumnElement[bool]]:
+    subject = LedgerEntry.subject
+    conditions: list[ColumnElement[bool]] = []
+    if filters.funder is not None:
+        conditions.append(
+            or_(
+                subject.in_(select(Award.id).where(Award.funder_id == filters.funder)),
+                subject.in_(select(Competition.id).where(Competition.funder_id == filters.funder)),
+            )
+        )
+    if filters.recipient is not None:
+        conditions.append(
+            subject.in_(select(Award.id).where(Award.recipient_id == filters.recipient))
+        )
+    if filters.year is not None:
+        first, after = date(filters.year, 1, 1), date(filters.year + 1, 1, 1)
+        conditions.append(
+            or_(
+                subject.in_(
+                    select(Award.id).where(Award.award_date >= first, Award.award_date < after)
+                ),
+                subject.in_(select(Competition.id).where(Competition.year == filters.year)),
+            )
+        )
+    return conditions
+
+
+def read_releases(
+    session: Session, *, prefix: str, after: int | None, limit: int, filters: ReleaseFilters
+) -> tuple[list[Document], int | None]:
+    """Up to ``limit`` releases after ledger seq ``after``, in ledger order, and the seq to
+    continue after (None on the last page). Ledger order, not update order, so a process
+    that changes never reappears on a later page (ProZorro's feed had that problem)."""
+    statement = select(LedgerEntry.leaf).where(
+        LedgerEntry.kind.in_(sorted(RELEASE_KINDS)), *_conditions(filters)
+    )
+    if after is not None:
+        statement = statement.where(LedgerEntry.seq > after)
+    leaves = session.execute(statement.order_by(LedgerEntry.seq).limit(limit + 1)).scalars()
+    entries = [Recorded.from_leaf(bytes(leaf)) for leaf in leaves]
+    more = len(entries) > limit
+    entries = entries[:limit]
+    if not entries:
+        return [], None
+    histories = _histories(session, {entry.subject for entry in entries}, up_to=entries[-1].seq)
+    organizations = _organizations(session, histories.values())
+    releases = []
+    for entry in entries:
+        history = histories[entry.subject]
+        upto = next(index for index, item in enumerate(history) if item.seq == entry.seq)
+        releases.append(release(prefix, history[: upto + 1], organizations))
+    return releases, entries[-1].seq if more else None
+
+
+def read_record_releases(session: Session, *, prefix: str, process: str) -> list[Document]:
+    """Every release of the process ``process`` (an ocid); ``NotFound`` if there is none."""
+    process_id = process.removeprefix(f"{prefix}-") if process.startswith(f"{prefix}-") else None
+    subjects: list[str] = []
+    if process_id:
+        if session.get(Competition, process_id) is not None:
+            awards = select(Award.id).where(Award.competition_id == process_id)
+            subjects = [process_id, *session.execute(awards).scalars()]
+        else:
+            award = session.get(Award, process_id)
+            if award is not None and award.competition_id is None:
+                subjects = [process_id]
+    if not subjects:
+        raise NotFound.for_field(
+            "ocid",
+            f"no contracting process {process}; ocids are {prefix}-<competition id>, "
+            f"or {prefix}-<award id> for an award without a competition",
+        )
+    histories = _histories(session, set(subjects), up_to=None)
+    organizations = _organizations(session, histories.values())
+    return [
+        release(prefix, history[: index + 1], organizations)
+        for history in histories.values()
+        for index in range(len(history))
+    ]
+
+
+def _histories(
+    session: Session, subjects: set[str], *, up_to: int | None
+) -> dict[str, list[Recorded]]:
+    """Each subject's release entries in ledger order (read on the subject, seq index)."""
+    statement = select(LedgerEntry.leaf).where(
+        LedgerEntry.subject.in_(sorted(subjects)), LedgerEntry.kind.in_(sorted(RELEASE_KINDS))
+    )
+    if up_to is not None:
+        statement = statement.where(LedgerEntry.seq <= up_to)
+    histories: dict[str, list[Recorded]] = {subject: [] for subject in subjects}
+    for leaf in session.execute(statement.order_by(LedgerEntry.seq)).scalars():
+        entry = Recorded.from_leaf(bytes(leaf))
+        histories[entry.subject].append(entry)
+    return histories
+
+
+def _organizations(
+    session: Session, histories: Iterable[Sequence[Recorded]]
+) -> dict[str, Organization]:
+    wanted = {
+        org_id
+        for history in histories
+        if history
+        for org_id in (history[0].body.get("funder_id"), history[0].body.get("recipient_id"))
+        if org_id
+    }
+    statement = select(Organization).where(Organization.org_id.in_(sorted(wanted)))
+    return {row.org_id: row for row in session.execute(statement).scalars()}

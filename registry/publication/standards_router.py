@@ -1,0 +1,340 @@
+"""Open-standard publication: OCDS 1.1 releases and records, 360Giving 1.4.3 grants.
+
+Open to everyone, no key. JSON lists are keyset-paginated with the house's opaque cursor and
+a ``next`` URL (``links.next`` in an OCDS package); the CSV streams every row from its own
+session, a page of rows at a time, so memory stays flat however many awards there are.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from registry.core.db import Database, SessionDep
+from registry.core.errors import BadRequest, problem_responses
+from registry.publication import giving360, ocds
+from registry.publication.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    decode_cursor,
+    encode_cursor,
+    next_url,
+)
+from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
+
+router = APIRouter(tags=["open-data"])
+
+JSON_MEDIA_TYPE = "application/json"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+EXPORT_PAGE = 1000
+MAX_SEQ = 2**63 - 1
+BAD_CURSOR = "not a cursor this API issued"
+
+
+def exact_json(document: Any) -> bytes:
+    """UTF-8 JSON in which a ``Decimal`` is written as its exact decimal text.
+
+    OCDS and 360Giving type amounts as JSON numbers; going through ``float`` would print
+    ``0.1 + 0.2`` money as ``0.30000000000000004`` and round amounts past 2**53. Floats are
+    refused outright: the registry's data never holds one.
+    """
+    parts: list[str] = []
+    _write(document, parts)
+    return "".join(parts).encode()
+
+
+_LITERALS: dict[object, str] = {None: "null", True: "true", False: "false"}
+
+
+def _write(value: Any, parts: list[str]) -> None:
+    if isinstance(value, Mapping):
+        parts.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            parts.append(("," if index else "") + json.dumps(str(key), ensure_ascii=False) + ":")
+            _write(item, parts)
+        parts.append("}")
+    elif isinstance(value, list | tuple):
+        parts.append("[")
+        for index, item in enumerate(value):
+            if index:
+                parts.append(",")
+            _write(item, parts)
+        parts.append("]")
+    else:
+        parts.append(_scalar(value))
+
+
+def _scalar(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return _LITERALS[value]
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value!r} has no JSON form")
+        return str(value)  # e.g. 300000000.00, or 1E+2: both are JSON numbers
+    raise TypeError(f"{type(value).__name__} is not written to JSON here: {value!r}")
+
+
+class ExactJSONResponse(Response):
+    media_type = JSON_MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return exact_json(content)
+
+
+# --- What the OpenAPI document shows (the standards' schemas are the full contract) ---------
+
+
+class OcdsPublisher(BaseModel):
+    name: str
+    uri: str | None = None
+
+
+class ReleasePackageRead(BaseModel):
+    """An OCDS 1.1 release package (release-package-schema.json); amounts are exact."""
+
+    model_config = ConfigDict(extra="allow")
+
+    uri: str
+    version: str
+    published_date: str = Field(alias="publishedDate")
+    publisher: OcdsPublisher
+    releases: list[dict[str, Any]]
+    links: dict[str, str | None] = Field(description="`next`: the next page, or null.")
+
+
+class RecordPackageRead(BaseModel):
+    """An OCDS 1.1 record package (record-package-schema.json): one record with its
+    embedded releases and the compiled release."""
+
+    model_config = ConfigDict(extra="allow")
+
+    uri: str
+    version: str
+    published_date: str = Field(alias="publishedDate")
+    publisher: OcdsPublisher
+    records: list[dict[str, Any]]
+
+
+class GrantsPackageRead(BaseModel):
+    """A 360Giving 1.4.3 package (360-giving-package-schema.json); amounts are exact."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: str
+    publisher: dict[str, str]
+    modified: str
+    grants: list[dict[str, Any]]
+    next: str | None = Field(description="The next page, or null on the last one.")
+
+
+# --- Parameters --------------------------------------------------------------------------------
+
+CursorParam = Annotated[
+    str | None, Query(max_length=500, description="Opaque: copy it from a `next` link.")
+]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+def _org_id(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalize_org_id(value)
+    except InvalidIdentifier as exc:
+        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
+
+
+def standard_filters(
+    funder: Annotated[str | None, Query(max_length=100, description="The funder's org-id.")] = None,
+    recipient: Annotated[
+        str | None, Query(max_length=100, description="The recipient's org-id.")
+    ] = None,
+    year: Annotated[
+        int | None,
+        Query(ge=1990, le=2100, description="Awards dated that year; competitions of it."),
+    ] = None,
+) -> ocds.ReleaseFilters:
+    return ocds.ReleaseFilters(
+        funder=_org_id(funder, "funder"), recipient=_org_id(recipient, "recipient"), year=year
+    )
+
+
+FiltersDep = Annotated[ocds.ReleaseFilters, Depends(standard_filters)]
+
+
+def _grant_filters(filters: ocds.ReleaseFilters) -> giving360.GrantFilters:
+    return giving360.GrantFilters(
+        funder=filters.funder, recipient=filters.recipient, year=filters.year
+    )
+
+
+def _seq_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    (seq,) = decode_cursor(cursor, length=1)
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= MAX_SEQ:
+        raise BadRequest.for_field("query.cursor", BAD_CURSOR)
+    return seq
+
+
+def _id_cursor(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    (award_id,) = decode_cursor(cursor, length=1)
+    if not isinstance(award_id, str) or not award_id:
+        raise BadRequest.for_field("query.cursor", BAD_CURSOR)
+    return award_id
+
+
+def _settings(request: Request) -> tuple[str, str, str]:
+    """(ocid prefix, 360Giving prefix, public URL) from the app's settings."""
+    settings = request.app.state.settings
+    return settings.ocds_prefix, settings.giving360_prefix, settings.public_url
+
+
+# --- OCDS --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/ocds/releases",
+    summary="OCDS 1.1 release package: one release per ledger event, in ledger order",
+    response_model=ReleasePackageRead,
+    response_class=ExactJSONResponse,
+    responses=problem_responses(400),
+)
+def list_ocds_releases(
+    request: Request,
+    session: SessionDep,
+    filters: FiltersDep,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Response:
+    prefix, _, public_url = _settings(request)
+    releases, last = ocds.read_releases(
+        session, prefix=prefix, after=_seq_cursor(cursor), limit=limit, filters=filters
+    )
+    following = next_url(request, encode_cursor([last]) if last is not None else None)
+    package = ocds.release_package(
+        releases, uri=str(request.url), public_url=public_url, next_url=following
+    )
+    return ExactJSONResponse(package, headers=_link(following))
+
+
+@router.get(
+    "/ocds/records/{ocid}",
+    summary="OCDS 1.1 record package: every release of one process and the compiled release",
+    response_model=RecordPackageRead,
+    response_class=ExactJSONResponse,
+    responses=problem_responses(400, 404),
+)
+def get_ocds_record(
+    request: Request,
+    session: SessionDep,
+    ocid: Annotated[str, Path(max_length=200, examples=["ocds-uzkz01-CMP-2026-00001"])],
+) -> Response:
+    prefix, _, public_url = _settings(request)
+    releases = ocds.read_record_releases(session, prefix=prefix, process=ocid)
+    package = ocds.record_package(ocid, releases, uri=str(request.url), public_url=public_url)
+    return ExactJSONResponse(package)
+
+
+# --- 360Giving ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/360giving/grants.json",
+    summary="360Giving 1.4.3 package: one grant per award, by award id",
+    response_model=GrantsPackageRead,
+    response_class=ExactJSONResponse,
+    responses=problem_responses(400),
+)
+def list_360giving_grants(
+    request: Request,
+    session: SessionDep,
+    filters: FiltersDep,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Response:
+    _, prefix, public_url = _settings(request)
+    grants, last = giving360.read_grants(
+        session,
+        prefix=prefix,
+        public_url=public_url,
+        after=_id_cursor(cursor),
+        limit=limit,
+        filters=_grant_filters(filters),
+        transactions=True,
+    )
+    following = next_url(request, encode_cursor([last]) if last is not None else None)
+    package = giving360.grants_package(grants, public_url=public_url, next_url=following)
+    return ExactJSONResponse(package, headers=_link(following))
+
+
+@router.get(
+    "/360giving/grants.csv",
+    summary="360Giving 1.4.3 flattened CSV of every grant (UTF-8, streamed)",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {CSV_MEDIA_TYPE: {}}, "description": "One row per award."},
+        **problem_responses(400),
+    },
+)
+def export_360giving_grants_csv(request: Request, filters: FiltersDep) -> StreamingResponse:
+    _, prefix, public_url = _settings(request)
+    rows = _csv_rows(
+        request.app.state.database,
+        prefix=prefix,
+        public_url=public_url,
+        filters=_grant_filters(filters),
+    )
+    return StreamingResponse(
+        rows,
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="grants.csv"'},
+    )
+
+
+def _csv_rows(
+    database: Database, *, prefix: str, public_url: str, filters: giving360.GrantFilters
+) -> Iterator[bytes]:
+    """The CSV, a page at a time, from a read session of its own that lives as long as the
+    stream (the request's session is closed before the body is sent)."""
+    with database.session() as session:
+        yield _csv_text([giving360.csv_header()])
+        after: str | None = None
+        while True:
+            grants, after = giving360.read_grants(
+                session,
+                prefix=prefix,
+                public_url=public_url,
+                after=after,
+                limit=EXPORT_PAGE,
+                filters=filters,
+                transactions=False,
+            )
+            if grants:
+                yield _csv_text([giving360.csv_row(item) for item in grants])
+            if after is None:
+                return
+            session.expunge_all()  # keep the identity map, and so memory, to one page
+
+
+def _csv_text(rows: list[Any]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _link(following: str | None) -> dict[str, str] | None:
+    """RFC 8288 ``Link`` to the next page, for clients that follow headers."""
+    return {"Link": f'<{following}>; rel="next"'} if following else None

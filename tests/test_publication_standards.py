@@ -1,0 +1,672 @@
+"""OCDS 1.1 and 360Giving 1.4.3 publication through HTTP, on both databases.
+
+Every package a test receives is validated against the official schemas shipped in
+``registry/publication/schemas``, offline: the package schemas ``$ref`` the item schemas by
+absolute URL (the 360Giving one by its 1.4.2 URL), so a ``referencing`` registry maps those
+URLs to the local files, and dates are checked by a format checker that really checks
+date-time (``rfc3339-validator``). Amounts are parsed as ``Decimal`` and compared exactly.
+"""
+
+import csv
+import io
+import json
+import socket
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from domain_helpers import MINISTRY, NGO_UZ, NGO_UZ_2, PUBLIC_FUND, World, bearer, build_world
+from fastapi.testclient import TestClient
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT202012
+from sqlalchemy import func, select
+from test_awards import award_body, competition_body, post
+
+from registry import demo, journal
+from registry.awards.models import Award
+from registry.core.db import Database
+from registry.publication import ocds, standards_router
+
+SCHEMAS = Path(ocds.__file__).parent / "standards"
+OCDS_RELEASE_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
+GIVING_GRANT_URLS = (
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json",
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.3/schema/360-giving-schema.json",
+)
+PROBLEM = "application/problem+json"
+ELDERLY_NGO = "UZ-STIR-309990001"
+ELDERLY_NGO_NAME = "Ассоциация «Нуроний»"
+FUND_NAME = "Fuqarolik jamiyati institutlarini qoʻllab-quvvatlash jamoat fondi"
+
+
+def _load(path: str) -> dict:
+    return json.loads((SCHEMAS / path).read_text("utf-8"))
+
+
+def _ocds_validators() -> tuple[jsonschema.Draft4Validator, jsonschema.Draft4Validator]:
+    registry = Registry().with_resource(
+        OCDS_RELEASE_URL,
+        Resource.from_contents(_load("ocds/release-schema.json"), default_specification=DRAFT4),
+    )
+    checker = jsonschema.Draft4Validator.FORMAT_CHECKER
+    return (
+        jsonschema.Draft4Validator(
+            _load("ocds/release-package-schema.json"), registry=registry, format_checker=checker
+        ),
+        jsonschema.Draft4Validator(
+            _load("ocds/record-package-schema.json"), registry=registry, format_checker=checker
+        ),
+    )
+
+
+def _giving_validator() -> jsonschema.Draft202012Validator:
+    grant = Resource.from_contents(
+        _load("360giving/360-giving-schema.json"), default_specification=DRAFT202012
+    )
+    registry = Registry().with_resources((url, grant) for url in GIVING_GRANT_URLS)
+    return jsonschema.Draft202012Validator(
+        _load("360giving/360-giving-package-schema.json"),
+        registry=registry,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+RELEASE_PACKAGE, RECORD_PACKAGE = _ocds_validators()
+GRANTS_PACKAGE = _giving_validator()
+
+
+def _valid(validator: Any, document: dict) -> dict:
+    errors = sorted(validator.iter_errors(document), key=lambda error: list(error.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+    return document
+
+
+def _json(response) -> dict:
+    """The body with every JSON number as a Decimal: amounts compared exactly."""
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    return json.loads(response.text, parse_float=Decimal)
+
+
+def _get_valid(client: TestClient, url: str, validator: Any) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    # Validate the document as a consumer parses it (floats), and keep the Decimal copy.
+    _valid(validator, response.json())
+    return _json(response)
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+def _ok(response) -> dict:
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _scenario(client: TestClient, world: World) -> dict[str, Any]:
+    """A competition (amended, then its results published) with two awards that go through
+    every kind of event; a direct award; a competition that is cancelled."""
+    elderly = {
+        "org_id": ELDERLY_NGO,
+        "name": {"ru": ELDERLY_NGO_NAME},
+        "kind": "ngo",
+        "region": "UZ-TK",
+    }
+    _ok(client.post("/api/v1/organizations", json=elderly, headers=bearer(world.admin)))
+    competition = _ok(post(client, "/api/v1/competitions", competition_body(), world.fund))
+    events = f"/api/v1/competitions/{competition['id']}/events"
+    _ok(
+        post(
+            client,
+            events,
+            {"type": "amended", "changes": {"budget": "1200000000"}, "reason": "Extra funds"},
+            world.fund,
+        )
+    )
+
+    first = _ok(post(client, "/api/v1/awards", award_body(competition["id"]), world.fund))
+    path = f"/api/v1/awards/{first['id']}/events"
+    for step in (
+        {"type": "disbursed", "amount": "100000000", "date": "2026-03-20", "tranche": 1},
+        {"type": "amended", "amount": "350000000", "reason": "Second phase added"},
+        {"type": "disbursed", "amount": "150000000.00", "date": "2026-06-20", "tranche": 2},
+        {
+            "type": "reported",
+            "date": "2026-07-01",
+            "summary": {"ru": "Промежуточный отчёт", "uz": "Oraliq hisobot"},
+            "document_url": "https://example.org/reports/1.pdf",
+        },
+    ):
+        award = _ok(post(client, path, step, world.fund))
+    second_tranche = award["events"][3]["seq"]
+    _ok(
+        post(
+            client,
+            path,
+            {
+                "type": "corrected",
+                "corrects": second_tranche,
+                "reason": "Bank statement shows 140M",
+                "changes": {"amount": "140000000"},
+            },
+            world.fund,
+        )
+    )
+    _ok(
+        post(
+            client,
+            path,
+            {"type": "terminated", "date": "2026-09-01", "reason": "The NGO stopped the project"},
+            world.fund,
+        )
+    )
+
+    second = _ok(
+        post(
+            client,
+            "/api/v1/awards",
+            award_body(
+                competition["id"],
+                recipient_id=ELDERLY_NGO,
+                title={"ru": "Поддержка пожилых людей"},
+                amount="200000000.00",
+            ),
+            world.fund,
+        )
+    )
+    path = f"/api/v1/awards/{second['id']}/events"
+    tranche = {"type": "disbursed", "amount": "50000000", "date": "2026-04-01"}
+    _ok(post(client, path, tranche, world.fund))
+    duplicate = _ok(post(client, path, tranche, world.fund))["events"][-1]["seq"]
+    _ok(
+        post(
+            client,
+            path,
+            {"type": "corrected", "corrects": duplicate, "reason": "Recorded twice", "void": True},
+            world.fund,
+        )
+    )
+    _ok(post(client, path, {"type": "completed", "date": "2026-12-31"}, world.fund))
+    _ok(
+        post(
+            client,
+            events,
+            {
+                "type": "results_published",
+                "applications_received": 40,
+                "applicant_organizations": 35,
+            },
+            world.fund,
+        )
+    )
+
+    direct = _ok(
+        post(
+            client,
+            "/api/v1/awards",
+            award_body(
+                None,
+                funder_id=MINISTRY,
+                recipient_id=NGO_UZ_2,
+                instrument="social_contract",
+                title={"uz": "Yoshlar uchun oʻquv markazi"},
+                amount="75000000.50",
+                legal_basis="Contract 12/2026",
+            ),
+            world.ministry,
+        )
+    )
+    cancelled = _ok(post(client, "/api/v1/competitions", competition_body(), world.fund))
+    _ok(
+        post(
+            client,
+            f"/api/v1/competitions/{cancelled['id']}/events",
+            {"type": "cancelled", "reason": "Budget withdrawn"},
+            world.fund,
+        )
+    )
+    return {
+        "competition": competition["id"],
+        "first": first["id"],
+        "second": second["id"],
+        "second_tranche": second_tranche,
+        "duplicate": duplicate,
+        "direct": direct["id"],
+        "cancelled": cancelled["id"],
+    }
+
+
+def _all_releases(client: TestClient, url: str) -> list[dict]:
+    releases: list[dict] = []
+    while url:
+        package = _get_valid(client, url, RELEASE_PACKAGE)
+        releases.extend(package["releases"])
+        url = package["links"]["next"]
+    return releases
+
+
+def _ocid(identifier: str) -> str:
+    return f"ocds-uzkz01-{identifier}"
+
+
+def _compiled_until(releases: list[dict], release_id: str) -> dict:
+    """The compiled release as it stood when ``release_id`` was published."""
+    cut = next(release["date"] for release in releases if release["id"] == release_id)
+    return ocds.compile_release([release for release in releases if release["date"] <= cut])
+
+
+def _by_id(items: list[dict], identifier: str) -> dict:
+    return next(item for item in items if item["id"] == identifier)
+
+
+def test_each_ledger_event_is_a_release_with_its_tags(client: TestClient, world: World) -> None:
+    ids = _scenario(client, world)
+    releases = _all_releases(client, "/api/v1/ocds/releases?limit=500")
+
+    ledger = client.get("/api/v1/ledger/leaves?start=0&end=1000").text.splitlines()
+    entries = [json.loads(line) for line in ledger]
+    published = [e for e in entries if e["kind"] in ocds.RELEASE_KINDS]
+    assert [r["id"].rsplit("-", 1)[1] for r in releases] == [str(e["seq"]) for e in published]
+    assert [r["date"] for r in releases] == [e["time"] for e in published]
+    assert len({r["date"] for r in releases}) == len(releases)  # never ambiguous to compile
+
+    tags: dict[str, list[list[str]]] = {}
+    for release in releases:
+        tags.setdefault(release["ocid"], []).append(release["tag"])
+    assert tags[_ocid(ids["competition"])] == [
+        ["tender"],
+        ["tenderAmendment"],
+        ["award", "contract"],  # the first award
+        ["implementation"],
+        ["awardUpdate", "contractAmendment"],
+        ["implementation"],
+        ["implementation"],
+        ["implementationUpdate"],  # tranche 2 corrected
+        ["contractTermination"],
+        ["award", "contract"],  # the second award
+        ["implementation"],
+        ["implementation"],
+        ["implementationUpdate"],  # the duplicate tranche voided
+        ["contractTermination"],  # completed
+        ["tenderUpdate"],  # results published
+    ]
+    assert tags[_ocid(ids["direct"])] == [["award", "contract"]]
+    assert tags[_ocid(ids["cancelled"])] == [["tender"], ["tenderCancellation"]]
+    assert _ocid(ids["first"]) not in tags  # an award of a competition shares its ocid
+
+    direct = next(r for r in releases if r["ocid"] == _ocid(ids["direct"]))
+    assert direct["tender"]["procurementMethod"] == "direct"
+    assert direct["tender"]["procurementMethodRationale"] == "Contract 12/2026"
+    assert direct["awards"][0]["value"] == {"amount": Decimal("75000000.50"), "currency": "UZS"}
+    # The exact decimal text is on the wire: a JSON number, never a rounded float.
+    raw = client.get("/api/v1/ocds/releases?limit=500").text
+    assert '"amount":75000000.50,' in raw
+    assert '"amount":350000000.00,' in raw
+
+
+def test_the_record_compiles_the_latest_state(client: TestClient, world: World) -> None:
+    ids = _scenario(client, world)
+    process = _ocid(ids["competition"])
+    package = _get_valid(client, f"/api/v1/ocds/records/{process}", RECORD_PACKAGE)
+    (record,) = package["records"]
+    assert record["ocid"] == process
+    assert [r["date"] for r in record["releases"]] == sorted(r["date"] for r in record["releases"])
+    compiled = record["compiledRelease"]
+    assert compiled["tag"] == ["compiled"]
+    assert compiled["tender"]["value"] == {"amount": Decimal("1200000000.00"), "currency": "UZS"}
+    assert compiled["tender"]["status"] == "complete"
+    assert compiled["tender"]["numberOfTenderers"] == 35
+    assert compiled["tender"]["title"] == "Yoshlar tashabbuslarini qoʻllab-quvvatlash"
+    assert compiled["tender"]["title_ru"] == "Поддержка молодёжных инициатив"
+
+    first = _by_id(compiled["awards"], ids["first"])
+    assert first["value"]["amount"] == Decimal("350000000.00")
+    contract = _by_id(compiled["contracts"], ids["first"])
+    assert contract["status"] == "terminated"
+    assert contract["value"]["amount"] == Decimal("350000000.00")
+    transactions = contract["implementation"]["transactions"]
+    assert [(t["date"], t["value"]["amount"]) for t in transactions] == [
+        ("2026-03-20T00:00:00+05:00", Decimal("100000000.00")),
+        ("2026-06-20T00:00:00+05:00", Decimal("140000000.00")),  # as corrected
+    ]
+    assert all(t["payer"]["id"] == PUBLIC_FUND and t["payee"]["id"] == NGO_UZ for t in transactions)
+    (report,) = contract["implementation"]["documents"]
+    assert report["url"] == "https://example.org/reports/1.pdf"
+    assert report["title_ru"] == "Промежуточный отчёт"
+    (termination,) = contract["implementation"]["milestones"]
+    assert (termination["status"], termination["description"]) == (
+        "notMet",
+        "The NGO stopped the project",
+    )
+
+    second = _by_id(compiled["contracts"], ids["second"])
+    assert second["status"] == "terminated"  # completed: the contract has come to a close
+    paid = {
+        t["id"]: t.get("value", {}).get("amount") for t in second["implementation"]["transactions"]
+    }
+    assert paid[str(ids["duplicate"])] is None  # voided: the amount is gone
+    assert sum(amount for amount in paid.values() if amount) == Decimal("50000000.00")
+
+    parties = {party["id"]: party for party in compiled["parties"]}
+    assert parties[PUBLIC_FUND]["roles"] == ["buyer", "procuringEntity", "funder", "payer"]
+    assert parties[PUBLIC_FUND]["name"] == FUND_NAME
+    assert parties[PUBLIC_FUND]["identifier"] == {
+        "scheme": "UZ-STIR",
+        "id": "207050449",
+        "legalName": FUND_NAME,
+    }
+    assert parties[NGO_UZ]["roles"] == ["supplier", "payee", "tenderer"]
+    assert parties[ELDERLY_NGO]["name"] == ELDERLY_NGO_NAME
+    assert compiled["buyer"] == {"id": PUBLIC_FUND, "name": FUND_NAME}
+
+
+def test_every_amendment_keeps_the_values_before_and_after(
+    client: TestClient, world: World
+) -> None:
+    ids = _scenario(client, world)
+    process = _ocid(ids["competition"])
+    (record,) = _get_valid(client, f"/api/v1/ocds/records/{process}", RECORD_PACKAGE)["records"]
+    releases = record["releases"]
+    release_ids = [release["id"] for release in releases]
+    amendments = [
+        amendment
+        for release in releases
+        for holder in (release.get("tender", {}), *release.get("contracts", []))
+        for amendment in holder.get("amendments", [])
+    ]
+    assert len(amendments) == 4  # the budget, the amount, the tranche, the void
+    for amendment in amendments:
+        assert amendment["rationale"]
+        assert amendment["releaseID"] == f"{process}-{amendment['id']}"
+        assert release_ids.index(amendment["amendsReleaseID"]) < release_ids.index(
+            amendment["releaseID"]
+        )
+
+    def before_after(amendment: dict, value) -> tuple:
+        return (
+            value(_compiled_until(releases, amendment["amendsReleaseID"])),
+            value(_compiled_until(releases, amendment["releaseID"])),
+        )
+
+    budget, amount, tranche, void = amendments
+    assert before_after(budget, lambda c: c["tender"]["value"]["amount"]) == (
+        Decimal("1000000000.00"),
+        Decimal("1200000000.00"),
+    )
+    assert budget["description"] == "budget: 1000000000.00 UZS → 1200000000.00 UZS"
+
+    def first_contract_value(compiled: dict) -> Decimal:
+        return _by_id(compiled["contracts"], ids["first"])["value"]["amount"]
+
+    assert before_after(amount, first_contract_value) == (
+        Decimal("300000000.00"),
+        Decimal("350000000.00"),
+    )
+    assert amount["description"] == "amount: 300000000.00 UZS → 350000000.00 UZS"
+    assert amount["rationale"] == "Second phase added"
+
+    def second_tranche(compiled: dict) -> Decimal:
+        contract = _by_id(compiled["contracts"], ids["first"])
+        transaction = _by_id(contract["implementation"]["transactions"], str(ids["second_tranche"]))
+        return transaction["value"]["amount"]
+
+    assert before_after(tranche, second_tranche) == (
+        Decimal("150000000.00"),
+        Decimal("140000000.00"),
+    )
+    assert tranche["description"] == (
+        f"Corrects ledger entry {ids['second_tranche']} (award.disbursed): "
+        "amount: 150000000.00 UZS → 140000000.00 UZS; "
+        "disbursed: 250000000.00 UZS → 240000000.00 UZS"
+    )
+    assert void["description"] == (
+        f"Voids ledger entry {ids['duplicate']} (award.disbursed: 50000000.00 UZS, 2026-04-01); "
+        "disbursed: 100000000.00 UZS → 50000000.00 UZS"
+    )
+
+
+def test_paging_returns_every_release_exactly_once(client: TestClient, database: Database) -> None:
+    demo.load(database, awards=60)
+    everything = _all_releases(client, "/api/v1/ocds/releases?limit=500")
+    paged = _all_releases(client, "/api/v1/ocds/releases?limit=37")
+    assert [r["id"] for r in paged] == [r["id"] for r in everything]
+    assert len({r["id"] for r in paged}) == len(paged) > 37 * 3
+    assert Counter(tag for r in everything for tag in r["tag"]).keys() >= {
+        "tender",
+        "tenderUpdate",
+        "award",
+        "contract",
+        "implementation",
+        "implementationUpdate",
+        "contractTermination",
+    }
+
+    first = client.get("/api/v1/ocds/releases?limit=5")
+    following = first.json()["links"]["next"]
+    assert first.headers["link"] == f'<{following}>; rel="next"'
+    assert "limit=5" in following
+
+    # Every process's record is a valid record package, and compiles.
+    for process in sorted({r["ocid"] for r in everything}):
+        package = _get_valid(client, f"/api/v1/ocds/records/{process}", RECORD_PACKAGE)
+        (record,) = package["records"]
+        assert len(record["releases"]) == sum(r["ocid"] == process for r in everything)
+
+
+def test_release_filters(client: TestClient, world: World) -> None:
+    ids = _scenario(client, world)
+    by_ministry = _all_releases(client, f"/api/v1/ocds/releases?funder={MINISTRY}")
+    assert {r["ocid"] for r in by_ministry} == {_ocid(ids["direct"])}
+    for_elderly = _all_releases(client, f"/api/v1/ocds/releases?recipient={ELDERLY_NGO}")
+    assert len(for_elderly) == 5
+    assert all(r["awards"][0]["id"] == ids["second"] for r in for_elderly)
+    assert _all_releases(client, "/api/v1/ocds/releases?year=2026")
+    empty = client.get("/api/v1/ocds/releases?year=2030").json()
+    assert empty["releases"] == []
+    assert empty["links"]["next"] is None
+
+
+def _all_grants(client: TestClient, url: str) -> list[dict]:
+    grants: list[dict] = []
+    while url:
+        package = _get_valid(client, url, GRANTS_PACKAGE)
+        grants.extend(package["grants"])
+        url = package["next"]
+    return grants
+
+
+def _csv(client: TestClient, url: str) -> list[dict[str, str]]:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="grants.csv"'
+    text = response.content.decode("utf-8")  # strict: the bytes are UTF-8
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_360giving_json_and_csv_have_one_grant_per_award(
+    client: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.load(database, awards=60)
+    monkeypatch.setattr(standards_router, "EXPORT_PAGE", 7)  # the stream reads many pages
+    with database.session() as session:
+        awards = {award.id: award for award in session.execute(select(Award)).scalars()}
+    grants = _all_grants(client, "/api/v1/360giving/grants.json?limit=7")
+    assert [g["id"] for g in grants] == [f"360G-uzkz-registry-{a}" for a in sorted(awards)]
+    for item in grants:
+        award = awards[item["id"].removeprefix("360G-uzkz-registry-")]
+        assert item["amountAwarded"] == Decimal(award.amount_minor) / 100
+        assert item["amountDisbursed"] == Decimal(award.disbursed_minor) / 100
+        paid = sum((t["value"] for t in item.get("disbursementTransaction", [])), Decimal(0))
+        assert paid == item["amountDisbursed"]
+        assert item["fromOpenCall"] == ("Yes" if award.competition_id else "No")
+
+    rows = _csv(client, "/api/v1/360giving/grants.csv")
+    assert [row["Identifier"] for row in rows] == [g["id"] for g in grants]
+    assert [Decimal(row["Amount Awarded"]) for row in rows] == [g["amountAwarded"] for g in grants]
+    assert [row["Recipient Org:Identifier"] for row in rows] == [
+        g["recipientOrganization"][0]["id"] for g in grants
+    ]
+    assert [row["Funding Org:Name"] for row in rows] == [
+        g["fundingOrganization"][0]["name"] for g in grants
+    ]
+
+
+def test_360giving_grants_of_the_scenario(client: TestClient, world: World) -> None:
+    ids = _scenario(client, world)
+    (package,) = [_get_valid(client, "/api/v1/360giving/grants.json", GRANTS_PACKAGE)]
+    assert package["next"] is None
+    grants = {g["id"]: g for g in package["grants"]}
+    assert len(grants) == 3
+    first = grants[f"360G-uzkz-registry-{ids['first']}"]
+    assert (first["amountAwarded"], first["amountDisbursed"]) == (
+        Decimal("350000000.00"),
+        Decimal("240000000.00"),
+    )
+    assert [t["value"] for t in first["disbursementTransaction"]] == [
+        Decimal("100000000.00"),
+        Decimal("140000000.00"),
+    ]
+    assert first["fundingOrganization"] == [{"id": PUBLIC_FUND, "name": FUND_NAME}]
+    assert first["beneficiaryLocation"] == [
+        {"countryCode": "UZ", "name": "Samarqand", "geoCode": "UZ-SA"}
+    ]
+    assert first["grantProgramme"][0]["code"] == ids["competition"]
+    second = grants[f"360G-uzkz-registry-{ids['second']}"]
+    assert second["recipientOrganization"][0]["name"] == ELDERLY_NGO_NAME
+    assert second["title"] == "Поддержка пожилых людей"
+    assert [t["value"] for t in second["disbursementTransaction"]] == [Decimal("50000000.00")]
+    direct = grants[f"360G-uzkz-registry-{ids['direct']}"]
+    assert direct["amountAwarded"] == Decimal("75000000.50")
+    assert '"amountAwarded":75000000.50,' in client.get("/api/v1/360giving/grants.json").text
+
+    rows = _csv(client, "/api/v1/360giving/grants.csv")
+    assert list(rows[0]) == [
+        "Identifier",
+        "Title",
+        "Description",
+        "Currency",
+        "Amount Awarded",
+        "Amount Disbursed",
+        "Award Date",
+        "Planned Dates:Start Date",
+        "Planned Dates:End Date",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Recipient Org:Country",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+        "Beneficiary Location:Name",
+        "Beneficiary Location:Country Code",
+        "Beneficiary Location:Geographic Code",
+        "Grant Programme:Code",
+        "Grant Programme:Title",
+        "From An Open Call?",
+        "Last Modified",
+        "Data Source",
+    ]
+    by_id = {row["Identifier"]: row for row in rows}
+    assert set(by_id) == set(grants)
+    row = by_id[second["id"]]
+    assert (row["Title"], row["Recipient Org:Name"]) == (
+        "Поддержка пожилых людей",
+        ELDERLY_NGO_NAME,
+    )
+    assert row["Funding Org:Name"] == FUND_NAME  # oʻ (U+02BB) intact
+    assert by_id[direct["id"]]["Amount Awarded"] == "75000000.50"
+    assert by_id[direct["id"]]["Title"] == "Yoshlar uchun oʻquv markazi"
+    assert by_id[direct["id"]]["From An Open Call?"] == "No"
+
+    only_ministry = _all_grants(client, f"/api/v1/360giving/grants.json?funder={MINISTRY}")
+    assert [g["id"] for g in only_ministry] == [direct["id"]]
+    assert [
+        r["Identifier"]
+        for r in _csv(client, f"/api/v1/360giving/grants.csv?recipient={ELDERLY_NGO}")
+    ] == [second["id"]]
+    assert _csv(client, "/api/v1/360giving/grants.csv?year=2025") == []
+
+
+def test_bad_parameters_are_400_problems(client: TestClient, world: World) -> None:
+    _scenario(client, world)
+    for url in (
+        "/api/v1/ocds/releases?cursor=not-a-cursor!",
+        "/api/v1/ocds/releases?cursor=WyJ4Il0",  # ["x"]: a cursor, but not of this list
+        "/api/v1/360giving/grants.json?cursor=WzFd",  # [1]
+        "/api/v1/360giving/grants.json?cursor=%25%25",
+        "/api/v1/ocds/releases?limit=501",
+        "/api/v1/ocds/releases?funder=nonsense",
+        "/api/v1/360giving/grants.csv?recipient=UZ-STIR-12",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.text)
+        assert response.headers["content-type"] == PROBLEM
+        problem = response.json()
+        assert problem["status"] == 400
+        assert problem["errors"][0]["field"].startswith("query."), problem
+
+
+def test_unknown_ocid_is_a_404_problem(client: TestClient, world: World) -> None:
+    ids = _scenario(client, world)
+    for ocid in (
+        "ocds-uzkz01-CMP-2026-99999",
+        _ocid(ids["first"]),  # an award of a competition: its process is the competition's
+        f"ocds-other1-{ids['competition']}",
+        "nonsense",
+    ):
+        response = client.get(f"/api/v1/ocds/records/{ocid}")
+        assert response.status_code == 404, response.text
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["errors"][0]["field"] == "ocid"
+
+
+def test_every_award_and_competition_kind_is_published() -> None:
+    kinds = {kind for kind in journal.known_kinds() if kind.startswith(("award.", "competition."))}
+    assert kinds == ocds.RELEASE_KINDS
+
+
+def test_records_compile_offline(client: TestClient, world: World, monkeypatch) -> None:
+    ids = _scenario(client, world)
+
+    def no_network(*_args, **_kwargs):
+        raise AssertionError("ocdsmerge tried to reach the network")
+
+    ocds._merger.cache_clear()
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    (record,) = _get_valid(client, f"/api/v1/ocds/records/{_ocid(ids['direct'])}", RECORD_PACKAGE)[
+        "records"
+    ]
+    assert record["compiledRelease"]["awards"][0]["value"]["amount"] == Decimal("75000000.50")
+
+
+def test_exact_json_writes_decimals_as_they_are_and_refuses_floats() -> None:
+    document = {"a": Decimal("0.10"), "b": [Decimal("12500000.00"), 3, None, True], "c": "oʻ Ж"}
+    text = standards_router.exact_json(document).decode()
+    assert text == '{"a":0.10,"b":[12500000.00,3,null,true],"c":"oʻ Ж"}'
+    assert json.loads(text, parse_float=Decimal) == document
+    with pytest.raises(TypeError):
+        standards_router.exact_json({"amount": 0.1})
+    with pytest.raises(ValueError, match="no JSON form"):
+        standards_router.exact_json(Decimal("NaN"))
+
+
+def test_the_format_checker_really_checks_date_time() -> None:
+    # Without rfc3339-validator, jsonschema accepts any string as a date-time, and every
+    # 360Giving date would match both branches of its oneOf and fail.
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    assert not checker.conforms("2026-03-01", "date-time")
+    assert checker.conforms("2026-03-01T00:00:00+05:00", "date-time")
+
+
+def test_the_awards_table_is_what_the_grants_count(
+    client: TestClient, world: World, database: Database
+) -> None:
+    _scenario(client, world)
+    with database.session() as session:
+        count = session.execute(select(func.count()).select_from(Award)).scalar_one()
+    assert len(_all_grants(client, "/api/v1/360giving/grants.json?limit=1")) == count == 3
