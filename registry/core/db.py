@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, Request
+from psycopg.types.json import set_json_loads
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -62,6 +64,15 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# JSON columns are decoded for every row a list or a download reads; orjson does it several
+# times faster than the standard library, with the same results for the registry's JSON.
+set_json_loads(orjson.loads)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the SQLite settings the registry relies on applied to every connection."""
     if not is_sqlite(url):
@@ -73,6 +84,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
         **kwargs,
     )
 

@@ -158,12 +158,29 @@ class Page:
 
 
 def award_page(
-    session: Session, filters: AwardFilters, *, sort: AwardSort, limit: int, cursor: str | None
+    session: Session,
+    filters: AwardFilters,
+    *,
+    sort: AwardSort,
+    limit: int,
+    cursor: str | None,
+    columns: Sequence[Any] | None = None,
 ) -> Page:
+    """A page of awards: ORM objects, or, given ``columns``, just those as named tuples
+    (several times cheaper to load, for downloads)."""
     column, descending = _SORT_COLUMNS[sort]
-    statement = select(Award).where(*award_conditions(session, filters))
+    plain_rows = columns is not None
+    selected = select(*columns) if columns is not None else select(Award)
+    statement = selected.where(*award_conditions(session, filters))
     return keyset_page(
-        session, statement, column, Award.id, descending=descending, limit=limit, cursor=cursor
+        session,
+        statement,
+        column,
+        Award.id,
+        descending=descending,
+        limit=limit,
+        cursor=cursor,
+        plain_rows=plain_rows,
     )
 
 
@@ -176,6 +193,7 @@ def keyset_page(
     descending: bool,
     limit: int,
     cursor: str | None,
+    plain_rows: bool = False,
 ) -> Page:
     """One page of ``statement`` ordered by ``(column, id)``, after the row ``cursor`` names."""
     if cursor is not None:
@@ -186,7 +204,8 @@ def keyset_page(
         start = tuple_(_cursor_key(column, raw_key), last_id)
         statement = statement.where(position < start if descending else position > start)
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
-    rows = list(session.execute(statement.order_by(*order).limit(limit + 1)).scalars())
+    result = session.execute(statement.order_by(*order).limit(limit + 1))
+    rows = list(result) if plain_rows else list(result.scalars())
     if len(rows) <= limit:
         return Page(items=rows, cursor=None)
     last = rows[limit - 1]
@@ -415,12 +434,19 @@ def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -
 
 
 def iter_award_pages(
-    session: Session, filters: AwardFilters, *, sort: AwardSort, page_size: int = 1000
-) -> Iterator[list[Award]]:
+    session: Session,
+    filters: AwardFilters,
+    *,
+    sort: AwardSort,
+    page_size: int = 1000,
+    columns: Sequence[Any] | None = None,
+) -> Iterator[list[Any]]:
     """Every matching award, in ``sort`` order, a keyset page at a time (constant memory)."""
     cursor: str | None = None
     while True:
-        page = award_page(session, filters, sort=sort, limit=page_size, cursor=cursor)
+        page = award_page(
+            session, filters, sort=sort, limit=page_size, cursor=cursor, columns=columns
+        )
         yield page.items
         session.expunge_all()
         if page.cursor is None:
