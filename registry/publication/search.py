@@ -415,22 +415,25 @@ class StatsGroup(enum.StrEnum):
 
 
 def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -> list[Bucket]:
+    """Rows per group and currency: years and months in order, other groups largest first
+    (by awarded total, so "the largest recipients" is the top of the list)."""
     conditions = award_conditions(session, filters)
     if group_by is StatsGroup.THEME:
         buckets = _buckets(session, AwardTheme.theme, conditions, join_themes=True)
     elif group_by is StatsGroup.MONTH:
         month = year_of(Award.award_date) * 100 + func.extract("month", Award.award_date)
-        buckets = _buckets(session, month, conditions)
         buckets = [
             Bucket(
                 f"{b.key[:4]}-{b.key[4:]}", b.currency, b.count, b.awarded_minor, b.disbursed_minor
             )
-            for b in buckets
+            for b in _buckets(session, month, conditions)
         ]
     else:
         key = {"funder": Award.funder_id, "recipient": Award.recipient_id}.get(group_by.value)
         buckets = _buckets(session, key if key is not None else _FACETS[group_by.value], conditions)
-    return buckets
+    if group_by in (StatsGroup.YEAR, StatsGroup.MONTH):
+        return sorted(buckets, key=lambda bucket: (bucket.key, bucket.currency))
+    return sorted(buckets, key=lambda bucket: (bucket.currency, -bucket.awarded_minor, bucket.key))
 
 
 def iter_award_pages(
