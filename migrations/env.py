@@ -57,12 +57,18 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(_database_url())
+    url = _database_url()
+    engine = make_engine(url, foreign_keys=False)
     try:
         with engine.connect() as connection:
             _configure(connection=connection)
             with context.begin_transaction():
                 context.run_migrations()
+                if is_sqlite(url):
+                    # Foreign keys were not enforced while tables were rebuilt: check now.
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
     finally:
         engine.dispose()
 

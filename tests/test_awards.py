@@ -492,3 +492,27 @@ def test_a_source_id_is_unique_per_funder(
         world.ministry,
     )
     assert other.status_code == 201, other.text
+
+
+def test_numbers_the_ledger_cannot_record_exactly_are_422(
+    client: TestClient, world: World, database: Database
+) -> None:
+    award = create_award(client, world, None, instrument="subsidy", legal_basis="PQ-9")
+    before = ledger_size(database)
+    path = f"/api/v1/awards/{award['id']}/events"
+    too_big = post(
+        client,
+        path,
+        {"type": "corrected", "corrects": 2**60, "reason": "x", "changes": {"amount": "1"}},
+        world.fund,
+    )
+    assert too_big.status_code == 422
+    published = award["published_seq"]
+    huge = client.post(
+        path,
+        content=f'{{"type": "corrected", "corrects": {published}, "reason": "x", "changes": {{"themes": [1e400]}}}}',
+        headers=bearer(world.fund) | {"Content-Type": "application/json"},
+    )
+    assert huge.status_code == 422, huge.text
+    assert huge.headers["content-type"] == PROBLEM
+    assert ledger_size(database) == before

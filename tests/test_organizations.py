@@ -172,3 +172,15 @@ def test_an_idempotent_retry_returns_the_first_response(
     assert different.status_code == 422
     assert different.json()["errors"][0]["field"] == "header.Idempotency-Key"
     assert ledger_size(database) == size
+
+
+def test_issuing_a_key_refuses_an_idempotency_key(client: TestClient, database: Database) -> None:
+    """A replay would have to show the secret again, so it would have to be stored."""
+    admin = issue_key(database, Role.ADMIN)
+    before = ledger_size(database)
+    response = client.post(
+        "/api/v1/keys", json={"role": "admin"}, headers=bearer(admin) | {"Idempotency-Key": "k1"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "header.Idempotency-Key"
+    assert ledger_size(database) == before

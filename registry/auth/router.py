@@ -7,7 +7,7 @@ from registry.auth.dependencies import AdminDep
 from registry.auth.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyRead, ApiKeyRevoke
 from registry.core import idempotency
 from registry.core.db import WriteSessionDep
-from registry.core.errors import problem_responses
+from registry.core.errors import Unprocessable, problem_responses
 from registry.core.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/keys", tags=["keys"])
@@ -29,6 +29,13 @@ def create_key(
     data: ApiKeyCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
+    if idempotency_key is not None:
+        # A replay would have to show the secret again, so it would have to be stored.
+        raise Unprocessable.for_field(
+            f"header.{idempotency.HEADER}",
+            "not accepted when issuing a key: the token is shown once and never stored",
+        )
+
     def produce() -> ApiKeyIssued:
         issued = service.create_key(
             session,

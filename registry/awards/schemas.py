@@ -96,7 +96,9 @@ class AwardTerminated(StrictInput):
 
 class AwardCorrected(StrictInput):
     type: Literal["corrected"]
-    corrects: int = Field(ge=0, description="The ledger seq of the event being corrected.")
+    corrects: int = Field(
+        ge=0, le=2**53 - 1, description="The ledger seq of the event being corrected."
+    )
     reason: Reason
     changes: dict[str, Any] | None = Field(
         default=None, description="Fields of that event, with their right values."

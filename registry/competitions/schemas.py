@@ -71,8 +71,8 @@ class CompetitionCancelled(StrictInput):
 
 class CompetitionResultsPublished(StrictInput):
     type: Literal["results_published"]
-    applications_received: int | None = Field(default=None, ge=0)
-    applicant_organizations: int | None = Field(default=None, ge=0)
+    applications_received: int | None = Field(default=None, ge=0, le=10**9)
+    applicant_organizations: int | None = Field(default=None, ge=0, le=10**9)
     note: LocalizedText | None = None
 
 

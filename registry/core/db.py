@@ -73,8 +73,12 @@ def _json_dumps(value: Any) -> str:
 set_json_loads(orjson.loads)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the SQLite settings the registry relies on applied to every connection."""
+def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
+    """An engine with the SQLite settings the registry relies on applied to every connection.
+
+    ``foreign_keys=False`` is for migrations only: SQLite rebuilds a table to alter it
+    (copy, DROP, rename), which enforced foreign keys would refuse once rows point at it.
+    """
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     database = make_url(url).database
@@ -95,7 +99,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # DDL"): stop the driver from issuing its own BEGIN so that we can choose the kind.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         if not in_memory:
             # Readers never block the writer and the writer never blocks readers.
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from registry.ledger.canonical import CanonicalizationError
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "/problems/"
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
@@ -150,7 +152,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, headers=dict(exc.headers or {}))
 
 
+async def _not_canonical(request: Request, exc: Exception) -> JSONResponse:
+    # A body pydantic accepted but the ledger cannot record exactly (a number beyond
+    # ±(2**53 - 1), NaN): the caller's input, so a 422, never a 500.
+    problem = Unprocessable(f"the request cannot be recorded exactly: {exc}").problem(
+        instance=request.url.path
+    )
+    return problem_response(problem)
+
+
 def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(CanonicalizationError, _not_canonical)
     app.add_exception_handler(RegistryError, _registry_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry.core.db import Database, in_write_transaction
@@ -361,8 +360,13 @@ class Checkpointer:
             return signed
 
     def after_write(self) -> None:
+        """Best effort: the write has committed, so a signing failure must not fail it; the
+        timer tries again."""
         if time.monotonic() - self._last_signed >= self._interval:
-            self.sign_now()
+            try:
+                self.sign_now()
+            except Exception:
+                logger.exception("signing a checkpoint after a write failed")
 
     def start(self) -> None:
         self.sign_now()
@@ -381,5 +385,5 @@ class Checkpointer:
         while not self._stop.wait(period):
             try:
                 self.sign_now()
-            except SQLAlchemyError:  # the timer must outlive a transient database error
+            except Exception:
                 logger.exception("signing a checkpoint failed; retrying in %.1fs", period)

@@ -26,9 +26,13 @@ _PREFIX = "*"
 MAX_QUERY_TERMS = 32
 
 
+MAX_TOKEN_CHARACTERS = 100  # PostgreSQL refuses lexemes over 2,046 bytes; no word is this long
+
+
 def tokens(text: str) -> list[str]:
-    """The search tokens of ``text``, in order."""
-    return _WORD.findall(search_key(text).translate(_INSIDE_WORD_MARKS))
+    """The search tokens of ``text``, in order (absurdly long "words" cut, on both databases)."""
+    found = _WORD.findall(search_key(text).translate(_INSIDE_WORD_MARKS))
+    return [token[:MAX_TOKEN_CHARACTERS] for token in found]
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def _themes(
 ) -> None:
     column = getattr(table, key)
     session.execute(delete(table).where(column == ref_id))
-    unique = sorted({theme.strip().casefold() for theme in themes if theme.strip()})
+    # Casefolding can lengthen a theme (ß -> ss): cut to the column after folding.
+    unique = sorted({theme.strip().casefold()[:100] for theme in themes if theme.strip()})
     if unique:
         session.execute(insert(table), [{key: ref_id, "theme": theme} for theme in unique])
 
