@@ -19,10 +19,12 @@ from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.bench import awards as awards_bench
 from registry.bench import ledger as ledger_bench
+from registry.bench import publication as publication_bench
 from registry.core import migrations
 from registry.core.db import Database
 from registry.core.errors import RegistryError
 from registry.core.settings import get_settings
+from registry.imports import files as import_files
 from registry.ledger import service as ledger_service
 from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.keys import load_or_create_signing_key
@@ -326,6 +328,97 @@ def bench_awards(
     awards_bench.run(
         database_url=database_url, requests=requests, concurrency=concurrency, console=Console()
     )
+
+
+@bench_app.command("publication")
+def bench_publication(
+    database_url: Annotated[
+        str, typer.Option(help="A PostgreSQL server the benchmark may create a database on.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    awards: Annotated[int, typer.Option(help="Awards to generate.")] = 1_000_000,
+) -> None:
+    """Search latency, deep pages and CSV downloads at a million awards."""
+    publication_bench.run(database_url=database_url, awards=awards, console=Console())
+
+
+import_app = typer.Typer(
+    help="Import 360Giving and OCDS files through the services: all of a file, or none of it.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+ImportFileArgument = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to import.")
+]
+
+
+@import_app.command("360giving")
+def import_360giving(
+    file: ImportFileArgument,
+    file_format: Annotated[
+        import_files.FileFormat | None,
+        typer.Option("--format", help="json (a package) or csv; default: the file's extension."),
+    ] = None,
+) -> None:
+    """Import 360Giving grants (a JSON package or the flattened CSV) as awards.
+
+    Grants already imported are skipped. If any row is refused, nothing is written and every
+    refused row is listed with its field (exit code 1).
+    """
+    _import_file(file, import_files.Standard.GIVING360, file_format or import_files.format_of(file))
+
+
+@import_app.command("ocds")
+def import_ocds(file: ImportFileArgument) -> None:
+    """Import an OCDS release or record package: competitions, awards and their events.
+
+    What was imported before is skipped. If any release is refused, nothing is written and
+    every refused release is listed with its field (exit code 1).
+    """
+    _import_file(file, import_files.Standard.OCDS, import_files.FileFormat.JSON)
+
+
+def _import_file(
+    file: Path, standard: import_files.Standard, file_format: import_files.FileFormat
+) -> None:
+    settings = get_settings()
+    content = file.read_bytes()
+    signer = NoteSigner(
+        name=settings.log_origin, private_key=load_or_create_signing_key(settings.signing_key_file)
+    )
+    database = Database(settings.database_url)
+    try:
+        with _import_progress() as progress:
+            summary = import_files.import_file(
+                database,
+                content,
+                standard=standard,
+                file_format=file_format,
+                signer=signer,
+                progress=progress,
+            )
+    except import_files.ImportRejected as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem))
+        stderr.print(f"[bold red]refused[/]: {exc}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
+    finally:
+        database.dispose()
+    for difference in summary.differences:
+        stderr.print(f"differs: {difference}", markup=False, highlight=False)
+    typer.echo(summary.describe())
+
+
+@contextmanager
+def _import_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal (rows written of the file's rows); nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task("rows", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def main() -> None:

@@ -1,0 +1,640 @@
+"""Imports of 360Giving files, on both databases: a registry's own export, imported into an
+empty registry, gives back the same awards; importing it again appends nothing; a file with
+bad rows writes nothing and names every bad row and field; the CLI says so in its exit code.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from registry import demo
+from registry.awards import service as award_service
+from registry.awards.models import Award
+from registry.cli import app as cli
+from registry.competitions.models import Competition
+from registry.core.db import Database
+from registry.core.schemas import LANGUAGES
+from registry.core.settings import Settings, get_settings
+from registry.imports import fields, files, giving360, languages
+from registry.imports.report import ImportRejected, Problem
+from registry.ledger import service as ledger_service
+from registry.main import create_app
+from registry.organizations import service as organization_service
+from registry.organizations.models import Organization
+from registry.organizations.schemas import OrganizationKind
+from registry.publication import standards_router
+
+FUNDER = "UZ-STIR-207050449"
+RECIPIENT = "UZ-STIR-300712938"
+KZ_RECIPIENT = "KZ-BIN-050140000656"
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """The app, with the open-data router included if ``create_app`` does not yet do so."""
+    application = create_app(settings)
+    if not any(
+        getattr(route, "path", "") == "/api/v1/360giving/grants.json"
+        for route in application.routes
+    ):
+        application.include_router(standards_router.router, prefix="/api/v1")
+    return application
+
+
+@pytest.fixture
+def target(database_url_factory: Callable[[], str]) -> Iterator[Database]:
+    """A second, empty registry to import into."""
+    database = Database(database_url_factory())
+    yield database
+    database.dispose()
+
+
+def _primary(text: dict[str, str] | None) -> str | None:
+    if not text:
+        return None
+    return next((text[language] for language in LANGUAGES if text.get(language)), None)
+
+
+def _export_json(client: TestClient) -> bytes:
+    """Every page of the 360Giving JSON export, as one package, amounts kept exact."""
+    grants: list[Any] = []
+    url: str | None = "/api/v1/360giving/grants.json?limit=25"
+    pages = 0
+    package: dict[str, Any] = {}
+    while url is not None:
+        response = client.get(url)
+        assert response.status_code == 200, response.text
+        package = json.loads(response.content, parse_float=Decimal)
+        grants.extend(package["grants"])
+        url = package["next"]
+        pages += 1
+    assert pages > 1  # the pagination was followed
+    return standards_router.exact_json({**package, "grants": grants, "next": None})
+
+
+def _awards(database: Database) -> list[Award]:
+    with database.session() as session:
+        return list(session.execute(select(Award).order_by(Award.id)).scalars())
+
+
+def _size(database: Database) -> int:
+    with database.session() as session:
+        return ledger_service.size(session)
+
+
+def _import(database: Database, content: bytes, file_format: str = "json") -> files.Summary:
+    return files.import_file(
+        database,
+        content,
+        standard=files.Standard.GIVING360,
+        file_format=files.FileFormat(file_format),
+    )
+
+
+def _assert_same_awards(original: list[Award], imported: list[Award], *, full: bool) -> None:
+    """Compared by the grant id the import kept as the source id, ``360G-<prefix>-<id>``."""
+    by_id = {award.id: award for award in original}
+    assert len(imported) == len(original)
+    for award in imported:
+        assert award.source_id is not None
+        before = by_id.pop(award.source_id.removeprefix("360G-uzkz-registry-"))
+        assert (award.funder_id, award.recipient_id) == (before.funder_id, before.recipient_id)
+        assert (award.amount_minor, award.currency) == (before.amount_minor, before.currency)
+        assert award.award_date == before.award_date
+        assert (award.period_start, award.period_end) == (before.period_start, before.period_end)
+        assert _primary(award.title) == _primary(before.title)
+        assert award.region == before.region
+        assert award.competition_id is None
+        assert award.legal_basis
+        if full:  # the JSON carries the instrument, themes and disbursements; the CSV does not
+            assert award.instrument == before.instrument
+            assert award.themes == before.themes
+            assert award.disbursed_minor == before.disbursed_minor
+
+
+def test_360giving_export_imports_into_an_empty_registry_once(
+    client: TestClient, database: Database, target: Database, database_url_factory
+) -> None:
+    demo.load(database, awards=60)
+    original = _awards(database)
+    content = _export_json(client)
+    csv_content = client.get("/api/v1/360giving/grants.csv").content
+
+    summary = _import(target, content)
+
+    assert (summary.rows, summary.created, summary.skipped) == (60, 60, 0)
+    assert summary.events > 0  # disbursements
+    imported = _awards(target)
+    _assert_same_awards(original, imported, full=True)
+    size = _size(target)
+    assert summary.ledger_size == size
+    tag = files.digest(content)[:8]
+    with target.session() as session:
+        award = imported[0]
+        actors = {event.actor for event in award_service.events(session, award.id)}
+        assert actors == {f"funder:{award.funder_id}:import-{tag}"}
+        recipient = organization_service.get(session, award.recipient_id)
+        assert recipient.kind == OrganizationKind.NGO
+        assert session.execute(
+            select(func.count()).select_from(Organization).where(Organization.kind == "other")
+        ).scalar_one() == len({a.funder_id for a in original})
+
+    again = _import(target, content)
+
+    assert (again.created, again.skipped, again.events) == (0, 60, 0)
+    assert again.events_skipped == summary.events
+    assert again.differences == []
+    assert _size(target) == size
+
+    csv_target = Database(database_url_factory())
+    try:
+        from_csv = _import(csv_target, csv_content, "csv")
+        assert (from_csv.created, from_csv.events) == (60, 0)
+        _assert_same_awards(original, _awards(csv_target), full=False)
+        csv_size = _size(csv_target)
+        assert _import(csv_target, csv_content, "csv").created == 0
+        assert _size(csv_target) == csv_size
+    finally:
+        csv_target.dispose()
+
+
+def _grant(number: int, **changes: Any) -> dict[str, Any]:
+    grant: dict[str, Any] = {
+        "id": f"360G-test-{number}",
+        "title": f"Mahalla kutubxonasi {number}",
+        "description": "Kitobxonlikni qoʻllab-quvvatlash",
+        "currency": "UZS",
+        "amountAwarded": Decimal("125000000.50"),
+        "awardDate": "2026-03-02",
+        "plannedDates": [{"startDate": "2026-03-10", "endDate": "2026-12-31"}],
+        "recipientOrganization": [{"id": RECIPIENT, "name": "«Ilm ziyosi» NNT"}],
+        "fundingOrganization": [{"id": FUNDER, "name": "Jamoat fondi"}],
+        "beneficiaryLocation": [{"countryCode": "UZ", "geoCode": "UZ-TK"}],
+    }
+    grant.update(changes)
+    return grant
+
+
+def _package(*grants: dict[str, Any]) -> bytes:
+    return standards_router.exact_json({"version": "1.4", "grants": list(grants)})
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(target: Database) -> None:
+    long_title = "x" * 5000
+    content = _package(
+        _grant(1),
+        _grant(2, amountAwarded="12,500,000"),
+        _grant(3, currency="XYZ"),
+        _grant(4, awardDate="2026-02-30"),
+        # What a publisher that sums floats writes: a JSON number, but not an amount.
+        _grant(5, amountAwarded=Decimal("0.30000000000000004")),
+        _grant(6, title=long_title),
+        _grant(7, recipientOrganization=[{"id": "UZ-STIR-12345", "name": "Short"}]),
+        _grant(8, plannedDates=[{"startDate": "2026-03-10", "endDate": "2026-01-01"}]),
+        _grant(1),
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        _import(target, content)
+
+    found = {(problem.row, problem.field): problem.message for problem in caught.value.problems}
+    assert set(found) == {
+        ("grants[1] (360G-test-2)", "amountAwarded"),
+        ("grants[2] (360G-test-3)", "currency"),
+        ("grants[3] (360G-test-4)", "awardDate"),
+        ("grants[4] (360G-test-5)", "amountAwarded"),
+        ("grants[5] (360G-test-6)", "title"),
+        ("grants[6] (360G-test-7)", "recipientOrganization[0].id"),
+        ("grants[7] (360G-test-8)", "plannedDates[0].endDate"),
+        ("grants[8] (360G-test-1)", "id"),
+    }
+    assert "thousands separator" in found[("grants[1] (360G-test-2)", "amountAwarded")]
+    assert "'XYZ'" in found[("grants[2] (360G-test-3)", "currency")]
+    assert "decimal place" in found[("grants[4] (360G-test-5)", "amountAwarded")]
+    assert "4000" in found[("grants[5] (360G-test-6)", "title")]
+    assert "grants[0]" in found[("grants[8] (360G-test-1)", "id")]
+    assert str(caught.value) == "8 of 9 row(s) refused; nothing was written"
+    assert _size(target) == 0
+    with target.session() as session:
+        assert organization_service.find(session, RECIPIENT) is None
+
+
+def test_csv_rows_are_reported_by_line_and_column(target: Database) -> None:
+    header = [
+        "Identifier",
+        "Title",
+        "Currency",
+        "Amount Awarded",
+        "Award Date",
+        "Planned Dates:Start Date",
+        "Planned Dates:Duration (months)",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+        "Beneficiary Location:Geographic Code",
+    ]
+    good = ["360G-a", "Bolalar uchun", "UZS", "1000.00", "2026-01-15", "2026-02-01", "3"]
+    orgs = [RECIPIENT, "Ilm ziyosi", FUNDER, "Jamoat fondi"]
+    rows = [
+        [*good, *orgs, "UZ-TK"],
+        ["360G-b", "Bolalar", "UZS", "1e6", "2026-01-15", "2026-02-01", "3", *orgs, "UZ-XX"],
+        ["360G-c", "Bolalar", "UZS", "1000", "15.01.2026", "2026-02-01", "two", *orgs, ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *rows])
+
+    with pytest.raises(ImportRejected) as caught:
+        _import(target, buffer.getvalue().encode(), "csv")
+
+    assert [str(problem) for problem in caught.value.problems] == [
+        "line 3 (360G-b): Amount Awarded: '1e6' uses an exponent; write the amount out in full",
+        (
+            "line 3 (360G-b): Beneficiary Location:Geographic Code: 'UZ-XX' is not a current "
+            "ISO 3166-2 subdivision code (expected e.g. UZ-TK for Tashkent city, KZ-75 for "
+            "Almaty city)"
+        ),
+        (
+            "line 4 (360G-c): Award Date: '15.01.2026' is not a date (YYYY-MM-DD) or an "
+            "RFC 3339 date-time"
+        ),
+        "line 4 (360G-c): Planned Dates:Duration (months): 'two' is not a whole number of months",
+    ]
+    assert _size(target) == 0
+
+    summary = _import(target, _csv_text([header, rows[0]]), "csv")
+    with target.session() as session:
+        award = award_service.find_by_source(session, FUNDER, "360G-a")
+        assert award is not None
+        assert (award.period_start, award.period_end) == (date(2026, 2, 1), date(2026, 4, 30))
+        assert award.amount_minor == 100_000
+        assert award.region == "UZ-TK"
+    assert summary.organizations == 2
+
+
+def _csv_text(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def test_an_already_imported_grant_that_changed_is_reported_not_written(
+    target: Database,
+) -> None:
+    _import(target, _package(_grant(1)))
+    size = _size(target)
+
+    summary = _import(target, _package(_grant(1, amountAwarded=Decimal("130000000.00"))))
+
+    assert (summary.created, summary.skipped) == (0, 1)
+    assert summary.differences == [
+        Problem(
+            "grants[0] (360G-test-1)",
+            "amountAwarded",
+            "the registry has 125000000.50, the file 130000000.00; left as it is",
+        )
+    ]
+    assert _size(target) == size
+
+
+def test_unreadable_files_are_refused_whole(target: Database) -> None:
+    for content, message in (
+        (b"{not json", "not JSON"),
+        (b'{"grants": {}}', "a 360Giving package is a JSON object with a grants array"),
+        (b'{"grants": [{"id": "x", "amountAwarded": NaN}]}', "not JSON: NaN"),
+    ):
+        with pytest.raises(ImportRejected) as caught:
+            _import(target, content)
+        assert message in str(caught.value.problems[0])
+        assert caught.value.rows == 0
+    with pytest.raises(ImportRejected, match="could not be read") as missing:
+        _import(target, b"Identifier,Title\n360G-a,x\n", "csv")
+    assert "Amount Awarded" in missing.value.problems[0].message
+
+
+def test_cli_imports_once_and_exits_1_on_bad_rows(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        "REGISTRY_DATABASE_URL": settings.database_url,
+        "REGISTRY_SIGNING_KEY_FILE": str(settings.signing_key_file),
+        "REGISTRY_LOG_ORIGIN": settings.log_origin,
+    }
+    good = tmp_path / "grants.json"
+    good.write_bytes(
+        _package(
+            _grant(1),
+            _grant(2, recipientOrganization=[{"id": KZ_RECIPIENT, "name": "Жастар орталығы"}]),
+        )
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(_package(_grant(3), _grant(4, currency="ABC")))
+
+    def run(*args: str):
+        get_settings.cache_clear()  # the CLI reads its settings from ``env``
+        try:
+            return CliRunner().invoke(cli, ["import", "360giving", *args], env=env)
+        finally:
+            get_settings.cache_clear()
+
+    first = run(str(good))
+    assert first.exit_code == 0, first.output
+    assert "2 award(s) created, 0 already present" in first.stdout
+    size = _size(database)
+    with database.session() as session:
+        checkpoint = ledger_service.latest_checkpoint(session)
+        assert checkpoint is not None
+        assert checkpoint.tree_size == size
+        kazakh = organization_service.get(session, KZ_RECIPIENT)
+        assert kazakh.name_kk == "Жастар орталығы"
+
+    again = run(str(good))
+    assert again.exit_code == 0, again.output
+    assert "0 award(s) created, 2 already present" in again.stdout
+    assert _size(database) == size
+
+    refused = run(str(bad))
+    assert refused.exit_code == 1
+    assert refused.stdout.splitlines() == [
+        (
+            "grants[1] (360G-test-4): currency: 'ABC' is not an ISO 4217 currency code the "
+            "registry accepts (e.g. UZS, KZT, USD, EUR)"
+        )
+    ]
+    assert "1 of 2 row(s) refused; nothing was written" in refused.stderr
+    assert _size(database) == size
+
+    missing = run(str(tmp_path / "nowhere.json"))
+    assert missing.exit_code == 2
+
+
+def test_language_of_a_plain_text() -> None:
+    cases = {
+        "Namangan viloyati «Inklyuziv taʼlim» xayriya jamoat fondi": "uz",
+        "Toshkent shahrida davlat xizmatlari sifatini jamoatchilik monitoringi": "uz",
+        "Inclusive Education Charitable Foundation, Namangan Region": "en",
+        "Поддержка молодёжных инициатив": "ru",
+        "ауылдарда ауыз сумен қамтамасыз етуді қоғамдық бақылау": "kk",
+        "Ёшлар ташаббусларини қўллаб-қувватлаш": "uz",
+    }
+    for text, language in cases.items():
+        assert languages.guess(text, country="UZ") == language, text
+    assert languages.guess("Almaty Eco Camp", country="KZ") == "en"
+    assert languages.guess("Almaty Eco Camp", country="UZ") == "uz"
+
+
+def test_dates_and_durations() -> None:
+    assert fields.parse_day("2026-03-01") == date(2026, 3, 1)
+    assert fields.parse_day("2026-03-01T23:30:00+05:00") == date(2026, 3, 1)
+    assert fields.parse_day("2026-03-01T00:00:00Z") == date(2026, 3, 1)
+    rows = giving360.read_json(
+        _package(_grant(1, plannedDates=[{"startDate": "2026-01-31", "duration": 1}]))
+    )
+    award = rows[0].award  # type: ignore[union-attr]
+    assert award["period"] == {"start": date(2026, 1, 31), "end": date(2026, 2, 27)}
+    assert award["purpose"] == {"uz": "Kitobxonlikni qoʻllab-quvvatlash"}
+    assert award["amount"] == "125000000.50"
+
+
+# --- OCDS ------------------------------------------------------------------------------------
+
+
+def _export_releases(client: TestClient) -> bytes:
+    """Every page of the OCDS release feed, as one release package, amounts kept exact."""
+    releases: list[Any] = []
+    url: str | None = "/api/v1/ocds/releases?limit=100"
+    package: dict[str, Any] = {}
+    while url is not None:
+        response = client.get(url)
+        assert response.status_code == 200, response.text
+        package = json.loads(response.content, parse_float=Decimal)
+        releases.extend(package["releases"])
+        url = package["links"]["next"]
+    return standards_router.exact_json({**package, "releases": releases, "links": {"next": None}})
+
+
+def _import_ocds(database: Database, content: bytes) -> files.Summary:
+    return files.import_file(
+        database, content, standard=files.Standard.OCDS, file_format=files.FileFormat.JSON
+    )
+
+
+def _competitions(database: Database) -> list[Competition]:
+    with database.session() as session:
+        return list(session.execute(select(Competition).order_by(Competition.id)).scalars())
+
+
+AWARD_STATE = (
+    "funder_id",
+    "recipient_id",
+    "instrument",
+    "title",
+    "purpose",
+    "currency",
+    "amount_minor",
+    "original_amount_minor",
+    "disbursed_minor",
+    "award_date",
+    "period_start",
+    "period_end",
+    "legal_basis",
+    "status",
+    "last_report_on",
+    "completed_on",
+    "terminated_on",
+    "region",
+)
+COMPETITION_STATE = (
+    "funder_id",
+    "instrument",
+    "title",
+    "description",
+    "eligibility",
+    "currency",
+    "budget_minor",
+    "opens_at",
+    "closes_at",
+    "legal_basis",
+    "state",
+    "cancel_reason",
+    "committed_minor",
+    "award_count",
+)
+
+
+def test_ocds_feed_imports_into_an_empty_registry_once(
+    client: TestClient, database: Database, target: Database, database_url_factory
+) -> None:
+    demo.load(database, awards=60)
+    content = _export_releases(client)
+    original_competitions = {c.id: c for c in _competitions(database)}
+    original_awards = {a.id: a for a in _awards(database)}
+
+    summary = _import_ocds(target, content)
+
+    assert (summary.created, summary.competitions) == (60, len(original_competitions))
+    assert summary.events == 216  # every later event of the demo: tranches, reports, amendments…
+    competitions = _competitions(target)
+    by_source = {}
+    for competition in competitions:
+        assert competition.source_id is not None
+        before = original_competitions.pop(competition.source_id.removeprefix("ocds-uzkz01-"))
+        by_source[competition.id] = before.id
+        for name in COMPETITION_STATE:
+            assert getattr(competition, name) == getattr(before, name), (before.id, name)
+    assert original_competitions == {}
+    for award in _awards(target):
+        assert award.source_id is not None
+        ocid, _, award_id = award.source_id.partition("/")
+        before = original_awards.pop(award_id)
+        for name in AWARD_STATE:
+            assert getattr(award, name) == getattr(before, name), (before.id, name)
+        assert by_source.get(award.competition_id) == before.competition_id
+        assert ocid == f"ocds-uzkz01-{before.competition_id or before.id}"
+    assert original_awards == {}
+    size = _size(target)
+
+    again = _import_ocds(target, content)
+
+    assert (again.created, again.competitions, again.events) == (0, 0, 0)
+    assert again.events_skipped == summary.events
+    assert again.differences == []
+    assert _size(target) == size
+
+    # One process as a record package, into a third registry: the same competition.
+    ocid = "ocds-uzkz01-" + next(iter(by_source.values()))
+    record = client.get(f"/api/v1/ocds/records/{ocid}")
+    assert record.status_code == 200, record.text
+    third = Database(database_url_factory())
+    try:
+        from_record = _import_ocds(third, record.content)
+        assert from_record.competitions == 1
+        (competition,) = _competitions(third)
+        assert competition.source_id == ocid
+        assert competition.award_count == next(
+            c.award_count for c in _competitions(target) if c.source_id == ocid
+        )
+    finally:
+        third.dispose()
+
+
+def _release(seq: int, **changes: Any) -> dict[str, Any]:
+    release: dict[str, Any] = {
+        "ocid": "ocds-test-AWD-1",
+        "id": f"ocds-test-AWD-1-{seq}",
+        "date": f"2026-03-0{seq}T10:00:00Z",
+        "tag": ["award", "contract"],
+        "initiationType": "tender",
+        "buyer": {"id": FUNDER, "name": "Jamoat fondi"},
+        "tender": {
+            "id": "AWD-1",
+            "status": "complete",
+            "procurementMethod": "direct",
+            "procurementMethodDetails": "Direct subsidy",
+            "procurementMethodRationale": "Decision No. 1 of 01.03.2026",
+        },
+        "awards": [
+            {
+                "id": "AWD-1",
+                "title": "Mahalla kutubxonasi",
+                "date": "2026-03-02T00:00:00+05:00",
+                "value": {"amount": Decimal("5000000.00"), "currency": "UZS"},
+                "suppliers": [{"id": RECIPIENT, "name": "«Ilm ziyosi» NNT"}],
+            }
+        ],
+        "contracts": [
+            {
+                "id": "AWD-1",
+                "awardID": "AWD-1",
+                "value": {"amount": Decimal("5000000.00"), "currency": "UZS"},
+                "period": {
+                    "startDate": "2026-03-10T00:00:00+05:00",
+                    "endDate": "2026-12-31T23:59:59+05:00",
+                },
+            }
+        ],
+    }
+    release.update(changes)
+    return release
+
+
+def test_ocds_bad_releases_write_nothing(
+    target: Database, settings: Settings, tmp_path: Path
+) -> None:
+    bad_amount = _release(1)
+    bad_amount["contracts"][0]["value"]["amount"] = Decimal("5000000.001")
+    orphan = _release(
+        2, ocid="ocds-test-CMP-9", id="ocds-test-CMP-9-2", tender=None
+    )  # an award of a competition this registry has never seen
+    tranche = _release(3, tag=["implementation"])
+    tranche["ocid"], tranche["id"] = "ocds-test-AWD-2", "ocds-test-AWD-2-3"
+    tranche["contracts"][0]["implementation"] = {
+        "transactions": [
+            {"id": "t1", "date": "2026-02-01", "value": {"amount": Decimal(1), "currency": "UZS"}}
+        ]
+    }
+    package = {"version": "1.1", "releases": [bad_amount, orphan, tranche]}
+    path = tmp_path / "releases.json"
+    path.write_bytes(standards_router.exact_json(package))
+
+    with pytest.raises(ImportRejected) as caught:
+        _import_ocds(target, path.read_bytes())
+
+    assert [(p.row, p.field) for p in caught.value.problems] == [
+        ("releases[0] (ocds-test-AWD-1-1)", "contracts[0].value.amount"),
+        ("releases[1] (ocds-test-CMP-9-2)", "ocid"),
+        ("releases[2] (ocds-test-AWD-2-3)", "contracts[0].implementation.transactions[0].date"),
+    ]
+    assert "decimal place" in caught.value.problems[0].message
+    assert "ocds-test-CMP-9 is not in the registry" in caught.value.problems[1].message
+    assert "precede the award date" in caught.value.problems[2].message
+    assert _size(target) == 0
+
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            cli,
+            ["import", "ocds", str(path)],
+            env={
+                "REGISTRY_DATABASE_URL": target.url,
+                "REGISTRY_SIGNING_KEY_FILE": str(settings.signing_key_file),
+            },
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 3
+    assert "3 of 3 row(s) refused" in result.stderr
+    assert _size(target) == 0
+
+
+def test_refusals_only_the_services_see_are_all_reported(target: Database) -> None:
+    """Every row reads cleanly, so the fast pass writes until the API's own schema refuses
+    one; then every row is tried again in a savepoint of its own, and all are reported."""
+    too_long = "x" * 5000
+    content = _package(
+        _grant(1),
+        _grant(2, title=too_long),
+        _grant(3, recipientOrganization=[{"id": KZ_RECIPIENT, "name": "Жастар орталығы"}]),
+        _grant(4, description=too_long),
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        _import(target, content)
+
+    assert [(p.row, p.field) for p in caught.value.problems] == [
+        ("grants[1] (360G-test-2)", "title"),
+        ("grants[3] (360G-test-4)", "description"),
+    ]
+    assert _size(target) == 0
