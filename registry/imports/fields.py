@@ -1,6 +1,7 @@
 """Reading the fields of one row of a file, noting every problem under the file's own name
 for the field (a CSV column title, a JSON path), so that a row reports all it gets wrong."""
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,9 +9,32 @@ from typing import Any
 
 from registry.core.schemas import LANGUAGES
 from registry.imports import languages
+from registry.imports.report import ImportRejected, Problem
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
 
 COUNTRY_CODE_LENGTH = 2
+
+
+def rejected(message: str, field: str = "") -> ImportRejected:
+    """The whole file refused, before any row: it cannot be read as the standard."""
+    return ImportRejected([Problem(row="file", field=field, message=message)], rows=0)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number an amount can be")
+
+
+def load_json(content: bytes) -> Any:
+    """The file's JSON with every non-integer number as the ``Decimal`` it says, so that an
+    amount never passes through a binary float; ``NaN`` and ``Infinity`` are refused."""
+    try:
+        return json.loads(
+            content.decode("utf-8-sig"), parse_float=Decimal, parse_constant=_refuse_constant
+        )
+    except UnicodeDecodeError as exc:
+        raise rejected(f"not UTF-8: {exc}") from exc
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        raise rejected(f"not JSON: {exc}") from exc
 
 
 def parse_day(text: str) -> date:

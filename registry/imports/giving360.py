@@ -39,7 +39,6 @@ One grant is one award, published by its funder with the grant's ``id`` as its
 import calendar
 import csv
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
@@ -51,10 +50,12 @@ from registry.core.schemas import Instrument
 from registry.imports.fields import (
     COUNTRY_CODE_LENGTH,
     FieldReader,
+    load_json,
     localized,
+    rejected,
     translations,
 )
-from registry.imports.report import ImportRejected, Problem
+from registry.imports.report import Problem
 from registry.imports.rows import AwardRow, EventRow, OrganizationRef, Row, Unreadable, source_mark
 from registry.organizations.schemas import OrganizationKind
 from registry.publication.giving360 import grant_schema
@@ -82,7 +83,7 @@ AWARD_FIELDS: Final[Mapping[str, str]] = {
     "region": "beneficiaryLocation[0]",
     "instrument": "fundingType",
     "themes": "classifications",
-    "legal_basis": "id",
+    "legal_basis": LEGAL_BASIS_FIELD,
     "competition_id": "grantProgramme",
 }
 """Where each ``AwardCreate`` field comes from, as a JSON path into the grant."""
@@ -126,27 +127,12 @@ CSV_REQUIRED: Final = (
 )
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number an amount can be")
-
-
-def _rejected(message: str, field: str = "") -> ImportRejected:
-    return ImportRejected([Problem(row="file", field=field, message=message)], rows=0)
-
-
 def read_json(content: bytes) -> list[Row]:
     """The rows of a 360Giving JSON package (``{"grants": [...]}``)."""
-    try:
-        document = json.loads(
-            content.decode("utf-8-sig"), parse_float=Decimal, parse_constant=_refuse_constant
-        )
-    except UnicodeDecodeError as exc:
-        raise _rejected(f"not UTF-8: {exc}") from exc
-    except ValueError as exc:  # json.JSONDecodeError is a ValueError
-        raise _rejected(f"not JSON: {exc}") from exc
+    document = load_json(content)
     grants = document.get("grants") if isinstance(document, dict) else None
     if not isinstance(grants, list):
-        raise _rejected("a 360Giving package is a JSON object with a grants array", "grants")
+        raise rejected("a 360Giving package is a JSON object with a grants array", "grants")
     return [
         _grant_row(grant, row=_row_name(f"grants[{index}]", grant), name=lambda path: path)
         for index, grant in enumerate(grants)
@@ -158,11 +144,11 @@ def read_csv(content: bytes) -> list[Row]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _rejected(f"not UTF-8: {exc}") from exc
+        raise rejected(f"not UTF-8: {exc}") from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise _rejected("the file is empty")
+        raise rejected("the file is empty")
     titles = _csv_titles()
     by_title = {title: path for path, title in titles.items()}
     columns = {
@@ -172,7 +158,7 @@ def read_csv(content: bytes) -> list[Row]:
     }
     missing = [titles[path] for path in CSV_REQUIRED if path not in columns.values()]
     if missing:
-        raise _rejected("missing column(s): " + ", ".join(missing), "header")
+        raise rejected("missing column(s): " + ", ".join(missing), "header")
     rows: list[Row] = []
     line = reader.line_num
     for cells in reader:

@@ -36,23 +36,23 @@ supplier as ``ngo``), with their ``name_<lang>`` translations and their region w
 party's address names one.
 """
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Final
 
 from registry.core.schemas import Instrument
 from registry.imports.fields import (
     COUNTRY_CODE_LENGTH,
     FieldReader,
+    load_json,
     localized,
     parse_day,
+    rejected,
     translations,
 )
-from registry.imports.report import ImportRejected, Problem
+from registry.imports.report import Problem
 from registry.imports.rows import (
     PUBLICATION,
     AwardRow,
@@ -87,24 +87,9 @@ LEGAL_BASIS_MAX: Final = 500
 REASON_MAX: Final = 4000
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number an amount can be")
-
-
-def _rejected(message: str, field_name: str = "") -> ImportRejected:
-    return ImportRejected([Problem(row="file", field=field_name, message=message)], rows=0)
-
-
 def read_json(content: bytes) -> list[Row]:
     """The rows of an OCDS release package or record package."""
-    try:
-        document = json.loads(
-            content.decode("utf-8-sig"), parse_float=Decimal, parse_constant=_refuse_constant
-        )
-    except UnicodeDecodeError as exc:
-        raise _rejected(f"not UTF-8: {exc}") from exc
-    except ValueError as exc:
-        raise _rejected(f"not JSON: {exc}") from exc
+    document = load_json(content)
     releases = _releases(document)
     reader = _Reader()
     rows: list[Row] = []
@@ -118,9 +103,7 @@ def _releases(document: Any) -> list[tuple[str, Any]]:
     if isinstance(document, dict) and isinstance(document.get("releases"), list):
         return _in_order([(f"releases[{i}]", r) for i, r in enumerate(document["releases"])])
     if not (isinstance(document, dict) and isinstance(document.get("records"), list)):
-        raise _rejected(
-            "an OCDS file is a release package (releases) or a record package (records)"
-        )
+        raise rejected("an OCDS file is a release package (releases) or a record package (records)")
     found: list[tuple[str, Any]] = []
     for index, record in enumerate(document["records"]):
         place = f"records[{index}]"
@@ -132,7 +115,7 @@ def _releases(document: Any) -> list[tuple[str, Any]]:
         elif isinstance(record, dict) and isinstance(record.get("compiledRelease"), dict):
             found.append((f"{place}.compiledRelease", record["compiledRelease"]))
         else:
-            raise _rejected("a record needs embedded releases or a compiled release", place)
+            raise rejected("a record needs embedded releases or a compiled release", place)
     return found
 
 
@@ -233,7 +216,10 @@ class _Release:
         self.row = row
         self.ocid = ocid
         self.release = release
-        self.tags = {tag for tag in release.get("tag", []) if isinstance(tag, str)}
+        tags = release.get("tag")
+        self.tags = (
+            {tag for tag in tags if isinstance(tag, str)} if isinstance(tags, list) else set()
+        )
         self.parties = {
             party["id"]: party
             for party in release.get("parties", [])
@@ -342,8 +328,8 @@ class _Release:
         title = reader.text(tender, "title", "tender.title")
         view: dict[str, Any] = {
             "title": localized(title, translations(tender, "title"), country),
-            "description": self._text(tender, "description", country),
-            "eligibility": self._text(tender, "eligibilityCriteria", country),
+            "description": _texts(tender, "description", country),
+            "eligibility": _texts(tender, "eligibilityCriteria", country),
             "budget": budget,
             "window": {"opens": opens, "closes": closes},
         }
@@ -390,15 +376,6 @@ class _Release:
         if not events:
             return []
         return [EventsRow(self.row, "competition", known.funder_id, self.ocid, events)]
-
-    def _text(self, container: Mapping[str, Any], key: str, country: str) -> dict[str, str] | None:
-        plain = container.get(key)
-        return (
-            localized(
-                plain if isinstance(plain, str) else None, translations(container, key), country
-            )
-            or None
-        )
 
     def _remember_competition(
         self,
@@ -522,7 +499,7 @@ class _Release:
             "title": localized(
                 title if isinstance(title, str) else None, translations(award, "title"), country
             ),
-            "purpose": self._text(award, "description", country),
+            "purpose": _texts(award, "description", country),
         }
         if award_id is None or currency is None or recipient is None:
             return []
@@ -851,6 +828,13 @@ class _Correction:
             fields={"": path, "changes": path, "reason": f"{self.path}.rationale"},
             corrects=corrects,
         )
+
+
+def _texts(container: Mapping[str, Any], key: str, country: str) -> dict[str, str] | None:
+    """``key`` with its ``key_<lang>`` translations, as a LocalizedText; None if absent."""
+    plain = container.get(key)
+    text = plain if isinstance(plain, str) else None
+    return localized(text, translations(container, key), country) or None
 
 
 def _reason(text: Any, source: str) -> str:
