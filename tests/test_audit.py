@@ -155,3 +155,13 @@ def test_cli_exit_codes(
     )
     assert bad.exit_code == 1
     assert "first bad seq: 3" in bad.stderr
+
+
+def test_a_boolean_seq_is_not_a_number() -> None:
+    from registry.ledger.chain import ChainBreak, ChainVerifier  # noqa: PLC0415
+
+    chain = ChainVerifier()
+    chain.feed(b'{"prev":"' + b"0" * 64 + b'","seq":0}')
+    forged = b'{"prev":"' + chain._prev_hex.encode() + b'","seq":true}'
+    with pytest.raises(ChainBreak, match="seq field is True"):
+        chain.feed(forged)

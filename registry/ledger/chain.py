@@ -41,8 +41,9 @@ class ChainVerifier:
             raise ChainBreak(seq, f"not valid JSON ({exc})") from exc
         if not isinstance(decoded, dict):
             raise ChainBreak(seq, "not a JSON object")
-        if decoded.get("seq") != seq:
-            raise ChainBreak(seq, f"its seq field is {decoded.get('seq')!r}")
+        found = decoded.get("seq")
+        if type(found) is not int or found != seq:  # True == 1 in Python; not in the ledger
+            raise ChainBreak(seq, f"its seq field is {found!r}")
         if decoded.get("prev") != self._prev_hex:
             raise ChainBreak(seq, "its prev field is not the hash of the leaf before it")
         leaf_hash = merkle.leaf_hash(leaf)
