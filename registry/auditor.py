@@ -184,7 +184,7 @@ def verify(
         raise AuditFailure(f"the checkpoint does not verify against the pinned key: {exc}") from exc
 
     if state is not None:
-        _check_against_state(source, state, checkpoint)
+        _check_size_against_state(state, checkpoint)
 
     chain = ChainVerifier()
     for leaf in _stream(source, checkpoint.size):
@@ -205,14 +205,11 @@ def verify(
             f"the ledger served {chain.size} leaves but the checkpoint covers {checkpoint.size}",
             seq=chain.size,
         )
-    if chain.root() != checkpoint.root_hash:
-        seq = _bisect_first_bad(source, checkpoint)
-        where = f"first bad leaf: seq {seq}" if seq is not None else "no single leaf was located"
-        raise AuditFailure(
-            f"the leaves' Merkle root {chain.root().hex()} is not the signed root "
-            f"{checkpoint.root_hash.hex()} ({where})",
-            seq=seq,
-        )
+    _check_root(source, checkpoint, chain)
+    if state is not None:
+        # After the leaves: a rewritten prefix has already failed above, by its own hashes,
+        # whatever the server answers for its proof.
+        _check_consistency_proof(source, state, checkpoint)
 
     if state_path is not None:
         AuditState(
@@ -247,23 +244,43 @@ def _choose_key(
         raise AuditFailure(f"the verifier key is malformed: {exc}") from exc
 
 
-def _check_against_state(source: LedgerSource, state: AuditState, checkpoint: Checkpoint) -> None:
+def _check_root(source: LedgerSource, checkpoint: Checkpoint, chain: ChainVerifier) -> None:
+    if chain.root() != checkpoint.root_hash:
+        seq = _bisect_first_bad(source, checkpoint)
+        where = f"first bad leaf: seq {seq}" if seq is not None else "no single leaf was located"
+        raise AuditFailure(
+            f"the leaves' Merkle root {chain.root().hex()} is not the signed root "
+            f"{checkpoint.root_hash.hex()} ({where})",
+            seq=seq,
+        )
+
+
+def _check_size_against_state(state: AuditState, checkpoint: Checkpoint) -> None:
     if checkpoint.size < state.tree_size:
         raise AuditFailure(
             f"the ledger shrank: checkpoint size {checkpoint.size} < {state.tree_size} verified "
             f"on {state.verified_at}"
         )
-    if checkpoint.size == state.tree_size:
-        if checkpoint.root_hash != state.root_hash:
-            raise AuditFailure(f"history rewritten: a different root for size {checkpoint.size}")
-        return
-    if state.tree_size == 0:
-        return  # the empty tree is a prefix of every tree
+    if checkpoint.size == state.tree_size and checkpoint.root_hash != state.root_hash:
+        raise AuditFailure(f"history rewritten: a different root for size {checkpoint.size}")
+
+
+def _check_consistency_proof(
+    source: LedgerSource, state: AuditState, checkpoint: Checkpoint
+) -> None:
+    """The server's own consistency proof must verify too: a log that cannot prove what it
+    has already shown is misbehaving."""
+    if state.tree_size in (0, checkpoint.size):
+        return  # the empty tree is a prefix of every tree; equal sizes were compared
+    try:
+        proof = source.consistency_proof(state.tree_size, checkpoint.size)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AuditFailure(f"the server's consistency proof is malformed ({exc!r})") from exc
     try:
         merkle.verify_consistency(
             first=state.tree_size,
             second=checkpoint.size,
-            proof=source.consistency_proof(state.tree_size, checkpoint.size),
+            proof=proof,
             first_root=state.root_hash,
             second_root=checkpoint.root_hash,
         )
