@@ -170,4 +170,3 @@ def get_write_session(request: Request) -> Iterator[Session]:
 # can never follow a 201 (FastAPI docs, "Dependencies with yield", "Early exit and scope").
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
-DatabaseDep = Annotated[Database, Depends(get_database)]
