@@ -68,3 +68,21 @@ class AwardRollup(Base):
     award_count: Mapped[int] = mapped_column(BigInteger)
     awarded_minor: Mapped[int] = mapped_column(BigInteger)
     disbursed_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class AwardFacetTotal(Base):
+    """The rollup summed over all but one dimension: per dimension, value and currency.
+
+    Facets with no filter (or a filter on their own dimension only) read these few hundred
+    rows instead of summing the whole rollup; kept in the same statement pattern and the same
+    transaction as ``AwardRollup``.
+    """
+
+    __tablename__ = "award_facet_totals"
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    award_count: Mapped[int] = mapped_column(BigInteger)
+    awarded_minor: Mapped[int] = mapped_column(BigInteger)
+    disbursed_minor: Mapped[int] = mapped_column(BigInteger)

@@ -1,33 +1,54 @@
-"""Keeps ``award_rollup`` (see ``AwardRollup``) equal to a GROUP BY over the awards.
+"""Keeps ``award_rollup`` and ``award_facet_totals`` equal to GROUP BYs over the awards.
 
 Each award contributes one to the count and its amount and disbursed total to the sums of
-exactly one key. The award projector reads the award's contribution before and after an
-entry and calls ``move``: nothing happens when neither changed, a delta is added when only
-the sums did, and otherwise the contribution leaves its old key (deleted when it empties) and
-joins the new one. Writes already serialise on the ledger head lock, so these upserts never
-race. ``rebuild`` recomputes the whole table from the awards (the benchmark's generated data).
+exactly one rollup key, and of one facet-total key per dimension. The award projector reads
+the award's contribution before and after an entry and calls ``move``: the difference
+becomes signed deltas per key, added by one multi-row upsert per table (nothing when nothing
+changed), and a key whose count falls to zero is deleted, so neither table ever holds a row a
+GROUP BY would not. Writes already serialise on the ledger head lock, so these upserts never
+race. ``rebuild`` recomputes both tables from the awards (the benchmark's generated data).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, delete, func, insert, select, update
+from sqlalchemy import Integer, String, cast, delete, func, insert, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
-from registry.publication.models import AwardRollup
+from registry.publication.models import AwardFacetTotal, AwardRollup
 
 NO_REGION = ""  # a key column cannot be NULL; facets show a missing region as "" either way
-_KEY = ("funder_id", "instrument", "region", "year", "currency", "status")
+# The rollup's key, and the facet-total dimensions named as the filters and facets name them.
+ROLLUP_KEY = ("funder_id", "instrument", "region", "year", "currency", "status")
+DIMENSIONS = {
+    "funder": "funder_id",
+    "instrument": "instrument",
+    "region": "region",
+    "year": "year",
+    "currency": "currency",
+    "status": "status",
+}
+_FACET_TOTAL_KEY = ("dimension", "value", "currency")
+_MEASURES = ("award_count", "awarded_minor", "disbursed_minor")
+
+RollupKey = tuple[str, str, str, int, str, str]
+Delta = tuple[int, int, int]  # count, awarded, disbursed
 
 
 @dataclass(frozen=True)
 class Contribution:
     """What one award adds to the rollup: its key, and its amounts in minor units."""
 
-    key: tuple[str, str, str, int, str, str]
+    key: RollupKey
     awarded_minor: int
     disbursed_minor: int
+
+    def facet_keys(self) -> list[tuple[str, str, str]]:
+        values = dict(zip(ROLLUP_KEY, self.key, strict=True))
+        currency = str(values["currency"])
+        return [(name, str(values[column]), currency) for name, column in DIMENSIONS.items()]
 
 
 def contribution(award: Award) -> Contribution:
@@ -46,84 +67,74 @@ def contribution(award: Award) -> Contribution:
 
 
 def move(session: Session, before: Contribution | None, after: Contribution) -> None:
-    """Replace ``before`` (None for a new award) by ``after`` in the rollup."""
+    """Replace ``before`` (None for a new award) by ``after`` in both tables."""
     if before == after:
         return
-    if before is not None and before.key == after.key:
-        _add(
-            session,
-            after.key,
-            count=0,
-            awarded=after.awarded_minor - before.awarded_minor,
-            disbursed=after.disbursed_minor - before.disbursed_minor,
-        )
-        return
-    if before is not None:
-        _withdraw(session, before)
-    _add(session, after.key, count=1, awarded=after.awarded_minor, disbursed=after.disbursed_minor)
+    rollup: dict[Any, list[int]] = {}
+    facets: dict[Any, list[int]] = {}
+    for sign, part in ((-1, before), (1, after)):
+        if part is None:
+            continue
+        delta = (sign, sign * part.awarded_minor, sign * part.disbursed_minor)
+        for table, keys in ((rollup, [part.key]), (facets, part.facet_keys())):
+            for key in keys:
+                total = table.setdefault(key, [0, 0, 0])
+                for i, value in enumerate(delta):
+                    total[i] += value
+    _apply(session, AwardRollup, ROLLUP_KEY, rollup)
+    _apply(session, AwardFacetTotal, _FACET_TOTAL_KEY, facets)
 
 
-def _key_matches(key: tuple[str, str, str, int, str, str]) -> list[ColumnElement[bool]]:
-    return [getattr(AwardRollup, name) == value for name, value in zip(_KEY, key, strict=True)]
-
-
-def _withdraw(session: Session, contribution: Contribution) -> None:
-    remaining = session.execute(
-        update(AwardRollup)
-        .where(*_key_matches(contribution.key))
-        .values(
-            award_count=AwardRollup.award_count - 1,
-            awarded_minor=AwardRollup.awarded_minor - contribution.awarded_minor,
-            disbursed_minor=AwardRollup.disbursed_minor - contribution.disbursed_minor,
-        )
-        .returning(AwardRollup.award_count)
-    ).scalar_one()
-    if remaining == 0:
-        session.execute(delete(AwardRollup).where(*_key_matches(contribution.key)))
-
-
-def _add(
-    session: Session,
-    key: tuple[str, str, str, int, str, str],
-    *,
-    count: int,
-    awarded: int,
-    disbursed: int,
+def _apply(
+    session: Session, table: Any, key_columns: tuple[str, ...], deltas: dict[Any, list[int]]
 ) -> None:
-    """Upsert: a new key starts at the delta, an existing one has it added."""
+    """Add each key's delta (one upsert for all of them), then drop the keys left empty."""
+    rows = [
+        dict(zip(key_columns, key, strict=True)) | dict(zip(_MEASURES, delta, strict=True))
+        for key, delta in deltas.items()
+        if any(delta)
+    ]
+    if not rows:
+        return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(AwardRollup).values(
-        dict(zip(_KEY, key, strict=True))
-        | {"award_count": count, "awarded_minor": awarded, "disbursed_minor": disbursed}
-    )
+    statement = dialect.insert(table).values(rows)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=list(_KEY),
+            index_elements=list(key_columns),
             set_={
-                "award_count": AwardRollup.award_count + statement.excluded.award_count,
-                "awarded_minor": AwardRollup.awarded_minor + statement.excluded.awarded_minor,
-                "disbursed_minor": AwardRollup.disbursed_minor + statement.excluded.disbursed_minor,
+                name: getattr(table, name) + getattr(statement.excluded, name) for name in _MEASURES
             },
         )
     )
+    emptied = [key for key, (count, _, _) in deltas.items() if count < 0]
+    if emptied:
+        key = tuple_(*(getattr(table, name) for name in key_columns))
+        session.execute(delete(table).where(table.award_count == 0, key.in_(emptied)))
 
 
 def rebuild(session: Session) -> int:
-    """Recompute the whole rollup from the awards; the number of keys."""
+    """Recompute both tables from the awards; the number of rollup keys."""
     session.execute(delete(AwardRollup))
+    session.execute(delete(AwardFacetTotal))
     year = cast(func.extract("year", Award.award_date), Integer)
     region = func.coalesce(Award.region, NO_REGION)
+    keys = (Award.funder_id, Award.instrument, region, year, Award.currency, Award.status)
     grouped = select(
-        Award.funder_id,
-        Award.instrument,
-        region,
-        year,
-        Award.currency,
-        Award.status,
-        func.count(),
-        func.sum(Award.amount_minor),
-        func.sum(Award.disbursed_minor),
-    ).group_by(Award.funder_id, Award.instrument, region, year, Award.currency, Award.status)
-    columns = [*_KEY, "award_count", "awarded_minor", "disbursed_minor"]
-    session.execute(insert(AwardRollup).from_select(columns, grouped))
+        *keys, func.count(), func.sum(Award.amount_minor), func.sum(Award.disbursed_minor)
+    ).group_by(*keys)
+    session.execute(insert(AwardRollup).from_select([*ROLLUP_KEY, *_MEASURES], grouped))
+    for name, column in DIMENSIONS.items():
+        session.execute(
+            insert(AwardFacetTotal).from_select(
+                [*_FACET_TOTAL_KEY, *_MEASURES], _facet_totals(name, getattr(AwardRollup, column))
+            )
+        )
     return int(session.execute(select(func.count()).select_from(AwardRollup)).scalar_one())
+
+
+def _facet_totals(name: str, column: Any) -> Any:
+    value = cast(column, String)
+    sums = (func.sum(getattr(AwardRollup, measure)) for measure in _MEASURES)
+    return select(literal(name), value, AwardRollup.currency, *sums).group_by(
+        value, AwardRollup.currency
+    )

@@ -36,6 +36,7 @@ from registry.core.errors import BadRequest
 from registry.organizations.models import Organization
 from registry.publication.fulltext import fts5_match, parse_query, tsquery_literal
 from registry.publication.models import (
+    AwardFacetTotal,
     AwardRollup,
     AwardTheme,
     CompetitionTheme,
@@ -377,8 +378,9 @@ _DIMENSIONS: dict[str, _Dimension] = {
 }
 FACET_NAMES = ("instrument", "region", "funder", "recipient", "status", "year", "currency")
 
-# The filters the rollup can apply, as conditions on its columns; any other filter in use
-# sends the query to the awards table (so a filter added later is never silently ignored).
+# The filters the rollup can apply, by the name of the facet-total dimension; any other
+# filter in use sends the query to the awards table (so a filter added later is never
+# silently ignored).
 _ROLLUP_FILTERS: dict[str, Any] = {
     "funder": AwardRollup.funder_id,
     "instrument": AwardRollup.instrument,
@@ -389,31 +391,47 @@ _ROLLUP_FILTERS: dict[str, Any] = {
 }
 
 
-def _rollup_conditions(filters: AwardFilters) -> list[ColumnElement[bool]] | None:
-    """``filters`` as conditions on the rollup, or None if one of them is not a rollup column."""
-    conditions: list[ColumnElement[bool]] = []
+def _rollup_filters(filters: AwardFilters) -> dict[str, list[Any]] | None:
+    """The filters in use, by name, or None if one of them is not a rollup dimension."""
+    used: dict[str, list[Any]] = {}
     for name in (each.name for each in fields(filters)):
         value = getattr(filters, name)
         if value is None or (isinstance(value, tuple | list) and not value):
             continue
-        column = _ROLLUP_FILTERS.get(name)
-        if column is None:
-            return None
-        conditions.append(column.in_(list(value)))
-    return conditions
+        if name not in _ROLLUP_FILTERS or (name == "region" and "" in value):
+            return None  # (the rollup keeps a missing region as "", the awards as NULL)
+        used[name] = list(value)
+    return used
 
 
 @dataclass
 class _Where:
-    """The filters, turned into conditions once for the rollup and (only if needed) once for
-    the awards, shared by every facet of a request."""
+    """The filters, sorted once per request into what each source table can answer: the
+    facet totals (no filter but on the grouped dimension itself), the rollup (filters on its
+    dimensions only), and the awards (anything), whose conditions are built only if needed."""
 
     session: Session
     filters: AwardFilters
-    rollup: list[ColumnElement[bool]] | None = field(init=False)
+    rollup_filters: dict[str, list[Any]] | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.rollup = _rollup_conditions(self.filters)
+        self.rollup_filters = _rollup_filters(self.filters)
+
+    @property
+    def rollup(self) -> list[ColumnElement[bool]] | None:
+        if self.rollup_filters is None:
+            return None
+        return [_ROLLUP_FILTERS[name].in_(values) for name, values in self.rollup_filters.items()]
+
+    def facet_totals(self, dimension: str) -> list[ColumnElement[bool]] | None:
+        """Conditions on the facet totals for ``dimension``, or None if they cannot answer."""
+        if self.rollup_filters is None or set(self.rollup_filters) - {dimension}:
+            return None
+        conditions = [AwardFacetTotal.dimension == dimension]
+        values = self.rollup_filters.get(dimension)
+        if values is not None:
+            conditions.append(AwardFacetTotal.value.in_([str(value) for value in values]))
+        return conditions
 
     @cached_property
     def awards(self) -> list[ColumnElement[bool]]:
@@ -427,18 +445,35 @@ def _key_text(value: object) -> str:
 
 
 def _totals(
-    session: Session, dimensions: Sequence[_Dimension], where: _Where
+    session: Session, dimensions: Sequence[str], where: _Where
 ) -> list[tuple[tuple[str, ...], str, int, int, int]]:
     """Count, awarded and disbursed totals per value of ``dimensions`` and currency.
 
-    The one place facets, statistics and organization totals are computed: from the rollup
-    when it keeps every dimension and can apply every filter, otherwise from the awards. The
-    answer is the same either way (the rollup is a GROUP BY of the awards, kept in step).
+    The one place facets, statistics and organization totals are computed, from the smallest
+    table that can answer: the facet totals (one dimension, filtered on itself at most), the
+    rollup (its dimensions only, in groups and filters), otherwise the awards. The answer is
+    the same from each (both tables are GROUP BYs of the awards, kept in step with them).
     """
+    chosen = [_DIMENSIONS[name] for name in dimensions]
     keys: list[Any]
-    if where.rollup is not None and all(d.rollup is not None for d in dimensions):
-        keys = [d.rollup for d in dimensions]
-        statement = (
+    rows: list[Any]
+    facet_totals = where.facet_totals(dimensions[0]) if len(dimensions) == 1 else None
+    rollup = where.rollup
+    if facet_totals is not None and chosen[0].rollup is not None:
+        rows = list(
+            session.execute(
+                select(
+                    AwardFacetTotal.value,
+                    AwardFacetTotal.currency,
+                    AwardFacetTotal.award_count,
+                    AwardFacetTotal.awarded_minor,
+                    AwardFacetTotal.disbursed_minor,
+                ).where(*facet_totals)
+            )
+        )
+    elif rollup is not None and all(d.rollup is not None for d in chosen):
+        keys = [d.rollup for d in chosen]
+        rollup_statement = (
             select(
                 *keys,
                 AwardRollup.currency,
@@ -446,11 +481,12 @@ def _totals(
                 func.sum(AwardRollup.awarded_minor),
                 func.sum(AwardRollup.disbursed_minor),
             )
-            .where(*where.rollup)
+            .where(*rollup)
             .group_by(*keys, AwardRollup.currency)
         )
+        rows = list(session.execute(rollup_statement))
     else:
-        keys = [d.awards for d in dimensions]
+        keys = [d.awards for d in chosen]
         statement = select(
             *keys,
             Award.currency,
@@ -458,9 +494,10 @@ def _totals(
             func.coalesce(func.sum(Award.amount_minor), 0),
             func.coalesce(func.sum(Award.disbursed_minor), 0),
         ).select_from(Award)
-        if any(d.join_themes for d in dimensions):
+        if any(d.join_themes for d in chosen):
             statement = statement.join(AwardTheme, AwardTheme.award_id == Award.id)
         statement = statement.where(*where.awards).group_by(*keys, Award.currency)
+        rows = list(session.execute(statement))
     width = len(dimensions)
     return [
         (
@@ -470,7 +507,7 @@ def _totals(
             int(row[width + 2]),
             int(row[width + 3]),
         )
-        for row in session.execute(statement)
+        for row in rows
     ]
 
 
@@ -495,9 +532,7 @@ def award_facets(
 def _buckets(session: Session, name: str, where: _Where) -> list[Bucket]:
     buckets = [
         Bucket(key, currency, count, awarded, disbursed)
-        for (key,), currency, count, awarded, disbursed in _totals(
-            session, [_DIMENSIONS[name]], where
-        )
+        for (key,), currency, count, awarded, disbursed in _totals(session, [name], where)
     ]
     return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.key, bucket.currency))
 
@@ -561,7 +596,7 @@ class OrganizationTotal:
 
 def organization_totals(session: Session, org_id: str) -> dict[str, list[OrganizationTotal]]:
     """What an organization gave (as funder) and received, by year and instrument, per currency."""
-    by = [_DIMENSIONS["year"], _DIMENSIONS["instrument"]]
+    by = ["year", "instrument"]
     totals: dict[str, list[OrganizationTotal]] = {}
     for role, filters in (
         ("given", AwardFilters(funder=(org_id,))),
