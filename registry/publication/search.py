@@ -34,6 +34,7 @@ from registry.awards.models import Award
 from registry.competitions.models import Competition
 from registry.core.errors import BadRequest
 from registry.organizations.models import Organization
+from registry.publication import rollup
 from registry.publication.fulltext import fts5_match, parse_query, tsquery_literal
 from registry.publication.models import (
     AwardFacetTotal,
@@ -382,12 +383,7 @@ FACET_NAMES = ("instrument", "region", "funder", "recipient", "status", "year", 
 # filter in use sends the query to the awards table (so a filter added later is never
 # silently ignored).
 _ROLLUP_FILTERS: dict[str, Any] = {
-    "funder": AwardRollup.funder_id,
-    "instrument": AwardRollup.instrument,
-    "region": AwardRollup.region,
-    "status": AwardRollup.status,
-    "currency": AwardRollup.currency,
-    "year": AwardRollup.year,
+    name: getattr(AwardRollup, column) for name, column in rollup.DIMENSIONS.items()
 }
 
 
@@ -458,7 +454,7 @@ def _totals(
     keys: list[Any]
     rows: list[Any]
     facet_totals = where.facet_totals(dimensions[0]) if len(dimensions) == 1 else None
-    rollup = where.rollup
+    rollup_conditions = where.rollup
     if facet_totals is not None and chosen[0].rollup is not None:
         rows = list(
             session.execute(
@@ -471,7 +467,7 @@ def _totals(
                 ).where(*facet_totals)
             )
         )
-    elif rollup is not None and all(d.rollup is not None for d in chosen):
+    elif rollup_conditions is not None and all(d.rollup is not None for d in chosen):
         keys = [d.rollup for d in chosen]
         rollup_statement = (
             select(
@@ -481,7 +477,7 @@ def _totals(
                 func.sum(AwardRollup.awarded_minor),
                 func.sum(AwardRollup.disbursed_minor),
             )
-            .where(*rollup)
+            .where(*rollup_conditions)
             .group_by(*keys, AwardRollup.currency)
         )
         rows = list(session.execute(rollup_statement))
