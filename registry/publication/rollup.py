@@ -81,8 +81,11 @@ def move(session: Session, before: Contribution | None, after: Contribution) -> 
                 total = table.setdefault(key, [0, 0, 0])
                 for i, value in enumerate(delta):
                     total[i] += value
-    _apply(session, AwardRollup, ROLLUP_KEY, rollup)
-    _apply(session, AwardFacetTotal, _FACET_TOTAL_KEY, facets)
+    # Only these statements touch the two tables, never the unit of work: no need to flush
+    # the awards first (an import's chunk flushes its rows together, later).
+    with session.no_autoflush:
+        _apply(session, AwardRollup, ROLLUP_KEY, rollup)
+        _apply(session, AwardFacetTotal, _FACET_TOTAL_KEY, facets)
 
 
 def _apply(

@@ -377,7 +377,7 @@ _DIMENSIONS: dict[str, _Dimension] = {
         year_of(Award.award_date) * 100 + func.extract("month", Award.award_date), None
     ),
 }
-FACET_NAMES = ("instrument", "region", "funder", "recipient", "status", "year", "currency")
+FACET_NAMES = ("instrument", "region", "funder", "recipient", "status", "currency", "year")
 
 # The filters the rollup can apply, by the name of the facet-total dimension; any other
 # filter in use sends the query to the awards table (so a filter added later is never
