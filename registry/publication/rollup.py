@@ -12,7 +12,7 @@ race. ``rebuild`` recomputes both tables from the awards (the benchmark's genera
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, cast, delete, func, insert, literal, select, tuple_
+from sqlalchemy import Integer, String, Table, cast, delete, func, insert, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -81,38 +81,48 @@ def move(session: Session, before: Contribution | None, after: Contribution) -> 
                 total = table.setdefault(key, [0, 0, 0])
                 for i, value in enumerate(delta):
                     total[i] += value
-    # Only these statements touch the two tables, never the unit of work: no need to flush
-    # the awards first (an import's chunk flushes its rows together, later).
-    with session.no_autoflush:
-        _apply(session, AwardRollup, ROLLUP_KEY, rollup)
-        _apply(session, AwardFacetTotal, _FACET_TOTAL_KEY, facets)
+    _write(session, rollup, facets)
 
 
-def _apply(
-    session: Session, table: Any, key_columns: tuple[str, ...], deltas: dict[Any, list[int]]
-) -> None:
-    """Add each key's delta (one upsert for all of them), then drop the keys left empty."""
+def _write(session: Session, rollup: dict[Any, list[int]], facets: dict[Any, list[int]]) -> None:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    tables = (
+        (_table(AwardRollup), ROLLUP_KEY, rollup),
+        (_table(AwardFacetTotal), _FACET_TOTAL_KEY, facets),
+    )
+    # Plain Core on the session's connection: these tables are never in the unit of work, so
+    # nothing is flushed first (an import's chunk flushes its awards together, later).
+    connection = session.connection()
+    for table, key_columns, deltas in tables:
+        upsert = _upsert(table, key_columns, deltas, postgres=postgres)
+        if upsert is not None:
+            connection.execute(upsert)
+        emptied = [key for key, (count, _, _) in deltas.items() if count < 0]
+        if emptied:
+            columns = tuple_(*(table.c[name] for name in key_columns))
+            connection.execute(delete(table).where(table.c.award_count == 0, columns.in_(emptied)))
+
+
+def _table(model: type[AwardRollup | AwardFacetTotal]) -> Table:
+    return model.metadata.tables[model.__tablename__]
+
+
+def _upsert(
+    table: Table, key_columns: tuple[str, ...], deltas: dict[Any, list[int]], *, postgres: bool
+) -> Any:
+    """One INSERT … ON CONFLICT adding each key's delta, or None when every delta is zero."""
     rows = [
         dict(zip(key_columns, key, strict=True)) | dict(zip(_MEASURES, delta, strict=True))
         for key, delta in deltas.items()
         if any(delta)
     ]
     if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(rows)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(key_columns),
-            set_={
-                name: getattr(table, name) + getattr(statement.excluded, name) for name in _MEASURES
-            },
-        )
+        return None
+    statement = (postgresql if postgres else sqlite).insert(table).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=list(key_columns),
+        set_={name: table.c[name] + statement.excluded[name] for name in _MEASURES},
     )
-    emptied = [key for key, (count, _, _) in deltas.items() if count < 0]
-    if emptied:
-        key = tuple_(*(getattr(table, name) for name in key_columns))
-        session.execute(delete(table).where(table.award_count == 0, key.in_(emptied)))
 
 
 def rebuild(session: Session) -> int:
