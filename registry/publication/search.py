@@ -139,7 +139,9 @@ def award_conditions(session: Session, filters: AwardFilters) -> list[ColumnElem
                         Award.award_date >= date(year, 1, 1),
                         Award.award_date < date(year + 1, 1, 1),
                     )
-                    for year in filters.year
+                    # Distinct years only: a repeated one would deepen the OR chain past
+                    # SQLite's expression depth limit (1000) for nothing.
+                    for year in sorted(set(filters.year))
                 )
             )
         )
@@ -336,7 +338,8 @@ def competition_page(
         )
     if filters.status:
         now = datetime.now(UTC)
-        conditions.append(or_(*(_competition_status(status, now) for status in filters.status)))
+        statuses = dict.fromkeys(filters.status)  # distinct: see the award years
+        conditions.append(or_(*(_competition_status(status, now) for status in statuses)))
     matched = text_match(session, "competition", filters.q)
     if matched is not None:
         conditions.append(Competition.id.in_(matched))
