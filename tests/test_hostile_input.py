@@ -1,5 +1,5 @@
-"""Hostile input to the public read endpoints: always a 400 problem naming the field, never a
-500, on SQLite and PostgreSQL. Each case here was a 500 before (or is the signed-cursor rule)."""
+"""Hostile input to the public read endpoints: a 400 problem naming the field (or an exact
+answer), never a 500, on SQLite and PostgreSQL. Cases that were 500s before this file say so."""
 
 import base64
 import json
@@ -91,7 +91,8 @@ def test_a_cursor_of_another_sort_order_is_refused(
 
 
 # Positions a signed cursor could carry if the key leaked or an older release issued it: each
-# reaches the range checks behind the signature, and each was a 500 before them.
+# reaches the range checks behind the signature. Unsigned, the overflows, the naive and
+# pre-year-1 times, the NUL and the lone surrogate were 500s before those checks.
 HOSTILE_POSITIONS = [
     pytest.param("awards?sort=amount", [2**70, "AWD-2026-000001"], id="bigint overflow"),
     pytest.param("awards?sort=-amount", [-(2**70), "AWD-2026-000001"], id="negative overflow"),
@@ -249,7 +250,7 @@ def test_an_amount_bound_past_any_stored_amount_is_exact_not_a_500(
         ("/api/v1/changes", {"kind": "award.\x00"}),
     ],
 )
-def test_a_nul_in_a_text_parameter_is_a_400_not_a_database_error(
+def test_a_nul_in_a_text_parameter_is_a_400_not_a_database_error(  # a 500 on PostgreSQL
     demo_client: TestClient, path: str, params: dict
 ) -> None:
     (name,) = params
