@@ -69,20 +69,30 @@ def known_kinds() -> frozenset[str]:
 
 
 def apply(session: Session, entry: Recorded) -> None:
+    """Apply one entry to the query tables and the search index (a replay, entry by entry)."""
+    _project(session, entry)
+    index.refresh(session, kind=entry.kind, subject=entry.subject)
+    session.flush()
+
+
+def _project(session: Session, entry: Recorded) -> None:
     _load_projectors()
     try:
         project = _projectors[entry.kind]
     except KeyError:
         raise LookupError(f"no projector for ledger entries of kind {entry.kind!r}") from None
     project(session, entry)
-    index.refresh(session, kind=entry.kind, subject=entry.subject)
     # Flush now: projectors add rows without relationships, so the unit of work cannot order
     # inserts across tables by itself, and the next entry may read what this one wrote.
     session.flush()
 
 
 def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
-    """Append ``entries`` to the ledger and apply them; the caller's transaction commits."""
+    """Append ``entries`` to the ledger and apply them; the caller's transaction commits.
+
+    Each entry is projected in turn; the search index is refreshed once for all of them at
+    the end (a thing written by several entries is indexed once, as it ends up).
+    """
     recorded = [
         Recorded(
             seq=appended.seq,
@@ -95,7 +105,9 @@ def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
         for entry, appended in zip(entries, ledger_service.append(session, entries), strict=True)
     ]
     for entry in recorded:
-        apply(session, entry)
+        _project(session, entry)
+    index.refresh_many(session, [(entry.kind, entry.subject) for entry in recorded])
+    session.flush()
     return recorded
 
 
