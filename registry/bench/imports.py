@@ -139,7 +139,7 @@ def _copy_text(url: str) -> dict[str, bytes]:
             assert raw is not None
             with raw.cursor() as cursor:
                 for table in COPIED_TABLES:
-                    with cursor.copy(f"COPY {table} TO STDOUT") as copy:  # noqa: S608 - fixed names
+                    with cursor.copy(f"COPY {table} TO STDOUT") as copy:
                         copied[table] = b"".join(bytes(block) for block in copy)
     finally:
         database.dispose()
@@ -158,7 +158,7 @@ def _copy(url: str, copied: dict[str, bytes]) -> float:
             began = time.perf_counter()
             with raw.cursor() as cursor:
                 for table, data in copied.items():
-                    with cursor.copy(f"COPY {table} FROM STDIN") as copy:  # noqa: S608
+                    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
                         copy.write(data)
             raw.commit()
             return time.perf_counter() - began
