@@ -71,6 +71,7 @@ def known_kinds() -> frozenset[str]:
 def apply(session: Session, entry: Recorded) -> None:
     """Apply one entry to the query tables and the search index (a replay, entry by entry)."""
     _project(session, entry)
+    session.flush()
     index.refresh(session, kind=entry.kind, subject=entry.subject)
     session.flush()
 
@@ -82,9 +83,6 @@ def _project(session: Session, entry: Recorded) -> None:
     except KeyError:
         raise LookupError(f"no projector for ledger entries of kind {entry.kind!r}") from None
     project(session, entry)
-    # Flush now: projectors add rows without relationships, so the unit of work cannot order
-    # inserts across tables by itself, and the next entry may read what this one wrote.
-    session.flush()
 
 
 def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
@@ -104,8 +102,15 @@ def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
         )
         for entry, appended in zip(entries, ledger_service.append(session, entries), strict=True)
     ]
-    for entry in recorded:
+    for position, entry in enumerate(recorded, start=1):
         _project(session, entry)
+        # Projectors add rows without relationships, so the unit of work cannot order inserts
+        # across tables by itself: it inserts in the order the rows were added, table by
+        # table. Entries of one kind add rows of the same tables in the same order, so they
+        # are flushed together (an import's chunk: one multi-row INSERT a table); a change of
+        # kind flushes first. A projector that reads is autoflushed before its query.
+        if position == len(recorded) or recorded[position].kind != entry.kind:
+            session.flush()
     index.refresh_many(session, [(entry.kind, entry.subject) for entry in recorded])
     session.flush()
     return recorded

@@ -308,8 +308,9 @@ class _Writer:
                 award_ids = award_service.publish_many(self.session, writes)
             counts.created += len(award_ids)
             for row, award_id in zip(new, award_ids, strict=True):
-                award = award_service.get(self.session, award_id)
-                self._award_events(award, row.events, counts, new=True)
+                if row.events:
+                    award = award_service.get(self.session, award_id)
+                    self._award_events(award, row.events, counts, new=True)
         except _Refused:
             return True
         self._held(counts)
