@@ -254,31 +254,62 @@ def _over_budget(competition: Competition, committed: int | None = None) -> Unpr
 def add_event(
     session: Session, *, principal: Principal, award_id: str, event: AwardEventCreate
 ) -> Award:
-    ledger_service.lock(session)
-    award = get(session, award_id)
-    principal.check_acts_for(award.funder_id)
-    history = [rules.Event(e.seq, e.kind, e.body) for e in events(session, award_id)]
-    if isinstance(event, AwardCorrected):
-        body = _correction_body(event, history, award.currency)
-    else:
-        body = _event_body(event, award.currency)
-    before = rules.fold(history)
-    proposed = rules.Event(ledger_service.size(session), f"award.{event.type}", body)
-    try:
-        after = rules.fold([*history, proposed])
-    except rules.RuleViolation as exc:
-        prefix = "changes." if isinstance(event, AwardCorrected) else ""
-        raise _violation(exc, prefix) from exc
-    if award.competition_id is not None:
-        competition = competition_service.get(session, award.competition_id)
-        committed = competition.committed_minor - before.committed_minor + after.committed_minor
-        if committed > competition.budget_minor:
-            raise _over_budget(competition)
-    journal.record(
-        session,
-        [NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)],
-    )
+    add_events_many(session, [(principal, award_id, event)])
     return get(session, award_id)
+
+
+def add_events_many(
+    session: Session, writes: Sequence[tuple[Principal, str, AwardEventCreate]]
+) -> None:
+    """Add several events (to one award or many) as one ledger append.
+
+    Each is checked by exactly the rules ``add_event`` applies, folded after the ones before
+    it (an award's history, a competition's budget); the first refusal raises and nothing
+    is recorded. The awards and their histories are read in one query each.
+    """
+    ledger_service.lock(session)
+    wanted = {award_id for _, award_id, _ in writes}
+    awards = {
+        award.id: award for award in session.scalars(select(Award).where(Award.id.in_(wanted)))
+    }
+    histories: dict[str, list[rules.Event]] = {award_id: [] for award_id in wanted}
+    statement = (
+        select(AwardEvent)
+        .where(AwardEvent.award_id.in_(wanted))
+        .order_by(AwardEvent.award_id, AwardEvent.seq)
+    )
+    for earlier in session.scalars(statement):
+        histories[earlier.award_id].append(rules.Event(earlier.seq, earlier.kind, earlier.body))
+    seq = ledger_service.size(session)
+    committed: dict[str, int] = {}
+    entries = []
+    for principal, award_id, event in writes:
+        award = awards.get(award_id) or get(session, award_id)
+        principal.check_acts_for(award.funder_id)
+        history = histories[award_id]
+        if isinstance(event, AwardCorrected):
+            body = _correction_body(event, history, award.currency)
+        else:
+            body = _event_body(event, award.currency)
+        before = rules.fold(history)
+        proposed = rules.Event(seq, f"award.{event.type}", body)
+        try:
+            after = rules.fold([*history, proposed])
+        except rules.RuleViolation as exc:
+            prefix = "changes." if isinstance(event, AwardCorrected) else ""
+            raise _violation(exc, prefix) from exc
+        if award.competition_id is not None:
+            competition = competition_service.get(session, award.competition_id)
+            base = committed.get(competition.id, competition.committed_minor)
+            committed[competition.id] = base - before.committed_minor + after.committed_minor
+            if committed[competition.id] > competition.budget_minor:
+                raise _over_budget(competition, base)
+        history.append(proposed)
+        seq += 1
+        entries.append(
+            NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)
+        )
+    journal.record(session, entries)
 
 
 def _event_body(event: BaseModel, currency: str, field_prefix: str = "") -> dict[str, Any]:
@@ -367,6 +398,14 @@ def get(session: Session, award_id: str, *, field: str = "id") -> Award:
     if award is None:
         raise NotFound.for_field(field, f"no award {award_id}")
     return award
+
+
+def get_many(session: Session, award_ids: Sequence[str]) -> dict[str, Award]:
+    """The awards with these ids that exist, in one query, by id."""
+    if not award_ids:
+        return {}
+    statement = select(Award).where(Award.id.in_(award_ids))
+    return {award.id: award for award in session.scalars(statement)}
 
 
 def events(session: Session, award_id: str) -> list[AwardEvent]:

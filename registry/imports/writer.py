@@ -307,10 +307,14 @@ class _Writer:
             with _as_file_fields({}):
                 award_ids = award_service.publish_many(self.session, writes)
             counts.created += len(award_ids)
-            for row, award_id in zip(new, award_ids, strict=True):
-                if row.events:
-                    award = award_service.get(self.session, award_id)
-                    self._award_events(award, row.events, counts, new=True)
+            with_events = [
+                (row, award_id) for row, award_id in zip(new, award_ids, strict=True) if row.events
+            ]
+            awards = award_service.get_many(self.session, [award_id for _, award_id in with_events])
+            batch: list[tuple[Principal, str, AwardEventCreate]] = []
+            for row, award_id in with_events:
+                self._award_events(awards[award_id], row.events, counts, new=True, batch=batch)
+            self._add_events(batch)
         except _Refused:
             return True
         self._held(counts)
@@ -416,10 +420,20 @@ class _Writer:
         self._award_events(award, row.events, counts)
 
     def _award_events(
-        self, award: Award, events: Sequence[EventRow], counts: Summary, *, new: bool = False
+        self,
+        award: Award,
+        events: Sequence[EventRow],
+        counts: Summary,
+        *,
+        new: bool = False,
+        batch: list[tuple[Principal, str, AwardEventCreate]] | None = None,
     ) -> None:
         """Add the events not yet recorded. The award's history is read once (not at all for
-        an award this row published), and what is added is remembered alongside it."""
+        an award this row published), and what is added is remembered alongside it.
+
+        With ``batch`` (the fast pass's chunk), events are collected there for one append
+        (``_add_events``); without it (the thorough pass) each is added at once, so that a
+        refusal names its event."""
         if not events:
             return
         principal = self.principal(award.funder_id)
@@ -432,15 +446,25 @@ class _Writer:
                 continue
             body = event.body
             if event.corrects is not None:
+                if batch:
+                    self._add_events(batch)  # the event it corrects may be waiting there
                 history = award_service.events(self.session, award.id)
                 body = {**body, "corrects": _corrected_seq(award, event, history)}
             with _as_file_fields(event.fields, event.fields.get("", "")):
                 parsed = _AWARD_EVENT.validate_python(body)
-                award = award_service.add_event(
-                    self.session, principal=principal, award_id=award.id, event=parsed
-                )
+                if batch is None:
+                    award_service.add_events_many(self.session, [(principal, award.id, parsed)])
+            if batch is not None:
+                batch.append((principal, award.id, parsed))
             known.append((f"award.{parsed.type}", parsed.model_dump(mode="json")))
             counts.events += 1
+
+    def _add_events(self, batch: list[tuple[Principal, str, AwardEventCreate]]) -> None:
+        """Add the collected events in one append; a refusal is only known to be one of them."""
+        if batch:
+            with _as_file_fields({}):
+                award_service.add_events_many(self.session, batch)
+            batch.clear()
 
     def _competition(self, row: CompetitionRow, counts: Summary) -> None:
         with _as_file_fields(row.fields):
