@@ -104,11 +104,11 @@ def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
     ]
     for position, entry in enumerate(recorded, start=1):
         _project(session, entry)
-        # Projectors add rows without relationships, so the unit of work cannot order inserts
-        # across tables by itself: it inserts in the order the rows were added, table by
-        # table. Entries of one kind add rows of the same tables in the same order, so they
-        # are flushed together (an import's chunk: one multi-row INSERT a table); a change of
-        # kind flushes first. A projector that reads is autoflushed before its query.
+        # Projectors add rows without relationships, so a flush orders its tables by mapper
+        # name (SQLAlchemy's fallback), not by foreign key; one entry's rows already rely on
+        # that order. Entries of one kind add rows to the same tables, so flushing them
+        # together relies on nothing more (an import's chunk: one multi-row INSERT a table);
+        # a change of kind flushes first. A projector that reads is autoflushed before it.
         if position == len(recorded) or recorded[position].kind != entry.kind:
             session.flush()
     index.refresh_many(session, [(entry.kind, entry.subject) for entry in recorded])
