@@ -535,7 +535,7 @@ def test_360giving_grants_of_the_scenario(client: TestClient, world: World) -> N
     (funder,) = first["fundingOrganization"]
     assert (funder["id"], funder["name"], funder["name_uz"]) == (PUBLIC_FUND, FUND_NAME, FUND_NAME)
     assert funder["organisationType"] == "public_fund"
-    assert funder["location"] == [{"countryCode": "UZ", "name": "Uzbekistan"}]
+    assert funder["location"] == [{"countryCode": "UZ", "name": "Uzbekistan"}]  # nationwide
     assert first["beneficiaryLocation"] == [
         {"countryCode": "UZ", "name": "Samarqand", "geoCode": "UZ-SA"}
     ]

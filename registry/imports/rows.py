@@ -47,6 +47,7 @@ class OrganizationRef:
     kind: OrganizationKind
     region: str | None
     fields: Mapping[str, str]  # org_id, name, region -> the file's names
+    legal_form: str | None = None
 
 
 @dataclass(frozen=True)

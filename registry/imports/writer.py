@@ -274,7 +274,13 @@ class _Writer:
             return
         with _as_file_fields(ref.fields, ref.fields["org_id"]):
             data = OrganizationCreate.model_validate(
-                {"org_id": ref.org_id, "name": ref.name, "kind": ref.kind, "region": ref.region}
+                {
+                    "org_id": ref.org_id,
+                    "name": ref.name,
+                    "kind": ref.kind,
+                    "region": ref.region,
+                    "legal_form": ref.legal_form,
+                }
             )
             organization_service.register(self.session, actor=registrar(self.digest), data=data)
         counts.organizations += 1

@@ -17,8 +17,8 @@ a registry's own export imported into another registry loses nothing the grant c
   the first language, as before.
 * ``legalBasis`` and ``awardBeforeClose`` (the reason for an award made before its
   competition closed).
-* On each organization: ``name_<lang>``, and its kind as ``organisationType`` and its
-  region as ``location[0]`` (both standard 360Giving fields).
+* On each organization: ``name_<lang>`` and ``legalForm``, and its kind as
+  ``organisationType`` and its region as ``location[0]`` (both standard 360Giving fields).
 * ``grantProgramme[0]`` is the award's competition: ``code`` its id, ``url`` its page, and
   (extensions) everything needed to publish it again: ``title_<lang>``,
   ``description_<lang>``, ``eligibility_<lang>``, ``year``, ``roundNumber``, ``budget``,
@@ -84,6 +84,7 @@ INSTRUMENT_LABELS: Final[Mapping[str, str]] = {
 ORGANIZATION_COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
     *((f"name_{language}",) for language in LANGUAGES),
     ("organisationType",),
+    ("legalForm",),
     ("location", "countryCode"),
     ("location", "geoCode"),
 )
@@ -204,7 +205,10 @@ def _organization(names: Mapping[str, str], organization: Organization | None) -
     fields: Document = _translations("name", names)
     if organization is not None:
         fields["organisationType"] = organization.kind
-        fields["location"] = [_location(organization.region or organization.country)]
+        if organization.legal_form is not None:
+            fields["legalForm"] = organization.legal_form
+        if organization.region is not None:
+            fields["location"] = [_location(organization.region)]
     return fields
 
 
@@ -357,22 +361,29 @@ def grant_schema() -> Document:
     return loaded
 
 
-def column_title(path: Sequence[str]) -> str:
-    """The flattened column title of ``path``: each step's schema ``title``, joined by ':',
-    as 360Giving's flattening names columns; a step the schema does not know (an extension
-    field, and anything under it) keeps its own name (``Recipient Org:name_ru``)."""
+def schema_steps(path: Sequence[str]) -> list[tuple[str, bool]]:
+    """Each step of ``path`` into a grant as (its column title, whether it is an array):
+    the schema's ``title``, or for a step the schema does not know (an extension field, and
+    anything under it) its own name."""
     schema = grant_schema()
     node: Document | None = schema
-    titles = []
+    steps = []
     for step in path:
         node = node.get("properties", {}).get(step) if node is not None else None
         if node is not None and "$ref" in node:
             node = _resolve(schema, node["$ref"])
-        titles.append(node["title"] if node is not None and "title" in node else step)
-        if node is not None and node.get("type") == "array":
+        is_array = node is not None and node.get("type") == "array"
+        steps.append((node.get("title", step) if node is not None else step, is_array))
+        if node is not None and is_array:
             items = node.get("items", {})
             node = _resolve(schema, items["$ref"]) if "$ref" in items else None
-    return ":".join(titles)
+    return steps
+
+
+def column_title(path: Sequence[str]) -> str:
+    """The flattened column title of ``path``, as 360Giving's flattening names columns:
+    each step's title joined by ':' (``Recipient Org:Identifier``, ``Recipient Org:name_ru``)."""
+    return ":".join(title for title, _ in schema_steps(path))
 
 
 def _resolve(schema: Document, reference: str) -> Document:
