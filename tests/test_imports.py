@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from registry import demo
 from registry.auth.principal import Principal, Role
 from registry.awards import service as award_service
 from registry.awards.models import Award
-from registry.awards.schemas import AwardCreate
+from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.cli import app as cli
 from registry.competitions.models import Competition
 from registry.core.db import Database
@@ -568,6 +569,9 @@ AWARD_STATE = (
     "completed_on",
     "terminated_on",
     "region",
+    "recipient_name",
+    "themes",
+    "award_before_close",
 )
 COMPETITION_STATE = (
     "funder_id",
@@ -584,21 +588,28 @@ COMPETITION_STATE = (
     "cancel_reason",
     "committed_minor",
     "award_count",
+    "year",
+    "round_number",
+    "themes",
+    "region",
+    "results",
 )
 
 
 def test_ocds_feed_imports_into_an_empty_registry_once(
     client: TestClient, database: Database, target: Database, database_url_factory
 ) -> None:
-    demo.load(database, awards=60)
+    _demo_with_every_field(database)
+    corrections = _corrections_of_every_kind(database)
     content = _export_releases(client)
     original_competitions = {c.id: c for c in _competitions(database)}
     original_awards = {a.id: a for a in _awards(database)}
 
     summary = _import_ocds(target, content)
 
-    assert (summary.created, summary.competitions) == (60, len(original_competitions))
-    assert summary.events == 216  # every later event of the demo: tranches, reports, amendments…
+    assert (summary.created, summary.competitions) == (61, len(original_competitions))
+    # Every later event of the demo (tranches, reports, amendments…) and the corrections.
+    assert summary.events == 216 + corrections
     competitions = _competitions(target)
     by_source = {}
     for competition in competitions:
@@ -616,7 +627,17 @@ def test_ocds_feed_imports_into_an_empty_registry_once(
             assert getattr(award, name) == getattr(before, name), (before.id, name)
         assert by_source.get(award.competition_id) == before.competition_id
         assert ocid == f"ocds-uzkz01-{before.competition_id or before.id}"
+        assert _history(target, award.id) == _history(database, before.id), before.id
     assert original_awards == {}
+    organizations = _organizations(target)
+    originals = _organizations(database)
+    named = {c.funder_id for c in _competitions(database)}
+    for award in _awards(database):
+        named |= {award.funder_id, award.recipient_id}
+    assert set(organizations) == named
+    for org_id, organization in organizations.items():
+        for name in ORGANIZATION_STATE:
+            assert getattr(organization, name) == getattr(originals[org_id], name), (org_id, name)
     size = _size(target)
 
     again = _import_ocds(target, content)
@@ -641,6 +662,63 @@ def test_ocds_feed_imports_into_an_empty_registry_once(
         )
     finally:
         third.dispose()
+
+
+def _corrections_of_every_kind(database: Database) -> int:
+    """Corrections the demo has none of, each on a different award: of a publication (its
+    title), of a report (its summary), of a completion (its note), and a report voided.
+    Returns how many were written."""
+    wanted = {
+        "award.published": {"title": {"uz": "Tuzatilgan nom", "en": "A corrected title"}},
+        "award.reported": {"summary": {"en": "The summary, corrected"}},
+        "award.completed": {"note": "Completed; the date was confirmed by the bank"},
+        "void:award.reported": None,
+    }
+    written = 0
+    with database.session(write=True) as session:
+        awards = session.execute(select(Award).order_by(Award.id)).scalars().all()
+        used: set[str] = set()
+        for kind, changes in wanted.items():
+            target_kind = kind.removeprefix("void:")
+            award, event = next(
+                (award, event)
+                for award in awards
+                if award.id not in used
+                for event in award_service.events(session, award.id)
+                if event.kind == target_kind
+                and event.corrected_by is None
+                and not any(
+                    e.kind == "award.corrected" for e in award_service.events(session, award.id)
+                )
+            )
+            used.add(award.id)
+            body: dict[str, Any] = {"type": "corrected", "corrects": event.seq, "reason": "Review"}
+            body.update({"void": True} if changes is None else {"changes": changes})
+            award_service.add_event(
+                session,
+                principal=Principal(Role.FUNDER, "test", award.funder_id),
+                award_id=award.id,
+                event=TypeAdapter(AwardEventCreate).validate_python(body),
+            )
+            written += 1
+    return written
+
+
+def _history(database: Database, award_id: str) -> list[tuple[Any, ...]]:
+    """An award's events as kinds and what each correction corrects (by its position in the
+    history, since seqs differ between registries), with which are voided or corrected."""
+    with database.session() as session:
+        events = award_service.events(session, award_id)
+    position = {event.seq: index for index, event in enumerate(events)}
+    return [
+        (
+            event.kind,
+            position.get(event.body.get("corrects", -1)),
+            event.voided,
+            position.get(event.corrected_by) if event.corrected_by is not None else None,
+        )
+        for event in events
+    ]
 
 
 def _release(seq: int, **changes: Any) -> dict[str, Any]:

@@ -62,6 +62,7 @@ from registry.core.schemas import Instrument
 from registry.imports.fields import (
     COUNTRY_CODE_LENGTH,
     FieldReader,
+    codes,
     load_json,
     localized,
     rejected,
@@ -96,7 +97,6 @@ COMPETITION_EXTENSIONS: Final = (
 )
 """The ``grantProgramme`` fields that make it a competition to publish (a registry's own
 export writes them); a programme without them is only named in the legal basis."""
-LIST_SEPARATOR: Final = ";"
 LEGAL_BASIS_MAX: Final = 500
 ISO_3166_2: Final = re.compile(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}")
 
@@ -457,7 +457,7 @@ def _competition(
             "title": localized(title or code, translations(programme, "title"), country),
             "description": translations(programme, "description") or None,
             "eligibility": translations(programme, "eligibility") or None,
-            "themes": _codes(programme.get("themes")),
+            "themes": codes(programme.get("themes")),
             "budget": budget,
             "currency": currency,
             "window": {"opens": opens, "closes": closes},
@@ -501,14 +501,6 @@ def _moment(reader: FieldReader, container: Mapping[str, Any], key: str) -> date
         reader.problem(path, f"{text!r} is not an RFC 3339 date-time with its offset")
         return None
     return moment
-
-
-def _codes(value: Any) -> list[str]:
-    """A list of codes: a JSON array, or a CSV cell of codes separated by ``;``."""
-    items = value.split(LIST_SEPARATOR) if isinstance(value, str) else value
-    if not isinstance(items, list):
-        return []
-    return [item.strip() for item in items if isinstance(item, str) and item.strip()]
 
 
 def _currency(reader: FieldReader) -> str | None:

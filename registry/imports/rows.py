@@ -61,6 +61,9 @@ class EventRow:
     body: dict[str, Any]
     fields: Mapping[str, str]
     corrects: str | None = None
+    corrects_body: dict[str, Any] | None = None
+    """The body of the event it corrects, for one that carries no source mark (a report,
+    which has no note): the writer finds it as it finds a report already recorded."""
 
 
 @dataclass
