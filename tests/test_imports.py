@@ -113,12 +113,16 @@ GRANT_AWARD_STATE = (
     "region",
     "legal_basis",
     "award_before_close",
+    "status",
+    "completed_on",
+    "terminated_on",
 )
 """What a 360Giving grant carries of an award, in both JSON and CSV. A grant is the award
 as it now stands, so neither carries its history: an imported award starts from its current
-amount (``original_amount_minor``), has no reports, completion or termination (``status``,
-``last_report_on``, ``completed_on``, ``terminated_on``, ``termination_reason``), and its
-ids and ledger positions are the new registry's own."""
+amount (``original_amount_minor``) and has no reports (``last_report_on``); its ids and
+ledger positions are the new registry's own. ``termination_reason`` is carried, but the
+import appends its source mark to it (an event has no source id of its own to be found
+again by), so it is compared as a prefix."""
 GRANT_JSON_ONLY = ("themes", "disbursed_minor")
 """The JSON's ``classifications`` and ``disbursementTransaction`` lists, which the flattened
 CSV has no columns for."""
@@ -197,6 +201,7 @@ def _demo_with_every_field(database: Database) -> None:
     assert any(len(a.title) > 1 for a in awards)
     assert any(a.themes for a in awards)
     assert any(a.disbursed_minor for a in awards)
+    assert {a.status for a in awards} == {"active", "completed", "terminated"}
 
 
 def _assert_same_registry(original: Database, imported: Database, *, full: bool) -> None:
@@ -216,6 +221,8 @@ def _assert_same_registry(original: Database, imported: Database, *, full: bool)
         before = before_awards.pop(award.source_id.removeprefix(GRANT_PREFIX))
         for name in GRANT_AWARD_STATE + (GRANT_JSON_ONLY if full else ()):
             assert getattr(award, name) == getattr(before, name), (before.id, name)
+        if before.termination_reason is not None:
+            assert str(award.termination_reason).startswith(before.termination_reason + " [")
         linked = competitions[award.competition_id] if award.competition_id else None
         assert (linked.source_id if linked else None) == before.competition_id
         assert award.original_amount_minor == award.amount_minor
@@ -275,11 +282,12 @@ def test_360giving_csv_export_imports_into_an_empty_registry_once(
 
     summary = _import(target, response.content, "csv")
 
-    assert (summary.created, summary.events) == (61, 0)
+    ended = sum(1 for award in _awards(database) if award.status != "active")
+    assert (summary.created, summary.events) == (61, ended)  # completions and terminations
     _assert_same_registry(database, target, full=False)
     size = _size(target)
     again = _import(target, response.content, "csv")
-    assert (again.created, again.skipped, again.competitions) == (0, 61, 0)
+    assert (again.created, again.skipped, again.competitions, again.events) == (0, 61, 0, 0)
     assert again.differences == []
     assert _size(target) == size
 
@@ -318,6 +326,20 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(target: Database) -> N
         _grant(7, recipientOrganization=[{"id": "UZ-STIR-12345", "name": "Short"}]),
         _grant(8, plannedDates=[{"startDate": "2026-03-10", "endDate": "2026-01-01"}]),
         _grant(1),
+        _grant(9, awardStatus="paused", actualDates=[{"endDate": "2026-10-01"}]),
+        _grant(
+            10,
+            grantProgramme=[
+                {
+                    "code": "P-1",
+                    "budget": "12,000",
+                    "currency": "UZS",
+                    "year": 2026,
+                    "applicationsOpen": "2026-01-01T09:00:00+05:00",
+                    "applicationsClose": "2026-02-01T18:00:00",  # no offset
+                }
+            ],
+        ),
     )
 
     with pytest.raises(ImportRejected) as caught:
@@ -333,13 +355,24 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(target: Database) -> N
         ("grants[6] (360G-test-7)", "recipientOrganization[0].id"),
         ("grants[7] (360G-test-8)", "plannedDates[0].endDate"),
         ("grants[8] (360G-test-1)", "id"),
+        ("grants[9] (360G-test-9)", "awardStatus"),
+        ("grants[10] (360G-test-10)", "grantProgramme[0].budget"),
+        ("grants[10] (360G-test-10)", "grantProgramme[0].applicationsClose"),
     }
     assert "thousands separator" in found[("grants[1] (360G-test-2)", "amountAwarded")]
     assert "'XYZ'" in found[("grants[2] (360G-test-3)", "currency")]
     assert "decimal place" in found[("grants[4] (360G-test-5)", "amountAwarded")]
     assert "4000" in found[("grants[5] (360G-test-6)", "title")]
     assert "grants[0]" in found[("grants[8] (360G-test-1)", "id")]
-    assert str(caught.value) == "8 of 9 row(s) refused; nothing was written"
+    assert (
+        "'paused' is not one of completed, terminated"
+        in found[("grants[9] (360G-test-9)", "awardStatus")]
+    )
+    assert (
+        "with its offset"
+        in found[("grants[10] (360G-test-10)", "grantProgramme[0].applicationsClose")]
+    )
+    assert str(caught.value) == "10 of 11 row(s) refused; nothing was written"
     assert _size(target) == 0
     with target.session() as session:
         assert organization_service.find(session, RECIPIENT) is None

@@ -41,10 +41,12 @@ One grant is one award, published by its funder with the grant's ``id`` as its
   grant id and its programme, whose code is the publisher's, not an id in this registry).
 * ``disbursementTransaction`` → ``disbursed`` events (JSON only; the flattened CSV has no
   transactions), each recorded once, by its id.
+* ``awardStatus`` ``completed`` or ``terminated`` (an extension) → that event, on the day
+  ``actualDates[0].endDate`` gives, with the ``terminationReason`` extension as its reason.
 
-A grant is an award as it now stands: its amendments, reports, corrections, completion
-or termination are not in 360Giving (OCDS carries them), so an imported award is
-published with its current figures and has only its disbursements as events.
+A grant is an award as it now stands: its amendments, reports and corrections are not in
+360Giving (OCDS carries them), so an imported award is published with its current figures
+and has only its disbursements and its ending as events.
 """
 
 import calendar
@@ -87,6 +89,9 @@ INSTRUMENT_VOCABULARY: Final = "registry:instrument"
 THEME_VOCABULARY: Final = "registry:theme"
 LEGAL_BASIS_FIELD: Final = "legalBasis"
 BEFORE_CLOSE_FIELD: Final = "awardBeforeClose"
+STATUS_FIELD: Final = "awardStatus"
+REASON_FIELD: Final = "terminationReason"
+ENDINGS: Final = ("completed", "terminated")
 PROGRAMME: Final = "grantProgramme[0]"
 COMPETITION_EXTENSIONS: Final = (
     "budget",
@@ -337,6 +342,7 @@ def _grant_row(
     legal_basis = _legal_basis(reader, source_id, linked=competition is not None)
     before_close = reader.text(grant, BEFORE_CLOSE_FIELD, BEFORE_CLOSE_FIELD, required=False)
     events = _disbursements(reader, currency) if currency else []
+    events.extend(_ending(reader, source_id))
     if reader.problems or source_id is None or funder is None or recipient is None:
         problems = [Problem(row, field, message) for field, message in reader.problems]
         return Unreadable(row, problems or [Problem(row, "", "not a grant")]), None
@@ -610,6 +616,31 @@ def _legal_basis(reader: FieldReader, source_id: str | None, *, linked: bool) ->
         if named:
             basis += f", programme {named}"
     return basis[:LEGAL_BASIS_MAX]
+
+
+def _ending(reader: FieldReader, source_id: str | None) -> list[EventRow]:
+    """A ``completed`` or ``terminated`` event, for a grant whose ``awardStatus`` says it
+    ended, on the day its ``actualDates[0].endDate`` gives (a plain actual end date, which
+    other publishers may give for a grant still running, is not taken as an ending)."""
+    status = reader.text(reader.data, STATUS_FIELD, STATUS_FIELD, required=False)
+    if status is None or source_id is None:
+        return []
+    if status not in ENDINGS:
+        reader.problem(STATUS_FIELD, f"{status!r} is not one of {', '.join(ENDINGS)}")
+        return []
+    actual = reader.first("actualDates")
+    day = reader.day(actual, "endDate", "actualDates[0].endDate") if actual else None
+    if day is None:
+        return []
+    source = f"{source_id}#{status}"
+    fields = {"": reader.name(STATUS_FIELD), "date": reader.name("actualDates[0].endDate")}
+    if status == "completed":
+        body = {"type": "completed", "date": day, "note": source_mark(source)}
+    else:
+        reason = reader.text(reader.data, REASON_FIELD, REASON_FIELD)
+        body = {"type": "terminated", "date": day, "reason": f"{reason} {source_mark(source)}"}
+        fields["reason"] = reader.name(REASON_FIELD)
+    return [EventRow(source_id=source, body=body, fields=fields)]
 
 
 def _disbursements(reader: FieldReader, currency: str) -> list[EventRow]:

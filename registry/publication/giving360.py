@@ -17,6 +17,8 @@ a registry's own export imported into another registry loses nothing the grant c
   the first language, as before.
 * ``legalBasis`` and ``awardBeforeClose`` (the reason for an award made before its
   competition closed).
+* An award that has ended: ``awardStatus`` (``completed`` or ``terminated``) with the day it
+  ended as the standard's ``actualDates[0].endDate``, and ``terminationReason``.
 * On each organization: ``name_<lang>`` and ``legalForm``, and its kind as
   ``organisationType`` and its region as ``location[0]`` (both standard 360Giving fields).
 * ``grantProgramme[0]`` is the award's competition: ``code`` its id, ``url`` its page, and
@@ -137,6 +139,9 @@ CSV_COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
     ("fundingType", "code"),
     ("legalBasis",),
     ("awardBeforeClose",),
+    ("actualDates", "endDate"),
+    ("awardStatus",),
+    ("terminationReason",),
     ("dateModified",),
     ("dataSource",),
 )
@@ -326,6 +331,12 @@ def grant(
             }
             for event in disbursements
         ]
+    ended = award.completed_on or award.terminated_on
+    if ended is not None:
+        document["actualDates"] = [{"endDate": ended.isoformat()}]
+        document["awardStatus"] = award.status
+    if award.termination_reason is not None:
+        document["terminationReason"] = award.termination_reason
     if award.legal_basis is not None:
         document["legalBasis"] = award.legal_basis
     if award.award_before_close is not None:
