@@ -274,7 +274,13 @@ class _Writer:
             return
         with _as_file_fields(ref.fields, ref.fields["org_id"]):
             data = OrganizationCreate.model_validate(
-                {"org_id": ref.org_id, "name": ref.name, "kind": ref.kind, "region": ref.region}
+                {
+                    "org_id": ref.org_id,
+                    "name": ref.name,
+                    "kind": ref.kind,
+                    "region": ref.region,
+                    "legal_form": ref.legal_form,
+                }
             )
             organization_service.register(self.session, actor=registrar(self.digest), data=data)
         counts.organizations += 1
@@ -422,6 +428,11 @@ def _corrected_seq(award: Award, event: EventRow, history: Sequence[AwardEvent])
     for earlier in history:
         if earlier.kind != "award.corrected" and mark in _recorded([earlier.body]):
             return earlier.seq
+    if event.corrects_body is not None:  # a report: known by its date and summary
+        target = EventRow(str(event.corrects), event.corrects_body, {})
+        for earlier in history:
+            if _award_event_recorded(target, [(earlier.kind, earlier.body)]):
+                return earlier.seq
     raise _Refused(
         [(event.fields.get("", ""), f"the event it corrects ({event.corrects}) is not recorded")]
     )
