@@ -41,7 +41,11 @@ def operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    database = Database(settings.database_url)
+    database = Database(
+        settings.database_url,
+        export_connections=settings.export_connections,
+        export_wait_seconds=settings.export_wait_seconds,
+    )
     signer = NoteSigner(
         name=settings.log_origin, private_key=load_or_create_signing_key(settings.signing_key_file)
     )

@@ -30,7 +30,7 @@ from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionStatus
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
-from registry.core.schemas import LocalizedText, Period, Themes
+from registry.core.schemas import LocalizedText, Period, Reason, Themes
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
@@ -47,7 +47,17 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
     "terminated": AwardTerminated,
 }
 CORRECTABLE_PUBLISHED_FIELDS = frozenset(
-    {"title", "purpose", "amount", "award_date", "period", "region", "legal_basis", "themes"}
+    {
+        "title",
+        "purpose",
+        "amount",
+        "award_date",
+        "period",
+        "region",
+        "legal_basis",
+        "themes",
+        "award_before_close",
+    }
 )
 
 
@@ -97,6 +107,7 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
                     "source_id", f"{ids.funder_id} already published {data.source_id}"
                 )
             taken.add((ids.funder_id, data.source_id))
+        competition = None
         if data.competition_id is not None:
             competition = competition_service.get(
                 session, data.competition_id, field="competition_id"
@@ -106,15 +117,12 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
             if before + parse_amount(ids.amount, ids.currency) > competition.budget_minor:
                 raise _over_budget(competition, before)
             committed[competition.id] = before + parse_amount(ids.amount, ids.currency)
-        else:
-            if not data.legal_basis:
-                raise Unprocessable.for_field(
-                    "legal_basis", "an award without a competition needs its legal basis"
-                )
-            if data.award_before_close is not None:
-                raise Unprocessable.for_field(
-                    "award_before_close", "there is no competition to close"
-                )
+        _check_terms(
+            award_date=data.award_date,
+            legal_basis=data.legal_basis,
+            award_before_close=data.award_before_close,
+            competition=competition,
+        )
         year = data.award_date.year
         if year not in next_numbers:
             first = next_id(session, Award.id, ID_PREFIX, year, ID_WIDTH)
@@ -228,14 +236,38 @@ def _check_competition(
         raise Unprocessable.for_field(
             "instrument", f"the competition awards {competition.instrument}s"
         )
+
+
+def _check_terms(
+    *,
+    award_date: date,
+    legal_basis: str | None,
+    award_before_close: str | None,
+    competition: Competition | None,
+    prefix: str = "",
+) -> None:
+    """The terms of a publication that hang on its competition (or on having none): checked
+    when it is published, and again whenever a correction changes it (``prefix`` "changes.")."""
+    if competition is None:
+        if not legal_basis:
+            raise Unprocessable.for_field(
+                prefix + "legal_basis", "an award without a competition needs its legal basis"
+            )
+        if award_before_close is not None:
+            raise Unprocessable.for_field(
+                prefix + "award_before_close", "there is no competition to close"
+            )
+        return
     closed_on = competition.closes_at.date()
-    if data.award_date < closed_on and data.award_before_close is None:
+    if award_date < closed_on and award_before_close is None:
         raise Unprocessable.for_field(
-            "award_date",
+            prefix + "award_date",
             f"before the competition closes ({closed_on}); give award_before_close to override",
         )
-    if data.award_date >= closed_on and data.award_before_close is not None:
-        raise Unprocessable.for_field("award_before_close", "the award date is after the close")
+    if award_date >= closed_on and award_before_close is not None:
+        raise Unprocessable.for_field(
+            prefix + "award_before_close", "the award date is after the close"
+        )
 
 
 def _over_budget(competition: Competition, committed: int | None = None) -> Unprocessable:
@@ -298,12 +330,22 @@ def add_events_many(
         except rules.RuleViolation as exc:
             prefix = "changes." if isinstance(event, AwardCorrected) else ""
             raise _violation(exc, prefix) from exc
+        competition = None
         if award.competition_id is not None:
             competition = competition_service.get(session, award.competition_id)
             base = committed.get(competition.id, competition.committed_minor)
             committed[competition.id] = base - before.committed_minor + after.committed_minor
             if committed[competition.id] > competition.budget_minor:
                 raise _over_budget(competition, base)
+        if isinstance(event, AwardCorrected) and event.corrects == history[0].seq:
+            terms = after.published
+            _check_terms(
+                award_date=after.award_date,
+                legal_basis=terms.get("legal_basis"),
+                award_before_close=terms.get("award_before_close"),
+                competition=competition,
+                prefix="changes.",
+            )
         history.append(proposed)
         seq += 1
         entries.append(
@@ -358,6 +400,7 @@ def _published_changes(changes: dict[str, Any], currency: str) -> dict[str, Any]
         "period": TypeAdapter(Period),
         "themes": TypeAdapter(Themes),
         "legal_basis": TypeAdapter(str | None),
+        "award_before_close": TypeAdapter(Reason | None),
     }
     normalized: dict[str, Any] = {}
     for name, value in changes.items():

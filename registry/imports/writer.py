@@ -362,6 +362,7 @@ class _Writer:
                             "name": ref.name,
                             "kind": ref.kind,
                             "region": ref.region,
+                            "legal_form": ref.legal_form,
                         }
                     )
                 )
@@ -542,6 +543,11 @@ def _corrected_seq(award: Award, event: EventRow, history: Sequence[AwardEvent])
     for earlier in history:
         if earlier.kind != "award.corrected" and mark in _recorded([earlier.body]):
             return earlier.seq
+    if event.corrects_body is not None:  # a report: known by its date and summary
+        target = EventRow(str(event.corrects), event.corrects_body, {})
+        for earlier in history:
+            if _award_event_recorded(target, [(earlier.kind, earlier.body)]):
+                return earlier.seq
     raise _Refused(
         [(event.fields.get("", ""), f"the event it corrects ({event.corrects}) is not recorded")]
     )
