@@ -18,6 +18,7 @@ from registry import auditor, demo, replay
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.bench import awards as awards_bench
+from registry.bench import imports as imports_bench
 from registry.bench import ledger as ledger_bench
 from registry.bench import publication as publication_bench
 from registry.core import migrations
@@ -368,6 +369,17 @@ def bench_publication(
 ) -> None:
     """Search latency, deep pages and CSV downloads at a million awards."""
     publication_bench.run(database_url=database_url, awards=awards, console=Console())
+
+
+@bench_app.command("import")
+def bench_import(
+    database_url: Annotated[
+        str, typer.Option(help="A PostgreSQL server the benchmark may create two databases on.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    awards: Annotated[int, typer.Option(help="360Giving grants to generate and import.")] = 20_000,
+) -> None:
+    """360Giving import awards/s against PostgreSQL COPY of the same rows."""
+    imports_bench.run(database_url=database_url, awards=awards, console=Console())
 
 
 import_app = typer.Typer(

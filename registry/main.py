@@ -43,7 +43,11 @@ def operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    database = Database(settings.database_url)
+    database = Database(
+        settings.database_url,
+        export_connections=settings.export_connections,
+        export_wait_seconds=settings.export_wait_seconds,
+    )
     signing_key = load_or_create_signing_key(settings.signing_key_file)
     signer = NoteSigner(name=settings.log_origin, private_key=signing_key)
     checkpointer = Checkpointer(

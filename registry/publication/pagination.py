@@ -72,7 +72,7 @@ class CursorCodec:
 
     @classmethod
     def ephemeral(cls) -> Self:
-        """A random key, for cursors that never leave the process (a download's own pages)."""
+        """A random key: its cursors no other codec accepts (a stranger's, in tests)."""
         return cls(key=secrets.token_bytes(CURSOR_KEY_BYTES))
 
     def _tag(self, scope: str, payload: str) -> bytes:

@@ -493,32 +493,25 @@ def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -
     return sorted(buckets, key=lambda bucket: (bucket.currency, -bucket.awarded_minor, bucket.key))
 
 
-def iter_award_pages(
+def stream_awards(
     session: Session,
     filters: AwardFilters,
     *,
     sort: AwardSort,
-    page_size: int = 1000,
+    batch: int,
     columns: Sequence[Any] | None = None,
-) -> Iterator[list[Any]]:
-    """Every matching award, in ``sort`` order, a keyset page at a time (constant memory)."""
-    cursors = CursorCodec.ephemeral()  # these cursors never leave this loop
-    cursor: str | None = None
-    while True:
-        page = award_page(
-            session,
-            filters,
-            sort=sort,
-            limit=page_size,
-            cursor=cursor,
-            cursors=cursors,
-            columns=columns,
-        )
-        yield page.items
-        session.expunge_all()
-        if page.cursor is None:
-            return
-        cursor = page.cursor
+) -> Iterator[Sequence[Any]]:
+    """Every matching award in ``sort`` order, ``batch`` rows at a time, from one statement
+    (a server-side cursor on PostgreSQL): memory stays flat, the filters are evaluated once
+    rather than once a page, and the rows all come from the statement's one snapshot.
+    ORM objects, or, given ``columns``, just those as named tuples."""
+    column, descending = _SORT_COLUMNS[sort]
+    order = (column.desc(), Award.id.desc()) if descending else (column.asc(), Award.id.asc())
+    selected = select(*columns) if columns is not None else select(Award)
+    statement = selected.where(*award_conditions(session, filters)).order_by(*order)
+    result = session.execute(statement, execution_options={"yield_per": batch})
+    # The identity map holds objects weakly: each batch is freed once the caller drops it.
+    yield from (result if columns is not None else result.scalars()).partitions()
 
 
 @dataclass(frozen=True)
