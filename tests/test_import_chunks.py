@@ -286,7 +286,7 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
 
         report = auditor.verify(auditor.DatabaseSource(source), key=signer.verifier.verifier_key())
         assert report.checkpoint.size == summary.ledger_size
-        replayed = replay.replay(source, target)
+        replayed = replay.replay(source, target, verifier=signer.verifier)
         assert replayed.entries == summary.ledger_size
         assert snapshot(target) == snapshot(source)
 

@@ -19,7 +19,7 @@ from registry.core.errors import BadRequest, problem_responses
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
-from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
+from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorsDep, next_url
 from registry.publication.schemas import (
     AwardPage,
     CompetitionPage,
@@ -123,6 +123,7 @@ def _facet_values(buckets: list[search.Bucket]) -> list[FacetValue]:
 def list_awards(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     filters: FiltersDep,
     sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -132,7 +133,9 @@ def list_awards(
         Query(description=f"Comma-separated: {', '.join(search.FACET_NAMES)}."),
     ] = None,
 ) -> AwardPage:
-    page = search.award_page(session, filters, sort=sort, limit=limit, cursor=cursor)
+    page = search.award_page(
+        session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
+    )
     names = _values([facets] if facets else None)
     unknown = sorted(set(names) - set(search.FACET_NAMES))
     if unknown:
@@ -361,6 +364,7 @@ def awards_jsonl(
 def list_competitions(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     q: TextParam = None,
     funder: ListParam = None,
     instrument: ListParam = None,
@@ -383,7 +387,9 @@ def list_competitions(
         currency=tuple(value.upper() for value in _values(currency)),
         year=tuple(year or ()),
     )
-    page = search.competition_page(session, filters, sort=sort, limit=limit, cursor=cursor)
+    page = search.competition_page(
+        session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
+    )
     return CompetitionPage(
         items=[competition_summary(competition) for competition in page.items],
         next=next_url(request, page.cursor),
@@ -400,6 +406,7 @@ def list_competitions(
 def list_organizations(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     q: TextParam = None,
     kind: ListParam = None,
     region: ListParam = None,
@@ -413,7 +420,7 @@ def list_organizations(
         region=tuple(value.upper() for value in _values(region)),
         country=tuple(value.upper() for value in _values(country)),
     )
-    page = search.organization_page(session, filters, limit=limit, cursor=cursor)
+    page = search.organization_page(session, filters, limit=limit, cursor=cursor, cursors=cursors)
     return OrganizationPage(
         items=[organization_read(organization) for organization in page.items],
         next=next_url(request, page.cursor),
