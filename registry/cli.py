@@ -18,6 +18,7 @@ from registry import auditor, demo, replay
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.bench import awards as awards_bench
+from registry.bench import imports as imports_bench
 from registry.bench import ledger as ledger_bench
 from registry.bench import publication as publication_bench
 from registry.core import migrations
@@ -26,7 +27,8 @@ from registry.core.errors import RegistryError
 from registry.core.settings import get_settings
 from registry.imports import files as import_files
 from registry.ledger import service as ledger_service
-from registry.ledger.checkpoint import NoteSigner
+from registry.ledger.checkpoint import NoteSigner, NoteVerifier, parse_verifier_key
+from registry.ledger.errors import VerificationError
 from registry.ledger.keys import load_or_create_signing_key
 from registry.publication import index as search_index
 
@@ -275,10 +277,21 @@ def ledger_replay(
             "--from-feed", help="Read a running registry's public API at this base URL instead."
         ),
     ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            help="With --from: the log's verifier key (`<name>+<id>+<key>`, or a file holding "
+            "it) that every copied checkpoint must verify under; default: this registry's own "
+            "key (REGISTRY_SIGNING_KEY_FILE, if it exists)."
+        ),
+    ] = None,
 ) -> None:
     """Rebuild every query table of a new database from the ledger alone."""
     if source is not None and feed is not None:
         raise typer.BadParameter("give at most one of --from and --from-feed")
+    if feed is not None and key is not None:
+        raise typer.BadParameter("--key is for --from; a feed's checkpoint is checked with its key")
+    verifier = _replay_verifier(key) if feed is None else None
     migrations.upgrade(into)
     source_db = Database(source or get_settings().database_url) if feed is None else None
     target_db = Database(into)
@@ -286,7 +299,7 @@ def ledger_replay(
         if source_db is None:
             report = replay.replay_from_http(str(feed), target_db)
         else:
-            report = replay.replay(source_db, target_db)
+            report = replay.replay(source_db, target_db, verifier=verifier)
     except replay.ReplayError as exc:
         stderr.print(f"[bold red]refused[/]: {exc}")
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
@@ -300,6 +313,23 @@ def ledger_replay(
     typer.echo(
         f"replayed {report.entries} entries and {report.checkpoints} checkpoints into {into}"
     )
+
+
+def _replay_verifier(key: str | None) -> NoteVerifier | None:
+    """The key a database replay checks checkpoints with: ``--key``, or the local log's own."""
+    if key is not None:
+        text = Path(key).read_text(encoding="utf-8").strip() if Path(key).is_file() else key
+        try:
+            return parse_verifier_key(text)
+        except VerificationError as exc:
+            raise typer.BadParameter(f"--key: {exc}") from exc
+    settings = get_settings()
+    if not settings.signing_key_file.is_file():  # never create a key just to verify with it
+        return None
+    return NoteSigner(
+        name=settings.log_origin,
+        private_key=load_or_create_signing_key(settings.signing_key_file),
+    ).verifier
 
 
 @bench_app.command("ledger")
@@ -339,6 +369,17 @@ def bench_publication(
 ) -> None:
     """Search latency, deep pages and CSV downloads at a million awards."""
     publication_bench.run(database_url=database_url, awards=awards, console=Console())
+
+
+@bench_app.command("import")
+def bench_import(
+    database_url: Annotated[
+        str, typer.Option(help="A PostgreSQL server the benchmark may create two databases on.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    awards: Annotated[int, typer.Option(help="360Giving grants to generate and import.")] = 20_000,
+) -> None:
+    """360Giving import awards/s against PostgreSQL COPY of the same rows."""
+    imports_bench.run(database_url=database_url, awards=awards, console=Console())
 
 
 import_app = typer.Typer(

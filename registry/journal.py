@@ -69,20 +69,28 @@ def known_kinds() -> frozenset[str]:
 
 
 def apply(session: Session, entry: Recorded) -> None:
+    """Apply one entry to the query tables and the search index (a replay, entry by entry)."""
+    _project(session, entry)
+    session.flush()
+    index.refresh(session, kind=entry.kind, subject=entry.subject)
+    session.flush()
+
+
+def _project(session: Session, entry: Recorded) -> None:
     _load_projectors()
     try:
         project = _projectors[entry.kind]
     except KeyError:
         raise LookupError(f"no projector for ledger entries of kind {entry.kind!r}") from None
     project(session, entry)
-    index.refresh(session, kind=entry.kind, subject=entry.subject)
-    # Flush now: projectors add rows without relationships, so the unit of work cannot order
-    # inserts across tables by itself, and the next entry may read what this one wrote.
-    session.flush()
 
 
 def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
-    """Append ``entries`` to the ledger and apply them; the caller's transaction commits."""
+    """Append ``entries`` to the ledger and apply them; the caller's transaction commits.
+
+    Each entry is projected in turn; the search index is refreshed once for all of them at
+    the end (a thing written by several entries is indexed once, as it ends up).
+    """
     recorded = [
         Recorded(
             seq=appended.seq,
@@ -94,8 +102,17 @@ def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
         )
         for entry, appended in zip(entries, ledger_service.append(session, entries), strict=True)
     ]
-    for entry in recorded:
-        apply(session, entry)
+    for position, entry in enumerate(recorded, start=1):
+        _project(session, entry)
+        # Projectors add rows without relationships, so a flush orders its tables by mapper
+        # name (SQLAlchemy's fallback), not by foreign key; one entry's rows already rely on
+        # that order. Entries of one kind add rows to the same tables, so flushing them
+        # together relies on nothing more (an import's chunk: one multi-row INSERT a table);
+        # a change of kind flushes first. A projector that reads is autoflushed before it.
+        if position == len(recorded) or recorded[position].kind != entry.kind:
+            session.flush()
+    index.refresh_many(session, [(entry.kind, entry.subject) for entry in recorded])
+    session.flush()
     return recorded
 
 

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from registry import __version__
@@ -15,6 +15,7 @@ from registry.batches.router import router as batches_router
 from registry.competitions.router import router as competitions_router
 from registry.core.db import Database
 from registry.core.errors import document_validation_problems, install_handlers
+from registry.core.parameters import refuse_nul_characters
 from registry.core.settings import Settings
 from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.keys import load_or_create_signing_key
@@ -22,6 +23,7 @@ from registry.ledger.router import router as ledger_router
 from registry.ledger.service import Checkpointer
 from registry.organizations.router import router as organizations_router
 from registry.publication.changes_router import router as changes_router
+from registry.publication.pagination import CursorCodec
 from registry.publication.router import router as publication_router
 from registry.publication.standards_router import router as standards_router
 
@@ -41,10 +43,13 @@ def operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    database = Database(settings.database_url)
-    signer = NoteSigner(
-        name=settings.log_origin, private_key=load_or_create_signing_key(settings.signing_key_file)
+    database = Database(
+        settings.database_url,
+        export_connections=settings.export_connections,
+        export_wait_seconds=settings.export_wait_seconds,
     )
+    signing_key = load_or_create_signing_key(settings.signing_key_file)
+    signer = NoteSigner(name=settings.log_origin, private_key=signing_key)
     checkpointer = Checkpointer(
         database, signer=signer, interval=settings.checkpoint_interval_seconds
     )
@@ -64,10 +69,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.settings = settings
     app.state.database = database
     app.state.signer = signer
+    app.state.cursors = CursorCodec.from_signing_key(signing_key)
     app.state.checkpointer = checkpointer
     install_handlers(app)
     routers = (

@@ -2,7 +2,9 @@
 
 The leaves are copied byte for byte (each checked to continue the chain and to be canonical)
 and applied with the same projectors the live service uses, so the rebuilt tables equal the
-originals. The signed checkpoints come along, checked against the rebuilt tree.
+originals. The signed checkpoints come along only if each verifies: its Ed25519 signature under
+the log's key, its signed size and root equal to the row's, and that root equal to the rebuilt
+tree's. A source with one bad checkpoint is refused before anything is written.
 """
 
 import json
@@ -11,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import httpx2 as httpx
+from sqlalchemy.orm import Session
 
 from registry import auditor, journal
 from registry.core.db import Database
 from registry.ledger import service as ledger_service
-from registry.ledger.checkpoint import parse_verifier_key, verify_checkpoint
+from registry.ledger.checkpoint import NoteVerifier, parse_verifier_key, verify_checkpoint
 from registry.ledger.errors import VerificationError
 from registry.ledger.models import LedgerCheckpoint
 
@@ -35,11 +38,20 @@ class ReplayReport:
 
 
 def replay(
-    source: Database, target: Database, *, progress: Callable[[int, int], None] | None = None
+    source: Database,
+    target: Database,
+    *,
+    verifier: NoteVerifier | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReplayReport:
+    """Rebuild ``target`` from ``source``'s ledger; ``verifier`` is the log's key, needed
+    when the source holds signed checkpoints (without one they cannot be trusted, so the
+    replay is refused rather than copying them unchecked)."""
     _require_empty(target)
     with source.session() as session:
         size = ledger_service.size(session)
+        checkpoints = [c for c in ledger_service.checkpoints(session) if c.tree_size <= size]
+        _verify_checkpoints(session, checkpoints, verifier)
     copied = 0
     while copied < size:
         with source.session() as session:
@@ -48,12 +60,50 @@ def replay(
         copied += len(page)
         if progress is not None:
             progress(copied, size)
-    with source.session() as session:
-        checkpoints = [c for c in ledger_service.checkpoints(session) if c.tree_size <= size]
     with target.session(write=True) as session:
         for checkpoint in checkpoints:
-            ledger_service.copy_checkpoint(session, checkpoint)
+            try:
+                ledger_service.copy_checkpoint(session, checkpoint)  # its root is the tree's
+            except VerificationError as exc:
+                raise ReplayError(
+                    f"the checkpoint at tree size {checkpoint.tree_size} does not match the "
+                    f"replayed leaves: {exc}"
+                ) from exc
     return ReplayReport(entries=copied, checkpoints=len(checkpoints))
+
+
+def _verify_checkpoints(
+    session: Session, checkpoints: Sequence[LedgerCheckpoint], verifier: NoteVerifier | None
+) -> None:
+    """Before anything is copied: each checkpoint's note is signed by the log's key and signs
+    the size and root its row claims, and that root is the source tree's at that size. (The
+    rebuilt tree is checked again as each checkpoint is copied: the source's stored hashes
+    are not trusted either.)"""
+    if verifier is None:
+        if checkpoints:
+            raise ReplayError(
+                f"the source holds {len(checkpoints)} signed checkpoints: give the log's "
+                "verifier key to check them"
+            )
+        return
+    for checkpoint in checkpoints:
+        try:
+            signed = verify_checkpoint(checkpoint.note, verifier)
+        except VerificationError as exc:
+            raise ReplayError(
+                f"the checkpoint at tree size {checkpoint.tree_size} does not verify: {exc}"
+            ) from exc
+        if (signed.size, signed.root_hash) != (checkpoint.tree_size, checkpoint.root_hash):
+            raise ReplayError(
+                f"the checkpoint at tree size {checkpoint.tree_size} signs size {signed.size} "
+                f"and root {signed.root_hash.hex()}, not its row's root "
+                f"{checkpoint.root_hash.hex()}"
+            )
+        if ledger_service.root(session, signed.size) != signed.root_hash:
+            raise ReplayError(
+                f"the checkpoint at tree size {signed.size} signs root "
+                f"{signed.root_hash.hex()}, which is not the ledger's root at that size"
+            )
 
 
 def _require_empty(target: Database) -> None:

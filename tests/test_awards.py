@@ -325,6 +325,76 @@ def test_a_correction_that_breaks_a_rule_is_refused(
     assert voided.json()["events"][1]["voided"] is True
 
 
+def _correct_publication(client: TestClient, world: World, award: dict, changes: dict):
+    return post(
+        client,
+        f"/api/v1/awards/{award['id']}/events",
+        {
+            "type": "corrected",
+            "corrects": award["published_seq"],
+            "reason": "Entered wrongly",
+            "changes": changes,
+        },
+        world.fund,
+    )
+
+
+@pytest.mark.parametrize(
+    ("competition", "changes", "field"),
+    [
+        (False, {"legal_basis": None}, "changes.legal_basis"),
+        (False, {"legal_basis": ""}, "changes.legal_basis"),
+        (False, {"award_before_close": "Urgent"}, "changes.award_before_close"),
+        (True, {"award_date": "2026-02-01"}, "changes.award_date"),
+        (True, {"award_before_close": "Urgent"}, "changes.award_before_close"),
+        (True, {"award_before_close": ""}, "changes.award_before_close"),
+    ],
+)
+def test_a_correction_keeps_the_terms_of_publication(
+    client: TestClient,
+    world: World,
+    database: Database,
+    competition: bool,
+    changes: dict,
+    field: str,
+) -> None:
+    """A correction is checked as the publication was: a direct award keeps its legal basis,
+    and an award dated before its competition closed keeps the recorded override."""
+    if competition:
+        award = create_award(client, world, create_competition(client, world)["id"])
+    else:
+        award = create_award(client, world, None, instrument="subsidy", legal_basis="PQ-12")
+    before = ledger_size(database)
+
+    refused = _correct_publication(client, world, award, changes)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == field
+    assert ledger_size(database) == before
+    assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+
+
+def test_a_correction_may_move_the_award_date_with_its_override(
+    client: TestClient, world: World, database: Database
+) -> None:
+    award = create_award(client, world, create_competition(client, world)["id"])
+    reason = "Commission met early, decision 3"
+
+    corrected = _correct_publication(
+        client, world, award, {"award_date": "2026-02-01", "award_before_close": reason}
+    )
+
+    assert corrected.status_code == 201, corrected.text
+    assert corrected.json()["award_date"] == "2026-02-01"
+    assert corrected.json()["award_before_close"] == reason
+    undone = _correct_publication(
+        client, world, corrected.json(), {"award_date": "2026-03-01", "award_before_close": None}
+    )
+    assert undone.status_code == 201, undone.text
+    assert undone.json()["award_before_close"] is None
+    assert ledger_size(database) == corrected.json()["published_seq"] + 3
+
+
 def test_competition_events(client: TestClient, world: World, database: Database) -> None:
     competition = create_competition(
         client,

@@ -123,6 +123,25 @@ def test_kind_filter_exact_and_family(client: TestClient, database: Database) ->
     assert client.get(f"{CHANGES}?kind=award").json() == {"items": [], "next": None}
 
 
+def test_kind_family_is_exact_and_case_sensitive(client: TestClient, database: Database) -> None:
+    """Not LIKE: SQLite's ignores ASCII case, and ``%``/``_`` are wildcards in it."""
+    record(
+        database,
+        ("award.published", "AWD-1"),  # 0
+        ("Award.published", "AWD-1"),  # 1: another family, by case alone
+        ("AWARD.disbursed", "AWD-1"),  # 2
+        ("award%x.published", "AWD-1"),  # 3
+        ("award.disbursed", "AWD-1"),  # 4
+    )
+    assert seqs(list(follow(client, f"{CHANGES}?kind=award."))) == [0, 4]
+    assert seqs(list(follow(client, f"{CHANGES}?kind=Award."))) == [1]
+    assert seqs(list(follow(client, f"{CHANGES}?kind=AWARD."))) == [2]
+    assert seqs(list(follow(client, f"{CHANGES}?kind=award%25x."))) == [3]
+    for pattern in ("awa%25.", "awar_.", "AWARD.PUBLISHED", "award.Published"):
+        assert client.get(f"{CHANGES}?kind={pattern}").json() == {"items": [], "next": None}
+    assert seqs(list(follow(client, f"{CHANGES}?kind=Award.published"))) == [1]
+
+
 def test_subject_filter_pages_by_seq(client: TestClient, database: Database) -> None:
     append(database, 30, batch=7)  # subject-{n % 7}
     pages = list(follow(client, f"{CHANGES}?subject=subject-3&limit=2"))

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,16 +15,18 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from pydantic import TypeAdapter
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from registry import demo
+from registry.auth.principal import Principal, Role
 from registry.awards import service as award_service
 from registry.awards.models import Award
+from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.cli import app as cli
 from registry.competitions.models import Competition
 from registry.core.db import Database
-from registry.core.schemas import LANGUAGES
 from registry.core.settings import Settings, get_settings
 from registry.imports import fields, files, giving360, languages
 from registry.imports.report import ImportRejected, Problem
@@ -32,7 +34,6 @@ from registry.ledger import service as ledger_service
 from registry.main import create_app
 from registry.organizations import service as organization_service
 from registry.organizations.models import Organization
-from registry.organizations.schemas import OrganizationKind
 from registry.publication import standards_router
 
 FUNDER = "UZ-STIR-207050449"
@@ -58,12 +59,6 @@ def target(database_url_factory: Callable[[], str]) -> Iterator[Database]:
     database = Database(database_url_factory())
     yield database
     database.dispose()
-
-
-def _primary(text: dict[str, str] | None) -> str | None:
-    if not text:
-        return None
-    return next((text[language] for language in LANGUAGES if text.get(language)), None)
 
 
 def _export_json(client: TestClient) -> bytes:
@@ -102,71 +97,199 @@ def _import(database: Database, content: bytes, file_format: str = "json") -> fi
     )
 
 
-def _assert_same_awards(original: list[Award], imported: list[Award], *, full: bool) -> None:
-    """Compared by the grant id the import kept as the source id, ``360G-<prefix>-<id>``."""
-    by_id = {award.id: award for award in original}
-    assert len(imported) == len(original)
-    for award in imported:
+GRANT_PREFIX = "360G-uzkz-registry-"
+GRANT_AWARD_STATE = (
+    "funder_id",
+    "recipient_id",
+    "recipient_name",
+    "instrument",
+    "title",
+    "purpose",
+    "currency",
+    "amount_minor",
+    "award_date",
+    "period_start",
+    "period_end",
+    "region",
+    "legal_basis",
+    "award_before_close",
+    "status",
+    "completed_on",
+    "terminated_on",
+)
+"""What a 360Giving grant carries of an award, in both JSON and CSV. A grant is the award
+as it now stands, so neither carries its history: an imported award starts from its current
+amount (``original_amount_minor``) and has no reports (``last_report_on``); its ids and
+ledger positions are the new registry's own. ``termination_reason`` is carried, but the
+import appends its source mark to it (an event has no source id of its own to be found
+again by), so it is compared as a prefix."""
+GRANT_JSON_ONLY = ("themes", "disbursed_minor")
+"""The JSON's ``classifications`` and ``disbursementTransaction`` lists, which the flattened
+CSV has no columns for."""
+PROGRAMME_STATE = (
+    "funder_id",
+    "instrument",
+    "year",
+    "round_number",
+    "title",
+    "description",
+    "eligibility",
+    "themes",
+    "currency",
+    "budget_minor",
+    "opens_at",
+    "closes_at",
+    "region",
+    "legal_basis",
+    "award_count",
+)
+"""What a grant's ``grantProgramme`` carries of its competition: the competition as it now
+stands. Its history (amendments, cancellation, results) is not in 360Giving, nor is a
+competition no award was made from."""
+ORGANIZATION_STATE = (
+    "kind",
+    "name_uz",
+    "name_ru",
+    "name_kk",
+    "name_en",
+    "legal_form",
+    "country",
+    "region",
+)
+
+
+def _organizations(database: Database) -> dict[str, Organization]:
+    with database.session() as session:
+        return {o.org_id: o for o in session.execute(select(Organization)).scalars()}
+
+
+def _demo_with_every_field(database: Database) -> None:
+    """The demo's 60 awards, and one more made before its competition closed (which the
+    demo has none of), with its reason; then a check that every field a grant carries is
+    somewhere set, so that the comparison below cannot pass on empty fields."""
+    demo.load(database, awards=60)
+    with database.session(write=True) as session:
+        competition = next(
+            c
+            for c in session.execute(select(Competition).order_by(Competition.id)).scalars()
+            if c.state == "published"
+        )
+        recipient = session.execute(
+            select(Organization.org_id).where(Organization.kind == "ngo").limit(1)
+        ).scalar_one()
+        day = competition.closes_at.date() - timedelta(days=1)
+        data = AwardCreate.model_validate(
+            {
+                "funder_id": competition.funder_id,
+                "recipient_id": recipient,
+                "competition_id": competition.id,
+                "instrument": competition.instrument,
+                "title": {"uz": "Erta gʻolib", "en": "An early winner"},
+                "purpose": {"ru": "Решение принято досрочно"},
+                "amount": "1000",
+                "currency": competition.currency,
+                "award_date": day.isoformat(),
+                "period": {"start": day.isoformat(), "end": (day + timedelta(days=90)).isoformat()},
+                "award_before_close": "The only applicant; the board decided early",
+            }
+        )
+        principal = Principal(Role.FUNDER, "test", competition.funder_id)
+        award_service.publish(session, principal=principal, data=data)
+    awards = _awards(database)
+    for name in ("award_before_close", "competition_id", "legal_basis", "purpose", "region"):
+        assert any(getattr(a, name) for a in awards), name
+    assert any(len(a.title) > 1 for a in awards)
+    assert any(a.themes for a in awards)
+    assert any(a.disbursed_minor for a in awards)
+    assert {a.status for a in awards} == {"active", "completed", "terminated"}
+
+
+def _assert_same_registry(original: Database, imported: Database, *, full: bool) -> None:
+    """Every field a grant carries, of every award, its competition and its organizations,
+    compared between the two registries; awards by the grant id the import kept as their
+    source id (``360G-<prefix>-<award id>``), competitions by the programme code."""
+    before_awards = {award.id: award for award in _awards(original)}
+    before_competitions = {c.id: c for c in _competitions(original)}
+    named = {a.funder_id for a in before_awards.values()}
+    named |= {a.recipient_id for a in before_awards.values()}
+    programmes = {a.competition_id for a in before_awards.values() if a.competition_id}
+    competitions = {c.id: c for c in _competitions(imported)}
+    awards = _awards(imported)
+    assert len(awards) == len(before_awards)
+    for award in awards:
         assert award.source_id is not None
-        before = by_id.pop(award.source_id.removeprefix("360G-uzkz-registry-"))
-        assert (award.funder_id, award.recipient_id) == (before.funder_id, before.recipient_id)
-        assert (award.amount_minor, award.currency) == (before.amount_minor, before.currency)
-        assert award.award_date == before.award_date
-        assert (award.period_start, award.period_end) == (before.period_start, before.period_end)
-        assert _primary(award.title) == _primary(before.title)
-        assert award.region == before.region
-        assert award.competition_id is None
-        assert award.legal_basis
-        if full:  # the JSON carries the instrument, themes and disbursements; the CSV does not
-            assert award.instrument == before.instrument
-            assert award.themes == before.themes
-            assert award.disbursed_minor == before.disbursed_minor
+        before = before_awards.pop(award.source_id.removeprefix(GRANT_PREFIX))
+        for name in GRANT_AWARD_STATE + (GRANT_JSON_ONLY if full else ()):
+            assert getattr(award, name) == getattr(before, name), (before.id, name)
+        if before.termination_reason is not None:
+            assert str(award.termination_reason).startswith(before.termination_reason + " [")
+        linked = competitions[award.competition_id] if award.competition_id else None
+        assert (linked.source_id if linked else None) == before.competition_id
+        assert award.original_amount_minor == award.amount_minor
+    assert before_awards == {}
+    assert {c.source_id for c in competitions.values()} == programmes
+    for competition in competitions.values():
+        before = before_competitions[str(competition.source_id)]
+        for name in PROGRAMME_STATE:
+            assert getattr(competition, name) == getattr(before, name), (before.id, name)
+    organizations = _organizations(imported)
+    originals = _organizations(original)
+    assert set(organizations) == named
+    for org_id, organization in organizations.items():
+        for name in ORGANIZATION_STATE:
+            assert getattr(organization, name) == getattr(originals[org_id], name), (org_id, name)
 
 
 def test_360giving_export_imports_into_an_empty_registry_once(
-    client: TestClient, database: Database, target: Database, database_url_factory
+    client: TestClient, database: Database, target: Database
 ) -> None:
-    demo.load(database, awards=60)
+    _demo_with_every_field(database)
     original = _awards(database)
     content = _export_json(client)
-    csv_content = client.get("/api/v1/360giving/grants.csv").content
 
     summary = _import(target, content)
 
-    assert (summary.rows, summary.created, summary.skipped) == (60, 60, 0)
+    competitions = {a.competition_id for a in original if a.competition_id}
+    assert (summary.rows, summary.created, summary.skipped) == (61 + len(competitions), 61, 0)
+    assert summary.competitions == len(competitions)
     assert summary.events > 0  # disbursements
-    imported = _awards(target)
-    _assert_same_awards(original, imported, full=True)
+    _assert_same_registry(database, target, full=True)
     size = _size(target)
     assert summary.ledger_size == size
     tag = files.digest(content)[:8]
     with target.session() as session:
-        award = imported[0]
+        award = _awards(target)[0]
         actors = {event.actor for event in award_service.events(session, award.id)}
         assert actors == {f"funder:{award.funder_id}:import-{tag}"}
-        recipient = organization_service.get(session, award.recipient_id)
-        assert recipient.kind == OrganizationKind.NGO
-        assert session.execute(
-            select(func.count()).select_from(Organization).where(Organization.kind == "other")
-        ).scalar_one() == len({a.funder_id for a in original})
 
     again = _import(target, content)
 
-    assert (again.created, again.skipped, again.events) == (0, 60, 0)
+    assert (again.created, again.skipped, again.events, again.competitions) == (0, 61, 0, 0)
+    assert again.competitions_skipped == len(competitions)
     assert again.events_skipped == summary.events
     assert again.differences == []
     assert _size(target) == size
 
-    csv_target = Database(database_url_factory())
-    try:
-        from_csv = _import(csv_target, csv_content, "csv")
-        assert (from_csv.created, from_csv.events) == (60, 0)
-        _assert_same_awards(original, _awards(csv_target), full=False)
-        csv_size = _size(csv_target)
-        assert _import(csv_target, csv_content, "csv").created == 0
-        assert _size(csv_target) == csv_size
-    finally:
-        csv_target.dispose()
+
+def test_360giving_csv_export_imports_into_an_empty_registry_once(
+    client: TestClient, database: Database, target: Database
+) -> None:
+    """The flattened CSV carries what the JSON does (extension columns included), except
+    the grants' themes and disbursement transactions (``GRANT_JSON_ONLY``)."""
+    _demo_with_every_field(database)
+    response = client.get("/api/v1/360giving/grants.csv")
+    assert response.status_code == 200, response.text
+
+    summary = _import(target, response.content, "csv")
+
+    ended = sum(1 for award in _awards(database) if award.status != "active")
+    assert (summary.created, summary.events) == (61, ended)  # completions and terminations
+    _assert_same_registry(database, target, full=False)
+    size = _size(target)
+    again = _import(target, response.content, "csv")
+    assert (again.created, again.skipped, again.competitions, again.events) == (0, 61, 0, 0)
+    assert again.differences == []
+    assert _size(target) == size
 
 
 def _grant(number: int, **changes: Any) -> dict[str, Any]:
@@ -203,6 +326,20 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(target: Database) -> N
         _grant(7, recipientOrganization=[{"id": "UZ-STIR-12345", "name": "Short"}]),
         _grant(8, plannedDates=[{"startDate": "2026-03-10", "endDate": "2026-01-01"}]),
         _grant(1),
+        _grant(9, awardStatus="paused", actualDates=[{"endDate": "2026-10-01"}]),
+        _grant(
+            10,
+            grantProgramme=[
+                {
+                    "code": "P-1",
+                    "budget": "12,000",
+                    "currency": "UZS",
+                    "year": 2026,
+                    "applicationsOpen": "2026-01-01T09:00:00+05:00",
+                    "applicationsClose": "2026-02-01T18:00:00",  # no offset
+                }
+            ],
+        ),
     )
 
     with pytest.raises(ImportRejected) as caught:
@@ -218,13 +355,24 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(target: Database) -> N
         ("grants[6] (360G-test-7)", "recipientOrganization[0].id"),
         ("grants[7] (360G-test-8)", "plannedDates[0].endDate"),
         ("grants[8] (360G-test-1)", "id"),
+        ("grants[9] (360G-test-9)", "awardStatus"),
+        ("grants[10] (360G-test-10)", "grantProgramme[0].budget"),
+        ("grants[10] (360G-test-10)", "grantProgramme[0].applicationsClose"),
     }
     assert "thousands separator" in found[("grants[1] (360G-test-2)", "amountAwarded")]
     assert "'XYZ'" in found[("grants[2] (360G-test-3)", "currency")]
     assert "decimal place" in found[("grants[4] (360G-test-5)", "amountAwarded")]
     assert "4000" in found[("grants[5] (360G-test-6)", "title")]
     assert "grants[0]" in found[("grants[8] (360G-test-1)", "id")]
-    assert str(caught.value) == "8 of 9 row(s) refused; nothing was written"
+    assert (
+        "'paused' is not one of completed, terminated"
+        in found[("grants[9] (360G-test-9)", "awardStatus")]
+    )
+    assert (
+        "with its offset"
+        in found[("grants[10] (360G-test-10)", "grantProgramme[0].applicationsClose")]
+    )
+    assert str(caught.value) == "10 of 11 row(s) refused; nothing was written"
     assert _size(target) == 0
     with target.session() as session:
         assert organization_service.find(session, RECIPIENT) is None
@@ -454,6 +602,9 @@ AWARD_STATE = (
     "completed_on",
     "terminated_on",
     "region",
+    "recipient_name",
+    "themes",
+    "award_before_close",
 )
 COMPETITION_STATE = (
     "funder_id",
@@ -470,21 +621,33 @@ COMPETITION_STATE = (
     "cancel_reason",
     "committed_minor",
     "award_count",
+    "year",
+    "round_number",
+    "themes",
+    "region",
+    "results",
 )
 
 
 def test_ocds_feed_imports_into_an_empty_registry_once(
     client: TestClient, database: Database, target: Database, database_url_factory
 ) -> None:
-    demo.load(database, awards=60)
+    """Every field of every award, competition and organization, and every award's history
+    (kinds, voids, and which event each correction corrects) round-trips through the release
+    feed. Not compared: ids, ledger seqs and times (the new registry's own), and an award's
+    ``termination_reason``, to which the import appends its source mark (an event has no
+    source id of its own to be found again by)."""
+    _demo_with_every_field(database)
+    corrections = _corrections_of_every_kind(database)
     content = _export_releases(client)
     original_competitions = {c.id: c for c in _competitions(database)}
     original_awards = {a.id: a for a in _awards(database)}
 
     summary = _import_ocds(target, content)
 
-    assert (summary.created, summary.competitions) == (60, len(original_competitions))
-    assert summary.events == 216  # every later event of the demo: tranches, reports, amendments…
+    assert (summary.created, summary.competitions) == (61, len(original_competitions))
+    # Every later event of the demo (tranches, reports, amendments…) and the corrections.
+    assert summary.events == 216 + corrections
     competitions = _competitions(target)
     by_source = {}
     for competition in competitions:
@@ -502,7 +665,17 @@ def test_ocds_feed_imports_into_an_empty_registry_once(
             assert getattr(award, name) == getattr(before, name), (before.id, name)
         assert by_source.get(award.competition_id) == before.competition_id
         assert ocid == f"ocds-uzkz01-{before.competition_id or before.id}"
+        assert _history(target, award.id) == _history(database, before.id), before.id
     assert original_awards == {}
+    organizations = _organizations(target)
+    originals = _organizations(database)
+    named = {c.funder_id for c in _competitions(database)}
+    for award in _awards(database):
+        named |= {award.funder_id, award.recipient_id}
+    assert set(organizations) == named
+    for org_id, organization in organizations.items():
+        for name in ORGANIZATION_STATE:
+            assert getattr(organization, name) == getattr(originals[org_id], name), (org_id, name)
     size = _size(target)
 
     again = _import_ocds(target, content)
@@ -527,6 +700,63 @@ def test_ocds_feed_imports_into_an_empty_registry_once(
         )
     finally:
         third.dispose()
+
+
+def _corrections_of_every_kind(database: Database) -> int:
+    """Corrections the demo has none of, each on a different award: of a publication (its
+    title), of a report (its summary), of a completion (its note), and a report voided.
+    Returns how many were written."""
+    wanted = {
+        "award.published": {"title": {"uz": "Tuzatilgan nom", "en": "A corrected title"}},
+        "award.reported": {"summary": {"en": "The summary, corrected"}},
+        "award.completed": {"note": "Completed; the date was confirmed by the bank"},
+        "void:award.reported": None,
+    }
+    written = 0
+    with database.session(write=True) as session:
+        awards = session.execute(select(Award).order_by(Award.id)).scalars().all()
+        used: set[str] = set()
+        for kind, changes in wanted.items():
+            target_kind = kind.removeprefix("void:")
+            award, event = next(
+                (award, event)
+                for award in awards
+                if award.id not in used
+                for event in award_service.events(session, award.id)
+                if event.kind == target_kind
+                and event.corrected_by is None
+                and not any(
+                    e.kind == "award.corrected" for e in award_service.events(session, award.id)
+                )
+            )
+            used.add(award.id)
+            body: dict[str, Any] = {"type": "corrected", "corrects": event.seq, "reason": "Review"}
+            body.update({"void": True} if changes is None else {"changes": changes})
+            award_service.add_event(
+                session,
+                principal=Principal(Role.FUNDER, "test", award.funder_id),
+                award_id=award.id,
+                event=TypeAdapter(AwardEventCreate).validate_python(body),
+            )
+            written += 1
+    return written
+
+
+def _history(database: Database, award_id: str) -> list[tuple[Any, ...]]:
+    """An award's events as kinds and what each correction corrects (by its position in the
+    history, since seqs differ between registries), with which are voided or corrected."""
+    with database.session() as session:
+        events = award_service.events(session, award_id)
+    position = {event.seq: index for index, event in enumerate(events)}
+    return [
+        (
+            event.kind,
+            position.get(event.body.get("corrects", -1)),
+            event.voided,
+            position.get(event.corrected_by) if event.corrected_by is not None else None,
+        )
+        for event in events
+    ]
 
 
 def _release(seq: int, **changes: Any) -> dict[str, Any]:

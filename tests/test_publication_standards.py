@@ -28,7 +28,7 @@ from test_awards import award_body, competition_body, post
 from registry import demo, journal
 from registry.awards.models import Award
 from registry.core.db import Database
-from registry.publication import ocds, standards_router
+from registry.publication import giving360, ocds, standards_router
 
 SCHEMAS = Path(ocds.__file__).parent / "standards"
 OCDS_RELEASE_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
@@ -532,44 +532,39 @@ def test_360giving_grants_of_the_scenario(client: TestClient, world: World) -> N
         Decimal("100000000.00"),
         Decimal("140000000.00"),
     ]
-    assert first["fundingOrganization"] == [{"id": PUBLIC_FUND, "name": FUND_NAME}]
     assert first["beneficiaryLocation"] == [
         {"countryCode": "UZ", "name": "Samarqand", "geoCode": "UZ-SA"}
     ]
-    assert first["grantProgramme"][0]["code"] == ids["competition"]
     second = grants[f"360G-uzkz-registry-{ids['second']}"]
-    assert second["recipientOrganization"][0]["name"] == ELDERLY_NGO_NAME
-    assert second["title"] == "Поддержка пожилых людей"
     assert [t["value"] for t in second["disbursementTransaction"]] == [Decimal("50000000.00")]
     direct = grants[f"360G-uzkz-registry-{ids['direct']}"]
     assert direct["amountAwarded"] == Decimal("75000000.50")
     assert '"amountAwarded":75000000.50,' in client.get("/api/v1/360giving/grants.json").text
 
     rows = _csv(client, "/api/v1/360giving/grants.csv")
-    assert list(rows[0]) == [
+    header = list(rows[0])
+    assert header == list(giving360.csv_header())
+    assert header[:8] == [
         "Identifier",
         "Title",
+        "title_uz",
+        "title_ru",
+        "title_kk",
+        "title_en",
         "Description",
-        "Currency",
-        "Amount Awarded",
-        "Amount Disbursed",
-        "Award Date",
-        "Planned Dates:Start Date",
-        "Planned Dates:End Date",
-        "Recipient Org:Identifier",
-        "Recipient Org:Name",
-        "Recipient Org:Country",
-        "Funding Org:Identifier",
-        "Funding Org:Name",
-        "Beneficiary Location:Name",
-        "Beneficiary Location:Country Code",
-        "Beneficiary Location:Geographic Code",
-        "Grant Programme:Code",
-        "Grant Programme:Title",
-        "From An Open Call?",
-        "Last Modified",
-        "Data Source",
+        "description_uz",
     ]
+    assert {
+        "Recipient Org:name_ru",
+        "Recipient Org:Organisation Type",
+        "Recipient Org:Location:Geographic Code",
+        "Grant Programme:Code",
+        "Grant Programme:budget",
+        "Grant Programme:applicationsClose",
+        "Funding Type:Code",
+        "legalBasis",
+        "awardBeforeClose",
+    } <= set(header)
     by_id = {row["Identifier"]: row for row in rows}
     assert set(by_id) == set(grants)
     row = by_id[second["id"]]
@@ -578,6 +573,13 @@ def test_360giving_grants_of_the_scenario(client: TestClient, world: World) -> N
         ELDERLY_NGO_NAME,
     )
     assert row["Funding Org:Name"] == FUND_NAME  # oʻ (U+02BB) intact
+    assert (row["title_ru"], row["title_uz"], row["Recipient Org:name_ru"]) == (
+        "Поддержка пожилых людей",
+        "",
+        ELDERLY_NGO_NAME,
+    )
+    assert row["Grant Programme:budget"] == "1200000000.00"
+    assert by_id[direct["id"]]["legalBasis"] == "Contract 12/2026"
     assert by_id[direct["id"]]["Amount Awarded"] == "75000000.50"
     assert by_id[direct["id"]]["Title"] == "Yoshlar uchun oʻquv markazi"
     assert by_id[direct["id"]]["From An Open Call?"] == "No"
@@ -589,6 +591,72 @@ def test_360giving_grants_of_the_scenario(client: TestClient, world: World) -> N
         for r in _csv(client, f"/api/v1/360giving/grants.csv?recipient={ELDERLY_NGO}")
     ] == [second["id"]]
     assert _csv(client, "/api/v1/360giving/grants.csv?year=2025") == []
+
+
+def test_360giving_extension_fields_of_the_scenario(client: TestClient, world: World) -> None:
+    """What 360Giving has no field for, in the registry's extension fields (README)."""
+    ids = _scenario(client, world)
+    (package,) = [_get_valid(client, "/api/v1/360giving/grants.json", GRANTS_PACKAGE)]
+    grants = {g["id"].removeprefix("360G-uzkz-registry-"): g for g in package["grants"]}
+    first, second = grants[ids["first"]], grants[ids["second"]]
+    (funder,) = first["fundingOrganization"]
+    assert (funder["id"], funder["name"], funder["name_uz"]) == (PUBLIC_FUND, FUND_NAME, FUND_NAME)
+    assert funder["organisationType"] == "public_fund"
+    assert funder["location"] == [{"countryCode": "UZ", "name": "Uzbekistan"}]  # nationwide
+    assert (first["awardStatus"], first["actualDates"]) == (
+        "terminated",
+        [{"endDate": "2026-09-01"}],
+    )
+    assert first["terminationReason"] == "The NGO stopped the project"
+    (programme,) = first["grantProgramme"]
+    assert (programme["code"], programme["budget"]) == (
+        ids["competition"],
+        Decimal("1200000000.00"),
+    )
+    assert programme["url"].endswith(f"/api/v1/competitions/{ids['competition']}")
+    assert programme["title"] == programme["title_uz"]
+    (elderly,) = second["recipientOrganization"]
+    assert (elderly["name"], elderly["name_ru"]) == (ELDERLY_NGO_NAME, ELDERLY_NGO_NAME)
+    assert "name_uz" not in elderly
+    assert (elderly["organisationType"], elderly["location"][0]["geoCode"]) == ("ngo", "UZ-TK")
+    assert (second["title"], second["title_ru"]) == ("Поддержка пожилых людей",) * 2
+    assert "title_uz" not in second
+    assert (second["awardStatus"], second["actualDates"]) == (
+        "completed",
+        [{"endDate": "2026-12-31"}],
+    )
+    assert "terminationReason" not in second
+    direct = grants[ids["direct"]]
+    assert (direct["legalBasis"], "grantProgramme" in direct) == ("Contract 12/2026", False)
+
+
+def test_ocds_extension_fields_of_the_scenario(client: TestClient, world: World) -> None:
+    """What OCDS has no field for, in the registry's extension fields (README)."""
+    ids = _scenario(client, world)
+    releases = _all_releases(client, "/api/v1/ocds/releases?limit=100")
+    process = _ocid(ids["competition"])
+    published = next(r for r in releases if r["ocid"] == process and r["tag"] == ["tender"])
+    tender = published["tender"]
+    assert (tender["programmeYear"], tender["roundNumber"]) == (2026, 4)
+    assert (tender["themes"], tender["region"]) == (["youth", "ecology"], "UZ")
+    (party,) = published["parties"]
+    assert party["details"] == {"kind": "public_fund", "region": "UZ"}
+    award = next(
+        r["awards"][0]
+        for r in releases
+        if r["tag"] == ["award", "contract"] and r["awards"][0]["id"] == ids["first"]
+    )
+    assert (award["themes"], award["region"], award["awardBeforeClose"]) == (
+        ["ecology"],
+        "UZ-SA",
+        None,
+    )
+    corrections = [
+        r for r in releases if r["ocid"] == process and "implementationUpdate" in r["tag"]
+    ]
+    assert [r["contracts"][0]["amendments"][0]["correctsReleaseID"] for r in corrections] == [
+        f"{process}-{seq}" for seq in (ids["second_tranche"], ids["duplicate"])
+    ]
 
 
 def test_bad_parameters_are_400_problems(client: TestClient, world: World) -> None:

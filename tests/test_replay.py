@@ -1,7 +1,8 @@
 """The query tables are a function of the ledger: after a long random run of writes through
 the services, ``registry ledger replay`` rebuilds tables equal to the originals."""
 
-from datetime import date, timedelta
+import base64
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -32,7 +33,8 @@ from registry.competitions.schemas import CompetitionCreate, CompetitionEventCre
 from registry.core.db import Database
 from registry.core.errors import RegistryError
 from registry.ledger import service as ledger_service
-from registry.ledger.checkpoint import NoteSigner
+from registry.ledger import store
+from registry.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
 from registry.models import Base
 from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationCreate
@@ -259,9 +261,10 @@ def test_replay_rebuilds_equal_projections(database_url_factory, steps) -> None:
         scenario.setup()
         for step in steps:
             scenario.step(*step)
+        signer = _signer()
         with source.session(write=True) as session:
-            ledger_service.sign_if_stale(session, signer=_signer())
-        report = replay.replay(source, target)
+            ledger_service.sign_if_stale(session, signer=signer)
+        report = replay.replay(source, target, verifier=signer.verifier)
         with source.session() as session:
             assert report.entries == ledger_service.size(session)
         assert snapshot(target) == snapshot(source)
@@ -285,7 +288,7 @@ def test_replay_refuses_a_database_that_already_has_a_ledger(database_url_factor
     scenario.setup()
     try:
         with pytest.raises(replay.ReplayError, match="already holds a ledger"):
-            replay.replay(source, source)
+            replay.replay(source, source, verifier=None)
     finally:
         source.dispose()
 
@@ -307,3 +310,129 @@ def test_replay_cli(database_url_factory) -> None:
     finally:
         source.dispose()
         target.dispose()
+
+
+def _signed_source(url: str, signer: NoteSigner) -> Database:
+    """A small ledger with a good checkpoint at size 9 and one more entry after it."""
+    source = Database(url)
+    scenario = Scenario(source)
+    scenario.setup()
+    with source.session(write=True) as session:
+        ledger_service.sign_if_stale(session, signer=signer)
+    return source
+
+
+def _forge(signer: NoteSigner, *, size: int, root: bytes) -> str:
+    return sign_checkpoint(Checkpoint(origin=signer.name, size=size, root_hash=root), signer)
+
+
+def _flip_signature(note: str) -> str:
+    """The same note with one bit of its Ed25519 signature changed."""
+    text, _, signature_line = note.rstrip("\n").rpartition("\n")
+    prefix, _, blob = signature_line.rpartition(" ")
+    raw = bytearray(base64.b64decode(blob))
+    raw[-1] ^= 1
+    return f"{text}\n{prefix} {base64.b64encode(bytes(raw)).decode()}\n"
+
+
+TAMPERED = (
+    "signature bit flipped",
+    "signed by another key",
+    "a root the tree never had",
+    "row and note disagree on the size",
+    "row root differs from the signed one",
+)
+
+
+def _tampered(tamper: str, signer: NoteSigner, good) -> tuple[int, bytes, str]:
+    """(tree_size, root_hash, note) of a bad checkpoint row, derived from a good one."""
+    size, root = good.tree_size, good.root_hash
+    return {
+        "signature bit flipped": (size, root, _flip_signature(good.note)),
+        "signed by another key": (size, root, _forge(_signer(), size=size, root=root)),
+        "a root the tree never had": (size, bytes(32), _forge(signer, size=size, root=bytes(32))),
+        "row and note disagree on the size": (size - 1, root, good.note),
+        "row root differs from the signed one": (size, bytes(32), good.note),
+    }[tamper]
+
+
+@pytest.mark.parametrize("tamper", TAMPERED)
+def test_replay_refuses_a_source_with_a_bad_checkpoint(database_url_factory, tamper) -> None:
+    signer = _signer()
+    source = _signed_source(database_url_factory(), signer)
+    target = Database(database_url_factory())
+    try:
+        with source.session() as session:
+            (good,) = ledger_service.checkpoints(session)
+            size = ledger_service.size(session)
+        # A bad checkpoint after the good one, as an altered source database would hold it
+        # (checkpoint rows cannot be updated: the triggers refuse).
+        tree_size, root, note = _tampered(tamper, signer, good)
+        with source.session(write=True) as session:
+            store.insert_checkpoint(
+                session,
+                tree_size=tree_size,
+                root_hash=root,
+                signed_at=datetime.now(UTC),
+                note=note,
+            )
+        with pytest.raises(replay.ReplayError, match="checkpoint at tree size"):
+            replay.replay(source, target, verifier=signer.verifier)
+        with target.session() as session:  # refused before anything was written
+            assert ledger_service.size(session) == 0
+            assert ledger_service.checkpoints(session) == []
+        assert size == good.tree_size
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def test_replay_copies_verified_checkpoints_and_needs_a_key_for_them(
+    database_url_factory,
+) -> None:
+    signer = _signer()
+    source = _signed_source(database_url_factory(), signer)
+    target = Database(database_url_factory())
+    try:
+        with pytest.raises(replay.ReplayError, match="give the log's verifier key"):
+            replay.replay(source, target, verifier=None)
+        report = replay.replay(source, target, verifier=signer.verifier)
+        assert (report.entries, report.checkpoints) == (9, 1)
+        with source.session() as s, target.session() as t:
+            assert [c.note for c in ledger_service.checkpoints(t)] == [
+                c.note for c in ledger_service.checkpoints(s)
+            ]
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def test_replay_cli_checks_checkpoints_with_the_given_key(database_url_factory, tmp_path) -> None:
+    signer = _signer()
+    source_url = database_url_factory()
+    _signed_source(source_url, signer).dispose()
+    key_file = tmp_path / "verifier.key"
+    key_file.write_text(signer.verifier.verifier_key() + "\n")
+    stranger = _signer().verifier.verifier_key()
+    refused = CliRunner().invoke(
+        cli,
+        [
+            "ledger",
+            "replay",
+            "--from",
+            source_url,
+            "--into",
+            database_url_factory(),
+            "--key",
+            stranger,
+        ],
+    )
+    assert refused.exit_code != 0
+    assert "does not verify" in refused.output
+    target_url = database_url_factory()
+    result = CliRunner().invoke(
+        cli,
+        ["ledger", "replay", "--from", source_url, "--into", target_url, "--key", str(key_file)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "replayed 9 entries and 1 checkpoints" in result.stdout

@@ -2,11 +2,13 @@
 terminated or corrected, each its own ledger entry. Every rule is checked by folding the
 award's events with the proposed one (``rules.fold``) before anything is written."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from registry import journal
@@ -28,10 +30,11 @@ from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionStatus
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
-from registry.core.schemas import LocalizedText, Period, Themes
+from registry.core.schemas import LocalizedText, Period, Reason, Themes
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
+from registry.organizations.models import Organization
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
 
 ID_PREFIX = "AWD"
@@ -44,7 +47,17 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
     "terminated": AwardTerminated,
 }
 CORRECTABLE_PUBLISHED_FIELDS = frozenset(
-    {"title", "purpose", "amount", "award_date", "period", "region", "legal_basis", "themes"}
+    {
+        "title",
+        "purpose",
+        "amount",
+        "award_date",
+        "period",
+        "region",
+        "legal_basis",
+        "themes",
+        "award_before_close",
+    }
 )
 
 
@@ -61,6 +74,85 @@ def _violation(exc: rules.RuleViolation, prefix: str = "") -> Unprocessable:
 
 
 def publish(session: Session, *, principal: Principal, data: AwardCreate) -> Award:
+    (award_id,) = publish_many(session, [(principal, data)])
+    return get(session, award_id)
+
+
+def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate]]) -> list[str]:
+    """Publish several awards as one ledger append; their ids, in order.
+
+    Each award is checked by exactly the rules ``publish`` applies, the later ones seeing the
+    earlier ones (a competition's budget, a funder's source ids); the first refusal raises
+    and nothing is recorded. The reads are made once for all of them, not once per award.
+    """
+    checked = [(principal, data, _checked(principal, data)) for principal, data in writes]
+    # Organizations are never removed, so they are read before taking the ledger's lock.
+    organizations = organization_service.find_many(
+        session, {org_id for _, _, ids in checked for org_id in (ids.funder_id, ids.recipient_id)}
+    )
+    ledger_service.lock(session)
+    taken = published_source_ids(
+        session, [(ids.funder_id, data.source_id) for _, data, ids in checked if data.source_id]
+    )
+    committed: dict[str, int] = {}
+    next_numbers: dict[int, int] = {}
+    entries = []
+    for principal, data, ids in checked:
+        recipient = organization_service.pick(
+            organizations, {"funder_id": ids.funder_id, "recipient_id": ids.recipient_id}
+        )["recipient_id"]
+        if data.source_id is not None:
+            if (ids.funder_id, data.source_id) in taken:
+                raise Conflict.for_field(
+                    "source_id", f"{ids.funder_id} already published {data.source_id}"
+                )
+            taken.add((ids.funder_id, data.source_id))
+        competition = None
+        if data.competition_id is not None:
+            competition = competition_service.get(
+                session, data.competition_id, field="competition_id"
+            )
+            _check_competition(competition, data, ids.funder_id, ids.currency)
+            before = committed.get(competition.id, competition.committed_minor)
+            if before + parse_amount(ids.amount, ids.currency) > competition.budget_minor:
+                raise _over_budget(competition, before)
+            committed[competition.id] = before + parse_amount(ids.amount, ids.currency)
+        _check_terms(
+            award_date=data.award_date,
+            legal_basis=data.legal_basis,
+            award_before_close=data.award_before_close,
+            competition=competition,
+        )
+        year = data.award_date.year
+        if year not in next_numbers:
+            first = next_id(session, Award.id, ID_PREFIX, year, ID_WIDTH)
+            next_numbers[year] = int(first.rsplit("-", 1)[1])
+        award_id = f"{ID_PREFIX}-{year}-{next_numbers[year]:0{ID_WIDTH}d}"
+        next_numbers[year] += 1
+        body = _publication_body(award_id, data, ids, recipient)
+        try:
+            rules.fold([rules.Event(0, rules.PUBLISHED, body)])
+        except rules.RuleViolation as exc:
+            raise _violation(exc) from exc
+        entries.append(
+            NewEntry(kind=rules.PUBLISHED, subject=award_id, actor=principal.actor, body=body)
+        )
+    journal.record(session, entries)
+    return [entry.subject for entry in entries]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What a publication's own fields give, in the ledger's canonical form."""
+
+    funder_id: str
+    recipient_id: str
+    currency: str
+    amount: str
+    region: str | None
+
+
+def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
     principal.check_acts_for(funder_id)
     recipient_id = organization_service.canonical_org_id(data.recipient_id, field="recipient_id")
@@ -70,32 +162,40 @@ def publish(session: Session, *, principal: Principal, data: AwardCreate) -> Awa
         raise Unprocessable.for_field("currency", str(exc)) from exc
     amount = _money(data.amount, currency, "amount")
     region = organization_service.canonical_region(data.region) if data.region else None
+    return _Checked(funder_id, recipient_id, currency, amount, region)
 
-    # Organizations are never removed, so they are read before taking the ledger's lock.
-    recipient = organization_service.get_many(
-        session, {"funder_id": funder_id, "recipient_id": recipient_id}
-    )["recipient_id"]
-    ledger_service.lock(session)
-    if data.source_id is not None and find_by_source(session, funder_id, data.source_id):
-        raise Conflict.for_field("source_id", f"{funder_id} already published {data.source_id}")
-    if data.competition_id is not None:
-        competition = competition_service.get(session, data.competition_id, field="competition_id")
-        _check_competition(competition, data, funder_id, currency)
-        if competition.committed_minor + parse_amount(amount, currency) > competition.budget_minor:
-            raise _over_budget(competition)
-    else:
-        if not data.legal_basis:
-            raise Unprocessable.for_field(
-                "legal_basis", "an award without a competition needs its legal basis"
+
+def published_source_ids(
+    session: Session, wanted: Sequence[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Which of these (funder, source id) pairs are published, in one query."""
+    by_funder: dict[str, set[str]] = {}
+    for funder_id, source_id in wanted:
+        by_funder.setdefault(funder_id, set()).add(source_id)
+    if not by_funder:
+        return set()
+    statement = select(Award.funder_id, Award.source_id).where(
+        or_(
+            *(
+                and_(Award.funder_id == funder_id, Award.source_id.in_(source_ids))
+                for funder_id, source_ids in by_funder.items()
             )
-        if data.award_before_close is not None:
-            raise Unprocessable.for_field("award_before_close", "there is no competition to close")
+        )
+    )
+    return {
+        (funder_id, source_id)
+        for funder_id, source_id in session.execute(statement)
+        if source_id is not None
+    }
 
-    award_id = next_id(session, Award.id, ID_PREFIX, data.award_date.year, ID_WIDTH)
-    body = {
+
+def _publication_body(
+    award_id: str, data: AwardCreate, ids: _Checked, recipient: Organization
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "id": award_id,
-        "funder_id": funder_id,
-        "recipient_id": recipient_id,
+        "funder_id": ids.funder_id,
+        "recipient_id": ids.recipient_id,
         "recipient_name": {
             language: value
             for language in ("uz", "ru", "kk", "en")
@@ -105,26 +205,18 @@ def publish(session: Session, *, principal: Principal, data: AwardCreate) -> Awa
         "instrument": data.instrument.value,
         "title": data.title.as_dict(),
         "purpose": data.purpose.as_dict() if data.purpose else None,
-        "amount": amount,
-        "currency": currency,
+        "amount": ids.amount,
+        "currency": ids.currency,
         "award_date": data.award_date.isoformat(),
         "period": {"start": data.period.start.isoformat(), "end": data.period.end.isoformat()},
-        "region": region or recipient.region,
+        "region": ids.region or recipient.region,
         "legal_basis": data.legal_basis,
         "themes": data.themes,
         "award_before_close": data.award_before_close,
     }
     if data.source_id is not None:
         body["source_id"] = data.source_id
-    try:
-        rules.fold([rules.Event(0, rules.PUBLISHED, body)])
-    except rules.RuleViolation as exc:
-        raise _violation(exc) from exc
-    journal.record(
-        session,
-        [NewEntry(kind=rules.PUBLISHED, subject=award_id, actor=principal.actor, body=body)],
-    )
-    return get(session, award_id)
+    return body
 
 
 def _check_competition(
@@ -144,18 +236,46 @@ def _check_competition(
         raise Unprocessable.for_field(
             "instrument", f"the competition awards {competition.instrument}s"
         )
+
+
+def _check_terms(
+    *,
+    award_date: date,
+    legal_basis: str | None,
+    award_before_close: str | None,
+    competition: Competition | None,
+    prefix: str = "",
+) -> None:
+    """The terms of a publication that hang on its competition (or on having none): checked
+    when it is published, and again whenever a correction changes it (``prefix`` "changes.")."""
+    if competition is None:
+        if not legal_basis:
+            raise Unprocessable.for_field(
+                prefix + "legal_basis", "an award without a competition needs its legal basis"
+            )
+        if award_before_close is not None:
+            raise Unprocessable.for_field(
+                prefix + "award_before_close", "there is no competition to close"
+            )
+        return
     closed_on = competition.closes_at.date()
-    if data.award_date < closed_on and data.award_before_close is None:
+    if award_date < closed_on and award_before_close is None:
         raise Unprocessable.for_field(
-            "award_date",
+            prefix + "award_date",
             f"before the competition closes ({closed_on}); give award_before_close to override",
         )
-    if data.award_date >= closed_on and data.award_before_close is not None:
-        raise Unprocessable.for_field("award_before_close", "the award date is after the close")
+    if award_date >= closed_on and award_before_close is not None:
+        raise Unprocessable.for_field(
+            prefix + "award_before_close", "the award date is after the close"
+        )
 
 
-def _over_budget(competition: Competition) -> Unprocessable:
-    remaining = competition.budget_minor - competition.committed_minor
+def _over_budget(competition: Competition, committed: int | None = None) -> Unprocessable:
+    """``committed``: what the competition has committed before this award, if not what its
+    row says (awards published earlier in the same ``publish_many``)."""
+    if committed is None:
+        committed = competition.committed_minor
+    remaining = competition.budget_minor - committed
     return Unprocessable.for_field(
         "amount",
         f"exceeds what remains of {competition.id}'s budget: "
@@ -166,31 +286,72 @@ def _over_budget(competition: Competition) -> Unprocessable:
 def add_event(
     session: Session, *, principal: Principal, award_id: str, event: AwardEventCreate
 ) -> Award:
-    ledger_service.lock(session)
-    award = get(session, award_id)
-    principal.check_acts_for(award.funder_id)
-    history = [rules.Event(e.seq, e.kind, e.body) for e in events(session, award_id)]
-    if isinstance(event, AwardCorrected):
-        body = _correction_body(event, history, award.currency)
-    else:
-        body = _event_body(event, award.currency)
-    before = rules.fold(history)
-    proposed = rules.Event(ledger_service.size(session), f"award.{event.type}", body)
-    try:
-        after = rules.fold([*history, proposed])
-    except rules.RuleViolation as exc:
-        prefix = "changes." if isinstance(event, AwardCorrected) else ""
-        raise _violation(exc, prefix) from exc
-    if award.competition_id is not None:
-        competition = competition_service.get(session, award.competition_id)
-        committed = competition.committed_minor - before.committed_minor + after.committed_minor
-        if committed > competition.budget_minor:
-            raise _over_budget(competition)
-    journal.record(
-        session,
-        [NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)],
-    )
+    add_events_many(session, [(principal, award_id, event)])
     return get(session, award_id)
+
+
+def add_events_many(
+    session: Session, writes: Sequence[tuple[Principal, str, AwardEventCreate]]
+) -> None:
+    """Add several events (to one award or many) as one ledger append.
+
+    Each is checked by exactly the rules ``add_event`` applies, folded after the ones before
+    it (an award's history, a competition's budget); the first refusal raises and nothing
+    is recorded. The awards and their histories are read in one query each.
+    """
+    ledger_service.lock(session)
+    wanted = {award_id for _, award_id, _ in writes}
+    awards = {
+        award.id: award for award in session.scalars(select(Award).where(Award.id.in_(wanted)))
+    }
+    histories: dict[str, list[rules.Event]] = {award_id: [] for award_id in wanted}
+    statement = (
+        select(AwardEvent)
+        .where(AwardEvent.award_id.in_(wanted))
+        .order_by(AwardEvent.award_id, AwardEvent.seq)
+    )
+    for earlier in session.scalars(statement):
+        histories[earlier.award_id].append(rules.Event(earlier.seq, earlier.kind, earlier.body))
+    seq = ledger_service.size(session)
+    committed: dict[str, int] = {}
+    entries = []
+    for principal, award_id, event in writes:
+        award = awards.get(award_id) or get(session, award_id)
+        principal.check_acts_for(award.funder_id)
+        history = histories[award_id]
+        if isinstance(event, AwardCorrected):
+            body = _correction_body(event, history, award.currency)
+        else:
+            body = _event_body(event, award.currency)
+        before = rules.fold(history)
+        proposed = rules.Event(seq, f"award.{event.type}", body)
+        try:
+            after = rules.fold([*history, proposed])
+        except rules.RuleViolation as exc:
+            prefix = "changes." if isinstance(event, AwardCorrected) else ""
+            raise _violation(exc, prefix) from exc
+        competition = None
+        if award.competition_id is not None:
+            competition = competition_service.get(session, award.competition_id)
+            base = committed.get(competition.id, competition.committed_minor)
+            committed[competition.id] = base - before.committed_minor + after.committed_minor
+            if committed[competition.id] > competition.budget_minor:
+                raise _over_budget(competition, base)
+        if isinstance(event, AwardCorrected) and event.corrects == history[0].seq:
+            terms = after.published
+            _check_terms(
+                award_date=after.award_date,
+                legal_basis=terms.get("legal_basis"),
+                award_before_close=terms.get("award_before_close"),
+                competition=competition,
+                prefix="changes.",
+            )
+        history.append(proposed)
+        seq += 1
+        entries.append(
+            NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)
+        )
+    journal.record(session, entries)
 
 
 def _event_body(event: BaseModel, currency: str, field_prefix: str = "") -> dict[str, Any]:
@@ -239,6 +400,7 @@ def _published_changes(changes: dict[str, Any], currency: str) -> dict[str, Any]
         "period": TypeAdapter(Period),
         "themes": TypeAdapter(Themes),
         "legal_basis": TypeAdapter(str | None),
+        "award_before_close": TypeAdapter(Reason | None),
     }
     normalized: dict[str, Any] = {}
     for name, value in changes.items():
@@ -279,6 +441,14 @@ def get(session: Session, award_id: str, *, field: str = "id") -> Award:
     if award is None:
         raise NotFound.for_field(field, f"no award {award_id}")
     return award
+
+
+def get_many(session: Session, award_ids: Sequence[str]) -> dict[str, Award]:
+    """The awards with these ids that exist, in one query, by id."""
+    if not award_ids:
+        return {}
+    statement = select(Award).where(Award.id.in_(award_ids))
+    return {award.id: award for award in session.scalars(statement)}
 
 
 def events(session: Session, award_id: str) -> list[AwardEvent]:

@@ -27,9 +27,11 @@ from sqlalchemy import text
 from registry.bench.awards import _fresh_database, _uvicorn
 from registry.core import migrations
 from registry.core.db import Database
+from registry.ledger.keys import load_or_create_signing_key
 from registry.publication import rollup
 from registry.publication.fulltext import tokens, tsvector_literal
-from registry.publication.pagination import encode_cursor
+from registry.publication.pagination import CursorCodec
+from registry.publication.search import AwardSort, award_scope
 
 BENCH_DATABASE = "registry_bench_publication"
 DEEP_PAGE_ROWS = 1_000_000  # page 10,000 of 100 rows
@@ -51,9 +53,12 @@ def run(*, database_url: str, awards: int, console: Console) -> None:
     console.print(f"  done in {time.perf_counter() - began:,.0f}s")
     rows: list[tuple[str, str, str, str]] = []
     with tempfile.TemporaryDirectory() as scratch:
+        key_file = Path(scratch) / "ledger.key"
+        # The server signs its cursors with a key derived from this one (created here, first).
+        cursors = CursorCodec.from_signing_key(load_or_create_signing_key(key_file))
         env = os.environ | {
             "REGISTRY_DATABASE_URL": url,
-            "REGISTRY_SIGNING_KEY_FILE": str(Path(scratch) / "ledger.key"),
+            "REGISTRY_SIGNING_KEY_FILE": str(key_file),
         }
         with (
             _uvicorn("registry.main:app", env) as server,
@@ -82,7 +87,7 @@ def run(*, database_url: str, awards: int, console: Console) -> None:
                 rows.append((name, f"{p50:,.1f} ms", f"{p95:,.1f} ms", "p95 ≤ 50 ms"))
             first: dict[str, str | int] = {"sort": "-award_date", "limit": 100}
             # Page 10,000 at a million awards; the last full page of a smaller run.
-            deep = first | {"cursor": _cursor_at(url, min(100 * 9_999, awards - 100))}
+            deep = first | {"cursor": _cursor_at(url, cursors, min(100 * 9_999, awards - 100))}
             p1 = _latency(lambda: client.get("/api/v1/awards", params=first))
             p10k = _latency(lambda: client.get("/api/v1/awards", params=deep))
             rows.append(("page 1 (sorted by date)", f"{p1[0]:,.1f} ms", f"{p1[1]:,.1f} ms", "—"))
@@ -123,7 +128,7 @@ def _latency(call: Callable[[], httpx.Response]) -> tuple[float, float]:
     return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
-def _cursor_at(url: str, position: int) -> str:
+def _cursor_at(url: str, cursors: CursorCodec, position: int) -> str:
     """The cursor a client would hold after ``position`` rows (found with OFFSET, here only)."""
     database = Database(url)
     try:
@@ -137,7 +142,9 @@ def _cursor_at(url: str, position: int) -> str:
             ).one()
     finally:
         database.dispose()
-    return encode_cursor([award_date.isoformat(), award_id])
+    return cursors.encode(
+        [award_date.isoformat(), award_id], scope=award_scope(AwardSort.AWARD_DATE_DESC)
+    )
 
 
 def _peak_rss_mb(pid: int) -> float:

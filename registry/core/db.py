@@ -18,10 +18,15 @@ from fastapi import Depends, Request
 from psycopg.types.json import set_json_loads
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from registry.core.errors import ServiceUnavailable
 
 WRITE_OPTION = "registry_write"
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+DEFAULT_EXPORT_CONNECTIONS = 4
+DEFAULT_EXPORT_WAIT_SECONDS = 10.0
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
@@ -119,15 +124,30 @@ def in_write_transaction(session: Session) -> bool:
 
 
 class Database:
-    """The engine and the two session factories of one process."""
+    """The engine and the session factories of one process.
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    Downloads get a small pool of their own (``export_connections``): a download holds its
+    connection for as long as it streams, and it must never take the connections that the
+    API's short requests need.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        export_connections: int = DEFAULT_EXPORT_CONNECTIONS,
+        export_wait_seconds: float = DEFAULT_EXPORT_WAIT_SECONDS,
+        **engine_kwargs: Any,
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        self._export_connections = export_connections
+        self._export_wait_seconds = export_wait_seconds
+        self._exports: sessionmaker[Session] | None = None
 
     @property
     def dialect(self) -> str:
@@ -145,8 +165,45 @@ class Database:
             else:
                 session.commit()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only session that sees one consistent state of the database however long it
+        lasts, on the downloads' own pool: a row changed mid-download is neither repeated nor
+        skipped. PostgreSQL: ``REPEATABLE READ READ ONLY``. SQLite (WAL): a read transaction
+        sees the database as of its first read until it ends.
+
+        Raises ``ServiceUnavailable`` (503, with Retry-After) when every download connection
+        stays taken for ``export_wait_seconds``.
+        """
+        if self._exports is None:
+            engine = make_engine(
+                self.url,
+                pool_size=self._export_connections,
+                max_overflow=0,
+                pool_timeout=self._export_wait_seconds,
+            )
+            if engine.dialect.name == "postgresql":
+                engine = engine.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            self._exports = sessionmaker(engine, expire_on_commit=False)
+        with self._exports() as session:
+            try:
+                session.connection()
+            except PoolTimeout as exc:
+                raise ServiceUnavailable(
+                    f"all {self._export_connections} download connections are in use; "
+                    "try again in a minute"
+                ) from exc
+            try:
+                yield session
+            finally:
+                session.rollback()  # read-only: nothing to commit
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._exports is not None:
+            self._exports.kw["bind"].dispose()
 
 
 def get_database(request: Request) -> Database:

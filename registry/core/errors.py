@@ -108,6 +108,15 @@ class Unprocessable(RegistryError):
     slug = "unprocessable"
 
 
+class ServiceUnavailable(RegistryError):
+    """A temporary shortage (every download connection busy): retry later, as the header says."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    title = "Service unavailable"
+    slug = "service-unavailable"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "60"}
+
+
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         problem.model_dump(mode="json", exclude_none=True),

@@ -33,6 +33,19 @@ class Settings(BaseSettings):
         ge=0,
         description="A new checkpoint is signed at most this often; 0 signs after every write.",
     )
+    export_connections: int = Field(
+        default=4,
+        ge=1,
+        le=100,
+        description="Database connections set aside for downloads (CSV, JSON Lines): at most "
+        "this many stream at once, so downloads never starve the API's own requests.",
+    )
+    export_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long a download waits for a free download connection before the "
+        "client is told to retry later (503 with Retry-After).",
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The base URL the service is reached at, used in links it returns.",

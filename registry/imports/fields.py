@@ -58,6 +58,17 @@ def translations(container: Mapping[str, Any], key: str) -> dict[str, str]:
     }
 
 
+LIST_SEPARATOR = ";"
+
+
+def codes(value: Any) -> list[str]:
+    """A list of codes (themes): a JSON array, or a CSV cell of codes separated by ``;``."""
+    items = value.split(LIST_SEPARATOR) if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return []
+    return [item.strip() for item in items if isinstance(item, str) and item.strip()]
+
+
 def localized(text: str | None, given: dict[str, str], country: str) -> dict[str, str]:
     """The translations given, else ``text`` filed under the language it is guessed to be."""
     if given:

@@ -23,17 +23,30 @@ One grant is one award, published by its funder with the grant's ``id`` as its
   over; one shaped like ISO 3166-2 but unknown is refused as a likely typo.
 * ``title`` → title, ``description`` → purpose (none when it only repeats the title), each
   filed under its language (``languages.guess``) unless ``title_<lang>`` /
-  ``description_<lang>`` translations are given; organization names likewise.
+  ``description_<lang>`` translations are given; organization names likewise
+  (``name_<lang>``), and an organization's ``location[0]`` is its region.
 * ``fundingType`` with vocabulary ``registry:instrument`` → instrument (default ``grant``),
   ``classifications`` with vocabulary ``registry:theme`` → themes: the registry's own export
   writes both.
-* The registry requires a legal basis for an award without a competition, and a 360Giving
-  grant carries none: an imported grant is a direct award, and its legal basis is the
-  ``legalBasis`` extension field if given, otherwise a note of where it was published
-  (the grant id and its programme). ``grantProgramme`` is not linked to a competition: its
-  code is the publisher's, not an id in this registry.
+* ``grantProgramme[0]`` that carries a registry's competition extensions (``budget``,
+  ``currency``, ``year``, ``applicationsOpen``, ``applicationsClose``; the registry's own
+  export writes them, with ``title_<lang>``, ``description_<lang>``, ``eligibility_<lang>``,
+  ``roundNumber``, ``themes``, ``region``, ``legalBasis``) is a competition, published
+  once per file before its first grant with its ``code`` as the source id, and the grant
+  is an award from it (``awardBeforeClose`` gives the reason for an award made before it
+  closed). A competition's later history (amendments, cancellation, results) is not in
+  360Giving: it is published as it now stands.
+* Any other grant is a direct award, and the registry requires a legal basis for one: the
+  ``legalBasis`` extension field if given, otherwise a note of where it was published (the
+  grant id and its programme, whose code is the publisher's, not an id in this registry).
 * ``disbursementTransaction`` → ``disbursed`` events (JSON only; the flattened CSV has no
   transactions), each recorded once, by its id.
+* ``awardStatus`` ``completed`` or ``terminated`` (an extension) → that event, on the day
+  ``actualDates[0].endDate`` gives, with the ``terminationReason`` extension as its reason.
+
+A grant is an award as it now stands: its amendments, reports and corrections are not in
+360Giving (OCDS carries them), so an imported award is published with its current figures
+and has only its disbursements and its ending as events.
 """
 
 import calendar
@@ -41,7 +54,8 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any, Final
@@ -50,21 +64,44 @@ from registry.core.schemas import Instrument
 from registry.imports.fields import (
     COUNTRY_CODE_LENGTH,
     FieldReader,
+    codes,
     load_json,
     localized,
     rejected,
     translations,
 )
 from registry.imports.report import Problem
-from registry.imports.rows import AwardRow, EventRow, OrganizationRef, Row, Unreadable, source_mark
+from registry.imports.rows import (
+    AwardRow,
+    CompetitionRow,
+    EventRow,
+    OrganizationRef,
+    Row,
+    Unreadable,
+    source_mark,
+)
 from registry.organizations.schemas import OrganizationKind
-from registry.publication.giving360 import grant_schema
+from registry.publication.giving360 import CSV_COLUMNS, column_title, schema_steps
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import UnknownRegion, normalize_region
 
 INSTRUMENT_VOCABULARY: Final = "registry:instrument"
 THEME_VOCABULARY: Final = "registry:theme"
 LEGAL_BASIS_FIELD: Final = "legalBasis"
+BEFORE_CLOSE_FIELD: Final = "awardBeforeClose"
+STATUS_FIELD: Final = "awardStatus"
+REASON_FIELD: Final = "terminationReason"
+ENDINGS: Final = ("completed", "terminated")
+PROGRAMME: Final = "grantProgramme[0]"
+COMPETITION_EXTENSIONS: Final = (
+    "budget",
+    "currency",
+    "year",
+    "applicationsOpen",
+    "applicationsClose",
+)
+"""The ``grantProgramme`` fields that make it a competition to publish (a registry's own
+export writes them); a programme without them is only named in the legal basis."""
 LEGAL_BASIS_MAX: Final = 500
 ISO_3166_2: Final = re.compile(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}")
 
@@ -84,9 +121,30 @@ AWARD_FIELDS: Final[Mapping[str, str]] = {
     "instrument": "fundingType",
     "themes": "classifications",
     "legal_basis": LEGAL_BASIS_FIELD,
+    "award_before_close": BEFORE_CLOSE_FIELD,
     "competition_id": "grantProgramme",
 }
 """Where each ``AwardCreate`` field comes from, as a JSON path into the grant."""
+
+COMPETITION_FIELDS: Final[Mapping[str, str]] = {
+    "source_id": f"{PROGRAMME}.code",
+    "title": f"{PROGRAMME}.title",
+    "description": f"{PROGRAMME}.description",
+    "eligibility": f"{PROGRAMME}.eligibility",
+    "year": f"{PROGRAMME}.year",
+    "round_number": f"{PROGRAMME}.roundNumber",
+    "budget": f"{PROGRAMME}.budget",
+    "currency": f"{PROGRAMME}.currency",
+    "window": f"{PROGRAMME}.applicationsOpen",
+    "window.opens": f"{PROGRAMME}.applicationsOpen",
+    "window.closes": f"{PROGRAMME}.applicationsClose",
+    "themes": f"{PROGRAMME}.themes",
+    "region": f"{PROGRAMME}.region",
+    "legal_basis": f"{PROGRAMME}.legalBasis",
+    "funder_id": "fundingOrganization[0].id",
+    "instrument": "fundingType",
+}
+"""Where each ``CompetitionCreate`` field comes from, as a JSON path into the grant."""
 
 CSV_PATHS: Final = (
     "id",
@@ -112,9 +170,11 @@ CSV_PATHS: Final = (
     "fundingType.code",
     "classifications.vocabulary",
     "classifications.code",
+    *(".".join(path) for path in CSV_COLUMNS),
 )
 """The grant fields read from a CSV, found by their 360Giving column titles
-(``Recipient Org:Identifier``); other columns are ignored."""
+(``Recipient Org:Identifier``), and the registry's own export's columns, extensions
+included (``Recipient Org:name_ru``); other columns are ignored."""
 
 CSV_REQUIRED: Final = (
     "id",
@@ -133,10 +193,10 @@ def read_json(content: bytes) -> list[Row]:
     grants = document.get("grants") if isinstance(document, dict) else None
     if not isinstance(grants, list):
         raise rejected("a 360Giving package is a JSON object with a grants array", "grants")
-    return [
-        _grant_row(grant, row=_row_name(f"grants[{index}]", grant), name=lambda path: path)
-        for index, grant in enumerate(grants)
-    ]
+    rows = _Rows()
+    for index, grant in enumerate(grants):
+        rows.add(grant, row=_row_name(f"grants[{index}]", grant), name=lambda path: path)
+    return rows.rows
 
 
 def read_csv(content: bytes) -> list[Row]:
@@ -159,15 +219,15 @@ def read_csv(content: bytes) -> list[Row]:
     missing = [titles[path] for path in CSV_REQUIRED if path not in columns.values()]
     if missing:
         raise rejected("missing column(s): " + ", ".join(missing), "header")
-    rows: list[Row] = []
+    rows = _Rows()
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
         grant = _unflatten({columns[i]: cell for i, cell in enumerate(cells) if i in columns})
-        rows.append(_grant_row(grant, row=_row_name(f"line {start}", grant), name=_csv_name))
-    return rows
+        rows.add(grant, row=_row_name(f"line {start}", grant), name=_csv_name)
+    return rows.rows
 
 
 def _row_name(place: str, grant: Any) -> str:
@@ -181,54 +241,44 @@ def _row_name(place: str, grant: Any) -> str:
 @cache
 def _csv_titles() -> dict[str, str]:
     """Each path of ``CSV_PATHS`` (and each of their prefixes) → its column title, made the
-    way 360Giving's flattening names columns: each step's schema ``title``, joined by ':'."""
-    schema = grant_schema()
+    way 360Giving's flattening names columns (``giving360.column_title``)."""
     titles: dict[str, str] = {}
     for path in CSV_PATHS:
-        node: Mapping[str, Any] = schema
-        steps: list[str] = []
-        names: list[str] = []
-        for step in path.split("."):
-            node = node["properties"][step]
-            if "$ref" in node:
-                node = _resolve(schema, node["$ref"])
-            steps.append(step)
-            names.append(node["title"])
-            titles[".".join(steps)] = ":".join(names)
-            if node.get("type") == "array":
-                node = _resolve(schema, node["items"]["$ref"])
+        steps = path.split(".")
+        for end in range(1, len(steps) + 1):
+            titles[".".join(steps[:end])] = column_title(steps[:end])
     return titles
 
 
-def _resolve(schema: Mapping[str, Any], reference: str) -> Mapping[str, Any]:
-    node: Mapping[str, Any] = schema
-    for part in reference.removeprefix("#/").split("/"):
-        node = node[part]
-    return node
-
-
-def _array_fields() -> frozenset[str]:
-    schema = grant_schema()
-    return frozenset(
-        name for name, node in schema["properties"].items() if node.get("type") == "array"
-    )
+@cache
+def _array_paths() -> frozenset[str]:
+    """The dotted paths of ``CSV_PATHS`` prefixes that the schema types as arrays (a
+    flattened row gives their first item): ``plannedDates``, ``recipientOrganization.location``."""
+    arrays: set[str] = set()
+    for path in CSV_PATHS:
+        steps = path.split(".")
+        for end, (_, is_array) in enumerate(schema_steps(steps), start=1):
+            if is_array:
+                arrays.add(".".join(steps[:end]))
+    return frozenset(arrays)
 
 
 def _unflatten(cells: Mapping[str, str]) -> dict[str, Any]:
-    """A CSV row as the grant it flattens: ``plannedDates.startDate`` → ``plannedDates[0]``."""
-    arrays = _array_fields()
+    """A CSV row as the grant it flattens: ``plannedDates.startDate`` → ``plannedDates[0]``,
+    ``recipientOrganization.location.geoCode`` → ``recipientOrganization[0].location[0]``."""
+    arrays = _array_paths()
     grant: dict[str, Any] = {}
     for path, cell in cells.items():
         value = cell.strip()
         if not value:
             continue
-        head, _, rest = path.partition(".")
-        if not rest:
-            grant[head] = value
-            continue
-        container = grant.setdefault(head, [{}] if head in arrays else {})
-        target = container[0] if isinstance(container, list) else container
-        target[rest] = value
+        steps = path.split(".")
+        target = grant
+        for end, step in enumerate(steps[:-1], start=1):
+            is_array = ".".join(steps[:end]) in arrays
+            container = target.setdefault(step, [{}] if is_array else {})
+            target = container[0] if isinstance(container, list) else container
+        target[steps[-1]] = value
     return grant
 
 
@@ -241,9 +291,29 @@ def _csv_name(path: str) -> str:
 # --- One grant -----------------------------------------------------------------------------
 
 
-def _grant_row(grant: Any, *, row: str, name: Callable[[str], str]) -> Row:
+class _Rows:
+    """The rows of a file: each grant's award, after its competition the first time a
+    grant names it (a competition is published once per file)."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.competitions: set[tuple[str, str]] = set()
+
+    def add(self, grant: Any, *, row: str, name: Callable[[str], str]) -> None:
+        award, competition = _grant_row(grant, row=row, name=name)
+        if competition is not None:
+            key = (competition.funder.org_id, competition.source_id)
+            if key not in self.competitions:
+                self.competitions.add(key)
+                self.rows.append(competition)
+        self.rows.append(award)
+
+
+def _grant_row(
+    grant: Any, *, row: str, name: Callable[[str], str]
+) -> tuple[Row, CompetitionRow | None]:
     if not isinstance(grant, dict):
-        return Unreadable(row, [Problem(row, "", "a grant is a JSON object")])
+        return Unreadable(row, [Problem(row, "", "a grant is a JSON object")]), None
     reader = FieldReader(grant, name)
     source_id = reader.text(grant, "id", "id")
     funder = _organization(reader, "fundingOrganization", OrganizationKind.OTHER)
@@ -265,14 +335,17 @@ def _grant_row(grant: Any, *, row: str, name: Callable[[str], str]) -> Row:
     purposes = translations(grant, "description")
     if not purposes and description is not None and description != title:
         purposes = localized(description, {}, funder_country)
-    region = _region(reader)
+    region = _region(reader, reader.data, "beneficiaryLocation")
     instrument = _instrument(reader)
     themes = _themes(reader)
-    legal_basis = _legal_basis(reader, source_id)
+    competition = _competition(reader, funder, instrument, funder_country)
+    legal_basis = _legal_basis(reader, source_id, linked=competition is not None)
+    before_close = reader.text(grant, BEFORE_CLOSE_FIELD, BEFORE_CLOSE_FIELD, required=False)
     events = _disbursements(reader, currency) if currency else []
+    events.extend(_ending(reader, source_id))
     if reader.problems or source_id is None or funder is None or recipient is None:
         problems = [Problem(row, field, message) for field, message in reader.problems]
-        return Unreadable(row, problems or [Problem(row, "", "not a grant")])
+        return Unreadable(row, problems or [Problem(row, "", "not a grant")]), None
     award: dict[str, Any] = {
         "funder_id": funder.org_id,
         "recipient_id": recipient.org_id,
@@ -288,16 +361,29 @@ def _grant_row(grant: Any, *, row: str, name: Callable[[str], str]) -> Row:
         "themes": themes,
         "source_id": source_id,
     }
+    if before_close is not None:
+        award["award_before_close"] = before_close
     fields = {key: name(path) for key, path in AWARD_FIELDS.items()}
-    return AwardRow(
+    award_row = AwardRow(
         row=row,
         source_id=source_id,
         funder=funder,
         recipient=recipient,
         award=award,
         fields=fields,
+        competition_source_id=competition.source_id if competition is not None else None,
         events=events,
     )
+    if competition is None:
+        return award_row, None
+    competition_row = CompetitionRow(
+        row=row,
+        source_id=competition.source_id,
+        funder=funder,
+        competition=competition.body,
+        fields={key: name(path) for key, path in COMPETITION_FIELDS.items()},
+    )
+    return award_row, competition_row
 
 
 def _organization(
@@ -321,19 +407,106 @@ def _organization(
         if kind_text in {kind.value for kind in OrganizationKind}
         else default_kind
     )
+    region = _region(reader, item, "location", path=f"{path}.location")
     if org_id is None or text is None:
         return None
     return OrganizationRef(
         org_id=org_id,
         name=localized(text, translations(item, "name"), org_id[:COUNTRY_CODE_LENGTH]),
         kind=kind,
-        region=None,
+        region=region,
         fields={
             "org_id": reader.name(f"{path}.id"),
             "name": reader.name(f"{path}.name"),
             "kind": reader.name(f"{path}.organisationType"),
+            "region": reader.name(f"{path}.location[0].geoCode"),
+            "legal_form": reader.name(f"{path}.legalForm"),
+        },
+        legal_form=reader.text(item, "legalForm", f"{path}.legalForm", required=False),
+    )
+
+
+@dataclass(frozen=True)
+class _Competition:
+    source_id: str
+    body: dict[str, Any]
+
+
+def _competition(
+    reader: FieldReader, funder: OrganizationRef | None, instrument: str, country: str
+) -> _Competition | None:
+    """The competition a registry's ``grantProgramme`` extensions describe, if they do."""
+    programme = reader.first("grantProgramme", required=False)
+    if programme is None or not all(
+        programme.get(key) not in (None, "") for key in COMPETITION_EXTENSIONS
+    ):
+        return None
+    code = reader.text(programme, "code", f"{PROGRAMME}.code")
+    currency = reader.currency(programme, "currency", f"{PROGRAMME}.currency")
+    budget = reader.amount(programme.get("budget"), currency, f"{PROGRAMME}.budget")
+    year = _whole(reader, programme, "year")
+    round_number = _whole(reader, programme, "roundNumber", required=False)
+    opens = _moment(reader, programme, "applicationsOpen")
+    closes = _moment(reader, programme, "applicationsClose")
+    title = reader.text(programme, "title", f"{PROGRAMME}.title", required=False)
+    legal_basis = reader.text(programme, "legalBasis", f"{PROGRAMME}.legalBasis", required=False)
+    region = reader.text(programme, "region", f"{PROGRAMME}.region", required=False)
+    if code is None or funder is None:
+        return None
+    return _Competition(
+        source_id=code,
+        body={
+            "funder_id": funder.org_id,
+            "instrument": instrument,
+            "year": year,
+            "round_number": round_number,
+            "title": localized(title or code, translations(programme, "title"), country),
+            "description": translations(programme, "description") or None,
+            "eligibility": translations(programme, "eligibility") or None,
+            "themes": codes(programme.get("themes")),
+            "budget": budget,
+            "currency": currency,
+            "window": {"opens": opens, "closes": closes},
+            "region": region,
+            "legal_basis": legal_basis,
+            "source_id": code,
         },
     )
+
+
+def _whole(
+    reader: FieldReader, container: Mapping[str, Any], key: str, *, required: bool = True
+) -> int | None:
+    """A whole number, from JSON or from a CSV cell's text."""
+    value = container.get(key)
+    if value is None or value == "":
+        if required:
+            reader.problem(f"{PROGRAMME}.{key}", "is required")
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        number = Decimal("NaN")
+    if isinstance(value, bool) or not number.is_finite() or number != number.to_integral_value():
+        reader.problem(f"{PROGRAMME}.{key}", f"{value!r} is not a whole number")
+        return None
+    return int(number)
+
+
+def _moment(reader: FieldReader, container: Mapping[str, Any], key: str) -> datetime | None:
+    """An RFC 3339 date-time with its offset (an application window's bound)."""
+    path = f"{PROGRAMME}.{key}"
+    text = reader.text(container, key, path)
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        reader.problem(path, f"{text!r} is not an RFC 3339 date-time with its offset")
+        return None
+    return moment
 
 
 def _currency(reader: FieldReader) -> str | None:
@@ -376,8 +549,13 @@ def _end_after(reader: FieldReader, start: date | None, duration: Any) -> date |
     return date(year, month, day) - timedelta(days=1)
 
 
-def _region(reader: FieldReader) -> str | None:
-    location = reader.first("beneficiaryLocation", required=False)
+def _region(
+    reader: FieldReader, container: Mapping[str, Any], key: str, *, path: str | None = None
+) -> str | None:
+    """The region of ``container[key][0]`` (a location): its ``geoCode`` when that is an ISO
+    3166-2 code, else its ``countryCode``."""
+    path = path or key
+    location = reader.first(key, container=container, path=path, required=False)
     if location is None:
         return None
     geo_code = location.get("geoCode")
@@ -385,14 +563,14 @@ def _region(reader: FieldReader) -> str | None:
         try:
             return normalize_region(geo_code)
         except UnknownRegion as exc:
-            reader.problem("beneficiaryLocation[0].geoCode", str(exc))
+            reader.problem(f"{path}[0].geoCode", str(exc))
             return None
     country = location.get("countryCode")
     if isinstance(country, str) and country.strip():
         try:
             return normalize_region(country)
         except UnknownRegion as exc:
-            reader.problem("beneficiaryLocation[0].countryCode", str(exc))
+            reader.problem(f"{path}[0].countryCode", str(exc))
     return None
 
 
@@ -423,9 +601,11 @@ def _themes(reader: FieldReader) -> list[str]:
     return [code for _, code in _coded(reader.data.get("classifications"), THEME_VOCABULARY)]
 
 
-def _legal_basis(reader: FieldReader, source_id: str | None) -> str:
+def _legal_basis(reader: FieldReader, source_id: str | None, *, linked: bool) -> str | None:
+    """The ``legalBasis`` given; else none for an award from a competition, and for a
+    direct award (which needs one) a note of where it was published."""
     given = reader.text(reader.data, LEGAL_BASIS_FIELD, LEGAL_BASIS_FIELD, required=False)
-    if given is not None:
+    if given is not None or linked:
         return given
     basis = f"as published in 360Giving data, grant {source_id}"
     programme = reader.first("grantProgramme", required=False)
@@ -436,6 +616,31 @@ def _legal_basis(reader: FieldReader, source_id: str | None) -> str:
         if named:
             basis += f", programme {named}"
     return basis[:LEGAL_BASIS_MAX]
+
+
+def _ending(reader: FieldReader, source_id: str | None) -> list[EventRow]:
+    """A ``completed`` or ``terminated`` event, for a grant whose ``awardStatus`` says it
+    ended, on the day its ``actualDates[0].endDate`` gives (a plain actual end date, which
+    other publishers may give for a grant still running, is not taken as an ending)."""
+    status = reader.text(reader.data, STATUS_FIELD, STATUS_FIELD, required=False)
+    if status is None or source_id is None:
+        return []
+    if status not in ENDINGS:
+        reader.problem(STATUS_FIELD, f"{status!r} is not one of {', '.join(ENDINGS)}")
+        return []
+    actual = reader.first("actualDates")
+    day = reader.day(actual, "endDate", "actualDates[0].endDate") if actual else None
+    if day is None:
+        return []
+    source = f"{source_id}#{status}"
+    fields = {"": reader.name(STATUS_FIELD), "date": reader.name("actualDates[0].endDate")}
+    if status == "completed":
+        body = {"type": "completed", "date": day, "note": source_mark(source)}
+    else:
+        reason = reader.text(reader.data, REASON_FIELD, REASON_FIELD)
+        body = {"type": "terminated", "date": day, "reason": f"{reason} {source_mark(source)}"}
+        fields["reason"] = reader.name(REASON_FIELD)
+    return [EventRow(source_id=source, body=body, fields=fields)]
 
 
 def _disbursements(reader: FieldReader, currency: str) -> list[EventRow]:

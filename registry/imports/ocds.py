@@ -30,6 +30,14 @@ award met so far, so that each release becomes what changed in it:
   again with the same id (voided where their value is null), otherwise of the award's
   publication, or of its last amendment if it has one.
 
+* The registry's own extension fields, where given (its export writes them): a party's
+  ``details`` (``kind``, ``legalForm``, ``region``), a tender's ``programmeYear``,
+  ``roundNumber``, ``themes`` and ``region``, an award's ``themes``, ``region``,
+  ``legalBasis`` and ``awardBeforeClose``, a results milestone's ``note_<lang>``, and a
+  correction's ``correctsReleaseID``, which names the release of the entry it corrects
+  (a publication, an amendment, a transaction, a report or a milestone) so that the
+  correction is filed against that entry rather than guessed.
+
 Dates are read as the day written, in the publisher's own offset. Amounts are parsed as
 ``Decimal``; organizations are registered as for 360Giving (the buyer as ``other``, a
 supplier as ``ngo``), with their ``name_<lang>`` translations and their region where the
@@ -46,6 +54,7 @@ from registry.core.schemas import Instrument
 from registry.imports.fields import (
     COUNTRY_CODE_LENGTH,
     FieldReader,
+    codes,
     load_json,
     localized,
     parse_day,
@@ -83,6 +92,8 @@ APPLICATIONS: Final = re.compile(r"\s*Applications received: (\d+)\.")
 APPLICANTS: Final = re.compile(r"\s*Organizations that applied: (\d+)\.")
 DEFAULT_RESULTS_NOTE: Final = "Results published."
 TERMINATION_REASON: Final = "terminated early, as the publisher recorded it"
+ITEM_SOURCES: Final = ("transaction:", "document:", "milestone:")
+"""How the source ids of events that add an item to a contract's implementation begin."""
 LEGAL_BASIS_MAX: Final = 500
 REASON_MAX: Final = 4000
 
@@ -155,9 +166,10 @@ class _Award:
     view: dict[str, Any]  # amount, period, title, purpose as last seen
     transactions: dict[str, dict[str, Any]] = field(default_factory=dict)
     amendments: set[str] = field(default_factory=set)
-    documents: set[str] = field(default_factory=set)
-    milestones: set[str] = field(default_factory=set)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    milestones: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_amendment: str | None = None  # the source id of the last amended event
+    releases: dict[str, str] = field(default_factory=dict)  # release id -> event source id
 
 
 def _instrument(details: Any, *, direct: bool) -> str | None:
@@ -292,15 +304,29 @@ class _Release:
         party = self.parties.get(raw_id, {})
         country = org_id[:COUNTRY_CODE_LENGTH]
         address = party.get("address")
+        given = party.get("details")
+        details: dict[str, Any] = given if isinstance(given, dict) else {}
         region = (
             _region_by_name(country, address.get("region")) if isinstance(address, dict) else None
         )
+        if isinstance(details.get("region"), str):
+            region = details["region"]
+        if details.get("kind") in {known.value for known in OrganizationKind}:
+            kind = OrganizationKind(details["kind"])
+        legal_form = details.get("legalForm")
         return OrganizationRef(
             org_id=org_id,
             name=localized(name, translations(party, "name"), country),
             kind=kind,
             region=region,
-            fields={"org_id": f"{path}.id", "name": f"{path}.name", "region": "parties"},
+            fields={
+                "org_id": f"{path}.id",
+                "name": f"{path}.name",
+                "region": "parties",
+                "kind": "parties",
+                "legal_form": "parties",
+            },
+            legal_form=legal_form if isinstance(legal_form, str) else None,
         )
 
     def _funder(self) -> OrganizationRef | None:
@@ -326,6 +352,7 @@ class _Release:
         closes = reader.text(period, "endDate", "tender.tenderPeriod.endDate")
         country = funder.org_id[:COUNTRY_CODE_LENGTH]
         title = reader.text(tender, "title", "tender.title")
+        planning = self.release.get("planning")
         view: dict[str, Any] = {
             "title": localized(title, translations(tender, "title"), country),
             "description": _texts(tender, "description", country),
@@ -333,6 +360,12 @@ class _Release:
             "budget": budget,
             "window": {"opens": opens, "closes": closes},
         }
+        # The registry's extensions, amendable like the rest where a release gives them.
+        for name, key in (("themes", "themes"), ("region", "region")):
+            if key in tender:
+                view[name] = codes(tender[key]) if name == "themes" else tender[key]
+        if isinstance(planning, dict) and "rationale" in planning:
+            view["legal_basis"] = planning["rationale"]
         status = tender.get("status") if isinstance(tender.get("status"), str) else None
         known = self.state.competitions.get(self.ocid)
         events = self._competition_events(tender, known, view, status)
@@ -347,19 +380,22 @@ class _Release:
                 status=status,
             )
             self._remember_competition(state, tender)
-            planning = self.release.get("planning")
-            legal_basis = planning.get("rationale") if isinstance(planning, dict) else None
+            year = tender.get("programmeYear")
+            round_number = tender.get("roundNumber")
             body = {
                 "funder_id": funder.org_id,
                 "instrument": state.instrument,
-                "year": _year(opens),
+                "year": year if isinstance(year, int) else _year(opens),
+                "round_number": round_number if isinstance(round_number, int) else None,
                 "title": view["title"],
                 "description": view["description"],
                 "eligibility": view["eligibility"],
+                "themes": view.get("themes") or [],
                 "budget": budget,
                 "currency": currency,
                 "window": view["window"],
-                "legal_basis": legal_basis,
+                "region": view.get("region"),
+                "legal_basis": view.get("legal_basis"),
                 "source_id": self.ocid,
             }
             return [
@@ -427,6 +463,9 @@ class _Release:
                         "changes.budget": "tender.value.amount",
                         "changes.window": "tender.tenderPeriod",
                         "changes.title": "tender.title",
+                        "changes.themes": "tender.themes",
+                        "changes.region": "tender.region",
+                        "changes.legal_basis": "planning.rationale",
                         "reason": f"tender.amendments[{index}].rationale",
                     },
                 )
@@ -456,7 +495,8 @@ class _Release:
             "type": "results_published",
             "applications_received": int(received.group(1)) if received else None,
             "applicant_organizations": applicants if isinstance(applicants, int) else None,
-            "note": localized(note, {}, country) if note and note != DEFAULT_RESULTS_NOTE else None,
+            "note": translations(milestone, "note")
+            or (localized(note, {}, country) if note and note != DEFAULT_RESULTS_NOTE else None),
         }
         return EventRow(source_id="tender-results", body=body, fields={"": "tender.milestones"})
 
@@ -500,7 +540,20 @@ class _Release:
                 title if isinstance(title, str) else None, translations(award, "title"), country
             ),
             "purpose": _texts(award, "description", country),
+            "award_date": award_date,
         }
+        # The registry's extensions (and, of a direct award, its legal basis).
+        rationale = (direct or {}).get("procurementMethodRationale")
+        extensions = {
+            "themes": ("themes", codes),
+            "region": ("region", _text_or_none),
+            "legal_basis": ("legalBasis", _text_or_none),
+        }
+        for name, (extension, read) in extensions.items():
+            if extension in award:
+                view[name] = read(award[extension])
+        if "legal_basis" not in view and direct is not None:
+            view["legal_basis"] = _text_or_none(rationale)
         if award_id is None or currency is None or recipient is None:
             return []
         key = (self.ocid, award_id)
@@ -530,23 +583,33 @@ class _Release:
             "currency": currency,
             "award_date": award_date,
             "period": view["period"],
+            "themes": view.get("themes") or [],
+            "region": view.get("region"),
+            "legal_basis": view.get("legal_basis"),
             "source_id": state.source_id,
         }
+        before_close = _text_or_none(award.get("awardBeforeClose"))
+        if before_close is not None:
+            body["award_before_close"] = before_close
         competition_source_id = None
         if direct is not None:
             body["instrument"] = (
                 _instrument(direct.get("procurementMethodDetails"), direct=True)
                 or Instrument.GRANT.value
             )
-            rationale = direct.get("procurementMethodRationale")
             body["legal_basis"] = (
-                rationale.strip()
-                if isinstance(rationale, str) and rationale.strip()
-                else f"as published in OCDS data, {self.ocid}"[:LEGAL_BASIS_MAX]
+                view.get("legal_basis")
+                or f"as published in OCDS data, {self.ocid}"[:LEGAL_BASIS_MAX]
             )
         else:
             competition_source_id = self.ocid
-        self.updates.append(lambda: self.state.awards.__setitem__(key, state))
+        release_id = str(self.release.get("id"))
+
+        def update() -> None:
+            state.releases[release_id] = PUBLICATION
+            self.state.awards[key] = state
+
+        self.updates.append(update)
         return [
             AwardRow(
                 row=self.row,
@@ -579,19 +642,23 @@ class _Release:
         implementation = contract.get("implementation")
         implementation = implementation if isinstance(implementation, dict) else {}
         corrected_items = self._transactions(state, implementation, cbase, correction, events, seen)
-        self._reports(state, implementation, cbase, events, seen)
-        self._milestones(state, implementation, cbase, events, seen)
+        corrected_items |= self._reports(state, implementation, cbase, correction, events, seen)
+        corrected_items |= self._milestones(state, implementation, cbase, correction, events, seen)
         if correction is not None and not corrected_items and seen_before:
             events.extend(self._value_correction(state, view, correction))
+        release_id = str(self.release.get("id"))
 
         def update() -> None:
             state.view = view
             state.amendments |= seen.amendments
             state.transactions.update(seen.transactions)
-            state.documents |= seen.documents
-            state.milestones |= seen.milestones
+            state.documents.update(seen.documents)
+            state.milestones.update(seen.milestones)
             if seen.last_amendment is not None:
                 state.last_amendment = seen.last_amendment
+            for event in events:
+                if event.body["type"] != "corrected":
+                    state.releases.setdefault(release_id, event.source_id)
 
         self.updates.append(update)
         return events
@@ -616,7 +683,9 @@ class _Release:
             source = f"amendment:{amendment_id}"
             path = f"{cbase}.amendments[{index}]"
             if "contractAmendment" not in self.tags:
-                correction = _Correction(source, path, amendment.get("rationale"))
+                corrects = amendment.get("correctsReleaseID")
+                target = state.releases.get(corrects) if isinstance(corrects, str) else None
+                correction = _Correction(source, path, amendment.get("rationale"), target)
                 continue
             if not seen_before:
                 continue  # first met after it: the award is published as it now stands
@@ -668,7 +737,7 @@ class _Release:
             given = transaction.get("value")
             value: dict[str, Any] = given if isinstance(given, dict) else {}
             before = seen.transactions.get(source) or state.transactions.get(source)
-            if before is not None and correction is None:
+            if before is not None and (correction is None or not correction.may_target(source)):
                 continue  # given again, unchanged
             if before is not None and correction is not None:
                 corrected = True
@@ -712,90 +781,141 @@ class _Release:
         state: _Award,
         implementation: dict[str, Any],
         cbase: str,
+        correction: "_Correction | None",
         events: list[EventRow],
         seen: "_Seen",
-    ) -> None:
+    ) -> bool:
+        """New progress reports are ``reported`` events; one a correction names (by its
+        ``correctsReleaseID``) and gives again is corrected, or voided when its date is
+        null. True if any was corrected."""
+        corrected = False
         documents = implementation.get("documents")
         country = state.funder_id[:COUNTRY_CODE_LENGTH]
         for index, document in enumerate(documents if isinstance(documents, list) else []):
-            if (
-                not isinstance(document, dict)
-                or document.get("documentType") != "physicalProgressReport"
-            ):
+            if not isinstance(document, dict):
                 continue
             source = f"document:{document.get('id')}"
-            if source in state.documents or document.get("datePublished") is None:
-                continue  # known, or a voided report (its date nulled)
             path = f"{cbase}.implementation.documents[{index}]"
-            day = self.reader.day(document, "datePublished", f"{path}.datePublished")
-            if day is None:
+            before = state.documents.get(source)
+            if before is not None and correction is not None and correction.target == source:
+                corrected = True
+                recorded = {"type": "reported", **before}
+                if document.get("datePublished") is None:
+                    events.append(correction.event({"void": True}, source, path, recorded))
+                    continue
+                body = self._report_body(document, path, country)
+                changes = {name: value for name, value in body.items() if value != before[name]}
+                if changes:
+                    seen.documents[source] = body
+                    events.append(correction.event({"changes": changes}, source, path, recorded))
                 continue
-            seen.documents.add(source)
-            title = document.get("title")
-            summary = localized(
-                title if isinstance(title, str) else None, translations(document, "title"), country
-            )
-            url = document.get("url")
+            if (
+                document.get("documentType") != "physicalProgressReport"
+                or before is not None
+                or document.get("datePublished") is None
+            ):
+                continue  # not a report, known, or a voided report (its date nulled)
+            body = self._report_body(document, path, country)
+            if body["date"] is None:
+                continue
+            seen.documents[source] = body
             events.append(
                 EventRow(
                     source_id=source,
-                    body={
-                        "type": "reported",
-                        "date": day,
-                        "summary": summary or None,
-                        "document_url": url if isinstance(url, str) else None,
-                    },
+                    body={"type": "reported", **body},
                     fields={"": path, "date": f"{path}.datePublished", "summary": f"{path}.title"},
                 )
             )
+        return corrected
+
+    def _report_body(self, document: dict[str, Any], path: str, country: str) -> dict[str, Any]:
+        day = self.reader.day(document, "datePublished", f"{path}.datePublished")
+        title = document.get("title")
+        summary = localized(
+            title if isinstance(title, str) else None, translations(document, "title"), country
+        )
+        url = document.get("url")
+        return {
+            "date": day,
+            "summary": summary or None,
+            "document_url": url if isinstance(url, str) else None,
+        }
 
     def _milestones(
         self,
         state: _Award,
         implementation: dict[str, Any],
         cbase: str,
+        correction: "_Correction | None",
         events: list[EventRow],
         seen: "_Seen",
-    ) -> None:
+    ) -> bool:
+        """A met milestone is ``completed``, a not-met one ``terminated``; one a correction
+        names and gives again is corrected, or voided when its status is null. True if any
+        was corrected."""
+        corrected = False
         milestones = implementation.get("milestones")
         for index, milestone in enumerate(milestones if isinstance(milestones, list) else []):
             if not isinstance(milestone, dict):
                 continue
             source = f"milestone:{milestone.get('id')}"
             status = milestone.get("status")
-            if source in state.milestones or status not in ("met", "notMet"):
-                continue
             path = f"{cbase}.implementation.milestones[{index}]"
-            key = "dateMet" if status == "met" and milestone.get("dateMet") else "dateModified"
-            day = self.reader.day(milestone, key, f"{path}.{key}")
-            if day is None:
+            before = state.milestones.get(source)
+            if before is not None and correction is not None and correction.target == source:
+                corrected = True
+                if status is None:
+                    events.append(correction.event({"void": True}, source, path))
+                    continue
+                body = self._milestone_body(milestone, path, source)
+                changes = {
+                    name: value
+                    for name, value in body.items()
+                    if value is not None and value != before.get(name)
+                }
+                if changes:
+                    seen.milestones[source] = {**before, **changes}
+                    events.append(correction.event({"changes": changes}, source, path))
                 continue
-            seen.milestones.add(source)
-            description = milestone.get("description")
-            if status == "met":
-                body = {"type": "completed", "date": day, "note": _reason(description, source)}
-            else:
-                text = description if isinstance(description, str) else TERMINATION_REASON
-                body = {"type": "terminated", "date": day, "reason": _reason(text, source)}
+            if before is not None or status not in ("met", "notMet"):
+                continue
+            body = self._milestone_body(milestone, path, source)
+            if body["date"] is None:
+                continue
+            seen.milestones[source] = body
+            key = "dateMet" if status == "met" and milestone.get("dateMet") else "dateModified"
             events.append(
                 EventRow(source_id=source, body=body, fields={"": path, "date": f"{path}.{key}"})
             )
+        return corrected
+
+    def _milestone_body(self, milestone: dict[str, Any], path: str, source: str) -> dict[str, Any]:
+        met = milestone.get("status") == "met"
+        key = "dateMet" if met and milestone.get("dateMet") else "dateModified"
+        day = self.reader.day(milestone, key, f"{path}.{key}")
+        description = milestone.get("description")
+        if met:
+            return {"type": "completed", "date": day, "note": _reason(description, source)}
+        text = description if isinstance(description, str) else TERMINATION_REASON
+        return {"type": "terminated", "date": day, "reason": _reason(text, source)}
 
     def _value_correction(
         self, state: _Award, view: dict[str, Any], correction: "_Correction"
     ) -> list[EventRow]:
         """A correction that re-gives no item corrects the award's figures: those of its
         last amendment if it has one, else those it was published with."""
-        target = state.last_amendment or PUBLICATION
+        if correction.target is not None and correction.target.startswith(ITEM_SOURCES):
+            return []  # it corrects an item this release does not give again
+        target = correction.target or state.last_amendment or PUBLICATION
         names = (
             ("amount", "period")
             if target != PUBLICATION
-            else ("amount", "period", "title", "purpose")
+            else ("amount", "period", "title", "purpose", "award_date", "region", "themes")
         )
         changes = {
             name: view[name]
             for name in names
-            if view[name] is not None and view[name] != state.view.get(name)
+            if view.get(name) is not None and view[name] != state.view.get(name)
         }
         if not changes:
             return []
@@ -808,25 +928,38 @@ class _Seen:
 
     amendments: set[str] = field(default_factory=set)
     transactions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    documents: set[str] = field(default_factory=set)
-    milestones: set[str] = field(default_factory=set)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    milestones: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_amendment: str | None = None
 
 
 @dataclass(frozen=True)
 class _Correction:
-    """An amendment entry in a release that is not a ``contractAmendment``: a correction."""
+    """An amendment entry in a release that is not a ``contractAmendment``: a correction,
+    of ``target`` (an event's source id) when its ``correctsReleaseID`` names a release
+    read before, else of what the release gives again."""
 
     source: str
     path: str
     rationale: Any
+    target: str | None = None
 
-    def event(self, body: dict[str, Any], corrects: str, path: str) -> EventRow:
+    def may_target(self, source: str) -> bool:
+        return self.target is None or self.target == source
+
+    def event(
+        self,
+        body: dict[str, Any],
+        corrects: str,
+        path: str,
+        corrects_body: dict[str, Any] | None = None,
+    ) -> EventRow:
         return EventRow(
             source_id=self.source,
             body={"type": "corrected", **body, "reason": _reason(self.rationale, self.source)},
             fields={"": path, "changes": path, "reason": f"{self.path}.rationale"},
             corrects=corrects,
+            corrects_body=corrects_body,
         )
 
 
@@ -835,6 +968,10 @@ def _texts(container: Mapping[str, Any], key: str, country: str) -> dict[str, st
     plain = container.get(key)
     text = plain if isinstance(plain, str) else None
     return localized(text, translations(container, key), country) or None
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _reason(text: Any, source: str) -> str:
@@ -895,6 +1032,9 @@ _COMPETITION_FIELDS: Final[Mapping[str, str]] = {
     "window.closes": "tender.tenderPeriod.endDate",
     "legal_basis": "planning.rationale",
     "source_id": "ocid",
+    "round_number": "tender.roundNumber",
+    "themes": "tender.themes",
+    "region": "tender.region",
 }
 
 
@@ -914,5 +1054,7 @@ def _award_fields(base: str, holder: str, period: str) -> dict[str, str]:
         "period.start": f"{period}.startDate",
         "period.end": f"{period}.endDate",
         "legal_basis": "tender.procurementMethodRationale",
-        "region": f"{base}.suppliers[0]",
+        "region": f"{base}.region",
+        "themes": f"{base}.themes",
+        "award_before_close": f"{base}.awardBeforeClose",
     }

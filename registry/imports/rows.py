@@ -47,6 +47,7 @@ class OrganizationRef:
     kind: OrganizationKind
     region: str | None
     fields: Mapping[str, str]  # org_id, name, region -> the file's names
+    legal_form: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class EventRow:
     body: dict[str, Any]
     fields: Mapping[str, str]
     corrects: str | None = None
+    corrects_body: dict[str, Any] | None = None
+    """The body of the event it corrects, for one that carries no source mark (a report,
+    which has no note): the writer finds it as it finds a report already recorded."""
 
 
 @dataclass

@@ -63,6 +63,9 @@ from registry.organizations.schemas import OrganizationCreate
 from registry.reference.money import InvalidAmount, format_amount, parse_amount
 
 DIGEST_PREFIX_LENGTH: Final = 8
+CHUNK: Final = 500
+"""Award rows the fast pass writes together: one ledger append for their publications, one
+for the organizations they bring, and the search index refreshed once for all of them."""
 
 _AWARD_EVENT: Final[TypeAdapter[Any]] = TypeAdapter(AwardEventCreate)
 _COMPETITION_EVENT: Final[TypeAdapter[Any]] = TypeAdapter(CompetitionEventCreate)
@@ -128,12 +131,33 @@ def _write_until_refused(
     writer: "_Writer", rows: Sequence[Row], progress: Callable[[int, int], None] | None
 ) -> None:
     """Write every row; ``_Stop`` (raised inside the transaction, which it rolls back) at the
-    first refused one."""
-    for done, row in enumerate(rows, start=1):
-        if not isinstance(row, Unreadable) and writer.write(row):
-            raise _Stop
+    first refused one. Consecutive award rows are written ``CHUNK`` at a time."""
+    done = 0
+    chunk: list[AwardRow] = []
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
         if progress is not None:
             progress(done, len(rows))
+
+    def write_chunk() -> None:
+        if chunk and writer.write_awards(chunk):
+            raise _Stop
+        advance(len(chunk))
+        chunk.clear()
+
+    for row in rows:
+        if isinstance(row, AwardRow):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                write_chunk()
+            continue
+        write_chunk()
+        if not isinstance(row, Unreadable) and writer.write(row):
+            raise _Stop
+        advance(1)
+    write_chunk()
 
 
 def _write_every_row(
@@ -252,6 +276,54 @@ class _Writer:
                     self._later_competition_events(row, counts)
         except _Refused as exc:
             return [Problem(row.row, field, message) for field, message in exc.problems]
+        self._held(counts)
+        return []
+
+    def write_awards(self, rows: Sequence[AwardRow]) -> bool:
+        """The fast pass's way with a run of award rows: whether one was refused (then the
+        caller rolls the whole file back, and the thorough pass says which and why).
+
+        The rows' published source ids are read in one query; the new ones' organizations
+        are registered in one append and their awards published in another
+        (``award_service.publish_many``, the same rules as one by one); then their events,
+        and the rows already published, are written as ``write`` writes them."""
+        counts = Summary()
+        self.pending = set()
+        try:
+            published = award_service.published_source_ids(
+                self.session, [(row.funder.org_id, row.source_id) for row in rows]
+            )
+            new = [row for row in rows if (row.funder.org_id, row.source_id) not in published]
+            writes = []
+            for row in new:
+                with _as_file_fields(row.fields):
+                    data = AwardCreate.model_validate(row.award)
+                writes.append((self.principal(row.funder.org_id), data))
+            self._organizations([ref for row in new for ref in (row.funder, row.recipient)], counts)
+            writes = [
+                (principal, self._in_competition(row, data))
+                for row, (principal, data) in zip(new, writes, strict=True)
+            ]
+            with _as_file_fields({}):
+                award_ids = award_service.publish_many(self.session, writes)
+            counts.created += len(award_ids)
+            with_events = [
+                (row, award_id) for row, award_id in zip(new, award_ids, strict=True) if row.events
+            ]
+            awards = award_service.get_many(self.session, [award_id for _, award_id in with_events])
+            batch: list[tuple[Principal, str, AwardEventCreate]] = []
+            for row, award_id in with_events:
+                self._award_events(awards[award_id], row.events, counts, new=True, batch=batch)
+            self._add_events(batch)
+        except _Refused:
+            return True
+        self._held(counts)
+        return any(
+            self.write(row) for row in rows if (row.funder.org_id, row.source_id) in published
+        )
+
+    def _held(self, counts: Summary) -> None:
+        """Add the counts of rows that held to the file's summary."""
         self.present |= self.pending
         for name in (
             "created",
@@ -264,43 +336,72 @@ class _Writer:
         ):
             setattr(self.summary, name, getattr(self.summary, name) + getattr(counts, name))
         self.summary.differences.extend(counts.differences)
-        return []
 
-    def _organization(self, ref: OrganizationRef, counts: Summary) -> None:
-        if ref.org_id in self.present or ref.org_id in self.pending:
+    def _organizations(self, refs: Sequence[OrganizationRef], counts: Summary) -> None:
+        """Register those of ``refs`` the registry lacks, in one append; each is looked up
+        once per file."""
+        wanted = {
+            ref.org_id: ref
+            for ref in refs
+            if ref.org_id not in self.present and ref.org_id not in self.pending
+        }
+        if not wanted:
             return
-        self.pending.add(ref.org_id)
-        if organization_service.find(self.session, ref.org_id) is not None:
+        self.pending |= set(wanted)
+        registered = organization_service.find_many(self.session, set(wanted))
+        missing = [ref for org_id, ref in wanted.items() if org_id not in registered]
+        if not missing:
             return
-        with _as_file_fields(ref.fields, ref.fields["org_id"]):
-            data = OrganizationCreate.model_validate(
-                {"org_id": ref.org_id, "name": ref.name, "kind": ref.kind, "region": ref.region}
+        organizations = []
+        for ref in missing:
+            with _as_file_fields(ref.fields, ref.fields["org_id"]):
+                organizations.append(
+                    OrganizationCreate.model_validate(
+                        {
+                            "org_id": ref.org_id,
+                            "name": ref.name,
+                            "kind": ref.kind,
+                            "region": ref.region,
+                            "legal_form": ref.legal_form,
+                        }
+                    )
+                )
+        # A refusal is named under the first one's fields: exact for the thorough pass, which
+        # registers a row's organizations one by one; the fast pass only needs to know.
+        first = missing[0].fields
+        with _as_file_fields(first, first["org_id"]):
+            organization_service.register_many(
+                self.session, actor=registrar(self.digest), organizations=organizations
             )
-            organization_service.register(self.session, actor=registrar(self.digest), data=data)
-        counts.organizations += 1
+        counts.organizations += len(missing)
+
+    def _in_competition(self, row: AwardRow, data: AwardCreate) -> AwardCreate:
+        """``data`` in the registry's competition the row names, if it names one."""
+        if row.competition_source_id is None:
+            return data
+        competition = competition_service.find_by_source(
+            self.session, row.funder.org_id, row.competition_source_id
+        )
+        if competition is None:
+            missing = f"its competition {row.competition_source_id} is not in the registry"
+            raise _Refused([(row.fields.get("competition_id", ""), missing)])
+        # An award from a competition is of the competition's instrument; OCDS gives it on
+        # the tender, which a release of the award need not repeat.
+        return data.model_copy(
+            update={
+                "competition_id": competition.id,
+                "instrument": Instrument(competition.instrument),
+            }
+        )
 
     def _award(self, row: AwardRow, counts: Summary) -> None:
         with _as_file_fields(row.fields):
             data = AwardCreate.model_validate(row.award)
         award = award_service.find_by_source(self.session, row.funder.org_id, row.source_id)
         if award is None:
-            self._organization(row.funder, counts)
-            self._organization(row.recipient, counts)
-            if row.competition_source_id is not None:
-                competition = competition_service.find_by_source(
-                    self.session, row.funder.org_id, row.competition_source_id
-                )
-                if competition is None:
-                    missing = f"its competition {row.competition_source_id} is not in the registry"
-                    raise _Refused([(row.fields.get("competition_id", ""), missing)])
-                # An award from a competition is of the competition's instrument; OCDS gives
-                # it on the tender, which a release of the award need not repeat.
-                data = data.model_copy(
-                    update={
-                        "competition_id": competition.id,
-                        "instrument": Instrument(competition.instrument),
-                    }
-                )
+            self._organizations([row.funder], counts)
+            self._organizations([row.recipient], counts)
+            data = self._in_competition(row, data)
             with _as_file_fields(row.fields):
                 award = award_service.publish(
                     self.session, principal=self.principal(row.funder.org_id), data=data
@@ -320,10 +421,20 @@ class _Writer:
         self._award_events(award, row.events, counts)
 
     def _award_events(
-        self, award: Award, events: Sequence[EventRow], counts: Summary, *, new: bool = False
+        self,
+        award: Award,
+        events: Sequence[EventRow],
+        counts: Summary,
+        *,
+        new: bool = False,
+        batch: list[tuple[Principal, str, AwardEventCreate]] | None = None,
     ) -> None:
         """Add the events not yet recorded. The award's history is read once (not at all for
-        an award this row published), and what is added is remembered alongside it."""
+        an award this row published), and what is added is remembered alongside it.
+
+        With ``batch`` (the fast pass's chunk), events are collected there for one append
+        (``_add_events``); without it (the thorough pass) each is added at once, so that a
+        refusal names its event."""
         if not events:
             return
         principal = self.principal(award.funder_id)
@@ -336,15 +447,25 @@ class _Writer:
                 continue
             body = event.body
             if event.corrects is not None:
+                if batch:
+                    self._add_events(batch)  # the event it corrects may be waiting there
                 history = award_service.events(self.session, award.id)
                 body = {**body, "corrects": _corrected_seq(award, event, history)}
             with _as_file_fields(event.fields, event.fields.get("", "")):
                 parsed = _AWARD_EVENT.validate_python(body)
-                award = award_service.add_event(
-                    self.session, principal=principal, award_id=award.id, event=parsed
-                )
+                if batch is None:
+                    award_service.add_events_many(self.session, [(principal, award.id, parsed)])
+            if batch is not None:
+                batch.append((principal, award.id, parsed))
             known.append((f"award.{parsed.type}", parsed.model_dump(mode="json")))
             counts.events += 1
+
+    def _add_events(self, batch: list[tuple[Principal, str, AwardEventCreate]]) -> None:
+        """Add the collected events in one append; a refusal is only known to be one of them."""
+        if batch:
+            with _as_file_fields({}):
+                award_service.add_events_many(self.session, batch)
+            batch.clear()
 
     def _competition(self, row: CompetitionRow, counts: Summary) -> None:
         with _as_file_fields(row.fields):
@@ -353,7 +474,7 @@ class _Writer:
             self.session, row.funder.org_id, row.source_id
         )
         if competition is None:
-            self._organization(row.funder, counts)
+            self._organizations([row.funder], counts)
             with _as_file_fields(row.fields):
                 competition = competition_service.publish(
                     self.session, principal=self.principal(row.funder.org_id), data=data
@@ -422,6 +543,11 @@ def _corrected_seq(award: Award, event: EventRow, history: Sequence[AwardEvent])
     for earlier in history:
         if earlier.kind != "award.corrected" and mark in _recorded([earlier.body]):
             return earlier.seq
+    if event.corrects_body is not None:  # a report: known by its date and summary
+        target = EventRow(str(event.corrects), event.corrects_body, {})
+        for earlier in history:
+            if _award_event_recorded(target, [(earlier.kind, earlier.body)]):
+                return earlier.seq
     raise _Refused(
         [(event.fields.get("", ""), f"the event it corrects ({event.corrects}) is not recorded")]
     )

@@ -1,5 +1,8 @@
 """Registering organizations and reading them back."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from registry import journal
@@ -30,15 +33,41 @@ def canonical_region(value: str, *, field: str = "region") -> str:
 
 
 def register(session: Session, *, actor: str, data: OrganizationCreate) -> Organization:
+    (org_id,) = register_many(session, actor=actor, organizations=[data])
+    return get(session, org_id)
+
+
+def register_many(
+    session: Session, *, actor: str, organizations: Sequence[OrganizationCreate]
+) -> list[str]:
+    """Register several organizations as one ledger append; their org-ids, in order. Each is
+    checked as ``register`` checks it (one already registered, or twice in the list, is a
+    conflict); the first refusal raises and nothing is recorded."""
+    bodies = [_registration(data) for data in organizations]
+    ledger_service.lock(session)
+    taken = set(find_many(session, {body["org_id"] for body in bodies}))
+    for body in bodies:
+        if body["org_id"] in taken:
+            raise Conflict.for_field("org_id", f"{body['org_id']} is already registered")
+        taken.add(body["org_id"])
+    journal.record(
+        session,
+        [
+            NewEntry(kind=REGISTERED, subject=body["org_id"], actor=actor, body=body)
+            for body in bodies
+        ],
+    )
+    return [body["org_id"] for body in bodies]
+
+
+def _registration(data: OrganizationCreate) -> dict[str, Any]:
+    """The ledger body registering ``data``, in canonical form; its own fields checked."""
     org_id = canonical_org_id(data.org_id)
     region = canonical_region(data.region) if data.region else None
     country = (region or org_id)[:2]
     if region is not None and region[:2] != org_id[:2] and not org_id.startswith("XI-"):
         raise Unprocessable.for_field("region", f"{region} is not in the country of {org_id}")
-    ledger_service.lock(session)
-    if repository.get(session, org_id) is not None:
-        raise Conflict.for_field("org_id", f"{org_id} is already registered")
-    body = {
+    return {
         "org_id": org_id,
         "name": data.name.as_dict(),
         "kind": data.kind.value,
@@ -46,8 +75,6 @@ def register(session: Session, *, actor: str, data: OrganizationCreate) -> Organ
         "country": country,
         "region": region,
     }
-    journal.record(session, [NewEntry(kind=REGISTERED, subject=org_id, actor=actor, body=body)])
-    return get(session, org_id)
 
 
 def get(session: Session, org_id: str, *, field: str = "org_id") -> Organization:
@@ -64,7 +91,16 @@ def find(session: Session, org_id: str) -> Organization | None:
 def get_many(session: Session, wanted: dict[str, str]) -> dict[str, Organization]:
     """Several organizations in one query, ``{field: org_id}`` → ``{field: organization}``;
     ``NotFound`` naming the first field whose organization is not registered."""
-    found = repository.get_many(session, set(wanted.values()))
+    return pick(repository.get_many(session, set(wanted.values())), wanted)
+
+
+def find_many(session: Session, org_ids: set[str]) -> dict[str, Organization]:
+    """The registered ones of ``org_ids``, in one query, by org-id."""
+    return repository.get_many(session, org_ids) if org_ids else {}
+
+
+def pick(found: dict[str, Organization], wanted: dict[str, str]) -> dict[str, Organization]:
+    """``get_many`` from organizations already read (``find_many``)."""
     for field, org_id in wanted.items():
         if org_id not in found:
             raise NotFound.for_field(field, f"no organization {org_id}")

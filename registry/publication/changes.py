@@ -18,7 +18,7 @@ mirrors that must copy bytes use ``/ledger/leaves`` instead.
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from registry.core.errors import NotFound
@@ -74,8 +74,11 @@ def _statement(
         .limit(limit + 1)  # one more than asked: whether another page exists, in one query
     )
     if kind is not None:
+        # A family is the kind's first characters compared with ``=``: exact and
+        # case-sensitive on both databases. LIKE is not (SQLite's ignores ASCII case, and
+        # ``%``/``_`` would need escaping), nor is a range under a locale's collation.
         statement = statement.where(
-            LedgerEntry.kind.startswith(kind, autoescape=True)
+            func.substr(LedgerEntry.kind, 1, len(kind)) == kind
             if is_kind_prefix(kind)
             else LedgerEntry.kind == kind
         )

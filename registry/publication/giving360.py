@@ -8,6 +8,30 @@ dicts, so a row and a grant always agree; the CSV's column titles are read from 
 the shipped grant schema, the way 360Giving's own flattening tool names them
 (``Recipient Org:Identifier``).
 
+What the standard has no field for is carried in extension fields, which the 1.4.3 schema
+allows on every object (the README has a table of them), so that
+a registry's own export imported into another registry loses nothing the grant can say:
+
+* ``title_<lang>`` and ``description_<lang>`` (the convention OCDS uses for translations):
+  every language of the title and purpose; the plain ``title`` and ``description`` carry
+  the first language, as before.
+* ``legalBasis`` and ``awardBeforeClose`` (the reason for an award made before its
+  competition closed).
+* An award that has ended: ``awardStatus`` (``completed`` or ``terminated``) with the day it
+  ended as the standard's ``actualDates[0].endDate``, and ``terminationReason``.
+* On each organization: ``name_<lang>`` and ``legalForm``, and its kind as
+  ``organisationType`` and its region as ``location[0]`` (both standard 360Giving fields).
+* ``grantProgramme[0]`` is the award's competition: ``code`` its id, ``url`` its page, and
+  (extensions) everything needed to publish it again: ``title_<lang>``,
+  ``description_<lang>``, ``eligibility_<lang>``, ``year``, ``roundNumber``, ``budget``,
+  ``currency``, ``applicationsOpen``, ``applicationsClose``, ``themes``, ``region``,
+  ``legalBasis``.
+
+In the CSV an extension column is named as 360Giving's flattening names a field the schema
+does not know: the schema titles of the steps it has, then the field's own name
+(``Recipient Org:name_ru``, ``Grant Programme:budget``); a list of codes is one cell,
+separated by ``;``.
+
 Amounts are ``Decimal`` values made from exact minor units: the schema types
 ``amountAwarded`` as a JSON number, and the router writes the exact decimal text; the CSV
 writes the same text.
@@ -46,6 +70,7 @@ SCHEMA_VERSION: Final = "1.4"
 GRANT_ID_PREFIX: Final = "360G"
 PUBLISHER_NAME: Final = "Grant and social-contract transparency registry"
 AWARD_PATH: Final = "/api/v1/awards/{award_id}"
+COMPETITION_PATH: Final = "/api/v1/competitions/{competition_id}"
 INSTRUMENT_VOCABULARY: Final = "registry:instrument"
 THEME_VOCABULARY: Final = "registry:theme"
 COUNTRY_CODE_LENGTH: Final = 2
@@ -58,10 +83,40 @@ INSTRUMENT_LABELS: Final[Mapping[str, str]] = {
     "prize": "Prize",
 }
 
+ORGANIZATION_COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
+    *((f"name_{language}",) for language in LANGUAGES),
+    ("organisationType",),
+    ("legalForm",),
+    ("location", "countryCode"),
+    ("location", "geoCode"),
+)
+PROGRAMME_COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
+    ("code",),
+    ("title",),
+    *((f"title_{language}",) for language in LANGUAGES),
+    ("url",),
+    *(
+        (f"{field}_{language}",)
+        for field in ("description", "eligibility")
+        for language in LANGUAGES
+    ),
+    ("year",),
+    ("roundNumber",),
+    ("budget",),
+    ("currency",),
+    ("applicationsOpen",),
+    ("applicationsClose",),
+    ("themes",),
+    ("region",),
+    ("legalBasis",),
+)
+
 CSV_COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
     ("id",),
     ("title",),
+    *((f"title_{language}",) for language in LANGUAGES),
     ("description",),
+    *((f"description_{language}",) for language in LANGUAGES),
     ("currency",),
     ("amountAwarded",),
     ("amountDisbursed",),
@@ -71,19 +126,29 @@ CSV_COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
     ("recipientOrganization", "id"),
     ("recipientOrganization", "name"),
     ("recipientOrganization", "addressCountry"),
+    *(("recipientOrganization", *path) for path in ORGANIZATION_COLUMNS),
     ("fundingOrganization", "id"),
     ("fundingOrganization", "name"),
+    *(("fundingOrganization", *path) for path in ORGANIZATION_COLUMNS),
     ("beneficiaryLocation", "name"),
     ("beneficiaryLocation", "countryCode"),
     ("beneficiaryLocation", "geoCode"),
-    ("grantProgramme", "code"),
-    ("grantProgramme", "title"),
+    *(("grantProgramme", *path) for path in PROGRAMME_COLUMNS),
     ("fromOpenCall",),
+    ("fundingType", "vocabulary"),
+    ("fundingType", "code"),
+    ("legalBasis",),
+    ("awardBeforeClose",),
+    ("actualDates", "endDate"),
+    ("awardStatus",),
+    ("terminationReason",),
     ("dateModified",),
     ("dataSource",),
 )
 """The CSV's columns as paths into a grant; an array step takes its first item, as the
-schema's ``rollUp`` arrays are flattened (a grant has one recipient, funder, location)."""
+schema's ``rollUp`` arrays are flattened (a grant has one recipient, funder, location).
+The flattened CSV has no column for the grant's ``classifications`` (themes) or its
+``disbursementTransaction`` list: those are in the JSON only."""
 
 
 def grant_id(prefix: str, award_id: str) -> str:
@@ -129,6 +194,56 @@ def _location(region: str) -> Document:
     return location
 
 
+def _translations(field: str, text: Mapping[str, str] | None) -> Document:
+    """``field_<lang>`` for every language ``text`` has (an extension: the plain field holds
+    only the first language)."""
+    return {
+        f"{field}_{language}": value
+        for language in LANGUAGES
+        if (value := (text or {}).get(language))
+    }
+
+
+def _organization(names: Mapping[str, str], organization: Organization | None) -> Document:
+    """An organization's names in every language (extensions), and its kind and region as
+    360Giving's ``organisationType`` and ``location``."""
+    fields: Document = _translations("name", names)
+    if organization is not None:
+        fields["organisationType"] = organization.kind
+        if organization.legal_form is not None:
+            fields["legalForm"] = organization.legal_form
+        if organization.region is not None:
+            fields["location"] = [_location(organization.region)]
+    return fields
+
+
+def _programme(competition: Competition, public_url: str) -> Document:
+    """The award's competition as its ``grantProgramme``: the standard's code, title and url,
+    and as extensions what another registry needs to publish the competition again."""
+    programme: Document = {
+        "code": competition.id,
+        "title": _primary(competition.title) or competition.id,
+        **_translations("title", competition.title),
+        "url": public_url.rstrip("/") + COMPETITION_PATH.format(competition_id=competition.id),
+        **_translations("description", competition.description),
+        **_translations("eligibility", competition.eligibility),
+        "year": competition.year,
+    }
+    if competition.round_number is not None:
+        programme["roundNumber"] = competition.round_number
+    programme["budget"] = _amount(competition.budget_minor, competition.currency)
+    programme["currency"] = competition.currency
+    programme["applicationsOpen"] = format_time(competition.opens_at)
+    programme["applicationsClose"] = format_time(competition.closes_at)
+    if competition.themes:
+        programme["themes"] = list(competition.themes)
+    if competition.region is not None:
+        programme["region"] = competition.region
+    if competition.legal_basis is not None:
+        programme["legalBasis"] = competition.legal_basis
+    return programme
+
+
 def grant(
     award: Award,
     *,
@@ -146,18 +261,27 @@ def grant(
     """
     identifier = grant_id(prefix, award.id)
     title = _primary(award.title) or award.id
-    recipient = organizations.get(award.recipient_id)
     recipient_org: Document = {
         "id": award.recipient_id,
         "name": _primary(award.recipient_name) or award.recipient_id,  # as at award time
     }
+    recipient = organizations.get(award.recipient_id)
     if recipient is not None and (country := _country_name(recipient.country)) is not None:
         recipient_org["addressCountry"] = country
-    funder_name = _primary(_names(organizations.get(award.funder_id))) or award.funder_id
+    recipient_org.update(_organization(award.recipient_name, recipient))
+    funder = organizations.get(award.funder_id)
+    funder_names = _names(funder)
+    funder_org: Document = {
+        "id": award.funder_id,
+        "name": _primary(funder_names) or award.funder_id,
+    }
+    funder_org.update(_organization(funder_names, funder))
     document: Document = {
         "id": identifier,
         "title": title,
+        **_translations("title", award.title),
         "description": _primary(award.purpose) or title,
+        **_translations("description", award.purpose),
         "currency": award.currency,
         "amountAwarded": _amount(award.amount_minor, award.currency),
         "amountDisbursed": _amount(award.disbursed_minor, award.currency),
@@ -169,17 +293,16 @@ def grant(
             }
         ],
         "recipientOrganization": [recipient_org],
-        "fundingOrganization": [{"id": award.funder_id, "name": funder_name}],
+        "fundingOrganization": [funder_org],
     }
     if award.region:
         document["beneficiaryLocation"] = [_location(award.region)]
-    programme = programmes.get(award.competition_id) if award.competition_id else None
     if award.competition_id is not None:
+        programme = programmes.get(award.competition_id)
         document["grantProgramme"] = [
-            {
-                "code": award.competition_id,
-                "title": _primary(programme.title) if programme else award.competition_id,
-            }
+            _programme(programme, public_url)
+            if programme is not None
+            else {"code": award.competition_id, "title": award.competition_id}
         ]
     document["fromOpenCall"] = "Yes" if award.competition_id else "No"
     document["fundingType"] = [
@@ -208,6 +331,16 @@ def grant(
             }
             for event in disbursements
         ]
+    ended = award.completed_on or award.terminated_on
+    if ended is not None:
+        document["actualDates"] = [{"endDate": ended.isoformat()}]
+        document["awardStatus"] = award.status
+    if award.termination_reason is not None:
+        document["terminationReason"] = award.termination_reason
+    if award.legal_basis is not None:
+        document["legalBasis"] = award.legal_basis
+    if award.award_before_close is not None:
+        document["awardBeforeClose"] = award.award_before_close
     document["dateModified"] = format_time(modified)
     document["dataSource"] = public_url.rstrip("/") + AWARD_PATH.format(award_id=award.id)
     return document
@@ -239,19 +372,29 @@ def grant_schema() -> Document:
     return loaded
 
 
-def _title(path: Sequence[str]) -> str:
-    """The flattened column title of ``path``: each step's schema ``title``, joined by ':'."""
+def schema_steps(path: Sequence[str]) -> list[tuple[str, bool]]:
+    """Each step of ``path`` into a grant as (its column title, whether it is an array):
+    the schema's ``title``, or for a step the schema does not know (an extension field, and
+    anything under it) its own name."""
     schema = grant_schema()
-    node: Document = schema
-    titles = []
+    node: Document | None = schema
+    steps = []
     for step in path:
-        node = node["properties"][step]
-        if "$ref" in node:
+        node = node.get("properties", {}).get(step) if node is not None else None
+        if node is not None and "$ref" in node:
             node = _resolve(schema, node["$ref"])
-        titles.append(node["title"])
-        if node.get("type") == "array":
-            node = _resolve(schema, node["items"]["$ref"])
-    return ":".join(titles)
+        is_array = node is not None and node.get("type") == "array"
+        steps.append((node.get("title", step) if node is not None else step, is_array))
+        if node is not None and is_array:
+            items = node.get("items", {})
+            node = _resolve(schema, items["$ref"]) if "$ref" in items else None
+    return steps
+
+
+def column_title(path: Sequence[str]) -> str:
+    """The flattened column title of ``path``, as 360Giving's flattening names columns:
+    each step's title joined by ':' (``Recipient Org:Identifier``, ``Recipient Org:name_ru``)."""
+    return ":".join(title for title, _ in schema_steps(path))
 
 
 def _resolve(schema: Document, reference: str) -> Document:
@@ -263,7 +406,7 @@ def _resolve(schema: Document, reference: str) -> Document:
 
 @cache
 def csv_header() -> tuple[str, ...]:
-    return tuple(_title(path) for path in CSV_COLUMNS)
+    return tuple(column_title(path) for path in CSV_COLUMNS)
 
 
 def csv_row(document: Document) -> list[str]:
@@ -275,6 +418,8 @@ def csv_row(document: Document) -> list[str]:
             if isinstance(value, list):
                 value = value[0] if value else None
             value = value.get(step) if isinstance(value, dict) else None
+        if isinstance(value, list):  # a list of codes (a programme's themes)
+            value = ";".join(str(item) for item in value)
         cells.append("" if value is None else str(value))
     return cells
 

@@ -1,10 +1,11 @@
 """Keeps the full-text documents and theme links in step with the projections.
 
-``journal.apply`` calls ``refresh`` after each entry's projector, so the index changes in the
-same transaction as the rows it describes, live and on replay alike.
+``journal`` calls ``refresh_many`` once the entries a write records are projected, so the index
+changes in the same transaction as the rows it describes, live and on replay alike.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Final
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from registry.publication.fulltext import tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
 
 AWARD, COMPETITION, ORGANIZATION = "award", "competition", "organization"
+# Ids per statement: an import's chunk in one, and well inside SQLite's 32,766 parameters.
+_SLICE: Final = 1000
 _REINDEXED_BY = {
     "organization.registered": ORGANIZATION,
     "competition.published": COMPETITION,
@@ -27,13 +30,31 @@ _REINDEXED_BY = {
 
 def refresh(session: Session, *, kind: str, subject: str) -> None:
     """Re-index what the entry of ``kind`` about ``subject`` may have changed."""
-    target = _REINDEXED_BY.get(kind)
-    if target == AWARD:
-        _index_award(session, subject)
-    elif target == COMPETITION:
-        _index_competition(session, subject)
-    elif target == ORGANIZATION:
-        _index_organization(session, subject)
+    refresh_many(session, [(kind, subject)])
+
+
+def refresh_many(session: Session, changes: Iterable[tuple[str, str]]) -> None:
+    """Re-index what entries of these ``(kind, subject)`` may have changed, a few statements
+    per table for all of them: a write of many entries (an import's chunk) re-indexes each
+    thing once, after all its entries are projected, and the result is what one refresh per
+    entry would leave, since a refresh rewrites a thing's documents from its current rows."""
+    targets: dict[str, dict[str, None]] = {ORGANIZATION: {}, COMPETITION: {}, AWARD: {}}
+    for kind, subject in changes:
+        target = _REINDEXED_BY.get(kind)
+        if target is not None:
+            targets[target][subject] = None
+    for ids in _slices(list(targets[ORGANIZATION])):
+        _index_organizations(session, ids)
+    for ids in _slices(list(targets[COMPETITION])):
+        _index_competitions(session, ids)
+    for ids in _slices(list(targets[AWARD])):
+        _index_awards(session, ids)
+
+
+def _slices(ids: list[str]) -> Iterator[list[str]]:
+    """``ids`` in slices short enough for an ``IN`` list on either database."""
+    for start in range(0, len(ids), _SLICE):
+        yield ids[start : start + _SLICE]
 
 
 def _texts(*values: object) -> Iterable[str]:
@@ -53,88 +74,118 @@ def _organization_names(organization: Organization | None) -> list[str]:
     return [name for name in names if name]
 
 
-def _store(session: Session, kind: str, ref_id: str, texts: Iterable[str]) -> None:
-    words = [token for text in texts for token in tokens(text)]
+def _organizations(session: Session, org_ids: Iterable[str]) -> dict[str, Organization]:
+    wanted = set(org_ids)
+    if not wanted:
+        return {}
+    statement = select(Organization).where(Organization.org_id.in_(wanted))
+    return {organization.org_id: organization for organization in session.scalars(statement)}
+
+
+def _store(session: Session, kind: str, documents: dict[str, Iterable[str]]) -> None:
+    """Replace the documents of ``kind`` for these ids with these texts' tokens."""
     session.execute(
-        delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id == ref_id)
-    )
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    session.execute(
-        insert(SearchDocument).values(
-            kind=kind,
-            ref_id=ref_id,
-            body=" ".join(words),
-            tsv=tsvector_literal(words) if postgresql else None,
+        delete(SearchDocument).where(
+            SearchDocument.kind == kind, SearchDocument.ref_id.in_(documents)
         )
     )
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    rows = []
+    for ref_id, texts in documents.items():
+        words = [token for text in texts for token in tokens(text)]
+        rows.append(
+            {
+                "kind": kind,
+                "ref_id": ref_id,
+                "body": " ".join(words),
+                "tsv": tsvector_literal(words) if postgresql else None,
+            }
+        )
+    session.execute(insert(SearchDocument), rows)
 
 
 def _themes(
     session: Session,
     table: type[AwardTheme] | type[CompetitionTheme],
     key: str,
-    ref_id: str,
-    themes: list[str],
+    themes: dict[str, list[str]],
 ) -> None:
     column = getattr(table, key)
-    session.execute(delete(table).where(column == ref_id))
+    session.execute(delete(table).where(column.in_(themes)))
     # Casefolding can lengthen a theme (ß -> ss): cut to the column after folding.
-    unique = sorted({theme.strip().casefold()[:100] for theme in themes if theme.strip()})
-    if unique:
-        session.execute(insert(table), [{key: ref_id, "theme": theme} for theme in unique])
+    rows = [
+        {key: ref_id, "theme": theme}
+        for ref_id, given in themes.items()
+        for theme in sorted({theme.strip().casefold()[:100] for theme in given if theme.strip()})
+    ]
+    if rows:
+        session.execute(insert(table), rows)
 
 
-def _index_award(session: Session, award_id: str) -> None:
-    award = session.get(Award, award_id)
-    assert award is not None
-    organizations = {
-        organization.org_id: organization
-        for organization in session.execute(
-            select(Organization).where(
-                Organization.org_id.in_([award.funder_id, award.recipient_id])
-            )
-        ).scalars()
+def _index_awards(session: Session, award_ids: list[str]) -> None:
+    awards = list(session.scalars(select(Award).where(Award.id.in_(award_ids))))
+    assert len(awards) == len(award_ids), "an award to index is not projected"
+    organizations = _organizations(
+        session, [org_id for award in awards for org_id in (award.funder_id, award.recipient_id)]
+    )
+    documents = {
+        award.id: _texts(
+            award.id,
+            award.title,
+            award.purpose,
+            award.recipient_name,
+            award.recipient_id,
+            award.funder_id,
+            award.competition_id,
+            award.legal_basis,
+            award.themes,
+            _organization_names(organizations.get(award.recipient_id)),
+            _organization_names(organizations.get(award.funder_id)),
+        )
+        for award in awards
     }
-    texts = _texts(
-        award.id,
-        award.title,
-        award.purpose,
-        award.recipient_name,
-        award.recipient_id,
-        award.funder_id,
-        award.competition_id,
-        award.legal_basis,
-        award.themes,
-        _organization_names(organizations.get(award.recipient_id)),
-        _organization_names(organizations.get(award.funder_id)),
+    _store(session, AWARD, documents)
+    _themes(session, AwardTheme, "award_id", {award.id: award.themes for award in awards})
+
+
+def _index_competitions(session: Session, competition_ids: list[str]) -> None:
+    competitions = list(
+        session.scalars(select(Competition).where(Competition.id.in_(competition_ids)))
     )
-    _store(session, AWARD, award.id, texts)
-    _themes(session, AwardTheme, "award_id", award.id, award.themes)
-
-
-def _index_competition(session: Session, competition_id: str) -> None:
-    competition = session.get(Competition, competition_id)
-    assert competition is not None
-    funder = session.get(Organization, competition.funder_id)
-    texts = _texts(
-        competition.id,
-        competition.title,
-        competition.description,
-        competition.eligibility,
-        competition.themes,
-        competition.legal_basis,
-        competition.funder_id,
-        _organization_names(funder),
+    assert len(competitions) == len(competition_ids), "a competition to index is not projected"
+    funders = _organizations(session, [competition.funder_id for competition in competitions])
+    documents = {
+        competition.id: _texts(
+            competition.id,
+            competition.title,
+            competition.description,
+            competition.eligibility,
+            competition.themes,
+            competition.legal_basis,
+            competition.funder_id,
+            _organization_names(funders.get(competition.funder_id)),
+        )
+        for competition in competitions
+    }
+    _store(session, COMPETITION, documents)
+    _themes(
+        session,
+        CompetitionTheme,
+        "competition_id",
+        {competition.id: competition.themes for competition in competitions},
     )
-    _store(session, COMPETITION, competition.id, texts)
-    _themes(session, CompetitionTheme, "competition_id", competition.id, competition.themes)
 
 
-def _index_organization(session: Session, org_id: str) -> None:
-    organization = session.get(Organization, org_id)
-    assert organization is not None
-    texts = _texts(organization.org_id, organization.legal_form, _organization_names(organization))
-    _store(session, ORGANIZATION, organization.org_id, texts)
+def _index_organizations(session: Session, org_ids: list[str]) -> None:
+    organizations = _organizations(session, org_ids)
+    assert len(organizations) == len(org_ids), "an organization to index is not registered"
+    documents = {
+        organization.org_id: _texts(
+            organization.org_id, organization.legal_form, _organization_names(organization)
+        )
+        for organization in organizations.values()
+    }
+    _store(session, ORGANIZATION, documents)
 
 
 def rebuild(session: Session) -> int:
@@ -145,12 +196,12 @@ def rebuild(session: Session) -> int:
     """
     count = 0
     kinds = (
-        (Organization.org_id, _index_organization),
-        (Competition.id, _index_competition),
-        (Award.id, _index_award),
+        (Organization.org_id, _index_organizations),
+        (Competition.id, _index_competitions),
+        (Award.id, _index_awards),
     )
-    for key, index_one in kinds:
-        for ref_id in list(session.execute(select(key)).scalars()):
-            index_one(session, ref_id)
-            count += 1
+    for key, index in kinds:
+        for ids in _slices(list(session.execute(select(key)).scalars())):
+            index(session, ids)
+            count += len(ids)
     return count

@@ -18,6 +18,14 @@ registry's own rules fold to, and a correction needs no special merging. Amounts
 ``value.amount`` as a JSON number, and the router writes each ``Decimal`` as its exact
 decimal text, so no amount ever passes through a binary float.
 
+What OCDS has no field for is carried in extension fields (OCDS allows properties it does
+not name; the README has a table), so that another registry importing the feed loses
+nothing: a party's ``details`` (``kind``, ``legalForm``, ``region`` as its ISO 3166-2
+code); a tender's ``programmeYear``, ``roundNumber``, ``themes`` and ``region``; an
+award's ``themes``, ``region``, ``legalBasis`` and ``awardBeforeClose``; a results
+milestone's ``note_<lang>``; and on a correction's amendment ``correctsReleaseID``, the
+release of the entry it corrects.
+
 The functions above the "Reading" line are pure: ledger entries and organization rows in,
 JSON-ready dicts out. The few functions below it read what those need, in a fixed number
 of queries per page.
@@ -251,6 +259,12 @@ def _party(
             pass
         if address:
             party["address"] = address
+        details: Document = {"kind": organization.kind}
+        if organization.legal_form is not None:
+            details["legalForm"] = organization.legal_form
+        if organization.region is not None:
+            details["region"] = organization.region
+        party["details"] = details
     party["roles"] = list(roles)
     return party
 
@@ -313,6 +327,10 @@ def _tender(folded: _CompetitionState, funder: Document, before: Mapping[str, An
         "procurementMethodDetails": f"{_instrument(body['instrument'])} competition",
         "tenderPeriod": {"startDate": body["opens_at"], "endDate": body["closes_at"]},
         **_texts("eligibilityCriteria", body.get("eligibility"), before.get("eligibility")),
+        "programmeYear": body["year"],
+        "roundNumber": body.get("round_number"),
+        "themes": list(body.get("themes") or []),
+        "region": body.get("region"),
     }
     if folded.results is not None and folded.results.get("applicant_organizations") is not None:
         tender["numberOfTenderers"] = folded.results["applicant_organizations"]
@@ -385,6 +403,7 @@ def _results_milestone(entry: Recorded) -> Document:
         "status": "met",
         "dateMet": format_time(entry.time),
         "description": " ".join(parts),
+        **{f"note_{language}": text for language, text in (entry.body.get("note") or {}).items()},
     }
 
 
@@ -502,6 +521,10 @@ def award_release(
         "value": _value(state.amount_minor, currency),
         "suppliers": [context.recipient],
         "contractPeriod": period,
+        "themes": list(published.get("themes") or []),
+        "region": published.get("region"),
+        "awardBeforeClose": published.get("award_before_close"),
+        "legalBasis": published.get("legal_basis"),
     }
     contract: Document = {
         "id": award_id,
@@ -624,7 +647,9 @@ def _correction(
         description += "; " + _changes(
             totals_before, totals_after, totals_before.keys(), context.currency
         )
-    contract["amendments"] = [_amendment(process, history, entry.body["reason"], description)]
+    amendment = _amendment(process, history, entry.body["reason"], description)
+    amendment["correctsReleaseID"] = release_id(process, target)
+    contract["amendments"] = [amendment]
     if original.kind in _ITEMS:
         collection, build = _ITEMS[original.kind]
         if target in voided:

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field
-from sqlalchemy import Row
 
 from registry.awards.models import Award
 from registry.awards.router import to_summary
@@ -20,7 +19,7 @@ from registry.core.errors import BadRequest, problem_responses
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
-from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
+from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorsDep, next_url
 from registry.publication.schemas import (
     AwardPage,
     CompetitionPage,
@@ -32,7 +31,7 @@ from registry.publication.schemas import (
     StatsRead,
     StatsRow,
 )
-from registry.reference.money import format_amount
+from registry.reference.money import amount_formatter, format_amount
 
 router = APIRouter(tags=["awards"])
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
@@ -43,7 +42,7 @@ TextParam = Annotated[
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 JSONL_MEDIA_TYPE = "application/jsonl"
-EXPORT_PAGE = 1000
+EXPORT_BATCH = 2000
 AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 
 ListParam = Annotated[
@@ -124,6 +123,7 @@ def _facet_values(buckets: list[search.Bucket]) -> list[FacetValue]:
 def list_awards(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     filters: FiltersDep,
     sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -133,7 +133,9 @@ def list_awards(
         Query(description=f"Comma-separated: {', '.join(search.FACET_NAMES)}."),
     ] = None,
 ) -> AwardPage:
-    page = search.award_page(session, filters, sort=sort, limit=limit, cursor=cursor)
+    page = search.award_page(
+        session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
+    )
     names = _values([facets] if facets else None)
     unknown = sorted(set(names) - set(search.FACET_NAMES))
     if unknown:
@@ -219,59 +221,91 @@ _CSV_SOURCE = [
 ]
 
 
-def _csv_row(award: Row[Any]) -> list[object]:
+def _csv_row(award: Sequence[Any]) -> list[object]:
     """The CSV columns straight from the row: the download's hot loop, so no model is built
     (a test holds it equal, column by column, to the API's items)."""
-    currency = award.currency
-    names, titles = award.recipient_name or {}, award.title or {}
+    (
+        award_id,
+        competition_id,
+        funder_id,
+        recipient_id,
+        names,
+        instrument,
+        status,
+        titles,
+        amount,
+        original_amount,
+        disbursed,
+        currency,
+        award_date,
+        period_start,
+        period_end,
+        region,
+        legal_basis,
+        themes,
+        published_seq,
+    ) = award
+    names, titles = names or {}, titles or {}
+    money = amount_formatter(currency)
     return [
-        award.id,
-        award.competition_id,
-        award.funder_id,
-        award.recipient_id,
+        award_id,
+        competition_id,
+        funder_id,
+        recipient_id,
         names.get("uz"),
         names.get("ru"),
         names.get("kk"),
         names.get("en"),
-        award.instrument,
-        award.status,
+        instrument,
+        status,
         titles.get("uz"),
         titles.get("ru"),
         titles.get("kk"),
         titles.get("en"),
-        format_amount(award.amount_minor, currency),
-        format_amount(award.original_amount_minor, currency),
-        format_amount(award.disbursed_minor, currency),
+        money(amount),
+        money(original_amount),
+        money(disbursed),
         currency,
-        award.award_date.isoformat(),
-        award.period_start.isoformat(),
-        award.period_end.isoformat(),
-        award.region,
-        award.legal_basis,
-        "; ".join(award.themes),
-        award.published_seq,
+        award_date.isoformat(),
+        period_start.isoformat(),
+        period_end.isoformat(),
+        region,
+        legal_basis,
+        "; ".join(themes),
+        published_seq,
     ]
 
 
-def _pages(
+def _export(
     request: Request,
     filters: search.AwardFilters,
     sort: search.AwardSort,
     *,
     columns: list[Any] | None = None,
-) -> Iterator[list[Any]]:
-    # Its own session for as long as the download lasts: the request's session has closed.
-    with request.app.state.database.session() as session:
-        yield from search.iter_award_pages(
-            session, filters, sort=sort, page_size=EXPORT_PAGE, columns=columns
-        )
+) -> Iterator[Sequence[Any]]:
+    """The matching awards, a batch at a time, from one snapshot on the downloads' own pool.
+
+    The connection is taken here, before the response starts, so that a busy pool is a 503
+    rather than a 200 cut short; the session lives as long as the stream (the request's own
+    session has closed before the body is sent)."""
+
+    def batches() -> Iterator[Sequence[Any]]:
+        with request.app.state.database.snapshot() as session:
+            yield ()
+            yield from search.stream_awards(
+                session, filters, sort=sort, batch=EXPORT_BATCH, columns=columns
+            )
+
+    stream = batches()
+    next(stream)
+    return stream
 
 
 @router.get(
     "/awards.csv",
     summary="Download the matching awards as CSV (UTF-8, no row cap)",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}, **problem_responses(400)},
+    responses={200: {"content": {"text/csv": {}}}, **problem_responses(400, 503)},
     tags=["downloads"],
 )
 def awards_csv(
@@ -280,16 +314,18 @@ def awards_csv(
     sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
     bom: Annotated[bool, Query(description="Start with a UTF-8 BOM, for spreadsheets.")] = False,
 ) -> StreamingResponse:
+    batches = _export(request, filters, sort, columns=_CSV_SOURCE)
+
     def rows() -> Iterator[str]:
-        # One chunk per page of rows: a send per row would cost more than the rows.
+        # One chunk per batch of rows: a send per row would cost more than the rows.
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         yield ("\ufeff" if bom else "") + buffer.getvalue()
-        for page in _pages(request, filters, sort, columns=_CSV_SOURCE):
+        for batch in batches:
             buffer.seek(0)
             buffer.truncate()
-            writer.writerows(_csv_row(award) for award in page)
+            writer.writerows(map(_csv_row, batch))
             yield buffer.getvalue()
 
     return StreamingResponse(
@@ -303,15 +339,17 @@ def awards_csv(
     "/awards.jsonl",
     summary="Download the matching awards as JSON Lines (the list's item shape, no row cap)",
     response_class=StreamingResponse,
-    responses={200: {"content": {JSONL_MEDIA_TYPE: {}}}, **problem_responses(400)},
+    responses={200: {"content": {JSONL_MEDIA_TYPE: {}}}, **problem_responses(400, 503)},
     tags=["downloads"],
 )
 def awards_jsonl(
     request: Request, filters: FiltersDep, sort: SortParam = search.AwardSort.AWARD_DATE_DESC
 ) -> StreamingResponse:
+    batches = _export(request, filters, sort)
+
     def lines() -> Iterator[bytes]:
-        for page in _pages(request, filters, sort):
-            yield b"".join(to_summary(award).model_dump_json().encode() + b"\n" for award in page)
+        for batch in batches:
+            yield b"".join(to_summary(award).model_dump_json().encode() + b"\n" for award in batch)
 
     return StreamingResponse(lines(), media_type=JSONL_MEDIA_TYPE)
 
@@ -326,6 +364,7 @@ def awards_jsonl(
 def list_competitions(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     q: TextParam = None,
     funder: ListParam = None,
     instrument: ListParam = None,
@@ -348,7 +387,9 @@ def list_competitions(
         currency=tuple(value.upper() for value in _values(currency)),
         year=tuple(year or ()),
     )
-    page = search.competition_page(session, filters, sort=sort, limit=limit, cursor=cursor)
+    page = search.competition_page(
+        session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
+    )
     return CompetitionPage(
         items=[competition_summary(competition) for competition in page.items],
         next=next_url(request, page.cursor),
@@ -365,6 +406,7 @@ def list_competitions(
 def list_organizations(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     q: TextParam = None,
     kind: ListParam = None,
     region: ListParam = None,
@@ -378,7 +420,7 @@ def list_organizations(
         region=tuple(value.upper() for value in _values(region)),
         country=tuple(value.upper() for value in _values(country)),
     )
-    page = search.organization_page(session, filters, limit=limit, cursor=cursor)
+    page = search.organization_page(session, filters, limit=limit, cursor=cursor, cursors=cursors)
     return OrganizationPage(
         items=[organization_read(organization) for organization in page.items],
         next=next_url(request, page.cursor),

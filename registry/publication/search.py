@@ -43,8 +43,8 @@ from registry.publication.models import (
     CompetitionTheme,
     SearchDocument,
 )
-from registry.publication.pagination import decode_cursor, encode_cursor
-from registry.reference.money import minor_units, supported_currencies
+from registry.publication.pagination import CursorCodec
+from registry.reference.money import MAX_MINOR_UNITS, minor_units, supported_currencies
 
 
 class AwardSort(enum.StrEnum):
@@ -94,14 +94,20 @@ def text_match(session: Session, kind: str, q: str | None) -> Select[Any] | None
 
 
 def _amount_bound(value: Decimal, *, lower: bool) -> ColumnElement[bool]:
-    """``amount`` compared in each currency's own units: 1000 means 1000 UZS or 1000 USD."""
+    """``amount`` compared in each currency's own units: 1000 means 1000 UZS or 1000 USD.
+
+    No stored amount exceeds ``MAX_MINOR_UNITS``, so a bound beyond it is clamped to one past
+    it: the answer is the same (nothing is at least it, everything is at most it), and the
+    parameter stays inside what a BIGINT (and SQLite's INTEGER) can hold.
+    """
     by_exponent: dict[int, list[str]] = {}
     for currency in supported_currencies():
         by_exponent.setdefault(minor_units(currency), []).append(currency)
     conditions = []
     for exponent, currencies in sorted(by_exponent.items()):
         scaled = value.scaleb(exponent).to_integral_value(ROUND_CEILING if lower else ROUND_FLOOR)
-        bound = Award.amount_minor >= int(scaled) if lower else Award.amount_minor <= int(scaled)
+        minor = min(int(scaled), MAX_MINOR_UNITS + 1)
+        bound = Award.amount_minor >= minor if lower else Award.amount_minor <= minor
         conditions.append(and_(Award.currency.in_(currencies), bound))
     return or_(*conditions)
 
@@ -141,7 +147,9 @@ def award_conditions(session: Session, filters: AwardFilters) -> list[ColumnElem
                         Award.award_date >= date(year, 1, 1),
                         Award.award_date < date(year + 1, 1, 1),
                     )
-                    for year in filters.year
+                    # Distinct years only: a repeated one would deepen the OR chain past
+                    # SQLite's expression depth limit (1000) for nothing.
+                    for year in sorted(set(filters.year))
                 )
             )
         )
@@ -165,6 +173,11 @@ class Page:
     cursor: str | None
 
 
+def award_scope(sort: AwardSort) -> str:
+    """What an award cursor is bound to: a cursor of one sort order means nothing in another."""
+    return f"awards?sort={sort.value}"
+
+
 def award_page(
     session: Session,
     filters: AwardFilters,
@@ -172,6 +185,7 @@ def award_page(
     sort: AwardSort,
     limit: int,
     cursor: str | None,
+    cursors: CursorCodec,
     columns: Sequence[Any] | None = None,
 ) -> Page:
     """A page of awards: ORM objects, or, given ``columns``, just those as named tuples
@@ -188,6 +202,8 @@ def award_page(
         descending=descending,
         limit=limit,
         cursor=cursor,
+        cursors=cursors,
+        scope=award_scope(sort),
         plain_rows=plain_rows,
     )
 
@@ -201,15 +217,20 @@ def keyset_page(
     descending: bool,
     limit: int,
     cursor: str | None,
+    cursors: CursorCodec,
+    scope: str,
     plain_rows: bool = False,
 ) -> Page:
-    """One page of ``statement`` ordered by ``(column, id)``, after the row ``cursor`` names."""
+    """One page of ``statement`` ordered by ``(column, id)``, after the row ``cursor`` names.
+
+    ``cursor`` must be one ``cursors`` signed for ``scope`` (the list and its sort order).
+    Its values are still checked against the columns' types and ranges before they reach SQL:
+    a cursor from an older release, or one signed with a leaked key, is a 400, never a 500.
+    """
     if cursor is not None:
-        raw_key, last_id = decode_cursor(cursor, length=2)
-        if not isinstance(last_id, str):
-            raise BadRequest.for_field("query.cursor", "not a cursor this API issued")
+        raw_key, raw_id = cursors.decode(cursor, scope=scope, length=2)
         position = tuple_(column, id_column)
-        start = tuple_(_cursor_key(column, raw_key), last_id)
+        start = tuple_(_cursor_key(column, raw_key), _cursor_key(id_column, raw_id))
         statement = statement.where(position < start if descending else position > start)
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
     result = session.execute(statement.order_by(*order).limit(limit + 1))
@@ -219,22 +240,47 @@ def keyset_page(
     last = rows[limit - 1]
     value = getattr(last, column.key)
     key = value.isoformat() if isinstance(value, date | datetime) else value
-    return Page(items=rows[:limit], cursor=encode_cursor([key, getattr(last, id_column.key)]))
+    return Page(
+        items=rows[:limit],
+        cursor=cursors.encode([key, getattr(last, id_column.key)], scope=scope),
+    )
+
+
+BIGINT_RANGE = range(-(2**63), 2**63)  # what PostgreSQL's BIGINT (and SQLite's INTEGER) holds
 
 
 def _cursor_key(column: InstrumentedAttribute[Any], key: object) -> object:
-    """The cursor's sort key, typed as ``column`` is; a 400 if it cannot be."""
-    python_type = getattr(column.type, "impl", column.type).python_type  # through TypeDecorators
+    """A cursor value, typed as ``column`` is and within what the database can compare it
+    with; a 400 naming ``query.cursor`` if it cannot be."""
+    column_type = getattr(column.type, "impl", column.type)  # through TypeDecorators
+    python_type = column_type.python_type
     try:
         if python_type is date and isinstance(key, str):
             return date.fromisoformat(key)
         if python_type is datetime and isinstance(key, str):
-            return datetime.fromisoformat(key)
-        if python_type in (int, str) and type(key) is python_type:
+            moment = datetime.fromisoformat(key)
+            if moment.tzinfo is not None:  # a naive time is ambiguous, and refused on binding
+                return moment.astimezone(UTC)
+        if python_type is int and type(key) is int and key in BIGINT_RANGE:
             return key
-    except ValueError:
+        if python_type is str and type(key) is str and _storable(key, column_type):
+            return key
+    except (ValueError, OverflowError):
         pass
     raise BadRequest.for_field("query.cursor", "not a cursor for this sort order")
+
+
+def _storable(text: str, column_type: Any) -> bool:
+    """Text both databases accept as a parameter: within the column's width, no NUL
+    (PostgreSQL refuses it) and no lone surrogate (it has no UTF-8 form)."""
+    width = getattr(column_type, "length", None)
+    if (width is not None and len(text) > width) or "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class CompetitionSort(enum.StrEnum):
@@ -278,6 +324,7 @@ def competition_page(
     sort: CompetitionSort,
     limit: int,
     cursor: str | None,
+    cursors: CursorCodec,
 ) -> Page:
     conditions: list[ColumnElement[bool]] = []
     simple: list[tuple[InstrumentedAttribute[Any], Sequence[Any]]] = [
@@ -299,7 +346,8 @@ def competition_page(
         )
     if filters.status:
         now = datetime.now(UTC)
-        conditions.append(or_(*(_competition_status(status, now) for status in filters.status)))
+        statuses = dict.fromkeys(filters.status)  # distinct: see the award years
+        conditions.append(or_(*(_competition_status(status, now) for status in statuses)))
     matched = text_match(session, "competition", filters.q)
     if matched is not None:
         conditions.append(Competition.id.in_(matched))
@@ -313,6 +361,8 @@ def competition_page(
         descending=sort.value.startswith("-"),
         limit=limit,
         cursor=cursor,
+        cursors=cursors,
+        scope=f"competitions?sort={sort.value}",
     )
 
 
@@ -325,7 +375,12 @@ class OrganizationFilters:
 
 
 def organization_page(
-    session: Session, filters: OrganizationFilters, *, limit: int, cursor: str | None
+    session: Session,
+    filters: OrganizationFilters,
+    *,
+    limit: int,
+    cursor: str | None,
+    cursors: CursorCodec,
 ) -> Page:
     conditions: list[ColumnElement[bool]] = []
     for attribute, values in (
@@ -347,6 +402,8 @@ def organization_page(
         descending=False,
         limit=limit,
         cursor=cursor,
+        cursors=cursors,
+        scope="organizations",
     )
 
 
@@ -559,25 +616,25 @@ def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -
     return sorted(buckets, key=lambda bucket: (bucket.currency, -bucket.awarded_minor, bucket.key))
 
 
-def iter_award_pages(
+def stream_awards(
     session: Session,
     filters: AwardFilters,
     *,
     sort: AwardSort,
-    page_size: int = 1000,
+    batch: int,
     columns: Sequence[Any] | None = None,
-) -> Iterator[list[Any]]:
-    """Every matching award, in ``sort`` order, a keyset page at a time (constant memory)."""
-    cursor: str | None = None
-    while True:
-        page = award_page(
-            session, filters, sort=sort, limit=page_size, cursor=cursor, columns=columns
-        )
-        yield page.items
-        session.expunge_all()
-        if page.cursor is None:
-            return
-        cursor = page.cursor
+) -> Iterator[Sequence[Any]]:
+    """Every matching award in ``sort`` order, ``batch`` rows at a time, from one statement
+    (a server-side cursor on PostgreSQL): memory stays flat, the filters are evaluated once
+    rather than once a page, and the rows all come from the statement's one snapshot.
+    ORM objects, or, given ``columns``, just those as named tuples."""
+    column, descending = _SORT_COLUMNS[sort]
+    order = (column.desc(), Award.id.desc()) if descending else (column.asc(), Award.id.asc())
+    selected = select(*columns) if columns is not None else select(Award)
+    statement = selected.where(*award_conditions(session, filters)).order_by(*order)
+    result = session.execute(statement, execution_options={"yield_per": batch})
+    # The identity map holds objects weakly: each batch is freed once the caller drops it.
+    yield from (result if columns is not None else result.scalars()).partitions()
 
 
 @dataclass(frozen=True)

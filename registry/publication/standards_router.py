@@ -7,6 +7,7 @@ session, a page of rows at a time, so memory stays flat however many awards ther
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -22,8 +23,8 @@ from registry.publication import giving360, ocds
 from registry.publication.pagination import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
-    decode_cursor,
-    encode_cursor,
+    CursorCodec,
+    CursorsDep,
     next_url,
 )
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
@@ -35,6 +36,9 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 EXPORT_PAGE = 1000
 MAX_SEQ = 2**63 - 1
 BAD_CURSOR = "not a cursor this API issued"
+RELEASES_SCOPE = "ocds/releases"
+GRANTS_SCOPE = "360giving/grants"
+MAX_AWARD_ID_LENGTH = 40  # the ``awards.id`` column's width
 
 
 def exact_json(document: Any) -> bytes:
@@ -178,20 +182,22 @@ def _grant_filters(filters: ocds.ReleaseFilters) -> giving360.GrantFilters:
     )
 
 
-def _seq_cursor(cursor: str | None) -> int | None:
+def _seq_cursor(cursors: CursorCodec, cursor: str | None) -> int | None:
     if cursor is None:
         return None
-    (seq,) = decode_cursor(cursor, length=1)
+    (seq,) = cursors.decode(cursor, scope=RELEASES_SCOPE, length=1)
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= MAX_SEQ:
         raise BadRequest.for_field("query.cursor", BAD_CURSOR)
     return seq
 
 
-def _id_cursor(cursor: str | None) -> str | None:
+def _id_cursor(cursors: CursorCodec, cursor: str | None) -> str | None:
     if cursor is None:
         return None
-    (award_id,) = decode_cursor(cursor, length=1)
-    if not isinstance(award_id, str) or not award_id:
+    (award_id,) = cursors.decode(cursor, scope=GRANTS_SCOPE, length=1)
+    if not isinstance(award_id, str) or not 0 < len(award_id) <= MAX_AWARD_ID_LENGTH:
+        raise BadRequest.for_field("query.cursor", BAD_CURSOR)
+    if not (award_id.isascii() and award_id.isprintable()):  # ids are; NUL would reach SQL
         raise BadRequest.for_field("query.cursor", BAD_CURSOR)
     return award_id
 
@@ -215,15 +221,18 @@ def _settings(request: Request) -> tuple[str, str, str]:
 def list_ocds_releases(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     filters: FiltersDep,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Response:
     prefix, _, public_url = _settings(request)
     releases, last = ocds.read_releases(
-        session, prefix=prefix, after=_seq_cursor(cursor), limit=limit, filters=filters
+        session, prefix=prefix, after=_seq_cursor(cursors, cursor), limit=limit, filters=filters
     )
-    following = next_url(request, encode_cursor([last]) if last is not None else None)
+    following = next_url(
+        request, cursors.encode([last], scope=RELEASES_SCOPE) if last is not None else None
+    )
     package = ocds.release_package(
         releases, uri=str(request.url), public_url=public_url, next_url=following
     )
@@ -261,6 +270,7 @@ def get_ocds_record(
 def list_360giving_grants(
     request: Request,
     session: SessionDep,
+    cursors: CursorsDep,
     filters: FiltersDep,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
@@ -270,12 +280,14 @@ def list_360giving_grants(
         session,
         prefix=prefix,
         public_url=public_url,
-        after=_id_cursor(cursor),
+        after=_id_cursor(cursors, cursor),
         limit=limit,
         filters=_grant_filters(filters),
         transactions=True,
     )
-    following = next_url(request, encode_cursor([last]) if last is not None else None)
+    following = next_url(
+        request, cursors.encode([last], scope=GRANTS_SCOPE) if last is not None else None
+    )
     package = giving360.grants_package(grants, public_url=public_url, next_url=following)
     return ExactJSONResponse(package, headers=_link(following))
 
@@ -286,7 +298,7 @@ def list_360giving_grants(
     response_class=StreamingResponse,
     responses={
         200: {"content": {CSV_MEDIA_TYPE: {}}, "description": "One row per award."},
-        **problem_responses(400),
+        **problem_responses(400, 503),
     },
 )
 def export_360giving_grants_csv(request: Request, filters: FiltersDep) -> StreamingResponse:
@@ -297,8 +309,11 @@ def export_360giving_grants_csv(request: Request, filters: FiltersDep) -> Stream
         public_url=public_url,
         filters=_grant_filters(filters),
     )
+    # The header row is made inside the snapshot: taking it here, before the response starts,
+    # makes a busy download pool a 503 rather than a 200 cut short.
+    header = next(rows)
     return StreamingResponse(
-        rows,
+        itertools.chain([header], rows),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": 'attachment; filename="grants.csv"'},
     )
@@ -307,9 +322,9 @@ def export_360giving_grants_csv(request: Request, filters: FiltersDep) -> Stream
 def _csv_rows(
     database: Database, *, prefix: str, public_url: str, filters: giving360.GrantFilters
 ) -> Iterator[bytes]:
-    """The CSV, a page at a time, from a read session of its own that lives as long as the
-    stream (the request's session is closed before the body is sent)."""
-    with database.session() as session:
+    """The CSV, a page at a time, from one snapshot on the downloads' pool that lives as long
+    as the stream (the request's session is closed before the body is sent)."""
+    with database.snapshot() as session:
         yield _csv_text([giving360.csv_header()])
         after: str | None = None
         while True:

@@ -1,0 +1,120 @@
+"""Downloads on both databases: one consistent snapshot however long they stream, and a pool of
+their own, so that many at once get a clear 503 instead of starving the API.
+"""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from domain_helpers import bearer, issue_key, ledger_size
+from fastapi.testclient import TestClient
+
+from registry import demo
+from registry.auth.principal import Role
+from registry.core.db import Database
+from registry.core.settings import Settings
+from registry.main import create_app
+from registry.publication import search
+from registry.publication.router import _CSV_SOURCE
+from registry.reference.money import format_amount
+
+BY_AMOUNT = search.AwardSort.AMOUNT_DESC
+BATCH = 5
+
+
+def test_a_download_is_one_snapshot_while_awards_change(
+    client: TestClient, database: Database
+) -> None:
+    """An award amended mid-download, so that its sort key moves from the part already read to
+    the part still to come, is neither repeated nor skipped, and shows as it was when the
+    download began. Paging with cursors, each page its own snapshot, would repeat it."""
+    demo.load(database, awards=40)
+    with database.session() as session:
+        before = [
+            row
+            for batch in search.stream_awards(
+                session, search.AwardFilters(), sort=BY_AMOUNT, batch=1000, columns=_CSV_SOURCE
+            )
+            for row in batch
+        ]
+    smallest = before[-1].amount_minor
+    # One of the first batch that an amendment can move to the very end of the order.
+    moved = next(
+        row
+        for row in before[:BATCH]
+        if row.status == "active" and max(row.disbursed_minor, 100) < smallest
+    )
+    award_id, amount, currency = moved.id, moved.amount_minor, moved.currency
+    smaller = max(moved.disbursed_minor, 100)
+
+    with database.snapshot() as session:
+        batches = search.stream_awards(
+            session, search.AwardFilters(), sort=BY_AMOUNT, batch=BATCH, columns=_CSV_SOURCE
+        )
+        seen = [(row.id, row.amount_minor) for row in next(batches)]
+        assert (award_id, amount) in seen
+
+        token = issue_key(database, Role.FUNDER, moved.funder_id)
+        response = client.post(
+            f"/api/v1/awards/{award_id}/events",
+            headers=bearer(token),
+            json={
+                "type": "amended",
+                "amount": format_amount(smaller, currency),
+                "reason": "Budget revised by the commission",
+            },
+        )
+        assert response.status_code == 201, response.text
+
+        seen += [(row.id, row.amount_minor) for batch in batches for row in batch]
+
+    assert seen == [(row.id, row.amount_minor) for row in before]
+    after = client.get("/api/v1/awards.csv", params={"sort": "-amount"})
+    rows = list(csv.DictReader(io.StringIO(after.text)))
+    assert rows[-1]["id"] == award_id  # the amendment took effect, and moved it to the end
+    assert rows[-1]["amount"] == format_amount(smaller, currency)
+    assert [row["id"] for row in rows].count(award_id) == 1
+
+
+@pytest.fixture
+def busy_settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        signing_key_file=tmp_path / "ledger.key",
+        log_origin="test.registry/ledger",
+        checkpoint_interval_seconds=0,
+        export_connections=1,
+        export_wait_seconds=0.2,
+    )
+
+
+def test_downloads_beyond_their_pool_are_a_503_and_the_api_still_answers(
+    busy_settings: Settings,
+) -> None:
+    app = create_app(busy_settings)
+    with TestClient(app) as client:
+        demo.load(app.state.database, awards=10)
+        size = ledger_size(app.state.database)
+        with app.state.database.snapshot():  # the one download connection, taken
+            for path in (
+                "/api/v1/awards.csv",
+                "/api/v1/awards.jsonl",
+                "/api/v1/360giving/grants.csv",
+            ):
+                response = client.get(path)
+                assert response.status_code == 503
+                assert response.headers["content-type"] == "application/problem+json"
+                assert response.headers["retry-after"] == "60"
+                problem = response.json()
+                assert problem["status"] == 503
+                assert "download connections are in use" in problem["detail"]
+            listed = client.get("/api/v1/awards", params={"limit": 3})
+            assert listed.status_code == 200
+            assert len(listed.json()["items"]) == 3
+        response = client.get("/api/v1/awards.csv")
+        assert response.status_code == 200
+        assert len(list(csv.DictReader(io.StringIO(response.text)))) == len(
+            client.get("/api/v1/awards", params={"limit": 500}).json()["items"]
+        )
+        assert ledger_size(app.state.database) == size
