@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 from registry import replay
 from registry.core import migrations
 from registry.core.db import Database
+from registry.core.settings import Settings
+from registry.ledger.checkpoint import NoteSigner
+from registry.ledger.keys import load_or_create_signing_key
 from registry.publication import rollup
 from registry.publication.models import AwardFacetTotal, AwardRollup
 
@@ -146,7 +149,12 @@ def world(client: TestClient, database: Database) -> World:
 
 @pytest.mark.parametrize("seed", [5, 11])
 def test_rollup_facets_equal_the_awards_after_random_writes(
-    client: TestClient, world: World, database: Database, database_url_factory, seed: int
+    client: TestClient,
+    world: World,
+    database: Database,
+    database_url_factory,
+    settings: Settings,
+    seed: int,
 ) -> None:
     writer = Writer(client, world, random.Random(seed))
     for _ in range(8):
@@ -196,7 +204,11 @@ def test_rollup_facets_equal_the_awards_after_random_writes(
 
     copy = Database(database_url_factory())
     try:
-        replay.replay(database, copy)
+        signer = NoteSigner(
+            name=settings.log_origin,
+            private_key=load_or_create_signing_key(settings.signing_key_file),
+        )
+        replay.replay(database, copy, verifier=signer.verifier)
         assert rollup_rows(copy) == expected
     finally:
         copy.dispose()
