@@ -15,6 +15,9 @@ class Award(Base):
         # Keyset pagination: (sort key, id) for each sort order the search offers.
         Index("ix_awards_award_date_id", "award_date", "id"),
         Index("ix_awards_amount_minor_id", "amount_minor", "id"),
+        # A region filter with the default sort (newest first) walks only that region's
+        # awards, already in page order (and serves a region filter alone).
+        Index("ix_awards_region_award_date_id", "region", "award_date", "id"),
         UniqueConstraint("funder_id", "source_id"),
     )
 
@@ -39,7 +42,7 @@ class Award(Base):
     award_date: Mapped[date] = mapped_column(index=True)
     period_start: Mapped[date]
     period_end: Mapped[date]
-    region: Mapped[str | None] = mapped_column(String(10), index=True)
+    region: Mapped[str | None] = mapped_column(String(10))
     legal_basis: Mapped[str | None] = mapped_column(String(500))
     themes: Mapped[list[str]] = mapped_column(JSON)
     award_before_close: Mapped[str | None] = mapped_column(String(4000))

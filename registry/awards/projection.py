@@ -1,5 +1,7 @@
 """Every award entry re-folds the award from its events (``rules.fold``), so corrections and
-amendments land exactly as the rules read them, live and on replay alike."""
+amendments land exactly as the rules read them, live and on replay alike. The award's share of
+the competition's committed total and of the award rollup moves with it, in the same
+transaction."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,6 +10,7 @@ from registry.awards import rules
 from registry.awards.models import Award, AwardEvent
 from registry.competitions import projection as competition_projection
 from registry.journal import Recorded, projector
+from registry.publication import rollup
 
 AWARD_KINDS = (
     "award.published",
@@ -37,11 +40,13 @@ def award_event(session: Session, entry: Recorded) -> None:
         _write_state(award, rules.fold([rules.Event(entry.seq, entry.kind, entry.body)]), entry.seq)
         session.add_all([award, event])
         before_committed, before_count = 0, 0
+        before_rollup: rollup.Contribution | None = None
     else:
         found = session.get(Award, entry.subject)
         assert found is not None, f"{entry.kind} before publication at seq {entry.seq}"
         award = found
         before_committed, before_count = _committed(award), 1
+        before_rollup = rollup.contribution(award)
         session.add(event)
         session.flush()
         history = list(
@@ -54,6 +59,7 @@ def award_event(session: Session, entry: Recorded) -> None:
             earlier.corrected_by = state.corrected_seqs.get(earlier.seq)
             earlier.voided = earlier.seq in state.voided_seqs
         _write_state(award, state, entry.seq)
+    rollup.move(session, before_rollup, rollup.contribution(award))
     if award.competition_id is not None:
         competition_projection.commit(
             session,

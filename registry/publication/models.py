@@ -44,3 +44,45 @@ class CompetitionTheme(Base):
 
     competition_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     theme: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class AwardRollup(Base):
+    """Award counts and totals per funder, instrument, region, year, currency and status.
+
+    Facets and statistics whose filters and groups touch only these dimensions read this
+    table (a few thousand rows) instead of grouping every award; the award projector keeps it
+    in step, in the same transaction as the award row, by moving each award's contribution
+    from its old key to its new one (``publication.rollup``). A key whose count falls to zero
+    is deleted, so the table always equals a GROUP BY over the awards. Recipients are left
+    out on purpose: with them the table would be nearly as long as the awards.
+    """
+
+    __tablename__ = "award_rollup"
+
+    funder_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    instrument: Mapped[str] = mapped_column(String(30), primary_key=True)
+    region: Mapped[str] = mapped_column(String(10), primary_key=True)  # "" for none
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    award_count: Mapped[int] = mapped_column(BigInteger)
+    awarded_minor: Mapped[int] = mapped_column(BigInteger)
+    disbursed_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class AwardFacetTotal(Base):
+    """The rollup summed over all but one dimension: per dimension, value and currency.
+
+    Facets with no filter (or a filter on their own dimension only) read these few hundred
+    rows instead of summing the whole rollup; kept in the same statement pattern and the same
+    transaction as ``AwardRollup``.
+    """
+
+    __tablename__ = "award_facet_totals"
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    award_count: Mapped[int] = mapped_column(BigInteger)
+    awarded_minor: Mapped[int] = mapped_column(BigInteger)
+    disbursed_minor: Mapped[int] = mapped_column(BigInteger)

@@ -7,9 +7,10 @@ both, so the same search returns the same ids. Lists are keyset-paginated.
 
 import enum
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
@@ -33,8 +34,15 @@ from registry.awards.models import Award
 from registry.competitions.models import Competition
 from registry.core.errors import BadRequest
 from registry.organizations.models import Organization
+from registry.publication import rollup
 from registry.publication.fulltext import fts5_match, parse_query, tsquery_literal
-from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
+from registry.publication.models import (
+    AwardFacetTotal,
+    AwardRollup,
+    AwardTheme,
+    CompetitionTheme,
+    SearchDocument,
+)
 from registry.publication.pagination import CursorCodec
 from registry.reference.money import MAX_MINOR_UNITS, minor_units, supported_currencies
 
@@ -403,16 +411,157 @@ def year_of(column: Any) -> Any:
     return func.extract("year", column)
 
 
-_FACETS: dict[str, Any] = {
-    "instrument": Award.instrument,
-    "region": Award.region,
-    "funder": Award.funder_id,
-    "recipient": Award.recipient_id,
-    "status": Award.status,
-    "currency": Award.currency,
-    "year": year_of(Award.award_date),
+@dataclass(frozen=True)
+class _Dimension:
+    """A facet or statistics group: its expression over the awards, and the rollup column
+    that holds the same values (None when the rollup does not keep it)."""
+
+    awards: Any
+    rollup: Any | None
+    join_themes: bool = False
+
+
+_DIMENSIONS: dict[str, _Dimension] = {
+    "instrument": _Dimension(Award.instrument, AwardRollup.instrument),
+    "region": _Dimension(Award.region, AwardRollup.region),
+    "funder": _Dimension(Award.funder_id, AwardRollup.funder_id),
+    "recipient": _Dimension(Award.recipient_id, None),
+    "status": _Dimension(Award.status, AwardRollup.status),
+    "currency": _Dimension(Award.currency, AwardRollup.currency),
+    "year": _Dimension(year_of(Award.award_date), AwardRollup.year),
+    "theme": _Dimension(AwardTheme.theme, None, join_themes=True),
+    "month": _Dimension(
+        year_of(Award.award_date) * 100 + func.extract("month", Award.award_date), None
+    ),
 }
-FACET_NAMES = tuple(_FACETS)
+FACET_NAMES = ("instrument", "region", "funder", "recipient", "status", "currency", "year")
+
+# The filters the rollup can apply, by the name of the facet-total dimension; any other
+# filter in use sends the query to the awards table (so a filter added later is never
+# silently ignored).
+_ROLLUP_FILTERS: dict[str, Any] = {
+    name: getattr(AwardRollup, column) for name, column in rollup.DIMENSIONS.items()
+}
+
+
+def _rollup_filters(filters: AwardFilters) -> dict[str, list[Any]] | None:
+    """The filters in use, by name, or None if one of them is not a rollup dimension."""
+    used: dict[str, list[Any]] = {}
+    for name in (each.name for each in fields(filters)):
+        value = getattr(filters, name)
+        if value is None or (isinstance(value, tuple | list) and not value):
+            continue
+        if name not in _ROLLUP_FILTERS or (name == "region" and "" in value):
+            return None  # (the rollup keeps a missing region as "", the awards as NULL)
+        used[name] = list(value)
+    return used
+
+
+@dataclass
+class _Where:
+    """The filters, sorted once per request into what each source table can answer: the
+    facet totals (no filter but on the grouped dimension itself), the rollup (filters on its
+    dimensions only), and the awards (anything), whose conditions are built only if needed."""
+
+    session: Session
+    filters: AwardFilters
+    rollup_filters: dict[str, list[Any]] | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rollup_filters = _rollup_filters(self.filters)
+
+    @property
+    def rollup(self) -> list[ColumnElement[bool]] | None:
+        if self.rollup_filters is None:
+            return None
+        return [_ROLLUP_FILTERS[name].in_(values) for name, values in self.rollup_filters.items()]
+
+    def facet_totals(self, dimension: str) -> list[ColumnElement[bool]] | None:
+        """Conditions on the facet totals for ``dimension``, or None if they cannot answer."""
+        if self.rollup_filters is None or set(self.rollup_filters) - {dimension}:
+            return None
+        conditions = [AwardFacetTotal.dimension == dimension]
+        values = self.rollup_filters.get(dimension)
+        if values is not None:
+            conditions.append(AwardFacetTotal.value.in_([str(value) for value in values]))
+        return conditions
+
+    @cached_property
+    def awards(self) -> list[ColumnElement[bool]]:
+        return award_conditions(self.session, self.filters)
+
+
+def _key_text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(int(value) if isinstance(value, Decimal | float) else value)
+
+
+def _totals(
+    session: Session, dimensions: Sequence[str], where: _Where
+) -> list[tuple[tuple[str, ...], str, int, int, int]]:
+    """Count, awarded and disbursed totals per value of ``dimensions`` and currency.
+
+    The one place facets, statistics and organization totals are computed, from the smallest
+    table that can answer: the facet totals (one dimension, filtered on itself at most), the
+    rollup (its dimensions only, in groups and filters), otherwise the awards. The answer is
+    the same from each (both tables are GROUP BYs of the awards, kept in step with them).
+    """
+    chosen = [_DIMENSIONS[name] for name in dimensions]
+    keys: list[Any]
+    rows: list[Any]
+    facet_totals = where.facet_totals(dimensions[0]) if len(dimensions) == 1 else None
+    rollup_conditions = where.rollup
+    if facet_totals is not None and chosen[0].rollup is not None:
+        rows = list(
+            session.execute(
+                select(
+                    AwardFacetTotal.value,
+                    AwardFacetTotal.currency,
+                    AwardFacetTotal.award_count,
+                    AwardFacetTotal.awarded_minor,
+                    AwardFacetTotal.disbursed_minor,
+                ).where(*facet_totals)
+            )
+        )
+    elif rollup_conditions is not None and all(d.rollup is not None for d in chosen):
+        keys = [d.rollup for d in chosen]
+        rollup_statement = (
+            select(
+                *keys,
+                AwardRollup.currency,
+                func.sum(AwardRollup.award_count),
+                func.sum(AwardRollup.awarded_minor),
+                func.sum(AwardRollup.disbursed_minor),
+            )
+            .where(*rollup_conditions)
+            .group_by(*keys, AwardRollup.currency)
+        )
+        rows = list(session.execute(rollup_statement))
+    else:
+        keys = [d.awards for d in chosen]
+        statement = select(
+            *keys,
+            Award.currency,
+            func.count(),
+            func.coalesce(func.sum(Award.amount_minor), 0),
+            func.coalesce(func.sum(Award.disbursed_minor), 0),
+        ).select_from(Award)
+        if any(d.join_themes for d in chosen):
+            statement = statement.join(AwardTheme, AwardTheme.award_id == Award.id)
+        statement = statement.where(*where.awards).group_by(*keys, Award.currency)
+        rows = list(session.execute(statement))
+    width = len(dimensions)
+    return [
+        (
+            tuple(_key_text(value) for value in row[:width]),
+            row[width],
+            int(row[width + 1]),
+            int(row[width + 2]),
+            int(row[width + 3]),
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -429,34 +578,14 @@ class Bucket:
 def award_facets(
     session: Session, filters: AwardFilters, names: Sequence[str]
 ) -> dict[str, list[Bucket]]:
-    conditions = award_conditions(session, filters)
-    return {name: _buckets(session, _FACETS[name], conditions) for name in names}
+    where = _Where(session, filters)
+    return {name: _buckets(session, name, where) for name in names}
 
 
-def _buckets(
-    session: Session, key: Any, conditions: list[ColumnElement[bool]], *, join_themes: bool = False
-) -> list[Bucket]:
-    statement = select(
-        key,
-        Award.currency,
-        func.count(),
-        func.coalesce(func.sum(Award.amount_minor), 0),
-        func.coalesce(func.sum(Award.disbursed_minor), 0),
-    )
-    if join_themes:
-        statement = statement.join(AwardTheme, AwardTheme.award_id == Award.id)
-    statement = statement.select_from(Award).where(*conditions).group_by(key, Award.currency)
+def _buckets(session: Session, name: str, where: _Where) -> list[Bucket]:
     buckets = [
-        Bucket(
-            key=""
-            if value is None
-            else str(int(value) if isinstance(value, Decimal | float) else value),
-            currency=currency,
-            count=int(count),
-            awarded_minor=int(awarded),
-            disbursed_minor=int(disbursed),
-        )
-        for value, currency, count, awarded, disbursed in session.execute(statement)
+        Bucket(key, currency, count, awarded, disbursed)
+        for (key,), currency, count, awarded, disbursed in _totals(session, [name], where)
     ]
     return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.key, bucket.currency))
 
@@ -474,20 +603,14 @@ class StatsGroup(enum.StrEnum):
 def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -> list[Bucket]:
     """Rows per group and currency: years and months in order, other groups largest first
     (by awarded total, so "the largest recipients" is the top of the list)."""
-    conditions = award_conditions(session, filters)
-    if group_by is StatsGroup.THEME:
-        buckets = _buckets(session, AwardTheme.theme, conditions, join_themes=True)
-    elif group_by is StatsGroup.MONTH:
-        month = year_of(Award.award_date) * 100 + func.extract("month", Award.award_date)
+    buckets = _buckets(session, group_by.value, _Where(session, filters))
+    if group_by is StatsGroup.MONTH:
         buckets = [
             Bucket(
                 f"{b.key[:4]}-{b.key[4:]}", b.currency, b.count, b.awarded_minor, b.disbursed_minor
             )
-            for b in _buckets(session, month, conditions)
+            for b in buckets
         ]
-    else:
-        key = {"funder": Award.funder_id, "recipient": Award.recipient_id}.get(group_by.value)
-        buckets = _buckets(session, key if key is not None else _FACETS[group_by.value], conditions)
     if group_by in (StatsGroup.YEAR, StatsGroup.MONTH):
         return sorted(buckets, key=lambda bucket: (bucket.key, bucket.currency))
     return sorted(buckets, key=lambda bucket: (bucket.currency, -bucket.awarded_minor, bucket.key))
@@ -526,24 +649,17 @@ class OrganizationTotal:
 
 def organization_totals(session: Session, org_id: str) -> dict[str, list[OrganizationTotal]]:
     """What an organization gave (as funder) and received, by year and instrument, per currency."""
-    year = year_of(Award.award_date)
+    by = ["year", "instrument"]
     totals: dict[str, list[OrganizationTotal]] = {}
-    for role, party in (("given", Award.funder_id), ("received", Award.recipient_id)):
-        statement = (
-            select(
-                year,
-                Award.instrument,
-                Award.currency,
-                func.count(),
-                func.sum(Award.amount_minor),
-                func.sum(Award.disbursed_minor),
+    for role, filters in (
+        ("given", AwardFilters(funder=(org_id,))),
+        ("received", AwardFilters(recipient=(org_id,))),
+    ):
+        rows = [
+            OrganizationTotal(int(year), instrument, currency, count, awarded, disbursed)
+            for (year, instrument), currency, count, awarded, disbursed in _totals(
+                session, by, _Where(session, filters)
             )
-            .where(party == org_id)
-            .group_by(year, Award.instrument, Award.currency)
-            .order_by(year, Award.instrument, Award.currency)
-        )
-        totals[role] = [
-            OrganizationTotal(int(y), instrument, currency, int(n), int(awarded), int(paid))
-            for y, instrument, currency, n, awarded, paid in session.execute(statement)
         ]
+        totals[role] = sorted(rows, key=lambda row: (row.year, row.instrument, row.currency))
     return totals
