@@ -50,16 +50,16 @@ def run(*, database_url: str, requests: int, concurrency: int, console: Console)
             "REGISTRY_SIGNING_KEY_FILE": str(Path(scratch) / "ledger.key"),
         }
         with (
-            _uvicorn("registry.main:app", env) as registry_base,
-            _uvicorn("registry.bench.echo:app", env) as echo_base,
+            _uvicorn("registry.main:app", env) as registry,
+            _uvicorn("registry.bench.echo:app", env) as echo_server,
         ):
             body = _award(competition_id, 0)
             headers = {"Authorization": f"Bearer {token}"}
             rounds = []
             for _ in range(3):
-                echo = _rate(f"{echo_base}/echo", lambda _n: body, {}, requests, concurrency)
+                echo = _rate(f"{echo_server.base}/echo", lambda _n: body, {}, requests, concurrency)
                 awards = _rate(
-                    f"{registry_base}/api/v1/awards",
+                    f"{registry.base}/api/v1/awards",
                     lambda n: _award(competition_id, n),
                     headers,
                     requests,
