@@ -395,6 +395,42 @@ def test_a_correction_may_move_the_award_date_with_its_override(
     assert ledger_size(database) == corrected.json()["published_seq"] + 3
 
 
+def test_a_correction_of_other_fields_keeps_terms_accepted_before_the_window_moved(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """The terms are judged on the fields they name: after the competition's close moves past
+    the award's date, a typo in the title can still be corrected, but the date cannot be
+    re-stated without the override."""
+    competition = create_competition(client, world)
+    award = create_award(client, world, competition["id"])  # dated after the close
+    moved = post(
+        client,
+        f"/api/v1/competitions/{competition['id']}/events",
+        {
+            "type": "amended",
+            "changes": {
+                "window": {
+                    "opens": "2026-01-10T09:00:00+05:00",
+                    "closes": "2026-12-10T18:00:00+05:00",
+                }
+            },
+            "reason": "Second intake",
+        },
+        world.fund,
+    )
+    assert moved.status_code == 201, moved.text
+
+    title = _correct_publication(client, world, award, {"title": {"uz": "Ekologik maktab"}})
+
+    assert title.status_code == 201, title.text
+    assert title.json()["title"]["uz"] == "Ekologik maktab"
+    before = ledger_size(database)
+    restated = _correct_publication(client, world, award, {"award_date": "2026-03-02"})
+    assert restated.status_code == 422, restated.text
+    assert restated.json()["errors"][0]["field"] == "changes.award_date"
+    assert ledger_size(database) == before
+
+
 def test_competition_events(client: TestClient, world: World, database: Database) -> None:
     competition = create_competition(
         client,

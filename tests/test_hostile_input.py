@@ -136,16 +136,21 @@ def test_a_signed_cursor_with_an_impossible_position_is_a_400(
 
 
 def test_the_award_scope_is_the_one_the_list_uses(demo_client: TestClient) -> None:
+    """A position signed under ``award_scope`` with the server's key continues exactly where the
+    server's own cursor does: the scope and the position are what the list itself uses."""
     first = demo_client.get("/api/v1/awards", params={"sort": "-amount", "limit": 3}).json()
     last = first["items"][-1]
-    # A position built with the public helper continues exactly where the server's own did.
-    minor = int(last["amount"].replace(".", "")) if "." in last["amount"] else None
-    cursor = _cursor(first["next"])
-    served = demo_client.get("/api/v1/awards", params={"sort": "-amount", "cursor": cursor})
-    assert served.status_code == 200
-    assert award_scope(AwardSort.AMOUNT_DESC) == "awards?sort=-amount"
-    assert minor is None or minor > 0
-    assert last["id"] not in [item["id"] for item in served.json()["items"]]
+    minor = int(last["amount"].replace(".", ""))  # UZS and KZT: two minor-unit digits
+    built = _codec(demo_client).encode(
+        [minor, last["id"]], scope=award_scope(AwardSort.AMOUNT_DESC)
+    )
+    served = demo_client.get(
+        "/api/v1/awards", params={"sort": "-amount", "cursor": _cursor(first["next"])}
+    )
+    ours = demo_client.get("/api/v1/awards", params={"sort": "-amount", "cursor": built})
+    assert served.status_code == ours.status_code == 200
+    assert ours.json()["items"] == served.json()["items"]
+    assert last["id"] not in [item["id"] for item in ours.json()["items"]]
 
 
 def test_cursors_are_bound_to_the_signing_key(demo_client: TestClient) -> None:

@@ -26,7 +26,7 @@ from registry.competitions import service as competition_service
 from registry.competitions.schemas import CompetitionCreate
 from registry.core.db import Database
 from registry.core.errors import Conflict, RegistryError, Unprocessable
-from registry.imports import files
+from registry.imports import files, writer
 from registry.ledger import service as ledger_service
 from registry.ledger.checkpoint import NoteSigner
 from registry.organizations import service as organization_service
@@ -245,8 +245,12 @@ def _index_rows(database: Database) -> tuple[list[tuple[Any, ...]], list[tuple[A
 
 
 def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
-    database_url_factory: Callable[[], str],
+    database_url_factory: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def thorough_pass(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the chunked pass fell back to the row-by-row pass")
+
+    monkeypatch.setattr(writer, "_write_every_row", thorough_pass)
     source = Database(database_url_factory())
     target = Database(database_url_factory())
     private_key = Ed25519PrivateKey.generate()

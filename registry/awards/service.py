@@ -238,6 +238,11 @@ def _check_competition(
         )
 
 
+# The publication's fields that its terms (``_check_terms``) judge: a correction of any other
+# field leaves them as they were accepted, even if the competition's window moved since.
+TERMS = frozenset({"award_date", "legal_basis", "award_before_close"})
+
+
 def _check_terms(
     *,
     award_date: date,
@@ -337,7 +342,11 @@ def add_events_many(
             committed[competition.id] = base - before.committed_minor + after.committed_minor
             if committed[competition.id] > competition.budget_minor:
                 raise _over_budget(competition, base)
-        if isinstance(event, AwardCorrected) and event.corrects == history[0].seq:
+        if (
+            isinstance(event, AwardCorrected)
+            and event.corrects == history[0].seq
+            and TERMS.intersection(event.changes or {})
+        ):
             terms = after.published
             _check_terms(
                 award_date=after.award_date,

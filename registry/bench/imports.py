@@ -55,6 +55,8 @@ COPIED_TABLES: Final = (
     "award_events",
     "award_themes",
     "search_documents",
+    "award_rollup",
+    "award_facet_totals",
 )
 FUNDERS: Final = [
     ("UZ-STIR-207050449", "Fuqarolik jamiyatini rivojlantirish markazi"),

@@ -146,8 +146,27 @@ class Database:
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
         self._export_connections = export_connections
-        self._export_wait_seconds = export_wait_seconds
-        self._exports: sessionmaker[Session] | None = None
+        self._export_engine = self._downloads_engine(
+            url, export_connections, export_wait_seconds, engine_kwargs
+        )
+        snapshots = (
+            self._export_engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            if self.dialect == "postgresql"
+            else self._export_engine
+        )
+        self._exports = sessionmaker(snapshots, expire_on_commit=False)
+
+    def _downloads_engine(
+        self, url: str, connections: int, wait_seconds: float, engine_kwargs: dict[str, Any]
+    ) -> Engine:
+        """The downloads' own engine (connections are made only when first used). An
+        in-memory SQLite database exists only on its one connection, so it is shared."""
+        if is_sqlite(url) and make_url(url).database in (None, "", ":memory:"):
+            return self.engine
+        pool = {"pool_size": connections, "max_overflow": 0, "pool_timeout": wait_seconds}
+        return make_engine(url, **(engine_kwargs | pool))
 
     @property
     def dialect(self) -> str:
@@ -175,18 +194,6 @@ class Database:
         Raises ``ServiceUnavailable`` (503, with Retry-After) when every download connection
         stays taken for ``export_wait_seconds``.
         """
-        if self._exports is None:
-            engine = make_engine(
-                self.url,
-                pool_size=self._export_connections,
-                max_overflow=0,
-                pool_timeout=self._export_wait_seconds,
-            )
-            if engine.dialect.name == "postgresql":
-                engine = engine.execution_options(
-                    isolation_level="REPEATABLE READ", postgresql_readonly=True
-                )
-            self._exports = sessionmaker(engine, expire_on_commit=False)
         with self._exports() as session:
             try:
                 session.connection()
@@ -202,8 +209,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._exports is not None:
-            self._exports.kw["bind"].dispose()
+        self._export_engine.dispose()
 
 
 def get_database(request: Request) -> Database:
