@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
-from registry.publication import index
+from registry.publication import index, rollup
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,28 @@ def known_kinds() -> frozenset[str]:
 
 def apply(session: Session, entry: Recorded) -> None:
     """Apply one entry to the query tables and the search index (a replay, entry by entry)."""
-    _project(session, entry)
+    _projected(session, [entry])
     session.flush()
     index.refresh(session, kind=entry.kind, subject=entry.subject)
     session.flush()
+
+
+def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
+    """Project ``recorded`` in turn, then write the award rollup's summed deltas once."""
+    try:
+        for position, entry in enumerate(recorded, start=1):
+            _project(session, entry)
+            # Projectors add rows without relationships, so a flush orders its tables by
+            # mapper name (SQLAlchemy's fallback), not by foreign key; one entry's rows already
+            # rely on that order. Entries of one kind add rows to the same tables, so flushing
+            # them together relies on nothing more (an import's chunk: one multi-row INSERT a
+            # table); a change of kind flushes first. A projector that reads is autoflushed.
+            if position == len(recorded) or recorded[position].kind != entry.kind:
+                session.flush()
+        rollup.flush(session)
+    except:
+        rollup.discard(session)  # the caller rolls back; nothing half-collected may linger
+        raise
 
 
 def _project(session: Session, entry: Recorded) -> None:
@@ -102,15 +120,7 @@ def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
         )
         for entry, appended in zip(entries, ledger_service.append(session, entries), strict=True)
     ]
-    for position, entry in enumerate(recorded, start=1):
-        _project(session, entry)
-        # Projectors add rows without relationships, so a flush orders its tables by mapper
-        # name (SQLAlchemy's fallback), not by foreign key; one entry's rows already rely on
-        # that order. Entries of one kind add rows to the same tables, so flushing them
-        # together relies on nothing more (an import's chunk: one multi-row INSERT a table);
-        # a change of kind flushes first. A projector that reads is autoflushed before it.
-        if position == len(recorded) or recorded[position].kind != entry.kind:
-            session.flush()
+    _projected(session, recorded)
     index.refresh_many(session, [(entry.kind, entry.subject) for entry in recorded])
     session.flush()
     return recorded

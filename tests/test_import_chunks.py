@@ -15,6 +15,7 @@ from domain_helpers import NGO_UZ, PUBLIC_FUND, organization
 from pydantic import TypeAdapter
 from sqlalchemy import select
 from test_replay import snapshot
+from test_rollup import grouped_from_awards, rollup_rows
 
 from registry import auditor, replay
 from registry.auth import service as auth_service
@@ -287,6 +288,10 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
         with source.session(write=True) as session:
             assert index.rebuild(session) == 40 + organizations
         assert _index_rows(source) == indexed
+
+        # The rollup's deltas, summed over each chunk and written once, equal a GROUP BY.
+        assert rollup_rows(source) == grouped_from_awards(source)
+        assert rollup_rows(source)["award_rollup"]
 
         report = auditor.verify(auditor.DatabaseSource(source), key=signer.verifier.verifier_key())
         assert report.checkpoint.size == summary.ledger_size

@@ -46,6 +46,8 @@ PROJECTIONS = (
     "competition_events",
     "awards",
     "award_events",
+    "award_rollup",
+    "award_facet_totals",
 )
 award_event = TypeAdapter(AwardEventCreate)
 competition_event = TypeAdapter(CompetitionEventCreate)

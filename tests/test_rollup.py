@@ -234,3 +234,17 @@ def test_an_award_leaving_its_key_empties_it(client: TestClient, world: World) -
     )
     after = client.get("/api/v1/awards", params={"facets": "status"}).json()["facets"]
     assert [(value["value"], value["count"]) for value in after["status"]] == [("terminated", 1)]
+
+
+def test_deltas_never_flushed_refuse_the_commit(database: Database) -> None:
+    """A projector's deltas are written by ``journal.record``; a path that forgot to would
+    leave the rollup short, so the commit is refused rather than silently drifting."""
+    contribution = rollup.Contribution(
+        ("UZ-STIR-207050449", "grant", "", 2026, "UZS", "active"), 100, 0
+    )
+    with (
+        pytest.raises(RuntimeError, match="never flushed"),
+        database.session(write=True) as session,
+    ):
+        rollup.move(session, None, contribution)
+    assert rollup_rows(database) == {"award_rollup": [], "award_facet_totals": []}

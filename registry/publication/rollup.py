@@ -12,7 +12,19 @@ race. ``rebuild`` recomputes both tables from the awards (the benchmark's genera
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, Table, cast, delete, func, insert, literal, select, tuple_
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -66,12 +78,16 @@ def contribution(award: Award) -> Contribution:
     )
 
 
+_PENDING = "registry.rollup.pending"
+
+
 def move(session: Session, before: Contribution | None, after: Contribution) -> None:
-    """Replace ``before`` (None for a new award) by ``after`` in both tables."""
+    """Replace ``before`` (None for a new award) by ``after`` in both tables, when ``flush``
+    next runs in this session: a write's entries (an import's chunk: thousands) add up their
+    deltas, which are written once (``journal.record`` flushes after projecting them)."""
     if before == after:
         return
-    rollup: dict[Any, list[int]] = {}
-    facets: dict[Any, list[int]] = {}
+    rollup, facets = session.info.setdefault(_PENDING, ({}, {}))
     for sign, part in ((-1, before), (1, after)):
         if part is None:
             continue
@@ -81,7 +97,27 @@ def move(session: Session, before: Contribution | None, after: Contribution) -> 
                 total = table.setdefault(key, [0, 0, 0])
                 for i, value in enumerate(delta):
                     total[i] += value
-    _write(session, rollup, facets)
+
+
+def flush(session: Session) -> None:
+    """Write the deltas ``move`` has collected in this session: one upsert per table.
+
+    Summed deltas stay exact: a key's net delta is its awards' final contributions less their
+    first, so a key an award entered and left again nets to nothing."""
+    pending = session.info.pop(_PENDING, None)
+    if pending is not None:
+        _write(session, *pending)
+
+
+def discard(session: Session) -> None:
+    """Forget unwritten deltas (their transaction or savepoint is being rolled back)."""
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _nothing_unwritten(session: Session) -> None:
+    if session.info.get(_PENDING):
+        raise RuntimeError("award rollup deltas were collected but never flushed")
 
 
 def _write(session: Session, rollup: dict[Any, list[int]], facets: dict[Any, list[int]]) -> None:
