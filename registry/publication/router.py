@@ -20,6 +20,7 @@ from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
 from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorsDep, next_url
+from registry.publication.readahead import read_ahead
 from registry.publication.schemas import (
     AwardPage,
     CompetitionPage,
@@ -298,7 +299,7 @@ def _export(
 
     stream = batches()
     next(stream)
-    return stream
+    return read_ahead(stream)
 
 
 @router.get(
