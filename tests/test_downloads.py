@@ -4,19 +4,22 @@ their own, so that many at once get a clear 503 instead of starving the API.
 
 import csv
 import io
+import time
 from pathlib import Path
 
 import pytest
 from domain_helpers import bearer, issue_key, ledger_size
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from registry import demo
 from registry.auth.principal import Role
+from registry.awards.router import to_summary
 from registry.core.db import Database
 from registry.core.settings import Settings
 from registry.main import create_app
 from registry.publication import search
-from registry.publication.router import _CSV_SOURCE
+from registry.publication.router import _CSV_SOURCE, _export
 from registry.reference.money import format_amount
 
 BY_AMOUNT = search.AwardSort.AMOUNT_DESC
@@ -118,3 +121,32 @@ def test_downloads_beyond_their_pool_are_a_503_and_the_api_still_answers(
             client.get("/api/v1/awards", params={"limit": 500}).json()["items"]
         )
         assert ledger_size(app.state.database) == size
+
+
+def test_a_slow_consumer_still_reads_loaded_awards_after_the_rows_run_out(
+    app: FastAPI, database: Database
+) -> None:
+    """The batch read ahead reaches the end of the rows while the consumer is still formatting
+    the last batch; the snapshot session must outlive the consumer, not the reader, or the
+    JSON Lines download's ORM objects are expired under it."""
+    demo.load(database, awards=20)
+    request = Request({"type": "http", "app": app})
+
+    ids = []
+    try:
+        batches = _export(request, search.AwardFilters(), search.AwardSort.AWARD_DATE_DESC)
+        for batch in batches:
+            time.sleep(0.3)  # the reader has long since found no more rows
+            ids.extend(to_summary(award).id for award in batch)
+    finally:
+        app.state.database.dispose()  # no lifespan ran: the app's pools are this test's
+
+    with database.session() as session:
+        assert ids == [
+            row.id
+            for batch in search.stream_awards(
+                session, search.AwardFilters(), sort=search.AwardSort.AWARD_DATE_DESC, batch=100
+            )
+            for row in batch
+        ]
+    assert len(ids) >= 20

@@ -287,19 +287,22 @@ def _export(
     """The matching awards, a batch at a time, from one snapshot on the downloads' own pool.
 
     The connection is taken here, before the response starts, so that a busy pool is a 503
-    rather than a 200 cut short; the session lives as long as the stream (the request's own
-    session has closed before the body is sent)."""
+    rather than a 200 cut short. The next batch is read while the current one is formatted;
+    the session outlives both (it ends once the last batch has been consumed, not read), so
+    ORM objects stay loaded for as long as the consumer needs them."""
 
     def batches() -> Iterator[Sequence[Any]]:
         with request.app.state.database.snapshot() as session:
             yield ()
-            yield from search.stream_awards(
-                session, filters, sort=sort, batch=EXPORT_BATCH, columns=columns
+            yield from read_ahead(
+                search.stream_awards(
+                    session, filters, sort=sort, batch=EXPORT_BATCH, columns=columns
+                )
             )
 
     stream = batches()
     next(stream)
-    return read_ahead(stream)
+    return stream
 
 
 @router.get(
