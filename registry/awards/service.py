@@ -114,9 +114,10 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
             )
             _check_competition(competition, data, ids.funder_id, ids.currency)
             before = committed.get(competition.id, competition.committed_minor)
-            if before + parse_amount(ids.amount, ids.currency) > competition.budget_minor:
+            after = before + parse_amount(ids.amount, ids.currency)
+            if after > competition.budget_minor:
                 raise _over_budget(competition, before)
-            committed[competition.id] = before + parse_amount(ids.amount, ids.currency)
+            committed[competition.id] = after
         _check_terms(
             award_date=data.award_date,
             legal_basis=data.legal_basis,
