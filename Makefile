@@ -47,8 +47,16 @@ fmt: $(VENV)/.installed-test ## Format and autofix
 typecheck: $(VENV)/.installed-test ## mypy --strict on registry/
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test ## The test suite only
+CHROMIUM ?= /usr/bin/chromium
+
+pytest: $(VENV)/.installed-test $(CHROMIUM) ## The test suite only
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM) (or set CHROMIUM=…)"; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 
 openapi: $(VENV)/.installed-run ## Regenerate openapi/openapi.json from the app
 	$(BIN)/python -m registry.openapi > openapi/openapi.json
