@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run serve test lint fmt typecheck pytest migrate openapi bench clean
+.PHONY: help run serve test lint fmt typecheck pytest migrate openapi bench clean messages
 
 help: ## Show the available targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -60,6 +60,19 @@ $(CHROMIUM):
 
 openapi: $(VENV)/.installed-run ## Regenerate openapi/openapi.json from the app
 	$(BIN)/python -m registry.openapi > openapi/openapi.json
+
+LOCALES := uz_Latn uz_Cyrl ru kk en
+CATALOGS := registry/web/locale
+
+messages: $(VENV)/.installed-run ## Extract the portal's texts and update every language's catalog
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o $(CATALOGS)/messages.pot .
+	for locale in $(LOCALES); do \
+	  if [ -f $(CATALOGS)/$$locale/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $$locale; \
+	  else \
+	    $(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $$locale; \
+	  fi; \
+	done
 
 bench: $(VENV)/.installed-run ## The ledger benchmarks on the local PostgreSQL (slow: builds 1M leaves)
 	$(BIN)/registry bench ledger

@@ -26,6 +26,7 @@ from registry.publication.changes_router import router as changes_router
 from registry.publication.pagination import CursorCodec
 from registry.publication.router import router as publication_router
 from registry.publication.standards_router import router as standards_router
+from registry.web import app as web
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
+    web.install(app)
     _document_problems(app)
     return app
 

@@ -162,10 +162,10 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def demo_client(
+def demo_settings(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestClient]:
-    """A read-only client over the demo data set, loaded once per backend per run.
+) -> Iterator[Settings]:
+    """Settings of a database holding the demo data set, loaded once per backend per run.
 
     Only for tests that never write: every test using it sees the same data.
     """
@@ -178,11 +178,16 @@ def demo_client(
         database = Database(url)
         demo.load(database, awards=240)
         database.dispose()
-        settings = Settings(
+        yield Settings(
             database_url=url,
             signing_key_file=folder / "ledger.key",
             log_origin="test.registry/ledger",
             checkpoint_interval_seconds=0,
         )
-        with TestClient(create_app(settings)) as client:
-            yield client
+
+
+@pytest.fixture(scope="session")
+def demo_client(demo_settings: Settings) -> Iterator[TestClient]:
+    """A read-only client over the demo data set (``demo_settings``)."""
+    with TestClient(create_app(demo_settings)) as client:
+        yield client

@@ -663,3 +663,11 @@ def organization_totals(session: Session, org_id: str) -> dict[str, list[Organiz
         ]
         totals[role] = sorted(rows, key=lambda row: (row.year, row.instrument, row.currency))
     return totals
+
+
+def party_counts(session: Session) -> tuple[int, int]:
+    """How many organizations have given and how many have received at least one award (the
+    funders from the rollup; the recipients from their index)."""
+    funders = session.scalar(select(func.count(func.distinct(AwardRollup.funder_id)))) or 0
+    recipients = session.scalar(select(func.count(func.distinct(Award.recipient_id)))) or 0
+    return int(funders), int(recipients)

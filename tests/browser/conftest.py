@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live_server import serve
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from registry.main import create_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", "test-output/screenshots"))
@@ -64,12 +67,27 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def screenshot(request: pytest.FixtureRequest):
-    """``screenshot(page, "award")`` saves a full-page PNG named after the test."""
+    """``screenshot(page, "award")`` saves a full-page PNG, ``award-<test parameters>.png``."""
+    callspec = getattr(request.node, "callspec", None)
+    suffix = f"-{callspec.id}" if callspec else ""
 
     def take(page: Page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        path = SCREENSHOTS / f"{name}{suffix}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def portal_settings(demo_settings):
+    return demo_settings
+
+
+@pytest.fixture(scope="session")
+def portal(portal_settings) -> Iterator[str]:
+    """The base URL of a real uvicorn serving the registry (API and portal) over the demo data,
+    once per backend per run. Read only: tests that write make their own app."""
+    with serve(create_app(portal_settings)) as url:
+        yield url

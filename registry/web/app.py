@@ -1,0 +1,60 @@
+"""Mount the portal on the registry's app: pages, static files, headers and HTML error pages."""
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from registry.core.errors import RegistryError
+from registry.web import assets, home
+from registry.web.security import SecurityHeaders, is_portal_path
+from registry.web.templating import render
+
+PAGE_ROUTERS = (home.router,)
+
+
+def install(app: FastAPI) -> None:
+    for router in PAGE_ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    app.mount("/static", assets.VersionedStaticFiles(directory=assets.STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders)
+    _serve_errors_as_pages(app)
+
+
+def _serve_errors_as_pages(app: FastAPI) -> None:
+    """The API answers errors with problem+json; a person on a page gets a page."""
+    for error_class in (RegistryError, RequestValidationError, StarletteHTTPException):
+        api_handler = app.exception_handlers[error_class]
+
+        async def handler(
+            request: Request, exc: Exception, api_handler: Any = api_handler
+        ) -> Response:
+            if not is_portal_path(request.url.path):
+                response: Response = await api_handler(request, exc)
+                return response
+            return error_page(request, exc)
+
+        app.add_exception_handler(error_class, handler)
+
+
+def error_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, RegistryError):
+        status, detail = int(exc.status), exc.detail
+        fields = [(error.field, error.message) for error in exc.errors]
+    elif isinstance(exc, RequestValidationError):
+        status, detail = HTTPStatus.BAD_REQUEST, None
+        fields = [
+            (".".join(str(part) for part in error["loc"]), error["msg"]) for error in exc.errors()
+        ]
+    else:
+        assert isinstance(exc, StarletteHTTPException)
+        status, detail, fields = exc.status_code, None, []
+    return render(
+        request,
+        "error.html",
+        {"status": status, "detail": detail, "fields": fields},
+        status_code=status,
+    )

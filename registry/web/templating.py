@@ -1,0 +1,93 @@
+"""One Jinja2 environment for every page, and ``render``, which answers a request with a page.
+
+Autoescaping is on for every template: data from the ledger (an award title holding
+``<script>``) is text. ``gettext`` reads the request's language from a context variable set
+in the same thread just before rendering, so one shared environment serves all languages.
+"""
+
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from registry.web import assets, i18n
+
+TEMPLATES: Final = Environment(
+    loader=PackageLoader("registry.web", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+    i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+)
+HTML_MEDIA_TYPE: Final = "text/html; charset=utf-8"
+
+
+def language_of(request: Request) -> i18n.Language:
+    chosen = i18n.from_query(request.query_params.get("lang"))
+    return chosen or i18n.from_accept_language(request.headers.get("accept-language"))
+
+
+class PageContext:
+    """What every template can use: the language, its formats, links that keep the language."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.language = language_of(request)
+        self.explicit_language = "lang" in request.query_params
+        self.formats = i18n.formats(self.language)
+
+    def url(self, path: str, params: Mapping[str, Any] | None = None, /, **more: Any) -> str:
+        """A link to ``path`` with ``params`` (lists repeat), keeping ``lang`` if the URL had it."""
+        pairs: list[tuple[str, str]] = []
+        for name, value in {**(params or {}), **more}.items():
+            values = value if isinstance(value, (list, tuple)) else [value]
+            pairs.extend((name, str(item)) for item in values if item not in (None, ""))
+        if self.explicit_language and all(name != "lang" for name, _ in pairs):
+            pairs.append(("lang", self.language.code))
+        return f"{path}?{urlencode(pairs)}" if pairs else path
+
+    def switch_language(self, language: i18n.Language) -> str:
+        """This very page in another language."""
+        pairs = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        pairs.append(("lang", language.code))
+        return f"{self.request.url.path}?{urlencode(pairs)}"
+
+    def text(self, value: i18n.Multilingual | None, fallback: str = "") -> Markup:
+        """A multilingual field in the reader's language, marked with its own ``lang`` when it
+        had to fall back to another (WCAG 3.1.2)."""
+        found = i18n.localized(value, self.language)
+        if found is None:
+            return escape(fallback)
+        text, code = found
+        if code == self.language.code:
+            return escape(text)
+        return Markup('<span lang="{}">{}</span>').format(code, text)
+
+    def plain(self, value: i18n.Multilingual | None, fallback: str = "") -> str:
+        found = i18n.localized(value, self.language)
+        return fallback if found is None else found[0]
+
+    static = staticmethod(assets.static_url)
+    all_languages = i18n.LANGUAGES
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    page: PageContext | None = None,
+) -> HTMLResponse:
+    page = page or PageContext(request)
+    i18n.activate(page.language)
+    body = TEMPLATES.get_template(template).render({"page": page, **(context or {})})
+    return HTMLResponse(body, status_code=status_code, media_type=HTML_MEDIA_TYPE)

@@ -1,0 +1,25 @@
+"""What browser tests share beyond fixtures."""
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+AXE = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core (bundled with axe-playwright-python) finds no serious or critical violation of
+    WCAG 2.0/2.1/2.2 A and AA on the page as it stands."""
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+        },
+        "resultTypes": ["violations"],
+    }
+    results = AXE.run(page, options=options)
+    serious = [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, f"axe-core on {page.url}: {serious}"

@@ -1,0 +1,93 @@
+"""The portal's plumbing: pages, languages, headers, static files and error pages, over HTTP
+on the demo data set (both databases)."""
+
+import re
+
+import pytest
+
+from registry.web import assets, i18n
+from registry.web.security import CONTENT_SECURITY_POLICY
+
+
+def test_home_page_shows_the_registry_in_figures(demo_client):
+    stats = demo_client.get("/api/v1/stats/awards", params={"group_by": "year"}).json()["rows"]
+    response = demo_client.get("/", params={"lang": "en"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    html = response.text
+    assert '<html lang="en">' in html
+    total = sum(row["count"] for row in stats)
+    assert f"<dd>{total:,}</dd>" in html
+    checkpoint = demo_client.get("/api/v1/ledger/checkpoint").text.splitlines()
+    size = int(checkpoint[1])
+    assert f"<dd>{size:,}</dd>" in html
+    latest = demo_client.get("/api/v1/awards", params={"limit": 8}).json()["items"]
+    for award in latest:
+        assert f'href="/awards/{award["id"]}?lang=en"' in html
+
+
+def test_every_page_carries_a_strict_content_security_policy(demo_client):
+    response = demo_client.get("/")
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in response.text
+    assert " style=" not in response.text
+    api = demo_client.get("/api/v1/awards", params={"limit": 1})
+    assert "content-security-policy" not in api.headers  # /docs needs Swagger UI's inline script
+    assert api.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("query", "header", "expected"),
+    [
+        ({"lang": "ru"}, "en", "ru"),
+        ({"lang": "uz-Cyrl"}, None, "uz-Cyrl"),
+        ({"lang": "UZ_cyrl"}, None, "uz-Cyrl"),
+        ({}, "kk-KZ,kk;q=0.9,ru;q=0.8", "kk"),
+        ({}, "de-DE, ru;q=0.5, en;q=0.7", "en"),
+        ({}, "uz-Cyrl-UZ", "uz-Cyrl"),
+        ({}, "fr", "uz"),
+        ({"lang": "xx"}, "ru", "ru"),
+    ],
+)
+def test_the_language_comes_from_the_url_then_accept_language(demo_client, query, header, expected):
+    headers = {"Accept-Language": header} if header else {}
+    html = demo_client.get("/", params=query, headers=headers).text
+    assert f'<html lang="{expected}">' in html
+
+
+def test_links_keep_a_language_chosen_in_the_url(demo_client):
+    chosen = demo_client.get("/", params={"lang": "kk"}).text
+    assert 'href="/awards?lang=kk"' in chosen
+    negotiated = demo_client.get("/", headers={"Accept-Language": "kk"}).text
+    assert 'href="/awards"' in negotiated
+    for language in i18n.LANGUAGES:
+        assert f'hreflang="{language.code}" href="/?lang={language.code}"' in chosen
+
+
+def test_static_files_are_versioned_and_cached_for_a_year(demo_client):
+    html = demo_client.get("/").text
+    url = re.search(r'href="(/static/[0-9a-f]{12}/css/site\.css)"', html)
+    assert url is not None
+    assert url.group(1) == assets.static_url("css/site.css")
+    current = demo_client.get(url.group(1))
+    assert current.status_code == 200
+    assert current.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert current.text.startswith("/* The portal's one stylesheet")
+    stale = demo_client.get("/static/000000000000/css/site.css")
+    assert stale.status_code == 200
+    assert stale.headers["cache-control"] == "no-cache"
+    assert demo_client.get("/static/x/../../web/app.py").status_code == 404
+
+
+def test_errors_are_pages_on_the_portal_and_problems_on_the_api(demo_client):
+    page = demo_client.get("/no-such-page", params={"lang": "en"})
+    assert page.status_code == 404
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<h1>Not found</h1>" in page.text
+    api = demo_client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
