@@ -20,6 +20,7 @@ from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.bench import awards as awards_bench
 from registry.bench import imports as imports_bench
 from registry.bench import ledger as ledger_bench
+from registry.bench import portal as portal_bench
 from registry.bench import publication as publication_bench
 from registry.core import migrations
 from registry.core.db import Database
@@ -369,6 +370,20 @@ def bench_publication(
 ) -> None:
     """Search latency, deep pages and CSV downloads at a million awards."""
     publication_bench.run(database_url=database_url, awards=awards, console=Console())
+
+
+@bench_app.command("portal")
+def bench_portal(
+    database_url: Annotated[
+        str, typer.Option(help="A PostgreSQL server the benchmark may create a database on.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    awards: Annotated[int, typer.Option(help="Awards to generate.")] = 1_000_000,
+    reuse: Annotated[
+        bool, typer.Option(help="Keep the awards an earlier run generated, if they match.")
+    ] = False,
+) -> None:
+    """Search and award pages against the matching API calls, p95 ratio (goal ≤ 1.5×)."""
+    portal_bench.run(database_url=database_url, awards=awards, reuse=reuse, console=Console())
 
 
 @bench_app.command("import")

@@ -1,0 +1,131 @@
+"""``registry bench portal``: the portal's pages against the API calls that answer the same
+question, at 1,000,000 awards on PostgreSQL (issue 10: page p95 within 1.5× of the API's).
+
+The data set is ``registry bench publication``'s (generated with COPY; ``--reuse`` keeps a
+database an earlier run filled). Each case times the page and its API call alternately, request
+by request, over real HTTP to one uvicorn subprocess, so that a noisy machine slows both alike.
+"""
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from registry.bench import publication
+from registry.bench.awards import _fresh_database, _uvicorn
+from registry.core import migrations
+
+SAMPLES = 200
+WARM_UP = 5
+GOAL = 1.5
+Params = dict[str, str | int]
+
+
+def run(*, database_url: str, awards: int, reuse: bool, console: Console) -> None:
+    url = make_url(database_url).set(database=publication.BENCH_DATABASE)
+    target = url.render_as_string(hide_password=False)
+    if not (reuse and _holds_awards(target, awards)):
+        target = _fresh_database(database_url, publication.BENCH_DATABASE)
+        migrations.upgrade(target)
+        console.print(f"generating {awards:,} awards with COPY …")
+        began = time.perf_counter()
+        publication._generate(target, awards)  # noqa: SLF001 - the same data set, on purpose
+        console.print(f"  done in {time.perf_counter() - began:,.0f}s")
+    funder = publication.FUNDERS[3]
+    cases: list[tuple[str, str, Params, str, Params]] = [
+        (
+            "search: funder + year",
+            "/awards",
+            {"funder": funder, "year": 2024},
+            "/api/v1/awards",
+            {"funder": funder, "year": 2024, "limit": 20, "facets": PAGE_FACETS},
+        ),
+        (
+            "search: full text",
+            "/awards",
+            {"q": "ekologik maktab"},
+            "/api/v1/awards",
+            {"q": "ekologik maktab", "limit": 20, "facets": PAGE_FACETS},
+        ),
+        (
+            "search: phrase + region",
+            "/awards",
+            {"q": '"yoshlar markaz"', "region": "UZ-TK"},
+            "/api/v1/awards",
+            {"q": '"yoshlar markaz"', "region": "UZ-TK", "limit": 20, "facets": PAGE_FACETS},
+        ),
+        ("award page", "/awards/{award}", {}, "/api/v1/awards/{award}", {}),
+    ]
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        env = os.environ | {
+            "REGISTRY_DATABASE_URL": target,
+            "REGISTRY_SIGNING_KEY_FILE": str(Path(scratch) / "ledger.key"),
+        }
+        with (
+            _uvicorn("registry.main:app", env) as server,
+            httpx.Client(base_url=server.base, timeout=600) as client,
+        ):
+            award = client.get("/api/v1/awards", params={"limit": 1}).json()["items"][0]["id"]
+            for name, page_path, page_params, api_path, api_params in cases:
+                page_times, api_times = _alternate(
+                    client,
+                    (page_path.format(award=award), page_params | {"lang": "ru"}),
+                    (api_path.format(award=award), api_params),
+                )
+                ratio = page_times[1] / api_times[1]
+                rows.append(
+                    (
+                        name,
+                        f"{page_times[0]:,.1f} / {page_times[1]:,.1f} ms",
+                        f"{api_times[0]:,.1f} / {api_times[1]:,.1f} ms",
+                        f"{ratio:.2f}× {'✔' if ratio <= GOAL else '✘'}",
+                    )
+                )
+    table = Table(title=f"registry bench portal ({awards:,} awards on PostgreSQL)")
+    for column in ("case", "page p50 / p95", "API p50 / p95", f"p95 ratio (≤ {GOAL}×)"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+# What the search page asks the service for besides its items (kept equal to search_pages).
+PAGE_FACETS = "instrument,region,funder,status,year,currency"
+
+
+def _alternate(
+    client: httpx.Client, page: tuple[str, Params], api: tuple[str, Params]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """p50 and p95 of the page and of the API call, timed alternately."""
+    samples: dict[int, list[float]] = {0: [], 1: []}
+    for n in range(WARM_UP + SAMPLES):
+        for which, (path, params) in enumerate((page, api) if n % 2 else (api, page)):
+            began = time.perf_counter()
+            client.get(path, params=params).raise_for_status()
+            if n >= WARM_UP:
+                samples[which].append((time.perf_counter() - began) * 1000)
+    return _p50_p95(samples[0]), _p50_p95(samples[1])
+
+
+def _p50_p95(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
+
+
+def _holds_awards(url: str, awards: int) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.scalar(text("SELECT count(*) FROM awards")) == awards)
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
