@@ -63,8 +63,8 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
-def screenshot(request: pytest.FixtureRequest):
-    """``screenshot(page, "award")`` saves a full-page PNG named after the test."""
+def screenshot():
+    """``screenshot(page, "award")`` saves a full-page PNG as ``SCREENSHOTS/award.png``."""
 
     def take(page: Page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
