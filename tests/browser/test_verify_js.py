@@ -4,22 +4,31 @@
   (``tests/test_merkle.py``, ``tests/test_checkpoint.py``), plus notes and checkpoints that
   the Python signer makes, from a page served over real HTTP (WebCrypto needs a secure
   context: http://127.0.0.1 is one, about:blank and file:// are not).
+* ``verify.js`` end to end: a real registry app on real uvicorn, on SQLite and PostgreSQL, an
+  award written over HTTP, a test-only page rendering the award page's contract, and a click.
+  The failures are made by ``page.route`` test doubles of one endpoint each, serving the real
+  response with one thing changed.
 """
 
 import base64
 import hashlib
+import html
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import httpx2 as httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, build_world
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from live_server import serve
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 from test_checkpoint import (
     COSIGNED_NOTE,
     ENOCH_SIG_LINE,
@@ -38,13 +47,18 @@ from test_checkpoint import (
 from test_merkle import DIVERGENT_VECTORS, FIXTURE_LEAVES, FIXTURE_ROOTS, VECTORS
 
 import registry
+from registry.core.db import Database
+from registry.core.settings import Settings
 from registry.ledger.checkpoint import (
     MAX_TREE_SIZE,
     Checkpoint,
     NoteSigner,
+    parse_verifier_key,
     sign_checkpoint,
+    verify_checkpoint,
 )
 from registry.ledger.merkle import leaf_hash
+from registry.main import create_app
 
 STATIC_DIR = Path(registry.__file__).parent / "web" / "static"
 LOG = "test.registry/ledger"
@@ -696,3 +710,487 @@ def test_bad_checkpoints_are_rejected(js: Page) -> None:
         if not got.get("error", "").startswith("VerificationError: checkpoint"):
             wrong.append(f"{bad!r}: want a checkpoint error, got {got}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- verify.js end to end: a real registry, a real award, a real click -----------------------
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; base-uri 'none'; form-action 'none'"
+)
+RUSSIAN = {
+    "key": "Закреплённый ключ журнала {name}, идентификатор {keyid}",
+    "checkpoint": "Подписанная контрольная точка: {size} записей, корень {root}",
+    "ok": "Проверено в вашем браузере: все записи ({count}) есть в подписанном реестре",
+}
+
+
+def award_page(*, subject: str, seqs: str, key: str, messages: dict[str, str]) -> str:
+    """The award page's contract (see the top of verify.js), and nothing else."""
+    attributes = {
+        "data-api": "/api/v1",
+        "data-key": key,
+        "data-subject": subject,
+        "data-seqs": seqs,
+    } | {f"data-msg-{name}": text for name, text in messages.items()}
+    rendered = " ".join(f'{name}="{html.escape(value)}"' for name, value in attributes.items())
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(subject)}</title>
+<script type="module" src="/static/js/verify.js"></script>
+</head>
+<body>
+<main>
+<h1>{html.escape(subject)}</h1>
+<section class="verify" data-verify {rendered}>
+  <h2>Check this award against the public ledger</h2>
+  <button type="button" hidden>Verify</button>
+  <ol class="verify-steps" aria-live="polite"></ol>
+</section>
+</main>
+</body>
+</html>
+"""
+
+
+def add_test_page(app: FastAPI, verifier_key: str) -> None:
+    """Static files and one test-only page; the portal itself is built elsewhere."""
+    if not any(getattr(route, "path", None) == "/static" for route in app.routes):
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/test/award", tags=["test"], include_in_schema=False)
+    def page(subject: str, seqs: str, key: str | None = None, lang: str = "en") -> HTMLResponse:
+        messages = RUSSIAN if lang == "ru" else {}
+        body = award_page(subject=subject, seqs=seqs, key=key or verifier_key, messages=messages)
+        return HTMLResponse(body, headers={"Content-Security-Policy": CSP})
+
+
+def competition_body() -> dict[str, Any]:
+    return {
+        "funder_id": PUBLIC_FUND,
+        "instrument": "grant",
+        "year": 2026,
+        "round_number": 4,
+        "title": {"uz": "Yoshlar tashabbuslarini qoʻllab-quvvatlash"},
+        "themes": ["youth", "ecology"],
+        "budget": "1000000000",
+        "currency": "UZS",
+        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
+        "region": "UZ",
+        "legal_basis": "UP-124 of 26.08.2024",
+    }
+
+
+def award_body(competition_id: str) -> dict[str, Any]:
+    return {
+        "funder_id": PUBLIC_FUND,
+        "recipient_id": NGO_UZ,
+        "competition_id": competition_id,
+        "instrument": "grant",
+        # Non-ASCII on purpose: the leaf hash is over the stored UTF-8 bytes, never re-encoded.
+        "title": {"uz": "Ekologik maktab — qoʻllab-quvvatlash", "ru": "Экологическая школа"},
+        "amount": "300000000.00",
+        "currency": "UZS",
+        "award_date": "2026-03-01",
+        "period": {"start": "2026-03-15", "end": "2026-12-31"},
+        "themes": ["ecology"],
+    }
+
+
+EVENTS = [
+    {"type": "disbursed", "amount": "100000000", "date": "2026-03-20", "tranche": 1},
+    {"type": "amended", "amount": "350000000", "reason": "Ikkinchi bosqich qoʻshildi"},
+    {"type": "reported", "date": "2026-07-01", "summary": {"ru": "Промежуточный отчёт"}},
+]
+
+
+@dataclass
+class Registry:
+    """A live registry with one award whose entries are all in a signed checkpoint."""
+
+    base_url: str
+    backend: str
+    app: FastAPI
+    http: httpx.Client
+    fund_token: str
+    verifier_key: str
+    award_id: str
+    seqs: list[int]
+    competition_seq: int
+
+    def page_url(self, **params: str) -> str:
+        query = {"subject": self.award_id, "seqs": " ".join(map(str, self.seqs))} | params
+        return f"{self.base_url}/test/award?{urlencode(query)}"
+
+    def sign_now(self) -> None:
+        self.app.state.checkpointer.sign_now()
+
+    def checkpoint(self) -> Checkpoint:
+        note = self.http.get("/api/v1/ledger/checkpoint").text
+        return verify_checkpoint(note, parse_verifier_key(self.verifier_key))
+
+    def leaf(self, seq: int) -> bytes:
+        body = self.http.get("/api/v1/ledger/leaves", params={"start": seq, "end": seq + 1})
+        assert body.content.endswith(b"\n")
+        return body.content[:-1]
+
+
+@pytest.fixture(scope="module")
+def registry_site(
+    module_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Registry]:
+    """One registry per backend for the whole module (a browser test is slow enough).
+
+    Checkpoints are signed only when a test says so (an hour's interval), so a test can make an
+    entry that is newer than the latest checkpoint.
+    """
+    settings = Settings(
+        database_url=module_database_url,
+        signing_key_file=tmp_path_factory.mktemp("key") / "ledger.key",
+        log_origin=LOG,
+        checkpoint_interval_seconds=3600,
+    )
+    app = create_app(settings)
+    verifier_key = app.state.signer.verifier.verifier_key()
+    add_test_page(app, verifier_key)
+    database = Database(module_database_url)
+    with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
+        world = build_world(http, database)  # an httpx client, as TestClient is
+        competition = http.post(
+            "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
+        )
+        assert competition.status_code == 201, competition.text
+        award = http.post(
+            "/api/v1/awards",
+            json=award_body(competition.json()["id"]),
+            headers=bearer(world.fund),
+        )
+        assert award.status_code == 201, award.text
+        for event in EVENTS:
+            response = http.post(
+                f"/api/v1/awards/{award.json()['id']}/events",
+                json=event,
+                headers=bearer(world.fund),
+            )
+            assert response.status_code == 201, response.text
+        app.state.checkpointer.sign_now()
+        events = response.json()["events"]
+        assert len(events) == 1 + len(EVENTS)
+        yield Registry(
+            base_url=base_url,
+            backend="sqlite" if module_database_url.startswith("sqlite") else "postgresql",
+            app=app,
+            http=http,
+            fund_token=world.fund,
+            verifier_key=verifier_key,
+            award_id=award.json()["id"],
+            seqs=[event["seq"] for event in events],
+            competition_seq=competition.json()["published_seq"],
+        )
+    database.dispose()
+
+
+@pytest.fixture
+def csp_page(page: Page) -> Iterator[Page]:
+    """The page, failing the test on any Content-Security-Policy violation."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert not violations, violations
+
+
+@dataclass
+class Outcome:
+    state: str  # the section's class: verify-ok, verify-failed or verify-pending
+    steps: list[str]
+    result: str
+
+
+def click_verify(page: Page) -> Outcome:
+    button = page.get_by_role("button", name="Verify")
+    assert button.is_visible()  # shown by the module; hidden in the HTML
+    button.click()
+    page.wait_for_selector(
+        "section.verify-ok, section.verify-failed, section.verify-pending", timeout=20_000
+    )
+    section = page.locator("section[data-verify]")
+    classes = (section.get_attribute("class") or "").split()
+    [state] = [name for name in classes if name in {"verify-ok", "verify-failed", "verify-pending"}]
+    assert section.get_attribute("aria-busy") is None
+    assert page.locator(".verify-steps").get_attribute("aria-live") == "polite"
+    return Outcome(
+        state=state,
+        steps=page.locator(".verify-steps > li").all_inner_texts(),
+        result=page.locator(".verify-result").inner_text(),
+    )
+
+
+def test_every_step_passes(csp_page: Page, registry_site: Registry, screenshot) -> None:
+    page = csp_page
+    site = registry_site
+    page.goto(site.page_url())
+    outcome = click_verify(page)
+    checkpoint = site.checkpoint()
+    verifier = parse_verifier_key(site.verifier_key)
+    expected = [
+        f"✓ Pinned log key {LOG}, key ID {verifier.key_id.hex()}",
+        (
+            f"✓ Signed checkpoint verified: {checkpoint.size} entries, "
+            f"root hash {checkpoint.root_hash.hex()}"
+        ),
+    ]
+    for seq in site.seqs:
+        leaf = site.leaf(seq)
+        expected += [
+            f"✓ Entry {seq} is a record about {site.award_id}; leaf hash {leaf_hash(leaf).hex()}",
+            f"✓ Entry {seq} is included in the signed ledger of {checkpoint.size} entries",
+        ]
+    assert outcome.steps == expected
+    assert outcome.state == "verify-ok"
+    assert outcome.result == (
+        f"✓ Verified in your browser: all {len(site.seqs)} entries are in the log's signed ledger"
+    )
+    # The hashes above are over the stored bytes: this leaf's title is not ASCII.
+    assert any(byte >= 0x80 for byte in site.leaf(site.seqs[0]))
+    screenshot(page, f"verify-ok-{site.backend}")
+
+
+def test_messages_come_from_the_page(csp_page: Page, registry_site: Registry) -> None:
+    page = csp_page
+    page.goto(registry_site.page_url(lang="ru"))
+    outcome = click_verify(page)
+    assert outcome.state == "verify-ok"
+    key_id = parse_verifier_key(registry_site.verifier_key).key_id.hex()
+    assert outcome.steps[0] == f"✓ Закреплённый ключ журнала {LOG}, идентификатор {key_id}"
+    assert outcome.steps[1].startswith("✓ Подписанная контрольная точка: ")
+    assert outcome.steps[2].startswith("✓ Entry ")  # no data-msg-leaf: English
+    count = len(registry_site.seqs)
+    assert (
+        outcome.result
+        == f"✓ Проверено в вашем браузере: все записи ({count}) есть в подписанном реестре"
+    )
+
+
+def test_an_entry_newer_than_the_checkpoint_is_pending_until_signed(
+    csp_page: Page, registry_site: Registry, screenshot
+) -> None:
+    site = registry_site
+    response = site.http.post(
+        f"/api/v1/awards/{site.award_id}/events",
+        json={"type": "reported", "date": "2026-08-01", "summary": {"uz": "Yakuniy hisobot"}},
+        headers=bearer(site.fund_token),
+    )
+    assert response.status_code == 201, response.text
+    newest = response.json()["events"][-1]["seq"]
+    size = site.checkpoint().size
+    assert newest >= size  # written after the latest checkpoint
+    page = csp_page
+    page.goto(site.page_url(seqs=" ".join(map(str, [*site.seqs, newest]))))
+
+    outcome = click_verify(page)
+    assert outcome.state == "verify-pending"
+    assert outcome.steps[-1] == (
+        f"… Entry {newest} is newer than the latest signed checkpoint ({size} entries): "
+        "not yet in a signed checkpoint, try again in a few seconds"
+    )
+    assert all(step.startswith("✓ ") for step in outcome.steps[:-1])
+    count = len(site.seqs) + 1
+    assert outcome.result == (
+        f"… {count - 1} of {count} entries verified; 1 not yet in a signed checkpoint, "
+        "try again in a few seconds"
+    )
+    screenshot(page, f"verify-pending-{site.backend}")
+
+    site.sign_now()
+    again = click_verify(page)
+    assert again.state == "verify-ok"
+    assert again.steps[-1] == (
+        f"✓ Entry {newest} is included in the signed ledger of {site.checkpoint().size} entries"
+    )
+
+
+def _change_one_byte(leaf: bytes) -> bytes:
+    """One digit of the entry's time, so the leaf still parses with the same seq and subject."""
+    at = leaf.index(b'"time":"') + len(b'"time":"') + 3
+    digit = b"1" if leaf[at : at + 1] != b"1" else b"2"
+    return leaf[:at] + digit + leaf[at + 1 :]
+
+
+def test_a_tampered_leaf_fails(csp_page: Page, registry_site: Registry, screenshot) -> None:
+    """The server serves a leaf with one byte changed and, lying consistently, the inclusion
+    proof endpoint claims that leaf's hash: the page ignores the claim and hashes for itself."""
+    page = csp_page
+    site = registry_site
+    first = site.seqs[0]
+    tampered = _change_one_byte(site.leaf(first))
+    assert json.loads(tampered)["seq"] == first
+
+    def leaves(route: Route) -> None:
+        response = route.fetch()
+        assert response.body() == site.leaf(first) + b"\n"
+        route.fulfill(response=response, body=tampered + b"\n")
+
+    def inclusion(route: Route) -> None:
+        response = route.fetch()
+        claimed = response.json() | {"leaf_hash": leaf_hash(tampered).hex()}
+        route.fulfill(response=response, json=claimed)
+
+    page.route("**/api/v1/ledger/leaves*", leaves)
+    page.route("**/api/v1/ledger/proofs/inclusion*", inclusion)
+    page.goto(site.page_url())
+    outcome = click_verify(page)
+
+    size = site.checkpoint().size
+    assert outcome.state == "verify-failed"
+    assert outcome.steps[0].startswith("✓ Pinned log key ")
+    assert outcome.steps[1].startswith("✓ Signed checkpoint verified: ")
+    assert outcome.steps[2] == (
+        f"✓ Entry {first} is a record about {site.award_id}; leaf hash {leaf_hash(tampered).hex()}"
+    )
+    assert outcome.steps[3] == (
+        f"✗ The inclusion proof of entry {first} did not verify: "
+        f"inclusion proof for leaf {first} of {size} does not lead to the signed root"
+    )
+    assert len(outcome.steps) == 4
+    assert outcome.result == (
+        "✗ Verification failed: the step marked ✗ says why. Do not rely on this record."
+    )
+    screenshot(page, f"verify-failed-leaf-{site.backend}")
+
+
+def test_a_wrong_proof_fails(csp_page: Page, registry_site: Registry) -> None:
+    page = csp_page
+    site = registry_site
+    first = site.seqs[0]
+
+    def inclusion(route: Route) -> None:
+        response = route.fetch()
+        proof = response.json()
+        path = proof["audit_path"]
+        flipped = f"{int(path[0][:2], 16) ^ 0x01:02x}{path[0][2:]}"
+        route.fulfill(response=response, json=proof | {"audit_path": [flipped, *path[1:]]})
+
+    page.route("**/api/v1/ledger/proofs/inclusion*", inclusion)
+    page.goto(site.page_url())
+    outcome = click_verify(page)
+    assert outcome.state == "verify-failed"
+    assert len(outcome.steps) == 4
+    assert outcome.steps[2].startswith(f"✓ Entry {first} is a record about {site.award_id}")
+    assert outcome.steps[3] == (
+        f"✗ The inclusion proof of entry {first} did not verify: "
+        f"inclusion proof for leaf {first} of {site.checkpoint().size} "
+        "does not lead to the signed root"
+    )
+
+
+def test_a_wrong_pinned_key_fails(csp_page: Page, registry_site: Registry) -> None:
+    """Another Ed25519 key under the log's own name: the real checkpoint is not signed by it."""
+    page = csp_page
+    other = NoteSigner(LOG, Ed25519PrivateKey.generate()).verifier
+    page.goto(registry_site.page_url(key=other.verifier_key()))
+    outcome = click_verify(page)
+    assert outcome.state == "verify-failed"
+    assert outcome.steps == [
+        f"✓ Pinned log key {LOG}, key ID {other.key_id.hex()}",
+        (
+            "✗ The log's signed checkpoint did not verify: "
+            f"note has no verifiable signatures by {LOG}+{other.key_id.hex()}"
+        ),
+    ]
+
+
+def test_a_malformed_pinned_key_fails(csp_page: Page, registry_site: Registry) -> None:
+    page = csp_page
+    page.goto(registry_site.page_url(key="not a key"))
+    outcome = click_verify(page)
+    assert outcome.state == "verify-failed"
+    assert outcome.steps == [
+        "✗ The pinned log key cannot be used: a verifier key has three '+'-separated parts"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("forgery", "reason"),
+    [
+        ("resigned by another key", "note has no verifiable signatures"),
+        ("size changed, signature kept", f"invalid signature for key {LOG}+"),
+    ],
+)
+def test_a_checkpoint_not_signed_by_the_pinned_key_fails(
+    csp_page: Page, registry_site: Registry, screenshot, forgery: str, reason: str
+) -> None:
+    page = csp_page
+    site = registry_site
+    impostor = NoteSigner(LOG, Ed25519PrivateKey.generate())
+
+    def checkpoint(route: Route) -> None:
+        response = route.fetch()
+        real = verify_checkpoint(response.text(), parse_verifier_key(site.verifier_key))
+        if forgery == "resigned by another key":
+            note = sign_checkpoint(real, impostor)
+        else:
+            note = response.text().replace(f"\n{real.size}\n", f"\n{real.size + 1}\n", 1)
+        route.fulfill(response=response, body=note)
+
+    page.route("**/api/v1/ledger/checkpoint", checkpoint)
+    page.goto(site.page_url())
+    outcome = click_verify(page)
+    assert outcome.state == "verify-failed"
+    assert len(outcome.steps) == 2
+    assert outcome.steps[0].startswith("✓ Pinned log key ")
+    assert outcome.steps[1].startswith(f"✗ The log's signed checkpoint did not verify: {reason}")
+    if forgery == "resigned by another key":
+        screenshot(page, f"verify-failed-checkpoint-{site.backend}")
+
+
+def test_an_entry_about_another_subject_fails(csp_page: Page, registry_site: Registry) -> None:
+    page = csp_page
+    site = registry_site
+    other = site.competition_seq
+    page.goto(site.page_url(seqs=f"{site.seqs[0]} {other}"))
+    outcome = click_verify(page)
+    assert outcome.state == "verify-failed"
+    assert outcome.steps[-1].startswith(f"✗ Entry {other} did not verify: leaf {other} is about ")
+    assert outcome.steps[-1].endswith(f', not "{site.award_id}"')
+
+
+@pytest.mark.parametrize(
+    "misbehaviour",
+    ["unavailable", "another entry", "two lines", "no newline", "not JSON"],
+)
+def test_a_misbehaving_leaves_endpoint_fails_naming_the_entry(
+    csp_page: Page, registry_site: Registry, misbehaviour: str
+) -> None:
+    page = csp_page
+    site = registry_site
+    first, second = site.seqs[:2]
+    leaf, next_leaf = site.leaf(first), site.leaf(second)
+    status, body, reason = {
+        "unavailable": (503, b"busy", "HTTP 503 from /api/v1/ledger/leaves"),
+        # A real, signed leaf, but not the one asked for.
+        "another entry": (
+            200,
+            next_leaf + b"\n",
+            f"the leaf served for entry {first} has seq {second}",
+        ),
+        "two lines": (200, leaf + b"\n" + next_leaf + b"\n", "more than one line"),
+        "no newline": (200, leaf, "no complete leaf"),
+        "not JSON": (200, leaf[:-1] + b"\n", f"leaf {first} is not UTF-8 JSON"),
+    }[misbehaviour]
+    page.route(
+        "**/api/v1/ledger/leaves*",
+        lambda route: route.fulfill(status=status, body=body, content_type="application/jsonl"),
+    )
+    page.goto(site.page_url())
+    outcome = click_verify(page)
+    assert outcome.state == "verify-failed"
+    assert len(outcome.steps) == 3
+    assert outcome.steps[-1].startswith(f"✗ Entry {first} did not verify: ")
+    assert reason in outcome.steps[-1]
