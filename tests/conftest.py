@@ -100,6 +100,20 @@ def database_url_factory(
         yield make
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A fresh, migrated database shared by one test module, on each backend in turn.
+
+    For modules whose set-up is slow (a live server and a browser) and whose tests only read
+    what the set-up wrote, or add to it without depending on each other's additions.
+    """
+    backend = str(request.param)
+    template: str | Path = request.getfixturevalue(f"{backend}_template")
+    yield from _database(backend, tmp_path_factory.mktemp(f"module-{backend}"), template=template)
+
+
 @pytest.fixture
 def database_url(database_url_factory: Callable[[], str]) -> str:
     """A fresh, migrated database on each backend in turn."""
