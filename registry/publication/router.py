@@ -52,7 +52,8 @@ ListParam = Annotated[
 ]
 
 
-def _values(raw: list[str] | None) -> tuple[str, ...]:
+def list_values(raw: list[str] | None) -> tuple[str, ...]:
+    """A list parameter's values: repeated, comma-separated, or both."""
     return tuple(part.strip() for value in raw or () for part in value.split(",") if part.strip())
 
 
@@ -78,14 +79,14 @@ def award_filters(
     """The award filters every search, facet, statistic and download shares."""
     return search.AwardFilters(
         q=q,
-        funder=_values(funder),
-        recipient=_values(recipient),
-        instrument=_values(instrument),
-        competition=_values(competition),
-        region=tuple(value.upper() for value in _values(region)),
-        theme=_values(theme),
-        status=_values(status),
-        currency=tuple(value.upper() for value in _values(currency)),
+        funder=list_values(funder),
+        recipient=list_values(recipient),
+        instrument=list_values(instrument),
+        competition=list_values(competition),
+        region=tuple(value.upper() for value in list_values(region)),
+        theme=list_values(theme),
+        status=list_values(status),
+        currency=tuple(value.upper() for value in list_values(currency)),
         amount_min=Decimal(amount_min) if amount_min else None,
         amount_max=Decimal(amount_max) if amount_max else None,
         awarded_from=awarded_from,
@@ -106,7 +107,7 @@ def _money(bucket: search.Bucket) -> Money:
     )
 
 
-def _facet_values(buckets: list[search.Bucket]) -> list[FacetValue]:
+def facet_values(buckets: list[search.Bucket]) -> list[FacetValue]:
     grouped: dict[str, FacetValue] = {}
     for bucket in buckets:
         value = grouped.setdefault(bucket.key, FacetValue(value=bucket.key, count=0, totals=[]))
@@ -137,7 +138,7 @@ def list_awards(
     page = search.award_page(
         session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
     )
-    names = _values([facets] if facets else None)
+    names = list_values([facets] if facets else None)
     unknown = sorted(set(names) - set(search.FACET_NAMES))
     if unknown:
         raise BadRequest.for_field("query.facets", f"unknown facet {unknown[0]}")
@@ -145,7 +146,7 @@ def list_awards(
     return AwardPage(
         items=[to_summary(award) for award in page.items],
         next=next_url(request, page.cursor),
-        facets={name: _facet_values(buckets) for name, buckets in computed.items()}
+        facets={name: facet_values(buckets) for name, buckets in computed.items()}
         if computed is not None
         else None,
     )
@@ -358,6 +359,32 @@ def awards_jsonl(
     return StreamingResponse(lines(), media_type=JSONL_MEDIA_TYPE)
 
 
+def competition_filters(
+    q: TextParam = None,
+    funder: ListParam = None,
+    instrument: ListParam = None,
+    region: ListParam = None,
+    theme: ListParam = None,
+    status: ListParam = None,
+    currency: ListParam = None,
+    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+) -> search.CompetitionFilters:
+    """The competition filters the list (and the portal's competition search) shares."""
+    return search.CompetitionFilters(
+        q=q,
+        funder=list_values(funder),
+        instrument=list_values(instrument),
+        region=tuple(value.upper() for value in list_values(region)),
+        theme=list_values(theme),
+        status=list_values(status),
+        currency=tuple(value.upper() for value in list_values(currency)),
+        year=tuple(year or ()),
+    )
+
+
+CompetitionFiltersDep = Annotated[search.CompetitionFilters, Depends(competition_filters)]
+
+
 @router.get(
     "/competitions",
     summary="Search competitions: filters, full text, keyset pages",
@@ -369,28 +396,11 @@ def list_competitions(
     request: Request,
     session: SessionDep,
     cursors: CursorsDep,
-    q: TextParam = None,
-    funder: ListParam = None,
-    instrument: ListParam = None,
-    region: ListParam = None,
-    theme: ListParam = None,
-    status: ListParam = None,
-    currency: ListParam = None,
-    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+    filters: CompetitionFiltersDep,
     sort: search.CompetitionSort = search.CompetitionSort.CLOSES_DESC,
     limit: LimitParam = DEFAULT_LIMIT,
     cursor: CursorParam = None,
 ) -> CompetitionPage:
-    filters = search.CompetitionFilters(
-        q=q,
-        funder=_values(funder),
-        instrument=_values(instrument),
-        region=tuple(value.upper() for value in _values(region)),
-        theme=_values(theme),
-        status=_values(status),
-        currency=tuple(value.upper() for value in _values(currency)),
-        year=tuple(year or ()),
-    )
     page = search.competition_page(
         session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
     )
@@ -398,6 +408,24 @@ def list_competitions(
         items=[competition_summary(competition) for competition in page.items],
         next=next_url(request, page.cursor),
     )
+
+
+def organization_filters(
+    q: TextParam = None,
+    kind: ListParam = None,
+    region: ListParam = None,
+    country: ListParam = None,
+) -> search.OrganizationFilters:
+    """The organization filters the list (and the portal's organization search) shares."""
+    return search.OrganizationFilters(
+        q=q,
+        kind=list_values(kind),
+        region=tuple(value.upper() for value in list_values(region)),
+        country=tuple(value.upper() for value in list_values(country)),
+    )
+
+
+OrganizationFiltersDep = Annotated[search.OrganizationFilters, Depends(organization_filters)]
 
 
 @router.get(
@@ -411,19 +439,10 @@ def list_organizations(
     request: Request,
     session: SessionDep,
     cursors: CursorsDep,
-    q: TextParam = None,
-    kind: ListParam = None,
-    region: ListParam = None,
-    country: ListParam = None,
+    filters: OrganizationFiltersDep,
     limit: LimitParam = DEFAULT_LIMIT,
     cursor: CursorParam = None,
 ) -> OrganizationPage:
-    filters = search.OrganizationFilters(
-        q=q,
-        kind=_values(kind),
-        region=tuple(value.upper() for value in _values(region)),
-        country=tuple(value.upper() for value in _values(country)),
-    )
     page = search.organization_page(session, filters, limit=limit, cursor=cursor, cursors=cursors)
     return OrganizationPage(
         items=[organization_read(organization) for organization in page.items],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -237,13 +237,30 @@ def keyset_page(
     rows = list(result) if plain_rows else list(result.scalars())
     if len(rows) <= limit:
         return Page(items=rows, cursor=None)
-    last = rows[limit - 1]
-    value = getattr(last, column.key)
-    key = value.isoformat() if isinstance(value, date | datetime) else value
     return Page(
         items=rows[:limit],
-        cursor=cursors.encode([key, getattr(last, id_column.key)], scope=scope),
+        cursor=position_cursor(cursors, rows[limit - 1], column, id_column, scope=scope),
     )
+
+
+def position_cursor(
+    cursors: CursorCodec,
+    row: Any,
+    column: InstrumentedAttribute[Any],
+    id_column: InstrumentedAttribute[str],
+    *,
+    scope: str,
+) -> str:
+    """The cursor of the page that starts just after ``row`` in the order ``scope`` names."""
+    value = getattr(row, column.key)
+    key = value.isoformat() if isinstance(value, date | datetime) else value
+    return cursors.encode([key, getattr(row, id_column.key)], scope=scope)
+
+
+def award_position(cursors: CursorCodec, award: Award, sort: AwardSort) -> str:
+    """The cursor of the page of awards in ``sort`` order that starts after ``award``."""
+    column, _ = _SORT_COLUMNS[sort]
+    return position_cursor(cursors, award, column, Award.id, scope=award_scope(sort))
 
 
 BIGINT_RANGE = range(-(2**63), 2**63)  # what PostgreSQL's BIGINT (and SQLite's INTEGER) holds
@@ -288,6 +305,15 @@ class CompetitionSort(enum.StrEnum):
     CLOSES_DESC = "-closes"
     BUDGET = "budget"
     BUDGET_DESC = "-budget"
+
+
+Sort = TypeVar("Sort", AwardSort, CompetitionSort)
+
+
+def reverse_sort(sort: Sort) -> Sort:
+    """The opposite order: its pages, read backwards, are the pages before a row."""
+    value = sort.value
+    return type(sort)(value[1:] if value.startswith("-") else f"-{value}")
 
 
 @dataclass(frozen=True)
@@ -351,17 +377,33 @@ def competition_page(
     matched = text_match(session, "competition", filters.q)
     if matched is not None:
         conditions.append(Competition.id.in_(matched))
-    column = Competition.closes_at if sort.value.endswith("closes") else Competition.budget_minor
     statement = select(Competition).where(*conditions)
     return keyset_page(
         session,
         statement,
-        column,
+        _competition_column(sort),
         Competition.id,
         descending=sort.value.startswith("-"),
         limit=limit,
         cursor=cursor,
         cursors=cursors,
+        scope=f"competitions?sort={sort.value}",
+    )
+
+
+def _competition_column(sort: CompetitionSort) -> InstrumentedAttribute[Any]:
+    return Competition.closes_at if sort.value.endswith("closes") else Competition.budget_minor
+
+
+def competition_position(
+    cursors: CursorCodec, competition: Competition, sort: CompetitionSort
+) -> str:
+    """The cursor of the page of competitions in ``sort`` order that starts after this one."""
+    return position_cursor(
+        cursors,
+        competition,
+        _competition_column(sort),
+        Competition.id,
         scope=f"competitions?sort={sort.value}",
     )
 
@@ -381,7 +423,10 @@ def organization_page(
     limit: int,
     cursor: str | None,
     cursors: CursorCodec,
+    descending: bool = False,
 ) -> Page:
+    """Organizations by org-id; ``descending`` reads them backwards (the portal's previous
+    pages), with cursors of their own."""
     conditions: list[ColumnElement[bool]] = []
     for attribute, values in (
         (Organization.kind, filters.kind),
@@ -399,11 +444,28 @@ def organization_page(
         statement,
         Organization.org_id,
         Organization.org_id,
-        descending=False,
+        descending=descending,
         limit=limit,
         cursor=cursor,
         cursors=cursors,
-        scope="organizations",
+        scope=_organization_scope(descending=descending),
+    )
+
+
+def _organization_scope(*, descending: bool) -> str:
+    return "organizations?sort=-org_id" if descending else "organizations"
+
+
+def organization_position(
+    cursors: CursorCodec, organization: Organization, *, descending: bool
+) -> str:
+    """The cursor of the page of organizations that starts after this one."""
+    return position_cursor(
+        cursors,
+        organization,
+        Organization.org_id,
+        Organization.org_id,
+        scope=_organization_scope(descending=descending),
     )
 
 

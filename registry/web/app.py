@@ -9,13 +9,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from registry.core.errors import RegistryError
-from registry.web import assets, home, ledger_page
+from registry.web import assets, home, ledger_page, search_pages
 from registry.web.security import SecurityHeaders, is_portal_path
 from registry.web.templating import render
 
 PAGE_ROUTERS = (
     home.router,
     ledger_page.router,
+    search_pages.router,
 )
 
 
@@ -55,9 +56,12 @@ def error_page(request: Request, exc: Exception) -> Response:
     else:
         assert isinstance(exc, StarletteHTTPException)
         status, detail, fields = exc.status_code, None, []
-    return render(
+    response = render(
         request,
         "error.html",
         {"status": status, "detail": detail, "fields": fields},
         status_code=status,
     )
+    if isinstance(exc, StarletteHTTPException) and exc.headers:
+        response.headers.update(exc.headers)  # a redirect's Location, a 405's Allow
+    return response

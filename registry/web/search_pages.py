@@ -1,0 +1,361 @@
+"""The search pages: awards, competitions and organizations, with the API's filters.
+
+Each page parses its query with the very dependencies the JSON API uses (so a bad value is
+the same 400, rendered as a page), calls the same search service, and links each result to
+its own page. The URL holds the whole query, so every page is a permalink. Paging is keyset,
+with the API's signed cursors: ``cursor`` continues after a row, ``before`` reads the
+opposite order from a row and shows it the right way round (the previous page).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Annotated, Any, Final
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from registry.awards.router import to_summary
+from registry.competitions.router import to_summary as competition_summary
+from registry.core.db import SessionDep
+from registry.organizations.router import to_read as organization_read
+from registry.publication import search
+from registry.publication.pagination import CursorsDep
+from registry.publication.router import (
+    CompetitionFiltersDep,
+    FiltersDep,
+    OrganizationFiltersDep,
+    SortParam,
+    facet_values,
+    list_values,
+)
+from registry.reference.regions import region_name
+from registry.web import views
+from registry.web.templating import PageContext, render
+
+
+def _without_empty_values(request: Request) -> None:
+    """A GET form sends its empty fields too (``amount_min=&year=``), which the API's
+    parsers rightly refuse: the page answers with its canonical URL, without them, first."""
+    pairs = request.query_params.multi_items()
+    kept = [(name, value) for name, value in pairs if value.strip()]
+    if len(kept) != len(pairs):
+        location = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+        raise HTTPException(HTTPStatus.SEE_OTHER, headers={"Location": location})
+
+
+router = APIRouter(tags=["portal"], dependencies=[Depends(_without_empty_values)])
+
+PAGE_SIZE: Final = 20
+# Exactly what `registry bench portal` asks the API for, so the page costs what the API does.
+AWARD_FACETS: Final = ("instrument", "region", "funder", "status", "year", "currency")
+CursorParam = Annotated[str | None, Query(max_length=500)]
+
+# The query parameters each page understands: the API's filters, and how each is written.
+LIST: Final = "list"  # repeated or comma-separated, any of them matches
+REPEATED: Final = "repeated"  # repeated only (the API's ``year``)
+SINGLE: Final = "single"
+AWARD_PARAMS: Final = {
+    "q": SINGLE,
+    "funder": LIST,
+    "recipient": LIST,
+    "instrument": LIST,
+    "competition": LIST,
+    "region": LIST,
+    "theme": LIST,
+    "status": LIST,
+    "currency": LIST,
+    "amount_min": SINGLE,
+    "amount_max": SINGLE,
+    "awarded_from": SINGLE,
+    "awarded_to": SINGLE,
+    "year": REPEATED,
+    "sort": SINGLE,
+}
+COMPETITION_PARAMS: Final = {
+    "q": SINGLE,
+    "funder": LIST,
+    "instrument": LIST,
+    "region": LIST,
+    "theme": LIST,
+    "status": LIST,
+    "currency": LIST,
+    "year": REPEATED,
+    "sort": SINGLE,
+}
+ORGANIZATION_PARAMS: Final = {"q": SINGLE, "kind": LIST, "region": LIST, "country": LIST}
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A page's query as values by parameter (``lang`` and paging apart): the permalink, the
+    links that add or remove one value, and the same filters for the API's downloads."""
+
+    path: str
+    values: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, request: Request, kinds: Mapping[str, str]) -> "SearchQuery":
+        values: dict[str, tuple[str, ...]] = {}
+        for name, kind in kinds.items():
+            raw = request.query_params.getlist(name)
+            found = list_values(raw) if kind == LIST else tuple(v for v in raw if v.strip())
+            if kind == SINGLE:
+                found = found[-1:]
+            if found:
+                values[name] = tuple(dict.fromkeys(found))
+        return cls(request.url.path, values)
+
+    def first(self, name: str) -> str:
+        return next(iter(self.values.get(name, ())), "")
+
+    def has(self, name: str, value: str) -> bool:
+        return value in self.values.get(name, ())
+
+    def params(self, **changes: Sequence[str]) -> dict[str, list[str]]:
+        merged = {**self.values, **changes}
+        return {name: list(values) for name, values in merged.items() if values}
+
+    def cleared(self) -> dict[str, list[str]]:
+        """No filter, the same sort order."""
+        return {name: list(values) for name, values in self.values.items() if name == "sort"}
+
+    def adding(self, name: str, value: str) -> dict[str, list[str]]:
+        return self.params(**{name: (*self.values.get(name, ()), value)})
+
+    def removing(self, name: str, value: str) -> dict[str, list[str]]:
+        return self.params(**{name: tuple(v for v in self.values.get(name, ()) if v != value)})
+
+    def toggling(self, name: str, value: str) -> dict[str, list[str]]:
+        return self.removing(name, value) if self.has(name, value) else self.adding(name, value)
+
+    @property
+    def filters(self) -> list[tuple[str, str]]:
+        """The active filters, one (parameter, value) each, the sort order apart."""
+        return [
+            (name, value)
+            for name, values in self.values.items()
+            if name != "sort"
+            for value in values
+        ]
+
+
+@dataclass(frozen=True)
+class Paging:
+    previous: str | None
+    next: str | None
+
+
+def _paging(
+    page: PageContext,
+    query: SearchQuery,
+    *,
+    forward_cursor: str | None,
+    backward_cursor: str | None,
+) -> Paging:
+    def link(name: str, value: str | None) -> str | None:
+        return None if value is None else page.url(query.path, query.params(), **{name: value})
+
+    return Paging(previous=link("before", backward_cursor), next=link("cursor", forward_cursor))
+
+
+def _read(
+    rows: Sequence[Any],
+    following: str | None,
+    *,
+    backward: bool,
+    had_cursor: bool,
+    position: Any,
+) -> tuple[list[Any], str | None, str | None]:
+    """The rows in display order, the cursor after them, and the cursor before them.
+
+    A forward page has rows before it only if it was reached with a cursor; a backward page
+    (read in the opposite order) has rows after it always, and rows before it if its own
+    read found more. ``position(row, opposite=...)`` signs the cursor that starts after ``row``
+    in the forward (False) or the opposite (True) order."""
+    if backward:
+        shown = list(reversed(rows))
+        after = position(shown[-1], opposite=False) if shown else None
+        return shown, after, following
+    before = position(rows[0], opposite=True) if rows and had_cursor else None
+    return list(rows), following, before
+
+
+@router.get("/awards", response_class=HTMLResponse)
+def awards(
+    request: Request,
+    session: SessionDep,
+    cursors: CursorsDep,
+    filters: FiltersDep,
+    sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
+    cursor: CursorParam = None,
+    before: CursorParam = None,
+) -> HTMLResponse:
+    page_context = PageContext(request)
+    backward = before is not None
+    found = search.award_page(
+        session,
+        filters,
+        sort=search.reverse_sort(sort) if backward else sort,
+        limit=PAGE_SIZE,
+        cursor=before if backward else cursor,
+        cursors=cursors,
+    )
+    rows, after, earlier = _read(
+        found.items,
+        found.cursor,
+        backward=backward,
+        had_cursor=cursor is not None,
+        position=lambda award, *, opposite: search.award_position(
+            cursors, award, search.reverse_sort(sort) if opposite else sort
+        ),
+    )
+    facets = {
+        name: facet_values(buckets)
+        for name, buckets in search.award_facets(session, filters, AWARD_FACETS).items()
+    }
+    items = [to_summary(award) for award in rows]
+    query = SearchQuery.of(request, AWARD_PARAMS)
+    org_ids = {award.funder_id for award in items} | {value.value for value in facets["funder"]}
+    org_ids |= set(query.values.get("funder", ())) | set(query.values.get("recipient", ()))
+    return render(
+        request,
+        "awards.html",
+        {
+            "section": "/awards",
+            "query": query,
+            "items": items,
+            "total": sum(value.count for value in facets["currency"]),
+            "facets": facets,
+            "names": views.organization_names(
+                session, org_ids | set(query.values.get("funder", ()))
+            ),
+            "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
+            "download_links": _award_downloads(query),
+            "region_name": _region_label,
+            "sorts": list(search.AwardSort),
+        },
+        page=page_context,
+    )
+
+
+def _api_link(path: str, params: Mapping[str, Iterable[str]]) -> str:
+    """An API URL with ``params`` (no ``lang``: the API answers data, not pages)."""
+    query = urlencode([(name, value) for name, values in params.items() for value in values])
+    return f"{path}?{query}" if query else path
+
+
+def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
+    """(label key, format, URL): the API's exports of exactly these filters."""
+    params = query.params()
+    standard = {name: values for name, values in params.items() if name != "sort"}
+    return [
+        ("csv", "CSV", _api_link("/api/v1/awards.csv", params)),
+        ("jsonl", "JSON Lines", _api_link("/api/v1/awards.jsonl", params)),
+        ("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases", standard)),
+        ("360giving", "360Giving JSON", _api_link("/api/v1/360giving/grants.json", standard)),
+        ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", standard)),
+    ]
+
+
+def _region_label(code: str) -> str:
+    try:
+        return region_name(code)
+    except ValueError:
+        return code
+
+
+@router.get("/competitions", response_class=HTMLResponse)
+def competitions(
+    request: Request,
+    session: SessionDep,
+    cursors: CursorsDep,
+    filters: CompetitionFiltersDep,
+    sort: search.CompetitionSort = search.CompetitionSort.CLOSES_DESC,
+    cursor: CursorParam = None,
+    before: CursorParam = None,
+) -> HTMLResponse:
+    page_context = PageContext(request)
+    backward = before is not None
+    found = search.competition_page(
+        session,
+        filters,
+        sort=search.reverse_sort(sort) if backward else sort,
+        limit=PAGE_SIZE,
+        cursor=before if backward else cursor,
+        cursors=cursors,
+    )
+    rows, after, earlier = _read(
+        found.items,
+        found.cursor,
+        backward=backward,
+        had_cursor=cursor is not None,
+        position=lambda competition, *, opposite: search.competition_position(
+            cursors, competition, search.reverse_sort(sort) if opposite else sort
+        ),
+    )
+    items = [competition_summary(competition) for competition in rows]
+    query = SearchQuery.of(request, COMPETITION_PARAMS)
+    return render(
+        request,
+        "competitions.html",
+        {
+            "section": "/competitions",
+            "query": query,
+            "items": items,
+            "names": views.organization_names(
+                session, {item.funder_id for item in items} | set(query.values.get("funder", ()))
+            ),
+            "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
+            "download_links": [("json", "JSON", _api_link("/api/v1/competitions", query.params()))],
+            "region_name": _region_label,
+            "sorts": list(search.CompetitionSort),
+        },
+        page=page_context,
+    )
+
+
+@router.get("/organizations", response_class=HTMLResponse)
+def organizations(
+    request: Request,
+    session: SessionDep,
+    cursors: CursorsDep,
+    filters: OrganizationFiltersDep,
+    cursor: CursorParam = None,
+    before: CursorParam = None,
+) -> HTMLResponse:
+    page_context = PageContext(request)
+    backward = before is not None
+    found = search.organization_page(
+        session,
+        filters,
+        limit=PAGE_SIZE,
+        cursor=before if backward else cursor,
+        cursors=cursors,
+        descending=backward,
+    )
+    rows, after, earlier = _read(
+        found.items,
+        found.cursor,
+        backward=backward,
+        had_cursor=cursor is not None,
+        position=lambda organization, *, opposite: search.organization_position(
+            cursors, organization, descending=opposite
+        ),
+    )
+    query = SearchQuery.of(request, ORGANIZATION_PARAMS)
+    params = query.params()
+    return render(
+        request,
+        "organizations.html",
+        {
+            "section": "/organizations",
+            "query": query,
+            "items": [organization_read(organization) for organization in rows],
+            "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
+            "download_links": [("json", "JSON", _api_link("/api/v1/organizations", params))],
+            "region_name": _region_label,
+        },
+        page=page_context,
+    )

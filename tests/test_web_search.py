@@ -1,0 +1,195 @@
+"""The search pages over HTTP on the demo data set (both databases): the API's filters and
+results, facets with per-currency totals, keyset paging, downloads, errors, hostile input."""
+
+import csv
+import io
+import json
+import re
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+AWARD_FACETS = "instrument,region,funder,status,year,currency"
+PAGE_SIZE = 20
+
+
+def _ids(html: str, kind: str) -> list[str]:
+    return re.findall(rf'<td><a href="/{kind}/([^"?]+)[^"]*">', html)
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', html)
+    return unescape(found.group(1)) if found else None
+
+
+def _api(client, path, params):
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _all_api_ids(client, path, params, key="id"):
+    ids, url, query = [], path, {**params, "limit": PAGE_SIZE}
+    while url:
+        page = _api(client, url, query)
+        ids.extend(item[key] for item in page["items"])
+        url, query = page["next"], None
+    return ids
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"instrument": "grant", "sort": "-amount"},
+        {"q": "boʻyicha"},
+        {"q": "bo'yicha"},
+        {"q": "bo`yicha"},
+        {"q": "экологи"},
+        {"q": "ЭКОЛОГИ", "instrument": "grant"},
+        {"q": '"yosh ekologlar"'},
+        {"status": "active,completed", "year": ["2025", "2026"], "amount_min": "1000000"},
+        {"region": "uz-tk", "awarded_from": "2025-01-01", "awarded_to": "2026-12-31"},
+    ],
+)
+def test_the_award_page_finds_what_the_api_finds(demo_client, params):
+    api = _api(
+        demo_client, "/api/v1/awards", {**params, "limit": PAGE_SIZE, "facets": AWARD_FACETS}
+    )
+    response = demo_client.get("/awards", params={**params, "lang": "en"})
+    assert response.status_code == 200
+    html = response.text
+    assert _ids(html, "awards") == [item["id"] for item in api["items"]]
+    assert api["items"]
+    total = sum(value["count"] for value in api["facets"]["currency"])
+    assert f"{total:,} award" in html
+
+
+def test_apostrophe_spellings_find_the_same_awards(demo_client):
+    pages = [demo_client.get("/awards", params={"q": q}).text for q in ("boʻyicha", "bo'yicha")]
+    assert _ids(pages[0], "awards") == _ids(pages[1], "awards") != []
+
+
+def test_facets_show_counts_and_per_currency_totals_and_link_to_filters(demo_client):
+    api = _api(demo_client, "/api/v1/awards", {"limit": PAGE_SIZE, "facets": AWARD_FACETS})
+    html = demo_client.get("/awards", params={"lang": "en"}).text
+    for value in api["facets"]["instrument"]:
+        link = f'href="/awards?instrument={value["value"]}&amp;lang=en"'
+        assert link in html
+        section = html.split(link, 1)[1].split("</li>", 1)[0]
+        assert f'<span class="count">{value["count"]:,}</span>' in section
+        for money in value["totals"]:
+            assert money["currency"] in section or "UZS" in section  # a per-currency total
+    # A chosen value links to the page without it; the filter is listed with a remove link.
+    chosen = demo_client.get("/awards", params={"instrument": "grant", "lang": "en"}).text
+    assert 'href="/awards?lang=en" aria-current="true"' in chosen
+    assert "Filters in use" in chosen
+    assert '<a class="remove" href="/awards?lang=en">' in chosen
+
+
+def test_following_next_links_gives_the_api_pages_and_previous_goes_back(demo_client):
+    params = {"currency": "UZS", "sort": "-amount"}
+    expected = _all_api_ids(demo_client, "/api/v1/awards", params)
+    assert len(expected) > 2 * PAGE_SIZE
+    pages, url = [], "/awards?currency=UZS&sort=-amount&lang=ru"
+    while url:
+        html = demo_client.get(url).text
+        pages.append((url, _ids(html, "awards")))
+        assert "lang=ru" in (_link(html, "next") or "lang=ru")
+        url = _link(html, "next")
+    assert [award for _, ids in pages for award in ids] == expected
+    # Back from the last page, page by page, to the first.
+    html = demo_client.get(pages[-1][0]).text
+    for _, ids in reversed(pages[:-1]):
+        previous = _link(html, "prev")
+        assert previous is not None
+        html = demo_client.get(previous).text
+        assert _ids(html, "awards") == ids
+    assert _link(html, "prev") is None
+
+
+def test_competition_and_organization_pages_match_their_lists(demo_client):
+    competitions = _all_api_ids(demo_client, "/api/v1/competitions", {"sort": "closes"})
+    seen, url = [], "/competitions?sort=closes"
+    while url:
+        html = demo_client.get(url).text
+        seen.extend(_ids(html, "competitions"))
+        url = _link(html, "next")
+    assert seen == competitions
+    organizations = _all_api_ids(demo_client, "/api/v1/organizations", {}, key="org_id")
+    seen, url = [], "/organizations?lang=kk"
+    while url:
+        html = demo_client.get(url).text
+        assert '<html lang="kk">' in html
+        seen.extend(_ids(html, "organizations"))
+        url = _link(html, "next")
+    assert seen == organizations
+    for q in ("Toshkent", "тошкент", "fond"):
+        api = _api(demo_client, "/api/v1/organizations", {"q": q, "limit": PAGE_SIZE})
+        html = demo_client.get("/organizations", params={"q": q}).text
+        assert _ids(html, "organizations") == [item["org_id"] for item in api["items"]]
+
+
+def test_download_links_carry_the_filters_and_the_exports_answer_them(demo_client):
+    params = {"instrument": "social_contract", "currency": "UZS", "year": "2026"}
+    expected = _all_api_ids(demo_client, "/api/v1/awards", {**params, "sort": "-award_date"})
+    html = demo_client.get("/awards", params={**params, "lang": "uz"}).text
+    links = dict(re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html))
+    links = {kind: unescape(url) for url, kind in links.items()}
+    assert set(links) == {"csv", "jsonl", "ocds", "360giving", "360giving-csv"}
+    for url in links.values():
+        query = dict(parse_qsl(urlsplit(url).query))
+        assert {name: query[name] for name in params} == params
+        assert "lang" not in query
+    rows = list(csv.DictReader(io.StringIO(demo_client.get(links["csv"]).text)))
+    assert [row["id"] for row in rows] == expected
+    lines = demo_client.get(links["jsonl"]).text.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == expected
+    grants = _api(demo_client, links["360giving"], {})
+    assert grants["grants"]
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/awards", "amount_min=lots", "amount_min"),
+        ("/awards", "awarded_from=yesterday", "awarded_from"),
+        ("/awards", "year=1800", "year"),
+        ("/awards", "sort=title", "sort"),
+        ("/awards", "cursor=forged.cursor", "cursor"),
+        ("/competitions", "sort=random", "sort"),
+        ("/competitions", "status=maybe", "status"),
+        ("/organizations", "cursor=x.y", "cursor"),
+    ],
+)
+def test_bad_filter_values_are_a_400_page_naming_the_field(demo_client, path, query, field):
+    response = demo_client.get(f"{path}?{query}&lang=en")
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert field in response.text
+    api = demo_client.get(f"/api/v1{path}?{query}")
+    assert api.status_code in (400, 422)
+
+
+def test_empty_form_fields_redirect_to_the_canonical_url(demo_client):
+    response = demo_client.get(
+        "/awards?q=youth&funder=&amount_min=&year=&lang=en", follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/awards?q=youth&lang=en"
+    assert demo_client.get("/awards?q=&lang=en").url.path == "/awards"
+
+
+def test_hostile_query_strings_are_text(demo_client):
+    hostile = '"><script>alert(1)</script>\u202e'
+    html = demo_client.get("/awards", params={"q": hostile, "theme": hostile}).text
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '"><script' not in html
+
+
+def test_the_home_search_box_lands_on_the_award_search(demo_client):
+    home = demo_client.get("/", params={"lang": "en"}).text
+    assert 'action="/awards' in home
+    html = demo_client.get("/awards", params={"q": "Oʻzbekiston", "lang": "en"}).text
+    assert 'value="Oʻzbekiston"' in html
