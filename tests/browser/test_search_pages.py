@@ -1,0 +1,94 @@
+"""The search pages in a real browser: the form and facet links filter, pages go forward and
+back, the language switch keeps the filters, a download honours them; axe-core on each."""
+
+import csv
+import io
+import re
+
+import pytest
+from browser_helpers import assert_accessible
+from playwright.sync_api import expect
+
+
+def _ids(page) -> list[str]:
+    hrefs = page.locator("table.awards tbody td:first-child > a").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    return [re.sub(r"^/awards/|\?.*$", "", href) for href in hrefs]
+
+
+def test_award_search_with_the_form_facets_paging_and_languages(page, portal, screenshot):
+    page.goto(f"{portal}/awards?lang=en")
+    assert page.locator("h1").inner_text() == "Search awards"
+    assert_accessible(page)
+    screenshot(page, "awards")
+    # The form: words and a filter, submitted without any script.
+    page.get_by_label("Words, names or registration numbers").fill("bo'yicha")
+    page.get_by_text("More filters").click()
+    page.get_by_role("textbox", name="Currency").fill("UZS")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"/awards\?q=bo%27yicha&currency=UZS.*lang=en$"))
+    expect(page.locator(".active-filters")).to_contain_text("UZS")
+    first = _ids(page)
+    assert first
+    # A facet link adds its filter; the same link, chosen, removes it.
+    facet = page.locator("#facet-instrument + ul a").first
+    facet.click()
+    page.wait_for_url(re.compile(r"instrument="))
+    chosen = page.locator("#facet-instrument + ul a[aria-current=true]")
+    expect(chosen).to_have_count(1)
+    chosen.click()
+    page.wait_for_url(re.compile(r"^(?!.*instrument=)"))
+    assert _ids(page) == first
+    # Forward and back with the signed cursors.
+    page.goto(f"{portal}/awards?currency=UZS&lang=en")
+    page_one = _ids(page)
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url(re.compile(r"cursor="))
+    page_two = _ids(page)
+    assert page_two
+    assert not set(page_one) & set(page_two)
+    page.get_by_role("link", name="Previous page").click()
+    page.wait_for_url(re.compile(r"before="))
+    assert _ids(page) == page_one
+    # Another language keeps the filters (and the position).
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Русский").click()
+    page.wait_for_url(re.compile(r"lang=ru"))
+    assert "currency=UZS" in page.url
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert _ids(page) == page_one
+
+
+def test_a_download_link_honours_the_filters(page, portal):
+    page.goto(f"{portal}/awards?currency=KZT&lang=en")
+    shown = _ids(page)
+    page.get_by_text("Download these results").click()
+    link = page.get_by_role("link", name="CSV", exact=True)
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href is not None
+    assert "currency=KZT" in href
+    response = page.request.get(f"{portal}{href}")
+    assert response.ok
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert rows
+    assert {row["currency"] for row in rows} == {"KZT"}
+    assert [row["id"] for row in rows[: len(shown)]] == shown
+
+
+@pytest.mark.parametrize("path", ["competitions", "organizations"])
+def test_competition_and_organization_search(page, portal, screenshot, path):
+    page.goto(f"{portal}/{path}?lang=en")
+    assert page.locator("h1").inner_text() == f"Search {path}"
+    assert page.locator("table.results-table tbody tr").count() > 0
+    assert_accessible(page)
+    screenshot(page, path)
+    page.get_by_text("More filters").click()
+    if path == "competitions":
+        page.get_by_label("Status").select_option("open")
+    else:
+        page.get_by_label("Country").select_option("KZ")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"(status=open|country=KZ)"))
+    expect(page.locator(".active-filters")).to_be_visible()
+    assert_accessible(page)
