@@ -136,7 +136,7 @@ def test_download_links_carry_the_filters_and_the_exports_answer_them(demo_clien
     html = demo_client.get("/awards", params={**params, "lang": "uz"}).text
     links = dict(re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html))
     links = {kind: unescape(url) for url, kind in links.items()}
-    assert set(links) == {"csv", "jsonl", "ocds", "360giving", "360giving-csv"}
+    assert set(links) == {"csv", "jsonl"}  # the standards' feeds cannot filter on these
     for url in links.values():
         query = dict(parse_qsl(urlsplit(url).query))
         assert {name: query[name] for name in params} == params
@@ -145,8 +145,24 @@ def test_download_links_carry_the_filters_and_the_exports_answer_them(demo_clien
     assert [row["id"] for row in rows] == expected
     lines = demo_client.get(links["jsonl"]).text.splitlines()
     assert [json.loads(line)["id"] for line in lines] == expected
-    grants = _api(demo_client, links["360giving"], {})
-    assert grants["grants"]
+
+
+def test_standard_downloads_are_offered_for_the_filters_they_take(demo_client):
+    funder = _api(demo_client, "/api/v1/awards", {"limit": 1})["items"][0]["funder_id"]
+    params = {"funder": funder, "year": "2026"}
+    expected = _all_api_ids(demo_client, "/api/v1/awards", params)
+    html = demo_client.get("/awards", params=params).text
+    links = {
+        kind: unescape(url)
+        for url, kind in re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html)
+    }
+    assert set(links) == {"csv", "jsonl", "ocds", "360giving", "360giving-csv"}
+    grants = demo_client.get(links["360giving-csv"]).text
+    rows = list(csv.DictReader(io.StringIO(grants)))
+    assert len(rows) == len(expected)
+    package = _api(demo_client, links["360giving"] + "&limit=500", None)
+    assert len(package["grants"]) == len(expected)
+    assert all(grant["fundingOrganization"][0]["id"] for grant in package["grants"])
 
 
 @pytest.mark.parametrize(

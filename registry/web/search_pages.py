@@ -51,6 +51,7 @@ PAGE_SIZE: Final = 20
 # Exactly what `registry bench portal` asks the API for, so the page costs what the API does.
 AWARD_FACETS: Final = ("instrument", "region", "funder", "status", "year", "currency")
 CursorParam = Annotated[str | None, Query(max_length=500)]
+STANDARD_FILTERS: Final = frozenset({"funder", "recipient", "year"})
 
 # The query parameters each page understands: the API's filters, and how each is written.
 LIST: Final = "list"  # repeated or comma-separated, any of them matches
@@ -249,14 +250,20 @@ def _api_link(path: str, params: Mapping[str, Iterable[str]]) -> str:
 def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
     """(label key, format, URL): the API's exports of exactly these filters."""
     params = query.params()
-    standard = {name: values for name, values in params.items() if name != "sort"}
-    return [
+    links = [
         ("csv", "CSV", _api_link("/api/v1/awards.csv", params)),
         ("jsonl", "JSON Lines", _api_link("/api/v1/awards.jsonl", params)),
-        ("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases", standard)),
-        ("360giving", "360Giving JSON", _api_link("/api/v1/360giving/grants.json", standard)),
-        ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", standard)),
     ]
+    standard = {name: values for name, values in params.items() if name != "sort"}
+    # The OCDS and 360Giving feeds filter on one funder, recipient and year only: offered
+    # when that is all the page asks, so a download never holds more than the page found.
+    if set(standard) <= STANDARD_FILTERS and all(len(v) == 1 for v in standard.values()):
+        links += [
+            ("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases", standard)),
+            ("360giving", "360Giving JSON", _api_link("/api/v1/360giving/grants.json", standard)),
+            ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", standard)),
+        ]
+    return links
 
 
 def _region_label(code: str) -> str:
