@@ -136,7 +136,8 @@ def test_download_links_carry_the_filters_and_the_exports_answer_them(demo_clien
     html = demo_client.get("/awards", params={**params, "lang": "uz"}).text
     links = dict(re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html))
     links = {kind: unescape(url) for url, kind in links.items()}
-    assert set(links) == {"csv", "jsonl"}  # the standards' feeds cannot filter on these
+    # The OCDS feed (ledger events) cannot filter on these; 360Giving takes every award filter.
+    assert set(links) == {"csv", "jsonl", "360giving", "360giving-csv"}
     for url in links.values():
         query = dict(parse_qsl(urlsplit(url).query))
         assert {name: query[name] for name in params} == params
@@ -145,6 +146,10 @@ def test_download_links_carry_the_filters_and_the_exports_answer_them(demo_clien
     assert [row["id"] for row in rows] == expected
     lines = demo_client.get(links["jsonl"]).text.splitlines()
     assert [json.loads(line)["id"] for line in lines] == expected
+    grants = csv.DictReader(io.StringIO(demo_client.get(links["360giving-csv"]).text))
+    identifiers = [row["Identifier"] for row in grants]
+    assert len(identifiers) == len(expected)
+    assert all(identifier.endswith(tuple(expected)) for identifier in identifiers)
 
 
 def test_standard_downloads_are_offered_for_the_filters_they_take(demo_client):

@@ -42,8 +42,7 @@ what their grants refer to in a fixed number of queries.
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -427,27 +426,6 @@ def csv_row(document: Document) -> list[str]:
 # --- Reading (the database side) ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GrantFilters:
-    """Simple filters: the funder or recipient org-id, the year of the award date."""
-
-    funder: str | None = None
-    recipient: str | None = None
-    year: int | None = None
-
-
-def _conditions(filters: GrantFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.funder is not None:
-        conditions.append(Award.funder_id == filters.funder)
-    if filters.recipient is not None:
-        conditions.append(Award.recipient_id == filters.recipient)
-    if filters.year is not None:
-        conditions.append(Award.award_date >= date(filters.year, 1, 1))
-        conditions.append(Award.award_date < date(filters.year + 1, 1, 1))
-    return conditions
-
-
 def read_grants(
     session: Session,
     *,
@@ -455,12 +433,12 @@ def read_grants(
     public_url: str,
     after: str | None,
     limit: int,
-    filters: GrantFilters,
+    where: Sequence[ColumnElement[bool]],
     transactions: bool,
 ) -> tuple[list[Document], str | None]:
     """Up to ``limit`` grants with award ids after ``after``, by award id, and the award id
     to continue after (None on the last page): a keyset on the primary key, never OFFSET."""
-    statement = select(Award).where(*_conditions(filters))
+    statement = select(Award).where(*where)
     if after is not None:
         statement = statement.where(Award.id > after)
     awards = list(session.execute(statement.order_by(Award.id).limit(limit + 1)).scalars())

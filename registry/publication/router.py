@@ -32,6 +32,7 @@ from registry.publication.schemas import (
     StatsRead,
     StatsRow,
 )
+from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.money import amount_formatter, format_amount
 
 router = APIRouter(tags=["awards"])
@@ -57,6 +58,15 @@ def list_values(raw: list[str] | None) -> tuple[str, ...]:
     return tuple(part.strip() for value in raw or () for part in value.split(",") if part.strip())
 
 
+def org_id_values(raw: list[str] | None, field: str) -> tuple[str, ...]:
+    """A list of org-ids in canonical form; a value that is no org-id is a 400 naming it, not
+    an empty result that looks like "no awards"."""
+    try:
+        return tuple(normalize_org_id(value) for value in list_values(raw))
+    except InvalidIdentifier as exc:
+        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
+
+
 def award_filters(
     q: Annotated[
         str | None,
@@ -79,8 +89,8 @@ def award_filters(
     """The award filters every search, facet, statistic and download shares."""
     return search.AwardFilters(
         q=q,
-        funder=list_values(funder),
-        recipient=list_values(recipient),
+        funder=org_id_values(funder, "funder"),
+        recipient=org_id_values(recipient, "recipient"),
         instrument=list_values(instrument),
         competition=list_values(competition),
         region=tuple(value.upper() for value in list_values(region)),

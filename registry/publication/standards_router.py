@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from registry.core.db import Database, SessionDep
 from registry.core.errors import BadRequest, problem_responses
-from registry.publication import giving360, ocds
+from registry.publication import giving360, ocds, search
 from registry.publication.pagination import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -27,6 +27,7 @@ from registry.publication.pagination import (
     CursorsDep,
     next_url,
 )
+from registry.publication.router import FiltersDep as AwardFiltersDep
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 
 router = APIRouter(tags=["open-data"])
@@ -176,12 +177,6 @@ def standard_filters(
 FiltersDep = Annotated[ocds.ReleaseFilters, Depends(standard_filters)]
 
 
-def _grant_filters(filters: ocds.ReleaseFilters) -> giving360.GrantFilters:
-    return giving360.GrantFilters(
-        funder=filters.funder, recipient=filters.recipient, year=filters.year
-    )
-
-
 def _seq_cursor(cursors: CursorCodec, cursor: str | None) -> int | None:
     if cursor is None:
         return None
@@ -271,7 +266,7 @@ def list_360giving_grants(
     request: Request,
     session: SessionDep,
     cursors: CursorsDep,
-    filters: FiltersDep,
+    filters: AwardFiltersDep,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Response:
@@ -282,7 +277,7 @@ def list_360giving_grants(
         public_url=public_url,
         after=_id_cursor(cursors, cursor),
         limit=limit,
-        filters=_grant_filters(filters),
+        where=search.award_conditions(session, filters),
         transactions=True,
     )
     following = next_url(
@@ -301,13 +296,13 @@ def list_360giving_grants(
         **problem_responses(400, 503),
     },
 )
-def export_360giving_grants_csv(request: Request, filters: FiltersDep) -> StreamingResponse:
+def export_360giving_grants_csv(request: Request, filters: AwardFiltersDep) -> StreamingResponse:
     _, prefix, public_url = _settings(request)
     rows = _csv_rows(
         request.app.state.database,
         prefix=prefix,
         public_url=public_url,
-        filters=_grant_filters(filters),
+        filters=filters,
     )
     # The header row is made inside the snapshot: taking it here, before the response starts,
     # makes a busy download pool a 503 rather than a 200 cut short.
@@ -320,12 +315,13 @@ def export_360giving_grants_csv(request: Request, filters: FiltersDep) -> Stream
 
 
 def _csv_rows(
-    database: Database, *, prefix: str, public_url: str, filters: giving360.GrantFilters
+    database: Database, *, prefix: str, public_url: str, filters: search.AwardFilters
 ) -> Iterator[bytes]:
     """The CSV, a page at a time, from one snapshot on the downloads' pool that lives as long
     as the stream (the request's session is closed before the body is sent)."""
     with database.snapshot() as session:
         yield _csv_text([giving360.csv_header()])
+        where = search.award_conditions(session, filters)
         after: str | None = None
         while True:
             grants, after = giving360.read_grants(
@@ -334,7 +330,7 @@ def _csv_rows(
                 public_url=public_url,
                 after=after,
                 limit=EXPORT_PAGE,
-                filters=filters,
+                where=where,
                 transactions=False,
             )
             if grants:

@@ -254,15 +254,16 @@ def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
         ("csv", "CSV", _api_link("/api/v1/awards.csv", params)),
         ("jsonl", "JSON Lines", _api_link("/api/v1/awards.jsonl", params)),
     ]
-    standard = {name: values for name, values in params.items() if name != "sort"}
-    # The OCDS and 360Giving feeds filter on one funder, recipient and year only: offered
-    # when that is all the page asks, so a download never holds more than the page found.
-    if set(standard) <= STANDARD_FILTERS and all(len(v) == 1 for v in standard.values()):
-        links += [
-            ("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases", standard)),
-            ("360giving", "360Giving JSON", _api_link("/api/v1/360giving/grants.json", standard)),
-            ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", standard)),
-        ]
+    filters = {name: values for name, values in params.items() if name != "sort"}
+    links += [
+        ("360giving", "360Giving JSON", _api_link("/api/v1/360giving/grants.json", filters)),
+        ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", filters)),
+    ]
+    # The OCDS feed is the ledger's events (competitions' too) and filters on one funder,
+    # recipient and year only: offered when that is all the page asks, so a download never
+    # holds more than the page found.
+    if set(filters) <= STANDARD_FILTERS and all(len(v) == 1 for v in filters.values()):
+        links.append(("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases", filters)))
     return links
 
 
