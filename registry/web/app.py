@@ -9,13 +9,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from registry.core.errors import RegistryError
-from registry.web import assets, home, ledger_page, search_pages
+from registry.web import assets, award_page, home, ledger_page, search_pages
 from registry.web.security import SecurityHeaders, is_portal_path
 from registry.web.templating import render
 
 PAGE_ROUTERS = (
     home.router,
     ledger_page.router,
+    award_page.router,
     search_pages.router,
 )
 

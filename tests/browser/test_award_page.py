@@ -1,0 +1,99 @@
+"""The award page in a real browser, on the demo data of both databases: accessible, its
+timeline, and the in-browser verification passing on the real ledger and failing when a test
+double of the leaves endpoint serves a leaf with one byte changed."""
+
+import re
+
+import httpx2 as httpx
+from browser_helpers import assert_accessible
+from playwright.sync_api import Page, Route
+
+from registry.ledger.merkle import leaf_hash
+
+RESULT = "section.verify-ok, section.verify-failed, section.verify-pending"
+
+
+def award_with_events(portal: str, at_least: int = 3) -> dict:
+    """A demo award with a timeline worth showing (disbursements, amendments…)."""
+    items = httpx.get(f"{portal}/api/v1/awards", params={"limit": 60}).json()["items"]
+    best: dict = {}
+    for item in items:
+        award = httpx.get(f"{portal}/api/v1/awards/{item['id']}").json()
+        if len(award["events"]) > len(best.get("events", ())):
+            best = award
+        if len(best["events"]) >= at_least:
+            break
+    return best
+
+
+def verify(page: Page) -> tuple[str, list[str], str]:
+    button = page.get_by_role("button", name="Verify in my browser")
+    assert button.is_visible()  # hidden in the HTML, shown by the module
+    button.click()
+    page.wait_for_selector(RESULT, timeout=20_000)
+    section = page.locator("section[data-verify]")
+    classes = (section.get_attribute("class") or "").split()
+    [state] = [name for name in classes if name.startswith("verify-") and name != "verify"]
+    steps = page.locator(".verify-steps > li").all_inner_texts()
+    return state, steps, page.locator(".verify-result").inner_text()
+
+
+def test_an_award_page_verifies_in_the_browser(page: Page, portal: str, screenshot) -> None:
+    award = award_with_events(portal)
+    page.goto(f"{portal}/awards/{award['id']}?lang=en")
+    assert page.locator("h1").inner_text()
+    timeline = page.locator("ol.timeline > li")
+    assert timeline.count() == len(award["events"])
+    for event in award["events"]:
+        item = page.locator(f"#event-{event['seq']}")
+        assert item.get_by_role("link", name=f"entry #{event['seq']}").is_visible()
+    assert_accessible(page)
+    screenshot(page, "award")
+
+    state, steps, result = verify(page)
+    assert state == "verify-ok", (steps, result)
+    assert f"all {len(award['events'])} entries" in result
+    assert not any(step.startswith("✗") for step in steps), steps
+    screenshot(page, "award-verified")
+
+
+def test_a_tampered_leaf_fails_on_the_award_page(page: Page, portal: str, screenshot) -> None:
+    award = award_with_events(portal, at_least=1)
+    first = award["events"][0]["seq"]
+    tampered: dict[str, bytes] = {}
+
+    def leaves(route: Route) -> None:
+        response = route.fetch()
+        body = response.body()
+        if not body.startswith(f'{{"seq":{first},'.encode()) and f'"seq":{first},' not in (
+            body.decode()
+        ):
+            route.fulfill(response=response)
+            return
+        # One digit of the award's amount changed: a quiet edit the server tries to hide.
+        changed = re.sub(
+            rb'("amount":"\d*)(\d)',
+            lambda m: m[1] + (b"1" if m[2] != b"1" else b"2"),
+            body,
+            count=1,
+        )
+        assert changed != body
+        tampered["leaf"] = changed.rstrip(b"\n")
+        route.fulfill(response=response, body=changed)
+
+    def inclusion(route: Route) -> None:
+        response = route.fetch()
+        claimed = response.json()
+        if "leaf" in tampered and claimed.get("leaf_index") == first:
+            claimed["leaf_hash"] = leaf_hash(tampered["leaf"]).hex()  # the lie, consistent
+        route.fulfill(response=response, json=claimed)
+
+    page.route("**/api/v1/ledger/leaves*", leaves)
+    page.route("**/api/v1/ledger/proofs/inclusion*", inclusion)
+    page.goto(f"{portal}/awards/{award['id']}?lang=en")
+    state, steps, result = verify(page)
+    assert "leaf" in tampered, "the test double never served the award's first leaf"
+    assert state == "verify-failed", (steps, result)
+    assert "Verification FAILED" in result
+    assert any(step.startswith("✗") and f"#{first}" in step for step in steps), steps
+    screenshot(page, "award-verify-failed")

@@ -1,0 +1,184 @@
+"""The award page over HTTP on both databases: the facts, the whole timeline (before and after,
+running totals, corrections pointing at what they correct, ledger seqs), hostile text, 404."""
+
+import re
+from html import unescape
+
+import pytest
+from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, organization
+from fastapi.testclient import TestClient
+
+from registry.core.db import Database
+
+HOSTILE = "<script>alert(1)</script> \"quoted\" 'single' \u202eevil\u202c"
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+def publish(client: TestClient, token: str, path: str, body: dict) -> dict:
+    response = client.post(path, json=body, headers=bearer(token))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def award_with_a_history(client: TestClient, world: World) -> dict:
+    competition = publish(
+        client,
+        world.fund,
+        "/api/v1/competitions",
+        {
+            "funder_id": PUBLIC_FUND,
+            "instrument": "grant",
+            "year": 2026,
+            "round_number": 4,
+            "title": {"uz": "Yoshlar tashabbuslari", "ru": "Молодёжные инициативы"},
+            "themes": ["youth"],
+            "budget": "1000000000",
+            "currency": "UZS",
+            "window": {
+                "opens": "2026-01-10T09:00:00+05:00",
+                "closes": "2026-02-10T18:00:00+05:00",
+            },
+            "region": "UZ",
+        },
+    )
+    award = publish(
+        client,
+        world.fund,
+        "/api/v1/awards",
+        {
+            "funder_id": PUBLIC_FUND,
+            "recipient_id": NGO_UZ,
+            "competition_id": competition["id"],
+            "instrument": "grant",
+            "title": {"uz": "Ekologik maktab loyihasi", "ru": "Экологическая школа"},
+            "amount": "300000000",
+            "currency": "UZS",
+            "award_date": "2026-03-01",
+            "period": {"start": "2026-03-15", "end": "2026-12-31"},
+            "themes": ["ecology"],
+        },
+    )
+    path = f"/api/v1/awards/{award['id']}/events"
+    for step in (
+        {"type": "disbursed", "amount": "100000000", "date": "2026-03-20", "tranche": 1},
+        {"type": "amended", "amount": "350000000", "reason": "Second phase added"},
+        {"type": "disbursed", "amount": "150000000", "date": "2026-06-20", "tranche": 2},
+        {"type": "reported", "date": "2026-07-01", "document_url": "javascript:alert(1)"},
+    ):
+        award = publish(client, world.fund, path, step)
+    second_tranche = award["events"][3]["seq"]
+    award = publish(
+        client,
+        world.fund,
+        path,
+        {
+            "type": "corrected",
+            "corrects": second_tranche,
+            "reason": "Bank statement shows 140M",
+            "changes": {"amount": "140000000"},
+        },
+    )
+    return publish(
+        client, world.fund, path, {"type": "terminated", "date": "2026-08-01", "reason": "Closed"}
+    )
+
+
+def event_item(html: str, seq: int) -> str:
+    match = re.search(rf'<li id="event-{seq}".*?</li>', html, re.DOTALL)
+    assert match, f"no timeline item for entry {seq}"
+    return match.group(0)
+
+
+def test_the_award_page_tells_the_whole_story(client: TestClient, world: World) -> None:
+    award = award_with_a_history(client, world)
+    response = client.get(f"/awards/{award['id']}", params={"lang": "en"})
+    assert response.status_code == 200
+    html = response.text
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert "Ekologik maktab loyihasi" not in html  # English falls back to Russian before Uzbek
+    assert '<span lang="ru">Экологическая школа</span>' in html
+    assert "«Mehr-shafqat» nodavlat notijorat tashkiloti" in text
+    assert f'href="/organizations/{NGO_UZ}?lang=en"' in html
+    assert f'href="/organizations/{PUBLIC_FUND}?lang=en"' in html
+    assert f'href="/competitions/{award["competition_id"]}?lang=en"' in html
+    seqs = [event["seq"] for event in award["events"]]
+    _published, _first, amended, second, reported, correction, terminated = seqs
+    for seq in seqs:
+        assert f'href="/api/v1/ledger/entries/{seq}"' in event_item(html, seq)
+    assert "300,000,000" in event_item(html, amended)
+    assert "350,000,000" in event_item(html, amended)
+    assert "Second phase added" in event_item(html, amended)
+    # The second tranche is shown as corrected (140M), so the running total is 240M of 350M.
+    second_item = unescape(re.sub(r"<[^>]+>", " ", event_item(html, second)))
+    assert "140,000,000" in second_item
+    assert "240,000,000" in second_item
+    assert "110,000,000" in second_item
+    assert f'href="#event-{correction}"' in event_item(html, second)
+    assert f'href="#event-{second}"' in event_item(html, correction)
+    correction_text = unescape(re.sub(r"<[^>]+>", " ", event_item(html, correction)))
+    assert "150000000.00" in correction_text
+    assert "140000000" in correction_text
+    # A document link that is not http(s) is shown as text, never as a link.
+    assert 'href="javascript:' not in html
+    assert "javascript:alert(1)" in event_item(html, reported)
+    assert "Closed" in event_item(html, terminated)
+    assert f'data-seqs="{" ".join(map(str, seqs))}"' in html
+    assert f'data-subject="{award["id"]}"' in html
+
+
+def test_the_award_page_speaks_the_readers_language(client: TestClient, world: World) -> None:
+    award = award_with_a_history(client, world)
+    html = client.get(f"/awards/{award['id']}", params={"lang": "ru"}).text
+    assert '<html lang="ru">' in html
+    assert "Экологическая школа" in html
+    assert 'href="/awards?theme=ecology&amp;lang=ru"' in html
+
+
+def test_hostile_text_on_an_award_is_inert(client: TestClient, world: World) -> None:
+    response = client.post(
+        "/api/v1/organizations",
+        json=organization("UZ-STIR-309999990", "ngo", uz=HOSTILE, region="UZ-SA"),
+        headers=bearer(world.admin),
+    )
+    assert response.status_code == 201, response.text
+    award = publish(
+        client,
+        world.fund,
+        "/api/v1/awards",
+        {
+            "funder_id": PUBLIC_FUND,
+            "recipient_id": "UZ-STIR-309999990",
+            "instrument": "subsidy",
+            "title": {"uz": HOSTILE},
+            "purpose": {"uz": HOSTILE},
+            "amount": "1000",
+            "currency": "UZS",
+            "award_date": "2026-03-01",
+            "period": {"start": "2026-03-15", "end": "2026-12-31"},
+            "legal_basis": HOSTILE,
+        },
+    )
+    html = client.get(f"/awards/{award['id']}").text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&#34;quoted&#34;" in html
+    assert "\u202eevil" in html  # shown as text; the markup around it is ours
+
+
+def test_an_unknown_award_is_a_404_page(client: TestClient) -> None:
+    response = client.get("/awards/AWD-2026-999999", params={"lang": "en"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="en">' in response.text
+
+
+def test_every_demo_award_page_renders(demo_client: TestClient) -> None:
+    items = demo_client.get("/api/v1/awards", params={"limit": 40}).json()["items"]
+    for item in items:
+        response = demo_client.get(f"/awards/{item['id']}")
+        assert response.status_code == 200, item["id"]
+        assert item["id"] in response.text
