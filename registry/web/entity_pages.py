@@ -1,0 +1,205 @@
+"""Organization (funders included) and competition pages, from the API's own reads."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Final
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from registry.awards.router import to_summary
+from registry.competitions import service as competition_service
+from registry.competitions.router import CompetitionId
+from registry.competitions.router import to_read as competition_read
+from registry.core.db import SessionDep
+from registry.publication import search
+from registry.publication.pagination import CursorsDep
+from registry.publication.router import CursorParam, get_organization
+from registry.publication.schemas import OrganizationTotalRead
+from registry.reference.identifiers import InvalidIdentifier, parse_org_id
+from registry.web import charts, views
+from registry.web.award_page import region_label
+from registry.web.templating import PageContext, render
+
+router = APIRouter(tags=["portal"])
+AWARDS_PER_PAGE: Final = 20
+ZONES: Final = {"UZ": ZoneInfo("Asia/Tashkent"), "KZ": ZoneInfo("Asia/Almaty")}
+"""Each country keeps one time: Uzbekistan UTC+5, Kazakhstan UTC+5 since 1 March 2024."""
+REGISTER_NAMES: Final = {"STIR": "STIR", "BIN": "BIN", "KTUT": "OKPO", "CR": "CR"}
+
+
+def local_zone(*codes: str | None) -> ZoneInfo:
+    """The time zone of the first of ``codes`` (a region or country code) the registry knows;
+    UTC when none is known, so a time is never shown in a zone it is not in."""
+    for code in codes:
+        zone = ZONES.get((code or "")[:2].upper())
+        if zone is not None:
+            return zone
+    return ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class CurrencyTotals:
+    """One role's money in one currency: by year (for the chart) and by year and instrument."""
+
+    currency: str
+    count: int
+    awarded: Decimal
+    disbursed: Decimal
+    by_year: list[tuple[int, int, Decimal]]
+    rows: list[OrganizationTotalRead]
+
+
+def per_currency(rows: Iterable[OrganizationTotalRead]) -> list[CurrencyTotals]:
+    grouped: dict[str, list[OrganizationTotalRead]] = defaultdict(list)
+    for row in rows:
+        grouped[row.currency].append(row)
+    result = []
+    for currency, items in sorted(grouped.items()):
+        years: dict[int, tuple[int, Decimal]] = {}
+        for item in items:
+            count, awarded = years.get(item.year, (0, Decimal(0)))
+            years[item.year] = (count + item.count, awarded + Decimal(item.awarded))
+        result.append(
+            CurrencyTotals(
+                currency=currency,
+                count=sum(item.count for item in items),
+                awarded=sum((Decimal(item.awarded) for item in items), Decimal(0)),
+                disbursed=sum((Decimal(item.disbursed) for item in items), Decimal(0)),
+                by_year=[(year, *years[year]) for year in sorted(years)],
+                rows=sorted(items, key=lambda item: (item.year, item.instrument), reverse=True),
+            )
+        )
+    return result
+
+
+def year_chart(page: PageContext, totals: CurrencyTotals) -> Markup:
+    items = charts.bars(
+        [(str(year), awarded) for year, _, awarded in totals.by_year],
+        lambda value: page.formats.money(value, totals.currency),
+    )
+    return charts.bar_chart(items)
+
+
+@router.get("/organizations/{org_id}", response_class=HTMLResponse)
+def organization_page(
+    request: Request,
+    session: SessionDep,
+    cursors: CursorsDep,
+    org_id: Annotated[str, Path(max_length=100)],
+    role: str | None = None,
+    cursor: CursorParam = None,
+) -> HTMLResponse:
+    organization = get_organization(session, org_id)
+    page = PageContext(request)
+    given, received = per_currency(organization.given), per_currency(organization.received)
+    if role not in {"given", "received"}:  # by default, what it mostly does
+        role = "given" if given and not received else "received"
+    filters = (
+        search.AwardFilters(funder=(organization.org_id,))
+        if role == "given"
+        else search.AwardFilters(recipient=(organization.org_id,))
+    )
+    found = search.award_page(
+        session,
+        filters,
+        sort=search.AwardSort.AWARD_DATE_DESC,
+        limit=AWARDS_PER_PAGE,
+        cursor=cursor,
+        cursors=cursors,
+    )
+    awards = [to_summary(award) for award in found.items]
+    try:
+        parsed = parse_org_id(organization.org_id)
+        identifier = (REGISTER_NAMES.get(parsed.scheme, parsed.scheme), parsed.identifier)
+    except InvalidIdentifier:
+        identifier = None
+    return render(
+        request,
+        "organization.html",
+        {
+            "section": "/organizations",
+            "organization": organization,
+            "identifier": identifier,
+            "region": region_label(organization.region),
+            "given": given,
+            "received": received,
+            "charts": {
+                (role_name, totals.currency): year_chart(page, totals)
+                for role_name, role_totals in (("given", given), ("received", received))
+                for totals in role_totals
+            },
+            "role": role,
+            "awards": awards,
+            "names": views.organization_names(session, {award.funder_id for award in awards}),
+            "next_page": (
+                page.url(f"/organizations/{organization.org_id}", role=role, cursor=found.cursor)
+                if found.cursor
+                else None
+            ),
+            "first_page": (
+                page.url(f"/organizations/{organization.org_id}", role=role) if cursor else None
+            ),
+        },
+        page=page,
+    )
+
+
+@router.get("/competitions/{competition_id}", response_class=HTMLResponse)
+def competition_page(
+    request: Request,
+    session: SessionDep,
+    cursors: CursorsDep,
+    competition_id: CompetitionId,
+    cursor: CursorParam = None,
+) -> HTMLResponse:
+    competition = competition_read(session, competition_service.get(session, competition_id))
+    page = PageContext(request)
+    names = views.organization_names(session, {competition.funder_id})
+    zone = local_zone(competition.region, competition.funder_id)
+    now = datetime.now(UTC)
+    opens, closes = competition.window["opens"], competition.window["closes"]
+    found = search.award_page(
+        session,
+        search.AwardFilters(competition=(competition.id,)),
+        sort=search.AwardSort.AMOUNT_DESC,
+        limit=AWARDS_PER_PAGE,
+        cursor=cursor,
+        cursors=cursors,
+    )
+    awards = [to_summary(award) for award in found.items]
+    budget = Decimal(competition.budget)
+    committed = Decimal(competition.committed)
+    return render(
+        request,
+        "competition.html",
+        {
+            "section": "/competitions",
+            "competition": competition,
+            "funder_names": names.get(competition.funder_id, {}),
+            "names": views.organization_names(session, {award.recipient_id for award in awards})
+            | names,
+            "zone": zone,
+            "opens": opens.astimezone(zone),
+            "closes": closes.astimezone(zone),
+            "days_left": (closes - now).days if opens <= now < closes else None,
+            "hours_left": int((closes - now).total_seconds() // 3600)
+            if opens <= now < closes
+            else None,
+            "committed_share": 0 if not budget else min(100, int(committed * 100 / budget)),
+            "region": region_label(competition.region),
+            "awards": awards,
+            "next_page": (
+                page.url(f"/competitions/{competition.id}", cursor=found.cursor)
+                if found.cursor
+                else None
+            ),
+            "first_page": page.url(f"/competitions/{competition.id}") if cursor else None,
+        },
+        page=page,
+    )

@@ -1,0 +1,139 @@
+"""Organization and competition pages over HTTP on the demo data of both databases: the
+figures equal the API's, per currency; local times; paging; 404s; hostile names."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from html import unescape
+
+from domain_helpers import PUBLIC_FUND, bearer, build_world, organization
+from fastapi.testclient import TestClient
+
+from registry.core.db import Database
+from registry.web import i18n
+from registry.web.entity_pages import local_zone
+
+HOSTILE = '<script>alert(1)</script> "quoted" \u202eevil\u202c'
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_an_organization_page_shows_its_totals_per_currency(demo_client: TestClient) -> None:
+    funder = demo_client.get("/api/v1/awards", params={"limit": 1}).json()["items"][0]["funder_id"]
+    api = demo_client.get(f"/api/v1/organizations/{funder}").json()
+    html = demo_client.get(f"/organizations/{funder}", params={"lang": "en"}).text
+    formats = i18n.formats(i18n.BY_CODE["en"])
+    totals: dict[str, Decimal] = {}
+    for row in api["given"]:
+        totals[row["currency"]] = totals.get(row["currency"], Decimal(0)) + Decimal(row["awarded"])
+        assert formats.money(row["awarded"], row["currency"]) in unescape(html)
+    assert totals
+    for currency, total in totals.items():
+        assert formats.money(total, currency) in unescape(html)
+    assert html.count('<svg class="chart') >= len(totals)
+    assert f"<code>{funder}</code>" in html
+    assert "STIR" in html or "BIN" in html
+    # Its awards as funder, newest first, paged with the API's cursors.
+    first = demo_client.get(
+        "/api/v1/awards", params={"funder": funder, "limit": 20, "sort": "-award_date"}
+    ).json()
+    ids = re.findall(r'href="/awards/(AWD-[0-9-]+)\?lang=en"', html)
+    assert ids == [item["id"] for item in first["items"]]
+    if first["next"]:
+        following = re.search(r'href="([^"]+)" rel="next"', html)
+        assert following
+        second = demo_client.get(unescape(following.group(1))).text
+        more = re.findall(r'href="/awards/(AWD-[0-9-]+)\?lang=en"', second)
+        assert more
+        assert not set(more) & set(ids)
+
+
+def test_a_recipient_page_lists_what_it_received(demo_client: TestClient) -> None:
+    award = demo_client.get("/api/v1/awards", params={"limit": 1}).json()["items"][0]
+    html = demo_client.get(f"/organizations/{award['recipient_id']}").text
+    assert f'href="/awards/{award["id"]}"' in html
+    assert '<html lang="uz">' in html
+
+
+def test_a_competition_page_shows_its_window_in_local_time_and_its_budget(
+    demo_client: TestClient,
+) -> None:
+    listed = demo_client.get("/api/v1/competitions", params={"limit": 50}).json()["items"]
+    competition = next(item for item in listed if item["award_count"])
+    api = demo_client.get(f"/api/v1/competitions/{competition['id']}").json()
+    html = demo_client.get(f"/competitions/{competition['id']}", params={"lang": "en"}).text
+    text = text_of(html)
+    formats = i18n.formats(i18n.BY_CODE["en"])
+    zone = local_zone(api["region"], api["funder_id"])
+    closes = datetime.fromisoformat(api["window"]["closes"])
+    assert formats.datetime(closes, zone) in text
+    assert f"local time, {zone.key}" in text
+    for field in ("budget", "committed", "remaining_budget"):
+        assert formats.money(api[field], api["currency"]) in text
+    for event in api["events"]:
+        assert f'href="/api/v1/ledger/entries/{event["seq"]}"' in html
+    awards = demo_client.get(
+        "/api/v1/awards", params={"competition": competition["id"], "limit": 20, "sort": "-amount"}
+    ).json()["items"]
+    assert re.findall(r'href="/awards/(AWD-[0-9-]+)\?lang=en"', html) == [a["id"] for a in awards]
+
+
+def test_an_open_competition_counts_down(client: TestClient, database: Database) -> None:
+    world = build_world(client, database)
+    now = datetime.now(UTC)
+    response = client.post(
+        "/api/v1/competitions",
+        json={
+            "funder_id": PUBLIC_FUND,
+            "instrument": "grant",
+            "year": now.year,
+            "round_number": 1,
+            "title": {"uz": HOSTILE},
+            "budget": "1000000",
+            "currency": "UZS",
+            "window": {
+                "opens": (now - timedelta(days=2)).isoformat(),
+                "closes": (now + timedelta(days=5, hours=3)).isoformat(),
+            },
+            "region": "UZ",
+        },
+        headers=bearer(world.fund),
+    )
+    assert response.status_code == 201, response.text
+    html = client.get(f"/competitions/{response.json()['id']}", params={"lang": "en"}).text
+    assert "5 days left to apply" in html
+    assert "Asia/Tashkent" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_local_zones() -> None:
+    assert local_zone("KZ-75").key == "Asia/Almaty"
+    assert local_zone(None, "UZ-STIR-207050449").key == "Asia/Tashkent"
+    assert local_zone("XX").key == "UTC"
+    summer = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    assert summer.astimezone(local_zone("KZ")).utcoffset() == timedelta(hours=5)
+
+
+def test_a_hostile_organization_name_is_text(client: TestClient, database: Database) -> None:
+    world = build_world(client, database)
+    response = client.post(
+        "/api/v1/organizations",
+        json=organization("UZ-STIR-309999990", "ngo", uz=HOSTILE, ru=HOSTILE, region="UZ-SA"),
+        headers=bearer(world.admin),
+    )
+    assert response.status_code == 201, response.text
+    html = client.get("/organizations/UZ-STIR-309999990").text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;quoted&#34;" in html
+    assert "No awards yet." in html or "awards" in html
+
+
+def test_unknown_entities_are_404_pages(demo_client: TestClient) -> None:
+    for path in ("/organizations/UZ-STIR-999999999", "/competitions/CMP-1999-99999"):
+        response = demo_client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+    assert demo_client.get("/organizations/not-an-id").status_code in {400, 404}
