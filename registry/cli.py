@@ -381,9 +381,14 @@ def bench_portal(
     reuse: Annotated[
         bool, typer.Option(help="Keep the awards an earlier run generated, if they match.")
     ] = False,
+    samples: Annotated[
+        int, typer.Option(min=20, help="Timed requests per page and per API call.")
+    ] = 200,
 ) -> None:
     """Search and award pages against the matching API calls, p95 ratio (goal ≤ 1.5×)."""
-    portal_bench.run(database_url=database_url, awards=awards, reuse=reuse, console=Console())
+    portal_bench.run(
+        database_url=database_url, awards=awards, reuse=reuse, samples=samples, console=Console()
+    )
 
 
 @bench_app.command("import")

@@ -137,3 +137,49 @@ def test_unknown_entities_are_404_pages(demo_client: TestClient) -> None:
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html")
     assert demo_client.get("/organizations/not-an-id").status_code in {400, 404}
+
+
+def test_the_statistics_page_shows_the_apis_numbers(demo_client: TestClient) -> None:
+    formats = i18n.formats(i18n.BY_CODE["en"])
+    html = unescape(demo_client.get("/stats", params={"lang": "en"}).text)
+    for group_by in ("year", "instrument", "region"):
+        rows = demo_client.get("/api/v1/stats/awards", params={"group_by": group_by}).json()
+        for row in rows["rows"]:
+            assert formats.money(row["awarded"], row["currency"]) in html, (group_by, row)
+        assert f'href="/api/v1/stats/awards?group_by={group_by}"' in html
+    assert html.count('<svg class="chart') >= 4
+
+
+def test_the_statistics_page_takes_the_award_filters(demo_client: TestClient) -> None:
+    params = {"instrument": "subsidy", "year": "2026", "lang": "en"}
+    html = demo_client.get("/stats", params=params).text
+    assert 'href="/api/v1/stats/awards?group_by=year&amp;instrument=subsidy&amp;year=2026"' in html
+    rows = demo_client.get(
+        "/api/v1/stats/awards", params={"group_by": "year", "instrument": "subsidy", "year": 2026}
+    ).json()["rows"]
+    formats = i18n.formats(i18n.BY_CODE["en"])
+    for row in rows:
+        assert formats.money(row["awarded"], row["currency"]) in unescape(html)
+    bad = demo_client.get("/stats", params={"year": "1800"})
+    assert bad.status_code == 400
+    assert "year" in bad.text
+
+
+def test_the_region_pages(demo_client: TestClient) -> None:
+    rows = demo_client.get("/api/v1/stats/awards", params={"group_by": "region"}).json()["rows"]
+    html = demo_client.get("/regions", params={"lang": "en"}).text
+    for row in rows:
+        assert f'href="/regions/{row["key"]}?lang=en"' in html
+    code = rows[0]["key"]
+    page = demo_client.get(f"/regions/{code}", params={"lang": "ru"})
+    assert page.status_code == 200
+    by_year = demo_client.get(
+        "/api/v1/stats/awards", params={"group_by": "year", "region": code}
+    ).json()["rows"]
+    formats = i18n.formats(i18n.BY_CODE["ru"])
+    for row in by_year:
+        assert formats.money(row["awarded"], row["currency"]) in unescape(page.text)
+    latest = demo_client.get("/api/v1/awards", params={"region": code, "limit": 10}).json()
+    for award in latest["items"]:
+        assert f'href="/awards/{award["id"]}?lang=ru"' in page.text
+    assert demo_client.get("/regions/XX-NOPE").status_code == 404

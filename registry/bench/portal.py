@@ -29,7 +29,9 @@ GOAL = 1.5
 Params = dict[str, str | int]
 
 
-def run(*, database_url: str, awards: int, reuse: bool, console: Console) -> None:
+def run(
+    *, database_url: str, awards: int, reuse: bool, samples: int = SAMPLES, console: Console
+) -> None:
     url = make_url(database_url).set(database=publication.BENCH_DATABASE)
     target = url.render_as_string(hide_password=False)
     if not (reuse and _holds_awards(target, awards)):
@@ -80,6 +82,7 @@ def run(*, database_url: str, awards: int, reuse: bool, console: Console) -> Non
                     client,
                     (page_path.format(award=award), page_params | {"lang": "ru"}),
                     (api_path.format(award=award), api_params),
+                    samples,
                 )
                 ratio = page_times[1] / api_times[1]
                 rows.append(
@@ -103,11 +106,11 @@ PAGE_FACETS = "instrument,region,funder,status,year,currency"
 
 
 def _alternate(
-    client: httpx.Client, page: tuple[str, Params], api: tuple[str, Params]
+    client: httpx.Client, page: tuple[str, Params], api: tuple[str, Params], count: int
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """p50 and p95 of the page and of the API call, timed alternately."""
+    """p50 and p95 of the page and of the API call, timed alternately, ``count`` each."""
     samples: dict[int, list[float]] = {0: [], 1: []}
-    for n in range(WARM_UP + SAMPLES):
+    for n in range(WARM_UP + count):
         for which, (path, params) in enumerate((page, api) if n % 2 else (api, page)):
             began = time.perf_counter()
             client.get(path, params=params).raise_for_status()

@@ -9,7 +9,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from registry.core.errors import RegistryError
-from registry.web import assets, award_page, entity_pages, home, ledger_page, search_pages
+from registry.web import (
+    assets,
+    award_page,
+    entity_pages,
+    home,
+    ledger_page,
+    search_pages,
+    stats_pages,
+)
 from registry.web.security import SecurityHeaders, is_portal_path
 from registry.web.templating import render
 
@@ -18,6 +26,7 @@ PAGE_ROUTERS = (
     ledger_page.router,
     award_page.router,
     entity_pages.router,
+    stats_pages.router,
     search_pages.router,
 )
 

@@ -14,10 +14,10 @@ from markupsafe import Markup
 
 BAR_HEIGHT: Final = 22
 GAP: Final = 8
-LABEL_WIDTH: Final = 220
+LABEL_WIDTH: Final = 280
 BAR_AREA: Final = 440
 VALUE_WIDTH: Final = 170
-MAX_LABEL: Final = 32
+MAX_LABEL: Final = 34
 
 
 @dataclass(frozen=True)

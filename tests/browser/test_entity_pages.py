@@ -30,3 +30,17 @@ def test_a_competition_page(page: Page, portal: str, screenshot) -> None:
         assert page.get_by_role("status").is_visible()
         assert_accessible(page)
         screenshot(page, "competition-open")
+
+
+def test_the_statistics_and_region_pages(page: Page, portal: str, screenshot) -> None:
+    page.goto(f"{portal}/stats?lang=en")
+    assert page.locator("svg.chart").count() >= 4
+    assert_accessible(page)
+    screenshot(page, "stats")
+    page.goto(f"{portal}/regions?lang=kk")
+    assert_accessible(page)
+    screenshot(page, "regions")
+    page.locator("table a").first.click()
+    page.wait_for_url("**/regions/*?lang=kk")
+    assert_accessible(page)
+    screenshot(page, "region")
