@@ -73,6 +73,7 @@ messages: $(VENV)/.installed-run ## Extract the portal's texts and update every 
 	    $(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $$locale; \
 	  fi; \
 	done
+	$(BIN)/python -m registry.web.catalogs
 
 bench: $(VENV)/.installed-run ## The ledger benchmarks on the local PostgreSQL (slow: builds 1M leaves)
 	$(BIN)/registry bench ledger

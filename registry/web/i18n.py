@@ -22,6 +22,8 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from pydantic import BaseModel
 
+from registry.reference.transliteration import latin_to_cyrillic
+
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 DOMAIN: Final = "messages"
 Multilingual: TypeAlias = Mapping[str, str] | BaseModel
@@ -142,8 +144,8 @@ def localized(value: Multilingual | None, language: Language) -> tuple[str, str]
 
 
 def to_cyrillic(text: str) -> str:
-    """Uzbek Latin text for a reader of Uzbek Cyrillic (identity until transliteration lands)."""
-    return text
+    """Uzbek Latin text for a reader of Uzbek Cyrillic."""
+    return latin_to_cyrillic(text)
 
 
 class Formats:

@@ -1,0 +1,83 @@
+"""The portal's catalogs: up to date with the templates, every language complete, placeholders
+intact, and Uzbek Cyrillic exactly what the Latin catalog transliterates to."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from registry.web import catalogs
+from registry.web.i18n import LANGUAGES, LOCALE_DIR
+
+ROOT = Path(__file__).parent.parent
+TRANSLATED = [language.locale for language in LANGUAGES if language.locale != "en"]
+PLACEHOLDER = re.compile(r"%\(\w+\)s|%s|%%|\{\w+\}")
+
+
+def _read(path: Path, locale: str | None = None):
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def _ids(catalog) -> set[str]:
+    return {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalog
+        if message.id
+    }
+
+
+def test_the_template_is_up_to_date(tmp_path: Path) -> None:
+    """``make messages`` was run after the last change of a page's text."""
+    extracted = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "--quiet", "extract", "--no-location",
+         "-F", "babel.cfg", "-o", str(extracted), "."],
+        cwd=ROOT, check=True,
+    )  # fmt: skip
+    assert _ids(_read(extracted)) == _ids(_read(LOCALE_DIR / "messages.pot"))
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_message_is_translated(locale: str) -> None:
+    template = _ids(_read(LOCALE_DIR / "messages.pot"))
+    catalog = _read(catalogs.catalog_path(locale), locale)
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(forms):
+            missing.append(message.id)
+    assert not missing, f"{locale}: {len(missing)} untranslated, e.g. {missing[:3]}"
+    assert template <= _ids(catalog), f"{locale}: run make messages"
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_placeholders_are_kept(locale: str) -> None:
+    wrong = []
+    for message in _read(catalogs.catalog_path(locale), locale):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = sorted(PLACEHOLDER.findall(ids[-1]))
+        wrong += [(ids[0], form) for form in forms if sorted(PLACEHOLDER.findall(form)) != expected]
+    assert not wrong, wrong[:3]
+
+
+def test_uzbek_cyrillic_is_the_latin_catalog_transliterated() -> None:
+    generated = catalogs.generate()
+    stored = _read(catalogs.catalog_path(catalogs.CYRILLIC), catalogs.CYRILLIC)
+    expected = {message.id: message.string for message in generated if message.id}
+    assert {message.id: message.string for message in stored if message.id} == expected
+
+
+def test_technical_names_stay_latin() -> None:
+    assert catalogs.to_cyrillic("Kalit %(url)s, SHA-256 va Ed25519, API, JSON") == (
+        "Калит %(url)s, SHA-256 ва Ed25519, API, JSON"
+    )
+    assert catalogs.to_cyrillic("{count} ta yozuv") == "{count} та ёзув"
