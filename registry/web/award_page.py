@@ -19,7 +19,6 @@ from registry.awards.router import AwardId, to_read
 from registry.awards.schemas import AwardEventRead, AwardRead
 from registry.competitions import service as competition_service
 from registry.core.db import SessionDep
-from registry.reference.regions import region_name
 from registry.web import views
 from registry.web.templating import render
 
@@ -114,15 +113,6 @@ def safe_link(url: object) -> str | None:
     return url if isinstance(url, str) and url.lower().startswith(SAFE_LINK_SCHEMES) else None
 
 
-def region_label(code: str | None) -> str | None:
-    if code is None:
-        return None
-    try:
-        return region_name(code)
-    except ValueError:
-        return code
-
-
 @router.get("/awards/{award_id}", response_class=HTMLResponse)
 def award_page(request: Request, session: SessionDep, award_id: AwardId) -> HTMLResponse:
     award = to_read(session, award_service.get(session, award_id))
@@ -143,7 +133,7 @@ def award_page(request: Request, session: SessionDep, award_id: AwardId) -> HTML
             "funder_names": views.organization_names(session, {award.funder_id}).get(
                 award.funder_id, {}
             ),
-            "region": region_label(award.region),
+            "region": views.region_label(award.region) if award.region else None,
             "disbursed_share": _share(award.disbursed, award.amount),
             "verifier_key": request.app.state.signer.verifier.verifier_key(),
             "seqs": [event.seq for event in award.events],

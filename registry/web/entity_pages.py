@@ -23,7 +23,6 @@ from registry.publication.router import CursorParam, get_organization
 from registry.publication.schemas import OrganizationTotalRead
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
 from registry.web import charts, views
-from registry.web.award_page import region_label
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -126,7 +125,7 @@ def organization_page(
             "section": "/organizations",
             "organization": organization,
             "identifier": identifier,
-            "region": region_label(organization.region),
+            "region": views.region_label(organization.region) if organization.region else None,
             "given": given,
             "received": received,
             "charts": {
@@ -192,7 +191,7 @@ def competition_page(
             if opens <= now < closes
             else None,
             "committed_share": 0 if not budget else min(100, int(committed * 100 / budget)),
-            "region": region_label(competition.region),
+            "region": views.region_label(competition.region) if competition.region else None,
             "awards": awards,
             "next_page": (
                 page.url(f"/competitions/{competition.id}", cursor=found.cursor)

@@ -30,7 +30,6 @@ from registry.publication.router import (
     facet_values,
     list_values,
 )
-from registry.reference.regions import region_name
 from registry.web import views
 from registry.web.templating import PageContext, render
 
@@ -234,7 +233,7 @@ def awards(
             ),
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": _award_downloads(query),
-            "region_name": _region_label,
+            "region_name": views.region_label,
             "sorts": list(search.AwardSort),
         },
         page=page_context,
@@ -265,13 +264,6 @@ def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
     if set(filters) <= STANDARD_FILTERS and all(len(v) == 1 for v in filters.values()):
         links.append(("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases", filters)))
     return links
-
-
-def _region_label(code: str) -> str:
-    try:
-        return region_name(code)
-    except ValueError:
-        return code
 
 
 @router.get("/competitions", response_class=HTMLResponse)
@@ -317,7 +309,7 @@ def competitions(
             ),
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": [("json", "JSON", _api_link("/api/v1/competitions", query.params()))],
-            "region_name": _region_label,
+            "region_name": views.region_label,
             "sorts": list(search.CompetitionSort),
         },
         page=page_context,
@@ -363,7 +355,7 @@ def organizations(
             "items": [organization_read(organization) for organization in rows],
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": [("json", "JSON", _api_link("/api/v1/organizations", params))],
-            "region_name": _region_label,
+            "region_name": views.region_label,
         },
         page=page_context,
     )

@@ -21,7 +21,6 @@ from registry.publication.router import FiltersDep
 from registry.reference.money import format_amount
 from registry.reference.regions import normalize_region
 from registry.web import charts, i18n, views
-from registry.web.award_page import region_label
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -119,7 +118,7 @@ def stats(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLRes
     labels: dict[search.StatsGroup, Callable[[str], str]] = {
         search.StatsGroup.YEAR: str,
         search.StatsGroup.INSTRUMENT: instrument_label,
-        search.StatsGroup.REGION: lambda code: region_label(code) or code,
+        search.StatsGroup.REGION: views.region_label,
         search.StatsGroup.FUNDER: lambda org_id: page.plain(names.get(org_id), org_id),
     }
     sections = [
@@ -161,7 +160,7 @@ def regions(request: Request, session: SessionDep) -> HTMLResponse:
         "regions.html",
         {
             "section": "/regions",
-            "groups": per_currency(page, buckets, lambda code: region_label(code) or code),
+            "groups": per_currency(page, buckets, views.region_label),
             "api": api_link("region", {}),
             "region_link": lambda code: page.url(f"/regions/{code}"),
         },
@@ -209,7 +208,7 @@ def region(
         {
             "section": "/regions",
             "code": normalized,
-            "name": region_label(normalized),
+            "name": views.region_label(normalized),
             "by_year": per_currency(
                 page, search.award_stats(session, filters, search.StatsGroup.YEAR), str
             ),

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from registry.organizations import service as organization_service
 from registry.publication import search
 from registry.reference.money import format_amount
+from registry.reference.regions import region_name
 
 
 def totals_by_year(buckets: Iterable[search.Bucket]) -> dict[int, list[tuple[str, int, str]]]:
@@ -32,3 +33,11 @@ def names_of(organization: object) -> dict[str, str]:
         for code in ("uz", "ru", "kk", "en")
         if (name := getattr(organization, f"name_{code}", None))
     }
+
+
+def region_label(code: str) -> str:
+    """A region's name for a page; the code itself if the registry does not know it."""
+    try:
+        return region_name(code)
+    except ValueError:
+        return code
