@@ -33,3 +33,9 @@ def test_labels_are_escaped_and_shortened() -> None:
 
 def test_an_empty_chart_is_nothing() -> None:
     assert str(bar_chart([])) == ""
+
+
+def test_direction_overrides_are_left_out_of_the_drawing() -> None:
+    svg = str(bar_chart([Bar("abc\u202edef\u2066", Decimal(1), "1")]))
+    assert '<text class="chart-label" x="272" y="24" text-anchor="end">abcdef</text>' in svg
+    assert "<title>abc\u202edef\u2066: 1</title>" in svg  # the title keeps the data as it is

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from registry.auth.principal import Role
 from registry.core.schemas import StrictInput
@@ -12,7 +12,9 @@ class ApiKeyCreate(StrictInput):
         default=None, description="Required for a funder key: the organization it acts for."
     )
     label: str | None = Field(default=None, max_length=200, description="Who or what holds it.")
-    expires_at: datetime | None = Field(default=None, description="RFC 3339, with an offset.")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="RFC 3339, with an offset (a time without one is refused)."
+    )
 
 
 class ApiKeyRevoke(StrictInput):

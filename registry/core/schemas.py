@@ -2,18 +2,39 @@
 
 import enum
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 LANGUAGES = ("uz", "ru", "kk", "en")
 TEXT_MAX = 4000
 
 
 class StrictInput(BaseModel):
-    """Every request body: unknown fields are an error, never silently dropped."""
+    """Every request body: unknown fields are an error, never silently dropped, and no text
+    holds a NUL character (PostgreSQL cannot store one, so a SQLite ledger holding it could not
+    be replayed into PostgreSQL: both refuse it alike)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return value
+
+
+def _holds_nul(value: object) -> bool:
+    """Whether a text in ``value`` (a string, or lists and mappings of them, as free-form
+    bodies hold) has a NUL; nested models check their own fields."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
 
 
 class LocalizedText(StrictInput):

@@ -18,6 +18,10 @@ LABEL_WIDTH: Final = 280
 BAR_AREA: Final = 440
 VALUE_WIDTH: Final = 170
 MAX_LABEL: Final = 34
+BIDI_CONTROLS: Final = dict.fromkeys(
+    [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+"""Direction marks and overrides: one in a label would turn the rest of the drawing around."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ def bar_chart(items: Sequence[Bar], *, css_class: str = "") -> Markup:
     for row, item in enumerate(items):
         y = GAP + row * (BAR_HEIGHT + GAP)
         length = 0 if largest <= 0 or item.value <= 0 else int(BAR_AREA * item.value / largest)
-        label = item.label if len(item.label) <= MAX_LABEL else item.label[: MAX_LABEL - 1] + "…"
+        label = item.label.translate(BIDI_CONTROLS)
+        label = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
         parts.append(
             Markup(
                 "<g><title>{title}: {shown}</title>"

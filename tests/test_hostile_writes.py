@@ -1,0 +1,103 @@
+"""Writes a hostile client sends: a NUL in any text (a 500 on PostgreSQL before, and accepted
+on SQLite, so such a ledger could not be replayed into PostgreSQL) and a key expiry without a
+time offset (a 500 before). Each is a 422 naming the field, on both databases, and the ledger
+is the size it was."""
+
+import pytest
+from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
+from fastapi.testclient import TestClient
+
+from registry.core.db import Database
+
+PROBLEM = "application/problem+json"
+NUL = "before\x00after"
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+def competition(client: TestClient, world: World) -> str:
+    body = {
+        "funder_id": PUBLIC_FUND,
+        "instrument": "grant",
+        "year": 2026,
+        "round_number": 1,
+        "title": {"uz": "Tanlov"},
+        "budget": "1000000",
+        "currency": "UZS",
+        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
+    }
+    response = client.post("/api/v1/competitions", json=body, headers=bearer(world.fund))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def award(**overrides) -> dict:
+    body = {
+        "funder_id": PUBLIC_FUND,
+        "recipient_id": NGO_UZ,
+        "instrument": "subsidy",
+        "title": {"uz": "Loyiha"},
+        "amount": "1000",
+        "currency": "UZS",
+        "award_date": "2026-03-01",
+        "period": {"start": "2026-03-15", "end": "2026-12-31"},
+        "legal_basis": "UP-124",
+    } | overrides
+    return {"path": "/api/v1/awards", "body": body}
+
+
+def refused(client: TestClient, database: Database, token: str, path: str, body: dict, field: str):
+    before = ledger_size(database)
+    response = client.post(path, json=body, headers=bearer(token))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    fields = [error["field"] for error in response.json()["errors"]]
+    assert any(name.endswith(field) for name in fields), fields
+    assert ledger_size(database) == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"legal_basis": NUL}, "legal_basis"),
+        ({"title": {"uz": NUL}}, "title.uz"),
+        ({"themes": ["youth", NUL]}, "themes"),
+        ({"source_id": NUL}, "source_id"),
+    ],
+)
+def test_a_nul_in_an_award_is_refused(client, database, world, overrides, field) -> None:
+    request = award(**overrides)
+    refused(client, database, world.fund, request["path"], request["body"], field)
+
+
+def test_a_nul_in_an_event_reason_is_refused(client, database, world) -> None:
+    request = award()
+    created = client.post(request["path"], json=request["body"], headers=bearer(world.fund))
+    assert created.status_code == 201, created.text
+    path = f"/api/v1/awards/{created.json()['id']}/events"
+    body = {"type": "terminated", "date": "2026-05-01", "reason": NUL}
+    refused(client, database, world.fund, path, body, "reason")
+    cancelled = {"type": "cancelled", "reason": NUL}
+    path = f"/api/v1/competitions/{competition(client, world)}/events"
+    refused(client, database, world.fund, path, cancelled, "reason")
+
+
+def test_a_nul_in_an_organization_or_a_key_is_refused(client, database, world) -> None:
+    organization = {"org_id": "UZ-STIR-309999990", "name": {"uz": NUL}, "kind": "ngo"}
+    refused(client, database, world.admin, "/api/v1/organizations", organization, "name.uz")
+    key = {"role": "admin", "label": NUL}
+    refused(client, database, world.admin, "/api/v1/keys", key, "label")
+
+
+def test_a_key_expiry_without_an_offset_is_refused_not_a_500(client, database, world) -> None:
+    key = {"role": "admin", "expires_at": "2030-01-01T00:00:00"}
+    refused(client, database, world.admin, "/api/v1/keys", key, "expires_at")
+    with_offset = client.post(
+        "/api/v1/keys",
+        json={"role": "admin", "expires_at": "2030-01-01T00:00:00+05:00"},
+        headers=bearer(world.admin),
+    )
+    assert with_offset.status_code == 201, with_offset.text
