@@ -188,8 +188,10 @@ def _write(work: Callable[[Session], T]) -> T:
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[Role, typer.Option(help="admin, or funder (acts for --org).")],
-    org: Annotated[str | None, typer.Option(help="The funder organization's org-id.")] = None,
+    role: Annotated[Role, typer.Option(help="admin, funder or overseer (both act for --org).")],
+    org: Annotated[
+        str | None, typer.Option(help="The org-id the funder or overseer key acts for.")
+    ] = None,
     label: Annotated[str | None, typer.Option(help="Who or what holds the key.")] = None,
     expires_in_days: Annotated[int | None, typer.Option(min=1, help="Expire after N days.")] = None,
 ) -> None:
@@ -251,7 +253,13 @@ def demo_load(
             private_key=load_or_create_signing_key(settings.signing_key_file),
         )
         with stderr.status(f"loading about {awards} demo awards"):
-            result = demo.load(database, seed=seed, awards=awards, signer=signer)
+            result = demo.load(
+                database,
+                seed=seed,
+                awards=awards,
+                signer=signer,
+                answer_days=settings.oversight_answer_days,
+            )
     except RegistryError as exc:
         stderr.print(f"[bold red]refused[/]: {exc.detail}")
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
@@ -260,7 +268,8 @@ def demo_load(
     stderr.print(
         f"loaded {result.organizations} organizations ({result.funders} funders), "
         f"{result.competitions} competitions, {result.awards} awards and {result.events} "
-        f"later events; the ledger has {result.ledger_size} entries. The admin key's token:"
+        f"later events, {result.conclusions} oversight conclusions from {result.overseers} "
+        f"overseers; the ledger has {result.ledger_size} entries. The admin key's token:"
     )
     typer.echo(result.admin_token)
 

@@ -36,6 +36,7 @@ from typing import Any, Final, NamedTuple
 
 from sqlalchemy.orm import Session
 
+from registry import demo_oversight
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
 from registry.awards import service as award_service
@@ -58,6 +59,7 @@ from registry.competitions.schemas import (
     CompetitionEventCreate,
     CompetitionResultsPublished,
 )
+from registry.core import clock
 from registry.core.db import Database
 from registry.core.errors import Conflict
 from registry.core.schemas import Instrument, LocalizedText, Period, Window
@@ -77,6 +79,8 @@ OPERATIONS_PER_TRANSACTION: Final = 100
 lock is never held for long."""
 
 AS_OF: Final = date(2026, 11, 20)
+DEFAULT_ANSWER_DAYS: Final = 30
+WORKDAY_START: Final = time(9)
 """The demo's history ends here: no award, tranche or report is dated later."""
 
 LOCAL_TIME: Final = timezone(timedelta(hours=5))
@@ -116,6 +120,9 @@ class DemoResult:
     competitions: int
     awards: int
     events: int
+    overseers: int
+    conclusions: int
+    oversight_events: int
     ledger_size: int
     admin_token: str
 
@@ -133,6 +140,7 @@ def load(
     awards: int = DEFAULT_AWARDS,
     signer: NoteSigner | None = None,
     progress: Callable[[int, int], None] | None = None,
+    answer_days: int = DEFAULT_ANSWER_DAYS,
 ) -> DemoResult:
     """Write the demo data set with about ``awards`` awards (at least one per programme), then
     sign a checkpoint with ``signer`` if one is given.
@@ -149,7 +157,7 @@ def load(
         # Results are published only after a competition closes, by the clock.
         raise RuntimeError(f"the demo's history runs to {AS_OF}; the clock says {today}")
     rng = random.Random(seed)  # noqa: S311 - demo data must be reproducible, not secret
-    plan = _Planner(rng, awards, today=today).plan()
+    plan = _Planner(rng, awards, today=today, answer_days=answer_days).plan()
     with database.session() as session:
         taken = next(
             (o.org_id for o in plan.organizations if organization_service.find(session, o.org_id)),
@@ -160,10 +168,14 @@ def load(
             "org_id", f"{taken} is already registered: load the demo into an empty database"
         )
     operations = [op for _, op in sorted(enumerate(plan.operations), key=_chronological)]
+    first_day = min(op.when for op in operations if op.when > date.min) - timedelta(days=1)
+    last: datetime | None = None
     for start in range(0, len(operations), OPERATIONS_PER_TRANSACTION):
         with database.session(write=True) as session:
             for operation in operations[start : start + OPERATIONS_PER_TRANSACTION]:
-                operation.run(session)
+                with clock.travel(_written_at(max(operation.when, first_day), last)):
+                    operation.run(session)
+                    last = clock.now()
         if progress is not None:
             progress(min(start + OPERATIONS_PER_TRANSACTION, len(operations)), len(operations))
     with database.session(write=True) as session:
@@ -172,13 +184,25 @@ def load(
         size = ledger_service.size(session)
     return DemoResult(
         organizations=len(plan.organizations),
-        funders=sum(1 for o in plan.organizations if o.data.kind is not OrganizationKind.NGO),
+        funders=len(FUNDERS),
+        overseers=sum(len(org_ids) for org_ids in demo_oversight.OVERSEERS.values()),
+        conclusions=plan.conclusions,
+        oversight_events=plan.oversight_events,
         competitions=len(plan.competitions),
         awards=len(plan.awards),
         events=plan.events,
         ledger_size=size,
         admin_token=plan.writer.admin_token,
     )
+
+
+def _written_at(day: date, last: datetime | None) -> datetime:
+    """When the demo writes what it planned for ``day``: 09:00 in Tashkent, after the last
+    write, and never after now (a plan for today runs now)."""
+    planned = datetime.combine(day, WORKDAY_START, tzinfo=LOCAL_TIME)
+    if last is not None:
+        planned = max(planned, last + timedelta(milliseconds=1))
+    return min(planned, datetime.now(UTC))
 
 
 # --- The plan: what to write, and in which order ---------------------------------------------
@@ -273,7 +297,7 @@ class _Award:
 
 
 # Operations of one day run in this order, then in the order they were planned.
-_SETUP, _COMPETITION, _COMPETITION_EVENT, _AWARD, _AWARD_EVENT = range(5)
+_SETUP, _COMPETITION, _COMPETITION_EVENT, _AWARD, _AWARD_EVENT, _OVERSIGHT = range(6)
 
 
 @dataclass(frozen=True)
@@ -324,6 +348,8 @@ class _Plan:
     awards: list[_Award] = field(default_factory=list)
     operations: list[_Operation] = field(default_factory=list)
     events: int = 0
+    conclusions: int = 0
+    oversight_events: int = 0
 
 
 SHARES: Final = {
@@ -393,8 +419,9 @@ def _allocate(total: int, shares: dict[str, float]) -> dict[str, int]:
 class _Planner:
     """Draws the whole data set from ``rng`` before anything is written."""
 
-    def __init__(self, rng: random.Random, awards: int, *, today: date) -> None:
+    def __init__(self, rng: random.Random, awards: int, *, today: date, answer_days: int) -> None:
         self.rng = rng
+        self.answer_days = answer_days
         self.total = awards
         self.today = today
         self.out = _Plan()
@@ -417,7 +444,30 @@ class _Planner:
         self._open_and_planned()
         for award in self.out.awards:
             self._award_operations(award)
+        self._oversight()
         return self.out
+
+    def _oversight(self) -> None:
+        # Its own generator, seeded from this one once everything else is drawn: the rest of
+        # the demo is what it was before oversight was added.
+        oversight = demo_oversight.OversightPlan(
+            self.out,
+            self._op,
+            rng=random.Random(self.rng.getrandbits(64)),  # noqa: S311 - reproducible, not secret
+            today=self.today,
+            answer_days=self.answer_days,
+            setup_rank=_SETUP,
+            rank=_OVERSIGHT,
+        )
+
+        def register(data: OrganizationCreate) -> None:
+            if data.org_id in self.used_ids:
+                raise RuntimeError(f"the demo drew {data.org_id} twice")
+            self.used_ids.add(data.org_id)
+            self._register(_Org(data))
+
+        self.out.conclusions = oversight.add(register)
+        self.out.oversight_events = oversight.events
 
     def _op(self, when: date, rank: int, run: Callable[[Session], None]) -> None:
         self.out.operations.append(_Operation(when, rank, run))

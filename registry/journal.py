@@ -133,3 +133,4 @@ def _load_projectors() -> None:
     from registry.awards import projection as _awards  # noqa: F401, PLC0415
     from registry.competitions import projection as _competitions  # noqa: F401, PLC0415
     from registry.organizations import projection as _organizations  # noqa: F401, PLC0415
+    from registry.oversight import projection as _oversight  # noqa: F401, PLC0415

@@ -22,11 +22,13 @@ from registry.ledger.keys import load_or_create_signing_key
 from registry.ledger.router import router as ledger_router
 from registry.ledger.service import Checkpointer
 from registry.organizations.router import router as organizations_router
+from registry.oversight.router import router as oversight_router
 from registry.publication.changes_router import router as changes_router
 from registry.publication.pagination import CursorCodec
 from registry.publication.router import router as publication_router
 from registry.publication.standards_router import router as standards_router
 from registry.web import app as web
+from registry.web.desk import sessions as desk_sessions
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.signer = signer
     app.state.cursors = CursorCodec.from_signing_key(signing_key)
+    app.state.desk_signer = desk_sessions.Signer.from_signing_key(signing_key)
     app.state.checkpointer = checkpointer
     install_handlers(app)
     routers = (
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         competitions_router,
         awards_router,
         batches_router,
+        oversight_router,
         changes_router,
         standards_router,
         keys_router,

@@ -7,15 +7,19 @@ from registry.core import idempotency
 from registry.core.db import Base
 from registry.ledger import models as ledger_models
 from registry.organizations import models as organization_models
+from registry.oversight import models as oversight_models
 from registry.publication import models as publication_models
+from registry.web.desk import sessions as desk_sessions
 
 __all__ = [
     "Base",
     "auth_models",
     "award_models",
     "competition_models",
+    "desk_sessions",
     "idempotency",
     "ledger_models",
     "organization_models",
+    "oversight_models",
     "publication_models",
 ]

@@ -3,7 +3,9 @@
 
 import pytest
 from domain_helpers import (
+    MINISTRY,
     NGO_UZ,
+    NGO_UZ_2,
     PUBLIC_FUND,
     World,
     bearer,
@@ -18,10 +20,11 @@ from test_awards import award_body, competition_body
 from registry.auth.principal import Role
 from registry.core.db import Database
 
-CALLERS = ("no key", "revoked key", "admin", "owner", "other funder")
+CALLERS = ("no key", "revoked key", "admin", "owner", "other funder", "overseer")
+OVERSEER = NGO_UZ_2
 
 
-def _requests(client: TestClient, world: World) -> dict[str, tuple[str, str, dict]]:
+def _requests(client: TestClient, world: World, overseer: str) -> dict[str, tuple[str, str, dict]]:
     """endpoint name → (whose endpoint it is, path, body), against fresh objects."""
     competition = client.post(
         "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
@@ -34,7 +37,34 @@ def _requests(client: TestClient, world: World) -> dict[str, tuple[str, str, dic
         json={"role": "funder", "organization_id": PUBLIC_FUND},
         headers=bearer(world.admin),
     ).json()
+    conclusion = {
+        "overseer_id": OVERSEER,
+        "addressed_to": PUBLIC_FUND,
+        "subject": {"type": "award", "id": award["id"]},
+        "title": {"uz": "Xulosa"},
+        "findings": {"uz": "Topilmalar"},
+    }
+    submitted = client.post(
+        "/api/v1/oversight/conclusions", json=conclusion, headers=bearer(overseer)
+    ).json()
+    events = f"/api/v1/oversight/conclusions/{submitted['id']}/events"
+    rejected = client.post(
+        "/api/v1/oversight/conclusions", json=conclusion, headers=bearer(overseer)
+    ).json()
+    rejected_events = f"/api/v1/oversight/conclusions/{rejected['id']}/events"
+    answer = {"type": "answered", "decision": "rejected", "reasons": {"uz": "Asossiz"}}
+    assert client.post(rejected_events, json=answer, headers=bearer(world.fund)).is_success
     return {
+        "conclusions": ("overseer", "/api/v1/oversight/conclusions", conclusion),
+        "conclusion answer": ("owner", events, answer),
+        "conclusion escalation": (
+            "overseer",
+            rejected_events,
+            {"type": "escalated", "to": MINISTRY, "reason": "Rad etildi"},
+        ),
+        "conclusion acknowledgement": ("owner", events, {"type": "acknowledged"}),
+        "conclusion extension": ("owner", events, {"type": "extended", "days": 5, "reason": "."}),
+        "conclusion withdrawal": ("overseer", events, {"type": "withdrawn", "reason": "Hal"}),
         "organizations": (
             "admin",
             "/api/v1/organizations",
@@ -83,6 +113,12 @@ ENDPOINTS = (
     "awards",
     "award events",
     "batches",
+    "conclusions",
+    "conclusion answer",
+    "conclusion acknowledgement",
+    "conclusion extension",
+    "conclusion withdrawal",
+    "conclusion escalation",
 )
 
 
@@ -98,13 +134,15 @@ def test_auth_matrix(client: TestClient, database: Database, endpoint: str, call
         ).status_code
         == 200
     )
-    owner, path, body = _requests(client, world)[endpoint]
+    overseer = issue_key(database, Role.OVERSEER, OVERSEER)
+    owner, path, body = _requests(client, world, overseer)[endpoint]
     tokens = {
         "no key": None,
         "revoked key": revoked,
         "admin": world.admin,
         "owner": world.fund,
         "other funder": world.ministry,
+        "overseer": overseer,
     }
     token = tokens[caller]
     before = ledger_size(database)

@@ -269,7 +269,7 @@ def test_replay_from_feed_cli(app: FastAPI, database: Database, database_url_fac
             cli, ["ledger", "replay", "--from-feed", base_url, "--into", target_url]
         )
     assert result.exit_code == 0, result.output
-    assert f"replayed 9 entries and 1 checkpoints into {target_url}" in result.stdout
+    assert f"replayed 10 entries and 1 checkpoints into {target_url}" in result.stdout
     target = Database(target_url)
     try:
         assert snapshot(target) == snapshot(database)
@@ -355,7 +355,7 @@ def test_replay_from_feed_checks_against_a_correct_fake_too(
     try:
         with FakeRegistry(database).client() as client:
             report = replay.replay_from_http("http://registry.test", target, client=client)
-        assert report == replay.ReplayReport(entries=9, checkpoints=1)
+        assert report == replay.ReplayReport(entries=10, checkpoints=1)
         assert snapshot(target) == snapshot(database)
     finally:
         target.dispose()

@@ -63,13 +63,21 @@ def test_a_small_demo_keeps_every_rule_and_verifies(database: Database, settings
     # Counts: what the result reports is what is in the tables and the ledger.
     assert result.awards == len(awards) == SMALL
     assert result.organizations == len(organizations) > 200
-    assert result.funders == sum(1 for o in organizations if o.kind != "ngo") == 11
+    assert result.funders == 11
+    # The funders, a public council (an overseer) and the body the demo escalates to.
+    assert sum(1 for o in organizations if o.kind != "ngo") == 13
     assert result.competitions == len(competitions)
     later_events = event_kinds.total() - event_kinds["award.published"]
     assert result.events == later_events + competition_events - len(competitions)
-    keys = 1 + result.funders
+    keys = 1 + result.funders + 1 + result.overseers  # the admin's, the escalation body's
     assert result.ledger_size == (
-        keys + result.organizations + result.competitions + result.awards + result.events
+        keys
+        + result.organizations
+        + result.competitions
+        + result.awards
+        + result.events
+        + result.conclusions
+        + result.oversight_events
     )
     assert admin.role is Role.ADMIN
 

@@ -40,7 +40,7 @@ def test_register_and_read_an_organization(client: TestClient, database: Databas
     }
     assert read["registered_seq"] == before
     public = client.get(f"/api/v1/organizations/{NGO_UZ}").json()  # no key needed to read
-    assert public == read | {"given": [], "received": []}
+    assert public == read | {"given": [], "received": [], "oversight": []}
     entry = client.get(f"/api/v1/ledger/entries/{before}").json()["entry"]
     assert entry["kind"] == "organization.registered"
     assert entry["subject"] == NGO_UZ

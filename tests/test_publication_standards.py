@@ -692,8 +692,9 @@ def test_unknown_ocid_is_a_404_problem(client: TestClient, world: World) -> None
         assert response.json()["errors"][0]["field"] == "ocid"
 
 
-def test_every_award_and_competition_kind_is_published() -> None:
-    kinds = {kind for kind in journal.known_kinds() if kind.startswith(("award.", "competition."))}
+def test_every_award_competition_and_oversight_kind_is_published() -> None:
+    families = ("award.", "competition.", "oversight.")
+    kinds = {kind for kind in journal.known_kinds() if kind.startswith(families)}
     assert kinds == ocds.RELEASE_KINDS
 
 

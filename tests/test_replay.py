@@ -38,6 +38,8 @@ from registry.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
 from registry.models import Base
 from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationCreate
+from registry.oversight import service as oversight_service
+from registry.oversight.schemas import ConclusionCreate, ConclusionEventCreate
 
 PROJECTIONS = (
     "organizations",
@@ -48,8 +50,13 @@ PROJECTIONS = (
     "award_events",
     "award_rollup",
     "award_facet_totals",
+    "oversight_conclusions",
+    "oversight_rounds",
+    "oversight_events",
 )
+OVERSIGHT_ACTIONS = ("conclude", "answer", "extend", "withdraw", "escalate")
 award_event = TypeAdapter(AwardEventCreate)
+oversight_event = TypeAdapter(ConclusionEventCreate)
 competition_event = TypeAdapter(CompetitionEventCreate)
 
 
@@ -74,6 +81,8 @@ class Scenario:
         self.funders: dict[str, Principal] = {}
         self.competitions: list[str] = []
         self.awards: list[str] = []
+        self.conclusions: list[str] = []
+        self.overseer: Principal | None = None
 
     def write(self, work) -> None:
         try:
@@ -106,8 +115,81 @@ class Scenario:
                 self.funders[org_id] = Principal(
                     role=Role.FUNDER, key_prefix=issued.key.prefix, organization_id=org_id
                 )
+            issued = auth_service.create_key(
+                session, actor=SYSTEM_ACTOR, role=Role.OVERSEER, organization_id=NGO_UZ_2
+            )
+            self.overseer = Principal(
+                role=Role.OVERSEER, key_prefix=issued.key.prefix, organization_id=NGO_UZ_2
+            )
+
+    def oversee(self, action: str, pick: int) -> None:
+        """A conclusion about an award or competition, or a step of one: by the overseer, or
+        by the body it is addressed to now (refusals, e.g. an early escalation, are ignored)."""
+        assert self.overseer is not None
+        overseer = self.overseer
+        if action == "conclude":
+            subjects = [("award", a) for a in self.awards] + [
+                ("competition", c) for c in self.competitions
+            ]
+            if not subjects:
+                return
+            kind, subject_id = subjects[pick % len(subjects)]
+            body_id = (
+                self._funder_of(subject_id)
+                if kind == "award"
+                else self._competition_funder(subject_id)
+            )
+            data = ConclusionCreate.model_validate(
+                {
+                    "overseer_id": NGO_UZ_2,
+                    "addressed_to": body_id,
+                    "subject": {"type": kind, "id": subject_id},
+                    "title": {"uz": f"Xulosa {pick}"},
+                    "findings": {"ru": "Выявлено"},
+                    "attachments": [{"sha256": f"{pick:064x}", "size": pick}],
+                }
+            )
+            self.write(
+                lambda s: self.conclusions.append(
+                    oversight_service.submit(s, principal=overseer, data=data, answer_days=30).id
+                )
+            )
+            return
+        if not self.conclusions:
+            return
+        conclusion_id = self.conclusions[pick % len(self.conclusions)]
+        body = {
+            "answer": {
+                "type": "answered",
+                "decision": ("accepted", "partly_accepted", "rejected")[pick % 3],
+                "reasons": {"uz": "Sabab"},
+                "measures": {"uz": "Choralar"},
+            },
+            "extend": {"type": "extended", "days": 1 + pick % 30, "reason": "Tekshiruv"},
+            "withdraw": {"type": "withdrawn", "reason": "Hal qilindi"},
+            "escalate": {
+                "type": "escalated",
+                "to": (MINISTRY, KZ_OPERATOR)[pick % 2],
+                "reason": "Rad",
+            },
+        }[action]
+        event = oversight_event.validate_python(body)
+
+        def run(session) -> None:
+            conclusion = oversight_service.get(session, conclusion_id)
+            by = (
+                overseer if action in ("withdraw", "escalate") else self.funders[conclusion.body_id]
+            )
+            oversight_service.add_event(
+                session, principal=by, conclusion_id=conclusion_id, event=event, answer_days=30
+            )
+
+        self.write(run)
 
     def step(self, action: str, pick: int, amount: int, day: int) -> None:
+        if action in OVERSIGHT_ACTIONS:
+            self.oversee(action, pick)
+            return
         funder_id = (PUBLIC_FUND, MINISTRY, KZ_OPERATOR)[pick % 3]
         principal = self.funders[funder_id]
         currency = "KZT" if funder_id == KZ_OPERATOR else "UZS"
@@ -240,6 +322,8 @@ ACTIONS = st.sampled_from(
         "terminate",
         "correct",
         "cancel",
+        *OVERSIGHT_ACTIONS,
+        "answer",
     ]
 )
 STEPS = st.lists(
@@ -305,7 +389,7 @@ def test_replay_cli(database_url_factory) -> None:
         cli, ["ledger", "replay", "--from", source_url, "--into", target_url]
     )
     assert result.exit_code == 0, result.output
-    assert "replayed 9 entries" in result.stdout
+    assert "replayed 10 entries" in result.stdout
     source, target = Database(source_url), Database(target_url)
     try:
         assert snapshot(target) == snapshot(source)
@@ -399,7 +483,7 @@ def test_replay_copies_verified_checkpoints_and_needs_a_key_for_them(
         with pytest.raises(replay.ReplayError, match="give the log's verifier key"):
             replay.replay(source, target, verifier=None)
         report = replay.replay(source, target, verifier=signer.verifier)
-        assert (report.entries, report.checkpoints) == (9, 1)
+        assert (report.entries, report.checkpoints) == (10, 1)
         with source.session() as s, target.session() as t:
             assert [c.note for c in ledger_service.checkpoints(t)] == [
                 c.note for c in ledger_service.checkpoints(s)
@@ -437,4 +521,4 @@ def test_replay_cli_checks_checkpoints_with_the_given_key(database_url_factory, 
         ["ledger", "replay", "--from", source_url, "--into", target_url, "--key", str(key_file)],
     )
     assert result.exit_code == 0, result.output
-    assert "replayed 9 entries and 1 checkpoints" in result.stdout
+    assert "replayed 10 entries and 1 checkpoints" in result.stdout

@@ -38,5 +38,22 @@ def require_funder(principal: Annotated[Principal, Depends(authenticate)]) -> Pr
     return principal
 
 
+def require_organization_key(
+    principal: Annotated[Principal, Depends(authenticate)],
+) -> Principal:
+    """A funder's or an overseer's key: the service decides which of them may act."""
+    if principal.role not in (Role.FUNDER, Role.OVERSEER) or principal.organization_id is None:
+        raise Forbidden("only a funder's or an overseer's key may do this")
+    return principal
+
+
+def require_overseer(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    if principal.role is not Role.OVERSEER or principal.organization_id is None:
+        raise Forbidden("only an overseer's key may do this")
+    return principal
+
+
 AdminDep = Annotated[Principal, Depends(require_admin)]
 FunderDep = Annotated[Principal, Depends(require_funder)]
+OverseerDep = Annotated[Principal, Depends(require_overseer)]
+OrganizationKeyDep = Annotated[Principal, Depends(require_organization_key)]

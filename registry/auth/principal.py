@@ -9,6 +9,7 @@ from registry.core.errors import Forbidden
 class Role(enum.StrEnum):
     ADMIN = "admin"  # registers organizations and issues keys
     FUNDER = "funder"  # writes competitions and awards for one funder organization
+    OVERSEER = "overseer"  # submits public oversight conclusions for one NGO or public council
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Principal:
         return f"{self.role.value}:{self.key_prefix}"
 
     def check_acts_for(self, organization_id: str) -> None:
-        """A funder writes only for its own organization."""
+        """A funder or an overseer writes only for its own organization."""
         if self.organization_id != organization_id:
             raise Forbidden(f"this key acts for {self.organization_id}, not for {organization_id}")
 

@@ -9,7 +9,8 @@ from registry.core.schemas import StrictInput
 class ApiKeyCreate(StrictInput):
     role: Role
     organization_id: str | None = Field(
-        default=None, description="Required for a funder key: the organization it acts for."
+        default=None,
+        description="Required for a funder or an overseer key: the organization it acts for.",
     )
     label: str | None = Field(default=None, max_length=200, description="Who or what holds it.")
     expires_at: AwareDatetime | None = Field(

@@ -18,6 +18,8 @@ from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.oversight import views as oversight
+from registry.oversight.schemas import SubjectType
 from registry.reference.money import format_amount
 
 router = APIRouter(prefix="/awards", tags=["awards"])
@@ -72,6 +74,7 @@ def to_read(session: Session, award: Award) -> AwardRead:
             )
             for event in service.events(session, award.id)
         ],
+        oversight=oversight.about(session, SubjectType.AWARD, award.id),
     )
 
 

@@ -17,6 +17,7 @@ from registry.core.schemas import (
     StrictInput,
     Themes,
 )
+from registry.oversight.schemas import ConclusionSummary
 
 
 class AwardStatus(enum.StrEnum):
@@ -161,3 +162,6 @@ class AwardSummary(BaseModel):
 
 class AwardRead(AwardSummary):
     events: list[AwardEventRead]
+    oversight: list[ConclusionSummary] = Field(
+        description="Public oversight conclusions about this award, newest first."
+    )

@@ -17,6 +17,8 @@ from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.oversight import views as oversight
+from registry.oversight.schemas import SubjectType
 from registry.reference.money import format_amount
 
 router = APIRouter(prefix="/competitions", tags=["competitions"])
@@ -69,6 +71,7 @@ def to_read(session: Session, competition: Competition) -> CompetitionRead:
     return CompetitionRead(
         **dict(to_summary(competition)),
         events=[event_read(event) for event in service.events(session, competition.id)],
+        oversight=oversight.about(session, SubjectType.COMPETITION, competition.id),
     )
 
 

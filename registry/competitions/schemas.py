@@ -16,6 +16,7 @@ from registry.core.schemas import (
     Themes,
     Window,
 )
+from registry.oversight.schemas import ConclusionSummary
 
 
 class CompetitionStatus(enum.StrEnum):
@@ -123,3 +124,6 @@ class CompetitionSummary(BaseModel):
 
 class CompetitionRead(CompetitionSummary):
     events: list[EventRead]
+    oversight: list[ConclusionSummary] = Field(
+        description="Public oversight conclusions about this competition, newest first."
+    )

@@ -4,7 +4,7 @@ The public status is derived, never stored: ``cancelled`` and ``awarded`` (resul
 come from events, ``planned``, ``open`` and ``closed`` from the application window and now.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from registry.competitions.schemas import (
     CompetitionEventCreate,
     CompetitionStatus,
 )
+from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
 from registry.core.ids import next_id
 from registry.ledger import service as ledger_service
@@ -42,7 +43,7 @@ def status(competition: Competition, now: datetime | None = None) -> Competition
         return CompetitionStatus.CANCELLED
     if competition.state == "results_published":
         return CompetitionStatus.AWARDED
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     if now < competition.opens_at:
         return CompetitionStatus.PLANNED
     if now < competition.closes_at:

@@ -6,11 +6,17 @@ No identifier, code or search text of the registry contains one; it is refused u
 same on both databases, as a 400 naming the parameter.
 """
 
+import enum
+from typing import TypeVar
+
 from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from registry.core.errors import BadRequest, FieldError
 
 NUL = "\x00"
+E = TypeVar("E", bound=enum.Enum)
 
 
 def refuse_nul_characters(request: Request) -> None:
@@ -27,3 +33,39 @@ def refuse_nul_characters(request: Request) -> None:
                 FieldError(field=field, message="contains a NUL character") for field in fields
             ],
         )
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {parameter.alias for parameter in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_parameters(request: Request) -> None:
+    """A route dependency: a 400 naming each query parameter the route does not take, with the
+    ones it does, so that a misspelt filter (``stauts=overdue``) is never silently ignored."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    # An empty name (``?=x``, ``?&``) is noise a client's URL builder left, not a filter.
+    unknown = [name for name in dict.fromkeys(request.query_params) if name and name not in known]
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        message = f"not a parameter of this endpoint; it takes {allowed}"
+        raise BadRequest(
+            "; ".join(f"query.{name}: {message}" for name in unknown),
+            errors=[FieldError(field=f"query.{name}", message=message) for name in unknown],
+        )
+
+
+def enum_values(raw: list[str] | None, kind: type[E], field: str) -> tuple[E, ...]:
+    """A list parameter's values (repeated or comma-separated) as members of ``kind``; a 400
+    naming the parameter and the allowed values for anything else."""
+    values = tuple(part.strip() for value in raw or () for part in value.split(",") if part.strip())
+    try:
+        return tuple(kind(value) for value in values)
+    except ValueError as exc:
+        allowed = ", ".join(str(member.value) for member in kind)
+        raise BadRequest.for_field(f"query.{field}", f"{exc}; one of {allowed}") from exc

@@ -60,6 +60,21 @@ class Settings(BaseSettings):
         description="The 360Giving identifier prefix: grant ids are 360G-<prefix>-<award id>.",
         pattern=r"^[A-Za-z0-9-]+$",
     )
+    oversight_answer_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Calendar days a state body has to answer a public oversight conclusion, "
+        "counted in its own time zone from the day it received it (also the longest extension). "
+        "Set it to the term of the law in force in the jurisdiction.",
+    )
+    desk_idle_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=240,
+        description="A desk session (the organizations' web forms) ends after this many minutes "
+        "without a request, and after 8 hours in any case.",
+    )
 
 
 @lru_cache

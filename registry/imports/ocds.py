@@ -206,7 +206,7 @@ class _Reader:
         ocid = reader.text(release, "ocid", "ocid")
         if ocid is None:
             return [Unreadable(row, [Problem(row, field, msg) for field, msg in reader.problems])]
-        if ocid in self.failed:
+        if ocid in self.failed or _oversight_only(release):
             return []
         context = _Release(self, reader, row, ocid, release)
         rows = context.read()
@@ -215,6 +215,30 @@ class _Reader:
             return [Unreadable(row, [Problem(row, field, msg) for field, msg in reader.problems])]
         context.commit()
         return rows
+
+
+PROCESS_ONLY_KEYS: Final = frozenset({"ocid", "id", "date", "tag", "initiationType"})
+
+
+def _oversight_only(release: dict[str, Any]) -> bool:
+    """A release that only updates public oversight conclusions (``complaints`` documents with
+    the registry's ``oversight`` extension): there is no award or competition in it to import,
+    and a conclusion belongs to its overseer, whose key an import does not hold."""
+
+    def documents_only(item: Any) -> bool:
+        return (
+            isinstance(item, dict)
+            and set(item) <= {"id", "documents"}
+            and all(isinstance(d, dict) and "oversight" in d for d in item.get("documents", []))
+        )
+
+    rest = set(release) - PROCESS_ONLY_KEYS
+    if not rest or not rest <= {"tender", "awards"}:
+        return False
+    tender_ok = "tender" not in release or documents_only(release["tender"])
+    awards = release.get("awards", [])
+    awards_ok = isinstance(awards, list) and all(documents_only(award) for award in awards)
+    return tender_ok and awards_ok
 
 
 class _Release:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registry.core import clock
 from registry.core.db import Database, in_write_transaction
 from registry.core.errors import BadRequest, NotFound
 from registry.ledger import merkle, store
@@ -97,7 +98,7 @@ def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]
     prepared = [_prepare(entry) for entry in entries]
     head = store.lock_head(session)
     tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
-    now = datetime.now(UTC)
+    now = clock.now()
     stamp = format_time(now).encode()
     prev = head.last_leaf_hash
     rows: list[store.EntryRow] = []

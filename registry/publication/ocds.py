@@ -4,12 +4,15 @@ One contracting process (one ``ocid``) per competition, holding the competition 
 award made from it, and one per direct award (an award with no competition). Every
 ``competition.*`` and ``award.*`` ledger entry becomes exactly one release, built from that
 entry and the entries of the same competition or award *before* it, never from the current
-query tables. So a release never changes once its entry is in the ledger, which is what
-lets its id, ``<ocid>-<seq>``, stay the same for ever: new information is a new entry and
-so a new release with a new id. The release ``date`` is the entry's ledger time (one
-``datetime.now()`` per append, in microseconds, increasing with ``seq``), so the releases
-of one process are ordered without ties and compile unambiguously; records also list them
-by ``(date, seq)``, and the merge sort is stable, should two times ever be equal.
+query tables; so does every ``oversight.*`` entry of a public oversight conclusion about a
+competition or an award, as a ``complaints`` document of that process (the only thing read from
+a query table is the competition an award belongs to, which never changes). So a release
+never changes once its entry is in the ledger, which is what lets its id, ``<ocid>-<seq>``,
+stay the same for ever: new information is a new entry and so a new release with a new id.
+The release ``date`` is the entry's ledger time (one clock reading per append, in
+microseconds, increasing with ``seq``), so the releases of one process are ordered without
+ties and compile unambiguously; records also list them by ``(date, seq)``, and the merge sort
+is stable, should two times ever be equal.
 
 Award releases repeat the award's and the contract's current value, period and status
 (after every correction so far), so a compiled release always shows the state the
@@ -34,11 +37,12 @@ of queries per page.
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import ocdsmerge  # type: ignore[import-untyped]
 from sqlalchemy import ColumnElement, or_, select
@@ -53,6 +57,7 @@ from registry.journal import Recorded
 from registry.ledger.models import LedgerEntry
 from registry.ledger.service import format_time
 from registry.organizations.models import Organization
+from registry.oversight.models import Conclusion
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
 from registry.reference.money import format_amount, parse_amount
 from registry.reference.regions import UnknownRegion, region_name
@@ -105,7 +110,29 @@ CORRECTION_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
     AWARD_COMPLETED: ("contractUpdate", "implementationUpdate"),
     AWARD_TERMINATED: ("contractUpdate", "implementationUpdate"),
 }
-RELEASE_KINDS: Final = frozenset(COMPETITION_TAGS) | frozenset(AWARD_TAGS) | {AWARD_CORRECTED}
+OVERSIGHT_KINDS: Final = frozenset(
+    {
+        "oversight.submitted",
+        "oversight.acknowledged",
+        "oversight.extended",
+        "oversight.answered",
+        "oversight.withdrawn",
+        "oversight.escalated",
+    }
+)
+"""A public oversight conclusion's entries: releases of the process of the award or
+competition it is about (one about a funder as a whole belongs to no process)."""
+OVERSIGHT_STATUS: Final[Mapping[str, str]] = {
+    "oversight.submitted": "submitted",
+    "oversight.acknowledged": "acknowledged",
+    "oversight.extended": "extended",
+    "oversight.answered": "answered",
+    "oversight.withdrawn": "withdrawn",
+    "oversight.escalated": "escalated",
+}
+RELEASE_KINDS: Final = (
+    frozenset(COMPETITION_TAGS) | frozenset(AWARD_TAGS) | {AWARD_CORRECTED} | OVERSIGHT_KINDS
+)
 """The ledger entry kinds that become releases; organizations and keys are no process."""
 
 # Every release names a party with all of its roles: `roles` is merged as a whole list, so a
@@ -661,6 +688,54 @@ def _correction(
     return CORRECTION_TAGS[original.kind]
 
 
+# --- Public oversight conclusions -------------------------------------------------------------
+
+
+def _deadline(history: Sequence[Recorded]) -> tuple[str, str]:
+    """The current addressee and its deadline (a local date), from the conclusion's entries."""
+    body_id, due = "", date.min
+    for entry in history:
+        if entry.kind in ("oversight.submitted", "oversight.escalated"):
+            body_id = entry.body.get("addressed_to") or entry.body["to"]
+            zone = ZoneInfo(entry.body["time_zone"])
+            due = entry.time.astimezone(zone).date() + timedelta(days=entry.body["answer_days"])
+        elif entry.kind == "oversight.extended":
+            due += timedelta(days=entry.body["days"])
+    return body_id, due.isoformat()
+
+
+def oversight_release(prefix: str, history: Sequence[Recorded], process_id: str) -> Document:
+    """The release for the last of ``history`` (one conclusion's entries): the conclusion as
+    a ``complaints`` document of the tender (a competition) or of the award it is about,
+    updated by id with each later entry, its workflow in the ``oversight`` extension."""
+    first, entry = history[0], history[-1]
+    subject = first.body["subject"]
+    answered = next((e for e in reversed(history) if e.kind == "oversight.answered"), None)
+    body_id, due = _deadline(history)
+    document: Document = {
+        "id": first.subject,
+        "documentType": "complaints",
+        **_texts("title", first.body["title"]),
+        **_texts("description", first.body["findings"]),
+        "datePublished": format_time(first.time),
+        "dateModified": format_time(entry.time),
+        "oversight": {
+            "overseer": first.body["overseer_id"],
+            "addressedTo": body_id,
+            "status": OVERSIGHT_STATUS[entry.kind],
+            "dueDate": due,
+            "decision": answered.body["decision"] if answered else None,
+            "attachments": first.body["attachments"],
+        },
+    }
+    process = ocid(prefix, process_id)
+    if subject["type"] == "competition":
+        base = _base(process, entry, ("tenderUpdate",))
+        return base | {"tender": {"id": subject["id"], "documents": [document]}}
+    base = _base(process, entry, ("awardUpdate",))
+    return base | {"awards": [{"id": subject["id"], "documents": [document]}]}
+
+
 # --- Releases, records and packages -----------------------------------------------------------
 
 
@@ -675,10 +750,18 @@ def _base(process: str, entry: Recorded, tags: Sequence[str]) -> Document:
 
 
 def release(
-    prefix: str, history: Sequence[Recorded], organizations: Mapping[str, Organization]
+    prefix: str,
+    history: Sequence[Recorded],
+    organizations: Mapping[str, Organization],
+    processes: Mapping[str, str] | None = None,
 ) -> Document:
     """The release for the last of ``history``: one subject's entries, in ledger order, up to
-    and including the entry to publish."""
+    and including the entry to publish. ``processes`` maps an award a conclusion is about to
+    its process (its competition, or itself)."""
+    if history[-1].kind in OVERSIGHT_KINDS:
+        subject = history[0].body["subject"]
+        process_id = (processes or {}).get(subject["id"], subject["id"])
+        return oversight_release(prefix, history, process_id)
     if history[-1].kind.startswith("competition."):
         return competition_release(prefix, history, organizations)
     return award_release(prefix, history, organizations)
@@ -765,30 +848,43 @@ class ReleaseFilters:
     year: int | None = None
 
 
-def _conditions(filters: ReleaseFilters) -> list[ColumnElement[bool]]:
+def _about(ids: Any) -> ColumnElement[bool]:
+    """Entries of those awards or competitions, and of the conclusions about them."""
     subject = LedgerEntry.subject
+    conclusions = select(Conclusion.id).where(
+        Conclusion.subject_type.in_(("award", "competition")), Conclusion.subject_id.in_(ids)
+    )
+    return or_(subject.in_(ids), subject.in_(conclusions))
+
+
+def _conditions(filters: ReleaseFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.funder is not None:
         conditions.append(
             or_(
-                subject.in_(select(Award.id).where(Award.funder_id == filters.funder)),
-                subject.in_(select(Competition.id).where(Competition.funder_id == filters.funder)),
+                _about(select(Award.id).where(Award.funder_id == filters.funder)),
+                _about(select(Competition.id).where(Competition.funder_id == filters.funder)),
             )
         )
     if filters.recipient is not None:
-        conditions.append(
-            subject.in_(select(Award.id).where(Award.recipient_id == filters.recipient))
-        )
+        conditions.append(_about(select(Award.id).where(Award.recipient_id == filters.recipient)))
     if filters.year is not None:
         first, after = date(filters.year, 1, 1), date(filters.year + 1, 1, 1)
         conditions.append(
             or_(
-                subject.in_(
-                    select(Award.id).where(Award.award_date >= first, Award.award_date < after)
-                ),
-                subject.in_(select(Competition.id).where(Competition.year == filters.year)),
+                _about(select(Award.id).where(Award.award_date >= first, Award.award_date < after)),
+                _about(select(Competition.id).where(Competition.year == filters.year)),
             )
         )
+    # A conclusion about a funder as a whole belongs to no contracting process.
+    conditions.append(
+        or_(
+            LedgerEntry.kind.not_in(sorted(OVERSIGHT_KINDS)),
+            LedgerEntry.subject.in_(
+                select(Conclusion.id).where(Conclusion.subject_type.in_(("award", "competition")))
+            ),
+        )
+    )
     return conditions
 
 
@@ -811,11 +907,12 @@ def read_releases(
         return [], None
     histories = _histories(session, {entry.subject for entry in entries}, up_to=entries[-1].seq)
     organizations = _organizations(session, histories.values())
+    processes = _processes(session, histories.values())
     releases = []
     for entry in entries:
         history = histories[entry.subject]
         upto = next(index for index, item in enumerate(history) if item.seq == entry.seq)
-        releases.append(release(prefix, history[: upto + 1], organizations))
+        releases.append(release(prefix, history[: upto + 1], organizations, processes))
     return releases, entries[-1].seq if more else None
 
 
@@ -837,10 +934,15 @@ def read_record_releases(session: Session, *, prefix: str, process: str) -> list
             f"no contracting process {process}; ocids are {prefix}-<competition id>, "
             f"or {prefix}-<award id> for an award without a competition",
         )
+    conclusions = select(Conclusion.id).where(
+        Conclusion.subject_type.in_(("award", "competition")), Conclusion.subject_id.in_(subjects)
+    )
+    subjects += list(session.execute(conclusions).scalars())
     histories = _histories(session, set(subjects), up_to=None)
     organizations = _organizations(session, histories.values())
+    processes = _processes(session, histories.values())
     return [
-        release(prefix, history[: index + 1], organizations)
+        release(prefix, history[: index + 1], organizations, processes)
         for history in histories.values()
         for index in range(len(history))
     ]
@@ -860,6 +962,25 @@ def _histories(
         entry = Recorded.from_leaf(bytes(leaf))
         histories[entry.subject].append(entry)
     return histories
+
+
+def _processes(session: Session, histories: Iterable[Sequence[Recorded]]) -> dict[str, str]:
+    """For the awards conclusions are about: the process each belongs to (its competition, or
+    itself). An award's competition never changes once published."""
+    awards = {
+        history[0].body["subject"]["id"]
+        for history in histories
+        if history
+        and history[0].kind == "oversight.submitted"
+        and history[0].body["subject"]["type"] == "award"
+    }
+    if not awards:
+        return {}
+    statement = select(Award.id, Award.competition_id).where(Award.id.in_(sorted(awards)))
+    return {
+        award_id: competition_id or award_id
+        for award_id, competition_id in session.execute(statement)
+    }
 
 
 def _organizations(

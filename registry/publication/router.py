@@ -18,6 +18,7 @@ from registry.core.db import SessionDep
 from registry.core.errors import BadRequest, problem_responses
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
+from registry.oversight import views as oversight
 from registry.publication import search
 from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorsDep, next_url
 from registry.publication.readahead import read_ahead
@@ -487,5 +488,8 @@ def get_organization(
         for role, role_totals in totals.items()
     }
     return OrganizationWithTotals(
-        **dict(organization_read(organization)), given=rows["given"], received=rows["received"]
+        **dict(organization_read(organization)),
+        given=rows["given"],
+        received=rows["received"],
+        oversight=oversight.of_organization(session, organization.org_id),
     )

@@ -3,6 +3,7 @@ from pydantic import BaseModel, Field
 from registry.awards.schemas import AwardSummary
 from registry.competitions.schemas import CompetitionSummary
 from registry.organizations.schemas import OrganizationRead
+from registry.oversight.schemas import ConclusionSummary
 
 
 class Money(BaseModel):
@@ -60,3 +61,7 @@ class OrganizationTotalRead(BaseModel):
 class OrganizationWithTotals(OrganizationRead):
     given: list[OrganizationTotalRead] = Field(description="As funder, by year and instrument.")
     received: list[OrganizationTotalRead] = Field(description="As recipient, likewise.")
+    oversight: list[ConclusionSummary] = Field(
+        description="The newest 100 public oversight conclusions addressed to it, about it as a "
+        "funder, or submitted by it; /api/v1/oversight/conclusions lists them all."
+    )

@@ -32,6 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from registry.awards.models import Award
 from registry.competitions.models import Competition
+from registry.core import clock
 from registry.core.errors import BadRequest
 from registry.organizations.models import Organization
 from registry.publication import rollup
@@ -371,7 +372,7 @@ def competition_page(
             )
         )
     if filters.status:
-        now = datetime.now(UTC)
+        now = clock.now()
         statuses = dict.fromkeys(filters.status)  # distinct: see the award years
         conditions.append(or_(*(_competition_status(status, now) for status in statuses)))
     matched = text_match(session, "competition", filters.q)

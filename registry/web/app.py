@@ -15,9 +15,11 @@ from registry.web import (
     entity_pages,
     home,
     ledger_page,
+    oversight_pages,
     search_pages,
     stats_pages,
 )
+from registry.web.desk import pages as desk_pages
 from registry.web.security import SecurityHeaders, is_portal_path
 from registry.web.templating import render
 
@@ -28,6 +30,8 @@ PAGE_ROUTERS = (
     entity_pages.router,
     stats_pages.router,
     search_pages.router,
+    oversight_pages.router,
+    desk_pages.router,
 )
 
 

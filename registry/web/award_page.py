@@ -19,7 +19,7 @@ from registry.awards.router import AwardId, to_read
 from registry.awards.schemas import AwardEventRead, AwardRead
 from registry.competitions import service as competition_service
 from registry.core.db import SessionDep
-from registry.web import views
+from registry.web import oversight_pages, views
 from registry.web.templating import render
 
 router = APIRouter(tags=["portal"])
@@ -138,6 +138,7 @@ def award_page(request: Request, session: SessionDep, award_id: AwardId) -> HTML
             "verifier_key": request.app.state.signer.verifier.verifier_key(),
             "seqs": [event.seq for event in award.events],
             "safe_link": safe_link,
+            "oversight": oversight_pages.section(session, award.oversight),
         },
     )
 

@@ -3,10 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Final
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
@@ -16,30 +14,21 @@ from registry.awards.router import to_summary
 from registry.competitions import service as competition_service
 from registry.competitions.router import CompetitionId
 from registry.competitions.router import to_read as competition_read
+from registry.core import clock
 from registry.core.db import SessionDep
+from registry.organizations.schemas import OrganizationKind
 from registry.publication import search
 from registry.publication.pagination import CursorsDep
 from registry.publication.router import CursorParam, get_organization
 from registry.publication.schemas import OrganizationTotalRead
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
-from registry.web import charts, views
+from registry.reference.zones import local_zone
+from registry.web import charts, oversight_pages, views
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
 AWARDS_PER_PAGE: Final = 20
-ZONES: Final = {"UZ": ZoneInfo("Asia/Tashkent"), "KZ": ZoneInfo("Asia/Almaty")}
-"""Each country keeps one time: Uzbekistan UTC+5, Kazakhstan UTC+5 since 1 March 2024."""
 REGISTER_NAMES: Final = {"STIR": "STIR", "BIN": "BIN", "KTUT": "OKPO", "CR": "CR"}
-
-
-def local_zone(*codes: str | None) -> ZoneInfo:
-    """The time zone of the first of ``codes`` (a region or country code) the registry knows;
-    UTC when none is known, so a time is never shown in a zone it is not in."""
-    for code in codes:
-        zone = ZONES.get((code or "")[:2].upper())
-        if zone is not None:
-            return zone
-    return ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -128,6 +117,12 @@ def organization_page(
             "region": views.region_label(organization.region) if organization.region else None,
             "given": given,
             "received": received,
+            "oversight": oversight_pages.section(session, organization.oversight),
+            "record_link": (
+                page.url(f"/oversight/bodies/{organization.org_id}")
+                if organization.kind != OrganizationKind.NGO
+                else None
+            ),
             "charts": {
                 (role_name, totals.currency): year_chart(page, totals)
                 for role_name, role_totals in (("given", given), ("received", received))
@@ -161,7 +156,7 @@ def competition_page(
     page = PageContext(request)
     names = views.organization_names(session, {competition.funder_id})
     zone = local_zone(competition.region, competition.funder_id)
-    now = datetime.now(UTC)
+    now = clock.now()
     opens, closes = competition.window["opens"], competition.window["closes"]
     found = search.award_page(
         session,
@@ -193,6 +188,7 @@ def competition_page(
             "committed_share": 0 if not budget else min(100, int(committed * 100 / budget)),
             "region": views.region_label(competition.region) if competition.region else None,
             "awards": awards,
+            "oversight": oversight_pages.section(session, competition.oversight),
             "next_page": (
                 page.url(f"/competitions/{competition.id}", cursor=found.cursor)
                 if found.cursor

@@ -1,12 +1,11 @@
 """The home page: what the registry holds, what is open now, the latest awards, the checkpoint."""
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from registry.awards.router import to_summary
 from registry.competitions.router import to_summary as competition_summary
+from registry.core import clock
 from registry.core.db import SessionDep
 from registry.ledger import service as ledger_service
 from registry.publication import search
@@ -21,7 +20,7 @@ OPEN_COMPETITIONS = 6
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, cursors: CursorsDep) -> HTMLResponse:
-    this_year = datetime.now(UTC).year
+    this_year = clock.now().year
     by_year = search.award_stats(
         session, search.AwardFilters(year=(this_year - 1, this_year)), search.StatsGroup.YEAR
     )
@@ -58,6 +57,6 @@ def home(request: Request, session: SessionDep, cursors: CursorsDep) -> HTMLResp
             "competitions": competitions,
             "names": views.organization_names(session, {award.funder_id for award in awards}),
             "checkpoint": ledger_service.latest_checkpoint(session),
-            "now": datetime.now(UTC),
+            "now": clock.now(),
         },
     )

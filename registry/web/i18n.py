@@ -158,8 +158,10 @@ class Formats:
         # Amounts here are usually whole: show "45 000 000 soʻm", not "45 000 000,00 soʻm".
         self._whole_pattern = pattern.replace(".00", "")
 
-    def number(self, value: int | Decimal) -> str:
-        return numbers.format_decimal(value, locale=self.locale, decimal_quantization=False)
+    def number(self, value: int | Decimal | str) -> str:
+        """A count or a decimal string from the API (``"24.5"``), in the language's digits."""
+        number = Decimal(value) if isinstance(value, str) else value
+        return numbers.format_decimal(number, locale=self.locale, decimal_quantization=False)
 
     def money(self, amount: str | Decimal | int, currency: str) -> str:
         value = Decimal(amount)

@@ -9,10 +9,15 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
+from domain_helpers import World, build_world
 from live_server import serve
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from test_awards import award_body, competition_body
 
+from registry.core.db import Database
+from registry.core.settings import Settings
 from registry.main import create_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -91,3 +96,17 @@ def portal(portal_settings) -> Iterator[str]:
     once per backend per run. Read only: tests that write make their own app."""
     with serve(create_app(portal_settings)) as url:
         yield url
+
+
+@pytest.fixture
+def live(settings: Settings, database: Database) -> Iterator[tuple[str, World, str]]:
+    """A server over a fresh database: its URL, the world, and an award to write to."""
+    with serve(create_app(settings)) as url, httpx.Client(base_url=url) as client:
+        world = build_world(client, database)  # type: ignore[arg-type]  # the same API
+        headers = {"Authorization": f"Bearer {world.fund}"}
+        competition = client.post("/api/v1/competitions", json=competition_body(), headers=headers)
+        award = client.post(
+            "/api/v1/awards", json=award_body(competition.json()["id"]), headers=headers
+        )
+        assert award.status_code == 201, award.text
+        yield url, world, award.json()["id"]

@@ -1,0 +1,1 @@
+"""Public oversight conclusions: overseers submit, state bodies answer, the clock is public."""

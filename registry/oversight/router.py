@@ -1,0 +1,284 @@
+"""``/oversight``: public oversight conclusions, their answers, and each body's record."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.auth.dependencies import OrganizationKeyDep, OverseerDep
+from registry.core import clock, idempotency
+from registry.core.db import SessionDep, WriteSessionDep
+from registry.core.errors import problem_responses
+from registry.core.idempotency import IdempotencyKey
+from registry.core.parameters import enum_values, refuse_unknown_parameters
+from registry.organizations.models import Organization
+from registry.oversight import queries, service
+from registry.oversight.models import Conclusion, ConclusionEvent, ConclusionRound
+from registry.oversight.schemas import (
+    ConclusionCreate,
+    ConclusionEventCreate,
+    ConclusionEventRead,
+    ConclusionPage,
+    ConclusionRead,
+    ConclusionStatus,
+    Decision,
+    GroupBy,
+    OversightStats,
+    OversightStatsRow,
+    RoundRead,
+    SubjectType,
+)
+from registry.oversight.views import to_summary
+from registry.publication.pagination import CursorsDep, next_url
+from registry.publication.router import CursorParam, LimitParam, ListParam, org_id_values
+
+router = APIRouter(
+    prefix="/oversight",
+    tags=["oversight"],
+    dependencies=[Depends(refuse_unknown_parameters)],
+)
+ConclusionId = Annotated[str, Path(max_length=40)]
+PROOF_PATH = "/api/v1/ledger/entries/{seq}"
+
+
+def answer_days(request: Request) -> int:
+    days: int = request.app.state.settings.oversight_answer_days
+    return days
+
+
+AnswerDaysDep = Annotated[int, Depends(answer_days)]
+
+
+def _round_read(found: ConclusionRound) -> RoundRead:
+    return RoundRead.model_validate(found, from_attributes=True)
+
+
+def _event_read(event: ConclusionEvent) -> ConclusionEventRead:
+    return ConclusionEventRead(
+        seq=event.seq,
+        kind=event.kind,
+        time=event.time,
+        actor=event.actor,
+        body=event.body,
+        proof=PROOF_PATH.format(seq=event.seq),
+    )
+
+
+def to_read(session: Session, conclusion: Conclusion) -> ConclusionRead:
+    return ConclusionRead(
+        **dict(to_summary(conclusion)),
+        findings=conclusion.findings,
+        recommendations=conclusion.recommendations,
+        attachments=conclusion.attachments,
+        rounds=[_round_read(found) for found in service.rounds(session, conclusion.id)],
+        events=[_event_read(event) for event in service.events(session, conclusion.id)],
+    )
+
+
+@router.post(
+    "/conclusions",
+    summary="Submit a public oversight conclusion (the overseer's key)",
+    response_model=ConclusionRead,
+    status_code=201,
+    responses=problem_responses(401, 403, 422),
+)
+def submit_conclusion(
+    request: Request,
+    session: WriteSessionDep,
+    principal: OverseerDep,
+    days: AnswerDaysDep,
+    data: ConclusionCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    def produce() -> ConclusionRead:
+        conclusion = service.submit(session, principal=principal, data=data, answer_days=days)
+        return to_read(session, conclusion)
+
+    return idempotency.respond(
+        session,
+        request=request,
+        scope=principal.key_prefix,
+        key=idempotency_key,
+        body=data,
+        status=201,
+        produce=produce,
+    )
+
+
+@router.post(
+    "/conclusions/{conclusion_id}/events",
+    summary="Acknowledge, extend or answer (the addressed body's key); withdraw or escalate "
+    "(the overseer's key)",
+    response_model=ConclusionRead,
+    status_code=201,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def add_conclusion_event(
+    request: Request,
+    session: WriteSessionDep,
+    principal: OrganizationKeyDep,
+    days: AnswerDaysDep,
+    conclusion_id: ConclusionId,
+    event: ConclusionEventCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    def produce() -> ConclusionRead:
+        conclusion = service.add_event(
+            session,
+            principal=principal,
+            conclusion_id=conclusion_id,
+            event=event,
+            answer_days=days,
+        )
+        return to_read(session, conclusion)
+
+    return idempotency.respond(
+        session,
+        request=request,
+        scope=principal.key_prefix,
+        key=idempotency_key,
+        body=event,
+        status=201,
+        produce=produce,
+    )
+
+
+def conclusion_filters(
+    body: ListParam = None,
+    overseer: ListParam = None,
+    status: Annotated[
+        list[str] | None,
+        Query(description="submitted, acknowledged, answered, overdue, escalated, withdrawn."),
+    ] = None,
+    decision: Annotated[
+        list[str] | None, Query(description="accepted, partly_accepted, rejected.")
+    ] = None,
+    subject_type: Annotated[list[str] | None, Query(description="award, competition, funder.")] = (
+        None
+    ),
+    subject: Annotated[
+        list[str] | None, Query(description="An award or competition id, or a funder's org-id.")
+    ] = None,
+    submitted_from: Annotated[date | None, Query(description="On or after this day (UTC).")] = (
+        None
+    ),
+    submitted_to: Annotated[date | None, Query(description="On or before this day (UTC).")] = None,
+) -> queries.ConclusionFilters:
+    return queries.ConclusionFilters(
+        body=org_id_values(body, "body"),
+        overseer=org_id_values(overseer, "overseer"),
+        status=enum_values(status, ConclusionStatus, "status"),
+        decision=enum_values(decision, Decision, "decision"),
+        subject_type=enum_values(subject_type, SubjectType, "subject_type"),
+        subject=tuple(part.strip() for value in subject or () for part in value.split(",")),
+        submitted_from=submitted_from,
+        submitted_to=submitted_to,
+    )
+
+
+@router.get(
+    "/conclusions",
+    summary="Conclusions: by body, overseer, status (overdue is derived from the clock), "
+    "subject and date, in keyset pages",
+    response_model=ConclusionPage,
+    responses=problem_responses(400),
+)
+def list_conclusions(
+    request: Request,
+    session: SessionDep,
+    cursors: CursorsDep,
+    filters: Annotated[queries.ConclusionFilters, Depends(conclusion_filters)],
+    sort: queries.ConclusionSort = queries.ConclusionSort.NEWEST,
+    limit: LimitParam = 100,
+    cursor: CursorParam = None,
+) -> ConclusionPage:
+    page = queries.conclusion_page(
+        session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
+    )
+    return ConclusionPage(
+        items=[to_summary(conclusion) for conclusion in page.items],
+        next=next_url(request, page.cursor),
+    )
+
+
+@router.get(
+    "/conclusions/{conclusion_id}",
+    summary="One conclusion with its rounds, deadlines and every entry (with ledger seqs)",
+    response_model=ConclusionRead,
+    responses=problem_responses(404),
+)
+def get_conclusion(session: SessionDep, conclusion_id: ConclusionId) -> ConclusionRead:
+    return to_read(session, service.get(session, conclusion_id))
+
+
+def names(session: Session, org_ids: list[str]) -> dict[str, dict[str, str]]:
+    if not org_ids:
+        return {}
+    rows = session.execute(select(Organization).where(Organization.org_id.in_(org_ids)))
+    return {
+        organization.org_id: {
+            language: value
+            for language in ("uz", "ru", "kk", "en")
+            if (value := getattr(organization, f"name_{language}"))
+        }
+        for organization in rows.scalars()
+    }
+
+
+def stats_rows(
+    session: Session, rows: list[queries.StatsRow], group_by: GroupBy
+) -> list[OversightStatsRow]:
+    named = names(session, [row.key for row in rows]) if group_by is not GroupBy.YEAR else {}
+    return [
+        OversightStatsRow(
+            key=row.key,
+            name=named.get(row.key),
+            received=row.received,
+            answered=row.answered,
+            answered_on_time=row.answered_on_time,
+            answered_late=row.answered_late,
+            overdue=row.overdue,
+            pending=row.pending,
+            withdrawn=row.withdrawn,
+            accepted=row.accepted,
+            partly_accepted=row.partly_accepted,
+            rejected=row.rejected,
+            escalated=row.escalated,
+            median_days_to_answer=(
+                str(row.median_days_to_answer) if row.median_days_to_answer is not None else None
+            ),
+        )
+        for row in rows
+    ]
+
+
+@router.get(
+    "/stats",
+    summary="Each state body's record (or each overseer's, or each year's): received, answered "
+    "on time, late, overdue now, median days to answer",
+    response_model=OversightStats,
+    responses=problem_responses(400),
+)
+def oversight_stats(
+    session: SessionDep,
+    group_by: GroupBy = GroupBy.BODY,
+    body: ListParam = None,
+    overseer: ListParam = None,
+    year: Annotated[list[Annotated[int, Field(ge=2000, le=2100)]] | None, Query()] = None,
+    sort: queries.StatsSort = queries.StatsSort.KEY,
+    limit: LimitParam = 100,
+) -> OversightStats:
+    now = clock.now()
+    rows = queries.stats(
+        session,
+        group_by,
+        body=org_id_values(body, "body"),
+        overseer=org_id_values(overseer, "overseer"),
+        year=year or (),
+        now=now,
+    )
+    ordered = queries.sort_stats(rows, sort)[:limit]
+    return OversightStats(group_by=group_by, as_of=now, rows=stats_rows(session, ordered, group_by))

@@ -1,0 +1,320 @@
+"""Public oversight: an overseer's conclusion, the addressed body's answer, and the clock.
+
+Every step is a ledger entry (``oversight.*``); nothing is edited in place. The deadline is
+not a write: the submission (or escalation) entry records how many calendar days the body has
+and in which time zone they are counted, and the deadline follows from the entry's own ledger
+time, so anyone holding the ledger can recompute it. A conclusion unanswered after its deadline
+is overdue by the clock alone.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry import journal
+from registry.auth.principal import Principal, Role
+from registry.awards import service as award_service
+from registry.competitions import service as competition_service
+from registry.core import clock
+from registry.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from registry.core.ids import next_id
+from registry.ledger import service as ledger_service
+from registry.ledger.service import NewEntry
+from registry.organizations import service as organization_service
+from registry.organizations.models import Organization
+from registry.organizations.schemas import OrganizationKind
+from registry.oversight.models import Conclusion, ConclusionEvent, ConclusionRound
+from registry.oversight.schemas import (
+    BODY_EVENTS,
+    Acknowledged,
+    ConclusionCreate,
+    ConclusionEventCreate,
+    ConclusionStatus,
+    Decision,
+    Escalated,
+    Extended,
+    SubjectType,
+    Withdrawn,
+)
+from registry.reference.zones import local_zone
+
+SUBMITTED = "oversight.submitted"
+EVENT_KINDS = {
+    "acknowledged": "oversight.acknowledged",
+    "extended": "oversight.extended",
+    "answered": "oversight.answered",
+    "withdrawn": "oversight.withdrawn",
+    "escalated": "oversight.escalated",
+}
+ID_PREFIX = "OVS"
+ID_WIDTH = 5
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_date: date  # the last day to answer, in the body's zone
+    due_at: datetime  # the first instant after it, UTC
+    time_zone: str
+
+
+def deadline(addressed_at: datetime, days: int, time_zone: str) -> Deadline:
+    """``days`` calendar days after the day the body received it, in its own time zone: a
+    conclusion received on 3 March with 30 days is due by the end of 2 April, local time."""
+    zone = ZoneInfo(time_zone)
+    due_date = addressed_at.astimezone(zone).date() + timedelta(days=days)
+    return _deadline_on(due_date, time_zone)
+
+
+def _deadline_on(due_date: date, time_zone: str) -> Deadline:
+    end = datetime.combine(due_date + timedelta(days=1), time(0), tzinfo=ZoneInfo(time_zone))
+    return Deadline(due_date=due_date, due_at=end.astimezone(UTC), time_zone=time_zone)
+
+
+def extended(current: Deadline, days: int) -> Deadline:
+    return _deadline_on(current.due_date + timedelta(days=days), current.time_zone)
+
+
+def calendar_days(start: datetime, end: datetime, time_zone: str) -> int:
+    zone = ZoneInfo(time_zone)
+    return (end.astimezone(zone).date() - start.astimezone(zone).date()).days
+
+
+def status(conclusion: Conclusion, now: datetime | None = None) -> ConclusionStatus:
+    if conclusion.withdrawn_at is not None:
+        return ConclusionStatus.WITHDRAWN
+    if conclusion.answered_at is not None:
+        return ConclusionStatus.ANSWERED
+    if (now or clock.now()) >= conclusion.due_at:
+        return ConclusionStatus.OVERDUE
+    if conclusion.acknowledged_at is not None:
+        return ConclusionStatus.ACKNOWLEDGED
+    if conclusion.round > 0:
+        return ConclusionStatus.ESCALATED
+    return ConclusionStatus.SUBMITTED
+
+
+def _zone_of(body: Organization) -> str:
+    return local_zone(body.region, body.country, body.org_id).key
+
+
+def _body(session: Session, org_id: str, *, field: str) -> Organization:
+    """A state body that can be addressed: registered, and not an NGO."""
+    canonical = organization_service.canonical_org_id(org_id, field=field)
+    body = organization_service.find(session, canonical)
+    if body is None:
+        raise Unprocessable.for_field(field, f"no organization {canonical} is registered")
+    if body.kind == OrganizationKind.NGO:
+        raise Unprocessable.for_field(
+            field, f"{canonical} is an NGO; a conclusion is addressed to a state body"
+        )
+    return body
+
+
+def _check_subject(session: Session, data: ConclusionCreate) -> dict[str, str]:
+    subject = data.subject
+    try:
+        if subject.type is SubjectType.AWARD:
+            return {"type": subject.type.value, "id": award_service.get(session, subject.id).id}
+        if subject.type is SubjectType.COMPETITION:
+            competition = competition_service.get(session, subject.id)
+            return {"type": subject.type.value, "id": competition.id}
+    except NotFound as exc:
+        raise Unprocessable.for_field(
+            "subject.id", f"no {subject.type.value} {subject.id}"
+        ) from exc
+    funder = _body(session, subject.id, field="subject.id")
+    return {"type": subject.type.value, "id": funder.org_id}
+
+
+def submit(
+    session: Session, *, principal: Principal, data: ConclusionCreate, answer_days: int
+) -> Conclusion:
+    overseer_id = organization_service.canonical_org_id(data.overseer_id, field="overseer_id")
+    principal.check_acts_for(overseer_id)
+    ledger_service.lock(session)
+    body = _body(session, data.addressed_to, field="addressed_to")
+    subject = _check_subject(session, data)
+    zone = _zone_of(body)
+    conclusion_id = next_id(
+        session, Conclusion.id, ID_PREFIX, clock.now().astimezone(ZoneInfo(zone)).year, ID_WIDTH
+    )
+    entry_body: dict[str, Any] = {
+        "id": conclusion_id,
+        "overseer_id": overseer_id,
+        "addressed_to": body.org_id,
+        "subject": subject,
+        "title": data.title.as_dict(),
+        "findings": data.findings.as_dict(),
+        "recommendations": data.recommendations.as_dict() if data.recommendations else None,
+        "attachments": [a.model_dump(exclude_none=True) for a in data.attachments],
+        "answer_days": answer_days,
+        "time_zone": zone,
+    }
+    journal.record(
+        session,
+        [NewEntry(kind=SUBMITTED, subject=conclusion_id, actor=principal.actor, body=entry_body)],
+    )
+    return get(session, conclusion_id)
+
+
+def add_event(
+    session: Session,
+    *,
+    principal: Principal,
+    conclusion_id: str,
+    event: ConclusionEventCreate,
+    answer_days: int,
+) -> Conclusion:
+    ledger_service.lock(session)
+    conclusion = get(session, conclusion_id)
+    if event.type in BODY_EVENTS:
+        if principal.role is not Role.FUNDER:
+            raise Forbidden(f"only the addressed body ({conclusion.body_id}) may do this")
+        principal.check_acts_for(conclusion.body_id)
+    else:
+        if principal.role is not Role.OVERSEER:
+            raise Forbidden(f"only the overseer ({conclusion.overseer_id}) may do this")
+        principal.check_acts_for(conclusion.overseer_id)
+    if conclusion.withdrawn_at is not None:
+        raise Conflict.for_field("type", "the overseer withdrew this conclusion")
+    current = current_round(session, conclusion)
+    body = _event_body(session, conclusion, current, event, clock.now(), answer_days)
+    journal.record(
+        session,
+        [
+            NewEntry(
+                kind=EVENT_KINDS[event.type],
+                subject=conclusion_id,
+                actor=principal.actor,
+                body=body,
+            )
+        ],
+    )
+    return get(session, conclusion_id)
+
+
+def _event_body(
+    session: Session,
+    conclusion: Conclusion,
+    current: ConclusionRound,
+    event: ConclusionEventCreate,
+    now: datetime,
+    answer_days: int,
+) -> dict[str, Any]:
+    """The entry's body, once the event's rules hold; a 409 or 422 naming the field if not."""
+    if isinstance(event, Withdrawn | Escalated):
+        if isinstance(event, Escalated):
+            return _escalation(session, conclusion, current, event, now, answer_days)
+        if current.answered_at is not None:
+            raise Conflict.for_field("type", "it is answered; a withdrawal comes before an answer")
+        return {"reason": event.reason}
+    if current.answered_at is not None:
+        raise Conflict.for_field("type", f"{current.body_id} already answered it")
+    if isinstance(event, Acknowledged):
+        if current.acknowledged_at is not None:
+            raise Conflict.for_field("type", f"{current.body_id} already acknowledged it")
+        return {"body_id": current.body_id, "note": event.note.as_dict() if event.note else None}
+    if isinstance(event, Extended):
+        return _extension(current, event, now, answer_days)
+    if event.decision is not Decision.REJECTED and event.measures is None:
+        raise Unprocessable.for_field(
+            "measures", "say what will be done when accepting, even in part"
+        )
+    return {
+        "body_id": current.body_id,
+        "decision": event.decision.value,
+        "reasons": event.reasons.as_dict(),
+        "measures": event.measures.as_dict() if event.measures else None,
+        "attachments": [a.model_dump(exclude_none=True) for a in event.attachments],
+    }
+
+
+def _extension(
+    current: ConclusionRound, event: Extended, now: datetime, answer_days: int
+) -> dict[str, Any]:
+    if current.extended_days is not None:
+        raise Conflict.for_field("type", "the deadline was already extended once")
+    if now >= current.due_at:
+        raise Conflict.for_field(
+            "type", f"the deadline ({current.due_date}) has passed; an extension comes before"
+        )
+    if event.days > answer_days:
+        raise Unprocessable.for_field("days", f"at most {answer_days} days")
+    return {"body_id": current.body_id, "days": event.days, "reason": event.reason}
+
+
+def _escalation(
+    session: Session,
+    conclusion: Conclusion,
+    current: ConclusionRound,
+    event: Escalated,
+    now: datetime,
+    answer_days: int,
+) -> dict[str, Any]:
+    rejected = current.decision == Decision.REJECTED
+    overdue = current.answered_at is None and now >= current.due_at
+    if not (rejected or overdue):
+        raise Conflict.for_field(
+            "type",
+            "a conclusion is escalated once it is overdue or rejected "
+            f"(it is due by {current.due_date})",
+        )
+    higher = _body(session, event.to, field="to")
+    addressed = set(
+        session.execute(
+            select(ConclusionRound.body_id).where(ConclusionRound.conclusion_id == conclusion.id)
+        ).scalars()
+    )
+    if higher.org_id in addressed:
+        raise Unprocessable.for_field("to", f"{higher.org_id} was already addressed")
+    return {
+        "to": higher.org_id,
+        "reason": event.reason,
+        "answer_days": answer_days,
+        "time_zone": _zone_of(higher),
+    }
+
+
+def get(session: Session, conclusion_id: str, *, field: str = "id") -> Conclusion:
+    conclusion = session.get(Conclusion, conclusion_id)
+    if conclusion is None:
+        raise NotFound.for_field(field, f"no conclusion {conclusion_id}")
+    return conclusion
+
+
+def current_round(session: Session, conclusion: Conclusion) -> ConclusionRound:
+    found = session.get(ConclusionRound, (conclusion.id, conclusion.round))
+    assert found is not None, f"conclusion {conclusion.id} has no round {conclusion.round}"
+    return found
+
+
+def rounds(session: Session, conclusion_id: str) -> list[ConclusionRound]:
+    statement = (
+        select(ConclusionRound)
+        .where(ConclusionRound.conclusion_id == conclusion_id)
+        .order_by(ConclusionRound.round)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def events(session: Session, conclusion_id: str) -> list[ConclusionEvent]:
+    statement = (
+        select(ConclusionEvent)
+        .where(ConclusionEvent.conclusion_id == conclusion_id)
+        .order_by(ConclusionEvent.seq)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def about(session: Session, subject_type: SubjectType, subject_id: str) -> list[Conclusion]:
+    """The conclusions about one award, competition or funder, newest first."""
+    statement = (
+        select(Conclusion)
+        .where(Conclusion.subject_type == subject_type.value, Conclusion.subject_id == subject_id)
+        .order_by(Conclusion.submitted_seq.desc())
+    )
+    return list(session.execute(statement).scalars())

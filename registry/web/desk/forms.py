@@ -1,0 +1,569 @@
+"""The desk's forms, declared once: their fields, the API body they make, and the service they
+call.
+
+A form is turned into exactly the JSON body the API takes (``title.uz`` → ``{"title": {"uz":
+…}}``; empty fields are left out, so the API's defaults apply), validated by the API's own
+model, and written by the API's own service. Errors come back in the API's terms (a field
+path and a message) and are shown next to the form field with that path.
+"""
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any, Final
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy.orm import Session
+
+from registry.auth.principal import Principal, Role
+from registry.awards import service as award_service
+from registry.awards.schemas import (
+    AwardAmended,
+    AwardCompleted,
+    AwardCorrected,
+    AwardCreate,
+    AwardDisbursed,
+    AwardReported,
+    AwardTerminated,
+)
+from registry.competitions import service as competition_service
+from registry.competitions.schemas import (
+    CompetitionAmended,
+    CompetitionCancelled,
+    CompetitionCreate,
+    CompetitionResultsPublished,
+)
+from registry.core.errors import FieldError
+from registry.core.schemas import LANGUAGES, Instrument
+from registry.oversight import service as oversight_service
+from registry.oversight.schemas import (
+    Acknowledged,
+    Answered,
+    ConclusionCreate,
+    Decision,
+    Escalated,
+    Extended,
+    SubjectType,
+    Withdrawn,
+)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Marks a label for the catalog; templates translate it when they show it."""
+    return message
+
+
+@dataclass(frozen=True)
+class Input:
+    """One form field. ``name`` is its path in the API body (``period.start``)."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, number, date, datetime, select, checkbox, list, json
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select
+    hint: str | None = None
+
+
+def texts(name: str, label: str, *, required: bool = False, long: bool = False) -> list[Input]:
+    """A multilingual text: one input per language (at least one is required by the API)."""
+    kind = "textarea" if long else "text"
+    return [
+        Input(f"{name}.{code}", label, kind=kind, required=required and code == LANGUAGES[0])
+        for code in LANGUAGES
+    ]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What an accepted form wrote: the ledger entry and the page of the thing."""
+
+    seq: int
+    what: str
+    id: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """The existing thing an event form is about, named in the URL-less form by a field."""
+
+    name: str  # competition_id, award_id or conclusion_id
+    label: str
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    title: str
+    roles: frozenset[Role]
+    inputs: tuple[Input, ...]
+    model: type[BaseModel]
+    write: Callable[[Session, Principal, BaseModel, str | None, int], Written]
+    target: Target | None = None
+    fixed: Mapping[str, str] = field(default_factory=dict)  # e.g. {"type": "disbursed"}
+    owner_field: str | None = None  # funder_id / overseer_id, filled from the session
+
+
+class FormErrors(Exception):
+    """Errors to show next to the fields (``None``: the form as a whole)."""
+
+    def __init__(self, errors: list[tuple[str | None, str]]) -> None:
+        super().__init__("; ".join(message for _, message in errors))
+        self.errors = errors
+
+
+INSTRUMENTS: Final = tuple((item.value, item.value) for item in Instrument)
+DECISIONS: Final = tuple((item.value, item.value) for item in Decision)
+SUBJECTS: Final = tuple((item.value, item.value) for item in SubjectType)
+
+
+def _set(body: dict[str, Any], path: str, *, value: object) -> None:
+    *parents, last = path.split(".")
+    node = body
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+def _value(item: Input, raw: str, zone: tzinfo) -> object:
+    """A field's text as the API body holds it; text the model will refuse stays text, so
+    its error says what is wrong with it."""
+    value: object = raw
+    if item.kind == "number":
+        value = int(raw) if raw.lstrip("-").isdigit() else raw
+    elif item.kind == "datetime":
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            return raw
+        value = (moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat()
+    elif item.kind == "list":
+        value = [part.strip() for part in raw.split(",") if part.strip()]
+    elif item.kind == "json":
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            raise FormErrors([(item.name, f"not JSON: {exc}")]) from exc
+    return value
+
+
+def _lists(node: object) -> object:
+    """``attachments.0.sha256`` made ``{"attachments": {"0": …}}``: numbered keys become a list."""
+    if not isinstance(node, dict):
+        return node
+    items = {key: _lists(value) for key, value in node.items()}
+    if items and all(key.isdigit() for key in items):
+        return [items[key] for key in sorted(items, key=int)]
+    return items
+
+
+def body_of(
+    action: Action, form: Mapping[str, str], principal: Principal, zone: tzinfo
+) -> dict[str, Any]:
+    """The API body a submitted form stands for."""
+    body: dict[str, Any] = dict(action.fixed)
+    if action.owner_field:
+        body[action.owner_field] = principal.organization_id
+    for item in action.inputs:
+        raw = (form.get(item.name) or "").strip()
+        if item.kind == "checkbox":
+            if raw:
+                _set(body, item.name, value=True)
+            continue
+        if raw:
+            _set(body, item.name, value=_value(item, raw, zone))
+    result = _lists(body)
+    assert isinstance(result, dict)
+    return result
+
+
+def validate(action: Action, body: dict[str, Any]) -> BaseModel:
+    try:
+        return TypeAdapter(action.model).validate_python(body)
+    except ValidationError as exc:
+        raise FormErrors(
+            [
+                (".".join(str(part) for part in error["loc"]) or None, error["msg"])
+                for error in exc.errors()
+            ]
+        ) from exc
+
+
+def place_errors(
+    action: Action, errors: list[FieldError] | list[tuple[str | None, str]]
+) -> dict[str | None, list[str]]:
+    """Each error under the form field it names (``body.amount``, ``amount`` and ``title``
+    for ``title.uz`` all find their field); under ``None`` when no field matches."""
+    names = [item.name for item in action.inputs]
+    if action.target:
+        names.append(action.target.name)
+    placed: dict[str | None, list[str]] = {}
+    for error in errors:
+        path, message = (error.field, error.message) if isinstance(error, FieldError) else error
+        key = _field_for(path, names)
+        placed.setdefault(key, []).append(message)
+    return placed
+
+
+def _field_for(path: str | None, names: list[str]) -> str | None:
+    if not path:
+        return None
+    parts = path.split(".")
+    if parts[0] == "body":
+        parts = parts[1:]
+    candidate = ".".join(parts)
+    for name in names:
+        if candidate == name:
+            return name
+    for name in names:  # a whole multilingual text or period: its first input
+        if name.startswith(candidate + "."):
+            return name
+    for name in names:  # a rule about a part of a field: the field
+        if candidate.startswith(name + "."):
+            return name
+    return None
+
+
+# --- The writes, through the API's services -------------------------------------------------
+
+
+def _competition_publish(
+    session: Session, principal: Principal, data: BaseModel, _target: str | None, _days: int
+) -> Written:
+    assert isinstance(data, CompetitionCreate)
+    found = competition_service.publish(session, principal=principal, data=data)
+    return Written(found.published_seq, "competition", found.id, f"/competitions/{found.id}")
+
+
+def _competition_event(
+    session: Session, principal: Principal, data: BaseModel, target: str | None, _days: int
+) -> Written:
+    assert target is not None
+    found = competition_service.add_event(
+        session,
+        principal=principal,
+        competition_id=target,
+        event=data,  # type: ignore[arg-type]  # one member of the event union
+    )
+    return Written(found.updated_seq, "competition", found.id, f"/competitions/{found.id}")
+
+
+def _award_publish(
+    session: Session, principal: Principal, data: BaseModel, _target: str | None, _days: int
+) -> Written:
+    assert isinstance(data, AwardCreate)
+    found = award_service.publish(session, principal=principal, data=data)
+    return Written(found.published_seq, "award", found.id, f"/awards/{found.id}")
+
+
+def _award_event(
+    session: Session, principal: Principal, data: BaseModel, target: str | None, _days: int
+) -> Written:
+    assert target is not None
+    found = award_service.add_event(
+        session,
+        principal=principal,
+        award_id=target,
+        event=data,  # type: ignore[arg-type]  # one member of the event union
+    )
+    return Written(found.updated_seq, "award", found.id, f"/awards/{found.id}")
+
+
+def _conclusion_submit(
+    session: Session, principal: Principal, data: BaseModel, _target: str | None, days: int
+) -> Written:
+    assert isinstance(data, ConclusionCreate)
+    found = oversight_service.submit(session, principal=principal, data=data, answer_days=days)
+    link = f"/oversight/conclusions/{found.id}"
+    return Written(found.submitted_seq, "conclusion", found.id, link)
+
+
+def _conclusion_event(
+    session: Session, principal: Principal, data: BaseModel, target: str | None, days: int
+) -> Written:
+    assert target is not None
+    found = oversight_service.add_event(
+        session,
+        principal=principal,
+        conclusion_id=target,
+        event=data,  # type: ignore[arg-type]  # one member of the event union
+        answer_days=days,
+    )
+    link = f"/oversight/conclusions/{found.id}"
+    return Written(found.updated_seq, "conclusion", found.id, link)
+
+
+FUNDER: Final = frozenset({Role.FUNDER})
+OVERSEER: Final = frozenset({Role.OVERSEER})
+COMPETITION: Final = Target("competition_id", N_("Competition"))
+AWARD: Final = Target("award_id", N_("Award"))
+CONCLUSION: Final = Target("conclusion_id", N_("Conclusion"))
+REASON: Final = Input("reason", N_("Reason"), kind="textarea", required=True)
+PERIOD: Final = (
+    Input("period.start", N_("Period starts"), kind="date", required=True),
+    Input("period.end", N_("Period ends"), kind="date", required=True),
+)
+ATTACHMENT: Final = (
+    Input("attachments.0.sha256", N_("Document SHA-256"), hint=N_("64 hex characters")),
+    Input("attachments.0.size", N_("Document size in bytes"), kind="number"),
+    Input("attachments.0.name", N_("Document name")),
+    Input("attachments.0.url", N_("Where the document is kept (URL)")),
+)
+
+
+def _actions() -> list[Action]:
+    competition_fields = (
+        Input("instrument", N_("Instrument"), kind="select", required=True, options=INSTRUMENTS),
+        Input("year", N_("Programme year"), kind="number", required=True),
+        Input("round_number", N_("Round number"), kind="number"),
+        *texts("title", N_("Title"), required=True),
+        *texts("description", N_("Description"), long=True),
+        Input("budget", N_("Budget"), required=True, hint=N_("A decimal number, e.g. 2000000000")),
+        Input("currency", N_("Currency"), required=True, hint="UZS, KZT"),
+        Input("window.opens", N_("Applications open"), kind="datetime", required=True),
+        Input("window.closes", N_("Applications close"), kind="datetime", required=True),
+        Input("region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),
+        Input("legal_basis", N_("Legal basis")),
+        Input("themes", N_("Themes"), kind="list", hint=N_("Separated by commas")),
+    )
+    award_fields = (
+        Input("competition_id", N_("Competition"), hint=N_("Leave empty for a direct award")),
+        Input("recipient_id", N_("Recipient (org-id)"), required=True, hint="UZ-STIR-…"),
+        Input("instrument", N_("Instrument"), kind="select", required=True, options=INSTRUMENTS),
+        *texts("title", N_("Title"), required=True),
+        *texts("purpose", N_("Purpose"), long=True),
+        Input("amount", N_("Amount"), required=True, hint=N_("A decimal number, e.g. 45000000.00")),
+        Input("currency", N_("Currency"), required=True, hint="UZS, KZT"),
+        Input("award_date", N_("Award date"), kind="date", required=True),
+        *PERIOD,
+        Input("region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),
+        Input("legal_basis", N_("Legal basis")),
+        Input("themes", N_("Themes"), kind="list", hint=N_("Separated by commas")),
+        Input("award_before_close", N_("Why it is awarded before the competition closes")),
+    )
+    return [
+        Action(
+            "competition",
+            N_("Post a competition"),
+            FUNDER,
+            competition_fields,
+            CompetitionCreate,
+            _competition_publish,
+            owner_field="funder_id",
+        ),
+        Action(
+            "competition-amended",
+            N_("Amend a competition"),
+            FUNDER,
+            (
+                Input("changes.budget", N_("New budget")),
+                Input("changes.window.opens", N_("Applications open"), kind="datetime"),
+                Input("changes.window.closes", N_("Applications close"), kind="datetime"),
+                Input("changes.legal_basis", N_("Legal basis")),
+                REASON,
+            ),
+            CompetitionAmended,
+            _competition_event,
+            target=COMPETITION,
+            fixed={"type": "amended"},
+        ),
+        Action(
+            "competition-cancelled",
+            N_("Cancel a competition"),
+            FUNDER,
+            (REASON,),
+            CompetitionCancelled,
+            _competition_event,
+            target=COMPETITION,
+            fixed={"type": "cancelled"},
+        ),
+        Action(
+            "competition-results",
+            N_("Publish a competition's results"),
+            FUNDER,
+            (
+                Input("applications_received", N_("Applications received"), kind="number"),
+                Input("applicant_organizations", N_("Organizations that applied"), kind="number"),
+                *texts("note", N_("Note"), long=True),
+            ),
+            CompetitionResultsPublished,
+            _competition_event,
+            target=COMPETITION,
+            fixed={"type": "results_published"},
+        ),
+        Action(
+            "award",
+            N_("Publish an award"),
+            FUNDER,
+            award_fields,
+            AwardCreate,
+            _award_publish,
+            owner_field="funder_id",
+        ),
+        Action(
+            "award-disbursed",
+            N_("Record a disbursement"),
+            FUNDER,
+            (
+                Input("amount", N_("Amount"), required=True),
+                Input("date", N_("Date"), kind="date", required=True),
+                Input("tranche", N_("Tranche number"), kind="number"),
+                Input("note", N_("Note")),
+            ),
+            AwardDisbursed,
+            _award_event,
+            target=AWARD,
+            fixed={"type": "disbursed"},
+        ),
+        Action(
+            "award-amended",
+            N_("Amend an award"),
+            FUNDER,
+            (
+                Input("amount", N_("New amount")),
+                Input("period.start", N_("Period starts"), kind="date"),
+                Input("period.end", N_("Period ends"), kind="date"),
+                REASON,
+            ),
+            AwardAmended,
+            _award_event,
+            target=AWARD,
+            fixed={"type": "amended"},
+        ),
+        Action(
+            "award-reported",
+            N_("Record a report"),
+            FUNDER,
+            (
+                Input("date", N_("Date"), kind="date", required=True),
+                *texts("summary", N_("Summary"), long=True),
+                Input("document_url", N_("Document link")),
+            ),
+            AwardReported,
+            _award_event,
+            target=AWARD,
+            fixed={"type": "reported"},
+        ),
+        Action(
+            "award-completed",
+            N_("Record completion"),
+            FUNDER,
+            (Input("date", N_("Date"), kind="date", required=True), Input("note", N_("Note"))),
+            AwardCompleted,
+            _award_event,
+            target=AWARD,
+            fixed={"type": "completed"},
+        ),
+        Action(
+            "award-terminated",
+            N_("Terminate an award"),
+            FUNDER,
+            (Input("date", N_("Date"), kind="date", required=True), REASON),
+            AwardTerminated,
+            _award_event,
+            target=AWARD,
+            fixed={"type": "terminated"},
+        ),
+        Action(
+            "award-corrected",
+            N_("Correct an award's event"),
+            FUNDER,
+            (
+                Input("corrects", N_("The entry (seq) to correct"), kind="number", required=True),
+                Input(
+                    "changes",
+                    N_("The right values"),
+                    kind="json",
+                    hint=N_('JSON, e.g. {"amount": "15000000"}'),
+                ),
+                Input("void", N_("It should never have been recorded"), kind="checkbox"),
+                REASON,
+            ),
+            AwardCorrected,
+            _award_event,
+            target=AWARD,
+            fixed={"type": "corrected"},
+        ),
+        Action(
+            "conclusion-acknowledged",
+            N_("Acknowledge a conclusion"),
+            FUNDER,
+            tuple(texts("note", N_("Note"))),
+            Acknowledged,
+            _conclusion_event,
+            target=CONCLUSION,
+            fixed={"type": "acknowledged"},
+        ),
+        Action(
+            "conclusion-extended",
+            N_("Extend the deadline once"),
+            FUNDER,
+            (Input("days", N_("Days"), kind="number", required=True), REASON),
+            Extended,
+            _conclusion_event,
+            target=CONCLUSION,
+            fixed={"type": "extended"},
+        ),
+        Action(
+            "conclusion-answered",
+            N_("Answer a conclusion"),
+            FUNDER,
+            (
+                Input("decision", N_("Decision"), kind="select", required=True, options=DECISIONS),
+                *texts("reasons", N_("Reasons"), required=True, long=True),
+                *texts("measures", N_("Measures"), long=True),
+            ),
+            Answered,
+            _conclusion_event,
+            target=CONCLUSION,
+            fixed={"type": "answered"},
+        ),
+        Action(
+            "conclusion",
+            N_("Submit a conclusion"),
+            OVERSEER,
+            (
+                Input("addressed_to", N_("Addressed to (org-id)"), required=True),
+                Input(
+                    "subject.type", N_("Concerns"), kind="select", required=True, options=SUBJECTS
+                ),
+                Input(
+                    "subject.id",
+                    N_("Award or competition id, or the funder's org-id"),
+                    required=True,
+                ),
+                *texts("title", N_("Title"), required=True),
+                *texts("findings", N_("Findings"), required=True, long=True),
+                *texts("recommendations", N_("Recommendations"), long=True),
+                *ATTACHMENT,
+            ),
+            ConclusionCreate,
+            _conclusion_submit,
+            owner_field="overseer_id",
+        ),
+        Action(
+            "conclusion-withdrawn",
+            N_("Withdraw a conclusion"),
+            OVERSEER,
+            (REASON,),
+            Withdrawn,
+            _conclusion_event,
+            target=CONCLUSION,
+            fixed={"type": "withdrawn"},
+        ),
+        Action(
+            "conclusion-escalated",
+            N_("Escalate a conclusion"),
+            OVERSEER,
+            (Input("to", N_("Higher body (org-id)"), required=True), REASON),
+            Escalated,
+            _conclusion_event,
+            target=CONCLUSION,
+            fixed={"type": "escalated"},
+        ),
+    ]
+
+
+ACTIONS: Final = {action.slug: action for action in _actions()}

@@ -1,0 +1,330 @@
+"""The organizations' desk: sign in with the organization's API key, then write with forms.
+
+Every form calls the API's own service in the same way the API does (the same model, the same
+rules, the same idempotency records, keyed by a nonce in the form so that a double click writes
+once), shows the API's errors next to the fields with what was typed kept, and on success
+redirects to a page naming the new ledger entry.
+"""
+
+import json
+import secrets
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from registry.auth.principal import Principal, Role
+from registry.competitions.models import Competition
+from registry.core import idempotency
+from registry.core.db import SessionDep, WriteSessionDep
+from registry.core.errors import NotFound, RegistryError, Unauthorized
+from registry.ledger import service as ledger_service
+from registry.organizations import service as organization_service
+from registry.oversight.models import Conclusion
+from registry.oversight.views import to_summary
+from registry.reference.zones import local_zone
+from registry.web import views
+from registry.web.desk import forms, sessions
+from registry.web.templating import PageContext, render
+
+router = APIRouter(tags=["portal"])
+LISTED: Final = 20
+LANGUAGE_NAMES: Final = {"uz": "Oʻzbekcha", "ru": "Русский", "kk": "Қазақша", "en": "English"}
+FORM_NONCE: Final = "form_nonce"
+CSRF_FIELD: Final = "csrf"
+
+
+class WrittenRead(BaseModel):
+    seq: int
+    what: str
+    id: str
+    link: str
+
+
+def _redirect(page: PageContext, path: str, **params: object) -> RedirectResponse:
+    return RedirectResponse(page.url(path, **params), status_code=303)
+
+
+def _forbidden(request: Request, message: str) -> HTMLResponse:
+    return render(
+        request, "error.html", {"status": 403, "detail": message, "fields": []}, status_code=403
+    )
+
+
+def _checked_post(request: Request, found: sessions.Current, csrf: str | None) -> str | None:
+    """Why a POST must be refused (another site, or no matching CSRF token); None if not."""
+    if not sessions.same_origin(request):
+        return "This form was sent from another site."
+    if not sessions.csrf_matches(found, csrf):
+        return "The form's security token did not match: reload the page and try again."
+    return None
+
+
+@router.get("/desk/sign-in", response_class=HTMLResponse)
+def sign_in_form(
+    request: Request, ended: Annotated[str | None, Query(max_length=20)] = None
+) -> HTMLResponse:
+    return _render_sign_in(request, ended=ended)
+
+
+def _render_sign_in(
+    request: Request, *, ended: str | None = None, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    nonce = sessions.login_nonce(request)
+    context = {"section": "/desk", "ended": ended, "error": error, "nonce": nonce}
+    response = render(request, "desk/sign_in.html", context, status_code=status)
+    sessions.set_login_cookie(request, response, nonce)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/desk/sign-in", response_class=HTMLResponse)
+def sign_in(
+    request: Request,
+    session: WriteSessionDep,
+    token: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    page = PageContext(request)
+    if not sessions.same_origin(request) or not sessions.login_nonce_matches(request, csrf):
+        return _forbidden(
+            request, "The sign-in form's security token did not match: reload it and try again."
+        )
+    response = _redirect(page, "/desk")
+    try:
+        sessions.open_session(session, request, response, token.strip())
+    except Unauthorized as exc:
+        return _render_sign_in(request, error=exc.detail, status=401)
+    return response
+
+
+@router.post("/desk/sign-out")
+def sign_out(
+    request: Request,
+    session: WriteSessionDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    page = PageContext(request)
+    found = sessions.current(session, request)
+    if found is None:
+        return _redirect(page, "/desk/sign-in")
+    refused = _checked_post(request, found, csrf)
+    if refused:
+        return _forbidden(request, refused)
+    response = _redirect(page, "/desk/sign-in", ended="signed-out")
+    sessions.close(session, found, response)
+    return response
+
+
+@router.get("/desk", response_class=HTMLResponse)
+def desk_home(request: Request, session: WriteSessionDep) -> Response:
+    page = PageContext(request)
+    found = sessions.current(session, request)
+    if found is None:
+        return _redirect(page, "/desk/sign-in", ended="expired" if request.cookies else None)
+    principal = found.principal
+    assert principal.organization_id is not None
+    organization = organization_service.get(session, principal.organization_id)
+    conclusions = _conclusions_for(session, principal)
+    context: dict[str, Any] = {
+        "section": "/desk",
+        "principal": principal,
+        "organization": organization,
+        "org_names": views.names_of(organization),
+        "csrf": found.csrf,
+        "actions": [a for a in forms.ACTIONS.values() if principal.role in a.roles],
+        "competitions": _competitions_of(session, principal),
+        "conclusions": conclusions,
+        "names": views.organization_names(
+            session, {c.overseer_id for c in conclusions} | {c.body_id for c in conclusions}
+        ),
+        "idle_minutes": request.app.state.settings.desk_idle_minutes,
+    }
+    return _private(render(request, "desk/home.html", context))
+
+
+def _competitions_of(session: Session, principal: Principal) -> list[Competition]:
+    if principal.role is not Role.FUNDER:
+        return []
+    statement = (
+        select(Competition)
+        .where(Competition.funder_id == principal.organization_id)
+        .order_by(Competition.published_seq.desc())
+        .limit(LISTED)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def _conclusions_for(session: Session, principal: Principal) -> list[Any]:
+    """A body's open conclusions (to answer), or an overseer's own (to follow)."""
+    condition: ColumnElement[bool]
+    if principal.role is Role.FUNDER:
+        condition = (
+            (Conclusion.body_id == principal.organization_id)
+            & Conclusion.answered_at.is_(None)
+            & Conclusion.withdrawn_at.is_(None)
+        )
+    else:
+        condition = Conclusion.overseer_id == principal.organization_id
+    statement = (
+        select(Conclusion).where(condition).order_by(Conclusion.submitted_seq.desc()).limit(100)
+    )
+    return [to_summary(found) for found in session.execute(statement).scalars()]
+
+
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _groups(action: forms.Action) -> list[tuple[str | None, list[forms.Input]]]:
+    """Inputs grouped for display: a multilingual text's four inputs in one fieldset."""
+    groups: list[tuple[str | None, list[forms.Input]]] = []
+    for item in action.inputs:
+        stem, _, last = item.name.rpartition(".")
+        multilingual = last in LANGUAGE_NAMES and stem
+        if multilingual and groups and groups[-1][0] == item.label:
+            groups[-1][1].append(item)
+        elif multilingual:
+            groups.append((item.label, [item]))
+        else:
+            groups.append((None, [item]))
+    return groups
+
+
+def _form_page(
+    request: Request,
+    found: sessions.Current,
+    action: forms.Action,
+    values: dict[str, str],
+    errors: dict[str | None, list[str]],
+    *,
+    status: int = 200,
+) -> Response:
+    context = {
+        "section": "/desk",
+        "action": action,
+        "groups": _groups(action),
+        "values": values,
+        "errors": errors,
+        "csrf": found.csrf,
+        "nonce": values.get(FORM_NONCE) or secrets.token_urlsafe(16),
+        "language_names": LANGUAGE_NAMES,
+        "principal": found.principal,
+    }
+    return _private(render(request, "desk/form.html", context, status_code=status))
+
+
+def _action(slug: str) -> forms.Action:
+    action = forms.ACTIONS.get(slug)
+    if action is None:
+        raise NotFound.for_field("path.slug", f"no desk form {slug}")
+    return action
+
+
+Slug = Annotated[str, Path(max_length=60)]
+
+
+@router.get("/desk/forms/{slug}", response_class=HTMLResponse)
+def form_page(request: Request, session: WriteSessionDep, slug: Slug) -> Response:
+    page = PageContext(request)
+    action = _action(slug)
+    found = sessions.current(session, request)
+    if found is None:
+        return _redirect(page, "/desk/sign-in", ended="expired")
+    if found.principal.role not in action.roles:
+        return _forbidden(request, "This form is not for this organization's key.")
+    values = {key: value for key, value in request.query_params.items() if key != "lang"}
+    return _form_page(request, found, action, values, {})
+
+
+@router.post("/desk/forms/{slug}", response_class=HTMLResponse)
+async def submit_form(request: Request, slug: Slug) -> Response:
+    # The form's fields are the action's, not a fixed signature: read them all, then write in
+    # a worker thread like every synchronous route (the services are synchronous).
+    submitted = await request.form()
+    values = {key: value for key, value in submitted.items() if isinstance(value, str)}
+    return await run_in_threadpool(_submit, request, slug, values)
+
+
+def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
+    page = PageContext(request)
+    action = _action(slug)
+    database = request.app.state.database
+    with database.session(write=True) as session:
+        found = sessions.current(session, request)
+        if found is None:
+            return _redirect(page, "/desk/sign-in", ended="expired")
+        refused = _checked_post(request, found, values.get(CSRF_FIELD))
+        if refused:
+            return _forbidden(request, refused)
+        if found.principal.role not in action.roles:
+            return _forbidden(request, "This form is not for this organization's key.")
+        try:
+            written = _write(session, request, action, found.principal, values)
+        except forms.FormErrors as exc:
+            return _form_page(
+                request, found, action, values, forms.place_errors(action, exc.errors), status=422
+            )
+        except RegistryError as exc:
+            errors: dict[str | None, list[str]] = (
+                forms.place_errors(action, exc.errors) if exc.errors else {None: [exc.detail]}
+            )
+            return _form_page(request, found, action, values, errors, status=int(exc.status))
+    request.app.state.checkpointer.after_write()
+    return _redirect(page, f"/desk/written/{written.seq}")
+
+
+def _write(
+    session: Session,
+    request: Request,
+    action: forms.Action,
+    principal: Principal,
+    values: dict[str, str],
+) -> WrittenRead:
+    assert principal.organization_id is not None
+    zone = local_zone(principal.organization_id)
+    body = forms.body_of(action, values, principal, zone)
+    data = forms.validate(action, body)
+    target = (values.get(action.target.name) or "").strip() if action.target else None
+    if action.target and not target:
+        raise forms.FormErrors([(action.target.name, "Field required")])
+    days = request.app.state.settings.oversight_answer_days
+    nonce = values.get(FORM_NONCE) or secrets.token_hex()
+
+    def produce() -> WrittenRead:
+        written = action.write(session, principal, data, target, days)
+        return WrittenRead(seq=written.seq, what=written.what, id=written.id, link=written.link)
+
+    # A savepoint: a refused write leaves nothing, while the session's idle clock still moves.
+    with session.begin_nested():
+        response = idempotency.respond(
+            session,
+            request=request,
+            scope=principal.key_prefix,
+            key=f"desk:{action.slug}:{target or ''}:{nonce}",
+            body=data,
+            status=201,
+            produce=produce,
+        )
+    return WrittenRead.model_validate(json.loads(bytes(response.body)))
+
+
+@router.get("/desk/written/{seq}", response_class=HTMLResponse)
+def written_page(
+    request: Request, session: SessionDep, seq: Annotated[int, Path(ge=0, le=2**63 - 1)]
+) -> Response:
+    entry = ledger_service.decode_leaf(ledger_service.entry(session, seq).leaf)
+    kind, subject = entry["kind"], entry["subject"]
+    family = kind.split(".")[0]
+    link = {
+        "competition": f"/competitions/{subject}",
+        "award": f"/awards/{subject}",
+        "oversight": f"/oversight/conclusions/{subject}",
+    }.get(family)
+    context = {"section": "/desk", "entry": entry, "link": link}
+    return _private(render(request, "desk/written.html", context))

@@ -1,0 +1,189 @@
+"""Public oversight in the portal: who leaves conclusions unanswered, each conclusion's story,
+and each state body's record. The pages read through the API's own queries."""
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Annotated, Final
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+
+from registry.core import clock
+from registry.core.db import SessionDep
+from registry.organizations import service as organization_service
+from registry.oversight import queries, service
+from registry.oversight.router import ConclusionId, stats_rows, to_read
+from registry.oversight.schemas import ConclusionStatus, ConclusionSummary, GroupBy
+from registry.oversight.views import to_summary
+from registry.publication.pagination import CursorsDep
+from registry.publication.router import CursorParam
+from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
+from registry.web import views
+from registry.web.templating import PageContext, render
+
+router = APIRouter(tags=["portal"])
+LATEST: Final = 20
+PER_PAGE: Final = 25
+MAX_OVERDUE: Final = 500
+
+
+def overdue_days(conclusion: ConclusionSummary, now: datetime) -> int | None:
+    """Whole days since the deadline passed, for an overdue conclusion."""
+    if conclusion.status is not ConclusionStatus.OVERDUE:
+        return None
+    return (now - conclusion.due_at).days
+
+
+def days_left(conclusion: ConclusionSummary, now: datetime) -> int | None:
+    if conclusion.status not in (
+        ConclusionStatus.SUBMITTED,
+        ConclusionStatus.ACKNOWLEDGED,
+        ConclusionStatus.ESCALATED,
+    ):
+        return None
+    return (conclusion.due_at - now).days
+
+
+def _names_for(
+    session: SessionDep, conclusions: list[ConclusionSummary]
+) -> dict[str, dict[str, str]]:
+    return views.organization_names(
+        session, {c.overseer_id for c in conclusions} | {c.body_id for c in conclusions}
+    )
+
+
+def section(session: SessionDep, conclusions: list[ConclusionSummary]) -> dict[str, object]:
+    """What ``_oversight.html`` needs to list ``conclusions`` on another page."""
+    return {
+        "conclusions": conclusions,
+        "names": _names_for(session, conclusions),
+        "now": clock.now(),
+        "overdue_days": overdue_days,
+        "days_left": days_left,
+    }
+
+
+@router.get("/oversight", response_class=HTMLResponse)
+def oversight_page(request: Request, session: SessionDep, cursors: CursorsDep) -> HTMLResponse:
+    page = PageContext(request)
+    now = clock.now()
+    bodies = stats_rows(
+        session,
+        queries.sort_stats(
+            queries.stats(session, GroupBy.BODY, now=now), queries.StatsSort.OVERDUE
+        ),
+        GroupBy.BODY,
+    )
+    overdue = queries.conclusion_page(
+        session,
+        queries.ConclusionFilters(status=(ConclusionStatus.OVERDUE,)),
+        sort=queries.ConclusionSort.LONGEST_OVERDUE,
+        limit=MAX_OVERDUE,
+        cursor=None,
+        cursors=cursors,
+    )
+    by_body: dict[str, list[ConclusionSummary]] = defaultdict(list)
+    for conclusion in overdue.items:
+        by_body[conclusion.body_id].append(to_summary(conclusion, now))
+    latest = queries.conclusion_page(
+        session,
+        queries.ConclusionFilters(),
+        sort=queries.ConclusionSort.NEWEST,
+        limit=LATEST,
+        cursor=None,
+        cursors=cursors,
+    )
+    recent = [to_summary(conclusion, now) for conclusion in latest.items]
+    listed = [c for found in by_body.values() for c in found] + recent
+    return render(
+        request,
+        "oversight.html",
+        {
+            "section": "/oversight",
+            "answer_days": request.app.state.settings.oversight_answer_days,
+            "bodies": bodies,
+            "overdue": sorted(by_body.items(), key=lambda item: (-len(item[1]), item[0])),
+            "overdue_more": overdue.cursor is not None,
+            "recent": recent,
+            "names": _names_for(session, listed),
+            "now": now,
+            "overdue_days": overdue_days,
+            "days_left": days_left,
+        },
+        page=page,
+    )
+
+
+@router.get("/oversight/conclusions/{conclusion_id}", response_class=HTMLResponse)
+def conclusion_page(
+    request: Request, session: SessionDep, conclusion_id: ConclusionId
+) -> HTMLResponse:
+    page = PageContext(request)
+    now = clock.now()
+    conclusion = to_read(session, service.get(session, conclusion_id))
+    org_ids = {conclusion.overseer_id} | {found.body_id for found in conclusion.rounds}
+    if conclusion.subject["type"] == "funder":
+        org_ids.add(conclusion.subject["id"])
+    return render(
+        request,
+        "conclusion.html",
+        {
+            "section": "/oversight",
+            "conclusion": conclusion,
+            "names": views.organization_names(session, org_ids),
+            "zone": ZoneInfo(conclusion.time_zone),
+            "now": now,
+            "overdue_days": overdue_days(conclusion, now),
+            "days_left": days_left(conclusion, now),
+        },
+        page=page,
+    )
+
+
+@router.get("/oversight/bodies/{org_id}", response_class=HTMLResponse)
+def body_page(
+    request: Request,
+    session: SessionDep,
+    cursors: CursorsDep,
+    org_id: Annotated[str, Path(max_length=100)],
+    cursor: CursorParam = None,
+) -> HTMLResponse:
+    page = PageContext(request)
+    try:
+        canonical = normalize_org_id(org_id)
+    except InvalidIdentifier:
+        canonical = org_id
+    organization = organization_service.get(session, canonical)
+    now = clock.now()
+    record = stats_rows(
+        session, queries.stats(session, GroupBy.BODY, body=[canonical], now=now), GroupBy.BODY
+    )
+    found = queries.conclusion_page(
+        session,
+        queries.ConclusionFilters(body=(canonical,)),
+        sort=queries.ConclusionSort.NEWEST,
+        limit=PER_PAGE,
+        cursor=cursor,
+        cursors=cursors,
+    )
+    conclusions = [to_summary(conclusion, now) for conclusion in found.items]
+    path = f"/oversight/bodies/{canonical}"
+    return render(
+        request,
+        "oversight_body.html",
+        {
+            "section": "/oversight",
+            "organization": organization,
+            "org_names": views.names_of(organization),
+            "record": record[0] if record else None,
+            "conclusions": conclusions,
+            "names": _names_for(session, conclusions),
+            "now": now,
+            "overdue_days": overdue_days,
+            "days_left": days_left,
+            "next_page": page.url(path, cursor=found.cursor) if found.cursor else None,
+            "first_page": page.url(path) if cursor else None,
+        },
+        page=page,
+    )

@@ -1,0 +1,61 @@
+"""The public oversight pages in a real browser on the demo data: accessible, with screenshots;
+and an NGO submitting a conclusion through the desk."""
+
+import httpx2 as httpx
+from browser_helpers import assert_accessible
+from domain_helpers import NGO_UZ_2, PUBLIC_FUND, World, issue_key, ledger_size
+from playwright.sync_api import Page, expect
+
+from registry.auth.principal import Role
+from registry.core.db import Database
+
+
+def test_the_oversight_pages(page: Page, portal: str, screenshot) -> None:
+    page.goto(f"{portal}/oversight?lang=en")
+    expect(page.get_by_role("heading", name="Overdue now")).to_be_visible()
+    assert page.locator(".overdue-days").count() >= 1
+    assert_accessible(page)
+    screenshot(page, "oversight")
+    escalated = next(
+        item
+        for item in httpx.get(f"{portal}/api/v1/oversight/conclusions").json()["items"]
+        if item["escalations"]
+    )
+    page.goto(f"{portal}/oversight/conclusions/{escalated['id']}?lang=ru")
+    expect(page.get_by_role("heading", name="История")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "conclusion")
+    page.goto(f"{portal}/oversight/bodies/{PUBLIC_FUND}?lang=kk")
+    assert_accessible(page)
+    screenshot(page, "oversight-body")
+
+
+def test_an_ngo_submits_a_conclusion_through_the_desk(
+    page: Page,
+    live: tuple[str, World, str],
+    database: Database,
+    screenshot,
+) -> None:
+    url, _world, award_id = live
+    token = issue_key(database, Role.OVERSEER, NGO_UZ_2)
+    page.goto(f"{url}/desk/sign-in?lang=en")
+    page.get_by_label("Your organization's API key").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}/desk?lang=en")
+    page.get_by_role("link", name="Submit a conclusion").click()
+    page.get_by_label("Addressed to (org-id)").fill(PUBLIC_FUND)
+    page.get_by_label("Concerns").select_option("award")
+    page.get_by_label("Award or competition id, or the funder's org-id").fill(award_id)
+    page.locator("#f-title-uz").fill("Hisobot eʼlon qilinmagan")
+    page.locator("#f-findings-ru").fill("Промежуточный отчёт не опубликован.")
+    page.get_by_label("Document SHA-256").fill("ef" * 32)
+    page.get_by_label("Document size in bytes").fill("2048")
+    before = ledger_size(database)
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    assert ledger_size(database) == before + 1
+    page.get_by_role("link", name="See it on its public page").click()
+    page.wait_for_url("**/oversight/conclusions/OVS-*")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hisobot eʼlon qilinmagan")
+    assert_accessible(page)
+    screenshot(page, "desk-conclusion-submitted")

@@ -1,0 +1,347 @@
+"""The organizations' desk over HTTPS through the ASGI app, on both databases: sign-in, forms
+that write through the API's services, errors next to fields, CSRF, sign-out and timeouts."""
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from test_oversight import Desk
+
+from registry.core import clock
+from registry.core.db import Database
+
+
+@pytest.fixture
+def desk(client: TestClient, database: Database) -> Desk:
+    return Desk(client, database)
+
+
+@pytest.fixture
+def browser_like(app: FastAPI) -> Iterator[TestClient]:
+    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
+        yield client
+
+
+def field_value(html: str, name: str) -> str:
+    found = re.search(rf'name="{re.escape(name)}"[^>]*? value="([^"]*)"', html)
+    assert found, f"no {name} in the page"
+    return unescape(found.group(1))
+
+
+def sign_in(client: TestClient, token: str) -> str:
+    """Sign in; the desk's CSRF token."""
+    form = client.get("/desk/sign-in")
+    assert form.status_code == 200
+    response = client.post(
+        "/desk/sign-in", data={"token": token, "csrf": field_value(form.text, "csrf")}
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/desk"
+    home = client.get("/desk")
+    assert home.status_code == 200, home.text
+    return field_value(home.text, "csrf")
+
+
+def open_form(client: TestClient, slug: str, **params: str) -> dict[str, str]:
+    response = client.get(f"/desk/forms/{slug}", params=params)
+    assert response.status_code == 200, response.text
+    return {
+        "csrf": field_value(response.text, "csrf"),
+        "form_nonce": field_value(response.text, "form_nonce"),
+    }
+
+
+def errors_next_to(html: str, field: str) -> list[str]:
+    """The error messages shown in the paragraph of the form field ``field``."""
+    block = re.search(
+        rf'<p class="field has-error">\s*<label for="f-{re.escape(field.replace(".", "-"))}".*?</p>',
+        html,
+        re.DOTALL,
+    )
+    assert block, f"no error shown next to {field}"
+    return [unescape(message) for message in re.findall(r'class="error"[^>]*>([^<]+)', block[0])]
+
+
+def test_sign_in_sets_a_session_cookie_and_never_the_key(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    form = browser_like.get("/desk/sign-in")
+    login_cookie = form.headers["set-cookie"]
+    assert "HttpOnly" in login_cookie
+    assert "SameSite=strict" in login_cookie
+    assert "Secure" in login_cookie
+    response = browser_like.post(
+        "/desk/sign-in", data={"token": desk.world.fund, "csrf": field_value(form.text, "csrf")}
+    )
+    assert response.status_code == 303
+    cookies = response.headers.get_list("set-cookie")
+    session_cookie = next(cookie for cookie in cookies if cookie.startswith("desk_session="))
+    for attribute in ("HttpOnly", "SameSite=strict", "Secure", "Path=/desk"):
+        assert attribute in session_cookie
+    secret = desk.world.fund.split("_", 2)[2]
+    assert secret not in session_cookie
+    home = browser_like.get("/desk")
+    assert secret not in home.text
+    assert PUBLIC_FUND in home.text
+    assert home.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("reg_nothing_here", "not valid"),
+        ("", "not valid"),
+        ("admin", "an organization"),
+    ],
+)
+def test_a_bad_key_opens_no_session(
+    desk: Desk, browser_like: TestClient, token: str, message: str
+) -> None:
+    token = desk.world.admin if token == "admin" else token
+    form = browser_like.get("/desk/sign-in")
+    response = browser_like.post(
+        "/desk/sign-in", data={"token": token, "csrf": field_value(form.text, "csrf")}
+    )
+    assert response.status_code == 401
+    assert message in unescape(response.text)
+    assert "desk_session=" not in response.headers.get("set-cookie", "")
+    assert browser_like.get("/desk").status_code == 303
+
+
+def test_sign_in_without_its_form_token_is_refused(desk: Desk, browser_like: TestClient) -> None:
+    response = browser_like.post("/desk/sign-in", data={"token": desk.world.fund, "csrf": "x"})
+    assert response.status_code == 403
+    assert browser_like.get("/desk").status_code == 303
+
+
+def test_a_funder_posts_a_competition_and_an_award_through_forms(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition") | {
+        "instrument": "grant",
+        "year": "2026",
+        "title.uz": "Mahalla tashabbuslari tanlovi",
+        "title.ru": "Конкурс инициатив махалли",
+        "budget": "500000000",
+        "currency": "UZS",
+        "window.opens": "2026-02-01T09:00",
+        "window.closes": "2026-02-20T18:00",
+        "themes": "youth, mahalla",
+    }
+    response = browser_like.post("/desk/forms/competition", data=form)
+    assert response.status_code == 303, response.text
+    seq = int(response.headers["location"].rsplit("/", 1)[1])
+    assert ledger_size(desk.database) == before + 1
+    written = browser_like.get(response.headers["location"])
+    assert f"#{seq}" in written.text
+    competition_id = re.search(r'href="/competitions/(CMP-[0-9-]+)"', written.text)[1]
+    competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
+    assert competition["published_seq"] == seq
+    assert competition["window"]["closes"] == "2026-02-20T13:00:00Z"  # 18:00 in Tashkent
+    assert competition["themes"] == ["youth", "mahalla"]
+    award = open_form(browser_like, "award") | {
+        "competition_id": competition_id,
+        "recipient_id": NGO_UZ,
+        "instrument": "grant",
+        "title.uz": "Mahalla kutubxonasi",
+        "amount": "45000000.00",
+        "currency": "UZS",
+        "award_date": "2026-03-01",
+        "period.start": "2026-03-10",
+        "period.end": "2026-12-31",
+    }
+    response = browser_like.post("/desk/forms/award", data=award)
+    assert response.status_code == 303, response.text
+    award_seq = int(response.headers["location"].rsplit("/", 1)[1])
+    awards = desk.client.get("/api/v1/awards", params={"competition": competition_id}).json()
+    (created,) = awards["items"]
+    assert created["published_seq"] == award_seq
+    paid = open_form(browser_like, "award-disbursed", award_id=created["id"]) | {
+        "award_id": created["id"],
+        "amount": "15000000",
+        "date": "2026-03-15",
+        "tranche": "1",
+    }
+    response = browser_like.post("/desk/forms/award-disbursed", data=paid)
+    assert response.status_code == 303, response.text
+    assert desk.client.get(f"/api/v1/awards/{created['id']}").json()["disbursed"] == "15000000.00"
+
+
+def test_a_refused_form_shows_the_api_errors_next_to_the_fields_and_keeps_them(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award") | {
+        "competition_id": desk.competition["id"],
+        "recipient_id": NGO_UZ,
+        "instrument": "grant",
+        "title.uz": "Juda katta <loyiha>",
+        "amount": "-5",
+        "currency": "UZS",
+        "award_date": "2026-03-01",
+        "period.start": "2026-03-10",
+        "period.end": "2026-01-01",
+    }
+    response = browser_like.post("/desk/forms/award", data=form)
+    assert response.status_code == 422
+    assert errors_next_to(response.text, "amount")
+    assert errors_next_to(response.text, "period.start")
+    assert field_value(response.text, "title.uz") == "Juda katta <loyiha>"
+    assert "Juda katta &lt;loyiha&gt;" in response.text
+    assert 'role="alert"' in response.text  # "Nothing was written", in the page's language
+    # A rule the service keeps (the budget) is shown next to its field too.
+    form |= {"amount": "999999999999", "period.end": "2026-12-31"}
+    response = browser_like.post("/desk/forms/award", data=form)
+    assert response.status_code == 422, response.text
+    assert any("budget" in message for message in errors_next_to(response.text, "amount"))
+    assert ledger_size(desk.database) == before
+
+
+def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition-amended", competition_id=desk.competition["id"])
+    body = form | {
+        "competition_id": desk.competition["id"],
+        "changes.legal_basis": "UP-124",
+        "reason": "Aniqlik",
+    }
+    for data, headers in (
+        (body | {"csrf": "forged"}, {}),
+        ({key: value for key, value in body.items() if key != "csrf"}, {}),
+        (body, {"origin": "https://attacker.example"}),
+        (body, {"sec-fetch-site": "cross-site"}),
+    ):
+        response = browser_like.post("/desk/forms/competition-amended", data=data, headers=headers)
+        assert response.status_code == 403, (data, headers)
+    assert ledger_size(desk.database) == before
+    # Another session's token is no better.
+    other = TestClient(
+        browser_like.app, base_url="https://registry.example", follow_redirects=False
+    )
+    other_csrf = sign_in(other, desk.world.fund)
+    response = browser_like.post(
+        "/desk/forms/competition-amended", data=body | {"csrf": other_csrf}
+    )
+    assert response.status_code == 403
+    assert ledger_size(desk.database) == before
+    response = browser_like.post(
+        "/desk/forms/competition-amended",
+        data=body,
+        headers={"origin": "https://registry.example"},
+    )
+    assert response.status_code == 303
+
+
+def test_a_double_submit_writes_once(desk: Desk, browser_like: TestClient) -> None:
+    sign_in(browser_like, desk.world.fund)
+    form = open_form(browser_like, "award-reported", award_id=desk.award["id"]) | {
+        "award_id": desk.award["id"],
+        "date": "2026-04-01",
+        "summary.uz": "Birinchi hisobot",
+    }
+    before = ledger_size(desk.database)
+    first = browser_like.post("/desk/forms/award-reported", data=form)
+    second = browser_like.post("/desk/forms/award-reported", data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert ledger_size(desk.database) == before + 1
+
+
+def test_sign_out_and_idle_time_end_the_session(desk: Desk, browser_like: TestClient) -> None:
+    csrf = sign_in(browser_like, desk.world.fund)
+    stolen = browser_like.cookies.get("desk_session")
+    response = browser_like.post("/desk/sign-out", data={"csrf": csrf})
+    assert response.status_code == 303
+    assert "ended=signed-out" in response.headers["location"]
+    assert browser_like.get("/desk").status_code == 303
+    browser_like.cookies.set("desk_session", stolen, domain="registry.example", path="/desk")
+    assert browser_like.get("/desk").status_code == 303  # the old cookie opens nothing
+    sign_in(browser_like, desk.world.fund)
+    with clock.travel(clock.now() + timedelta(minutes=14)):
+        assert browser_like.get("/desk").status_code == 200  # and restarts the idle clock
+    with clock.travel(clock.now() + timedelta(minutes=14 + 16)):
+        response = browser_like.get("/desk")
+    assert response.status_code == 303
+    assert "ended=expired" in response.headers["location"]
+
+
+def test_revoking_the_key_ends_its_sessions(desk: Desk, browser_like: TestClient) -> None:
+    sign_in(browser_like, desk.world.ministry)
+    prefix = desk.world.ministry.split("_")[1]
+    revoked = desk.client.post(
+        f"/api/v1/keys/{prefix}/revoke", json={}, headers=bearer(desk.world.admin)
+    )
+    assert revoked.status_code == 200
+    assert browser_like.get("/desk").status_code == 303
+
+
+def test_an_overseer_submits_and_a_body_answers_through_the_desk(
+    desk: Desk, browser_like: TestClient, app: FastAPI
+) -> None:
+    sign_in(browser_like, desk.overseer)
+    home = browser_like.get("/desk").text
+    assert "/desk/forms/conclusion?" in home or '/desk/forms/conclusion"' in home
+    assert browser_like.get("/desk/forms/award").status_code == 403  # a funder's form
+    form = open_form(browser_like, "conclusion") | {
+        "addressed_to": PUBLIC_FUND,
+        "subject.type": "award",
+        "subject.id": desk.award["id"],
+        "title.uz": "Hisobot eʼlon qilinmagan",
+        "findings.uz": "Yakuniy hisobot yoʻq",
+        "attachments.0.sha256": "cd" * 32,
+        "attachments.0.size": "1024",
+        "attachments.0.name": "xulosa.pdf",
+    }
+    response = browser_like.post("/desk/forms/conclusion", data=form)
+    assert response.status_code == 303, response.text
+    listed = desk.client.get("/api/v1/oversight/conclusions").json()["items"]
+    (conclusion,) = listed
+    assert conclusion["overseer_id"] == desk.conclusion()["overseer_id"]
+    full = desk.client.get(f"/api/v1/oversight/conclusions/{conclusion['id']}").json()
+    assert full["attachments"] == [{"sha256": "cd" * 32, "size": 1024, "name": "xulosa.pdf"}]
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as body:
+        sign_in(body, desk.world.fund)
+        assert conclusion["id"] in body.get("/desk").text
+        answer = open_form(body, "conclusion-answered", conclusion_id=conclusion["id"]) | {
+            "conclusion_id": conclusion["id"],
+            "decision": "accepted",
+            "reasons.uz": "Asosli",
+        }
+        refused = body.post("/desk/forms/conclusion-answered", data=answer)
+        assert refused.status_code == 422
+        assert errors_next_to(refused.text, "measures.uz")
+        response = body.post(
+            "/desk/forms/conclusion-answered", data=answer | {"measures.uz": "Eʼlon qilinadi"}
+        )
+        assert response.status_code == 303, response.text
+        # Another body's key cannot answer it: the service says so, and nothing is written.
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as other:
+        sign_in(other, desk.world.ministry)
+        before = ledger_size(desk.database)
+        form = open_form(other, "conclusion-acknowledged", conclusion_id=conclusion["id"])
+        response = other.post(
+            "/desk/forms/conclusion-acknowledged",
+            data=form | {"conclusion_id": conclusion["id"]},
+        )
+        assert response.status_code == 403
+        assert (
+            MINISTRY
+            not in desk.client.get(f"/api/v1/oversight/conclusions/{conclusion['id']}").json()[
+                "events"
+            ][-1]["actor"]
+        )
+        assert ledger_size(desk.database) == before
+    answered = desk.client.get(f"/api/v1/oversight/conclusions/{conclusion['id']}").json()
+    assert answered["status"] == "answered"

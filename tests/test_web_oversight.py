@@ -1,0 +1,113 @@
+"""The oversight pages over HTTP on the demo data of both databases: the figures are the API's,
+overdue conclusions are listed under their body, each conclusion tells its story, and a hostile
+title is text."""
+
+import re
+from html import unescape
+
+from domain_helpers import PUBLIC_FUND, bearer
+from fastapi.testclient import TestClient
+from test_oversight import Desk
+from test_web_entities import HOSTILE, text_of
+
+from registry.core.db import Database
+
+
+def _conclusions(client: TestClient, **params: object) -> list[dict]:
+    items: list[dict] = []
+    url: str | None = "/api/v1/oversight/conclusions?limit=500"
+    while url:
+        page = client.get(url, params=params).json()
+        items += page["items"]
+        url, params = page["next"], {}
+    return items
+
+
+def test_the_oversight_page_shows_who_leaves_conclusions_unanswered(
+    demo_client: TestClient,
+) -> None:
+    stats = demo_client.get("/api/v1/oversight/stats", params={"sort": "-overdue"}).json()
+    overdue = _conclusions(demo_client, status="overdue")
+    assert overdue, "the demo has conclusions overdue now"
+    assert any(row["answered_late"] for row in stats["rows"])
+    html = demo_client.get("/oversight", params={"lang": "en"}).text
+    text = " ".join(text_of(html).split())
+    # The record table: one row per body, most overdue first, the API's figures.
+    table = html[html.index('<table class="record">') : html.index("</table>")]
+    bodies = re.findall(r'href="/oversight/bodies/([^"?]+)\?lang=en"', table)
+    assert bodies == [row["key"] for row in stats["rows"]]
+    for row, cells in zip(stats["rows"], table.split("<tr>")[2:], strict=True):
+        numbers = re.findall(r'<td class="num[^"]*">([^<]+)</td>', cells)
+        assert numbers[:5] == [
+            str(row[name])
+            for name in ("received", "answered_on_time", "answered_late", "overdue", "pending")
+        ]
+    # Every overdue conclusion, under the body that must answer it.
+    section = html[html.index('id="overdue-title"') : html.index('id="recent-title"')]
+    for conclusion in overdue:
+        assert f"/oversight/conclusions/{conclusion['id']}?lang=en" in section
+        before = section[: section.index(f"/oversight/conclusions/{conclusion['id']}")]
+        heading = before[before.rindex("<h3>") :]
+        assert f"/organizations/{conclusion['body_id']}?lang=en" in heading
+    assert "days overdue" in text
+    assert "Public oversight" in text
+
+
+def test_a_conclusion_page_tells_its_story(demo_client: TestClient) -> None:
+    escalated = next(c for c in _conclusions(demo_client) if c["escalations"])
+    api = demo_client.get(f"/api/v1/oversight/conclusions/{escalated['id']}").json()
+    html = demo_client.get(f"/oversight/conclusions/{escalated['id']}", params={"lang": "en"}).text
+    text = " ".join(text_of(html).split())
+    for found in api["rounds"]:
+        assert f"/organizations/{found['body_id']}?lang=en" in html
+    for event in api["events"]:
+        assert f'id="event-{event["seq"]}"' in html
+        assert f'href="/api/v1/ledger/entries/{event["seq"]}"' in html
+    assert "Escalated" in text
+    assert "escalated 1 time" in text
+    for attachment in api["attachments"]:
+        assert attachment["sha256"] in html
+    russian = demo_client.get(f"/oversight/conclusions/{escalated['id']}?lang=ru").text
+    assert "Передано в вышестоящий орган" in russian
+    assert demo_client.get("/oversight/conclusions/OVS-2000-99999").status_code == 404
+
+
+def test_an_overdue_conclusion_says_by_how_many_days(demo_client: TestClient) -> None:
+    overdue = _conclusions(demo_client, status="overdue")[0]
+    html = demo_client.get(f"/oversight/conclusions/{overdue['id']}", params={"lang": "en"}).text
+    assert re.search(r"Overdue by \d+ days?:", unescape(html))
+
+
+def test_a_body_page_is_its_record(demo_client: TestClient) -> None:
+    row = demo_client.get(
+        "/api/v1/oversight/stats", params={"group_by": "body", "body": PUBLIC_FUND}
+    ).json()["rows"][0]
+    html = demo_client.get(f"/oversight/bodies/{PUBLIC_FUND}", params={"lang": "en"}).text
+    text = " ".join(text_of(html).split())
+    assert f"Received {row['received']}" in text
+    assert f"Overdue now {row['overdue']}" in text
+    listed = re.findall(r'href="/oversight/conclusions/(OVS-[0-9-]+)\?lang=en"', html)
+    assert listed == [c["id"] for c in _conclusions(demo_client, body=PUBLIC_FUND)][:25]
+    assert demo_client.get("/oversight/bodies/UZ-STIR-999999999").status_code == 404
+
+
+def test_award_competition_and_organization_pages_list_their_conclusions(
+    demo_client: TestClient,
+) -> None:
+    for conclusion in _conclusions(demo_client)[:6]:
+        subject = conclusion["subject"]
+        path = {"award": "/awards/", "competition": "/competitions/", "funder": "/organizations/"}
+        html = demo_client.get(path[subject["type"]] + subject["id"]).text
+        assert f'href="/oversight/conclusions/{conclusion["id"]}"' in html
+    funder = demo_client.get(f"/organizations/{PUBLIC_FUND}").text
+    assert f'href="/oversight/bodies/{PUBLIC_FUND}"' in funder
+
+
+def test_a_hostile_title_is_text(client: TestClient, database: Database) -> None:
+    desk = Desk(client, database)
+    conclusion = desk.submit(title={"uz": HOSTILE}, findings={"uz": HOSTILE})
+    for path in (f"/oversight/conclusions/{conclusion['id']}", "/oversight"):
+        html = client.get(path).text
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert client.get("/api/v1/oversight/conclusions", headers=bearer(desk.overseer)).is_success
