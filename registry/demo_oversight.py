@@ -317,18 +317,23 @@ class OversightPlan:
         country = "KZ" if number % 4 == 0 else "UZ"
         overseer = self.rng.choice(OVERSEERS[country])
         pending = outcome.startswith("pending")
-        # A pending one is submitted 8 to 18 days ago: its term runs on past today, and its
-        # acknowledgement and extension fall before today.
-        last = self.today - timedelta(days=8 if pending else 75)
-        first = last - timedelta(days=10) if pending else FIRST_DAY
+        term = self.answer_days
+        # Every offset follows the term, so each outcome is what it says for any term: a pending
+        # one is submitted within the last half term (its acknowledgement and extension on the
+        # day), the others early enough for a late answer (up to two terms and ten days) to
+        # fall before today.
+        last = self.today - timedelta(days=1 if pending else 2 * term + 20)
+        first = last - timedelta(days=max(1, term // 2)) if pending else min(FIRST_DAY, last)
         kind = self.rng.choices(list(SubjectType), weights=(6, 3, 1))[0]
-        candidates = [
-            subject
-            for subject in subjects
-            if subject.country == country and subject.kind is kind and subject.day < last
+
+        def fits(subject: _Subject, kind: SubjectType) -> bool:
+            return subject.country == country and subject.kind is kind and subject.day < last
+
+        candidates = [subject for subject in subjects if fits(subject, kind)] or [
+            subject for subject in subjects if fits(subject, SubjectType.FUNDER)
         ]
         subject = self.rng.choice(candidates)
-        day = max(first, subject.day + timedelta(days=14))
+        day = min(last, max(first, subject.day + timedelta(days=14)))
         day += timedelta(days=self.rng.randint(0, max(0, (last - day).days)))
         title, findings, recommendations = _TEXTS[(country, kind)]
         attachment = hashlib.sha256(f"demo oversight conclusion {number}".encode()).hexdigest()
@@ -398,17 +403,19 @@ class OversightPlan:
                 by,
             )
 
-        acknowledge = day + timedelta(days=self.rng.randint(1, 6))
+        waited = 0 if pending else self.rng.randint(1, min(6, max(1, term // 4)))
+        acknowledge = day + timedelta(days=waited)
         if outcome != "pending":
             event(acknowledge, lambda: Acknowledged(type="acknowledged"), subject.funder)
         if outcome in ("accepted", "partly_accepted", "rejected"):
-            answer(Decision(outcome), day + timedelta(days=self.rng.randint(8, 29)))
+            on_time = self.rng.randint(waited, max(waited, term - 1))
+            answer(Decision(outcome), day + timedelta(days=on_time))
         elif outcome == "late":
-            days = self.rng.randint(35, 70)
+            days = self.rng.randint(term + 2, 2 * term + 10)
             answer(self.rng.choice(list(Decision)), day + timedelta(days=days))
         elif outcome == "escalated":
             event(
-                day + timedelta(days=self.answer_days + 3),
+                day + timedelta(days=term + 3),
                 lambda: Escalated(
                     type="escalated",
                     to=JUSTICE_MINISTRY,
@@ -416,10 +423,11 @@ class OversightPlan:
                 ),
                 overseer,
             )
-            answer(Decision.ACCEPTED, day + timedelta(days=self.answer_days + 20), JUSTICE_MINISTRY)
+            later = day + timedelta(days=term + 3 + max(1, term // 2))
+            answer(Decision.ACCEPTED, later, JUSTICE_MINISTRY)
         elif outcome == "withdrawn":
             event(
-                day + timedelta(days=9),
+                acknowledge + timedelta(days=1),
                 lambda: Withdrawn(
                     type="withdrawn", reason="Masala muzokaralar orqali hal qilindi."
                 ),
@@ -427,9 +435,11 @@ class OversightPlan:
             )
         elif outcome == "pending_extended":
             event(
-                acknowledge + timedelta(days=1),
+                acknowledge,
                 lambda: Extended(
-                    type="extended", days=15, reason="Qoʻshimcha hujjatlar soʻralgan."
+                    type="extended",
+                    days=max(1, term // 2),
+                    reason="Qoʻshimcha hujjatlar soʻralgan.",
                 ),
                 subject.funder,
             )

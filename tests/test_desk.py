@@ -81,8 +81,10 @@ def test_sign_in_sets_a_session_cookie_and_never_the_key(
     )
     assert response.status_code == 303
     cookies = response.headers.get_list("set-cookie")
-    session_cookie = next(cookie for cookie in cookies if cookie.startswith("desk_session="))
-    for attribute in ("HttpOnly", "SameSite=strict", "Secure", "Path=/desk"):
+    # Over HTTPS a __Host- cookie: this host only, Secure, the whole site, no Domain.
+    session_cookie = next(c for c in cookies if c.startswith("__Host-desk_session="))
+    assert "Domain" not in session_cookie
+    for attribute in ("HttpOnly", "SameSite=strict", "Secure", "Path=/;"):
         assert attribute in session_cookie
     secret = desk.world.fund.split("_", 2)[2]
     assert secret not in session_cookie
@@ -110,7 +112,7 @@ def test_a_bad_key_opens_no_session(
     )
     assert response.status_code == 401
     assert message in unescape(response.text)
-    assert "desk_session=" not in response.headers.get("set-cookie", "")
+    assert "desk_session=" not in response.headers.get("set-cookie", "")  # neither name
     assert browser_like.get("/desk").status_code == 303
 
 
@@ -261,12 +263,12 @@ def test_a_double_submit_writes_once(desk: Desk, browser_like: TestClient) -> No
 
 def test_sign_out_and_idle_time_end_the_session(desk: Desk, browser_like: TestClient) -> None:
     csrf = sign_in(browser_like, desk.world.fund)
-    stolen = browser_like.cookies.get("desk_session")
+    stolen = browser_like.cookies.get("__Host-desk_session")
     response = browser_like.post("/desk/sign-out", data={"csrf": csrf})
     assert response.status_code == 303
     assert "ended=signed-out" in response.headers["location"]
     assert browser_like.get("/desk").status_code == 303
-    browser_like.cookies.set("desk_session", stolen, domain="registry.example", path="/desk")
+    browser_like.cookies.set("__Host-desk_session", stolen, domain="registry.example", path="/")
     assert browser_like.get("/desk").status_code == 303  # the old cookie opens nothing
     sign_in(browser_like, desk.world.fund)
     with clock.travel(clock.now() + timedelta(minutes=14)):
@@ -345,3 +347,49 @@ def test_an_overseer_submits_and_a_body_answers_through_the_desk(
         assert ledger_size(desk.database) == before
     answered = desk.client.get(f"/api/v1/oversight/conclusions/{conclusion['id']}").json()
     assert answered["status"] == "answered"
+
+
+def test_odd_tokens_and_numbers_are_refused_not_a_500(desk: Desk, browser_like: TestClient) -> None:
+    form = browser_like.get("/desk/sign-in")
+    nonce = field_value(form.text, "csrf")
+    for csrf in ("ё" * 32, nonce + "é"):
+        response = browser_like.post("/desk/sign-in", data={"token": desk.world.fund, "csrf": csrf})
+        assert response.status_code == 403
+    odd_cookie = "__Host-desk_session=\u00e9.\u00e9".encode(
+        "latin-1"
+    )  # as a browser may send bytes
+    assert browser_like.get("/desk", headers={"cookie": odd_cookie}).status_code == 303
+    assert browser_like.get(
+        "/desk/sign-in", headers={"cookie": b"__Host-desk_login=\xe9.\xe9"}
+    ).is_success
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award-disbursed", award_id=desk.award["id"])
+    for tranche in ("--5", "²", "1e3"):
+        response = browser_like.post(
+            "/desk/forms/award-disbursed",
+            data=form
+            | {
+                "award_id": desk.award["id"],
+                "amount": "1000",
+                "date": "2026-03-15",
+                "tranche": tranche,
+            },
+        )
+        assert response.status_code == 422, response.text
+        assert errors_next_to(response.text, "tranche")
+    response = browser_like.post(
+        "/desk/forms/award-disbursed",
+        data=form
+        | {"award_id": desk.award["id"], "amount": "1000", "date": "2026-03-15"}
+        | {"form_nonce": "n" * 5000, "csrf": form["csrf"] + "ъ"},
+    )
+    assert response.status_code == 403
+    response = browser_like.post(
+        "/desk/forms/award-disbursed",
+        data=form
+        | {"award_id": desk.award["id"], "amount": "1000", "date": "2026-03-15"}
+        | {"form_nonce": "n" * 5000},
+    )
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 1

@@ -3,13 +3,15 @@ overdue conclusions are listed under their body, each conclusion tells its story
 title is text."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 from domain_helpers import PUBLIC_FUND, bearer
 from fastapi.testclient import TestClient
-from test_oversight import Desk
+from test_oversight import START, Desk
 from test_web_entities import HOSTILE, text_of
 
+from registry.core import clock
 from registry.core.db import Database
 
 
@@ -38,9 +40,16 @@ def test_the_oversight_page_shows_who_leaves_conclusions_unanswered(
     assert bodies == [row["key"] for row in stats["rows"]]
     for row, cells in zip(stats["rows"], table.split("<tr>")[2:], strict=True):
         numbers = re.findall(r'<td class="num[^"]*">([^<]+)</td>', cells)
-        assert numbers[:5] == [
+        assert numbers[:6] == [
             str(row[name])
-            for name in ("received", "answered_on_time", "answered_late", "overdue", "pending")
+            for name in (
+                "received",
+                "answered_on_time",
+                "answered_late",
+                "overdue",
+                "lapsed",
+                "pending",
+            )
         ]
     # Every overdue conclusion, under the body that must answer it.
     section = html[html.index('id="overdue-title"') : html.index('id="recent-title"')]
@@ -111,3 +120,18 @@ def test_a_hostile_title_is_text(client: TestClient, database: Database) -> None
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert client.get("/api/v1/oversight/conclusions", headers=bearer(desk.overseer)).is_success
+
+
+def test_days_overdue_and_left_are_calendar_days_in_the_bodys_zone(
+    client: TestClient, database: Database
+) -> None:
+    desk = Desk(client, database)
+    with clock.travel(START):  # arrives on 2 March in Tashkent: due by the end of 1 April
+        conclusion = desk.submit()
+    path = f"/oversight/conclusions/{conclusion['id']}?lang=en"
+    with clock.travel(datetime(2026, 4, 1, 7, 0, tzinfo=UTC)):  # noon on the last day
+        assert "1 day left:" in text_of(client.get(path).text)
+    with clock.travel(datetime(2026, 4, 2, 5, 0, tzinfo=UTC)):  # 10:00 the day after
+        assert "Overdue by 1 day:" in text_of(client.get(path).text)
+    with clock.travel(datetime(2026, 4, 11, 5, 0, tzinfo=UTC)):
+        assert "Overdue by 10 days:" in text_of(client.get(path).text)

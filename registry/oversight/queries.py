@@ -25,8 +25,9 @@ from registry.publication.search import Page, keyset_page
 class ConclusionSort(enum.StrEnum):
     NEWEST = "-submitted"
     OLDEST = "submitted"
-    DUE = "due"  # the nearest deadline first
-    LONGEST_OVERDUE = "-overdue"  # the oldest deadline first: who has waited longest
+    # The earliest deadline first: with status=overdue, who has waited longest; with
+    # status=submitted,acknowledged,escalated, what falls due next.
+    DUE = "due"
 
 
 class StatsSort(enum.StrEnum):
@@ -147,6 +148,7 @@ class StatsRow:
     answered_on_time: int
     answered_late: int
     overdue: int
+    lapsed: int
     pending: int
     withdrawn: int
     accepted: int
@@ -162,6 +164,7 @@ COUNTS = (
     "answered_on_time",
     "answered_late",
     "overdue",
+    "lapsed",
     "pending",
     "withdrawn",
     "accepted",
@@ -185,7 +188,7 @@ def stats(
     now: datetime | None = None,
 ) -> list[StatsRow]:
     """Every addressee's rounds counted by body, overseer or year (a conclusion escalated from
-    A to B counts once for A, unanswered if A let it lapse, and once for B)."""
+    A to B counts once for A, as lapsed if A let its deadline pass, and once for B)."""
     now = now or clock.now()
     key = {
         GroupBy.BODY: ConclusionRound.body_id,
@@ -201,7 +204,8 @@ def stats(
         conditions.append(ConclusionRound.overseer_id.in_(list(overseer)))
     if year:
         conditions.append(ConclusionRound.year.in_(list(year)))
-    open_ = and_(unanswered, or_(ConclusionRound.closed.is_(None), ~withdrawn))
+    current = and_(unanswered, ConclusionRound.closed.is_(None))
+    escalated_away = and_(unanswered, ConclusionRound.closed == "escalated")
     statement = (
         select(
             key,
@@ -209,8 +213,9 @@ def stats(
             _count(ConclusionRound.answered_at.is_not(None)),
             _count(ConclusionRound.answered_late.is_(False)),
             _count(ConclusionRound.answered_late.is_(True)),
-            _count(and_(open_, ConclusionRound.due_at <= now)),
-            _count(and_(open_, ConclusionRound.closed.is_(None), ConclusionRound.due_at > now)),
+            _count(and_(current, ConclusionRound.due_at <= now)),
+            _count(and_(escalated_away, ConclusionRound.due_at <= now)),
+            _count(and_(current, ConclusionRound.due_at > now)),
             _count(withdrawn),
             _count(ConclusionRound.decision == Decision.ACCEPTED.value),
             _count(ConclusionRound.decision == Decision.PARTLY_ACCEPTED.value),
@@ -251,7 +256,9 @@ def sort_stats(rows: list[StatsRow], sort: StatsSort) -> list[StatsRow]:
     if sort is StatsSort.RECEIVED:
         return sorted(rows, key=lambda row: (-row.received, row.key))
     if sort is StatsSort.OVERDUE:
-        return sorted(rows, key=lambda row: (-row.overdue, -row.answered_late, row.key))
+        return sorted(
+            rows, key=lambda row: (-row.overdue, -row.lapsed, -row.answered_late, row.key)
+        )
     if sort is StatsSort.LATE:
         return sorted(rows, key=lambda row: (-row.answered_late, row.key))
     return sorted(

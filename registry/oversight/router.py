@@ -241,6 +241,7 @@ def stats_rows(
             answered_on_time=row.answered_on_time,
             answered_late=row.answered_late,
             overdue=row.overdue,
+            lapsed=row.lapsed,
             pending=row.pending,
             withdrawn=row.withdrawn,
             accepted=row.accepted,

@@ -198,7 +198,11 @@ class OversightStatsRow(BaseModel):
     answered: int
     answered_on_time: int
     answered_late: int
-    overdue: int = Field(description="Past the deadline with no answer, now.")
+    overdue: int = Field(description="Past the deadline with no answer, now, and still with it.")
+    lapsed: int = Field(
+        description="Let the deadline pass unanswered, after which the overseer escalated it "
+        "to a higher body."
+    )
     pending: int = Field(description="Not answered, not withdrawn, deadline still ahead.")
     withdrawn: int
     accepted: int

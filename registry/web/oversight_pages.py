@@ -2,7 +2,7 @@
 and each state body's record. The pages read through the API's own queries."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Final
 from zoneinfo import ZoneInfo
 
@@ -28,21 +28,27 @@ PER_PAGE: Final = 25
 MAX_OVERDUE: Final = 500
 
 
+def _local_today(conclusion: ConclusionSummary, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(conclusion.time_zone)).date()
+
+
 def overdue_days(conclusion: ConclusionSummary, now: datetime) -> int | None:
-    """Whole days since the deadline passed, for an overdue conclusion."""
+    """Calendar days since the last day to answer, in the body's time zone (1 on the day
+    after it), for an overdue conclusion."""
     if conclusion.status is not ConclusionStatus.OVERDUE:
         return None
-    return (now - conclusion.due_at).days
+    return (_local_today(conclusion, now) - conclusion.due_date).days
 
 
 def days_left(conclusion: ConclusionSummary, now: datetime) -> int | None:
+    """Calendar days left to answer, today included (1 on the last day), in the body's zone."""
     if conclusion.status not in (
         ConclusionStatus.SUBMITTED,
         ConclusionStatus.ACKNOWLEDGED,
         ConclusionStatus.ESCALATED,
     ):
         return None
-    return (conclusion.due_at - now).days
+    return (conclusion.due_date - _local_today(conclusion, now)).days + 1
 
 
 def _names_for(
@@ -78,7 +84,7 @@ def oversight_page(request: Request, session: SessionDep, cursors: CursorsDep) -
     overdue = queries.conclusion_page(
         session,
         queries.ConclusionFilters(status=(ConclusionStatus.OVERDUE,)),
-        sort=queries.ConclusionSort.LONGEST_OVERDUE,
+        sort=queries.ConclusionSort.DUE,
         limit=MAX_OVERDUE,
         cursor=None,
         cursors=cursors,

@@ -132,7 +132,10 @@ def _value(item: Input, raw: str, zone: tzinfo) -> object:
     its error says what is wrong with it."""
     value: object = raw
     if item.kind == "number":
-        value = int(raw) if raw.lstrip("-").isdigit() else raw
+        try:
+            value = int(raw)
+        except ValueError:
+            value = raw
     elif item.kind == "datetime":
         try:
             moment = datetime.fromisoformat(raw)

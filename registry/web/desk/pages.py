@@ -6,6 +6,7 @@ once), shows the API's errors next to the fields with what was typed kept, and o
 redirects to a page naming the new ledger entry.
 """
 
+import hashlib
 import json
 import secrets
 from typing import Annotated, Any, Final
@@ -116,12 +117,12 @@ def sign_out(
     if refused:
         return _forbidden(request, refused)
     response = _redirect(page, "/desk/sign-in", ended="signed-out")
-    sessions.close(session, found, response)
+    sessions.close(session, request, found, response)
     return response
 
 
 @router.get("/desk", response_class=HTMLResponse)
-def desk_home(request: Request, session: WriteSessionDep) -> Response:
+def desk_home(request: Request, session: SessionDep) -> Response:
     page = PageContext(request)
     found = sessions.current(session, request)
     if found is None:
@@ -230,7 +231,7 @@ Slug = Annotated[str, Path(max_length=60)]
 
 
 @router.get("/desk/forms/{slug}", response_class=HTMLResponse)
-def form_page(request: Request, session: WriteSessionDep, slug: Slug) -> Response:
+def form_page(request: Request, session: SessionDep, slug: Slug) -> Response:
     page = PageContext(request)
     action = _action(slug)
     found = sessions.current(session, request)
@@ -294,7 +295,10 @@ def _write(
     if action.target and not target:
         raise forms.FormErrors([(action.target.name, "Field required")])
     days = request.app.state.settings.oversight_answer_days
-    nonce = values.get(FORM_NONCE) or secrets.token_hex()
+    # The idempotency key is bounded (200 characters): a nonce is hashed into it, whatever was
+    # sent; without one, every send is new.
+    sent = values.get(FORM_NONCE) or secrets.token_hex()
+    nonce = hashlib.sha256(f"{target or ''}\n{sent}".encode()).hexdigest()
 
     def produce() -> WrittenRead:
         written = action.write(session, principal, data, target, days)
@@ -306,7 +310,7 @@ def _write(
             session,
             request=request,
             scope=principal.key_prefix,
-            key=f"desk:{action.slug}:{target or ''}:{nonce}",
+            key=f"desk:{action.slug}:{nonce}",
             body=data,
             status=201,
             produce=produce,

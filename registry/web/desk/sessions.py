@@ -22,12 +22,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Request, Response
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, delete, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.auth import service as auth_service
@@ -39,10 +40,15 @@ from registry.core.errors import Unauthorized
 COOKIE: Final = "desk_session"
 LOGIN_COOKIE: Final = "desk_login"
 COOKIE_PATH: Final = "/desk"
+HOST_PREFIX: Final = "__Host-"
+"""Over HTTPS the cookies are named ``__Host-…``: a browser then takes them only from this
+very host, Secure, for the whole site (``Path=/``), so a sibling subdomain or a man in the
+middle on plain HTTP cannot plant a session of its own (cookie tossing)."""
 KEY_INFO: Final = b"registry/desk session HMAC-SHA256 v1"
 TOKEN_BYTES: Final = 32
 MAX_HOURS: Final = 8
 LOGIN_MINUTES: Final = 30
+TOUCH_EVERY: Final = timedelta(minutes=1)
 
 
 class DeskSession(Base):
@@ -84,7 +90,7 @@ class Signer:
         if not signed:
             return None
         value, _, tag = signed.rpartition(".")
-        if not value or not hmac.compare_digest(tag, self._tag(purpose, value)):
+        if not value or not _equal(tag, self._tag(purpose, value)):
             return None
         return value
 
@@ -114,6 +120,7 @@ def idle_limit(request: Request) -> timedelta:
 def open_session(session: Session, request: Request, response: Response, token: str) -> Principal:
     """Check an API key and open a session for it; ``Unauthorized`` if the key is not good."""
     principal = auth_service.authenticate(session, token)
+    forget_old(session, request)
     if principal.organization_id is None:
         raise Unauthorized("the desk is for an organization's key (a funder's or an overseer's)")
     session_token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -129,14 +136,16 @@ def open_session(session: Session, request: Request, response: Response, token: 
         )
     )
     set_cookie(request, response, COOKIE, signer(request).sign(COOKIE, session_token))
-    response.delete_cookie(LOGIN_COOKIE, path=COOKIE_PATH)
+    name, path = cookie_name(request, LOGIN_COOKIE)
+    response.delete_cookie(name, path=path, secure=path == "/")
     return principal
 
 
 def current(session: Session, request: Request) -> Current | None:
-    """The request's live session, its idle clock restarted; None if there is none (no cookie,
-    a forged one, signed out, idle too long, too old, or its key revoked or expired)."""
-    token = signer(request).unsign(COOKIE, request.cookies.get(COOKIE))
+    """The request's live session, its idle clock restarted (to the minute); None if there is
+    none (no cookie, a forged one, signed out, idle too long, too old, or its key revoked or
+    expired)."""
+    token = signer(request).unsign(COOKIE, request.cookies.get(cookie_name(request, COOKIE)[0]))
     if token is None:
         return None
     row = session.get(DeskSession, _digest(token))
@@ -152,20 +161,46 @@ def current(session: Session, request: Request) -> Current | None:
         principal = auth_service.principal_of_prefix(session, row.key_prefix)
     except Unauthorized:
         return None
-    row.last_seen_at = now
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        _touch(request, row.token_sha256, now)
     return Current(principal=principal, csrf=row.csrf, row=row)
 
 
-def close(session: Session, found: Current, response: Response) -> None:
+def _touch(request: Request, token_sha256: bytes, now: datetime) -> None:
+    """Restart a session's idle clock, in a short write of its own: pages read, and only one
+    request a minute per session writes."""
+    with request.app.state.database.session(write=True) as session:
+        session.execute(
+            update(DeskSession)
+            .where(DeskSession.token_sha256 == token_sha256)
+            .values(last_seen_at=now)
+        )
+
+
+def forget_old(session: Session, request: Request) -> None:
+    """Delete sessions that can no longer be used (ended, idle too long, too old)."""
+    now = clock.now()
+    session.execute(
+        delete(DeskSession).where(
+            (DeskSession.ended_at.is_not(None))
+            | (DeskSession.last_seen_at < now - idle_limit(request))
+            | (DeskSession.created_at < now - timedelta(hours=MAX_HOURS))
+        )
+    )
+
+
+def close(session: Session, request: Request, found: Current, response: Response) -> None:
     found.row.ended_at = clock.now()
     session.flush()
-    response.delete_cookie(COOKIE, path=COOKIE_PATH)
+    name, path = cookie_name(request, COOKIE)
+    response.delete_cookie(name, path=path, secure=path == "/", httponly=True)
 
 
 def login_nonce(request: Request) -> str:
     """The sign-in form's CSRF value: the one the browser's login cookie holds, or a new one
     (``set_login_cookie`` pairs it with the cookie)."""
-    existing = signer(request).unsign(LOGIN_COOKIE, request.cookies.get(LOGIN_COOKIE))
+    sent = request.cookies.get(cookie_name(request, LOGIN_COOKIE)[0])
+    existing = signer(request).unsign(LOGIN_COOKIE, sent)
     return existing or secrets.token_hex(16)
 
 
@@ -175,32 +210,56 @@ def set_login_cookie(request: Request, response: Response, nonce: str) -> None:
 
 
 def login_nonce_matches(request: Request, submitted: str | None) -> bool:
-    nonce = signer(request).unsign(LOGIN_COOKIE, request.cookies.get(LOGIN_COOKIE))
-    return bool(nonce and submitted) and hmac.compare_digest(nonce or "", submitted or "")
+    sent = request.cookies.get(cookie_name(request, LOGIN_COOKIE)[0])
+    nonce = signer(request).unsign(LOGIN_COOKIE, sent)
+    return bool(nonce and submitted) and _equal(nonce or "", submitted or "")
 
 
 def csrf_matches(found: Current, submitted: str | None) -> bool:
-    return bool(submitted) and hmac.compare_digest(found.csrf, submitted or "")
+    return bool(submitted) and _equal(found.csrf, submitted or "")
+
+
+def _equal(expected: str, given: str) -> bool:
+    """Constant-time equality of any two texts (``compare_digest`` refuses non-ASCII str)."""
+    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 def same_origin(request: Request) -> bool:
     """False when the browser says the request comes from another site (``Origin`` or
     ``Sec-Fetch-Site``); a request that says nothing (an old browser, a test) passes to the
-    CSRF token check."""
+    CSRF token check. The registry's own origin is the one the request was made to, or the
+    one ``REGISTRY_PUBLIC_URL`` names (behind a proxy that rewrites the Host header)."""
     if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
         return False
     origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+    if origin is None:
+        return True
+    own = {f"{request.url.scheme}://{request.url.netloc}", _public_origin(request)}
+    return origin in own
+
+
+def _public_origin(request: Request) -> str:
+    public = urlsplit(request.app.state.settings.public_url)
+    return f"{public.scheme}://{public.netloc}"
+
+
+def cookie_name(request: Request, purpose: str) -> tuple[str, str]:
+    """The name and path a desk cookie has on this request: ``__Host-<purpose>`` on ``/``
+    when cookies are Secure, ``<purpose>`` on ``/desk`` on plain HTTP to this machine."""
+    if secure_cookies(request):
+        return HOST_PREFIX + purpose, "/"
+    return purpose, COOKIE_PATH
 
 
 def set_cookie(
-    request: Request, response: Response, name: str, value: str, *, max_age: int | None = None
+    request: Request, response: Response, purpose: str, value: str, *, max_age: int | None = None
 ) -> None:
+    name, path = cookie_name(request, purpose)
     response.set_cookie(
         name,
         value,
         max_age=max_age,
-        path=COOKIE_PATH,
+        path=path,
         secure=secure_cookies(request),
         httponly=True,
         samesite="strict",
@@ -208,8 +267,10 @@ def set_cookie(
 
 
 def secure_cookies(request: Request) -> bool:
-    """Secure everywhere but plain HTTP to this machine (``make run`` on 127.0.0.1), where no
-    one else can see the cookie and some browsers drop a Secure cookie sent over HTTP."""
+    """Secure everywhere but plain HTTP to this machine (``make run`` on 127.0.0.1 or
+    localhost) when ``REGISTRY_PUBLIC_URL`` is not HTTPS: no one else can see the cookie
+    there, and some browsers drop a Secure cookie sent over HTTP."""
     host = request.url.hostname or ""
     loopback = host in ("localhost", "127.0.0.1", "::1")
-    return request.url.scheme == "https" or not loopback
+    public_https = _public_origin(request).startswith("https:")
+    return request.url.scheme == "https" or public_https or not loopback
