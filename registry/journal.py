@@ -103,7 +103,9 @@ def _project(session: Session, entry: Recorded) -> None:
     project(session, entry)
 
 
-def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
+def record(
+    session: Session, entries: Sequence[NewEntry], *, at: datetime | None = None
+) -> list[Recorded]:
     """Append ``entries`` to the ledger and apply them; the caller's transaction commits.
 
     Each entry is projected in turn; the search index is refreshed once for all of them at
@@ -118,7 +120,9 @@ def record(session: Session, entries: Sequence[NewEntry]) -> list[Recorded]:
             subject=entry.subject,
             body=json.loads(json.dumps(entry.body)),  # exactly what a replay will see
         )
-        for entry, appended in zip(entries, ledger_service.append(session, entries), strict=True)
+        for entry, appended in zip(
+            entries, ledger_service.append(session, entries, at=at), strict=True
+        )
     ]
     _projected(session, recorded)
     index.refresh_many(session, [(entry.kind, entry.subject) for entry in recorded])

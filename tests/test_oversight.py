@@ -449,3 +449,30 @@ def test_ocds_carries_conclusions_as_documents_of_their_process(desk: Desk) -> N
     funder_feed = desk.client.get("/api/v1/ocds/releases", params={"funder": PUBLIC_FUND}).json()
     assert about_award["id"] in json.dumps(funder_feed)
     assert about_funder["id"] not in json.dumps(funder_feed)
+
+
+def test_an_extension_is_stamped_with_the_time_its_rule_was_judged_by(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with clock.travel(START):
+        conclusion = desk.submit()
+    due_at = datetime.fromisoformat(conclusion["due_at"])
+
+    class SlowLedgerClock:
+        """The ledger's own reading of the clock, as if the append came a second late."""
+
+        @staticmethod
+        def now() -> datetime:
+            return due_at + timedelta(seconds=1)
+
+    monkeypatch.setattr("registry.ledger.service.clock", SlowLedgerClock)
+    with clock.travel(due_at - timedelta(minutes=5)):
+        extended = desk.event(
+            conclusion["id"],
+            {"type": "extended", "days": 3, "reason": "Tekshiruv"},
+            desk.world.fund,
+        )
+    entry = extended["events"][-1]
+    assert entry["kind"] == "oversight.extended"
+    # Judged before the deadline and stamped with that time, not the ledger's later reading.
+    assert datetime.fromisoformat(entry["time"]) < due_at

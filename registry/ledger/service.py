@@ -84,7 +84,9 @@ def _check_write_session(session: Session) -> None:
         raise RuntimeError("ledger appends need a write session (Database.session(write=True))")
 
 
-def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]:
+def append(
+    session: Session, entries: Sequence[NewEntry], *, at: datetime | None = None
+) -> list[AppendedEntry]:
     """Append ``entries`` in order, as one batch under one lock, in the caller's transaction.
 
     The caller commits. Nothing here commits, so a failure anywhere in the caller's unit of
@@ -98,7 +100,10 @@ def append(session: Session, entries: Sequence[NewEntry]) -> list[AppendedEntry]
     prepared = [_prepare(entry) for entry in entries]
     head = store.lock_head(session)
     tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
-    now = clock.now()
+    # ``at``: the time a writer already judged its rules by, read after taking this lock (so
+    # nothing was appended since, and times still increase with seq): the entry then says
+    # exactly when the rule held, e.g. that an extension came before its deadline.
+    now = at or clock.now()
     stamp = format_time(now).encode()
     prev = head.last_leaf_hash
     rows: list[store.EntryRow] = []

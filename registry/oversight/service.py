@@ -182,7 +182,8 @@ def add_event(
     if conclusion.withdrawn_at is not None:
         raise Conflict.for_field("type", "the overseer withdrew this conclusion")
     current = current_round(session, conclusion)
-    body = _event_body(session, conclusion, current, event, clock.now(), answer_days)
+    now = clock.now()  # under the ledger's lock: the entry is stamped with this very time
+    body = _event_body(session, conclusion, current, event, now, answer_days)
     journal.record(
         session,
         [
@@ -193,6 +194,7 @@ def add_event(
                 body=body,
             )
         ],
+        at=now,
     )
     return get(session, conclusion_id)
 
