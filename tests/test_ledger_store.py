@@ -176,3 +176,51 @@ def test_concurrent_writers_leave_a_gapless_verifying_log(database: Database, wr
         assert chain.size == total
         assert chain.root() == service.root(session, total)
         assert service.size(session) == total
+
+
+UPSERTS = {
+    # SQLite's REPLACE deletes the row in the way without firing its DELETE trigger.
+    "sqlite": [
+        (
+            "INSERT OR REPLACE INTO ledger_entries SELECT seq, leaf, leaf_hash, subtree_hashes, "
+            "time, 'forged', actor, subject FROM ledger_entries WHERE seq = 1"
+        ),
+        (
+            "REPLACE INTO ledger_head (id, size, root_hash, last_leaf_hash, frontier) "
+            "SELECT id, 0, root_hash, last_leaf_hash, x'' FROM ledger_head"
+        ),
+        (
+            "INSERT OR REPLACE INTO ledger_checkpoints SELECT id, tree_size, root_hash, "
+            "signed_at, 'forged' FROM ledger_checkpoints"
+        ),
+    ],
+    "postgresql": [
+        (
+            "INSERT INTO ledger_entries SELECT * FROM ledger_entries WHERE seq = 1 "
+            "ON CONFLICT (seq) DO UPDATE SET kind = 'forged'"
+        ),
+        "INSERT INTO ledger_head SELECT * FROM ledger_head ON CONFLICT (id) DO UPDATE SET size = 0",
+        (
+            "INSERT INTO ledger_checkpoints SELECT * FROM ledger_checkpoints "
+            "ON CONFLICT (id) DO UPDATE SET note = 'forged'"
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_the_database_refuses_to_replace_a_ledger_row(
+    database: Database, backend: str, index: int
+) -> None:
+    append(database, 4)
+    with database.session(write=True) as session:
+        service.sign_if_stale(session, signer=_signer())
+        before = session.execute(select(LedgerEntry.leaf).order_by(LedgerEntry.seq)).all()
+    with (
+        pytest.raises(DBAPIError, match=r"append-only|only grows"),
+        database.session(write=True) as session,
+    ):
+        session.execute(text(UPSERTS[backend][index]))
+    with database.session() as session:
+        assert service.size(session) == 4
+        assert session.execute(select(LedgerEntry.leaf).order_by(LedgerEntry.seq)).all() == before
