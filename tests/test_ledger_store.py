@@ -224,3 +224,36 @@ def test_the_database_refuses_to_replace_a_ledger_row(
     with database.session() as session:
         assert service.size(session) == 4
         assert session.execute(select(LedgerEntry.leaf).order_by(LedgerEntry.seq)).all() == before
+
+
+def test_with_an_interval_writes_never_sign_on_the_request_path(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many writes queue, even when a checkpoint is due, they leave signing to the
+    timer: no request waits to sign."""
+    checkpointer = service.Checkpointer(database, signer=_signer(), interval=3600)
+    checkpointer.start()  # signs the current state once, then sleeps an hour
+    try:
+        append(database, 3)
+        signed_by: list[str] = []
+
+        def sign_if_stale(_session: object, **_: object) -> None:
+            signed_by.append(threading.current_thread().name)
+
+        monkeypatch.setattr(service, "sign_if_stale", sign_if_stale)
+        monkeypatch.setattr(checkpointer, "_last_signed", float("-inf"))  # a checkpoint is due
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda _: checkpointer.after_write(), range(64)))
+        assert signed_by == []
+    finally:
+        checkpointer.stop()
+
+
+def test_without_an_interval_every_write_is_signed(database: Database) -> None:
+    checkpointer = service.Checkpointer(database, signer=_signer(), interval=0)
+    append(database, 2)
+    checkpointer.after_write()
+    with database.session() as session:
+        latest = service.latest_checkpoint(session)
+        assert latest is not None
+        assert latest.tree_size == 2

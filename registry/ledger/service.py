@@ -345,8 +345,9 @@ def sign_if_stale(session: Session, *, signer: NoteSigner) -> LedgerCheckpoint |
 class Checkpointer:
     """Keeps the signed checkpoint fresh: after writes, and on a timer for the quiet periods.
 
-    A checkpoint is signed at most every ``interval`` seconds; the timer guarantees that an
-    entry is covered by a signed checkpoint no later than ``interval`` after it was committed.
+    A checkpoint is signed at most every ``interval`` seconds, by the timer, off the request
+    path; the timer guarantees that an entry is covered by a signed checkpoint no later than
+    ``interval`` after it was committed. ``interval=0`` signs after every write.
     """
 
     def __init__(self, database: Database, *, signer: NoteSigner, interval: float) -> None:
@@ -360,19 +361,29 @@ class Checkpointer:
 
     def sign_now(self) -> LedgerCheckpoint | None:
         with self._lock:
-            with self._database.session(write=True) as session:
-                signed = sign_if_stale(session, signer=self._signer)
-            self._last_signed = time.monotonic()
-            return signed
+            return self._sign()
+
+    def _sign(self) -> LedgerCheckpoint | None:
+        with self._database.session(write=True) as session:
+            signed = sign_if_stale(session, signer=self._signer)
+        self._last_signed = time.monotonic()
+        return signed
 
     def after_write(self) -> None:
-        """Best effort: the write has committed, so a signing failure must not fail it; the
-        timer tries again."""
-        if time.monotonic() - self._last_signed >= self._interval:
-            try:
-                self.sign_now()
-            except Exception:
-                logger.exception("signing a checkpoint after a write failed")
+        """Called by every write once committed. With an interval, signing is the timer's
+        alone: never on the request path, at most once per interval however many writes
+        queue (the interval is judged under the signing lock). With ``interval=0`` (sign after
+        every write), or before the timer runs, it signs here, best effort: the write has
+        committed, so a signing failure must not fail it."""
+        if self._interval > 0 and self._thread is not None:
+            return
+        try:
+            with self._lock:
+                if time.monotonic() - self._last_signed < self._interval:
+                    return
+                self._sign()
+        except Exception:
+            logger.exception("signing a checkpoint after a write failed")
 
     def start(self) -> None:
         self.sign_now()
