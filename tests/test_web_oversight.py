@@ -135,3 +135,17 @@ def test_days_overdue_and_left_are_calendar_days_in_the_bodys_zone(
         assert "Overdue by 1 day:" in text_of(client.get(path).text)
     with clock.travel(datetime(2026, 4, 11, 5, 0, tzinfo=UTC)):
         assert "Overdue by 10 days:" in text_of(client.get(path).text)
+
+
+def test_every_problem_type_uri_opens_to_its_page(client: TestClient) -> None:
+    from registry.web.problem_pages import DECLARED, PROBLEMS  # noqa: PLC0415
+
+    assert set(PROBLEMS) == DECLARED  # every error the API answers has its page
+    problem = client.get("/api/v1/awards/AWD-2000-999999").json()
+    assert client.get(problem["type"]).status_code == 200
+    for slug, item in PROBLEMS.items():
+        response = client.get(f"/problems/{slug}", params={"lang": "ru"})
+        assert response.status_code == 200
+        assert f"HTTP {item.status}" in response.text
+        assert '<html lang="ru">' in response.text
+    assert client.get("/problems/teapot").status_code == 404

@@ -16,6 +16,7 @@ from registry.web import (
     home,
     ledger_page,
     oversight_pages,
+    problem_pages,
     search_pages,
     stats_pages,
 )
@@ -32,6 +33,7 @@ PAGE_ROUTERS = (
     search_pages.router,
     oversight_pages.router,
     desk_pages.router,
+    problem_pages.router,
 )
 
 

@@ -19,6 +19,7 @@ SUBJECT_PAGES: Final = {
     "award.": "/awards/",
     "competition.": "/competitions/",
     "organization.": "/organizations/",
+    "oversight.": "/oversight/conclusions/",
 }
 
 
