@@ -3,14 +3,17 @@ data up to date (see ``changes.py`` for why it is in ledger order)."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
+from registry.core.parameters import refuse_unknown_parameters
 from registry.publication import changes
 
-router = APIRouter(prefix="/changes", tags=["changes"])
+router = APIRouter(
+    prefix="/changes", tags=["changes"], dependencies=[Depends(refuse_unknown_parameters)]
+)
 
 DESCRIPTION = """\
 Every ledger entry with `seq` greater than `after`, oldest first, decoded from the signed leaf.

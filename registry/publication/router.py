@@ -1,6 +1,7 @@
 """Search, facets, statistics and downloads for awards: open to everyone, no key."""
 
 import csv
+import enum
 import io
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -13,11 +14,16 @@ from pydantic import Field
 
 from registry.awards.models import Award
 from registry.awards.router import to_summary
+from registry.awards.schemas import AwardStatus
 from registry.competitions.router import to_summary as competition_summary
+from registry.competitions.schemas import CompetitionStatus
 from registry.core.db import SessionDep
 from registry.core.errors import BadRequest, problem_responses
+from registry.core.parameters import enum_values, refuse_unknown_parameters
+from registry.core.schemas import Instrument
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
+from registry.organizations.schemas import OrganizationKind
 from registry.oversight import views as oversight
 from registry.publication import search
 from registry.publication.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorsDep, next_url
@@ -34,9 +40,15 @@ from registry.publication.schemas import (
     StatsRow,
 )
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
-from registry.reference.money import amount_formatter, format_amount
+from registry.reference.money import (
+    InvalidAmount,
+    amount_formatter,
+    format_amount,
+    normalize_currency,
+)
+from registry.reference.regions import UnknownRegion, normalize_region
 
-router = APIRouter(tags=["awards"])
+router = APIRouter(tags=["awards"], dependencies=[Depends(refuse_unknown_parameters)])
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 CursorParam = Annotated[str | None, Query(max_length=500)]
 TextParam = Annotated[
@@ -68,6 +80,28 @@ def org_id_values(raw: list[str] | None, field: str) -> tuple[str, ...]:
         raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
 
 
+def enum_strings(raw: list[str] | None, kind: type[enum.Enum], field: str) -> tuple[str, ...]:
+    """A list parameter's values, each one of ``kind``'s; a 400 naming the parameter and the
+    allowed values for anything else (an unknown value is never an empty result)."""
+    return tuple(str(member.value) for member in enum_values(raw, kind, field))
+
+
+def region_values(raw: list[str] | None, field: str = "region") -> tuple[str, ...]:
+    """ISO 3166-2 codes or country codes, as stored: withdrawn codes (``KZ-ALA``) read as the
+    current ones, as they are on writes; an unknown code is a 400 naming the parameter."""
+    try:
+        return tuple(normalize_region(value) for value in list_values(raw))
+    except UnknownRegion as exc:
+        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
+
+
+def currency_values(raw: list[str] | None, field: str = "currency") -> tuple[str, ...]:
+    try:
+        return tuple(normalize_currency(value) for value in list_values(raw))
+    except InvalidAmount as exc:
+        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
+
+
 def award_filters(
     q: Annotated[
         str | None,
@@ -92,12 +126,12 @@ def award_filters(
         q=q,
         funder=org_id_values(funder, "funder"),
         recipient=org_id_values(recipient, "recipient"),
-        instrument=list_values(instrument),
+        instrument=enum_strings(instrument, Instrument, "instrument"),
         competition=list_values(competition),
-        region=tuple(value.upper() for value in list_values(region)),
+        region=region_values(region),
         theme=list_values(theme),
-        status=list_values(status),
-        currency=tuple(value.upper() for value in list_values(currency)),
+        status=enum_strings(status, AwardStatus, "status"),
+        currency=currency_values(currency),
         amount_min=Decimal(amount_min) if amount_min else None,
         amount_max=Decimal(amount_max) if amount_max else None,
         awarded_from=awarded_from,
@@ -383,12 +417,12 @@ def competition_filters(
     """The competition filters the list (and the portal's competition search) shares."""
     return search.CompetitionFilters(
         q=q,
-        funder=list_values(funder),
-        instrument=list_values(instrument),
-        region=tuple(value.upper() for value in list_values(region)),
+        funder=org_id_values(funder, "funder"),
+        instrument=enum_strings(instrument, Instrument, "instrument"),
+        region=region_values(region),
         theme=list_values(theme),
-        status=list_values(status),
-        currency=tuple(value.upper() for value in list_values(currency)),
+        status=enum_strings(status, CompetitionStatus, "status"),
+        currency=currency_values(currency),
         year=tuple(year or ()),
     )
 
@@ -430,8 +464,8 @@ def organization_filters(
     """The organization filters the list (and the portal's organization search) shares."""
     return search.OrganizationFilters(
         q=q,
-        kind=list_values(kind),
-        region=tuple(value.upper() for value in list_values(region)),
+        kind=enum_strings(kind, OrganizationKind, "kind"),
+        region=region_values(region),
         country=tuple(value.upper() for value in list_values(country)),
     )
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from registry.core.db import Database, SessionDep
 from registry.core.errors import BadRequest, problem_responses
+from registry.core.parameters import refuse_unknown_parameters
 from registry.publication import giving360, ocds, search
 from registry.publication.pagination import (
     DEFAULT_LIMIT,
@@ -30,7 +31,7 @@ from registry.publication.pagination import (
 from registry.publication.router import FiltersDep as AwardFiltersDep
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 
-router = APIRouter(tags=["open-data"])
+router = APIRouter(tags=["open-data"], dependencies=[Depends(refuse_unknown_parameters)])
 
 JSON_MEDIA_TYPE = "application/json"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
