@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
-from registry import __version__
+from registry import __version__, docs
 from registry.auth.router import router as keys_router
 from registry.awards.router import router as awards_router
 from registry.batches.router import router as batches_router
@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
         dependencies=[Depends(refuse_nul_characters)],
+        docs_url=None,  # served by registry.docs, from the package's files, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -96,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     web.install(app)
+    docs.install(app)
     _document_problems(app)
     return app
 

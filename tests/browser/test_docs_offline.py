@@ -1,0 +1,26 @@
+"""The interactive API reference works on a closed network: every file it loads comes from the
+registry (nothing from a CDN), and it lists the operations."""
+
+from playwright.sync_api import Page, Route, expect
+
+
+def test_the_api_reference_works_offline(page: Page, portal: str, screenshot) -> None:
+    outside: list[str] = []
+
+    def only_the_registry(route: Route) -> None:
+        if route.request.url.startswith(portal):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_registry)
+    page.goto(f"{portal}/docs")
+    expect(page.get_by_text("/api/v1/oversight/conclusions", exact=True).first).to_be_visible()
+    screenshot(page, "docs")
+    assert outside == []
+    page.goto(f"{portal}/redoc")
+    expect(page.get_by_text("/api/v1/oversight/conclusions").first).to_be_attached()
+    screenshot(page, "redoc")
+    # ReDoc renders everything from the registry; only its "powered by" logo is remote.
+    assert all(url.startswith("https://cdn.redoc.ly/redoc/logo") for url in outside), outside
