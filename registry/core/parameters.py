@@ -35,11 +35,23 @@ def refuse_nul_characters(request: Request) -> None:
         )
 
 
-def _query_names(dependant: Dependant) -> set[str]:
+def _query_names(dependant: Dependant) -> frozenset[str]:
     names = {parameter.alias for parameter in dependant.query_params}
     for sub in dependant.dependencies:
         names |= _query_names(sub)
-    return names
+    return frozenset(names)
+
+
+_known: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+
+def _route_query_names(route: APIRoute) -> frozenset[str]:
+    """A route's query parameters, its dependencies' included: read once per route (keyed by
+    path and methods, as routes are not hashable; every app mounts the same routers)."""
+    key = (route.path, frozenset(route.methods or ()))
+    if key not in _known:
+        _known[key] = _query_names(route.dependant)
+    return _known[key]
 
 
 def refuse_unknown_parameters(request: Request) -> None:
@@ -48,7 +60,7 @@ def refuse_unknown_parameters(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    known = _query_names(route.dependant)
+    known = _route_query_names(route)
     # An empty name (``?=x``, ``?&``) is noise a client's URL builder left, not a filter.
     unknown = [name for name in dict.fromkeys(request.query_params) if name and name not in known]
     if unknown:

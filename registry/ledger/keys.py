@@ -3,10 +3,25 @@
 import os
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 PRIVATE_FILE_MODE = 0o600
+DERIVED_KEY_BYTES = 32
+
+
+def derive_secret(private_key: Ed25519PrivateKey, info: bytes) -> bytes:
+    """A secret for one purpose (``info`` labels it): HKDF-SHA256 (RFC 5869) of the log key's
+    Ed25519 seed. It reveals nothing about the signing key, and one purpose's secret is never
+    another's, so the server has one key to keep, not one per use."""
+    seed = private_key.private_bytes(
+        encoding=serialization.Encoding.Raw,
+        format=serialization.PrivateFormat.Raw,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=DERIVED_KEY_BYTES, salt=None, info=info)
+    return hkdf.derive(seed)
 
 
 def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:

@@ -94,6 +94,15 @@ def get_many(session: Session, wanted: dict[str, str]) -> dict[str, Organization
     return pick(repository.get_many(session, set(wanted.values())), wanted)
 
 
+def names_of(organization: Organization) -> dict[str, str]:
+    """An organization's names by language, only the languages it has."""
+    return {
+        code: name
+        for code in ("uz", "ru", "kk", "en")
+        if (name := getattr(organization, f"name_{code}", None))
+    }
+
+
 def find_many(session: Session, org_ids: set[str]) -> dict[str, Organization]:
     """The registered ones of ``org_ids``, in one query, by org-id."""
     return repository.get_many(session, org_ids) if org_ids else {}

@@ -5,16 +5,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.auth.dependencies import OrganizationKeyDep, OverseerDep
+from registry.competitions.router import PROOF_PATH
 from registry.core import clock, idempotency
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
 from registry.core.parameters import enum_values, refuse_unknown_parameters
-from registry.organizations.models import Organization
+from registry.organizations import service as organization_service
 from registry.oversight import queries, service
 from registry.oversight.models import Conclusion, ConclusionEvent, ConclusionRound
 from registry.oversight.schemas import (
@@ -33,7 +33,13 @@ from registry.oversight.schemas import (
 )
 from registry.oversight.views import to_summary
 from registry.publication.pagination import CursorsDep, next_url
-from registry.publication.router import CursorParam, LimitParam, ListParam, org_id_values
+from registry.publication.router import (
+    CursorParam,
+    LimitParam,
+    ListParam,
+    list_values,
+    org_id_values,
+)
 
 router = APIRouter(
     prefix="/oversight",
@@ -41,7 +47,6 @@ router = APIRouter(
     dependencies=[Depends(refuse_unknown_parameters)],
 )
 ConclusionId = Annotated[str, Path(max_length=40)]
-PROOF_PATH = "/api/v1/ledger/entries/{seq}"
 
 
 def answer_days(request: Request) -> int:
@@ -173,7 +178,7 @@ def conclusion_filters(
         status=enum_values(status, ConclusionStatus, "status"),
         decision=enum_values(decision, Decision, "decision"),
         subject_type=enum_values(subject_type, SubjectType, "subject_type"),
-        subject=tuple(part.strip() for value in subject or () for part in value.split(",")),
+        subject=list_values(subject),
         submitted_from=submitted_from,
         submitted_to=submitted_to,
     )
@@ -214,24 +219,15 @@ def get_conclusion(session: SessionDep, conclusion_id: ConclusionId) -> Conclusi
     return to_read(session, service.get(session, conclusion_id))
 
 
-def names(session: Session, org_ids: list[str]) -> dict[str, dict[str, str]]:
-    if not org_ids:
-        return {}
-    rows = session.execute(select(Organization).where(Organization.org_id.in_(org_ids)))
-    return {
-        organization.org_id: {
-            language: value
-            for language in ("uz", "ru", "kk", "en")
-            if (value := getattr(organization, f"name_{language}"))
-        }
-        for organization in rows.scalars()
-    }
-
-
 def stats_rows(
     session: Session, rows: list[queries.StatsRow], group_by: GroupBy
 ) -> list[OversightStatsRow]:
-    named = names(session, [row.key for row in rows]) if group_by is not GroupBy.YEAR else {}
+    found = (
+        organization_service.find_many(session, {row.key for row in rows})
+        if group_by is not GroupBy.YEAR
+        else {}
+    )
+    named = {org_id: organization_service.names_of(org) for org_id, org in found.items()}
     return [
         OversightStatsRow(
             key=row.key,

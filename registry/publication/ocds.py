@@ -37,12 +37,11 @@ of queries per page.
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 import ocdsmerge  # type: ignore[import-untyped]
 from sqlalchemy import ColumnElement, or_, select
@@ -57,6 +56,7 @@ from registry.journal import Recorded
 from registry.ledger.models import LedgerEntry
 from registry.ledger.service import format_time
 from registry.organizations.models import Organization
+from registry.oversight import service as oversight
 from registry.oversight.models import Conclusion
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
 from registry.reference.money import format_amount, parse_amount
@@ -692,16 +692,17 @@ def _correction(
 
 
 def _deadline(history: Sequence[Recorded]) -> tuple[str, str]:
-    """The current addressee and its deadline (a local date), from the conclusion's entries."""
-    body_id, due = "", date.min
+    """The current addressee and its deadline (a local date), from the conclusion's entries,
+    by the rules the projection applies."""
+    body_id, due = "", None
     for entry in history:
         if entry.kind in ("oversight.submitted", "oversight.escalated"):
             body_id = entry.body.get("addressed_to") or entry.body["to"]
-            zone = ZoneInfo(entry.body["time_zone"])
-            due = entry.time.astimezone(zone).date() + timedelta(days=entry.body["answer_days"])
-        elif entry.kind == "oversight.extended":
-            due += timedelta(days=entry.body["days"])
-    return body_id, due.isoformat()
+            due = oversight.deadline(entry.time, entry.body["answer_days"], entry.body["time_zone"])
+        elif entry.kind == "oversight.extended" and due is not None:
+            due = oversight.extended(due, entry.body["days"])
+    assert due is not None, "a conclusion's history starts with its submission"
+    return body_id, due.due_date.isoformat()
 
 
 def oversight_release(prefix: str, history: Sequence[Recorded], process_id: str) -> Document:

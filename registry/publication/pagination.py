@@ -21,12 +21,11 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Self
 
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Depends, Request
 
 from registry.core.errors import BadRequest
+from registry.ledger.keys import derive_secret
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -60,15 +59,7 @@ class CursorCodec:
     def from_signing_key(cls, private_key: Ed25519PrivateKey) -> Self:
         """The cursor key for a log: HKDF-SHA256 of its Ed25519 seed, labelled for cursors, so
         it reveals nothing about the signing key and is never used for anything else."""
-        seed = private_key.private_bytes(
-            encoding=serialization.Encoding.Raw,
-            format=serialization.PrivateFormat.Raw,
-            encryption_algorithm=serialization.NoEncryption(),
-        )
-        hkdf = HKDF(
-            algorithm=hashes.SHA256(), length=CURSOR_KEY_BYTES, salt=None, info=CURSOR_KEY_INFO
-        )
-        return cls(key=hkdf.derive(seed))
+        return cls(key=derive_secret(private_key, CURSOR_KEY_INFO))
 
     @classmethod
     def ephemeral(cls) -> Self:

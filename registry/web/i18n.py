@@ -114,6 +114,11 @@ def current() -> Language:
     return _current.get()
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate later"
+    """Marks a text for the catalogs where it is declared; the page translates it when shown."""
+    return message
+
+
 def gettext(message: str) -> str:
     return translations(current()).ugettext(message)
 

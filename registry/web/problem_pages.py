@@ -9,13 +9,10 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from registry.core.errors import NotFound, RegistryError
+from registry.web.i18n import N_
 from registry.web.templating import render
 
 router = APIRouter(tags=["portal"])
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate later"
-    return message
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,12 @@ from registry.publication.router import FiltersDep
 from registry.reference.money import format_amount
 from registry.reference.regions import normalize_region
 from registry.web import charts, i18n, views
+from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
 TOP: Final = 12
 LATEST: Final = 10
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate later"
-    return message
 
 
 INSTRUMENTS: Final = {

@@ -27,12 +27,7 @@ def organization_names(session: Session, org_ids: Iterable[str]) -> dict[str, di
     return {org_id: names_of(organization) for org_id, organization in found.items()}
 
 
-def names_of(organization: object) -> dict[str, str]:
-    return {
-        code: name
-        for code in ("uz", "ru", "kk", "en")
-        if (name := getattr(organization, f"name_{code}", None))
-    }
+names_of = organization_service.names_of
 
 
 def region_label(code: str) -> str:

@@ -47,11 +47,7 @@ from registry.oversight.schemas import (
     SubjectType,
     Withdrawn,
 )
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    """Marks a label for the catalog; templates translate it when they show it."""
-    return message
+from registry.web.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -68,19 +68,18 @@ def _checked_post(request: Request, found: sessions.Current, csrf: str | None) -
 @router.get("/desk/sign-in", response_class=HTMLResponse)
 def sign_in_form(
     request: Request, ended: Annotated[str | None, Query(max_length=20)] = None
-) -> HTMLResponse:
+) -> Response:
     return _render_sign_in(request, ended=ended)
 
 
 def _render_sign_in(
     request: Request, *, ended: str | None = None, error: str | None = None, status: int = 200
-) -> HTMLResponse:
+) -> Response:
     nonce = sessions.login_nonce(request)
     context = {"section": "/desk", "ended": ended, "error": error, "nonce": nonce}
     response = render(request, "desk/sign_in.html", context, status_code=status)
     sessions.set_login_cookie(request, response, nonce)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _private(response)
 
 
 @router.post("/desk/sign-in", response_class=HTMLResponse)

@@ -24,9 +24,7 @@ from datetime import datetime, timedelta
 from typing import Final
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Request, Response
 from sqlalchemy import ForeignKey, LargeBinary, String, delete, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -36,6 +34,7 @@ from registry.auth.principal import Principal
 from registry.core import clock
 from registry.core.db import Base
 from registry.core.errors import Unauthorized
+from registry.ledger.keys import derive_secret
 
 COOKIE: Final = "desk_session"
 LOGIN_COOKIE: Final = "desk_login"
@@ -70,13 +69,7 @@ class Signer:
 
     @classmethod
     def from_signing_key(cls, private_key: Ed25519PrivateKey) -> "Signer":
-        seed = private_key.private_bytes(
-            encoding=serialization.Encoding.Raw,
-            format=serialization.PrivateFormat.Raw,
-            encryption_algorithm=serialization.NoEncryption(),
-        )
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_INFO)
-        return cls(key=hkdf.derive(seed))
+        return cls(key=derive_secret(private_key, KEY_INFO))
 
     def _tag(self, purpose: str, value: str) -> str:
         message = f"{purpose}\n{value}".encode()
