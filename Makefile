@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run serve test lint fmt typecheck pytest migrate openapi bench clean messages
+.PHONY: help run serve test lint fmt typecheck pytest migrate openapi bench clean messages witness
 
 help: ## Show the available targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -30,6 +30,15 @@ run: $(VENV)/.installed-run ## Install, migrate, load the demo on first run, ser
 	$(BIN)/registry migrate
 	$(BIN)/registry demo load --if-empty
 	$(BIN)/registry serve --host $(HOST) --port $(PORT)
+
+WITNESS_NAME ?= witness.localhost/w1
+WITNESS_PORT ?= 8300
+
+witness: $(VENV)/.installed-run ## Run a witness of the local log on 127.0.0.1:8300 (README: Witnesses)
+	mkdir -p var
+	$(BIN)/registry ledger key > var/witness-logs.txt
+	@echo "witness key: $$($(BIN)/registry witness key --key var/witness.key --name $(WITNESS_NAME))"
+	$(BIN)/registry witness serve --key var/witness.key --name $(WITNESS_NAME) --logs var/witness-logs.txt --port $(WITNESS_PORT)
 
 migrate: $(VENV)/.installed-run ## Apply the migrations to REGISTRY_DATABASE_URL
 	$(BIN)/registry migrate

@@ -1,92 +1,56 @@
-"""``registry audit verify``: check the ledger from outside, trusting nothing the server says
-that a signature or a hash does not prove.
-
-1. Verify the latest checkpoint's signature against a pinned key.
-2. Stream every leaf up to the checkpoint's size, checking each ``seq`` and ``prev`` link and
-   folding the leaf hashes into a compact range (O(log n) memory).
-3. The recomputed root must equal the checkpoint's; at the size saved by the last run it must
-   equal the saved root, and the server's consistency proof between the two must verify. A
-   rewritten history fails here even if it was re-signed.
-4. On success, save the new checkpoint as the state for the next run.
-
-When something is wrong, inclusion proofs against the signed root locate the first bad leaf.
-"""
-
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Protocol
+"""``registry audit verify`` inside the server's package: the pure auditor of
+:mod:`registry.ledger.audit`, plus the two sources only the server's environment has (a
+database, and an httpx client such as FastAPI's TestClient)."""
 
 import httpx2 as httpx
 
 from registry.core.db import Database
-from registry.ledger import merkle
 from registry.ledger import service as ledger_service
-from registry.ledger.chain import ChainBreak, ChainVerifier
-from registry.ledger.checkpoint import (
-    Checkpoint,
-    NoteVerifier,
-    parse_verifier_key,
-    verify_checkpoint,
+from registry.ledger.audit import (
+    PAGE_SIZE,
+    AuditFailure,
+    AuditReport,
+    AuditState,
+    LedgerSource,
+    Unreachable,
+    check_quorum,
+    verify,
 )
-from registry.ledger.errors import VerificationError
+from registry.ledger.audit import HttpSource as _UrllibSource
 
-PAGE_SIZE = 1000
+__all__ = [
+    "PAGE_SIZE",
+    "AuditFailure",
+    "AuditReport",
+    "AuditState",
+    "DatabaseSource",
+    "HttpSource",
+    "LedgerSource",
+    "Unreachable",
+    "check_quorum",
+    "verify",
+]
+
 HTTP_TIMEOUT_SECONDS = 60.0
 
 
-class AuditFailure(Exception):
-    """The ledger did not verify; ``seq`` is the first bad entry when it could be located."""
-
-    def __init__(self, message: str, *, seq: int | None = None) -> None:
-        super().__init__(message)
-        self.seq = seq
-
-
-class LedgerSource(Protocol):
-    def verifier_key(self) -> str | None: ...
-    def checkpoint(self) -> str: ...
-    def leaves(self, start: int, end: int) -> list[bytes]: ...
-    def inclusion_path(self, index: int, tree_size: int) -> list[bytes]: ...
-    def consistency_proof(self, first: int, second: int) -> list[bytes]: ...
-
-
-class HttpSource:
-    """The public HTTP contract under ``/api/v1/ledger``."""
+class HttpSource(_UrllibSource):
+    """The HTTP contract read with an httpx client (a pooled one, or a test's ASGI client)."""
 
     def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
         self._owns_client = client is None
         self._client = client or httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
-        self._base = base_url.rstrip("/") + "/api/v1/ledger"
+        super().__init__(base_url, fetch=self._fetch_with_httpx)
+
+    def _fetch_with_httpx(self, url: str) -> bytes:
+        try:
+            return self._client.get(url).raise_for_status().content
+        except httpx.HTTPError as exc:
+            raise Unreachable(f"{url}: {exc}") from exc
 
     def close(self) -> None:
         if self._owns_client:
             self._client.close()
-
-    def _get(self, path: str, **params: int) -> httpx.Response:
-        response = self._client.get(self._base + path, params=params)
-        response.raise_for_status()
-        return response
-
-    def verifier_key(self) -> str | None:
-        return self._get("/key").text.strip()
-
-    def checkpoint(self) -> str:
-        return self._get("/checkpoint").text
-
-    def leaves(self, start: int, end: int) -> list[bytes]:
-        body = self._get("/leaves", start=start, end=end).content
-        return body.split(b"\n")[:-1] if body else []
-
-    def inclusion_path(self, index: int, tree_size: int) -> list[bytes]:
-        proof = self._get("/proofs/inclusion", index=index, tree_size=tree_size).json()
-        return [bytes.fromhex(node) for node in proof["audit_path"]]
-
-    def consistency_proof(self, first: int, second: int) -> list[bytes]:
-        proof = self._get("/proofs/consistency", first=first, second=second).json()
-        return [bytes.fromhex(node) for node in proof["proof"]]
 
 
 class DatabaseSource:
@@ -100,7 +64,7 @@ class DatabaseSource:
 
     def checkpoint(self) -> str:
         with self.database.session() as session:
-            latest = ledger_service.latest_checkpoint(session)
+            latest = ledger_service.latest_witnessed(session)
             if latest is None:
                 raise AuditFailure("the database holds no signed checkpoint")
             return latest.note
@@ -117,233 +81,3 @@ class DatabaseSource:
     def consistency_proof(self, first: int, second: int) -> list[bytes]:
         with self.database.session() as session:
             return list(ledger_service.consistency_proof(session, first=first, second=second).proof)
-
-
-@dataclass(frozen=True)
-class AuditState:
-    """What one run leaves for the next: the checkpoint it verified, and the key it trusted."""
-
-    verifier_key: str
-    tree_size: int
-    root_hash: bytes
-    checkpoint: str
-    verified_at: str
-
-    @classmethod
-    def load(cls, path: Path) -> "AuditState | None":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        return cls(
-            verifier_key=data["verifier_key"],
-            tree_size=int(data["tree_size"]),
-            root_hash=bytes.fromhex(data["root_hash"]),
-            checkpoint=data["checkpoint"],
-            verified_at=data["verified_at"],
-        )
-
-    def save(self, path: Path) -> None:
-        data = {
-            "verifier_key": self.verifier_key,
-            "tree_size": self.tree_size,
-            "root_hash": self.root_hash.hex(),
-            "checkpoint": self.checkpoint,
-            "verified_at": self.verified_at,
-        }
-        temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        temporary.replace(path)  # atomic: a crash never leaves half a state file
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    checkpoint: Checkpoint
-    verifier_key: str
-    previous_size: int | None
-    key_was_pinned: bool
-
-
-Progress = Callable[[int, int], None]
-
-
-def verify(
-    source: LedgerSource,
-    *,
-    key: str | None = None,
-    state_path: Path | None = None,
-    progress: Progress | None = None,
-) -> AuditReport:
-    """Run the whole audit; raise ``AuditFailure`` naming what is wrong."""
-    state = AuditState.load(state_path) if state_path else None
-    verifier, pinned = _choose_key(source, key, state)
-    note = source.checkpoint()
-    try:
-        checkpoint = verify_checkpoint(note, verifier)
-    except VerificationError as exc:
-        raise AuditFailure(f"the checkpoint does not verify against the pinned key: {exc}") from exc
-
-    if state is not None:
-        _check_size_against_state(state, checkpoint)
-
-    chain = ChainVerifier()
-    for leaf in _stream(source, checkpoint.size):
-        try:
-            chain.feed(leaf)
-        except ChainBreak as exc:
-            bad = _first_bad(source, checkpoint, exc.seq)
-            raise AuditFailure(_describe_break(exc, bad), seq=bad) from exc
-        if state is not None and chain.size == state.tree_size and chain.root() != state.root_hash:
-            raise AuditFailure(
-                f"history rewritten: the first {state.tree_size} leaves no longer hash to the root "
-                f"verified on {state.verified_at}"
-            )
-        if progress is not None:
-            progress(chain.size, checkpoint.size)
-    if chain.size != checkpoint.size:
-        raise AuditFailure(
-            f"the ledger served {chain.size} leaves but the checkpoint covers {checkpoint.size}",
-            seq=chain.size,
-        )
-    _check_root(source, checkpoint, chain)
-    if state is not None:
-        # After the leaves: a rewritten prefix has already failed above, by its own hashes,
-        # whatever the server answers for its proof.
-        _check_consistency_proof(source, state, checkpoint)
-
-    if state_path is not None:
-        AuditState(
-            verifier_key=verifier.verifier_key(),
-            tree_size=checkpoint.size,
-            root_hash=checkpoint.root_hash,
-            checkpoint=note,
-            verified_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        ).save(state_path)
-    return AuditReport(
-        checkpoint=checkpoint,
-        verifier_key=verifier.verifier_key(),
-        previous_size=state.tree_size if state else None,
-        key_was_pinned=pinned,
-    )
-
-
-def _choose_key(
-    source: LedgerSource, key: str | None, state: AuditState | None
-) -> tuple[NoteVerifier, bool]:
-    """The key given on the command line, else the one pinned by the last run, else (trust on
-    first use) the one the server serves."""
-    chosen = key or (state.verifier_key if state else None)
-    pinned = chosen is not None
-    if chosen is None:
-        chosen = source.verifier_key()
-        if chosen is None:
-            raise AuditFailure("no verifier key: pass --key (the database does not hold one)")
-    try:
-        return parse_verifier_key(chosen.strip()), pinned
-    except VerificationError as exc:
-        raise AuditFailure(f"the verifier key is malformed: {exc}") from exc
-
-
-def _check_root(source: LedgerSource, checkpoint: Checkpoint, chain: ChainVerifier) -> None:
-    if chain.root() != checkpoint.root_hash:
-        seq = _bisect_first_bad(source, checkpoint)
-        where = f"first bad leaf: seq {seq}" if seq is not None else "no single leaf was located"
-        raise AuditFailure(
-            f"the leaves' Merkle root {chain.root().hex()} is not the signed root "
-            f"{checkpoint.root_hash.hex()} ({where})",
-            seq=seq,
-        )
-
-
-def _check_size_against_state(state: AuditState, checkpoint: Checkpoint) -> None:
-    if checkpoint.size < state.tree_size:
-        raise AuditFailure(
-            f"the ledger shrank: checkpoint size {checkpoint.size} < {state.tree_size} verified "
-            f"on {state.verified_at}"
-        )
-    if checkpoint.size == state.tree_size and checkpoint.root_hash != state.root_hash:
-        raise AuditFailure(f"history rewritten: a different root for size {checkpoint.size}")
-
-
-def _check_consistency_proof(
-    source: LedgerSource, state: AuditState, checkpoint: Checkpoint
-) -> None:
-    """The server's own consistency proof must verify too: a log that cannot prove what it
-    has already shown is misbehaving."""
-    if state.tree_size in (0, checkpoint.size):
-        return  # the empty tree is a prefix of every tree; equal sizes were compared
-    try:
-        proof = source.consistency_proof(state.tree_size, checkpoint.size)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise AuditFailure(f"the server's consistency proof is malformed ({exc!r})") from exc
-    try:
-        merkle.verify_consistency(
-            first=state.tree_size,
-            second=checkpoint.size,
-            proof=proof,
-            first_root=state.root_hash,
-            second_root=checkpoint.root_hash,
-        )
-    except VerificationError as exc:
-        raise AuditFailure(
-            f"history rewritten: the checkpoint of size {checkpoint.size} is not consistent with "
-            f"the one of size {state.tree_size} verified on {state.verified_at} ({exc})"
-        ) from exc
-
-
-def _stream(source: LedgerSource, size: int) -> Iterator[bytes]:
-    start = 0
-    while start < size:
-        page = source.leaves(start, min(start + PAGE_SIZE, size))
-        if not page:
-            return
-        yield from page
-        start += len(page)
-
-
-def _leaf_is_included(source: LedgerSource, checkpoint: Checkpoint, seq: int) -> bool:
-    """Does the leaf the server serves at ``seq`` hash into the signed root?"""
-    (leaf,) = source.leaves(seq, seq + 1)
-    try:
-        merkle.verify_inclusion(
-            index=seq,
-            size=checkpoint.size,
-            leaf_hash=merkle.leaf_hash(leaf),
-            proof=source.inclusion_path(seq, checkpoint.size),
-            root=checkpoint.root_hash,
-        )
-    except VerificationError:
-        return False
-    return True
-
-
-def _first_bad(source: LedgerSource, checkpoint: Checkpoint, seq: int) -> int:
-    """A broken ``prev`` at ``seq`` means leaf ``seq - 1`` or leaf ``seq`` was altered."""
-    if seq > 0 and seq - 1 < checkpoint.size and not _leaf_is_included(source, checkpoint, seq - 1):
-        return seq - 1
-    return seq
-
-
-def _describe_break(exc: ChainBreak, bad: int) -> str:
-    if bad != exc.seq:
-        return (
-            f"seq {bad}: the leaf was altered (it is not in the signed tree, and seq {exc.seq}'s "
-            "prev no longer matches its hash)"
-        )
-    return str(exc)
-
-
-def _bisect_first_bad(source: LedgerSource, checkpoint: Checkpoint) -> int | None:
-    """The first leaf that fails its inclusion proof, assuming the damage runs to the end
-    (a rewritten suffix or a last leaf changed); ``None`` if every leaf checked is included."""
-    last = checkpoint.size - 1
-    if _leaf_is_included(source, checkpoint, last):
-        return None
-    low, high = 0, last
-    while low < high:
-        middle = (low + high) // 2
-        if _leaf_is_included(source, checkpoint, middle):
-            low = middle + 1
-        else:
-            high = middle
-    return low

@@ -1,9 +1,10 @@
 """The ``registry`` command: serve, migrate, audit, bench."""
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -27,11 +28,14 @@ from registry.core.db import Database
 from registry.core.errors import RegistryError
 from registry.core.settings import get_settings
 from registry.imports import files as import_files
+from registry.ledger import audit, receipt, tile_service
 from registry.ledger import service as ledger_service
 from registry.ledger.checkpoint import NoteSigner, NoteVerifier, parse_verifier_key
+from registry.ledger.cosignature import CosignatureVerifier
 from registry.ledger.errors import VerificationError
 from registry.ledger.keys import load_or_create_signing_key
 from registry.publication import index as search_index
+from registry.witness import app as witness_server
 
 app = typer.Typer(help="The grant and social-contract transparency registry.", no_args_is_help=True)
 audit_app = typer.Typer(help="Verify the ledger from outside.", no_args_is_help=True)
@@ -58,6 +62,38 @@ def search_reindex() -> None:
     finally:
         database.dispose()
     typer.echo(f"indexed {count} organizations, competitions and awards")
+
+
+tiles_app = typer.Typer(
+    help="Publish the ledger as static files (C2SP tlog-tiles).", no_args_is_help=True
+)
+app.add_typer(tiles_app, name="tiles")
+
+
+@tiles_app.command("export")
+def tiles_export(
+    directory: Annotated[
+        Path, typer.Argument(help="Where to write checkpoint and tile/; created if missing.")
+    ],
+) -> None:
+    """Write the latest checkpoint, its hash tiles and entry bundles; only what changed.
+
+    Full tiles are never rewritten, the checkpoint is written last, and a directory that
+    holds another log or a different history is refused (exit code 1).
+    """
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            report = tile_service.export(session, directory=directory)
+    except (tile_service.ExportRefused, RegistryError) as exc:
+        stderr.print(f"[bold red]refused[/]: {exc}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
+    finally:
+        database.dispose()
+    typer.echo(
+        f"{directory}: tree size {report.tree_size}; wrote {report.written} files, "
+        f"{report.unchanged} already there, removed {report.removed} superseded partial tiles"
+    )
 
 
 stderr = Console(stderr=True)
@@ -99,21 +135,37 @@ def audit_verify(
         Path | None,
         typer.Option(help="Where the last verified checkpoint is kept between runs."),
     ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A witness's cosigner key (`<name>+<id>+<key>`, type 0x04) or a file holding "
+            "it; repeat for each witness you trust."
+        ),
+    ] = None,
+    quorum: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Valid cosignatures required from the --witness keys (default: all)."
+        ),
+    ] = None,
 ) -> None:
     """Recompute the hash chain and Merkle root of every leaf and check the signed checkpoint."""
     if (url is None) == (database_url is None):
         raise typer.BadParameter("give exactly one of --url and --database-url")
-    if key is not None and Path(key).is_file():
-        key = Path(key).read_text(encoding="utf-8").strip()
+    key = _key_text(key)
+    witnesses = _witness_keys(witness or [])
+    required = len(witnesses) if quorum is None else quorum
+    if required > len(witnesses):
+        raise typer.BadParameter("--quorum exceeds the number of --witness keys")
     try:
         with _ledger_source(url, database_url) as source:
-            report = _run_audit(source, key=key, state=state)
+            report = _run_audit(source, key=key, state=state, witnesses=witnesses, quorum=required)
     except auditor.AuditFailure as exc:
         stderr.print(f"[bold red]FAILED[/]: {exc}")
         if exc.seq is not None:
             stderr.print(f"first bad seq: {exc.seq}")
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
-    except httpx.HTTPError as exc:
+    except auditor.Unreachable as exc:
         stderr.print(f"[bold red]cannot read the ledger[/]: {exc}")
         raise typer.Exit(EXIT_UNREACHABLE) from exc
     checkpoint = report.checkpoint
@@ -129,6 +181,62 @@ def audit_verify(
     )
     root = checkpoint.root_hash.hex()
     typer.echo(f"OK {checkpoint.origin}: {checkpoint.size} entries, root {root}{since}")
+    for cosignature in report.cosignatures:
+        moment = datetime.fromtimestamp(cosignature.timestamp, UTC).isoformat()
+        typer.echo(f"   cosigned by witness {cosignature.verifier.name} at {moment}")
+
+
+receipt_app = typer.Typer(help="Offline receipts of ledger entries.", no_args_is_help=True)
+app.add_typer(receipt_app, name="receipt")
+
+
+@receipt_app.command("verify")
+def receipt_verify(
+    file: Annotated[Path, typer.Argument(help="The receipt (.tlog-proof) to verify.")],
+    key: Annotated[
+        str,
+        typer.Option(help="The log's verifier key (`<name>+<id>+<key>`), or a file holding it."),
+    ],
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(help="A witness's cosigner key, or a file holding it; repeat per witness."),
+    ] = None,
+    quorum: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Valid cosignatures required from the --witness keys (default: all)."
+        ),
+    ] = None,
+) -> None:
+    """Check a receipt with no network access, and say in words what it proves."""
+    witnesses = _witness_keys(witness or [])
+    required = len(witnesses) if quorum is None else quorum
+    if required > len(witnesses):
+        raise typer.BadParameter("--quorum exceeds the number of --witness keys")
+    try:
+        log_key = parse_verifier_key(_key_text(key) or "")
+    except VerificationError as exc:
+        raise typer.BadParameter(f"{exc}", param_hint="--key") from exc
+    try:
+        proven = receipt.verify_receipt(
+            file.read_bytes(), log_key=log_key, witnesses=witnesses, quorum=required
+        )
+    except (OSError, VerificationError) as exc:
+        stderr.print(f"[bold red]FAILED[/]: {exc}")
+        raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
+    for line in receipt.describe(proven):
+        typer.echo(line)
+
+
+def _key_text(key: str | None) -> str | None:
+    return None if key is None else audit.key_text(key)
+
+
+def _witness_keys(keys: Sequence[str]) -> list[CosignatureVerifier]:
+    try:
+        return audit.witness_keys(keys)
+    except VerificationError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--witness") from exc
 
 
 @contextmanager
@@ -148,10 +256,18 @@ def _ledger_source(url: str | None, database_url: str | None) -> Iterator[audito
 
 
 def _run_audit(
-    source: auditor.LedgerSource, *, key: str | None, state: Path | None
+    source: auditor.LedgerSource,
+    *,
+    key: str | None,
+    state: Path | None,
+    witnesses: Sequence[CosignatureVerifier],
+    quorum: int,
 ) -> auditor.AuditReport:
+    verify = partial(
+        auditor.verify, source, key=key, state_path=state, witnesses=witnesses, quorum=quorum
+    )
     if not sys.stderr.isatty():
-        return auditor.verify(source, key=key, state_path=state)
+        return verify()
     columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task("leaves", total=None)
@@ -160,7 +276,7 @@ def _run_audit(
             if done % auditor.PAGE_SIZE == 0 or done == total:
                 bar.update(task, completed=done, total=total)
 
-        return auditor.verify(source, key=key, state_path=state, progress=advance)
+        return verify(progress=advance)
 
 
 def _write(work: Callable[[Session], T]) -> T:
@@ -272,6 +388,17 @@ def demo_load(
         f"overseers; the ledger has {result.ledger_size} entries. The admin key's token:"
     )
     typer.echo(result.admin_token)
+
+
+@ledger_app.command("key")
+def ledger_key() -> None:
+    """Print the log's verifier key (as GET /api/v1/ledger/key serves it), from the configured
+    signing key file, creating the key if it does not exist yet."""
+    settings = get_settings()
+    signer = NoteSigner(
+        name=settings.log_origin, private_key=load_or_create_signing_key(settings.signing_key_file)
+    )
+    typer.echo(signer.verifier.verifier_key())
 
 
 @ledger_app.command("replay")
@@ -489,6 +616,53 @@ def _import_progress() -> Iterator[Callable[[int, int], None] | None]:
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task("rows", total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+witness_app = typer.Typer(
+    help="Run a witness: cosign other logs' checkpoints (C2SP tlog-witness).",
+    no_args_is_help=True,
+)
+app.add_typer(witness_app, name="witness")
+WitnessKeyOption = Annotated[
+    Path, typer.Option(help="The witness's Ed25519 private key (PEM); created if missing.")
+]
+WitnessNameOption = Annotated[
+    str,
+    typer.Option(help="The witness's key name, e.g. witness.example.org/w1; part of its key ID."),
+]
+
+
+@witness_app.command("key")
+def witness_key(key: WitnessKeyOption, name: WitnessNameOption) -> None:
+    """Print the witness's cosigner verifier key (type 0x04) for log operators to configure."""
+    try:
+        signer = witness_server.load_signer(key, name)
+    except (ValueError, TypeError, OSError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(signer.verifier.verifier_key())
+
+
+@witness_app.command("serve")
+def witness_serve(
+    key: WitnessKeyOption,
+    logs: Annotated[
+        Path, typer.Option(help="The logs to witness: one log verifier key (vkey) per line.")
+    ],
+    name: WitnessNameOption,
+    database: Annotated[
+        Path | None,
+        typer.Option(help="The witness's SQLite state; default: the key file with .db."),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8300,
+) -> None:
+    """Serve POST /add-checkpoint: cosign each checkpoint consistent with the last one."""
+    try:
+        witness_server.run(
+            key_file=key, logs_file=logs, name=name, database_file=database, host=host, port=port
+        )
+    except (ValueError, TypeError, OSError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 def main() -> None:

@@ -18,9 +18,12 @@ from registry.core.errors import document_validation_problems, install_handlers
 from registry.core.parameters import refuse_nul_characters
 from registry.core.settings import Settings
 from registry.ledger.checkpoint import NoteSigner
+from registry.ledger.cosignature import parse_cosigner_key
 from registry.ledger.keys import load_or_create_signing_key
 from registry.ledger.router import router as ledger_router
 from registry.ledger.service import Checkpointer
+from registry.ledger.tiles_router import router as tiles_router
+from registry.ledger.witnesses import Witness, Witnesses
 from registry.organizations.router import router as organizations_router
 from registry.oversight.router import router as oversight_router
 from registry.publication.changes_router import router as changes_router
@@ -53,17 +56,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     signing_key = load_or_create_signing_key(settings.signing_key_file)
     signer = NoteSigner(name=settings.log_origin, private_key=signing_key)
+    witnesses = Witnesses(
+        database,
+        [
+            Witness(verifier=parse_cosigner_key(witness.key), url=witness.url)
+            for witness in settings.witnesses
+        ],
+        timeout=settings.witness_timeout_seconds,
+    )
     checkpointer = Checkpointer(
-        database, signer=signer, interval=settings.checkpoint_interval_seconds
+        database,
+        signer=signer,
+        interval=settings.checkpoint_interval_seconds,
+        on_signed=witnesses.notify,
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        witnesses.start()
         checkpointer.start()
         try:
             yield
         finally:
             checkpointer.stop()
+            witnesses.stop()
             database.dispose()
 
     app = FastAPI(
@@ -82,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.cursors = CursorCodec.from_signing_key(signing_key)
     app.state.desk_signer = desk_sessions.Signer.from_signing_key(signing_key)
     app.state.checkpointer = checkpointer
+    app.state.witnesses = witnesses
     install_handlers(app)
     routers = (
         publication_router,  # before the features: /awards.csv must not match /awards/{id}
@@ -97,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(tiles_router)  # the C2SP tlog-tiles paths, at the spec's own /tiles/...
     web.install(app)
     docs.install(app)
     _document_problems(app)

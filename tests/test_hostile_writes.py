@@ -101,3 +101,62 @@ def test_a_key_expiry_without_an_offset_is_refused_not_a_500(client, database, w
         headers=bearer(world.admin),
     )
     assert with_offset.status_code == 201, with_offset.text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"recipient_id": PUBLIC_FUND}, "recipient_id", "cannot award itself"),
+        (
+            {"award_date": "1999-03-01", "period": {"start": "1999-03-15", "end": "1999-12-31"}},
+            "award_date",
+            "on or after 2000-01-01",
+        ),
+        (
+            {"award_date": "2099-03-01", "period": {"start": "2099-03-15", "end": "2099-12-31"}},
+            "award_date",
+            "is in the future",
+        ),
+        ({"period": {"start": "2026-02-01", "end": "2026-12-31"}}, "period.start", "before"),
+    ],
+)
+def test_awards_a_funder_could_not_undo_are_refused(
+    client, database, world, overrides, field, message
+) -> None:
+    """A self-award, an award dated 1999 or in the future, and a period that starts before
+    the award is made: each a 422 naming the field, and the ledger unchanged."""
+    request = award(**overrides)
+    refused(client, database, world.fund, request["path"], request["body"], field)
+    response = client.post(request["path"], json=request["body"], headers=bearer(world.fund))
+    assert message in response.json()["errors"][0]["message"]
+
+
+def test_a_disbursement_in_the_future_is_refused_even_by_a_correction(
+    client, database, world
+) -> None:
+    made = client.post("/api/v1/awards", json=award()["body"], headers=bearer(world.fund))
+    assert made.status_code == 201, made.text
+    path = f"/api/v1/awards/{made.json()['id']}/events"
+    tomorrow = "2099-01-01"
+    future = {"type": "disbursed", "amount": "100", "date": tomorrow}
+    refused(client, database, world.fund, path, future, "date")
+    paid = client.post(
+        path, json=future | {"date": "2026-04-01"}, headers=bearer(world.fund)
+    ).json()
+    seq = paid["events"][-1]["seq"]
+    correction = {
+        "type": "corrected",
+        "corrects": seq,
+        "reason": "Wrong date",
+        "changes": {"date": tomorrow},
+    }
+    refused(client, database, world.fund, path, correction, "changes.date")
+    moved = {
+        "type": "amended",
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "reason": "Started early",
+    }
+    refused(client, database, world.fund, path, moved, "period.start")
+    # A write that moves neither date is judged as before.
+    fine = {"type": "reported", "date": "2026-05-01"}
+    assert client.post(path, json=fine, headers=bearer(world.fund)).status_code == 201

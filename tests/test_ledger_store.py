@@ -242,9 +242,11 @@ def test_with_an_interval_writes_never_sign_on_the_request_path(
 
         monkeypatch.setattr(service, "sign_if_stale", sign_if_stale)
         monkeypatch.setattr(checkpointer, "_last_signed", float("-inf"))  # a checkpoint is due
-        with ThreadPoolExecutor(max_workers=8) as pool:
+        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="request") as pool:
             list(pool.map(lambda _: checkpointer.after_write(), range(64)))
-        assert signed_by == []
+        # Only request threads count: a timer thread (this one's or another app's still
+        # running in the test process) signing meanwhile is the design, not a failure.
+        assert [name for name in signed_by if name.startswith("request")] == []
     finally:
         checkpointer.stop()
 

@@ -1,6 +1,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from registry.auth.dependencies import FunderDep
@@ -16,8 +17,9 @@ from registry.awards.schemas import (
 from registry.competitions.router import PROOF_PATH
 from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
-from registry.core.errors import problem_responses
+from registry.core.errors import NotFound, problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.ledger.router import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
 from registry.reference.money import format_amount
@@ -111,6 +113,35 @@ def create_award(
 )
 def get_award(session: SessionDep, award_id: AwardId) -> AwardRead:
     return to_read(session, service.get(session, award_id))
+
+
+@router.get(
+    "/{award_id}/receipt",
+    summary="An offline receipt (C2SP tlog-proof) of the award's publication entry",
+    response_class=Response,
+    responses=RECEIPT_RESPONSES,
+)
+def get_award_receipt(request: Request, session: SessionDep, award_id: AwardId) -> Response:
+    award = service.get(session, award_id)
+    return receipt_response(request, session, award.published_seq, f"award-{award.id}")
+
+
+@router.get(
+    "/{award_id}/events/{seq}/receipt",
+    summary="An offline receipt (C2SP tlog-proof) of one event of the award",
+    response_class=Response,
+    responses=RECEIPT_RESPONSES,
+)
+def get_award_event_receipt(
+    request: Request,
+    session: SessionDep,
+    award_id: AwardId,
+    seq: Annotated[int, Path(ge=0, le=MAX_INDEX)],
+) -> Response:
+    award = service.get(session, award_id)
+    if seq not in {event.seq for event in service.events(session, award.id)}:
+        raise NotFound.for_field("seq", f"entry {seq} is not an event of award {award.id}")
+    return receipt_response(request, session, seq, f"award-{award.id}-{seq}")
 
 
 @router.post(

@@ -9,7 +9,7 @@ stays in the ledger and the state reads as if it had been right all along.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from registry.reference.money import InvalidAmount, parse_amount
 
@@ -181,3 +181,44 @@ _APPLY: dict[str, Callable[[AwardState, dict[str, Any]], None]] = {
 def _check_period(state: AwardState) -> None:
     if state.period_end < state.period_start:
         raise RuleViolation("period", "the implementation period ends before it starts")
+
+
+EARLIEST_AWARD_DATE: Final = date(2000, 1, 1)
+"""Older grants belong in an archive: a date before it is almost always a typing slip."""
+
+
+def check_new_dates(before: AwardState | None, after: AwardState, *, today: date) -> None:
+    """The date rules a write is judged by when it is made, not part of :func:`fold`: a replay
+    of an older ledger keeps what was accepted then, and "today" moves.
+
+    Checked for a publication (``before`` is None) and for any later write that moves the
+    award date or the period: the award date lies between 2000-01-01 and today, and the
+    implementation period does not start before the award is made.
+    """
+    moved = before is None or (before.award_date, before.period_start) != (
+        after.award_date,
+        after.period_start,
+    )
+    if not moved:
+        return
+    if after.award_date < EARLIEST_AWARD_DATE:
+        raise RuleViolation(
+            "award_date", f"must be on or after {EARLIEST_AWARD_DATE}; check the year"
+        )
+    if after.award_date > today:
+        raise RuleViolation(
+            "award_date", f"is in the future (today is {today}); publish an award once it is made"
+        )
+    if after.period_start < after.award_date:
+        raise RuleViolation(
+            "period.start",
+            f"the implementation period cannot start before the award date {after.award_date}",
+        )
+
+
+def check_event_date(kind: str, body: dict[str, Any], *, today: date) -> None:
+    """A disbursement records money already paid: it cannot be dated after today."""
+    if kind == "award.disbursed" and _date(body, "date") > today:
+        raise RuleViolation(
+            "date", f"a disbursement cannot be dated in the future (today is {today})"
+        )

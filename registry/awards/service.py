@@ -28,6 +28,7 @@ from registry.awards.schemas import (
 from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionStatus
+from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
 from registry.core.schemas import LocalizedText, Period, Reason, Themes
@@ -36,6 +37,7 @@ from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.organizations.models import Organization
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
+from registry.reference.zones import local_zone
 
 ID_PREFIX = "AWD"
 ID_WIDTH = 6
@@ -132,7 +134,8 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
         next_numbers[year] += 1
         body = _publication_body(award_id, data, ids, recipient)
         try:
-            rules.fold([rules.Event(0, rules.PUBLISHED, body)])
+            state = rules.fold([rules.Event(0, rules.PUBLISHED, body)])
+            rules.check_new_dates(None, state, today=_today(ids.region, ids.funder_id))
         except rules.RuleViolation as exc:
             raise _violation(exc) from exc
         entries.append(
@@ -157,6 +160,8 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
     principal.check_acts_for(funder_id)
     recipient_id = organization_service.canonical_org_id(data.recipient_id, field="recipient_id")
+    if recipient_id == funder_id:
+        raise Unprocessable.for_field("recipient_id", "a funder cannot award itself")
     try:
         currency = normalize_currency(data.currency)
     except InvalidAmount as exc:
@@ -331,11 +336,16 @@ def add_events_many(
             body = _event_body(event, award.currency)
         before = rules.fold(history)
         proposed = rules.Event(seq, f"award.{event.type}", body)
+        prefix = "changes." if isinstance(event, AwardCorrected) else ""
+        today = _today(award.region, award.funder_id)
         try:
             after = rules.fold([*history, proposed])
+            rules.check_new_dates(before, after, today=today)
+            rules.check_event_date(*_dated_event(proposed, history), today=today)
         except rules.RuleViolation as exc:
-            prefix = "changes." if isinstance(event, AwardCorrected) else ""
             raise _violation(exc, prefix) from exc
+        if after.recipient_id == award.funder_id:
+            raise Unprocessable.for_field(prefix + "recipient_id", "a funder cannot award itself")
         competition = None
         if award.competition_id is not None:
             competition = competition_service.get(session, award.competition_id)
@@ -362,6 +372,23 @@ def add_events_many(
             NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)
         )
     journal.record(session, entries)
+
+
+def _today(*where: str | None) -> date:
+    """Today where the award is made (both countries keep UTC+5)."""
+    return clock.now().astimezone(local_zone(*where)).date()
+
+
+def _dated_event(
+    proposed: rules.Event, history: Sequence[rules.Event]
+) -> tuple[str, dict[str, Any]]:
+    """The kind and the dated body a write gives: a correction's changes are judged as the
+    event they correct."""
+    changes = proposed.body.get("changes") or {}
+    if proposed.kind != rules.CORRECTED or "date" not in changes:
+        return proposed.kind, proposed.body
+    target = next((e for e in history if e.seq == proposed.body.get("corrects")), None)
+    return (target.kind if target else proposed.kind), changes
 
 
 def _event_body(event: BaseModel, currency: str, field_prefix: str = "") -> dict[str, Any]:

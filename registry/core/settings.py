@@ -3,10 +3,23 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/registry.db"
+
+
+class WitnessSetting(BaseModel):
+    """One witness the log asks for cosignatures (C2SP tlog-witness)."""
+
+    key: str = Field(
+        description="The witness's cosigner verifier key (vkey of type 0x04), as printed by "
+        "`registry witness key`."
+    )
+    url: str = Field(
+        pattern=r"^https?://[^\s]+$",
+        description="The witness's submission prefix; the log POSTs to <url>/add-checkpoint.",
+    )
 
 
 class Settings(BaseSettings):
@@ -75,6 +88,26 @@ class Settings(BaseSettings):
         description="A desk session (the organizations' web forms) ends after this many minutes "
         "without a request, and after 8 hours in any case.",
     )
+    witnesses: list[WitnessSetting] = Field(
+        default=[],
+        description='JSON list of {"key": <witness vkey>, "url": <submission prefix>}: the '
+        "witnesses asked to cosign every checkpoint.",
+    )
+    witness_quorum: int = Field(
+        default=1,
+        ge=1,
+        description="How many witness cosignatures a checkpoint needs to count as witnessed "
+        "(receipts prefer such checkpoints; below it a checkpoint is still served).",
+    )
+    witness_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="How long the log waits for one witness's answer."
+    )
+
+    @model_validator(mode="after")
+    def _quorum_reachable(self) -> "Settings":
+        if self.witnesses and self.witness_quorum > len(self.witnesses):
+            raise ValueError("witness_quorum exceeds the number of witnesses")
+        return self
 
 
 @lru_cache

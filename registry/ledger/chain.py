@@ -3,8 +3,8 @@ memory (a compact range, never the tree)."""
 
 import json
 
-from registry.ledger import merkle
-from registry.ledger.errors import VerificationError
+from . import merkle
+from .errors import VerificationError
 
 GENESIS_PREV_HEX = "00" * merkle.HASH_SIZE
 

@@ -31,7 +31,7 @@ from typing import Final
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from registry.ledger.errors import VerificationError
+from .errors import VerificationError
 
 __all__ = [
     "ALG_ED25519",

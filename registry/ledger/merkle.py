@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Final, NamedTuple, Self
 
-from registry.ledger.errors import VerificationError
+from .errors import VerificationError
 
 HASH_SIZE: Final = 32
 """Bytes in every hash: leaf hashes, node hashes, roots and proof entries (SHA-256)."""

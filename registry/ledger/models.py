@@ -9,12 +9,14 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -73,3 +75,31 @@ class LedgerCheckpoint(Base):
     root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     signed_at: Mapped[datetime] = mapped_column()
     note: Mapped[str] = mapped_column(Text)
+
+
+class LedgerCosignature(Base):
+    """A witness's cosignature (C2SP tlog-cosignature v1) of one signed checkpoint.
+
+    Append-only like the checkpoints it adds to: the line is the signature line exactly as the
+    witness returned it, verified against the witness's pinned key before it is stored.
+    """
+
+    __tablename__ = "ledger_cosignatures"
+    __table_args__ = (
+        UniqueConstraint("checkpoint_id", "witness", name="one_per_witness"),
+        Index("ix_ledger_cosignatures_witness_size", "witness", "tree_size"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    checkpoint_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("ledger_checkpoints.id")
+    )
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+    witness: Mapped[str] = mapped_column(
+        String(300), doc="The witness's key name and hex key ID: <name>+<key ID>."
+    )
+    timestamp: Mapped[int] = mapped_column(BigInteger, doc="POSIX seconds, as cosigned.")
+    line: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column()

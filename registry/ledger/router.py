@@ -1,14 +1,14 @@
 """The public ledger contract. Outside verifiers depend on it byte for byte; no auth anywhere."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
 
 from registry.core.db import SessionDep
 from registry.core.errors import NotFound, problem_responses
-from registry.ledger import service
-from registry.ledger.models import LedgerCheckpoint
+from registry.ledger import receipt, service
 from registry.ledger.schemas import (
     CheckpointRead,
     ConsistencyProofRead,
@@ -19,17 +19,21 @@ from registry.ledger.schemas import (
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
 JSONL_MEDIA_TYPE = "application/jsonl"
+COSIGNATURES_HEADER = "Witness-Cosignatures"
+QUORUM_HEADER = "Witness-Quorum"
 MAX_LEAVES_PER_CALL = 1000
 MAX_INDEX = 2**63 - 1  # the largest BIGINT; larger numbers are malformed, not 500s
 NonNegative = Annotated[int, Query(ge=0, le=MAX_INDEX)]
 
 
-def _checkpoint_read(checkpoint: LedgerCheckpoint) -> CheckpointRead:
+def _checkpoint_read(witnessed: service.Witnessed) -> CheckpointRead:
+    checkpoint = witnessed.checkpoint
     return CheckpointRead(
         tree_size=checkpoint.tree_size,
         root_hash=checkpoint.root_hash.hex(),
         signed_at=service.format_time(checkpoint.signed_at),
-        note=checkpoint.note,
+        note=witnessed.note,
+        cosignatures=witnessed.cosignatures,
     )
 
 
@@ -48,15 +52,41 @@ def get_key(request: Request) -> str:
 
 @router.get(
     "/checkpoint",
-    summary="The latest signed checkpoint (C2SP tlog-checkpoint, signed-note)",
+    summary="The latest signed checkpoint (C2SP tlog-checkpoint, signed-note), with the "
+    "witnesses' cosignatures (C2SP tlog-cosignature) as extra signature lines",
     response_class=PlainTextResponse,
-    responses=problem_responses(404),
+    responses={
+        200: {
+            "headers": {
+                COSIGNATURES_HEADER: {
+                    "description": "How many witnesses have cosigned this checkpoint.",
+                    "schema": {"type": "integer"},
+                },
+                QUORUM_HEADER: {
+                    "description": "How many cosignatures the log aims for "
+                    "(REGISTRY_WITNESS_QUORUM); 0 when no witness is configured.",
+                    "schema": {"type": "integer"},
+                },
+            }
+        },
+        **problem_responses(404),
+    },
 )
-def get_checkpoint(session: SessionDep) -> str:
-    checkpoint = service.latest_checkpoint(session)
-    if checkpoint is None:
+def get_checkpoint(request: Request, session: SessionDep) -> PlainTextResponse:
+    witnessed = service.latest_witnessed(session)
+    if witnessed is None:
         raise NotFound("no checkpoint has been signed yet")
-    return checkpoint.note
+    headers = {
+        COSIGNATURES_HEADER: str(witnessed.cosignatures),
+        QUORUM_HEADER: str(witness_quorum(request)),
+    }
+    return PlainTextResponse(witnessed.note, headers=headers)
+
+
+def witness_quorum(request: Request) -> int:
+    """The cosignatures a checkpoint should carry: 0 when the log has no witnesses."""
+    settings = request.app.state.settings
+    return settings.witness_quorum if settings.witnesses else 0
 
 
 @router.get(
@@ -81,17 +111,52 @@ def get_leaves(session: SessionDep, start: NonNegative, end: NonNegative) -> Res
 )
 def get_entry(session: SessionDep, seq: Annotated[int, Path(ge=0, le=MAX_INDEX)]) -> EntryRead:
     found = service.entry(session, seq)
-    checkpoint = service.latest_checkpoint(session)
+    witnessed = service.latest_witnessed(session)
     proof = None
-    if checkpoint is not None and seq < checkpoint.tree_size:
-        proof = service.inclusion_proof(session, index=seq, tree_size=checkpoint.tree_size)
+    if witnessed is not None and seq < witnessed.checkpoint.tree_size:
+        size = witnessed.checkpoint.tree_size
+        proof = service.inclusion_proof(session, index=seq, tree_size=size)
     return EntryRead(
         seq=found.seq,
         leaf_hash=found.leaf_hash.hex(),
         entry=service.decode_leaf(found.leaf),
-        checkpoint=_checkpoint_read(checkpoint) if checkpoint is not None else None,
+        checkpoint=_checkpoint_read(witnessed) if witnessed is not None else None,
         inclusion_proof=_inclusion_read(proof) if proof is not None else None,
     )
+
+
+RECEIPT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/plain": {}},
+        "description": "A C2SP tlog-proof file (see the README, 'Offline receipts'): the entry's "
+        "leaf bytes, its index, its inclusion proof and the signed, cosigned checkpoint.",
+    },
+    **problem_responses(400, 404, 409),
+}
+
+
+def receipt_response(request: Request, session: Session, seq: int, filename: str) -> Response:
+    """Entry ``seq``'s receipt as a download named ``<filename>.tlog-proof``."""
+    text = service.receipt(session, seq, quorum=witness_quorum(request))
+    disposition = f'attachment; filename="{filename}{receipt.FILE_EXTENSION}"'
+    return Response(
+        text,
+        media_type=receipt.MEDIA_TYPE,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-cache"},
+    )
+
+
+@router.get(
+    "/entries/{seq}/receipt",
+    summary="An offline receipt of one entry (C2SP tlog-proof), verifiable with "
+    "`registry receipt verify`",
+    response_class=Response,
+    responses=RECEIPT_RESPONSES,
+)
+def get_entry_receipt(
+    request: Request, session: SessionDep, seq: Annotated[int, Path(ge=0, le=MAX_INDEX)]
+) -> Response:
+    return receipt_response(request, session, seq, f"entry-{seq}")
 
 
 def _inclusion_read(proof: service.InclusionProof) -> InclusionProofRead:

@@ -22,7 +22,10 @@ class CheckpointRead(BaseModel):
     tree_size: int
     root_hash: str = Field(description="Hex; the note carries the same root in base64.")
     signed_at: str
-    note: str = Field(description="The C2SP signed note, verbatim.")
+    note: str = Field(
+        description="The C2SP signed note, verbatim, with the witnesses' cosignature lines."
+    )
+    cosignatures: int = Field(description="How many witnesses have cosigned this checkpoint.")
 
 
 class EntryRead(BaseModel):

@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from registry.core import clock
 from registry.core.db import Database, in_write_transaction
-from registry.core.errors import BadRequest, NotFound
+from registry.core.errors import BadRequest, Conflict, NotFound
 from registry.ledger import merkle, store
 from registry.ledger.canonical import canonicalize
 from registry.ledger.chain import ChainBreak
 from registry.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
+from registry.ledger.cosignature import append_signature_lines
 from registry.ledger.models import LedgerCheckpoint, LedgerEntry
+from registry.ledger.receipt import Receipt, format_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -342,6 +344,93 @@ def sign_if_stale(session: Session, *, signer: NoteSigner) -> LedgerCheckpoint |
     )
 
 
+@dataclass(frozen=True)
+class Witnessed:
+    """A signed checkpoint as served: the log's note plus the witnesses' cosignature lines."""
+
+    checkpoint: LedgerCheckpoint
+    note: str
+    cosignatures: int
+
+
+def witnessed(session: Session, checkpoint: LedgerCheckpoint) -> Witnessed:
+    lines = [row.line for row in store.cosignatures(session, [checkpoint.id])]
+    return Witnessed(
+        checkpoint=checkpoint,
+        note=append_signature_lines(checkpoint.note, lines),
+        cosignatures=len(lines),
+    )
+
+
+def latest_witnessed(session: Session) -> Witnessed | None:
+    checkpoint = store.latest_checkpoint(session)
+    return None if checkpoint is None else witnessed(session, checkpoint)
+
+
+def checkpoint_for_receipt(session: Session, seq: int, *, quorum: int) -> Witnessed | None:
+    """The newest checkpoint holding entry ``seq`` with at least ``quorum`` cosignatures, or,
+    when none has that many, the newest checkpoint holding it."""
+    checkpoint = store.newest_cosigned_checkpoint(session, seq, quorum=quorum)
+    if checkpoint is None:
+        checkpoint = store.latest_checkpoint(session)
+    if checkpoint is None or checkpoint.tree_size <= seq:
+        return None
+    return witnessed(session, checkpoint)
+
+
+def receipt(session: Session, seq: int, *, quorum: int) -> str:
+    """Entry ``seq``'s offline receipt (C2SP tlog-proof, see :mod:`registry.ledger.receipt`),
+    against the newest checkpoint holding it that has ``quorum`` cosignatures, else the newest
+    checkpoint holding it."""
+    found = entry(session, seq)
+    witnessed = checkpoint_for_receipt(session, seq, quorum=quorum)
+    if witnessed is None:
+        raise Conflict(
+            f"entry {seq} is not yet covered by a signed checkpoint; one is signed within "
+            "seconds of a write, so ask again shortly"
+        )
+    proof = inclusion_proof(session, index=seq, tree_size=witnessed.checkpoint.tree_size)
+    return format_receipt(
+        Receipt(
+            leaf=bytes(found.leaf),
+            index=seq,
+            proof=proof.audit_path,
+            checkpoint_note=witnessed.note,
+        )
+    )
+
+
+def has_cosignature(session: Session, checkpoint: LedgerCheckpoint, witness: str) -> bool:
+    return any(row.witness == witness for row in store.cosignatures(session, [checkpoint.id]))
+
+
+def last_cosigned_size(session: Session, witness: str) -> int | None:
+    return store.last_cosigned_size(session, witness)
+
+
+def add_cosignature(
+    session: Session,
+    *,
+    checkpoint_id: int,
+    witness: str,
+    timestamp: int,
+    line: str,
+    received_at: datetime,
+) -> bool:
+    """Store a verified cosignature line; False if the witness's was already stored."""
+    checkpoint = session.get(LedgerCheckpoint, checkpoint_id)
+    if checkpoint is None:
+        raise NotFound(f"no checkpoint {checkpoint_id}")
+    return store.insert_cosignature(
+        session,
+        checkpoint=checkpoint,
+        witness=witness,
+        timestamp=timestamp,
+        line=line,
+        received_at=received_at,
+    )
+
+
 class Checkpointer:
     """Keeps the signed checkpoint fresh: after writes, and on a timer for the quiet periods.
 
@@ -350,10 +439,18 @@ class Checkpointer:
     ``interval`` after it was committed. ``interval=0`` signs after every write.
     """
 
-    def __init__(self, database: Database, *, signer: NoteSigner, interval: float) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        signer: NoteSigner,
+        interval: float,
+        on_signed: Callable[[], None] | None = None,
+    ) -> None:
         self._database = database
         self._signer = signer
         self._interval = interval
+        self._on_signed = on_signed
         self._last_signed = float("-inf")
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -367,6 +464,8 @@ class Checkpointer:
         with self._database.session(write=True) as session:
             signed = sign_if_stale(session, signer=self._signer)
         self._last_signed = time.monotonic()
+        if signed is not None and self._on_signed is not None:
+            self._on_signed()  # committed: witnesses may now be asked to cosign it
         return signed
 
     def after_write(self) -> None:

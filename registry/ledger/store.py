@@ -9,12 +9,21 @@ hashes it needs, by primary key.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import bindparam, event, insert, select, text, update
+from sqlalchemy import CursorResult, bindparam, event, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction
 
 from registry.ledger.merkle import HASH_SIZE, NodeId
-from registry.ledger.models import HEAD_ID, LedgerCheckpoint, LedgerEntry, LedgerHead
+from registry.ledger.models import (
+    HEAD_ID,
+    LedgerCheckpoint,
+    LedgerCosignature,
+    LedgerEntry,
+    LedgerHead,
+)
 
 
 @dataclass(frozen=True)
@@ -260,3 +269,63 @@ def insert_checkpoint(
 def all_checkpoints(session: Session) -> list[LedgerCheckpoint]:
     statement = select(LedgerCheckpoint).order_by(LedgerCheckpoint.id)
     return list(session.execute(statement).scalars())
+
+
+def insert_cosignature(
+    session: Session,
+    *,
+    checkpoint: LedgerCheckpoint,
+    witness: str,
+    timestamp: int,
+    line: str,
+    received_at: datetime,
+) -> bool:
+    """Store a witness's cosignature of a checkpoint; False if that witness's is already there
+    (several workers may ask the same witness about the same checkpoint)."""
+    values = {
+        "checkpoint_id": checkpoint.id,
+        "tree_size": checkpoint.tree_size,
+        "witness": witness,
+        "timestamp": timestamp,
+        "line": line,
+        "received_at": received_at,
+    }
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = upsert(LedgerCosignature).values(values).on_conflict_do_nothing()
+    result = session.execute(statement)
+    return cast("CursorResult[Any]", result).rowcount == 1
+
+
+def cosignatures(session: Session, checkpoint_ids: Sequence[int]) -> list[LedgerCosignature]:
+    statement = (
+        select(LedgerCosignature)
+        .where(LedgerCosignature.checkpoint_id.in_(checkpoint_ids))
+        .order_by(LedgerCosignature.id)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def last_cosigned_size(session: Session, witness: str) -> int | None:
+    """The largest tree size this witness has cosigned for the log, as far as we stored."""
+    statement = select(func.max(LedgerCosignature.tree_size)).where(
+        LedgerCosignature.witness == witness
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def newest_cosigned_checkpoint(
+    session: Session, seq: int, *, quorum: int
+) -> LedgerCheckpoint | None:
+    """The newest checkpoint holding entry ``seq`` with at least ``quorum`` cosignatures."""
+    cosigned = (
+        select(LedgerCosignature.checkpoint_id)
+        .where(LedgerCosignature.tree_size > seq)
+        .group_by(LedgerCosignature.checkpoint_id)
+        .having(func.count() >= quorum)
+        .order_by(LedgerCosignature.checkpoint_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    statement = select(LedgerCheckpoint).where(LedgerCheckpoint.id == cosigned)
+    return session.execute(statement).scalar_one_or_none()

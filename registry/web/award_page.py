@@ -8,10 +8,14 @@ fold the rules use, so a correction shows where it applies and the original stay
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import Annotated, Any, Final
+from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+import segno
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from registry.awards import rules
 from registry.awards import service as award_service
@@ -19,6 +23,7 @@ from registry.awards.router import AwardId, to_read
 from registry.awards.schemas import AwardEventRead, AwardRead
 from registry.competitions import service as competition_service
 from registry.core.db import SessionDep
+from registry.ledger import service as ledger_service
 from registry.web import oversight_pages, views
 from registry.web.templating import render
 
@@ -113,9 +118,58 @@ def safe_link(url: object) -> str | None:
     return url if isinstance(url, str) and url.lower().startswith(SAFE_LINK_SCHEMES) else None
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """The award page's receipt box: the download, and a QR code of the permanent link."""
+
+    permanent_url: str
+    leaf_hash: str
+    qr_svg: Markup
+    events: list[tuple[int, str, str]]
+    """(seq, kind, leaf hash) of every entry of the award, for the per-event receipts."""
+
+
+@dataclass(frozen=True)
+class LeafCheck:
+    """What the page says about a ``?leaf=`` hash (from a printed QR code)."""
+
+    given: str
+    seq: int | None
+    kind: str | None
+
+
+def receipt_box(request: Request, session: Session, award: AwardRead) -> Receipt:
+    hashes = {
+        event.seq: ledger_service.entry(session, event.seq).leaf_hash.hex()
+        for event in award.events
+    }
+    leaf_hash = hashes[award.published_seq]
+    base = request.app.state.settings.public_url.rstrip("/")
+    url = f"{base}/awards/{quote(award.id)}?leaf={leaf_hash}"
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=3, border=2, title=url, omitsize=True)
+    events = [(event.seq, event.kind, hashes[event.seq]) for event in award.events]
+    return Receipt(permanent_url=url, leaf_hash=leaf_hash, qr_svg=Markup(svg), events=events)  # noqa: S704 - segno's own SVG
+
+
+def leaf_check(given: str | None, receipt: Receipt) -> LeafCheck | None:
+    if given is None:
+        return None
+    for seq, kind, leaf_hash in receipt.events:
+        if given.strip().lower() == leaf_hash:
+            return LeafCheck(given=leaf_hash, seq=seq, kind=kind)
+    return LeafCheck(given=given[:80], seq=None, kind=None)
+
+
 @router.get("/awards/{award_id}", response_class=HTMLResponse)
-def award_page(request: Request, session: SessionDep, award_id: AwardId) -> HTMLResponse:
+def award_page(
+    request: Request,
+    session: SessionDep,
+    award_id: AwardId,
+    leaf: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
     award = to_read(session, award_service.get(session, award_id))
+    receipt = receipt_box(request, session, award)
     competition = (
         competition_service.get(session, award.competition_id, field="competition_id")
         if award.competition_id
@@ -139,6 +193,8 @@ def award_page(request: Request, session: SessionDep, award_id: AwardId) -> HTML
             "seqs": [event.seq for event in award.events],
             "safe_link": safe_link,
             "oversight": oversight_pages.section(session, award.oversight),
+            "receipt": receipt,
+            "leaf_check": leaf_check(leaf, receipt),
         },
     )
 

@@ -25,7 +25,7 @@ COMMON_HEADERS: Final = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 )
-NOT_PORTAL: Final = ("/api/", "/docs", "/redoc", "/openapi.json")
+NOT_PORTAL: Final = ("/api/", "/docs", "/redoc", "/openapi.json", "/tiles/")
 
 
 def is_portal_path(path: str) -> bool:

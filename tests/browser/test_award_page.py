@@ -3,12 +3,15 @@ timeline, and the in-browser verification passing on the real ledger and failing
 double of the leaves endpoint serves a leaf with one byte changed."""
 
 import re
+from pathlib import Path
 
 import httpx2 as httpx
 from browser_helpers import assert_accessible
 from playwright.sync_api import Page, Route
 
+from registry.ledger.checkpoint import parse_verifier_key
 from registry.ledger.merkle import leaf_hash
+from registry.ledger.receipt import verify_receipt
 
 RESULT = "section.verify-ok, section.verify-failed, section.verify-pending"
 
@@ -97,3 +100,38 @@ def test_a_tampered_leaf_fails_on_the_award_page(page: Page, portal: str, screen
     assert "Verification FAILED" in result
     assert any(step.startswith("✗") and f"#{first}" in step for step in steps), steps
     screenshot(page, "award-verify-failed")
+
+
+def test_the_receipt_downloads_from_the_award_page_and_verifies(
+    page: Page, portal: str, screenshot
+) -> None:
+    """The box a funder prints: a QR code of the permanent link, and a receipt that the
+    browser downloads and the offline verifier accepts."""
+    award = award_with_events(portal, at_least=1)
+    page.goto(f"{portal}/awards/{award['id']}?lang=en")
+    box = page.locator("section.receipt")
+    box.scroll_into_view_if_needed()
+    qr = box.locator("figure.receipt-qr svg")
+    assert qr.is_visible()
+    size = qr.bounding_box()
+    assert size is not None
+    assert size["width"] >= 120  # big enough to scan from paper
+    assert abs(size["width"] - size["height"]) < 2
+    assert_accessible(page)
+    box.screenshot(path=str(screenshot(page, "award-receipt").with_name("award-receipt-box.png")))
+
+    with page.expect_download() as download_info:
+        box.get_by_role("link", name="Download the receipt").click()
+    download = download_info.value
+    assert download.suggested_filename == f"award-{award['id']}.tlog-proof"
+    text = Path(download.path()).read_text()
+    key = parse_verifier_key(httpx.get(f"{portal}/api/v1/ledger/key").text.strip())
+    proven = verify_receipt(text, log_key=key)
+    assert proven.index == award["published_seq"]
+
+    # The permanent link the QR code carries, opened as a reader would.
+    link = box.locator("dd a").first.get_attribute("href") or ""
+    assert link.endswith(f"?leaf={proven.leaf_hash.hex()}")
+    page.goto(f"{portal}{link.split(':8000', 1)[-1]}&lang=en")
+    assert page.get_by_role("status").inner_text().startswith("The leaf hash from your copy")
+    screenshot(page, "award-leaf-confirmed")

@@ -1,0 +1,130 @@
+"""``registry-audit``: the auditor's tool on its own, needing nothing but ``cryptography``.
+
+It runs the same checks as ``registry audit verify --url`` and ``registry receipt verify``
+(the pure modules of ``registry.ledger``, copied into the ``registry_audit`` package by
+``audit/pyproject.toml``), reads over HTTP with the standard library, and never imports the
+server. Exit status: 0 verified, 1 verification failed, 2 the ledger or a file could not be
+read (or the command line was wrong).
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from . import audit, receipt
+from .checkpoint import parse_verifier_key
+from .cosignature import CosignatureVerifier
+from .errors import VerificationError
+
+EXIT_FAILED = 1
+EXIT_UNREADABLE = 2
+
+
+def _say(stream: TextIO, text: str) -> None:
+    stream.write(text + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="registry-audit",
+        description="Verify the grant registry's ledger and receipts without trusting the server.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    verify = commands.add_parser(
+        "verify", help="recompute the hash chain and Merkle root of every entry"
+    )
+    verify.add_argument("--url", required=True, help="the registry's base URL")
+    verify.add_argument("--state", type=Path, help="the last verified checkpoint, kept here")
+
+    check = commands.add_parser("receipt", help="verify an offline receipt (.tlog-proof)")
+    check.add_argument("file", type=Path, help="the receipt")
+
+    for command in (verify, check):
+        command.add_argument(
+            "--key",
+            required=command is check,
+            help="the log's verifier key (<name>+<id>+<key>) or a file holding it",
+        )
+        command.add_argument(
+            "--witness",
+            action="append",
+            default=[],
+            help="a witness's cosigner key or a file holding it; repeat per witness",
+        )
+        command.add_argument(
+            "--quorum", type=int, help="cosignatures required from --witness keys (default: all)"
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        witnesses = audit.witness_keys(arguments.witness)
+    except VerificationError as exc:
+        _say(sys.stderr, f"registry-audit: {exc}")
+        return EXIT_UNREADABLE
+    quorum = len(witnesses) if arguments.quorum is None else arguments.quorum
+    if not 0 <= quorum <= len(witnesses):
+        _say(sys.stderr, "registry-audit: --quorum must be between 0 and the --witness count")
+        return EXIT_UNREADABLE
+    key = audit.key_text(arguments.key) if arguments.key else None
+    try:
+        if arguments.command == "receipt":
+            lines = _receipt(arguments.file, key or "", witnesses, quorum)
+        else:
+            lines = _verify(arguments.url, key, arguments.state, witnesses, quorum)
+    except (audit.AuditFailure, VerificationError) as exc:
+        _say(sys.stderr, f"FAILED: {exc}")
+        return EXIT_FAILED
+    except (audit.Unreachable, OSError) as exc:
+        _say(sys.stderr, f"registry-audit: cannot read: {exc}")
+        return EXIT_UNREADABLE
+    _say(sys.stdout, "\n".join(lines))
+    return 0
+
+
+def _receipt(file: Path, key: str, witnesses: list[CosignatureVerifier], quorum: int) -> list[str]:
+    proven = receipt.verify_receipt(
+        file.read_bytes(), log_key=parse_verifier_key(key), witnesses=witnesses, quorum=quorum
+    )
+    return receipt.describe(proven)
+
+
+def _verify(
+    url: str,
+    key: str | None,
+    state: Path | None,
+    witnesses: list[CosignatureVerifier],
+    quorum: int,
+) -> list[str]:
+    report = audit.verify(
+        audit.HttpSource(url), key=key, state_path=state, witnesses=witnesses, quorum=quorum
+    )
+    checkpoint = report.checkpoint
+    lines = []
+    if not report.key_was_pinned:
+        lines.append(
+            f"warning: trusted the key the server served; pin it: --key {report.verifier_key}"
+        )
+    since = (
+        f" (consistent with size {report.previous_size})"
+        if report.previous_size is not None
+        else ""
+    )
+    lines.append(
+        f"OK {checkpoint.origin}: {checkpoint.size} entries, root {checkpoint.root_hash.hex()}"
+        f"{since}"
+    )
+    for cosignature in report.cosignatures:
+        moment = datetime.fromtimestamp(cosignature.timestamp, UTC).isoformat()
+        lines.append(f"   cosigned by witness {cosignature.verifier.name} at {moment}")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

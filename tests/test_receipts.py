@@ -1,0 +1,237 @@
+"""Offline receipts (C2SP tlog-proof): served for an award and each of its events, verified
+with no network by `registry receipt verify`, and refused when any byte is changed."""
+
+import base64
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import segno
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from domain_helpers import World, bearer, build_world
+from fastapi.testclient import TestClient
+from test_awards import award_body, competition_body
+
+from registry.core.db import Database
+from registry.ledger import merkle
+from registry.ledger.checkpoint import parse_verifier_key
+from registry.ledger.cosignature import CosignatureSigner, parse_cosigner_key
+from registry.ledger.errors import VerificationError
+from registry.ledger.receipt import HEADER, format_receipt, parse_receipt, verify_receipt
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+@pytest.fixture
+def award(client: TestClient, world: World) -> dict:
+    competition = client.post(
+        "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
+    ).json()
+    response = client.post(
+        "/api/v1/awards", json=award_body(competition["id"]), headers=bearer(world.fund)
+    )
+    assert response.status_code == 201, response.text
+    event = {"type": "disbursed", "amount": "100000000", "date": "2026-03-20", "tranche": 1}
+    response = client.post(
+        f"/api/v1/awards/{response.json()['id']}/events", json=event, headers=bearer(world.fund)
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _log_key(client: TestClient) -> str:
+    return client.get("/api/v1/ledger/key").text.strip()
+
+
+def test_an_award_receipt_proves_its_publication_offline(client: TestClient, award: dict) -> None:
+    response = client.get(f"/api/v1/awards/{award['id']}/receipt")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    disposition = response.headers["content-disposition"]
+    assert f'filename="award-{award["id"]}.tlog-proof"' in disposition
+    text = response.text
+    assert text.startswith(HEADER + "\nextra ")
+
+    proven = verify_receipt(text, log_key=parse_verifier_key(_log_key(client)))
+    assert proven.index == award["published_seq"]
+    assert proven.entry["kind"] == "award.published"
+    assert proven.entry["subject"] == award["id"]
+    assert proven.entry["body"]["amount"] == award["original_amount"]
+    # The same bytes the ledger serves, hashed as RFC 6962 leaves.
+    seq = award["published_seq"]
+    leaf = client.get("/api/v1/ledger/leaves", params={"start": seq, "end": seq + 1}).content
+    assert proven.leaf_hash == merkle.leaf_hash(leaf.rstrip(b"\n"))
+
+
+def test_each_event_has_its_receipt_and_only_the_awards_own(
+    client: TestClient, award: dict
+) -> None:
+    log_key = parse_verifier_key(_log_key(client))
+    for event in award["events"]:
+        response = client.get(f"/api/v1/awards/{award['id']}/events/{event['seq']}/receipt")
+        assert response.status_code == 200, response.text
+        assert verify_receipt(response.text, log_key=log_key).entry["kind"] == event["kind"]
+    foreign = award["events"][0]["seq"] - 1  # an organization's registration, not the award's
+    response = client.get(f"/api/v1/awards/{award['id']}/events/{foreign}/receipt")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["errors"][0]["field"] == "seq"
+    response = client.get("/api/v1/awards/AWD-2026-999999/receipt")
+    assert response.status_code == 404
+    assert client.get(f"/api/v1/ledger/entries/{foreign}/receipt").status_code == 200
+    assert client.get("/api/v1/ledger/entries/999999/receipt").status_code == 404
+
+
+def _tamper_line(text: str, line_number: int, *, byte: int = 0) -> str:
+    """Flip one bit of the decoded bytes of a base64 line (keeping it canonical base64)."""
+    lines = text.split("\n")
+    prefix, _, encoded = lines[line_number].rpartition(" ")
+    raw = bytearray(base64.b64decode(encoded))
+    raw[byte] ^= 0x01
+    lines[line_number] = (prefix + " " if prefix else "") + base64.b64encode(raw).decode()
+    return "\n".join(lines)
+
+
+def test_a_receipt_with_any_byte_changed_fails(client: TestClient, award: dict) -> None:
+    seq = award["events"][-1]["seq"]
+    text = client.get(f"/api/v1/awards/{award['id']}/events/{seq}/receipt").text
+    log_key = parse_verifier_key(_log_key(client))
+    verify_receipt(text, log_key=log_key)
+    receipt = parse_receipt(text)
+    assert receipt.proof, "the tree must be large enough for the proof to have hashes"
+    lines = text.split("\n")
+    note_start = lines.index("") + 1
+    tampered = {
+        "a byte of the entry": _tamper_line(text, 1, byte=40),
+        "the index": text.replace(f"index {seq}\n", f"index {seq - 1}\n"),
+        "a proof hash": _tamper_line(text, 3, byte=7),
+        "the checkpoint's size": "\n".join(
+            [
+                *lines[: note_start + 1],
+                str(int(lines[note_start + 1]) + 1),
+                *lines[note_start + 2 :],
+            ]
+        ),
+        "the checkpoint's root": _tamper_line(text, note_start + 2),
+        "the log's signature": _tamper_line(text, note_start + 4, byte=10),
+        "a missing proof hash": "\n".join(lines[:3] + lines[4:]),
+    }
+    for what, changed in tampered.items():
+        assert changed != text, what
+        with pytest.raises(VerificationError):  # what: see the dict's key
+            verify_receipt(changed, log_key=log_key)
+
+
+def test_a_receipt_needs_the_pinned_witnesses(client: TestClient, award: dict) -> None:
+    """Without cosignatures a quorum fails; with a pinned witness's line it passes."""
+    text = client.get(f"/api/v1/awards/{award['id']}/receipt").text
+    log_key = parse_verifier_key(_log_key(client))
+    witness = CosignatureSigner("witness.test/w1", Ed25519PrivateKey.generate())
+    with pytest.raises(VerificationError, match="0 valid cosignature"):
+        verify_receipt(text, log_key=log_key, witnesses=[witness.verifier], quorum=1)
+    receipt = parse_receipt(text)
+    body = receipt.checkpoint_note.split("\n\n")[0] + "\n"
+    cosigned = format_receipt(
+        receipt.__class__(
+            leaf=receipt.leaf,
+            index=receipt.index,
+            proof=receipt.proof,
+            checkpoint_note=receipt.checkpoint_note + witness.cosign(body, 1_780_000_000),
+        )
+    )
+    proven = verify_receipt(cosigned, log_key=log_key, witnesses=[witness.verifier], quorum=1)
+    assert [c.verifier.name for c in proven.cosignatures] == ["witness.test/w1"]
+    assert parse_cosigner_key(witness.verifier.verifier_key()) == witness.verifier
+
+
+def test_registry_receipt_verify_works_with_the_network_cut(
+    client: TestClient, award: dict, tmp_path: Path
+) -> None:
+    """The command runs in a network namespace with no interface but a downed loopback."""
+    receipt_file = tmp_path / "award.tlog-proof"
+    receipt_file.write_bytes(client.get(f"/api/v1/awards/{award['id']}/receipt").content)
+    key_file = tmp_path / "log.vkey"
+    key_file.write_text(_log_key(client) + "\n")
+    command = [sys.executable, "-m", "registry.cli", "receipt", "verify", str(receipt_file)]
+    offline = ["unshare", "--map-root-user", "--net", "--"]
+    result = subprocess.run(
+        [*offline, *command, "--key", str(key_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"entry {award['published_seq']} of the ledger test.registry/ledger" in result.stdout
+    assert "award.published" in result.stdout
+    assert "No witness cosignature was required" in result.stdout
+
+    receipt_file.write_text(_tamper_line(receipt_file.read_text(), 1, byte=30))
+    result = subprocess.run(
+        [*offline, *command, "--key", str(key_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "FAILED" in result.stderr
+
+
+def test_the_network_is_really_cut_in_that_test() -> None:
+    probe = "import socket; socket.create_connection(('127.0.0.1', 5432), timeout=2)"
+    result = subprocess.run(
+        ["unshare", "--map-root-user", "--net", "--", sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Network is unreachable" in result.stderr or "Connection refused" in result.stderr
+
+
+def _permanent_url(award: dict, leaf_hash: str) -> str:
+    return f"http://127.0.0.1:8000/awards/{award['id']}?leaf={leaf_hash}"
+
+
+def test_the_award_page_offers_the_receipt_and_a_qr_code_of_its_permanent_link(
+    client: TestClient, award: dict
+) -> None:
+    seq = award["published_seq"]
+    leaf_hash = client.get(f"/api/v1/ledger/entries/{seq}").json()["leaf_hash"]
+    page = client.get(f"/awards/{award['id']}")
+    assert page.status_code == 200
+    html = page.text
+    assert f'href="/api/v1/awards/{award["id"]}/receipt" download' in html
+    for event in award["events"]:
+        assert f"/api/v1/awards/{award['id']}/events/{event['seq']}/receipt" in html
+    url = _permanent_url(award, leaf_hash)
+    assert f"<code>{url}</code>" in html
+    # The QR code on the page is exactly the code of the permanent link (segno is
+    # deterministic: the same text, error level and version give the same matrix).
+    expected = segno.make(url, error="m")
+    svg = re.search(r"<svg.*?</svg>", html, re.DOTALL)
+    assert svg is not None
+    assert svg.group(0) == expected.svg_inline(scale=3, border=2, title=url, omitsize=True)
+    assert expected.designator.endswith("-M")
+    # The link the code carries opens this award's page and confirms the printed hash.
+    path = url.removeprefix("http://127.0.0.1:8000")
+    confirmed = client.get(path + "&lang=en").text
+    assert "leaf-check-ok" in confirmed
+    assert f"is ledger entry #{seq} of this award" in confirmed
+
+
+def test_a_leaf_hash_that_is_not_the_awards_is_flagged(client: TestClient, award: dict) -> None:
+    for given in ("0" * 64, "not-a-hash"):
+        html = client.get(f"/awards/{award['id']}", params={"leaf": given}).text
+        assert 'class="leaf-check leaf-check-bad" role="alert"' in html
+        assert given in html
+    assert client.get(f"/awards/{award['id']}", params={"leaf": "x" * 201}).status_code == 400
