@@ -7,6 +7,7 @@ import httpx2 as httpx
 from registry.core.db import Database
 from registry.ledger import service as ledger_service
 from registry.ledger.audit import (
+    HTTP_TIMEOUT_SECONDS,
     PAGE_SIZE,
     AuditFailure,
     AuditReport,
@@ -30,8 +31,6 @@ __all__ = [
     "check_quorum",
     "verify",
 ]
-
-HTTP_TIMEOUT_SECONDS = 60.0
 
 
 class HttpSource(_UrllibSource):

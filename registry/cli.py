@@ -121,6 +121,19 @@ def serve(
     uvicorn.run("registry.main:app", host=host, port=port, workers=workers)
 
 
+WitnessOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="A witness's cosigner key (`<name>+<id>+<key>`, type 0x04) or a file holding it; "
+        "repeat for each witness you trust."
+    ),
+]
+QuorumOption = Annotated[
+    int | None,
+    typer.Option(min=0, help="Valid cosignatures required from the --witness keys (default: all)."),
+]
+
+
 @audit_app.command("verify")
 def audit_verify(
     url: Annotated[str | None, typer.Option(help="The registry's base URL.")] = None,
@@ -135,28 +148,14 @@ def audit_verify(
         Path | None,
         typer.Option(help="Where the last verified checkpoint is kept between runs."),
     ] = None,
-    witness: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="A witness's cosigner key (`<name>+<id>+<key>`, type 0x04) or a file holding "
-            "it; repeat for each witness you trust."
-        ),
-    ] = None,
-    quorum: Annotated[
-        int | None,
-        typer.Option(
-            min=0, help="Valid cosignatures required from the --witness keys (default: all)."
-        ),
-    ] = None,
+    witness: WitnessOption = None,
+    quorum: QuorumOption = None,
 ) -> None:
     """Recompute the hash chain and Merkle root of every leaf and check the signed checkpoint."""
     if (url is None) == (database_url is None):
         raise typer.BadParameter("give exactly one of --url and --database-url")
     key = _key_text(key)
-    witnesses = _witness_keys(witness or [])
-    required = len(witnesses) if quorum is None else quorum
-    if required > len(witnesses):
-        raise typer.BadParameter("--quorum exceeds the number of --witness keys")
+    witnesses, required = _witnesses_and_quorum(witness, quorum)
     try:
         with _ledger_source(url, database_url) as source:
             report = _run_audit(source, key=key, state=state, witnesses=witnesses, quorum=required)
@@ -168,22 +167,13 @@ def audit_verify(
     except auditor.Unreachable as exc:
         stderr.print(f"[bold red]cannot read the ledger[/]: {exc}")
         raise typer.Exit(EXIT_UNREACHABLE) from exc
-    checkpoint = report.checkpoint
     if not report.key_was_pinned:
         stderr.print(
             "[yellow]warning[/]: trusted the key the server served; pin it with --key "
             f"{report.verifier_key}"
         )
-    since = (
-        f" (consistent with size {report.previous_size})"
-        if report.previous_size is not None
-        else ""
-    )
-    root = checkpoint.root_hash.hex()
-    typer.echo(f"OK {checkpoint.origin}: {checkpoint.size} entries, root {root}{since}")
-    for cosignature in report.cosignatures:
-        moment = datetime.fromtimestamp(cosignature.timestamp, UTC).isoformat()
-        typer.echo(f"   cosigned by witness {cosignature.verifier.name} at {moment}")
+    for line in audit.report_lines(report):
+        typer.echo(line)
 
 
 receipt_app = typer.Typer(help="Offline receipts of ledger entries.", no_args_is_help=True)
@@ -197,22 +187,11 @@ def receipt_verify(
         str,
         typer.Option(help="The log's verifier key (`<name>+<id>+<key>`), or a file holding it."),
     ],
-    witness: Annotated[
-        list[str] | None,
-        typer.Option(help="A witness's cosigner key, or a file holding it; repeat per witness."),
-    ] = None,
-    quorum: Annotated[
-        int | None,
-        typer.Option(
-            min=0, help="Valid cosignatures required from the --witness keys (default: all)."
-        ),
-    ] = None,
+    witness: WitnessOption = None,
+    quorum: QuorumOption = None,
 ) -> None:
     """Check a receipt with no network access, and say in words what it proves."""
-    witnesses = _witness_keys(witness or [])
-    required = len(witnesses) if quorum is None else quorum
-    if required > len(witnesses):
-        raise typer.BadParameter("--quorum exceeds the number of --witness keys")
+    witnesses, required = _witnesses_and_quorum(witness, quorum)
     try:
         log_key = parse_verifier_key(_key_text(key) or "")
     except VerificationError as exc:
@@ -232,11 +211,17 @@ def _key_text(key: str | None) -> str | None:
     return None if key is None else audit.key_text(key)
 
 
-def _witness_keys(keys: Sequence[str]) -> list[CosignatureVerifier]:
+def _witnesses_and_quorum(
+    keys: Sequence[str] | None, quorum: int | None
+) -> tuple[list[CosignatureVerifier], int]:
     try:
-        return audit.witness_keys(keys)
+        witnesses = audit.witness_keys(keys or [])
     except VerificationError as exc:
         raise typer.BadParameter(str(exc), param_hint="--witness") from exc
+    try:
+        return witnesses, audit.required_quorum(witnesses, quorum)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--quorum") from exc
 
 
 @contextmanager

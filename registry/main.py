@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Witness(verifier=parse_cosigner_key(witness.key), url=witness.url)
             for witness in settings.witnesses
         ],
+        quorum=settings.witness_quorum,
         timeout=settings.witness_timeout_seconds,
     )
     checkpointer = Checkpointer(

@@ -137,8 +137,8 @@ def test_a_disbursement_in_the_future_is_refused_even_by_a_correction(
     made = client.post("/api/v1/awards", json=award()["body"], headers=bearer(world.fund))
     assert made.status_code == 201, made.text
     path = f"/api/v1/awards/{made.json()['id']}/events"
-    tomorrow = "2099-01-01"
-    future = {"type": "disbursed", "amount": "100", "date": tomorrow}
+    future_day = "2099-01-01"
+    future = {"type": "disbursed", "amount": "100", "date": future_day}
     refused(client, database, world.fund, path, future, "date")
     paid = client.post(
         path, json=future | {"date": "2026-04-01"}, headers=bearer(world.fund)
@@ -148,7 +148,7 @@ def test_a_disbursement_in_the_future_is_refused_even_by_a_correction(
         "type": "corrected",
         "corrects": seq,
         "reason": "Wrong date",
-        "changes": {"date": tomorrow},
+        "changes": {"date": future_day},
     }
     refused(client, database, world.fund, path, correction, "changes.date")
     moved = {
@@ -160,3 +160,28 @@ def test_a_disbursement_in_the_future_is_refused_even_by_a_correction(
     # A write that moves neither date is judged as before.
     fine = {"type": "reported", "date": "2026-05-01"}
     assert client.post(path, json=fine, headers=bearer(world.fund)).status_code == 201
+
+
+def test_a_record_too_large_for_a_tile_entry_is_refused(client, database, world) -> None:
+    """Texts within their own limits can add up to more than a tlog-tiles entry holds
+    (65,535 bytes): refused before it is appended, so the log stays publishable as tiles."""
+    long = dict.fromkeys(("uz", "ru", "kk", "en"), "Ж" * 4000)
+    body = {
+        "funder_id": PUBLIC_FUND,
+        "instrument": "grant",
+        "year": 2026,
+        "round_number": 7,
+        "title": long,
+        "description": long,
+        "eligibility": long,
+        "budget": "1000000",
+        "currency": "UZS",
+        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
+    }
+    refused(client, database, world.fund, "/api/v1/competitions", body, "body")
+    response = client.post("/api/v1/competitions", json=body, headers=bearer(world.fund))
+    assert "65,535" in response.json()["errors"][0]["message"]
+    body["title"] = {"ru": "Ж" * 4000}
+    body["eligibility"] = {"ru": "Ж" * 4000}
+    response = client.post("/api/v1/competitions", json=body, headers=bearer(world.fund))
+    assert response.status_code == 201, response.text[:300]

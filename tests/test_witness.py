@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -772,13 +773,14 @@ def logs_file(
     return path
 
 
-@pytest.fixture(scope="module")
-def three_witnesses(
-    logs_file: Path, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def running_witnesses(
+    folder: Path, logs: Path, count: int = 3
 ) -> Iterator[list[tuple[WitnessProcess, CosignatureVerifier]]]:
-    folder = tmp_path_factory.mktemp("witnesses")
-    names = [f"witness.test/w{number}" for number in (1, 2, 3)]
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    """``count`` witness processes trusting the log keys in ``logs``, each with its key and
+    database in ``folder``; stopped on exit. Yields each process with its cosigner key."""
+    names = [f"witness.test/w{number}" for number in range(1, count + 1)]
+    with ThreadPoolExecutor(max_workers=count) as pool:
         vkeys = list(
             pool.map(lambda name: witness_cosigner_key(folder / f"{name[-2:]}.key", name), names)
         )
@@ -786,7 +788,7 @@ def three_witnesses(
         WitnessProcess(
             name=name,
             key=folder / f"{name[-2:]}.key",
-            logs=logs_file,
+            logs=logs,
             database=folder / f"{name[-2:]}.db",
         )
         for name in names
@@ -803,6 +805,14 @@ def three_witnesses(
     finally:
         for witness in witnesses:
             witness.stop()
+
+
+@pytest.fixture(scope="module")
+def three_witnesses(
+    logs_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[tuple[WitnessProcess, CosignatureVerifier]]]:
+    with running_witnesses(tmp_path_factory.mktemp("witnesses"), logs_file) as witnesses:
+        yield witnesses
 
 
 def test_the_key_command_prints_the_cosigner_key_of_the_key_file(tmp_path: Path) -> None:

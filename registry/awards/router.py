@@ -17,9 +17,9 @@ from registry.awards.schemas import (
 from registry.competitions.router import PROOF_PATH
 from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
-from registry.core.errors import NotFound, problem_responses
+from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
-from registry.ledger.router import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
+from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
 from registry.reference.money import format_amount
@@ -139,8 +139,7 @@ def get_award_event_receipt(
     seq: Annotated[int, Path(ge=0, le=MAX_INDEX)],
 ) -> Response:
     award = service.get(session, award_id)
-    if seq not in {event.seq for event in service.events(session, award.id)}:
-        raise NotFound.for_field("seq", f"entry {seq} is not an event of award {award.id}")
+    seq = service.event_seq(session, award, seq)
     return receipt_response(request, session, seq, f"award-{award.id}-{seq}")
 
 

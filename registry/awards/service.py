@@ -488,6 +488,13 @@ def get_many(session: Session, award_ids: Sequence[str]) -> dict[str, Award]:
     return {award.id: award for award in session.scalars(statement)}
 
 
+def event_seq(session: Session, award: Award, seq: int) -> int:
+    """``seq`` if it is an entry of this award's history; NotFound naming ``seq`` if not."""
+    if seq not in {event.seq for event in events(session, award.id)}:
+        raise NotFound.for_field("seq", f"entry {seq} is not an event of award {award.id}")
+    return seq
+
+
 def events(session: Session, award_id: str) -> list[AwardEvent]:
     statement = select(AwardEvent).where(AwardEvent.award_id == award_id).order_by(AwardEvent.seq)
     return list(session.execute(statement).scalars())

@@ -63,15 +63,49 @@ def key_text(given: str) -> str:
 
 
 def witness_keys(given: Sequence[str]) -> list[CosignatureVerifier]:
-    """Witness cosigner keys (vkeys or files); VerificationError naming a bad one."""
-    verifiers = []
+    """Witness cosigner keys (vkeys or files); VerificationError naming a bad one, or one
+    key given twice (it would count twice toward a quorum in the auditor's own eyes)."""
+    verifiers: list[CosignatureVerifier] = []
     for one in given:
         text = key_text(one)
         try:
-            verifiers.append(parse_cosigner_key(text))
+            verifier = parse_cosigner_key(text)
         except VerificationError as exc:
             raise VerificationError(f"witness key {text!r}: {exc}") from exc
+        raw = verifier.public_key.public_bytes_raw()
+        if any(other.public_key.public_bytes_raw() == raw for other in verifiers):
+            raise VerificationError(f"witness key {text!r} is given twice")
+        verifiers.append(verifier)
     return verifiers
+
+
+def required_quorum(witnesses: Sequence[CosignatureVerifier], quorum: int | None) -> int:
+    """The quorum asked for, all the pinned witnesses by default; ValueError if out of range."""
+    required = len(witnesses) if quorum is None else quorum
+    if not 0 <= required <= len(witnesses):
+        raise ValueError(f"the quorum must be between 0 and the {len(witnesses)} witness keys")
+    return required
+
+
+def cosigned_lines(cosignatures: Sequence[Cosignature]) -> list[str]:
+    """One line per witness cosignature, with its time in UTC."""
+    return [
+        f"   cosigned by witness {cosignature.verifier.name} at "
+        f"{datetime.fromtimestamp(cosignature.timestamp, UTC).isoformat()}"
+        for cosignature in cosignatures
+    ]
+
+
+def report_lines(report: "AuditReport") -> list[str]:
+    """What a passed audit says: the checkpoint, what it extends, who cosigned it."""
+    checkpoint = report.checkpoint
+    previous = report.previous_size
+    since = f" (consistent with size {previous})" if previous is not None else ""
+    root = checkpoint.root_hash.hex()
+    return [
+        f"OK {checkpoint.origin}: {checkpoint.size} entries, root {root}{since}",
+        *cosigned_lines(report.cosignatures),
+    ]
 
 
 class Unreachable(Exception):

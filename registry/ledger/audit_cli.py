@@ -10,7 +10,6 @@ read (or the command line was wrong).
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -68,9 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VerificationError as exc:
         _say(sys.stderr, f"registry-audit: {exc}")
         return EXIT_UNREADABLE
-    quorum = len(witnesses) if arguments.quorum is None else arguments.quorum
-    if not 0 <= quorum <= len(witnesses):
-        _say(sys.stderr, "registry-audit: --quorum must be between 0 and the --witness count")
+    try:
+        quorum = audit.required_quorum(witnesses, arguments.quorum)
+    except ValueError as exc:
+        _say(sys.stderr, f"registry-audit: --quorum: {exc}")
         return EXIT_UNREADABLE
     key = audit.key_text(arguments.key) if arguments.key else None
     try:
@@ -105,25 +105,11 @@ def _verify(
     report = audit.verify(
         audit.HttpSource(url), key=key, state_path=state, witnesses=witnesses, quorum=quorum
     )
-    checkpoint = report.checkpoint
     lines = []
     if not report.key_was_pinned:
-        lines.append(
-            f"warning: trusted the key the server served; pin it: --key {report.verifier_key}"
-        )
-    since = (
-        f" (consistent with size {report.previous_size})"
-        if report.previous_size is not None
-        else ""
-    )
-    lines.append(
-        f"OK {checkpoint.origin}: {checkpoint.size} entries, root {checkpoint.root_hash.hex()}"
-        f"{since}"
-    )
-    for cosignature in report.cosignatures:
-        moment = datetime.fromtimestamp(cosignature.timestamp, UTC).isoformat()
-        lines.append(f"   cosigned by witness {cosignature.verifier.name} at {moment}")
-    return lines
+        pin = f"--key {report.verifier_key}"
+        lines.append(f"warning: trusted the key the server served; pin it: {pin}")
+    return lines + audit.report_lines(report)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -45,11 +45,18 @@ __all__ = [
     "Checkpoint",
     "NoteSigner",
     "NoteVerifier",
+    "decode_base64",
+    "encode_base64",
+    "is_valid_name",
     "key_id",
     "open_note",
     "parse_checkpoint_body",
+    "parse_signature_line",
+    "parse_uint64",
     "parse_verifier_key",
+    "parse_vkey",
     "sign_checkpoint",
+    "split_note",
     "verify_checkpoint",
 ]
 
@@ -108,11 +115,11 @@ _TREE_SIZE: Final = re.compile("0|[1-9][0-9]*")
 """tlog-checkpoint "Note text" line 2: ASCII decimal with no leading zeroes."""
 
 
-def _is_valid_name(name: str) -> bool:
+def is_valid_name(name: str) -> bool:
     return bool(name) and _FORBIDDEN_IN_NAME.search(name) is None
 
 
-def _decode_base64(text: str, what: str) -> bytes:
+def decode_base64(text: str, what: str) -> bytes:
     """Decode standard padded base64 (RFC 4648 §4), accepting only the canonical spelling."""
     try:
         raw = base64.b64decode(text, validate=True)
@@ -123,7 +130,7 @@ def _decode_base64(text: str, what: str) -> bytes:
     return raw
 
 
-def _encode_base64(raw: bytes) -> str:
+def encode_base64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
@@ -157,7 +164,7 @@ class NoteVerifier:
     public_key: Ed25519PublicKey = field(hash=False)
 
     def __post_init__(self) -> None:
-        if not _is_valid_name(self.name):
+        if not is_valid_name(self.name):
             raise ValueError(f"invalid key name {self.name!r}")
         if self.key_id != key_id(self.name, _raw_public_key(self.public_key)):
             raise ValueError("key ID does not match the name and public key")
@@ -168,39 +175,49 @@ class NoteVerifier:
         ``<name>+<hex key ID>+<base64(0x01 || public key)>``, hex in lowercase.
         """
         blob = bytes([ALG_ED25519]) + _raw_public_key(self.public_key)
-        return f"{self.name}+{self.key_id.hex()}+{_encode_base64(blob)}"
+        return f"{self.name}+{self.key_id.hex()}+{encode_base64(blob)}"
 
 
-def parse_verifier_key(vkey: str) -> NoteVerifier:
-    """Parse a vkey string (signed-note "Verifier keys") into a :class:`NoteVerifier`.
+def parse_vkey(
+    vkey: str, *, algorithm: int, key_id_of: Callable[[str, bytes], bytes]
+) -> tuple[str, bytes, Ed25519PublicKey]:
+    """Parse a vkey string (signed-note "Verifier keys") of one Ed25519 signature type.
 
-    Only the first two ``+`` separate fields, since base64 may itself contain ``+``. The
-    key ID must be 8 lowercase hex digits and must equal the ID computed from the name and
-    key, the type byte must be Ed25519 and the key 32 bytes; otherwise VerificationError.
+    Only the first two ``+`` separate fields, since base64 may itself contain ``+``. The key
+    ID must be 8 lowercase hex digits and equal ``key_id_of(name, key)``, the type byte must
+    be ``algorithm`` and the key 32 bytes; otherwise VerificationError.
     """
     parts = vkey.split("+", _VKEY_PARTS - 1)
     if len(parts) != _VKEY_PARTS:
         raise VerificationError("a verifier key has three '+'-separated parts")
     name, id_hex, key_b64 = parts
-    if not _is_valid_name(name):
+    if not is_valid_name(name):
         raise VerificationError(f"invalid key name {name!r} in verifier key")
     if not _KEY_ID_HEX.fullmatch(id_hex):
         raise VerificationError("the key ID in a verifier key is not 8 lowercase hex digits")
     claimed_id = bytes.fromhex(id_hex)
-    blob = _decode_base64(key_b64, "verifier key")
+    blob = decode_base64(key_b64, "verifier key")
     if not blob:
         raise VerificationError("verifier key has no key material")
-    if blob[0] != ALG_ED25519:
-        raise VerificationError(f"unknown signature type 0x{blob[0]:02x} in verifier key")
+    if blob[0] != algorithm:
+        raise VerificationError(
+            f"signature type 0x{blob[0]:02x} in verifier key; expected 0x{algorithm:02x}"
+        )
     public_bytes = blob[1:]
     if len(public_bytes) != ED25519_PUBLIC_KEY_SIZE:
         raise VerificationError(f"an Ed25519 public key is {ED25519_PUBLIC_KEY_SIZE} bytes")
-    if key_id(name, public_bytes) != claimed_id:
+    if key_id_of(name, public_bytes) != claimed_id:
         raise VerificationError("verifier key ID does not match its name and key")
     try:
         public_key = Ed25519PublicKey.from_public_bytes(public_bytes)
     except ValueError:
         raise VerificationError("verifier key is not a valid Ed25519 public key") from None
+    return name, claimed_id, public_key
+
+
+def parse_verifier_key(vkey: str) -> NoteVerifier:
+    """Parse a note key's vkey (type ``0x01``) into a :class:`NoteVerifier`."""
+    name, claimed_id, public_key = parse_vkey(vkey, algorithm=ALG_ED25519, key_id_of=key_id)
     return NoteVerifier(name=name, key_id=claimed_id, public_key=public_key)
 
 
@@ -212,7 +229,7 @@ class NoteSigner:
     private_key: Ed25519PrivateKey = field(repr=False)
 
     def __post_init__(self) -> None:
-        if not _is_valid_name(self.name):
+        if not is_valid_name(self.name):
             raise ValueError(f"invalid key name {self.name!r}")
 
     @property
@@ -241,7 +258,7 @@ class NoteSigner:
         if _FORBIDDEN_IN_NOTE.search(text):
             raise ValueError("a note text must not contain control characters or surrogates")
         signature = self.private_key.sign(text.encode("utf-8"))
-        blob = _encode_base64(self.key_id + signature)
+        blob = encode_base64(self.key_id + signature)
         return f"{text}\n{SIGNATURE_LINE_PREFIX}{self.name} {blob}\n"
 
 
@@ -258,7 +275,7 @@ def _index_verifiers(
     return known
 
 
-def _split_note(note: str | bytes) -> tuple[str, list[str]]:
+def split_note(note: str | bytes) -> tuple[str, list[str]]:
     """Split a note into its text and signature lines (signed-note "Format")."""
     if isinstance(note, bytes):
         try:
@@ -280,15 +297,15 @@ def _split_note(note: str | bytes) -> tuple[str, list[str]]:
     return text, lines
 
 
-def _parse_signature_line(line: str) -> tuple[str, bytes, bytes]:
+def parse_signature_line(line: str) -> tuple[str, bytes, bytes]:
     """Return (key name, key ID, signature) of ``— <name> <base64(key ID || signature)>``."""
     if not line.startswith(SIGNATURE_LINE_PREFIX):
         raise VerificationError("malformed note: a line in the signature block is no signature")
     name, _, blob_b64 = line[len(SIGNATURE_LINE_PREFIX) :].partition(" ")
-    if not _is_valid_name(name) or not blob_b64:
+    if not is_valid_name(name) or not blob_b64:
         raise VerificationError("malformed note: bad signature line")
     try:
-        blob = _decode_base64(blob_b64, "signature")
+        blob = decode_base64(blob_b64, "signature")
     except VerificationError as exc:
         raise VerificationError(f"malformed note: {exc}") from None
     if len(blob) < _MIN_SIGNATURE_BLOB:
@@ -317,8 +334,8 @@ def open_note(
     note. The returned keys are the given :class:`NoteVerifier` objects, in signature
     order. Raises :class:`VerificationError` on every failure.
     """
-    text, lines = _split_note(note)
-    signatures = [_parse_signature_line(line) for line in lines]
+    text, lines = split_note(note)
+    signatures = [parse_signature_line(line) for line in lines]
     known = _index_verifiers(verifiers)
     message = text.encode("utf-8")
     seen: set[tuple[str, bytes]] = set()
@@ -380,8 +397,22 @@ class Checkpoint:
 
         Every line, the last included, ends in a newline (tlog-checkpoint "Note text").
         """
-        lines = [self.origin, str(self.size), _encode_base64(self.root_hash), *self.extensions]
+        lines = [self.origin, str(self.size), encode_base64(self.root_hash), *self.extensions]
         return "\n".join(lines) + "\n"
+
+
+def parse_uint64(text: str, what: str) -> int:
+    """A C2SP size or index: ASCII decimal digits without leading zeroes, at most 2**64 - 1.
+
+    ``[0-9]``, never ``str.isdigit``: other scripts' digits would give a second spelling of
+    the same number, and superscripts make ``int`` fail.
+    """
+    if len(text) > _MAX_TREE_SIZE_DIGITS or not _TREE_SIZE.fullmatch(text):
+        raise VerificationError(f"{what} is not a decimal without leading zeroes")
+    value = int(text)
+    if value > MAX_TREE_SIZE:
+        raise VerificationError(f"{what} does not fit in 64 bits")
+    return value
 
 
 def parse_checkpoint_body(text: str) -> Checkpoint:
@@ -403,12 +434,8 @@ def parse_checkpoint_body(text: str) -> Checkpoint:
     origin, size_text, root_text, *extensions = lines
     if not origin:
         raise VerificationError("checkpoint origin is empty")
-    if len(size_text) > _MAX_TREE_SIZE_DIGITS or not _TREE_SIZE.fullmatch(size_text):
-        raise VerificationError("checkpoint tree size is not a decimal without leading zeroes")
-    size = int(size_text)
-    if size > MAX_TREE_SIZE:
-        raise VerificationError("checkpoint tree size does not fit in 64 bits")
-    root_hash = _decode_base64(root_text, "checkpoint root hash")
+    size = parse_uint64(size_text, "checkpoint tree size")
+    root_hash = decode_base64(root_text, "checkpoint root hash")
     if len(root_hash) != ROOT_HASH_SIZE:
         raise VerificationError(f"checkpoint root hash is not {ROOT_HASH_SIZE} bytes")
     if not all(extensions):

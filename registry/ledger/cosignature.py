@@ -27,19 +27,17 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .checkpoint import (
-    _KEY_ID_HEX,
-    _VKEY_PARTS,
     ED25519_PUBLIC_KEY_SIZE,
     ED25519_SIGNATURE_SIZE,
     KEY_ID_SIZE,
     SIGNATURE_LINE_PREFIX,
     Checkpoint,
-    _decode_base64,
-    _encode_base64,
-    _is_valid_name,
-    _parse_signature_line,
-    _split_note,
+    encode_base64,
+    is_valid_name,
     parse_checkpoint_body,
+    parse_signature_line,
+    parse_vkey,
+    split_note,
 )
 from .errors import VerificationError
 
@@ -90,7 +88,7 @@ class CosignatureVerifier:
     public_key: Ed25519PublicKey = field(hash=False)
 
     def __post_init__(self) -> None:
-        if not _is_valid_name(self.name):
+        if not is_valid_name(self.name):
             raise ValueError(f"invalid key name {self.name!r}")
         if self.key_id != cosignature_key_id(self.name, self.public_key.public_bytes_raw()):
             raise ValueError("key ID does not match the name and public key")
@@ -98,32 +96,15 @@ class CosignatureVerifier:
     def verifier_key(self) -> str:
         """The vkey string: ``<name>+<hex key ID>+<base64(0x04 || public key)>``."""
         blob = bytes([ALG_COSIGNATURE_V1]) + self.public_key.public_bytes_raw()
-        return f"{self.name}+{self.key_id.hex()}+{_encode_base64(blob)}"
+        return f"{self.name}+{self.key_id.hex()}+{encode_base64(blob)}"
 
 
 def parse_cosigner_key(vkey: str) -> CosignatureVerifier:
     """Parse a witness's vkey (type ``0x04``); raises :class:`VerificationError`."""
-    parts = vkey.strip().split("+", _VKEY_PARTS - 1)
-    if len(parts) != _VKEY_PARTS:
-        raise VerificationError("a verifier key has three '+'-separated parts")
-    name, id_hex, key_b64 = parts
-    if not _is_valid_name(name):
-        raise VerificationError(f"invalid key name {name!r} in verifier key")
-    if not _KEY_ID_HEX.fullmatch(id_hex):
-        raise VerificationError("the key ID in a verifier key is not 8 lowercase hex digits")
-    blob = _decode_base64(key_b64, "verifier key")
-    if not blob or blob[0] != ALG_COSIGNATURE_V1:
-        raise VerificationError("not a cosignature/v1 key: the type byte must be 0x04")
-    public_bytes = blob[1:]
-    if len(public_bytes) != ED25519_PUBLIC_KEY_SIZE:
-        raise VerificationError(f"an Ed25519 public key is {ED25519_PUBLIC_KEY_SIZE} bytes")
-    if cosignature_key_id(name, public_bytes) != bytes.fromhex(id_hex):
-        raise VerificationError("verifier key ID does not match its name and key")
-    try:
-        public_key = Ed25519PublicKey.from_public_bytes(public_bytes)
-    except ValueError:
-        raise VerificationError("verifier key is not a valid Ed25519 public key") from None
-    return CosignatureVerifier(name=name, key_id=bytes.fromhex(id_hex), public_key=public_key)
+    name, claimed_id, public_key = parse_vkey(
+        vkey.strip(), algorithm=ALG_COSIGNATURE_V1, key_id_of=cosignature_key_id
+    )
+    return CosignatureVerifier(name=name, key_id=claimed_id, public_key=public_key)
 
 
 @dataclass(frozen=True)
@@ -134,7 +115,7 @@ class CosignatureSigner:
     private_key: Ed25519PrivateKey = field(repr=False)
 
     def __post_init__(self) -> None:
-        if not _is_valid_name(self.name):
+        if not is_valid_name(self.name):
             raise ValueError(f"invalid key name {self.name!r}")
 
     @property
@@ -151,7 +132,7 @@ class CosignatureSigner:
         parse_checkpoint_body(checkpoint_text)  # only checkpoints are cosigned
         signature = self.private_key.sign(cosigned_message(checkpoint_text, timestamp))
         blob = self.verifier.key_id + struct.pack(">Q", timestamp) + signature
-        return f"{SIGNATURE_LINE_PREFIX}{self.name} {_encode_base64(blob)}\n"
+        return f"{SIGNATURE_LINE_PREFIX}{self.name} {encode_base64(blob)}\n"
 
 
 @dataclass(frozen=True)
@@ -171,18 +152,20 @@ def verify_cosignatures(
     Lines from unknown keys (the log's own signature, other witnesses) are ignored, as
     signed-note requires; a line that matches a trusted witness by name and key ID but does
     not verify makes the note malformed (:class:`VerificationError`), as does a blob of the
-    wrong size or a timestamp above 2**63 - 1. A witness that signed twice counts once.
+    wrong size or a timestamp above 2**63 - 1. A witness counts once however many lines it
+    has, and so does a public key pinned under several names (the Ed25519 message does not
+    commit to the name, so one key's line can be relabelled with another name's key ID).
     The log's own signature is not checked here: use
     :func:`registry.ledger.checkpoint.verify_checkpoint` for that.
     """
-    text, lines = _split_note(note)
+    text, lines = split_note(note)
     checkpoint = parse_checkpoint_body(text)
     known = {(verifier.name, verifier.key_id): verifier for verifier in verifiers}
-    found: dict[tuple[str, bytes], Cosignature] = {}
+    found: dict[bytes, Cosignature] = {}
     for line in lines:
-        name, signer_id, rest = _parse_signature_line(line)
+        name, signer_id, rest = parse_signature_line(line)
         verifier = known.get((name, signer_id))
-        if verifier is None or (name, signer_id) in found:
+        if verifier is None or verifier.public_key.public_bytes_raw() in found:
             continue
         if KEY_ID_SIZE + len(rest) != _BLOB_SIZE:
             raise VerificationError(f"cosignature by {name} has the wrong size")
@@ -193,7 +176,7 @@ def verify_cosignatures(
             verifier.public_key.verify(rest[_TIMESTAMP_SIZE:], cosigned_message(text, timestamp))
         except InvalidSignature:
             raise VerificationError(f"invalid cosignature by {name}") from None
-        found[(name, signer_id)] = Cosignature(
+        found[verifier.public_key.public_bytes_raw()] = Cosignature(
             verifier=verifier, timestamp=timestamp, line=line + "\n"
         )
     return checkpoint, list(found.values())

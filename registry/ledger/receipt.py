@@ -19,8 +19,6 @@ Verification needs no network: the log's verifier key, and the witnesses' keys w
 are given by the person verifying, never taken from the receipt.
 """
 
-import base64
-import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +26,14 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from . import merkle
-from .checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
+from .checkpoint import (
+    Checkpoint,
+    NoteVerifier,
+    decode_base64,
+    encode_base64,
+    parse_uint64,
+    verify_checkpoint,
+)
 from .cosignature import Cosignature, CosignatureVerifier, verify_cosignatures
 from .errors import VerificationError
 
@@ -59,26 +64,12 @@ class Receipt:
     checkpoint_note: str
 
 
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def _unb64(text: str, what: str) -> bytes:
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise VerificationError(f"the {what} is not valid base64") from None
-    if _b64(raw) != text:
-        raise VerificationError(f"the {what} is not canonical base64")
-    return raw
-
-
 def format_receipt(receipt: Receipt) -> str:
     lines = [
         HEADER,
-        f"extra {_b64(receipt.leaf)}",
+        f"extra {encode_base64(receipt.leaf)}",
         f"index {receipt.index}",
-        *(_b64(node) for node in receipt.proof),
+        *(encode_base64(node) for node in receipt.proof),
     ]
     return "\n".join(lines) + "\n\n" + receipt.checkpoint_note
 
@@ -98,17 +89,15 @@ def parse_receipt(data: str | bytes) -> Receipt:
         raise VerificationError(f"the receipt's first line must be {HEADER}")
     if len(lines) < 3 or not lines[1].startswith("extra "):  # noqa: PLR2004 - header, extra, index
         raise VerificationError("the receipt has no 'extra' line carrying the entry")
-    leaf = _unb64(lines[1].removeprefix("extra "), "entry (extra line)")
-    index_text = lines[2].removeprefix("index ")
-    if not lines[2].startswith("index ") or not (
-        index_text == "0" or (index_text.isdigit() and not index_text.startswith("0"))
-    ):
-        raise VerificationError("the receipt's index line must be 'index <decimal>'")
+    leaf = decode_base64(lines[1].removeprefix("extra "), "the entry (extra line)")
+    if not lines[2].startswith("index "):
+        raise VerificationError("the receipt's third line must be 'index <decimal>'")
+    index = parse_uint64(lines[2].removeprefix("index "), "the receipt's index")
     proof_lines = lines[3:]
     if len(proof_lines) > MAX_PROOF_LINES:
         raise VerificationError(f"the inclusion proof has more than {MAX_PROOF_LINES} hashes")
-    proof = tuple(_unb64(line, "inclusion proof hash") for line in proof_lines)
-    return Receipt(leaf=leaf, index=int(index_text), proof=proof, checkpoint_note=note)
+    proof = tuple(decode_base64(line, "an inclusion proof hash") for line in proof_lines)
+    return Receipt(leaf=leaf, index=index, proof=proof, checkpoint_note=note)
 
 
 @dataclass(frozen=True)
@@ -199,4 +188,7 @@ def describe(proven: ProvenEntry) -> list[str]:
             "  No witness cosignature was required or checked: this proves what the log signed, "
             "not that everyone was shown the same history."
         )
+    lines.append(
+        "  Signature lines by keys you did not pin were ignored: they prove nothing either way."
+    )
     return lines

@@ -1,14 +1,14 @@
 """The public ledger contract. Outside verifiers depend on it byte for byte; no auth anywhere."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy.orm import Session
 
 from registry.core.db import SessionDep
 from registry.core.errors import NotFound, problem_responses
-from registry.ledger import receipt, service
+from registry.ledger import service
+from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
 from registry.ledger.schemas import (
     CheckpointRead,
     ConsistencyProofRead,
@@ -22,7 +22,6 @@ JSONL_MEDIA_TYPE = "application/jsonl"
 COSIGNATURES_HEADER = "Witness-Cosignatures"
 QUORUM_HEADER = "Witness-Quorum"
 MAX_LEAVES_PER_CALL = 1000
-MAX_INDEX = 2**63 - 1  # the largest BIGINT; larger numbers are malformed, not 500s
 NonNegative = Annotated[int, Query(ge=0, le=MAX_INDEX)]
 
 
@@ -73,20 +72,14 @@ def get_key(request: Request) -> str:
     },
 )
 def get_checkpoint(request: Request, session: SessionDep) -> PlainTextResponse:
-    witnessed = service.latest_witnessed(session)
+    witnessed = service.latest_witnessed(session, witnesses=request.app.state.witnesses.labels)
     if witnessed is None:
         raise NotFound("no checkpoint has been signed yet")
     headers = {
         COSIGNATURES_HEADER: str(witnessed.cosignatures),
-        QUORUM_HEADER: str(witness_quorum(request)),
+        QUORUM_HEADER: str(request.app.state.witnesses.quorum),
     }
     return PlainTextResponse(witnessed.note, headers=headers)
-
-
-def witness_quorum(request: Request) -> int:
-    """The cosignatures a checkpoint should carry: 0 when the log has no witnesses."""
-    settings = request.app.state.settings
-    return settings.witness_quorum if settings.witnesses else 0
 
 
 @router.get(
@@ -109,9 +102,11 @@ def get_leaves(session: SessionDep, start: NonNegative, end: NonNegative) -> Res
     response_model=EntryRead,
     responses=problem_responses(400, 404),
 )
-def get_entry(session: SessionDep, seq: Annotated[int, Path(ge=0, le=MAX_INDEX)]) -> EntryRead:
+def get_entry(
+    request: Request, session: SessionDep, seq: Annotated[int, Path(ge=0, le=MAX_INDEX)]
+) -> EntryRead:
     found = service.entry(session, seq)
-    witnessed = service.latest_witnessed(session)
+    witnessed = service.latest_witnessed(session, witnesses=request.app.state.witnesses.labels)
     proof = None
     if witnessed is not None and seq < witnessed.checkpoint.tree_size:
         size = witnessed.checkpoint.tree_size
@@ -122,27 +117,6 @@ def get_entry(session: SessionDep, seq: Annotated[int, Path(ge=0, le=MAX_INDEX)]
         entry=service.decode_leaf(found.leaf),
         checkpoint=_checkpoint_read(witnessed) if witnessed is not None else None,
         inclusion_proof=_inclusion_read(proof) if proof is not None else None,
-    )
-
-
-RECEIPT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {"text/plain": {}},
-        "description": "A C2SP tlog-proof file (see the README, 'Offline receipts'): the entry's "
-        "leaf bytes, its index, its inclusion proof and the signed, cosigned checkpoint.",
-    },
-    **problem_responses(400, 404, 409),
-}
-
-
-def receipt_response(request: Request, session: Session, seq: int, filename: str) -> Response:
-    """Entry ``seq``'s receipt as a download named ``<filename>.tlog-proof``."""
-    text = service.receipt(session, seq, quorum=witness_quorum(request))
-    disposition = f'attachment; filename="{filename}{receipt.FILE_EXTENSION}"'
-    return Response(
-        text,
-        media_type=receipt.MEDIA_TYPE,
-        headers={"Content-Disposition": disposition, "Cache-Control": "no-cache"},
     )
 
 

@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from registry.core import clock
 from registry.core.db import Database, in_write_transaction
-from registry.core.errors import BadRequest, Conflict, NotFound
-from registry.ledger import merkle, store
+from registry.core.errors import BadRequest, Conflict, NotFound, Unprocessable
+from registry.ledger import merkle, store, tiles
 from registry.ledger.canonical import canonicalize
 from registry.ledger.chain import ChainBreak
 from registry.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 GENESIS_PREV = bytes(merkle.HASH_SIZE)
 MAX_LABEL_LENGTH = 200
+MAX_LEAF_BYTES = tiles.MAX_ENTRY_SIZE
+"""C2SP tlog-tiles stores each entry behind a big-endian uint16 length, so a leaf longer than
+this could never be published as tiles: such a write is refused before it is appended."""
+_HEAD_PART_BYTES = 2 * merkle.HASH_SIZE + len(str(2**63)) + len("2026-12-05T20:30:00.000000Z") + 2
+"""The most the head-dependent parts (prev, seq, time, closing) add to a prepared leaf."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,15 @@ def append(
     # Everything that does not depend on the head is done before taking its lock, so the lock
     # is held for as short a time as possible.
     prepared = [_prepare(entry) for entry in entries]
+    for pieces in prepared:
+        size = sum(map(len, pieces)) + _HEAD_PART_BYTES
+        if size > MAX_LEAF_BYTES:
+            raise Unprocessable.for_field(
+                "body",
+                f"the record would be a ledger entry of about {size:,} bytes; the most is "
+                f"{MAX_LEAF_BYTES:,} (so the log can be published as tlog-tiles): shorten its "
+                "texts",
+            )
     head = store.lock_head(session)
     tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
     # ``at``: the time a writer already judged its rules by, read after taking this lock (so
@@ -255,6 +269,11 @@ def entry(session: Session, seq: int) -> LedgerEntry:
     return found
 
 
+def leaf_hashes(session: Session, seqs: Collection[int]) -> dict[int, bytes]:
+    """The leaf hashes of these entries, in one query."""
+    return store.read_leaf_hashes(session, seqs)
+
+
 def _range_hashes(
     session: Session,
     ranges: Sequence[tuple[int, int]],
@@ -353,8 +372,12 @@ class Witnessed:
     cosignatures: int
 
 
-def witnessed(session: Session, checkpoint: LedgerCheckpoint) -> Witnessed:
-    lines = [row.line for row in store.cosignatures(session, [checkpoint.id])]
+def witnessed(
+    session: Session, checkpoint: LedgerCheckpoint, *, witnesses: Collection[str] | None = None
+) -> Witnessed:
+    """The checkpoint with the cosignatures of ``witnesses`` (labels: the configured ones, so
+    a witness no longer trusted neither shows nor counts), or of every witness if None."""
+    lines = [row.line for row in store.cosignatures(session, [checkpoint.id], witnesses=witnesses)]
     return Witnessed(
         checkpoint=checkpoint,
         note=append_signature_lines(checkpoint.note, lines),
@@ -362,28 +385,32 @@ def witnessed(session: Session, checkpoint: LedgerCheckpoint) -> Witnessed:
     )
 
 
-def latest_witnessed(session: Session) -> Witnessed | None:
+def latest_witnessed(
+    session: Session, *, witnesses: Collection[str] | None = None
+) -> Witnessed | None:
     checkpoint = store.latest_checkpoint(session)
-    return None if checkpoint is None else witnessed(session, checkpoint)
+    return None if checkpoint is None else witnessed(session, checkpoint, witnesses=witnesses)
 
 
-def checkpoint_for_receipt(session: Session, seq: int, *, quorum: int) -> Witnessed | None:
-    """The newest checkpoint holding entry ``seq`` with at least ``quorum`` cosignatures, or,
-    when none has that many, the newest checkpoint holding it."""
-    checkpoint = store.newest_cosigned_checkpoint(session, seq, quorum=quorum)
+def checkpoint_for_receipt(
+    session: Session, seq: int, *, quorum: int, witnesses: Collection[str]
+) -> Witnessed | None:
+    """The newest checkpoint holding entry ``seq`` with at least ``quorum`` cosignatures by
+    ``witnesses``, or, when none has that many, the newest checkpoint holding it."""
+    checkpoint = store.newest_cosigned_checkpoint(session, seq, quorum=quorum, witnesses=witnesses)
     if checkpoint is None:
         checkpoint = store.latest_checkpoint(session)
     if checkpoint is None or checkpoint.tree_size <= seq:
         return None
-    return witnessed(session, checkpoint)
+    return witnessed(session, checkpoint, witnesses=witnesses)
 
 
-def receipt(session: Session, seq: int, *, quorum: int) -> str:
+def receipt(session: Session, seq: int, *, quorum: int, witnesses: Collection[str]) -> str:
     """Entry ``seq``'s offline receipt (C2SP tlog-proof, see :mod:`registry.ledger.receipt`),
-    against the newest checkpoint holding it that has ``quorum`` cosignatures, else the newest
-    checkpoint holding it."""
+    against the newest checkpoint holding it that has ``quorum`` cosignatures by
+    ``witnesses``, else the newest checkpoint holding it."""
     found = entry(session, seq)
-    witnessed = checkpoint_for_receipt(session, seq, quorum=quorum)
+    witnessed = checkpoint_for_receipt(session, seq, quorum=quorum, witnesses=witnesses)
     if witnessed is None:
         raise Conflict(
             f"entry {seq} is not yet covered by a signed checkpoint; one is signed within "

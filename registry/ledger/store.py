@@ -6,7 +6,7 @@ and moves the head, then COMMIT. A proof is one query: the O(log n) rows holding
 hashes it needs, by primary key.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -246,6 +246,11 @@ def read_leaves(session: Session, start: int, end: int) -> list[bytes]:
     return [bytes(leaf) for leaf in session.execute(statement).scalars()]
 
 
+def read_leaf_hashes(session: Session, seqs: Collection[int]) -> dict[int, bytes]:
+    statement = select(LedgerEntry.seq, LedgerEntry.leaf_hash).where(LedgerEntry.seq.in_(seqs))
+    return {seq: bytes(leaf_hash) for seq, leaf_hash in session.execute(statement)}
+
+
 def read_entry(session: Session, seq: int) -> LedgerEntry | None:
     return session.get(LedgerEntry, seq)
 
@@ -297,12 +302,17 @@ def insert_cosignature(
     return cast("CursorResult[Any]", result).rowcount == 1
 
 
-def cosignatures(session: Session, checkpoint_ids: Sequence[int]) -> list[LedgerCosignature]:
+def cosignatures(
+    session: Session, checkpoint_ids: Sequence[int], *, witnesses: Collection[str] | None = None
+) -> list[LedgerCosignature]:
+    """The cosignatures of these checkpoints, by the ``witnesses`` given (labels), or all."""
     statement = (
         select(LedgerCosignature)
         .where(LedgerCosignature.checkpoint_id.in_(checkpoint_ids))
         .order_by(LedgerCosignature.id)
     )
+    if witnesses is not None:
+        statement = statement.where(LedgerCosignature.witness.in_(witnesses))
     return list(session.execute(statement).scalars())
 
 
@@ -315,12 +325,13 @@ def last_cosigned_size(session: Session, witness: str) -> int | None:
 
 
 def newest_cosigned_checkpoint(
-    session: Session, seq: int, *, quorum: int
+    session: Session, seq: int, *, quorum: int, witnesses: Collection[str]
 ) -> LedgerCheckpoint | None:
-    """The newest checkpoint holding entry ``seq`` with at least ``quorum`` cosignatures."""
+    """The newest checkpoint holding entry ``seq`` with at least ``quorum`` cosignatures by
+    the ``witnesses`` given (labels)."""
     cosigned = (
         select(LedgerCosignature.checkpoint_id)
-        .where(LedgerCosignature.tree_size > seq)
+        .where(LedgerCosignature.tree_size > seq, LedgerCosignature.witness.in_(witnesses))
         .group_by(LedgerCosignature.checkpoint_id)
         .having(func.count() >= quorum)
         .order_by(LedgerCosignature.checkpoint_id.desc())

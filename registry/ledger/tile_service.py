@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from registry.core.errors import NotFound
 from registry.ledger import merkle, service, store, tiles
-from registry.ledger.checkpoint import parse_checkpoint_body
+from registry.ledger.checkpoint import parse_checkpoint_body, split_note
 from registry.ledger.errors import VerificationError
 from registry.ledger.models import LedgerCheckpoint
 
@@ -42,7 +42,6 @@ CHUNK_LEAVES: Final = 16 * tiles.TILE_WIDTH
 FILE_MODE: Final = 0o644
 """Exported files are world-readable: a web server or sync tool publishes them as they are."""
 
-_NOTE_SEPARATOR: Final = "\n\n"
 """signed-note "Format": the note text ends at the last blank line, the signatures follow."""
 
 
@@ -159,10 +158,10 @@ def _previous_size(session: Session, note: bytes, latest: LedgerCheckpoint) -> i
     of this ledger: same origin, and this ledger's root at its size."""
     try:
         text = note.decode("utf-8")
-        previous = parse_checkpoint_body(text[: text.rindex(_NOTE_SEPARATOR) + 1])
+        previous = parse_checkpoint_body(split_note(text)[0])
     except (UnicodeDecodeError, ValueError, VerificationError) as exc:
         raise ExportRefused(f"the directory's checkpoint is not a checkpoint: {exc}") from exc
-    current = parse_checkpoint_body(latest.note[: latest.note.rindex(_NOTE_SEPARATOR) + 1])
+    current = parse_checkpoint_body(split_note(latest.note)[0])
     if previous.origin != current.origin:
         raise ExportRefused(
             f"the directory holds the log {previous.origin!r}, not {current.origin!r}"

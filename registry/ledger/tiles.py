@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Self
 
-from registry.ledger import merkle
-from registry.ledger.errors import VerificationError
-from registry.ledger.merkle import HASH_SIZE, NodeId
+from . import merkle
+from .errors import VerificationError
+from .merkle import HASH_SIZE, NodeId
 
 TILE_HEIGHT: Final = 8
 """tlog-tiles "Merkle Tree": a tile is a subtree of height 8 ..."""

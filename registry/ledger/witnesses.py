@@ -12,9 +12,10 @@ thread resubmits from there. A witness that is ahead of this process's latest ch
 (another worker's newer one) is left alone until the next checkpoint.
 """
 
-import base64
 import logging
+import math
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,17 +25,22 @@ import httpx2 as httpx
 
 from registry.core.db import Database
 from registry.ledger import service
+from registry.ledger.checkpoint import parse_uint64
 from registry.ledger.cosignature import CosignatureVerifier, verify_cosignatures
 from registry.ledger.errors import VerificationError
+from registry.witness import protocol
+from registry.witness.errors import SIZE_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
-
-SIZE_MEDIA_TYPE: Final = "text/x.tlog.size"
-"""tlog-witness "add-checkpoint": the content type of a 409's latest-size body."""
 
 FIRST_RETRY_SECONDS: Final = 1.0
 MAX_RETRY_SECONDS: Final = 60.0
 MAX_CONFLICTS_IN_A_ROW: Final = 3
+MAX_ANSWER_BYTES: Final = 16 * 1024
+"""A witness answers with a few signature lines; more is refused, not read."""
+MAX_CLOCK_SKEW_SECONDS: Final = 600
+"""A cosignature dated further in the future than this is refused (tlog-cosignature lets
+verifiers reject future timestamps; tlog-witness forbids a zero one)."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,17 @@ class Conflict(Exception):
         self.size = size
 
 
-def request_body(old_size: int, proof: Sequence[bytes], note: str) -> bytes:
-    """tlog-witness "add-checkpoint": old size line, proof lines, empty line, checkpoint."""
-    lines = [f"old {old_size}", *(base64.b64encode(node).decode("ascii") for node in proof)]
-    return ("\n".join(lines) + "\n\n" + note).encode()
+def _read_answer(response: httpx.Response, deadline: float) -> str:
+    """The body, at most MAX_ANSWER_BYTES, read before ``deadline`` (a witness that trickles
+    bytes would otherwise hold the thread for ever: httpx's timeouts are per read)."""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            raise VerificationError(f"the witness's answer is over {MAX_ANSWER_BYTES} bytes")
+        if time.monotonic() > deadline:
+            raise VerificationError("the witness's answer took too long")
+    return body.decode("utf-8", errors="replace")
 
 
 def submit(
@@ -70,40 +83,48 @@ def submit(
     """POST one checkpoint; return the witness's verified cosignature line and timestamp.
 
     Raises :class:`Conflict` on 409, :class:`VerificationError` when the answer carries no
-    valid cosignature by the pinned key, and ``httpx.HTTPError`` on anything else.
+    valid, plausibly dated cosignature by the pinned key, and ``httpx.HTTPError`` on anything
+    else.
     """
-    response = client.post(
+    deadline = time.monotonic() + 2 * client.timeout.read if client.timeout.read else math.inf
+    with client.stream(
+        "POST",
         witness.url.rstrip("/") + "/add-checkpoint",
-        content=request_body(old_size, proof, note),
-    )
+        content=protocol.format_add_checkpoint(old_size, proof, note),
+    ) as response:
+        text = _read_answer(response, deadline)
     if response.status_code == httpx.codes.CONFLICT:
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
-        text = response.text
-        if media_type != SIZE_MEDIA_TYPE or not text.endswith("\n") or not text[:-1].isdigit():
+        if media_type != SIZE_CONTENT_TYPE or not text.endswith("\n"):
             raise VerificationError("a 409 from the witness without a text/x.tlog.size body")
-        raise Conflict(int(text[:-1]))
+        raise Conflict(parse_uint64(text[:-1], "the witness's latest size"))
     response.raise_for_status()
-    lines = [line + "\n" for line in response.text.splitlines() if line]
+    lines = [line + "\n" for line in text.splitlines() if line]
     _, found = verify_cosignatures(note + "".join(lines), [witness.verifier])
     if not found:
         raise VerificationError("the witness answered without a cosignature by its pinned key")
-    return found[0].line, found[0].timestamp
+    timestamp = found[0].timestamp
+    if not 0 < timestamp <= time.time() + MAX_CLOCK_SKEW_SECONDS:
+        raise VerificationError(f"the witness's cosignature is dated {timestamp}, refused")
+    return found[0].line, timestamp
 
 
 class Witnesses:
     """Background cosignature collection from every configured witness."""
 
-    def __init__(self, database: Database, witnesses: Sequence[Witness], *, timeout: float) -> None:
+    def __init__(
+        self, database: Database, witnesses: Sequence[Witness], *, quorum: int, timeout: float
+    ) -> None:
         self._database = database
         self._witnesses = list(witnesses)
+        self.quorum = quorum if self._witnesses else 0
+        """Cosignatures a checkpoint needs to count as witnessed; 0 without witnesses."""
+        self.labels = frozenset(witness.label for witness in self._witnesses)
+        """The configured witnesses: only their cosignatures are served and counted."""
         self._timeout = timeout
         self._wake = [threading.Event() for _ in self._witnesses]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-
-    @property
-    def configured(self) -> list[Witness]:
-        return list(self._witnesses)
 
     def notify(self) -> None:
         """A checkpoint was signed: every witness thread submits it."""
@@ -111,6 +132,8 @@ class Witnesses:
             wake.set()
 
     def start(self) -> None:
+        if self._threads:
+            return  # already running (an app may be entered by two servers in tests)
         self._stop.clear()
         for index, witness in enumerate(self._witnesses):
             thread = threading.Thread(
@@ -124,10 +147,12 @@ class Witnesses:
         self.notify()  # the checkpoint signed at start-up
 
     def stop(self) -> None:
+        """Ask every thread to end and wait at most the request timeout for each: a thread
+        stuck on a witness is a daemon and cannot delay the process's exit."""
         self._stop.set()
         self.notify()
         for thread in self._threads:
-            thread.join()
+            thread.join(timeout=2 * self._timeout)
         self._threads = []
 
     def _run(self, witness: Witness, wake: threading.Event) -> None:

@@ -54,9 +54,9 @@ def ledger(
                 "leaf_hash": leaf_hash(leaf).hex(),
             }
         )
-    witnessed = ledger_service.latest_witnessed(session)
+    witnesses = request.app.state.witnesses
+    witnessed = ledger_service.latest_witnessed(session, witnesses=witnesses.labels)
     checkpoint = witnessed.checkpoint if witnessed else None
-    settings = request.app.state.settings
     verifier_key: str = request.app.state.signer.verifier.verifier_key()
     key_name, key_id, _ = verifier_key.split("+", 2)
     return render(
@@ -68,8 +68,8 @@ def ledger(
             "checkpoint": checkpoint,
             "note": witnessed.note if witnessed else None,
             "cosignatures": witnessed.cosignatures if witnessed else 0,
-            "witnesses": len(settings.witnesses),
-            "quorum": settings.witness_quorum,
+            "witnesses": len(witnesses.labels),
+            "quorum": witnesses.quorum,
             "root_base64": base64.b64encode(checkpoint.root_hash).decode() if checkpoint else None,
             "verifier_key": verifier_key,
             "key_name": key_name,
@@ -77,6 +77,6 @@ def ledger(
             "entries": entries,
             "older": start if start > 0 else None,
             "newer": min(size, end + ENTRIES_PER_PAGE) if end < size else None,
-            "public_url": settings.public_url,
+            "public_url": request.app.state.settings.public_url,
         },
     )

@@ -97,7 +97,7 @@ def create_app(
 async def _read_body(request: Request) -> bytes:
     """The request body, refusing (413) to read more than ``protocol.MAX_BODY_BYTES``."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > protocol.MAX_BODY_BYTES:
+    if declared.isascii() and declared.isdigit() and int(declared) > protocol.MAX_BODY_BYTES:
         raise RequestTooLarge(f"the body is larger than {protocol.MAX_BODY_BYTES} bytes")
     body = bytearray()
     async for chunk in request.stream():

@@ -8,12 +8,19 @@ they verify is decided against the trusted keys in ``service``.
 """
 
 import base64
-import binascii
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from registry.ledger.checkpoint import MAX_TREE_SIZE, Checkpoint, parse_checkpoint_body
+from registry.ledger.checkpoint import (
+    MAX_TREE_SIZE,
+    Checkpoint,
+    decode_base64,
+    parse_checkpoint_body,
+    parse_signature_line,
+    split_note,
+)
 from registry.ledger.errors import VerificationError
 from registry.ledger.merkle import HASH_SIZE
 from registry.witness.errors import MalformedRequest
@@ -28,10 +35,11 @@ cosignatures, the most signed-note asks verifiers to accept, and 63 proof lines 
 _OLD_SIZE_LINE: Final = re.compile("old (0|[1-9][0-9]{0,19})")
 """tlog-witness: ``old``, a space and a decimal with no leading zeroes (``0`` for zero)."""
 
-_SIGNATURE_LINE: Final = re.compile("\u2014 [^\\s+\x00-\x1f]+ [A-Za-z0-9+/]+={0,2}")
-"""signed-note "Format": em dash, space, key name (no spaces, no ``+``), space, base64."""
 
-_NOTE_SEPARATOR: Final = "\n\n"
+def format_add_checkpoint(old_size: int, proof: Sequence[bytes], note: str) -> bytes:
+    """The body a log sends: old size line, proof lines, empty line, checkpoint."""
+    lines = [f"old {old_size}", *(base64.b64encode(node).decode("ascii") for node in proof)]
+    return ("\n".join(lines) + "\n\n" + note).encode()
 
 
 @dataclass(frozen=True)
@@ -83,10 +91,10 @@ def parse_add_checkpoint(body: bytes) -> AddCheckpointRequest:
 def _decode_hash(line: str) -> bytes:
     """A proof line: the canonical standard base64 (RFC 4648 §4) of one 32-byte hash."""
     try:
-        raw = base64.b64decode(line, validate=True)
-    except (binascii.Error, ValueError):
-        raise MalformedRequest("a consistency proof line is not base64") from None
-    if len(raw) != HASH_SIZE or base64.b64encode(raw).decode("ascii") != line:
+        raw = decode_base64(line, "a consistency proof line")
+    except VerificationError as exc:
+        raise MalformedRequest(str(exc)) from None
+    if len(raw) != HASH_SIZE:
         raise MalformedRequest(f"a consistency proof line is not one {HASH_SIZE}-byte hash")
     return raw
 
@@ -94,12 +102,10 @@ def _decode_hash(line: str) -> bytes:
 def _note_text(note: str) -> str:
     """The text of a signed note whose signature block has the right shape (signed-note
     "Format": the text ends at the last blank line; one or more signature lines follow)."""
-    split = note.rfind(_NOTE_SEPARATOR)
-    if split < 0:
-        raise MalformedRequest("the checkpoint is not a signed note")
-    block = note[split + len(_NOTE_SEPARATOR) :]
-    if not block.endswith("\n"):
-        raise MalformedRequest("the checkpoint's signature lines must end with a newline")
-    if not all(_SIGNATURE_LINE.fullmatch(line) for line in block[:-1].split("\n")):
-        raise MalformedRequest("the checkpoint has a malformed signature line")
-    return note[: split + 1]
+    try:
+        text, lines = split_note(note)
+        for line in lines:
+            parse_signature_line(line)
+    except VerificationError as exc:
+        raise MalformedRequest(f"the checkpoint is not a well-formed signed note: {exc}") from None
+    return text

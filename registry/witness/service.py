@@ -10,7 +10,6 @@ verify, which also refuses a second root for the same size (422). Only then is t
 checkpoint recorded and the cosignature returned; the caller commits before answering.
 """
 
-import base64
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,10 +18,10 @@ from typing import NoReturn
 from sqlalchemy.orm import Session
 
 from registry.ledger.checkpoint import (
-    KEY_ID_SIZE,
-    SIGNATURE_LINE_PREFIX,
     NoteVerifier,
     open_note,
+    parse_signature_line,
+    split_note,
 )
 from registry.ledger.cosignature import MAX_TIMESTAMP, CosignatureSigner
 from registry.ledger.errors import VerificationError
@@ -144,9 +143,9 @@ def _signature_lines(note: str, signed_by: Sequence[NoteVerifier]) -> tuple[str,
     the first line per key as ``open_note`` counts them; lines by unknown keys are dropped."""
     wanted = {(verifier.name, verifier.key_id) for verifier in signed_by}
     lines: list[str] = []
-    for line in note[note.rfind("\n\n") + 2 : -1].split("\n"):
-        name, _, blob = line.removeprefix(SIGNATURE_LINE_PREFIX).partition(" ")
-        signer = (name, base64.b64decode(blob)[:KEY_ID_SIZE])
+    for line in split_note(note)[1]:
+        name, signer_id, _ = parse_signature_line(line)
+        signer = (name, signer_id)
         if signer in wanted:
             wanted.remove(signer)
             lines.append(line + "\n")
