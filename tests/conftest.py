@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from postgres_url import POSTGRES_URL
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -27,9 +28,6 @@ from registry.core.db import Database
 from registry.core.settings import Settings
 from registry.main import create_app
 
-POSTGRES_URL = os.environ.get(
-    "REGISTRY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
 

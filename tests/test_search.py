@@ -101,6 +101,43 @@ def test_full_text_in_every_language_with_phrases(loaded: TestClient) -> None:
     assert ids("zzzznotaword") == []
 
 
+@pytest.mark.parametrize(
+    ("base", "inflected"),
+    [
+        ("Самарканд", "Самаркандской"),  # the city's name finds the region's adjective
+        ("Ташкент", "Ташкенте"),
+        ("коррупция", "коррупции"),  # Russian nominative finds the genitive (Snowball stem)
+        ("korrupsiya", "korrupsiyaga"),  # Uzbek: the word finds its dative
+        ("Ўзбекистон", "Oʻzbekiston"),  # Uzbek Cyrillic finds Uzbek Latin
+        ("viloyat", "viloyati"),
+    ],
+)
+def test_a_word_finds_its_forms_and_the_other_script(
+    loaded: TestClient, base: str, inflected: str
+) -> None:
+    """What a new user tripped over (issue 15): each of these found nothing while its
+    inflected or Latin form found hundreds. Now the base form finds at least as much."""
+
+    def ids(q: str) -> set[str]:
+        return {a["id"] for a in all_pages(loaded, {"q": q, "limit": 500})}
+
+    found_inflected = ids(inflected)
+    assert found_inflected, inflected
+    assert ids(base) >= found_inflected
+
+
+def test_word_forms_stay_words(loaded: TestClient) -> None:
+    """Stems are prefixes only from four letters on, and a phrase is its words as written."""
+
+    def ids(q: str) -> list[str]:
+        return sorted(a["id"] for a in all_pages(loaded, {"q": q, "limit": 500}))
+
+    assert ids("zzzz") == []
+    assert ids('"ekologlar yosh"') == []  # not reordered
+    # The Cyrillic spelling of an Uzbek phrase finds the Latin one, in order.
+    assert ids('"yosh ekologlar"') == ids('"ёш экологлар"') != []
+
+
 def test_facets_count_and_sum_per_currency(loaded: TestClient) -> None:
     everything = all_pages(loaded, {"limit": 500})
     response = loaded.get(
@@ -164,6 +201,38 @@ def test_downloads_equal_the_paginated_api(loaded: TestClient) -> None:
     with_bom = loaded.get("/api/v1/awards.csv", params=params | {"bom": "true"}).content
     assert with_bom.startswith("\ufeff".encode())
     assert with_bom[3:] == response.content
+    # The API's fields the CSV carries too, and the funder's name beside its id.
+    for row, award in zip(rows, expected, strict=True):
+        assert row["disbursed"] == award["disbursed"]
+        assert row["purpose.ru"] == ((award["purpose"] or {}).get("ru") or "")
+    fund = loaded.get("/api/v1/organizations/UZ-STIR-207050449").json()
+    funded = [row for row in rows if row["funder_id"] == "UZ-STIR-207050449"]
+    assert funded
+    assert {row["funder_name.ru"] for row in funded} == {fund["name"]["ru"]}
+
+
+def test_a_spreadsheet_download_in_a_decimal_comma_locale(loaded: TestClient) -> None:
+    """What a Russian-locale spreadsheet reads as numbers: semicolons between fields, a comma
+    before the decimals, a BOM; the file is named after the query."""
+    params = {"currency": "UZS", "year": "2026", "region": "UZ-SA"}
+    plain = loaded.get("/api/v1/awards.csv", params=params)
+    assert 'filename="awards-2026-UZ-SA-UZS.csv"' in plain.headers["content-disposition"]
+    response = loaded.get("/api/v1/awards.csv", params=params | {"decimal": "comma", "bom": "1"})
+    assert response.status_code == 200
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeffid;competition_id;funder_id;")
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
+    expected = list(csv.DictReader(io.StringIO(plain.text)))
+    assert rows
+    assert [row["amount"] for row in rows] == [row["amount"].replace(".", ",") for row in expected]
+    assert all("," in row["amount"] and "." not in row["amount"] for row in rows)
+    tabs = loaded.get("/api/v1/awards.csv", params=params | {"decimal": "comma", "sep": "tab"})
+    assert tabs.text.startswith("id\tcompetition_id\t")
+    refused = loaded.get("/api/v1/awards.csv", params={"decimal": "comma", "sep": "comma"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "query.sep"
+    jsonl = loaded.get("/api/v1/awards.jsonl", params=params)
+    assert 'filename="awards-2026-UZ-SA-UZS.jsonl"' in jsonl.headers["content-disposition"]
 
 
 @pytest.mark.parametrize(
@@ -258,11 +327,9 @@ def test_competitions_and_organizations_lists(loaded: TestClient) -> None:
     organizations = collect("/api/v1/organizations", {"limit": 50})
     assert [o["org_id"] for o in organizations] == sorted(o["org_id"] for o in organizations)
     assert len(organizations) == 225  # 221, and the three overseers and the escalation body
-    assert (
-        collect("/api/v1/organizations", {"q": "fond", "kind": "public_fund"}) == []
-    )  # no stemming
-    funds = collect("/api/v1/organizations", {"q": "fond*", "kind": "public_fund"})
-    assert [o["org_id"] for o in funds] == ["UZ-STIR-207050449"]
+    for q in ("fond", "fond*", "fondi", "фонд"):  # word forms, and the Cyrillic spelling
+        funds = collect("/api/v1/organizations", {"q": q, "kind": "public_fund"})
+        assert [o["org_id"] for o in funds] == ["UZ-STIR-207050449"], q
     assert [
         o["org_id"] for o in collect("/api/v1/organizations", {"q": "Public Fund", "country": "UZ"})
     ] == ["UZ-STIR-207050449"]
@@ -285,3 +352,69 @@ def test_an_organization_shows_what_it_gave_and_received(loaded: TestClient) -> 
     received = loaded.get(f"/api/v1/organizations/{recipient}").json()["received"]
     mine = all_pages(loaded, {"recipient": recipient, "limit": 500})
     assert sum(row["count"] for row in received) == len(mine)
+
+
+def test_stats_and_facets_name_organizations_sort_and_limit(loaded: TestClient) -> None:
+    everything = all_pages(loaded, {"limit": 500})
+    rows = loaded.get(
+        "/api/v1/stats/awards", params={"group_by": "funder", "lang": "ru", "currency": "UZS"}
+    ).json()["rows"]
+    fund = loaded.get("/api/v1/organizations/UZ-STIR-207050449").json()
+    (fund_row,) = [row for row in rows if row["key"] == "UZ-STIR-207050449"]
+    assert fund_row["name"] == fund["name"]["ru"]
+    assert all(row["name"] for row in rows)
+    # The largest first by default; a limit cuts after sorting; -count sorts by count.
+    awarded = [Decimal(row["awarded"]) for row in rows]
+    assert awarded == sorted(awarded, reverse=True)
+    top = loaded.get(
+        "/api/v1/stats/awards",
+        params={"group_by": "funder", "currency": "UZS", "limit": 2, "lang": "ru"},
+    ).json()["rows"]
+    assert top == rows[:2]
+    by_count = loaded.get(
+        "/api/v1/stats/awards", params={"group_by": "recipient", "sort": "-count", "limit": 3}
+    ).json()["rows"]
+    counts = Counter((a["recipient_id"], a["currency"]) for a in everything)
+    assert [row["count"] for row in by_count] == sorted(counts.values(), reverse=True)[:3]
+    assert all(row["name"] for row in by_count)
+    years = loaded.get("/api/v1/stats/awards", params={"group_by": "year", "sort": "key"}).json()[
+        "rows"
+    ]
+    assert [row["key"] for row in years] == sorted(row["key"] for row in years)
+    assert all(row["name"] is None for row in years)
+    bad = loaded.get("/api/v1/stats/awards", params={"group_by": "year", "sort": "amount"})
+    assert bad.status_code == 400
+    assert (
+        loaded.get("/api/v1/stats/awards", params={"group_by": "year", "limit": 0}).status_code
+        == 400
+    )
+
+    facets = loaded.get(
+        "/api/v1/awards", params={"limit": 1, "facets": "theme,funder", "lang": "en"}
+    ).json()["facets"]
+    themes = Counter(theme for a in everything for theme in a["themes"])
+    assert {value["value"]: value["count"] for value in facets["theme"]} == dict(themes)
+    assert all(value["name"] for value in facets["funder"])
+    assert all(value["name"] is None for value in facets["theme"])
+
+
+def test_the_funders_are_a_list_of_their_own(loaded: TestClient) -> None:
+    everything = all_pages(loaded, {"limit": 500})
+
+    def org_ids(params: dict) -> set[str]:
+        found: set[str] = set()
+        response = loaded.get("/api/v1/organizations", params=params | {"limit": 500})
+        while True:
+            page = response.json()
+            found |= {o["org_id"] for o in page["items"]}
+            if page["next"] is None:
+                return found
+            response = loaded.get(page["next"])
+
+    assert org_ids({"role": "funder"}) == {a["funder_id"] for a in everything}
+    assert org_ids({"role": "recipient"}) == {a["recipient_id"] for a in everything}
+    both = org_ids({"role": "funder,recipient"})
+    assert both == {a["funder_id"] for a in everything} | {a["recipient_id"] for a in everything}
+    refused = loaded.get("/api/v1/organizations", params={"role": "donor"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "query.role"

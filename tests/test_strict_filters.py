@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
         ("/api/v1/awards", {"region": "UZ-XX"}, "query.region", "ISO 3166-2"),
         ("/api/v1/awards", {"foo": "bar"}, "query.foo", "instrument"),
         ("/api/v1/awards.csv", {"instrument": "grant,bogus"}, "query.instrument", "grant"),
-        ("/api/v1/stats/awards", {"group_by": "year", "limit": "5"}, "query.limit", "group_by"),
+        ("/api/v1/stats/awards", {"group_by": "year", "cursor": "5"}, "query.cursor", "group_by"),
         ("/api/v1/competitions", {"status": "bogus"}, "query.status", "awarded"),
         ("/api/v1/competitions", {"funder": "nobody"}, "query.funder", ""),
         ("/api/v1/organizations", {"kind": "funder"}, "query.kind", "public_fund"),

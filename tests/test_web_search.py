@@ -137,12 +137,15 @@ def test_download_links_carry_the_filters_and_the_exports_answer_them(demo_clien
     links = dict(re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html))
     links = {kind: unescape(url) for url, kind in links.items()}
     # The OCDS feed (ledger events) cannot filter on these; 360Giving takes every award filter.
-    assert set(links) == {"csv", "jsonl", "360giving", "360giving-csv"}
+    assert set(links) == {"csv", "csv-spreadsheet", "jsonl", "360giving", "360giving-csv"}
     for url in links.values():
         query = dict(parse_qsl(urlsplit(url).query))
         assert {name: query[name] for name in params} == params
         assert "lang" not in query
     rows = list(csv.DictReader(io.StringIO(demo_client.get(links["csv"]).text)))
+    assert [row["id"] for row in rows] == expected
+    spreadsheet = demo_client.get(links["csv-spreadsheet"]).content.decode().removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(spreadsheet), delimiter=";"))
     assert [row["id"] for row in rows] == expected
     lines = demo_client.get(links["jsonl"]).text.splitlines()
     assert [json.loads(line)["id"] for line in lines] == expected
@@ -161,7 +164,7 @@ def test_standard_downloads_are_offered_for_the_filters_they_take(demo_client):
         kind: unescape(url)
         for url, kind in re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html)
     }
-    assert set(links) == {"csv", "jsonl", "ocds", "360giving", "360giving-csv"}
+    assert set(links) == {"csv", "csv-spreadsheet", "jsonl", "ocds", "360giving", "360giving-csv"}
     grants = demo_client.get(links["360giving-csv"]).text
     rows = list(csv.DictReader(io.StringIO(grants)))
     assert len(rows) == len(expected)

@@ -10,13 +10,19 @@ receives a ready ``tsvector`` (positions included, for phrases) and a ready ``ts
 SQLite's FTS5 receives the tokens joined by spaces and a MATCH expression built from them.
 
 A query is words and ``"quoted phrases"``; every word and every phrase must match, and a
-phrase matches only its words in that order, side by side. A word ending in ``*`` matches
-every word it begins (``fond*`` finds "fondi"); no stemming is done, in any language.
+phrase matches only its words in that order, side by side, as written or in the other Uzbek
+script. A word matches in its word forms (``registry.reference.stemming``): as written, in the
+other Uzbek script, and every document word that begins with it or with one of its stems when
+that has at least four letters ("Самарканд" finds "Самаркандской", "коррупция" finds
+"коррупции", "korrupsiya" finds "korrupsiyaga", "Ўзбекистон" finds "Oʻzbekiston"). A word
+ending in ``*`` matches every word it begins, however short. The index keeps words as
+written, so all of this is in the query and both databases answer alike.
 """
 
 import re
 from dataclasses import dataclass
 
+from registry.reference.stemming import MIN_STEM, other_script, stems
 from registry.reference.text import OKINA, TUTUQ_BELGISI, search_key
 
 _INSIDE_WORD_MARKS = str.maketrans("", "", OKINA + TUTUQ_BELGISI)
@@ -36,12 +42,26 @@ def tokens(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Term:
+class Form:
     """Tokens that must appear in this order, side by side (one token for a word); with
     ``prefix`` the last token matches any word it begins."""
 
     tokens: tuple[str, ...]
     prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Term:
+    """What the user wrote (``tokens``, ``prefix``) and the other forms that satisfy it as
+    well (``alternatives``): a term matches when any of its forms does."""
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+    alternatives: tuple[Form, ...] = ()
+
+    @property
+    def forms(self) -> tuple[Form, ...]:
+        return (Form(self.tokens, self.prefix), *self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -54,16 +74,57 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
-    phrases = [Term(tuple(tokens(phrase))) for phrase in _PHRASE.findall(text)]
+    phrases = [_phrase(phrase) for phrase in _PHRASE.findall(text)]
     # What is left once the phrases are out; a stray unpaired quote is just a separator.
     words: list[Term] = []
     for chunk in _PHRASE.sub(" ", text).replace('"', " ").split():
         found = tokens(chunk)
+        prefix = chunk.endswith(_PREFIX)
+        if len(found) == 1:
+            words.append(_word(chunk.rstrip(_PREFIX), found[0], prefix=prefix))
+            continue
         words += [Term((token,)) for token in found[:-1]]
         if found:
-            words.append(Term((found[-1],), prefix=chunk.endswith(_PREFIX)))
+            words.append(Term((found[-1],), prefix=prefix))
     terms = tuple(term for term in [*phrases, *words] if term.tokens)
     return Query(terms=terms[:MAX_QUERY_TERMS])
+
+
+def _phrase(text: str) -> Term:
+    written = tuple(tokens(text))
+    other = tuple(tokens(other_script(text)))
+    return Term(written, alternatives=(Form(other),) if other and other != written else ())
+
+
+def _word(written: str, token: str, *, prefix: bool) -> Term:
+    """A word's forms: as written, in the other Uzbek script, and its stems as prefixes."""
+    other = tokens(other_script(written))
+    bases = {token, *other[:1]} if len(other) == 1 else {token}
+    forms = {Form((base,), prefix or _long_word(base)) for base in bases}
+    for base in bases:
+        for stem in stems(base):
+            folded = tokens(stem)
+            if len(folded) == 1 and _long_word(folded[0]):
+                forms.add(Form((folded[0],), prefix=True))
+    main = Form((token,), prefix or _long_word(token))
+    forms.discard(main)
+    # A form that another form already matches as a prefix adds nothing.
+    kept = sorted(
+        (form for form in forms if not _covered(form, forms | {main})),
+        key=lambda form: (form.tokens, form.prefix),
+    )
+    return Term(main.tokens, main.prefix, tuple(kept))
+
+
+def _long_word(token: str) -> bool:
+    return token.isalpha() and len(token) >= MIN_STEM
+
+
+def _covered(form: Form, forms: set[Form]) -> bool:
+    return any(
+        other != form and other.prefix and form.tokens[0].startswith(other.tokens[0])
+        for other in forms
+    )
 
 
 def _quote(token: str) -> str:
@@ -85,18 +146,24 @@ def tsvector_literal(words: list[str]) -> str:
     )
 
 
+def _tsquery_form(form: Form) -> str:
+    return " <-> ".join(_quote(token) for token in form.tokens) + (":*" if form.prefix else "")
+
+
 def tsquery_literal(query: Query) -> str:
     return " & ".join(
-        "("
-        + " <-> ".join(_quote(token) for token in term.tokens)
-        + (":*" if term.prefix else "")
-        + ")"
+        "(" + " | ".join(f"({_tsquery_form(form)})" for form in term.forms) + ")"
         for term in query.terms
     )
 
 
+def _fts5_form(form: Form) -> str:
+    return '"' + " ".join(form.tokens) + '"' + (" *" if form.prefix else "")
+
+
 def fts5_match(query: Query) -> str:
-    """An FTS5 MATCH expression: each term a quoted phrase, all of them required."""
+    """An FTS5 MATCH expression: each term its forms (quoted phrases) ORed, all terms
+    required."""
     return " AND ".join(
-        '"' + " ".join(term.tokens) + '"' + (" *" if term.prefix else "") for term in query.terms
+        "(" + " OR ".join(_fts5_form(form) for form in term.forms) + ")" for term in query.terms
     )

@@ -3,7 +3,8 @@
 import csv
 import enum
 import io
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field
+from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
 from registry.awards.router import to_summary
@@ -152,10 +154,49 @@ def _money(bucket: search.Bucket) -> Money:
     )
 
 
-def facet_values(buckets: list[search.Bucket]) -> list[FacetValue]:
+class Language(enum.StrEnum):
+    UZ = "uz"
+    RU = "ru"
+    KK = "kk"
+    EN = "en"
+
+
+LangParam = Annotated[
+    Language,
+    Query(description="The language of organizations' names in facets and statistics."),
+]
+ORGANIZATION_GROUPS = frozenset({"funder", "recipient"})
+
+
+def organization_names(
+    session: Session, group: str, buckets: Sequence[search.Bucket], lang: Language
+) -> dict[str, str]:
+    """The names of the organizations a funder or recipient group counts, in ``lang`` or
+    else the first language each has (uz, ru, kk, en); empty for other groups."""
+    if group not in ORGANIZATION_GROUPS:
+        return {}
+    found = organization_service.find_many(session, {bucket.key for bucket in buckets})
+    names = {}
+    for org_id, organization in found.items():
+        by_language = organization_service.names_of(organization)
+        name = by_language.get(lang.value) or next(iter(by_language.values()), None)
+        if name:
+            names[org_id] = name
+    return names
+
+
+def facet_values(
+    buckets: list[search.Bucket], names: dict[str, str] | None = None
+) -> list[FacetValue]:
+    """One value per key with its totals per currency; ``names`` of organizations if given
+    (the portal names them itself, in the page's language)."""
+    names = names or {}
     grouped: dict[str, FacetValue] = {}
     for bucket in buckets:
-        value = grouped.setdefault(bucket.key, FacetValue(value=bucket.key, count=0, totals=[]))
+        value = grouped.setdefault(
+            bucket.key,
+            FacetValue(value=bucket.key, name=names.get(bucket.key), count=0, totals=[]),
+        )
         value.count += bucket.count
         value.totals.append(_money(bucket))
     return sorted(grouped.values(), key=lambda value: (-value.count, value.value))
@@ -179,6 +220,7 @@ def list_awards(
         str | None,
         Query(description=f"Comma-separated: {', '.join(search.FACET_NAMES)}."),
     ] = None,
+    lang: LangParam = Language.UZ,
 ) -> AwardPage:
     page = search.award_page(
         session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
@@ -191,7 +233,10 @@ def list_awards(
     return AwardPage(
         items=[to_summary(award) for award in page.items],
         next=next_url(request, page.cursor),
-        facets={name: facet_values(buckets) for name, buckets in computed.items()}
+        facets={
+            name: facet_values(buckets, organization_names(session, name, buckets, lang))
+            for name, buckets in computed.items()
+        }
         if computed is not None
         else None,
     )
@@ -204,12 +249,33 @@ def list_awards(
     responses=problem_responses(400),
     tags=["stats"],
 )
-def award_stats(session: SessionDep, filters: FiltersDep, group_by: search.StatsGroup) -> StatsRead:
-    buckets = search.award_stats(session, filters, group_by)
+def award_stats(
+    session: SessionDep,
+    filters: FiltersDep,
+    group_by: search.StatsGroup,
+    sort: Annotated[
+        search.StatsSort | None,
+        Query(
+            description="-awarded (largest first within each currency; the default but for "
+            "year and month), -disbursed, -count, or key (the default for year and month)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=1000, description="At most this many rows, after sorting.")
+    ] = None,
+    lang: LangParam = Language.UZ,
+) -> StatsRead:
+    buckets = search.award_stats(session, filters, group_by, sort)[:limit]
+    names = organization_names(session, group_by.value, buckets, lang)
     return StatsRead(
         group_by=group_by.value,
         rows=[
-            StatsRow(key=bucket.key, count=bucket.count, **_money(bucket).model_dump())
+            StatsRow(
+                key=bucket.key,
+                name=names.get(bucket.key),
+                count=bucket.count,
+                **_money(bucket).model_dump(),
+            )
             for bucket in buckets
         ],
     )
@@ -219,6 +285,10 @@ CSV_COLUMNS = (
     "id",
     "competition_id",
     "funder_id",
+    "funder_name.uz",
+    "funder_name.ru",
+    "funder_name.kk",
+    "funder_name.en",
     "recipient_id",
     "recipient_name.uz",
     "recipient_name.ru",
@@ -230,6 +300,10 @@ CSV_COLUMNS = (
     "title.ru",
     "title.kk",
     "title.en",
+    "purpose.uz",
+    "purpose.ru",
+    "purpose.kk",
+    "purpose.en",
     "amount",
     "original_amount",
     "disbursed",
@@ -254,6 +328,7 @@ _CSV_SOURCE = [
     Award.instrument,
     Award.status,
     Award.title,
+    Award.purpose,
     Award.amount_minor,
     Award.original_amount_minor,
     Award.disbursed_minor,
@@ -268,59 +343,110 @@ _CSV_SOURCE = [
 ]
 
 
-def _csv_row(award: Sequence[Any]) -> list[object]:
-    """The CSV columns straight from the row: the download's hot loop, so no model is built
-    (a test holds it equal, column by column, to the API's items)."""
-    (
-        award_id,
-        competition_id,
-        funder_id,
-        recipient_id,
-        names,
-        instrument,
-        status,
-        titles,
-        amount,
-        original_amount,
-        disbursed,
-        currency,
-        award_date,
-        period_start,
-        period_end,
-        region,
-        legal_basis,
-        themes,
-        published_seq,
-    ) = award
-    names, titles = names or {}, titles or {}
-    money = amount_formatter(currency)
-    return [
-        award_id,
-        competition_id,
-        funder_id,
-        recipient_id,
-        names.get("uz"),
-        names.get("ru"),
-        names.get("kk"),
-        names.get("en"),
-        instrument,
-        status,
-        titles.get("uz"),
-        titles.get("ru"),
-        titles.get("kk"),
-        titles.get("en"),
-        money(amount),
-        money(original_amount),
-        money(disbursed),
-        currency,
-        award_date.isoformat(),
-        period_start.isoformat(),
-        period_end.isoformat(),
-        region,
-        legal_basis,
-        "; ".join(themes),
-        published_seq,
+LANGUAGES = ("uz", "ru", "kk", "en")
+
+
+class DecimalMark(enum.StrEnum):
+    POINT = "point"
+    COMMA = "comma"
+
+
+class Separator(enum.StrEnum):
+    COMMA = "comma"
+    SEMICOLON = "semicolon"
+    TAB = "tab"
+
+
+_SEPARATORS = {Separator.COMMA: ",", Separator.SEMICOLON: ";", Separator.TAB: "\t"}
+
+
+def _csv_rows(
+    funder_names: dict[str, dict[str, str]], *, decimal: DecimalMark
+) -> Callable[[Sequence[Any]], list[object]]:
+    """The function making CSV rows straight from the selected columns: the download's hot
+    loop, so no model is built (a test holds it equal, column by column, to the API's items).
+    ``funder_names`` by org-id; amounts with a decimal comma when asked."""
+
+    def row(award: Sequence[Any]) -> list[object]:
+        (
+            award_id,
+            competition_id,
+            funder_id,
+            recipient_id,
+            names,
+            instrument,
+            status,
+            titles,
+            purposes,
+            amount,
+            original_amount,
+            disbursed,
+            currency,
+            award_date,
+            period_start,
+            period_end,
+            region,
+            legal_basis,
+            themes,
+            published_seq,
+        ) = award
+        names, titles, purposes = names or {}, titles or {}, purposes or {}
+        funder = funder_names.get(funder_id, {})
+        format_money = amount_formatter(currency)
+
+        def money(minor: int) -> str:
+            text = format_money(minor)
+            return text.replace(".", ",") if decimal is DecimalMark.COMMA else text
+
+        return [
+            award_id,
+            competition_id,
+            funder_id,
+            *(funder.get(language) for language in LANGUAGES),
+            recipient_id,
+            *(names.get(language) for language in LANGUAGES),
+            instrument,
+            status,
+            *(titles.get(language) for language in LANGUAGES),
+            *(purposes.get(language) for language in LANGUAGES),
+            money(amount),
+            money(original_amount),
+            money(disbursed),
+            currency,
+            award_date.isoformat(),
+            period_start.isoformat(),
+            period_end.isoformat(),
+            region,
+            legal_basis,
+            "; ".join(themes),
+            published_seq,
+        ]
+
+    return row
+
+
+_FILE_NAME_PART = re.compile(r"[^A-Za-z0-9.]+")
+MAX_FILE_NAME = 120
+
+
+def download_name(stem: str, filters: search.AwardFilters, extension: str) -> str:
+    """A file name that says what was asked: ``awards-2026-UZ-SA.csv``, from the year, region,
+    funder, recipient, instrument, competition, status, currency and theme filters (ASCII
+    letters, digits and dots only; long lists are cut)."""
+    values = [
+        *map(str, filters.year),
+        *filters.region,
+        *filters.funder,
+        *filters.recipient,
+        *filters.instrument,
+        *filters.competition,
+        *filters.status,
+        *filters.currency,
+        *filters.theme,
     ]
+    parts = [stem, *(_FILE_NAME_PART.sub("-", value).strip("-") for value in values)]
+    name = "-".join(part for part in parts if part)[:MAX_FILE_NAME].rstrip("-")
+    return f"{name}.{extension}"
 
 
 def _export(
@@ -360,28 +486,49 @@ def _export(
 )
 def awards_csv(
     request: Request,
+    session: SessionDep,
     filters: FiltersDep,
     sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
     bom: Annotated[bool, Query(description="Start with a UTF-8 BOM, for spreadsheets.")] = False,
+    decimal: Annotated[
+        DecimalMark,
+        Query(
+            description="`comma` writes amounts as 1234,50 for spreadsheets in locales that use "
+            "a decimal comma (Russian, Uzbek, Kazakh); the separator is then `;` by default."
+        ),
+    ] = DecimalMark.POINT,
+    sep: Annotated[
+        Separator | None,
+        Query(description="The field separator: `comma` (default), `semicolon` or `tab`."),
+    ] = None,
 ) -> StreamingResponse:
+    separator = sep or (Separator.SEMICOLON if decimal is DecimalMark.COMMA else Separator.COMMA)
+    if decimal is DecimalMark.COMMA and separator is Separator.COMMA:
+        raise BadRequest.for_field(
+            "query.sep", "a comma cannot separate fields when it marks decimals: use semicolon"
+        )
+    funders = organization_service.find_many(session, search.funder_ids(session))
+    funder_names = {org_id: organization_service.names_of(org) for org_id, org in funders.items()}
+    row = _csv_rows(funder_names, decimal=decimal)
     batches = _export(request, filters, sort, columns=_CSV_SOURCE)
 
     def rows() -> Iterator[str]:
         # One chunk per batch of rows: a send per row would cost more than the rows.
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer = csv.writer(buffer, delimiter=_SEPARATORS[separator], lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         yield ("\ufeff" if bom else "") + buffer.getvalue()
         for batch in batches:
             buffer.seek(0)
             buffer.truncate()
-            writer.writerows(map(_csv_row, batch))
+            writer.writerows(map(row, batch))
             yield buffer.getvalue()
 
+    name = download_name("awards", filters, "csv")
     return StreamingResponse(
         rows(),
         media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="awards.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -401,7 +548,12 @@ def awards_jsonl(
         for batch in batches:
             yield b"".join(to_summary(award).model_dump_json().encode() + b"\n" for award in batch)
 
-    return StreamingResponse(lines(), media_type=JSONL_MEDIA_TYPE)
+    name = download_name("awards", filters, "jsonl")
+    return StreamingResponse(
+        lines(),
+        media_type=JSONL_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def competition_filters(
@@ -460,6 +612,13 @@ def organization_filters(
     kind: ListParam = None,
     region: ListParam = None,
     country: ListParam = None,
+    role: Annotated[
+        list[str] | None,
+        Query(
+            description="funder (has given at least one award) or recipient (has received "
+            "one); repeat or separate with commas, any matches. role=funder lists the funders."
+        ),
+    ] = None,
 ) -> search.OrganizationFilters:
     """The organization filters the list (and the portal's organization search) shares."""
     return search.OrganizationFilters(
@@ -467,6 +626,7 @@ def organization_filters(
         kind=enum_strings(kind, OrganizationKind, "kind"),
         region=region_values(region),
         country=tuple(value.upper() for value in list_values(country)),
+        role=enum_strings(role, search.OrganizationRole, "role"),
     )
 
 

@@ -14,6 +14,11 @@ class Money(BaseModel):
 
 class FacetValue(BaseModel):
     value: str
+    name: str | None = Field(
+        default=None,
+        description="A funder's or recipient's name in the language asked (lang=), "
+        "else in the first it has.",
+    )
     count: int
     totals: list[Money] = Field(description="One per currency: UZS is never added to KZT.")
 
@@ -27,6 +32,11 @@ class AwardPage(BaseModel):
 class StatsRow(BaseModel):
     key: str = Field(
         description="The group: an org-id, instrument, region, theme, 2026 or 2026-03."
+    )
+    name: str | None = Field(
+        default=None,
+        description="A funder's or recipient's name in the language asked (lang=), "
+        "else in the first it has.",
     )
     currency: str
     count: int

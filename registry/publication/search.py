@@ -6,7 +6,7 @@ both, so the same search returns the same ids. Lists are keyset-paginated.
 """
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -415,6 +415,13 @@ class OrganizationFilters:
     kind: Sequence[str] = ()
     region: Sequence[str] = ()
     country: Sequence[str] = ()
+    role: Sequence[str] = ()
+    """``funder`` (has given an award), ``recipient`` (has received one); either matches."""
+
+
+class OrganizationRole(enum.StrEnum):
+    FUNDER = "funder"
+    RECIPIENT = "recipient"
 
 
 def organization_page(
@@ -436,6 +443,14 @@ def organization_page(
     ):
         if values:
             conditions.append(attribute.in_(list(values)))
+    roles = {
+        OrganizationRole.FUNDER: select(AwardRollup.funder_id).distinct(),
+        OrganizationRole.RECIPIENT: select(Award.recipient_id).distinct(),
+    }
+    if filters.role:
+        conditions.append(
+            or_(*(Organization.org_id.in_(roles[OrganizationRole(role)]) for role in filters.role))
+        )
     matched = text_match(session, "organization", filters.q)
     if matched is not None:
         conditions.append(Organization.org_id.in_(matched))
@@ -497,7 +512,16 @@ _DIMENSIONS: dict[str, _Dimension] = {
         year_of(Award.award_date) * 100 + func.extract("month", Award.award_date), None
     ),
 }
-FACET_NAMES = ("instrument", "region", "funder", "recipient", "status", "currency", "year")
+FACET_NAMES = (
+    "instrument",
+    "region",
+    "funder",
+    "recipient",
+    "status",
+    "currency",
+    "year",
+    "theme",
+)
 
 # The filters the rollup can apply, by the name of the facet-total dimension; any other
 # filter in use sends the query to the awards table (so a filter added later is never
@@ -663,9 +687,27 @@ class StatsGroup(enum.StrEnum):
     MONTH = "month"
 
 
-def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -> list[Bucket]:
-    """Rows per group and currency: years and months in order, other groups largest first
-    (by awarded total, so "the largest recipients" is the top of the list)."""
+class StatsSort(enum.StrEnum):
+    AWARDED_DESC = "-awarded"
+    DISBURSED_DESC = "-disbursed"
+    COUNT_DESC = "-count"
+    KEY = "key"
+
+
+_STATS_ORDER: dict[StatsSort, Callable[[Bucket], tuple[Any, ...]]] = {
+    StatsSort.AWARDED_DESC: lambda b: (b.currency, -b.awarded_minor, b.key),
+    StatsSort.DISBURSED_DESC: lambda b: (b.currency, -b.disbursed_minor, b.key),
+    StatsSort.COUNT_DESC: lambda b: (-b.count, b.key, b.currency),
+    StatsSort.KEY: lambda b: (b.key, b.currency),
+}
+
+
+def award_stats(
+    session: Session, filters: AwardFilters, group_by: StatsGroup, sort: StatsSort | None = None
+) -> list[Bucket]:
+    """Rows per group and currency, in ``sort`` order; by default years and months in order,
+    other groups largest first within each currency (by awarded total, so "the largest
+    recipients" is the top of the list). Amounts are compared within a currency only."""
     buckets = _buckets(session, group_by.value, _Where(session, filters))
     if group_by is StatsGroup.MONTH:
         buckets = [
@@ -674,9 +716,10 @@ def award_stats(session: Session, filters: AwardFilters, group_by: StatsGroup) -
             )
             for b in buckets
         ]
-    if group_by in (StatsGroup.YEAR, StatsGroup.MONTH):
-        return sorted(buckets, key=lambda bucket: (bucket.key, bucket.currency))
-    return sorted(buckets, key=lambda bucket: (bucket.currency, -bucket.awarded_minor, bucket.key))
+    if sort is None:
+        in_time = group_by in (StatsGroup.YEAR, StatsGroup.MONTH)
+        sort = StatsSort.KEY if in_time else StatsSort.AWARDED_DESC
+    return sorted(buckets, key=_STATS_ORDER[sort])
 
 
 def stream_awards(
@@ -726,6 +769,11 @@ def organization_totals(session: Session, org_id: str) -> dict[str, list[Organiz
         ]
         totals[role] = sorted(rows, key=lambda row: (row.year, row.instrument, row.currency))
     return totals
+
+
+def funder_ids(session: Session) -> set[str]:
+    """Every organization that has given at least one award (from the rollup: a few rows)."""
+    return set(session.scalars(select(AwardRollup.funder_id).distinct()))
 
 
 def party_counts(session: Session) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from registry.publication.router import (
     list_values,
 )
 from registry.web import views
+from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
 
 
@@ -246,11 +247,16 @@ def _api_link(path: str, params: Mapping[str, Iterable[str]]) -> str:
     return f"{path}?{query}" if query else path
 
 
+SPREADSHEET_CSV: Final = N_("CSV for spreadsheets (decimal comma, semicolons)")
+
+
 def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
     """(label key, format, URL): the API's exports of exactly these filters."""
     params = query.params()
+    spreadsheet = {**params, "decimal": ["comma"], "bom": ["true"]}
     links = [
         ("csv", "CSV", _api_link("/api/v1/awards.csv", params)),
+        ("csv-spreadsheet", SPREADSHEET_CSV, _api_link("/api/v1/awards.csv", spreadsheet)),
         ("jsonl", "JSON Lines", _api_link("/api/v1/awards.jsonl", params)),
     ]
     filters = {name: values for name, values in params.items() if name != "sort"}

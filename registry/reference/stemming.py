@@ -1,0 +1,126 @@
+"""Word forms for search: what a query word may look like in the texts it should find.
+
+The index keeps every word as written (folded by ``search_key``, see
+``registry.publication.fulltext``); the *query* does the linguistic work, so the two databases
+answer alike and the index never needs rebuilding when these rules improve. A query word
+matches a document word when any of its forms matches:
+
+* the word itself, exactly (or as a prefix when the user wrote ``word*``);
+* the word in the other Uzbek script (Latin ↔ Cyrillic, by ``transliteration``), so
+  "Ўзбекистон" finds "Oʻzbekiston" and back;
+* its stem in each language it may be written in, matched as a *prefix* of document words, so
+  the stem of "коррупция" (``коррупц``) finds "коррупции" and "коррупционных":
+
+  - Russian and English: the Snowball stemmers (the ``snowballstemmer`` package);
+  - Uzbek (Latin, and Cyrillic through Latin) and Kazakh (Cyrillic): no Snowball stemmer
+    exists, so the inflectional suffixes below (plural, possessive, case, and the common
+    derivations -lik/-chi, -лық/-шы) are stripped, longest first, again and again, while at
+    least ``MIN_STEM`` letters remain.
+
+A stem shorter than ``MIN_STEM`` letters is not used as a prefix (``мир`` would find
+"миграция"'s neighbours "мирный", "мировой"…): the word is then matched as written.
+These are suffix rules, not a morphological analyser: a derived word with another stem
+("Самаркандская область" for "Самарканд") is found because "самарканд" is a prefix of
+"самаркандской", not because the rules know the adjective.
+"""
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Final
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+from registry.reference.transliteration import cyrillic_to_latin, latin_to_cyrillic
+
+MIN_STEM: Final = 4
+"""Stems with fewer letters are not matched as prefixes: too many unrelated words share them."""
+
+UZBEK_SUFFIXES: Final = tuple(
+    sorted(
+        {
+            # case: genitive, accusative, dative, locative, ablative, limitative, relative
+            "ning", "ni", "ga", "ka", "qa", "da", "ta", "dan", "tan", "gacha", "dagi", "tagi",
+            # plural and possessive (folded: the apostrophes of gʻ/oʻ are gone)
+            "lar", "larning", "lari", "larini", "lariga", "larida", "laridan",
+            "im", "ing", "i", "si", "imiz", "ingiz", "miz", "ngiz", "ini", "iga", "ida", "idan",
+            "sini", "siga", "sida", "sidan", "sining",
+            # common derivations
+            "lik", "chi", "chilar", "lash", "ligi", "liklar",
+        },
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+"""Uzbek suffixes in the folded Latin spelling the index uses, longest first."""
+
+KAZAKH_SUFFIXES: Final = tuple(
+    sorted(
+        {
+            # plural
+            "лар", "лер", "дар", "дер", "тар", "тер",
+            # genitive, accusative, dative, locative, ablative, instrumental
+            "ның", "нің", "дың", "дің", "тың", "тің", "ны", "ні", "ды", "ді", "ты", "ті",
+            "ға", "ге", "қа", "ке", "на", "не", "да", "де", "та", "те", "нда", "нде",
+            "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
+            # possessive, and the accusative after it (тілдерін: тіл-дер-і-н)
+            "ым", "ім", "ың", "ің", "ы", "і", "сы", "сі", "мыз", "міз", "ңыз", "ңіз",
+            "ын", "ін", "сын", "сін",
+            # common derivations
+            "лық", "лік", "дық", "дік", "тық", "тік", "шы", "ші",
+        },
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+"""Kazakh suffixes (Cyrillic), longest first."""
+
+
+UZBEK_CYRILLIC_SUFFIXES: Final = tuple(
+    sorted({latin_to_cyrillic(suffix) for suffix in UZBEK_SUFFIXES}, key=len, reverse=True)
+)
+"""The same Uzbek suffixes in Cyrillic (``нинг``, ``лар``, ``да``…), longest first."""
+
+
+def strip_suffixes(word: str, suffixes: tuple[str, ...]) -> str:
+    """Remove suffixes from the end while at least ``MIN_STEM`` letters remain."""
+    changed = True
+    while changed:
+        changed = False
+        for suffix in suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+                word = word[: -len(suffix)]
+                changed = True
+                break
+    return word
+
+
+@lru_cache(maxsize=4)
+def _snowball(language: str) -> Callable[[str], str]:
+    stemmer = snowballstemmer.stemmer(language)
+    return stemmer.stemWord  # type: ignore[no-any-return]
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= letter <= "\u04ff" for letter in word)
+
+
+def stems(token: str) -> set[str]:
+    """The stems of a folded token in every language it may be written in: Russian, Kazakh
+    and Uzbek for a Cyrillic word; English and Uzbek for a Latin one. Not yet folded (the
+    Uzbek Latin ones may hold oʻ/gʻ marks): the caller folds them as it folds any text."""
+    if not token.isalpha():
+        return set()
+    if _is_cyrillic(token):
+        found = {
+            _snowball("russian")(token),
+            strip_suffixes(token, KAZAKH_SUFFIXES),
+            strip_suffixes(token, UZBEK_CYRILLIC_SUFFIXES),
+        }
+    else:
+        found = {_snowball("english")(token), strip_suffixes(token, UZBEK_SUFFIXES)}
+    return {stem for stem in found if stem and stem != token}
+
+
+def other_script(word: str) -> str:
+    """The word in the other Uzbek script (as the user typed it, apostrophes included)."""
+    return cyrillic_to_latin(word) if _is_cyrillic(word) else latin_to_cyrillic(word)

@@ -1,0 +1,140 @@
+"""Word forms in search queries (registry.reference.stemming, registry.publication.fulltext):
+the rules on known words, and any text whatever giving a query both databases accept."""
+
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from postgres_url import POSTGRES_URL
+from sqlalchemy import create_engine, make_url, text
+
+from registry.publication.fulltext import (
+    fts5_match,
+    parse_query,
+    tokens,
+    tsquery_literal,
+    tsvector_literal,
+)
+from registry.reference.stemming import (
+    KAZAKH_SUFFIXES,
+    UZBEK_SUFFIXES,
+    stems,
+    strip_suffixes,
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("korrupsiyaga", "korrupsiya"),
+        ("tashkilotlarining", "tashkilot"),
+        ("viloyatidagi", "viloyat"),
+        ("samarqandda", "samarqand"),
+        ("yoshlar", "yosh"),  # four letters are kept
+        ("ishlari", "ishlar"),  # not "ish": under four letters
+    ],
+)
+def test_uzbek_suffixes(word: str, stem: str) -> None:
+    assert strip_suffixes(word, UZBEK_SUFFIXES) == stem
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("ұйымдардың", "ұйым"),  # organisations': plural, genitive
+        ("қалада", "қала"),
+        ("жастарға", "жастар"),  # not "жас": under four letters
+        ("тілдерін", "тілдер"),
+    ],
+)
+def test_kazakh_suffixes(word: str, stem: str) -> None:
+    assert strip_suffixes(word, KAZAKH_SUFFIXES) == stem
+
+
+def test_russian_and_cyrillic_uzbek_stems() -> None:
+    assert "коррупц" in stems("коррупции")
+    assert "коррупц" in stems("коррупция")
+    assert "ўзбекистон" in stems("ўзбекистонда")  # Uzbek Cyrillic suffixes too
+    assert "educ" in stems("education")
+    assert stems("2026") == set()
+
+
+def test_a_query_word_carries_its_forms() -> None:
+    (term,) = parse_query("Ўзбекистонда").terms
+    forms = {(form.tokens, form.prefix) for form in term.forms}
+    assert (("ўзбекистонда",), True) in forms
+    assert (("ozbekiston",), True) in forms  # the other script, stemmed
+    (term,) = parse_query("мир").terms  # three letters: no prefix, no stem
+    assert {form.prefix for form in term.forms} == {False}
+    (term,) = parse_query("grant*").terms
+    assert term.prefix
+
+
+QUERY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyz0123456789 \"*'`ʻʼ‘’-_.,:;()&|!<>^")
+        + list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяўқғҳәөүұіңһ")
+        + list("ЎҚҒҲOʻAБ\x00\u200b\ufeff")
+    ),
+    max_size=40,
+)
+
+
+@pytest.fixture(scope="module")
+def fts5() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE t USING fts5(body)")
+    connection.execute("INSERT INTO t(body) VALUES ('ozbekiston korrupsiyaga коррупции')")
+    return connection
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(QUERY_TEXT)
+def test_any_text_is_a_query_sqlite_accepts(fts5: sqlite3.Connection, q: str) -> None:
+    query = parse_query(q)
+    if query.empty:
+        return
+    fts5.execute("SELECT rowid FROM t WHERE t MATCH ?", (fts5_match(query),)).fetchall()
+
+
+@pytest.fixture(scope="module")
+def postgresql_connection(postgresql_template: str):  # type: ignore[no-untyped-def]  # noqa: ARG001
+    """A connection to the server's own ``postgres`` database (never the template, which
+    others copy); ``postgresql_template`` fails the run in CI if PostgreSQL is down."""
+    engine = create_engine(make_url(POSTGRES_URL).set(database="postgres"))
+    with engine.connect() as connection:
+        yield connection
+    engine.dispose()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(QUERY_TEXT)
+def test_any_text_is_a_query_postgresql_accepts(postgresql_connection, q: str) -> None:  # type: ignore[no-untyped-def]
+    query = parse_query(q)
+    if query.empty:
+        return
+    postgresql_connection.execute(text("SELECT CAST(:q AS tsquery)"), {"q": tsquery_literal(query)})
+
+
+def test_both_databases_match_the_same_words(fts5, postgresql_connection) -> None:  # type: ignore[no-untyped-def]
+    document = "ozbekiston korrupsiyaga коррупции"
+    vector = tsvector_literal(tokens(document))
+    for q, hit in [
+        ("Ўзбекистон", True),
+        ("korrupsiya", True),
+        ("коррупция", True),
+        ("korr", True),
+        ("kor", False),
+        ('"korrupsiyaga ozbekiston"', False),
+    ]:
+        query = parse_query(q)
+        sqlite_hit = bool(
+            fts5.execute("SELECT rowid FROM t WHERE t MATCH ?", (fts5_match(query),)).fetchall()
+        )
+        postgresql_hit = postgresql_connection.execute(
+            text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"),
+            {"v": vector, "q": tsquery_literal(query)},
+        ).scalar_one()
+        assert sqlite_hit is hit, q
+        assert postgresql_hit is hit, q
