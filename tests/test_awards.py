@@ -230,22 +230,22 @@ def test_award_before_close_needs_a_recorded_override(client: TestClient, world:
     ("change", "field"),
     [
         ({"amount": "0"}, "amount"),
-        ({"amount": "-5"}, "body.amount"),
+        ({"amount": "-5"}, "amount"),
         ({"amount": "100.001"}, "amount"),
-        ({"amount": 100.5}, "body.amount"),
-        ({"amount": "1e9"}, "body.amount"),
+        ({"amount": 100.5}, "amount"),
+        ({"amount": "1e9"}, "amount"),
         ({"currency": "KZT"}, "currency"),
         ({"currency": "XYZ"}, "currency"),
         ({"instrument": "subsidy"}, "instrument"),
         ({"recipient_id": "UZ-STIR-999999999"}, "recipient_id"),
         ({"recipient_id": "not an id"}, "recipient_id"),
         ({"competition_id": "CMP-2026-09999"}, "competition_id"),
-        ({"period": {"start": "2026-05-01", "end": "2026-04-01"}}, "body.period"),
+        ({"period": {"start": "2026-05-01", "end": "2026-04-01"}}, "period"),
         ({"region": "UZ-ZZ"}, "region"),
         ({"amount": "1000000001"}, "amount"),
-        ({"colour": "red"}, "body.colour"),
-        ({"title": {"de": "Titel"}}, "body.title.de"),
-        ({"award_date": "2026-02-30"}, "body.award_date"),
+        ({"colour": "red"}, "colour"),
+        ({"title": {"de": "Titel"}}, "title.de"),
+        ({"award_date": "2026-02-30"}, "award_date"),
     ],
 )
 def test_bad_awards_are_refused_naming_the_field_and_change_nothing(
@@ -265,14 +265,14 @@ def test_bad_awards_are_refused_naming_the_field_and_change_nothing(
     [
         ({"type": "disbursed", "amount": "300000001", "date": "2026-03-10"}, "amount"),
         ({"type": "disbursed", "amount": "10", "date": "2026-02-01"}, "date"),
-        ({"type": "amended", "reason": "nothing"}, "body.amended"),
+        ({"type": "amended", "reason": "nothing"}, "body"),  # the body as a whole
         ({"type": "amended", "amount": "1000000001", "reason": "over budget"}, "amount"),
-        ({"type": "terminated", "date": "2026-05-01"}, "body.terminated.reason"),
+        ({"type": "terminated", "date": "2026-05-01"}, "reason"),
         (
             {"type": "corrected", "corrects": 0, "reason": "x", "changes": {"amount": "1"}},
             "corrects",
         ),
-        ({"type": "paused", "date": "2026-05-01"}, "body"),
+        ({"type": "paused", "date": "2026-05-01"}, "type"),
     ],
 )
 def test_bad_award_events_are_refused_and_change_nothing(

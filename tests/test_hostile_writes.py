@@ -4,7 +4,7 @@ time offset (a 500 before). Each is a 422 naming the field, on both databases, a
 is the size it was."""
 
 import pytest
-from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
+from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
 from fastapi.testclient import TestClient
 
 from registry.core.db import Database
@@ -185,3 +185,49 @@ def test_a_record_too_large_for_a_tile_entry_is_refused(client, database, world)
     body["eligibility"] = {"ru": "Ж" * 4000}
     response = client.post("/api/v1/competitions", json=body, headers=bearer(world.fund))
     assert response.status_code == 201, response.text[:300]
+
+
+def test_errors_name_fields_one_way_and_say_what_is_wrong(client, database, world) -> None:
+    """Schema checks and business rules name a body field the same way (its path in the body:
+    ``amount``, never ``body.amount``), say "positive" rather than show a regular expression,
+    and a missing, wrong or misused key is a problem with an ``errors`` list too."""
+    made = client.post("/api/v1/awards", json=award()["body"], headers=bearer(world.fund))
+    path = f"/api/v1/awards/{made.json()['id']}/events"
+    cases = [
+        ({"amount": "-5"}, "amount", "positive amount in decimal digits"),
+        ({"amount": 100}, "amount", "must be a string in quotes"),
+        ({"currency": "uzs1"}, "currency", "ISO 4217 currency code"),
+        ({"period": {"start": "2026-03-15"}}, "period.end", "Field required"),
+    ]
+    for change, field, message in cases:
+        before = ledger_size(database)
+        response = client.post(
+            "/api/v1/awards", json=award(**change)["body"], headers=bearer(world.fund)
+        )
+        assert response.status_code == 422, response.text
+        (error,) = response.json()["errors"]
+        assert error["field"] == field
+        assert message in error["message"]
+        assert "^" not in error["message"]  # no regular expression
+        assert ledger_size(database) == before
+    event = client.post(
+        path, json={"type": "terminated", "date": "2026-05-01"}, headers=bearer(world.fund)
+    )
+    assert [e["field"] for e in event.json()["errors"]] == ["reason"]  # not terminated.reason
+    unknown = client.post(path, json={"type": "paused"}, headers=bearer(world.fund))
+    assert unknown.json()["errors"][0]["field"] == "type"
+
+    missing = client.post("/api/v1/awards", json=award()["body"])
+    assert missing.status_code == 401
+    assert missing.json()["errors"][0]["field"] == "header.authorization"
+    wrong = client.post("/api/v1/awards", json=award()["body"], headers=bearer("reg_x_y"))
+    assert wrong.status_code == 401
+    assert wrong.json()["errors"][0]["field"] == "header.authorization"
+    other = client.post(
+        "/api/v1/awards", json=award(funder_id=MINISTRY)["body"], headers=bearer(world.fund)
+    )
+    assert other.status_code == 403
+    assert other.json()["errors"][0]["field"] == "funder_id"
+    admin_only = client.post("/api/v1/organizations", json={}, headers=bearer(world.fund))
+    assert admin_only.status_code == 403
+    assert admin_only.json()["errors"][0]["field"] == "header.authorization"

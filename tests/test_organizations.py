@@ -46,6 +46,26 @@ def test_register_and_read_an_organization(client: TestClient, database: Databas
     assert entry["subject"] == NGO_UZ
     assert entry["actor"].startswith("admin:")
     assert entry["body"]["name"]["ru"] == "ННО «Мехр-шафкат»"
+    # The time it was recorded is named for what it is; no legal date was given.
+    assert "registered_at" not in read
+    assert read["recorded_at"].startswith(entry["time"][:19])
+    assert read["registration_date"] is None
+    assert "registration_date" not in entry["body"]  # absent, so older entries read the same
+
+
+def test_a_legal_registration_date_is_kept_beside_the_recorded_time(
+    client: TestClient, database: Database
+) -> None:
+    admin = issue_key(database, Role.ADMIN)
+    body = organization("UZ-STIR-306581234", "ngo", uz="NNT", region="UZ-SA")
+    body["registration_date"] = "2012-04-17"
+    created = client.post("/api/v1/organizations", json=body, headers=bearer(admin)).json()
+    assert created["registration_date"] == "2012-04-17"
+    assert created["recorded_at"][:4] != "2012"
+    entry = client.get(f"/api/v1/ledger/entries/{created['registered_seq']}").json()["entry"]
+    assert entry["body"]["registration_date"] == "2012-04-17"
+    page = client.get("/organizations/UZ-STIR-306581234", params={"lang": "en"}).text
+    assert "State registration" in page
 
 
 def test_kazakh_region_aliases_are_stored_as_current_codes(
@@ -65,10 +85,13 @@ def test_kazakh_region_aliases_are_stored_as_current_codes(
         ({"org_id": "KZ-BIN-120240012342"}, "org_id"),  # wrong check digit
         ({"region": "UZ-XX"}, "region"),
         ({"region": "KZ-75"}, "region"),  # not in Uzbekistan
-        ({"kind": "company"}, "body.kind"),
-        ({"name": {}}, "body.name"),
-        ({"name": {"fr": "Nom"}}, "body.name.fr"),
-        ({"website": "https://example.org"}, "body.website"),
+        ({"kind": "company"}, "kind"),
+        ({"name": {}}, "name"),
+        ({"name": {"fr": "Nom"}}, "name.fr"),
+        ({"website": "https://example.org"}, "website"),
+        ({"registration_date": "1989-05-01"}, "registration_date"),
+        ({"registration_date": "2099-05-01"}, "registration_date"),
+        ({"registration_date": "2020-02-30"}, "registration_date"),
     ],
 )
 def test_bad_organizations_are_refused_and_change_nothing(

@@ -82,7 +82,7 @@ def test_each_event_has_its_receipt_and_only_the_awards_own(
     response = client.get(f"/api/v1/awards/{award['id']}/events/{foreign}/receipt")
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM
-    assert response.json()["errors"][0]["field"] == "seq"
+    assert response.json()["errors"][0]["field"] == "path.seq"
     response = client.get("/api/v1/awards/AWD-2026-999999/receipt")
     assert response.status_code == 404
     assert client.get(f"/api/v1/ledger/entries/{foreign}/receipt").status_code == 200

@@ -3,7 +3,7 @@
 import enum
 from dataclasses import dataclass
 
-from registry.core.errors import Forbidden
+from registry.core.errors import AUTHORIZATION, Forbidden
 
 
 class Role(enum.StrEnum):
@@ -25,10 +25,13 @@ class Principal:
             return f"{self.role.value}:{self.organization_id}:{self.key_prefix}"
         return f"{self.role.value}:{self.key_prefix}"
 
-    def check_acts_for(self, organization_id: str) -> None:
-        """A funder or an overseer writes only for its own organization."""
+    def check_acts_for(self, organization_id: str, *, field: str = AUTHORIZATION) -> None:
+        """A funder or an overseer writes only for its own organization; the problem names
+        ``field`` (the body's ``funder_id``, say), else the Authorization header."""
         if self.organization_id != organization_id:
-            raise Forbidden(f"this key acts for {self.organization_id}, not for {organization_id}")
+            raise Forbidden(
+                f"this key acts for {self.organization_id}, not for {organization_id}", field=field
+            )
 
 
 SYSTEM_ACTOR = "system:cli"

@@ -29,7 +29,7 @@ from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionStatus
 from registry.core import clock
-from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, human_message
 from registry.core.ids import next_id
 from registry.core.schemas import LocalizedText, Period, Reason, Themes
 from registry.ledger import service as ledger_service
@@ -158,7 +158,7 @@ class _Checked:
 
 def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
-    principal.check_acts_for(funder_id)
+    principal.check_acts_for(funder_id, field="funder_id")
     recipient_id = organization_service.canonical_org_id(data.recipient_id, field="recipient_id")
     if recipient_id == funder_id:
         raise Unprocessable.for_field("recipient_id", "a funder cannot award itself")
@@ -460,7 +460,7 @@ def _validation_error(exc: ValidationError, prefix: str) -> Unprocessable:
     errors = [
         FieldError(
             field=(prefix + ".".join(str(part) for part in error["loc"])).rstrip("."),
-            message=error["msg"],
+            message=human_message(error),
         )
         for error in exc.errors()
     ]
@@ -491,7 +491,7 @@ def get_many(session: Session, award_ids: Sequence[str]) -> dict[str, Award]:
 def event_seq(session: Session, award: Award, seq: int) -> int:
     """``seq`` if it is an entry of this award's history; NotFound naming ``seq`` if not."""
     if seq not in {event.seq for event in events(session, award.id)}:
-        raise NotFound.for_field("seq", f"entry {seq} is not an event of award {award.id}")
+        raise NotFound.for_field("path.seq", f"entry {seq} is not an event of award {award.id}")
     return seq
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from registry.core.schemas import PATTERN_MESSAGES
 from registry.ledger.canonical import CanonicalizationError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -71,14 +72,27 @@ class RegistryError(Exception):
         )
 
 
-class Unauthorized(RegistryError):
+AUTHORIZATION = "header.authorization"
+
+
+class _KeyProblem(RegistryError):
+    """A problem with the API key: it names the Authorization header unless a body field is
+    to blame (a funder key writing for another organization names ``funder_id``)."""
+
+    def __init__(
+        self, detail: str, *, errors: Sequence[FieldError] = (), field: str = AUTHORIZATION
+    ) -> None:
+        super().__init__(detail, errors=errors or [FieldError(field=field, message=detail)])
+
+
+class Unauthorized(_KeyProblem):
     status = HTTPStatus.UNAUTHORIZED
     title = "Unauthorized"
     slug = "unauthorized"
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="registry"'}
 
 
-class Forbidden(RegistryError):
+class Forbidden(_KeyProblem):
     status = HTTPStatus.FORBIDDEN
     title = "Forbidden"
     slug = "forbidden"
@@ -130,6 +144,43 @@ def _field_path(location: Sequence[Any]) -> str:
     return ".".join(str(part) for part in location)
 
 
+def field_name(location: Sequence[Any], body: object = None) -> str:
+    """One form for every field an error names, from schema checks and business rules alike:
+    a parameter as ``query.limit``, ``path.seq`` or ``header.authorization``; a field of the
+    JSON body as its path in the body (``amount``, ``period.start``, ``attachments.0.sha256``),
+    without the discriminator tag pydantic puts in a union's path (``amended.reason`` is
+    ``reason`` when the body's ``type`` is ``amended``)."""
+    parts = list(location)
+    if parts[:1] != ["body"]:
+        return _field_path(parts)
+    parts = parts[1:]
+    if parts and isinstance(body, dict) and parts[0] == body.get("type"):
+        parts = parts[1:]
+    return _field_path(parts) or "body"
+
+
+def human_message(error: Any) -> str:
+    """Pydantic's message, said for a person where it would show a regular expression or
+    take a JSON number for an amount."""
+    kind = error.get("type")
+    if kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern"))
+        return PATTERN_MESSAGES.get(pattern, "does not have the expected form")
+    if kind == "string_type" and isinstance(error.get("input"), int | float):
+        return (
+            'must be a string in quotes, such as "1500.00": numbers are refused, so that no '
+            "amount is ever rounded"
+        )
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        expected = (error.get("ctx") or {}).get("expected_tags")
+        return f"must be one of {expected}" if expected else str(error["msg"])
+    return str(error["msg"])
+
+
+def _union_tag(error: Any) -> bool:
+    return error.get("type") in ("union_tag_invalid", "union_tag_not_found")
+
+
 async def _registry_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RegistryError)
     return problem_response(exc.problem(instance=request.url.path), headers=exc.headers or None)
@@ -138,7 +189,13 @@ async def _registry_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        FieldError(field=_field_path(error["loc"]), message=error["msg"]) for error in exc.errors()
+        FieldError(
+            field=field_name(
+                [*error["loc"], "type"] if _union_tag(error) else error["loc"], exc.body
+            ),
+            message=human_message(error),
+        )
+        for error in exc.errors()
     ]
     in_parameters = all(
         error["loc"][:1] and error["loc"][0] in PARAMETER_LOCATIONS for error in exc.errors()

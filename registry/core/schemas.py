@@ -79,17 +79,27 @@ class Instrument(enum.StrEnum):
     PRIZE = "prize"  # Kazakhstan's NGO prizes: a fixed sum, no project
 
 
+AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+PATTERN_MESSAGES = {
+    AMOUNT_PATTERN: 'must be a positive amount in decimal digits, such as "1500.00" (no sign, '
+    "no exponent, no thousands separator)",
+    CURRENCY_PATTERN: 'must be an ISO 4217 currency code in capitals, such as "UZS"',
+}
+"""What a value that does not fit a pattern is told, instead of the regular expression."""
+
 Amount = Annotated[
     str,
     Field(
-        pattern=r"^[0-9]+(\.[0-9]+)?$",
+        pattern=AMOUNT_PATTERN,
         max_length=40,
         description='A decimal string in the currency\'s units, e.g. "12500000.00"; never a float.',
         examples=["12500000.00"],
     ),
 ]
 Currency = Annotated[
-    str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, e.g. UZS, KZT, USD.", examples=["UZS"])
+    str,
+    Field(pattern=CURRENCY_PATTERN, description="ISO 4217, e.g. UZS, KZT, USD.", examples=["UZS"]),
 ]
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 SourceId = Annotated[

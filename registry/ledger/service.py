@@ -255,17 +255,17 @@ def decode_leaf(leaf: bytes) -> dict[str, Any]:
 def leaves(session: Session, *, start: int, end: int, limit: int) -> list[bytes]:
     """Leaves ``start`` .. ``end - 1``, clipped to the tree and to ``limit`` of them."""
     if start < 0 or end <= start:
-        raise BadRequest.for_field("end", "must be greater than start, and start at least 0")
+        raise BadRequest.for_field("query.end", "must be greater than start, and start at least 0")
     tree_size = size(session)
     if start > tree_size:
-        raise NotFound.for_field("start", f"beyond the end of the ledger (size {tree_size})")
+        raise NotFound.for_field("query.start", f"beyond the end of the ledger (size {tree_size})")
     return store.read_leaves(session, start, min(end, tree_size, start + limit))
 
 
 def entry(session: Session, seq: int) -> LedgerEntry:
     found = store.read_entry(session, seq)
     if found is None:
-        raise NotFound.for_field("seq", f"no ledger entry {seq}")
+        raise NotFound.for_field("path.seq", f"no ledger entry {seq}")
     return found
 
 
@@ -303,20 +303,22 @@ def root(session: Session, tree_size: int) -> bytes:
     """The root of the tree's first ``tree_size`` leaves (RFC 6962 §2.1 MTH)."""
     if tree_size == 0:
         return merkle.EMPTY_ROOT
-    (value,), _ = _range_hashes(session, [(0, tree_size)], tree_size=tree_size, field="tree_size")
+    (value,), _ = _range_hashes(
+        session, [(0, tree_size)], tree_size=tree_size, field="query.tree_size"
+    )
     return value
 
 
 def inclusion_proof(session: Session, *, index: int, tree_size: int) -> InclusionProof:
     """RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in the tree of ``tree_size``."""
     if not 0 <= index < tree_size:
-        raise BadRequest.for_field("index", "must be at least 0 and less than tree_size")
+        raise BadRequest.for_field("query.index", "must be at least 0 and less than tree_size")
     leaf = merkle.NodeId(0, index)
     path, hashes = _range_hashes(
         session,
         merkle.inclusion_ranges(index, tree_size),
         tree_size=tree_size,
-        field="tree_size",
+        field="query.tree_size",
         extra=[leaf],
     )
     return InclusionProof(
@@ -328,12 +330,12 @@ def consistency_proof(session: Session, *, first: int, second: int) -> Consisten
     """RFC 9162 §2.1.4.1: the proof that the tree of ``first`` is a prefix of that of ``second``."""
     if first < 1:
         raise BadRequest.for_field(
-            "first", "must be at least 1 (the empty tree is consistent with every tree)"
+            "query.first", "must be at least 1 (the empty tree is consistent with every tree)"
         )
     if first > second:
-        raise BadRequest.for_field("first", "must not exceed second")
+        raise BadRequest.for_field("query.first", "must not exceed second")
     proof, _ = _range_hashes(
-        session, merkle.consistency_ranges(first, second), tree_size=second, field="second"
+        session, merkle.consistency_ranges(first, second), tree_size=second, field="query.second"
     )
     return ConsistencyProof(first=first, second=second, proof=tuple(proof))
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from registry.journal import Recorded, projector
@@ -21,5 +23,10 @@ def registered(session: Session, entry: Recorded) -> None:
             region=body["region"],
             registered_at=entry.time,
             registered_seq=entry.seq,
+            registration_date=(
+                date.fromisoformat(body["registration_date"])
+                if body.get("registration_date")
+                else None
+            ),
         )
     )

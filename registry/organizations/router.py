@@ -25,7 +25,8 @@ def to_read(organization: Organization) -> OrganizationRead:
         legal_form=organization.legal_form,
         country=organization.country,
         region=organization.region,
-        registered_at=organization.registered_at,
+        registration_date=organization.registration_date,
+        recorded_at=organization.registered_at,
         registered_seq=organization.registered_seq,
     )
 

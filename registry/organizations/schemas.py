@@ -1,5 +1,5 @@
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +28,11 @@ class OrganizationCreate(StrictInput):
         description="ISO 3166-2 subdivision (UZ-TK, KZ-75…) or a country code for national scope.",
         max_length=10,
     )
+    registration_date: date | None = Field(
+        default=None,
+        description="The organization's legal (state) registration date, if known: not in the "
+        "future, not before 1991.",
+    )
 
 
 class OrganizationRead(BaseModel):
@@ -39,5 +44,11 @@ class OrganizationRead(BaseModel):
     legal_form: str | None
     country: str
     region: str | None
-    registered_at: datetime
+    registration_date: date | None = Field(
+        description="Its legal (state) registration date, when the registry was told it."
+    )
+    recorded_at: datetime = Field(
+        description="When the registry recorded it: its ledger entry's time, not its legal "
+        "registration."
+    )
     registered_seq: int = Field(description="The ledger entry that registered it.")

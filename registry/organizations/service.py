@@ -1,11 +1,13 @@
 """Registering organizations and reading them back."""
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from registry import journal
+from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
@@ -14,6 +16,7 @@ from registry.organizations.models import Organization
 from registry.organizations.schemas import OrganizationCreate
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import UnknownRegion, normalize_region
+from registry.reference.zones import local_zone
 
 REGISTERED = "organization.registered"
 
@@ -60,6 +63,10 @@ def register_many(
     return [body["org_id"] for body in bodies]
 
 
+EARLIEST_REGISTRATION = date(1991, 1, 1)
+"""Both republics' own registers begin with independence (1991)."""
+
+
 def _registration(data: OrganizationCreate) -> dict[str, Any]:
     """The ledger body registering ``data``, in canonical form; its own fields checked."""
     org_id = canonical_org_id(data.org_id)
@@ -67,7 +74,7 @@ def _registration(data: OrganizationCreate) -> dict[str, Any]:
     country = (region or org_id)[:2]
     if region is not None and region[:2] != org_id[:2] and not org_id.startswith("XI-"):
         raise Unprocessable.for_field("region", f"{region} is not in the country of {org_id}")
-    return {
+    body: dict[str, Any] = {
         "org_id": org_id,
         "name": data.name.as_dict(),
         "kind": data.kind.value,
@@ -75,6 +82,14 @@ def _registration(data: OrganizationCreate) -> dict[str, Any]:
         "country": country,
         "region": region,
     }
+    if data.registration_date is not None:  # absent, not null: older entries stay as they are
+        today = clock.now().astimezone(local_zone(region, org_id)).date()
+        if not EARLIEST_REGISTRATION <= data.registration_date <= today:
+            raise Unprocessable.for_field(
+                "registration_date", f"must be between {EARLIEST_REGISTRATION} and today ({today})"
+            )
+        body["registration_date"] = data.registration_date.isoformat()
+    return body
 
 
 def get(session: Session, org_id: str, *, field: str = "org_id") -> Organization:

@@ -134,7 +134,7 @@ def submit(
     session: Session, *, principal: Principal, data: ConclusionCreate, answer_days: int
 ) -> Conclusion:
     overseer_id = organization_service.canonical_org_id(data.overseer_id, field="overseer_id")
-    principal.check_acts_for(overseer_id)
+    principal.check_acts_for(overseer_id, field="overseer_id")
     ledger_service.lock(session)
     body = _body(session, data.addressed_to, field="addressed_to")
     subject = _check_subject(session, data)
