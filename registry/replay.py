@@ -5,6 +5,10 @@ and applied with the same projectors the live service uses, so the rebuilt table
 originals. The signed checkpoints come along only if each verifies: its Ed25519 signature under
 the log's key, its signed size and root equal to the row's, and that root equal to the rebuilt
 tree's. A source with one bad checkpoint is refused before anything is written.
+
+A replay is one transaction on the target: a failure anywhere (a bad leaf on page 40, a lost
+connection) leaves the target as empty as it was, so it can simply be run again. Each page is
+flushed and then dropped from the session, so memory stays flat however long the ledger is.
 """
 
 import json
@@ -53,17 +57,20 @@ def replay(
         checkpoints = [c for c in ledger_service.checkpoints(session) if c.tree_size <= size]
         _verify_checkpoints(session, checkpoints, verifier)
     copied = 0
-    while copied < size:
-        with source.session() as session:
-            page = ledger_service.leaves(session, start=copied, end=size, limit=PAGE_SIZE)
-        _copy_page(target, page)
-        copied += len(page)
-        if progress is not None:
-            progress(copied, size)
-    with target.session(write=True) as session:
+    with target.session(write=True) as written:
+        while copied < size:
+            with source.session() as session:
+                page = ledger_service.leaves(session, start=copied, end=size, limit=PAGE_SIZE)
+            try:
+                _copy_page(written, page)
+            except VerificationError as exc:
+                raise ReplayError(f"the source's leaves do not form one ledger: {exc}") from exc
+            copied += len(page)
+            if progress is not None:
+                progress(copied, size)
         for checkpoint in checkpoints:
             try:
-                ledger_service.copy_checkpoint(session, checkpoint)  # its root is the tree's
+                ledger_service.copy_checkpoint(written, checkpoint)  # its root is the tree's
             except VerificationError as exc:
                 raise ReplayError(
                     f"the checkpoint at tree size {checkpoint.tree_size} does not match the "
@@ -114,15 +121,17 @@ def _require_empty(target: Database) -> None:
             )
 
 
-def _copy_page(target: Database, page: Sequence[bytes]) -> None:
-    """Append one page of leaves and project them, in one transaction, as the service would."""
-    with target.session(write=True) as session:
-        for decoded in ledger_service.copy_leaves(session, page):
-            journal.apply(session, journal.Recorded.from_decoded(decoded))
+def _copy_page(session: Session, page: Sequence[bytes]) -> None:
+    """Append one page of leaves and project them as the service would, in the replay's one
+    transaction; then flush, and forget the page's objects (memory stays flat)."""
+    for decoded in ledger_service.copy_leaves(session, page):
+        journal.apply(session, journal.Recorded.from_decoded(decoded))
+    session.flush()
+    session.expunge_all()
 
 
 def _copy_served(
-    source: auditor.HttpSource, target: Database, *, start: int, until: int | None = None
+    source: auditor.HttpSource, target: Session, *, start: int, until: int | None = None
 ) -> int:
     """Copy the server's leaves from ``start`` until it has no more (or ``until`` is reached);
     return how many the target holds then."""
@@ -164,20 +173,22 @@ def replay_from_http(
     try:
         _require_empty(target)
         verifier = parse_verifier_key(source.verifier_key() or "")
-        copied = _copy_served(source, target, start=0)
-        if not copied:
-            return ReplayReport(entries=0, checkpoints=0)
-        served = http.get(f"{base_url.rstrip('/')}{LEDGER_API}/entries/{copied - 1}")
-        latest = served.raise_for_status().json()["checkpoint"]
-        if latest is None:
-            return ReplayReport(entries=copied, checkpoints=0)
-        checkpoint = verify_checkpoint(latest["note"], verifier)
-        copied = _copy_served(source, target, start=copied, until=checkpoint.size)
-        if copied < checkpoint.size:
-            raise ReplayError(f"the server signed {checkpoint.size} entries but serves {copied}")
-        with target.session(write=True) as session:
+        with target.session(write=True) as written:
+            copied = _copy_served(source, written, start=0)
+            if not copied:
+                return ReplayReport(entries=0, checkpoints=0)
+            served = http.get(f"{base_url.rstrip('/')}{LEDGER_API}/entries/{copied - 1}")
+            latest = served.raise_for_status().json()["checkpoint"]
+            if latest is None:
+                return ReplayReport(entries=copied, checkpoints=0)
+            checkpoint = verify_checkpoint(latest["note"], verifier)
+            copied = _copy_served(source, written, start=copied, until=checkpoint.size)
+            if copied < checkpoint.size:
+                raise ReplayError(
+                    f"the server signed {checkpoint.size} entries but serves {copied}"
+                )
             ledger_service.copy_checkpoint(
-                session,
+                written,
                 LedgerCheckpoint(
                     tree_size=checkpoint.size,
                     root_hash=checkpoint.root_hash,

@@ -3,6 +3,9 @@ on SQLite, so such a ledger could not be replayed into PostgreSQL) and a key exp
 time offset (a 500 before). Each is a 422 naming the field, on both databases, and the ledger
 is the size it was."""
 
+import csv
+import io
+
 import pytest
 from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
 from fastapi.testclient import TestClient
@@ -231,3 +234,24 @@ def test_errors_name_fields_one_way_and_say_what_is_wrong(client, database, worl
     admin_only = client.post("/api/v1/organizations", json={}, headers=bearer(world.fund))
     assert admin_only.status_code == 403
     assert admin_only.json()["errors"][0]["field"] == "header.authorization"
+
+
+def test_a_formula_in_a_title_stays_text_in_a_spreadsheet_download(client, world) -> None:
+    """CSV injection: a funder's text starting with = + - @ is quoted in the spreadsheet
+    download (decimal=comma or bom=true), so the spreadsheet shows it and never runs it; the
+    plain CSV keeps the text exactly as recorded."""
+    title = '=HYPERLINK("https://example.org/x","Open")'
+    made = client.post(
+        "/api/v1/awards", json=award(title={"uz": title})["body"], headers=bearer(world.fund)
+    )
+    assert made.status_code == 201, made.text
+
+    def titles(**params: str) -> list[str]:
+        response = client.get("/api/v1/awards.csv", params=params)
+        body = response.content.decode().removeprefix("\ufeff")
+        delimiter = ";" if params.get("decimal") == "comma" else ","
+        return [row["title.uz"] for row in csv.DictReader(io.StringIO(body), delimiter=delimiter)]
+
+    assert titles() == [title]
+    assert titles(decimal="comma") == ["'" + title]
+    assert titles(bom="true") == ["'" + title]

@@ -47,8 +47,8 @@ def test_register_and_read_an_organization(client: TestClient, database: Databas
     assert entry["actor"].startswith("admin:")
     assert entry["body"]["name"]["ru"] == "ННО «Мехр-шафкат»"
     # The time it was recorded is named for what it is; no legal date was given.
-    assert "registered_at" not in read
     assert read["recorded_at"].startswith(entry["time"][:19])
+    assert read["registered_at"] == read["recorded_at"]  # the old name, kept as an alias
     assert read["registration_date"] is None
     assert "registration_date" not in entry["body"]  # absent, so older entries read the same
 

@@ -522,3 +522,40 @@ def test_replay_cli_checks_checkpoints_with_the_given_key(database_url_factory, 
     )
     assert result.exit_code == 0, result.output
     assert "replayed 10 entries and 1 checkpoints" in result.stdout
+
+
+def test_a_replay_that_fails_midway_leaves_the_target_as_it_was(
+    database_url_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source that serves a bad page after good ones (here the third page's first leaf does
+    not continue the chain) fails the replay, and the target holds nothing: no leaves of the
+    first pages, no rows projected from them. It can simply be run again."""
+    source = Database(database_url_factory())
+    target = Database(database_url_factory())
+    try:
+        Scenario(source).setup()
+        with source.session() as session:
+            assert ledger_service.size(session) >= 9
+        monkeypatch.setattr(replay, "PAGE_SIZE", 3)
+        served = ledger_service.leaves
+
+        def a_bad_third_page(session: Any, *, start: int, end: int, limit: int) -> list[bytes]:
+            page = served(session, start=start, end=end, limit=limit)
+            if start == 6:
+                at = page[0].index(b'"prev":"') + len(b'"prev":"')
+                page[0] = page[0][:at] + b"0" * 64 + page[0][at + 64 :]
+            return page
+
+        monkeypatch.setattr(replay.ledger_service, "leaves", a_bad_third_page)
+        with pytest.raises(replay.ReplayError, match="does not continue"):
+            replay.replay(source, target, verifier=None)
+        assert all(rows == [] for rows in snapshot(target).values())
+        with target.session() as session:
+            assert ledger_service.size(session) == 0
+        monkeypatch.setattr(replay.ledger_service, "leaves", served)
+        report = replay.replay(source, target, verifier=None)  # and it can be run again
+        assert snapshot(target) == snapshot(source)
+        assert report.entries >= 9
+    finally:
+        source.dispose()
+        target.dispose()

@@ -371,11 +371,16 @@ def test_stats_and_facets_name_organizations_sort_and_limit(loaded: TestClient) 
         params={"group_by": "funder", "currency": "UZS", "limit": 2, "lang": "ru"},
     ).json()["rows"]
     assert top == rows[:2]
+    both = loaded.get("/api/v1/stats/awards", params={"group_by": "recipient", "limit": 3}).json()[
+        "rows"
+    ]  # a limit per currency: the top 3 in UZS and the top 3 in KZT
+    assert Counter(row["currency"] for row in both) == {"UZS": 3, "KZT": 3}
     by_count = loaded.get(
         "/api/v1/stats/awards", params={"group_by": "recipient", "sort": "-count", "limit": 3}
     ).json()["rows"]
     counts = Counter((a["recipient_id"], a["currency"]) for a in everything)
-    assert [row["count"] for row in by_count] == sorted(counts.values(), reverse=True)[:3]
+    top_counts = sorted(counts.values(), reverse=True)
+    assert [row["count"] for row in by_count][:3] == top_counts[:3]
     assert all(row["name"] for row in by_count)
     years = loaded.get("/api/v1/stats/awards", params={"group_by": "year", "sort": "key"}).json()[
         "rows"
@@ -418,3 +423,31 @@ def test_the_funders_are_a_list_of_their_own(loaded: TestClient) -> None:
     refused = loaded.get("/api/v1/organizations", params={"role": "donor"})
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["field"] == "query.role"
+
+
+def test_relevance_puts_the_best_matches_first_and_pages_through_all(loaded: TestClient) -> None:
+    """sort=relevance: the same awards as any other order of the same query, each once,
+    those matching more of the words first; without q it is a 400 naming sort."""
+    q = "Samarqand viloyati"
+    by_date = sorted(a["id"] for a in all_pages(loaded, {"q": q, "limit": 500}))
+    ranked = all_pages(loaded, {"q": q, "sort": "relevance", "limit": 7})
+    assert len(ranked) > 7  # several pages
+    assert sorted(a["id"] for a in ranked) == by_date
+    assert len({a["id"] for a in ranked}) == len(ranked)
+    # The download in that order, and the cursor is bound to the words it was made for.
+    lines = loaded.get("/api/v1/awards.jsonl", params={"q": q, "sort": "relevance"}).text
+    assert [json.loads(line)["id"] for line in lines.splitlines()] == [a["id"] for a in ranked]
+    table = loaded.get("/api/v1/awards.csv", params={"q": q, "sort": "relevance"}).text
+    assert [row["id"] for row in csv.DictReader(io.StringIO(table))] == [a["id"] for a in ranked]
+    first = loaded.get("/api/v1/awards", params={"q": q, "sort": "relevance", "limit": 2}).json()
+    cursor = first["next"].split("cursor=")[1].split("&")[0]
+    other = loaded.get(
+        "/api/v1/awards", params={"q": "grant", "sort": "relevance", "cursor": cursor}
+    )
+    assert other.status_code == 400
+    assert other.json()["errors"][0]["field"] == "query.cursor"
+    missing = loaded.get("/api/v1/awards", params={"sort": "relevance"})
+    assert missing.status_code == 400
+    assert missing.json()["errors"][0]["field"] == "query.sort"
+    # The portal offers the keyed orders only, and reads relevance as its default.
+    assert loaded.get("/awards", params={"q": q, "sort": "relevance"}).status_code == 200

@@ -148,25 +148,46 @@ def field_name(location: Sequence[Any], body: object = None) -> str:
     """One form for every field an error names, from schema checks and business rules alike:
     a parameter as ``query.limit``, ``path.seq`` or ``header.authorization``; a field of the
     JSON body as its path in the body (``amount``, ``period.start``, ``attachments.0.sha256``),
-    without the discriminator tag pydantic puts in a union's path (``amended.reason`` is
-    ``reason`` when the body's ``type`` is ``amended``)."""
+    without the discriminator tags pydantic puts in a union's path, at any depth
+    (``amended.reason`` is ``reason`` when that object's ``type`` is ``amended``)."""
     parts = list(location)
     if parts[:1] != ["body"]:
         return _field_path(parts)
-    parts = parts[1:]
-    if parts and isinstance(body, dict) and parts[0] == body.get("type"):
-        parts = parts[1:]
-    return _field_path(parts) or "body"
+    kept: list[Any] = []
+    node = body
+    for part in parts[1:]:
+        if isinstance(node, dict) and part not in node and part == node.get("type"):
+            continue  # a union's tag: the same object, not a field of it
+        kept.append(part)
+        node = _child(node, part)
+    return _field_path(kept) or "body"
+
+
+def _child(node: object, part: Any) -> object:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+AMOUNT_FIELDS = frozenset({"amount", "budget", "original_amount", "disbursed"})
 
 
 def human_message(error: Any) -> str:
-    """Pydantic's message, said for a person where it would show a regular expression or
-    take a JSON number for an amount."""
+    """Pydantic's message, said for a person where it would show the amount pattern or take
+    a JSON number for an amount."""
     kind = error.get("type")
-    if kind == "string_pattern_mismatch":
-        pattern = str((error.get("ctx") or {}).get("pattern"))
-        return PATTERN_MESSAGES.get(pattern, "does not have the expected form")
-    if kind == "string_type" and isinstance(error.get("input"), int | float):
+    pattern = str((error.get("ctx") or {}).get("pattern"))
+    if kind == "string_pattern_mismatch" and pattern in PATTERN_MESSAGES:
+        return PATTERN_MESSAGES[pattern]
+    location = error.get("loc") or ()
+    if (
+        kind == "string_type"
+        and isinstance(error.get("input"), int | float)
+        and location
+        and location[-1] in AMOUNT_FIELDS
+    ):
         return (
             'must be a string in quotes, such as "1500.00": numbers are refused, so that no '
             "amount is ever rounded"

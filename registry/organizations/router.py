@@ -27,6 +27,7 @@ def to_read(organization: Organization) -> OrganizationRead:
         region=organization.region,
         registration_date=organization.registration_date,
         recorded_at=organization.registered_at,
+        registered_at=organization.registered_at,
         registered_seq=organization.registered_seq,
     )
 

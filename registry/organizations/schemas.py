@@ -51,4 +51,9 @@ class OrganizationRead(BaseModel):
         description="When the registry recorded it: its ledger entry's time, not its legal "
         "registration."
     )
+    registered_at: datetime = Field(
+        deprecated=True,
+        description="The same as recorded_at, under its old and misleading name; kept for "
+        "existing clients of /api/v1, to be removed in /api/v2.",
+    )
     registered_seq: int = Field(description="The ledger entry that registered it.")

@@ -64,7 +64,8 @@ def register_many(
 
 
 EARLIEST_REGISTRATION = date(1991, 1, 1)
-"""Both republics' own registers begin with independence (1991)."""
+"""Uzbekistan's and Kazakhstan's own registers begin with independence (1991); a foreign
+funder may be older."""
 
 
 def _registration(data: OrganizationCreate) -> dict[str, Any]:
@@ -84,9 +85,10 @@ def _registration(data: OrganizationCreate) -> dict[str, Any]:
     }
     if data.registration_date is not None:  # absent, not null: older entries stay as they are
         today = clock.now().astimezone(local_zone(region, org_id)).date()
-        if not EARLIEST_REGISTRATION <= data.registration_date <= today:
+        earliest = EARLIEST_REGISTRATION if country in ("UZ", "KZ") else date.min
+        if not earliest <= data.registration_date <= today:
             raise Unprocessable.for_field(
-                "registration_date", f"must be between {EARLIEST_REGISTRATION} and today ({today})"
+                "registration_date", f"must be between {earliest} and today ({today})"
             )
         body["registration_date"] = data.registration_date.isoformat()
     return body

@@ -102,7 +102,7 @@ def _word(written: str, token: str, *, prefix: bool) -> Term:
     bases = {token, *other[:1]} if len(other) == 1 else {token}
     forms = {Form((base,), prefix or _long_word(base)) for base in bases}
     for base in bases:
-        for stem in stems(base):
+        for stem in stems(base, transliterated=base != token):
             folded = tokens(stem)
             if len(folded) == 1 and _long_word(folded[0]):
                 forms.add(Form((folded[0],), prefix=True))

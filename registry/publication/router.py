@@ -22,7 +22,7 @@ from registry.competitions.schemas import CompetitionStatus
 from registry.core.db import SessionDep
 from registry.core.errors import BadRequest, problem_responses
 from registry.core.parameters import enum_values, refuse_unknown_parameters
-from registry.core.schemas import Instrument
+from registry.core.schemas import AMOUNT_PATTERN, Instrument
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.organizations.schemas import OrganizationKind
@@ -60,7 +60,6 @@ TextParam = Annotated[
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 JSONL_MEDIA_TYPE = "application/jsonl"
 EXPORT_BATCH = 2000
-AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 
 ListParam = Annotated[
     list[str] | None,
@@ -261,11 +260,12 @@ def award_stats(
         ),
     ] = None,
     limit: Annotated[
-        int | None, Query(ge=1, le=1000, description="At most this many rows, after sorting.")
+        int | None,
+        Query(ge=1, le=1000, description="At most this many rows of each currency, after sorting."),
     ] = None,
     lang: LangParam = Language.UZ,
 ) -> StatsRead:
-    buckets = search.award_stats(session, filters, group_by, sort)[:limit]
+    buckets = search.award_stats(session, filters, group_by, sort, limit)
     names = organization_names(session, group_by.value, buckets, lang)
     return StatsRead(
         group_by=group_by.value,
@@ -360,12 +360,23 @@ class Separator(enum.StrEnum):
 _SEPARATORS = {Separator.COMMA: ",", Separator.SEMICOLON: ";", Separator.TAB: "\t"}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (OWASP, "CSV injection")."""
+
+
+def _inert(text: str | None) -> str | None:
+    """A text cell a spreadsheet will show, not run: a leading formula character is quoted."""
+    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_rows(
-    funder_names: dict[str, dict[str, str]], *, decimal: DecimalMark
+    funder_names: dict[str, dict[str, str]], *, decimal: DecimalMark, spreadsheet: bool
 ) -> Callable[[Sequence[Any]], list[object]]:
     """The function making CSV rows straight from the selected columns: the download's hot
     loop, so no model is built (a test holds it equal, column by column, to the API's items).
-    ``funder_names`` by org-id; amounts with a decimal comma when asked."""
+    ``funder_names`` by org-id; amounts with a decimal comma when asked; for a spreadsheet,
+    a funder's text that would start a formula is made inert."""
+    text = _inert if spreadsheet else (lambda value: value)
 
     def row(award: Sequence[Any]) -> list[object]:
         (
@@ -402,13 +413,13 @@ def _csv_rows(
             award_id,
             competition_id,
             funder_id,
-            *(funder.get(language) for language in LANGUAGES),
+            *(text(funder.get(language)) for language in LANGUAGES),
             recipient_id,
-            *(names.get(language) for language in LANGUAGES),
+            *(text(names.get(language)) for language in LANGUAGES),
             instrument,
             status,
-            *(titles.get(language) for language in LANGUAGES),
-            *(purposes.get(language) for language in LANGUAGES),
+            *(text(titles.get(language)) for language in LANGUAGES),
+            *(text(purposes.get(language)) for language in LANGUAGES),
             money(amount),
             money(original_amount),
             money(disbursed),
@@ -417,8 +428,8 @@ def _csv_rows(
             period_start.isoformat(),
             period_end.isoformat(),
             region,
-            legal_basis,
-            "; ".join(themes),
+            text(legal_basis),
+            text("; ".join(themes)),
             published_seq,
         ]
 
@@ -462,6 +473,8 @@ def _export(
     rather than a 200 cut short. The next batch is read while the current one is formatted;
     the session outlives both (it ends once the last batch has been consumed, not read), so
     ORM objects stay loaded for as long as the consumer needs them."""
+
+    search.check_sort(filters, sort)
 
     def batches() -> Iterator[Sequence[Any]]:
         with request.app.state.database.snapshot() as session:
@@ -509,7 +522,7 @@ def awards_csv(
         )
     funders = organization_service.find_many(session, search.funder_ids(session))
     funder_names = {org_id: organization_service.names_of(org) for org_id, org in funders.items()}
-    row = _csv_rows(funder_names, decimal=decimal)
+    row = _csv_rows(funder_names, decimal=decimal, spreadsheet=bom or decimal is DecimalMark.COMMA)
     batches = _export(request, filters, sort, columns=_CSV_SOURCE)
 
     def rows() -> Iterator[str]:

@@ -7,21 +7,24 @@ both, so the same search returns the same ids. Lists are keyset-paginated.
 
 import enum
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
+    Subquery,
     and_,
     bindparam,
     cast,
     column,
     func,
+    literal,
     or_,
     select,
     text,
@@ -53,6 +56,14 @@ class AwardSort(enum.StrEnum):
     AWARD_DATE_DESC = "-award_date"
     AMOUNT = "amount"
     AMOUNT_DESC = "-amount"
+    RELEVANCE = "relevance"
+    """Best matches of ``q`` first: PostgreSQL's ts_rank, SQLite FTS5's bm25."""
+
+
+KEYED_SORTS: Final = tuple(sort for sort in AwardSort if sort is not AwardSort.RELEVANCE)
+"""The sorts by a column of the award (the portal offers these)."""
+RANK_SCALE: Final = 1_000_000
+"""A match's rank as an integer (rank × a million), so pages can be keyed on it exactly."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,93 @@ def text_match(session: Session, kind: str, q: str | None) -> Select[Any] | None
             )
         )
     return documents
+
+
+def text_rank(session: Session, kind: str, q: str | None) -> Subquery | None:
+    """The ``kind`` documents matching ``q`` with their rank (``ref_id``, ``rank``: an
+    integer, higher is better), or None for no query. Each database ranks by its own measure
+    (ts_rank, bm25): the same documents match on both, but their order is each database's."""
+    query = parse_query(q or "")
+    if query.empty:
+        return None
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery = cast(bindparam("tsquery", tsquery_literal(query)), TSQUERY)
+        # ts_rank with normalization 1 (÷ 1 + log length): word frequency and document length
+        # count, as in bm25; ts_rank_cd would tie every one-word match.
+        score = cast(func.ts_rank(SearchDocument.tsv, tsquery, 1) * RANK_SCALE, BigInteger)
+        return (
+            select(SearchDocument.ref_id.label("ref_id"), score.label("rank"))
+            .where(SearchDocument.kind == kind, SearchDocument.tsv.op("@@")(tsquery))
+            .subquery()
+        )
+    matched = (
+        text(
+            "SELECT rowid, CAST(-bm25(search_fts) * :scale AS INTEGER) AS rank "
+            "FROM search_fts WHERE search_fts MATCH :match"
+        )
+        .bindparams(match=fts5_match(query), scale=RANK_SCALE)
+        .columns(column("rowid", Integer), column("rank", Integer))
+        .subquery()
+    )
+    return (
+        select(SearchDocument.ref_id.label("ref_id"), matched.c.rank.label("rank"))
+        .join(matched, SearchDocument.id == matched.c.rowid)
+        .where(SearchDocument.kind == kind)
+        .subquery()
+    )
+
+
+def check_sort(filters: AwardFilters, sort: AwardSort) -> None:
+    """Refuse (400) an order the query cannot have: relevance without words. Downloads call it
+    before their response starts, since a refusal from inside a stream cannot be a 400."""
+    if sort is AwardSort.RELEVANCE and parse_query(filters.q or "").empty:
+        raise BadRequest.for_field("query.sort", "relevance needs a text query: give q")
+
+
+def _ranked(
+    session: Session, filters: AwardFilters, selected: Sequence[Any]
+) -> tuple[Select[Any], ColumnElement[int]]:
+    """``selected`` of the awards matching ``filters``, then the award's id and its rank for
+    ``q`` (the last two columns of every row)."""
+    ranked = text_rank(session, "award", filters.q)
+    if ranked is None:
+        raise BadRequest.for_field("query.sort", "relevance needs a text query: give q")
+    unfiltered_text = replace(filters, q=None)  # the join already keeps only the matches
+    statement = (
+        select(*selected, Award.id.label("ranked_id"), ranked.c.rank)
+        .join(ranked, Award.id == ranked.c.ref_id)
+        .where(*award_conditions(session, unfiltered_text))
+    )
+    return statement, ranked.c.rank
+
+
+def _relevance_page(
+    session: Session,
+    filters: AwardFilters,
+    *,
+    limit: int,
+    cursor: str | None,
+    cursors: CursorCodec,
+    columns: Sequence[Any] | None,
+) -> "Page":
+    """A page of the best matches of ``q``, keyed on (rank, id) like the other sorts, so
+    pages neither repeat nor skip while the data is unchanged. Cursors are bound to the
+    query's words as well as the order."""
+    statement, rank = _ranked(session, filters, columns or [Award])
+    scope = f"{award_scope(AwardSort.RELEVANCE)}&q={filters.q}"
+    if cursor is not None:
+        raw_rank, raw_id = cursors.decode(cursor, scope=scope, length=2)
+        if type(raw_rank) is not int or raw_rank not in BIGINT_RANGE:
+            raise BadRequest.for_field("query.cursor", "not a cursor for this sort order")
+        start = tuple_(literal(raw_rank, BigInteger), _cursor_key(Award.id, raw_id))
+        statement = statement.where(tuple_(rank, Award.id) < start)
+    found = session.execute(statement.order_by(rank.desc(), Award.id.desc()).limit(limit + 1))
+    rows = list(found)
+    items = [row[0] if columns is None else row[:-2] for row in rows[:limit]]
+    if len(rows) <= limit:
+        return Page(items=items, cursor=None)
+    *_, last_id, last_rank = rows[limit - 1]
+    return Page(items=items, cursor=cursors.encode([last_rank, last_id], scope=scope))
 
 
 def _amount_bound(value: Decimal, *, lower: bool) -> ColumnElement[bool]:
@@ -191,6 +289,10 @@ def award_page(
 ) -> Page:
     """A page of awards: ORM objects, or, given ``columns``, just those as named tuples
     (several times cheaper to load, for downloads)."""
+    if sort is AwardSort.RELEVANCE:
+        return _relevance_page(
+            session, filters, limit=limit, cursor=cursor, cursors=cursors, columns=columns
+        )
     column, descending = _SORT_COLUMNS[sort]
     plain_rows = columns is not None
     selected = select(*columns) if columns is not None else select(Award)
@@ -703,11 +805,16 @@ _STATS_ORDER: dict[StatsSort, Callable[[Bucket], tuple[Any, ...]]] = {
 
 
 def award_stats(
-    session: Session, filters: AwardFilters, group_by: StatsGroup, sort: StatsSort | None = None
+    session: Session,
+    filters: AwardFilters,
+    group_by: StatsGroup,
+    sort: StatsSort | None = None,
+    limit: int | None = None,
 ) -> list[Bucket]:
-    """Rows per group and currency, in ``sort`` order; by default years and months in order,
-    other groups largest first within each currency (by awarded total, so "the largest
-    recipients" is the top of the list). Amounts are compared within a currency only."""
+    """Rows per group and currency, in ``sort`` order, at most ``limit`` per currency; by
+    default years and months in order, other groups largest first within each currency (by
+    awarded total, so "the largest recipients" is the top of the list). Amounts are compared
+    within a currency only."""
     buckets = _buckets(session, group_by.value, _Where(session, filters))
     if group_by is StatsGroup.MONTH:
         buckets = [
@@ -719,7 +826,18 @@ def award_stats(
     if sort is None:
         in_time = group_by in (StatsGroup.YEAR, StatsGroup.MONTH)
         sort = StatsSort.KEY if in_time else StatsSort.AWARDED_DESC
-    return sorted(buckets, key=_STATS_ORDER[sort])
+    ordered = sorted(buckets, key=_STATS_ORDER[sort])
+    if limit is None:
+        return ordered
+    # At most ``limit`` rows of each currency: amounts are never compared across currencies,
+    # so "the top 5" is the top 5 in UZS and the top 5 in KZT.
+    taken: dict[str, int] = {}
+    kept = []
+    for bucket in ordered:
+        if taken.get(bucket.currency, 0) < limit:
+            taken[bucket.currency] = taken.get(bucket.currency, 0) + 1
+            kept.append(bucket)
+    return kept
 
 
 def stream_awards(
@@ -734,6 +852,14 @@ def stream_awards(
     (a server-side cursor on PostgreSQL): memory stays flat, the filters are evaluated once
     rather than once a page, and the rows all come from the statement's one snapshot.
     ORM objects, or, given ``columns``, just those as named tuples."""
+    if sort is AwardSort.RELEVANCE:
+        ranked, rank = _ranked(session, filters, columns or [Award])
+        result = session.execute(
+            ranked.order_by(rank.desc(), Award.id.desc()), execution_options={"yield_per": batch}
+        )
+        for rows in result.partitions():
+            yield [row[0] if columns is None else row[:-2] for row in rows]
+        return
     column, descending = _SORT_COLUMNS[sort]
     order = (column.desc(), Award.id.desc()) if descending else (column.asc(), Award.id.asc())
     selected = select(*columns) if columns is not None else select(Award)

@@ -17,8 +17,11 @@ matches a document word when any of its forms matches:
     derivations -lik/-chi, -лық/-шы) are stripped, longest first, again and again, while at
     least ``MIN_STEM`` letters remain.
 
-A stem shorter than ``MIN_STEM`` letters is not used as a prefix (``мир`` would find
-"миграция"'s neighbours "мирный", "мировой"…): the word is then matched as written.
+A word shorter than ``MIN_STEM`` (4) letters is matched as written, not as a prefix, and a
+stem is used only when it is a true prefix of the word with at least ``MIN_STEM_FORM`` (5)
+letters; Kazakh rules are tried only on words with a Kazakh-only letter, and the other-script
+spelling of a word gets the Uzbek rules only. So ``мир`` does not find "мировой", and
+"гранта" does not find "граница".
 These are suffix rules, not a morphological analyser: a derived word with another stem
 ("Самаркандская область" for "Самарканд") is found because "самарканд" is a prefix of
 "самаркандской", not because the rules know the adjective.
@@ -33,7 +36,14 @@ import snowballstemmer  # type: ignore[import-untyped]
 from registry.reference.transliteration import cyrillic_to_latin, latin_to_cyrillic
 
 MIN_STEM: Final = 4
-"""Stems with fewer letters are not matched as prefixes: too many unrelated words share them."""
+"""A word with fewer letters is not matched as a prefix, and suffixes are not stripped below it."""
+
+MIN_STEM_FORM: Final = 5
+"""A stem is matched as a prefix only from five letters on: a shorter one ("гран" of "гранта",
+"сове" of "совета") begins too many unrelated words ("граница", "совершенствование")."""
+
+KAZAKH_LETTERS: Final = frozenset("әөүұіңһ")
+"""Letters only Kazakh writes: its suffix rules are tried on words that have one."""
 
 UZBEK_SUFFIXES: Final = tuple(
     sorted(
@@ -104,21 +114,25 @@ def _is_cyrillic(word: str) -> bool:
     return any("\u0400" <= letter <= "\u04ff" for letter in word)
 
 
-def stems(token: str) -> set[str]:
-    """The stems of a folded token in every language it may be written in: Russian, Kazakh
-    and Uzbek for a Cyrillic word; English and Uzbek for a Latin one. Not yet folded (the
-    Uzbek Latin ones may hold oʻ/gʻ marks): the caller folds them as it folds any text."""
+def stems(token: str, *, transliterated: bool = False) -> set[str]:
+    """The stems of a folded token in the languages it may be written in, each a true prefix
+    of the token with at least ``MIN_STEM_FORM`` letters. A Cyrillic word: Russian (Snowball),
+    Uzbek, and Kazakh when it has a Kazakh-only letter; a Latin one: English (Snowball) and
+    Uzbek. A ``transliterated`` token (the other Uzbek script of the query's word) gets the
+    Uzbek rules only. Not yet folded: the caller folds them as it folds any text."""
     if not token.isalpha():
         return set()
-    if _is_cyrillic(token):
-        found = {
-            _snowball("russian")(token),
-            strip_suffixes(token, KAZAKH_SUFFIXES),
-            strip_suffixes(token, UZBEK_CYRILLIC_SUFFIXES),
-        }
-    else:
-        found = {_snowball("english")(token), strip_suffixes(token, UZBEK_SUFFIXES)}
-    return {stem for stem in found if stem and stem != token}
+    cyrillic = _is_cyrillic(token)
+    found = {strip_suffixes(token, UZBEK_CYRILLIC_SUFFIXES if cyrillic else UZBEK_SUFFIXES)}
+    if not transliterated:
+        found.add(_snowball("russian" if cyrillic else "english")(token))
+        if cyrillic and KAZAKH_LETTERS.intersection(token):
+            found.add(strip_suffixes(token, KAZAKH_SUFFIXES))
+    return {
+        stem
+        for stem in found
+        if len(stem) >= MIN_STEM_FORM and stem != token and token.startswith(stem)
+    }
 
 
 def other_script(word: str) -> str:

@@ -194,6 +194,8 @@ def awards(
     before: CursorParam = None,
 ) -> HTMLResponse:
     page_context = PageContext(request)
+    if sort not in search.KEYED_SORTS:  # the page pages both ways, by a column of the award
+        sort = search.AwardSort.AWARD_DATE_DESC
     backward = before is not None
     found = search.award_page(
         session,
@@ -235,7 +237,7 @@ def awards(
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": _award_downloads(query),
             "region_name": views.region_label,
-            "sorts": list(search.AwardSort),
+            "sorts": list(search.KEYED_SORTS),
         },
         page=page_context,
     )
@@ -251,8 +253,14 @@ SPREADSHEET_CSV: Final = N_("CSV for spreadsheets (decimal comma, semicolons)")
 
 
 def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
-    """(label key, format, URL): the API's exports of exactly these filters."""
-    params = query.params()
+    """(label key, format, URL): the API's exports of exactly these filters (and of the order
+    the page used: one it did not offer is dropped)."""
+    keyed = {sort.value for sort in search.KEYED_SORTS}
+    params = {
+        name: values
+        for name, values in query.params().items()
+        if name != "sort" or set(values) <= keyed
+    }
     spreadsheet = {**params, "decimal": ["comma"], "bom": ["true"]}
     links = [
         ("csv", "CSV", _api_link("/api/v1/awards.csv", params)),
