@@ -67,6 +67,11 @@ def run(*, database_url: str, awards: int, console: Console) -> None:
             cases: dict[str, dict[str, str | int]] = {
                 "filter only (funder + year)": {"funder": FUNDERS[3], "year": 2026, "limit": 100},
                 "full text (2 words)": {"q": "ekologik maktab", "limit": 100},
+                "full text, by relevance": {
+                    "q": "ekologik maktab",
+                    "sort": "relevance",
+                    "limit": 100,
+                },
                 "full text phrase + filter": {
                     "q": '"yoshlar markaz"',
                     "region": "UZ-TK",

@@ -376,7 +376,34 @@ def _csv_rows(
     loop, so no model is built (a test holds it equal, column by column, to the API's items).
     ``funder_names`` by org-id; amounts with a decimal comma when asked; for a spreadsheet,
     a funder's text that would start a formula is made inert."""
-    text = _inert if spreadsheet else (lambda value: value)
+
+    def as_is(value: str | None) -> str | None:
+        return value
+
+    text = _inert if spreadsheet else as_is
+    # Per funder and per currency once, not per row: a download formats millions of rows.
+    funder_cells = {
+        org_id: [text(names.get(language)) for language in LANGUAGES]
+        for org_id, names in funder_names.items()
+    }
+    no_funder: list[str | None] = [None] * len(LANGUAGES)
+    formatters: dict[str, Callable[[int], str]] = {}
+
+    def money_of(currency: str) -> Callable[[int], str]:
+        formatter = formatters.get(currency)
+        if formatter is None:
+            plain = amount_formatter(currency)
+            formatter = (
+                (lambda minor: plain(minor).replace(".", ","))
+                if decimal is DecimalMark.COMMA
+                else plain
+            )
+            formatters[currency] = formatter
+        return formatter
+
+    def localized(values: dict[str, str] | None) -> list[str | None]:
+        values = values or {}
+        return [text(values.get(language)) for language in LANGUAGES]
 
     def row(award: Sequence[Any]) -> list[object]:
         (
@@ -401,25 +428,18 @@ def _csv_rows(
             themes,
             published_seq,
         ) = award
-        names, titles, purposes = names or {}, titles or {}, purposes or {}
-        funder = funder_names.get(funder_id, {})
-        format_money = amount_formatter(currency)
-
-        def money(minor: int) -> str:
-            text = format_money(minor)
-            return text.replace(".", ",") if decimal is DecimalMark.COMMA else text
-
+        money = money_of(currency)
         return [
             award_id,
             competition_id,
             funder_id,
-            *(text(funder.get(language)) for language in LANGUAGES),
+            *funder_cells.get(funder_id, no_funder),
             recipient_id,
-            *(text(names.get(language)) for language in LANGUAGES),
+            *localized(names),
             instrument,
             status,
-            *(text(titles.get(language)) for language in LANGUAGES),
-            *(text(purposes.get(language)) for language in LANGUAGES),
+            *localized(titles),
+            *localized(purposes),
             money(amount),
             money(original_amount),
             money(disbursed),
