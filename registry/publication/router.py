@@ -519,7 +519,6 @@ def _export(
 )
 def awards_csv(
     request: Request,
-    session: SessionDep,
     filters: FiltersDep,
     sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
     bom: Annotated[bool, Query(description="Start with a UTF-8 BOM, for spreadsheets.")] = False,
@@ -540,8 +539,13 @@ def awards_csv(
         raise BadRequest.for_field(
             "query.sep", "a comma cannot separate fields when it marks decimals: use semicolon"
         )
-    funders = organization_service.find_many(session, search.funder_ids(session))
-    funder_names = {org_id: organization_service.names_of(org) for org_id, org in funders.items()}
+    # Read and released before the stream starts: no connection is held by the request while
+    # the download streams (organizations are never renamed, so the names match the rows).
+    with request.app.state.database.session() as session:
+        funders = organization_service.find_many(session, search.funder_ids(session))
+        funder_names = {
+            org_id: organization_service.names_of(org) for org_id, org in funders.items()
+        }
     row = _csv_rows(funder_names, decimal=decimal, spreadsheet=bom or decimal is DecimalMark.COMMA)
     batches = _export(request, filters, sort, columns=_CSV_SOURCE)
 
