@@ -451,3 +451,65 @@ def test_relevance_puts_the_best_matches_first_and_pages_through_all(loaded: Tes
     assert missing.json()["errors"][0]["field"] == "query.sort"
     # The portal offers the keyed orders only, and reads relevance as its default.
     assert loaded.get("/awards", params={"q": q, "sort": "relevance"}).status_code == 200
+
+
+PREFIX_QUERIES = (
+    "Самарканд",
+    "korrupsiya",
+    "ekolog",
+    "yosh",
+    "Ўзбекистон",
+    "viloyat",
+    "0*",
+    "zzzz*",
+)
+
+
+def test_prefixes_sent_as_the_words_they_begin_match_the_same(
+    loaded: TestClient, demo_settings
+) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL a prefix is sent as the indexed words it begins (search_words), for the
+    planner's sake: the word list holds every word of every document, and each query finds
+    exactly what the bare prefix query finds (a prefix beginning too many words stays one)."""
+    from sqlalchemy import select, text  # noqa: PLC0415
+
+    from registry.publication.fulltext import parse_query, tsquery_literal  # noqa: PLC0415
+    from registry.publication.models import SearchDocument, SearchWord  # noqa: PLC0415
+    from registry.publication.search import EXPANDED_WORDS, _postgresql_tsquery  # noqa: PLC0415
+
+    database = Database(demo_settings.database_url)
+    try:
+        with database.session() as session:
+            if session.get_bind().dialect.name != "postgresql":
+                assert session.scalar(select(SearchWord.word).limit(1)) is None
+                return
+            bodies = session.scalars(select(SearchDocument.body)).all()
+            words = set(session.scalars(select(SearchWord.word)).all())
+            assert {word for body in bodies for word in body.split()} <= words
+            for q in PREFIX_QUERIES:
+                query = parse_query(q)
+                sent = _postgresql_tsquery(session, query)
+                found = {a["id"] for a in all_pages(loaded, {"q": q, "limit": 500})}
+                bare = set(
+                    session.scalars(
+                        text(
+                            "SELECT ref_id FROM search_documents WHERE kind = 'award' "
+                            "AND tsv @@ CAST(:q AS tsquery)"
+                        ),
+                        {"q": tsquery_literal(query)},
+                    )
+                )
+                assert found == bare, q
+                if q == "0*":  # award numbers: far more words than are expanded
+                    assert sum(1 for word in words if word.startswith("0")) > EXPANDED_WORDS
+                    assert found
+                    assert sent is not None
+                    assert ":*" in sent
+                elif q == "zzzz*":
+                    assert sent is None
+                    assert found == set()
+                else:
+                    assert sent is not None
+                    assert ":*" not in sent, (q, sent)
+    finally:
+        database.dispose()

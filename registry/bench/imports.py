@@ -55,6 +55,7 @@ COPIED_TABLES: Final = (
     "award_events",
     "award_themes",
     "search_documents",
+    "search_words",
     "award_rollup",
     "award_facet_totals",
 )

@@ -202,9 +202,16 @@ def _generate(url: str, count: int) -> None:
                         _award(rng, n, recipients) for n in range(start, min(start + CHUNK, count))
                     ]
                     _copy_chunk(cursor, chunk, now)
-        # The awards were copied past the projector: fill the rollup it would have kept.
+        # The awards were copied past the projector: fill the rollup and the word list it
+        # would have kept.
         with database.session(write=True) as session:
             rollup.rebuild(session)
+            session.execute(
+                text(
+                    "INSERT INTO search_words (word) SELECT DISTINCT lexeme "
+                    "FROM search_documents, unnest(tsv) ON CONFLICT DO NOTHING"
+                )
+            )
         with database.engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     finally:

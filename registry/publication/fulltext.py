@@ -20,6 +20,7 @@ written, so all of this is in the query and both databases answer alike.
 """
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from registry.reference.stemming import MIN_STEM, other_script, stems
@@ -125,6 +126,36 @@ def _covered(form: Form, forms: set[Form]) -> bool:
         other != form and other.prefix and form.tokens[0].startswith(other.tokens[0])
         for other in forms
     )
+
+
+def prefixes(query: Query) -> set[str]:
+    """The tokens ``query`` matches as prefixes of document words."""
+    return {
+        form.tokens[0]
+        for term in query.terms
+        for form in term.forms
+        if form.prefix and len(form.tokens) == 1
+    }
+
+
+def expand(query: Query, words: Mapping[str, Sequence[str]]) -> Query | None:
+    """``query`` with each prefix found in ``words`` replaced by the words it begins, matched
+    exactly: the same documents match (given every indexed word that begins it), and a
+    database estimates exact words far better than prefixes. None when a term is left with no
+    form at all, so nothing can match."""
+    terms = []
+    for term in query.terms:
+        forms: list[Form] = []
+        for form in term.forms:
+            if form.prefix and len(form.tokens) == 1 and form.tokens[0] in words:
+                forms += (Form((word,)) for word in words[form.tokens[0]])
+            else:
+                forms.append(form)
+        if not forms:
+            return None
+        unique = list(dict.fromkeys(forms))
+        terms.append(Term(unique[0].tokens, unique[0].prefix, tuple(unique[1:])))
+    return Query(terms=tuple(terms))
 
 
 def _quote(token: str) -> str:

@@ -8,13 +8,14 @@ from collections.abc import Iterable, Iterator
 from typing import Final
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
 from registry.competitions.models import Competition
 from registry.organizations.models import Organization
 from registry.publication.fulltext import tokens, tsvector_literal
-from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
+from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument, SearchWord
 
 AWARD, COMPETITION, ORGANIZATION = "award", "competition", "organization"
 # Ids per statement: an import's chunk in one, and well inside SQLite's 32,766 parameters.
@@ -91,8 +92,10 @@ def _store(session: Session, kind: str, documents: dict[str, Iterable[str]]) -> 
     )
     postgresql = session.get_bind().dialect.name == "postgresql"
     rows = []
+    vocabulary: set[str] = set()
     for ref_id, texts in documents.items():
         words = [token for text in texts for token in tokens(text)]
+        vocabulary.update(words)
         rows.append(
             {
                 "kind": kind,
@@ -102,6 +105,13 @@ def _store(session: Session, kind: str, documents: dict[str, Iterable[str]]) -> 
             }
         )
     session.execute(insert(SearchDocument), rows)
+    if postgresql:
+        # In a fixed order, so two writers adding the same new words never deadlock.
+        for words in _slices(sorted(vocabulary)):
+            session.execute(
+                postgresql_insert(SearchWord).on_conflict_do_nothing(),
+                [{"word": word} for word in words],
+            )
 
 
 def _themes(

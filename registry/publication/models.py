@@ -30,6 +30,24 @@ class SearchDocument(Base):
     tsv: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text, "sqlite"))
 
 
+class SearchWord(Base):
+    """Every word the PostgreSQL documents hold (never removed), in code-point order.
+
+    A query word matched as a prefix ("самарканд" finds "самаркандской") is looked up here
+    first and sent to PostgreSQL as the words it begins, ORed: the planner estimates exact
+    words from its statistics but not prefixes (it guessed 470 rows where 32,000 matched, and
+    chose a plan 30 times slower). A word that no longer occurs matches no document, so a
+    word left behind by a re-indexed document changes no answer. SQLite's FTS5 has its own
+    vocabulary and leaves this table empty, as it leaves ``SearchDocument.tsv``.
+    """
+
+    __tablename__ = "search_words"
+
+    word: Mapped[str] = mapped_column(
+        String(100).with_variant(String(100, collation="C"), "postgresql"), primary_key=True
+    )
+
+
 class AwardTheme(Base):
     __tablename__ = "award_themes"
     __table_args__ = (Index("ix_award_themes_theme_award", "theme", "award_id"),)
