@@ -9,16 +9,24 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.core import clock
 from registry.core.db import Database, in_write_transaction
-from registry.core.errors import BadRequest, Conflict, NotFound, Unprocessable
+from registry.core.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    ServiceUnavailable,
+    Unprocessable,
+)
 from registry.ledger import merkle, store, tiles
 from registry.ledger.canonical import canonicalize
 from registry.ledger.chain import ChainBreak
@@ -83,7 +91,82 @@ def lock(session: Session) -> None:
     uniqueness rule) calls this first, so that no other writer can change what it read.
     """
     _check_write_session(session)
-    store.lock_head(session)
+    _locked_tree(session)
+
+
+HEAD_DISAGREES = (
+    "the ledger's head does not describe its entries, so nothing can be appended until an "
+    "operator restores it (the database was changed outside the registry); reads, proofs and "
+    "signed checkpoints are unaffected"
+)
+
+
+def _locked_tree(session: Session) -> tuple[store.Head, merkle.CompactRange]:
+    """The head, locked, and its compact range, checked against the entries once per
+    transaction: a head changed behind the service's back (the database's guards disabled)
+    is refused with a 503 and logged, never appended to and never a 500."""
+    checked = store.head_locked(session)
+    head = store.lock_head(session)
+    problem = None
+    try:
+        tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
+    except ValueError as exc:
+        problem = f"its frontier is malformed ({exc})"
+    else:
+        if tree.root() != head.root_hash:
+            problem = "its root hash is not its frontier's root"
+        elif not checked and _VOUCHED.get(session.get_bind()) != head:
+            problem = _head_against_entries(session, head, tree)
+            if problem is None:
+                _VOUCHED[session.get_bind()] = head
+    if problem is not None:
+        _refuse(head.size, problem)
+    return head, tree
+
+
+def _refuse(size: int, problem: str) -> NoReturn:
+    logger.error("ledger head refused at size %d: %s", size, problem)
+    raise ServiceUnavailable(f"{HEAD_DISAGREES}: {problem}")
+
+
+_VOUCHED: "weakref.WeakKeyDictionary[object, store.Head]" = weakref.WeakKeyDictionary()
+"""Per database engine, the head this process last checked against the entries or wrote
+itself. A head locked equal to it needs no second look (two reads, a third of a single
+append's time); any other head, moved by another process or behind the service's back, is
+checked. An entry forged beyond an unchanged head, with the database's guards off, makes the
+next append collide with it, which is refused the same way."""
+def _store_append(session: Session, rows: list[store.EntryRow], head: store.Head) -> None:
+    """``store.append``, with a collision (an entry already at a new seq: forged, with the
+    guards off) refused as a head that does not describe its entries."""
+    try:
+        store.append(session, rows, head=head)
+    except IntegrityError as exc:
+        _refuse(rows[0].seq, f"an entry already occupies seq {rows[0].seq} ({exc.orig})")
+    # Vouched for before COMMIT: the next writer may lock the head before this one's commit
+    # returns. A head whose commit then fails never becomes the stored one, so vouching for
+    # it lets nothing unchecked through.
+    _VOUCHED[session.get_bind()] = head
+
+
+def _head_against_entries(
+    session: Session, head: store.Head, tree: merkle.CompactRange
+) -> str | None:
+    """What is wrong between the head and the stored entries, or None: the entries end where
+    the head ends, its frontier is their subtree hashes and its last leaf hash is theirs."""
+    last_seq = store.read_last_seq(session)
+    held = 0 if last_seq is None else last_seq + 1
+    if held != head.size:
+        return f"it counts {head.size} entries, the ledger holds {held}"
+    if head.size == 0:
+        return None if head.last_leaf_hash == GENESIS_PREV else "its last leaf hash is not 0"
+    frontier = merkle.root_ids(head.size)
+    last_leaf = merkle.NodeId(0, head.size - 1)
+    stored = store.read_hashes(session, [*frontier, last_leaf])
+    if stored is None or [stored[node] for node in frontier] != list(tree.hashes):
+        return "its frontier is not the stored tree's"
+    if stored[last_leaf] != head.last_leaf_hash:
+        return f"its last leaf hash is not entry {head.size - 1}'s"
+    return None
 
 
 def _check_write_session(session: Session) -> None:
@@ -114,8 +197,7 @@ def append(
                 f"{MAX_LEAF_BYTES:,} (so the log can be published as tlog-tiles): shorten its "
                 "texts",
             )
-    head = store.lock_head(session)
-    tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
+    head, tree = _locked_tree(session)
     # ``at``: the time a writer already judged its rules by, read after taking this lock (so
     # nothing was appended since, and times still increase with seq): the entry then says
     # exactly when the rule held, e.g. that an extension came before its deadline.
@@ -153,7 +235,7 @@ def append(
     moved = store.Head(
         size=tree.size, root_hash=tree.root(), last_leaf_hash=prev, frontier=tree.to_bytes()
     )
-    store.append(session, rows, head=moved)
+    _store_append(session, rows, moved)
     return [
         AppendedEntry(seq=row.seq, leaf=row.leaf, leaf_hash=row.leaf_hash, time=now) for row in rows
     ]
@@ -166,8 +248,7 @@ def copy_leaves(session: Session, leaves: Sequence[bytes]) -> list[dict[str, Any
     are returned for the caller to project.
     """
     _check_write_session(session)
-    head = store.lock_head(session)
-    tree = merkle.CompactRange.from_bytes(head.size, head.frontier)
+    head, tree = _locked_tree(session)
     prev = head.last_leaf_hash
     rows: list[store.EntryRow] = []
     decoded_leaves: list[dict[str, Any]] = []
@@ -196,7 +277,7 @@ def copy_leaves(session: Session, leaves: Sequence[bytes]) -> list[dict[str, Any
     moved = store.Head(
         size=tree.size, root_hash=tree.root(), last_leaf_hash=prev, frontier=tree.to_bytes()
     )
-    store.append(session, rows, head=moved)
+    _store_append(session, rows, moved)
     return decoded_leaves
 
 
@@ -352,7 +433,8 @@ def sign_if_stale(session: Session, *, signer: NoteSigner) -> LedgerCheckpoint |
         return None
     # Never sign what storage cannot reproduce: recompute the root from the stored subtrees.
     if root(session, head.size) != head.root_hash:
-        raise RuntimeError("ledger head and stored tree disagree; refusing to sign")
+        logger.error("ledger head refused at size %d: not signed", head.size)
+        raise ServiceUnavailable(f"{HEAD_DISAGREES}: its root is not the stored tree's")
     note = sign_checkpoint(
         Checkpoint(origin=signer.name, size=head.size, root_hash=head.root_hash), signer
     )

@@ -121,6 +121,16 @@ def lock_head(session: Session) -> Head:
     return head
 
 
+def head_locked(session: Session) -> bool:
+    """Whether this transaction already holds the head's lock (``lock_head`` was called)."""
+    return _HEAD_KEY in session.info
+
+
+def read_last_seq(session: Session) -> int | None:
+    """The highest ``seq`` stored, whatever the head says (None for no entries)."""
+    return session.execute(select(func.max(LedgerEntry.seq))).scalar_one_or_none()
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_head(session: Session, _transaction: SessionTransaction) -> None:
     # Any end, a savepoint's included: a rolled-back savepoint may have moved the head, and
