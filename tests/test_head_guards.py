@@ -105,7 +105,7 @@ def test_an_entry_appended_without_its_head_is_refused(database: Database, backe
     with database.session(write=True) as session:
         session.execute(text(FORGED_ENTRY))
     with (
-        pytest.raises(ServiceUnavailable, match="already occupies seq 3"),
+        pytest.raises(ServiceUnavailable, match="already occupies a new seq"),
         database.session(write=True) as session,
     ):
         service.append(session, [entry(3)])

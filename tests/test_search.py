@@ -475,7 +475,11 @@ def test_prefixes_sent_as_the_words_they_begin_match_the_same(
 
     from registry.publication.fulltext import parse_query, tsquery_literal  # noqa: PLC0415
     from registry.publication.models import SearchDocument, SearchWord  # noqa: PLC0415
-    from registry.publication.search import EXPANDED_WORDS, _postgresql_tsquery  # noqa: PLC0415
+    from registry.publication.search import (  # noqa: PLC0415
+        EXPANDED_WORDS,
+        _postgresql_tsquery,
+        text_rank,
+    )
 
     database = Database(demo_settings.database_url)
     try:
@@ -500,6 +504,22 @@ def test_prefixes_sent_as_the_words_they_begin_match_the_same(
                     )
                 )
                 assert found == bare, q
+                # Ranked by the query as written: the bare prefix query's ranks, so a rank
+                # in a relevance cursor does not move when new words are indexed.
+                ranked = text_rank(session, "award", q)
+                assert ranked is not None
+                ranks = dict(session.execute(select(ranked.c.ref_id, ranked.c.rank)).all())
+                bare_ranks = dict(
+                    session.execute(
+                        text(
+                            "SELECT ref_id, CAST(ts_rank(tsv, q, 1) * 1000000 AS bigint) "
+                            "FROM search_documents, CAST(:q AS tsquery) AS q "
+                            "WHERE kind = 'award' AND tsv @@ q"
+                        ),
+                        {"q": tsquery_literal(query)},
+                    ).all()
+                )
+                assert ranks == bare_ranks, q
                 if q == "0*":  # award numbers: far more words than are expanded
                     assert sum(1 for word in words if word.startswith("0")) > EXPANDED_WORDS
                     assert found

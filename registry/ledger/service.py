@@ -105,7 +105,7 @@ def _locked_tree(session: Session) -> tuple[store.Head, merkle.CompactRange]:
     """The head, locked, and its compact range, checked against the entries once per
     transaction: a head changed behind the service's back (the database's guards disabled)
     is refused with a 503 and logged, never appended to and never a 500."""
-    checked = store.head_locked(session)
+    checked = store.head_checked(session)
     head = store.lock_head(session)
     problem = None
     try:
@@ -121,11 +121,12 @@ def _locked_tree(session: Session) -> tuple[store.Head, merkle.CompactRange]:
                 _VOUCHED[session.get_bind()] = head
     if problem is not None:
         _refuse(head.size, problem)
+    store.mark_head_checked(session)
     return head, tree
 
 
-def _refuse(size: int, problem: str) -> NoReturn:
-    logger.error("ledger head refused at size %d: %s", size, problem)
+def _refuse(size: int, problem: str, *, cause: object = None) -> NoReturn:
+    logger.error("ledger head refused at size %d: %s (%s)", size, problem, cause)
     raise ServiceUnavailable(f"{HEAD_DISAGREES}: {problem}")
 
 
@@ -133,15 +134,34 @@ _VOUCHED: "weakref.WeakKeyDictionary[object, store.Head]" = weakref.WeakKeyDicti
 """Per database engine, the head this process last checked against the entries or wrote
 itself. A head locked equal to it needs no second look (two reads, a third of a single
 append's time); any other head, moved by another process or behind the service's back, is
-checked. An entry forged beyond an unchanged head, with the database's guards off, makes the
-next append collide with it, which is refused the same way."""
+checked. What this leaves unlooked-for is a change to the *entries* under an unchanged head
+made with the database's guards off (they refuse any UPDATE or DELETE of an entry): the
+auditor and the witnesses find that. An entry forged beyond an unchanged head makes the next
+append collide with it, which is refused the same way."""
+
+
+def _is_seq_collision(error: IntegrityError) -> bool:
+    """A new entry's seq already taken: PostgreSQL's unique violation of the primary key,
+    SQLite's unique constraint or its REPLACE guard. Any other integrity error (a guard
+    refusing the service's own head, a NOT NULL) is a bug to surface, not tampering."""
+    message = str(error.orig)
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+    return (
+        constraint == "ledger_entries_pkey"
+        or "UNIQUE constraint failed: ledger_entries.seq" in message
+        or "replacing a row of ledger_entries" in message
+    )
+
+
 def _store_append(session: Session, rows: list[store.EntryRow], head: store.Head) -> None:
     """``store.append``, with a collision (an entry already at a new seq: forged, with the
     guards off) refused as a head that does not describe its entries."""
     try:
         store.append(session, rows, head=head)
     except IntegrityError as exc:
-        _refuse(rows[0].seq, f"an entry already occupies seq {rows[0].seq} ({exc.orig})")
+        if not _is_seq_collision(exc):
+            raise
+        _refuse(rows[0].seq, "an entry already occupies a new seq", cause=exc.orig)
     # Vouched for before COMMIT: the next writer may lock the head before this one's commit
     # returns. A head whose commit then fails never becomes the stored one, so vouching for
     # it lets nothing unchecked through.

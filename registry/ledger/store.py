@@ -121,9 +121,16 @@ def lock_head(session: Session) -> Head:
     return head
 
 
-def head_locked(session: Session) -> bool:
-    """Whether this transaction already holds the head's lock (``lock_head`` was called)."""
-    return _HEAD_KEY in session.info
+_CHECKED_KEY = "registry.ledger.head_checked"
+
+
+def head_checked(session: Session) -> bool:
+    """Whether the service has checked the head it locked in this transaction."""
+    return _CHECKED_KEY in session.info
+
+
+def mark_head_checked(session: Session) -> None:
+    session.info[_CHECKED_KEY] = True
 
 
 def read_last_seq(session: Session) -> int | None:
@@ -136,6 +143,7 @@ def _forget_head(session: Session, _transaction: SessionTransaction) -> None:
     # Any end, a savepoint's included: a rolled-back savepoint may have moved the head, and
     # reading it again under the lock we still hold is always right.
     session.info.pop(_HEAD_KEY, None)
+    session.info.pop(_CHECKED_KEY, None)
 
 
 def read_head(session: Session) -> Head:

@@ -106,7 +106,8 @@ def _store(session: Session, kind: str, documents: dict[str, Iterable[str]]) -> 
         )
     session.execute(insert(SearchDocument), rows)
     if postgresql:
-        # In a fixed order, so two writers adding the same new words never deadlock.
+        # Sorted, so each statement takes its row locks in one order (writers add words while
+        # holding the ledger lock in any case).
         for words in _slices(sorted(vocabulary)):
             session.execute(
                 postgresql_insert(SearchWord).on_conflict_do_nothing(),

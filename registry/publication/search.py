@@ -99,7 +99,9 @@ EXPANDED_WORDS: Final = 64
 
 def _postgresql_tsquery(session: Session, query: Query) -> str | None:
     """The tsquery for ``query``, each prefix that begins few enough indexed words replaced
-    by those words (see ``SearchWord``); None when nothing can match."""
+    by those words (see ``SearchWord``); None when nothing can match. The words are read in
+    a statement of their own: a document committed just after it with a word new to the
+    whole index is found by the next search, as if this one had run a moment earlier."""
     words: dict[str, list[str]] = {}
     for prefix in sorted(prefixes(query)):
         found = session.scalars(
@@ -167,9 +169,13 @@ def text_rank(session: Session, kind: str, q: str | None) -> Subquery | None:
                 .subquery()
             )
         tsquery = cast(bindparam("tsquery", tsquery_text), TSQUERY)
+        # Ranked by the query as written, prefixes and all: ts_rank divides by the number of
+        # the query's words, so ranking by the expanded words would change every rank (and
+        # break the pages keyed on it) whenever a new word began with a prefix.
+        written = cast(bindparam("written", tsquery_literal(query)), TSQUERY)
         # ts_rank with normalization 1 (÷ 1 + log length): word frequency and document length
         # count, as in bm25; ts_rank_cd would tie every one-word match.
-        score = cast(func.ts_rank(SearchDocument.tsv, tsquery, 1) * RANK_SCALE, BigInteger)
+        score = cast(func.ts_rank(SearchDocument.tsv, written, 1) * RANK_SCALE, BigInteger)
         return (
             documents.add_columns(score.label("rank"))
             .where(SearchDocument.kind == kind, SearchDocument.tsv.op("@@")(tsquery))
