@@ -13,7 +13,7 @@ from registry.auth.router import router as keys_router
 from registry.awards.router import router as awards_router
 from registry.batches.router import router as batches_router
 from registry.competitions.router import router as competitions_router
-from registry.core.db import Database
+from registry.core.db import Database, ReadFromHeader
 from registry.core.errors import document_validation_problems, install_handlers
 from registry.core.parameters import refuse_nul_characters
 from registry.core.settings import Settings
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(
         settings.database_url,
+        read_url=settings.read_database_url,
+        read_wait_seconds=settings.read_wait_seconds,
         export_connections=settings.export_connections,
         export_wait_seconds=settings.export_wait_seconds,
     )
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checkpointer = checkpointer
     app.state.witnesses = witnesses
     install_handlers(app)
+    if settings.read_database_url is not None:
+        app.add_middleware(ReadFromHeader)
     routers = (
         publication_router,  # before the features: /awards.csv must not match /awards/{id}
         ledger_router,

@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from postgres_url import POSTGRES_URL
+from replica_cluster import ReplicaPair, replica_pair, wait_for_replay
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -26,6 +28,9 @@ from sqlalchemy.exc import OperationalError
 from registry.core import migrations
 from registry.core.db import Database
 from registry.core.settings import Settings
+from registry.ledger import service as ledger_service
+from registry.ledger.checkpoint import NoteSigner
+from registry.ledger.keys import load_or_create_signing_key
 from registry.main import create_app
 
 BACKENDS = ("sqlite", "postgresql")
@@ -173,19 +178,57 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="session")
+def replica_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplicaPair]:
+    """A PostgreSQL primary and its streaming replica of this run's own (``replica_cluster``):
+    never skipped, a failure to start them fails the tests that need them."""
+    with replica_pair(tmp_path_factory.mktemp("replica-cluster")) as pair:
+        yield pair
+
+
+@pytest.fixture(scope="session", params=(*BACKENDS, "replica"))
 def demo_settings(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Settings]:
     """Settings of a database holding the demo data set, loaded once per backend per run.
+
+    ``replica``: PostgreSQL, the demo written on a primary and every GET read from its
+    streaming replica (``REGISTRY_READ_DATABASE_URL``), so the publication tests run
+    against a real replica too.
 
     Only for tests that never write: every test using it sees the same data.
     """
     from registry import demo  # noqa: PLC0415 - only these tests need the demo
 
     backend = str(request.param)
-    template = request.getfixturevalue(f"{backend}_template")
     folder = tmp_path_factory.mktemp(f"demo-{backend}")
+    if backend == "replica":
+        pair: ReplicaPair = request.getfixturevalue("replica_cluster")
+        with psycopg.connect(
+            f"host=127.0.0.1 port={pair.primary_port} user=postgres", autocommit=True
+        ) as connection:
+            connection.execute("CREATE DATABASE registry_demo")
+        migrations.upgrade(pair.primary("registry_demo"))
+        database = Database(pair.primary("registry_demo"))
+        demo.load(database, awards=240)
+        # Signed on the primary before the app starts, so the replica has it to serve.
+        signer = NoteSigner(
+            name="test.registry/ledger",
+            private_key=load_or_create_signing_key(folder / "ledger.key"),
+        )
+        with database.session(write=True) as session:
+            ledger_service.sign_if_stale(session, signer=signer)
+        database.dispose()
+        wait_for_replay(pair)
+        yield Settings(
+            database_url=pair.primary("registry_demo"),
+            read_database_url=pair.replica("registry_demo"),
+            signing_key_file=folder / "ledger.key",
+            log_origin="test.registry/ledger",
+            checkpoint_interval_seconds=0,
+        )
+        return
+    template = request.getfixturevalue(f"{backend}_template")
     with contextmanager(_database)(backend, folder, template=template) as url:
         database = Database(url)
         demo.load(database, awards=240)

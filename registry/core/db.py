@@ -7,6 +7,7 @@ the database's write lock up front. SQLite cannot upgrade a read transaction to 
 without risking ``SQLITE_BUSY``, so a writer must say so when it begins.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,12 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from psycopg.types.json import set_json_loads
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.core.errors import ServiceUnavailable
 
@@ -27,6 +29,8 @@ WRITE_OPTION = "registry_write"
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 DEFAULT_EXPORT_CONNECTIONS = 4
 DEFAULT_EXPORT_WAIT_SECONDS = 10.0
+DEFAULT_READ_WAIT_SECONDS = 1.0
+REPLICA_POLL_SECONDS = 0.02
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
@@ -135,6 +139,8 @@ class Database:
         self,
         url: str,
         *,
+        read_url: str | None = None,
+        read_wait_seconds: float = DEFAULT_READ_WAIT_SECONDS,
         export_connections: int = DEFAULT_EXPORT_CONNECTIONS,
         export_wait_seconds: float = DEFAULT_EXPORT_WAIT_SECONDS,
         **engine_kwargs: Any,
@@ -145,9 +151,15 @@ class Database:
         self._writer = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        self.read_engine = make_engine(read_url, **engine_kwargs) if read_url else None
+        self._replica = (
+            sessionmaker(self.read_engine, expire_on_commit=False) if self.read_engine else None
+        )
+        self._read_wait_seconds = read_wait_seconds
         self._export_connections = export_connections
+        # Downloads read from the replica when there is one.
         self._export_engine = self._downloads_engine(
-            url, export_connections, export_wait_seconds, engine_kwargs
+            read_url or url, export_connections, export_wait_seconds, engine_kwargs
         )
         snapshots = (
             self._export_engine.execution_options(
@@ -207,9 +219,39 @@ class Database:
             finally:
                 session.rollback()  # read-only: nothing to commit
 
+    @contextmanager
+    def read_session(self, *, min_seq: int | None = None) -> Iterator[tuple[Session, str]]:
+        """A read-only transaction for a GET, and where it reads: ``"replica"`` when a read
+        replica is configured (and, given ``min_seq``, holds that ledger entry within
+        ``read_wait_seconds``), else ``"primary"``. A client that wrote entry N and reads
+        with ``min_seq=N`` sees its own write, whatever the replica's lag."""
+        factory, source = self._reader, "primary"
+        if self._replica is not None and (min_seq is None or self._replica_holds(min_seq)):
+            factory, source = self._replica, "replica"
+        with factory() as session:
+            try:
+                yield session, source
+            finally:
+                session.rollback()  # read-only: nothing to commit
+
+    def _replica_holds(self, seq: int) -> bool:
+        """Whether the replica's ledger holds entry ``seq``, waiting for it a little."""
+        assert self.read_engine is not None
+        deadline = time.monotonic() + self._read_wait_seconds
+        while True:
+            with self.read_engine.connect() as connection:
+                size = connection.execute(text("SELECT size FROM ledger_head")).scalar()
+            if size is not None and size > seq:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(REPLICA_POLL_SECONDS)
+
     def dispose(self) -> None:
         self.engine.dispose()
         self._export_engine.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
 
 
 def get_database(request: Request) -> Database:
@@ -217,9 +259,54 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def get_session(request: Request) -> Iterator[Session]:
+MinSeqParam = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=2**63 - 1,
+        description="Read-your-writes: the ledger seq of an entry this reader must see (from a "
+        "write's response). With a read replica, the replica answers once it holds that "
+        "entry, and the primary answers if it does not within a moment.",
+    ),
+]
+
+
+def get_session(request: Request, min_seq: MinSeqParam = None) -> Iterator[Session]:
+    database = get_database(request)
+    if database.read_engine is None:
+        with database.session() as session:
+            yield session
+        return
+    with database.read_session(min_seq=min_seq) as (session, source):
+        request.state.read_from = source
+        yield session
+
+
+def get_primary_session(request: Request) -> Iterator[Session]:
     with get_database(request).session() as session:
         yield session
+
+
+class ReadFromHeader:
+    """Says which server answered a GET (``Registry-Read-From: replica|primary``), when the
+    registry has a read replica: installed only then."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            source = scope.get("state", {}).get("read_from")
+            if message["type"] == "http.response.start" and source:
+                headers = [*message.get("headers", []), (b"registry-read-from", source.encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def get_write_session(request: Request) -> Iterator[Session]:
@@ -233,3 +320,6 @@ def get_write_session(request: Request) -> Iterator[Session]:
 # can never follow a 201 (FastAPI docs, "Dependencies with yield", "Early exit and scope").
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
+PrimarySessionDep = Annotated[Session, Depends(get_primary_session, scope="function")]
+"""A read on the primary, never the replica: for the desk, whose pages must see the session
+just signed in and the entry just written."""

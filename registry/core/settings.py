@@ -32,6 +32,20 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. SQLite (the default) needs no set-up; "
         "use postgresql+psycopg://user@host/db in production.",
     )
+    read_database_url: str | None = Field(
+        default=None,
+        description="A PostgreSQL streaming replica of database_url: every GET (search, "
+        "pages, downloads, proofs) reads from it; writes, and whatever a write reads, go to "
+        "the primary. A GET with min_seq=N reads from the replica once it holds entry N, else "
+        "from the primary.",
+    )
+    read_wait_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=30,
+        description="How long a GET with min_seq waits for the replica before the primary "
+        "answers it.",
+    )
     log_origin: str = Field(
         default="registry.localhost/ledger",
         description="The checkpoint origin line and the signing key's name (C2SP tlog-checkpoint).",

@@ -617,6 +617,8 @@ class Checkpointer:
 
     def start(self) -> None:
         self.sign_now()
+        if self._thread is not None and self._thread.is_alive():
+            return  # already running (an app started twice): one timer, joined by stop()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="ledger-checkpointer", daemon=True)
         self._thread.start()

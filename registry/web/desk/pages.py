@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from registry.auth.principal import Principal, Role
 from registry.competitions.models import Competition
 from registry.core import idempotency
-from registry.core.db import SessionDep, WriteSessionDep
+from registry.core.db import PrimarySessionDep, WriteSessionDep
 from registry.core.errors import NotFound, RegistryError, Unauthorized
 from registry.ledger import service as ledger_service
 from registry.organizations import service as organization_service
@@ -121,7 +121,7 @@ def sign_out(
 
 
 @router.get("/desk", response_class=HTMLResponse)
-def desk_home(request: Request, session: SessionDep) -> Response:
+def desk_home(request: Request, session: PrimarySessionDep) -> Response:
     page = PageContext(request)
     found = sessions.current(session, request)
     if found is None:
@@ -230,7 +230,7 @@ Slug = Annotated[str, Path(max_length=60)]
 
 
 @router.get("/desk/forms/{slug}", response_class=HTMLResponse)
-def form_page(request: Request, session: SessionDep, slug: Slug) -> Response:
+def form_page(request: Request, session: PrimarySessionDep, slug: Slug) -> Response:
     page = PageContext(request)
     action = _action(slug)
     found = sessions.current(session, request)
@@ -319,7 +319,7 @@ def _write(
 
 @router.get("/desk/written/{seq}", response_class=HTMLResponse)
 def written_page(
-    request: Request, session: SessionDep, seq: Annotated[int, Path(ge=0, le=2**63 - 1)]
+    request: Request, session: PrimarySessionDep, seq: Annotated[int, Path(ge=0, le=2**63 - 1)]
 ) -> Response:
     entry = ledger_service.decode_leaf(ledger_service.entry(session, seq).leaf)
     kind, subject = entry["kind"], entry["subject"]

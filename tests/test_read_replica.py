@@ -1,0 +1,118 @@
+"""Reads from a real streaming replica (``REGISTRY_READ_DATABASE_URL``), writes to the primary.
+
+A primary and its replica made with ``pg_basebackup -R`` (``replica_cluster``) on this machine.
+The publication tests run against such a pair too: ``demo_settings`` has a ``replica`` case,
+so every read-only search, download and portal test runs with its reads on the replica. Here:
+which server answers. With the replica's replay paused, a GET answers from the replica (and
+so does not see a write yet), a GET with ``min_seq`` of that write waits briefly and then
+answers from the primary, and a write is never sent to the replica.
+"""
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from domain_helpers import NGO_UZ, World, bearer, build_world, organization
+from fastapi.testclient import TestClient
+from replica_cluster import ReplicaPair, wait_for_replay
+
+from registry.core import migrations
+from registry.core.db import Database
+from registry.core.settings import Settings
+from registry.main import create_app
+
+NEW_NGO = "UZ-STIR-300000777"
+
+
+@pytest.fixture(scope="module")
+def urls(replica_cluster: ReplicaPair) -> tuple[str, str]:
+    with psycopg.connect(
+        f"host=127.0.0.1 port={replica_cluster.primary_port} user=postgres", autocommit=True
+    ) as connection:
+        connection.execute("DROP DATABASE IF EXISTS registry_rw")
+        connection.execute("CREATE DATABASE registry_rw")
+    migrations.upgrade(replica_cluster.primary("registry_rw"))
+    wait_for_replay(replica_cluster)
+    return replica_cluster.primary("registry_rw"), replica_cluster.replica("registry_rw")
+
+
+@pytest.fixture(scope="module")
+def app_client(
+    urls: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    primary, replica = urls
+    folder = tmp_path_factory.mktemp("replica-app")
+    settings = Settings(
+        database_url=primary,
+        read_database_url=replica,
+        read_wait_seconds=0.3,
+        signing_key_file=folder / "ledger.key",
+        log_origin="test.registry/ledger",
+        checkpoint_interval_seconds=0,
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def world(app_client: TestClient, urls: tuple[str, str], replica_cluster: ReplicaPair) -> World:
+    database = Database(urls[0])
+    try:
+        built = build_world(app_client, database)
+    finally:
+        database.dispose()
+    wait_for_replay(replica_cluster)
+    return built
+
+
+def _replay(pair: ReplicaPair, *, paused: bool) -> None:
+    with psycopg.connect(
+        f"host=127.0.0.1 port={pair.replica_port} user=postgres", autocommit=True
+    ) as connection:
+        connection.execute(
+            "SELECT pg_wal_replay_pause()" if paused else "SELECT pg_wal_replay_resume()"
+        )
+
+
+def test_reads_go_to_the_replica_and_min_seq_falls_back_to_the_primary(
+    app_client: TestClient, world: World, replica_cluster: ReplicaPair
+) -> None:
+    assert app_client.get(f"/api/v1/organizations/{NGO_UZ}").status_code == 200
+    _replay(replica_cluster, paused=True)
+    try:
+        # The write goes to the primary though the replica is frozen.
+        written = app_client.post(
+            "/api/v1/organizations",
+            json=organization(NEW_NGO, "ngo", uz="Yangi nodavlat tashkilot"),
+            headers=bearer(world.admin),
+        )
+        assert written.status_code == 201, written.text[:300]
+        seq = written.json()["registered_seq"]
+        # A plain read answers from the replica, which has not replayed the write.
+        plain = app_client.get(f"/api/v1/organizations/{NEW_NGO}")
+        assert plain.status_code == 404
+        assert plain.headers["Registry-Read-From"] == "replica"
+        # Asking for at least the write's seq: the replica does not get there in time, so the
+        # primary answers, and the client sees its own write.
+        own = app_client.get(f"/api/v1/organizations/{NEW_NGO}", params={"min_seq": seq})
+        assert own.status_code == 200, own.text[:300]
+        assert own.headers["Registry-Read-From"] == "primary"
+        # The portal reads the same way.
+        page = app_client.get(f"/organizations/{NEW_NGO}", params={"min_seq": seq})
+        assert page.status_code == 200
+        # Downloads read from the replica as well.
+        listed = app_client.get("/api/v1/organizations", params={"limit": 500})
+        assert NEW_NGO not in {item["org_id"] for item in listed.json()["items"]}
+    finally:
+        _replay(replica_cluster, paused=False)
+    wait_for_replay(replica_cluster)
+    caught_up = app_client.get(f"/api/v1/organizations/{NEW_NGO}", params={"min_seq": seq})
+    assert caught_up.status_code == 200
+    assert caught_up.headers["Registry-Read-From"] == "replica"
+
+
+@pytest.mark.usefixtures("world")
+def test_min_seq_is_a_checked_parameter(app_client: TestClient) -> None:
+    response = app_client.get(f"/api/v1/organizations/{NGO_UZ}", params={"min_seq": "-1"})
+    assert response.status_code == 400, response.text[:300]
+    assert response.json()["errors"][0]["field"] == "query.min_seq"
