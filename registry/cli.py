@@ -474,11 +474,20 @@ def bench_awards(
         str, typer.Option(help="A PostgreSQL server the benchmark may create a database on.")
     ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
     requests: Annotated[int, typer.Option(help="Requests per round (3 rounds).")] = 2000,
-    concurrency: Annotated[int, typer.Option(help="Concurrent HTTP clients.")] = 8,
+    clients: Annotated[
+        list[int] | None, typer.Option(help="Concurrent HTTP clients (repeat: 1, 8, 32).")
+    ] = None,
+    workers: Annotated[
+        list[int] | None, typer.Option(help="Server worker processes (repeat: 1, 2).")
+    ] = None,
 ) -> None:
-    """Award POSTs per second over HTTP, against a FastAPI echo endpoint."""
+    """Award POSTs per second and their latencies over HTTP, against a FastAPI echo endpoint."""
     awards_bench.run(
-        database_url=database_url, requests=requests, concurrency=concurrency, console=Console()
+        database_url=database_url,
+        requests=requests,
+        clients=clients or [1, 8, 32],
+        workers=workers or [1, 2],
+        console=Console(),
     )
 
 

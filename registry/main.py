@@ -15,6 +15,7 @@ from registry.batches.router import router as batches_router
 from registry.competitions.router import router as competitions_router
 from registry.core.db import Database, ReadFromHeader
 from registry.core.errors import document_validation_problems, install_handlers
+from registry.core.group_commit import GroupCommit
 from registry.core.parameters import refuse_nul_characters
 from registry.core.settings import Settings
 from registry.ledger.checkpoint import NoteSigner
@@ -101,6 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.cursors = CursorCodec.from_signing_key(signing_key)
     app.state.desk_signer = desk_sessions.Signer.from_signing_key(signing_key)
     app.state.checkpointer = checkpointer
+    app.state.writes = GroupCommit(
+        database, max_batch=settings.write_batch_max, after_commit=checkpointer.after_write
+    )
     app.state.witnesses = witnesses
     install_handlers(app)
     if settings.read_database_url is not None:

@@ -1,10 +1,13 @@
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from registry.auth.dependencies import FunderDep
+from registry.auth.dependencies import GroupedFunderDep
+from registry.auth.principal import Principal
 from registry.awards import service
 from registry.awards.models import Award
 from registry.awards.schemas import (
@@ -16,10 +19,12 @@ from registry.awards.schemas import (
 )
 from registry.competitions.router import PROOF_PATH
 from registry.core import idempotency
-from registry.core.db import SessionDep, WriteSessionDep
+from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
+from registry.core.group_commit import OneByOne, writes
 from registry.core.idempotency import IdempotencyKey
 from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
+from registry.ledger.service import lock as ledger_lock
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
 from registry.reference.money import format_amount
@@ -61,23 +66,35 @@ def to_summary(award: Award) -> AwardSummary:
 
 
 def to_read(session: Session, award: Award) -> AwardRead:
-    return AwardRead(
-        **dict(to_summary(award)),
-        events=[
-            AwardEventRead(
-                seq=event.seq,
-                kind=event.kind,
-                time=event.time,
-                actor=event.actor,
-                body=event.body,
-                proof=PROOF_PATH.format(seq=event.seq),
-                corrected_by=event.corrected_by,
-                voided=event.voided,
-            )
-            for event in service.events(session, award.id)
-        ],
-        oversight=oversight.about(session, SubjectType.AWARD, award.id),
-    )
+    (read,) = to_read_many(session, [award])
+    return read
+
+
+def to_read_many(session: Session, awards: Sequence[Award]) -> list[AwardRead]:
+    """``to_read`` for several awards, with three queries in all."""
+    ids = [award.id for award in awards]
+    events = service.events_many(session, ids)
+    conclusions = oversight.about_many(session, SubjectType.AWARD, ids)
+    return [
+        AwardRead(
+            **dict(to_summary(award)),
+            events=[
+                AwardEventRead(
+                    seq=event.seq,
+                    kind=event.kind,
+                    time=event.time,
+                    actor=event.actor,
+                    body=event.body,
+                    proof=PROOF_PATH.format(seq=event.seq),
+                    corrected_by=event.corrected_by,
+                    voided=event.voided,
+                )
+                for event in events[award.id]
+            ],
+            oversight=conclusions[award.id],
+        )
+        for award in awards
+    ]
 
 
 @router.post(
@@ -89,20 +106,64 @@ def to_read(session: Session, award: Award) -> AwardRead:
 )
 def create_award(
     request: Request,
-    session: WriteSessionDep,
-    principal: FunderDep,
+    principal: GroupedFunderDep,
     data: AwardCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    return idempotency.respond(
-        session,
-        request=request,
-        scope=principal.key_prefix,
-        key=idempotency_key,
-        body=data,
-        status=201,
-        produce=lambda: to_read(session, service.publish(session, principal=principal, data=data)),
-    )
+    claimed = idempotency.claim(request, scope=principal.key_prefix, key=idempotency_key, body=data)
+    return writes(request).submit(_publish, _Publication(principal, data, claimed))
+
+
+@dataclass(frozen=True)
+class _Publication:
+    principal: Principal
+    data: AwardCreate
+    claimed: idempotency.Claim | None
+
+
+def _publish(session: Session, units: Sequence[_Publication]) -> list[JSONResponse]:
+    """Group commit's operation for award publications: all of them in one ledger append."""
+    if len(units) == 1:
+        (unit,) = units
+        return [
+            idempotency.respond_to(
+                session,
+                unit.claimed,
+                status=201,
+                produce=lambda: to_read(
+                    session, service.publish(session, principal=unit.principal, data=unit.data)
+                ),
+            )
+        ]
+    _claims_one_by_one(session, [unit.claimed for unit in units])
+    award_ids = service.publish_many(session, [(unit.principal, unit.data) for unit in units])
+    return _all_created(session, units, award_ids)
+
+
+def _claims_one_by_one(session: Session, claims: Sequence[idempotency.Claim | None]) -> None:
+    """Several requests with idempotency keys are applied together only when none of the keys
+    is a retry or used twice among them; otherwise one by one, as ``respond_to`` does."""
+    keyed = [claimed for claimed in claims if claimed is not None]
+    if keyed:
+        ledger_lock(session)
+        if idempotency.any_taken(session, keyed):
+            raise OneByOne
+
+
+def _all_created(
+    session: Session, units: Sequence["_Publication | _Event"], award_ids: Sequence[str]
+) -> list[JSONResponse]:
+    """Each unit's 201 response (stored for its idempotency key, if any): its award as it is
+    now, read for all of them at once."""
+    awards = service.get_many(session, award_ids)
+    reads = to_read_many(session, [awards[award_id] for award_id in award_ids])
+    responses = []
+    for unit, read in zip(units, reads, strict=True):
+        content = read.model_dump(mode="json")
+        if unit.claimed is not None:
+            idempotency.remember(session, unit.claimed, 201, content)
+        responses.append(JSONResponse(content, status_code=201))
+    return responses
 
 
 @router.get(
@@ -152,22 +213,48 @@ def get_award_event_receipt(
 )
 def add_award_event(
     request: Request,
-    session: WriteSessionDep,
-    principal: FunderDep,
+    principal: GroupedFunderDep,
     award_id: AwardId,
     event: AwardEventCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    def produce() -> AwardRead:
-        award = service.add_event(session, principal=principal, award_id=award_id, event=event)
-        return to_read(session, award)
-
-    return idempotency.respond(
-        session,
-        request=request,
-        scope=principal.key_prefix,
-        key=idempotency_key,
-        body=event,
-        status=201,
-        produce=produce,
+    claimed = idempotency.claim(
+        request, scope=principal.key_prefix, key=idempotency_key, body=event
     )
+    return writes(request).submit(_add_events, _Event(principal, award_id, event, claimed))
+
+
+@dataclass(frozen=True)
+class _Event:
+    principal: Principal
+    award_id: str
+    event: AwardEventCreate
+    claimed: idempotency.Claim | None
+
+
+def _add_events(session: Session, units: Sequence[_Event]) -> list[JSONResponse]:
+    """Group commit's operation for award events: all of them in one ledger append."""
+    if len(units) == 1:
+        (unit,) = units
+        return [
+            idempotency.respond_to(
+                session,
+                unit.claimed,
+                status=201,
+                produce=lambda: to_read(
+                    session,
+                    service.add_event(
+                        session, principal=unit.principal, award_id=unit.award_id, event=unit.event
+                    ),
+                ),
+            )
+        ]
+    if len({unit.award_id for unit in units}) < len(units):
+        # Each response is the award after its own event; a later one to the same award in
+        # the batch would show in it.
+        raise OneByOne
+    _claims_one_by_one(session, [unit.claimed for unit in units])
+    service.add_events_many(
+        session, [(unit.principal, unit.award_id, unit.event) for unit in units]
+    )
+    return _all_created(session, units, [unit.award_id for unit in units])

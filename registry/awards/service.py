@@ -97,6 +97,7 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
         session, [(ids.funder_id, data.source_id) for _, data, ids in checked if data.source_id]
     )
     committed: dict[str, int] = {}
+    competitions: dict[str, Competition] = {}
     next_numbers: dict[int, int] = {}
     entries = []
     for principal, data, ids in checked:
@@ -111,9 +112,11 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
             taken.add((ids.funder_id, data.source_id))
         competition = None
         if data.competition_id is not None:
-            competition = competition_service.get(
+            competition = competitions.get(data.competition_id) or competition_service.get(
                 session, data.competition_id, field="competition_id"
             )
+            # Held here: the session's identity map keeps only what something references.
+            competitions[competition.id] = competition
             _check_competition(competition, data, ids.funder_id, ids.currency)
             before = committed.get(competition.id, competition.committed_minor)
             after = before + parse_amount(ids.amount, ids.currency)
@@ -325,6 +328,7 @@ def add_events_many(
         histories[earlier.award_id].append(rules.Event(earlier.seq, earlier.kind, earlier.body))
     seq = ledger_service.size(session)
     committed: dict[str, int] = {}
+    competitions: dict[str, Competition] = {}
     entries = []
     for principal, award_id, event in writes:
         award = awards.get(award_id) or get(session, award_id)
@@ -348,7 +352,10 @@ def add_events_many(
             raise Unprocessable.for_field(prefix + "recipient_id", "a funder cannot award itself")
         competition = None
         if award.competition_id is not None:
-            competition = competition_service.get(session, award.competition_id)
+            competition = competitions.get(award.competition_id) or competition_service.get(
+                session, award.competition_id
+            )
+            competitions[competition.id] = competition
             base = committed.get(competition.id, competition.committed_minor)
             committed[competition.id] = base - before.committed_minor + after.committed_minor
             if committed[competition.id] > competition.budget_minor:
@@ -496,5 +503,13 @@ def event_seq(session: Session, award: Award, seq: int) -> int:
 
 
 def events(session: Session, award_id: str) -> list[AwardEvent]:
-    statement = select(AwardEvent).where(AwardEvent.award_id == award_id).order_by(AwardEvent.seq)
-    return list(session.execute(statement).scalars())
+    return events_many(session, [award_id])[award_id]
+
+
+def events_many(session: Session, award_ids: Sequence[str]) -> dict[str, list[AwardEvent]]:
+    """Each award's events in ledger order, in one query."""
+    found: dict[str, list[AwardEvent]] = {award_id: [] for award_id in award_ids}
+    statement = select(AwardEvent).where(AwardEvent.award_id.in_(found)).order_by(AwardEvent.seq)
+    for event in session.execute(statement).scalars():
+        found[event.award_id].append(event)
+    return found

@@ -8,14 +8,15 @@ Records are operational state, not registry data: they are not in the ledger.
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import LargeBinary, SmallInteger, String, Text
+from sqlalchemy import LargeBinary, SmallInteger, String, Text, select, tuple_
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.core.db import Base
@@ -53,6 +54,21 @@ def fingerprint(method: str, path: str, body: BaseModel | None) -> bytes:
     return hashlib.sha256(canonicalize([method, path, payload])).digest()
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A request's claim on an idempotency key: who, which key, and what was asked."""
+
+    scope: str
+    key: str
+    fingerprint: bytes
+
+
+def claim(request: Request, *, scope: str, key: str | None, body: BaseModel | None) -> Claim | None:
+    if key is None:
+        return None
+    return Claim(scope, key, fingerprint(request.method, request.url.path, body))
+
+
 def respond(
     session: Session,
     *,
@@ -64,14 +80,21 @@ def respond(
     produce: Callable[[], BaseModel],
 ) -> JSONResponse:
     """Run ``produce`` once per (scope, key); answer a retry with the stored response."""
-    request_fingerprint = fingerprint(request.method, request.url.path, body)
-    if key is None:
+    return respond_to(
+        session, claim(request, scope=scope, key=key, body=body), status=status, produce=produce
+    )
+
+
+def respond_to(
+    session: Session, claimed: Claim | None, *, status: int, produce: Callable[[], BaseModel]
+) -> JSONResponse:
+    if claimed is None:
         return JSONResponse(produce().model_dump(mode="json"), status_code=status)
     # Under the ledger's lock, a concurrent retry waits for the first request to commit.
     ledger_service.lock(session)
-    stored = session.get(IdempotencyRecord, (scope, key))
+    stored = session.get(IdempotencyRecord, (claimed.scope, claimed.key))
     if stored is not None:
-        if stored.fingerprint != request_fingerprint:
+        if stored.fingerprint != claimed.fingerprint:
             raise Unprocessable.for_field(
                 f"header.{HEADER}", "already used for a different request; use a new key"
             )
@@ -81,14 +104,32 @@ def respond(
             headers={"Idempotent-Replay": "true"},
         )
     content = produce().model_dump(mode="json")
+    remember(session, claimed, status, content)
+    return JSONResponse(content, status_code=status)
+
+
+def any_taken(session: Session, claims: Sequence[Claim]) -> bool:
+    """Whether any of these keys is stored already or claimed twice among them: such requests
+    must be answered one at a time (a replay, or a 422 for a key reused). The caller holds
+    the ledger's lock."""
+    pairs = {(c.scope, c.key) for c in claims}
+    if len(pairs) < len(claims):
+        return True
+    statement = select(IdempotencyRecord.key).where(
+        tuple_(IdempotencyRecord.scope, IdempotencyRecord.key).in_(pairs)
+    )
+    return session.execute(statement.limit(1)).first() is not None
+
+
+def remember(session: Session, claimed: Claim, status: int, content: object) -> None:
+    """Store the first response to a claim, in the caller's transaction."""
     session.add(
         IdempotencyRecord(
-            scope=scope,
-            key=key,
-            fingerprint=request_fingerprint,
+            scope=claimed.scope,
+            key=claimed.key,
+            fingerprint=claimed.fingerprint,
             status=status,
             response=canonicalize(content).decode(),
             created_at=datetime.now(UTC),
         )
     )
-    return JSONResponse(content, status_code=status)

@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         ge=0,
         description="A new checkpoint is signed at most this often; 0 signs after every write.",
     )
+    write_batch_max: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Group commit: at most this many award publications and events that arrive "
+        "together are applied in one transaction (1 gives each its own).",
+    )
     export_connections: int = Field(
         default=4,
         ge=1,

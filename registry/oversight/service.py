@@ -7,6 +7,7 @@ time, so anyone holding the ledger can recompute it. A conclusion unanswered aft
 is overdue by the clock alone.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -314,9 +315,22 @@ def events(session: Session, conclusion_id: str) -> list[ConclusionEvent]:
 
 def about(session: Session, subject_type: SubjectType, subject_id: str) -> list[Conclusion]:
     """The conclusions about one award, competition or funder, newest first."""
+    return about_many(session, subject_type, [subject_id])[subject_id]
+
+
+def about_many(
+    session: Session, subject_type: SubjectType, subject_ids: Sequence[str]
+) -> dict[str, list[Conclusion]]:
+    """The conclusions about each of these subjects, newest first, in one query."""
+    found: dict[str, list[Conclusion]] = {subject_id: [] for subject_id in subject_ids}
     statement = (
         select(Conclusion)
-        .where(Conclusion.subject_type == subject_type.value, Conclusion.subject_id == subject_id)
+        .where(
+            Conclusion.subject_type == subject_type.value,
+            Conclusion.subject_id.in_(found),
+        )
         .order_by(Conclusion.submitted_seq.desc())
     )
-    return list(session.execute(statement).scalars())
+    for conclusion in session.execute(statement).scalars():
+        found[conclusion.subject_id].append(conclusion)
+    return found

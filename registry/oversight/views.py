@@ -1,5 +1,6 @@
 """Conclusions as other responses list them: the award, competition and organization reads."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -39,6 +40,19 @@ def about(session: Session, subject_type: SubjectType, subject_id: str) -> list[
     """The conclusions about one award or competition, newest first."""
     now = clock.now()
     return [to_summary(found, now) for found in service.about(session, subject_type, subject_id)]
+
+
+def about_many(
+    session: Session, subject_type: SubjectType, subject_ids: Sequence[str]
+) -> dict[str, list[ConclusionSummary]]:
+    """``about`` for several subjects in one query."""
+    now = clock.now()
+    return {
+        subject_id: [to_summary(found, now) for found in conclusions]
+        for subject_id, conclusions in service.about_many(
+            session, subject_type, subject_ids
+        ).items()
+    }
 
 
 def of_organization(session: Session, org_id: str) -> list[ConclusionSummary]:

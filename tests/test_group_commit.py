@@ -1,0 +1,247 @@
+"""Group commit: writes that arrive together share one transaction and one COMMIT, and each
+is accepted or refused exactly as it would be alone (each seeing the ones before it).
+
+A gate holds the first batch open so that the next requests queue behind it and must form
+one batch; the award publications and events go through the routes' own operations against
+the real database, on SQLite and PostgreSQL.
+"""
+
+import json
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from domain_helpers import NGO_UZ, NGO_UZ_2, World, build_world, ledger_size
+from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from test_awards import award_body, create_competition, post
+
+from registry.auth import service as auth_service
+from registry.awards import router as awards_router
+from registry.awards.schemas import AwardCreate, AwardEventCreate
+from registry.core import idempotency
+from registry.core.db import Database, in_write_transaction
+from registry.core.errors import RegistryError
+from registry.core.group_commit import GroupCommit
+
+EVENT = TypeAdapter(AwardEventCreate)
+
+
+class Gate:
+    """An operation that holds its batch open until released."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, _session: Session, units: Sequence[object]) -> list[None]:
+        self.entered.set()
+        assert self.release.wait(30)
+        return [None] * len(units)
+
+
+class Batches:
+    """A GroupCommit on its own engine, counting its COMMITs and each operation call's units."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.commits = 0
+        self.calls: list[int] = []
+        self.committer = GroupCommit(database, max_batch=50)
+        event.listen(database.engine, "commit", self._committed)
+
+    def _committed(self, _connection: object) -> None:
+        self.commits += 1
+
+    def counted(self, operation: Callable[[Session, Sequence[Any]], list[Any]]) -> Any:
+        def call(session: Session, units: Sequence[Any]) -> list[Any]:
+            self.calls.append(len(units))
+            return operation(session, units)
+
+        return call
+
+    def together(self, operation: Any, units: Sequence[Any]) -> list[Future[Any]]:
+        """Submit ``units`` while a gated batch runs, so that they queue and form one batch."""
+        gate = Gate()
+        pool = ThreadPoolExecutor(len(units) + 1)
+        held = pool.submit(self.committer.submit, gate, None)
+        assert gate.entered.wait(30)
+        futures = []
+        for unit in units:
+            futures.append(pool.submit(self.committer.submit, operation, unit))
+            # In this order: wait until it is queued before submitting the next.
+            while self.committer.queued() < len(futures):
+                threading.Event().wait(0.005)
+        self.commits = 0
+        gate.release.set()
+        held.result(30)
+        pool.shutdown(wait=True)
+        return futures
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+@pytest.fixture
+def batches(database_url: str) -> Iterator[Batches]:
+    database = Database(database_url)
+    yield Batches(database)
+    database.dispose()
+
+
+def publication(database: Database, token: str, key: str | None = None, **body: Any) -> Any:
+    with database.session() as session:
+        principal = auth_service.authenticate(session, token)
+    data = AwardCreate.model_validate(award_body(**body))
+    claimed = None
+    if key is not None:
+        claimed = idempotency.Claim(principal.key_prefix, key, key.encode().ljust(32, b"."))
+    return awards_router._Publication(principal, data, claimed)
+
+
+def outcome(future: Future[Any]) -> tuple[int, dict[str, Any]]:
+    try:
+        response = future.result(30)
+    except RegistryError as refused:
+        return refused.status, refused.problem().model_dump()
+    return response.status_code, json.loads(response.body)
+
+
+def test_publications_that_arrive_together_share_one_append_and_one_commit(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    competition = create_competition(client, world)
+    before = ledger_size(batches.database)
+    units = [
+        publication(
+            batches.database,
+            world.fund,
+            competition_id=competition["id"],
+            recipient_id=(NGO_UZ, NGO_UZ_2)[n % 2],
+            amount=f"{1000 + n}",
+        )
+        for n in range(4)
+    ]
+    futures = batches.together(batches.counted(awards_router._publish), units)
+    results = [outcome(future) for future in futures]
+    assert [status for status, _ in results] == [201] * 4
+    assert batches.calls == [4]  # one call for all four: one ledger append
+    assert batches.commits == 1
+    assert ledger_size(batches.database) == before + 4
+    for n, (_, award) in enumerate(results):
+        assert award["amount"] == f"{1000 + n}.00"
+        assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+
+
+def test_a_refusal_in_a_batch_refuses_only_its_own_request(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    # A budget for two of the four: the first two are accepted, the third and fourth each see
+    # the ones before them and are refused; an unknown recipient between them is refused too.
+    competition = create_competition(client, world, budget="1000")
+    before = ledger_size(batches.database)
+    units = [
+        publication(batches.database, world.fund, competition_id=competition["id"], amount="400"),
+        publication(
+            batches.database,
+            world.fund,
+            competition_id=competition["id"],
+            amount="1",
+            recipient_id="UZ-STIR-999999999",
+        ),
+        publication(batches.database, world.fund, competition_id=competition["id"], amount="500"),
+        publication(batches.database, world.fund, competition_id=competition["id"], amount="200"),
+        publication(batches.database, world.fund, competition_id=competition["id"], amount="100"),
+    ]
+    futures = batches.together(batches.counted(awards_router._publish), units)
+    results = [outcome(future) for future in futures]
+    assert [status for status, _ in results] == [201, 404, 201, 422, 201]
+    assert "recipient_id" in str(results[1][1])
+    assert results[3][1]["errors"][0]["field"] == "amount"
+    assert "100.00 UZS" in results[3][1]["errors"][0]["message"]
+    # The batch first, then each alone in order.
+    assert batches.calls == [5, 1, 1, 1, 1, 1]
+    assert batches.commits == 1
+    assert ledger_size(batches.database) == before + 3
+    read = client.get(f"/api/v1/competitions/{competition['id']}").json()
+    assert read["committed"] == "1000.00"
+
+
+def test_a_key_used_twice_in_one_batch_is_answered_as_a_retry(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    competition = create_competition(client, world)
+    before = ledger_size(batches.database)
+    first = publication(batches.database, world.fund, "k-1", competition_id=competition["id"])
+    other = publication(batches.database, world.fund, "k-2", competition_id=competition["id"])
+    futures = batches.together(awards_router._publish, [first, other, first])
+    responses = [future.result(30) for future in futures]
+    assert [r.status_code for r in responses] == [201, 201, 201]
+    assert json.loads(responses[2].body) == json.loads(responses[0].body)
+    assert responses[2].headers["Idempotent-Replay"] == "true"
+    assert batches.commits == 1
+    assert ledger_size(batches.database) == before + 2
+
+
+def test_events_to_one_award_in_one_batch_each_answer_with_the_award_after_their_own(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    competition = create_competition(client, world)
+    award = post(client, "/api/v1/awards", award_body(competition["id"]), world.fund).json()
+    with batches.database.session() as session:
+        principal = auth_service.authenticate(session, world.fund)
+    events = [
+        EVENT.validate_python(
+            {"type": "disbursed", "amount": amount, "date": "2026-03-20", "tranche": tranche}
+        )
+        for tranche, amount in ((1, "1000"), (2, "2000"))
+    ]
+    units = [awards_router._Event(principal, award["id"], e, None) for e in events]
+    futures = batches.together(batches.counted(awards_router._add_events), units)
+    first, second = (future.result(30) for future in futures)
+
+    assert len(json.loads(first.body)["events"]) == 2
+    assert len(json.loads(second.body)["events"]) == 3
+    assert batches.calls == [2, 1, 1]
+    assert batches.commits == 1
+
+
+def test_a_failed_commit_fails_every_request_of_its_batch(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    competition = create_competition(client, world)
+    before = ledger_size(batches.database)
+    units = [
+        publication(batches.database, world.fund, competition_id=competition["id"])
+        for _ in range(3)
+    ]
+
+    def refuse(session: Session) -> None:
+        if in_write_transaction(session):
+            raise RuntimeError("the disk is full")
+
+    gate = Gate()
+    pool = ThreadPoolExecutor(4)
+    held = pool.submit(batches.committer.submit, gate, None)
+    assert gate.entered.wait(30)
+    futures = [pool.submit(batches.committer.submit, awards_router._publish, u) for u in units]
+    while batches.committer.queued() < 3:
+        threading.Event().wait(0.005)
+    event.listen(Session, "before_commit", refuse)
+    gate.release.set()
+    for future in [held, *futures]:
+        with pytest.raises(RuntimeError, match="the disk is full"):
+            future.result(30)
+    event.remove(Session, "before_commit", refuse)
+    assert ledger_size(batches.database) == before
+    # The next write goes through: the lead was handed on, nothing is stuck.
+    (response,) = [batches.committer.submit(awards_router._publish, units[0])]
+    assert response.status_code == 201
+    assert ledger_size(batches.database) == before + 1
+    pool.shutdown()
