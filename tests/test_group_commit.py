@@ -96,12 +96,15 @@ def batches(database_url: str) -> Iterator[Batches]:
 
 
 def publication(database: Database, token: str, key: str | None = None, **body: Any) -> Any:
+    """A publication as the route hands it to the group, with its key claimed as the route
+    claims it (the fingerprint of the request's method, path and body)."""
     with database.session() as session:
         principal = auth_service.authenticate(session, token)
     data = AwardCreate.model_validate(award_body(**body))
     claimed = None
     if key is not None:
-        claimed = idempotency.Claim(principal.key_prefix, key, key.encode().ljust(32, b"."))
+        fingerprint = idempotency.fingerprint("POST", "/api/v1/awards", data)
+        claimed = idempotency.Claim(principal.key_prefix, key, fingerprint)
     return awards_router._Publication(principal, data, claimed)
 
 
@@ -212,6 +215,62 @@ def test_events_to_one_award_in_one_batch_each_answer_with_the_award_after_their
     assert batches.commits == 1
 
 
+def test_a_key_stored_earlier_is_a_retry_and_a_key_reused_for_another_body_a_422(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    competition = create_competition(client, world)
+    first = publication(batches.database, world.fund, "k-1", competition_id=competition["id"])
+    (earlier,) = [batches.committer.submit(awards_router._publish, first)]
+    before = ledger_size(batches.database)
+    other_body = publication(
+        batches.database, world.fund, "k-1", competition_id=competition["id"], amount="7"
+    )
+    fresh = publication(batches.database, world.fund, "k-3", competition_id=competition["id"])
+    futures = batches.together(batches.counted(awards_router._publish), [first, other_body, fresh])
+    retry, reused, new = (outcome(future) for future in futures)
+    assert retry == (201, json.loads(earlier.body))
+    assert futures[0].result().headers["Idempotent-Replay"] == "true"
+    assert reused[0] == 422
+    assert reused[1]["errors"][0]["field"] == "header.Idempotency-Key"
+    assert new[0] == 201
+    assert batches.calls == [3, 1, 1, 1]  # the stored key sent them one by one
+    assert batches.commits == 1
+    assert ledger_size(batches.database) == before + 1
+
+
+class Boom(Exception):
+    pass
+
+
+def test_an_error_that_is_not_a_refusal_fails_the_whole_batch(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    # A database error or a bug is not a problem of one request: SQLite, for one, rolls the
+    # whole transaction back on some errors, so nothing of the batch may be acknowledged.
+    competition = create_competition(client, world)
+    before = ledger_size(batches.database)
+    units = [
+        publication(batches.database, world.fund, competition_id=competition["id"], amount=amount)
+        for amount in ("1", "2", "3")
+    ]
+
+    def breaks_on_two(session: Session, batch: Sequence[Any]) -> list[Any]:
+        if any(unit.data.amount == "2" for unit in batch):
+            raise Boom("the disk is full")
+        return awards_router._publish(session, batch)
+
+    futures = batches.together(batches.counted(breaks_on_two), units)
+    for future in futures:
+        with pytest.raises(Boom, match="the disk is full"):
+            future.result(30)
+    assert batches.calls == [3]  # not retried one by one
+    assert batches.commits == 0
+    assert ledger_size(batches.database) == before
+    # The lead was handed on: the next write goes through.
+    (response,) = [batches.committer.submit(awards_router._publish, units[0])]
+    assert response.status_code == 201
+
+
 def test_a_failed_commit_fails_every_request_of_its_batch(
     client: TestClient, world: World, batches: Batches
 ) -> None:
@@ -221,27 +280,40 @@ def test_a_failed_commit_fails_every_request_of_its_batch(
         publication(batches.database, world.fund, competition_id=competition["id"])
         for _ in range(3)
     ]
+    armed = threading.Event()
 
     def refuse(session: Session) -> None:
-        if in_write_transaction(session):
+        if armed.is_set() and in_write_transaction(session):
             raise RuntimeError("the disk is full")
 
     gate = Gate()
     pool = ThreadPoolExecutor(4)
-    held = pool.submit(batches.committer.submit, gate, None)
-    assert gate.entered.wait(30)
-    futures = [pool.submit(batches.committer.submit, awards_router._publish, u) for u in units]
-    while batches.committer.queued() < 3:
-        threading.Event().wait(0.005)
     event.listen(Session, "before_commit", refuse)
-    gate.release.set()
-    for future in [held, *futures]:
-        with pytest.raises(RuntimeError, match="the disk is full"):
-            future.result(30)
-    event.remove(Session, "before_commit", refuse)
+    try:
+        held = pool.submit(batches.committer.submit, gate, None)
+        assert gate.entered.wait(30)
+
+        def arming(session: Session, batch: Sequence[Any]) -> list[Any]:
+            armed.set()  # the three's COMMIT fails, not the gate's before them
+            return awards_router._publish(session, batch)
+
+        operation = batches.counted(arming)
+        futures = [pool.submit(batches.committer.submit, operation, u) for u in units]
+        while batches.committer.queued() < 3:
+            threading.Event().wait(0.005)
+        gate.release.set()
+        assert held.result(30) is None  # the gate's batch commits before the three
+        errors = []
+        for future in futures:
+            with pytest.raises(RuntimeError, match="the disk is full") as raised:
+                future.result(30)
+            errors.append(raised.value)
+        assert len({id(error) for error in errors}) == 3  # each request raises its own
+        assert batches.calls == [3]  # one batch, and it did not commit
+    finally:
+        event.remove(Session, "before_commit", refuse)
+        pool.shutdown()
     assert ledger_size(batches.database) == before
-    # The next write goes through: the lead was handed on, nothing is stuck.
     (response,) = [batches.committer.submit(awards_router._publish, units[0])]
     assert response.status_code == 201
     assert ledger_size(batches.database) == before + 1
-    pool.shutdown()

@@ -10,15 +10,18 @@ waits behind more than the batch before its own.
 
 Within a batch, consecutive units of one operation are first applied together (one
 ``operation(session, units)`` call: its reads and its ledger append are made once for all of
-them) inside a savepoint. If that raises, the savepoint is undone and each unit is applied
-alone in a savepoint of its own, in order: a refused request gets its own problem and the
-others still commit, each having seen the ones before it (a competition's budget, a source
-id). What is accepted or refused is exactly what one transaction per request would decide.
+them) inside a savepoint. If that refuses (a ``RegistryError``, or ``OneByOne``), the
+savepoint is undone and each unit is applied alone in a savepoint of its own, in order: a
+refused request gets its own problem and the others still commit, each having seen the ones
+before it (a competition's budget, a source id). What is accepted or refused is exactly what
+one transaction per request would decide. Any other error (a database error, a bug) fails
+the whole batch, and every request of it: nothing of it is committed.
 
 Several processes stay correct without knowing of each other: each batch takes the ledger's
 lock in the database, which serialises them.
 """
 
+import copy
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +33,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from registry.core.db import Database
+from registry.core.errors import RegistryError
 
 Unit = TypeVar("Unit")
 Result = TypeVar("Result")
@@ -119,13 +123,29 @@ class GroupCommit:
                 else:
                     for tickets in _runs(batch):
                         _apply(session, tickets)
-        # The batch's COMMIT failed, or its only unit was refused: raised in its requests.
-        except Exception as exc:  # noqa: BLE001 - re-raised in each request's thread
+        # The batch's COMMIT failed, or anything but a refusal was raised in it (a database
+        # error, a bug): nothing of it was committed, so every request of it fails.
+        except BaseException as exc:
             for ticket in batch:
                 if ticket.error is None:
-                    ticket.value, ticket.error = None, exc
+                    ticket.value, ticket.error = None, _own(exc, alone=len(batch) == 1)
+            if not isinstance(exc, Exception):
+                raise
         else:
             self._after_commit()
+
+
+def _own(exc: BaseException, *, alone: bool) -> BaseException:
+    """The batch's error as one request raises it: the error itself for a batch of one, else
+    a copy of its own (raising one object in many threads would mix their tracebacks)."""
+    if alone:
+        return exc
+    try:
+        copied = copy.copy(exc)
+    except Exception:  # noqa: BLE001 - an exception that cannot be copied is shared
+        return exc
+    copied.__cause__ = exc.__cause__
+    return copied.with_traceback(None)
 
 
 def _runs(batch: list[_Ticket]) -> Iterator[list[_Ticket]]:
@@ -134,14 +154,20 @@ def _runs(batch: list[_Ticket]) -> Iterator[list[_Ticket]]:
         yield list(run)
 
 
+REFUSALS = (RegistryError, OneByOne)
+"""What a batch's writes may raise and still leave its transaction good: a problem for the
+request (a rule, a budget, a key) or a request to go one by one. Anything else (a database
+error, which SQLite answers by rolling the whole transaction back, or a bug) fails the batch."""
+
+
 def _apply(session: Session, tickets: list[_Ticket]) -> None:
     operation = tickets[0].operation
     if len(tickets) > 1:
         try:
             with session.begin_nested():
                 values = operation(session, [ticket.unit for ticket in tickets])
-        except Exception:  # noqa: BLE001, S110 - one is refused: find which, one by one
-            pass
+        except REFUSALS:
+            pass  # one of them is refused: find which, one by one
         else:
             for ticket, value in zip(tickets, values, strict=True):
                 ticket.value = value
@@ -150,7 +176,7 @@ def _apply(session: Session, tickets: list[_Ticket]) -> None:
         try:
             with session.begin_nested():
                 (ticket.value,) = operation(session, [ticket.unit])
-        except Exception as exc:  # noqa: BLE001 - re-raised in the request's thread
+        except REFUSALS as exc:
             ticket.error = exc
 
 
