@@ -3,7 +3,7 @@
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -13,6 +13,7 @@ import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 from sqlalchemy.orm import Session
 
 from registry import auditor, demo, replay
@@ -35,6 +36,7 @@ from registry.ledger.cosignature import CosignatureVerifier
 from registry.ledger.errors import VerificationError
 from registry.ledger.keys import load_or_create_signing_key
 from registry.publication import index as search_index
+from registry.reference import legal_units
 from registry.witness import app as witness_server
 
 app = typer.Typer(help="The grant and social-contract transparency registry.", no_args_is_help=True)
@@ -103,6 +105,43 @@ EXIT_UNREACHABLE = 2
 T = TypeVar("T")
 
 
+@app.command()
+def reference(
+    unit: Annotated[
+        legal_units.LegalUnit | None, typer.Argument(help="BRV or MCI; both when omitted.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Only the value that applies on this date (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """The legal units' values (Uzbekistan's BRV, Kazakhstan's MCI) by effective date, with
+    their sources: what amounts stated in legal units are converted with."""
+    if on is not None:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            raise typer.BadParameter("a date, YYYY-MM-DD", param_hint="--on") from None
+        units = [unit] if unit else list(legal_units.LegalUnit)
+        try:
+            rows = [legal_units.value_on(each, day) for each in units]
+        except legal_units.UnknownUnitValue as exc:
+            raise typer.BadParameter(str(exc), param_hint="--on") from None
+    else:
+        rows = legal_units.values(unit)
+    table = Table(title="Legal units of account")
+    for column in ("unit", "from", "value", "source"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row.unit.value,
+            row.effective.isoformat(),
+            f"{row.value:,} {legal_units.CURRENCY[row.unit]}",
+            row.source,
+        )
+    Console().print(table)
+
+
+@app.command()
 @app.command()
 def migrate() -> None:
     """Bring the database (REGISTRY_DATABASE_URL) up to the latest schema."""

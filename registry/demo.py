@@ -40,6 +40,7 @@ from registry import demo_oversight
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
 from registry.awards import service as award_service
+from registry.awards.legal import add_months
 from registry.awards.schemas import (
     AwardAmended,
     AwardCompleted,
@@ -62,12 +63,13 @@ from registry.competitions.schemas import (
 from registry.core import clock
 from registry.core.db import Database
 from registry.core.errors import Conflict
-from registry.core.schemas import Instrument, LocalizedText, Period, Window
+from registry.core.schemas import Instrument, LegalUnitStatement, LocalizedText, Period, Window
 from registry.ledger import service as ledger_service
 from registry.ledger.checkpoint import NoteSigner
 from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationCreate, OrganizationKind
 from registry.reference.identifiers import kz_bin_check_digit
+from registry.reference.legal_units import LegalUnit
 from registry.reference.regions import regions_of
 
 __all__ = ["AS_OF", "DEFAULT_AWARDS", "DEFAULT_SEED", "DemoResult", "is_empty", "load"]
@@ -275,6 +277,7 @@ class _Award:
     legal_basis: str | None
     themes: list[str]
     tranches: int
+    legal_unit: LegalUnitStatement | None = None
     steps: list[_Step] = field(default_factory=list)
     peak_amount: int = 0  # the most it is ever worth: what its competition must budget for
     id: str = ""
@@ -293,6 +296,7 @@ class _Award:
             period=Period(start=self.period[0], end=self.period[1]),
             legal_basis=self.legal_basis,
             themes=self.themes,
+            legal_unit=self.legal_unit,
         )
 
 
@@ -704,12 +708,15 @@ class _Planner:
         themes: Sequence[str],
         legal_basis: str | None = None,
         purpose: dict[str, str] | None = None,
+        legal_unit: LegalUnitStatement | None = None,
     ) -> _Award:
         theme = (
             recipient.theme if recipient.theme in themes or not themes else self.rng.choice(themes)
         )
         start = award_date + timedelta(days=self.rng.randint(3, 20))  # the agreement
         end = start + timedelta(days=round(months * 30.44) - 1)
+        if legal_unit is not None:  # stated in MCI: the band's length, to the day
+            end = add_months(start, months) - timedelta(days=1)
         tranches = self.rng.choice((1, 2)) if months <= 4 else self.rng.choice((2, 2, 3, 3, 3))  # noqa: PLR2004
         award = _Award(
             funder=funder,
@@ -725,6 +732,7 @@ class _Planner:
             legal_basis=legal_basis,
             themes=sorted({theme, recipient.theme}),
             tranches=tranches,
+            legal_unit=legal_unit,
             peak_amount=amount,
         )
         self.out.awards.append(award)
@@ -980,6 +988,9 @@ class _Planner:
                         months=self.rng.choice(months),
                         themes=themes,
                         purpose=purpose,
+                        legal_unit=LegalUnitStatement(
+                            unit=LegalUnit.MCI, multiplier=str(mci), on=date(2026, 1, 1)
+                        ),
                     )
                 )
             self._lifecycles(awards, unit=KZ_MCI_2026)

@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, organization
 from fastapi.testclient import TestClient
+from test_legal_units import direct, kz_grant
 
 from registry.core.db import Database
 
@@ -182,3 +183,33 @@ def test_every_demo_award_page_renders(demo_client: TestClient) -> None:
         response = demo_client.get(f"/awards/{item['id']}")
         assert response.status_code == 200, item["id"]
         assert item["id"] in response.text
+
+
+def test_the_award_page_shows_the_amount_as_the_law_stated_it(
+    client: TestClient, world: World
+) -> None:
+    stated = publish(client, world.operator, "/api/v1/awards", kz_grant())
+    text = page_text(client, stated["id"], "en")
+    assert "21,625,000" in text
+    assert "Stated as 5,000 MCI, at" in text
+    assert "4,325" in text
+    assert "Size band: medium (3,000–10,000 MCI)" in text
+    russian = page_text(client, stated["id"], "ru")
+    assert "Указано как 5 000 MCI" in russian.replace("\u00a0", " ")
+    assert "среднесрочный" in russian
+    over = publish(
+        client,
+        world.fund,
+        "/api/v1/awards",
+        direct(amount="450000000", cap_override="Cabinet resolution No. 7 of 2026"),
+    )
+    text = page_text(client, over["id"], "en")
+    assert "Above the cap on awards without a competition (1,000 × BRV), because" in text
+    assert "Cabinet resolution No. 7 of 2026" in text
+    assert "Size band" not in text
+
+
+def page_text(client: TestClient, award_id: str, lang: str) -> str:
+    response = client.get(f"/awards/{award_id}", params={"lang": lang})
+    assert response.status_code == 200
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())

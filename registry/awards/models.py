@@ -46,6 +46,13 @@ class Award(Base):
     legal_basis: Mapped[str | None] = mapped_column(String(500))
     themes: Mapped[list[str]] = mapped_column(JSON)
     award_before_close: Mapped[str | None] = mapped_column(String(4000))
+    # The amount as stated in a legal unit (registry/awards/legal.py), if it was.
+    legal_unit: Mapped[str | None] = mapped_column(String(3))
+    legal_multiplier: Mapped[str | None] = mapped_column(String(24))
+    legal_unit_on: Mapped[date | None]
+    legal_unit_value: Mapped[int | None] = mapped_column(BigInteger)
+    cap_override: Mapped[str | None] = mapped_column(String(4000))
+    size_band: Mapped[str | None] = mapped_column(String(10), index=True)
     source_id: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     last_report_on: Mapped[date | None]

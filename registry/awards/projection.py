@@ -3,10 +3,12 @@ amendments land exactly as the rules read them, live and on replay alike. The aw
 the competition's committed total and of the award rollup moves with it, in the same
 transaction."""
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.awards import rules
+from registry.awards import legal, rules
 from registry.awards.models import Award, AwardEvent
 from registry.competitions import projection as competition_projection
 from registry.journal import Recorded, projector
@@ -100,6 +102,15 @@ def _write_state(award: Award, state: rules.AwardState, seq: int) -> None:
     award.legal_basis = published["legal_basis"]
     award.themes = published["themes"]
     award.award_before_close = published["award_before_close"]
+    stated = published.get("legal_unit")
+    award.legal_unit = stated["unit"] if stated else None
+    award.legal_multiplier = stated["multiplier"] if stated else None
+    award.legal_unit_on = date.fromisoformat(stated["on"]) if stated else None
+    award.legal_unit_value = int(stated["value"]) if stated else None
+    award.cap_override = published.get("cap_override")
+    award.size_band = legal.kazakh_band(
+        award.currency, award.instrument, state.amount_minor, state.award_date
+    )
     award.amount_minor = state.amount_minor
     award.original_amount_minor = state.original_amount_minor
     award.disbursed_minor = state.disbursed_minor

@@ -1,5 +1,6 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -23,10 +24,12 @@ from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
 from registry.core.group_commit import OneByOne, writes
 from registry.core.idempotency import IdempotencyKey
+from registry.core.schemas import LegalUnitRead
 from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
 from registry.ledger.service import lock as ledger_lock
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
+from registry.reference import legal_units
 from registry.reference.money import format_amount
 
 router = APIRouter(prefix="/awards", tags=["awards"])
@@ -55,6 +58,9 @@ def to_summary(award: Award) -> AwardSummary:
         legal_basis=award.legal_basis,
         themes=award.themes,
         award_before_close=award.award_before_close,
+        legal_unit=_legal_unit(award),
+        cap_override=award.cap_override,
+        size_band=award.size_band,
         last_report_on=award.last_report_on,
         completed_on=award.completed_on,
         terminated_on=award.terminated_on,
@@ -62,6 +68,24 @@ def to_summary(award: Award) -> AwardSummary:
         source_id=award.source_id,
         published_at=award.published_at,
         published_seq=award.published_seq,
+    )
+
+
+def _legal_unit(award: Award) -> LegalUnitRead | None:
+    """The statement as recorded, with the amount it gave at the unit's recorded value."""
+    if award.legal_unit is None or award.legal_unit_on is None:
+        return None
+    multiplier = award.legal_multiplier or "0"
+    value = award.legal_unit_value or 0
+    return LegalUnitRead(
+        unit=award.legal_unit,
+        multiplier=multiplier,
+        on=award.legal_unit_on,
+        value=str(value),
+        amount=format_amount(
+            legal_units.minor_amount_of(Decimal(multiplier), value, award.currency),
+            award.currency,
+        ),
     )
 
 

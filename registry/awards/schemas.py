@@ -9,6 +9,8 @@ from registry.core.schemas import (
     Amount,
     Currency,
     Instrument,
+    LegalUnitRead,
+    LegalUnitStatement,
     LocalizedText,
     LocalizedTextRead,
     Period,
@@ -35,7 +37,14 @@ class AwardCreate(StrictInput):
     instrument: Instrument
     title: LocalizedText
     purpose: LocalizedText | None = None
-    amount: Amount
+    amount: Amount | None = Field(
+        default=None, description="Required unless the amount is stated in a legal unit."
+    )
+    legal_unit: LegalUnitStatement | None = Field(
+        default=None,
+        description="The amount as the law states it (e.g. 3,000 MCI): the registry derives "
+        "the money amount, which must equal `amount` when both are given.",
+    )
     currency: Currency
     award_date: date
     period: Period = Field(description="The implementation period.")
@@ -51,6 +60,11 @@ class AwardCreate(StrictInput):
     award_before_close: Reason | None = Field(
         default=None,
         description="Only to award before the competition closes: why. Recorded in the ledger.",
+    )
+    cap_override: Reason | None = Field(
+        default=None,
+        description="Only for an Uzbek award without a competition above 1,000 × BRV on its "
+        "award date: the legal basis that allows it. Recorded in the ledger.",
     )
     source_id: SourceId = None
 
@@ -151,6 +165,17 @@ class AwardSummary(BaseModel):
     legal_basis: str | None
     themes: list[str]
     award_before_close: str | None
+    legal_unit: LegalUnitRead | None = Field(
+        default=None, description="The amount as it was stated in a legal unit, if it was."
+    )
+    cap_override: str | None = Field(
+        default=None, description="Why a direct award may exceed 1,000 × BRV, if it does."
+    )
+    size_band: str | None = Field(
+        default=None,
+        description="A Kazakh grant's size band from its amount in MCI on its award date: "
+        "below (< 500 MCI), short (500–3,000), medium (3,000–10,000), long (≥ 10,000).",
+    )
     last_report_on: date | None
     completed_on: date | None
     terminated_on: date | None

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from registry import journal
 from registry.auth.principal import Principal
-from registry.awards import rules
+from registry.awards import legal, rules
 from registry.awards.models import Award, AwardEvent
 from registry.awards.schemas import (
     AwardAmended,
@@ -129,6 +129,14 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
             award_before_close=data.award_before_close,
             competition=competition,
         )
+        legal.check_direct_cap(
+            competition_id=data.competition_id,
+            funder_id=ids.funder_id,
+            currency=ids.currency,
+            amount_minor=parse_amount(ids.amount, ids.currency),
+            award_date=data.award_date,
+            cap_override=data.cap_override,
+        )
         year = data.award_date.year
         if year not in next_numbers:
             first = next_id(session, Award.id, ID_PREFIX, year, ID_WIDTH)
@@ -157,6 +165,8 @@ class _Checked:
     currency: str
     amount: str
     region: str | None
+    legal_unit: dict[str, Any] | None
+    """The amount's statement in a legal unit, as the ledger records it."""
 
 
 def _checked(principal: Principal, data: AwardCreate) -> _Checked:
@@ -169,9 +179,14 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
         currency = normalize_currency(data.currency)
     except InvalidAmount as exc:
         raise Unprocessable.for_field("currency", str(exc)) from exc
-    amount = _money(data.amount, currency, "amount")
+    given = _money(data.amount, currency, "amount") if data.amount is not None else None
+    derived, stated = legal.stated_amount(data.legal_unit, given, currency)
+    amount = derived or given
+    if amount is None:
+        raise Unprocessable.for_field("amount", "required unless legal_unit states it")
+    legal.check_band(stated, data.instrument.value, data.period.start, data.period.end)
     region = organization_service.canonical_region(data.region) if data.region else None
-    return _Checked(funder_id, recipient_id, currency, amount, region)
+    return _Checked(funder_id, recipient_id, currency, amount, region, stated)
 
 
 def published_source_ids(
@@ -223,6 +238,11 @@ def _publication_body(
         "themes": data.themes,
         "award_before_close": data.award_before_close,
     }
+    # Present only when given, so that bodies without them stay as they always were.
+    if ids.legal_unit is not None:
+        body["legal_unit"] = ids.legal_unit
+    if data.cap_override is not None:
+        body["cap_override"] = data.cap_override
     if data.source_id is not None:
         body["source_id"] = data.source_id
     return body

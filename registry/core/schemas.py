@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from registry.reference.legal_units import LegalUnit
+
 LANGUAGES = ("uz", "ru", "kk", "en")
 TEXT_MAX = 4000
 
@@ -102,6 +104,32 @@ Currency = Annotated[
     Field(pattern=CURRENCY_PATTERN, description="ISO 4217, e.g. UZS, KZT, USD.", examples=["UZS"]),
 ]
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class LegalUnitStatement(StrictInput):
+    """An amount stated in a legal unit of account: the unit, how many of it, and the date
+    whose value of the unit applies. The registry derives the money amount from it."""
+
+    unit: LegalUnit = Field(description="BRV (Uzbekistan, UZS) or MCI (Kazakhstan, KZT).")
+    multiplier: str = Field(
+        pattern=r"^[0-9]{1,9}(\.[0-9]{1,4})?$",
+        description="How many of the unit, a decimal string (never a float).",
+        examples=["3000"],
+    )
+    on: date = Field(
+        description="The date whose value of the unit applies (the award date, or the date "
+        "the law or the competition fixes)."
+    )
+
+
+class LegalUnitRead(BaseModel):
+    unit: str
+    multiplier: str
+    on: date
+    value: str = Field(description="The unit's value on that date, in whole currency units.")
+    amount: str = Field(description="multiplier × value: the money amount it gave.")
+
+
 SourceId = Annotated[
     str | None,
     Field(

@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import Field
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from registry.awards.legal import SizeBand
 from registry.awards.models import Award
 from registry.awards.router import to_summary
 from registry.awards.schemas import AwardStatus
@@ -42,6 +43,7 @@ from registry.publication.schemas import (
     StatsRow,
 )
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
+from registry.reference.legal_units import LegalUnit
 from registry.reference.money import (
     InvalidAmount,
     amount_formatter,
@@ -121,6 +123,8 @@ def award_filters(
     awarded_from: date | None = None,
     awarded_to: date | None = None,
     year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+    legal_unit: ListParam = None,
+    size_band: ListParam = None,
 ) -> search.AwardFilters:
     """The award filters every search, facet, statistic and download shares."""
     return search.AwardFilters(
@@ -138,6 +142,8 @@ def award_filters(
         awarded_from=awarded_from,
         awarded_to=awarded_to,
         year=tuple(year or ()),
+        legal_unit=enum_strings(legal_unit, LegalUnit, "legal_unit"),
+        size_band=enum_strings(size_band, SizeBand, "size_band"),
     )
 
 

@@ -91,6 +91,8 @@ class AwardFilters:
     awarded_from: date | None = None
     awarded_to: date | None = None
     year: Sequence[int] = field(default_factory=tuple)
+    legal_unit: Sequence[str] = ()
+    size_band: Sequence[str] = ()
 
 
 EXPANDED_WORDS: Final = 64
@@ -280,6 +282,8 @@ def award_conditions(session: Session, filters: AwardFilters) -> list[ColumnElem
         (Award.region, filters.region),
         (Award.status, filters.status),
         (Award.currency, filters.currency),
+        (Award.legal_unit, filters.legal_unit),
+        (Award.size_band, filters.size_band),
     ]
     for attribute, values in simple:
         if values:
@@ -672,6 +676,8 @@ _DIMENSIONS: dict[str, _Dimension] = {
     "month": _Dimension(
         year_of(Award.award_date) * 100 + func.extract("month", Award.award_date), None
     ),
+    "legal_unit": _Dimension(Award.legal_unit, None),
+    "size_band": _Dimension(Award.size_band, None),
 }
 FACET_NAMES = (
     "instrument",
@@ -846,6 +852,8 @@ class StatsGroup(enum.StrEnum):
     THEME = "theme"
     YEAR = "year"
     MONTH = "month"
+    LEGAL_UNIT = "legal_unit"
+    SIZE_BAND = "size_band"
 
 
 class StatsSort(enum.StrEnum):

@@ -1,0 +1,217 @@
+"""An award's amount in legal units, and the two rules the law states in them.
+
+- Kazakhstan: a grant stated in MCI falls in a size band (short 500–3,000 MCI for 3–12
+  months, medium 3,000–10,000 MCI for 1–2 years, long ≥ 10,000 MCI for 2–3 years), and its
+  period must be that band's length. At exactly 3,000 or 10,000 MCI either neighbouring band
+  is accepted, since the law's bands share their ends.
+- Uzbekistan: an award without a competition may not exceed 1,000 × BRV on its award date
+  (decree UP-124 of 26 August 2024) unless a recorded ``cap_override`` says which legal basis
+  allows it; an override on an award within the cap is refused, so that it means something.
+"""
+
+import calendar
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Final
+
+from registry.core.errors import Unprocessable
+from registry.core.schemas import LegalUnitStatement
+from registry.reference import legal_units
+from registry.reference.legal_units import LegalUnit, UnknownUnitValue
+from registry.reference.money import InvalidAmount, format_amount
+
+DIRECT_AWARD_CAP_BRV: Final = 1_000
+"""Decree UP-124 of 26 August 2024: awards without a competition up to 1,000 × BRV."""
+
+
+class SizeBand(enum.StrEnum):
+    """A Kazakh grant's size, from its amount in MCI on its award date."""
+
+    BELOW = "below"
+    """Less than the short band's 500 MCI."""
+    SHORT = "short"
+    MEDIUM = "medium"
+    LONG = "long"
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    smallest: int
+    """In MCI, inclusive."""
+    largest: int | None
+    """In MCI, inclusive (None: no upper end)."""
+    shortest_months: int
+    longest_months: int
+
+
+BANDS: Final = (
+    Band(SizeBand.SHORT.value, 500, 3_000, 3, 12),
+    Band(SizeBand.MEDIUM.value, 3_000, 10_000, 12, 24),
+    Band(SizeBand.LONG.value, 10_000, None, 24, 36),
+)
+
+
+def band_of(mci: Decimal) -> str:
+    """The size band a grant of ``mci`` falls in for search and statistics (the lower band
+    at a shared end is not chosen: 3,000 MCI is medium, 10,000 long)."""
+    if mci < BANDS[0].smallest:
+        return SizeBand.BELOW.value
+    for band in reversed(BANDS):
+        if mci >= band.smallest:
+            return band.name
+    raise AssertionError("unreachable")
+
+
+def kazakh_band(currency: str, instrument: str, amount_minor: int, award_date: date) -> str | None:
+    """The size band of a Kazakh grant, from its money amount in MCI on its award date; None
+    for anything else, or a date before the MCI table."""
+    if currency != legal_units.CURRENCY[LegalUnit.MCI] or instrument != "grant":
+        return None
+    try:
+        mci = legal_units.in_units(LegalUnit.MCI, amount_minor, award_date)
+    except UnknownUnitValue:
+        return None
+    return band_of(mci)
+
+
+def stated_amount(
+    statement: LegalUnitStatement | None, amount: str | None, currency: str
+) -> tuple[str | None, dict[str, Any] | None]:
+    """The money amount a statement gives (``format_amount`` form) and the statement as the
+    ledger records it; (None, None) without one. ``amount``, if given, must equal it."""
+    if statement is None:
+        return None, None
+    unit = statement.unit
+    unit_currency = legal_units.CURRENCY[unit]
+    if currency != unit_currency:
+        raise Unprocessable.for_field("currency", f"amounts in {unit.value} are in {unit_currency}")
+    try:
+        multiplier = legal_units.parse_multiplier(statement.multiplier)
+    except InvalidAmount as exc:
+        raise Unprocessable.for_field("legal_unit.multiplier", str(exc)) from exc
+    try:
+        value = legal_units.value_on(unit, statement.on)
+        derived = format_amount(legal_units.amount_minor(unit, multiplier, statement.on), currency)
+    except UnknownUnitValue as exc:
+        raise Unprocessable.for_field("legal_unit.on", str(exc)) from exc
+    except InvalidAmount as exc:
+        raise Unprocessable.for_field("legal_unit.multiplier", str(exc)) from exc
+    if amount is not None and amount != derived:
+        raise Unprocessable.for_field(
+            "amount",
+            f"{legal_units.format_multiplier(multiplier)} {unit.value} on "
+            f"{statement.on.isoformat()} is {derived} {currency}, not {amount}",
+        )
+    return derived, {
+        "unit": unit.value,
+        "multiplier": legal_units.format_multiplier(multiplier),
+        "on": statement.on.isoformat(),
+        "value": str(value.value),
+    }
+
+
+def check_band(statement: dict[str, Any] | None, instrument: str, start: date, end: date) -> None:
+    """A Kazakh grant stated in MCI: its period must be its size band's length."""
+    if statement is None or statement["unit"] != LegalUnit.MCI or instrument != "grant":
+        return
+    mci = Decimal(statement["multiplier"])
+    if mci < BANDS[0].smallest:
+        raise Unprocessable.for_field(
+            "legal_unit.multiplier",
+            f"a Kazakh grant is at least {BANDS[0].smallest} MCI (the short band)",
+        )
+    fitting = [
+        band
+        for band in BANDS
+        if band.smallest <= mci and (band.largest is None or mci <= band.largest)
+    ]
+    if any(_lasts(band, start, end) for band in fitting):
+        return
+    names = " or ".join(
+        f"a {band.name} grant ({_range(band)} MCI) runs {band.shortest_months}–"
+        f"{band.longest_months} months"
+        for band in fitting
+    )
+    raise Unprocessable.for_field("period", f"{names}; this period is {_months_text(start, end)}")
+
+
+def check_direct_cap(
+    *,
+    competition_id: str | None,
+    funder_id: str,
+    currency: str,
+    amount_minor: int,
+    award_date: date,
+    cap_override: str | None,
+) -> None:
+    """An Uzbek award without a competition: at most 1,000 × BRV on its award date, unless
+    ``cap_override`` records why. Not checked before the BRV table begins."""
+    if competition_id is not None:
+        if cap_override is not None:
+            raise Unprocessable.for_field(
+                "cap_override", "only an award without a competition has a cap to override"
+            )
+        return
+    cap = direct_award_cap(funder_id, currency, award_date)
+    if cap is None:
+        if cap_override is not None:
+            raise Unprocessable.for_field(
+                "cap_override", "no cap in legal units applies to this award"
+            )
+        return
+    if amount_minor > cap and cap_override is None:
+        raise Unprocessable.for_field(
+            "amount",
+            f"above {DIRECT_AWARD_CAP_BRV:,} × BRV on {award_date.isoformat()} "
+            f"({format_amount(cap, currency)} {currency}), the cap for an award without a "
+            "competition; give cap_override with the legal basis that allows it",
+        )
+    if amount_minor <= cap and cap_override is not None:
+        raise Unprocessable.for_field(
+            "cap_override",
+            f"the amount is within {DIRECT_AWARD_CAP_BRV:,} × BRV "
+            f"({format_amount(cap, currency)} {currency}): there is nothing to override",
+        )
+
+
+def direct_award_cap(funder_id: str, currency: str, award_date: date) -> int | None:
+    """1,000 × BRV on ``award_date`` in minor units, for an Uzbek funder's UZS award; None
+    when the cap does not apply or the BRV table does not reach back to that date."""
+    if not funder_id.startswith("UZ-") or currency != legal_units.CURRENCY[LegalUnit.BRV]:
+        return None
+    try:
+        return legal_units.amount_minor(LegalUnit.BRV, Decimal(DIRECT_AWARD_CAP_BRV), award_date)
+    except UnknownUnitValue:
+        return None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day if it has fewer days."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _lasts(band: Band, start: date, end: date) -> bool:
+    """Whether the period (both days included) is at least the band's shortest and at most
+    its longest length."""
+    after = end + timedelta(days=1)
+    return (
+        add_months(start, band.shortest_months) <= after <= add_months(start, band.longest_months)
+    )
+
+
+def _range(band: Band) -> str:
+    return f"{band.smallest:,}–{band.largest:,}" if band.largest else f"≥ {band.smallest:,}"
+
+
+def _months_text(start: date, end: date) -> str:
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if add_months(start, months) > after:
+        months -= 1
+    days = (after - add_months(start, months)).days
+    return f"{months} months" + (f" and {days} days" if days else "")
