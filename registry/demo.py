@@ -27,6 +27,7 @@ API keys' secrets and the ledger's timestamps differ between loads. The history 
 open and planned whenever the demo is loaded.
 """
 
+import hashlib
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -53,12 +54,18 @@ from registry.awards.schemas import (
 )
 from registry.competitions import service as competition_service
 from registry.competitions.schemas import (
+    ApplicationLanguage,
+    ApplicationsClosed,
+    CommissionDecided,
     CompetitionAmended,
     CompetitionCancelled,
     CompetitionChanges,
     CompetitionCreate,
     CompetitionEventCreate,
     CompetitionResultsPublished,
+    ComplianceChecked,
+    PreliminaryResults,
+    RefusalReason,
 )
 from registry.core import clock
 from registry.core.db import Database
@@ -629,6 +636,7 @@ class _Planner:
             # The operator reports applications by language.
             kazakh = round(applications * self.rng.uniform(0.5, 0.65))
             russian = applications - kazakh
+            self._stages(competition, when, applications, organizations, kazakh, russian)
             note = _text(
                 kk=f"Қазақ тілінде {kazakh} өтінім, орыс тілінде {russian} өтінім",
                 ru=f"На казахском языке {kazakh} заявок, на русском {russian}",
@@ -650,6 +658,64 @@ class _Planner:
                 note=note,
             ),
         )
+
+    def _stages(
+        self,
+        competition: _Competition,
+        decided: date,
+        applications: int,
+        organizations: int,
+        kazakh: int,
+        russian: int,
+    ) -> None:
+        """The operator's stages before its results: intake closed (by language), the
+        compliance check (about 10 working days), the expert commission, preliminary results."""
+        closed = competition.data.window.closes.date()
+        refused = round(applications * self.rng.uniform(0.1, 0.25))
+        late = min(refused, self.rng.randint(0, 3))
+        incomplete = self.rng.randint(0, refused - late)
+        minutes = f"{competition.id} {decided.isoformat()} commission minutes".encode()
+        stages: list[tuple[date, CompetitionEventCreate]] = [
+            (
+                closed,
+                ApplicationsClosed(
+                    type="applications_closed",
+                    date=closed,
+                    applications=applications,
+                    organizations=organizations,
+                    by_language={ApplicationLanguage.KK: kazakh, ApplicationLanguage.RU: russian},
+                ),
+            ),
+            (
+                closed + timedelta(days=14),
+                ComplianceChecked(
+                    type="compliance_checked",
+                    date=closed + timedelta(days=14),
+                    admitted=applications - refused,
+                    refused=refused,
+                    reasons={
+                        RefusalReason.LATE: late,
+                        RefusalReason.INCOMPLETE_DOCUMENTS: incomplete,
+                        RefusalReason.INELIGIBLE_APPLICANT: refused - late - incomplete,
+                    },
+                ),
+            ),
+            (
+                decided - timedelta(days=6),
+                CommissionDecided(
+                    type="commission_decided",
+                    date=decided - timedelta(days=6),
+                    members=self.rng.randint(7, 11),
+                    document_sha256=hashlib.sha256(minutes).hexdigest(),
+                ),
+            ),
+            (
+                decided - timedelta(days=3),
+                PreliminaryResults(type="preliminary_results", date=decided - timedelta(days=3)),
+            ),
+        ]
+        for when, event in stages:
+            self._competition_event(competition, when, event)
 
     def _fund(self, competition: _Competition, awards: list[_Award], *, unit: int) -> None:
         """The budget the competition is published with: its awards' peak amounts plus what

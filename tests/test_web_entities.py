@@ -10,8 +10,8 @@ from domain_helpers import PUBLIC_FUND, bearer, build_world, organization
 from fastapi.testclient import TestClient
 
 from registry.core.db import Database
+from registry.reference.zones import local_zone
 from registry.web import i18n
-from registry.web.entity_pages import local_zone
 
 HOSTILE = '<script>alert(1)</script> "quoted" \u202eevil\u202c'
 

@@ -38,6 +38,12 @@ class Competition(Base):
     committed_minor: Mapped[int] = mapped_column(BigInteger)
     award_count: Mapped[int]
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Stages after the window, by name: {"seq", "date", "body"} of the entry that recorded it.
+    stages: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    applications: Mapped[int | None]
+    applicant_organizations: Mapped[int | None]
+    admitted: Mapped[int | None]
     source_id: Mapped[str | None] = mapped_column(String(200))
     published_at: Mapped[datetime]
     published_seq: Mapped[int] = mapped_column(BigInteger)

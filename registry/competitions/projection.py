@@ -6,6 +6,15 @@ from registry.competitions.models import Competition, CompetitionEvent
 from registry.journal import Recorded, projector
 from registry.reference.money import parse_amount
 
+STAGES = (
+    "applications_closed",
+    "compliance_checked",
+    "commission_decided",
+    "preliminary_results",
+    "final_results",
+)
+"""The stage events' names (``schemas.Stage``), in order."""
+
 
 def _event(session: Session, entry: Recorded) -> Competition:
     session.add(
@@ -47,6 +56,11 @@ def published(session: Session, entry: Recorded) -> None:
             state="published",
             cancel_reason=None,
             results=None,
+            time_zone=body.get("time_zone"),
+            stages=None,
+            applications=None,
+            applicant_organizations=None,
+            admitted=None,
             source_id=body.get("source_id"),
             committed_minor=0,
             award_count=0,
@@ -85,6 +99,30 @@ def results_published(session: Session, entry: Recorded) -> None:
     competition = _event(session, entry)
     competition.state = "results_published"
     competition.results = entry.body
+    if competition.applications is None:
+        competition.applications = entry.body.get("applications_received")
+    if competition.applicant_organizations is None:
+        competition.applicant_organizations = entry.body.get("applicant_organizations")
+
+
+@projector(*(f"competition.{stage}" for stage in STAGES))
+def stage(session: Session, entry: Recorded) -> None:
+    competition = _event(session, entry)
+    name = entry.kind.removeprefix("competition.")
+    body = entry.body
+    # A new dict, so that the JSON column is seen as changed.
+    competition.stages = {
+        **(competition.stages or {}),
+        name: {"seq": entry.seq, "date": body["date"], "body": body},
+    }
+    if name == "applications_closed":
+        competition.applications = body["applications"]
+        competition.applicant_organizations = body["organizations"]
+    elif name == "compliance_checked":
+        competition.admitted = body["admitted"]
+    elif name == "final_results":
+        competition.state = "results_published"
+        competition.results = body
 
 
 def commit(session: Session, competition_id: str, *, amount_delta: int, count_delta: int) -> None:

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -12,6 +13,8 @@ from registry.competitions.schemas import (
     CompetitionRead,
     CompetitionSummary,
     EventRead,
+    Stage,
+    StageRead,
 )
 from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
@@ -64,7 +67,28 @@ def to_summary(competition: Competition) -> CompetitionSummary:
         source_id=competition.source_id,
         published_at=competition.published_at,
         published_seq=competition.published_seq,
+        time_zone=service.zone_of(competition).key,
+        stages=[
+            StageRead(
+                stage=Stage(name),
+                seq=recorded["seq"],
+                date=recorded["date"],
+                body=recorded["body"],
+            )
+            for name in service.STAGE_ORDER
+            if (recorded := (competition.stages or {}).get(name.value)) is not None
+        ],
+        applications=competition.applications,
+        admitted=competition.admitted,
+        applications_per_award=per_award(competition.applications, competition.award_count),
     )
+
+
+def per_award(applications: int | None, awards: int) -> str | None:
+    """Applications per award, two decimals, or None when either is unknown or zero."""
+    if applications is None or awards == 0:
+        return None
+    return str((Decimal(applications) / awards).quantize(Decimal("0.01")))
 
 
 def to_read(session: Session, competition: Competition) -> CompetitionRead:

@@ -1,3 +1,4 @@
+import datetime as dt
 import enum
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -43,6 +44,13 @@ class CompetitionCreate(StrictInput):
     window: Window
     region: str | None = Field(default=None, max_length=10, description="ISO 3166-2 or country.")
     legal_basis: str | None = Field(default=None, max_length=500, examples=["UP-124 of 26.08.2024"])
+    time_zone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The IANA time zone its deadlines are counted in (Asia/Almaty); by "
+        "default its region's or funder's country's. The window's offsets must be this zone's.",
+        examples=["Asia/Almaty"],
+    )
     source_id: SourceId = None
 
 
@@ -77,10 +85,121 @@ class CompetitionResultsPublished(StrictInput):
     note: LocalizedText | None = None
 
 
+class Stage(enum.StrEnum):
+    """A competition's stages after its window, in the order they happen. Each is recorded at
+    most once, never after a later one."""
+
+    APPLICATIONS_CLOSED = "applications_closed"
+    COMPLIANCE_CHECKED = "compliance_checked"
+    COMMISSION_DECIDED = "commission_decided"
+    PRELIMINARY_RESULTS = "preliminary_results"
+    FINAL_RESULTS = "final_results"
+
+
+class ApplicationLanguage(enum.StrEnum):
+    UZ = "uz"
+    RU = "ru"
+    KK = "kk"
+    EN = "en"
+
+
+class RefusalReason(enum.StrEnum):
+    """Why applications were not admitted, as categories that can be counted."""
+
+    LATE = "late"
+    INCOMPLETE_DOCUMENTS = "incomplete_documents"
+    INELIGIBLE_APPLICANT = "ineligible_applicant"
+    OFF_TOPIC = "off_topic"
+    OVER_BUDGET = "over_budget"
+    OTHER = "other"
+
+
+Count = Annotated[int, Field(ge=0, le=10**7)]
+DocumentHash = Annotated[
+    str | None,
+    Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the published document (minutes, extract, list), lowercase hex.",
+    ),
+]
+DocumentUrl = Annotated[str | None, Field(default=None, max_length=2000)]
+
+
+class _StageEvent(StrictInput):
+    date: dt.date = Field(description="The day it happened, in the competition's time zone.")
+
+
+class ApplicationsClosed(_StageEvent):
+    type: Literal["applications_closed"]
+    applications: Count
+    organizations: Count = Field(description="Distinct NGOs that applied.")
+    by_language: dict[ApplicationLanguage, Count] | None = Field(
+        default=None, description="Applications by their language; the counts add up."
+    )
+
+
+class ComplianceChecked(_StageEvent):
+    type: Literal["compliance_checked"]
+    admitted: Count
+    refused: Count
+    reasons: dict[RefusalReason, Count] | None = Field(
+        default=None, description="Refused applications by reason; the counts add up."
+    )
+
+
+class CommissionDecided(_StageEvent):
+    type: Literal["commission_decided"]
+    members: int = Field(ge=1, le=1000, description="Commission members who took part.")
+    extract: LocalizedText | None = Field(default=None, description="Extract of the minutes.")
+    document_sha256: DocumentHash = None
+    document_url: DocumentUrl = None
+
+
+class ResultsStage(_StageEvent):
+    winners: Count | None = None
+    note: LocalizedText | None = None
+    document_sha256: DocumentHash = None
+    document_url: DocumentUrl = None
+
+
+class PreliminaryResults(ResultsStage):
+    type: Literal["preliminary_results"]
+
+
+class FinalResults(ResultsStage):
+    type: Literal["final_results"]
+
+
+STAGE_EVENTS = (
+    ApplicationsClosed,
+    ComplianceChecked,
+    CommissionDecided,
+    PreliminaryResults,
+    FinalResults,
+)
+StageEvent = (
+    ApplicationsClosed | ComplianceChecked | CommissionDecided | PreliminaryResults | FinalResults
+)
+
 CompetitionEventCreate = Annotated[
-    CompetitionAmended | CompetitionCancelled | CompetitionResultsPublished,
+    CompetitionAmended
+    | CompetitionCancelled
+    | CompetitionResultsPublished
+    | ApplicationsClosed
+    | ComplianceChecked
+    | CommissionDecided
+    | PreliminaryResults
+    | FinalResults,
     Field(discriminator="type"),
 ]
+
+
+class StageRead(BaseModel):
+    stage: Stage
+    seq: int = Field(description="The ledger entry that recorded it.")
+    date: dt.date
+    body: dict[str, Any] = Field(description="What was recorded: the counts, the document.")
 
 
 class EventRead(BaseModel):
@@ -120,6 +239,17 @@ class CompetitionSummary(BaseModel):
     source_id: str | None
     published_at: datetime
     published_seq: int
+    time_zone: str = Field(description="Where its deadlines are counted, e.g. Asia/Almaty.")
+    stages: list[StageRead] = Field(
+        default_factory=list, description="Its stages after the window, in order."
+    )
+    applications: int | None = Field(
+        default=None, description="Applications received (at applications_closed or results)."
+    )
+    admitted: int | None = Field(default=None, description="Applications admitted.")
+    applications_per_award: str | None = Field(
+        default=None, description="applications / awards made, a decimal string."
+    )
 
 
 class CompetitionRead(CompetitionSummary):

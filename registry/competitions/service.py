@@ -4,8 +4,9 @@ The public status is derived, never stored: ``cancelled`` and ``awarded`` (resul
 come from events, ``planned``, ``open`` and ``closed`` from the application window and now.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,11 +15,17 @@ from registry import journal
 from registry.auth.principal import Principal
 from registry.competitions.models import Competition, CompetitionEvent
 from registry.competitions.schemas import (
+    STAGE_EVENTS,
+    ApplicationsClosed,
+    CommissionDecided,
     CompetitionAmended,
     CompetitionCancelled,
     CompetitionCreate,
     CompetitionEventCreate,
     CompetitionStatus,
+    ComplianceChecked,
+    Stage,
+    StageEvent,
 )
 from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
@@ -27,13 +34,16 @@ from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
+from registry.reference.zones import local_zone
 
 PUBLISHED = "competition.published"
 EVENT_KINDS = {
     "amended": "competition.amended",
     "cancelled": "competition.cancelled",
     "results_published": "competition.results_published",
+    **{stage.value: f"competition.{stage.value}" for stage in Stage},
 }
+STAGE_ORDER = list(Stage)
 ID_PREFIX = "CMP"
 ID_WIDTH = 5
 
@@ -89,6 +99,8 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
         "region": region,
         "legal_basis": data.legal_basis,
     }
+    if data.time_zone is not None:
+        body["time_zone"] = _time_zone(data)
     if data.source_id is not None:
         body["source_id"] = data.source_id
     journal.record(
@@ -116,6 +128,8 @@ def add_event(
                 "type", f"{competition.award_count} awards were made from this competition"
             )
         body = {"reason": event.reason}
+    elif isinstance(event, STAGE_EVENTS):
+        body = _stage(competition, event)
     else:
         if current in (CompetitionStatus.PLANNED, CompetitionStatus.OPEN):
             raise Conflict.for_field("type", "results come after applications close")
@@ -134,6 +148,93 @@ def add_event(
         ],
     )
     return get(session, competition_id)
+
+
+def zone_of(competition: Competition) -> ZoneInfo:
+    """Where the competition's deadlines and stage dates are counted."""
+    if competition.time_zone:
+        return ZoneInfo(competition.time_zone)
+    return local_zone(competition.region, competition.funder_id)
+
+
+def _time_zone(data: CompetitionCreate) -> str:
+    """The zone named, checked: a real IANA zone whose offsets the window's times carry."""
+    name = data.time_zone or ""
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Unprocessable.for_field("time_zone", f"{name!r} is not an IANA time zone") from None
+    for field, moment in (("opens", data.window.opens), ("closes", data.window.closes)):
+        expected = moment.astimezone(zone).utcoffset()
+        if moment.utcoffset() != expected:
+            raise Unprocessable.for_field(
+                f"window.{field}",
+                f"{moment.isoformat()} is not {name} time (its offset then: {_offset(expected)})",
+            )
+    return name
+
+
+def _offset(delta: timedelta | None) -> str:
+    minutes = int((delta or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _stage(competition: Competition, event: StageEvent) -> dict[str, Any]:
+    """A stage's body, refused unless it comes in order, once, after the window closed and not
+    in the future, with counts that add up."""
+    _check_stage_order(competition, Stage(event.type))
+    zone = zone_of(competition)
+    closed_on = competition.closes_at.astimezone(zone).date()
+    if event.date < closed_on:
+        raise Unprocessable.for_field(
+            "date", f"before applications closed ({closed_on.isoformat()}, {zone.key})"
+        )
+    today = clock.now().astimezone(zone).date()
+    if event.date > today:
+        raise Unprocessable.for_field("date", f"after today ({today.isoformat()}, {zone.key})")
+    _check_counts(competition, event)
+    return event.model_dump(mode="json", exclude={"type"}, exclude_none=True)
+
+
+def _check_stage_order(competition: Competition, stage: Stage) -> None:
+    recorded = {Stage(name) for name in competition.stages or {}}
+    if stage in recorded:
+        raise Conflict.for_field("type", f"{stage.value} is already recorded")
+    later = [each for each in STAGE_ORDER[STAGE_ORDER.index(stage) + 1 :] if each in recorded]
+    if later:
+        raise Conflict.for_field("type", f"{stage.value} cannot come after {later[0].value}")
+    if stage is Stage.FINAL_RESULTS and competition.state == "results_published":
+        raise Conflict.for_field("type", "results were already published")
+
+
+def _adds_up(field: str, parts: dict[Any, int] | None, total: int) -> None:
+    if parts is not None and sum(parts.values()) != total:
+        raise Unprocessable.for_field(field, f"adds up to {sum(parts.values())}, not {total}")
+
+
+def _check_counts(competition: Competition, event: StageEvent) -> None:
+    if isinstance(event, ApplicationsClosed):
+        if event.organizations > event.applications:
+            raise Unprocessable.for_field("organizations", "more organizations than applications")
+        _adds_up("by_language", event.by_language, event.applications)
+    elif isinstance(event, ComplianceChecked):
+        received = competition.applications
+        if received is not None and event.admitted + event.refused != received:
+            raise Unprocessable.for_field(
+                "admitted",
+                f"admitted + refused is {event.admitted + event.refused}; "
+                f"{received} applications were received",
+            )
+        _adds_up("reasons", event.reasons, event.refused)
+    elif (
+        isinstance(event, CommissionDecided)
+        and event.extract is None
+        and event.document_sha256 is None
+    ):
+        raise Unprocessable.for_field(
+            "extract", "give the minutes' extract, the document's hash, or both"
+        )
 
 
 def _changes(competition: Competition, event: CompetitionAmended) -> dict[str, Any]:

@@ -79,6 +79,14 @@ COMPETITION_PUBLISHED: Final = "competition.published"
 COMPETITION_AMENDED: Final = "competition.amended"
 COMPETITION_CANCELLED: Final = "competition.cancelled"
 COMPETITION_RESULTS: Final = "competition.results_published"
+COMPETITION_STAGES: Final[Mapping[str, str]] = {
+    "competition.applications_closed": "Applications closed",
+    "competition.compliance_checked": "Compliance checked",
+    "competition.commission_decided": "Commission decided",
+    "competition.preliminary_results": "Preliminary results",
+    "competition.final_results": "Final results",
+}
+COMPETITION_FINAL: Final = "competition.final_results"
 AWARD_PUBLISHED: Final = rules.PUBLISHED
 AWARD_AMENDED: Final = "award.amended"
 AWARD_DISBURSED: Final = "award.disbursed"
@@ -92,6 +100,7 @@ COMPETITION_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
     COMPETITION_AMENDED: ("tenderAmendment",),
     COMPETITION_CANCELLED: ("tenderCancellation",),
     COMPETITION_RESULTS: ("tenderUpdate",),
+    **dict.fromkeys(COMPETITION_STAGES, ("tenderUpdate",)),
 }
 AWARD_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
     AWARD_PUBLISHED: ("award", "contract"),
@@ -318,7 +327,7 @@ def _fold_competition(history: Sequence[Recorded]) -> _CompetitionState:
                     body[name] = value
         elif entry.kind == COMPETITION_CANCELLED:
             state = "cancelled"
-        elif entry.kind == COMPETITION_RESULTS:
+        elif entry.kind in (COMPETITION_RESULTS, COMPETITION_FINAL):
             state, results = "results_published", entry.body
     return _CompetitionState(body=body, state=state, results=results)
 
@@ -406,6 +415,10 @@ def competition_release(
         ]
     elif entry.kind == COMPETITION_RESULTS:
         tender["milestones"] = [_results_milestone(entry)]
+    elif entry.kind in COMPETITION_STAGES:
+        tender["milestones"] = [_stage_milestone(entry)]
+        if "applications" in entry.body:
+            tender["numberOfTenderers"] = entry.body["applications"]
     release = _base(process, entry, COMPETITION_TAGS[entry.kind])
     release["parties"] = [
         _party(funder_id, funder_names, organizations.get(funder_id), FUNDER_ROLES)
@@ -432,6 +445,42 @@ def _results_milestone(entry: Recorded) -> Document:
         "description": " ".join(parts),
         **{f"note_{language}": text for language, text in (entry.body.get("note") or {}).items()},
     }
+
+
+def _stage_milestone(entry: Recorded) -> Document:
+    """A stage as an OCDS milestone: what it counted, in words, and its document."""
+    body = entry.body
+    parts = [
+        f"{name.replace('_', ' ').capitalize()}: {value}."
+        for name, value in sorted(body.items())
+        if isinstance(value, int)
+    ]
+    for name in ("by_language", "reasons"):
+        if body.get(name):
+            counts = ", ".join(f"{key} {value}" for key, value in sorted(body[name].items()))
+            parts.append(f"{name.replace('_', ' ').capitalize()}: {counts}.")
+    milestone: Document = {
+        "id": str(entry.seq),
+        "title": COMPETITION_STAGES[entry.kind],
+        "type": "assessment",
+        "status": "met",
+        "dateMet": _local_start(body["date"]),
+        "description": " ".join(parts) or COMPETITION_STAGES[entry.kind] + ".",
+    }
+    if body.get("document_url") or body.get("document_sha256"):
+        milestone["documents"] = [
+            {
+                "id": f"{entry.seq}-document",
+                "documentType": "evaluationReports",
+                **({"url": body["document_url"]} if body.get("document_url") else {}),
+                **(
+                    {"description": f"SHA-256 {body['document_sha256']}"}
+                    if body.get("document_sha256")
+                    else {}
+                ),
+            }
+        ]
+    return milestone
 
 
 # --- Awards ----------------------------------------------------------------------------------

@@ -12,12 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from registry.awards.legal import SizeBand
 from registry.awards.models import Award
 from registry.awards.router import to_summary
 from registry.awards.schemas import AwardStatus
+from registry.competitions.models import Competition
+from registry.competitions.router import per_award
 from registry.competitions.router import to_summary as competition_summary
 from registry.competitions.schemas import CompetitionStatus
 from registry.core.db import SessionDep
@@ -34,6 +37,8 @@ from registry.publication.readahead import read_ahead
 from registry.publication.schemas import (
     AwardPage,
     CompetitionPage,
+    CompetitionStatsRead,
+    CompetitionStatsRow,
     FacetValue,
     Money,
     OrganizationPage,
@@ -180,7 +185,12 @@ def organization_names(
     else the first language each has (uz, ru, kk, en); empty for other groups."""
     if group not in ORGANIZATION_GROUPS:
         return {}
-    found = organization_service.find_many(session, {bucket.key for bucket in buckets})
+    return names_in(session, {bucket.key for bucket in buckets}, lang)
+
+
+def names_in(session: Session, org_ids: set[str], lang: Language) -> dict[str, str]:
+    """These organizations' names in ``lang``, else in the first language each has."""
+    found = organization_service.find_many(session, org_ids)
     names = {}
     for org_id, organization in found.items():
         by_language = organization_service.names_of(organization)
@@ -283,6 +293,70 @@ def award_stats(
                 **_money(bucket).model_dump(),
             )
             for bucket in buckets
+        ],
+    )
+
+
+class CompetitionStatsGroup(enum.StrEnum):
+    FUNDER = "funder"
+    YEAR = "year"
+
+
+@router.get(
+    "/stats/competitions",
+    summary="Competitions, applications and applications per award, by funder or year",
+    response_model=CompetitionStatsRead,
+    responses=problem_responses(400),
+    tags=["stats"],
+)
+def competition_stats(
+    session: SessionDep,
+    group_by: CompetitionStatsGroup,
+    funder: ListParam = None,
+    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+    lang: LangParam = Language.UZ,
+) -> CompetitionStatsRead:
+    key = Competition.funder_id if group_by is CompetitionStatsGroup.FUNDER else Competition.year
+    reporting = Competition.applications.is_not(None)
+    statement = (
+        select(
+            key,
+            func.count(),
+            func.count(Competition.applications),
+            func.coalesce(func.sum(Competition.applications), 0),
+            func.coalesce(func.sum(case((reporting, Competition.award_count), else_=0)), 0),
+        )
+        .group_by(key)
+        .order_by(key)
+    )
+    if funders := org_id_values(funder, "funder"):
+        statement = statement.where(Competition.funder_id.in_(funders))
+    if year:
+        statement = statement.where(Competition.year.in_(year))
+    rows = [
+        (str(group), int(count), int(with_applications), int(applications), int(awards))
+        for group, count, with_applications, applications, awards in session.execute(statement)
+    ]
+    names = (
+        names_in(session, {row[0] for row in rows}, lang)
+        if group_by is CompetitionStatsGroup.FUNDER
+        else {}
+    )
+    return CompetitionStatsRead(
+        group_by=group_by.value,
+        rows=[
+            CompetitionStatsRow(
+                key=group,
+                name=names.get(group),
+                competitions=count,
+                reporting=with_applications,
+                applications=applications,
+                awards=awards,
+                applications_per_award=per_award(
+                    applications if with_applications else None, awards
+                ),
+            )
+            for group, count, with_applications, applications, awards in rows
         ],
     )
 

@@ -49,6 +49,24 @@ class StatsRead(BaseModel):
     rows: list[StatsRow]
 
 
+class CompetitionStatsRow(BaseModel):
+    key: str = Field(description="The group: a funder's org-id or a year.")
+    name: str | None = Field(default=None, description="A funder's name (lang=).")
+    competitions: int
+    reporting: int = Field(description="Competitions that recorded their applications.")
+    applications: int = Field(description="Applications received by those.")
+    awards: int = Field(description="Awards made by those.")
+    applications_per_award: str | None = Field(
+        description="applications / awards over the competitions that report both, a decimal "
+        "string; null when they made no awards."
+    )
+
+
+class CompetitionStatsRead(BaseModel):
+    group_by: str
+    rows: list[CompetitionStatsRow]
+
+
 class CompetitionPage(BaseModel):
     items: list[CompetitionSummary]
     next: str | None = Field(description="The full URL of the next page; null on the last.")

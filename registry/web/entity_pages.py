@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Final
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
@@ -22,7 +23,6 @@ from registry.publication.pagination import CursorsDep
 from registry.publication.router import CursorParam, get_organization
 from registry.publication.schemas import OrganizationTotalRead
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
-from registry.reference.zones import local_zone
 from registry.web import charts, oversight_pages, views
 from registry.web.templating import PageContext, render
 
@@ -155,7 +155,7 @@ def competition_page(
     competition = competition_read(session, competition_service.get(session, competition_id))
     page = PageContext(request)
     names = views.organization_names(session, {competition.funder_id})
-    zone = local_zone(competition.region, competition.funder_id)
+    zone = ZoneInfo(competition.time_zone)
     now = clock.now()
     opens, closes = competition.window["opens"], competition.window["closes"]
     found = search.award_page(

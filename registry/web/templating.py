@@ -6,6 +6,7 @@ in the same thread just before rendering, so one shared environment serves all l
 """
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ TEMPLATES: Final = Environment(
 TEMPLATES.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
     i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
 )
+TEMPLATES.filters["fromisoformat"] = date.fromisoformat  # a date as the ledger writes it
 HTML_MEDIA_TYPE: Final = "text/html; charset=utf-8"
 
 

@@ -1,0 +1,277 @@
+"""A competition's stages as ledger entries (applications closed, compliance checked,
+commission decided, preliminary and final results): their order, dates and counts, the time
+zone its deadlines are counted in, and applications per award by funder and year."""
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+from domain_helpers import (
+    KZ_OPERATOR,
+    NGO_UZ_2,
+    PUBLIC_FUND,
+    World,
+    build_world,
+    ledger_size,
+)
+from fastapi.testclient import TestClient
+from test_awards import award_body, competition_body, create_competition, post
+
+from registry import demo
+from registry.core.db import Database
+
+MINUTES = "9f2c" * 16
+
+STAGES: list[dict[str, Any]] = [
+    {
+        "type": "applications_closed",
+        "date": "2026-02-10",
+        "applications": 40,
+        "organizations": 36,
+        "by_language": {"uz": 30, "ru": 10},
+    },
+    {
+        "type": "compliance_checked",
+        "date": "2026-02-24",
+        "admitted": 31,
+        "refused": 9,
+        "reasons": {"late": 2, "incomplete_documents": 7},
+    },
+    {"type": "commission_decided", "date": "2026-03-10", "members": 9, "document_sha256": MINUTES},
+    {"type": "preliminary_results", "date": "2026-03-12", "winners": 2},
+    {"type": "final_results", "date": "2026-03-20", "winners": 2},
+]
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+def add(client: TestClient, competition_id: str, event: dict, token: str) -> Any:
+    return post(client, f"/api/v1/competitions/{competition_id}/events", event, token)
+
+
+def refused(
+    client: TestClient, database: Database, competition_id: str, event: dict, token: str
+) -> tuple[int, dict]:
+    before = ledger_size(database)
+    response = add(client, competition_id, event, token)
+    assert response.status_code in (403, 409, 422), response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert ledger_size(database) == before
+    return response.status_code, response.json()["errors"][0]
+
+
+def test_the_stages_are_entries_shown_in_order_with_their_counts(
+    client: TestClient, world: World
+) -> None:
+    competition = create_competition(client, world)
+    seqs = []
+    for stage in STAGES:
+        response = add(client, competition["id"], stage, world.fund)
+        assert response.status_code == 201, response.text
+        seqs.append(response.json()["events"][-1]["seq"])
+    read = client.get(f"/api/v1/competitions/{competition['id']}").json()
+    assert [s["stage"] for s in read["stages"]] == [s["type"] for s in STAGES]
+    assert [s["seq"] for s in read["stages"]] == seqs
+    assert read["stages"][0]["body"]["by_language"] == {"uz": 30, "ru": 10}
+    assert read["stages"][1]["body"]["reasons"] == {"late": 2, "incomplete_documents": 7}
+    assert read["stages"][2]["body"]["document_sha256"] == MINUTES
+    assert read["applications"] == 40
+    assert read["admitted"] == 31
+    assert read["status"] == "awarded"  # final results publish the results
+    assert read["time_zone"] == "Asia/Tashkent"
+    for recipient in (None, NGO_UZ_2):
+        body = award_body(competition["id"], amount="1000")
+        if recipient:
+            body["recipient_id"] = recipient
+        assert post(client, "/api/v1/awards", body, world.fund).status_code == 201
+    read = client.get(f"/api/v1/competitions/{competition['id']}").json()
+    assert read["applications_per_award"] == "20.00"
+    entry = client.get(f"/api/v1/ledger/entries/{seqs[0]}").json()
+    assert entry["entry"]["kind"] == "competition.applications_closed"
+
+
+@pytest.mark.parametrize(
+    ("event", "status", "field", "message"),
+    [
+        (
+            {**STAGES[0], "date": "2026-02-09"},
+            422,
+            "date",
+            "before applications closed (2026-02-10",
+        ),
+        ({**STAGES[0], "date": "2099-01-01"}, 422, "date", "after today"),
+        ({**STAGES[0], "organizations": 41}, 422, "organizations", "more organizations"),
+        ({**STAGES[0], "by_language": {"uz": 30}}, 422, "by_language", "adds up to 30, not 40"),
+        ({**STAGES[0], "by_language": {"fr": 40}}, 422, "by_language", ""),
+        ({**STAGES[1], "reasons": {"late": 1}}, 422, "reasons", "adds up to 1, not 9"),
+        ({**STAGES[1], "reasons": {"bribery": 9}}, 422, "reasons", ""),
+        (
+            {"type": "commission_decided", "date": "2026-03-10", "members": 9},
+            422,
+            "extract",
+            "extract",
+        ),
+        ({**STAGES[2], "document_sha256": "XYZ"}, 422, "document_sha256", ""),
+        ({**STAGES[2], "members": 0}, 422, "members", ""),
+    ],
+)
+def test_a_stage_that_does_not_add_up_is_refused_naming_the_field(
+    client: TestClient,
+    database: Database,
+    world: World,
+    event: dict,
+    status: int,
+    field: str,
+    message: str,
+) -> None:
+    competition = create_competition(client, world)
+    code, error = refused(client, database, competition["id"], event, world.fund)
+    assert code == status
+    assert field in error["field"], error
+    assert message in error["message"]
+
+
+def test_stages_come_once_and_in_order(
+    client: TestClient, database: Database, world: World
+) -> None:
+    competition = create_competition(client, world)
+    assert add(client, competition["id"], STAGES[0], world.fund).status_code == 201
+    code, error = refused(client, database, competition["id"], STAGES[0], world.fund)
+    assert (code, error["field"]) == (409, "type")
+    assert "already recorded" in error["message"]
+    # A stage may be skipped (the Uzbek rounds have no preliminary results) ...
+    assert add(client, competition["id"], STAGES[2], world.fund).status_code == 201
+    # ... but never recorded after a later one.
+    code, error = refused(client, database, competition["id"], STAGES[1], world.fund)
+    assert (code, error["field"]) == (409, "type")
+    assert "cannot come after commission_decided" in error["message"]
+    # Compliance counts must match the applications received.
+    other = create_competition(client, world, title={"uz": "Boshqa"})
+    assert add(client, other["id"], STAGES[0], world.fund).status_code == 201
+    wrong = {**STAGES[1], "admitted": 30}
+    code, error = refused(client, database, other["id"], wrong, world.fund)
+    assert (code, error["field"]) == (422, "admitted")
+    assert "40 applications were received" in error["message"]
+
+
+def test_a_cancelled_or_finished_competition_takes_no_stage(
+    client: TestClient, database: Database, world: World
+) -> None:
+    competition = create_competition(client, world)
+    cancel = {"type": "cancelled", "reason": "no funds"}
+    assert add(client, competition["id"], cancel, world.fund).status_code == 201
+    code, _ = refused(client, database, competition["id"], STAGES[0], world.fund)
+    assert code == 409
+    published = create_competition(client, world, title={"uz": "Natijali"})
+    results = {"type": "results_published", "applications_received": 12}
+    assert add(client, published["id"], results, world.fund).status_code == 201
+    code, error = refused(client, database, published["id"], STAGES[4], world.fund)
+    assert (code, error["field"]) == (409, "type")
+    # Only the funder that posted it records its stages.
+    other = create_competition(client, world, title={"uz": "Yana"})
+    code, error = refused(client, database, other["id"], STAGES[0], world.operator)
+    assert (code, error["field"]) == (403, "header.authorization")
+
+
+def test_deadlines_carry_their_time_zone(
+    client: TestClient, database: Database, world: World
+) -> None:
+    window = {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:30:00+05:00"}
+    body = competition_body(
+        funder_id=KZ_OPERATOR,
+        currency="KZT",
+        region="KZ-71",
+        window=window,
+        time_zone="Asia/Almaty",
+    )
+    response = post(client, "/api/v1/competitions", body, world.operator)
+    assert response.status_code == 201, response.text
+    assert response.json()["time_zone"] == "Asia/Almaty"
+    assert response.json()["events"][0]["body"]["time_zone"] == "Asia/Almaty"
+    for wrong, field in (
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        (
+            {
+                "time_zone": "Asia/Almaty",
+                "window": {**window, "closes": "2026-02-10T18:30:00+06:00"},
+            },
+            "window.closes",
+        ),
+    ):
+        before = ledger_size(database)
+        response = post(client, "/api/v1/competitions", body | wrong, world.operator)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+        assert ledger_size(database) == before
+    # Without a zone named, the region's country's.
+    default = post(client, "/api/v1/competitions", competition_body(), world.fund).json()
+    assert default["time_zone"] == "Asia/Tashkent"
+
+
+def test_applications_per_award_by_funder_and_year(client: TestClient, world: World) -> None:
+    reporting = create_competition(client, world)
+    silent = create_competition(client, world, title={"uz": "Sokin"}, year=2025)
+    assert add(client, reporting["id"], STAGES[0], world.fund).status_code == 201
+    for competition, recipient in ((reporting, None), (reporting, NGO_UZ_2), (silent, None)):
+        body = award_body(competition["id"], amount="1000")
+        if recipient:
+            body["recipient_id"] = recipient
+        assert post(client, "/api/v1/awards", body, world.fund).status_code == 201
+    by_funder = client.get("/api/v1/stats/competitions?group_by=funder&lang=ru").json()
+    (row,) = [row for row in by_funder["rows"] if row["key"] == PUBLIC_FUND]
+    # The silent competition's award does not dilute the figure: only reporting ones count.
+    assert row | {"name": None} == {
+        "key": PUBLIC_FUND,
+        "name": None,
+        "competitions": 2,
+        "reporting": 1,
+        "applications": 40,
+        "awards": 2,
+        "applications_per_award": "20.00",
+    }
+    assert row["name"]
+    by_year = client.get("/api/v1/stats/competitions?group_by=year").json()
+    assert [(r["key"], r["applications_per_award"]) for r in by_year["rows"]] == [
+        ("2025", None),
+        ("2026", "20.00"),
+    ]
+    wrong = client.get("/api/v1/stats/competitions?group_by=region")
+    assert wrong.status_code in (400, 422)
+
+
+def test_the_demo_operator_publishes_its_stages(demo_client: TestClient) -> None:
+    found = demo_client.get("/api/v1/competitions", params={"funder": demo.KZ_OPERATOR})
+    items = found.json()["items"]
+    staged = [item for item in items if item["stages"]]
+    assert staged
+    stages = staged[0]["stages"]
+    assert [s["stage"] for s in stages][:3] == [
+        "applications_closed",
+        "compliance_checked",
+        "commission_decided",
+    ]
+    closed = stages[0]["body"]
+    assert sum(closed["by_language"].values()) == closed["applications"]
+    assert set(closed["by_language"]) == {"kk", "ru"}
+
+
+def test_the_competition_page_shows_the_stages_with_their_counts(
+    client: TestClient, world: World
+) -> None:
+    competition = create_competition(client, world)
+    for stage in STAGES[:3]:
+        assert add(client, competition["id"], stage, world.fund).status_code == 201
+    html = client.get(f"/competitions/{competition['id']}", params={"lang": "en"}).text
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "Applications closed" in text
+    assert "40 applications from 36 organizations: in Uzbek 30, in Russian 10" in text
+    assert "31 admitted, 9 refused: late 2, incomplete documents 7" in text
+    assert "9 commission members" in text
+    assert MINUTES in text
+    assert "local time, Asia/Tashkent" in text
+    russian = client.get(f"/competitions/{competition['id']}", params={"lang": "ru"}).text
+    assert "Приём заявок завершён" in russian
