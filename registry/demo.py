@@ -107,6 +107,9 @@ UZ_BRV: Final = 412_000
 DIRECT_AWARD_CEILING_UZS: Final = 1000 * UZ_BRV
 """UP-124 allows an award without a competition up to 1,000 x BRV (412 M UZS)."""
 
+RISK_CASES: Final = 11
+"""Awards planted to raise each risk indicator (``_risk_cases``), counted in the total."""
+
 KZ_PRIZE_KZT: Final = 4_500_000
 """Each NGO prize is this fixed sum; 59 to 73 are awarded a year."""
 KZ_PRIZES_PER_YEAR: Final = 73
@@ -285,6 +288,8 @@ class _Award:
     themes: list[str]
     tranches: int
     legal_unit: LegalUnitStatement | None = None
+    award_before_close: str | None = None
+    published_on: date | None = None  # when it is entered, if not on its award date
     steps: list[_Step] = field(default_factory=list)
     peak_amount: int = 0  # the most it is ever worth: what its competition must budget for
     id: str = ""
@@ -304,6 +309,7 @@ class _Award:
             legal_basis=self.legal_basis,
             themes=self.themes,
             legal_unit=self.legal_unit,
+            award_before_close=self.award_before_close,
         )
 
 
@@ -442,7 +448,7 @@ class _Planner:
 
     def plan(self) -> _Plan:
         self._organizations()
-        counts = _allocate(self.total, SHARES)
+        counts = _allocate(max(self.total - RISK_CASES, 0), SHARES)
         overflow = max(0, counts["prizes"] - KZ_PRIZES_PER_YEAR)
         counts["prizes"] -= overflow
         counts["uz_direct"] += overflow
@@ -453,6 +459,9 @@ class _Planner:
         self._kz_social_order(counts["almaty"])
         self._kz_prizes(counts["prizes"])
         self._open_and_planned()
+        drawn = len(self.out.awards)
+        self._risk_cases()
+        assert len(self.out.awards) - drawn == RISK_CASES
         for award in self.out.awards:
             self._award_operations(award)
         self._oversight()
@@ -525,10 +534,10 @@ class _Planner:
         self.rng.shuffle(spread)
         return spread
 
-    def _register(self, org: _Org) -> None:
+    def _register(self, org: _Org, when: date = date.min) -> None:
         self.out.organizations.append(org)
         writer = self.out.writer
-        self._op(date.min, _SETUP, lambda session: writer.register(session, org.data))
+        self._op(when, _SETUP, lambda session: writer.register(session, org.data))
 
     def _stir(self) -> str:
         """Nine digits; legal entities' STIRs start with 2 or 3 (only the length is checked)."""
@@ -1008,6 +1017,217 @@ class _Planner:
             )
         self._lifecycles(awards, unit=100_000, ceiling=DIRECT_AWARD_CEILING_UZS)
 
+    # ---- cases for the risk indicators
+
+    def _risk_cases(self) -> None:
+        """Awards and competitions that raise each risk indicator (registry/risks) at least
+        once, so that the portal and the API have something to explain. They are planted,
+        not drawn: the drawn data stays within every threshold."""
+        uz = sorted(self._ngos_of("UZ"), key=lambda org: org.org_id)
+        near, split, winner, other = self.rng.sample(uz, 4)
+        basis = "Samarqand viloyati hokimining {number}-son qarori, {date}"
+        # Close to the cap (96% of 1,000 × BRV), and two that pass it together within a year.
+        for recipient, amount, day in (
+            (near, 396_000_000, date(2026, 5, 20)),
+            (split, 250_000_000, date(2026, 4, 10)),
+            (split, 230_000_000, date(2026, 7, 15)),
+        ):
+            self._award(
+                funder=SAMARQAND_KHOKIMIYAT,
+                recipient=recipient,
+                competition=None,
+                amount=amount,
+                award_date=day,
+                legal_basis=basis.format(number=day.timetuple().tm_yday, date=_dotted(day)),
+                instrument=Instrument.SUBSIDY,
+                currency="UZS",
+                themes=(),
+                months=9,
+            )
+        # Entered into the ledger 105 days after it was decided.
+        late = self._award(
+            funder=PUBLIC_FUND,
+            recipient=other,
+            competition=None,
+            amount=45_000_000,
+            award_date=date(2026, 3, 2),
+            legal_basis="Parliamentary Commission decision No. 71 of 27.02.2026",
+            instrument=Instrument.SUBSIDY,
+            currency="UZS",
+            themes=(),
+            months=9,
+        )
+        late.published_on = date(2026, 6, 15)
+        self._urgent_round()
+        self._youth_rounds(winner)
+        self._fergana_rounds(winner, other)
+
+    def _urgent_round(self) -> None:
+        """The Public Fund's six-day round (its others run a month): one application admitted,
+        from an NGO registered six weeks before, whose award is then raised by 35%."""
+        opens, closes = date(2026, 6, 1), date(2026, 6, 7)
+        competition = self._competition(
+            PUBLIC_FUND,
+            opens - timedelta(days=4),
+            instrument=Instrument.GRANT,
+            year=2026,
+            title=_text(
+                uz="Favqulodda grant tanlovi: suv toshqinidan zarar koʻrganlarga yordam",
+                ru="Срочный грантовый конкурс: помощь пострадавшим от паводка",
+                en="Urgent grant round: help for flood victims",
+            ),
+            themes=["social protection", "disaster relief"],
+            currency="UZS",
+            window=_window(opens, closes),
+            region="UZ",
+            legal_basis="UP-124 of 26.08.2024",
+        )
+        for when, event in (
+            (
+                closes,
+                ApplicationsClosed(
+                    type="applications_closed",
+                    date=closes,
+                    applications=3,
+                    organizations=3,
+                    by_language={ApplicationLanguage.UZ: 3},
+                ),
+            ),
+            (
+                closes + timedelta(days=3),
+                ComplianceChecked(
+                    type="compliance_checked",
+                    date=closes + timedelta(days=3),
+                    admitted=1,
+                    refused=2,
+                    reasons={RefusalReason.INCOMPLETE_DOCUMENTS: 2},
+                ),
+            ),
+        ):
+            self._competition_event(competition, when, event)
+        like = min(self._ngos_of("UZ"), key=lambda org: org.org_id)  # its place and field
+        newcomer = _Org(
+            OrganizationCreate(
+                org_id=self._stir(),
+                name=_text(
+                    uz="«Yordam qoʻli» nodavlat notijorat tashkiloti",
+                    ru="Негосударственная некоммерческая организация «Рука помощи»",
+                    en="Helping Hand NGO",
+                ),
+                kind=OrganizationKind.NGO,
+                legal_form=like.data.legal_form,
+                region=like.data.region,
+                registration_date=date(2026, 4, 20),
+            ),
+            place=like.place,
+            theme=like.theme,
+        )
+        self.ngos.append(newcomer)
+        self._register(newcomer, when=date(2026, 4, 27))  # recorded a week after it was
+        award = self._award(
+            funder=PUBLIC_FUND,
+            recipient=newcomer,
+            competition=competition,
+            instrument=Instrument.GRANT,
+            amount=80_000_000,
+            currency="UZS",
+            award_date=closes + timedelta(days=8),
+            months=6,
+            themes=(like.theme,),
+        )
+        award.peak_amount = 108_000_000
+        award.steps.append(
+            _Step(
+                date(2026, 8, 10),
+                AwardAmended(
+                    type="amended",
+                    amount="108000000",
+                    reason="Qoʻshimcha oilalarga yordam koʻrsatish uchun",
+                ),
+            )
+        )
+        self._fund(competition, [award], unit=1_000_000)
+
+    def _youth_rounds(self, winner: _Org) -> None:
+        """The Youth Agency's small rounds of 2024, 2025 and 2026, all won by one NGO."""
+        for year in (2024, 2025, 2026):
+            self._small_round(
+                YOUTH_AGENCY,
+                date(year, 3, 1),
+                [(winner, 60_000_000, None)],
+                title=_text(
+                    uz=f"{year}-yil yoshlar tashabbuslari tanlovi",
+                    ru=f"Конкурс молодёжных инициатив {year} года",
+                    en=f"Youth initiatives round {year}",
+                ),
+                legal_basis="PQ-112 of 05.02.2024",
+            )
+
+    def _fergana_rounds(self, winner: _Org, other: _Org) -> None:
+        """Two more rounds of the Fergana khokimiyat in 2026: one NGO takes most of the money
+        of its 2026 rounds; one award is made before its round closed, with the reason."""
+        title = _text(
+            uz="Fargʻona viloyati mahallalarini obodonlashtirish tanlovi",
+            ru="Конкурс по благоустройству махаллей Ферганской области",
+            en="Fergana mahalla improvement round",
+        )
+        basis = "Fargʻona viloyati hokimining 214-son qarori, 02.02.2026"
+        self._small_round(
+            FERGANA_KHOKIMIYAT,
+            date(2026, 4, 1),
+            [(winner, 150_000_000, None), (other, 20_000_000, None)],
+            title=title,
+            legal_basis=basis,
+        )
+        self._small_round(
+            FERGANA_KHOKIMIYAT,
+            date(2026, 9, 1),
+            [(winner, 150_000_000, "Qurilish mavsumi tugashidan oldin ishlarni boshlash uchun")],
+            title=title,
+            legal_basis=basis,
+        )
+
+    def _small_round(
+        self,
+        funder: str,
+        opens: date,
+        winners: Sequence[tuple[_Org, int, str | None]],
+        *,
+        title: LocalizedText,
+        legal_basis: str,
+    ) -> None:
+        """A month-long round with these (recipient, amount, award-before-close reason)
+        winners, awarded 12 days after it closes (or 3 days before, with a reason)."""
+        closes = opens + timedelta(days=30)
+        competition = self._competition(
+            funder,
+            opens - timedelta(days=5),
+            instrument=Instrument.GRANT,
+            year=opens.year,
+            title=title,
+            themes=["youth"],
+            currency="UZS",
+            window=_window(opens, closes),
+            region="UZ",
+            legal_basis=legal_basis,
+        )
+        awards = []
+        for recipient, amount, early in winners:
+            award = self._award(
+                funder=funder,
+                recipient=recipient,
+                competition=competition,
+                instrument=Instrument.GRANT,
+                amount=amount,
+                currency="UZS",
+                award_date=closes - timedelta(days=3) if early else closes + timedelta(days=12),
+                months=6,
+                themes=(recipient.theme,),
+            )
+            award.award_before_close = early
+            awards.append(award)
+        self._fund(competition, awards, unit=1_000_000)
+
     # ---- Kazakhstan
 
     def _kz_grants(self, counts: dict[str, int]) -> None:
@@ -1227,7 +1447,7 @@ class _Planner:
                 session, principal=writer.funders[award.funder], data=award.create()
             ).id
 
-        self._op(award.award_date, _AWARD, publish)
+        self._op(award.published_on or award.award_date, _AWARD, publish)
         for step in award.steps:
             self.out.events += 1
 

@@ -289,7 +289,7 @@ class OversightPlan:
                 SubjectType.AWARD,
                 award.currency[:2],
                 award.funder,
-                award.award_date,
+                award.published_on or award.award_date,  # a conclusion follows its publication
                 award=award,
             )
             for award in self.plan.awards

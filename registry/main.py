@@ -31,6 +31,7 @@ from registry.publication.changes_router import router as changes_router
 from registry.publication.pagination import CursorCodec
 from registry.publication.router import router as publication_router
 from registry.publication.standards_router import router as standards_router
+from registry.risks.router import router as risks_router
 from registry.web import app as web
 from registry.web.desk import sessions as desk_sessions
 
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         changes_router,
         standards_router,
         keys_router,
+        risks_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

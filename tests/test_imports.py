@@ -16,19 +16,20 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from registry import demo
 from registry.auth.principal import Principal, Role
 from registry.awards import service as award_service
-from registry.awards.models import Award
+from registry.awards.models import Award, AwardEvent
 from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.cli import app as cli
-from registry.competitions.models import Competition
+from registry.competitions.models import Competition, CompetitionEvent
 from registry.core.db import Database
 from registry.core.settings import Settings, get_settings
 from registry.imports import fields, files, giving360, languages
+from registry.imports.ocds import STAGE_CODES
 from registry.imports.report import ImportRejected, Problem
 from registry.ledger import service as ledger_service
 from registry.main import create_app
@@ -629,6 +630,26 @@ COMPETITION_STATE = (
 )
 
 
+def _later_events(database: Database) -> int:
+    """The events after publication that the import makes again: an award's tranches,
+    reports, amendments, corrections…, a competition's amendments, cancellation and results
+    (not its stages, which the release feed carries as milestones the import leaves out)."""
+    with database.session() as session:
+        awards = session.execute(
+            select(func.count()).select_from(AwardEvent).where(AwardEvent.kind != "award.published")
+        ).scalar_one()
+        competitions = session.execute(
+            select(func.count())
+            .select_from(CompetitionEvent)
+            .where(
+                CompetitionEvent.kind.not_in(
+                    ["competition.published", *(f"competition.{c}" for c in STAGE_CODES)]
+                )
+            )
+        ).scalar_one()
+    return int(awards) + int(competitions)
+
+
 def test_ocds_feed_imports_into_an_empty_registry_once(
     client: TestClient, database: Database, target: Database, database_url_factory
 ) -> None:
@@ -647,7 +668,8 @@ def test_ocds_feed_imports_into_an_empty_registry_once(
 
     assert (summary.created, summary.competitions) == (61, len(original_competitions))
     # Every later event of the demo (tranches, reports, amendments…) and the corrections.
-    assert summary.events == 216 + corrections
+    assert corrections
+    assert summary.events == _later_events(database)
     competitions = _competitions(target)
     by_source = {}
     for competition in competitions:

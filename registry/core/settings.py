@@ -1,5 +1,6 @@
 """Every knob of the registry, in one place, read from ``REGISTRY_*`` environment variables."""
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,6 +60,27 @@ class Settings(BaseSettings):
         default=5.0,
         ge=0,
         description="A new checkpoint is signed at most this often; 0 signs after every write.",
+    )
+    risk_cap_share: Decimal = Field(
+        default=Decimal("0.9"), gt=0, le=1, description="Risk indicator near_direct_cap."
+    )
+    risk_split_months: int = Field(default=12, ge=1, le=60, description="split_direct_awards.")
+    risk_short_window_days: int = Field(default=10, ge=1, le=365, description="short_window.")
+    risk_median_window_share: Decimal = Field(
+        default=Decimal("0.5"), gt=0, le=1, description="window_below_funder_median."
+    )
+    risk_dominant_share: Decimal = Field(
+        default=Decimal("0.5"), gt=0, lt=1, description="dominant_winner."
+    )
+    risk_repeat_years: int = Field(default=3, ge=2, le=50, description="repeat_winner.")
+    risk_amendment_share: Decimal = Field(
+        default=Decimal("0.2"), ge=0, description="amount_raised."
+    )
+    risk_late_publication_days: int = Field(
+        default=30, ge=0, le=3650, description="late_publication."
+    )
+    risk_new_organization_days: int = Field(
+        default=180, ge=1, le=3650, description="new_organization."
     )
     write_batch_max: int = Field(
         default=100,

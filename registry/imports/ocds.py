@@ -1020,9 +1020,23 @@ def _results_milestone(tender: Mapping[str, Any]) -> dict[str, Any] | None:
             if isinstance(item, dict)
             and item.get("type") == "assessment"
             and item.get("status") == "met"
+            and item.get("code") not in STAGE_CODES
         ),
         None,
     )
+
+
+STAGE_CODES: Final = frozenset(
+    {
+        "applications_closed",
+        "compliance_checked",
+        "commission_decided",
+        "preliminary_results",
+        "final_results",
+    }
+)
+"""Milestone codes of a competition's stages (``registry.publication.ocds``): not its results.
+The stages themselves are not imported (the import makes no stage events)."""
 
 
 def _cancellation_reason(tender: Mapping[str, Any]) -> str:

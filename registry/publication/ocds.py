@@ -461,6 +461,8 @@ def _stage_milestone(entry: Recorded) -> Document:
             parts.append(f"{name.replace('_', ' ').capitalize()}: {counts}.")
     milestone: Document = {
         "id": str(entry.seq),
+        # The stage's name, so that a reader (our own import) tells it from the results.
+        "code": entry.kind.removeprefix("competition."),
         "title": COMPETITION_STAGES[entry.kind],
         "type": "assessment",
         "status": "met",

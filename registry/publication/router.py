@@ -56,6 +56,7 @@ from registry.reference.money import (
     normalize_currency,
 )
 from registry.reference.regions import UnknownRegion, normalize_region
+from registry.risks import service as risk_service
 
 router = APIRouter(tags=["awards"], dependencies=[Depends(refuse_unknown_parameters)])
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
@@ -153,6 +154,8 @@ def award_filters(
 
 
 FiltersDep = Annotated[search.AwardFilters, Depends(award_filters)]
+RISKS_FACET = "risks"
+"""The facet of risk indicators (registry/risks), computed apart from the others."""
 SortParam = Annotated[search.AwardSort, Query(description="A field, or -field for descending.")]
 
 
@@ -233,7 +236,10 @@ def list_awards(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     facets: Annotated[
         str | None,
-        Query(description=f"Comma-separated: {', '.join(search.FACET_NAMES)}."),
+        Query(
+            description=f"Comma-separated: {', '.join(search.FACET_NAMES)}, {RISKS_FACET} (how "
+            "many of the awards raise each risk indicator, /api/v1/risks)."
+        ),
     ] = None,
     lang: LangParam = Language.UZ,
 ) -> AwardPage:
@@ -241,20 +247,64 @@ def list_awards(
         session, filters, sort=sort, limit=limit, cursor=cursor, cursors=cursors
     )
     names = list_values([facets] if facets else None)
-    unknown = sorted(set(names) - set(search.FACET_NAMES))
+    unknown = sorted(set(names) - {*search.FACET_NAMES, RISKS_FACET})
     if unknown:
         raise BadRequest.for_field("query.facets", f"unknown facet {unknown[0]}")
-    computed = search.award_facets(session, filters, names) if names else None
-    return AwardPage(
-        items=[to_summary(award) for award in page.items],
-        next=next_url(request, page.cursor),
-        facets={
+    plain = [name for name in names if name != RISKS_FACET]
+    computed = search.award_facets(session, filters, plain) if names else None
+    values = (
+        {
             name: facet_values(buckets, organization_names(session, name, buckets, lang))
             for name, buckets in computed.items()
         }
         if computed is not None
-        else None,
+        else None
     )
+    if values is not None and RISKS_FACET in names:
+        values[RISKS_FACET] = _risk_facet(request, session, filters)
+    return AwardPage(
+        items=[to_summary(award) for award in page.items],
+        next=next_url(request, page.cursor),
+        facets=values,
+    )
+
+
+def _risk_facet(
+    request: Request, session: Session, filters: search.AwardFilters
+) -> list[FacetValue]:
+    """Per risk indicator: how many of the selected awards raise it, and their money."""
+    limits = risk_service.thresholds(request.app.state.settings)
+    _, by_award = risk_service.flags_of_filtered(session, limits, filters)
+    money: dict[str, tuple[str, int, int]] = {}
+    if by_award:
+        statement = select(
+            Award.id, Award.currency, Award.amount_minor, Award.disbursed_minor
+        ).where(Award.id.in_(list(by_award)))
+        money = {row[0]: (row[1], row[2], row[3]) for row in session.execute(statement)}
+    totals: dict[str, dict[str, list[int]]] = {}
+    counts: dict[str, int] = {}
+    for award_id, flags in by_award.items():
+        currency, awarded, disbursed = money[award_id]
+        for indicator in {flag.indicator.value for flag in flags}:
+            counts[indicator] = counts.get(indicator, 0) + 1
+            sums = totals.setdefault(indicator, {}).setdefault(currency, [0, 0])
+            sums[0] += awarded
+            sums[1] += disbursed
+    return [
+        FacetValue(
+            value=indicator,
+            count=counts[indicator],
+            totals=[
+                Money(
+                    currency=currency,
+                    awarded=format_amount(awarded, currency),
+                    disbursed=format_amount(disbursed, currency),
+                )
+                for currency, (awarded, disbursed) in sorted(totals[indicator].items())
+            ],
+        )
+        for indicator in sorted(counts, key=lambda key: (-counts[key], key))
+    ]
 
 
 @router.get(

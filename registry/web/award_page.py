@@ -26,6 +26,7 @@ from registry.awards.schemas import AwardEventRead, AwardRead
 from registry.competitions import service as competition_service
 from registry.core.db import SessionDep
 from registry.ledger import service as ledger_service
+from registry.risks import service as risk_service
 from registry.web import oversight_pages, views
 from registry.web.templating import render
 
@@ -207,6 +208,9 @@ def award_page(
             "seqs": [event.seq for event in award.events],
             "safe_link": safe_link,
             "oversight": oversight_pages.section(session, award.oversight),
+            "risks": risk_service.flags_of_awards(
+                session, risk_service.thresholds(request.app.state.settings), [award.id]
+            )[award.id],
             "receipt": receipt,
             "leaf_check": leaf_check(leaf, receipt),
         },

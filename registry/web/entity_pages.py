@@ -1,6 +1,6 @@
 """Organization (funders included) and competition pages, from the API's own reads."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from registry.awards.router import to_summary
 from registry.competitions import service as competition_service
@@ -23,6 +24,7 @@ from registry.publication.pagination import CursorsDep
 from registry.publication.router import CursorParam, get_organization
 from registry.publication.schemas import OrganizationTotalRead
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
+from registry.risks import service as risk_service
 from registry.web import charts, oversight_pages, views
 from registry.web.templating import PageContext, render
 
@@ -118,6 +120,7 @@ def organization_page(
             "given": given,
             "received": received,
             "oversight": oversight_pages.section(session, organization.oversight),
+            "risks": _risk_counts(request, session, organization.org_id),
             "record_link": (
                 page.url(f"/oversight/bodies/{organization.org_id}")
                 if organization.kind != OrganizationKind.NGO
@@ -198,3 +201,22 @@ def competition_page(
         },
         page=page,
     )
+
+
+def _risk_counts(request: Request, session: Session, org_id: str) -> dict[str, Counter[str]]:
+    """How many of the awards it gave and received raise each risk indicator."""
+    limits = risk_service.thresholds(request.app.state.settings)
+    counts: dict[str, Counter[str]] = {}
+    for role, filters in (
+        ("given", search.AwardFilters(funder=(org_id,))),
+        ("received", search.AwardFilters(recipient=(org_id,))),
+    ):
+        _, by_award = risk_service.flags_of_filtered(session, limits, filters)
+        counted: Counter[str] = Counter(
+            indicator
+            for flags in by_award.values()
+            for indicator in {f.indicator.value for f in flags}
+        )
+        if counted:
+            counts[role] = counted
+    return counts

@@ -1,0 +1,1 @@
+"""Risk indicators computed from the ledger's facts, each explaining itself."""

@@ -1,0 +1,413 @@
+"""Risk indicators: patterns in the ledger that a journalist or an auditor may want to look
+into, each computed from recorded facts and explaining itself with them and the ledger seqs
+they rest on. An indicator is a reason to look, never a finding: a short window may have been
+lawful, a repeat winner may simply be the best.
+
+Each indicator is a pure function of the loaded facts (``Facts``) and the thresholds
+(``Thresholds``, set in the configuration); ``flags`` runs them all. The facts are those of
+every award and competition of the funders concerned, since most indicators compare an award
+with its funder's others (a median window, a share of wins, awards within 12 months).
+"""
+
+import enum
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Final
+
+from registry.awards.legal import DIRECT_AWARD_CAP_BRV, direct_award_cap
+from registry.reference.money import format_amount
+
+
+class Indicator(enum.StrEnum):
+    NEAR_DIRECT_CAP = "near_direct_cap"
+    SPLIT_DIRECT_AWARDS = "split_direct_awards"
+    AWARDED_BEFORE_CLOSE = "awarded_before_close"
+    SHORT_WINDOW = "short_window"
+    WINDOW_BELOW_FUNDER_MEDIAN = "window_below_funder_median"
+    DOMINANT_WINNER = "dominant_winner"
+    REPEAT_WINNER = "repeat_winner"
+    AMOUNT_RAISED = "amount_raised"
+    LATE_PUBLICATION = "late_publication"
+    SINGLE_ADMITTED = "single_admitted"
+    NEW_ORGANIZATION = "new_organization"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    cap_share: Decimal = Decimal("0.9")
+    """near_direct_cap: a direct award at least this share of 1,000 × BRV."""
+    split_months: int = 12
+    """split_direct_awards: direct awards from one funder to one recipient within this many
+    months whose total exceeds the cap."""
+    short_window_days: int = 10
+    """short_window: an application window shorter than this many days."""
+    median_window_share: Decimal = Decimal("0.5")
+    """window_below_funder_median: a window shorter than this share of the funder's median."""
+    dominant_share: Decimal = Decimal("0.5")
+    """dominant_winner: one recipient with more than this share of the awards of a funder's
+    competitions in a year, by count or by money."""
+    dominant_min_competitions: int = 2
+    """dominant_winner: only for funders with at least this many competitions in the year."""
+    repeat_years: int = 3
+    """repeat_winner: awards from one funder's competitions in at least this many years."""
+    amendment_share: Decimal = Decimal("0.2")
+    """amount_raised: amendments raising the amount by more than this share."""
+    late_publication_days: int = 30
+    """late_publication: entered into the ledger more than this many days after its award date."""
+    new_organization_days: int = 180
+    """new_organization: the recipient registered less than this many days before the
+    competition opened (or, without one, before the award date)."""
+
+
+@dataclass(frozen=True)
+class AwardFacts:
+    id: str
+    funder_id: str
+    recipient_id: str
+    competition_id: str | None
+    currency: str
+    amount_minor: int
+    original_amount_minor: int
+    award_date: date
+    published_on: date
+    """The day the ledger recorded it (UTC)."""
+    published_seq: int
+    award_before_close: str | None
+    amendment_seqs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompetitionFacts:
+    id: str
+    funder_id: str
+    year: int
+    opens_on: date
+    closes_on: date
+    published_seq: int
+    applications: int | None
+    admitted: int | None
+    stage_seqs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrganizationFacts:
+    org_id: str
+    registration_date: date | None
+    registered_seq: int
+
+
+@dataclass(frozen=True)
+class Facts:
+    awards: Sequence[AwardFacts]
+    competitions: dict[str, CompetitionFacts]
+    organizations: dict[str, OrganizationFacts]
+
+
+@dataclass(frozen=True)
+class Flag:
+    award_id: str
+    indicator: Indicator
+    explanation: str
+    facts: dict[str, str | int] = field(default_factory=dict)
+    seqs: tuple[int, ...] = ()
+
+
+def flags(facts: Facts, thresholds: Thresholds) -> list[Flag]:
+    """Every indicator raised by these facts, by award (ordered by award, then indicator)."""
+    raised: list[Flag] = []
+    for indicator in INDICATORS:
+        raised.extend(indicator(facts, thresholds))
+    order = {name: n for n, name in enumerate(Indicator)}
+    return sorted(raised, key=lambda flag: (flag.award_id, order[flag.indicator]))
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{format_amount(minor, currency)} {currency}"
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal(1))}%"
+
+
+def near_direct_cap(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    for award in facts.awards:
+        if award.competition_id is not None:
+            continue
+        cap = direct_award_cap(award.funder_id, award.currency, award.award_date)
+        if cap is None or award.amount_minor < cap * thresholds.cap_share:
+            continue
+        share = Decimal(award.amount_minor) / cap
+        yield Flag(
+            award.id,
+            Indicator.NEAR_DIRECT_CAP,
+            f"awarded {_money(award.amount_minor, award.currency)} without a competition: "
+            f"{_percent(share)} of the cap of {DIRECT_AWARD_CAP_BRV:,} × BRV "
+            f"({_money(cap, award.currency)} on {award.award_date.isoformat()}); the indicator "
+            f"starts at {_percent(thresholds.cap_share)}",
+            {"amount": format_amount(award.amount_minor, award.currency), "cap": str(cap)},
+            (award.published_seq,),
+        )
+
+
+def split_direct_awards(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    pairs: dict[tuple[str, str, str], list[AwardFacts]] = defaultdict(list)
+    for award in facts.awards:
+        if award.competition_id is None:
+            pairs[(award.funder_id, award.recipient_id, award.currency)].append(award)
+    for (funder_id, recipient_id, currency), awards in pairs.items():
+        awards.sort(key=lambda award: (award.award_date, award.published_seq))
+        flagged: set[str] = set()
+        for n, last in enumerate(awards):
+            since = last.award_date - timedelta(days=round(thresholds.split_months * 30.44))
+            group = [award for award in awards[: n + 1] if award.award_date > since]
+            cap = direct_award_cap(funder_id, currency, last.award_date)
+            total = sum(award.amount_minor for award in group)
+            if len(group) < 2 or cap is None or total <= cap:  # noqa: PLR2004 - a split is two
+                continue
+            for award in group:
+                if award.id in flagged:
+                    continue
+                flagged.add(award.id)
+                yield Flag(
+                    award.id,
+                    Indicator.SPLIT_DIRECT_AWARDS,
+                    f"{len(group)} awards without a competition from {funder_id} to "
+                    f"{recipient_id} within {thresholds.split_months} months "
+                    f"({group[0].award_date.isoformat()} to {last.award_date.isoformat()}) "
+                    f"total {_money(total, currency)}, above the cap of {_money(cap, currency)} "
+                    "that each of them stays under",
+                    {"awards": len(group), "total": format_amount(total, currency)},
+                    tuple(sorted(award.published_seq for award in group)),
+                )
+
+
+def awarded_before_close(facts: Facts, _thresholds: Thresholds) -> Iterable[Flag]:
+    for award in facts.awards:
+        competition = facts.competitions.get(award.competition_id or "")
+        if competition is None or award.award_date >= competition.closes_on:
+            continue
+        days = (competition.closes_on - award.award_date).days
+        reason = (
+            f"; the recorded reason: {award.award_before_close}" if award.award_before_close else ""
+        )
+        yield Flag(
+            award.id,
+            Indicator.AWARDED_BEFORE_CLOSE,
+            f"awarded on {award.award_date.isoformat()}, {days} days before its competition "
+            f"{competition.id} closed ({competition.closes_on.isoformat()}){reason}",
+            {"days": days},
+            (competition.published_seq, award.published_seq),
+        )
+
+
+def _window_days(competition: CompetitionFacts) -> int:
+    return (competition.closes_on - competition.opens_on).days
+
+
+def short_window(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    for award in facts.awards:
+        competition = facts.competitions.get(award.competition_id or "")
+        if competition is None or _window_days(competition) >= thresholds.short_window_days:
+            continue
+        yield Flag(
+            award.id,
+            Indicator.SHORT_WINDOW,
+            f"applications to {competition.id} were open {_window_days(competition)} days "
+            f"({competition.opens_on.isoformat()} to {competition.closes_on.isoformat()}); the "
+            f"indicator is for windows under {thresholds.short_window_days} days",
+            {"window_days": _window_days(competition)},
+            (competition.published_seq, award.published_seq),
+        )
+
+
+def window_below_funder_median(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    by_funder: dict[str, list[int]] = defaultdict(list)
+    for each in facts.competitions.values():
+        by_funder[each.funder_id].append(_window_days(each))
+    for award in facts.awards:
+        competition = facts.competitions.get(award.competition_id or "")
+        if competition is None:
+            continue
+        windows = by_funder[competition.funder_id]
+        median = Decimal(str(statistics.median(windows)))
+        days = _window_days(competition)
+        if len(windows) < 3 or days >= median * thresholds.median_window_share:  # noqa: PLR2004
+            continue
+        yield Flag(
+            award.id,
+            Indicator.WINDOW_BELOW_FUNDER_MEDIAN,
+            f"applications to {competition.id} were open {days} days; the median window of "
+            f"{competition.funder_id} is {median.normalize():f} days over {len(windows)} "
+            f"competitions (the indicator is for windows under "
+            f"{_percent(thresholds.median_window_share)} of it)",
+            {"window_days": days, "funder_median_days": f"{median.normalize():f}"},
+            (competition.published_seq, award.published_seq),
+        )
+
+
+def _won_by_funder_year(facts: Facts) -> dict[tuple[str, int], dict[str, list[AwardFacts]]]:
+    """Per funder and year, each recipient's awards from that funder's competitions."""
+    won: dict[tuple[str, int], dict[str, list[AwardFacts]]] = defaultdict(lambda: defaultdict(list))
+    for award in facts.awards:
+        held_by = facts.competitions.get(award.competition_id or "")
+        if held_by is not None:
+            won[(held_by.funder_id, held_by.year)][award.recipient_id].append(award)
+    return won
+
+
+def dominant_winner(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    held: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for competition in facts.competitions.values():
+        held[(competition.funder_id, competition.year)].add(competition.id)
+    for (funder_id, year), by_recipient in _won_by_funder_year(facts).items():
+        count_held = len(held[(funder_id, year)])
+        if count_held < thresholds.dominant_min_competitions or len(by_recipient) < 2:  # noqa: PLR2004
+            continue
+        totals: dict[str, int] = defaultdict(int)
+        everyone = 0
+        for awards in by_recipient.values():
+            everyone += len(awards)
+            for award in awards:
+                totals[award.currency] += award.amount_minor
+        for recipient_id, awards in by_recipient.items():
+            count_share = Decimal(len(awards)) / everyone
+            currency = awards[0].currency
+            money = sum(a.amount_minor for a in awards if a.currency == currency)
+            money_share = Decimal(money) / totals[currency] if totals[currency] else Decimal(0)
+            if max(count_share, money_share) <= thresholds.dominant_share:
+                continue
+            for award in awards:
+                yield Flag(
+                    award.id,
+                    Indicator.DOMINANT_WINNER,
+                    f"{recipient_id} received {len(awards)} of the {everyone} awards of the "
+                    f"{count_held} competitions {funder_id} held in {year} "
+                    f"({_percent(count_share)}) and {_percent(money_share)} of their money in "
+                    f"{currency}; the indicator is for more than "
+                    f"{_percent(thresholds.dominant_share)} of either",
+                    {"awards": len(awards), "of_awards": everyone},
+                    tuple(sorted(a.published_seq for a in awards)),
+                )
+
+
+def repeat_winner(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    years: dict[tuple[str, str], dict[int, list[AwardFacts]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for (funder_id, year), by_recipient in _won_by_funder_year(facts).items():
+        for recipient_id, awards in by_recipient.items():
+            years[(funder_id, recipient_id)][year].extend(awards)
+    for (funder_id, recipient_id), by_year in years.items():
+        if len(by_year) < thresholds.repeat_years:
+            continue
+        listed = ", ".join(str(year) for year in sorted(by_year))
+        seqs = tuple(sorted(a.published_seq for awards in by_year.values() for a in awards))
+        for awards in by_year.values():
+            for award in awards:
+                yield Flag(
+                    award.id,
+                    Indicator.REPEAT_WINNER,
+                    f"{recipient_id} won {funder_id}'s competitions in {len(by_year)} years "
+                    f"({listed}); the indicator starts at {thresholds.repeat_years}",
+                    {"years": len(by_year)},
+                    seqs,
+                )
+
+
+def amount_raised(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    for award in facts.awards:
+        if not award.original_amount_minor or not award.amendment_seqs:
+            continue
+        before = award.original_amount_minor
+        rise = Decimal(award.amount_minor - before) / before
+        if rise <= thresholds.amendment_share:
+            continue
+        yield Flag(
+            award.id,
+            Indicator.AMOUNT_RAISED,
+            f"amendments raised the amount from {_money(before, award.currency)} to "
+            f"{_money(award.amount_minor, award.currency)} (+{_percent(rise)}); the indicator "
+            f"is for more than +{_percent(thresholds.amendment_share)}",
+            {"rise": _percent(rise)},
+            (award.published_seq, *award.amendment_seqs),
+        )
+
+
+def late_publication(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    for award in facts.awards:
+        days = (award.published_on - award.award_date).days
+        if days <= thresholds.late_publication_days:
+            continue
+        yield Flag(
+            award.id,
+            Indicator.LATE_PUBLICATION,
+            f"entered into the ledger on {award.published_on.isoformat()}, {days} days after its "
+            f"award date ({award.award_date.isoformat()}); the indicator is for more than "
+            f"{thresholds.late_publication_days} days",
+            {"days": days},
+            (award.published_seq,),
+        )
+
+
+def single_admitted(facts: Facts, _thresholds: Thresholds) -> Iterable[Flag]:
+    for award in facts.awards:
+        competition = facts.competitions.get(award.competition_id or "")
+        if competition is None:
+            continue
+        admitted = competition.admitted
+        if admitted is None and competition.applications == 1:
+            admitted = 1
+        if admitted != 1:
+            continue
+        received = f" of {competition.applications} received" if competition.applications else ""
+        yield Flag(
+            award.id,
+            Indicator.SINGLE_ADMITTED,
+            f"{competition.id} admitted a single application{received}: it was not contested",
+            {"admitted": 1},
+            (*competition.stage_seqs, award.published_seq),
+        )
+
+
+def new_organization(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    for award in facts.awards:
+        recipient = facts.organizations.get(award.recipient_id)
+        if recipient is None or recipient.registration_date is None:
+            continue
+        competition = facts.competitions.get(award.competition_id or "")
+        if competition is not None:
+            start, what = competition.opens_on, f"{competition.id} opened"
+        else:
+            start, what = award.award_date, "the award date"
+        days = (start - recipient.registration_date).days
+        if days >= thresholds.new_organization_days:
+            continue
+        when = f"{days} days before" if days >= 0 else f"{-days} days after"
+        yield Flag(
+            award.id,
+            Indicator.NEW_ORGANIZATION,
+            f"{recipient.org_id} was registered on {recipient.registration_date.isoformat()}, "
+            f"{when} {what} ({start.isoformat()}); the indicator is for under "
+            f"{thresholds.new_organization_days} days",
+            {"days": days},
+            (recipient.registered_seq, award.published_seq),
+        )
+
+
+INDICATORS: Final[tuple[Callable[[Facts, Thresholds], Iterable[Flag]], ...]] = (
+    near_direct_cap,
+    split_direct_awards,
+    awarded_before_close,
+    short_window,
+    window_below_funder_median,
+    dominant_winner,
+    repeat_winner,
+    amount_raised,
+    late_publication,
+    single_admitted,
+    new_organization,
+)

@@ -1,0 +1,152 @@
+"""The facts the indicators need, read from the query tables (projections of the ledger), and
+the flags of a set of awards.
+
+Indicators compare an award with its funder's other awards and competitions, so the facts read
+are those of every funder of the awards asked about. That is a read of each such funder's
+whole record per request: fine for the registries of two countries' NGO programmes (thousands
+of awards a year per funder), not for millions; a maintained table is the next step there.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.awards.models import Award, AwardEvent
+from registry.competitions import service as competition_service
+from registry.competitions.models import Competition
+from registry.core.settings import Settings
+from registry.organizations.models import Organization
+from registry.publication import search
+from registry.risks.indicators import (
+    AwardFacts,
+    CompetitionFacts,
+    Facts,
+    Flag,
+    OrganizationFacts,
+    Thresholds,
+    flags,
+)
+
+STAGES_THAT_COUNT = ("applications_closed", "compliance_checked")
+
+
+def thresholds(settings: Settings) -> Thresholds:
+    return Thresholds(
+        cap_share=settings.risk_cap_share,
+        split_months=settings.risk_split_months,
+        short_window_days=settings.risk_short_window_days,
+        median_window_share=settings.risk_median_window_share,
+        dominant_share=settings.risk_dominant_share,
+        repeat_years=settings.risk_repeat_years,
+        amendment_share=settings.risk_amendment_share,
+        late_publication_days=settings.risk_late_publication_days,
+        new_organization_days=settings.risk_new_organization_days,
+    )
+
+
+def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
+    """Every award and competition of these funders, and their recipients' registrations."""
+    awards = list(session.scalars(select(Award).where(Award.funder_id.in_(funder_ids))))
+    amendments: dict[str, list[int]] = defaultdict(list)
+    statement = (
+        select(AwardEvent.award_id, AwardEvent.seq)
+        .join(Award, Award.id == AwardEvent.award_id)
+        .where(
+            Award.funder_id.in_(funder_ids),
+            AwardEvent.kind == "award.amended",
+            AwardEvent.voided.is_(False),
+        )
+        .order_by(AwardEvent.seq)
+    )
+    for award_id, seq in session.execute(statement):
+        amendments[award_id].append(seq)
+    competitions = {}
+    for competition in session.scalars(
+        select(Competition).where(Competition.funder_id.in_(funder_ids))
+    ):
+        zone = competition_service.zone_of(competition)
+        stages = competition.stages or {}
+        competitions[competition.id] = CompetitionFacts(
+            id=competition.id,
+            funder_id=competition.funder_id,
+            year=competition.year,
+            opens_on=competition.opens_at.astimezone(zone).date(),
+            closes_on=competition.closes_at.astimezone(zone).date(),
+            published_seq=competition.published_seq,
+            applications=competition.applications,
+            admitted=competition.admitted,
+            stage_seqs=tuple(stages[name]["seq"] for name in STAGES_THAT_COUNT if name in stages),
+        )
+    recipients = {award.recipient_id for award in awards}
+    organizations = {
+        organization.org_id: OrganizationFacts(
+            organization.org_id, organization.registration_date, organization.registered_seq
+        )
+        for organization in session.scalars(
+            select(Organization).where(Organization.org_id.in_(recipients))
+        )
+    }
+    return Facts(
+        awards=[
+            AwardFacts(
+                id=award.id,
+                funder_id=award.funder_id,
+                recipient_id=award.recipient_id,
+                competition_id=award.competition_id,
+                currency=award.currency,
+                amount_minor=award.amount_minor,
+                original_amount_minor=award.original_amount_minor,
+                award_date=award.award_date,
+                published_on=award.published_at.date(),
+                published_seq=award.published_seq,
+                award_before_close=award.award_before_close,
+                amendment_seqs=tuple(amendments.get(award.id, ())),
+            )
+            for award in awards
+        ],
+        competitions=competitions,
+        organizations=organizations,
+    )
+
+
+def flags_of_awards(
+    session: Session, limits: Thresholds, award_ids: Sequence[str]
+) -> dict[str, list[Flag]]:
+    """The flags of these awards, by award id (every id present, most with none)."""
+    found: dict[str, list[Flag]] = {award_id: [] for award_id in award_ids}
+    if not award_ids:
+        return found
+    funders = set(
+        session.scalars(select(Award.funder_id).where(Award.id.in_(award_ids)).distinct())
+    )
+    for flag in flags(facts_of_funders(session, funders), limits):
+        if flag.award_id in found:
+            found[flag.award_id].append(flag)
+    return found
+
+
+def flags_of_filtered(
+    session: Session, limits: Thresholds, filters: search.AwardFilters
+) -> tuple[list[tuple[int, str]], dict[str, list[Flag]]]:
+    """The awards the filters select, as (published seq, id) newest first, and the flags of
+    those that have any."""
+    statement = (
+        select(Award.published_seq, Award.id)
+        .where(*search.award_conditions(session, filters))
+        .order_by(Award.published_seq.desc())
+    )
+    selected = [(int(seq), award_id) for seq, award_id in session.execute(statement)]
+    wanted = {award_id for _, award_id in selected}
+    funders = set(
+        session.scalars(
+            select(Award.funder_id).where(*search.award_conditions(session, filters)).distinct()
+        )
+    )
+    by_award: dict[str, list[Flag]] = defaultdict(list)
+    if funders:
+        for flag in flags(facts_of_funders(session, funders), limits):
+            if flag.award_id in wanted:
+                by_award[flag.award_id].append(flag)
+    return selected, dict(by_award)

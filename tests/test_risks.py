@@ -1,0 +1,395 @@
+"""Risk indicators: each on and off at its threshold (pure facts), and through the API on both
+databases: explained, resting on ledger seqs that exist, filtered like a search, summarised by
+funder and recipient, and shown on the award page as indicators to look into."""
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from html import unescape
+from typing import Any
+
+import pytest
+from domain_helpers import NGO_UZ, NGO_UZ_2, PUBLIC_FUND, World, bearer, build_world
+from fastapi.testclient import TestClient
+from test_awards import award_body, create_competition, post
+
+from registry.core.db import Database
+from registry.core.settings import Settings
+from registry.demo import SAMARQAND_KHOKIMIYAT
+from registry.risks.indicators import (
+    AwardFacts,
+    CompetitionFacts,
+    Facts,
+    Indicator,
+    OrganizationFacts,
+    Thresholds,
+    flags,
+)
+from registry.risks.service import thresholds
+
+FUND = "UZ-STIR-207050449"
+OTHER = "UZ-STIR-201122919"
+CAP = 412_000_000_00  # 1,000 × BRV from 1 August 2025, in tiyin
+LIMITS = Thresholds()
+
+
+def award(n: int, **overrides: Any) -> AwardFacts:
+    base = AwardFacts(
+        id=f"AWD-2026-{n:06d}",
+        funder_id=FUND,
+        recipient_id=f"UZ-STIR-30000000{n % 10}",
+        competition_id=None,
+        currency="UZS",
+        amount_minor=100_000_000_00,
+        original_amount_minor=100_000_000_00,
+        award_date=date(2026, 3, 1),
+        published_on=date(2026, 3, 2),
+        published_seq=100 + n,
+        award_before_close=None,
+    )
+    return replace(base, **overrides)
+
+
+def competition(cid: str, **overrides: Any) -> CompetitionFacts:
+    base = CompetitionFacts(
+        id=cid,
+        funder_id=FUND,
+        year=2026,
+        opens_on=date(2026, 1, 10),
+        closes_on=date(2026, 2, 10),
+        published_seq=10,
+        applications=None,
+        admitted=None,
+    )
+    return replace(base, **overrides)
+
+
+def raised(
+    awards: list[AwardFacts],
+    competitions: list[CompetitionFacts] = (),  # type: ignore[assignment]
+    organizations: list[OrganizationFacts] = (),  # type: ignore[assignment]
+    limits: Thresholds = LIMITS,
+) -> dict[str, set[Indicator]]:
+    facts = Facts(
+        awards=awards,
+        competitions={c.id: c for c in competitions},
+        organizations={o.org_id: o for o in organizations},
+    )
+    found: dict[str, set[Indicator]] = {}
+    for flag in flags(facts, limits):
+        found.setdefault(flag.award_id, set()).add(flag.indicator)
+        assert flag.explanation
+        assert flag.seqs
+    return found
+
+
+def has(found: dict[str, set[Indicator]], award_id: str, indicator: Indicator) -> bool:
+    return indicator in found.get(award_id, set())
+
+
+def test_near_direct_cap_starts_at_90_percent_of_1000_brv() -> None:
+    at = award(1, amount_minor=CAP * 9 // 10)
+    below = award(2, amount_minor=CAP * 9 // 10 - 1)
+    found = raised([at, below])
+    assert has(found, at.id, Indicator.NEAR_DIRECT_CAP)
+    assert not has(found, below.id, Indicator.NEAR_DIRECT_CAP)
+    # A competition's award and a Kazakh funder's are not direct Uzbek awards.
+    assert not raised([award(3, amount_minor=CAP, competition_id="CMP-1")], [competition("CMP-1")])
+    kz = award(4, amount_minor=CAP, funder_id="KZ-BIN-050140000656", currency="KZT")
+    assert not has(raised([kz]), kz.id, Indicator.NEAR_DIRECT_CAP)
+    flag = next(f for f in flags(Facts([at], {}, {}), LIMITS) if f.award_id == at.id)
+    assert "90% of the cap of 1,000 × BRV (412000000.00 UZS on 2026-03-01)" in flag.explanation
+
+
+def test_split_direct_awards_within_12_months_above_the_cap() -> None:
+    recipient = "UZ-STIR-306581234"
+    first = award(1, recipient_id=recipient, amount_minor=CAP // 2, award_date=date(2025, 9, 1))
+    second = award(
+        2, recipient_id=recipient, amount_minor=CAP // 2 + 1, award_date=date(2026, 8, 1)
+    )
+    found = raised([first, second])
+    assert has(found, first.id, Indicator.SPLIT_DIRECT_AWARDS)
+    assert has(found, second.id, Indicator.SPLIT_DIRECT_AWARDS)
+    exactly = replace(second, amount_minor=CAP // 2)  # the total is the cap: not above it
+    assert not has(raised([first, exactly]), first.id, Indicator.SPLIT_DIRECT_AWARDS)
+    later = replace(second, award_date=date(2026, 9, 2))  # more than 12 months apart
+    assert not has(raised([first, later]), first.id, Indicator.SPLIT_DIRECT_AWARDS)
+    other_funder = replace(second, funder_id=OTHER)
+    assert not has(raised([first, other_funder]), first.id, Indicator.SPLIT_DIRECT_AWARDS)
+
+
+def test_awarded_before_close_stays_with_its_recorded_reason() -> None:
+    cmp_ = competition("CMP-1")
+    early = award(
+        1, competition_id="CMP-1", award_date=date(2026, 2, 9), award_before_close="urgent"
+    )
+    on_the_day = award(2, competition_id="CMP-1", award_date=date(2026, 2, 10))
+    found = raised([early, on_the_day], [cmp_])
+    assert has(found, early.id, Indicator.AWARDED_BEFORE_CLOSE)
+    assert not has(found, on_the_day.id, Indicator.AWARDED_BEFORE_CLOSE)
+    (flag,) = [
+        f
+        for f in flags(Facts([early], {"CMP-1": cmp_}, {}), LIMITS)
+        if f.indicator is Indicator.AWARDED_BEFORE_CLOSE
+    ]
+    assert "1 days before" in flag.explanation
+    assert "the recorded reason: urgent" in flag.explanation
+    assert flag.seqs == (cmp_.published_seq, early.published_seq)
+
+
+def test_short_window_below_10_days_and_below_half_the_funders_median() -> None:
+    usual = [
+        competition(f"CMP-{n}", opens_on=date(2026, 1, 1), closes_on=date(2026, 1, 31))
+        for n in range(3)
+    ]  # 30 days each: the median is 30
+    nine = competition("CMP-9", opens_on=date(2026, 3, 1), closes_on=date(2026, 3, 10))
+    ten = competition("CMP-10", opens_on=date(2026, 3, 1), closes_on=date(2026, 3, 11))
+    fifteen = competition("CMP-15", opens_on=date(2026, 3, 1), closes_on=date(2026, 3, 16))
+    awards = [
+        award(n, competition_id=c.id, award_date=date(2026, 4, 1), published_on=date(2026, 4, 1))
+        for n, c in enumerate([nine, ten, fifteen], start=1)
+    ]
+    found = raised(awards, [*usual, nine, ten, fifteen])
+    assert has(found, awards[0].id, Indicator.SHORT_WINDOW)
+    assert not has(found, awards[1].id, Indicator.SHORT_WINDOW)
+    # The median of 30, 30, 30, 9, 10, 15 is 22.5: under half of it (11.25) are 9 and 10.
+    assert has(found, awards[0].id, Indicator.WINDOW_BELOW_FUNDER_MEDIAN)
+    assert has(found, awards[1].id, Indicator.WINDOW_BELOW_FUNDER_MEDIAN)
+    assert not has(found, awards[2].id, Indicator.WINDOW_BELOW_FUNDER_MEDIAN)
+    stricter = replace(LIMITS, short_window_days=11)
+    assert has(
+        raised(awards, [*usual, nine, ten, fifteen], limits=stricter),
+        awards[1].id,
+        Indicator.SHORT_WINDOW,
+    )
+
+
+def test_dominant_winner_over_half_of_a_funders_awards_in_a_year() -> None:
+    rounds = [competition("CMP-1"), competition("CMP-2")]
+    strong = "UZ-STIR-306581234"
+    awards = [
+        award(1, competition_id="CMP-1", recipient_id=strong, award_date=date(2026, 3, 1)),
+        award(2, competition_id="CMP-2", recipient_id=strong, award_date=date(2026, 3, 1)),
+        award(3, competition_id="CMP-2", recipient_id=NGO_UZ_2, award_date=date(2026, 3, 1)),
+    ]
+    found = raised(awards, rounds)
+    assert has(found, awards[0].id, Indicator.DOMINANT_WINNER)  # 2 of 3 awards, 67% of money
+    assert not has(found, awards[2].id, Indicator.DOMINANT_WINNER)
+    even = [*awards, award(4, competition_id="CMP-1", recipient_id="UZ-STIR-300000009")]
+    # 2 of 4 awards and 50% of the money: not more than half.
+    assert not has(raised(even, rounds), awards[0].id, Indicator.DOMINANT_WINNER)
+    # One competition in the year is not enough to speak of most of them.
+    alone = [a for a in awards if a.competition_id == "CMP-2"]
+    assert not has(raised(alone, rounds[1:]), alone[0].id, Indicator.DOMINANT_WINNER)
+
+
+def test_repeat_winner_in_three_years() -> None:
+    rounds = [competition(f"CMP-{year}", year=year) for year in (2024, 2025, 2026)]
+    awards = [award(n, competition_id=c.id, recipient_id=NGO_UZ) for n, c in enumerate(rounds, 1)]
+    assert has(raised(awards, rounds), awards[0].id, Indicator.REPEAT_WINNER)
+    assert not has(raised(awards[1:], rounds[1:]), awards[1].id, Indicator.REPEAT_WINNER)
+
+
+def test_amount_raised_by_more_than_20_percent() -> None:
+    raised_by_21 = award(
+        1, amount_minor=121_00, original_amount_minor=100_00, amendment_seqs=(300,)
+    )
+    raised_by_20 = award(
+        2, amount_minor=120_00, original_amount_minor=100_00, amendment_seqs=(301,)
+    )
+    found = raised([raised_by_21, raised_by_20])
+    assert has(found, raised_by_21.id, Indicator.AMOUNT_RAISED)
+    assert not has(found, raised_by_20.id, Indicator.AMOUNT_RAISED)
+    (flag,) = flags(Facts([raised_by_21], {}, {}), LIMITS)
+    assert flag.seqs == (raised_by_21.published_seq, 300)
+
+
+def test_late_publication_after_30_days() -> None:
+    late = award(1, award_date=date(2026, 3, 1), published_on=date(2026, 4, 1))  # 31 days
+    on_time = award(2, award_date=date(2026, 3, 2), published_on=date(2026, 4, 1))  # 30 days
+    found = raised([late, on_time])
+    assert has(found, late.id, Indicator.LATE_PUBLICATION)
+    assert not has(found, on_time.id, Indicator.LATE_PUBLICATION)
+
+
+def test_single_admitted_application() -> None:
+    one = competition("CMP-1", applications=5, admitted=1, stage_seqs=(20, 21))
+    two = competition("CMP-2", applications=5, admitted=2)
+    only_applicant = competition("CMP-3", applications=1)
+    awards = [award(n, competition_id=f"CMP-{n}") for n in (1, 2, 3)]
+    found = raised(awards, [one, two, only_applicant])
+    assert has(found, awards[0].id, Indicator.SINGLE_ADMITTED)
+    assert not has(found, awards[1].id, Indicator.SINGLE_ADMITTED)
+    assert has(found, awards[2].id, Indicator.SINGLE_ADMITTED)
+
+
+def test_new_organization_registered_shortly_before() -> None:
+    cmp_ = competition("CMP-1", opens_on=date(2026, 1, 10))
+    young = OrganizationFacts("UZ-STIR-300000001", date(2025, 7, 15), 5)  # 179 days before
+    older = OrganizationFacts("UZ-STIR-300000002", date(2025, 7, 14), 6)  # 180 days before
+    awards = [award(1, competition_id="CMP-1"), award(2, competition_id="CMP-1")]
+    found = raised(awards, [cmp_], [young, older])
+    assert has(found, awards[0].id, Indicator.NEW_ORGANIZATION)
+    assert not has(found, awards[1].id, Indicator.NEW_ORGANIZATION)
+    unknown = OrganizationFacts("UZ-STIR-300000001", None, 5)
+    assert not raised(awards[:1], [cmp_], [unknown])
+
+
+def test_thresholds_come_from_the_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_RISK_SHORT_WINDOW_DAYS", "14")
+    monkeypatch.setenv("REGISTRY_RISK_CAP_SHARE", "0.75")
+    configured = thresholds(Settings())
+    assert configured.short_window_days == 14
+    assert configured.cap_share == Decimal("0.75")
+
+
+# --- through the API -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+def recent(competition_id: str | None, **overrides: Any) -> dict[str, Any]:
+    """An award dated a few days ago, so that it is not published late."""
+    today = date.today()  # noqa: DTZ011 - a few days' margin either way
+    return award_body(
+        competition_id,
+        award_date=(today - timedelta(days=5)).isoformat(),
+        period={"start": today.isoformat(), "end": (today + timedelta(days=300)).isoformat()},
+        **overrides,
+    )
+
+
+def test_the_risks_of_a_search_are_explained_and_rest_on_real_entries(
+    client: TestClient, world: World
+) -> None:
+    near_cap = post(
+        client,
+        "/api/v1/awards",
+        recent(None, legal_basis="UP-124", amount="400000000"),
+        world.fund,
+    ).json()
+    competition = create_competition(client, world)
+    early = post(
+        client,
+        "/api/v1/awards",
+        award_body(
+            competition["id"],
+            recipient_id=NGO_UZ_2,
+            award_date="2026-02-01",
+            award_before_close="the project starts in February",
+        ),
+        world.fund,
+    ).json()
+    plain = post(client, "/api/v1/awards", recent(competition["id"], amount="1000"), world.fund)
+    assert plain.status_code == 201
+    response = client.get("/api/v1/risks")
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert page["awards"] == 3
+    by_award = {item["award_id"]: item for item in page["items"]}
+    assert set(by_award) == {near_cap["id"], early["id"]}
+    (cap_flag,) = by_award[near_cap["id"]]["flags"]
+    assert cap_flag["indicator"] == "near_direct_cap"
+    assert "97% of the cap" in cap_flag["explanation"]
+    assert cap_flag["seqs"] == [near_cap["published_seq"]]
+    early_flags = {flag["indicator"]: flag for flag in by_award[early["id"]]["flags"]}
+    assert "awarded_before_close" in early_flags
+    assert "the project starts in February" in early_flags["awarded_before_close"]["explanation"]
+    for flag in (cap_flag, *early_flags.values()):
+        for seq in flag["seqs"]:
+            assert client.get(f"/api/v1/ledger/entries/{seq}").status_code == 200
+    assert page["counts"]["near_direct_cap"] == 1
+    # Filtered like a search; by indicator; paged.
+    only = client.get("/api/v1/risks", params={"competition": competition["id"]}).json()
+    assert [item["award_id"] for item in only["items"]] == [early["id"]]
+    picked = client.get("/api/v1/risks", params={"indicator": "near_direct_cap"}).json()
+    assert [item["award_id"] for item in picked["items"]] == [near_cap["id"]]
+    first = client.get("/api/v1/risks", params={"limit": 1}).json()
+    assert len(first["items"]) == 1
+    second = client.get(first["next"].replace("http://testserver", "")).json()
+    assert [i["award_id"] for i in first["items"] + second["items"]] == [
+        i["award_id"] for i in page["items"]
+    ]
+    assert second["next"] is None
+    unknown = client.get("/api/v1/risks", params={"indicator": "bribery"})
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["field"] == "query.indicator"
+
+
+def test_risk_counts_by_funder_and_recipient(client: TestClient, world: World) -> None:
+    body = recent(None, legal_basis="UP-124", amount="400000000")
+    assert post(client, "/api/v1/awards", body, world.fund).status_code == 201
+    assert (
+        post(
+            client,
+            "/api/v1/awards",
+            recent(None, legal_basis="UP-124", amount="1", recipient_id=NGO_UZ_2),
+            world.fund,
+        ).status_code
+        == 201
+    )
+    funders = client.get("/api/v1/risks/summary", params={"group_by": "funder"}).json()
+    (row,) = funders["rows"]
+    assert row["key"] == PUBLIC_FUND
+    assert (row["awards"], row["flagged"]) == (2, 1)
+    assert row["by_indicator"] == {"near_direct_cap": 1}
+    assert row["name"]
+    recipients = client.get("/api/v1/risks/summary", params={"group_by": "recipient"}).json()
+    assert [(r["key"], r["flagged"]) for r in recipients["rows"]] == [(NGO_UZ, 1), (NGO_UZ_2, 0)]
+
+
+def test_the_award_page_shows_indicators_to_look_into(client: TestClient, world: World) -> None:
+    body = recent(None, legal_basis="UP-124", amount="400000000")
+    award = post(client, "/api/v1/awards", body, world.fund).json()
+    html = client.get(f"/awards/{award['id']}", params={"lang": "en"}).text
+    assert "Indicators to look into" in html
+    assert "not a finding of wrongdoing" in html
+    assert "97% of the cap" in html
+    quiet = post(
+        client,
+        "/api/v1/awards",
+        recent(None, legal_basis="UP-124", amount="5", recipient_id=NGO_UZ_2),
+        world.fund,
+    ).json()
+    assert "Indicators to look into" not in client.get(f"/awards/{quiet['id']}").text
+    bearer(world.fund)
+
+
+def test_the_demo_raises_every_indicator(demo_client: TestClient) -> None:
+    page = demo_client.get("/api/v1/risks", params={"limit": 200}).json()
+    assert set(page["counts"]) == {indicator.value for indicator in Indicator}
+    # The drawn data stays within every threshold: only the planted cases are flagged.
+    assert sum(page["counts"].values()) < 20
+
+
+def test_an_organization_page_counts_its_indicators(demo_client: TestClient) -> None:
+    html = demo_client.get(f"/organizations/{SAMARQAND_KHOKIMIYAT}", params={"lang": "en"}).text
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "Indicators to look into" in text
+    assert "Close to the cap on awards without a competition: 1 award" in text
+    assert "Awards without a competition that together pass the cap: 2 awards" in text
+    assert f"/api/v1/risks?funder={SAMARQAND_KHOKIMIYAT}" in html
+    russian = demo_client.get(f"/organizations/{SAMARQAND_KHOKIMIYAT}", params={"lang": "ru"})
+    assert "Индикаторы, на которые стоит обратить внимание" in russian.text
+
+
+def test_award_search_has_a_risks_facet(demo_client: TestClient) -> None:
+    page = demo_client.get("/api/v1/awards", params={"facets": "risks,instrument"}).json()
+    risks = {value["value"]: value for value in page["facets"]["risks"]}
+    counts = demo_client.get("/api/v1/risks").json()["counts"]
+    assert {key: value["count"] for key, value in risks.items()} == counts
+    assert risks["near_direct_cap"]["totals"] == [
+        {"currency": "UZS", "awarded": "396000000.00", "disbursed": "0.00"}
+    ]
+    assert page["facets"]["instrument"]
+    samarqand = demo_client.get(
+        "/api/v1/awards", params={"facets": "risks", "funder": SAMARQAND_KHOKIMIYAT}
+    ).json()
+    assert {v["value"] for v in samarqand["facets"]["risks"]} == {
+        "near_direct_cap",
+        "split_direct_awards",
+    }
