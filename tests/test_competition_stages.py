@@ -275,3 +275,47 @@ def test_the_competition_page_shows_the_stages_with_their_counts(
     assert "local time, Asia/Tashkent" in text
     russian = client.get(f"/competitions/{competition['id']}", params={"lang": "ru"}).text
     assert "Приём заявок завершён" in russian
+
+
+def test_stages_are_dated_in_order_and_none_follows_the_results(
+    client: TestClient, database: Database, world: World
+) -> None:
+    competition = create_competition(client, world)
+    assert (
+        add(client, competition["id"], {**STAGES[0], "date": "2026-03-10"}, world.fund).status_code
+        == 201
+    )
+    code, error = refused(
+        client, database, competition["id"], {**STAGES[1], "date": "2026-03-09"}, world.fund
+    )
+    assert (code, error["field"]) == (422, "date")
+    assert "before the last stage recorded (2026-03-10)" in error["message"]
+    done = create_competition(client, world, title={"uz": "Tugagan"})
+    results = {"type": "results_published", "applications_received": 3}
+    assert add(client, done["id"], results, world.fund).status_code == 201
+    code, error = refused(client, database, done["id"], STAGES[3], world.fund)
+    assert (code, error["field"]) == (409, "type")
+
+
+def test_a_zone_that_is_a_folder_and_an_amended_window_in_another_offset_are_refused(
+    client: TestClient, database: Database, world: World
+) -> None:
+    window = {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:30:00+05:00"}
+    body = competition_body(
+        funder_id=KZ_OPERATOR, currency="KZT", region="KZ-71", window=window, time_zone="Asia"
+    )
+    before = ledger_size(database)
+    response = post(client, "/api/v1/competitions", body, world.operator)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "time_zone"
+    assert ledger_size(database) == before
+    created = post(
+        client, "/api/v1/competitions", body | {"time_zone": "Asia/Almaty"}, world.operator
+    ).json()
+    amended = {
+        "type": "amended",
+        "changes": {"window": {**window, "closes": "2026-02-12T18:30:00+06:00"}},
+        "reason": "extended",
+    }
+    code, error = refused(client, database, created["id"], amended, world.operator)
+    assert (code, error["field"]) == (422, "changes.window.closes")

@@ -332,3 +332,64 @@ def test_search_filters_and_groups_by_unit_and_band(client: TestClient, world: W
     assert unknown.status_code == 400
     assert unknown.json()["errors"][0]["field"] == "query.legal_unit"
     assert PUBLIC_FUND  # the Uzbek direct award is in no band and no unit
+
+
+def test_the_cap_and_the_band_hold_after_publication(
+    client: TestClient, database: Database, world: World
+) -> None:
+    award = client.post(
+        "/api/v1/awards", json=direct(amount="400000000"), headers=bearer(world.fund)
+    ).json()
+    path = f"/api/v1/awards/{award['id']}/events"
+    for event, field in (
+        ({"type": "amended", "amount": "412000000.01", "reason": "more"}, "amount"),
+        (
+            {
+                "type": "corrected",
+                "corrects": award["published_seq"],
+                "reason": "typo",
+                "changes": {"amount": "900000000"},
+            },
+            "changes.amount",
+        ),
+    ):
+        before = ledger_size(database)
+        response = client.post(path, json=event, headers=bearer(world.fund))
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+        assert ledger_size(database) == before
+    within = {"type": "amended", "amount": "412000000", "reason": "more"}
+    assert client.post(path, json=within, headers=bearer(world.fund)).status_code == 201
+    grant = client.post("/api/v1/awards", json=kz_grant(), headers=bearer(world.operator)).json()
+    shorter = {
+        "type": "amended",
+        "period": {"start": "2026-04-01", "end": "2026-09-30"},
+        "reason": "shorter",
+    }
+    response = client.post(
+        f"/api/v1/awards/{grant['id']}/events", json=shorter, headers=bearer(world.operator)
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "period"
+
+
+def test_a_uzbek_funders_cap_is_not_a_kazakh_funders(client: TestClient, world: World) -> None:
+    # A Kazakh funder paying in UZS: the cap is Uzbek law, for Uzbek funders.
+    body = kz_grant(
+        legal_unit=None,
+        currency="UZS",
+        amount="900000000",
+        instrument="social_contract",
+        period={"start": "2026-04-01", "end": "2026-04-30"},
+    )
+    response = client.post("/api/v1/awards", json=body, headers=bearer(world.operator))
+    assert response.status_code == 201, response.text
+
+
+def test_a_statement_dated_after_today_is_refused(
+    client: TestClient, database: Database, world: World
+) -> None:
+    future = kz_grant(legal_unit={"unit": "MCI", "multiplier": "5000", "on": "2099-01-01"})
+    problem = refused(client, database, future, world.operator)
+    assert problem["errors"][0]["field"] == "legal_unit.on"
+    assert "after today" in problem["errors"][0]["message"]

@@ -4,16 +4,17 @@ funder and recipient, and shown on the award page as indicators to look into."""
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html import unescape
 from typing import Any
 
 import pytest
-from domain_helpers import NGO_UZ, NGO_UZ_2, PUBLIC_FUND, World, bearer, build_world
+from domain_helpers import NGO_UZ, NGO_UZ_2, PUBLIC_FUND, World, build_world
 from fastapi.testclient import TestClient
 from test_awards import award_body, create_competition, post
 
+from registry.awards.models import Award
 from registry.core.db import Database
 from registry.core.settings import Settings
 from registry.demo import SAMARQAND_KHOKIMIYAT
@@ -26,7 +27,7 @@ from registry.risks.indicators import (
     Thresholds,
     flags,
 )
-from registry.risks.service import thresholds
+from registry.risks.service import _local_day, thresholds
 
 FUND = "UZ-STIR-207050449"
 OTHER = "UZ-STIR-201122919"
@@ -355,8 +356,9 @@ def test_the_award_page_shows_indicators_to_look_into(client: TestClient, world:
         recent(None, legal_basis="UP-124", amount="5", recipient_id=NGO_UZ_2),
         world.fund,
     ).json()
-    assert "Indicators to look into" not in client.get(f"/awards/{quiet['id']}").text
-    bearer(world.fund)
+    quiet_page = client.get(f"/awards/{quiet['id']}", params={"lang": "en"}).text
+    assert quiet["id"] in quiet_page
+    assert "Indicators to look into" not in quiet_page
 
 
 def test_the_demo_raises_every_indicator(demo_client: TestClient) -> None:
@@ -393,3 +395,29 @@ def test_award_search_has_a_risks_facet(demo_client: TestClient) -> None:
         "near_direct_cap",
         "split_direct_awards",
     }
+
+
+def test_split_window_is_twelve_calendar_months() -> None:
+    recipient = "UZ-STIR-306581234"
+    first = award(1, recipient_id=recipient, amount_minor=CAP // 2, award_date=date(2024, 2, 1))
+    # 365 days later, across 29 February: still within 12 months.
+    second = award(2, recipient_id=recipient, amount_minor=CAP, award_date=date(2025, 1, 31))
+    assert has(raised([first, second]), first.id, Indicator.SPLIT_DIRECT_AWARDS)
+    a_year_on = replace(second, award_date=date(2025, 2, 1))
+    assert not has(raised([first, a_year_on]), first.id, Indicator.SPLIT_DIRECT_AWARDS)
+
+
+def test_late_publication_counts_the_local_day() -> None:
+    # Recorded at 20:00 UTC on 31 March: 1 April in Tashkent, 31 days after 1 March.
+    recorded = _local_day(
+        Award(published_at=datetime(2026, 3, 31, 20, 0, tzinfo=UTC), region="UZ-TK", funder_id=FUND)
+    )
+    assert recorded == date(2026, 4, 1)
+    late = award(1, award_date=date(2026, 3, 1), published_on=recorded)
+    assert has(raised([late]), late.id, Indicator.LATE_PUBLICATION)
+
+
+def test_the_unknown_parameter_of_a_risk_query_is_refused(client: TestClient) -> None:
+    response = client.get("/api/v1/risks", params={"fundr": "x"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "query.fundr"

@@ -195,7 +195,7 @@ def test_the_award_page_shows_the_amount_as_the_law_stated_it(
     assert "4,325" in text
     assert "Size band: medium (3,000–10,000 MCI)" in text
     russian = page_text(client, stated["id"], "ru")
-    assert "Указано как 5 000 MCI" in russian.replace("\u00a0", " ")
+    assert "Указано как 5 000 МРП" in russian.replace("\u00a0", " ")
     assert "среднесрочный" in russian
     over = publish(
         client,

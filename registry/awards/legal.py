@@ -12,15 +12,16 @@
 import calendar
 import enum
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
 from registry.core.errors import Unprocessable
 from registry.core.schemas import LegalUnitStatement
 from registry.reference import legal_units
-from registry.reference.legal_units import LegalUnit, UnknownUnitValue
+from registry.reference.legal_units import COUNTRY, LegalUnit, UnknownUnitValue
 from registry.reference.money import InvalidAmount, format_amount
+from registry.reference.zones import local_zone
 
 DIRECT_AWARD_CAP_BRV: Final = 1_000
 """Decree UP-124 of 26 August 2024: awards without a competition up to 1,000 × BRV."""
@@ -65,11 +66,21 @@ def band_of(mci: Decimal) -> str:
     raise AssertionError("unreachable")
 
 
-def kazakh_band(currency: str, instrument: str, amount_minor: int, award_date: date) -> str | None:
-    """The size band of a Kazakh grant, from its money amount in MCI on its award date; None
-    for anything else, or a date before the MCI table."""
+def kazakh_band(
+    currency: str,
+    instrument: str,
+    amount_minor: int,
+    award_date: date,
+    statement: dict[str, Any] | None = None,
+) -> str | None:
+    """The size band of a Kazakh grant: from its statement in MCI if it has one (the band
+    its period was checked against), else from its money amount in MCI on its award date
+    (with this release's table: a projection, which a replay recomputes); None for anything
+    else, or a date before the MCI table."""
     if currency != legal_units.CURRENCY[LegalUnit.MCI] or instrument != "grant":
         return None
+    if statement is not None and statement.get("unit") == LegalUnit.MCI:
+        return band_of(Decimal(statement["multiplier"]))
     try:
         mci = legal_units.in_units(LegalUnit.MCI, amount_minor, award_date)
     except UnknownUnitValue:
@@ -92,6 +103,11 @@ def stated_amount(
         multiplier = legal_units.parse_multiplier(statement.multiplier)
     except InvalidAmount as exc:
         raise Unprocessable.for_field("legal_unit.multiplier", str(exc)) from exc
+    today = datetime.now(local_zone(COUNTRY[unit])).date()
+    if statement.on > today:
+        raise Unprocessable.for_field(
+            "legal_unit.on", f"after today ({today.isoformat()}): its value is not known yet"
+        )
     try:
         value = legal_units.value_on(unit, statement.on)
         derived = format_amount(legal_units.amount_minor(unit, multiplier, statement.on), currency)
@@ -113,8 +129,17 @@ def stated_amount(
     }
 
 
-def check_band(statement: dict[str, Any] | None, instrument: str, start: date, end: date) -> None:
-    """A Kazakh grant stated in MCI: its period must be its size band's length."""
+def check_band(
+    statement: dict[str, Any] | None,
+    instrument: str,
+    start: date,
+    end: date,
+    *,
+    prefix: str = "",
+) -> None:
+    """A Kazakh grant stated in MCI: its period must be its size band's length (checked at
+    publication and whenever an amendment or correction moves the period; ``prefix`` is
+    "changes." for a correction)."""
     if statement is None or statement["unit"] != LegalUnit.MCI or instrument != "grant":
         return
     mci = Decimal(statement["multiplier"])
@@ -135,7 +160,9 @@ def check_band(statement: dict[str, Any] | None, instrument: str, start: date, e
         f"{band.longest_months} months"
         for band in fitting
     )
-    raise Unprocessable.for_field("period", f"{names}; this period is {_months_text(start, end)}")
+    raise Unprocessable.for_field(
+        prefix + "period", f"{names}; this period is {_months_text(start, end)}"
+    )
 
 
 def check_direct_cap(
@@ -146,9 +173,23 @@ def check_direct_cap(
     amount_minor: int,
     award_date: date,
     cap_override: str | None,
+    later: bool = False,
+    prefix: str = "",
 ) -> None:
     """An Uzbek award without a competition: at most 1,000 × BRV on its award date, unless
-    ``cap_override`` records why. Not checked before the BRV table begins."""
+    ``cap_override`` records why. Not checked before the BRV table begins. ``later``: an
+    amendment or correction that moves the amount or the date, judged only for passing the
+    cap (an override already recorded may outlive a lower amount)."""
+    if later:
+        cap = direct_award_cap(funder_id, currency, award_date)
+        if competition_id is None and cap is not None and amount_minor > cap and not cap_override:
+            raise Unprocessable.for_field(
+                prefix + "amount",
+                f"above {DIRECT_AWARD_CAP_BRV:,} × BRV on {award_date.isoformat()} "
+                f"({format_amount(cap, currency)} {currency}), the cap for an award without a "
+                "competition, and no cap_override was recorded",
+            )
+        return
     if competition_id is not None:
         if cap_override is not None:
             raise Unprocessable.for_field(

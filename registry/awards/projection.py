@@ -109,7 +109,7 @@ def _write_state(award: Award, state: rules.AwardState, seq: int) -> None:
     award.legal_unit_value = int(stated["value"]) if stated else None
     award.cap_override = published.get("cap_override")
     award.size_band = legal.kazakh_band(
-        award.currency, award.instrument, state.amount_minor, state.award_date
+        award.currency, award.instrument, state.amount_minor, state.award_date, stated
     )
     award.amount_minor = state.amount_minor
     award.original_amount_minor = state.original_amount_minor

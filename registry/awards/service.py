@@ -393,12 +393,40 @@ def add_events_many(
                 competition=competition,
                 prefix="changes.",
             )
+        _check_legal_terms(award, before, after, prefix)
         history.append(proposed)
         seq += 1
         entries.append(
             NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)
         )
     journal.record(session, entries)
+
+
+def _check_legal_terms(
+    award: Award, before: rules.AwardState, after: rules.AwardState, prefix: str
+) -> None:
+    """The rules stated in legal units, again when an event moves what they judge: the cap
+    on an award without a competition (its amount or date), a Kazakh grant's band (its
+    period)."""
+    if (after.amount_minor, after.award_date) != (before.amount_minor, before.award_date):
+        legal.check_direct_cap(
+            competition_id=award.competition_id,
+            funder_id=award.funder_id,
+            currency=award.currency,
+            amount_minor=after.amount_minor,
+            award_date=after.award_date,
+            cap_override=after.published.get("cap_override"),
+            later=True,
+            prefix=prefix,
+        )
+    if (after.period_start, after.period_end) != (before.period_start, before.period_end):
+        legal.check_band(
+            after.published.get("legal_unit"),
+            award.instrument,
+            after.period_start,
+            after.period_end,
+            prefix=prefix,
+        )
 
 
 def _today(*where: str | None) -> date:

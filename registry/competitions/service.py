@@ -162,16 +162,23 @@ def _time_zone(data: CompetitionCreate) -> str:
     name = data.time_zone or ""
     try:
         zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # A name that is a folder of the zone database ("Asia") fails with an OSError.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Unprocessable.for_field("time_zone", f"{name!r} is not an IANA time zone") from None
-    for field, moment in (("opens", data.window.opens), ("closes", data.window.closes)):
+    _check_offsets(zone, data.window.opens, data.window.closes, "window.")
+    return name
+
+
+def _check_offsets(zone: ZoneInfo, opens: datetime, closes: datetime, prefix: str) -> None:
+    """A window's times carry the offsets of the zone its deadlines are counted in."""
+    for field, moment in (("opens", opens), ("closes", closes)):
         expected = moment.astimezone(zone).utcoffset()
         if moment.utcoffset() != expected:
             raise Unprocessable.for_field(
-                f"window.{field}",
-                f"{moment.isoformat()} is not {name} time (its offset then: {_offset(expected)})",
+                prefix + field,
+                f"{moment.isoformat()} is not {zone.key} time (its offset then: "
+                f"{_offset(expected)})",
             )
-    return name
 
 
 def _offset(delta: timedelta | None) -> str:
@@ -183,7 +190,7 @@ def _offset(delta: timedelta | None) -> str:
 def _stage(competition: Competition, event: StageEvent) -> dict[str, Any]:
     """A stage's body, refused unless it comes in order, once, after the window closed and not
     in the future, with counts that add up."""
-    _check_stage_order(competition, Stage(event.type))
+    _check_stage_order(competition, event)
     zone = zone_of(competition)
     closed_on = competition.closes_at.astimezone(zone).date()
     if event.date < closed_on:
@@ -197,15 +204,24 @@ def _stage(competition: Competition, event: StageEvent) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude={"type"}, exclude_none=True)
 
 
-def _check_stage_order(competition: Competition, stage: Stage) -> None:
-    recorded = {Stage(name) for name in competition.stages or {}}
+def _check_stage_order(competition: Competition, event: StageEvent) -> None:
+    """Once each, never after a later stage (results published count as the final results),
+    and never dated before a stage already recorded."""
+    stage = Stage(event.type)
+    stages = competition.stages or {}
+    recorded = {Stage(name) for name in stages}
+    if competition.state == "results_published":
+        recorded.add(Stage.FINAL_RESULTS)
     if stage in recorded:
         raise Conflict.for_field("type", f"{stage.value} is already recorded")
     later = [each for each in STAGE_ORDER[STAGE_ORDER.index(stage) + 1 :] if each in recorded]
     if later:
         raise Conflict.for_field("type", f"{stage.value} cannot come after {later[0].value}")
-    if stage is Stage.FINAL_RESULTS and competition.state == "results_published":
-        raise Conflict.for_field("type", "results were already published")
+    latest = max((stages[name]["date"] for name in stages), default=None)
+    if latest is not None and event.date.isoformat() < latest:
+        raise Unprocessable.for_field(
+            "date", f"before the last stage recorded ({latest}): stages are dated in order"
+        )
 
 
 def _adds_up(field: str, parts: dict[Any, int] | None, total: int) -> None:
@@ -254,6 +270,9 @@ def _changes(competition: Competition, event: CompetitionAmended) -> dict[str, A
             changes["region"], field="changes.region"
         )
     if "window" in changes and event.changes.window is not None:
+        if competition.time_zone:
+            window = event.changes.window
+            _check_offsets(zone_of(competition), window.opens, window.closes, "changes.window.")
         changes["window"] = {
             "opens": event.changes.window.opens.isoformat(),
             "closes": event.changes.window.closes.isoformat(),

@@ -417,8 +417,8 @@ def competition_release(
         tender["milestones"] = [_results_milestone(entry)]
     elif entry.kind in COMPETITION_STAGES:
         tender["milestones"] = [_stage_milestone(entry)]
-        if "applications" in entry.body:
-            tender["numberOfTenderers"] = entry.body["applications"]
+        if "organizations" in entry.body:  # OCDS counts tenderers, not their applications
+            tender["numberOfTenderers"] = entry.body["organizations"]
     release = _base(process, entry, COMPETITION_TAGS[entry.kind])
     release["parties"] = [
         _party(funder_id, funder_names, organizations.get(funder_id), FUNDER_ROLES)

@@ -276,11 +276,15 @@ def _risk_facet(
     limits = risk_service.thresholds(request.app.state.settings)
     _, by_award = risk_service.flags_of_filtered(session, limits, filters)
     money: dict[str, tuple[str, int, int]] = {}
-    if by_award:
+    if by_award:  # by the filters, not a list of ids (a driver's parameter limit)
         statement = select(
             Award.id, Award.currency, Award.amount_minor, Award.disbursed_minor
-        ).where(Award.id.in_(list(by_award)))
-        money = {row[0]: (row[1], row[2], row[3]) for row in session.execute(statement)}
+        ).where(*search.award_conditions(session, filters))
+        money = {
+            row[0]: (row[1], row[2], row[3])
+            for row in session.execute(statement)
+            if row[0] in by_award
+        }
     totals: dict[str, dict[str, list[int]]] = {}
     counts: dict[str, int] = {}
     for award_id, flags in by_award.items():

@@ -14,11 +14,11 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from registry.awards.legal import DIRECT_AWARD_CAP_BRV, direct_award_cap
+from registry.awards.legal import DIRECT_AWARD_CAP_BRV, add_months, direct_award_cap
 from registry.reference.money import format_amount
 
 
@@ -162,7 +162,7 @@ def split_direct_awards(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
         awards.sort(key=lambda award: (award.award_date, award.published_seq))
         flagged: set[str] = set()
         for n, last in enumerate(awards):
-            since = last.award_date - timedelta(days=round(thresholds.split_months * 30.44))
+            since = add_months(last.award_date, -thresholds.split_months)
             group = [award for award in awards[: n + 1] if award.award_date > since]
             cap = direct_award_cap(funder_id, currency, last.award_date)
             total = sum(award.amount_minor for award in group)
@@ -178,8 +178,7 @@ def split_direct_awards(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
                     f"{len(group)} awards without a competition from {funder_id} to "
                     f"{recipient_id} within {thresholds.split_months} months "
                     f"({group[0].award_date.isoformat()} to {last.award_date.isoformat()}) "
-                    f"total {_money(total, currency)}, above the cap of {_money(cap, currency)} "
-                    "that each of them stays under",
+                    f"total {_money(total, currency)}, above the cap of {_money(cap, currency)}",
                     {"awards": len(group), "total": format_amount(total, currency)},
                     tuple(sorted(award.published_seq for award in group)),
                 )
@@ -228,12 +227,16 @@ def window_below_funder_median(facts: Facts, thresholds: Thresholds) -> Iterable
     by_funder: dict[str, list[int]] = defaultdict(list)
     for each in facts.competitions.values():
         by_funder[each.funder_id].append(_window_days(each))
+    medians = {
+        funder_id: Decimal(str(statistics.median(windows)))
+        for funder_id, windows in by_funder.items()
+    }
     for award in facts.awards:
         competition = facts.competitions.get(award.competition_id or "")
         if competition is None:
             continue
         windows = by_funder[competition.funder_id]
-        median = Decimal(str(statistics.median(windows)))
+        median = medians[competition.funder_id]
         days = _window_days(competition)
         if len(windows) < 3 or days >= median * thresholds.median_window_share:  # noqa: PLR2004
             continue
@@ -275,9 +278,20 @@ def dominant_winner(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
                 totals[award.currency] += award.amount_minor
         for recipient_id, awards in by_recipient.items():
             count_share = Decimal(len(awards)) / everyone
-            currency = awards[0].currency
-            money = sum(a.amount_minor for a in awards if a.currency == currency)
-            money_share = Decimal(money) / totals[currency] if totals[currency] else Decimal(0)
+            # Money in each currency apart (never summed across): its largest share.
+            money_share, currency = (
+                max(
+                    (
+                        Decimal(sum(a.amount_minor for a in awards if a.currency == each))
+                        / totals[each],
+                        each,
+                    )
+                    for each in {award.currency for award in awards}
+                    if totals[each]
+                )
+                if any(totals.values())
+                else (Decimal(0), awards[0].currency)
+            )
             if max(count_share, money_share) <= thresholds.dominant_share:
                 continue
             for award in awards:

@@ -5,12 +5,14 @@ import enum
 from collections import Counter, defaultdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
 from registry.awards.models import Award
 from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
+from registry.core.parameters import refuse_unknown_parameters
+from registry.publication import search
 from registry.publication.router import (
     FiltersDep,
     LangParam,
@@ -23,7 +25,9 @@ from registry.risks import service
 from registry.risks.indicators import Flag, Indicator
 from registry.risks.schemas import AwardFlags, FlagRead, RiskPage, RiskSummary, RiskSummaryRow
 
-router = APIRouter(prefix="/risks", tags=["risks"])
+router = APIRouter(
+    prefix="/risks", tags=["risks"], dependencies=[Depends(refuse_unknown_parameters)]
+)
 MAX_LIMIT = 200
 
 
@@ -105,11 +109,9 @@ def risk_summary(
     limits = service.thresholds(request.app.state.settings)
     selected, by_award = service.flags_of_filtered(session, limits, filters)
     column = Award.funder_id if group_by is RiskGroup.FUNDER else Award.recipient_id
-    ids = [award_id for _, award_id in selected]
-    owners: dict[str, str] = {}
-    if ids:
-        statement = select(Award.id, column).where(Award.id.in_(ids))
-        owners = {row[0]: row[1] for row in session.execute(statement)}
+    # By the filters again, not by a list of ids (which could pass a driver's parameter limit).
+    statement = select(Award.id, column).where(*search.award_conditions(session, filters))
+    owners = {row[0]: row[1] for row in session.execute(statement)} if selected else {}
     awards: Counter[str] = Counter(owners.values())
     flagged: Counter[str] = Counter()
     by_indicator: dict[str, Counter[str]] = defaultdict(Counter)

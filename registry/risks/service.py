@@ -9,6 +9,7 @@ of awards a year per funder), not for millions; a maintained table is the next s
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from registry.competitions.models import Competition
 from registry.core.settings import Settings
 from registry.organizations.models import Organization
 from registry.publication import search
+from registry.reference.zones import local_zone
 from registry.risks.indicators import (
     AwardFacts,
     CompetitionFacts,
@@ -49,19 +51,22 @@ def thresholds(settings: Settings) -> Thresholds:
 def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
     """Every award and competition of these funders, and their recipients' registrations."""
     awards = list(session.scalars(select(Award).where(Award.funder_id.in_(funder_ids))))
+    # The entries that moved an amount: amendments of it, corrections that changed it.
     amendments: dict[str, list[int]] = defaultdict(list)
     statement = (
-        select(AwardEvent.award_id, AwardEvent.seq)
+        select(AwardEvent.award_id, AwardEvent.seq, AwardEvent.kind, AwardEvent.body)
         .join(Award, Award.id == AwardEvent.award_id)
         .where(
             Award.funder_id.in_(funder_ids),
-            AwardEvent.kind == "award.amended",
+            AwardEvent.kind.in_(["award.amended", "award.corrected"]),
             AwardEvent.voided.is_(False),
         )
         .order_by(AwardEvent.seq)
     )
-    for award_id, seq in session.execute(statement):
-        amendments[award_id].append(seq)
+    for award_id, seq, kind, body in session.execute(statement):
+        moved = body.get("amount") if kind == "award.amended" else (body.get("changes") or {})
+        if moved and (kind == "award.amended" or "amount" in moved):
+            amendments[award_id].append(seq)
     competitions = {}
     for competition in session.scalars(
         select(Competition).where(Competition.funder_id.in_(funder_ids))
@@ -79,7 +84,7 @@ def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
             admitted=competition.admitted,
             stage_seqs=tuple(stages[name]["seq"] for name in STAGES_THAT_COUNT if name in stages),
         )
-    recipients = {award.recipient_id for award in awards}
+    recipients = select(Award.recipient_id).where(Award.funder_id.in_(funder_ids))
     organizations = {
         organization.org_id: OrganizationFacts(
             organization.org_id, organization.registration_date, organization.registered_seq
@@ -99,7 +104,8 @@ def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
                 amount_minor=award.amount_minor,
                 original_amount_minor=award.original_amount_minor,
                 award_date=award.award_date,
-                published_on=award.published_at.date(),
+                # The day it was recorded where it was awarded, as its award date is.
+                published_on=_local_day(award),
                 published_seq=award.published_seq,
                 award_before_close=award.award_before_close,
                 amendment_seqs=tuple(amendments.get(award.id, ())),
@@ -109,6 +115,14 @@ def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
         competitions=competitions,
         organizations=organizations,
     )
+
+
+def _local_day(award: Award) -> date:
+    """The day the ledger recorded the award, where it was awarded (as its award date is)."""
+    recorded = award.published_at
+    if recorded.tzinfo is None:  # stored as UTC without a zone
+        recorded = recorded.replace(tzinfo=UTC)
+    return recorded.astimezone(local_zone(award.region, award.funder_id)).date()
 
 
 def flags_of_awards(

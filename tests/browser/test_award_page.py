@@ -135,3 +135,31 @@ def test_the_receipt_downloads_from_the_award_page_and_verifies(
     page.goto(f"{portal}{link.split(':8000', 1)[-1]}&lang=en")
     assert page.get_by_role("status").inner_text().startswith("The leaf hash from your copy")
     screenshot(page, "award-leaf-confirmed")
+
+
+def test_an_award_page_shows_its_risk_indicators_and_legal_units(
+    page: Page, portal: str, screenshot
+) -> None:
+    flagged = httpx.get(f"{portal}/api/v1/risks", params={"indicator": "single_admitted"}).json()
+    (one,) = flagged["items"]
+    everything = httpx.get(f"{portal}/api/v1/risks", params={"limit": 200}).json()["items"]
+    (item,) = [each for each in everything if each["award_id"] == one["award_id"]]
+    assert len(item["flags"]) > 1  # the planted case raises several
+    page.goto(f"{portal}/awards/{item['award_id']}?lang=en")
+    section = page.locator("section.risks")
+    assert section.get_by_role("heading", name="Indicators to look into").is_visible()
+    listed = section.locator("li").all_inner_texts()
+    assert len(listed) == len(item["flags"])
+    assert any("Only one application admitted" in text for text in listed)
+    for seq in {seq for flag in item["flags"] for seq in flag["seqs"]}:
+        assert section.get_by_role("link", name=f"#{seq}", exact=True).count() >= 1
+    assert_accessible(page)
+    screenshot(page, "award-risks")
+    stated = httpx.get(f"{portal}/api/v1/awards", params={"legal_unit": "MCI", "limit": 1}).json()
+    (grant,) = stated["items"]
+    page.goto(f"{portal}/awards/{grant['id']}?lang=ru")
+    box = page.locator("section.money-box")
+    assert "Указано как" in box.inner_text()
+    assert "МРП" in box.inner_text()  # the size band, named in Russian
+    assert_accessible(page)
+    screenshot(page, "award-legal-unit")
