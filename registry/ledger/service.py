@@ -453,8 +453,7 @@ def sign_if_stale(session: Session, *, signer: NoteSigner) -> LedgerCheckpoint |
         return None
     # Never sign what storage cannot reproduce: recompute the root from the stored subtrees.
     if root(session, head.size) != head.root_hash:
-        logger.error("ledger head refused at size %d: not signed", head.size)
-        raise ServiceUnavailable(f"{HEAD_DISAGREES}: its root is not the stored tree's")
+        _refuse(head.size, "its root is not the stored tree's (not signed)")
     note = sign_checkpoint(
         Checkpoint(origin=signer.name, size=head.size, root_hash=head.root_hash), signer
     )
