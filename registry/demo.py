@@ -1021,8 +1021,8 @@ class _Planner:
 
     def _risk_cases(self) -> None:
         """Awards and competitions that raise each risk indicator (registry/risks) at least
-        once, so that the portal and the API have something to explain. They are planted,
-        not drawn: the drawn data stays within every threshold."""
+        once, so that the portal and the API have something to explain, whatever the demo's
+        size (the drawn data of a large demo raises a few split direct awards as well)."""
         uz = sorted(self._ngos_of("UZ"), key=lambda org: org.org_id)
         near, split, winner, other = self.rng.sample(uz, 4)
         basis = "Samarqand viloyati hokimining {number}-son qarori, {date}"
@@ -1060,7 +1060,7 @@ class _Planner:
         late.published_on = date(2026, 6, 15)
         self._urgent_round()
         self._youth_rounds(winner)
-        self._fergana_rounds(winner, other)
+        self._samarqand_rounds(winner, other)
 
     def _urgent_round(self) -> None:
         """The Public Fund's six-day round (its others run a month): one application admitted,
@@ -1163,25 +1163,26 @@ class _Planner:
                 legal_basis="PQ-112 of 05.02.2024",
             )
 
-    def _fergana_rounds(self, winner: _Org, other: _Org) -> None:
-        """Two more rounds of the Fergana khokimiyat in 2026: one NGO takes most of the money
-        of its 2026 rounds; one award is made before its round closed, with the reason."""
+    def _samarqand_rounds(self, winner: _Org, other: _Org) -> None:
+        """The Samarqand khokimiyat's two rounds of 2025 (its only competitions that year): one
+        NGO gets two of their three awards and most of the money; one is made before its round
+        closed, with the reason."""
         title = _text(
-            uz="Fargʻona viloyati mahallalarini obodonlashtirish tanlovi",
-            ru="Конкурс по благоустройству махаллей Ферганской области",
-            en="Fergana mahalla improvement round",
+            uz="Samarqand viloyati mahallalarini obodonlashtirish tanlovi",
+            ru="Конкурс по благоустройству махаллей Самаркандской области",
+            en="Samarqand mahalla improvement round",
         )
-        basis = "Fargʻona viloyati hokimining 214-son qarori, 02.02.2026"
+        basis = "Samarqand viloyati hokimining 214-son qarori, 02.02.2026"
         self._small_round(
-            FERGANA_KHOKIMIYAT,
-            date(2026, 4, 1),
+            SAMARQAND_KHOKIMIYAT,
+            date(2025, 4, 1),
             [(winner, 150_000_000, None), (other, 20_000_000, None)],
             title=title,
             legal_basis=basis,
         )
         self._small_round(
-            FERGANA_KHOKIMIYAT,
-            date(2026, 9, 1),
+            SAMARQAND_KHOKIMIYAT,
+            date(2025, 9, 1),
             [(winner, 150_000_000, "Qurilish mavsumi tugashidan oldin ishlarni boshlash uchun")],
             title=title,
             legal_basis=basis,

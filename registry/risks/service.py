@@ -9,7 +9,8 @@ of awards a year per funder), not for millions; a maintained table is the next s
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,7 +51,9 @@ def thresholds(settings: Settings) -> Thresholds:
 
 def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
     """Every award and competition of these funders, and their recipients' registrations."""
-    awards = list(session.scalars(select(Award).where(Award.funder_id.in_(funder_ids))))
+    # Only the columns the indicators read, as plain rows: no ORM objects for a funder's
+    # whole record.
+    awards = list(session.execute(select(*AWARD_COLUMNS).where(Award.funder_id.in_(funder_ids))))
     # The entries that moved an amount: amendments of it, corrections that changed it.
     amendments: dict[str, list[int]] = defaultdict(list)
     statement = (
@@ -117,9 +120,25 @@ def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
     )
 
 
-def _local_day(award: Award) -> date:
+AWARD_COLUMNS = (
+    Award.id,
+    Award.funder_id,
+    Award.recipient_id,
+    Award.competition_id,
+    Award.currency,
+    Award.amount_minor,
+    Award.original_amount_minor,
+    Award.award_date,
+    Award.published_at,
+    Award.published_seq,
+    Award.award_before_close,
+    Award.region,
+)
+
+
+def _local_day(award: Any) -> date:
     """The day the ledger recorded the award, where it was awarded (as its award date is)."""
-    recorded = award.published_at
+    recorded: datetime = award.published_at
     if recorded.tzinfo is None:  # stored as UTC without a zone
         recorded = recorded.replace(tzinfo=UTC)
     return recorded.astimezone(local_zone(award.region, award.funder_id)).date()
