@@ -319,3 +319,34 @@ def test_a_zone_that_is_a_folder_and_an_amended_window_in_another_offset_are_ref
     }
     code, error = refused(client, database, created["id"], amended, world.operator)
     assert (code, error["field"]) == (422, "changes.window.closes")
+
+
+def test_a_budget_may_be_stated_in_a_legal_unit(
+    client: TestClient, database: Database, world: World
+) -> None:
+    window = {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:30:00+05:00"}
+    stated = {"unit": "MCI", "multiplier": "50000", "on": "2026-01-01"}
+    body = competition_body(
+        funder_id=KZ_OPERATOR, currency="KZT", region="KZ-71", window=window, legal_unit=stated
+    )
+    del body["budget"]
+    response = post(client, "/api/v1/competitions", body, world.operator)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert created["budget"] == "216250000.00"  # 50,000 × 4,325 KZT
+    assert created["legal_unit"] == {**stated, "value": "4325", "amount": "216250000.00"}
+    assert created["events"][0]["body"]["legal_unit"] == {**stated, "value": "4325"}
+    page = client.get(f"/competitions/{created['id']}", params={"lang": "en"}).text
+    assert "Stated as 50,000 MCI" in page
+    for wrong, field in (
+        ({"budget": "216250000.01"}, "budget"),
+        ({"currency": "UZS", "region": "UZ"}, "currency"),
+        ({"legal_unit": None}, "budget"),
+    ):
+        before = ledger_size(database)
+        response = post(client, "/api/v1/competitions", body | wrong, world.operator)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+        assert ledger_size(database) == before
+    agreeing = body | {"budget": "216250000", "title": {"ru": "Ещё один"}}
+    assert post(client, "/api/v1/competitions", agreeing, world.operator).status_code == 201

@@ -89,7 +89,11 @@ def kazakh_band(
 
 
 def stated_amount(
-    statement: LegalUnitStatement | None, amount: str | None, currency: str
+    statement: LegalUnitStatement | None,
+    amount: str | None,
+    currency: str,
+    *,
+    amount_field: str = "amount",
 ) -> tuple[str | None, dict[str, Any] | None]:
     """The money amount a statement gives (``format_amount`` form) and the statement as the
     ledger records it; (None, None) without one. ``amount``, if given, must equal it."""
@@ -117,7 +121,7 @@ def stated_amount(
         raise Unprocessable.for_field("legal_unit.multiplier", str(exc)) from exc
     if amount is not None and amount != derived:
         raise Unprocessable.for_field(
-            "amount",
+            amount_field,
             f"{legal_units.format_multiplier(multiplier)} {unit.value} on "
             f"{statement.on.isoformat()} is {derived} {currency}, not {amount}",
         )

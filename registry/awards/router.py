@@ -1,6 +1,5 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -18,7 +17,7 @@ from registry.awards.schemas import (
     AwardRead,
     AwardSummary,
 )
-from registry.competitions.router import PROOF_PATH
+from registry.competitions.router import PROOF_PATH, stated_read
 from registry.core import idempotency
 from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
@@ -29,7 +28,6 @@ from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
 from registry.ledger.service import lock as ledger_lock
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
-from registry.reference import legal_units
 from registry.reference.money import format_amount
 
 router = APIRouter(prefix="/awards", tags=["awards"])
@@ -72,20 +70,12 @@ def to_summary(award: Award) -> AwardSummary:
 
 
 def _legal_unit(award: Award) -> LegalUnitRead | None:
-    """The statement as recorded, with the amount it gave at the unit's recorded value."""
-    if award.legal_unit is None or award.legal_unit_on is None:
-        return None
-    multiplier = award.legal_multiplier or "0"
-    value = award.legal_unit_value or 0
-    return LegalUnitRead(
-        unit=award.legal_unit,
-        multiplier=multiplier,
-        on=award.legal_unit_on,
-        value=str(value),
-        amount=format_amount(
-            legal_units.minor_amount_of(Decimal(multiplier), value, award.currency),
-            award.currency,
-        ),
+    return stated_read(
+        award.legal_unit,
+        award.legal_multiplier,
+        award.legal_unit_on,
+        award.legal_unit_value,
+        award.currency,
     )
 
 

@@ -1,6 +1,6 @@
 """Competitions and their events, projected from ``competition.*`` ledger entries."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
@@ -39,6 +39,11 @@ class Competition(Base):
     award_count: Mapped[int]
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # The budget as stated in a legal unit (registry/awards/legal.py), if it was.
+    legal_unit: Mapped[str | None] = mapped_column(String(3))
+    legal_multiplier: Mapped[str | None] = mapped_column(String(24))
+    legal_unit_on: Mapped[date | None]
+    legal_unit_value: Mapped[int | None] = mapped_column(BigInteger)
     # Stages after the window, by name: {"seq", "date", "body"} of the entry that recorded it.
     stages: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     applications: Mapped[int | None]

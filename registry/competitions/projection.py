@@ -1,4 +1,5 @@
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -57,6 +58,7 @@ def published(session: Session, entry: Recorded) -> None:
             cancel_reason=None,
             results=None,
             time_zone=body.get("time_zone"),
+            **_stated(body.get("legal_unit")),
             stages=None,
             applications=None,
             applicant_organizations=None,
@@ -71,6 +73,16 @@ def published(session: Session, entry: Recorded) -> None:
     )
     session.flush()
     _event(session, entry)
+
+
+def _stated(statement: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns of a budget stated in a legal unit (all None when it was not)."""
+    return {
+        "legal_unit": statement["unit"] if statement else None,
+        "legal_multiplier": statement["multiplier"] if statement else None,
+        "legal_unit_on": date.fromisoformat(statement["on"]) if statement else None,
+        "legal_unit_value": int(statement["value"]) if statement else None,
+    }
 
 
 @projector("competition.amended")

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -20,8 +21,10 @@ from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.core.schemas import LegalUnitRead
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
+from registry.reference import legal_units
 from registry.reference.money import format_amount
 
 router = APIRouter(prefix="/competitions", tags=["competitions"])
@@ -67,6 +70,13 @@ def to_summary(competition: Competition) -> CompetitionSummary:
         source_id=competition.source_id,
         published_at=competition.published_at,
         published_seq=competition.published_seq,
+        legal_unit=stated_read(
+            competition.legal_unit,
+            competition.legal_multiplier,
+            competition.legal_unit_on,
+            competition.legal_unit_value,
+            competition.currency,
+        ),
         time_zone=service.zone_of(competition).key,
         stages=[
             StageRead(
@@ -81,6 +91,24 @@ def to_summary(competition: Competition) -> CompetitionSummary:
         applications=competition.applications,
         admitted=competition.admitted,
         applications_per_award=per_award(competition.applications, competition.award_count),
+    )
+
+
+def stated_read(
+    unit: str | None, multiplier: str | None, on: date | None, value: int | None, currency: str
+) -> LegalUnitRead | None:
+    """A statement in a legal unit as recorded, with the amount it gave at the unit's recorded
+    value (an award's amount or a competition's budget)."""
+    if unit is None or multiplier is None or on is None or value is None:
+        return None
+    return LegalUnitRead(
+        unit=unit,
+        multiplier=multiplier,
+        on=on,
+        value=str(value),
+        amount=format_amount(
+            legal_units.minor_amount_of(Decimal(multiplier), value, currency), currency
+        ),
     )
 
 

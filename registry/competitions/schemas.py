@@ -9,6 +9,8 @@ from registry.core.schemas import (
     Amount,
     Currency,
     Instrument,
+    LegalUnitRead,
+    LegalUnitStatement,
     LocalizedText,
     LocalizedTextRead,
     Reason,
@@ -39,7 +41,14 @@ class CompetitionCreate(StrictInput):
     description: LocalizedText | None = None
     eligibility: LocalizedText | None = Field(default=None, description="Who may apply.")
     themes: Themes = Field(default_factory=list)
-    budget: Amount
+    budget: Amount | None = Field(
+        default=None, description="Required unless the budget is stated in a legal unit."
+    )
+    legal_unit: LegalUnitStatement | None = Field(
+        default=None,
+        description="The budget as the law or the plan states it (e.g. 50,000 MCI): the "
+        "registry derives the money budget, which must equal `budget` when both are given.",
+    )
     currency: Currency
     window: Window
     region: str | None = Field(default=None, max_length=10, description="ISO 3166-2 or country.")
@@ -239,6 +248,9 @@ class CompetitionSummary(BaseModel):
     source_id: str | None
     published_at: datetime
     published_seq: int
+    legal_unit: LegalUnitRead | None = Field(
+        default=None, description="The budget as it was stated in a legal unit, if it was."
+    )
     time_zone: str = Field(description="Where its deadlines are counted, e.g. Asia/Almaty.")
     stages: list[StageRead] = Field(
         default_factory=list, description="Its stages after the window, in order."

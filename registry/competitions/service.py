@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from registry import journal
 from registry.auth.principal import Principal
+from registry.awards import legal
 from registry.competitions.models import Competition, CompetitionEvent
 from registry.competitions.schemas import (
     STAGE_EVENTS,
@@ -75,7 +76,15 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
         currency = normalize_currency(data.currency)
     except InvalidAmount as exc:
         raise Unprocessable.for_field("currency", str(exc)) from exc
-    budget = _amount(data.budget, currency, "budget")
+    given = (
+        format_amount(_amount(data.budget, currency, "budget"), currency)
+        if data.budget is not None
+        else None
+    )
+    derived, stated = legal.stated_amount(data.legal_unit, given, currency, amount_field="budget")
+    if derived is None and given is None:
+        raise Unprocessable.for_field("budget", "required unless legal_unit states it")
+    budget = parse_amount(derived or given or "0", currency)
     region = organization_service.canonical_region(data.region) if data.region else None
     ledger_service.lock(session)
     organization_service.get(session, funder_id, field="funder_id")
@@ -99,6 +108,8 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
         "region": region,
         "legal_basis": data.legal_basis,
     }
+    if stated is not None:
+        body["legal_unit"] = stated
     if data.time_zone is not None:
         body["time_zone"] = _time_zone(data)
     if data.source_id is not None:
