@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -139,19 +139,25 @@ def _publish(session: Session, units: Sequence[_Publication]) -> list[JSONRespon
     """Group commit's operation for award publications: all of them in one ledger append."""
     if len(units) == 1:
         (unit,) = units
-        return [
-            idempotency.respond_to(
-                session,
-                unit.claimed,
-                status=201,
-                produce=lambda: to_read(
-                    session, service.publish(session, principal=unit.principal, data=unit.data)
-                ),
-            )
-        ]
+        return _alone(
+            session,
+            unit.claimed,
+            lambda: service.publish(session, principal=unit.principal, data=unit.data),
+        )
     _claims_one_by_one(session, [unit.claimed for unit in units])
     award_ids = service.publish_many(session, [(unit.principal, unit.data) for unit in units])
     return _all_created(session, units, award_ids)
+
+
+def _alone(
+    session: Session, claimed: idempotency.Claim | None, write: Callable[[], Award]
+) -> list[JSONResponse]:
+    """A batch of one: exactly what a request alone does, idempotency key and all."""
+    return [
+        idempotency.respond_to(
+            session, claimed, status=201, produce=lambda: to_read(session, write())
+        )
+    ]
 
 
 def _claims_one_by_one(session: Session, claims: Sequence[idempotency.Claim | None]) -> None:
@@ -250,19 +256,13 @@ def _add_events(session: Session, units: Sequence[_Event]) -> list[JSONResponse]
     """Group commit's operation for award events: all of them in one ledger append."""
     if len(units) == 1:
         (unit,) = units
-        return [
-            idempotency.respond_to(
-                session,
-                unit.claimed,
-                status=201,
-                produce=lambda: to_read(
-                    session,
-                    service.add_event(
-                        session, principal=unit.principal, award_id=unit.award_id, event=unit.event
-                    ),
-                ),
-            )
-        ]
+        return _alone(
+            session,
+            unit.claimed,
+            lambda: service.add_event(
+                session, principal=unit.principal, award_id=unit.award_id, event=unit.event
+            ),
+        )
     if len({unit.award_id for unit in units}) < len(units):
         # Each response is the award after its own event; a later one to the same award in
         # the batch would show in it.
