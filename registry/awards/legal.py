@@ -189,8 +189,7 @@ def check_direct_cap(
         if competition_id is None and cap is not None and amount_minor > cap and not cap_override:
             raise Unprocessable.for_field(
                 prefix + "amount",
-                f"above {DIRECT_AWARD_CAP_BRV:,} × BRV on {award_date.isoformat()} "
-                f"({format_amount(cap, currency)} {currency}), the cap for an award without a "
+                f"above {_cap_text(cap, currency, award_date)}, the cap for an award without a "
                 "competition, and no cap_override was recorded",
             )
         return
@@ -210,8 +209,7 @@ def check_direct_cap(
     if amount_minor > cap and cap_override is None:
         raise Unprocessable.for_field(
             "amount",
-            f"above {DIRECT_AWARD_CAP_BRV:,} × BRV on {award_date.isoformat()} "
-            f"({format_amount(cap, currency)} {currency}), the cap for an award without a "
+            f"above {_cap_text(cap, currency, award_date)}, the cap for an award without a "
             "competition; give cap_override with the legal basis that allows it",
         )
     if amount_minor <= cap and cap_override is not None:
@@ -220,6 +218,13 @@ def check_direct_cap(
             f"the amount is within {DIRECT_AWARD_CAP_BRV:,} × BRV "
             f"({format_amount(cap, currency)} {currency}): there is nothing to override",
         )
+
+
+def _cap_text(cap: int, currency: str, award_date: date) -> str:
+    return (
+        f"{DIRECT_AWARD_CAP_BRV:,} × BRV on {award_date.isoformat()} "
+        f"({format_amount(cap, currency)} {currency})"
+    )
 
 
 def direct_award_cap(funder_id: str, currency: str, award_date: date) -> int | None:

@@ -166,17 +166,14 @@ def flags_of_filtered(
     """The awards the filters select, as (published seq, id) newest first, and the flags of
     those that have any."""
     statement = (
-        select(Award.published_seq, Award.id)
+        select(Award.published_seq, Award.id, Award.funder_id)
         .where(*search.award_conditions(session, filters))
         .order_by(Award.published_seq.desc())
     )
-    selected = [(int(seq), award_id) for seq, award_id in session.execute(statement)]
+    rows = session.execute(statement).all()
+    selected = [(int(seq), award_id) for seq, award_id, _ in rows]
     wanted = {award_id for _, award_id in selected}
-    funders = set(
-        session.scalars(
-            select(Award.funder_id).where(*search.award_conditions(session, filters)).distinct()
-        )
-    )
+    funders = {funder_id for _, _, funder_id in rows}
     by_award: dict[str, list[Flag]] = defaultdict(list)
     if funders:
         for flag in flags(facts_of_funders(session, funders), limits):
