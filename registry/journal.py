@@ -76,8 +76,30 @@ def apply(session: Session, entry: Recorded) -> None:
     session.flush()
 
 
+_BATCH = "registry.journal.batch"
+
+
+@dataclass
+class Batch:
+    """Entries projected together (one write's, a group commit's, an import chunk's)."""
+
+    entries: Sequence[Recorded]
+    state: dict[str, Any]
+
+
+def batch(session: Session) -> Batch:
+    """The entries being projected now, for a projector that reads for all of them at once
+    (the award projector reads every history it will fold in one query). What it keeps in
+    ``state`` lasts until they are all projected; a rollback cannot leave it behind."""
+    found: Batch | None = session.info.get(_BATCH)
+    if found is None:
+        raise RuntimeError("batch() outside of journal projection")
+    return found
+
+
 def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
     """Project ``recorded`` in turn, then write the award rollup's summed deltas once."""
+    session.info[_BATCH] = Batch(recorded, {})
     try:
         for position, entry in enumerate(recorded, start=1):
             _project(session, entry)
@@ -92,6 +114,8 @@ def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
     except:
         rollup.discard(session)  # the caller rolls back; nothing half-collected may linger
         raise
+    finally:
+        del session.info[_BATCH]
 
 
 def _project(session: Session, entry: Recorded) -> None:

@@ -4,16 +4,19 @@ the competition's committed total and of the award rollup moves with it, in the 
 transaction."""
 
 from datetime import date
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry import journal
 from registry.awards import legal, rules
 from registry.awards.models import Award, AwardEvent
 from registry.competitions import projection as competition_projection
 from registry.journal import Recorded, projector
 from registry.publication import rollup
 
+_SLICE: Final = 1000  # awards per history query, inside either database's parameter limit
 AWARD_KINDS = (
     "award.published",
     "award.amended",
@@ -37,10 +40,12 @@ def award_event(session: Session, entry: Recorded) -> None:
         corrected_by=None,
         voided=False,
     )
+    histories = _histories(session)
     if entry.kind == rules.PUBLISHED:
         award = _new_award(entry)
         _write_state(award, rules.fold([rules.Event(entry.seq, entry.kind, entry.body)]), entry.seq)
         session.add_all([award, event])
+        histories[award.id] = [event]
         before_committed, before_count = 0, 0
         before_rollup: rollup.Contribution | None = None
     else:
@@ -50,12 +55,8 @@ def award_event(session: Session, entry: Recorded) -> None:
         before_committed, before_count = _committed(award), 1
         before_rollup = rollup.contribution(award)
         session.add(event)
-        session.flush()
-        history = list(
-            session.execute(
-                select(AwardEvent).where(AwardEvent.award_id == award.id).order_by(AwardEvent.seq)
-            ).scalars()
-        )
+        history = histories[award.id]
+        history.append(event)
         state = rules.fold([rules.Event(e.seq, e.kind, e.body) for e in history])
         for earlier in history:
             earlier.corrected_by = state.corrected_seqs.get(earlier.seq)
@@ -69,6 +70,38 @@ def award_event(session: Session, entry: Recorded) -> None:
             amount_delta=_committed(award) - before_committed,
             count_delta=1 - before_count,
         )
+
+
+_HISTORIES = "award histories"
+
+
+def _histories(session: Session) -> dict[str, list[AwardEvent]]:
+    """Each award's events in seq order, for every award the batch adds events to: read
+    once, in a query per slice of awards, with the awards themselves (so ``session.get``
+    finds them), and kept up to date as the batch's events are projected. One entry at a
+    time this cost a flush and a query per entry; an import's chunk, thousands."""
+    state = journal.batch(session).state
+    histories: dict[str, list[AwardEvent]] | None = state.get(_HISTORIES)
+    if histories is not None:
+        return histories
+    entries = journal.batch(session).entries
+    published = {entry.subject for entry in entries if entry.kind == rules.PUBLISHED}
+    wanted = list(
+        dict.fromkeys(
+            entry.subject
+            for entry in entries
+            if entry.kind in AWARD_KINDS and entry.subject not in published
+        )
+    )
+    histories = {award_id: [] for award_id in wanted}
+    for start in range(0, len(wanted), _SLICE):
+        ids = wanted[start : start + _SLICE]
+        session.scalars(select(Award).where(Award.id.in_(ids))).all()
+        events = select(AwardEvent).where(AwardEvent.award_id.in_(ids))
+        for event in session.scalars(events.order_by(AwardEvent.award_id, AwardEvent.seq)):
+            histories[event.award_id].append(event)
+    state[_HISTORIES] = histories
+    return histories
 
 
 def _committed(award: Award) -> int:

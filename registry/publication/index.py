@@ -7,19 +7,23 @@ changes in the same transaction as the rows it describes, live and on replay ali
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, event, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
 from registry.competitions.models import Competition
+from registry.core.db import Base
 from registry.organizations.models import Organization
-from registry.publication.fulltext import tokens, tsvector_literal
+from registry.publication.fulltext import text_tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument, SearchWord
 
 AWARD, COMPETITION, ORGANIZATION = "award", "competition", "organization"
 # Ids per statement: an import's chunk in one, and well inside SQLite's 32,766 parameters.
 _SLICE: Final = 1000
+# The entries that create their subject: a thing created by the entries being indexed has
+# no documents or themes yet, so there is nothing of it to delete first.
+_CREATED_BY = frozenset({"organization.registered", "competition.published", "award.published"})
 _REINDEXED_BY = {
     "organization.registered": ORGANIZATION,
     "competition.published": COMPETITION,
@@ -40,16 +44,19 @@ def refresh_many(session: Session, changes: Iterable[tuple[str, str]]) -> None:
     thing once, after all its entries are projected, and the result is what one refresh per
     entry would leave, since a refresh rewrites a thing's documents from its current rows."""
     targets: dict[str, dict[str, None]] = {ORGANIZATION: {}, COMPETITION: {}, AWARD: {}}
+    created: set[str] = set()
     for kind, subject in changes:
         target = _REINDEXED_BY.get(kind)
         if target is not None:
             targets[target][subject] = None
+        if kind in _CREATED_BY:
+            created.add(subject)
     for ids in _slices(list(targets[ORGANIZATION])):
-        _index_organizations(session, ids)
+        _index_organizations(session, ids, created)
     for ids in _slices(list(targets[COMPETITION])):
-        _index_competitions(session, ids)
+        _index_competitions(session, ids, created)
     for ids in _slices(list(targets[AWARD])):
-        _index_awards(session, ids)
+        _index_awards(session, ids, created)
 
 
 def _slices(ids: list[str]) -> Iterator[list[str]]:
@@ -83,18 +90,23 @@ def _organizations(session: Session, org_ids: Iterable[str]) -> dict[str, Organi
     return {organization.org_id: organization for organization in session.scalars(statement)}
 
 
-def _store(session: Session, kind: str, documents: dict[str, Iterable[str]]) -> None:
-    """Replace the documents of ``kind`` for these ids with these texts' tokens."""
-    session.execute(
-        delete(SearchDocument).where(
-            SearchDocument.kind == kind, SearchDocument.ref_id.in_(documents)
-        )
-    )
-    postgresql = session.get_bind().dialect.name == "postgresql"
+def _store(
+    session: Session, kind: str, documents: dict[str, Iterable[str]], created: set[str]
+) -> None:
+    """Replace the documents of ``kind`` for these ids (those not ``created`` just now have
+    theirs deleted first) with these texts' tokens."""
+    # Core statements on the session's connection: nothing of these tables is ever loaded
+    # as objects in a write, and the ORM's bulk paths cost more than the database here.
+    connection = session.connection()
+    table = _table(SearchDocument)
+    existing = [ref_id for ref_id in documents if ref_id not in created]
+    if existing:
+        connection.execute(delete(table).where(table.c.kind == kind, table.c.ref_id.in_(existing)))
+    postgresql = connection.dialect.name == "postgresql"
     rows = []
     vocabulary: set[str] = set()
     for ref_id, texts in documents.items():
-        words = [token for text in texts for token in tokens(text)]
+        words = [token for text in texts for token in text_tokens(text)]
         vocabulary.update(words)
         rows.append(
             {
@@ -104,25 +116,48 @@ def _store(session: Session, kind: str, documents: dict[str, Iterable[str]]) -> 
                 "tsv": tsvector_literal(words) if postgresql else None,
             }
         )
-    session.execute(insert(SearchDocument), rows)
+    connection.execute(insert(table), rows)
     if postgresql:
-        # Sorted, so each statement takes its row locks in one order (writers add words while
-        # holding the ledger lock in any case).
-        for words in _slices(sorted(vocabulary)):
-            session.execute(
-                postgresql_insert(SearchWord).on_conflict_do_nothing(),
+        # Words this transaction has already added are left out (an import's chunks share
+        # most of their words). Sorted, so each statement takes its row locks in one order
+        # (writers add words while holding the ledger lock in any case).
+        added: set[str] = session.info.setdefault(_ADDED_WORDS, set())
+        new = sorted(vocabulary - added)
+        added.update(new)
+        for words in _slices(new):
+            connection.execute(
+                postgresql_insert(_table(SearchWord)).on_conflict_do_nothing(),
                 [{"word": word} for word in words],
             )
 
 
+_ADDED_WORDS = "registry.index.added_words"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_added_words(session: Session, *_: object) -> None:
+    """Words added are known only until the transaction ends (or a savepoint rolls back,
+    which may have taken some of them with it)."""
+    session.info.pop(_ADDED_WORDS, None)
+
+
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
+
+
 def _themes(
     session: Session,
-    table: type[AwardTheme] | type[CompetitionTheme],
+    model: type[AwardTheme] | type[CompetitionTheme],
     key: str,
     themes: dict[str, list[str]],
+    created: set[str],
 ) -> None:
-    column = getattr(table, key)
-    session.execute(delete(table).where(column.in_(themes)))
+    connection = session.connection()
+    table = _table(model)
+    existing = [ref_id for ref_id in themes if ref_id not in created]
+    if existing:
+        connection.execute(delete(table).where(table.c[key].in_(existing)))
     # Casefolding can lengthen a theme (ß -> ss): cut to the column after folding.
     rows = [
         {key: ref_id, "theme": theme}
@@ -130,10 +165,10 @@ def _themes(
         for theme in sorted({theme.strip().casefold()[:100] for theme in given if theme.strip()})
     ]
     if rows:
-        session.execute(insert(table), rows)
+        connection.execute(insert(table), rows)
 
 
-def _index_awards(session: Session, award_ids: list[str]) -> None:
+def _index_awards(session: Session, award_ids: list[str], created: set[str]) -> None:
     awards = list(session.scalars(select(Award).where(Award.id.in_(award_ids))))
     assert len(awards) == len(award_ids), "an award to index is not projected"
     organizations = _organizations(
@@ -155,11 +190,12 @@ def _index_awards(session: Session, award_ids: list[str]) -> None:
         )
         for award in awards
     }
-    _store(session, AWARD, documents)
-    _themes(session, AwardTheme, "award_id", {award.id: award.themes for award in awards})
+    _store(session, AWARD, documents, created)
+    themes = {award.id: award.themes for award in awards}
+    _themes(session, AwardTheme, "award_id", themes, created)
 
 
-def _index_competitions(session: Session, competition_ids: list[str]) -> None:
+def _index_competitions(session: Session, competition_ids: list[str], created: set[str]) -> None:
     competitions = list(
         session.scalars(select(Competition).where(Competition.id.in_(competition_ids)))
     )
@@ -178,16 +214,12 @@ def _index_competitions(session: Session, competition_ids: list[str]) -> None:
         )
         for competition in competitions
     }
-    _store(session, COMPETITION, documents)
-    _themes(
-        session,
-        CompetitionTheme,
-        "competition_id",
-        {competition.id: competition.themes for competition in competitions},
-    )
+    _store(session, COMPETITION, documents, created)
+    themes = {competition.id: competition.themes for competition in competitions}
+    _themes(session, CompetitionTheme, "competition_id", themes, created)
 
 
-def _index_organizations(session: Session, org_ids: list[str]) -> None:
+def _index_organizations(session: Session, org_ids: list[str], created: set[str]) -> None:
     organizations = _organizations(session, org_ids)
     assert len(organizations) == len(org_ids), "an organization to index is not registered"
     documents = {
@@ -196,7 +228,7 @@ def _index_organizations(session: Session, org_ids: list[str]) -> None:
         )
         for organization in organizations.values()
     }
-    _store(session, ORGANIZATION, documents)
+    _store(session, ORGANIZATION, documents, created)
 
 
 def rebuild(session: Session) -> int:
@@ -213,6 +245,6 @@ def rebuild(session: Session) -> int:
     )
     for key, index in kinds:
         for ids in _slices(list(session.execute(select(key)).scalars())):
-            index(session, ids)
+            index(session, ids, set())
             count += len(ids)
     return count

@@ -130,9 +130,16 @@ def _write(session: Session, rollup: dict[Any, list[int]], facets: dict[Any, lis
     # nothing is flushed first (an import's chunk flushes its awards together, later).
     connection = session.connection()
     for table, key_columns, deltas in tables:
-        upsert = _upsert(table, key_columns, deltas, postgres=postgres)
-        if upsert is not None:
-            connection.execute(upsert)
+        rows = [
+            dict(zip(key_columns, key, strict=True)) | dict(zip(_MEASURES, delta, strict=True))
+            for key, delta in deltas.items()
+            if any(delta)
+        ]
+        if rows:
+            # One statement executed for many rows: SQLAlchemy compiles it once and sends
+            # the rows in multi-row VALUES pages. A statement carrying the rows in its own
+            # VALUES was compiled anew for every write, which cost more than the database.
+            connection.execute(_upsert(table, key_columns, postgres=postgres), rows)
         emptied = [key for key, (count, _, _) in deltas.items() if count < 0]
         if emptied:
             columns = tuple_(*(table.c[name] for name in key_columns))
@@ -143,18 +150,9 @@ def _table(model: type[AwardRollup | AwardFacetTotal]) -> Table:
     return model.metadata.tables[model.__tablename__]
 
 
-def _upsert(
-    table: Table, key_columns: tuple[str, ...], deltas: dict[Any, list[int]], *, postgres: bool
-) -> Any:
-    """One INSERT … ON CONFLICT adding each key's delta, or None when every delta is zero."""
-    rows = [
-        dict(zip(key_columns, key, strict=True)) | dict(zip(_MEASURES, delta, strict=True))
-        for key, delta in deltas.items()
-        if any(delta)
-    ]
-    if not rows:
-        return None
-    statement = (postgresql if postgres else sqlite).insert(table).values(rows)
+def _upsert(table: Table, key_columns: tuple[str, ...], *, postgres: bool) -> Any:
+    """INSERT … ON CONFLICT adding a row's measures to its key's."""
+    statement = (postgresql if postgres else sqlite).insert(table)
     return statement.on_conflict_do_update(
         index_elements=list(key_columns),
         set_={name: table.c[name] + statement.excluded[name] for name in _MEASURES},
