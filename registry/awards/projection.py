@@ -44,8 +44,7 @@ def award_event(session: Session, entry: Recorded) -> None:
     if entry.kind == rules.PUBLISHED:
         award = _new_award(entry)
         _write_state(award, rules.fold([rules.Event(entry.seq, entry.kind, entry.body)]), entry.seq)
-        session.add_all([award, event])
-        histories[award.id] = [event]
+        journal.add_new(session, award, event)
         before_committed, before_count = 0, 0
         before_rollup: rollup.Contribution | None = None
     else:
@@ -54,7 +53,7 @@ def award_event(session: Session, entry: Recorded) -> None:
         award = found
         before_committed, before_count = _committed(award), 1
         before_rollup = rollup.contribution(award)
-        session.add(event)
+        journal.add_new(session, event)
         history = histories[award.id]
         history.append(event)
         state = rules.fold([rules.Event(e.seq, e.kind, e.body) for e in history])
@@ -76,10 +75,11 @@ _HISTORIES = "award histories"
 
 
 def _histories(session: Session) -> dict[str, list[AwardEvent]]:
-    """Each award's events in seq order, for every award the batch adds events to: read
-    once, in a query per slice of awards, with the awards themselves (so ``session.get``
-    finds them), and kept up to date as the batch's events are projected. One entry at a
-    time this cost a flush and a query per entry; an import's chunk, thousands."""
+    """Each award's events in seq order, for every award the batch (a run of entries of one
+    kind) adds events to: read once, in a query per slice of awards, with the awards
+    themselves (so ``session.get`` finds them), and kept up to date as the batch's events
+    are projected. One entry at a time this cost a flush and a query per entry; an import's
+    chunk, thousands."""
     state = journal.batch(session).state
     histories: dict[str, list[AwardEvent]] | None = state.get(_HISTORIES)
     if histories is not None:

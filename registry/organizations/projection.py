@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from registry import journal
 from registry.journal import Recorded, projector
 from registry.organizations.models import Organization
 
@@ -10,7 +11,8 @@ from registry.organizations.models import Organization
 def registered(session: Session, entry: Recorded) -> None:
     body = entry.body
     name = body["name"]
-    session.add(
+    journal.add_new(
+        session,
         Organization(
             org_id=body["org_id"],
             kind=body["kind"],
@@ -28,5 +30,5 @@ def registered(session: Session, entry: Recorded) -> None:
                 if body.get("registration_date")
                 else None
             ),
-        )
+        ),
     )
