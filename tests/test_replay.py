@@ -559,3 +559,79 @@ def test_a_replay_that_fails_midway_leaves_the_target_as_it_was(
     finally:
         source.dispose()
         target.dispose()
+
+
+def test_one_write_of_several_kinds_projects_as_a_replay_does(database_url_factory) -> None:
+    """One append whose entries change kind several times (so it is projected in runs), with
+    two events of one kind for one award in a run (the last run among them) and a correction
+    of an event of an earlier write, leaves exactly the tables a replay (entry by entry)
+    builds."""
+    source = Database(database_url_factory())
+    target = Database(database_url_factory())
+    try:
+        scenario = Scenario(source)
+        scenario.setup()
+        principal = scenario.funders[PUBLIC_FUND]
+
+        def award(n: int) -> tuple[Principal, AwardCreate]:
+            data = AwardCreate.model_validate(
+                {
+                    "funder_id": PUBLIC_FUND,
+                    "recipient_id": (NGO_UZ, NGO_UZ_2)[n % 2],
+                    "instrument": "grant",
+                    "title": {"ru": f"Проект {n}"},
+                    "amount": "1000000",
+                    "currency": "UZS",
+                    "award_date": "2026-03-02",
+                    "period": {"start": "2026-03-02", "end": "2026-12-31"},
+                    "legal_basis": f"PQ-{n}",
+                    "themes": ["youth"],
+                }
+            )
+            return principal, data
+
+        with source.session(write=True) as session:
+            first, second = award_service.publish_many(session, [award(1), award(2)])
+            award_service.add_events_many(
+                session,
+                [
+                    (principal, first, award_event.validate_python(body))
+                    for body in ({"type": "disbursed", "amount": "100000", "date": "2026-03-10"},)
+                ],
+            )
+            disbursed = award_service.events(session, first)[-1].seq
+        events = [
+            (first, {"type": "disbursed", "amount": "200000", "date": "2026-03-11"}),
+            (first, {"type": "disbursed", "amount": "300000", "date": "2026-03-12"}),
+            (second, {"type": "disbursed", "amount": "50000", "date": "2026-03-12"}),
+            (first, {"type": "corrected", "corrects": disbursed, "reason": "fix", "void": True}),
+            (second, {"type": "amended", "amount": "900000", "reason": "revised estimate"}),
+            (first, {"type": "disbursed", "amount": "10000", "date": "2026-03-13"}),
+            (second, {"type": "reported", "date": "2026-03-14"}),
+            (second, {"type": "disbursed", "amount": "1000", "date": "2026-03-15"}),
+            (second, {"type": "disbursed", "amount": "2000", "date": "2026-03-15"}),
+        ]
+        with source.session(write=True) as session:
+            before = ledger_service.size(session)
+            award_service.add_events_many(
+                session,
+                [
+                    (principal, award_id, award_event.validate_python(body))
+                    for award_id, body in events
+                ],
+            )
+            assert ledger_service.size(session) == before + len(events)
+        with source.session() as session:
+            got = {award_id: award_service.get(session, award_id) for award_id in (first, second)}
+            assert got[first].disbursed_minor == (200_000 + 300_000 + 10_000) * 100
+            assert got[second].amount_minor == 900_000 * 100
+            assert got[second].disbursed_minor == (50_000 + 1_000 + 2_000) * 100
+            assert got[second].last_report_on == date(2026, 3, 14)
+            voided = [e.seq for e in award_service.events(session, first) if e.voided]
+            assert voided == [disbursed]
+        report = replay.replay(source, target, verifier=None)
+        assert snapshot(target) == snapshot(source)
+        assert report.entries == before + len(events)
+    finally:
+        source.dispose()
+        target.dispose()
