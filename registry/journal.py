@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, event, insert
+from sqlalchemy.orm import Session, SessionTransaction
 
 from registry.core.db import Base
 from registry.ledger import service as ledger_service
@@ -112,6 +112,16 @@ def add_new(session: Session, *rows: Base) -> None:
     new: dict[Table, list[Base]] = batch(session).state.setdefault(_NEW, {})
     for row in rows:
         new.setdefault(_table_of(row), []).append(row)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    """A savepoint rolled back may have taken rows ``add_new`` inserted that were since loaded:
+    the unit of work would have expunged its own new objects, but it never knew these. Every
+    object is expired (read again when next used), so none outlives its row, whose key a
+    later write may reuse. (An outer rollback expires everything anyway.)"""
+    if previous.nested:
+        session.expire_all()
 
 
 def _table_of(row: Base) -> Table:

@@ -635,3 +635,41 @@ def test_one_write_of_several_kinds_projects_as_a_replay_does(database_url_facto
     finally:
         source.dispose()
         target.dispose()
+
+
+def test_a_savepoint_rolled_back_leaves_no_stale_award(database_url_factory) -> None:
+    """Projected rows are inserted outside the unit of work, so a savepoint rolled back must
+    not leave their loaded objects behind: the next award takes the same id, and reading it
+    gives the new award, not the one rolled back."""
+    database = Database(database_url_factory())
+    try:
+        scenario = Scenario(database)
+        scenario.setup()
+        principal = scenario.funders[PUBLIC_FUND]
+
+        def data(title: str) -> AwardCreate:
+            return AwardCreate.model_validate(
+                {
+                    "funder_id": PUBLIC_FUND,
+                    "recipient_id": NGO_UZ,
+                    "instrument": "grant",
+                    "title": {"ru": title},
+                    "amount": "1000000",
+                    "currency": "UZS",
+                    "award_date": "2026-03-02",
+                    "period": {"start": "2026-03-02", "end": "2026-12-31"},
+                    "legal_basis": "PQ-1",
+                }
+            )
+
+        with database.session(write=True) as session:
+            savepoint = session.begin_nested()
+            undone = award_service.publish(session, principal=principal, data=data("Отменён"))
+            savepoint.rollback()
+            kept = award_service.publish(session, principal=principal, data=data("Сохранён"))
+            assert kept.id == undone.id
+            assert kept.title == {"ru": "Сохранён"}
+        with database.session() as session:
+            assert award_service.get(session, kept.id).title == {"ru": "Сохранён"}
+    finally:
+        database.dispose()

@@ -3,6 +3,7 @@ amendments land exactly as the rules read them, live and on replay alike. The aw
 the competition's committed total and of the award rollup moves with it, in the same
 transaction."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -40,7 +41,6 @@ def award_event(session: Session, entry: Recorded) -> None:
         corrected_by=None,
         voided=False,
     )
-    histories = _histories(session)
     if entry.kind == rules.PUBLISHED:
         award = _new_award(entry)
         _write_state(award, rules.fold([rules.Event(entry.seq, entry.kind, entry.body)]), entry.seq)
@@ -48,13 +48,12 @@ def award_event(session: Session, entry: Recorded) -> None:
         before_committed, before_count = 0, 0
         before_rollup: rollup.Contribution | None = None
     else:
-        found = session.get(Award, entry.subject)
-        assert found is not None, f"{entry.kind} before publication at seq {entry.seq}"
-        award = found
+        read = _read(session)
+        award = read.awards[entry.subject]
         before_committed, before_count = _committed(award), 1
         before_rollup = rollup.contribution(award)
         journal.add_new(session, event)
-        history = histories[award.id]
+        history = read.histories[award.id]
         history.append(event)
         state = rules.fold([rules.Event(e.seq, e.kind, e.body) for e in history])
         for earlier in history:
@@ -71,37 +70,45 @@ def award_event(session: Session, entry: Recorded) -> None:
         )
 
 
-_HISTORIES = "award histories"
+_READ = "award histories"
 
 
-def _histories(session: Session) -> dict[str, list[AwardEvent]]:
-    """Each award's events in seq order, for every award the batch (a run of entries of one
-    kind) adds events to: read once, in a query per slice of awards, with the awards
-    themselves (so ``session.get`` finds them), and kept up to date as the batch's events
-    are projected. One entry at a time this cost a flush and a query per entry; an import's
+@dataclass(frozen=True)
+class _Read:
+    awards: dict[str, Award]
+    histories: dict[str, list[AwardEvent]]  # each award's events, in seq order
+
+
+def _read(session: Session) -> _Read:
+    """The awards the batch (a run of entries of one kind) adds events to, with their events:
+    read once, two queries per slice of awards, and kept up to date as the batch's events are
+    projected. One entry at a time this cost a flush and a query per entry; an import's
     chunk, thousands."""
     state = journal.batch(session).state
-    histories: dict[str, list[AwardEvent]] | None = state.get(_HISTORIES)
-    if histories is not None:
-        return histories
+    read: _Read | None = state.get(_READ)
+    if read is not None:
+        return read
     entries = journal.batch(session).entries
-    published = {entry.subject for entry in entries if entry.kind == rules.PUBLISHED}
     wanted = list(
         dict.fromkeys(
             entry.subject
             for entry in entries
-            if entry.kind in AWARD_KINDS and entry.subject not in published
+            if entry.kind in AWARD_KINDS and entry.kind != rules.PUBLISHED
         )
     )
-    histories = {award_id: [] for award_id in wanted}
+    read = _Read(awards={}, histories={award_id: [] for award_id in wanted})
     for start in range(0, len(wanted), _SLICE):
         ids = wanted[start : start + _SLICE]
-        session.scalars(select(Award).where(Award.id.in_(ids))).all()
+        read.awards.update(
+            (award.id, award) for award in session.scalars(select(Award).where(Award.id.in_(ids)))
+        )
         events = select(AwardEvent).where(AwardEvent.award_id.in_(ids))
         for event in session.scalars(events.order_by(AwardEvent.award_id, AwardEvent.seq)):
-            histories[event.award_id].append(event)
-    state[_HISTORIES] = histories
-    return histories
+            read.histories[event.award_id].append(event)
+    missing = set(wanted) - set(read.awards)
+    assert not missing, f"events before publication for {sorted(missing)}"
+    state[_READ] = read
+    return read
 
 
 def _committed(award: Award) -> int:

@@ -19,11 +19,9 @@ ending in ``*`` matches every word it begins, however short. The index keeps wor
 written, so all of this is in the query and both databases answer alike.
 """
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
 
 from registry.reference.stemming import MIN_STEM, other_script, stems
 from registry.reference.text import OKINA, TUTUQ_BELGISI, search_key
@@ -40,27 +38,8 @@ MAX_TOKEN_CHARACTERS = 100  # PostgreSQL refuses lexemes over 2,046 bytes; no wo
 
 def tokens(text: str) -> list[str]:
     """The search tokens of ``text``, in order (absurdly long "words" cut, on both databases)."""
-    return list(text_tokens(text))
-
-
-# Indexing meets the same short texts again and again (organizations' names and ids, funder
-# ids, themes, in every award's document); long ones are folded each time, uncached.
-_CACHED_CHARACTERS: Final = 200
-
-
-def text_tokens(text: str) -> tuple[str, ...]:
-    """``tokens`` as a tuple, cached for short texts (for indexing many documents)."""
-    if len(text) > _CACHED_CHARACTERS:
-        return _folded_tokens(text)
-    return _cached_tokens(text)
-
-
-def _folded_tokens(text: str) -> tuple[str, ...]:
     found = _WORD.findall(search_key(text).translate(_INSIDE_WORD_MARKS))
-    return tuple(token[:MAX_TOKEN_CHARACTERS] for token in found)
-
-
-_cached_tokens = functools.lru_cache(maxsize=65_536)(_folded_tokens)
+    return [token[:MAX_TOKEN_CHARACTERS] for token in found]
 
 
 @dataclass(frozen=True)

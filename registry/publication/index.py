@@ -15,7 +15,7 @@ from registry.awards.models import Award
 from registry.competitions.models import Competition
 from registry.core.db import Base
 from registry.organizations.models import Organization
-from registry.publication.fulltext import text_tokens, tsvector_literal
+from registry.publication.fulltext import tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument, SearchWord
 
 AWARD, COMPETITION, ORGANIZATION = "award", "competition", "organization"
@@ -44,19 +44,20 @@ def refresh_many(session: Session, changes: Iterable[tuple[str, str]]) -> None:
     thing once, after all its entries are projected, and the result is what one refresh per
     entry would leave, since a refresh rewrites a thing's documents from its current rows."""
     targets: dict[str, dict[str, None]] = {ORGANIZATION: {}, COMPETITION: {}, AWARD: {}}
-    created: set[str] = set()
+    created: dict[str, set[str]] = {ORGANIZATION: set(), COMPETITION: set(), AWARD: set()}
     for kind, subject in changes:
         target = _REINDEXED_BY.get(kind)
-        if target is not None:
-            targets[target][subject] = None
+        if target is None:
+            continue
+        targets[target][subject] = None
         if kind in _CREATED_BY:
-            created.add(subject)
+            created[target].add(subject)
     for ids in _slices(list(targets[ORGANIZATION])):
-        _index_organizations(session, ids, created)
+        _index_organizations(session, ids, created[ORGANIZATION])
     for ids in _slices(list(targets[COMPETITION])):
-        _index_competitions(session, ids, created)
+        _index_competitions(session, ids, created[COMPETITION])
     for ids in _slices(list(targets[AWARD])):
-        _index_awards(session, ids, created)
+        _index_awards(session, ids, created[AWARD])
 
 
 def _slices(ids: list[str]) -> Iterator[list[str]]:
@@ -105,8 +106,16 @@ def _store(
     postgresql = connection.dialect.name == "postgresql"
     rows = []
     vocabulary: set[str] = set()
+    # The same short texts recur in many documents (organizations' names and ids, themes):
+    # each is tokenized once per call.
+    folded: dict[str, list[str]] = {}
     for ref_id, texts in documents.items():
-        words = [token for text in texts for token in text_tokens(text)]
+        words = []
+        for text in texts:
+            found = folded.get(text)
+            if found is None:
+                found = folded[text] = tokens(text)
+            words += found
         vocabulary.update(words)
         rows.append(
             {
@@ -134,11 +143,11 @@ def _store(
 _ADDED_WORDS = "registry.index.added_words"
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_added_words(session: Session, *_: object) -> None:
-    """Words added are known only until the transaction ends (or a savepoint rolls back,
-    which may have taken some of them with it)."""
+@event.listens_for(Session, "after_transaction_end")
+def _forget_added_words(session: Session, _transaction: object) -> None:
+    """Words added are known only until the transaction, or a savepoint, ends (a savepoint
+    rolled back may have taken some of them with it; one released forgets them too, which
+    costs only their re-adding)."""
     session.info.pop(_ADDED_WORDS, None)
 
 

@@ -3,10 +3,11 @@
 Each award contributes one to the count and its amount and disbursed total to the sums of
 exactly one rollup key, and of one facet-total key per dimension. The award projector reads
 the award's contribution before and after an entry and calls ``move``: the difference
-becomes signed deltas per key, added by one multi-row upsert per table (nothing when nothing
-changed), and a key whose count falls to zero is deleted, so neither table ever holds a row a
-GROUP BY would not. Writes already serialise on the ledger head lock, so these upserts never
-race. ``rebuild`` recomputes both tables from the awards (the benchmark's generated data).
+becomes signed deltas per key, added by one upsert per table executed for all the changed
+keys (nothing when nothing changed), and a key whose count falls to zero is deleted, so
+neither table ever holds a row a GROUP BY would not. Writes already serialise on the ledger
+head lock, so these upserts never race. ``rebuild`` recomputes both tables from the awards
+(the benchmark's generated data).
 """
 
 from dataclasses import dataclass
