@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, event, insert
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -203,7 +204,7 @@ def record(
             kind=entry.kind,
             actor=entry.actor,
             subject=entry.subject,
-            body=json.loads(json.dumps(entry.body)),  # exactly what a replay will see
+            body=orjson.loads(orjson.dumps(entry.body)),  # exactly what a replay will see
         )
         for entry, appended in zip(
             entries, ledger_service.append(session, entries, at=at), strict=True
