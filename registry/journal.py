@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from registry.core.db import Base
+from registry.core.db import Base, insert_rows
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.publication import index, rollup
@@ -138,9 +138,7 @@ def _insert_new(session: Session) -> None:
     connection = session.connection()
     for table, rows in new.items():
         keys = [column.key for column in table.columns]
-        connection.execute(
-            insert(table), [{key: getattr(row, key) for key in keys} for row in rows]
-        )
+        insert_rows(connection, table, [{key: getattr(row, key) for key in keys} for row in rows])
 
 
 def _runs(recorded: Sequence[Recorded]) -> list[Sequence[Recorded]]:

@@ -7,13 +7,13 @@ changes in the same transaction as the rows it describes, live and on replay ali
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from sqlalchemy import Table, delete, event, insert, select
+from sqlalchemy import Table, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
 from registry.competitions.models import Competition
-from registry.core.db import Base
+from registry.core.db import Base, insert_rows
 from registry.organizations.models import Organization
 from registry.publication.fulltext import tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument, SearchWord
@@ -125,7 +125,7 @@ def _store(
                 "tsv": tsvector_literal(words) if postgresql else None,
             }
         )
-    connection.execute(insert(table), rows)
+    insert_rows(connection, table, rows)
     if postgresql:
         # Words this transaction has already added are left out (an import's chunks share
         # most of their words). Sorted, so each statement takes its row locks in one order
@@ -173,8 +173,7 @@ def _themes(
         for ref_id, given in themes.items()
         for theme in sorted({theme.strip().casefold()[:100] for theme in given if theme.strip()})
     ]
-    if rows:
-        connection.execute(insert(table), rows)
+    insert_rows(connection, table, rows)
 
 
 def _index_awards(session: Session, award_ids: list[str], created: set[str]) -> None:
