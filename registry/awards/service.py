@@ -339,13 +339,14 @@ def add_events_many(
         award.id: award for award in session.scalars(select(Award).where(Award.id.in_(wanted)))
     }
     histories: dict[str, list[rules.Event]] = {award_id: [] for award_id in wanted}
+    # Plain rows, not objects: the rules need only these columns.
     statement = (
-        select(AwardEvent)
+        select(AwardEvent.award_id, AwardEvent.seq, AwardEvent.kind, AwardEvent.body)
         .where(AwardEvent.award_id.in_(wanted))
         .order_by(AwardEvent.award_id, AwardEvent.seq)
     )
-    for earlier in session.scalars(statement):
-        histories[earlier.award_id].append(rules.Event(earlier.seq, earlier.kind, earlier.body))
+    for award_id, earlier_seq, kind, body in session.execute(statement):
+        histories[award_id].append(rules.Event(earlier_seq, kind, body))
     seq = ledger_service.size(session)
     committed: dict[str, int] = {}
     competitions: dict[str, Competition] = {}
