@@ -10,13 +10,15 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 import orjson
 from sqlalchemy import Table, event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from registry.core.db import Base, insert_rows
+from registry.core.db import Base, insert_rows, table_of
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.publication import index, rollup
@@ -105,14 +107,14 @@ _NEW = "new rows"
 
 
 def add_new(session: Session, *rows: Base) -> None:
-    """Add rows a projector creates, to be inserted with one Core INSERT per table (in the
-    order their tables were first given) once the batch is projected: what the unit of work
+    """Add rows a projector creates, to be inserted with ``insert_rows`` a table at a time (in
+    the order their tables were first given) once the batch is projected: what the unit of work
     would do, at a fraction of its cost. They are never in the session: later batches read
     them back from the database, and a projector must not change one after its batch (the
     award projector keeps its histories for one batch)."""
     new: dict[Table, list[Base]] = batch(session).state.setdefault(_NEW, {})
     for row in rows:
-        new.setdefault(_table_of(row), []).append(row)
+        new.setdefault(table_of(row), []).append(row)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -125,12 +127,6 @@ def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
         session.expire_all()
 
 
-def _table_of(row: Base) -> Table:
-    table = row.__table__
-    assert isinstance(table, Table)
-    return table
-
-
 def _insert_new(session: Session) -> None:
     new: dict[Table, list[Base]] | None = batch(session).state.get(_NEW)
     if not new:
@@ -139,17 +135,6 @@ def _insert_new(session: Session) -> None:
     for table, rows in new.items():
         keys = [column.key for column in table.columns]
         insert_rows(connection, table, [{key: getattr(row, key) for key in keys} for row in rows])
-
-
-def _runs(recorded: Sequence[Recorded]) -> list[Sequence[Recorded]]:
-    """``recorded`` cut into runs of consecutive entries of one kind."""
-    runs: list[Sequence[Recorded]] = []
-    start = 0
-    for position in range(1, len(recorded) + 1):
-        if position == len(recorded) or recorded[position].kind != recorded[start].kind:
-            runs.append(recorded[start:position])
-            start = position
-    return runs
 
 
 def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
@@ -163,7 +148,8 @@ def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
     before the flush: their parents are already there (earlier runs were flushed), and nothing
     the unit of work holds refers to them. A projector that reads is autoflushed."""
     try:
-        for run in _runs(recorded):
+        for _, grouped in groupby(recorded, key=attrgetter("kind")):
+            run = list(grouped)
             session.info[_BATCH] = Batch(run, {})
             try:
                 for entry in run:

@@ -79,6 +79,11 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 - SQLAlchemy's API
 
 
+def table_of(model: "type[Base] | Base") -> Table:
+    """The table a model class (or one of its rows) is mapped to, for Core statements."""
+    return Base.metadata.tables[model.__tablename__]
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

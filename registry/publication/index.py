@@ -7,13 +7,13 @@ changes in the same transaction as the rows it describes, live and on replay ali
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from sqlalchemy import Row, Table, delete, event, select
+from sqlalchemy import Row, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
 from registry.competitions.models import Competition
-from registry.core.db import Base, insert_rows
+from registry.core.db import insert_rows, table_of
 from registry.organizations.models import Organization
 from registry.publication.fulltext import tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument, SearchWord
@@ -126,7 +126,7 @@ def _store(
     # Core statements on the session's connection: nothing of these tables is ever loaded
     # as objects in a write, and the ORM's bulk paths cost more than the database here.
     connection = session.connection()
-    table = _table(SearchDocument)
+    table = table_of(SearchDocument)
     existing = [ref_id for ref_id in documents if ref_id not in created]
     if existing:
         connection.execute(delete(table).where(table.c.kind == kind, table.c.ref_id.in_(existing)))
@@ -162,7 +162,7 @@ def _store(
         added.update(new)
         for words in _slices(new):
             connection.execute(
-                postgresql_insert(_table(SearchWord)).on_conflict_do_nothing(),
+                postgresql_insert(table_of(SearchWord)).on_conflict_do_nothing(),
                 [{"word": word} for word in words],
             )
 
@@ -178,10 +178,6 @@ def _forget_added_words(session: Session, _transaction: object) -> None:
     session.info.pop(_ADDED_WORDS, None)
 
 
-def _table(model: type[Base]) -> Table:
-    return Base.metadata.tables[model.__tablename__]
-
-
 def _themes(
     session: Session,
     model: type[AwardTheme] | type[CompetitionTheme],
@@ -190,7 +186,7 @@ def _themes(
     created: set[str],
 ) -> None:
     connection = session.connection()
-    table = _table(model)
+    table = table_of(model)
     existing = [ref_id for ref_id in themes if ref_id not in created]
     if existing:
         connection.execute(delete(table).where(table.c[key].in_(existing)))

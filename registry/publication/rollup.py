@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
+from registry.core.db import table_of
 from registry.publication.models import AwardFacetTotal, AwardRollup
 
 NO_REGION = ""  # a key column cannot be NULL; facets show a missing region as "" either way
@@ -124,8 +125,8 @@ def _nothing_unwritten(session: Session) -> None:
 def _write(session: Session, rollup: dict[Any, list[int]], facets: dict[Any, list[int]]) -> None:
     postgres = session.get_bind().dialect.name == "postgresql"
     tables = (
-        (_table(AwardRollup), ROLLUP_KEY, rollup),
-        (_table(AwardFacetTotal), _FACET_TOTAL_KEY, facets),
+        (table_of(AwardRollup), ROLLUP_KEY, rollup),
+        (table_of(AwardFacetTotal), _FACET_TOTAL_KEY, facets),
     )
     # Plain Core on the session's connection: these tables are never in the unit of work, so
     # nothing is flushed first (an import's chunk flushes its awards together, later).
@@ -145,10 +146,6 @@ def _write(session: Session, rollup: dict[Any, list[int]], facets: dict[Any, lis
         if emptied:
             columns = tuple_(*(table.c[name] for name in key_columns))
             connection.execute(delete(table).where(table.c.award_count == 0, columns.in_(emptied)))
-
-
-def _table(model: type[AwardRollup | AwardFacetTotal]) -> Table:
-    return model.metadata.tables[model.__tablename__]
 
 
 def _upsert(table: Table, key_columns: tuple[str, ...], *, postgres: bool) -> Any:
