@@ -7,9 +7,11 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from registry import __version__, docs
 from registry.auth.router import router as keys_router
+from registry.auth.service import CheckedKeys
 from registry.awards.router import router as awards_router
 from registry.batches.router import router as batches_router
 from registry.competitions.router import router as competitions_router
@@ -76,6 +78,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_signed=witnesses.notify,
     )
 
+    writes = GroupCommit(
+        database, max_batch=settings.write_batch_max, after_commit=checkpointer.after_write
+    )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         witnesses.start()
@@ -83,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            # Writes already queued are run (and answered) before the engine goes.
+            await run_in_threadpool(writes.close)
             checkpointer.stop()
             witnesses.stop()
             database.dispose()
@@ -103,10 +111,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.cursors = CursorCodec.from_signing_key(signing_key)
     app.state.desk_signer = desk_sessions.Signer.from_signing_key(signing_key)
     app.state.checkpointer = checkpointer
-    app.state.writes = GroupCommit(
-        database, max_batch=settings.write_batch_max, after_commit=checkpointer.after_write
-    )
+    app.state.writes = writes
     app.state.witnesses = witnesses
+    app.state.keys = CheckedKeys()
     install_handlers(app)
     if settings.read_database_url is not None:
         app.add_middleware(ReadFromHeader)

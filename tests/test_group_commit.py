@@ -6,14 +6,23 @@ one batch; the award publications and events go through the routes' own operatio
 the real database, on SQLite and PostgreSQL.
 """
 
+import asyncio
 import json
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from domain_helpers import NGO_UZ, NGO_UZ_2, World, build_world, ledger_size
+from domain_helpers import (
+    NGO_UZ,
+    NGO_UZ_2,
+    PUBLIC_FUND,
+    World,
+    build_world,
+    issue_key,
+    ledger_size,
+)
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 from sqlalchemy import event
@@ -21,14 +30,16 @@ from sqlalchemy.orm import Session
 from test_awards import award_body, create_competition, post
 
 from registry.auth import service as auth_service
+from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.awards import router as awards_router
 from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.core import idempotency
 from registry.core.db import Database, in_write_transaction
 from registry.core.errors import RegistryError
-from registry.core.group_commit import GroupCommit
+from registry.core.group_commit import GroupCommit, WritesQueued
 
 EVENT = TypeAdapter(AwardEventCreate)
+Result = TypeVar("Result")
 
 
 class Gate:
@@ -266,7 +277,7 @@ def test_an_error_that_is_not_a_refusal_fails_the_whole_batch(
     assert batches.calls == [3]  # not retried one by one
     assert batches.commits == 0
     assert ledger_size(batches.database) == before
-    # The lead was handed on: the next write goes through.
+    # The writer carries on: the next write goes through.
     (response,) = [batches.committer.submit(awards_router._publish, units[0])]
     assert response.status_code == 201
 
@@ -317,3 +328,128 @@ def test_a_failed_commit_fails_every_request_of_its_batch(
     (response,) = [batches.committer.submit(awards_router._publish, units[0])]
     assert response.status_code == 201
     assert ledger_size(batches.database) == before + 1
+
+
+def _in_own_loop(coroutine: Coroutine[Any, Any, Result]) -> Result:
+    """``asyncio.run`` in a thread of its own: this thread may have a loop running already
+    (the browser tests' Playwright leaves one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(60)
+
+
+def test_writes_awaited_on_an_event_loop_form_one_batch_and_hold_no_thread_each(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    competition = create_competition(client, world)
+    before = ledger_size(batches.database)
+    units = [
+        publication(
+            batches.database, world.fund, competition_id=competition["id"], amount=f"{2000 + n}"
+        )
+        for n in range(6)
+    ]
+    operation = batches.counted(awards_router._publish)
+    gate = Gate()
+
+    async def scenario() -> tuple[list[Any], set[threading.Thread], set[threading.Thread]]:
+        held = asyncio.ensure_future(asyncio.to_thread(batches.committer.submit, gate, None))
+        assert await asyncio.to_thread(gate.entered.wait, 30)
+        threads = set(threading.enumerate())
+        writes = [asyncio.ensure_future(batches.committer.write(operation, u)) for u in units]
+        while batches.committer.queued() < len(units):  # noqa: ASYNC110 - no event tells
+            await asyncio.sleep(0.005)
+        waiting = set(threading.enumerate())
+        batches.commits = 0
+        gate.release.set()
+        await held
+        return await asyncio.gather(*writes), threads, waiting
+
+    responses, threads, waiting = _in_own_loop(scenario())
+    assert not waiting - threads  # six writes queued, not one thread more
+    assert len([t for t in waiting if t.name == "group-commit"]) == 1
+    assert [response.status_code for response in responses] == [201] * 6
+    assert [json.loads(r.body)["amount"] for r in responses] == [f"{2000 + n}.00" for n in range(6)]
+    assert batches.calls == [6]
+    assert batches.commits == 1
+    assert ledger_size(batches.database) == before + 6
+
+
+def test_the_writer_stops_when_nothing_is_queued_and_the_next_write_starts_another(
+    batches: Batches,
+) -> None:
+    def writers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "group-commit"]
+
+    def alone(_session: Session, units: Sequence[int]) -> list[int]:
+        return [unit * 2 for unit in units]
+
+    for n in range(3):
+        assert batches.committer.submit(alone, n) == n * 2
+        for writer in writers():
+            writer.join(30)
+        assert not writers()
+    assert _in_own_loop(batches.committer.write(alone, 21)) == 42
+
+
+def test_a_revoked_key_in_a_batch_refuses_only_its_own_request(
+    client: TestClient, world: World, batches: Batches
+) -> None:
+    competition = create_competition(client, world)
+    spare = issue_key(batches.database, Role.FUNDER, PUBLIC_FUND)
+    units = [
+        publication(batches.database, token, competition_id=competition["id"], amount=amount)
+        for token, amount in ((world.fund, "100"), (spare, "200"), (world.fund, "300"))
+    ]
+    with batches.database.session(write=True) as session:  # after its request was let in
+        auth_service.revoke_key(session, actor=SYSTEM_ACTOR, prefix=spare.split("_")[1])
+    before = ledger_size(batches.database)
+    futures = batches.together(batches.counted(awards_router._publish), units)
+    results = [outcome(future) for future in futures]
+    assert [status for status, _ in results] == [201, 401, 201]
+    assert "revoked" in results[1][1]["detail"]
+    assert batches.calls == [3, 1, 1, 1]
+    assert ledger_size(batches.database) == before + 2  # nothing of the revoked key's
+
+
+def test_writes_beyond_the_queue_are_refused_with_a_503_and_change_nothing(
+    database: Database,
+) -> None:
+    committer = GroupCommit(database, max_batch=2, max_queued=3)
+    gate = Gate()
+    before = ledger_size(database)
+    with ThreadPoolExecutor(5) as pool:
+        held = pool.submit(committer.submit, gate, None)
+        assert gate.entered.wait(30)
+        queued = [pool.submit(committer.submit, lambda _s, units: list(units), n) for n in range(3)]
+        while committer.queued() < 3:
+            threading.Event().wait(0.005)
+        with pytest.raises(WritesQueued) as refused:
+            committer.submit(lambda _s, units: list(units), 99)
+        assert refused.value.status == 503
+        assert refused.value.headers["Retry-After"] == "1"
+        gate.release.set()
+        held.result(30)
+        assert [future.result(30) for future in queued] == [0, 1, 2]
+    assert committer.close(30)
+    assert ledger_size(database) == before
+
+
+def test_close_waits_for_the_writes_queued(database: Database) -> None:
+    finished: list[int] = []
+    gate = Gate()
+
+    def slow(_session: Session, units: Sequence[int]) -> list[int]:
+        finished.extend(units)
+        return list(units)
+
+    committer = GroupCommit(database, max_batch=10)
+    with ThreadPoolExecutor(3) as pool:
+        pool.submit(committer.submit, gate, None)
+        assert gate.entered.wait(30)
+        pool.submit(committer.submit, slow, 7)
+        while committer.queued() < 1:
+            threading.Event().wait(0.005)
+        assert not committer.close(0.05)  # the gate still holds the writer
+        gate.release.set()
+        assert committer.close(30)
+        assert finished == [7]

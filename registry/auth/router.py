@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from registry.auth import service
-from registry.auth.dependencies import AdminDep
+from registry.auth.dependencies import AdminDep, checked_keys
 from registry.auth.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyRead, ApiKeyRevoke
 from registry.core import idempotency
 from registry.core.db import WriteSessionDep
@@ -76,6 +76,7 @@ def revoke_key(
 ) -> object:
     def produce() -> ApiKeyRead:
         key = service.revoke_key(session, actor=principal.actor, prefix=prefix, reason=data.reason)
+        checked_keys(request).forget(prefix)
         return ApiKeyRead.model_validate(key)
 
     return idempotency.respond(

@@ -9,9 +9,14 @@ entropy a fast hash is enough, and nothing stored can be turned back into a toke
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import journal
@@ -112,12 +117,123 @@ def get(session: Session, prefix: str) -> ApiKey:
 
 def authenticate(session: Session, token: str) -> Principal:
     """The principal a bearer token stands for; ``Unauthorized`` for anything else."""
+    return _principal(_key_of(session, token))
+
+
+def _key_of(session: Session, token: str) -> ApiKey:
     scheme, _, rest = token.partition("_")
     prefix, _, secret = rest.partition("_")
     key = session.get(ApiKey, prefix) if scheme == TOKEN_SCHEME and prefix and secret else None
     if key is None or not hmac.compare_digest(key.token_sha256, _digest(token)):
         raise Unauthorized("the API key is not valid")
-    return _principal(key)
+    return key
+
+
+def confirm(session: Session, principals: Iterable[Principal]) -> None:
+    """Check again, in the write's own transaction, that the keys these principals were let
+    in on are neither revoked nor expired: one query for all of them; ``Unauthorized`` for
+    the first that is. A group-committed write is let in on ``CheckedKeys`` and confirmed
+    in its batch, so no write is made with a key revoked before its transaction began."""
+    wanted = list(principals)
+    prefixes = {principal.key_prefix for principal in wanted}
+    rows = session.execute(
+        select(ApiKey.prefix, ApiKey.revoked_at, ApiKey.expires_at).where(
+            ApiKey.prefix.in_(prefixes)
+        )
+    )
+    found = {prefix: (revoked_at, expires_at) for prefix, revoked_at, expires_at in rows}
+    now = clock.now()
+    for principal in wanted:
+        if principal.key_prefix not in found:
+            raise Unauthorized("the API key is not valid")
+        revoked_at, expires_at = found[principal.key_prefix]
+        _refuse_if_lapsed(revoked_at, expires_at, now)
+
+
+def _refuse_if_lapsed(
+    revoked_at: datetime | None, expires_at: datetime | None, now: datetime
+) -> None:
+    if revoked_at is not None:
+        raise Unauthorized("the API key has been revoked")
+    if expires_at is not None and expires_at <= now:
+        raise Unauthorized("the API key has expired")
+
+
+@dataclass(frozen=True)
+class _Checked:
+    principal: Principal
+    expires_at: datetime | None
+    until: float
+    """``time.monotonic()`` after which the key is checked in the database again."""
+
+
+class CheckedKeys:
+    """The keys this process has found valid in the last ``seconds``, by their token's
+    SHA-256 (never the token): a group-committed write is let in on one of them without a
+    database round trip of its own, so a bad key is still refused before its body is read.
+
+    Only valid keys are remembered (at most ``size``, the least recently used forgotten
+    first), so no caller can fill it with guesses. A key revoked meanwhile, here or in
+    another process, writes nothing: the write's batch ``confirm``s every key in its own
+    transaction. What the memory changes is only the order of refusals: for up to
+    ``seconds`` after a revocation made elsewhere (until the key's next write is refused),
+    a revoked key's request with an invalid body gets its 422 before its 401. A key
+    ``forget``-ten is not remembered again for ``seconds``, so a check that read it just
+    before its revocation committed cannot bring it back.
+    """
+
+    def __init__(self, *, seconds: float = 60.0, size: int = 1024) -> None:
+        self._seconds = seconds
+        self._size = size
+        self._lock = threading.Lock()
+        self._checked: OrderedDict[bytes, _Checked] = OrderedDict()
+        self._forgotten: OrderedDict[str, float] = OrderedDict()
+
+    def get(self, token: str) -> Principal | None:
+        """The principal of a key checked lately and not expired since, else ``None``."""
+        digest = _digest(token)
+        with self._lock:
+            checked = self._checked.get(digest)
+            if checked is None:
+                return None
+            lapsed = checked.expires_at is not None and checked.expires_at <= clock.now()
+            if lapsed or checked.until <= time.monotonic():
+                del self._checked[digest]
+                return None
+            self._checked.move_to_end(digest)
+            return checked.principal
+
+    def check(self, session: Session, token: str) -> Principal:
+        """``authenticate``, remembering the key if it is valid (and not lately forgotten)."""
+        key = _key_of(session, token)
+        principal = _principal(key)
+        now = time.monotonic()
+        digest = _digest(token)
+        with self._lock:
+            self._drop_old_forgotten(now)
+            if key.prefix not in self._forgotten:
+                self._checked[digest] = _Checked(principal, key.expires_at, now + self._seconds)
+                self._checked.move_to_end(digest)
+                while len(self._checked) > self._size:
+                    self._checked.popitem(last=False)
+        return principal
+
+    def forget(self, prefix: str) -> None:
+        """Forget a key (revoked, or refused by a batch), and remember none under its prefix
+        for ``seconds``."""
+        now = time.monotonic()
+        with self._lock:
+            for digest in [d for d, c in self._checked.items() if c.principal.key_prefix == prefix]:
+                del self._checked[digest]
+            self._drop_old_forgotten(now)
+            self._forgotten[prefix] = now + self._seconds
+            self._forgotten.move_to_end(prefix)
+            while len(self._forgotten) > self._size:
+                self._forgotten.popitem(last=False)
+
+    def _drop_old_forgotten(self, now: float) -> None:
+        while self._forgotten and next(iter(self._forgotten.values())) <= now:
+            self._forgotten.popitem(last=False)
 
 
 def principal_of_prefix(session: Session, prefix: str) -> Principal:
@@ -130,10 +246,7 @@ def principal_of_prefix(session: Session, prefix: str) -> Principal:
 
 
 def _principal(key: ApiKey) -> Principal:
-    if key.revoked_at is not None:
-        raise Unauthorized("the API key has been revoked")
-    if key.expires_at is not None and key.expires_at <= clock.now():
-        raise Unauthorized("the API key has expired")
+    _refuse_if_lapsed(key.revoked_at, key.expires_at, clock.now())
     return Principal(
         role=Role(key.role), key_prefix=key.prefix, organization_id=key.organization_id
     )

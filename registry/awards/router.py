@@ -6,7 +6,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from registry.auth.dependencies import GroupedFunderDep
+from registry.auth import service as auth_service
+from registry.auth.dependencies import GroupedFunderDep, forgotten_if_refused
 from registry.auth.principal import Principal
 from registry.awards import service
 from registry.awards.models import Award
@@ -116,16 +117,17 @@ def to_read_many(session: Session, awards: Sequence[Award]) -> list[AwardRead]:
     summary="Publish an award (the funder's key)",
     response_model=AwardRead,
     status_code=201,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 422, 503),
 )
-def create_award(
+async def create_award(
     request: Request,
     principal: GroupedFunderDep,
     data: AwardCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
     claimed = idempotency.claim(request, scope=principal.key_prefix, key=idempotency_key, body=data)
-    return writes(request).submit(_publish, _Publication(principal, data, claimed))
+    with forgotten_if_refused(request, principal):
+        return await writes(request).write(_publish, _Publication(principal, data, claimed))
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class _Publication:
 
 def _publish(session: Session, units: Sequence[_Publication]) -> list[JSONResponse]:
     """Group commit's operation for award publications: all of them in one ledger append."""
+    _confirm_keys(session, units)
     if len(units) == 1:
         (unit,) = units
         return _alone(
@@ -147,6 +150,13 @@ def _publish(session: Session, units: Sequence[_Publication]) -> list[JSONRespon
     _claims_one_by_one(session, [unit.claimed for unit in units])
     award_ids = service.publish_many(session, [(unit.principal, unit.data) for unit in units])
     return _all_created(session, units, award_ids)
+
+
+def _confirm_keys(session: Session, units: Sequence["_Publication | _Event"]) -> None:
+    """The keys the requests were let in on, confirmed under the ledger's lock (the lock a
+    revocation takes): no entry of a key follows the entry that revoked it."""
+    ledger_lock(session)
+    auth_service.confirm(session, [unit.principal for unit in units])
 
 
 def _alone(
@@ -229,9 +239,9 @@ def get_award_event_receipt(
     summary="Record an amendment, disbursement, report, completion, termination or correction",
     response_model=AwardRead,
     status_code=201,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-def add_award_event(
+async def add_award_event(
     request: Request,
     principal: GroupedFunderDep,
     award_id: AwardId,
@@ -241,7 +251,8 @@ def add_award_event(
     claimed = idempotency.claim(
         request, scope=principal.key_prefix, key=idempotency_key, body=event
     )
-    return writes(request).submit(_add_events, _Event(principal, award_id, event, claimed))
+    with forgotten_if_refused(request, principal):
+        return await writes(request).write(_add_events, _Event(principal, award_id, event, claimed))
 
 
 @dataclass(frozen=True)
@@ -254,6 +265,7 @@ class _Event:
 
 def _add_events(session: Session, units: Sequence[_Event]) -> list[JSONResponse]:
     """Group commit's operation for award events: all of them in one ledger append."""
+    _confirm_keys(session, units)
     if len(units) == 1:
         (unit,) = units
         return _alone(

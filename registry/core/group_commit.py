@@ -1,12 +1,14 @@
 """Group commit: the writes that arrive together in one process share one transaction, one
 hold of the ledger's lock and one COMMIT.
 
-A request hands its unit of work to ``GroupCommit.submit`` and waits. The first request to
-find no batch running leads: it takes every unit queued by then (its own first), runs them
-in arrival order in one write transaction, commits, wakes their requests with their own
-results, and hands the lead to the oldest request still queued, which does the same. So a
-batch forms while the previous one commits, without a timer, and no request leads twice or
-waits behind more than the batch before its own.
+A request hands its unit of work to ``GroupCommit.write`` (from the event loop, without a
+thread of its own while it waits) or ``GroupCommit.submit`` (from a thread) and waits. One
+writer thread per application (so per process) runs the batches: it takes every unit queued
+by then, runs them in arrival order in one write transaction, commits, wakes their requests
+with their own results, and takes the units queued meanwhile, until none is left; the next
+unit to arrive starts a new writer. So a batch forms while the previous one commits, without
+a timer, and a request waits behind no more than the batch running when it came (and, under
+overload, the ``max_batch``-sized batches of the requests queued before it).
 
 Within a batch, consecutive units of one operation are first applied together (one
 ``operation(session, units)`` call: its reads and its ledger append are made once for all of
@@ -21,19 +23,28 @@ Several processes stay correct without knowing of each other: each batch takes t
 lock in the database, which serialises them.
 """
 
+import asyncio
+import contextlib
 import copy
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session
 
 from registry.core.db import Database
-from registry.core.errors import RegistryError
+from registry.core.errors import RegistryError, ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+QUEUED_PER_BATCH = 10
+"""Writes a process queues, in batches of ``max_batch``, before it refuses more with a 503."""
+CLOSE_SECONDS = 30.0
 
 Unit = TypeVar("Unit")
 Result = TypeVar("Result")
@@ -48,70 +59,141 @@ class OneByOne(Exception):
 class _Ticket:
     operation: Callable[[Session, Sequence[Any]], list[Any]]
     unit: Any
-    woken: threading.Event = field(default_factory=threading.Event)
-    leads: bool = False
+    wake: Callable[[], None]
+    """Called by the writer once the ticket's batch is over (committed or failed)."""
     value: Any = None
     error: BaseException | None = None
 
+    def outcome(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+class WritesQueued(ServiceUnavailable):
+    """More writes wait in this process than ``GroupCommit`` queues: retry in a moment."""
+
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
+
 
 class GroupCommit:
-    """Batches the writes of one process; ``max_batch`` units at most per transaction."""
+    """Batches the writes of one application (one per process): ``max_batch`` units at most
+    per transaction, and at most ``max_queued`` waiting (more are refused with a 503 and
+    ``Retry-After``: under overload, a bounded wait and a clear answer, not a growing queue)."""
 
     def __init__(
         self,
         database: Database,
         *,
         max_batch: int,
+        max_queued: int | None = None,
         after_commit: Callable[[], None] = lambda: None,
     ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
         self._database = database
         self._max_batch = max_batch
+        self._max_queued = max_queued if max_queued is not None else QUEUED_PER_BATCH * max_batch
         self._after_commit = after_commit
         self._mutex = threading.Lock()
+        self._idle = threading.Condition(self._mutex)
         self._queue: deque[_Ticket] = deque()
-        self._leading = False
+        self._writing = False
+
+    async def write(
+        self, operation: Callable[[Session, Sequence[Unit]], list[Result]], unit: Unit
+    ) -> Result:
+        """Apply ``unit`` with ``operation`` in the next batch; its result once committed, or
+        the exception that refused it (or that failed the batch's commit). Awaited on the
+        event loop: the request holds no thread while it waits. A request cancelled while it
+        waits does not withdraw its write, as a client that hangs up does not."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+
+        def wake() -> None:
+            with contextlib.suppress(RuntimeError):  # a closed loop: no one waits any more
+                loop.call_soon_threadsafe(_settle, done)
+
+        ticket = _Ticket(operation, unit, wake)
+        self._enqueue(ticket)
+        await done
+        return ticket.outcome()  # type: ignore[no-any-return]
 
     def submit(
         self, operation: Callable[[Session, Sequence[Unit]], list[Result]], unit: Unit
     ) -> Result:
-        """Apply ``unit`` with ``operation`` in the next batch; its result once committed, or
-        the exception that refused it (or that failed the batch's commit)."""
-        ticket = _Ticket(operation, unit)
-        with self._mutex:
-            self._queue.append(ticket)
-            if not self._leading:
-                self._leading = ticket.leads = True
-                ticket.woken.set()
-        ticket.woken.wait()
-        if ticket.leads:
-            self._lead()
-        if ticket.error is not None:
-            raise ticket.error
-        return ticket.value  # type: ignore[no-any-return]
+        """``write`` for a caller in a thread of its own: blocks until the batch is over."""
+        woken = threading.Event()
+        ticket = _Ticket(operation, unit, woken.set)
+        self._enqueue(ticket)
+        woken.wait()
+        return ticket.outcome()  # type: ignore[no-any-return]
 
     def queued(self) -> int:
         """How many writes wait for a batch (the one running not counted)."""
         with self._mutex:
             return len(self._queue)
 
-    def _lead(self) -> None:
+    def close(self, timeout: float = CLOSE_SECONDS) -> bool:
+        """Wait until every write queued has been run; whether they all were in ``timeout``."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._writing, timeout)
+
+    def _enqueue(self, ticket: _Ticket) -> None:
+        with self._mutex:
+            if len(self._queue) >= self._max_queued:
+                raise WritesQueued(
+                    f"{len(self._queue)} writes are waiting in this process; retry in a moment"
+                )
+            self._queue.append(ticket)
+            if self._writing:
+                return
+            self._writing = True
+        self._start_writer()
+
+    def _start_writer(self) -> None:
+        try:
+            threading.Thread(target=self._write_all, name="group-commit", daemon=True).start()
+        except BaseException:
+            # No writer: fail what is queued rather than leave it waiting for none.
+            with self._mutex:
+                stranded = list(self._queue)
+                self._queue.clear()
+                self._writing = False
+                self._idle.notify_all()
+            for ticket in stranded:
+                ticket.error = RuntimeError("no writer thread could be started")
+                ticket.wake()
+            raise
+
+    def _write_all(self) -> None:
+        """The writer: batch after batch until the queue is empty. Should it ever stop on an
+        error of its own, another takes over what is queued."""
+        finished = False
+        try:
+            while batch := self._next_batch():
+                try:
+                    self._run(batch)
+                finally:
+                    for ticket in batch:
+                        _wake(ticket)
+            finished = True
+        finally:
+            if not finished:
+                with self._mutex:
+                    self._writing = bool(self._queue)
+                    if not self._writing:
+                        self._idle.notify_all()
+                if self._writing:
+                    self._start_writer()
+
+    def _next_batch(self) -> list[_Ticket]:
         with self._mutex:
             batch = [self._queue.popleft() for _ in range(min(self._max_batch, len(self._queue)))]
-        try:
-            self._run(batch)
-        finally:
-            with self._mutex:
-                if self._queue:
-                    successor = self._queue[0]
-                    successor.leads = True
-                    successor.woken.set()
-                else:
-                    self._leading = False
-            for ticket in batch:
-                if not ticket.leads:
-                    ticket.woken.set()
+            if not batch:
+                self._writing = False
+                self._idle.notify_all()
+            return batch
 
     def _run(self, batch: list[_Ticket]) -> None:
         try:
@@ -125,19 +207,37 @@ class GroupCommit:
                         _apply(session, tickets)
         # The batch's COMMIT failed, or anything but a refusal was raised in it (a database
         # error, a bug): nothing of it was committed, so every request of it fails.
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - each request raises it as its own
+            if not isinstance(exc, Exception):
+                # Raised in a request, SystemExit or KeyboardInterrupt would stop its server.
+                failed: BaseException = RuntimeError(f"the write's batch was stopped: {exc!r}")
+                failed.__cause__ = exc
+                exc = failed
             for ticket in batch:
                 if ticket.error is None:
                     ticket.value, ticket.error = None, _own(exc, alone=len(batch) == 1)
-            if not isinstance(exc, Exception):
-                raise
         else:
-            self._after_commit()
+            try:
+                self._after_commit()
+            except Exception:  # the batch has committed: its requests succeeded
+                logger.exception("after a group commit")
+
+
+def _wake(ticket: _Ticket) -> None:
+    try:
+        ticket.wake()
+    except Exception:  # one request's waking must not keep the others waiting
+        logger.exception("waking a request after its group commit")
+
+
+def _settle(done: "asyncio.Future[None]") -> None:
+    if not done.done():  # a request cancelled meanwhile has nothing to wake
+        done.set_result(None)
 
 
 def _own(exc: BaseException, *, alone: bool) -> BaseException:
     """The batch's error as one request raises it: the error itself for a batch of one, else
-    a copy of its own (raising one object in many threads would mix their tracebacks)."""
+    a copy of its own (raising one object in many requests would mix their tracebacks)."""
     if alone:
         return exc
     try:
