@@ -1,5 +1,6 @@
 """The application factory. ``registry.main:app`` is the instance uvicorn serves."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
@@ -36,6 +37,8 @@ from registry.publication.standards_router import router as standards_router
 from registry.risks.router import router as risks_router
 from registry.web import app as web
 from registry.web.desk import sessions as desk_sessions
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -90,7 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             # Writes already queued are run (and answered) before the engine goes.
-            await run_in_threadpool(writes.close)
+            if not await run_in_threadpool(writes.close):
+                logger.warning("group commit: writes still running at shutdown after 30 s")
             checkpointer.stop()
             witnesses.stop()
             database.dispose()

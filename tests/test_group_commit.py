@@ -453,3 +453,65 @@ def test_close_waits_for_the_writes_queued(database: Database) -> None:
         gate.release.set()
         assert committer.close(30)
         assert finished == [7]
+
+
+def _within(committer: GroupCommit, unit: int) -> int:
+    """``unit`` written through ``committer``, or a failure after 30 s (never a hung test)."""
+    written: list[int] = []
+    # A daemon thread: a write that hangs must not hang the test run (or its exit) too.
+    thread = threading.Thread(
+        target=lambda: written.append(committer.submit(lambda _s, units: list(units), unit)),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(30)
+    assert written, "the write was not answered in 30 s"
+    return written[0]
+
+
+def test_a_system_exit_in_a_batch_reaches_its_requests_as_an_error_not_the_server(
+    database: Database,
+) -> None:
+    committer = GroupCommit(database, max_batch=10)
+
+    def exits(_session: Session, _units: Sequence[int]) -> list[int]:
+        raise SystemExit(3)
+
+    with pytest.raises(RuntimeError, match="batch was stopped") as stopped:
+        committer.submit(exits, 1)
+    assert isinstance(stopped.value.__cause__, SystemExit)
+    assert _within(committer, 2) == 2  # the writer carries on
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_writer_that_dies_after_its_commit_answers_its_batch_and_another_takes_over(
+    database: Database,
+) -> None:
+    calls: list[int] = []
+
+    def after_commit() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # kills the writer thread, as a bug in it might
+
+    committer = GroupCommit(database, max_batch=10, after_commit=after_commit)
+    assert _within(committer, 5) == 5  # committed before the writer died: answered
+    assert _within(committer, 6) == 6  # another writer took over
+    assert committer.close(30)
+    assert len(calls) == 2
+
+
+def test_a_writer_that_cannot_start_fails_its_request_and_strands_nothing(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    committer = GroupCommit(database, max_batch=10)
+
+    def refuse(_thread: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(threading.Thread, "start", refuse)
+        with pytest.raises(RuntimeError, match="can't start new thread"):
+            committer.submit(lambda _s, units: list(units), 1)
+    assert committer.queued() == 0
+    assert _within(committer, 2) == 2

@@ -56,7 +56,7 @@ async def authenticate_briefly(
 @contextmanager
 def forgotten_if_refused(request: Request, principal: Principal) -> Iterator[None]:
     """Around a group-committed write: a key its batch found revoked or expired is forgotten
-    by this process, so the key's next request is refused before its body is read."""
+    by this process, so the key's next request is refused before its body is validated."""
     try:
         yield
     except Unauthorized:

@@ -170,7 +170,7 @@ class _Checked:
 class CheckedKeys:
     """The keys this process has found valid in the last ``seconds``, by their token's
     SHA-256 (never the token): a group-committed write is let in on one of them without a
-    database round trip of its own, so a bad key is still refused before its body is read.
+    database round trip of its own, so a bad key is still refused before its body is validated.
 
     Only valid keys are remembered (at most ``size``, the least recently used forgotten
     first), so no caller can fill it with guesses. A key revoked meanwhile, here or in
@@ -178,8 +178,8 @@ class CheckedKeys:
     transaction. What the memory changes is only the order of refusals: for up to
     ``seconds`` after a revocation made elsewhere (until the key's next write is refused),
     a revoked key's request with an invalid body gets its 422 before its 401. A key
-    ``forget``-ten is not remembered again for ``seconds``, so a check that read it just
-    before its revocation committed cannot bring it back.
+    ``forget``-ten is not remembered again for ``seconds`` (of the last ``size`` forgotten),
+    so a check that read it just before its revocation committed cannot bring it back.
     """
 
     def __init__(self, *, seconds: float = 60.0, size: int = 1024) -> None:

@@ -172,12 +172,11 @@ def _alone(
 
 def _claims_one_by_one(session: Session, claims: Sequence[idempotency.Claim | None]) -> None:
     """Several requests with idempotency keys are applied together only when none of the keys
-    is a retry or used twice among them; otherwise one by one, as ``respond_to`` does."""
+    is a retry or used twice among them; otherwise one by one, as ``respond_to`` does. (The
+    caller holds the ledger's lock: ``_confirm_keys`` took it.)"""
     keyed = [claimed for claimed in claims if claimed is not None]
-    if keyed:
-        ledger_lock(session)
-        if idempotency.any_taken(session, keyed):
-            raise OneByOne
+    if keyed and idempotency.any_taken(session, keyed):
+        raise OneByOne
 
 
 def _all_created(
@@ -265,6 +264,10 @@ class _Event:
 
 def _add_events(session: Session, units: Sequence[_Event]) -> list[JSONResponse]:
     """Group commit's operation for award events: all of them in one ledger append."""
+    if len({unit.award_id for unit in units}) < len(units):
+        # Each response is the award after its own event; a later one to the same award in
+        # the batch would show in it.
+        raise OneByOne
     _confirm_keys(session, units)
     if len(units) == 1:
         (unit,) = units
@@ -275,10 +278,6 @@ def _add_events(session: Session, units: Sequence[_Event]) -> list[JSONResponse]
                 session, principal=unit.principal, award_id=unit.award_id, event=unit.event
             ),
         )
-    if len({unit.award_id for unit in units}) < len(units):
-        # Each response is the award after its own event; a later one to the same award in
-        # the batch would show in it.
-        raise OneByOne
     _claims_one_by_one(session, [unit.claimed for unit in units])
     service.add_events_many(
         session, [(unit.principal, unit.award_id, unit.event) for unit in units]

@@ -163,7 +163,7 @@ class GroupCommit:
                 self._idle.notify_all()
             for ticket in stranded:
                 ticket.error = RuntimeError("no writer thread could be started")
-                ticket.wake()
+                _wake(ticket)
             raise
 
     def _write_all(self) -> None:
