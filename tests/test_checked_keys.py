@@ -29,6 +29,17 @@ def _revoke_elsewhere(database: Database, token: str) -> None:
         auth_service.revoke_key(session, actor=SYSTEM_ACTOR, prefix=prefix)
 
 
+def _key_expiring_tomorrow(database: Database) -> str:
+    with database.session(write=True) as session:
+        return auth_service.create_key(
+            session,
+            actor=SYSTEM_ACTOR,
+            role=Role.FUNDER,
+            organization_id=PUBLIC_FUND,
+            expires_at=clock.now() + timedelta(days=1),
+        ).token
+
+
 def test_a_key_revoked_elsewhere_after_this_process_checked_it_writes_nothing(
     client: TestClient, database: Database, world: World
 ) -> None:
@@ -72,14 +83,7 @@ def test_a_remembered_key_that_expires_writes_nothing(
     client: TestClient, database: Database, world: World
 ) -> None:
     competition = create_competition(client, world)
-    with database.session(write=True) as session:
-        token = auth_service.create_key(
-            session,
-            actor=SYSTEM_ACTOR,
-            role=Role.FUNDER,
-            organization_id=PUBLIC_FUND,
-            expires_at=clock.now() + timedelta(days=1),
-        ).token
+    token = _key_expiring_tomorrow(database)
     assert post(client, "/api/v1/awards", award_body(competition["id"]), token).is_success
     before = ledger_size(database)
     with clock.travel(clock.now() + timedelta(days=2)):
@@ -130,14 +134,7 @@ def test_confirm_refuses_a_revoked_key_among_several(database: Database, world: 
 def test_confirm_refuses_an_expired_key_and_one_it_does_not_know(
     database: Database, world: World
 ) -> None:
-    with database.session(write=True) as session:
-        token = auth_service.create_key(
-            session,
-            actor=SYSTEM_ACTOR,
-            role=Role.FUNDER,
-            organization_id=PUBLIC_FUND,
-            expires_at=clock.now() + timedelta(days=1),
-        ).token
+    token = _key_expiring_tomorrow(database)
     with database.session() as session:
         fund = auth_service.authenticate(session, world.fund)
         expiring = auth_service.authenticate(session, token)
