@@ -1,9 +1,10 @@
 """The ledger's database side: every query the ledger makes, and nothing else.
 
-Hot paths are written for round trips. On PostgreSQL an append is three statements whatever the
-batch size: lock the head, then one statement that inserts every entry (``unnest`` of arrays)
-and moves the head, then COMMIT. A proof is one query: the O(log n) rows holding the subtree
-hashes it needs, by primary key.
+Hot paths are written for round trips. On PostgreSQL an append is three statements: lock the
+head, then one statement that inserts every entry (``unnest`` of arrays) and moves the head,
+then COMMIT; a batch of ``COPY_FROM_ROWS`` entries or more (an import's chunk) is inserted
+with COPY instead, and the head moved by an UPDATE of its own. A proof is one query: the
+O(log n) rows holding the subtree hashes it needs, by primary key.
 """
 
 from collections.abc import Collection, Iterable, Sequence
@@ -11,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, event, func, insert, select, text, update
+from sqlalchemy import CursorResult, bindparam, event, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction
 
+from registry.core.db import COPY_FROM_ROWS, insert_rows, table_of
 from registry.ledger.merkle import HASH_SIZE, NodeId
 from registry.ledger.models import (
     HEAD_ID,
@@ -161,25 +163,11 @@ def append(session: Session, rows: Sequence[EntryRow], *, head: Head) -> None:
     # Core execution on the session's connection: the ORM layer adds nothing to these
     # statements but time while the head is locked.
     connection = session.connection()
-    if connection.dialect.name == "postgresql" and len(rows) == 1:
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql and len(rows) == 1:
         (row,) = rows
-        connection.execute(
-            _APPEND_ONE_POSTGRESQL,
-            {
-                "seq": row.seq,
-                "leaf": row.leaf,
-                "leaf_hash": row.leaf_hash,
-                "subtree_hashes": row.subtree_hashes,
-                "time": row.time,
-                "kind": row.kind,
-                "actor": row.actor,
-                "subject": row.subject,
-                **moved,
-            },
-        )
-        session.info[_HEAD_KEY] = head
-        return
-    if connection.dialect.name == "postgresql":
+        connection.execute(_APPEND_ONE_POSTGRESQL, {**_entry_values(row), **moved})
+    elif postgresql and len(rows) < COPY_FROM_ROWS:
         connection.execute(
             _APPEND_POSTGRESQL,
             {
@@ -194,26 +182,25 @@ def append(session: Session, rows: Sequence[EntryRow], *, head: Head) -> None:
                 **moved,
             },
         )
-        session.info[_HEAD_KEY] = head
-        return
-    connection.execute(
-        insert(LedgerEntry),
-        [
-            {
-                "seq": row.seq,
-                "leaf": row.leaf,
-                "leaf_hash": row.leaf_hash,
-                "subtree_hashes": row.subtree_hashes,
-                "time": row.time,
-                "kind": row.kind,
-                "actor": row.actor,
-                "subject": row.subject,
-            }
-            for row in rows
-        ],
-    )
-    connection.execute(_MOVE_HEAD, moved)
+    else:
+        # Many rows (an import's chunk) go by COPY on PostgreSQL: psycopg dumps the arrays
+        # above value by value in Python, which cost more than the database's whole insert.
+        insert_rows(connection, table_of(LedgerEntry), [_entry_values(row) for row in rows])
+        connection.execute(_MOVE_HEAD, moved)
     session.info[_HEAD_KEY] = head
+
+
+def _entry_values(row: EntryRow) -> dict[str, Any]:
+    return {
+        "seq": row.seq,
+        "leaf": row.leaf,
+        "leaf_hash": row.leaf_hash,
+        "subtree_hashes": row.subtree_hashes,
+        "time": row.time,
+        "kind": row.kind,
+        "actor": row.actor,
+        "subject": row.subject,
+    }
 
 
 def node_row(node: NodeId) -> int:
