@@ -112,9 +112,16 @@ def add_new(session: Session, *rows: Base) -> None:
     would do, at a fraction of its cost. They are never in the session: later batches read
     them back from the database, and a projector must not change one after its batch (the
     award projector keeps its histories for one batch)."""
-    new: dict[Table, list[Base]] = batch(session).state.setdefault(_NEW, {})
+    new: dict[Table, list[Base | dict[str, Any]]] = batch(session).state.setdefault(_NEW, {})
     for row in rows:
         new.setdefault(table_of(row), []).append(row)
+
+
+def add_new_values(session: Session, table: Table, values: dict[str, Any]) -> None:
+    """``add_new`` for a row given as its columns' values (every column of ``table``): what a
+    projector that never needs the object makes, at a fraction of an object's cost."""
+    new: dict[Table, list[Base | dict[str, Any]]] = batch(session).state.setdefault(_NEW, {})
+    new.setdefault(table, []).append(values)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -128,13 +135,22 @@ def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
 
 
 def _insert_new(session: Session) -> None:
-    new: dict[Table, list[Base]] | None = batch(session).state.get(_NEW)
+    new: dict[Table, list[Base | dict[str, Any]]] | None = batch(session).state.get(_NEW)
     if not new:
         return
     connection = session.connection()
     for table, rows in new.items():
         keys = [column.key for column in table.columns]
-        insert_rows(connection, table, [{key: getattr(row, key) for key in keys} for row in rows])
+        insert_rows(
+            connection,
+            table,
+            [
+                {key: row[key] for key in keys}
+                if isinstance(row, dict)
+                else {key: getattr(row, key) for key in keys}
+                for row in rows
+            ],
+        )
 
 
 def _projected(session: Session, recorded: Sequence[Recorded]) -> None:

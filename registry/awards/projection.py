@@ -5,7 +5,7 @@ transaction."""
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from registry import journal
 from registry.awards import legal, rules
 from registry.awards.models import Award, AwardEvent
 from registry.competitions import projection as competition_projection
+from registry.core.db import table_of
 from registry.journal import Recorded, projector
 from registry.publication import rollup
 
@@ -31,42 +32,70 @@ AWARD_KINDS = (
 
 @projector(*AWARD_KINDS)
 def award_event(session: Session, entry: Recorded) -> None:
-    event = AwardEvent(
-        seq=entry.seq,
-        award_id=entry.subject,
-        kind=entry.kind,
-        time=entry.time,
-        actor=entry.actor,
-        body=entry.body,
-        corrected_by=None,
-        voided=False,
-    )
     if entry.kind == rules.PUBLISHED:
-        award = _new_award(entry)
-        _write_state(award, rules.fold([rules.Event(entry.seq, entry.kind, entry.body)]), entry.seq)
-        journal.add_new(session, award, event)
-        before_committed, before_count = 0, 0
-        before_rollup: rollup.Contribution | None = None
-    else:
-        read = _read(session)
-        award = read.awards[entry.subject]
-        before_committed, before_count = _committed(award), 1
-        before_rollup = rollup.contribution(award)
-        journal.add_new(session, event)
-        history = read.histories[award.id]
-        history.append(event)
-        state = rules.fold([rules.Event(e.seq, e.kind, e.body) for e in history])
-        for earlier in history:
-            earlier.corrected_by = state.corrected_seqs.get(earlier.seq)
-            earlier.voided = earlier.seq in state.voided_seqs
-        _write_state(award, state, entry.seq)
+        _published(session, entry)
+        return
+    event = AwardEvent(**_event_values(entry))
+    read = _read(session)
+    award = read.awards[entry.subject]
+    before_committed = _committed(award)
+    before_rollup = rollup.contribution(award)
+    journal.add_new(session, event)
+    history = read.histories[award.id]
+    history.append(event)
+    state = rules.fold([rules.Event(e.seq, e.kind, e.body) for e in history])
+    for earlier in history:
+        earlier.corrected_by = state.corrected_seqs.get(earlier.seq)
+        earlier.voided = earlier.seq in state.voided_seqs
+    for name, value in _state_values(award.currency, award.instrument, state, entry.seq).items():
+        setattr(award, name, value)
     rollup.move(session, before_rollup, rollup.contribution(award))
     if award.competition_id is not None:
         competition_projection.commit(
             session,
             award.competition_id,
             amount_delta=_committed(award) - before_committed,
-            count_delta=1 - before_count,
+            count_delta=0,
+        )
+
+
+def _event_values(entry: Recorded) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "award_id": entry.subject,
+        "kind": entry.kind,
+        "time": entry.time,
+        "actor": entry.actor,
+        "body": entry.body,
+        "corrected_by": None,
+        "voided": False,
+    }
+
+
+def _published(session: Session, entry: Recorded) -> None:
+    """A new award: its row made as plain values, inserted with the batch's (``add_new``),
+    never an object of the session."""
+    body = entry.body
+    state = rules.fold([rules.Event(entry.seq, entry.kind, body)])
+    award = {
+        "id": body["id"],
+        "competition_id": body["competition_id"],
+        "funder_id": body["funder_id"],
+        "recipient_id": body["recipient_id"],
+        "recipient_name": body["recipient_name"],
+        "instrument": body["instrument"],
+        "currency": body["currency"],
+        "source_id": body.get("source_id"),
+        "published_at": entry.time,
+        "published_seq": entry.seq,
+        **_state_values(body["currency"], body["instrument"], state, entry.seq),
+    }
+    journal.add_new_values(session, table_of(Award), award)
+    journal.add_new_values(session, table_of(AwardEvent), _event_values(entry))
+    rollup.move(session, None, rollup.contribution_of(award))
+    if award["competition_id"] is not None:
+        competition_projection.commit(
+            session, award["competition_id"], amount_delta=state.committed_minor, count_delta=1
         )
 
 
@@ -115,51 +144,37 @@ def _committed(award: Award) -> int:
     return award.disbursed_minor if award.status == "terminated" else award.amount_minor
 
 
-def _new_award(entry: Recorded) -> Award:
-    body = entry.body
-    return Award(
-        id=body["id"],
-        competition_id=body["competition_id"],
-        funder_id=body["funder_id"],
-        recipient_id=body["recipient_id"],
-        recipient_name=body["recipient_name"],
-        instrument=body["instrument"],
-        currency=body["currency"],
-        source_id=body.get("source_id"),
-        published_at=entry.time,
-        published_seq=entry.seq,
-        disbursed_minor=0,
-        amount_minor=0,
-        status="active",
-    )
-
-
-def _write_state(award: Award, state: rules.AwardState, seq: int) -> None:
+def _state_values(
+    currency: str, instrument: str, state: rules.AwardState, seq: int
+) -> dict[str, Any]:
+    """The award's columns that follow from its folded state."""
     published = state.published
-    award.title = published["title"]
-    award.purpose = published["purpose"]
-    award.region = published["region"]
-    award.legal_basis = published["legal_basis"]
-    award.themes = published["themes"]
-    award.award_before_close = published["award_before_close"]
     stated = published.get("legal_unit")
-    award.legal_unit = stated["unit"] if stated else None
-    award.legal_multiplier = stated["multiplier"] if stated else None
-    award.legal_unit_on = date.fromisoformat(stated["on"]) if stated else None
-    award.legal_unit_value = int(stated["value"]) if stated else None
-    award.cap_override = published.get("cap_override")
-    award.size_band = legal.kazakh_band(
-        award.currency, award.instrument, state.amount_minor, state.award_date, stated
-    )
-    award.amount_minor = state.amount_minor
-    award.original_amount_minor = state.original_amount_minor
-    award.disbursed_minor = state.disbursed_minor
-    award.award_date = state.award_date
-    award.period_start = state.period_start
-    award.period_end = state.period_end
-    award.status = state.status
-    award.last_report_on = state.last_report_on
-    award.completed_on = state.completed_on
-    award.terminated_on = state.terminated_on
-    award.termination_reason = state.termination_reason
-    award.updated_seq = seq
+    return {
+        "title": published["title"],
+        "purpose": published["purpose"],
+        "region": published["region"],
+        "legal_basis": published["legal_basis"],
+        "themes": published["themes"],
+        "award_before_close": published["award_before_close"],
+        "legal_unit": stated["unit"] if stated else None,
+        "legal_multiplier": stated["multiplier"] if stated else None,
+        "legal_unit_on": date.fromisoformat(stated["on"]) if stated else None,
+        "legal_unit_value": int(stated["value"]) if stated else None,
+        "cap_override": published.get("cap_override"),
+        "size_band": legal.kazakh_band(
+            currency, instrument, state.amount_minor, state.award_date, stated
+        ),
+        "amount_minor": state.amount_minor,
+        "original_amount_minor": state.original_amount_minor,
+        "disbursed_minor": state.disbursed_minor,
+        "award_date": state.award_date,
+        "period_start": state.period_start,
+        "period_end": state.period_end,
+        "status": state.status,
+        "last_report_on": state.last_report_on,
+        "completed_on": state.completed_on,
+        "terminated_on": state.terminated_on,
+        "termination_reason": state.termination_reason,
+        "updated_seq": seq,
+    }

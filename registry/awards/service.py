@@ -35,7 +35,7 @@ from registry.core.schemas import LocalizedText, Period, Reason, Themes
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
-from registry.organizations.models import Organization
+from registry.organizations.repository import Named
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
 from registry.reference.zones import local_zone
 
@@ -89,7 +89,7 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
     """
     checked = [(principal, data, _checked(principal, data)) for principal, data in writes]
     # Organizations are never removed, so they are read before taking the ledger's lock.
-    organizations = organization_service.find_many(
+    organizations = organization_service.named_many(
         session, {org_id for _, _, ids in checked for org_id in (ids.funder_id, ids.recipient_id)}
     )
     ledger_service.lock(session)
@@ -214,7 +214,7 @@ def published_source_ids(
 
 
 def _publication_body(
-    award_id: str, data: AwardCreate, ids: _Checked, recipient: Organization
+    award_id: str, data: AwardCreate, ids: _Checked, recipient: Named
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": award_id,

@@ -348,7 +348,7 @@ class _Writer:
         if not wanted:
             return
         self.pending |= set(wanted)
-        registered = organization_service.find_many(self.session, set(wanted))
+        registered = organization_service.registered(self.session, set(wanted))
         missing = [ref for org_id, ref in wanted.items() if org_id not in registered]
         if not missing:
             return

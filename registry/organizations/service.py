@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import repository
 from registry.organizations.models import Organization
+from registry.organizations.repository import Named
 from registry.organizations.schemas import OrganizationCreate
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import UnknownRegion, normalize_region
@@ -48,7 +49,7 @@ def register_many(
     conflict); the first refusal raises and nothing is recorded."""
     bodies = [_registration(data) for data in organizations]
     ledger_service.lock(session)
-    taken = set(find_many(session, {body["org_id"] for body in bodies}))
+    taken = registered(session, {body["org_id"] for body in bodies})
     for body in bodies:
         if body["org_id"] in taken:
             raise Conflict.for_field("org_id", f"{body['org_id']} is already registered")
@@ -125,8 +126,22 @@ def find_many(session: Session, org_ids: set[str]) -> dict[str, Organization]:
     return repository.get_many(session, org_ids) if org_ids else {}
 
 
-def pick(found: dict[str, Organization], wanted: dict[str, str]) -> dict[str, Organization]:
-    """``get_many`` from organizations already read (``find_many``)."""
+def registered(session: Session, org_ids: set[str]) -> set[str]:
+    """Which of ``org_ids`` are registered, in one query."""
+    return repository.registered(session, org_ids) if org_ids else set()
+
+
+def named_many(session: Session, org_ids: set[str]) -> dict[str, Named]:
+    """The registered ones of ``org_ids`` with their names and regions (no objects), by
+    org-id."""
+    return repository.named_many(session, org_ids) if org_ids else {}
+
+
+Found = TypeVar("Found", Organization, Named)
+
+
+def pick(found: dict[str, Found], wanted: dict[str, str]) -> dict[str, Found]:
+    """``get_many`` from organizations already read (``find_many``, ``named_many``)."""
     for field, org_id in wanted.items():
         if org_id not in found:
             raise NotFound.for_field(field, f"no organization {org_id}")

@@ -10,6 +10,7 @@ head lock, so these upserts never race. ``rebuild`` recomputes both tables from 
 (the benchmark's generated data).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,22 @@ def contribution(award: Award) -> Contribution:
         ),
         awarded_minor=award.amount_minor,
         disbursed_minor=award.disbursed_minor,
+    )
+
+
+def contribution_of(award: Mapping[str, Any]) -> Contribution:
+    """``contribution`` of an award's row given as its columns' values."""
+    return Contribution(
+        key=(
+            award["funder_id"],
+            award["instrument"],
+            award["region"] or NO_REGION,
+            award["award_date"].year,
+            award["currency"],
+            award["status"],
+        ),
+        awarded_minor=award["amount_minor"],
+        disbursed_minor=award["disbursed_minor"],
     )
 
 
