@@ -4,6 +4,7 @@ events (``add_events_many``), and one search-index refresh (``index.refresh_many
 these keeps every rule of its one-at-a-time form, the later writes seeing the earlier ones, and
 what they leave verifies, replays to equal projections and indexes as one-by-one writes do."""
 
+import gc
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -33,7 +34,7 @@ from registry.ledger.checkpoint import NoteSigner
 from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationCreate
 from registry.publication import index
-from registry.publication.models import AwardTheme, SearchDocument
+from registry.publication.models import AwardTheme, SearchDocument, SearchWord
 
 AWARD_EVENT: TypeAdapter[Any] = TypeAdapter(AwardEventCreate)
 
@@ -245,6 +246,16 @@ def _index_rows(database: Database) -> tuple[list[tuple[Any, ...]], list[tuple[A
     return [tuple(row) for row in documents], [tuple(row) for row in themes]
 
 
+def _search_words(database: Database) -> set[str]:
+    with database.session() as session:
+        return set(session.execute(select(SearchWord.word)).scalars())
+
+
+def _lexemes(tsv: str) -> list[str]:
+    """The words of a ``tsvector`` as PostgreSQL prints it: 'word':1,2 'other':3."""
+    return [part.split(":")[0].strip("'") for part in tsv.split(" ")]
+
+
 def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
     database_url_factory: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -257,7 +268,9 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
     private_key = Ed25519PrivateKey.generate()
     signer = NoteSigner(name="test.registry/ledger", private_key=private_key)
     try:
-        content = imports_bench.package(40)
+        # More than COPY_FROM_ROWS publications in one chunk: the ledger's COPY path.
+        grants_count = 150
+        content = imports_bench.package(grants_count)
         grants = json.loads(content)["grants"]
         organizations = len(
             {
@@ -268,6 +281,7 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
         )
         disbursements = sum(len(grant.get("disbursementTransaction", [])) for grant in grants)
         assert disbursements > 0
+        thresholds = gc.get_threshold()
         summary = files.import_file(
             source,
             content,
@@ -276,18 +290,28 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
             signer=signer,
         )
         assert (summary.created, summary.organizations, summary.events) == (
-            40,
+            grants_count,
             organizations,
             disbursements,
         )
-        assert summary.ledger_size == 40 + organizations + disbursements
+        assert summary.ledger_size == grants_count + organizations + disbursements
+        # The garbage collector's settings, changed while the rows were written, are back.
+        assert (gc.get_threshold(), gc.get_freeze_count()) == (thresholds, 0)
 
         # The index the chunk refreshed in bulk is the one a refresh of each thing gives.
         indexed = _index_rows(source)
-        assert len(indexed[0]) == 40 + organizations
+        assert len(indexed[0]) == grants_count + organizations
+        words = _search_words(source)
         with source.session(write=True) as session:
-            assert index.rebuild(session) == 40 + organizations
+            assert index.rebuild(session) == grants_count + organizations
         assert _index_rows(source) == indexed
+        # Every word of a PostgreSQL document is in the word list, and nothing else.
+        assert words == _search_words(source)
+        if source.engine.dialect.name == "postgresql":
+            assert words == {word for _, _, _, tsv in indexed[0] for word in _lexemes(tsv)}
+            assert len(words) > grants_count  # the award ids' numbers, at least
+        else:
+            assert words == set()
 
         # The rollup's deltas, summed over each chunk and written once, equal a GROUP BY.
         assert rollup_rows(source) == grouped_from_awards(source)
@@ -304,7 +328,7 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
         )
         assert (again.created, again.skipped, again.events, again.ledger_size) == (
             0,
-            40,
+            grants_count,
             0,
             summary.ledger_size,
         )
