@@ -402,11 +402,7 @@ def _organization(
             reader.problem(f"{path}.id", str(exc))
     text = reader.text(item, "name", f"{path}.name")
     kind_text = item.get("organisationType")
-    kind = (
-        OrganizationKind(kind_text)
-        if kind_text in {kind.value for kind in OrganizationKind}
-        else default_kind
-    )
+    kind = OrganizationKind(kind_text) if kind_text in _ORGANIZATION_KINDS else default_kind
     region = _region(reader, item, "location", path=f"{path}.location")
     if org_id is None or text is None:
         return None
@@ -587,9 +583,13 @@ def _coded(items: Any, vocabulary: str) -> Iterable[tuple[int, str]]:
     ]
 
 
+_INSTRUMENTS: Final = frozenset(instrument.value for instrument in Instrument)
+_ORGANIZATION_KINDS: Final = frozenset(kind.value for kind in OrganizationKind)
+
+
 def _instrument(reader: FieldReader) -> str:
     for index, code in _coded(reader.data.get("fundingType"), INSTRUMENT_VOCABULARY):
-        if code in {instrument.value for instrument in Instrument}:
+        if code in _INSTRUMENTS:
             return code
         if reader.data["fundingType"][index].get("vocabulary") == INSTRUMENT_VOCABULARY:
             known = ", ".join(instrument.value for instrument in Instrument)

@@ -171,10 +171,21 @@ def tsvector_literal(words: list[str]) -> str:
     """
     positions: dict[str, list[int]] = {}
     for index, word in enumerate(words, start=1):
-        positions.setdefault(word, []).append(min(index, 16383))
+        places = positions.get(word)
+        if places is None:
+            positions[word] = [min(index, 16383)]
+        else:
+            places.append(min(index, 16383))
+    # Most words occur once in a document: their entry is formatted without a join. (Quoted
+    # as ``_quote`` quotes: tokens are letters and digits only.)
     return " ".join(
-        f"{_quote(word)}:{','.join(map(str, places[:256]))}" for word, places in positions.items()
+        f"'{word}':{places[0]}" if len(places) == 1 else f"'{word}':{_places(places)}"
+        for word, places in positions.items()
     )
+
+
+def _places(places: list[int]) -> str:
+    return ",".join(map(str, places[:256]))
 
 
 def _tsquery_form(form: Form) -> str:

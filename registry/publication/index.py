@@ -109,6 +109,21 @@ _AWARD_COLUMNS = (
 )
 
 
+_NAMES = "registry.index.organization_names"
+
+
+def _names(session: Session, org_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The names of these organizations (those registered), read once per transaction: an
+    organization's row never changes once registered, and an import's chunks name the same
+    funders and many of the same recipients again."""
+    known: dict[str, list[str]] = session.info.setdefault(_NAMES, {})
+    missing = {org_id for org_id in org_ids if org_id not in known}
+    if missing:
+        for org_id, row in _organizations(session, missing).items():
+            known[org_id] = _organization_names(row)
+    return known
+
+
 def _organizations(session: Session, org_ids: Iterable[str]) -> dict[str, _OrganizationRow]:
     wanted = set(org_ids)
     if not wanted:
@@ -180,10 +195,11 @@ _ADDED_WORDS = "registry.index.added_words"
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_added_words(session: Session, _transaction: object) -> None:
-    """Words added are known only until the transaction, or a savepoint, ends (a savepoint
-    rolled back may have taken some of them with it; one released forgets them too, which
-    costs only their re-adding)."""
+    """Words added, and organizations' names read, are known only until the transaction, or
+    a savepoint, ends (a savepoint rolled back may have taken some of them with it; one
+    released forgets them too, which costs only their reading again)."""
     session.info.pop(_ADDED_WORDS, None)
+    session.info.pop(_NAMES, None)
 
 
 def _themes(
@@ -210,7 +226,7 @@ def _themes(
 def _index_awards(session: Session, award_ids: list[str], created: set[str]) -> None:
     awards = list(session.execute(select(*_AWARD_COLUMNS).where(Award.id.in_(award_ids))))
     assert len(awards) == len(award_ids), "an award to index is not projected"
-    organizations = _organizations(
+    names = _names(
         session, [org_id for award in awards for org_id in (award.funder_id, award.recipient_id)]
     )
     documents = {
@@ -224,8 +240,8 @@ def _index_awards(session: Session, award_ids: list[str], created: set[str]) -> 
             award.competition_id,
             award.legal_basis,
             award.themes,
-            _organization_names(organizations.get(award.recipient_id)),
-            _organization_names(organizations.get(award.funder_id)),
+            names.get(award.recipient_id, []),
+            names.get(award.funder_id, []),
         )
         for award in awards
     }
@@ -239,7 +255,7 @@ def _index_competitions(session: Session, competition_ids: list[str], created: s
         session.scalars(select(Competition).where(Competition.id.in_(competition_ids)))
     )
     assert len(competitions) == len(competition_ids), "a competition to index is not projected"
-    funders = _organizations(session, [competition.funder_id for competition in competitions])
+    names = _names(session, [competition.funder_id for competition in competitions])
     documents = {
         competition.id: _texts(
             competition.id,
@@ -249,7 +265,7 @@ def _index_competitions(session: Session, competition_ids: list[str], created: s
             competition.themes,
             competition.legal_basis,
             competition.funder_id,
-            _organization_names(funders.get(competition.funder_id)),
+            names.get(competition.funder_id, []),
         )
         for competition in competitions
     }

@@ -12,6 +12,7 @@ published: a number the rule accepts may still be unissued, but a real number is
 rejected on a guessed rule (see the ``UZ-STIR`` notes below).
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -262,5 +263,6 @@ def _is_ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+@functools.cache
 def _is_country(code: str) -> bool:
     return pycountry.countries.get(alpha_2=code) is not None
