@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry import journal
@@ -193,11 +193,22 @@ def published_source_ids(
     session: Session, wanted: Sequence[tuple[str, str]]
 ) -> set[tuple[str, str]]:
     """Which of these (funder, source id) pairs are published, in one query."""
+    if not wanted:
+        return set()
+    if session.get_bind().dialect.name == "postgresql":
+        # The pairs as two arrays joined to the (funder_id, source_id) index: an import's
+        # chunk asks about 500, which as OR-ed IN lists cost a new statement every time.
+        pairs = session.execute(
+            _PUBLISHED_PAIRS,
+            {
+                "funder_ids": [funder_id for funder_id, _ in wanted],
+                "source_ids": [source_id for _, source_id in wanted],
+            },
+        )
+        return {(funder_id, source_id) for funder_id, source_id in pairs}
     by_funder: dict[str, set[str]] = {}
     for funder_id, source_id in wanted:
         by_funder.setdefault(funder_id, set()).add(source_id)
-    if not by_funder:
-        return set()
     statement = select(Award.funder_id, Award.source_id).where(
         or_(
             *(
@@ -211,6 +222,14 @@ def published_source_ids(
         for funder_id, source_id in session.execute(statement)
         if source_id is not None
     }
+
+
+_PUBLISHED_PAIRS = text(
+    "SELECT awards.funder_id, awards.source_id FROM awards "
+    "JOIN unnest(CAST(:funder_ids AS varchar[]), CAST(:source_ids AS varchar[])) "
+    "AS wanted(funder_id, source_id) "
+    "ON awards.funder_id = wanted.funder_id AND awards.source_id = wanted.source_id"
+)
 
 
 def _publication_body(
