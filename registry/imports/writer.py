@@ -65,9 +65,10 @@ from registry.organizations.schemas import OrganizationCreate
 from registry.reference.money import InvalidAmount, format_amount, parse_amount
 
 DIGEST_PREFIX_LENGTH: Final = 8
-CHUNK: Final = 500
+CHUNK: Final = 2000
 """Award rows the fast pass writes together: one ledger append for their publications, one
-for the organizations they bring, and the search index refreshed once for all of them."""
+for the organizations they bring, and the search index refreshed once for all of them. (2,000
+rows took 20,000 grants in 11.8 s where 500 took 13.7 s: fewer statements, longer COPYs.)"""
 
 _AWARD_EVENT: Final[TypeAdapter[Any]] = TypeAdapter(AwardEventCreate)
 _COMPETITION_EVENT: Final[TypeAdapter[Any]] = TypeAdapter(CompetitionEventCreate)

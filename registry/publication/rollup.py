@@ -10,6 +10,7 @@ head lock, so these upserts never race. ``rebuild`` recomputes both tables from 
 (the benchmark's generated data).
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    TextClause,
     cast,
     delete,
     event,
@@ -25,9 +27,11 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
@@ -154,15 +158,38 @@ def _write(session: Session, rollup: dict[Any, list[int]], facets: dict[Any, lis
             for key, delta in deltas.items()
             if any(delta)
         ]
-        if rows:
-            # One statement executed for many rows: SQLAlchemy compiles it once and sends
-            # the rows in multi-row VALUES pages. A statement carrying the rows in its own
-            # VALUES was compiled anew for every write, which cost more than the database.
+        if rows and postgres:
+            # One statement whatever the number of rows: each column's values as an array.
+            # Executed for many rows, the upsert ran once per row (an import's chunk moves
+            # hundreds of keys).
+            connection.execute(
+                _array_upsert(table, key_columns, connection.dialect),
+                {name: [row[name] for row in rows] for name in (*key_columns, *_MEASURES)},
+            )
+        elif rows:
+            # One statement executed for many rows: SQLAlchemy compiles it once. A statement
+            # carrying the rows in its own VALUES was compiled anew for every write, which
+            # cost more than the database.
             connection.execute(_upsert(table, key_columns, postgres=postgres), rows)
         emptied = [key for key, (count, _, _) in deltas.items() if count < 0]
         if emptied:
-            columns = tuple_(*(table.c[name] for name in key_columns))
-            connection.execute(delete(table).where(table.c.award_count == 0, columns.in_(emptied)))
+            keys = tuple_(*(table.c[name] for name in key_columns))
+            connection.execute(delete(table).where(table.c.award_count == 0, keys.in_(emptied)))
+
+
+@functools.cache
+def _array_upsert(table: Table, key_columns: tuple[str, ...], dialect: Dialect) -> TextClause:
+    """``_upsert`` on PostgreSQL taking every column's values as one array (``unnest``)."""
+    columns = [*key_columns, *_MEASURES]
+    arrays = ", ".join(
+        f"CAST(:{name} AS {table.c[name].type.compile(dialect)}[])" for name in columns
+    )
+    added = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in _MEASURES)
+    return text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - the tables' own names
+        f"SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {added}"
+    )
 
 
 def _upsert(table: Table, key_columns: tuple[str, ...], *, postgres: bool) -> Any:
