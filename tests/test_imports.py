@@ -4,6 +4,7 @@ bad rows writes nothing and names every bad row and field; the CLI says so in it
 """
 
 import csv
+import gc
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -90,12 +91,18 @@ def _size(database: Database) -> int:
 
 
 def _import(database: Database, content: bytes, file_format: str = "json") -> files.Summary:
-    return files.import_file(
-        database,
-        content,
-        standard=files.Standard.GIVING360,
-        file_format=files.FileFormat(file_format),
-    )
+    thresholds = gc.get_threshold()
+    try:
+        return files.import_file(
+            database,
+            content,
+            standard=files.Standard.GIVING360,
+            file_format=files.FileFormat(file_format),
+        )
+    finally:
+        # The garbage collector's settings (registry.imports.collector) are restored however
+        # the import ends, refused files included.
+        assert (gc.get_threshold(), gc.get_freeze_count()) == (thresholds, 0)
 
 
 GRANT_PREFIX = "360G-uzkz-registry-"

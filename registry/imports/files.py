@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from registry.core.db import Database
-from registry.imports import giving360, ocds, writer
+from registry.imports import collector, giving360, ocds, writer
 from registry.imports.report import ImportRejected, Problem, Summary
 from registry.imports.rows import Row
 from registry.ledger.checkpoint import NoteSigner
@@ -58,5 +58,8 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """Read ``content`` and write all of it, or nothing (``ImportRejected``)."""
-    rows = read(content, standard=standard, file_format=file_format)
-    return writer.write(database, rows, digest=digest(content), signer=signer, progress=progress)
+    with collector.fewer_collections():
+        rows = read(content, standard=standard, file_format=file_format)
+        return writer.write(
+            database, rows, digest=digest(content), signer=signer, progress=progress
+        )

@@ -24,9 +24,7 @@ reads ``funder:<org-id>:import-1a2b3c4d``), and organizations are registered by
 ``import:1a2b3c4d``; either names the very file that wrote them.
 """
 
-import gc
 import json
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import date
@@ -45,6 +43,7 @@ from registry.competitions.schemas import CompetitionCreate, CompetitionEventCre
 from registry.core.db import Database
 from registry.core.errors import FieldError, RegistryError
 from registry.core.schemas import Instrument
+from registry.imports import collector
 from registry.imports.report import ImportRejected, Problem, Summary
 from registry.imports.rows import (
     PUBLICATION,
@@ -99,7 +98,7 @@ def write(
     """
     problems = [problem for row in rows if isinstance(row, Unreadable) for problem in row.problems]
     problems.extend(_duplicates(rows))
-    with _collections.fewer():
+    with collector.fewer_collections():
         summary = None if problems else _write_or_stop(database, rows, digest, progress)
         if summary is None:
             summary = _write_every_row(database, rows, digest, progress, problems)
@@ -107,44 +106,6 @@ def write(
         with database.session(write=True) as session:
             ledger_service.sign_if_stale(session, signer=signer)
     return summary
-
-
-GC_FIRST_GENERATION: Final = 50_000
-"""Allocations between the garbage collector's youngest collections while an import writes."""
-
-
-class _Collections:
-    """Lets the garbage collector run less often while an import writes its rows: the file's
-    rows (a large file: millions of objects) are moved out of its reach (``gc.freeze``), and
-    its youngest generation collects every ``GC_FIRST_GENERATION`` allocations, not 700.
-    Every collection of the older generations traversed everything alive, the file included,
-    and cost an import about a tenth of its time. The settings are the process's: they are
-    restored when the last import running in the process ends (the CLI runs one)."""
-
-    def __init__(self) -> None:
-        self._mutex = threading.Lock()
-        self._imports = 0
-        self._thresholds = gc.get_threshold()
-
-    @contextmanager
-    def fewer(self) -> Iterator[None]:
-        with self._mutex:
-            if self._imports == 0:
-                self._thresholds = gc.get_threshold()
-                gc.freeze()
-                gc.set_threshold(GC_FIRST_GENERATION, *self._thresholds[1:])
-            self._imports += 1
-        try:
-            yield
-        finally:
-            with self._mutex:
-                self._imports -= 1
-                if self._imports == 0:
-                    gc.set_threshold(*self._thresholds)
-                    gc.unfreeze()
-
-
-_collections = _Collections()
 
 
 class _Stop(Exception):
