@@ -59,19 +59,18 @@ def fold_uzbek_apostrophes(text: str) -> str:
     """
     if _LOOKALIKE.search(text) is None:
         return text  # most text has none: one C scan instead of a loop over characters
-    folded: list[str] = []
-    for index, character in enumerate(text):
+
+    def folded(found: re.Match[str]) -> str:
+        # Each look-alike judged by its neighbours in the text as given.
+        index = found.start()
         before = text[index - 1] if index > 0 else ""
-        after = text[index + 1 : index + 2]
-        if character not in APOSTROPHE_LOOKALIKES:
-            folded.append(character)
-        elif before in _OKINA_BASES:
-            folded.append(OKINA)
-        elif before.isalpha() and after.isalpha():
-            folded.append(TUTUQ_BELGISI)
-        else:
-            folded.append(character)
-    return "".join(folded)
+        if before in _OKINA_BASES:
+            return OKINA
+        if before.isalpha() and text[index + 1 : index + 2].isalpha():
+            return TUTUQ_BELGISI
+        return found.group()
+
+    return _LOOKALIKE.sub(folded, text)
 
 
 def search_key(text: str) -> str:
