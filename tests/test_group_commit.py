@@ -139,6 +139,8 @@ def test_publications_that_arrive_together_share_one_append_and_one_commit(
             competition_id=competition["id"],
             recipient_id=(NGO_UZ, NGO_UZ_2)[n % 2],
             amount=f"{1000 + n}",
+            source_id=f"src-{n}",
+            purpose={"ru": f"Цель {n}"},
         )
         for n in range(4)
     ]
@@ -149,7 +151,8 @@ def test_publications_that_arrive_together_share_one_append_and_one_commit(
     assert batches.commits == 1
     assert ledger_size(batches.database) == before + 4
     for n, (_, award) in enumerate(results):
-        assert award["amount"] == f"{1000 + n}.00"
+        assert (award["amount"], award["source_id"]) == (f"{1000 + n}.00", f"src-{n}")
+        # Made from the publication's entry, not read back: what a GET reads.
         assert client.get(f"/api/v1/awards/{award['id']}").json() == award
 
 

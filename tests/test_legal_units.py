@@ -132,6 +132,8 @@ def test_an_award_stated_in_mci_gets_its_amount_and_keeps_the_statement(
         "amount": "21625000.00",
     }
     assert award["size_band"] == "medium"
+    # The 201 is made from the publication's entry, not read back: it is what a GET reads.
+    assert client.get(f"/api/v1/awards/{award['id']}").json() == award
     recorded = award["events"][0]["body"]
     assert recorded["amount"] == "21625000.00"
     assert recorded["legal_unit"] == {

@@ -35,7 +35,7 @@ def award_event(session: Session, entry: Recorded) -> None:
     if entry.kind == rules.PUBLISHED:
         _published(session, entry)
         return
-    event = AwardEvent(**_event_values(entry))
+    event = AwardEvent(**event_values(entry))
     read = _read(session)
     award = read.awards[entry.subject]
     before_committed = _committed(award)
@@ -59,7 +59,8 @@ def award_event(session: Session, entry: Recorded) -> None:
         )
 
 
-def _event_values(entry: Recorded) -> dict[str, Any]:
+def event_values(entry: Recorded) -> dict[str, Any]:
+    """The ``award_events`` row of an entry, as it is first projected."""
     return {
         "seq": entry.seq,
         "award_id": entry.subject,
@@ -75,9 +76,26 @@ def _event_values(entry: Recorded) -> dict[str, Any]:
 def _published(session: Session, entry: Recorded) -> None:
     """A new award: its row made as plain values, inserted with the batch's (``add_new``),
     never an object of the session."""
+    award = published_values(entry)
+    journal.add_new_values(session, table_of(Award), award)
+    journal.add_new_values(session, table_of(AwardEvent), event_values(entry))
+    rollup.move(session, None, rollup.contribution_of(award))
+    if award["competition_id"] is not None:
+        competition_projection.commit(
+            session,
+            award["competition_id"],
+            amount_delta=_committed_minor(
+                award["status"], award["amount_minor"], award["disbursed_minor"]
+            ),
+            count_delta=1,
+        )
+
+
+def published_values(entry: Recorded) -> dict[str, Any]:
+    """The ``awards`` row an ``award.published`` entry makes: every column's value."""
     body = entry.body
     state = rules.fold([rules.Event(entry.seq, entry.kind, body)])
-    award = {
+    return {
         "id": body["id"],
         "competition_id": body["competition_id"],
         "funder_id": body["funder_id"],
@@ -90,13 +108,6 @@ def _published(session: Session, entry: Recorded) -> None:
         "published_seq": entry.seq,
         **_state_values(body["currency"], body["instrument"], state, entry.seq),
     }
-    journal.add_new_values(session, table_of(Award), award)
-    journal.add_new_values(session, table_of(AwardEvent), _event_values(entry))
-    rollup.move(session, None, rollup.contribution_of(award))
-    if award["competition_id"] is not None:
-        competition_projection.commit(
-            session, award["competition_id"], amount_delta=state.committed_minor, count_delta=1
-        )
 
 
 _READ = "award histories"
@@ -141,7 +152,12 @@ def _read(session: Session) -> _Read:
 
 
 def _committed(award: Award) -> int:
-    return award.disbursed_minor if award.status == "terminated" else award.amount_minor
+    return _committed_minor(award.status, award.amount_minor, award.disbursed_minor)
+
+
+def _committed_minor(status: str, amount_minor: int, disbursed_minor: int) -> int:
+    """What counts against a competition's budget: a terminated award only what it paid."""
+    return disbursed_minor if status == "terminated" else amount_minor
 
 
 def _state_values(

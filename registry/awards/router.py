@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from registry.auth import service as auth_service
 from registry.auth.dependencies import GroupedFunderDep, forgotten_if_refused
 from registry.auth.principal import Principal
-from registry.awards import service
-from registry.awards.models import Award
+from registry.awards import projection, service
+from registry.awards.models import Award, AwardEvent
 from registry.awards.schemas import (
     AwardCreate,
     AwardEventCreate,
@@ -25,6 +25,7 @@ from registry.core.errors import problem_responses
 from registry.core.group_commit import OneByOne, writes
 from registry.core.idempotency import IdempotencyKey
 from registry.core.schemas import LegalUnitRead
+from registry.journal import Recorded
 from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
 from registry.ledger.service import lock as ledger_lock
 from registry.oversight import views as oversight
@@ -93,23 +94,24 @@ def to_read_many(session: Session, awards: Sequence[Award]) -> list[AwardRead]:
     return [
         AwardRead(
             **dict(to_summary(award)),
-            events=[
-                AwardEventRead(
-                    seq=event.seq,
-                    kind=event.kind,
-                    time=event.time,
-                    actor=event.actor,
-                    body=event.body,
-                    proof=PROOF_PATH.format(seq=event.seq),
-                    corrected_by=event.corrected_by,
-                    voided=event.voided,
-                )
-                for event in events[award.id]
-            ],
+            events=[_event_read(event) for event in events[award.id]],
             oversight=conclusions[award.id],
         )
         for award in awards
     ]
+
+
+def _event_read(event: AwardEvent) -> AwardEventRead:
+    return AwardEventRead(
+        seq=event.seq,
+        kind=event.kind,
+        time=event.time,
+        actor=event.actor,
+        body=event.body,
+        proof=PROOF_PATH.format(seq=event.seq),
+        corrected_by=event.corrected_by,
+        voided=event.voided,
+    )
 
 
 @router.post(
@@ -138,18 +140,34 @@ class _Publication:
 
 
 def _publish(session: Session, units: Sequence[_Publication]) -> list[JSONResponse]:
-    """Group commit's operation for award publications: all of them in one ledger append."""
+    """Group commit's operation for award publications: all of them in one ledger append.
+    Each 201 response is made from its publication's entry (``_published_read``), with no
+    reading back."""
     _confirm_keys(session, units)
     if len(units) == 1:
         (unit,) = units
-        return _alone(
-            session,
-            unit.claimed,
-            lambda: service.publish(session, principal=unit.principal, data=unit.data),
-        )
+        return [
+            idempotency.respond_to(
+                session,
+                unit.claimed,
+                status=201,
+                produce=lambda: _published_read(
+                    *service.publish_recorded(session, [(unit.principal, unit.data)])
+                ),
+            )
+        ]
     _claims_one_by_one(session, [unit.claimed for unit in units])
-    award_ids = service.publish_many(session, [(unit.principal, unit.data) for unit in units])
-    return _all_created(session, units, award_ids)
+    recorded = service.publish_recorded(session, [(unit.principal, unit.data) for unit in units])
+    return _responses(session, units, [_published_read(entry) for entry in recorded])
+
+
+def _published_read(entry: Recorded) -> AwardRead:
+    """A new award as ``to_read`` would read it back: the row its publication entry makes
+    (``projection.published_values``, what the projector inserted), its one event, and no
+    oversight conclusions (none can name an award before it exists)."""
+    award = Award(**projection.published_values(entry))
+    event = AwardEvent(**projection.event_values(entry))
+    return AwardRead(**dict(to_summary(award)), events=[_event_read(event)], oversight=[])
 
 
 def _confirm_keys(session: Session, units: Sequence["_Publication | _Event"]) -> None:
@@ -182,10 +200,15 @@ def _claims_one_by_one(session: Session, claims: Sequence[idempotency.Claim | No
 def _all_created(
     session: Session, units: Sequence["_Publication | _Event"], award_ids: Sequence[str]
 ) -> list[JSONResponse]:
-    """Each unit's 201 response (stored for its idempotency key, if any): its award as it is
-    now, read for all of them at once."""
+    """Each unit's 201 response: its award as it is now, read for all of them at once."""
     awards = service.get_many(session, award_ids)
-    reads = to_read_many(session, [awards[award_id] for award_id in award_ids])
+    return _responses(session, units, to_read_many(session, [awards[i] for i in award_ids]))
+
+
+def _responses(
+    session: Session, units: Sequence["_Publication | _Event"], reads: Sequence[AwardRead]
+) -> list[JSONResponse]:
+    """Each unit's 201 response, stored for its idempotency key, if any."""
     responses = []
     for unit, read in zip(units, reads, strict=True):
         content = read.model_dump(mode="json")

@@ -87,6 +87,14 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
     earlier ones (a competition's budget, a funder's source ids); the first refusal raises
     and nothing is recorded. The reads are made once for all of them, not once per award.
     """
+    return [entry.subject for entry in publish_recorded(session, writes)]
+
+
+def publish_recorded(
+    session: Session, writes: Sequence[tuple[Principal, AwardCreate]]
+) -> list[journal.Recorded]:
+    """``publish_many``, giving the publications' ledger entries as recorded: a new award is
+    a function of its entry alone (``projection.published_values``)."""
     checked = [(principal, data, _checked(principal, data)) for principal, data in writes]
     # Organizations are never removed, so they are read before taking the ledger's lock.
     organizations = organization_service.named_many(
@@ -152,8 +160,7 @@ def publish_many(session: Session, writes: Sequence[tuple[Principal, AwardCreate
         entries.append(
             NewEntry(kind=rules.PUBLISHED, subject=award_id, actor=principal.actor, body=body)
         )
-    journal.record(session, entries)
-    return [entry.subject for entry in entries]
+    return journal.record(session, entries)
 
 
 @dataclass(frozen=True)
