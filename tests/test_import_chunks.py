@@ -268,7 +268,7 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
     private_key = Ed25519PrivateKey.generate()
     signer = NoteSigner(name="test.registry/ledger", private_key=private_key)
     try:
-        # More than COPY_FROM_ROWS publications in one chunk: the ledger's COPY path.
+        # More than COPY_FROM_ENTRIES publications in one chunk: the ledger's COPY path.
         grants_count = 150
         content = imports_bench.package(grants_count)
         grants = json.loads(content)["grants"]

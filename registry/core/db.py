@@ -144,9 +144,11 @@ def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine
     return engine
 
 
-# Rows from which ``insert_rows`` uses COPY on PostgreSQL: below, one INSERT costs less than
-# starting a COPY (a live write's few rows); an import's chunk is hundreds.
-COPY_FROM_ROWS: Final = 100
+# Rows from which ``insert_rows`` uses COPY on PostgreSQL. One row costs the same either way;
+# from three, COPY costs less CPU and time than the INSERT executed once per row (measured:
+# 8 awards and their events, 1.3 against 1.9 ms of CPU), and a group commit's batch holds the
+# ledger's lock for that time.
+COPY_FROM_ROWS: Final = 2
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

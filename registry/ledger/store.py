@@ -2,22 +2,22 @@
 
 Hot paths are written for round trips. On PostgreSQL an append is three statements: lock the
 head, then one statement that inserts every entry (``unnest`` of arrays) and moves the head,
-then COMMIT; a batch of ``COPY_FROM_ROWS`` entries or more (an import's chunk) is inserted
-with COPY instead, and the head moved by an UPDATE of its own. A proof is one query: the
+then COMMIT; a batch of ``COPY_FROM_ENTRIES`` or more (an import's chunk) is inserted with
+COPY instead, and the head moved by an UPDATE of its own. A proof is one query: the
 O(log n) rows holding the subtree hashes it needs, by primary key.
 """
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import CursorResult, bindparam, event, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction
 
-from registry.core.db import COPY_FROM_ROWS, insert_rows, table_of
+from registry.core.db import insert_rows, table_of
 from registry.ledger.merkle import HASH_SIZE, NodeId
 from registry.ledger.models import (
     HEAD_ID,
@@ -90,6 +90,9 @@ _APPEND_POSTGRESQL = text(
 
 
 _HEAD_KEY = "registry.ledger.head"
+COPY_FROM_ENTRIES: Final = 100
+"""Entries from which an append inserts them with COPY and moves the head apart, on
+PostgreSQL: below, the one statement of arrays costs less (a live batch's few entries)."""
 
 
 # The same for the commonest case, one entry: plain parameters, no arrays to build.
@@ -167,7 +170,7 @@ def append(session: Session, rows: Sequence[EntryRow], *, head: Head) -> None:
     if postgresql and len(rows) == 1:
         (row,) = rows
         connection.execute(_APPEND_ONE_POSTGRESQL, {**_entry_values(row), **moved})
-    elif postgresql and len(rows) < COPY_FROM_ROWS:
+    elif postgresql and len(rows) < COPY_FROM_ENTRIES:
         connection.execute(
             _APPEND_POSTGRESQL,
             {
