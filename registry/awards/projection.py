@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from registry import journal
 from registry.awards import legal, rules
+from registry.awards import service as award_service
 from registry.awards.models import Award, AwardEvent
 from registry.competitions import projection as competition_projection
 from registry.core.db import table_of
@@ -48,7 +49,8 @@ def award_event(session: Session, entry: Recorded) -> None:
         earlier.corrected_by = state.corrected_seqs.get(earlier.seq)
         earlier.voided = earlier.seq in state.voided_seqs
     for name, value in _state_values(award.currency, award.instrument, state, entry.seq).items():
-        setattr(award, name, value)
+        if getattr(award, name) != value:  # the unit of work then has only changes to diff
+            setattr(award, name, value)
     rollup.move(session, before_rollup, rollup.contribution(award))
     if award.competition_id is not None:
         competition_projection.commit(
@@ -139,9 +141,7 @@ def _read(session: Session) -> _Read:
     read = _Read(awards={}, histories={award_id: [] for award_id in wanted})
     for start in range(0, len(wanted), _SLICE):
         ids = wanted[start : start + _SLICE]
-        read.awards.update(
-            (award.id, award) for award in session.scalars(select(Award).where(Award.id.in_(ids)))
-        )
+        read.awards.update(award_service.get_many(session, ids))
         events = select(AwardEvent).where(AwardEvent.award_id.in_(ids))
         for event in session.scalars(events.order_by(AwardEvent.award_id, AwardEvent.seq)):
             read.histories[event.award_id].append(event)

@@ -2,13 +2,13 @@
 terminated or corrected, each its own ledger entry. Every rule is checked by folding the
 award's events with the proposed one (``rules.fold``) before anything is written."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry import journal
@@ -361,9 +361,7 @@ def add_events_many(
     """
     ledger_service.lock(session)
     wanted = {award_id for _, award_id, _ in writes}
-    awards = {
-        award.id: award for award in session.scalars(select(Award).where(Award.id.in_(wanted)))
-    }
+    awards = get_many(session, wanted)
     histories: dict[str, list[rules.Event]] = {award_id: [] for award_id in wanted}
     # Plain rows, not objects: the rules need only these columns.
     statement = (
@@ -562,12 +560,22 @@ def get(session: Session, award_id: str, *, field: str = "id") -> Award:
     return award
 
 
-def get_many(session: Session, award_ids: Sequence[str]) -> dict[str, Award]:
-    """The awards with these ids that exist, in one query, by id."""
-    if not award_ids:
-        return {}
-    statement = select(Award).where(Award.id.in_(award_ids))
-    return {award.id: award for award in session.scalars(statement)}
+def get_many(session: Session, award_ids: Collection[str]) -> dict[str, Award]:
+    """The awards with these ids that exist, by id: those the session holds loaded without a
+    query (a write reads the awards it adds events to three times: the import, the rules and
+    the projector), the rest in one."""
+    found: dict[str, Award] = {}
+    missing = []
+    for award_id in award_ids:
+        held = session.identity_map.get(Session.identity_key(Award, award_id))
+        if isinstance(held, Award) and not inspect(held).expired_attributes:
+            found[award_id] = held
+        else:
+            missing.append(award_id)
+    if missing:
+        statement = select(Award).where(Award.id.in_(missing))
+        found.update((award.id, award) for award in session.scalars(statement))
+    return found
 
 
 def event_seq(session: Session, award: Award, seq: int) -> int:
