@@ -6,7 +6,7 @@ what they leave verifies, replays to equal projections and indexes as one-by-one
 
 import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -256,19 +256,37 @@ def _lexemes(tsv: str) -> list[str]:
     return [part.split(":")[0].strip("'") for part in tsv.split(" ")]
 
 
+def _chunks_written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each chunk of award rows the import writes, as it writes them."""
+    chunks: list[int] = []
+    write_awards = writer._Writer.write_awards
+
+    def counted(self: writer._Writer, rows: Sequence[Any]) -> bool:
+        chunks.append(len(rows))
+        return write_awards(self, rows)
+
+    monkeypatch.setattr(writer._Writer, "write_awards", counted)
+    return chunks
+
+
+@pytest.mark.parametrize("chunk", [writer.CHUNK, 40], ids=["one chunk", "four chunks"])
 def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
-    database_url_factory: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+    database_url_factory: Callable[[], str], monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     def thorough_pass(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the chunked pass fell back to the row-by-row pass")
 
     monkeypatch.setattr(writer, "_write_every_row", thorough_pass)
+    # One chunk: an append of more than COPY_FROM_ENTRIES publications (the ledger's COPY).
+    # Four: what one chunk leaves for the next (organizations' names, words added, rollup
+    # deltas) within the import's one transaction.
+    monkeypatch.setattr(writer, "CHUNK", chunk)
+    chunks = _chunks_written(monkeypatch)
     source = Database(database_url_factory())
     target = Database(database_url_factory())
     private_key = Ed25519PrivateKey.generate()
     signer = NoteSigner(name="test.registry/ledger", private_key=private_key)
     try:
-        # More than COPY_FROM_ENTRIES publications in one chunk: the ledger's COPY path.
         grants_count = 150
         content = imports_bench.package(grants_count)
         grants = json.loads(content)["grants"]
@@ -295,6 +313,7 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
             disbursements,
         )
         assert summary.ledger_size == grants_count + organizations + disbursements
+        assert chunks == ([grants_count] if chunk > grants_count else [40, 40, 40, 30])
         # The garbage collector's settings, changed while the rows were written, are back.
         assert (gc.get_threshold(), gc.get_freeze_count()) == (thresholds, 0)
 
