@@ -277,12 +277,15 @@ def _index_competitions(session: Session, competition_ids: list[str], created: s
 def _index_organizations(session: Session, org_ids: list[str], created: set[str]) -> None:
     organizations = _organizations(session, org_ids)
     assert len(organizations) == len(org_ids), "an organization to index is not registered"
-    documents = {
-        organization.org_id: _texts(
-            organization.org_id, organization.legal_form, _organization_names(organization)
+    # Their names are kept for the documents that name them (``_names``): an import's chunk
+    # registers its recipients, then publishes their awards.
+    names: dict[str, list[str]] = session.info.setdefault(_NAMES, {})
+    documents = {}
+    for organization in organizations.values():
+        names[organization.org_id] = _organization_names(organization)
+        documents[organization.org_id] = _texts(
+            organization.org_id, organization.legal_form, names[organization.org_id]
         )
-        for organization in organizations.values()
-    }
     _store(session, ORGANIZATION, documents, created)
 
 
