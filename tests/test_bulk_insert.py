@@ -3,6 +3,7 @@ store exactly what the other does, for every kind of column the projections use.
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Table,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 
 from registry.core.db import COPY_FROM_ROWS, Database, UTCDateTime, insert_rows
 
@@ -63,6 +65,24 @@ def test_copy_and_insert_store_the_same(database_url: str) -> None:
             stored = [dict(row._mapping) for row in session.execute(select(SAMPLE).order_by("id"))]
         expected = [row | {"at": row["at"].astimezone(UTC)} for row in many + few]
         assert stored == expected
+    finally:
+        metadata.drop_all(database.engine)
+        database.dispose()
+
+
+def test_a_key_taken_is_an_integrity_error_by_copy_as_by_insert(database_url: str) -> None:
+    """Callers catch SQLAlchemy's errors (the ledger turns a seq taken into its 503): COPY's
+    are raised as those, not as the driver's own."""
+    database = Database(database_url)
+    try:
+        metadata.create_all(database.engine)
+        for rows in ([_row(1)], [_row(n) for n in range(COPY_FROM_ROWS + 5)]):
+            with database.session(write=True) as session:
+                insert_rows(session.connection(), SAMPLE, [_row(1)])
+            with pytest.raises(IntegrityError), database.session(write=True) as session:
+                insert_rows(session.connection(), SAMPLE, rows)
+            with database.session(write=True) as session:
+                session.execute(SAMPLE.delete())
     finally:
         metadata.drop_all(database.engine)
         database.dispose()

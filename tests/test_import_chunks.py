@@ -354,3 +354,19 @@ def test_a_chunked_import_verifies_replays_and_indexes_as_one_by_one(
     finally:
         source.dispose()
         target.dispose()
+
+
+def test_published_source_ids_asks_about_a_chunk_of_many_funders_at_once(
+    database: Database,
+) -> None:
+    """One term for any number of funders: OR-ed terms per funder passed SQLite's expression
+    depth (1,000) in a chunk of many funders."""
+    principal, competition_id = _world(database)
+    with database.session(write=True) as session:
+        award_service.publish_many(
+            session,
+            [(principal, _award("1000", competition_id, source_id="S-1"))],
+        )
+    wanted = [(f"UZ-STIR-{n:09d}", f"S-{n}") for n in range(1500)] + [(PUBLIC_FUND, "S-1")]
+    with database.session() as session:
+        assert award_service.published_source_ids(session, wanted) == {(PUBLIC_FUND, "S-1")}

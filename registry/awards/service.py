@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import and_, inspect, or_, select, text
+from sqlalchemy import inspect, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from registry import journal
@@ -204,7 +204,7 @@ def published_source_ids(
         return set()
     if session.get_bind().dialect.name == "postgresql":
         # The pairs as two arrays joined to the (funder_id, source_id) index: an import's
-        # chunk asks about 500, which as OR-ed IN lists cost a new statement every time.
+        # chunk asks about thousands, which as OR-ed IN lists cost a new statement each time.
         pairs = session.execute(
             _PUBLISHED_PAIRS,
             {
@@ -213,16 +213,10 @@ def published_source_ids(
             },
         )
         return {(funder_id, source_id) for funder_id, source_id in pairs}
-    by_funder: dict[str, set[str]] = {}
-    for funder_id, source_id in wanted:
-        by_funder.setdefault(funder_id, set()).add(source_id)
+    # A row-value IN: one term however many funders (OR-ed terms, one per funder, passed
+    # SQLite's expression depth of 1,000 in a chunk of many funders).
     statement = select(Award.funder_id, Award.source_id).where(
-        or_(
-            *(
-                and_(Award.funder_id == funder_id, Award.source_id.in_(source_ids))
-                for funder_id, source_ids in by_funder.items()
-            )
-        )
+        tuple_(Award.funder_id, Award.source_id).in_(sorted(set(wanted)))
     )
     return {
         (funder_id, source_id)

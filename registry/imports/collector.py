@@ -7,7 +7,7 @@ time. While ``fewer_collections`` is entered, the youngest generation is collect
 out of the collector's reach (``gc.freeze``): ``import_file`` enters it before reading the
 file, ``writer.write`` again once the rows are read. The settings are the process's: they
 are restored, and the frozen objects handed back, when the last import running in the
-process ends (the CLI runs one).
+process ends (the CLI runs one; the server runs none).
 """
 
 import gc
@@ -25,15 +25,20 @@ class _Collector:
         self._mutex = threading.Lock()
         self._entered = 0
         self._thresholds = gc.get_threshold()
+        self._freezes = True
 
     @contextmanager
     def fewer(self) -> Iterator[None]:
         with self._mutex:
             if self._entered == 0:
                 self._thresholds = gc.get_threshold()
+                # A process that froze objects of its own (before forking, say) keeps them
+                # frozen: the import then neither freezes nor unfreezes.
+                self._freezes = gc.get_freeze_count() == 0
                 gc.set_threshold(FIRST_GENERATION, *self._thresholds[1:])
             self._entered += 1
-            gc.freeze()
+            if self._freezes:
+                gc.freeze()
         try:
             yield
         finally:
@@ -41,7 +46,8 @@ class _Collector:
                 self._entered -= 1
                 if self._entered == 0:
                     gc.set_threshold(*self._thresholds)
-                    gc.unfreeze()
+                    if self._freezes:
+                        gc.unfreeze()
 
 
 _collector = _Collector()

@@ -18,7 +18,7 @@ from registry.publication.fulltext import tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
 
 AWARD, COMPETITION, ORGANIZATION = "award", "competition", "organization"
-# Ids per statement: an import's chunk in one, and well inside SQLite's 32,766 parameters.
+# Ids per statement: well inside SQLite's 32,766 parameters (an import's chunk in a few).
 _SLICE: Final = 1000
 # The entries that create their subject: a thing created by the entries being indexed has
 # no documents or themes yet, so there is nothing of it to delete first.

@@ -182,7 +182,10 @@ def _array_upsert(table: Table, key_columns: tuple[str, ...], dialect: Dialect) 
     """``_upsert`` on PostgreSQL taking every column's values as one array (``unnest``)."""
     columns = [*key_columns, *_MEASURES]
     arrays = ", ".join(
-        f"CAST(:{name} AS {table.c[name].type.compile(dialect)}[])" for name in columns
+        # Unbounded array types: a cast to varchar(n)[] would cut a value silently, where the
+        # column refuses it.
+        f"CAST(:{name} AS {_unbounded(table.c[name].type.compile(dialect))}[])"
+        for name in columns
     )
     added = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in _MEASURES)
     return text(
@@ -190,6 +193,10 @@ def _array_upsert(table: Table, key_columns: tuple[str, ...], dialect: Dialect) 
         f"SELECT * FROM unnest({arrays}) "
         f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {added}"
     )
+
+
+def _unbounded(sql_type: str) -> str:
+    return sql_type.split("(", 1)[0]
 
 
 def _upsert(table: Table, key_columns: tuple[str, ...], *, postgres: bool) -> Any:
