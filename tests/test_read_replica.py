@@ -8,13 +8,15 @@ so does not see a write yet), a GET with ``min_seq`` of that write waits briefly
 answers from the primary, and a write is never sent to the replica.
 """
 
+import threading
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-from domain_helpers import NGO_UZ, World, bearer, build_world, organization
+from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, organization
 from fastapi.testclient import TestClient
 from replica_cluster import ReplicaPair, wait_for_replay
+from sqlalchemy import event
 
 from registry.core import migrations
 from registry.core.db import Database
@@ -116,3 +118,112 @@ def test_min_seq_is_a_checked_parameter(app_client: TestClient) -> None:
     response = app_client.get(f"/api/v1/organizations/{NGO_UZ}", params={"min_seq": "-1"})
     assert response.status_code == 400, response.text[:300]
     assert response.json()["errors"][0]["field"] == "query.min_seq"
+
+
+# The portal's pages (the API's GETs come from the OpenAPI document). The desk's pages are not
+# among them: they read on the primary by design (``PrimarySessionDep``).
+PORTAL_PATHS = (
+    "/",
+    "/awards",
+    "/awards/{award_id}",
+    "/competitions",
+    "/competitions/{competition_id}",
+    "/organizations",
+    "/organizations/{org_id}",
+    "/stats",
+    "/regions",
+    "/regions/{code}",
+    "/ledger",
+    "/oversight",
+    "/oversight/bodies/{org_id}",
+    "/oversight/conclusions/{conclusion_id}",
+    "/problems",
+    "/tiles/checkpoint",
+)
+# Required query parameters whose values must agree with each other.
+_QUERIES = {"start": 0, "end": 1, "index": 0, "tree_size": 1, "first": 1, "second": 2}
+
+
+def _get_paths(app_client: TestClient) -> list[tuple[str, dict[str, str | int]]]:
+    """Every GET path of the API with its required query parameters (an enum's first value),
+    then the portal's pages."""
+    found = []
+    for path, operations in app_client.app.openapi()["paths"].items():  # type: ignore[attr-defined]
+        if "get" not in operations:
+            continue
+        query = {}
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] != "query" or not parameter.get("required"):
+                continue
+            name, schema = parameter["name"], parameter["schema"]
+            enum = schema.get("enum") or app_client.app.openapi()["components"]["schemas"].get(  # type: ignore[attr-defined]
+                schema.get("$ref", "/").rsplit("/", 1)[-1], {}
+            ).get("enum")
+            query[name] = enum[0] if enum else _QUERIES[name]
+        found.append((path, query))
+    return found + [(path, {}) for path in PORTAL_PATHS]
+
+
+def test_no_get_reads_the_primary(
+    app_client: TestClient, world: World, replica_cluster: ReplicaPair
+) -> None:
+    """With a replica, every GET of the API and the portal (searches, pages, downloads,
+    proofs, tiles) reads from it: not one statement reaches the primary."""
+    competition = app_client.post(
+        "/api/v1/competitions",
+        json={
+            "funder_id": PUBLIC_FUND,
+            "instrument": "grant",
+            "year": 2026,
+            "title": {"uz": "Yoshlar tashabbuslari"},
+            "budget": "1000000000",
+            "currency": "UZS",
+            "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
+        },
+        headers=bearer(world.fund),
+    )
+    assert competition.status_code == 201, competition.text[:300]
+    award = app_client.post(
+        "/api/v1/awards",
+        json={
+            "funder_id": PUBLIC_FUND,
+            "recipient_id": NGO_UZ,
+            "competition_id": competition.json()["id"],
+            "instrument": "grant",
+            "title": {"uz": "Ekologik maktab"},
+            "amount": "300000000.00",
+            "currency": "UZS",
+            "award_date": "2026-03-01",
+            "period": {"start": "2026-03-15", "end": "2026-12-31"},
+        },
+        headers=bearer(world.fund),
+    )
+    assert award.status_code == 201, award.text[:300]
+    wait_for_replay(replica_cluster)
+    values = {
+        "award_id": award.json()["id"],
+        "competition_id": competition.json()["id"],
+        "org_id": NGO_UZ,
+        "seq": award.json()["published_seq"],
+        "ocid": f"ocds-uzkz01-{competition.json()['id']}",
+        "conclusion_id": "1",  # none exists: a 404, read from the replica all the same
+        "code": "UZ-TK",
+    }
+    primary: list[str] = []
+
+    def executed(_connection: object, _cursor: object, statement: str, *_args: object) -> None:
+        # The checkpointer signs on the primary in a thread of its own, on its timer.
+        if threading.current_thread().name != "ledger-checkpointer":
+            primary.append(statement)
+
+    engine = app_client.app.state.database.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        for path, query in _get_paths(app_client):
+            url = path.format(**values)
+            response = app_client.get(url, params=query)
+            expected = 404 if "{conclusion_id}" in path else 200
+            assert response.status_code == expected, (url, response.text[:300])
+            assert primary == [], (url, primary)
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)

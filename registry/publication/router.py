@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
@@ -634,6 +634,12 @@ def download_name(stem: str, filters: search.AwardFilters, extension: str) -> st
     return f"{name}.{extension}"
 
 
+def _funder_names(session: Session) -> dict[str, dict[str, str]]:
+    """Every funder's names, by org-id."""
+    funders = organization_service.find_many(session, search.funder_ids(session))
+    return {org_id: organization_service.names_of(org) for org_id, org in funders.items()}
+
+
 def _export(
     request: Request,
     filters: search.AwardFilters,
@@ -641,18 +647,35 @@ def _export(
     *,
     columns: list[Any] | None = None,
 ) -> Iterator[Sequence[Any]]:
-    """The matching awards, a batch at a time, from one snapshot on the downloads' own pool.
+    """The matching awards, a batch at a time, from one snapshot on the downloads' own pool."""
+    _, stream = _export_after(request, filters, sort, lambda _session: None, columns=columns)
+    return stream
 
-    The connection is taken here, before the response starts, so that a busy pool is a 503
-    rather than a 200 cut short. The next batch is read while the current one is formatted;
-    the session outlives both (it ends once the last batch has been consumed, not read), so
-    ORM objects stay loaded for as long as the consumer needs them."""
+
+Prelude = TypeVar("Prelude")
+
+
+def _export_after(
+    request: Request,
+    filters: search.AwardFilters,
+    sort: search.AwardSort,
+    first: Callable[[Session], Prelude],
+    *,
+    columns: list[Any] | None = None,
+) -> tuple[Prelude, Iterator[Sequence[Any]]]:
+    """What ``first`` reads, then the matching awards a batch at a time, all from one
+    snapshot on the downloads' own pool (the replica's, when there is one).
+
+    The connection is taken here, and ``first`` run, before the response starts, so that a
+    busy pool is a 503 rather than a 200 cut short. The next batch is read while the current
+    one is formatted; the session outlives both (it ends once the last batch has been
+    consumed, not read), so ORM objects stay loaded for as long as the consumer needs them."""
 
     search.check_sort(filters, sort)
 
-    def batches() -> Iterator[Sequence[Any]]:
+    def batches() -> Iterator[Any]:
         with request.app.state.database.snapshot() as session:
-            yield ()
+            yield first(session)
             yield from read_ahead(
                 search.stream_awards(
                     session, filters, sort=sort, batch=EXPORT_BATCH, columns=columns
@@ -660,8 +683,7 @@ def _export(
             )
 
     stream = batches()
-    next(stream)
-    return stream
+    return next(stream), stream
 
 
 @router.get(
@@ -693,15 +715,11 @@ def awards_csv(
         raise BadRequest.for_field(
             "query.sep", "a comma cannot separate fields when it marks decimals: use semicolon"
         )
-    # Read and released before the stream starts: no connection is held by the request while
-    # the download streams (organizations are never renamed, so the names match the rows).
-    with request.app.state.database.session() as session:
-        funders = organization_service.find_many(session, search.funder_ids(session))
-        funder_names = {
-            org_id: organization_service.names_of(org) for org_id, org in funders.items()
-        }
+    # The funders' names from the rows' own snapshot: every funder of a row is among them.
+    funder_names, batches = _export_after(
+        request, filters, sort, _funder_names, columns=_CSV_SOURCE
+    )
     row = _csv_rows(funder_names, decimal=decimal, spreadsheet=bom or decimal is DecimalMark.COMMA)
-    batches = _export(request, filters, sort, columns=_CSV_SOURCE)
 
     def rows() -> Iterator[str]:
         # One chunk per batch of rows: a send per row would cost more than the rows.
