@@ -134,7 +134,12 @@ def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
         session.expire_all()
 
 
-def _insert_new(session: Session) -> None:
+Inserted = dict[Table, list[dict[str, Any]]]
+"""The rows projectors gave as values (``add_new_values``), by table, as they were inserted."""
+
+
+def _insert_new(session: Session, inserted: Inserted) -> None:
+    """Insert the batch's new rows; those given as values are added to ``inserted``."""
     new: dict[Table, list[Base | dict[str, Any]]] | None = batch(session).state.get(_NEW)
     if not new:
         return
@@ -151,10 +156,12 @@ def _insert_new(session: Session) -> None:
                 for row in rows
             ],
         )
+        inserted.setdefault(table, []).extend(row for row in rows if isinstance(row, dict))
 
 
-def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
-    """Project ``recorded`` in turn, then write the award rollup's summed deltas once.
+def _projected(session: Session, recorded: Sequence[Recorded]) -> Inserted:
+    """Project ``recorded`` in turn, then write the award rollup's summed deltas once; the
+    rows inserted as values.
 
     Entries are projected a run of one kind at a time, each run a ``Batch``. Projectors add
     rows without relationships, so a flush orders its tables by mapper name (SQLAlchemy's
@@ -163,6 +170,7 @@ def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
     import's chunk: one multi-row INSERT a table). Rows given to ``add_new`` are inserted
     before the flush: their parents are already there (earlier runs were flushed), and nothing
     the unit of work holds refers to them. A projector that reads is autoflushed."""
+    inserted: Inserted = {}
     try:
         for _, grouped in groupby(recorded, key=attrgetter("kind")):
             run = list(grouped)
@@ -170,7 +178,7 @@ def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
             try:
                 for entry in run:
                     _project(session, entry)
-                _insert_new(session)
+                _insert_new(session, inserted)
                 session.flush()
             finally:
                 del session.info[_BATCH]
@@ -178,6 +186,7 @@ def _projected(session: Session, recorded: Sequence[Recorded]) -> None:
     except:
         rollup.discard(session)  # the caller rolls back; nothing half-collected may linger
         raise
+    return inserted
 
 
 def _project(session: Session, entry: Recorded) -> None:
@@ -195,7 +204,8 @@ def record(
     """Append ``entries`` to the ledger and apply them; the caller's transaction commits.
 
     Each entry is projected in turn; the search index is refreshed once for all of them at
-    the end (a thing written by several entries is indexed once, as it ends up).
+    the end (a thing written by several entries is indexed once, as it ends up), from the
+    rows the projectors inserted where it can, rather than reading them back.
     """
     recorded = [
         Recorded(
@@ -210,8 +220,10 @@ def record(
             entries, ledger_service.append(session, entries, at=at), strict=True
         )
     ]
-    _projected(session, recorded)
-    index.refresh_many(session, [(entry.kind, entry.subject) for entry in recorded])
+    inserted = _projected(session, recorded)
+    index.refresh_many(
+        session, [(entry.kind, entry.subject) for entry in recorded], inserted=inserted
+    )
     session.flush()
     return recorded
 

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from domain_helpers import NGO_UZ, PUBLIC_FUND, organization
 from pydantic import TypeAdapter
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from test_replay import snapshot
 from test_rollup import grouped_from_awards, rollup_rows
 
@@ -22,11 +22,12 @@ from registry import auditor, replay
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
 from registry.awards import service as award_service
+from registry.awards.models import Award
 from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.bench import imports as imports_bench
 from registry.competitions import service as competition_service
 from registry.competitions.schemas import CompetitionCreate
-from registry.core.db import Database
+from registry.core.db import Database, table_of
 from registry.core.errors import Conflict, RegistryError, Unprocessable
 from registry.imports import files, writer
 from registry.ledger import service as ledger_service
@@ -370,3 +371,38 @@ def test_published_source_ids_asks_about_a_chunk_of_many_funders_at_once(
     wanted = [(f"UZ-STIR-{n:09d}", f"S-{n}") for n in range(1500)] + [(PUBLIC_FUND, "S-1")]
     with database.session() as session:
         assert award_service.published_source_ids(session, wanted) == {(PUBLIC_FUND, "S-1")}
+
+
+def test_an_award_changed_by_another_entry_of_the_write_is_indexed_as_read(
+    database: Database,
+) -> None:
+    """``refresh_many`` indexes an award the write created from its row as inserted, but one
+    that another entry of the same write changed (a correction) from the row as it now is."""
+    principal, competition_id = _world(database)
+    with database.session(write=True) as session:
+        (award_id,) = award_service.publish_many(
+            session, [(principal, _award("1000000", competition_id))]
+        )
+    with database.session() as session:
+        row = dict(
+            session.execute(select(*index._AWARD_COLUMNS).where(Award.id == award_id))
+            .mappings()
+            .one()
+        )
+    inserted = {table_of(Award): [row | {"title": {"uz": "Eskirgan nom"}}]}
+
+    def body(changes: list[tuple[str, str]]) -> str:
+        with database.session(write=True) as session:
+            session.execute(delete(SearchDocument).where(SearchDocument.ref_id == award_id))
+            session.execute(delete(AwardTheme).where(AwardTheme.award_id == award_id))
+            index.refresh_many(session, changes, inserted=inserted)
+            return session.execute(
+                select(SearchDocument.body).where(SearchDocument.ref_id == award_id)
+            ).scalar_one()
+
+    # Created and changed by nothing else: the row as the projector inserted it.
+    assert "eskirgan" in body([("award.published", award_id)])
+    # Corrected in the same write: read back, as the correction left it.
+    read = body([("award.published", award_id), ("award.corrected", award_id)])
+    assert "eskirgan" not in read
+    assert "kutubxonasi" in read

@@ -36,6 +36,7 @@ from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.organizations.repository import Named
+from registry.publication import index
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
 from registry.reference.zones import local_zone
 
@@ -96,10 +97,12 @@ def publish_recorded(
     """``publish_many``, giving the publications' ledger entries as recorded: a new award is
     a function of its entry alone (``projection.published_values``)."""
     checked = [(principal, data, _checked(principal, data)) for principal, data in writes]
-    # Organizations are never removed, so they are read before taking the ledger's lock.
+    # Organizations are never removed, so they are read before taking the ledger's lock; the
+    # search index takes their names from here rather than read them again.
     organizations = organization_service.named_many(
         session, {org_id for _, _, ids in checked for org_id in (ids.funder_id, ids.recipient_id)}
     )
+    index.know_names(session, (named._asdict() for named in organizations.values()))
     ledger_service.lock(session)
     taken = published_source_ids(
         session, [(ids.funder_id, data.source_id) for _, data, ids in checked if data.source_id]

@@ -4,10 +4,10 @@
 changes in the same transaction as the rows it describes, live and on replay alike.
 """
 
-from collections.abc import Iterable, Iterator
-from typing import Final
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final
 
-from sqlalchemy import Row, delete, event, select, text
+from sqlalchemy import RowMapping, Table, delete, event, select, text
 from sqlalchemy.orm import Session
 
 from registry.awards.models import Award
@@ -18,6 +18,8 @@ from registry.publication.fulltext import tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
 
 AWARD, COMPETITION, ORGANIZATION = "award", "competition", "organization"
+_Values = Mapping[Any, Any]
+"""A row's values by column name: a row as a projector inserted it, or as read."""
 # Ids per statement: well inside SQLite's 32,766 parameters (an import's chunk in a few).
 _SLICE: Final = 1000
 # The entries that create their subject: a thing created by the entries being indexed has
@@ -37,26 +39,47 @@ def refresh(session: Session, *, kind: str, subject: str) -> None:
     refresh_many(session, [(kind, subject)])
 
 
-def refresh_many(session: Session, changes: Iterable[tuple[str, str]]) -> None:
+def refresh_many(
+    session: Session,
+    changes: Iterable[tuple[str, str]],
+    *,
+    inserted: Mapping[Table, Sequence[_Values]] | None = None,
+) -> None:
     """Re-index what entries of these ``(kind, subject)`` may have changed, a few statements
     per table for all of them: a write of many entries (an import's chunk) re-indexes each
     thing once, after all its entries are projected, and the result is what one refresh per
-    entry would leave, since a refresh rewrites a thing's documents from its current rows."""
+    entry would leave, since a refresh rewrites a thing's documents from its current rows.
+
+    ``inserted``: the rows these entries' projectors inserted, by table (``journal.Inserted``).
+    An organization or an award these entries created, and no other of them changed, is
+    indexed from its row as inserted rather than read back: an organization's row never
+    changes, and of an award's indexed columns only a correction changes any."""
     targets: dict[str, dict[str, None]] = {ORGANIZATION: {}, COMPETITION: {}, AWARD: {}}
     created: dict[str, set[str]] = {ORGANIZATION: set(), COMPETITION: set(), AWARD: set()}
+    changed: dict[str, set[str]] = {ORGANIZATION: set(), COMPETITION: set(), AWARD: set()}
     for kind, subject in changes:
         target = _REINDEXED_BY.get(kind)
         if target is None:
             continue
         targets[target][subject] = None
-        if kind in _CREATED_BY:
-            created[target].add(subject)
+        (created if kind in _CREATED_BY else changed)[target].add(subject)
+    inserted = inserted or {}
+
+    def fresh(target: str, table: Table, key: str) -> dict[str, _Values]:
+        return {
+            row[key]: row
+            for row in inserted.get(table, ())
+            if row[key] in created[target] and row[key] not in changed[target]
+        }
+
+    organizations = fresh(ORGANIZATION, table_of(Organization), "org_id")
     for ids in _slices(list(targets[ORGANIZATION])):
-        _index_organizations(session, ids, created[ORGANIZATION])
+        _index_organizations(session, ids, created[ORGANIZATION], organizations)
     for ids in _slices(list(targets[COMPETITION])):
         _index_competitions(session, ids, created[COMPETITION])
+    awards = fresh(AWARD, table_of(Award), "id")
     for ids in _slices(list(targets[AWARD])):
-        _index_awards(session, ids, created[AWARD])
+        _index_awards(session, ids, created[AWARD], awards)
 
 
 def _slices(ids: list[str]) -> Iterator[list[str]]:
@@ -75,14 +98,13 @@ def _texts(*values: object) -> Iterable[str]:
             yield str(value)
 
 
-# org_id, legal_form and the four names
-_OrganizationRow = Row[str, str | None, str | None, str | None, str | None, str | None]
-
-
-def _organization_names(organization: _OrganizationRow | None) -> list[str]:
-    if organization is None:
-        return []
-    names = (organization.name_uz, organization.name_ru, organization.name_kk, organization.name_en)
+def _organization_names(organization: _Values) -> list[str]:
+    names = (
+        organization["name_uz"],
+        organization["name_ru"],
+        organization["name_kk"],
+        organization["name_en"],
+    )
     return [name for name in names if name]
 
 
@@ -124,12 +146,23 @@ def _names(session: Session, org_ids: Iterable[str]) -> dict[str, list[str]]:
     return known
 
 
-def _organizations(session: Session, org_ids: Iterable[str]) -> dict[str, _OrganizationRow]:
+def know_names(session: Session, organizations: Iterable[_Values]) -> None:
+    """Keep these organizations' names (rows read by the write, with their ``org_id`` and
+    four names) for the documents indexed later in its transaction (``_names``)."""
+    known: dict[str, list[str]] = session.info.setdefault(_NAMES, {})
+    for organization in organizations:
+        known[organization["org_id"]] = _organization_names(organization)
+
+
+def _organizations(session: Session, org_ids: Iterable[str]) -> dict[str, RowMapping]:
     wanted = set(org_ids)
     if not wanted:
         return {}
     statement = select(*_ORGANIZATION_COLUMNS).where(Organization.org_id.in_(wanted))
-    return {organization.org_id: organization for organization in session.execute(statement)}
+    return {
+        organization["org_id"]: organization
+        for organization in session.execute(statement).mappings()
+    }
 
 
 def _store(
@@ -223,30 +256,43 @@ def _themes(
     insert_rows(connection, table, rows)
 
 
-def _index_awards(session: Session, award_ids: list[str], created: set[str]) -> None:
-    awards = list(session.execute(select(*_AWARD_COLUMNS).where(Award.id.in_(award_ids))))
+def _index_awards(
+    session: Session,
+    award_ids: list[str],
+    created: set[str],
+    fresh: Mapping[str, _Values] | None = None,
+) -> None:
+    """Index these awards: those in ``fresh`` (rows as just inserted) as they are, the others
+    read."""
+    fresh = fresh or {}
+    awards = [fresh[award_id] for award_id in award_ids if award_id in fresh]
+    unread = [award_id for award_id in award_ids if award_id not in fresh]
+    if unread:
+        statement = select(*_AWARD_COLUMNS).where(Award.id.in_(unread))
+        awards += list(session.execute(statement).mappings())
     assert len(awards) == len(award_ids), "an award to index is not projected"
     names = _names(
-        session, [org_id for award in awards for org_id in (award.funder_id, award.recipient_id)]
+        session,
+        [org_id for award in awards for org_id in (award["funder_id"], award["recipient_id"])],
     )
     documents = {
-        award.id: _texts(
-            award.id,
-            award.title,
-            award.purpose,
-            award.recipient_name,
-            award.recipient_id,
-            award.funder_id,
-            award.competition_id,
-            award.legal_basis,
-            award.themes,
-            names.get(award.recipient_id, []),
-            names.get(award.funder_id, []),
+        award["id"]: _texts(
+            award["id"],
+            award["title"],
+            award["purpose"],
+            award["recipient_name"],
+            award["recipient_id"],
+            award["funder_id"],
+            award["competition_id"],
+            award["legal_basis"],
+            award["themes"],
+            names.get(award["recipient_id"], []),
+            names.get(award["funder_id"], []),
         )
         for award in awards
     }
     _store(session, AWARD, documents, created)
-    themes = {award.id: award.themes for award in awards}
+    themes = {award["id"]: award["themes"] for award in awards}
     _themes(session, AwardTheme, "award_id", themes, created)
 
 
@@ -274,18 +320,30 @@ def _index_competitions(session: Session, competition_ids: list[str], created: s
     _themes(session, CompetitionTheme, "competition_id", themes, created)
 
 
-def _index_organizations(session: Session, org_ids: list[str], created: set[str]) -> None:
-    organizations = _organizations(session, org_ids)
+def _index_organizations(
+    session: Session,
+    org_ids: list[str],
+    created: set[str],
+    fresh: Mapping[str, _Values] | None = None,
+) -> None:
+    """Index these organizations: those in ``fresh`` (rows as just inserted) as they are, the
+    others read."""
+    fresh = fresh or {}
+    organizations = [fresh[org_id] for org_id in org_ids if org_id in fresh]
+    unread = [org_id for org_id in org_ids if org_id not in fresh]
+    if unread:
+        organizations += list(_organizations(session, unread).values())
     assert len(organizations) == len(org_ids), "an organization to index is not registered"
     # Their names are kept for the documents that name them (``_names``): an import's chunk
     # registers its recipients, then publishes their awards.
-    names: dict[str, list[str]] = session.info.setdefault(_NAMES, {})
-    documents = {}
-    for organization in organizations.values():
-        names[organization.org_id] = _organization_names(organization)
-        documents[organization.org_id] = _texts(
-            organization.org_id, organization.legal_form, names[organization.org_id]
+    know_names(session, organizations)
+    names: dict[str, list[str]] = session.info[_NAMES]
+    documents = {
+        organization["org_id"]: _texts(
+            organization["org_id"], organization["legal_form"], names[organization["org_id"]]
         )
+        for organization in organizations
+    }
     _store(session, ORGANIZATION, documents, created)
 
 
