@@ -406,3 +406,21 @@ def test_an_award_changed_by_another_entry_of_the_write_is_indexed_as_read(
     read = body([("award.published", award_id), ("award.corrected", award_id)])
     assert "eskirgan" not in read
     assert "kutubxonasi" in read
+
+
+def test_the_index_forgets_what_it_knows_at_a_savepoint_not_at_a_flush(database: Database) -> None:
+    """Organizations' names and the words added are kept for the rest of a transaction: a
+    flush (which ends an inner transaction of its own) keeps them, a savepoint's end drops
+    them (a rolled-back savepoint may have taken the words with it)."""
+    names = {"org_id": NGO_UZ, "name_uz": "Nodavlat", "name_ru": None, "name_kk": None}
+    with database.session(write=True) as session:
+        index.know_names(session, [names | {"name_en": "NGO"}])
+        session.info[index._ADDED_WORDS] = {"nodavlat"}
+        session.add(SearchWord(word="nodavlat"))
+        session.flush()
+        assert session.info[index._NAMES] == {NGO_UZ: ["Nodavlat", "NGO"]}
+        assert session.info[index._ADDED_WORDS] == {"nodavlat"}
+        with session.begin_nested():
+            pass
+        assert index._NAMES not in session.info
+        assert index._ADDED_WORDS not in session.info

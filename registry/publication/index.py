@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from sqlalchemy import RowMapping, Table, delete, event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from registry.awards.models import Award
 from registry.competitions.models import Competition
@@ -227,12 +227,14 @@ _ADDED_WORDS = "registry.index.added_words"
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_added_words(session: Session, _transaction: object) -> None:
+def _forget_added_words(session: Session, transaction: SessionTransaction) -> None:
     """Words added, and organizations' names read, are known only until the transaction, or
     a savepoint, ends (a savepoint rolled back may have taken some of them with it; one
-    released forgets them too, which costs only their reading again)."""
-    session.info.pop(_ADDED_WORDS, None)
-    session.info.pop(_NAMES, None)
+    released forgets them too, which costs only their reading again). A flush's own inner
+    transaction, which ends with every flush, is neither."""
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_ADDED_WORDS, None)
+        session.info.pop(_NAMES, None)
 
 
 def _themes(
