@@ -100,6 +100,14 @@ def tiles_export(
 
 stderr = Console(stderr=True)
 
+
+def _wide() -> Console:
+    """A console for a benchmark's table: a terminal's width, or room for every column when
+    the output goes to a file (where rich would assume 80 and cut the figures)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 EXIT_VERIFICATION_FAILED = 1
 EXIT_UNREACHABLE = 2
 T = TypeVar("T")
@@ -526,7 +534,7 @@ def bench_awards(
         requests=requests,
         clients=clients or [1, 8, 32],
         workers=workers or [1, 2],
-        console=Console(),
+        console=_wide(),
     )
 
 

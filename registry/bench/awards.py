@@ -5,9 +5,17 @@ with 1, 8 and 32 clients and 1 and 2 worker processes.
 Both servers run as separate uvicorn processes, so the load generator (asyncio tasks in this
 process, one connection each) does not share an interpreter with them; the registry writes to
 a fresh PostgreSQL database.
+
+The CPU time each round cost is shown per request: the server's (its processes, all their
+threads), the registry's database backends', the load generator's own and, for the echo
+endpoint, its server's and its load generator's. With
+one worker the server's CPU bounds its rate (one interpreter lock: awards/s ≤ 1 / server CPU
+per award); on a machine whose cores the load generator and the database share, the sum
+does.
 """
 
 import asyncio
+import contextlib
 import os
 import socket
 import statistics
@@ -23,6 +31,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 import httpx2 as httpx
+import psutil
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, text
@@ -51,19 +60,26 @@ def run(
     workers: Sequence[int],
     console: Console,
 ) -> None:
-    table = Table(title="registry bench awards: POST /api/v1/awards vs POST /echo")
+    table = Table(
+        title="registry bench awards: POST /api/v1/awards vs POST /echo",
+        caption="goal: ratio ≥ 0.5× at 32 clients, p99/p50 ≤ 10; CPU in ms per request",
+    )
     for column in (
         "workers",
         "clients",
         "awards/s",
-        "p50",
-        "p99",
+        "p50 ms",
+        "p99 ms",
         "p99/p50",
         "echo/s",
         "ratio",
-        "goal",
+        "server CPU",
+        "db CPU",
+        "client CPU",
+        "echo CPU",
+        "its client",
     ):
-        table.add_column(column)
+        table.add_column(column, justify="right")
     url = _fresh_database(database_url)
     migrations.upgrade(url)
     token, competition_id = _world(url)
@@ -84,7 +100,12 @@ def run(
                     rounds = []
                     for _ in range(3):
                         echo = _rate(
-                            f"{echo_server.base}/echo", lambda _n: body, {}, requests, concurrency
+                            f"{echo_server.base}/echo",
+                            lambda _n: body,
+                            {},
+                            requests,
+                            concurrency,
+                            [echo_server.pid],
                         )
                         awards = _rate(
                             f"{registry.base}/api/v1/awards",
@@ -92,23 +113,27 @@ def run(
                             headers,
                             requests,
                             concurrency,
+                            [registry.pid],
+                            url,
                         )
                         posted += requests
                         rounds.append((awards, echo))
-                    best, baseline = (
-                        max(rounds, key=lambda r: r[0].rate)[0],
-                        max(r[1].rate for r in rounds),
-                    )
+                    best = max(rounds, key=lambda r: r[0].rate)[0]
+                    baseline = max((r[1] for r in rounds), key=lambda m: m.rate)
                     table.add_row(
                         str(processes),
                         str(concurrency),
                         f"{best.rate:,.1f}",
-                        f"{best.p50 * 1000:.1f} ms",
-                        f"{best.p99 * 1000:.1f} ms",
+                        f"{best.p50 * 1000:.1f}",
+                        f"{best.p99 * 1000:.1f}",
                         f"{best.p99 / best.p50:.1f}",
-                        f"{baseline:,.1f}",
-                        f"{best.rate / baseline:.2f}×",
-                        "≥ 0.5×, p99/p50 ≤ 10",
+                        f"{baseline.rate:,.1f}",
+                        f"{best.rate / baseline.rate:.2f}×",
+                        f"{best.server_cpu * 1000:.2f}",
+                        f"{best.database_cpu * 1000:.2f}",
+                        f"{best.client_cpu * 1000:.2f}",
+                        f"{baseline.server_cpu * 1000:.2f}",
+                        f"{baseline.client_cpu * 1000:.2f}",
                     )
     console.print(table)
 
@@ -184,6 +209,11 @@ class Measured:
     p50: float
     p99: float
     """Latencies in seconds."""
+    server_cpu: float = 0.0
+    database_cpu: float = 0.0
+    client_cpu: float = 0.0
+    """CPU seconds per request: the server's processes, the database backends serving the
+    server's database, and this process (the clients)."""
 
 
 def _rate(
@@ -192,11 +222,72 @@ def _rate(
     headers: dict[str, str],
     requests: int,
     concurrency: int,
+    server_pids: Sequence[int],
+    database_url: str | None = None,
 ) -> Measured:
     """``requests`` POSTs by ``concurrency`` clients, each on a connection of its own, as
     tasks on one event loop. (Threads, one per client, spent more of this process's one
-    interpreter than the servers did: at 32 they halved the echo endpoint's rate.)"""
-    return asyncio.run(_posted(url, body, headers, requests, concurrency))
+    interpreter than the servers did: at 32 they halved the echo endpoint's rate.) The CPU
+    the servers and the database spent meanwhile is measured from the outside."""
+    server = _cpu_of(_with_children(server_pids))
+    backends = _backends(database_url) if database_url else []
+    database = _cpu_of(backends)
+    client = time.process_time()
+    measured = asyncio.run(_posted(url, body, headers, requests, concurrency))
+    client_cpu = time.process_time() - client
+    server_cpu = _cpu_of(_with_children(server_pids)) - server
+    # Backends that began meanwhile count from their start (a connection the pool opened).
+    database_cpu = _cpu_of(_backends(database_url)) - database if database_url else 0.0
+    return Measured(
+        rate=measured.rate,
+        p50=measured.p50,
+        p99=measured.p99,
+        server_cpu=server_cpu / requests,
+        database_cpu=max(database_cpu, 0.0) / requests,
+        client_cpu=client_cpu / requests,
+    )
+
+
+def _with_children(pids: Sequence[int]) -> list[psutil.Process]:
+    """These processes and their children (uvicorn's workers)."""
+    found = []
+    for pid in pids:
+        process = psutil.Process(pid)
+        found += [process, *process.children(recursive=True)]
+    return found
+
+
+def _backends(database_url: str) -> list[psutil.Process]:
+    """The PostgreSQL backends connected to this URL's database (on this machine)."""
+    name = make_url(database_url).database
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            ).scalars()
+            found = []
+            for pid in pids:
+                with contextlib.suppress(psutil.Error):
+                    found.append(psutil.Process(pid))
+            return found
+    finally:
+        engine.dispose()
+
+
+def _cpu_of(processes: Sequence[psutil.Process]) -> float:
+    """The CPU seconds (user and system, every thread) these processes have used so far; a
+    process that has gone counts nothing."""
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 async def _posted(
