@@ -25,6 +25,7 @@ from registry.ledger import service as ledger_service
 from registry.ledger.checkpoint import NoteVerifier, parse_verifier_key, verify_checkpoint
 from registry.ledger.errors import VerificationError
 from registry.ledger.models import LedgerCheckpoint
+from registry.publication import index
 
 PAGE_SIZE = 1000  # also the most ``GET /ledger/leaves`` serves per call
 LEDGER_API = "/api/v1/ledger"
@@ -123,11 +124,13 @@ def _require_empty(target: Database) -> None:
 
 def _copy_page(session: Session, page: Sequence[bytes]) -> None:
     """Append one page of leaves and project them as the service would, in the replay's one
-    transaction; then flush, and forget the page's objects (memory stays flat)."""
+    transaction; then flush, and forget the page's objects and what the search index kept
+    (memory stays flat)."""
     for decoded in ledger_service.copy_leaves(session, page):
         journal.apply(session, journal.Recorded.from_decoded(decoded))
     session.flush()
     session.expunge_all()
+    index.forget(session)
 
 
 def _copy_served(

@@ -424,3 +424,11 @@ def test_the_index_forgets_what_it_knows_at_a_savepoint_not_at_a_flush(database:
             pass
         assert index._NAMES not in session.info
         assert index._ADDED_WORDS not in session.info
+        # A savepoint rolled back takes its words with it, and the index forgets them.
+        savepoint = session.begin_nested()
+        session.add(SearchWord(word="mahalla"))
+        session.flush()
+        session.info[index._ADDED_WORDS] = {"mahalla"}
+        savepoint.rollback()
+        assert index._ADDED_WORDS not in session.info
+        assert session.get(SearchWord, "mahalla") is None

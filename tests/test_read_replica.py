@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, organization
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from replica_cluster import ReplicaPair, wait_for_replay
 from sqlalchemy import event
@@ -21,7 +22,9 @@ from sqlalchemy import event
 from registry.core import migrations
 from registry.core.db import Database
 from registry.core.settings import Settings
+from registry.ledger.tiles_router import router as tiles_router
 from registry.main import create_app
+from registry.web.app import PAGE_ROUTERS
 
 NEW_NGO = "UZ-STIR-300000777"
 
@@ -120,28 +123,44 @@ def test_min_seq_is_a_checked_parameter(app_client: TestClient) -> None:
     assert response.json()["errors"][0]["field"] == "query.min_seq"
 
 
-# The portal's pages (the API's GETs come from the OpenAPI document). The desk's pages are not
-# among them: they read on the primary by design (``PrimarySessionDep``).
-PORTAL_PATHS = (
-    "/",
-    "/awards",
-    "/awards/{award_id}",
-    "/competitions",
-    "/competitions/{competition_id}",
-    "/organizations",
-    "/organizations/{org_id}",
-    "/stats",
-    "/regions",
-    "/regions/{code}",
-    "/ledger",
-    "/oversight",
-    "/oversight/bodies/{org_id}",
-    "/oversight/conclusions/{conclusion_id}",
-    "/problems",
-    "/tiles/checkpoint",
-)
+# The portal's pages and the tiles (the API's GETs come from the OpenAPI document), each route
+# with the URLs that exercise it. The desk's pages are not among them: they read on the
+# primary by design (``PrimarySessionDep``).
+PORTAL_PATHS = {
+    "/": ["/"],
+    "/awards": ["/awards", "/awards?q=maktab&format=csv"],
+    "/awards/{award_id}": ["/awards/{award_id}"],
+    "/competitions": ["/competitions", "/competitions?q=yoshlar"],
+    "/competitions/{competition_id}": ["/competitions/{competition_id}"],
+    "/organizations": ["/organizations", "/organizations?q=nodavlat"],
+    "/organizations/{org_id}": ["/organizations/{org_id}"],
+    "/stats": ["/stats"],
+    "/regions": ["/regions"],
+    "/regions/{code}": ["/regions/{code}"],
+    "/ledger": ["/ledger"],
+    "/oversight": ["/oversight"],
+    "/oversight/bodies/{org_id}": ["/oversight/bodies/{org_id}"],
+    "/oversight/conclusions/{conclusion_id}": ["/oversight/conclusions/{conclusion_id}"],
+    "/problems": ["/problems"],
+    "/problems/{slug}": ["/problems/bad-request"],
+    "/tiles/checkpoint": ["/tiles/checkpoint"],
+    "/tiles/{path:path}": ["/tiles/tile/0/000.p/{size}", "/tiles/tile/entries/000.p/{size}"],
+}
 # Required query parameters whose values must agree with each other.
 _QUERIES = {"start": 0, "end": 1, "index": 0, "tree_size": 1, "first": 1, "second": 2}
+
+
+def test_the_portal_paths_are_every_page_but_the_desks() -> None:
+    """A page added to the portal is added to ``PORTAL_PATHS`` too, or this fails."""
+    routes = {
+        route.path
+        for router in (*PAGE_ROUTERS, tiles_router)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and "GET" in route.methods
+        and not route.path.startswith("/desk")
+    }
+    assert set(PORTAL_PATHS) == routes
 
 
 def _get_paths(app_client: TestClient) -> list[tuple[str, dict[str, str | int]]]:
@@ -161,7 +180,7 @@ def _get_paths(app_client: TestClient) -> list[tuple[str, dict[str, str | int]]]
             ).get("enum")
             query[name] = enum[0] if enum else _QUERIES[name]
         found.append((path, query))
-    return found + [(path, {}) for path in PORTAL_PATHS]
+    return found + [(url, {}) for urls in PORTAL_PATHS.values() for url in urls]
 
 
 def test_no_get_reads_the_primary(
@@ -206,8 +225,9 @@ def test_no_get_reads_the_primary(
         "org_id": NGO_UZ,
         "seq": award.json()["published_seq"],
         "ocid": f"ocds-uzkz01-{competition.json()['id']}",
-        "conclusion_id": "1",  # none exists: a 404, read from the replica all the same
+        "conclusion_id": "1",  # a 404, read from the replica all the same
         "code": "UZ-TK",
+        "size": app_client.get("/tiles/checkpoint").text.splitlines()[1],
     }
     primary: list[str] = []
 
@@ -222,7 +242,7 @@ def test_no_get_reads_the_primary(
         for path, query in _get_paths(app_client):
             url = path.format(**values)
             response = app_client.get(url, params=query)
-            expected = 404 if "{conclusion_id}" in path else 200
+            expected = 404 if "{conclusion_id}" in path else 200  # none exists
             assert response.status_code == expected, (url, response.text[:300])
             assert primary == [], (url, primary)
     finally:

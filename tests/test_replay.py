@@ -40,6 +40,7 @@ from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationCreate
 from registry.oversight import service as oversight_service
 from registry.oversight.schemas import ConclusionCreate, ConclusionEventCreate
+from registry.publication import index
 
 PROJECTIONS = (
     "organizations",
@@ -673,3 +674,37 @@ def test_a_savepoint_rolled_back_leaves_no_stale_award(database_url_factory) -> 
             assert award_service.get(session, kept.id).title == {"ru": "Сохранён"}
     finally:
         database.dispose()
+
+
+def test_a_replay_keeps_nothing_of_the_search_index_from_page_to_page(
+    database_url_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replay is one transaction as long as the ledger: after each page, what the search
+    index keeps for the rest of a transaction (organizations' names, words added) is dropped
+    with the page's objects, so its memory does not grow with the ledger."""
+    source = Database(database_url_factory())
+    target = Database(database_url_factory())
+    try:
+        Scenario(source).setup()
+        monkeypatch.setattr(replay, "PAGE_SIZE", 3)
+        copy_page = replay._copy_page
+        kept: list[tuple[int, int]] = []
+
+        def copying(session: Any, page: Any) -> None:
+            copy_page(session, page)
+            kept.append(
+                (
+                    len(session.info.get(index._NAMES, ())),
+                    len(session.info.get(index._ADDED_WORDS, ())),
+                )
+            )
+
+        monkeypatch.setattr(replay, "_copy_page", copying)
+        report = replay.replay(source, target, verifier=None)
+        assert len(kept) >= 3
+        assert set(kept) == {(0, 0)}
+        assert snapshot(target) == snapshot(source)
+        assert report.entries >= 9
+    finally:
+        source.dispose()
+        target.dispose()

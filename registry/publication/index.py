@@ -51,25 +51,29 @@ def refresh_many(
     entry would leave, since a refresh rewrites a thing's documents from its current rows.
 
     ``inserted``: the rows these entries' projectors inserted, by table (``journal.Inserted``).
-    An organization or an award these entries created, and no other of them changed, is
-    indexed from its row as inserted rather than read back: an organization's row never
-    changes, and of an award's indexed columns only a correction changes any."""
+    An organization or an award these entries created, and no other of them is about, is
+    indexed from its row as inserted rather than read back."""
     targets: dict[str, dict[str, None]] = {ORGANIZATION: {}, COMPETITION: {}, AWARD: {}}
     created: dict[str, set[str]] = {ORGANIZATION: set(), COMPETITION: set(), AWARD: set()}
-    changed: dict[str, set[str]] = {ORGANIZATION: set(), COMPETITION: set(), AWARD: set()}
+    # Subjects of any entry that does not create its subject, reindexing or not: a row such
+    # an entry may have changed after its projector inserted it is read back.
+    changed: set[str] = set()
     for kind, subject in changes:
+        if kind not in _CREATED_BY:
+            changed.add(subject)
         target = _REINDEXED_BY.get(kind)
         if target is None:
             continue
         targets[target][subject] = None
-        (created if kind in _CREATED_BY else changed)[target].add(subject)
+        if kind in _CREATED_BY:
+            created[target].add(subject)
     inserted = inserted or {}
 
     def fresh(target: str, table: Table, key: str) -> dict[str, _Values]:
         return {
             row[key]: row
             for row in inserted.get(table, ())
-            if row[key] in created[target] and row[key] not in changed[target]
+            if row[key] in created[target] and row[key] not in changed
         }
 
     organizations = fresh(ORGANIZATION, table_of(Organization), "org_id")
@@ -233,8 +237,15 @@ def _forget_added_words(session: Session, transaction: SessionTransaction) -> No
     released forgets them too, which costs only their reading again). A flush's own inner
     transaction, which ends with every flush, is neither."""
     if transaction.parent is None or transaction.nested:
-        session.info.pop(_ADDED_WORDS, None)
-        session.info.pop(_NAMES, None)
+        forget(session)
+
+
+def forget(session: Session) -> None:
+    """Drop the words added and the names kept so far: for a transaction as long as the whole
+    ledger (a replay, a rebuild), whose memory must not grow with it. What is forgotten is only
+    read or written again."""
+    session.info.pop(_ADDED_WORDS, None)
+    session.info.pop(_NAMES, None)
 
 
 def _themes(
@@ -364,5 +375,6 @@ def rebuild(session: Session) -> int:
     for key, index in kinds:
         for ids in _slices(list(session.execute(select(key)).scalars())):
             index(session, ids, set())
+            forget(session)
             count += len(ids)
     return count
