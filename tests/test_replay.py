@@ -54,6 +54,12 @@ PROJECTIONS = (
     "oversight_conclusions",
     "oversight_rounds",
     "oversight_events",
+    # The search index: the same documents, word for word, whatever order a text's languages
+    # came in (a replay decodes its leaves' members sorted).
+    "search_documents",
+    "search_words",
+    "award_themes",
+    "competition_themes",
 )
 OVERSIGHT_ACTIONS = ("conclude", "answer", "extend", "withdraw", "escalate")
 award_event = TypeAdapter(AwardEventCreate)
@@ -61,17 +67,24 @@ oversight_event = TypeAdapter(ConclusionEventCreate)
 competition_event = TypeAdapter(CompetitionEventCreate)
 
 
+# Tables whose primary key is a surrogate number (which rewritten documents do not keep): their
+# rows are compared without it, in the order of their natural key.
+SURROGATE_KEYED = {"search_documents": ("kind", "ref_id")}
+
+
 def snapshot(database: Database) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every projection, ordered by primary key."""
+    """Every row of every projection, ordered by primary key (or natural key)."""
     tables = {name: Base.metadata.tables[name] for name in PROJECTIONS}
+    found = {}
     with database.session() as session:
-        return {
-            name: [
-                dict(row._mapping)
-                for row in session.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for name, table in tables.items()
-        }
+        for name, table in tables.items():
+            natural = SURROGATE_KEYED.get(name)
+            order = [table.c[key] for key in natural] if natural else table.primary_key.columns
+            rows = [dict(row._mapping) for row in session.execute(select(table).order_by(*order))]
+            if natural:
+                rows = [{key: value for key, value in row.items() if key != "id"} for row in rows]
+            found[name] = rows
+    return found
 
 
 class Scenario:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from registry.awards.models import Award
 from registry.competitions.models import Competition
 from registry.core.db import insert_rows, table_of
+from registry.core.schemas import LANGUAGES
 from registry.organizations.models import Organization
 from registry.publication.fulltext import tokens, tsvector_literal
 from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
@@ -95,11 +96,22 @@ def _slices(ids: list[str]) -> Iterator[list[str]]:
 def _texts(*values: object) -> Iterable[str]:
     for value in values:
         if isinstance(value, dict):
-            yield from (text for text in value.values() if text)
+            # A text's languages in one order, whatever the dict's: a live write keeps the
+            # order it was given in, a replay decodes its leaf's members sorted, and both must
+            # index the same document.
+            yield from (value[key] for key in _in_language_order(value) if value[key])
         elif isinstance(value, list | tuple):
             yield from (str(item) for item in value)
         elif value:
             yield str(value)
+
+
+def _in_language_order(texts: dict[Any, Any]) -> list[Any]:
+    """The keys of a text by language: ``LANGUAGES`` first, in their order, then any other."""
+    return [
+        *(language for language in LANGUAGES if language in texts),
+        *sorted(key for key in texts if key not in LANGUAGES),
+    ]
 
 
 def _organization_names(organization: _Values) -> list[str]:
