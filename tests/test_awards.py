@@ -622,3 +622,58 @@ def test_numbers_the_ledger_cannot_record_exactly_are_422(
     assert huge.status_code == 422, huge.text
     assert huge.headers["content-type"] == PROBLEM
     assert ledger_size(database) == before
+
+
+def test_a_refusal_says_what_is_wrong(client: TestClient, world: World, database: Database) -> None:
+    """A correction with neither changes nor void, a correction of a correction, and a body
+    that is not JSON: each refusal names the field and says what is wrong with it."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    events = f"/api/v1/awards/{award['id']}/events"
+    corrected = post(
+        client,
+        events,
+        {
+            "type": "corrected",
+            "corrects": award["published_seq"],
+            "reason": "A typing slip",
+            "changes": {"title": {"uz": "Ekologik maktab loyihasi (2026)"}},
+        },
+        world.fund,
+    )
+    assert corrected.status_code == 201, corrected.text
+    correction_seq = corrected.json()["events"][-1]["seq"]
+    before = ledger_size(database)
+
+    def refusal(response) -> tuple[str, str]:
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == PROBLEM
+        (error,) = response.json()["errors"]
+        return error["field"], error["message"]
+
+    field, message = refusal(
+        post(client, events, {"type": "corrected", "corrects": 1, "reason": "r"}, world.fund)
+    )
+    assert field == "body"
+    assert "gives the changes to make, or voids the event" in message
+    field, message = refusal(
+        post(
+            client,
+            events,
+            {"type": "corrected", "corrects": correction_seq, "reason": "r", "void": True},
+            world.fund,
+        )
+    )
+    assert (field, message) == (
+        "corrects",
+        f"entry {correction_seq} is itself a correction: correct the event it corrects",
+    )
+    field, message = refusal(
+        client.post(
+            events,
+            content=b"{not json",
+            headers=bearer(world.fund) | {"content-type": "application/json"},
+        )
+    )
+    assert field == "body"
+    assert message.startswith("not valid JSON at offset 1: ")
+    assert ledger_size(database) == before

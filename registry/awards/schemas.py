@@ -122,8 +122,12 @@ class AwardCorrected(StrictInput):
 
     @model_validator(mode="after")
     def _changes_or_void(self) -> "AwardCorrected":
-        if bool(self.changes) == self.void:
+        if self.changes and self.void:
             raise ValueError("a correction either gives changes or voids the event, not both")
+        if not self.changes and not self.void:
+            raise ValueError(
+                "a correction gives the changes to make, or voids the event (void: true)"
+            )
         return self
 
 

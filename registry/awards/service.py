@@ -479,9 +479,14 @@ def _correction_body(
     event: AwardCorrected, history: list[rules.Event], currency: str
 ) -> dict[str, Any]:
     target = next((e for e in history if e.seq == event.corrects), None)
-    if target is None or target.kind == rules.CORRECTED:
+    if target is None:
         raise Unprocessable.for_field(
             "corrects", f"entry {event.corrects} is not an event of this award to correct"
+        )
+    if target.kind == rules.CORRECTED:
+        raise Unprocessable.for_field(
+            "corrects",
+            f"entry {event.corrects} is itself a correction: correct the event it corrects",
         )
     body: dict[str, Any] = {"corrects": event.corrects, "reason": event.reason, "void": event.void}
     if event.void:

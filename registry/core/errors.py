@@ -198,6 +198,14 @@ def human_message(error: Any) -> str:
     return str(error["msg"])
 
 
+def _not_json(error: Any) -> str:
+    """A body that is not JSON: where, and why (pydantic puts the character's position in
+    the error's location, where a field would be)."""
+    reason = (error.get("ctx") or {}).get("error") or error["msg"]
+    where = error["loc"][1:2]
+    return f"not valid JSON at offset {where[0]}: {reason}" if where else f"not JSON: {reason}"
+
+
 def _union_tag(error: Any) -> bool:
     return error.get("type") in ("union_tag_invalid", "union_tag_not_found")
 
@@ -210,7 +218,9 @@ async def _registry_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        FieldError(
+        FieldError(field="body", message=_not_json(error))
+        if error.get("type") == "json_invalid"
+        else FieldError(
             field=field_name(
                 [*error["loc"], "type"] if _union_tag(error) else error["loc"], exc.body
             ),
