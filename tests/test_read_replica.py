@@ -13,11 +13,12 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, organization
+from domain_helpers import NGO_UZ, World, bearer, build_world, organization
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from replica_cluster import ReplicaPair, wait_for_replay
 from sqlalchemy import event
+from test_awards import award_body, competition_body
 
 from registry.core import migrations
 from registry.core.db import Database
@@ -166,8 +167,10 @@ def test_the_portal_paths_are_every_page_but_the_desks() -> None:
 def _get_paths(app_client: TestClient) -> list[tuple[str, dict[str, str | int]]]:
     """Every GET path of the API with its required query parameters (an enum's first value),
     then the portal's pages."""
+    document = app_client.app.openapi()  # type: ignore[attr-defined]
+    schemas = document["components"]["schemas"]
     found = []
-    for path, operations in app_client.app.openapi()["paths"].items():  # type: ignore[attr-defined]
+    for path, operations in document["paths"].items():
         if "get" not in operations:
             continue
         query = {}
@@ -175,9 +178,8 @@ def _get_paths(app_client: TestClient) -> list[tuple[str, dict[str, str | int]]]
             if parameter["in"] != "query" or not parameter.get("required"):
                 continue
             name, schema = parameter["name"], parameter["schema"]
-            enum = schema.get("enum") or app_client.app.openapi()["components"]["schemas"].get(  # type: ignore[attr-defined]
-                schema.get("$ref", "/").rsplit("/", 1)[-1], {}
-            ).get("enum")
+            referenced = schemas.get(schema.get("$ref", "/").rsplit("/", 1)[-1], {})
+            enum = schema.get("enum") or referenced.get("enum")
             query[name] = enum[0] if enum else _QUERIES[name]
         found.append((path, query))
     return found + [(url, {}) for urls in PORTAL_PATHS.values() for url in urls]
@@ -189,33 +191,11 @@ def test_no_get_reads_the_primary(
     """With a replica, every GET of the API and the portal (searches, pages, downloads,
     proofs, tiles) reads from it: not one statement reaches the primary."""
     competition = app_client.post(
-        "/api/v1/competitions",
-        json={
-            "funder_id": PUBLIC_FUND,
-            "instrument": "grant",
-            "year": 2026,
-            "title": {"uz": "Yoshlar tashabbuslari"},
-            "budget": "1000000000",
-            "currency": "UZS",
-            "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
-        },
-        headers=bearer(world.fund),
+        "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
     )
     assert competition.status_code == 201, competition.text[:300]
     award = app_client.post(
-        "/api/v1/awards",
-        json={
-            "funder_id": PUBLIC_FUND,
-            "recipient_id": NGO_UZ,
-            "competition_id": competition.json()["id"],
-            "instrument": "grant",
-            "title": {"uz": "Ekologik maktab"},
-            "amount": "300000000.00",
-            "currency": "UZS",
-            "award_date": "2026-03-01",
-            "period": {"start": "2026-03-15", "end": "2026-12-31"},
-        },
-        headers=bearer(world.fund),
+        "/api/v1/awards", json=award_body(competition.json()["id"]), headers=bearer(world.fund)
     )
     assert award.status_code == 201, award.text[:300]
     wait_for_replay(replica_cluster)

@@ -4,7 +4,7 @@
 changes in the same transaction as the rows it describes, live and on replay alike.
 """
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from sqlalchemy import RowMapping, Table, delete, event, select, text
@@ -281,6 +281,21 @@ def _themes(
     insert_rows(connection, table, rows)
 
 
+def _fresh_then_read(
+    ids: list[str],
+    fresh: Mapping[str, _Values] | None,
+    read: Callable[[list[str]], Iterable[_Values]],
+) -> list[_Values]:
+    """These ids' rows: those in ``fresh`` (rows as just inserted) as they are, the others
+    read with ``read``."""
+    fresh = fresh or {}
+    rows = [fresh[row_id] for row_id in ids if row_id in fresh]
+    unread = [row_id for row_id in ids if row_id not in fresh]
+    if unread:
+        rows += read(unread)
+    return rows
+
+
 def _index_awards(
     session: Session,
     award_ids: list[str],
@@ -289,12 +304,13 @@ def _index_awards(
 ) -> None:
     """Index these awards: those in ``fresh`` (rows as just inserted) as they are, the others
     read."""
-    fresh = fresh or {}
-    awards = [fresh[award_id] for award_id in award_ids if award_id in fresh]
-    unread = [award_id for award_id in award_ids if award_id not in fresh]
-    if unread:
-        statement = select(*_AWARD_COLUMNS).where(Award.id.in_(unread))
-        awards += list(session.execute(statement).mappings())
+    awards = _fresh_then_read(
+        award_ids,
+        fresh,
+        lambda unread: session.execute(
+            select(*_AWARD_COLUMNS).where(Award.id.in_(unread))
+        ).mappings(),
+    )
     assert len(awards) == len(award_ids), "an award to index is not projected"
     names = _names(
         session,
@@ -353,11 +369,9 @@ def _index_organizations(
 ) -> None:
     """Index these organizations: those in ``fresh`` (rows as just inserted) as they are, the
     others read."""
-    fresh = fresh or {}
-    organizations = [fresh[org_id] for org_id in org_ids if org_id in fresh]
-    unread = [org_id for org_id in org_ids if org_id not in fresh]
-    if unread:
-        organizations += list(_organizations(session, unread).values())
+    organizations = _fresh_then_read(
+        org_ids, fresh, lambda unread: _organizations(session, unread).values()
+    )
     assert len(organizations) == len(org_ids), "an organization to index is not registered"
     # Their names are kept for the documents that name them (``_names``): an import's chunk
     # registers its recipients, then publishes their awards.
