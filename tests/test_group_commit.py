@@ -25,16 +25,17 @@ from domain_helpers import (
 )
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlalchemy import event
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
-from test_awards import award_body, create_competition, post
+from test_awards import award_body, create_award, create_competition, post
 
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Role
 from registry.awards import router as awards_router
+from registry.awards.models import Award
 from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.core import idempotency
-from registry.core.db import Database, in_write_transaction
+from registry.core.db import Database, detached, in_write_transaction
 from registry.core.errors import RegistryError
 from registry.core.group_commit import GroupCommit, WritesQueued
 
@@ -154,6 +155,29 @@ def test_publications_that_arrive_together_share_one_append_and_one_commit(
         assert (award["amount"], award["source_id"]) == (f"{1000 + n}.00", f"src-{n}")
         # Made from the publication's entry, not read back: what a GET reads.
         assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+
+
+def test_a_detached_row_reads_its_values_and_no_session_writes_it(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """The publications' 201s are made of ``detached`` rows: never tracked, never written."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    with database.session() as session:
+        values = dict(
+            session.execute(select(Award.__table__).where(Award.id == award["id"])).one()._mapping
+        )
+    copy = detached(Award, values | {"title": {"uz": "Boshqa"}})
+    assert (copy.id, copy.amount_minor, copy.title) == (
+        award["id"],
+        values["amount_minor"],
+        {"uz": "Boshqa"},
+    )
+    assert inspect(copy).transient
+    with database.session(write=True) as session:
+        session.get(Award, award["id"])  # the same key loaded beside it
+        session.flush()
+        assert copy not in session
+    assert client.get(f"/api/v1/awards/{award['id']}").json() == award
 
 
 def test_a_refusal_in_a_batch_refuses_only_its_own_request(
