@@ -2,6 +2,7 @@
 databases. Every refused request leaves the ledger as it was."""
 
 import copy
+import json
 
 import pytest
 from domain_helpers import (
@@ -677,3 +678,20 @@ def test_a_refusal_says_what_is_wrong(client: TestClient, world: World, database
     assert field == "body"
     assert message.startswith("not valid JSON at offset 1: ")
     assert ledger_size(database) == before
+
+
+def test_a_201_is_the_json_the_standard_encoder_writes(client: TestClient, world: World) -> None:
+    """A publication's 201 is serialized by pydantic in one pass: the same bytes as the
+    standard encoder gives, with text that JSON must escape or may leave as it is."""
+    title = {"uz": 'Qo\u2018shtirnoq "bu" \\ yo\u2028l\x1f \U0001f331', "ru": "Зелёное\t<b>&</b>"}
+    response = post(
+        client,
+        "/api/v1/awards",
+        award_body(create_competition(client, world)["id"], title=title),
+        world.fund,
+    )
+    assert response.status_code == 201, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert {k: response.json()["title"][k] for k in title} == title
+    standard = json.dumps(response.json(), ensure_ascii=False, separators=(",", ":"))
+    assert response.content == standard.encode()

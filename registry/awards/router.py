@@ -139,7 +139,7 @@ class _Publication:
     claimed: idempotency.Claim | None
 
 
-def _publish(session: Session, units: Sequence[_Publication]) -> list[JSONResponse]:
+def _publish(session: Session, units: Sequence[_Publication]) -> list[Response]:
     """Group commit's operation for award publications: all of them in one ledger append.
     Each 201 response is made from its publication's entry (``_published_read``), with no
     reading back."""
@@ -179,7 +179,7 @@ def _confirm_keys(session: Session, units: Sequence["_Publication | _Event"]) ->
 
 def _alone(
     session: Session, claimed: idempotency.Claim | None, write: Callable[[], Award]
-) -> list[JSONResponse]:
+) -> list[Response]:
     """A batch of one: exactly what a request alone does, idempotency key and all."""
     return [
         idempotency.respond_to(
@@ -199,7 +199,7 @@ def _claims_one_by_one(session: Session, claims: Sequence[idempotency.Claim | No
 
 def _all_created(
     session: Session, units: Sequence["_Publication | _Event"], award_ids: Sequence[str]
-) -> list[JSONResponse]:
+) -> list[Response]:
     """Each unit's 201 response: its award as it is now, read for all of them at once."""
     awards = service.get_many(session, award_ids)
     return _responses(session, units, to_read_many(session, [awards[i] for i in award_ids]))
@@ -207,13 +207,15 @@ def _all_created(
 
 def _responses(
     session: Session, units: Sequence["_Publication | _Event"], reads: Sequence[AwardRead]
-) -> list[JSONResponse]:
+) -> list[Response]:
     """Each unit's 201 response, stored for its idempotency key, if any."""
-    responses = []
+    responses: list[Response] = []
     for unit, read in zip(units, reads, strict=True):
+        if unit.claimed is None:
+            responses.append(idempotency.model_response(read, 201))
+            continue
         content = read.model_dump(mode="json")
-        if unit.claimed is not None:
-            idempotency.remember(session, unit.claimed, 201, content)
+        idempotency.remember(session, unit.claimed, 201, content)
         responses.append(JSONResponse(content, status_code=201))
     return responses
 
@@ -285,7 +287,7 @@ class _Event:
     claimed: idempotency.Claim | None
 
 
-def _add_events(session: Session, units: Sequence[_Event]) -> list[JSONResponse]:
+def _add_events(session: Session, units: Sequence[_Event]) -> list[Response]:
     """Group commit's operation for award events: all of them in one ledger append."""
     if len({unit.award_id for unit in units}) < len(units):
         # Each response is the award after its own event; a later one to the same award in
