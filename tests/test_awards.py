@@ -491,6 +491,61 @@ def test_competition_events(client: TestClient, world: World, database: Database
     assert ledger_size(database) == before
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field", "message"),
+    [
+        ("GET", "/api/v1/awards/AWD-2026-999999", None, "path.award_id", "no award"),
+        ("GET", "/api/v1/awards/AWD-2026-999999/receipt", None, "path.award_id", "no award"),
+        (
+            "GET",
+            "/api/v1/awards/AWD-2026-999999/events/1/receipt",
+            None,
+            "path.award_id",
+            "no award",
+        ),
+        (
+            "POST",
+            "/api/v1/awards/AWD-2026-999999/events",
+            {"type": "completed", "date": "2026-05-01"},
+            "path.award_id",
+            "no award",
+        ),
+        (
+            "GET",
+            "/api/v1/competitions/CMP-2026-99999",
+            None,
+            "path.competition_id",
+            "no competition",
+        ),
+        (
+            "POST",
+            "/api/v1/competitions/CMP-2026-99999/events",
+            {"type": "cancelled", "reason": "x"},
+            "path.competition_id",
+            "no competition",
+        ),
+    ],
+)
+def test_an_unknown_id_in_the_path_is_named_as_the_path_parameter(
+    client: TestClient,
+    world: World,
+    database: Database,
+    method: str,
+    path: str,
+    body: dict | None,
+    field: str,
+    message: str,
+) -> None:
+    """A 404 names where the unknown id came from, as ``path.seq`` is named: not ``id``."""
+    before = ledger_size(database)
+    response = client.request(method, path, json=body, headers=bearer(world.fund))
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"] == PROBLEM
+    unknown = path.split("/")[4]
+    assert response.json()["errors"] == [{"field": field, "message": f"{message} {unknown}"}]
+    assert ledger_size(database) == before
+
+
 def test_a_funder_writes_only_for_itself(
     client: TestClient, world: World, database: Database
 ) -> None:

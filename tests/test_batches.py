@@ -106,6 +106,16 @@ def test_bad_references_and_sizes_are_refused(client: TestClient, database: Data
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "operations.0.award_id"
+    for op, field, body in (
+        ("awards.event", "award_id", {"type": "completed", "date": "2026-05-01"}),
+        ("competitions.event", "competition_id", {"type": "cancelled", "reason": "x"}),
+    ):
+        unknown = {"op": op, field: "NOPE-2026-99999", "body": body}
+        response = client.post(
+            "/api/v1/batches", json={"operations": [unknown]}, headers=bearer(world.fund)
+        )
+        assert response.status_code == 404, response.text
+        assert response.json()["errors"][0]["field"] == f"operations.0.{field}"
     too_many = {"operations": [{"op": "competitions.create", "body": competition_body()}] * 1001}
     response = client.post("/api/v1/batches", json=too_many, headers=bearer(world.fund))
     assert response.status_code == 422

@@ -208,6 +208,20 @@ def test_a_refused_form_shows_the_api_errors_next_to_the_fields_and_keeps_them(
     assert ledger_size(desk.database) == before
 
 
+def test_an_unknown_target_is_shown_next_to_its_field(desk: Desk, browser_like: TestClient) -> None:
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award-disbursed") | {
+        "award_id": "AWD-2026-999999",
+        "amount": "15000000",
+        "date": "2026-03-15",
+    }
+    response = browser_like.post("/desk/forms/award-disbursed", data=form)
+    assert response.status_code == 404, response.text
+    assert errors_next_to(response.text, "award_id") == ["no award AWD-2026-999999"]
+    assert ledger_size(desk.database) == before
+
+
 def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
     desk: Desk, browser_like: TestClient
 ) -> None:

@@ -121,6 +121,34 @@ def test_unknown_organization_is_404(client: TestClient) -> None:
     response = client.get("/api/v1/organizations/UZ-STIR-000000000")
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM
+    assert response.json()["errors"] == [
+        {"field": "path.org_id", "message": "no organization UZ-STIR-000000000"}
+    ]
+
+
+def test_an_unknown_key_or_its_organization_is_named_where_it_came_from(
+    client: TestClient, database: Database
+) -> None:
+    """The path's ``prefix`` of a key to revoke; the body's ``organization_id`` of a new key."""
+    world = build_world(client, database)
+    before = ledger_size(database)
+    revoke = client.post(
+        "/api/v1/keys/000000000000/revoke", json={"reason": "x"}, headers=bearer(world.admin)
+    )
+    assert revoke.status_code == 404, revoke.text
+    assert revoke.json()["errors"] == [
+        {"field": "path.prefix", "message": "no API key 000000000000"}
+    ]
+    issue = client.post(
+        "/api/v1/keys",
+        json={"role": "funder", "organization_id": "UZ-STIR-000000000"},
+        headers=bearer(world.admin),
+    )
+    assert issue.status_code == 404, issue.text
+    assert issue.json()["errors"] == [
+        {"field": "organization_id", "message": "no organization UZ-STIR-000000000"}
+    ]
+    assert ledger_size(database) == before
 
 
 def test_keys_are_issued_once_and_revoked_through_the_ledger(

@@ -391,6 +391,17 @@ def test_lists_filter_page_and_refuse_what_they_do_not_know(desk: Desk) -> None:
     assert desk.client.get(f"{CONCLUSIONS}/OVS-2026-99999").status_code == 404
 
 
+def test_an_unknown_conclusion_in_the_path_is_named_as_the_path_parameter(desk: Desk) -> None:
+    unknown = f"{CONCLUSIONS}/OVS-2026-99999"
+    response = desk.client.get(unknown)
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {"field": "path.conclusion_id", "message": "no conclusion OVS-2026-99999"}
+    ]
+    problem = desk.refused(f"{unknown}/events", ANSWER, desk.world.fund, 404, "path.conclusion_id")
+    assert problem["detail"] == "path.conclusion_id: no conclusion OVS-2026-99999"
+
+
 def test_award_competition_and_organization_list_their_conclusions(desk: Desk) -> None:
     about_award = desk.submit()
     about_competition = desk.submit(subject={"type": "competition", "id": desk.competition["id"]})

@@ -689,7 +689,7 @@ def test_unknown_ocid_is_a_404_problem(client: TestClient, world: World) -> None
         response = client.get(f"/api/v1/ocds/records/{ocid}")
         assert response.status_code == 404, response.text
         assert response.headers["content-type"] == PROBLEM
-        assert response.json()["errors"][0]["field"] == "ocid"
+        assert response.json()["errors"][0]["field"] == "path.ocid"
 
 
 def test_every_award_competition_and_oversight_kind_is_published() -> None:

@@ -175,6 +175,7 @@ def test_an_unknown_award_is_a_404_page(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert '<html lang="en">' in response.text
+    assert "<code>path.award_id</code>: no award AWD-2026-999999" in response.text
 
 
 def test_every_demo_award_page_renders(demo_client: TestClient) -> None:

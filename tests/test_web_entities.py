@@ -132,10 +132,14 @@ def test_a_hostile_organization_name_is_text(client: TestClient, database: Datab
 
 
 def test_unknown_entities_are_404_pages(demo_client: TestClient) -> None:
-    for path in ("/organizations/UZ-STIR-999999999", "/competitions/CMP-1999-99999"):
+    for path, field in (
+        ("/organizations/UZ-STIR-999999999", "path.org_id"),
+        ("/competitions/CMP-1999-99999", "path.competition_id"),
+    ):
         response = demo_client.get(path)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html")
+        assert f"<code>{field}</code>" in response.text
     assert demo_client.get("/organizations/not-an-id").status_code in {400, 404}
 
 
@@ -182,4 +186,6 @@ def test_the_region_pages(demo_client: TestClient) -> None:
     latest = demo_client.get("/api/v1/awards", params={"region": code, "limit": 10}).json()
     for award in latest["items"]:
         assert f'href="/awards/{award["id"]}?lang=ru"' in page.text
-    assert demo_client.get("/regions/XX-NOPE").status_code == 404
+    unknown = demo_client.get("/regions/XX-NOPE")
+    assert unknown.status_code == 404
+    assert "<code>path.code</code>: no region XX-NOPE" in unknown.text

@@ -61,7 +61,7 @@ def create_key(
             raise Unprocessable.for_field(
                 "organization_id", f"a {role.value} key acts for one organization"
             )
-        organization = organization_service.get(session, organization_id)
+        organization = organization_service.get(session, organization_id, field="organization_id")
         if role is Role.OVERSEER and organization.kind not in OVERSEER_KINDS:
             raise Unprocessable.for_field(
                 "organization_id",
@@ -93,7 +93,7 @@ def revoke_key(session: Session, *, actor: str, prefix: str, reason: str | None 
     ledger_service.lock(session)
     key = get(session, prefix)
     if key.revoked_at is not None:
-        raise Conflict.for_field("prefix", "this key is already revoked")
+        raise Conflict.for_field("path.prefix", "this key is already revoked")
     journal.record(
         session,
         [
@@ -109,9 +109,10 @@ def revoke_key(session: Session, *, actor: str, prefix: str, reason: str | None 
 
 
 def get(session: Session, prefix: str) -> ApiKey:
+    """The key with this prefix; ``NotFound`` naming the path parameter it comes in."""
     key = session.get(ApiKey, prefix)
     if key is None:
-        raise NotFound.for_field("prefix", f"no API key {prefix}")
+        raise NotFound.for_field("path.prefix", f"no API key {prefix}")
     return key
 
 

@@ -341,20 +341,29 @@ def _over_budget(competition: Competition, committed: int | None = None) -> Unpr
 
 
 def add_event(
-    session: Session, *, principal: Principal, award_id: str, event: AwardEventCreate
+    session: Session,
+    *,
+    principal: Principal,
+    award_id: str,
+    event: AwardEventCreate,
+    id_field: str = "path.award_id",
 ) -> Award:
-    add_events_many(session, [(principal, award_id, event)])
-    return get(session, award_id)
+    add_events_many(session, [(principal, award_id, event)], id_field=id_field)
+    return get(session, award_id, field=id_field)
 
 
 def add_events_many(
-    session: Session, writes: Sequence[tuple[Principal, str, AwardEventCreate]]
+    session: Session,
+    writes: Sequence[tuple[Principal, str, AwardEventCreate]],
+    *,
+    id_field: str = "path.award_id",
 ) -> None:
     """Add several events (to one award or many) as one ledger append.
 
     Each is checked by exactly the rules ``add_event`` applies, folded after the ones before
     it (an award's history, a competition's budget); the first refusal raises and nothing
-    is recorded. The awards and their histories are read in one query each.
+    is recorded. The awards and their histories are read in one query each. An unknown
+    award is a ``NotFound`` naming ``id_field``, where its id came from.
     """
     ledger_service.lock(session)
     wanted = {award_id for _, award_id, _ in writes}
@@ -373,7 +382,7 @@ def add_events_many(
     competitions: dict[str, Competition] = {}
     entries = []
     for principal, award_id, event in writes:
-        award = awards.get(award_id) or get(session, award_id)
+        award = awards.get(award_id) or get(session, award_id, field=id_field)
         principal.check_acts_for(award.funder_id)
         history = histories[award_id]
         if isinstance(event, AwardCorrected):
@@ -555,7 +564,9 @@ def find_by_source(session: Session, funder_id: str, source_id: str) -> Award | 
     return session.execute(statement).scalar_one_or_none()
 
 
-def get(session: Session, award_id: str, *, field: str = "id") -> Award:
+def get(session: Session, award_id: str, *, field: str = "path.award_id") -> Award:
+    """The award ``award_id``; ``NotFound`` naming ``field``, where the id came from: the path
+    parameter of the API's and the portal's routes, unless the caller names a body field."""
     award = session.get(Award, award_id)
     if award is None:
         raise NotFound.for_field(field, f"no award {award_id}")

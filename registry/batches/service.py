@@ -71,7 +71,11 @@ def _apply(
         competition_id = _resolve(operation.competition_id, ids, "competition_id")
         assert competition_id is not None
         competition = competition_service.add_event(
-            session, principal=principal, competition_id=competition_id, event=operation.body
+            session,
+            principal=principal,
+            competition_id=competition_id,
+            event=operation.body,
+            id_field="competition_id",
         )
         return competition.id, competition
     if isinstance(operation, CreateAward):
@@ -88,7 +92,7 @@ def _apply(
     award_id = _resolve(operation.award_id, ids, "award_id")
     assert award_id is not None
     award = award_service.add_event(
-        session, principal=principal, award_id=award_id, event=operation.body
+        session, principal=principal, award_id=award_id, event=operation.body, id_field="award_id"
     )
     return award.id, award
 

@@ -122,10 +122,17 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
 
 
 def add_event(
-    session: Session, *, principal: Principal, competition_id: str, event: CompetitionEventCreate
+    session: Session,
+    *,
+    principal: Principal,
+    competition_id: str,
+    event: CompetitionEventCreate,
+    id_field: str = "path.competition_id",
 ) -> Competition:
+    """Record ``event``; an unknown competition is a ``NotFound`` naming ``id_field``, where
+    ``competition_id`` came from."""
     ledger_service.lock(session)
-    competition = get(session, competition_id)
+    competition = get(session, competition_id, field=id_field)
     principal.check_acts_for(competition.funder_id)
     current = status(competition)
     if current is CompetitionStatus.CANCELLED:
@@ -299,7 +306,12 @@ def find_by_source(session: Session, funder_id: str, source_id: str) -> Competit
     return session.execute(statement).scalar_one_or_none()
 
 
-def get(session: Session, competition_id: str, *, field: str = "id") -> Competition:
+def get(
+    session: Session, competition_id: str, *, field: str = "path.competition_id"
+) -> Competition:
+    """The competition ``competition_id``; ``NotFound`` naming ``field``, where the id came
+    from: the path parameter of the API's and the portal's routes, unless the caller names a
+    body field."""
     competition = session.get(Competition, competition_id)
     if competition is None:
         raise NotFound.for_field(field, f"no competition {competition_id}")

@@ -95,7 +95,10 @@ def _registration(data: OrganizationCreate) -> dict[str, Any]:
     return body
 
 
-def get(session: Session, org_id: str, *, field: str = "org_id") -> Organization:
+def get(session: Session, org_id: str, *, field: str = "path.org_id") -> Organization:
+    """The organization ``org_id``; ``NotFound`` naming ``field``, where the id came from: the
+    path parameter of the API's and the portal's routes, unless the caller names a body
+    field."""
     organization = repository.get(session, org_id)
     if organization is None:
         raise NotFound.for_field(field, f"no organization {org_id}")

@@ -119,9 +119,10 @@ def _check_subject(session: Session, data: ConclusionCreate) -> dict[str, str]:
     subject = data.subject
     try:
         if subject.type is SubjectType.AWARD:
-            return {"type": subject.type.value, "id": award_service.get(session, subject.id).id}
+            award = award_service.get(session, subject.id, field="subject.id")
+            return {"type": subject.type.value, "id": award.id}
         if subject.type is SubjectType.COMPETITION:
-            competition = competition_service.get(session, subject.id)
+            competition = competition_service.get(session, subject.id, field="subject.id")
             return {"type": subject.type.value, "id": competition.id}
     except NotFound as exc:
         raise Unprocessable.for_field(
@@ -169,9 +170,12 @@ def add_event(
     conclusion_id: str,
     event: ConclusionEventCreate,
     answer_days: int,
+    id_field: str = "path.conclusion_id",
 ) -> Conclusion:
+    """Record ``event``; an unknown conclusion is a ``NotFound`` naming ``id_field``, where
+    ``conclusion_id`` came from."""
     ledger_service.lock(session)
-    conclusion = get(session, conclusion_id)
+    conclusion = get(session, conclusion_id, field=id_field)
     if event.type in BODY_EVENTS:
         if principal.role is not Role.FUNDER:
             raise Forbidden(f"only the addressed body ({conclusion.body_id}) may do this")
@@ -282,7 +286,10 @@ def _escalation(
     }
 
 
-def get(session: Session, conclusion_id: str, *, field: str = "id") -> Conclusion:
+def get(session: Session, conclusion_id: str, *, field: str = "path.conclusion_id") -> Conclusion:
+    """The conclusion ``conclusion_id``; ``NotFound`` naming ``field``, where the id came
+    from: the path parameter of the API's and the portal's routes, unless the caller names a
+    body field."""
     conclusion = session.get(Conclusion, conclusion_id)
     if conclusion is None:
         raise NotFound.for_field(field, f"no conclusion {conclusion_id}")

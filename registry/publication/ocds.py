@@ -982,7 +982,7 @@ def read_record_releases(session: Session, *, prefix: str, process: str) -> list
                 subjects = [process_id]
     if not subjects:
         raise NotFound.for_field(
-            "ocid",
+            "path.ocid",
             f"no contracting process {process}; ocids are {prefix}-<competition id>, "
             f"or {prefix}-<award id> for an award without a competition",
         )

@@ -175,7 +175,7 @@ def region(
     try:
         normalized = normalize_region(code)
     except ValueError as exc:
-        raise NotFound.for_field("code", f"no region {code}") from exc
+        raise NotFound.for_field("path.code", f"no region {code}") from exc
     page = PageContext(request)
     filters = search.AwardFilters(region=(normalized,))
     latest = search.award_page(

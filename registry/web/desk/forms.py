@@ -245,6 +245,7 @@ def _competition_event(
         principal=principal,
         competition_id=target,
         event=data,  # type: ignore[arg-type]  # one member of the event union
+        id_field=COMPETITION.name,  # an unknown id is shown next to its field
     )
     return Written(found.updated_seq, "competition", found.id, f"/competitions/{found.id}")
 
@@ -266,6 +267,7 @@ def _award_event(
         principal=principal,
         award_id=target,
         event=data,  # type: ignore[arg-type]  # one member of the event union
+        id_field=AWARD.name,  # an unknown id is shown next to its field
     )
     return Written(found.updated_seq, "award", found.id, f"/awards/{found.id}")
 
@@ -288,6 +290,7 @@ def _conclusion_event(
         principal=principal,
         conclusion_id=target,
         event=data,  # type: ignore[arg-type]  # one member of the event union
+        id_field=CONCLUSION.name,  # an unknown id is shown next to its field
         answer_days=days,
     )
     link = f"/oversight/conclusions/{found.id}"
