@@ -546,6 +546,43 @@ def test_an_unknown_id_in_the_path_is_named_as_the_path_parameter(
     assert ledger_size(database) == before
 
 
+@pytest.mark.parametrize(
+    ("what", "change", "field"),
+    [
+        ("competition", {"title": {"uz": "   "}}, "title.uz"),
+        ("competition", {"title": {"uz": "Tanlov", "ru": "\u200b"}}, "title.ru"),
+        ("competition", {"description": {"kk": ""}}, "description.kk"),
+        ("competition", {"themes": ["youth", "  "]}, "themes.1"),
+        ("competition", {"source_id": " "}, "source_id"),
+        ("award", {"title": {"uz": "\t"}}, "title.uz"),
+        ("award", {"purpose": {"en": "\u00a0"}}, "purpose.en"),
+        ("award", {"award_before_close": "   "}, "award_before_close"),
+        ("event", {"type": "terminated", "date": "2026-05-01", "reason": "  "}, "reason"),
+        ("event", {"type": "reported", "date": "2026-05-01", "summary": {"ru": " "}}, "summary.ru"),
+    ],
+)
+def test_a_blank_text_is_refused_as_blank_and_changes_nothing(
+    client: TestClient, world: World, database: Database, what: str, change: dict, field: str
+) -> None:
+    """Spaces, or invisible characters, where a text is required: refused naming the field
+    and saying it is blank (not pydantic's "at least 1 character", nor accepted)."""
+    competition = create_competition(client, world)
+    award = create_award(client, world, competition["id"])
+    before = ledger_size(database)
+    path, body = {
+        "competition": ("/api/v1/competitions", competition_body() | change),
+        "award": ("/api/v1/awards", award_body(competition["id"]) | change),
+        "event": (f"/api/v1/awards/{award['id']}/events", change),
+    }[what]
+    response = post(client, path, body, world.fund)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["errors"] == [
+        {"field": field, "message": "is blank (it needs at least one visible character)"}
+    ]
+    assert ledger_size(database) == before
+
+
 def test_a_funder_writes_only_for_itself(
     client: TestClient, world: World, database: Database
 ) -> None:

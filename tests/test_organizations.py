@@ -18,6 +18,7 @@ from registry.auth.principal import Role
 from registry.core.db import Database
 
 PROBLEM = "application/problem+json"
+BLANK = "is blank (it needs at least one visible character)"
 
 
 def test_register_and_read_an_organization(client: TestClient, database: Database) -> None:
@@ -104,6 +105,31 @@ def test_bad_organizations_are_refused_and_change_nothing(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     assert field in [error["field"] for error in response.json()["errors"]]
+    assert ledger_size(database) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ({"uz": "   "}, "name.uz"),
+        ({"uz": ""}, "name.uz"),
+        ({"uz": "NNT", "ru": " \t\n "}, "name.ru"),
+        ({"uz": "\u200b"}, "name.uz"),  # a zero-width space shows nothing either
+        ({"uz": "\u00a0\u2003"}, "name.uz"),  # no-break and em spaces
+    ],
+)
+def test_a_blank_name_is_refused_as_blank_and_changes_nothing(
+    client: TestClient, database: Database, name: dict, field: str
+) -> None:
+    admin = issue_key(database, Role.ADMIN)
+    before = ledger_size(database)
+    body = organization("UZ-STIR-306581234", "ngo", uz="NNT", region="UZ-SA") | {"name": name}
+    response = client.post("/api/v1/organizations", json=body, headers=bearer(admin))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["errors"] == [{"field": field, "message": BLANK}]
+    assert problem["detail"] == f"{field}: {BLANK}"
     assert ledger_size(database) == before
 
 

@@ -322,6 +322,11 @@ def test_an_overseer_key_is_for_civil_society(desk: Desk) -> None:
         ({"addressed_to": "UZ-STIR-999999999"}, "addressed_to"),
         ({"addressed_to": "not an id"}, "addressed_to"),
         ({"findings": {}}, "findings"),
+        ({"findings": {"uz": "  ", "ru": "Отчёт опоздал"}}, "findings.uz"),
+        (
+            {"attachments": [{"sha256": "ab" * 32, "size": 1, "name": "\u200b"}]},
+            "attachments.0.name",
+        ),
         ({"title": None}, "title"),
         ({"colour": "red"}, "colour"),
     ],

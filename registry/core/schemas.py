@@ -1,10 +1,12 @@
 """Wire types shared by every feature: strict input models, multilingual text, money."""
 
 import enum
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from registry.reference.legal_units import LegalUnit
 
@@ -39,16 +41,41 @@ def _holds_nul(value: object) -> bool:
     return False
 
 
+BLANK_MESSAGE = "is blank (it needs at least one visible character)"
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+"""Unicode's controls, format characters (a zero-width space, a direction mark) and spaces."""
+
+
+def _refuse_blank(value: object) -> object:
+    """A text that shows nothing (empty, spaces, or only invisible characters) is refused as
+    blank. Checked before the input's spaces are stripped and its ``min_length`` applied:
+    after them, a text of spaces is refused only as "at least 1 character", and a zero-width
+    space is not refused at all."""
+    if isinstance(value, str) and all(
+        unicodedata.category(char) in INVISIBLE_CATEGORIES for char in value
+    ):
+        raise PydanticCustomError("blank", BLANK_MESSAGE)
+    return value
+
+
+NotBlank = BeforeValidator(_refuse_blank)
+"""For a text that must say something. It goes after the text's ``Field`` in its ``Annotated``
+(``Annotated[str, Field(min_length=1, max_length=…), NotBlank]``), so that a too long text is
+still told it is one."""
+
+VisibleText = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), NotBlank]
+
+
 class LocalizedText(StrictInput):
     """One text in the languages it exists in: Uzbek (Latin script), Russian, Kazakh, English.
 
     At least one is required; none is assumed to be a translation of another.
     """
 
-    uz: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
-    ru: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
-    kk: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
-    en: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
+    uz: VisibleText | None = None
+    ru: VisibleText | None = None
+    kk: VisibleText | None = None
+    en: VisibleText | None = None
 
     @model_validator(mode="after")
     def _at_least_one(self) -> "LocalizedText":
@@ -103,7 +130,7 @@ Currency = Annotated[
     str,
     Field(pattern=CURRENCY_PATTERN, description="ISO 4217, e.g. UZS, KZT, USD.", examples=["UZS"]),
 ]
-Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+Reason = Annotated[str, Field(min_length=1, max_length=4000), NotBlank]
 
 
 class LegalUnitStatement(StrictInput):
@@ -131,17 +158,15 @@ class LegalUnitRead(BaseModel):
 
 
 SourceId = Annotated[
-    str | None,
+    Annotated[str, Field(min_length=1, max_length=200), NotBlank] | None,
     Field(
         default=None,
-        min_length=1,
-        max_length=200,
         description="The publisher's own id for it (a 360Giving grant id, an OCDS award id…); "
         "unique per funder, so an import that meets it again writes nothing.",
     ),
 ]
 Themes = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=100)]],
+    list[Annotated[str, Field(min_length=1, max_length=100), NotBlank]],
     Field(max_length=20, description="Free-form theme labels, e.g. youth, ecology, disability."),
 ]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from registry.core.schemas import LocalizedText, LocalizedTextRead, Reason, StrictInput
+from registry.core.schemas import LocalizedText, LocalizedTextRead, NotBlank, Reason, StrictInput
 
 
 class SubjectType(enum.StrEnum):
@@ -41,9 +41,7 @@ class ConclusionStatus(enum.StrEnum):
 
 class Subject(StrictInput):
     type: SubjectType
-    id: str = Field(
-        min_length=1,
-        max_length=100,
+    id: Annotated[str, Field(min_length=1, max_length=100), NotBlank] = Field(
         description="An award id, a competition id, or the funder's org-id.",
         examples=["AWD-2026-000042"],
     )
@@ -57,7 +55,7 @@ class Attachment(StrictInput):
         description="SHA-256 of the document's bytes: 64 lowercase hex characters.",
     )
     size: int = Field(ge=0, le=2**53 - 1, description="The document's size in bytes.")
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: Annotated[str, Field(min_length=1, max_length=300), NotBlank] | None = None
     media_type: str | None = Field(
         default=None, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$", examples=["application/pdf"]
     )
