@@ -524,6 +524,16 @@ def test_search_key_normalises_compatibility_forms_and_case():
     assert search_key("ТАЪЛИМ") == "таълим"
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    ["Зелёное", "Зеленое", "ЗЕЛЁНОЕ", "Зеле\u0308ное", "ЗЕЛЕ\u0308НОЕ", "Зелё\u0308ное"],
+)
+def test_search_key_folds_yo_to_ye(spelling):
+    """Russian print mostly writes ё as е, so a search for either finds both: ё, composed or
+    not (е and a combining diaeresis, U+0308), and its capital Ё are е."""
+    assert search_key(spelling) == "зеленое"
+
+
 @given(st.text(max_size=40))
 def test_fold_maps_one_character_to_one_and_is_idempotent(value):
     folded = fold_uzbek_apostrophes(value)
@@ -536,3 +546,4 @@ def test_search_key_is_idempotent_and_normalised(value):
     key = search_key(value)
     assert search_key(key) == key
     assert unicodedata.is_normalized("NFKC", key)
+    assert "ё" not in key

@@ -128,6 +128,23 @@ def test_a_word_finds_its_forms_and_the_other_script(
     assert ids(base) >= found_inflected
 
 
+def test_yo_and_ye_find_each_other(loaded: TestClient) -> None:
+    """ё is searched as е (found by a new user's test: "Зеленое" did not find the NGO
+    "Зелёное пространство"), in words, phrases and prefixes, on both databases."""
+
+    def ids(q: str, path: str = "/api/v1/awards") -> list[str]:
+        response = loaded.get(path, params={"q": q, "limit": 500})
+        assert response.status_code == 200, response.text
+        return sorted(item.get("id") or item["org_id"] for item in response.json()["items"])
+
+    assert ids("Зелёное") == ids("Зеленое") == ids("ЗЕЛЕНОЕ") != []
+    assert ids('"зеленое пространство"') == ids('"Зелёное пространство"') != []
+    assert ids("молодежи") == ids("молодёжи") != []
+    assert ids("зелен*") == ids("зелён*") != []
+    organizations = "/api/v1/organizations"
+    assert ids("Зеленое", organizations) == ids("Зелёное", organizations) != []
+
+
 def test_word_forms_stay_words(loaded: TestClient) -> None:
     """Stems are prefixes only from four letters on, and a phrase is its words as written."""
 

@@ -3,9 +3,10 @@
 Text is tokenized here, in Python, not by the database: PostgreSQL's parser depends on the
 server's locale (under ``C`` it does not see Cyrillic letters as letters) and SQLite's FTS5
 has its own rules, so letting each split words would give different answers. Every text is
-folded (``search_key``: case, Unicode compatibility forms, the Uzbek oʻ/gʻ apostrophes) and
-split into runs of letters and digits; the Uzbek marks ʻ and ʼ are dropped inside a word, so
-"Oʻzbekiston", "O'zbekiston" and "O`zbekiston" are all the token ``ozbekiston``. PostgreSQL
+folded (``search_key``: case, Unicode compatibility forms, the Uzbek oʻ/gʻ apostrophes, ё as
+е) and split into runs of letters and digits; the Uzbek marks ʻ and ʼ are dropped inside a
+word, so "Oʻzbekiston", "O'zbekiston" and "O`zbekiston" are all the token ``ozbekiston``, and
+"Зелёное" is ``зеленое``. PostgreSQL
 receives a ready ``tsvector`` (positions included, for phrases) and a ready ``tsquery``;
 SQLite's FTS5 receives the tokens joined by spaces and a MATCH expression built from them.
 

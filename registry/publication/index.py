@@ -390,7 +390,9 @@ def rebuild(session: Session) -> int:
     """Index every organization, competition and award from the projections; the count.
 
     For a database migrated from before the index existed (the projections are complete,
-    the derived index is empty); a replay or normal writes never need it.
+    the derived index is empty), or indexed before a change of ``fulltext.tokens`` (ё as е,
+    December 2026); a replay or normal writes never need it. Words of the old index left in
+    ``search_words`` match no document, so they change no answer.
     """
     count = 0
     kinds = (

@@ -7,6 +7,13 @@ prescribes. Keyboards rarely have either, so the same name arrives as "Oʻzbekis
 marks to the prescribed letter, on both the indexed text and the query, lets a search for
 one spelling find all of them.
 
+Russian print mostly writes ё as е ("Зеленое" for "Зелёное"), so ё is folded to е, as
+search engines and Snowball's Russian stemmer do. This merges a few Uzbek Cyrillic pairs
+(ёш "young", еш "eat") in search only; Uzbek Latin and the transliterated query keep "yo".
+The Russian letters typed for Uzbek and Kazakh ones on a Russian keyboard (у for ў, к for қ,
+г for ғ, х for ҳ, а for ә, н for ң…) are not folded: those are letters of their own, which
+tell words apart (ҳол "state", хол "mole").
+
 Uzbek Cyrillic to Latin transliteration is deliberately not here: the official table
 depends on context (е is "ye" or "e", ц is "s" or "ts", ъ and ь in Russian loanwords), so a
 table alone would produce spellings that match neither the text nor a query.
@@ -21,6 +28,7 @@ __all__ = [
     "OKINA",
     "TUTUQ_BELGISI",
     "fold_uzbek_apostrophes",
+    "fold_yo",
     "search_key",
 ]
 
@@ -73,6 +81,14 @@ def fold_uzbek_apostrophes(text: str) -> str:
     return _LOOKALIKE.sub(folded, text)
 
 
+_YO: Final = str.maketrans({"ё": "е", "Ё": "Е"})
+
+
+def fold_yo(text: str) -> str:
+    """ё written as е (and Ё as Е), as Russian print mostly writes it."""
+    return text.translate(_YO)
+
+
 def search_key(text: str) -> str:
     """The form under which ``text`` is indexed and queried for full-text search.
 
@@ -86,10 +102,16 @@ def search_key(text: str) -> str:
       that arrive from PDFs and word processors;
     * ``str.casefold`` rather than ``lower`` because it is Unicode's caseless match
       (ß matches ss); NFKC once more as Unicode's NFKC_Casefold does, since case folding
-      can leave text that is not normalised.
+      can leave text that is not normalised;
+    * ё is folded to е last, once NFKC has composed е and a combining diaeresis into ё;
+      again while NFKC composes one more (е and a second, stray diaeresis), so that the key
+      is normalised and holds no ё.
 
     The result is for comparing, never for display.
     """
     folded = fold_uzbek_apostrophes(text)
     normalized = fold_uzbek_apostrophes(unicodedata.normalize("NFKC", folded))
-    return unicodedata.normalize("NFKC", normalized.casefold())
+    key = unicodedata.normalize("NFKC", normalized.casefold())
+    while "ё" in key:  # most text has none: one C scan
+        key = unicodedata.normalize("NFKC", fold_yo(key))
+    return key
