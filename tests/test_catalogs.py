@@ -14,7 +14,7 @@ from registry.web.i18n import LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).parent.parent
 TRANSLATED = [language.locale for language in LANGUAGES if language.locale != "en"]
-PLACEHOLDER = re.compile(r"%\(\w+\)s|%s|%%|\{\w+\}")
+PLACEHOLDER = re.compile(catalogs.PLACEHOLDER)
 
 
 def _read(path: Path, locale: str | None = None):
@@ -67,6 +67,15 @@ def test_placeholders_are_kept(locale: str) -> None:
         expected = sorted(PLACEHOLDER.findall(ids[-1]))
         wrong += [(ids[0], form) for form in forms if sorted(PLACEHOLDER.findall(form)) != expected]
     assert not wrong, wrong[:3]
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_babel_finds_no_error_in_the_catalog(locale: str) -> None:
+    """Babel's own checkers: a translation's python-format placeholders are the message's,
+    of the same types, and there are as many plural forms as the language has."""
+    catalog = _read(catalogs.catalog_path(locale), locale)
+    errors = [(message.id, [str(error) for error in found]) for message, found in catalog.check()]
+    assert not errors, errors[:3]
 
 
 def test_uzbek_cyrillic_is_the_latin_catalog_transliterated() -> None:

@@ -4,7 +4,9 @@ on the demo data set (both databases)."""
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
+from registry.main import create_app
 from registry.web import assets, i18n
 from registry.web.security import CONTENT_SECURITY_POLICY
 
@@ -91,3 +93,35 @@ def test_errors_are_pages_on_the_portal_and_problems_on_the_api(demo_client):
     api = demo_client.get("/api/v1/no-such-thing")
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_an_unexpected_error_is_a_problem_for_the_api_and_a_page_for_a_person(settings):
+    """A bug answers 500 as the API's and the portal's other errors are answered: problem+json
+    on the API, the portal's error page (in the page's language) on a page, each with the
+    headers of its kind. (Starlette raises the error again after answering, for the server to
+    log with its traceback.)"""
+    app = create_app(settings)
+
+    def broken() -> None:
+        raise KeyError("нум")
+
+    app.add_api_route("/api/v1/broken", broken, tags=["test"])
+    app.add_api_route("/broken", broken, tags=["test"], include_in_schema=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        api = client.get("/api/v1/broken")
+        page = client.get("/broken", params={"lang": "ru"})
+    assert api.status_code == 500
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "an error the server did not expect; it has been logged",
+        "instance": "/api/v1/broken",
+    }
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="ru"' in page.text
+    assert "Content-Security-Policy" in page.headers
+    assert "Content-Security-Policy" not in api.headers
+    assert api.headers["X-Content-Type-Options"] == "nosniff"

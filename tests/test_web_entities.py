@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from html import unescape
 
+import pytest
 from domain_helpers import PUBLIC_FUND, bearer, build_world, organization
 from fastapi.testclient import TestClient
 
@@ -13,6 +14,7 @@ from registry.core.db import Database
 from registry.reference.zones import local_zone
 from registry.web import i18n
 
+FUND_WITH_RISKS = "UZ-STIR-207050449"
 HOSTILE = '<script>alert(1)</script> "quoted" \u202eevil\u202c'
 
 
@@ -189,3 +191,16 @@ def test_the_region_pages(demo_client: TestClient) -> None:
     unknown = demo_client.get("/regions/XX-NOPE")
     assert unknown.status_code == 404
     assert "<code>path.code</code>: no region XX-NOPE" in unknown.text
+
+
+@pytest.mark.parametrize("language", [language.code for language in i18n.LANGUAGES])
+def test_an_organization_page_with_risk_indicators_in_every_language(
+    demo_client: TestClient, language: str
+) -> None:
+    """A funder whose awards raise indicators: their counts are plural messages with a
+    ``%(num)d``, which the Uzbek Cyrillic catalog once transliterated into a 500."""
+    response = demo_client.get(f"/organizations/{FUND_WITH_RISKS}", params={"lang": language})
+    assert response.status_code == 200, response.text[:300]
+    assert 'id="risks-title"' in response.text
+    counts = re.findall(r"</?li>[^<]*?: (\d+)\D", response.text.split('id="risks-title"')[1])
+    assert counts, "no indicator is counted"

@@ -258,7 +258,25 @@ async def _not_canonical(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem)
 
 
+UNEXPECTED = "an error the server did not expect; it has been logged"
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # noqa: ARG001
+    """A bug, not a refusal: still a problem (RFC 9457), never a bare text. Starlette's outermost
+    middleware sends it and then raises ``exc`` again, so the server logs it with its traceback."""
+    status = HTTPStatus.INTERNAL_SERVER_ERROR
+    problem = Problem(
+        type="about:blank",
+        title=status.phrase,
+        status=status.value,
+        detail=UNEXPECTED,
+        instance=request.url.path,
+    )
+    return problem_response(problem)
+
+
 def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(CanonicalizationError, _not_canonical)
     app.add_exception_handler(RegistryError, _registry_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,12 +1,13 @@
 """Mount the portal on the registry's app: pages, static files, headers and HTML error pages."""
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from registry.core.errors import RegistryError
 from registry.web import (
@@ -21,8 +22,10 @@ from registry.web import (
     stats_pages,
 )
 from registry.web.desk import pages as desk_pages
-from registry.web.security import SecurityHeaders, is_portal_path
+from registry.web.security import SecurityHeaders, headers_for, is_portal_path
 from registry.web.templating import render
+
+logger = logging.getLogger(__name__)
 
 PAGE_ROUTERS = (
     home.router,
@@ -47,16 +50,25 @@ def install(app: FastAPI) -> None:
 
 def _serve_errors_as_pages(app: FastAPI) -> None:
     """The API answers errors with problem+json; a person on a page gets a page."""
-    for error_class in (RegistryError, RequestValidationError, StarletteHTTPException):
+    for error_class in (RegistryError, RequestValidationError, StarletteHTTPException, Exception):
         api_handler = app.exception_handlers[error_class]
 
         async def handler(
-            request: Request, exc: Exception, api_handler: Any = api_handler
+            request: Request,
+            exc: Exception,
+            api_handler: Any = api_handler,
+            outermost: bool = error_class is Exception,
         ) -> Response:
-            if not is_portal_path(request.url.path):
-                response: Response = await api_handler(request, exc)
-                return response
-            return error_page(request, exc)
+            response: Response = (
+                await api_handler(request, exc)
+                if not is_portal_path(request.url.path)
+                else error_page(request, exc)
+            )
+            if outermost:
+                # Sent by Starlette's outermost middleware, outside SecurityHeaders.
+                for name, value in headers_for(request.url.path):
+                    response.headers.setdefault(name.decode(), value.decode())
+            return response
 
         app.add_exception_handler(error_class, handler)
 
@@ -70,9 +82,10 @@ def error_page(request: Request, exc: Exception) -> Response:
         fields = [
             (".".join(str(part) for part in error["loc"]), error["msg"]) for error in exc.errors()
         ]
-    else:
-        assert isinstance(exc, StarletteHTTPException)
+    elif isinstance(exc, StarletteHTTPException):
         status, detail, fields = exc.status_code, None, []
+    else:  # a bug: the page says so, the server's log has the traceback
+        return _unexpected_page(request)
     response = render(
         request,
         "error.html",
@@ -82,3 +95,17 @@ def error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, StarletteHTTPException) and exc.headers:
         response.headers.update(exc.headers)  # a redirect's Location, a 405's Allow
     return response
+
+
+def _unexpected_page(request: Request) -> Response:
+    status = HTTPStatus.INTERNAL_SERVER_ERROR
+    try:
+        return render(
+            request,
+            "error.html",
+            {"status": status, "detail": None, "fields": []},
+            status_code=status,
+        )
+    except Exception:  # the page itself cannot be made: what is left is plain text
+        logger.exception("rendering the error page of an unexpected error")
+        return PlainTextResponse(status.phrase, status_code=status)

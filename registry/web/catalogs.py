@@ -18,9 +18,13 @@ from registry.web.i18n import DOMAIN, LOCALE_DIR
 
 LATIN: Final = "uz_Latn"
 CYRILLIC: Final = "uz_Cyrl"
+PLACEHOLDER: Final = (
+    r"%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]"  # printf style
+    r"|\{\w*(?:[.!:][^{}]*)?\}"  # str.format style
+)
+"""Any placeholder of a message: ``%(num)d`` as well as ``%(name)s``, ``%s``, ``%%``, ``{0}``."""
 KEEP: Final = re.compile(
-    r"%\(\w+\)s|%s|%%|\{\w+\}"  # placeholders
-    r"|<[^>]+>|&\w+;|https?://\S+"  # markup and addresses
+    PLACEHOLDER + r"|<[^>]+>|&\w+;|https?://\S+"  # markup and addresses
     r"|\b(?:Merkle|JavaScript|tlog-checkpoint|Org-id|prev|hex|base64|soʻm)\b"  # names
     r"|\b[\w-]*\d[\w-]*\b"  # anything with a digit: SHA-256, Ed25519, UZ-STIR-201122334
     r"|\b[A-Z][A-Z-]{1,4}\b"  # acronyms: API, JSON, OCDS, UTC, KZT

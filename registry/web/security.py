@@ -32,6 +32,15 @@ def is_portal_path(path: str) -> bool:
     return not path.startswith(NOT_PORTAL)
 
 
+def headers_for(path: str) -> list[tuple[bytes, bytes]]:
+    """The headers every response to ``path`` carries."""
+    headers = list(COMMON_HEADERS)
+    if is_portal_path(path):
+        headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+        headers.append((b"x-frame-options", b"DENY"))
+    return headers
+
+
 class SecurityHeaders:
     """A plain ASGI middleware (no buffering: downloads stream through it untouched)."""
 
@@ -42,16 +51,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        portal = is_portal_path(scope["path"])
+        extra = headers_for(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = list(COMMON_HEADERS)
-                if portal:
-                    extra.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
-                    extra.append((b"x-frame-options", b"DENY"))
                 headers.extend((name, value) for name, value in extra if name not in present)
                 message["headers"] = headers
             await send(message)
