@@ -57,8 +57,11 @@ def test_every_page_carries_a_strict_content_security_policy(demo_client):
 )
 def test_the_language_comes_from_the_url_then_accept_language(demo_client, query, header, expected):
     headers = {"Accept-Language": header} if header else {}
-    html = demo_client.get("/", params=query, headers=headers).text
-    assert f'<html lang="{expected}">' in html
+    response = demo_client.get("/", params=query, headers=headers)
+    assert f'<html lang="{expected}">' in response.text
+    # A page whose language a cache cannot tell from its URL says it varies with the header.
+    from_url = i18n.from_query(query.get("lang")) is not None
+    assert (response.headers.get("Vary") == "Accept-Language") is not from_url
 
 
 def test_links_keep_a_language_chosen_in_the_url(demo_client):

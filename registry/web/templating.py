@@ -92,4 +92,8 @@ def render(
     page = page or PageContext(request)
     i18n.activate(page.language)
     body = TEMPLATES.get_template(template).render({"page": page, **(context or {})})
-    return HTMLResponse(body, status_code=status_code, media_type=HTML_MEDIA_TYPE)
+    response = HTMLResponse(body, status_code=status_code, media_type=HTML_MEDIA_TYPE)
+    if i18n.from_query(request.query_params.get("lang")) is None:
+        # The language came from the header: a cache must keep one copy per language asked.
+        response.headers["Vary"] = "Accept-Language"
+    return response
