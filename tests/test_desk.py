@@ -196,7 +196,7 @@ def test_a_refused_form_shows_the_api_errors_next_to_the_fields_and_keeps_them(
     response = browser_like.post("/desk/forms/award", data=form)
     assert response.status_code == 422
     assert errors_next_to(response.text, "amount")
-    assert errors_next_to(response.text, "period.start")
+    assert errors_next_to(response.text, "period.end")
     assert field_value(response.text, "title.uz") == "Juda katta <loyiha>"
     assert "Juda katta &lt;loyiha&gt;" in response.text
     assert 'role="alert"' in response.text  # "Nothing was written", in the page's language

@@ -195,6 +195,9 @@ def human_message(error: Any) -> str:
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         expected = (error.get("ctx") or {}).get("expected_tags")
         return f"must be one of {expected}" if expected else str(error["msg"])
+    if kind == "value_error" and (error.get("ctx") or {}).get("error") is not None:
+        # A validator's own words, without pydantic's "Value error, " before them.
+        return str(error["ctx"]["error"])
     return str(error["msg"])
 
 

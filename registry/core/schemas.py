@@ -5,7 +5,15 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from registry.reference.legal_units import LegalUnit
@@ -175,11 +183,14 @@ class Period(StrictInput):
     start: date
     end: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "Period":
-        if self.end < self.start:
-            raise ValueError("end must not be before start")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        """Checked on ``end``, so that a refusal names ``period.end``, not the whole period."""
+        start = info.data.get("start")  # absent if start itself was refused
+        if start is not None and end < start:
+            raise ValueError(f"must not be before start ({start.isoformat()})")
+        return end
 
 
 class Window(StrictInput):
