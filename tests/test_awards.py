@@ -772,6 +772,17 @@ def test_a_refusal_says_what_is_wrong(client: TestClient, world: World, database
     )
     assert field == "body"
     assert message.startswith("not valid JSON at offset 1: ")
+    field, message = refusal(
+        client.post(
+            events,
+            content=json.dumps({"type": "completed", "date": "2026-11-01"}).encode(),
+            headers=bearer(world.fund) | {"content-type": "text/plain"},
+        )
+    )
+    assert (field, message) == (
+        "header.content-type",
+        "must be application/json (it is text/plain): the body is read as JSON",
+    )
     assert ledger_size(database) == before
 
 

@@ -220,6 +220,13 @@ async def _registry_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if _body_not_sent_as_json(request, exc):
+        problem = Unprocessable.for_field(
+            "header.content-type",
+            f"must be application/json (it is {request.headers.get('content-type')}): the body "
+            "is read as JSON",
+        ).problem(instance=request.url.path)
+        return problem_response(problem)
     errors = [
         FieldError(field="body", message=_not_json(error))
         if error.get("type") == "json_invalid"
@@ -237,6 +244,19 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     error_class: type[RegistryError] = BadRequest if in_parameters else Unprocessable
     detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
     return problem_response(error_class(detail, errors=errors).problem(instance=request.url.path))
+
+
+def _body_not_sent_as_json(request: Request, exc: RequestValidationError) -> bool:
+    """A body FastAPI did not read as JSON, because its Content-Type is not JSON's: pydantic
+    would say it is not an object, which tells the sender nothing they can act on."""
+    whole_body = any(
+        tuple(error["loc"]) == ("body",) and error.get("type") != "missing"
+        for error in exc.errors()
+    )
+    media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    # FastAPI reads a body without a Content-Type as JSON too.
+    is_json = not media_type or media_type == "application/json" or media_type.endswith("+json")
+    return whole_body and not is_json
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
