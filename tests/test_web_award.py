@@ -2,7 +2,9 @@
 running totals, corrections pointing at what they correct, ledger seqs), hostile text, 404."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, organization
@@ -10,6 +12,7 @@ from fastapi.testclient import TestClient
 from test_legal_units import direct, kz_grant
 
 from registry.core.db import Database
+from registry.web import i18n
 
 HOSTILE = "<script>alert(1)</script> \"quoted\" 'single' \u202eevil\u202c"
 
@@ -137,6 +140,25 @@ def test_the_award_page_speaks_the_readers_language(client: TestClient, world: W
     assert '<html lang="ru">' in html
     assert "Экологическая школа" in html
     assert 'href="/awards?theme=ecology&amp;lang=ru"' in html
+
+
+def test_the_award_page_shows_local_times_and_names_the_zone(
+    client: TestClient, world: World
+) -> None:
+    """Found by a new user's test: 04:00Z was shown as "04:00:00", unnamed, where the award
+    was made at 09:00 Tashkent time; the competition page shows local time, named."""
+    award = award_with_a_history(client, world)
+    html = client.get(f"/awards/{award['id']}", params={"lang": "ru"}).text
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    formats = i18n.formats(i18n.BY_CODE["ru"])
+    tashkent = ZoneInfo("Asia/Tashkent")
+    published = datetime.fromisoformat(award["published_at"])
+    assert f"{formats.datetime(published, tashkent)}   (местное время, Asia/Tashkent)" in text
+    assert formats.datetime(published, UTC) not in text
+    assert "Время указано местное, Asia/Tashkent." in text
+    for event in award["events"]:
+        item = unescape(re.sub(r"<[^>]+>", " ", event_item(html, event["seq"])))
+        assert formats.datetime(datetime.fromisoformat(event["time"]), tashkent) in item
 
 
 def test_hostile_text_on_an_award_is_inert(client: TestClient, world: World) -> None:

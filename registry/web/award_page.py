@@ -26,6 +26,7 @@ from registry.awards.schemas import AwardEventRead, AwardRead
 from registry.competitions import service as competition_service
 from registry.core.db import SessionDep
 from registry.ledger import service as ledger_service
+from registry.reference.zones import local_zone
 from registry.risks import service as risk_service
 from registry.web import oversight_pages, views
 from registry.web.templating import render
@@ -213,6 +214,9 @@ def award_page(
             )[award.id],
             "receipt": receipt,
             "leaf_check": leaf_check(leaf, receipt),
+            # Where the award is made, as its award date and the rules' "today" are: a time
+            # is shown there, and named, as the competition page shows its window.
+            "zone": local_zone(award.region, award.funder_id),
         },
     )
 
