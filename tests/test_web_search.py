@@ -10,6 +10,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from registry.core.schemas import AMOUNT_PATTERN, PATTERN_MESSAGES
+from registry.web import search_pages
+
 AWARD_FACETS = "instrument,region,funder,status,year,currency"
 PAGE_SIZE = 20
 
@@ -190,9 +193,53 @@ def test_bad_filter_values_are_a_400_page_naming_the_field(demo_client, path, qu
     response = demo_client.get(f"{path}?{query}&lang=en")
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
-    assert field in response.text
     api = demo_client.get(f"/api/v1{path}?{query}")
     assert api.status_code in (400, 422)
+    # The search page itself, its form as filled in, with the API's very message: beside the
+    # field when the form has it, above the form otherwise.
+    html = unescape(response.text)
+    assert '<form class="search-form"' in html
+    message = api.json()["errors"][0]["message"]
+    summary = re.search(r'<div class="notice error-summary".*?</div>', html, re.DOTALL)
+    assert summary
+    assert message in summary.group(0)
+    if field == "cursor":
+        assert 'aria-invalid="true"' not in html
+    else:
+        error_id = "f-year1-error" if field == "year" else f"f-{field}-error"
+        assert f'<span class="error" id="{error_id}">{message}</span>' in html
+        assert f'aria-invalid="true" aria-describedby="{error_id}' in html
+    assert "String should match pattern" not in html
+
+
+def test_a_refused_amount_is_told_as_the_api_tells_it_in_the_readers_language(demo_client):
+    """Found by a new user's test: the page showed pydantic's regex, in English, on an error
+    page without the search form; the API said what an amount must look like."""
+    query = "amount_min=1%20000%20000"
+    api = demo_client.get(f"/api/v1/awards?{query}").json()
+    assert api["errors"] == [
+        {"field": "query.amount_min", "message": PATTERN_MESSAGES[AMOUNT_PATTERN]}
+    ]
+    assert PATTERN_MESSAGES[AMOUNT_PATTERN] in search_pages.FILTER_MESSAGES
+    english = unescape(demo_client.get(f"/awards?{query}&lang=en").text)
+    assert f'id="f-amount_min-error">{PATTERN_MESSAGES[AMOUNT_PATTERN]}<' in english
+    response = demo_client.get(f"/awards?{query}&lang=ru")
+    assert response.status_code == 400
+    html = unescape(response.text)
+    assert "[0-9]" not in html
+    assert 'id="f-amount_min-error">должна быть положительной суммой цифрами' in html
+    assert 'name="amount_min" type="text" value="1 000 000"' in html
+    assert '<details class="more-filters" open>' in html
+    assert "Поиск не выполнен" in html
+    assert 'class="results"' not in html  # no results: nothing was searched
+
+
+@pytest.mark.parametrize("path", ["/", "/awards", "/competitions", "/organizations"])
+def test_the_search_boxes_take_as_many_characters_as_the_api(demo_client, path):
+    html = demo_client.get(path, params={"lang": "en"}).text
+    assert re.search(r'<input id="(f|home)-q" name="q" type="search"[^>]* maxlength="500"', html)
+    assert demo_client.get("/api/v1/awards", params={"q": "a" * 500}).status_code == 200
+    assert demo_client.get("/api/v1/awards", params={"q": "a" * 501}).status_code == 400
 
 
 def test_empty_form_fields_redirect_to_the_canonical_url(demo_client):

@@ -227,6 +227,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             "is read as JSON",
         ).problem(instance=request.url.path)
         return problem_response(problem)
+    return problem_response(validation_problem(exc).problem(instance=request.url.path))
+
+
+def validation_problem(exc: RequestValidationError) -> RegistryError:
+    """A validation error as the registry reports it: a 400 (parameters) or a 422 (a body),
+    each field named as ``field_name`` does and told what ``human_message`` says. The portal
+    shows the very same messages on its pages."""
     errors = [
         FieldError(field="body", message=_not_json(error))
         if error.get("type") == "json_invalid"
@@ -243,7 +250,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
     error_class: type[RegistryError] = BadRequest if in_parameters else Unprocessable
     detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
-    return problem_response(error_class(detail, errors=errors).problem(instance=request.url.path))
+    return error_class(detail, errors=errors)
 
 
 def _body_not_sent_as_json(request: Request, exc: RequestValidationError) -> bool:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
@@ -61,8 +61,11 @@ from registry.risks import service as risk_service
 router = APIRouter(tags=["awards"], dependencies=[Depends(refuse_unknown_parameters)])
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 CursorParam = Annotated[str | None, Query(max_length=500)]
+TEXT_MAX_LENGTH: Final = 500
+"""The longest ``q`` a search takes (the portal's search boxes say so with ``maxlength``)."""
 TextParam = Annotated[
-    str | None, Query(max_length=500, description='Words and "quoted phrases" in any language.')
+    str | None,
+    Query(max_length=TEXT_MAX_LENGTH, description='Words and "quoted phrases" in any language.'),
 ]
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -112,10 +115,7 @@ def currency_values(raw: list[str] | None, field: str = "currency") -> tuple[str
 
 
 def award_filters(
-    q: Annotated[
-        str | None,
-        Query(max_length=500, description='Words and "quoted phrases" in any language.'),
-    ] = None,
+    q: TextParam = None,
     funder: ListParam = None,
     recipient: ListParam = None,
     instrument: ListParam = None,

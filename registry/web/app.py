@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import PlainTextResponse, Response
 
-from registry.core.errors import RegistryError
+from registry.core.errors import RegistryError, validation_problem
 from registry.web import (
     assets,
     award_page,
@@ -74,14 +74,15 @@ def _serve_errors_as_pages(app: FastAPI) -> None:
 
 
 def error_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, RequestValidationError):
+        exc = validation_problem(exc)  # the API's words for it, never pydantic's or a regex
     if isinstance(exc, RegistryError):
         status, detail = int(exc.status), exc.detail
         fields = [(error.field, error.message) for error in exc.errors]
-    elif isinstance(exc, RequestValidationError):
-        status, detail = HTTPStatus.BAD_REQUEST, None
-        fields = [
-            (".".join(str(part) for part in error["loc"]), error["msg"]) for error in exc.errors()
-        ]
+        if status == HTTPStatus.BAD_REQUEST:
+            refused = search_pages.refused_search(request, fields)
+            if refused is not None:
+                return refused
     elif isinstance(exc, StarletteHTTPException):
         status, detail, fields = exc.status_code, None, []
     else:  # a bug: the page says so, the server's log has the traceback

@@ -10,6 +10,7 @@ from registry.core.db import SessionDep
 from registry.ledger import service as ledger_service
 from registry.publication import search
 from registry.publication.pagination import CursorsDep
+from registry.publication.router import TEXT_MAX_LENGTH
 from registry.web import views
 from registry.web.templating import render
 
@@ -58,5 +59,6 @@ def home(request: Request, session: SessionDep, cursors: CursorsDep) -> HTMLResp
             "names": views.organization_names(session, {award.funder_id for award in awards}),
             "checkpoint": ledger_service.latest_checkpoint(session),
             "now": clock.now(),
+            "query_max_length": TEXT_MAX_LENGTH,
         },
     )

@@ -1,7 +1,8 @@
 """The search pages: awards, competitions and organizations, with the API's filters.
 
 Each page parses its query with the very dependencies the JSON API uses (so a bad value is
-the same 400, rendered as a page), calls the same search service, and links each result to
+the same 400, with the API's message, rendered as the page's own form with the message beside
+the field: ``refused_search``), calls the same search service, and links each result to
 its own page. The URL holds the whole query, so every page is a permalink. Paging is keyset,
 with the API's signed cursors: ``cursor`` continues after a row, ``before`` reads the
 opposite order from a row and shows it the right way round (the previous page).
@@ -23,6 +24,7 @@ from registry.organizations.router import to_read as organization_read
 from registry.publication import search
 from registry.publication.pagination import CursorsDep
 from registry.publication.router import (
+    TEXT_MAX_LENGTH,
     CompetitionFiltersDep,
     FiltersDep,
     OrganizationFiltersDep,
@@ -183,6 +185,55 @@ def _read(
     return list(rows), following, before
 
 
+# The API's words for a value a search form can send wrong, marked here so that the catalogs
+# translate them (tests check they are the API's very messages); any other message is shown
+# as the API says it.
+FILTER_MESSAGES: Final = (
+    N_(
+        'must be a positive amount in decimal digits, such as "1500.00" (no sign, no exponent, '
+        "no thousands separator)"
+    ),
+)
+SEARCH_PAGES: Final = {
+    "/awards": ("awards.html", AWARD_PARAMS),
+    "/competitions": ("competitions.html", COMPETITION_PARAMS),
+    "/organizations": ("organizations.html", ORGANIZATION_PARAMS),
+}
+
+
+def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLResponse | None:
+    """A search page whose query the API's parsers refused (a 400), answered as that page:
+    its form as it was filled in, each message beside its field, and no results. ``None``
+    for any other page. A message about no field of the form (``query.cursor``) is listed
+    above the form."""
+    found = SEARCH_PAGES.get(request.url.path)
+    if found is None:
+        return None
+    template, params = found
+    errors: dict[str, list[str]] = {}
+    for field, message in fields:
+        location, _, rest = field.partition(".")
+        name = rest.partition(".")[0]
+        errors.setdefault(name if location == "query" and name in params else "", []).append(
+            message
+        )
+    query = SearchQuery.of(request, params)
+    return render(
+        request,
+        template,
+        {
+            "section": request.url.path,
+            "query": query,
+            "items": [],
+            "names": {},
+            "region_name": views.region_label,
+            "query_max_length": TEXT_MAX_LENGTH,
+            "field_errors": errors,
+        },
+        status_code=HTTPStatus.BAD_REQUEST,
+    )
+
+
 @router.get("/awards", response_class=HTMLResponse)
 def awards(
     request: Request,
@@ -237,6 +288,7 @@ def awards(
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": _award_downloads(query),
             "region_name": views.region_label,
+            "query_max_length": TEXT_MAX_LENGTH,
             "sorts": list(search.KEYED_SORTS),
         },
         page=page_context,
@@ -324,6 +376,7 @@ def competitions(
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": [("json", "JSON", _api_link("/api/v1/competitions", query.params()))],
             "region_name": views.region_label,
+            "query_max_length": TEXT_MAX_LENGTH,
             "sorts": list(search.CompetitionSort),
         },
         page=page_context,
@@ -370,6 +423,7 @@ def organizations(
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": [("json", "JSON", _api_link("/api/v1/organizations", params))],
             "region_name": views.region_label,
+            "query_max_length": TEXT_MAX_LENGTH,
         },
         page=page_context,
     )

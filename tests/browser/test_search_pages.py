@@ -92,3 +92,22 @@ def test_competition_and_organization_search(page, portal, screenshot, path):
     page.wait_for_url(re.compile(r"(status=open|country=KZ)"))
     expect(page.locator(".active-filters")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_refused_filter_is_shown_beside_its_field_in_the_form(page, portal, screenshot):
+    """Found by a new user's test: "1 000 000" as an amount gave a page of pydantic's regex
+    without the form. Now the form stays as filled in, the API's message (translated) beside
+    the field, and the field can be corrected and sent again."""
+    page.goto(f"{portal}/awards?amount_min=1%20000%20000&lang=ru")
+    field = page.get_by_role("textbox", name="Сумма не меньше")
+    expect(field).to_have_value("1 000 000")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-amount_min-error")).to_contain_text("положительной суммой цифрами")
+    expect(page.get_by_role("alert")).to_contain_text("Поиск не выполнен")
+    assert_accessible(page)
+    screenshot(page, "awards-refused")
+    field.fill("1000000")
+    page.get_by_role("button", name="Применить фильтры").click()
+    page.wait_for_url(re.compile(r"amount_min=1000000"))
+    expect(page.locator("#f-amount_min-error")).to_have_count(0)
+    assert _ids(page)
