@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from registry.main import create_app
-from registry.web import assets, i18n
+from registry.web import assets, i18n, templating
 from registry.web.security import CONTENT_SECURITY_POLICY
 
 
@@ -128,3 +128,20 @@ def test_an_unexpected_error_is_a_problem_for_the_api_and_a_page_for_a_person(se
     assert "Content-Security-Policy" in page.headers
     assert "Content-Security-Policy" not in api.headers
     assert api.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("ru", "1\xa0234\xa0567 байт"), ("en", "1,234,567 bytes"), ("kk", "1\xa0234\xa0567 байт")],
+)
+def test_a_plural_messages_count_is_written_in_the_readers_language(code, expected):
+    """The form is chosen by the number, and the number is written as the language writes
+    it (it was "1234567 байт" on every page)."""
+    template = templating.TEMPLATES.from_string(
+        '{{ ngettext("%(num)s byte", "%(num)s bytes", size) }}|'
+        '{{ ngettext("%(num)s byte", "%(num)s bytes", 1, num="<b>") }}'
+    )
+    i18n.activate(i18n.BY_CODE[code])
+    counted, escaped = template.render(size=1234567).split("|")
+    assert counted.replace("\u202f", "\xa0") == expected
+    assert escaped.startswith("&lt;b&gt;")

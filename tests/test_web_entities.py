@@ -198,9 +198,29 @@ def test_an_organization_page_with_risk_indicators_in_every_language(
     demo_client: TestClient, language: str
 ) -> None:
     """A funder whose awards raise indicators: their counts are plural messages with a
-    ``%(num)d``, which the Uzbek Cyrillic catalog once transliterated into a 500."""
+    number, which the Uzbek Cyrillic catalog once transliterated into a 500."""
     response = demo_client.get(f"/organizations/{FUND_WITH_RISKS}", params={"lang": language})
     assert response.status_code == 200, response.text[:300]
     assert 'id="risks-title"' in response.text
     counts = re.findall(r"</?li>[^<]*?: (\d+)\D", response.text.split('id="risks-title"')[1])
     assert counts, "no indicator is counted"
+
+
+@pytest.mark.parametrize(("lang", "decimal"), [("ru", ","), ("kk", ","), ("uz", ","), ("en", ".")])
+def test_applications_per_award_is_written_in_the_readers_language(
+    demo_client: TestClient, lang: str, decimal: str
+) -> None:
+    """Found by a new user's test: the Russian page read "3.01 на одну награду"."""
+    listed = demo_client.get("/api/v1/competitions", params={"limit": 50}).json()["items"]
+    competition = next(
+        item
+        for item in listed
+        if item["applications_per_award"] and not item["applications_per_award"].endswith(".00")
+    )
+    ratio = competition["applications_per_award"]
+    text = text_of(demo_client.get(f"/competitions/{competition['id']}?lang={lang}").text)
+    written = i18n.formats(i18n.BY_CODE[lang]).number(ratio)
+    assert written == ratio.replace(".", decimal)
+    assert re.search(rf"· [^·]*(?<![\d,.]){re.escape(written)}(?![\d,.])", text)
+    if decimal != ".":
+        assert ratio not in text

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from registry.web import assets, i18n
@@ -28,6 +29,22 @@ TEMPLATES: Final = Environment(
 TEMPLATES.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
     i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
 )
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int, /, **variables: Any) -> str:
+    """Jinja's newstyle ``ngettext``, but ``%(num)s`` is the count written in the reader's
+    language ("1 234 bytes" in Russian, not "1234 bytes"); the form is still chosen by the
+    number itself. A template may still pass its own ``num``."""
+    variables.setdefault("num", i18n.formats(i18n.current()).number(count))
+    text = i18n.ngettext(singular, plural, count)
+    if context.eval_ctx.autoescape:
+        # Our catalog's text is markup as a template's is; % escapes the variables.
+        return Markup(text) % variables  # noqa: S704 - as Jinja's own ngettext does
+    return text % variables
+
+
+TEMPLATES.globals["ngettext"] = _ngettext
 TEMPLATES.filters["fromisoformat"] = date.fromisoformat  # a date as the ledger writes it
 HTML_MEDIA_TYPE: Final = "text/html; charset=utf-8"
 
