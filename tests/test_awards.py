@@ -153,7 +153,7 @@ def test_the_life_of_an_award(client: TestClient, world: World) -> None:
     leaf = client.get(f"/api/v1/ledger/entries/{second_tranche}").json()["entry"]
     assert leaf["body"]["amount"] == "150000000.00"
 
-    completed = post(client, path, {"type": "completed", "date": "2026-12-31"}, world.fund)
+    completed = post(client, path, {"type": "completed", "date": "2026-11-30"}, world.fund)
     assert completed.json()["status"] == "completed"
     after_completion = post(
         client, path, {"type": "disbursed", "amount": "1", "date": "2027-01-05"}, world.fund
@@ -292,6 +292,80 @@ def test_bad_award_events_are_refused_and_change_nothing(
     )
     assert ledger_size(database) == before
     assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "reported", "summary": {"uz": "Yakuniy hisobot"}},
+        {"type": "completed"},
+        {"type": "terminated", "reason": "The NGO stopped the project"},
+    ],
+)
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [("2099-01-01", "cannot be dated in the future"), ("2026-02-28", "before the award date")],
+)
+def test_a_report_completion_or_termination_is_dated_between_the_award_and_today(
+    client: TestClient, world: World, database: Database, event: dict, day: str, message: str
+) -> None:
+    """Like a disbursement, they record what already happened to the award: a date after
+    today, or before the award was made (2026-03-01), is refused naming the field, and a
+    termination refused frees none of its competition's budget."""
+    competition = create_competition(client, world)
+    award = create_award(client, world, competition["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    before = ledger_size(database)
+
+    response = post(client, path, event | {"date": day}, world.fund)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    (error,) = response.json()["errors"]
+    assert error["field"] == "date"
+    assert message in error["message"]
+    assert ledger_size(database) == before
+    assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+    now = client.get(f"/api/v1/competitions/{competition['id']}").json()
+    assert now["committed"] == "300000000.00"
+    on_the_award_date = post(client, path, event | {"date": "2026-03-01"}, world.fund)
+    assert on_the_award_date.status_code == 201, on_the_award_date.text
+
+
+def test_a_correction_cannot_move_a_report_or_the_award_date_across_the_other(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A correction is judged as the event it corrects: a report's date is not moved after
+    today or before the award date, nor the award date after a report or a completion."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    reported = post(client, path, {"type": "reported", "date": "2026-04-01"}, world.fund)
+    assert reported.status_code == 201, reported.text
+    report_seq = reported.json()["events"][-1]["seq"]
+    completed = post(client, path, {"type": "completed", "date": "2026-11-30"}, world.fund)
+    assert completed.status_code == 201, completed.text
+    completed_seq = completed.json()["events"][-1]["seq"]
+    later = {"award_date": "2026-04-02", "period": {"start": "2026-04-15", "end": "2026-12-31"}}
+    before = ledger_size(database)
+    cases = [
+        (report_seq, {"date": "2099-01-01"}, "changes.date", "in the future"),
+        (report_seq, {"date": "2026-02-01"}, "changes.date", "before the award date"),
+        (completed_seq, {"date": "2027-01-01"}, "changes.date", "in the future"),
+        (award["published_seq"], later, "changes.award_date", "report, completion or termination"),
+    ]
+    for seq, changes, field, message in cases:
+        correction = {"type": "corrected", "corrects": seq, "reason": "Typo", "changes": changes}
+        response = post(client, path, correction, world.fund)
+        assert response.status_code == 422, (changes, response.text)
+        (error,) = response.json()["errors"]
+        assert error["field"] == field
+        assert message in error["message"]
+        assert ledger_size(database) == before
+    fine = {"type": "corrected", "corrects": report_seq, "reason": "Typo"}
+    assert (
+        post(client, path, fine | {"changes": {"date": "2026-03-01"}}, world.fund).status_code
+        == 201
+    )
 
 
 def test_a_correction_that_breaks_a_rule_is_refused(

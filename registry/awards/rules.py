@@ -47,6 +47,7 @@ class AwardState:
     disbursed_minor: int = 0
     status: str = "active"
     last_report_on: date | None = None
+    first_report_on: date | None = None
     completed_on: date | None = None
     terminated_on: date | None = None
     termination_reason: str | None = None
@@ -156,6 +157,8 @@ def _disbursed(state: AwardState, body: dict[str, Any]) -> None:
 
 def _reported(state: AwardState, body: dict[str, Any]) -> None:
     state.last_report_on = _date(body, "date")
+    if state.first_report_on is None or state.last_report_on < state.first_report_on:
+        state.first_report_on = state.last_report_on
 
 
 def _completed(state: AwardState, body: dict[str, Any]) -> None:
@@ -192,8 +195,9 @@ def check_new_dates(before: AwardState | None, after: AwardState, *, today: date
     of an older ledger keeps what was accepted then, and "today" moves.
 
     Checked for a publication (``before`` is None) and for any later write that moves the
-    award date or the period: the award date lies between 2000-01-01 and today, and the
-    implementation period does not start before the award is made.
+    award date or the period: the award date lies between 2000-01-01 and today, the
+    implementation period does not start before the award is made, and the award is not
+    dated after its reports, completion or termination (:func:`check_event_date`).
     """
     moved = before is None or (before.award_date, before.period_start) != (
         after.award_date,
@@ -214,11 +218,38 @@ def check_new_dates(before: AwardState | None, after: AwardState, *, today: date
             "period.start",
             f"the implementation period cannot start before the award date {after.award_date}",
         )
-
-
-def check_event_date(kind: str, body: dict[str, Any], *, today: date) -> None:
-    """A disbursement records money already paid: it cannot be dated after today."""
-    if kind == "award.disbursed" and _date(body, "date") > today:
+    happened = [
+        day
+        for day in (after.first_report_on, after.completed_on, after.terminated_on)
+        if day is not None
+    ]
+    if happened and min(happened) < after.award_date:
         raise RuleViolation(
-            "date", f"a disbursement cannot be dated in the future (today is {today})"
+            "award_date",
+            f"is after a report, completion or termination of the award ({min(happened)})",
         )
+
+
+DATED_EVENTS: Final = {
+    "award.disbursed": "a disbursement",
+    "award.reported": "a report",
+    "award.completed": "a completion",
+    "award.terminated": "a termination",
+}
+"""The events that record what already happened to the award, by what the messages call them."""
+
+
+def check_event_date(kind: str, body: dict[str, Any], *, award_date: date, today: date) -> None:
+    """A disbursement, report, completion or termination records what already happened: it
+    is dated neither after today nor before the award was made. Judged when written, as
+    :func:`check_new_dates` is: a disbursement before the award date is also a rule of
+    :func:`fold`, which older ledgers already kept; the other events were recorded without
+    these two rules, and replay as they were accepted."""
+    what = DATED_EVENTS.get(kind)
+    if what is None:
+        return
+    day = _date(body, "date")
+    if day > today:
+        raise RuleViolation("date", f"{what} cannot be dated in the future (today is {today})")
+    if day < award_date:
+        raise RuleViolation("date", f"{what} cannot be dated before the award date {award_date}")

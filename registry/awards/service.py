@@ -396,7 +396,9 @@ def add_events_many(
         try:
             after = rules.fold([*history, proposed])
             rules.check_new_dates(before, after, today=today)
-            rules.check_event_date(*_dated_event(proposed, history), today=today)
+            rules.check_event_date(
+                *_dated_event(proposed, history), award_date=after.award_date, today=today
+            )
         except rules.RuleViolation as exc:
             raise _violation(exc, prefix) from exc
         if after.recipient_id == award.funder_id:
