@@ -476,11 +476,18 @@ def test_a_correction_may_move_the_award_date_with_its_override(
 def test_a_correction_of_other_fields_keeps_terms_accepted_before_the_window_moved(
     client: TestClient, world: World, database: Database
 ) -> None:
-    """The terms are judged on the fields they name: after the competition's close moves past
-    the award's date, a typo in the title can still be corrected, but the date cannot be
-    re-stated without the override."""
+    """The terms are judged on the fields they name: after the competition's close moves
+    before an award made with the override (its reason no longer needed), a typo in the title
+    can still be corrected, but the date cannot be re-stated with the override kept."""
     competition = create_competition(client, world)
-    award = create_award(client, world, competition["id"])  # dated after the close
+    award = create_award(
+        client,
+        world,
+        competition["id"],
+        award_date="2026-02-01",
+        period={"start": "2026-02-15", "end": "2026-12-31"},
+        award_before_close="Emergency flood relief, commission decision 12",
+    )
     moved = post(
         client,
         f"/api/v1/competitions/{competition['id']}/events",
@@ -489,10 +496,10 @@ def test_a_correction_of_other_fields_keeps_terms_accepted_before_the_window_mov
             "changes": {
                 "window": {
                     "opens": "2026-01-10T09:00:00+05:00",
-                    "closes": "2026-12-10T18:00:00+05:00",
+                    "closes": "2026-01-25T18:00:00+05:00",
                 }
             },
-            "reason": "Second intake",
+            "reason": "Intake closed early",
         },
         world.fund,
     )
@@ -503,9 +510,9 @@ def test_a_correction_of_other_fields_keeps_terms_accepted_before_the_window_mov
     assert title.status_code == 201, title.text
     assert title.json()["title"]["uz"] == "Ekologik maktab"
     before = ledger_size(database)
-    restated = _correct_publication(client, world, award, {"award_date": "2026-03-02"})
+    restated = _correct_publication(client, world, award, {"award_date": "2026-02-02"})
     assert restated.status_code == 422, restated.text
-    assert restated.json()["errors"][0]["field"] == "changes.award_date"
+    assert restated.json()["errors"][0]["field"] == "changes.award_before_close"
     assert ledger_size(database) == before
 
 

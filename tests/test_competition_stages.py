@@ -321,6 +321,69 @@ def test_a_zone_that_is_a_folder_and_an_amended_window_in_another_offset_are_ref
     assert (code, error["field"]) == (422, "changes.window.closes")
 
 
+@pytest.mark.parametrize("offset", ["+06:00", "-03:00", "+00:00"])
+def test_a_window_carries_its_default_zone_s_offsets_too(
+    client: TestClient, database: Database, world: World, offset: str
+) -> None:
+    """Without a time_zone named, the window is checked against the zone the competition
+    reports (its region's or funder's country's, Asia/Tashkent here), at publication and at
+    every amendment of the window."""
+    window = {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"}
+    wrong = {**window, "closes": f"2026-02-10T18:00:00{offset}"}
+    before = ledger_size(database)
+    response = post(client, "/api/v1/competitions", competition_body(window=wrong), world.fund)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    (error,) = response.json()["errors"]
+    assert error["field"] == "window.closes"
+    assert "is not Asia/Tashkent time (its offset then: +05:00)" in error["message"]
+    assert ledger_size(database) == before
+    created = create_competition(client, world, window=window)
+    assert created["time_zone"] == "Asia/Tashkent"
+    amended = {"type": "amended", "changes": {"window": wrong}, "reason": "Extended"}
+    code, error = refused(client, database, created["id"], amended, world.fund)
+    assert (code, error["field"]) == (422, "changes.window.closes")
+    assert client.get(f"/api/v1/competitions/{created['id']}").json() == created
+
+
+def test_the_close_does_not_move_past_an_award_made_without_an_override(
+    client: TestClient, database: Database, world: World
+) -> None:
+    """An award dated before its competition closes needs award_before_close; moving the
+    close past an award made without one is refused as publishing it then would be. An
+    award with the override, or dated on or after the new close, does not stand in the way."""
+    competition = create_competition(client, world)  # closes 2026-02-10
+    after_close = post(client, "/api/v1/awards", award_body(competition["id"]), world.fund)
+    assert after_close.status_code == 201, after_close.text  # dated 2026-03-01
+    early = award_body(
+        competition["id"],
+        recipient_id=NGO_UZ_2,
+        award_date="2026-02-01",
+        period={"start": "2026-02-15", "end": "2026-12-31"},
+        award_before_close="Emergency flood relief, commission decision 12",
+    )
+    assert post(client, "/api/v1/awards", early, world.fund).status_code == 201
+    window = competition["window"]
+
+    def moved(closes: str) -> dict:
+        opens = "2026-01-10T09:00:00+05:00"
+        changes = {"window": {"opens": opens, "closes": closes}}
+        return {"type": "amended", "changes": changes, "reason": "Second intake"}
+
+    competition = client.get(f"/api/v1/competitions/{competition['id']}").json()
+    code, error = refused(
+        client, database, competition["id"], moved("2026-03-02T18:00:00+05:00"), world.fund
+    )
+    assert (code, error["field"]) == (422, "changes.window.closes")
+    assert after_close.json()["id"] in error["message"]
+    assert "award_before_close" in error["message"]
+    assert client.get(f"/api/v1/competitions/{competition['id']}").json() == competition
+    assert competition["window"] == window
+    # Closing on the award's own day leaves it after the close, as publishing it would.
+    same_day = add(client, competition["id"], moved("2026-03-01T18:00:00+05:00"), world.fund)
+    assert same_day.status_code == 201, same_day.text
+
+
 def test_a_budget_may_be_stated_in_a_legal_unit(
     client: TestClient, database: Database, world: World
 ) -> None:

@@ -96,8 +96,11 @@ def test_an_open_competition_counts_down(client: TestClient, database: Database)
             "budget": "1000000",
             "currency": "UZS",
             "window": {
-                "opens": (now - timedelta(days=2)).isoformat(),
-                "closes": (now + timedelta(days=5, hours=3)).isoformat(),
+                # In Tashkent time, the zone its deadlines are counted in.
+                "opens": (now - timedelta(days=2)).astimezone(local_zone("UZ")).isoformat(),
+                "closes": (now + timedelta(days=5, hours=3))
+                .astimezone(local_zone("UZ"))
+                .isoformat(),
             },
             "region": "UZ",
         },

@@ -315,7 +315,7 @@ def _check_terms(
                 prefix + "award_before_close", "there is no competition to close"
             )
         return
-    closed_on = competition.closes_at.date()
+    closed_on = competition_service.closing_day(competition)
     if award_date < closed_on and award_before_close is None:
         raise Unprocessable.for_field(
             prefix + "award_date",

@@ -4,7 +4,7 @@ The public status is derived, never stored: ``cancelled`` and ``awarded`` (resul
 come from events, ``planned``, ``open`` and ``closed`` from the application window and now.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from registry import journal
 from registry.auth.principal import Principal
 from registry.awards import legal
+from registry.awards.models import Award
 from registry.competitions.models import Competition, CompetitionEvent
 from registry.competitions.schemas import (
     STAGE_EVENTS,
@@ -86,6 +87,10 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
         raise Unprocessable.for_field("budget", "required unless legal_unit states it")
     budget = parse_amount(derived or given or "0", currency)
     region = organization_service.canonical_region(data.region) if data.region else None
+    zone = _named_zone(data.time_zone) if data.time_zone is not None else None
+    _check_offsets(
+        zone or local_zone(region, funder_id), data.window.opens, data.window.closes, "window."
+    )
     ledger_service.lock(session)
     organization_service.get(session, funder_id, field="funder_id")
     if data.source_id is not None and find_by_source(session, funder_id, data.source_id):
@@ -111,7 +116,7 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     if stated is not None:
         body["legal_unit"] = stated
     if data.time_zone is not None:
-        body["time_zone"] = _time_zone(data)
+        body["time_zone"] = data.time_zone
     if data.source_id is not None:
         body["source_id"] = data.source_id
     journal.record(
@@ -139,7 +144,7 @@ def add_event(
         raise Conflict.for_field("type", "the competition was cancelled; it takes no more events")
     body: dict[str, Any]
     if isinstance(event, CompetitionAmended):
-        body = {"changes": _changes(competition, event), "reason": event.reason}
+        body = {"changes": _changes(session, competition, event), "reason": event.reason}
     elif isinstance(event, CompetitionCancelled):
         if competition.award_count:
             raise Conflict.for_field(
@@ -168,27 +173,33 @@ def add_event(
     return get(session, competition_id)
 
 
-def zone_of(competition: Competition) -> ZoneInfo:
-    """Where the competition's deadlines and stage dates are counted."""
+def zone_of(competition: Competition, *, region: str | None = None) -> ZoneInfo:
+    """Where the competition's deadlines and stage dates are counted: the zone it names, or
+    else its region's (``region`` if it is being changed) or its funder's country's."""
     if competition.time_zone:
         return ZoneInfo(competition.time_zone)
-    return local_zone(competition.region, competition.funder_id)
+    return local_zone(region or competition.region, competition.funder_id)
 
 
-def _time_zone(data: CompetitionCreate) -> str:
-    """The zone named, checked: a real IANA zone whose offsets the window's times carry."""
-    name = data.time_zone or ""
+def closing_day(competition: Competition) -> date:
+    """The day its applications close, in its zone: an award dated before it is made before
+    the close (``awards.service``), one dated on or after it is not."""
+    return competition.closes_at.astimezone(zone_of(competition)).date()
+
+
+def _named_zone(name: str) -> ZoneInfo:
+    """The zone a competition names, checked: a real IANA zone."""
     try:
-        zone = ZoneInfo(name)
+        return ZoneInfo(name)
     # A name that is a folder of the zone database ("Asia") fails with an OSError.
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Unprocessable.for_field("time_zone", f"{name!r} is not an IANA time zone") from None
-    _check_offsets(zone, data.window.opens, data.window.closes, "window.")
-    return name
 
 
 def _check_offsets(zone: ZoneInfo, opens: datetime, closes: datetime, prefix: str) -> None:
-    """A window's times carry the offsets of the zone its deadlines are counted in."""
+    """A window's times carry the offsets of the zone its deadlines are counted in, whether
+    the competition names that zone or takes its region's or funder's country's: a time in
+    another offset is most likely a deadline counted in the wrong zone."""
     for field, moment in (("opens", opens), ("closes", closes)):
         expected = moment.astimezone(zone).utcoffset()
         if moment.utcoffset() != expected:
@@ -271,7 +282,9 @@ def _check_counts(competition: Competition, event: StageEvent) -> None:
         )
 
 
-def _changes(competition: Competition, event: CompetitionAmended) -> dict[str, Any]:
+def _changes(
+    session: Session, competition: Competition, event: CompetitionAmended
+) -> dict[str, Any]:
     changes = event.changes.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     if not changes:
         raise Unprocessable.for_field("changes", "name at least one field to change")
@@ -288,14 +301,40 @@ def _changes(competition: Competition, event: CompetitionAmended) -> dict[str, A
             changes["region"], field="changes.region"
         )
     if "window" in changes and event.changes.window is not None:
-        if competition.time_zone:
-            window = event.changes.window
-            _check_offsets(zone_of(competition), window.opens, window.closes, "changes.window.")
+        window = event.changes.window
+        zone = zone_of(competition, region=changes.get("region"))
+        _check_offsets(zone, window.opens, window.closes, "changes.window.")
+        _check_close_after_awards(session, competition, window.closes.astimezone(zone).date())
         changes["window"] = {
             "opens": event.changes.window.opens.isoformat(),
             "closes": event.changes.window.closes.isoformat(),
         }
     return changes
+
+
+def _check_close_after_awards(session: Session, competition: Competition, closes_on: date) -> None:
+    """An award dated before its competition closes needs ``award_before_close``, so a close
+    moved past an award made without it is refused, as publishing that award then would be
+    (``awards.service._check_terms``). Awards read from their rows, the ledger lock held."""
+    statement = (
+        select(Award.id, Award.award_date)
+        .where(
+            Award.competition_id == competition.id,
+            Award.award_before_close.is_(None),
+            Award.award_date < closes_on,
+        )
+        .order_by(Award.award_date, Award.id)
+        .limit(1)
+    )
+    first = session.execute(statement).first()
+    if first is not None:
+        award_id, award_date = first
+        raise Unprocessable.for_field(
+            "changes.window.closes",
+            f"would close on {closes_on}, after award {award_id} of this competition "
+            f"(dated {award_date}) was made without award_before_close; "
+            f"close it on or before {award_date}",
+        )
 
 
 def find_by_source(session: Session, funder_id: str, source_id: str) -> Competition | None:

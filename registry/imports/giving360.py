@@ -35,7 +35,10 @@ One grant is one award, published by its funder with the grant's ``id`` as its
   once per file before its first grant with its ``code`` as the source id, and the grant
   is an award from it (``awardBeforeClose`` gives the reason for an award made before it
   closed). A competition's later history (amendments, cancellation, results) is not in
-  360Giving: it is published as it now stands.
+  360Giving: it is published as it now stands. Its window's bounds are instants (the
+  registry's export writes them in UTC): they are stated in the time zone the competition's
+  deadlines are counted in (its region's or funder's country's), whose offsets a window
+  must carry.
 * Any other grant is a direct award, and the registry requires a legal basis for one: the
   ``legalBasis`` extension field if given, otherwise a note of where it was published (the
   grant id and its programme, whose code is the publisher's, not an id in this registry).
@@ -84,6 +87,7 @@ from registry.organizations.schemas import OrganizationKind
 from registry.publication.giving360 import CSV_COLUMNS, column_title, schema_steps
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import UnknownRegion, normalize_region
+from registry.reference.zones import local_zone
 
 INSTRUMENT_VOCABULARY: Final = "registry:instrument"
 THEME_VOCABULARY: Final = "registry:theme"
@@ -449,6 +453,7 @@ def _competition(
     region = reader.text(programme, "region", f"{PROGRAMME}.region", required=False)
     if code is None or funder is None:
         return None
+    zone = local_zone(region, funder.org_id, country)
     return _Competition(
         source_id=code,
         body={
@@ -462,7 +467,10 @@ def _competition(
             "themes": codes(programme.get("themes")),
             "budget": budget,
             "currency": currency,
-            "window": {"opens": opens, "closes": closes},
+            "window": {
+                "opens": opens and opens.astimezone(zone),
+                "closes": closes and closes.astimezone(zone),
+            },
             "region": region,
             "legal_basis": legal_basis,
             "source_id": code,
