@@ -104,6 +104,8 @@ def test_downloads_beyond_their_pool_are_a_503_and_the_api_still_answers(
                 "/api/v1/awards.csv",
                 "/api/v1/awards.jsonl",
                 "/api/v1/360giving/grants.csv",
+                "/api/v1/360giving/grants.download.json",
+                "/api/v1/ocds/releases.download.json",
             ):
                 response = client.get(path)
                 assert response.status_code == 503

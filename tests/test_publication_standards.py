@@ -517,6 +517,116 @@ def test_360giving_json_and_csv_have_one_grant_per_award(
     ]
 
 
+GRANTS_DOWNLOAD = "/api/v1/360giving/grants.download.json"
+RELEASES_DOWNLOAD = "/api/v1/ocds/releases.download.json"
+
+
+def _served_items(client: TestClient, url: str, key: str, validator: Any) -> list[bytes]:
+    """Every item of a paged feed followed to its end, each as the bytes it was served as (a
+    page parsed with exact decimals writes back to the very bytes served, so each item's
+    ``exact_json`` is its slice of the page)."""
+    items: list[bytes] = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.text
+        _valid(validator, response.json())
+        package = _json(response)
+        assert standards_router.exact_json(package) == response.content
+        items.extend(standards_router.exact_json(item) for item in package[key])
+        url = package["links"]["next"] if key == "releases" else package["next"]
+    return items
+
+
+def _download(client: TestClient, url: str, validator: Any, name: str) -> tuple[bytes, dict]:
+    """A whole-package download: its bytes, and its document with exact decimals."""
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+    _valid(validator, response.json())
+    return response.content, _json(response)
+
+
+def _busiest_funder(database: Database) -> tuple[str, int]:
+    with database.session() as session:
+        funder, count = session.execute(
+            select(Award.funder_id, func.count())
+            .group_by(Award.funder_id)
+            .order_by(func.count().desc(), Award.funder_id)
+            .limit(1)
+        ).one()
+    return funder, count
+
+
+def test_the_360giving_download_is_every_grant_the_paged_feed_gives(
+    client: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.load(database, awards=60)
+    monkeypatch.setattr(standards_router, "EXPORT_PAGE", 3)  # the download reads many pages
+    funder, count = _busiest_funder(database)
+    assert count > 3
+    for query, name in (
+        ("", "360giving-grants.json"),
+        (f"funder={funder}", f"360giving-grants-{funder}.json"),
+        (f"funder={funder}&year=2026&year=2025", f"360giving-grants-2026-2025-{funder}.json"),
+    ):
+        served = _served_items(
+            client, f"/api/v1/360giving/grants.json?limit=2&{query}", "grants", GRANTS_PACKAGE
+        )
+        assert len(served) > 3
+        content, package = _download(client, f"{GRANTS_DOWNLOAD}?{query}", GRANTS_PACKAGE, name)
+        # Every grant, in the feed's order, each the same bytes; the whole package is one.
+        assert b'"grants":[' + b",".join(served) + b"]" in content
+        assert [standards_router.exact_json(grant) for grant in package["grants"]] == served
+        assert len({grant["id"] for grant in package["grants"]}) == len(served)
+        first = _json(client.get(f"/api/v1/360giving/grants.json?{query}"))
+        assert package["version"] == first["version"] == giving360.SCHEMA_VERSION
+        assert package["publisher"] == first["publisher"]
+        assert package["modified"] == max(grant["dateModified"] for grant in package["grants"])
+        assert set(package) == {"version", "publisher", "grants", "modified"}  # no "next"
+    everything = _download(client, GRANTS_DOWNLOAD, GRANTS_PACKAGE, "360giving-grants.json")[1]
+    assert len(everything["grants"]) == 60
+
+
+def test_the_ocds_download_is_every_release_the_paged_feed_gives(
+    client: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.load(database, awards=60)
+    monkeypatch.setattr(standards_router, "EXPORT_PAGE", 11)  # the download reads many pages
+    funder, _ = _busiest_funder(database)
+    for query, name in (
+        ("", "ocds-releases.json"),
+        (f"funder={funder}", f"ocds-releases-{funder}.json"),
+        (f"funder={funder}&year=2026", f"ocds-releases-2026-{funder}.json"),
+    ):
+        served = _served_items(
+            client, f"/api/v1/ocds/releases?limit=7&{query}", "releases", RELEASE_PACKAGE
+        )
+        assert len(served) > 11
+        url = f"{RELEASES_DOWNLOAD}?{query}"
+        content, package = _download(client, url, RELEASE_PACKAGE, name)
+        assert b'"releases":[' + b",".join(served) + b"]" in content
+        assert [standards_router.exact_json(item) for item in package["releases"]] == served
+        first = _json(client.get(f"/api/v1/ocds/releases?{query}"))
+        assert package["version"] == first["version"] == ocds.OCDS_VERSION
+        assert package["publisher"] == first["publisher"]
+        assert package["uri"] == f"http://testserver{url}".rstrip("?")
+        assert package["publishedDate"] == max(item["date"] for item in package["releases"])
+        assert "links" not in package  # a whole file: no next page
+
+
+def test_a_download_of_nothing_is_an_empty_package(client: TestClient, world: World) -> None:
+    _scenario(client, world)
+    for download, paged, key, date in (
+        (GRANTS_DOWNLOAD, "/api/v1/360giving/grants.json", "grants", "modified"),
+        (RELEASES_DOWNLOAD, "/api/v1/ocds/releases", "releases", "publishedDate"),
+    ):
+        response = client.get(f"{download}?year=2030")
+        assert response.status_code == 200, response.text
+        package = _json(response)
+        assert package[key] == _json(client.get(f"{paged}?year=2030"))[key] == []
+        assert package[date]
+
+
 def test_360giving_grants_of_the_scenario(client: TestClient, world: World) -> None:
     ids = _scenario(client, world)
     (package,) = [_get_valid(client, "/api/v1/360giving/grants.json", GRANTS_PACKAGE)]
@@ -676,6 +786,18 @@ def test_bad_parameters_are_400_problems(client: TestClient, world: World) -> No
         problem = response.json()
         assert problem["status"] == 400
         assert problem["errors"][0]["field"].startswith("query."), problem
+    for url, field in (
+        (f"{GRANTS_DOWNLOAD}?recipient=UZ-STIR-12", "query.recipient"),
+        (f"{GRANTS_DOWNLOAD}?status=maybe", "query.status"),
+        (f"{GRANTS_DOWNLOAD}?limit=500", "query.limit"),  # a download has no pages
+        (f"{RELEASES_DOWNLOAD}?funder=nonsense", "query.funder"),
+        (f"{RELEASES_DOWNLOAD}?year=1800", "query.year"),
+        (f"{RELEASES_DOWNLOAD}?cursor=WzFd", "query.cursor"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.text)
+        assert response.headers["content-type"] == PROBLEM
+        assert [error["field"] for error in response.json()["errors"]] == [field], url
 
 
 def test_unknown_ocid_is_a_404_problem(client: TestClient, world: World) -> None:

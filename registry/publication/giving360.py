@@ -41,7 +41,7 @@ what their grants refer to in a fixed number of queries.
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
@@ -345,20 +345,28 @@ def grant(
     return document
 
 
+def package_metadata(public_url: str) -> Document:
+    """The package's fields that do not depend on its grants: the same on every page of the
+    feed and in the whole download."""
+    return {
+        "version": SCHEMA_VERSION,
+        "publisher": {"name": PUBLISHER_NAME, "website": public_url},
+    }
+
+
+def last_modified(dates: Iterable[str]) -> str:
+    """The package's ``modified``: its newest grant's ``dateModified`` (now, if it has none)."""
+    return max(dates, default=None) or format_time(datetime.now(UTC))
+
+
 def grants_package(
     grants: Sequence[Document], *, public_url: str, next_url: str | None
 ) -> Document:
     """A 360Giving package. The package schema allows properties it does not name, so the
     house ``next`` link sits at its top level."""
-    modified = (
-        max(str(item["dateModified"]) for item in grants)
-        if grants
-        else format_time(datetime.now(UTC))
-    )
     return {
-        "version": SCHEMA_VERSION,
-        "publisher": {"name": PUBLISHER_NAME, "website": public_url},
-        "modified": modified,
+        **package_metadata(public_url),
+        "modified": last_modified(str(item["dateModified"]) for item in grants),
         "grants": list(grants),
         "next": next_url,
     }

@@ -834,11 +834,16 @@ def release_package(
     return {
         "uri": uri,
         "version": OCDS_VERSION,
-        "publishedDate": _newest(releases),
+        "publishedDate": newest(str(item["date"]) for item in releases),
         "publisher": publisher(public_url),
         "releases": list(releases),
         "links": {"next": next_url},
     }
+
+
+def package_metadata(*, uri: str, public_url: str) -> Document:
+    """A release package's fields that do not depend on its releases."""
+    return {"uri": uri, "version": OCDS_VERSION, "publisher": publisher(public_url)}
 
 
 def record_package(
@@ -850,7 +855,7 @@ def record_package(
     return {
         "uri": uri,
         "version": OCDS_VERSION,
-        "publishedDate": _newest(ordered),
+        "publishedDate": newest(str(item["date"]) for item in ordered),
         "publisher": publisher(public_url),
         "records": [
             {"ocid": process, "releases": ordered, "compiledRelease": compile_release(ordered)}
@@ -882,10 +887,9 @@ def _seq(item: Document) -> int:
     return int(str(item["id"]).rsplit("-", 1)[1])
 
 
-def _newest(releases: Sequence[Document]) -> str:
-    if not releases:
-        return format_time(datetime.now(UTC))
-    return str(max(item["date"] for item in releases))
+def newest(dates: Iterable[str]) -> str:
+    """A package's ``publishedDate``: its newest release's ``date`` (now, if it has none)."""
+    return max(dates, default=None) or format_time(datetime.now(UTC))
 
 
 # --- Reading (the database side) ---------------------------------------------------------------

@@ -629,6 +629,12 @@ def download_name(stem: str, filters: search.AwardFilters, extension: str) -> st
         *filters.currency,
         *filters.theme,
     ]
+    return file_name(stem, values, extension)
+
+
+def file_name(stem: str, values: Sequence[str], extension: str) -> str:
+    """``stem`` and the filters' ``values`` as a download's file name (ASCII letters, digits
+    and dots only, cut at ``MAX_FILE_NAME``)."""
     parts = [stem, *(_FILE_NAME_PART.sub("-", value).strip("-") for value in values)]
     name = "-".join(part for part in parts if part)[:MAX_FILE_NAME].rstrip("-")
     return f"{name}.{extension}"

@@ -1,21 +1,23 @@
 """Open-standard publication: OCDS 1.1 releases and records, 360Giving 1.4.3 grants.
 
 Open to everyone, no key. JSON lists are keyset-paginated with the house's opaque cursor and
-a ``next`` URL (``links.next`` in an OCDS package); the CSV streams every row from its own
-session, a page of rows at a time, so memory stays flat however many awards there are.
+a ``next`` URL (``links.next`` in an OCDS package), for API clients. The downloads (the 360Giving
+CSV, and one whole 360Giving or OCDS package of every item the filters match) stream from their
+own session, a page of items at a time, so memory stays flat however many awards there are.
 """
 
 import csv
 import io
 import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from registry.core.db import Database, SessionDep
 from registry.core.errors import BadRequest, problem_responses
@@ -29,6 +31,7 @@ from registry.publication.pagination import (
     next_url,
 )
 from registry.publication.router import FiltersDep as AwardFiltersDep
+from registry.publication.router import download_name, file_name
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 
 router = APIRouter(tags=["open-data"], dependencies=[Depends(refuse_unknown_parameters)])
@@ -143,6 +146,31 @@ class GrantsPackageRead(BaseModel):
     next: str | None = Field(description="The next page, or null on the last one.")
 
 
+class ReleasePackageDownload(BaseModel):
+    """An OCDS 1.1 release package of every release the filters match, in ledger order; no
+    ``links``: nothing follows. ``publishedDate`` (the newest release's date) comes last."""
+
+    model_config = ConfigDict(extra="allow")
+
+    uri: str
+    version: str
+    publisher: OcdsPublisher
+    releases: list[dict[str, Any]]
+    published_date: str = Field(alias="publishedDate")
+
+
+class GrantsPackageDownload(BaseModel):
+    """A 360Giving 1.4.3 package of every grant the filters match, by award id; no ``next``.
+    ``modified`` (the newest grant's dateModified) comes last."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: str
+    publisher: dict[str, str]
+    grants: list[dict[str, Any]]
+    modified: str
+
+
 # --- Parameters --------------------------------------------------------------------------------
 
 CursorParam = Annotated[
@@ -236,6 +264,35 @@ def list_ocds_releases(
 
 
 @router.get(
+    "/ocds/releases.download.json",
+    summary="OCDS 1.1 release package of every matching release, in ledger order (streamed)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "model": ReleasePackageDownload,
+            "description": "One file: every release the filters match, not a page.",
+        },
+        **problem_responses(400, 503),
+    },
+)
+def download_ocds_releases(request: Request, filters: FiltersDep) -> StreamingResponse:
+    prefix, _, public_url = _settings(request)
+    chunks = _package_chunks(
+        request.app.state.database,
+        head=ocds.package_metadata(uri=str(request.url), public_url=public_url),
+        items="releases",
+        pages=lambda session: _release_pages(session, prefix=prefix, filters=filters),
+        dated=("date", "publishedDate", ocds.newest),
+    )
+    name = file_name(
+        "ocds-releases",
+        [str(value) for value in (filters.year, filters.funder, filters.recipient) if value],
+        "json",
+    )
+    return _download(chunks, name)
+
+
+@router.get(
     "/ocds/records/{ocid}",
     summary="OCDS 1.1 record package: every release of one process and the compiled release",
     response_model=RecordPackageRead,
@@ -289,6 +346,32 @@ def list_360giving_grants(
 
 
 @router.get(
+    "/360giving/grants.download.json",
+    summary="360Giving 1.4.3 package of every matching grant, by award id (streamed)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "model": GrantsPackageDownload,
+            "description": "One file: every grant the filters match, not a page.",
+        },
+        **problem_responses(400, 503),
+    },
+)
+def download_360giving_grants(request: Request, filters: AwardFiltersDep) -> StreamingResponse:
+    _, prefix, public_url = _settings(request)
+    chunks = _package_chunks(
+        request.app.state.database,
+        head=giving360.package_metadata(public_url),
+        items="grants",
+        pages=lambda session: _grant_pages(
+            session, prefix=prefix, public_url=public_url, filters=filters, transactions=True
+        ),
+        dated=("dateModified", "modified", giving360.last_modified),
+    )
+    return _download(chunks, download_name("360giving-grants", filters, "json"))
+
+
+@router.get(
     "/360giving/grants.csv",
     summary="360Giving 1.4.3 flattened CSV of every grant (UTF-8, streamed)",
     response_class=StreamingResponse,
@@ -322,23 +405,94 @@ def _csv_rows(
     as the stream (the request's session is closed before the body is sent)."""
     with database.snapshot() as session:
         yield _csv_text([giving360.csv_header()])
-        where = search.award_conditions(session, filters)
-        after: str | None = None
-        while True:
-            grants, after = giving360.read_grants(
-                session,
-                prefix=prefix,
-                public_url=public_url,
-                after=after,
-                limit=EXPORT_PAGE,
-                where=where,
-                transactions=False,
-            )
+        for grants in _grant_pages(
+            session, prefix=prefix, public_url=public_url, filters=filters, transactions=False
+        ):
             if grants:
                 yield _csv_text([giving360.csv_row(item) for item in grants])
-            if after is None:
-                return
-            session.expunge_all()  # keep the identity map, and so memory, to one page
+
+
+def _grant_pages(
+    session: Session,
+    *,
+    prefix: str,
+    public_url: str,
+    filters: search.AwardFilters,
+    transactions: bool,
+) -> Iterator[list[giving360.Document]]:
+    """Every matching grant, ``EXPORT_PAGE`` at a time by award id; a page is done with once
+    the next one is asked for."""
+    where = search.award_conditions(session, filters)
+    after: str | None = None
+    while True:
+        grants, after = giving360.read_grants(
+            session,
+            prefix=prefix,
+            public_url=public_url,
+            after=after,
+            limit=EXPORT_PAGE,
+            where=where,
+            transactions=transactions,
+        )
+        yield grants
+        if after is None:
+            return
+        session.expunge_all()  # keep the identity map, and so memory, to one page
+
+
+def _release_pages(
+    session: Session, *, prefix: str, filters: ocds.ReleaseFilters
+) -> Iterator[list[ocds.Document]]:
+    """Every matching release, ``EXPORT_PAGE`` at a time in ledger order."""
+    after: int | None = None
+    while True:
+        releases, after = ocds.read_releases(
+            session, prefix=prefix, after=after, limit=EXPORT_PAGE, filters=filters
+        )
+        yield releases
+        if after is None:
+            return
+        session.expunge_all()
+
+
+def _package_chunks(
+    database: Database,
+    *,
+    head: Mapping[str, Any],
+    items: str,
+    pages: Callable[[Session], Iterator[list[dict[str, Any]]]],
+    dated: tuple[str, str, Callable[[list[str]], str]],
+) -> Iterator[bytes]:
+    """One package, written as it is read: ``head``'s members, then the ``items`` array a page
+    at a time from one snapshot on the downloads' pool (the same bytes the paged feed writes
+    for each item), then the package's date, which only the last page can tell. A JSON object
+    is an unordered collection (RFC 8259 §1, §4), and neither package schema orders its
+    members, so the date may come after the items.
+
+    ``dated`` is (each item's date member, the package's date member, how the package's date
+    is made from its items' newest dates)."""
+    item_date, package_date, newest = dated
+    with database.snapshot() as session:
+        yield exact_json(head)[:-1] + b"," + exact_json(items) + b":["  # head: not empty
+        dates: list[str] = []  # at most one: the newest so far
+        separator = b""
+        for page in pages(session):
+            if page:
+                yield separator + b",".join(exact_json(item) for item in page)
+                separator = b","
+                dates = [max([*dates, *(str(item[item_date]) for item in page)])]
+        yield b"]," + exact_json({package_date: newest(dates)})[1:]
+
+
+def _download(chunks: Iterator[bytes], name: str) -> StreamingResponse:
+    """A streamed JSON file; its first chunk is taken here, before the response starts, so
+    that a busy download pool is a 503 rather than a 200 cut short."""
+    first = next(chunks)
+    return StreamingResponse(
+        itertools.chain([first], chunks),
+        media_type=JSON_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _csv_text(rows: list[Any]) -> bytes:
