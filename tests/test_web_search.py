@@ -6,7 +6,7 @@ import io
 import json
 import re
 from html import unescape
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
@@ -38,6 +38,27 @@ def _all_api_ids(client, path, params, key="id"):
         page = _api(client, url, query)
         ids.extend(item[key] for item in page["items"])
         url, query = page["next"], None
+    return ids
+
+
+def _api_url(path: str, params: dict[str, str]) -> str:
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def _download_links(html: str) -> dict[str, str]:
+    return {
+        kind: unescape(url)
+        for url, kind in re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html)
+    }
+
+
+def _feed(client, url: str, key: str) -> list[str]:
+    """Every item's id of a paged standard feed, followed to its end."""
+    ids: list[str] = []
+    while url:
+        package = _api(client, url, None)
+        ids.extend(item["id"] for item in package[key])
+        url = package["links"]["next"] if key == "releases" else package["next"]
     return ids
 
 
@@ -162,18 +183,46 @@ def test_standard_downloads_are_offered_for_the_filters_they_take(demo_client):
     funder = _api(demo_client, "/api/v1/awards", {"limit": 1})["items"][0]["funder_id"]
     params = {"funder": funder, "year": "2026"}
     expected = _all_api_ids(demo_client, "/api/v1/awards", params)
-    html = demo_client.get("/awards", params=params).text
-    links = {
-        kind: unescape(url)
-        for url, kind in re.findall(r'<a href="([^"]+)" data-format="([^"]+)">', html)
-    }
+    links = _download_links(demo_client.get("/awards", params=params).text)
     assert set(links) == {"csv", "csv-spreadsheet", "jsonl", "ocds", "360giving", "360giving-csv"}
     grants = demo_client.get(links["360giving-csv"]).text
     rows = list(csv.DictReader(io.StringIO(grants)))
     assert len(rows) == len(expected)
-    package = _api(demo_client, links["360giving"] + "&limit=500", None)
+    package = _api(demo_client, links["360giving"], None)
     assert len(package["grants"]) == len(expected)
-    assert all(grant["fundingOrganization"][0]["id"] for grant in package["grants"])
+    assert all(grant["fundingOrganization"][0]["id"] == funder for grant in package["grants"])
+    releases = _api(demo_client, links["ocds"], None)["releases"]
+    assert [release["id"] for release in releases] == _feed(
+        demo_client, _api_url("/api/v1/ocds/releases", params), "releases"
+    )
+
+
+@pytest.mark.parametrize("params", [{}, {"currency": "UZS"}])
+def test_the_standard_downloads_hold_every_result_not_a_page(demo_client, params):
+    """The 360Giving and OCDS links are whole files, not the paged feeds' first 100 items."""
+    expected = _all_api_ids(demo_client, "/api/v1/awards", params)
+    assert len(expected) > 100  # more than a page of the feeds
+    links = _download_links(demo_client.get("/awards", params=params).text)
+    grants_url = urlsplit(links["360giving"])
+    assert grants_url.path == "/api/v1/360giving/grants.download.json"
+    assert dict(parse_qsl(grants_url.query)) == params
+    response = demo_client.get(links["360giving"])
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].startswith("attachment; filename=")
+    grants = response.json()["grants"]
+    assert [grant["dataSource"].rsplit("/", 1)[1] for grant in grants] == sorted(expected)
+    assert [grant["id"] for grant in grants] == _feed(
+        demo_client, _api_url("/api/v1/360giving/grants.json", params), "grants"
+    )
+    if params:  # the OCDS feed filters on one funder, recipient or year only
+        assert "ocds" not in links
+        return
+    assert urlsplit(links["ocds"]).path == "/api/v1/ocds/releases.download.json"
+    releases = _api(demo_client, links["ocds"], None)["releases"]
+    assert [release["id"] for release in releases] == _feed(
+        demo_client, "/api/v1/ocds/releases?limit=500", "releases"
+    )
+    assert len(releases) > 100
 
 
 @pytest.mark.parametrize(

@@ -306,7 +306,8 @@ SPREADSHEET_CSV: Final = N_("CSV for spreadsheets (decimal comma, semicolons)")
 
 def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
     """(label key, format, URL): the API's exports of exactly these filters (and of the order
-    the page used: one it did not offer is dropped)."""
+    the page used: one it did not offer is dropped). Each is a whole file, never the first
+    page of a paged feed: the standards' JSON links are their downloads."""
     keyed = {sort.value for sort in search.KEYED_SORTS}
     params = {
         name: values
@@ -321,14 +322,20 @@ def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
     ]
     filters = {name: values for name, values in params.items() if name != "sort"}
     links += [
-        ("360giving", "360Giving JSON", _api_link("/api/v1/360giving/grants.json", filters)),
+        (
+            "360giving",
+            "360Giving JSON",
+            _api_link("/api/v1/360giving/grants.download.json", filters),
+        ),
         ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", filters)),
     ]
     # The OCDS feed is the ledger's events (competitions' too) and filters on one funder,
     # recipient and year only: offered when that is all the page asks, so a download never
     # holds more than the page found.
     if set(filters) <= STANDARD_FILTERS and all(len(v) == 1 for v in filters.values()):
-        links.append(("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases", filters)))
+        links.append(
+            ("ocds", "OCDS 1.1", _api_link("/api/v1/ocds/releases.download.json", filters))
+        )
     return links
 
 
