@@ -643,6 +643,12 @@ def test_an_unknown_id_in_the_path_is_named_as_the_path_parameter(
         ("award", {"award_before_close": "   "}, "award_before_close"),
         ("event", {"type": "terminated", "date": "2026-05-01", "reason": "  "}, "reason"),
         ("event", {"type": "reported", "date": "2026-05-01", "summary": {"ru": " "}}, "summary.ru"),
+        ("competition", {"legal_basis": " "}, "legal_basis"),
+        ("award", {"competition_id": None, "legal_basis": "\u200b"}, "legal_basis"),
+        ("correction", {"legal_basis": "\u2060"}, "changes.legal_basis"),
+        ("award", {"title": {"uz": "\u3164"}}, "title.uz"),  # a Hangul filler
+        ("award", {"title": {"uz": "\u2800\ufe0f"}}, "title.uz"),  # blank Braille, a selector
+        ("award", {"title": {"uz": "\u0301\u034f"}}, "title.uz"),  # marks with no letter
     ],
 )
 def test_a_blank_text_is_refused_as_blank_and_changes_nothing(
@@ -657,6 +663,15 @@ def test_a_blank_text_is_refused_as_blank_and_changes_nothing(
         "competition": ("/api/v1/competitions", competition_body() | change),
         "award": ("/api/v1/awards", award_body(competition["id"]) | change),
         "event": (f"/api/v1/awards/{award['id']}/events", change),
+        "correction": (
+            f"/api/v1/awards/{award['id']}/events",
+            {
+                "type": "corrected",
+                "corrects": award["published_seq"],
+                "reason": "The decree's number",
+                "changes": change,
+            },
+        ),
     }[what]
     response = post(client, path, body, world.fund)
     assert response.status_code == 422, response.text
@@ -665,6 +680,22 @@ def test_a_blank_text_is_refused_as_blank_and_changes_nothing(
         {"field": field, "message": "is blank (it needs at least one visible character)"}
     ]
     assert ledger_size(database) == before
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Yoshlar 👍\ufe0f", "\u200fمدرسة\u200f", "e\u0301co", "\u3164Ekologiya", "\U000f0001 Loyiha"],
+)
+def test_a_text_with_something_to_show_is_accepted(
+    client: TestClient, world: World, title: str
+) -> None:
+    """Selectors, direction marks and combining marks beside letters are text, not blanks."""
+    competition = create_competition(client, world)
+    response = post(
+        client, "/api/v1/awards", award_body(competition["id"], title={"uz": title}), world.fund
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["title"]["uz"] == title
 
 
 def test_a_funder_writes_only_for_itself(

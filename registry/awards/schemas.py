@@ -9,6 +9,7 @@ from registry.core.schemas import (
     Amount,
     Currency,
     Instrument,
+    LegalBasis,
     LegalUnitRead,
     LegalUnitStatement,
     LocalizedText,
@@ -51,9 +52,8 @@ class AwardCreate(StrictInput):
     region: str | None = Field(
         default=None, max_length=10, description="ISO 3166-2; defaults to the recipient's."
     )
-    legal_basis: str | None = Field(
+    legal_basis: LegalBasis | None = Field(
         default=None,
-        max_length=500,
         description="Decree or contract number; required for an award without a competition.",
     )
     themes: Themes = Field(default_factory=list)

@@ -31,7 +31,7 @@ from registry.competitions.schemas import CompetitionStatus
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, human_message
 from registry.core.ids import next_id
-from registry.core.schemas import LocalizedText, Period, Reason, Themes
+from registry.core.schemas import LegalBasis, LocalizedText, Period, Reason, Themes
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
@@ -529,7 +529,7 @@ def _published_changes(changes: dict[str, Any], currency: str) -> dict[str, Any]
         "award_date": TypeAdapter(date),
         "period": TypeAdapter(Period),
         "themes": TypeAdapter(Themes),
-        "legal_basis": TypeAdapter(str | None),
+        "legal_basis": TypeAdapter(LegalBasis | None),
         "award_before_close": TypeAdapter(Reason | None),
     }
     normalized: dict[str, Any] = {}

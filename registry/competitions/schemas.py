@@ -9,6 +9,7 @@ from registry.core.schemas import (
     Amount,
     Currency,
     Instrument,
+    LegalBasis,
     LegalUnitRead,
     LegalUnitStatement,
     LocalizedText,
@@ -52,7 +53,7 @@ class CompetitionCreate(StrictInput):
     currency: Currency
     window: Window
     region: str | None = Field(default=None, max_length=10, description="ISO 3166-2 or country.")
-    legal_basis: str | None = Field(default=None, max_length=500, examples=["UP-124 of 26.08.2024"])
+    legal_basis: LegalBasis | None = Field(default=None, examples=["UP-124 of 26.08.2024"])
     time_zone: str | None = Field(
         default=None,
         max_length=64,
@@ -73,7 +74,7 @@ class CompetitionChanges(StrictInput):
     budget: Amount | None = None
     window: Window | None = None
     region: str | None = Field(default=None, max_length=10)
-    legal_basis: str | None = Field(default=None, max_length=500)
+    legal_basis: LegalBasis | None = None
 
 
 class CompetitionAmended(StrictInput):

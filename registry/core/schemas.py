@@ -50,20 +50,33 @@ def _holds_nul(value: object) -> bool:
 
 
 BLANK_MESSAGE = "is blank (it needs at least one visible character)"
-INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-"""Unicode's controls, format characters (a zero-width space, a direction mark) and spaces."""
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cn"})
+"""Unicode's controls, format characters (a zero-width space, a direction mark), spaces,
+marks that only combine with a letter before them (a variation selector, a lone accent),
+private-use and unassigned code points."""
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols that show nothing: the Hangul fillers (Default_Ignorable_Code_Point,
+though their category is a letter's) and the blank Braille pattern."""
+BLANK_SCANNED = 10 * TEXT_MAX
+"""Longer texts are left to their ``max_length``, which refuses them before any is this long."""
 
 
 def _refuse_blank(value: object) -> object:
     """A text that shows nothing (empty, spaces, or only invisible characters) is refused as
     blank. Checked before the input's spaces are stripped and its ``min_length`` applied:
     after them, a text of spaces is refused only as "at least 1 character", and a zero-width
-    space is not refused at all."""
-    if isinstance(value, str) and all(
-        unicodedata.category(char) in INVISIBLE_CATEGORIES for char in value
+    space is not refused at all. A text with a letter stops the scan at it."""
+    if (
+        isinstance(value, str)
+        and len(value) <= BLANK_SCANNED
+        and all(_invisible(char) for char in value)
     ):
         raise PydanticCustomError("blank", BLANK_MESSAGE)
     return value
+
+
+def _invisible(char: str) -> bool:
+    return char in INVISIBLE_LETTERS or unicodedata.category(char) in INVISIBLE_CATEGORIES
 
 
 NotBlank = BeforeValidator(_refuse_blank)
@@ -72,6 +85,8 @@ NotBlank = BeforeValidator(_refuse_blank)
 still told it is one."""
 
 VisibleText = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), NotBlank]
+LegalBasis = Annotated[str, Field(max_length=500), NotBlank]
+"""A decree's or contract's number: required of an award without a competition, so never blank."""
 
 
 class LocalizedText(StrictInput):
