@@ -35,7 +35,7 @@ from registry.awards import router as awards_router
 from registry.awards.models import Award
 from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.core import idempotency
-from registry.core.db import Database, detached, in_write_transaction
+from registry.core.db import Database, in_write_transaction, transient
 from registry.core.errors import RegistryError
 from registry.core.group_commit import GroupCommit, WritesQueued
 
@@ -157,22 +157,25 @@ def test_publications_that_arrive_together_share_one_append_and_one_commit(
         assert client.get(f"/api/v1/awards/{award['id']}").json() == award
 
 
-def test_a_detached_row_reads_its_values_and_no_session_writes_it(
+def test_a_transient_row_reads_its_values_and_no_session_writes_it(
     client: TestClient, world: World, database: Database
 ) -> None:
-    """The publications' 201s are made of ``detached`` rows: never tracked, never written."""
+    """The publications' 201s are made of ``transient`` rows: never tracked, never written;
+    a value for no column is refused, as the model's constructor refuses it."""
     award = create_award(client, world, create_competition(client, world)["id"])
     with database.session() as session:
         values = dict(
             session.execute(select(Award.__table__).where(Award.id == award["id"])).one()._mapping
         )
-    copy = detached(Award, values | {"title": {"uz": "Boshqa"}})
+    copy = transient(Award, values | {"title": {"uz": "Boshqa"}})
     assert (copy.id, copy.amount_minor, copy.title) == (
         award["id"],
         values["amount_minor"],
         {"uz": "Boshqa"},
     )
     assert inspect(copy).transient
+    with pytest.raises(TypeError, match="colour"):
+        transient(Award, values | {"colour": "red"})
     with database.session(write=True) as session:
         session.get(Award, award["id"])  # the same key loaded beside it
         session.flush()

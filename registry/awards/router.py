@@ -20,7 +20,7 @@ from registry.awards.schemas import (
 )
 from registry.competitions.router import PROOF_PATH, stated_read
 from registry.core import idempotency
-from registry.core.db import SessionDep, detached
+from registry.core.db import SessionDep, transient
 from registry.core.errors import problem_responses
 from registry.core.group_commit import OneByOne, writes
 from registry.core.idempotency import IdempotencyKey
@@ -165,8 +165,8 @@ def _published_read(entry: Recorded) -> AwardRead:
     """A new award as ``to_read`` would read it back: the row its publication entry makes
     (``projection.published_values``, what the projector inserted), its one event, and no
     oversight conclusions (none can name an award before it exists)."""
-    award = detached(Award, projection.published_values(entry))
-    event = detached(AwardEvent, projection.event_values(entry))
+    award = transient(Award, projection.published_values(entry))
+    event = transient(AwardEvent, projection.event_values(entry))
     return AwardRead(**dict(to_summary(award)), events=[_event_read(event)], oversight=[])
 
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeVar
 
@@ -31,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import DeclarativeBase, Session, class_mapper, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapper, Session, class_mapper, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.core.errors import ServiceUnavailable
@@ -88,14 +89,23 @@ def table_of(model: "type[Base] | Base") -> Table:
     return Base.metadata.tables[model.__tablename__]
 
 
-def detached(model: type[Model], values: Mapping[str, Any]) -> Model:
-    """An object of ``model`` holding ``values`` as a query would have loaded them, in no
-    session: for reading only (nothing of it is tracked, so nothing of it is ever written). A
+def transient(model: type[Model], values: Mapping[str, Any]) -> Model:
+    """An object of ``model`` with ``values`` as its attributes, for reading only: transient
+    (in no session, with no identity) until someone adds it to one, which no caller does. A
     twentieth of the cost of ``model(**values)``, whose every attribute fires the unit of
-    work's events."""
-    made = class_mapper(model).class_manager.new_instance()
+    work's events; like it, a key that is not one of the model's columns is a ``TypeError``."""
+    mapper = class_mapper(model)
+    unknown = values.keys() - _column_keys(mapper)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column {min(unknown)!r}")
+    made = mapper.class_manager.new_instance()
     made.__dict__.update(values)
     return made
+
+
+@cache
+def _column_keys(mapper: Mapper[Any]) -> frozenset[str]:
+    return frozenset(mapper.column_attrs.keys())
 
 
 def is_sqlite(url: str) -> bool:
