@@ -8,7 +8,7 @@ import gc
 import io
 import json
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -786,6 +786,29 @@ def _history(database: Database, award_id: str) -> list[tuple[Any, ...]]:
         )
         for event in events
     ]
+
+
+def test_ocds_windows_given_in_utc_import_in_the_competitions_zone(
+    client: TestClient, database: Database, target: Database
+) -> None:
+    """Another publisher's feed gives a window's bounds in UTC; a window must carry the
+    offsets of the zone its competition's deadlines are counted in, so the import states the
+    same instants in that zone rather than refuse every competition."""
+    demo.load(database, awards=20)
+    package = json.loads(_export_releases(client), parse_float=Decimal)
+    for release in package["releases"]:
+        period = (release.get("tender") or {}).get("tenderPeriod") or {}
+        for key in ("startDate", "endDate"):
+            if period.get(key):
+                moment = datetime.fromisoformat(period[key]).astimezone(UTC)
+                period[key] = moment.isoformat().replace("+00:00", "Z")
+    summary = _import_ocds(target, standards_router.exact_json(package))
+    originals = {c.id: c for c in _competitions(database)}
+    assert summary.competitions == len(originals)
+    for competition in _competitions(target):
+        assert competition.source_id is not None
+        before = originals[competition.source_id.removeprefix("ocds-uzkz01-")]
+        assert (competition.opens_at, competition.closes_at) == (before.opens_at, before.closes_at)
 
 
 def _release(seq: int, **changes: Any) -> dict[str, Any]:

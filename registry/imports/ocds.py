@@ -49,6 +49,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from registry.core.schemas import Instrument
 from registry.imports.fields import (
@@ -76,6 +77,7 @@ from registry.imports.rows import (
 from registry.organizations.schemas import OrganizationKind
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import UnknownRegion, regions_of
+from registry.reference.zones import local_zone
 
 INSTRUMENT_LABELS: Final[Mapping[str, str]] = {
     "grant": "grant",
@@ -375,6 +377,11 @@ class _Release:
         opens = reader.text(period, "startDate", "tender.tenderPeriod.startDate")
         closes = reader.text(period, "endDate", "tender.tenderPeriod.endDate")
         country = funder.org_id[:COUNTRY_CODE_LENGTH]
+        # Instants, often in UTC in others' files: stated in the zone the competition's
+        # deadlines are counted in, whose offsets a window must carry.
+        region = tender.get("region") if isinstance(tender.get("region"), str) else None
+        zone = local_zone(region, funder.org_id, country)
+        opens, closes = _in_zone(opens, zone), _in_zone(closes, zone)
         title = reader.text(tender, "title", "tender.title")
         planning = self.release.get("planning")
         view: dict[str, Any] = {
@@ -1047,6 +1054,18 @@ def _cancellation_reason(tender: Mapping[str, Any]) -> str:
             if isinstance(description, str) and description.strip():
                 return description.strip()[:REASON_MAX]
     return "cancelled, as the publisher recorded it"
+
+
+def _in_zone(moment: str | None, zone: ZoneInfo) -> str | None:
+    """An ISO 8601 time with its offset, stated in ``zone``; anything else as it is, for the
+    competition's own checks to refuse with their message."""
+    if moment is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        return moment
+    return moment if parsed.tzinfo is None else parsed.astimezone(zone).isoformat()
 
 
 def _year(opens: str) -> int | None:
