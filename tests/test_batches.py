@@ -62,7 +62,7 @@ def test_one_bad_operation_rolls_back_the_whole_batch(
         "/api/v1/batches", json={"operations": operations}, headers=bearer(world.fund)
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "operations.2.amount"
+    assert response.json()["errors"][0]["field"] == "operations.2.body.amount"
     assert response.json()["detail"].startswith("operation 2:")
     assert ledger_size(database) == before
     assert client.get("/api/v1/competitions/CMP-2026-00001").status_code == 404
@@ -116,6 +116,21 @@ def test_bad_references_and_sizes_are_refused(client: TestClient, database: Data
         )
         assert response.status_code == 404, response.text
         assert response.json()["errors"][0]["field"] == f"operations.0.{field}"
+    # A field of an operation's body is named by its path in the request, whoever refused it:
+    # the service (an unknown recipient or competition), the rules (a date) or the schema.
+    for operation, field in (
+        ({"op": "awards.create", "body": award_body(None, recipient_id="UZ-STIR-999999999",
+                                                     legal_basis="PQ-1")}, "body.recipient_id"),
+        ({"op": "awards.create", "body": award_body("CMP-2026-09999")}, "body.competition_id"),
+        ({"op": "awards.create", "body": award_body("$7")}, "body.competition_id"),
+        ({"op": "awards.create", "body": award_body(None, amount="1.001", legal_basis="PQ-1")},
+         "body.amount"),
+    ):  # fmt: skip
+        response = client.post(
+            "/api/v1/batches", json={"operations": [operation]}, headers=bearer(world.fund)
+        )
+        assert response.status_code in (404, 422), response.text
+        assert response.json()["errors"][0]["field"] == f"operations.0.{field}", response.text
     too_many = {"operations": [{"op": "competitions.create", "body": competition_body()}] * 1001}
     response = client.post("/api/v1/batches", json=too_many, headers=bearer(world.fund))
     assert response.status_code == 422

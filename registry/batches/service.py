@@ -19,6 +19,7 @@ from registry.batches.schemas import (
     CreateAward,
     CreateCompetition,
     CreateOrganization,
+    Operation,
 )
 from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
@@ -106,15 +107,25 @@ def apply(session: Session, *, principal: Principal, batch: BatchCreate) -> Appl
         try:
             object_id, obj = _apply(session, principal, operation, ids)
         except RegistryError as exc:
-            raise _in_operation(exc, index) from exc
+            raise _in_operation(exc, index, operation) from exc
         ids.append(object_id)
         written.append((operation.op, object_id, obj))
     last_seq = ledger_service.size(session) - 1
     return Applied(first_seq=first_seq, last_seq=last_seq, written=written)
 
 
-def _in_operation(exc: RegistryError, index: int) -> RegistryError:
-    """The same error, its fields and detail prefixed with the operation that failed."""
-    prefix = f"operations.{index}."
-    errors = [FieldError(field=prefix + error.field, message=error.message) for error in exc.errors]
+def _in_operation(exc: RegistryError, index: int, operation: Operation) -> RegistryError:
+    """The same error, its fields and detail prefixed with the operation that failed: a field
+    of the operation itself (the ``award_id`` an event is for) as
+    ``operations.N.award_id``, a field of its body as ``operations.N.body.amount``, as the
+    request's own validation names them; a header stays a header."""
+    own = set(type(operation).model_fields) - {"body"}
+
+    def named(field: str) -> str:
+        if field.startswith("header."):
+            return field
+        first = field.split(".", 1)[0]
+        return f"operations.{index}.{field if first in own or first == 'body' else 'body.' + field}"
+
+    errors = [FieldError(field=named(error.field), message=error.message) for error in exc.errors]
     return type(exc)(f"operation {index}: {exc.detail}", errors=errors)

@@ -149,18 +149,25 @@ def field_name(location: Sequence[Any], body: object = None) -> str:
     a parameter as ``query.limit``, ``path.seq`` or ``header.authorization``; a field of the
     JSON body as its path in the body (``amount``, ``period.start``, ``attachments.0.sha256``),
     without the discriminator tags pydantic puts in a union's path, at any depth
-    (``amended.reason`` is ``reason`` when that object's ``type`` is ``amended``)."""
+    (``amended.reason`` is ``reason`` when that object's ``type`` is ``amended``, and
+    ``awards.create.body`` is ``body`` when an operation's ``op`` is ``awards.create``)."""
     parts = list(location)
     if parts[:1] != ["body"]:
         return _field_path(parts)
     kept: list[Any] = []
     node = body
     for part in parts[1:]:
-        if isinstance(node, dict) and part not in node and part == node.get("type"):
+        if isinstance(node, dict) and part not in node and part in _tags(node):
             continue  # a union's tag: the same object, not a field of it
         kept.append(part)
         node = _child(node, part)
     return _field_path(kept) or "body"
+
+
+def _tags(node: dict[Any, Any]) -> set[object]:
+    """The values an object's union tags have: an event's ``type``, a batch operation's
+    ``op``."""
+    return {node.get("type"), node.get("op")} - {None}
 
 
 def _child(node: object, part: Any) -> object:
