@@ -236,6 +236,11 @@ def test_the_standard_downloads_hold_every_result_not_a_page(demo_client, params
         ("/competitions", "sort=random", "sort"),
         ("/competitions", "status=maybe", "status"),
         ("/organizations", "cursor=x.y", "cursor"),
+        # What a reader typed comes back in some messages: a % in it is text, not a format.
+        ("/awards", "region=%25d", "region"),
+        ("/awards", "region=50%25", "region"),
+        ("/awards", "funder=%25(x)s", "funder"),
+        ("/competitions", "region=%25s", "region"),
     ],
 )
 def test_bad_filter_values_are_a_400_page_naming_the_field(demo_client, path, query, field):

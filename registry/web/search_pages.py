@@ -32,7 +32,7 @@ from registry.publication.router import (
     facet_values,
     list_values,
 )
-from registry.web import views
+from registry.web import i18n, views
 from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
 
@@ -194,6 +194,15 @@ FILTER_MESSAGES: Final = (
         "no thousands separator)"
     ),
 )
+
+
+def api_message(message: str) -> str:
+    """One of the API's messages in the reader's language, if the catalogs have it; else as
+    the API says it. Never formatted: a message may repeat the value a reader typed, ``%``
+    and all, which a gettext call in a template would take for a placeholder."""
+    return i18n.gettext(message) if message in FILTER_MESSAGES else message
+
+
 SEARCH_PAGES: Final = {
     "/awards": ("awards.html", AWARD_PARAMS),
     "/competitions": ("competitions.html", COMPETITION_PARAMS),
@@ -229,6 +238,7 @@ def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLR
             "region_name": views.region_label,
             "query_max_length": TEXT_MAX_LENGTH,
             "field_errors": errors,
+            "api_message": api_message,
         },
         status_code=HTTPStatus.BAD_REQUEST,
     )
