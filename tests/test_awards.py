@@ -350,7 +350,7 @@ def test_a_correction_cannot_move_a_report_or_the_award_date_across_the_other(
     cases = [
         (report_seq, {"date": "2099-01-01"}, "changes.date", "in the future"),
         (report_seq, {"date": "2026-02-01"}, "changes.date", "before the award date"),
-        (completed_seq, {"date": "2027-01-01"}, "changes.date", "in the future"),
+        (completed_seq, {"date": "2099-01-01"}, "changes.date", "in the future"),
         (award["published_seq"], later, "changes.award_date", "report, completion or termination"),
     ]
     for seq, changes, field, message in cases:
@@ -913,3 +913,29 @@ def test_a_201_is_the_json_the_standard_encoder_writes(client: TestClient, world
     assert {k: response.json()["title"][k] for k in title} == title
     standard = json.dumps(response.json(), ensure_ascii=False, separators=(",", ":"))
     assert response.content == standard.encode()
+
+
+def test_moving_only_the_period_does_not_judge_older_events_again() -> None:
+    """An award whose report predates its award date (accepted before that rule existed) can
+    still have its period moved; moving its award date is judged by the rule."""
+    from dataclasses import replace  # noqa: PLC0415
+    from datetime import date  # noqa: PLC0415
+
+    from registry.awards import rules  # noqa: PLC0415
+
+    before = rules.AwardState(
+        currency="UZS",
+        amount_minor=100,
+        original_amount_minor=100,
+        award_date=date(2026, 3, 1),
+        period_start=date(2026, 3, 15),
+        period_end=date(2026, 12, 31),
+        recipient_id=NGO_UZ,
+        published={},
+        first_report_on=date(2026, 2, 1),
+    )
+    today = date(2026, 12, 1)
+    rules.check_new_dates(before, replace(before, period_start=date(2026, 4, 1)), today=today)
+    with pytest.raises(rules.RuleViolation) as refused:
+        rules.check_new_dates(before, replace(before, award_date=date(2026, 3, 2)), today=today)
+    assert refused.value.field == "award_date"

@@ -196,8 +196,9 @@ def check_new_dates(before: AwardState | None, after: AwardState, *, today: date
 
     Checked for a publication (``before`` is None) and for any later write that moves the
     award date or the period: the award date lies between 2000-01-01 and today, the
-    implementation period does not start before the award is made, and the award is not
-    dated after its reports, completion or termination (:func:`check_event_date`).
+    implementation period does not start before the award is made, and an award date that
+    moves is not after the award's reports, completion or termination
+    (:func:`check_event_date`).
     """
     moved = before is None or (before.award_date, before.period_start) != (
         after.award_date,
@@ -218,6 +219,8 @@ def check_new_dates(before: AwardState | None, after: AwardState, *, today: date
             "period.start",
             f"the implementation period cannot start before the award date {after.award_date}",
         )
+    if before is not None and before.award_date == after.award_date:
+        return  # only the period moved: older events are not judged again (they were then)
     happened = [
         day
         for day in (after.first_report_on, after.completed_on, after.terminated_on)

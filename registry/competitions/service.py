@@ -304,7 +304,9 @@ def _changes(
         window = event.changes.window
         zone = zone_of(competition, region=changes.get("region"))
         _check_offsets(zone, window.opens, window.closes, "changes.window.")
-        _check_close_after_awards(session, competition, window.closes.astimezone(zone).date())
+        closes_on = window.closes.astimezone(zone).date()
+        if closes_on > closing_day(competition):  # only a later close can strand an award
+            _check_close_after_awards(session, competition, closes_on)
         changes["window"] = {
             "opens": event.changes.window.opens.isoformat(),
             "closes": event.changes.window.closes.isoformat(),

@@ -396,7 +396,7 @@ class _Release:
             if key in tender:
                 view[name] = codes(tender[key]) if name == "themes" else tender[key]
         if isinstance(planning, dict) and "rationale" in planning:
-            view["legal_basis"] = planning["rationale"]
+            view["legal_basis"] = _text_or_none(planning["rationale"])
         status = tender.get("status") if isinstance(tender.get("status"), str) else None
         known = self.state.competitions.get(self.ocid)
         events = self._competition_events(tender, known, view, status)
