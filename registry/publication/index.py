@@ -16,7 +16,7 @@ from registry.core.db import insert_rows, table_of
 from registry.core.schemas import LANGUAGES
 from registry.organizations.models import Organization
 from registry.publication.fulltext import tokens, tsvector_literal
-from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument, SearchWord
+from registry.publication.models import AwardTheme, CompetitionTheme, SearchDocument
 
 AWARD, COMPETITION, ORGANIZATION = "award", "competition", "organization"
 _Values = Mapping[Any, Any]
@@ -387,16 +387,14 @@ def _index_organizations(
 
 
 def rebuild(session: Session) -> int:
-    """Index every organization, competition and award from the projections, as a replay of
-    the ledger would; the count.
+    """Index every organization, competition and award from the projections; the count.
 
     For a database migrated from before the index existed (the projections are complete,
-    the derived index is empty), or indexed before a change of ``fulltext.tokens`` (the
-    migration of ё as е runs it); a replay or normal writes never need it. The words are
-    gathered anew, so none of an older index is left in ``search_words``.
+    the derived index is empty); a replay or normal writes never need it. Words of an older
+    index left in ``search_words`` match no document, so they change no answer (and are not
+    deleted here: writers adding a word would wait on each deleted row until the rebuild
+    commits).
     """
-    session.execute(delete(SearchWord))
-    forget(session)
     count = 0
     kinds = (
         (Organization.org_id, _index_organizations),

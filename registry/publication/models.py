@@ -31,7 +31,8 @@ class SearchDocument(Base):
 
 
 class SearchWord(Base):
-    """Every word the PostgreSQL documents hold (never removed), in code-point order.
+    """Every word the PostgreSQL documents hold, in code-point order: a write never removes one
+    (the migration that folded ё to е replaced the words written with it).
 
     A query word matched as a prefix ("самарканд" finds "самаркандской") is looked up here
     first and sent to PostgreSQL as the words it begins, ORed: the planner estimates exact
