@@ -191,7 +191,7 @@ def _scenario(client: TestClient, world: World) -> dict[str, Any]:
             world.fund,
         )
     )
-    _ok(post(client, path, {"type": "completed", "date": "2026-12-31"}, world.fund))
+    _ok(post(client, path, {"type": "completed", "date": "2026-11-30"}, world.fund))
     _ok(
         post(
             client,
@@ -733,7 +733,7 @@ def test_360giving_extension_fields_of_the_scenario(client: TestClient, world: W
     assert "title_uz" not in second
     assert (second["awardStatus"], second["actualDates"]) == (
         "completed",
-        [{"endDate": "2026-12-31"}],
+        [{"endDate": "2026-11-30"}],
     )
     assert "terminationReason" not in second
     direct = grants[ids["direct"]]

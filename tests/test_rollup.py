@@ -116,7 +116,7 @@ class Writer:
             body = {"type": "disbursed", "amount": str(rng.randrange(1, 20) * 100_000)}
             body["date"] = "2026-10-15"
         elif kind == "complete":
-            body = {"type": "completed", "date": "2027-06-30"}
+            body = {"type": "completed", "date": "2026-11-30"}
         elif kind == "terminate":
             body = {"type": "terminated", "date": "2026-12-01", "reason": "stopped"}
         else:
