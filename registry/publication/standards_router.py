@@ -388,14 +388,7 @@ def export_360giving_grants_csv(request: Request, filters: AwardFiltersDep) -> S
         public_url=public_url,
         filters=filters,
     )
-    # The header row is made inside the snapshot: taking it here, before the response starts,
-    # makes a busy download pool a 503 rather than a 200 cut short.
-    header = next(rows)
-    return StreamingResponse(
-        itertools.chain([header], rows),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="grants.csv"'},
-    )
+    return _download(rows, "grants.csv", CSV_MEDIA_TYPE)
 
 
 def _csv_rows(
@@ -420,12 +413,11 @@ def _grant_pages(
     filters: search.AwardFilters,
     transactions: bool,
 ) -> Iterator[list[giving360.Document]]:
-    """Every matching grant, ``EXPORT_PAGE`` at a time by award id; a page is done with once
-    the next one is asked for."""
+    """Every matching grant, ``EXPORT_PAGE`` at a time by award id."""
     where = search.award_conditions(session, filters)
-    after: str | None = None
-    while True:
-        grants, after = giving360.read_grants(
+    return _pages(
+        session,
+        lambda after: giving360.read_grants(
             session,
             prefix=prefix,
             public_url=public_url,
@@ -433,26 +425,34 @@ def _grant_pages(
             limit=EXPORT_PAGE,
             where=where,
             transactions=transactions,
-        )
-        yield grants
-        if after is None:
-            return
-        session.expunge_all()  # keep the identity map, and so memory, to one page
+        ),
+    )
 
 
 def _release_pages(
     session: Session, *, prefix: str, filters: ocds.ReleaseFilters
 ) -> Iterator[list[ocds.Document]]:
     """Every matching release, ``EXPORT_PAGE`` at a time in ledger order."""
-    after: int | None = None
-    while True:
-        releases, after = ocds.read_releases(
+    return _pages(
+        session,
+        lambda after: ocds.read_releases(
             session, prefix=prefix, after=after, limit=EXPORT_PAGE, filters=filters
-        )
-        yield releases
+        ),
+    )
+
+
+def _pages(
+    session: Session, read: Callable[[Any], tuple[list[dict[str, Any]], Any]]
+) -> Iterator[list[dict[str, Any]]]:
+    """The pages ``read`` gives, each after the key the one before ended at, until it gives
+    no key; a page is done with once the next one is asked for."""
+    after: Any = None
+    while True:
+        page, after = read(after)
+        yield page
         if after is None:
             return
-        session.expunge_all()
+        session.expunge_all()  # keep the identity map, and so memory, to one page
 
 
 def _package_chunks(
@@ -484,13 +484,16 @@ def _package_chunks(
         yield b"]," + exact_json({package_date: newest(dates)})[1:]
 
 
-def _download(chunks: Iterator[bytes], name: str) -> StreamingResponse:
-    """A streamed JSON file; its first chunk is taken here, before the response starts, so
-    that a busy download pool is a 503 rather than a 200 cut short."""
+def _download(
+    chunks: Iterator[bytes], name: str, media_type: str = JSON_MEDIA_TYPE
+) -> StreamingResponse:
+    """A streamed file; its first chunk is made inside the download's snapshot and taken here,
+    before the response starts, so that a busy download pool is a 503 rather than a 200 cut
+    short."""
     first = next(chunks)
     return StreamingResponse(
         itertools.chain([first], chunks),
-        media_type=JSON_MEDIA_TYPE,
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
