@@ -1,7 +1,11 @@
 """What browser tests share beyond fixtures."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 AXE = Axe()
 
@@ -23,3 +27,16 @@ def assert_accessible(page: Page) -> None:
         if violation["impact"] in {"serious", "critical"}
     ]
     assert not serious, f"axe-core on {page.url}: {serious}"
+
+
+@contextmanager
+def opened(browser: Browser, **context: Any) -> Iterator[Page]:
+    """A page in a context of its own (``context``: Playwright's options), closed after; any
+    JavaScript error on it fails the test."""
+    made = browser.new_context(**context)
+    page = made.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    made.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"

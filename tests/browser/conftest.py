@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from browser_helpers import opened
 from domain_helpers import World, build_world
 from live_server import serve
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
@@ -61,13 +62,8 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    with opened(browser, locale="en-GB", viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import httpx2 as httpx
 import pytest
+from browser_helpers import opened
 from playwright.sync_api import Browser, Page
 
 from registry.web.i18n import LANGUAGES
@@ -15,13 +16,8 @@ PHONE_WIDTH = 375
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 800})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    with opened(browser, viewport={"width": PHONE_WIDTH, "height": 800}) as page:
+        yield page
 
 
 def _main_pages(portal: str) -> list[str]:
