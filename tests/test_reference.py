@@ -1,8 +1,13 @@
 """The pure reference rules: org-ids, ISO 3166-2 regions, ISO 4217 amounts, search keys."""
 
 import dataclasses
+import os
+import subprocess
+import sys
 import unicodedata
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 
 import pycountry
 import pytest
@@ -547,3 +552,29 @@ def test_search_key_is_idempotent_and_normalised(value):
     assert search_key(key) == key
     assert unicodedata.is_normalized("NFKC", key)
     assert "ё" not in key
+
+
+def test_local_times_follow_the_pinned_tzdata_package_not_the_host(tmp_path: Path) -> None:
+    """A host whose zone files put Almaty at UTC+6 (as data before 2024a did) changes
+    nothing: the registry reads its zones from the tzdata package."""
+    stale = tmp_path / "Asia"
+    stale.mkdir()
+    # Dhaka keeps UTC+6 all year: what a stale Almaty file says after March 2024.
+    (stale / "Almaty").write_bytes(
+        resources.files("tzdata.zoneinfo.Asia").joinpath("Dhaka").read_bytes()
+    )
+    probe = (
+        "from datetime import datetime; from zoneinfo import ZoneInfo; import sys; "
+        "print(ZoneInfo('Asia/Almaty').utcoffset(datetime(2025, 6, 1)), end=' '); "
+        "from registry.reference.zones import local_zone; "
+        "print(local_zone('KZ').utcoffset(datetime(2025, 6, 1)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=os.environ | {"PYTHONTZPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    host, registry = result.stdout.split()
+    assert (host, registry) == ("6:00:00", "5:00:00")
