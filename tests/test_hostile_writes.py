@@ -255,3 +255,21 @@ def test_a_formula_in_a_title_stays_text_in_a_spreadsheet_download(client, world
     assert titles() == [title]
     assert titles(decimal="comma") == ["'" + title]
     assert titles(bom="true") == ["'" + title]
+
+
+def test_a_formula_in_a_title_stays_text_in_a_360giving_csv_for_spreadsheets(client, world) -> None:
+    """The same for the 360Giving CSV: ``bom=true`` quotes the formula (and starts with a
+    BOM); the plain file keeps every cell exactly as the 360Giving JSON has it."""
+    title = "@SUM(1+1)*cmd|' /C calc'!A0"
+    made = client.post(
+        "/api/v1/awards", json=award(title={"uz": title})["body"], headers=bearer(world.fund)
+    )
+    assert made.status_code == 201, made.text
+
+    def titles(**params: str) -> tuple[bool, list[str]]:
+        body = client.get("/api/v1/360giving/grants.csv", params=params).content.decode()
+        rows = csv.DictReader(io.StringIO(body.removeprefix("\ufeff")))
+        return body.startswith("\ufeff"), [row["title_uz"] for row in rows]
+
+    assert titles() == (False, [title])
+    assert titles(bom="true") == (True, ["'" + title])

@@ -504,7 +504,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula (OWASP, "CSV injection")."""
 
 
-def _inert(text: str | None) -> str | None:
+def inert(text: str | None) -> str | None:
     """A text cell a spreadsheet will show, not run: a leading formula character is quoted."""
     return "'" + text if text and text.startswith(FORMULA_STARTS) else text
 
@@ -520,7 +520,7 @@ def _csv_rows(
     def as_is(value: str | None) -> str | None:
         return value
 
-    text = _inert if spreadsheet else as_is
+    text = inert if spreadsheet else as_is
     # Per funder and per currency once, not per row: a download formats millions of rows.
     funder_cells = {
         org_id: [text(names.get(language)) for language in LANGUAGES]

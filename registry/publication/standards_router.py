@@ -31,7 +31,7 @@ from registry.publication.pagination import (
     next_url,
 )
 from registry.publication.router import FiltersDep as AwardFiltersDep
-from registry.publication.router import download_name, file_name
+from registry.publication.router import download_name, file_name, inert
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 
 router = APIRouter(tags=["open-data"], dependencies=[Depends(refuse_unknown_parameters)])
@@ -380,29 +380,52 @@ def download_360giving_grants(request: Request, filters: AwardFiltersDep) -> Str
         **problem_responses(400, 503),
     },
 )
-def export_360giving_grants_csv(request: Request, filters: AwardFiltersDep) -> StreamingResponse:
+def export_360giving_grants_csv(
+    request: Request,
+    filters: AwardFiltersDep,
+    bom: Annotated[
+        bool,
+        Query(
+            description="For a spreadsheet: start with a UTF-8 BOM (so Excel reads UTF-8) and "
+            "quote a cell that would start a formula (`=`, `+`, `-`, `@`) with `'`."
+        ),
+    ] = False,
+) -> StreamingResponse:
     _, prefix, public_url = _settings(request)
     rows = _csv_rows(
         request.app.state.database,
         prefix=prefix,
         public_url=public_url,
         filters=filters,
+        spreadsheet=bom,
     )
     return _download(rows, "grants.csv", CSV_MEDIA_TYPE)
 
 
 def _csv_rows(
-    database: Database, *, prefix: str, public_url: str, filters: search.AwardFilters
+    database: Database,
+    *,
+    prefix: str,
+    public_url: str,
+    filters: search.AwardFilters,
+    spreadsheet: bool,
 ) -> Iterator[bytes]:
     """The CSV, a page at a time, from one snapshot on the downloads' pool that lives as long
-    as the stream (the request's session is closed before the body is sent)."""
+    as the stream (the request's session is closed before the body is sent). For a
+    spreadsheet, a BOM first and every cell that would start a formula made inert; otherwise
+    each cell exactly as the standard's JSON has it."""
+
+    def row(document: giving360.Document) -> list[str | None]:
+        cells = giving360.csv_row(document)
+        return [inert(cell) for cell in cells] if spreadsheet else list(cells)
+
     with database.snapshot() as session:
-        yield _csv_text([giving360.csv_header()])
+        yield ("\ufeff" if spreadsheet else "").encode() + _csv_text([giving360.csv_header()])
         for grants in _grant_pages(
             session, prefix=prefix, public_url=public_url, filters=filters, transactions=False
         ):
             if grants:
-                yield _csv_text([giving360.csv_row(item) for item in grants])
+                yield _csv_text([row(item) for item in grants])
 
 
 def _grant_pages(
