@@ -939,3 +939,32 @@ def test_moving_only_the_period_does_not_judge_older_events_again() -> None:
     with pytest.raises(rules.RuleViolation) as refused:
         rules.check_new_dates(before, replace(before, award_date=date(2026, 3, 2)), today=today)
     assert refused.value.field == "award_date"
+
+
+def test_a_corrected_amount_is_held_to_the_budget_after_an_amendment(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Correcting the publication's amount after an amendment lowered it: the corrected
+    amount must fit the budget as the award's amount would now, or the record would say the
+    competition once gave more than it had (a tester's 900 M 'original' in a 600 M budget)."""
+    competition = create_competition(client, world, budget="600000000")
+    award = create_award(client, world, competition["id"], amount="500000000")
+    path = f"/api/v1/awards/{award['id']}/events"
+    lowered = {"type": "amended", "amount": "100000000", "reason": "smaller project"}
+    assert post(client, path, lowered, world.fund).status_code == 201
+    correction = {
+        "type": "corrected",
+        "corrects": award["published_seq"],
+        "reason": "typo",
+        "changes": {"amount": "900000000"},
+    }
+    before = ledger_size(database)
+    response = post(client, path, correction, world.fund)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "changes.amount"
+    assert "budget" in response.json()["errors"][0]["message"]
+    assert ledger_size(database) == before
+    fits = {**correction, "changes": {"amount": "600000000"}}
+    response = post(client, path, fits, world.fund)
+    assert response.status_code == 201, response.text
+    assert response.json()["original_amount"] == "600000000.00"

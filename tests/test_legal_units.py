@@ -395,3 +395,34 @@ def test_a_statement_dated_after_today_is_refused(
     problem = refused(client, database, future, world.operator)
     assert problem["errors"][0]["field"] == "legal_unit.on"
     assert "after today" in problem["errors"][0]["message"]
+
+
+def test_a_corrected_amount_is_held_to_the_cap_after_an_amendment(
+    client: TestClient, database: Database, world: World
+) -> None:
+    """Correcting the publication's amount after an amendment moved it: the current amount
+    does not change, but the corrected one is what the award was made for, so it is held to
+    the cap as the publication was (a tester's 5 bn 'original' slipped past the cap)."""
+    award = client.post(
+        "/api/v1/awards", json=direct(amount="100000000"), headers=bearer(world.fund)
+    ).json()
+    path = f"/api/v1/awards/{award['id']}/events"
+    amended = {"type": "amended", "amount": "100000000.01", "reason": "rounding"}
+    assert client.post(path, json=amended, headers=bearer(world.fund)).status_code == 201
+    correction = {
+        "type": "corrected",
+        "corrects": award["published_seq"],
+        "reason": "typo",
+        "changes": {"amount": "5000000000"},
+    }
+    before = ledger_size(database)
+    response = client.post(path, json=correction, headers=bearer(world.fund))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "changes.amount"
+    assert "1,000 × BRV" in response.json()["errors"][0]["message"]
+    assert ledger_size(database) == before
+    within = {**correction, "changes": {"amount": "99000000"}}
+    response = client.post(path, json=within, headers=bearer(world.fund))
+    assert response.status_code == 201, response.text
+    assert response.json()["original_amount"] == "99000000.00"
+    assert response.json()["amount"] == "100000000.01"

@@ -327,14 +327,16 @@ def _check_terms(
         )
 
 
-def _over_budget(competition: Competition, committed: int | None = None) -> Unprocessable:
+def _over_budget(
+    competition: Competition, committed: int | None = None, *, field: str = "amount"
+) -> Unprocessable:
     """``committed``: what the competition has committed before this award, if not what its
     row says (awards published earlier in the same ``publish_many``)."""
     if committed is None:
         committed = competition.committed_minor
     remaining = competition.budget_minor - committed
     return Unprocessable.for_field(
-        "amount",
+        field,
         f"exceeds what remains of {competition.id}'s budget: "
         f"{format_amount(max(remaining, 0), competition.currency)} {competition.currency}",
     )
@@ -413,6 +415,7 @@ def add_events_many(
             committed[competition.id] = base - before.committed_minor + after.committed_minor
             if committed[competition.id] > competition.budget_minor:
                 raise _over_budget(competition, base)
+        _check_corrected_amount(event, award, after, competition, committed)
         if (
             isinstance(event, AwardCorrected)
             and event.corrects == history[0].seq
@@ -433,6 +436,39 @@ def add_events_many(
             NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)
         )
     journal.record(session, entries)
+
+
+def _check_corrected_amount(
+    event: AwardEventCreate,
+    award: Award,
+    after: rules.AwardState,
+    competition: Competition | None,
+    committed: dict[str, int],
+) -> None:
+    """An amount a correction restates (the publication's or an amendment's) when a later
+    amendment keeps the award's amount where it was: it is what the award was made or
+    amended for, so it is held to the cap and to the budget as the award's amount would be
+    now. (A correction that moves the current amount is judged as that amount already.)"""
+    changes = event.changes if isinstance(event, AwardCorrected) and not event.void else None
+    if not changes or "amount" not in changes:
+        return
+    corrected = parse_amount(str(changes["amount"]), award.currency)
+    if corrected == after.amount_minor:
+        return
+    legal.check_direct_cap(
+        competition_id=award.competition_id,
+        funder_id=award.funder_id,
+        currency=award.currency,
+        amount_minor=corrected,
+        award_date=after.award_date,
+        cap_override=after.published.get("cap_override"),
+        later=True,
+        prefix="changes.",
+    )
+    if competition is not None and corrected > after.committed_minor:
+        others = committed[competition.id] - after.committed_minor
+        if others + corrected > competition.budget_minor:
+            raise _over_budget(competition, others, field="changes.amount")
 
 
 def _check_legal_terms(
