@@ -968,3 +968,63 @@ def test_a_corrected_amount_is_held_to_the_budget_after_an_amendment(
     response = post(client, path, fits, world.fund)
     assert response.status_code == 201, response.text
     assert response.json()["original_amount"] == "600000000.00"
+
+
+def test_a_corrected_text_keeps_the_languages_it_does_not_name(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Fixing a typo in the Uzbek title keeps the Russian one (a tester lost it): a text in
+    a correction names the languages it changes, null removes one, and the entry records
+    the whole text; a correction that would leave no language is refused."""
+    award = create_award(
+        client,
+        world,
+        None,
+        instrument="subsidy",
+        legal_basis="PQ-12",
+        title={"uz": "Ekologik maktb", "ru": "Экологическая школа"},
+    )
+    fixed = _correct_publication(client, world, award, {"title": {"uz": "Ekologik maktab"}})
+    assert fixed.status_code == 201, fixed.text
+    assert fixed.json()["title"] == {
+        "uz": "Ekologik maktab",
+        "ru": "Экологическая школа",
+        "kk": None,
+        "en": None,
+    }
+    assert fixed.json()["events"][-1]["body"]["changes"]["title"] == {
+        "uz": "Ekologik maktab",
+        "ru": "Экологическая школа",
+    }
+    dropped = _correct_publication(
+        client, world, award, {"title": {"ru": None, "en": "Ecology school"}}
+    )
+    assert dropped.status_code == 201, dropped.text
+    assert dropped.json()["title"] == {
+        "uz": "Ekologik maktab",
+        "ru": None,
+        "kk": None,
+        "en": "Ecology school",
+    }
+    before = ledger_size(database)
+    emptied = _correct_publication(client, world, award, {"title": {"uz": None, "en": None}})
+    assert emptied.status_code == 422, emptied.text
+    assert emptied.json()["errors"][0]["field"] == "changes.title"
+    assert ledger_size(database) == before
+
+
+def test_an_amended_competition_text_keeps_the_languages_it_does_not_name(
+    client: TestClient, world: World
+) -> None:
+    competition = create_competition(
+        client, world, title={"uz": "Yoshlar tanlovi", "ru": "Конкурс для молодёжи"}
+    )
+    amended = post(
+        client,
+        f"/api/v1/competitions/{competition['id']}/events",
+        {"type": "amended", "changes": {"title": {"uz": "Yoshlar grant tanlovi"}}, "reason": "x"},
+        world.fund,
+    )
+    assert amended.status_code == 201, amended.text
+    assert amended.json()["title"]["ru"] == "Конкурс для молодёжи"
+    assert amended.json()["title"]["uz"] == "Yoshlar grant tanlovi"

@@ -31,7 +31,14 @@ from registry.competitions.schemas import CompetitionStatus
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, human_message
 from registry.core.ids import next_id
-from registry.core.schemas import LegalBasis, LocalizedText, Period, Reason, Themes
+from registry.core.schemas import (
+    LegalBasis,
+    LocalizedText,
+    Period,
+    Reason,
+    Themes,
+    merged_text,
+)
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
@@ -541,7 +548,8 @@ def _correction_body(
     changes = event.changes or {}
     kind = target.kind.removeprefix("award.")
     if kind == "published":
-        body["changes"] = _published_changes(changes, currency)
+        recorded = rules.effective_events(history)[0][0].body
+        body["changes"] = _published_changes(changes, currency, recorded)
         return body
     try:
         corrected = EVENT_MODELS[kind].model_validate({**target.body, **changes, "type": kind})
@@ -552,7 +560,12 @@ def _correction_body(
     return body
 
 
-def _published_changes(changes: dict[str, Any], currency: str) -> dict[str, Any]:
+def _published_changes(
+    changes: dict[str, Any], currency: str, recorded: dict[str, Any]
+) -> dict[str, Any]:
+    """The publication's corrected fields, as recorded: a title or purpose names only the
+    languages it corrects (``merged_text``: the others are kept, the entry holds the whole
+    text)."""
     unknown = sorted(set(changes) - CORRECTABLE_PUBLISHED_FIELDS)
     if unknown:
         raise Unprocessable.for_field(
@@ -579,9 +592,13 @@ def _published_changes(changes: dict[str, Any], currency: str) -> dict[str, Any]
                 parsed = checks[name].validate_python(value)
             except ValidationError as exc:
                 raise _validation_error(exc, f"changes.{name}.") from exc
-            normalized[name] = TypeAdapter(Any).dump_python(
-                parsed.as_dict() if isinstance(parsed, LocalizedText) else parsed, mode="json"
-            )
+            if isinstance(parsed, LocalizedText):
+                try:
+                    normalized[name] = merged_text(recorded.get(name), parsed)
+                except ValueError as exc:
+                    raise Unprocessable.for_field(f"changes.{name}", str(exc)) from exc
+            else:
+                normalized[name] = TypeAdapter(Any).dump_python(parsed, mode="json")
     return normalized
 
 

@@ -32,6 +32,7 @@ from registry.competitions.schemas import (
 from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
 from registry.core.ids import next_id
+from registry.core.schemas import merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
@@ -288,6 +289,13 @@ def _changes(
     changes = event.changes.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     if not changes:
         raise Unprocessable.for_field("changes", "name at least one field to change")
+    for name in ("title", "description", "eligibility"):
+        text = getattr(event.changes, name)
+        if text is not None:  # names only the languages it changes; the others are kept
+            try:
+                changes[name] = merged_text(getattr(competition, name), text)
+            except ValueError as exc:
+                raise Unprocessable.for_field(f"changes.{name}", str(exc)) from exc
     if "budget" in changes:
         budget = _amount(changes["budget"], competition.currency, "changes.budget")
         if budget < competition.committed_minor:

@@ -2,6 +2,7 @@
 
 import enum
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -112,6 +113,22 @@ class LocalizedText(StrictInput):
             for language in LANGUAGES
             if (value := getattr(self, language)) is not None
         }
+
+
+def merged_text(recorded: Mapping[str, str] | None, change: LocalizedText) -> dict[str, str]:
+    """A text after a change that names only the languages it changes: each language it
+    gives replaces the recorded one (``null`` removes it), the others are kept. ValueError
+    if no language would be left."""
+    texts = dict(recorded or {})
+    for language in change.model_fields_set:
+        value = getattr(change, language)
+        if value is None:
+            texts.pop(language, None)
+        else:
+            texts[language] = value
+    if not texts:
+        raise ValueError("would leave the text in no language; keep at least one")
+    return {language: texts[language] for language in LANGUAGES if language in texts}
 
 
 class LocalizedTextRead(BaseModel):
