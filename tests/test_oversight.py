@@ -307,6 +307,19 @@ def test_an_overseer_key_is_for_civil_society(desk: Desk) -> None:
         desk.refused("/api/v1/keys", body, desk.world.admin, 422, field)
 
 
+def test_a_funder_key_is_never_an_ngos(desk: Desk) -> None:
+    """An NGO receives state support; with a funder key it could publish awards (a tester's
+    NGO did)."""
+    problem = desk.refused(
+        "/api/v1/keys",
+        {"role": "funder", "organization_id": NGO_UZ},
+        desk.world.admin,
+        422,
+        "organization_id",
+    )
+    assert "funder key" in problem["errors"][0]["message"]
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -34,6 +34,9 @@ PREFIX_BYTES = 6
 SECRET_BYTES = 32
 OVERSEER_KINDS = frozenset({OrganizationKind.NGO, OrganizationKind.OTHER})
 """Who may hold an overseer key: civil society (NGOs, public councils, associations)."""
+FUNDER_KINDS = frozenset(OrganizationKind) - {OrganizationKind.NGO}
+"""Who may hold a funder key: whoever gives state money (state bodies, public funds, grant
+operators, and other bodies the admin judges so); never an NGO, which receives it."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ def create_key(
                 "organization_id",
                 f"{organization.org_id} is a {organization.kind}; an overseer key is for an NGO, "
                 "a public council or an association (kind ngo or other)",
+            )
+        if role is Role.FUNDER and organization.kind not in FUNDER_KINDS:
+            raise Unprocessable.for_field(
+                "organization_id",
+                f"{organization.org_id} is an NGO; a funder key is for a body that gives state "
+                "support (kind state_body, public_fund, grant_operator or other)",
             )
         organization_id = organization.org_id
     elif organization_id is not None:
