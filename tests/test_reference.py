@@ -35,12 +35,17 @@ from registry.reference.money import (
 )
 from registry.reference.regions import (
     KZ_WITHDRAWN_CODES,
+    NAMED_COUNTRIES,
+    REGION_LANGUAGES,
+    REGION_NAMES,
     UnknownRegion,
+    local_region_name,
     normalize_region,
     region_name,
     regions_of,
 )
 from registry.reference.text import OKINA, TUTUQ_BELGISI, fold_uzbek_apostrophes, search_key
+from registry.reference.transliteration import APOSTROPHES, TURNED_COMMA
 
 # --- identifiers ------------------------------------------------------------------------
 
@@ -320,6 +325,72 @@ def test_regions_of_a_country_without_subdivisions_is_empty_and_unknown_raises()
 
 def test_unknown_region_is_a_value_error():
     assert issubclass(UnknownRegion, ValueError)
+
+
+@pytest.mark.parametrize("country", NAMED_COUNTRIES)
+def test_every_current_subdivision_has_a_name_in_every_language(country):
+    """The portal names every region of both countries in the reader's language: a code
+    pycountry adds (or withdraws) fails here until REGION_NAMES follows."""
+    current = {code for code, _ in regions_of(country)} | {country}
+    named = {code for code in REGION_NAMES if code.partition("-")[0] == country}
+    assert named == current
+    for language in REGION_LANGUAGES:
+        names = [local_region_name(code, language) for code in sorted(current)]
+        assert all(name and name == name.strip() for name in names), language
+        assert len(set(names)) == len(names), f"two places of one name in {language}"
+
+
+def test_region_names_are_written_in_their_own_alphabet():
+    for code, names in REGION_NAMES.items():
+        assert names.en.isascii(), code
+        for cyrillic in (names.ru, names.kk, names.in_language("uz-Cyrl")):
+            assert not any("a" <= char.lower() <= "z" for char in cyrillic), (code, cyrillic)
+        # oʻ and gʻ with the turned comma, as the catalogs write them; no other apostrophe.
+        assert not set(names.uz) & (APOSTROPHES - {TURNED_COMMA}), (code, names.uz)
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "name"),
+    [
+        ("UZ-TK", "en", "Tashkent city"),
+        ("UZ-TK", "ru", "город Ташкент"),
+        ("UZ-TK", "uz", "Toshkent shahri"),
+        ("UZ-TK", "uz-Cyrl", "Тошкент шаҳри"),
+        ("UZ-TO", "ru", "Ташкентская область"),
+        ("UZ-TO", "uz", "Toshkent viloyati"),
+        ("UZ-QR", "ru", "Республика Каракалпакстан"),
+        ("UZ-QR", "kk", "Қарақалпақстан Республикасы"),
+        ("UZ-QR", "uz", "Qoraqalpogʻiston Respublikasi"),
+        ("UZ-QR", "uz-Cyrl", "Қорақалпоғистон Республикаси"),
+        ("UZ-FA", "uz-Cyrl", "Фарғона вилояти"),
+        ("UZ-QA", "uz-Cyrl", "Қашқадарё вилояти"),
+        ("UZ-SA", "uz", "Samarqand viloyati"),
+        ("KZ-10", "ru", "область Абай"),
+        ("KZ-10", "kk", "Абай облысы"),
+        ("KZ-33", "ru", "Жетысуская область"),
+        ("KZ-33", "kk", "Жетісу облысы"),
+        ("KZ-62", "ru", "Улытауская область"),
+        ("KZ-62", "kk", "Ұлытау облысы"),
+        ("KZ-61", "ru", "Туркестанская область"),
+        ("KZ-61", "kk", "Түркістан облысы"),
+        ("KZ-71", "kk", "Астана қаласы"),
+        ("KZ-75", "kk", "Алматы қаласы"),
+        ("KZ-79", "kk", "Шымкент қаласы"),
+        ("UZ", "uz-Cyrl", "Ўзбекистон"),
+        ("KZ", "kk", "Қазақстан"),
+    ],
+)
+def test_official_region_names(code, language, name):
+    assert local_region_name(code, language) == name
+
+
+def test_a_local_name_takes_any_accepted_code_and_falls_back_to_pycountrys():
+    assert local_region_name(" kz-ala ", "ru") == "город Алматы"  # a withdrawn alias
+    assert local_region_name("KG-GB", "ru") == region_name("KG-GB")  # no table for Kyrgyzstan
+    with pytest.raises(UnknownRegion):
+        local_region_name("UZ-XX", "ru")
+    with pytest.raises(ValueError, match="no region names"):
+        REGION_NAMES["UZ-TK"].in_language("de")
 
 
 # --- money ------------------------------------------------------------------------------

@@ -145,3 +145,21 @@ def test_a_plural_messages_count_is_written_in_the_readers_language(code, expect
     counted, escaped = template.render(size=1234567).split("|")
     assert counted.replace("\u202f", "\xa0") == expected
     assert escaped.startswith("&lt;b&gt;")
+
+
+@pytest.mark.parametrize(
+    ("code", "words", "expected"),
+    [
+        ("kk", ["Ұлытау", "Қарағанды", "Жетісу", "Абай", "Ақмола", "Алматы"],
+         ["Абай", "Ақмола", "Алматы", "Жетісу", "Қарағанды", "Ұлытау"]),
+        ("uz-Cyrl", ["Ўзбекистон", "Қашқадарё", "Андижон", "Хоразм"],
+         ["Андижон", "Хоразм", "Ўзбекистон", "Қашқадарё"]),
+        ("ru", ["Ёлки", "Жук", "Есаул", "город Ташкент", "город"],
+         ["город", "город Ташкент", "Есаул", "Ёлки", "Жук"]),
+    ],
+)  # fmt: skip
+def test_a_list_is_in_the_readers_alphabetical_order(code, words, expected):
+    """Kazakh қ comes after к and ұ after у, not after я; Uzbek ў closes the alphabet with
+    қ, ғ and ҳ, though its code point is before а's; Russian ё follows е."""
+    language = i18n.BY_CODE[code]
+    assert sorted(words, key=lambda word: i18n.sort_key(language, word)) == expected

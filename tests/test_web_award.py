@@ -142,6 +142,26 @@ def test_the_award_page_speaks_the_readers_language(client: TestClient, world: W
     assert 'href="/awards?theme=ecology&amp;lang=ru"' in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("en", "Tashkent region"),
+        ("ru", "Ташкентская область"),
+        ("kk", "Ташкент облысы"),
+        ("uz", "Toshkent viloyati"),
+        ("uz-Cyrl", "Тошкент вилояти"),
+    ],
+)
+def test_the_award_page_names_its_region_in_the_readers_language(
+    client: TestClient, world: World, lang: str, name: str
+) -> None:
+    award = publish(client, world.fund, "/api/v1/awards", direct(region="UZ-TO"))
+    html = client.get(f"/awards/{award['id']}", params={"lang": lang}).text
+    assert f'<a href="/regions/UZ-TO?lang={lang}">{name}</a>' in html
+    assert "Toshkent (region)" not in html
+    assert award["region"] == "UZ-TO"  # the API keeps the code
+
+
 def test_the_award_page_shows_local_times_and_names_the_zone(
     client: TestClient, world: World
 ) -> None:

@@ -11,6 +11,7 @@ from domain_helpers import PUBLIC_FUND, bearer, build_world, organization
 from fastapi.testclient import TestClient
 
 from registry.core.db import Database
+from registry.reference.regions import local_region_name
 from registry.reference.zones import local_zone
 from registry.web import i18n
 
@@ -194,6 +195,51 @@ def test_the_region_pages(demo_client: TestClient) -> None:
     unknown = demo_client.get("/regions/XX-NOPE")
     assert unknown.status_code == 404
     assert "<code>path.code</code>: no region XX-NOPE" in unknown.text
+
+
+@pytest.mark.parametrize("language", [language.code for language in i18n.LANGUAGES])
+def test_regions_are_named_in_the_readers_language(demo_client: TestClient, language: str) -> None:
+    """Found by a reader: every page named a region as pycountry romanises it ("Toshkent
+    (city)", "Shyghys Qazaqstan oblysy") whatever the page's language."""
+    rows = demo_client.get("/api/v1/stats/awards", params={"group_by": "region"}).json()["rows"]
+    codes = sorted({row["key"] for row in rows if row["key"]})
+    assert {"UZ-TK", "UZ-TO"} <= set(codes)
+    names = {code: local_region_name(code, language) for code in codes}
+    pages = {
+        "regions": demo_client.get("/regions", params={"lang": language}).text,
+        "stats": demo_client.get("/stats", params={"lang": language}).text,
+        "awards": demo_client.get("/awards", params={"lang": language}).text,
+    }
+    for code, name in names.items():
+        assert f'<a href="/regions/{code}?lang={language}">{name}</a>' in pages["regions"]
+        assert f"<title>{name}: " in pages["regions"]  # the chart's bar
+        assert f"<title>{name}: " in pages["stats"]
+        assert f'<option value="{code}">{name}</option>' in pages["awards"]  # the filter
+    for html in pages.values():
+        assert "Toshkent (city)" not in html
+        assert "oblysy" not in html
+    tashkent = names["UZ-TK"]
+    chosen = demo_client.get("/awards", params={"region": "UZ-TK", "lang": language}).text
+    assert f'<option value="UZ-TK" selected>{tashkent}</option>' in chosen
+    assert re.search(rf'</span> {tashkent}\s*<a class="remove"', chosen)  # filters in use
+    assert re.search(rf'aria-current="true">.*?{tashkent}</a>', chosen, re.DOTALL)  # facet
+    region_page = demo_client.get("/regions/UZ-TK", params={"lang": language}).text
+    assert f"<h1>{tashkent}</h1>" in region_page
+    # An organization's and a competition's page, and the organizations' list.
+    organization = demo_client.get(
+        "/api/v1/organizations", params={"region": "UZ-TO", "limit": 1}
+    ).json()["items"][0]
+    html = demo_client.get(
+        f"/organizations/{organization['org_id']}", params={"lang": language}
+    ).text
+    assert f'<a href="/regions/UZ-TO?lang={language}">{names["UZ-TO"]}</a>' in html
+    listed = demo_client.get("/organizations", params={"region": "UZ-TO", "lang": language})
+    assert f"<td>{names['UZ-TO']}</td>" in listed.text
+    competition = demo_client.get(
+        "/api/v1/competitions", params={"region": "UZ-SA", "limit": 1}
+    ).json()["items"][0]
+    html = demo_client.get(f"/competitions/{competition['id']}", params={"lang": language}).text
+    assert f">{local_region_name('UZ-SA', language)}</a>" in html
 
 
 @pytest.mark.parametrize("language", [language.code for language in i18n.LANGUAGES])

@@ -203,7 +203,6 @@ def award_page(
             "funder_names": views.organization_names(session, {award.funder_id}).get(
                 award.funder_id, {}
             ),
-            "region": views.region_label(award.region) if award.region else None,
             "disbursed_share": _share(award.disbursed, award.amount),
             "verifier_key": request.app.state.signer.verifier.verifier_key(),
             "seqs": [event.seq for event in award.events],

@@ -116,7 +116,6 @@ def organization_page(
             "section": "/organizations",
             "organization": organization,
             "identifier": identifier,
-            "region": views.region_label(organization.region) if organization.region else None,
             "given": given,
             "received": received,
             "oversight": oversight_pages.section(session, organization.oversight),
@@ -189,7 +188,6 @@ def competition_page(
             if opens <= now < closes
             else None,
             "committed_share": 0 if not budget else min(100, int(committed * 100 / budget)),
-            "region": views.region_label(competition.region) if competition.region else None,
             "awards": awards,
             "oversight": oversight_pages.section(session, competition.oversight),
             "next_page": (

@@ -148,6 +148,28 @@ def localized(value: Multilingual | None, language: Language) -> tuple[str, str]
     return text, code
 
 
+_ALPHABETS: Final = {
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+    "uz-Cyrl": "абвгдеёжзийклмнопрстуфхцчшъьэюяўқғҳ",
+}
+"""Each Cyrillic alphabet in its own order, where the code points' order is another: Kazakh
+қ is after к, not after я; Uzbek ў, қ, ғ, ҳ close the alphabet, but ў's code point is
+before а's."""
+_FIRST_LETTER: Final = ord("а")
+
+
+def sort_key(language: Language, text: str) -> tuple[int, ...]:
+    """``text``'s place in an alphabetical list in ``language``. The letters of its Cyrillic
+    alphabet are numbered in that alphabet's order from а's code point; anything else keeps
+    its own (spaces and hyphens before letters, the Latin alphabets, Uzbek's too, by code point)."""
+    alphabet = _ALPHABETS.get(language.code, "")
+    return tuple(
+        _FIRST_LETTER + alphabet.index(char) if char in alphabet else ord(char)
+        for char in text.casefold()
+    )
+
+
 def to_cyrillic(text: str) -> str:
     """Uzbek Latin text for a reader of Uzbek Cyrillic."""
     return latin_to_cyrillic(text)

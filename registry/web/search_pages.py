@@ -32,6 +32,7 @@ from registry.publication.router import (
     facet_values,
     list_values,
 )
+from registry.reference.regions import NAMED_COUNTRIES, regions_of
 from registry.web import i18n, views
 from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
@@ -203,6 +204,24 @@ def api_message(message: str) -> str:
     return i18n.gettext(message) if message in FILTER_MESSAGES else message
 
 
+def region_groups(page: PageContext) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The region filter's choices, by country: the country itself (its awards of national
+    scope), then its regions, each named in the reader's language and in that order."""
+    return [
+        (
+            page.region_name(country),
+            [
+                (country, page.region_choice(country)),
+                *sorted(
+                    ((code, page.region_name(code)) for code, _ in regions_of(country)),
+                    key=lambda choice: i18n.sort_key(page.language, choice[1]),
+                ),
+            ],
+        )
+        for country in NAMED_COUNTRIES
+    ]
+
+
 SEARCH_PAGES: Final = {
     "/awards": ("awards.html", AWARD_PARAMS),
     "/competitions": ("competitions.html", COMPETITION_PARAMS),
@@ -227,6 +246,7 @@ def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLR
             message
         )
     query = SearchQuery.of(request, params)
+    page = PageContext(request)
     return render(
         request,
         template,
@@ -235,12 +255,13 @@ def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLR
             "query": query,
             "items": [],
             "names": {},
-            "region_name": views.region_label,
+            "region_groups": region_groups(page),
             "query_max_length": TEXT_MAX_LENGTH,
             "field_errors": errors,
             "api_message": api_message,
         },
         status_code=HTTPStatus.BAD_REQUEST,
+        page=page,
     )
 
 
@@ -297,7 +318,7 @@ def awards(
             ),
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": _award_downloads(query),
-            "region_name": views.region_label,
+            "region_groups": region_groups(page_context),
             "query_max_length": TEXT_MAX_LENGTH,
             "sorts": list(search.KEYED_SORTS),
         },
@@ -392,7 +413,7 @@ def competitions(
             ),
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": [("json", "JSON", _api_link("/api/v1/competitions", query.params()))],
-            "region_name": views.region_label,
+            "region_groups": region_groups(page_context),
             "query_max_length": TEXT_MAX_LENGTH,
             "sorts": list(search.CompetitionSort),
         },
@@ -439,7 +460,7 @@ def organizations(
             "items": [organization_read(organization) for organization in rows],
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
             "download_links": [("json", "JSON", _api_link("/api/v1/organizations", params))],
-            "region_name": views.region_label,
+            "region_groups": region_groups(page_context),
             "query_max_length": TEXT_MAX_LENGTH,
         },
         page=page_context,

@@ -115,7 +115,7 @@ def stats(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLRes
     labels: dict[search.StatsGroup, Callable[[str], str]] = {
         search.StatsGroup.YEAR: str,
         search.StatsGroup.INSTRUMENT: instrument_label,
-        search.StatsGroup.REGION: views.region_label,
+        search.StatsGroup.REGION: page.region_name,
         search.StatsGroup.FUNDER: lambda org_id: page.plain(names.get(org_id), org_id),
     }
     sections = [
@@ -157,7 +157,7 @@ def regions(request: Request, session: SessionDep) -> HTMLResponse:
         "regions.html",
         {
             "section": "/regions",
-            "groups": per_currency(page, buckets, views.region_label),
+            "groups": per_currency(page, buckets, page.region_name),
             "api": api_link("region", {}),
             "region_link": lambda code: page.url(f"/regions/{code}"),
         },
@@ -205,7 +205,7 @@ def region(
         {
             "section": "/regions",
             "code": normalized,
-            "name": views.region_label(normalized),
+            "name": page.region_name(normalized),
             "by_year": per_currency(
                 page, search.award_stats(session, filters, search.StatsGroup.YEAR), str
             ),

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from registry.reference.regions import local_region_name, normalize_region
 from registry.web import assets, i18n
 
 TEMPLATES: Final = Environment(
@@ -47,6 +48,8 @@ def _ngettext(context: Context, singular: str, plural: str, count: int, /, **var
 TEMPLATES.globals["ngettext"] = _ngettext
 TEMPLATES.filters["fromisoformat"] = date.fromisoformat  # a date as the ledger writes it
 HTML_MEDIA_TYPE: Final = "text/html; charset=utf-8"
+NATIONWIDE: Final = i18n.N_("%(country)s (nationwide)")
+"""A country as a region filter's choice: awards of national scope, not its regions'."""
 
 
 def language_of(request: Request) -> i18n.Language:
@@ -93,6 +96,27 @@ class PageContext:
     def plain(self, value: i18n.Multilingual | None, fallback: str = "") -> str:
         found = i18n.localized(value, self.language)
         return fallback if found is None else found[0]
+
+    def region_name(self, code: str) -> str:
+        """A region's or a country's name in the reader's language (``город Ташкент`` for
+        UZ-TK in Russian); the code itself if the registry does not know it."""
+        try:
+            return local_region_name(code, self.language.code)
+        except ValueError:
+            return code
+
+    def region_choice(self, code: str) -> str:
+        """A region as a search filter's choice. A country code there stands for the awards
+        of national scope, not for every award in the country (its regions are choices of
+        their own), so the name says so: ``Узбекистан (по всей стране)``."""
+        try:
+            normalized = normalize_region(code)
+        except ValueError:
+            return code
+        name = self.region_name(normalized)
+        if "-" in normalized:  # a subdivision, UZ-TK
+            return name
+        return i18n.translations(self.language).ugettext(NATIONWIDE) % {"country": name}
 
     static = staticmethod(assets.static_url)
     all_languages = i18n.LANGUAGES

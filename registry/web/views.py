@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from registry.organizations import service as organization_service
 from registry.publication import search
 from registry.reference.money import format_amount
-from registry.reference.regions import region_name
 
 
 def totals_by_year(buckets: Iterable[search.Bucket]) -> dict[int, list[tuple[str, int, str]]]:
@@ -28,11 +27,3 @@ def organization_names(session: Session, org_ids: Iterable[str]) -> dict[str, di
 
 
 names_of = organization_service.names_of
-
-
-def region_label(code: str) -> str:
-    """A region's name for a page; the code itself if the registry does not know it."""
-    try:
-        return region_name(code)
-    except ValueError:
-        return code

@@ -59,6 +59,20 @@ def test_award_search_with_the_form_facets_paging_and_languages(page, portal, sc
     assert _ids(page) == page_one
 
 
+def test_a_region_is_chosen_by_its_name_in_the_readers_language(page, portal, screenshot):
+    page.goto(f"{portal}/awards?lang=ru")
+    page.get_by_text("Другие фильтры").click()
+    page.get_by_role("combobox", name="Регион").select_option(label="город Ташкент")
+    page.get_by_role("button", name="Применить фильтры").click()
+    page.wait_for_url(re.compile(r"/awards\?region=UZ-TK&.*lang=ru$"))
+    expect(page.locator(".active-filters")).to_contain_text("Регион: город Ташкент")
+    expect(page.locator("#facet-region + ul a[aria-current=true]")).to_contain_text("город Ташкент")
+    expect(page.get_by_role("combobox", name="Регион")).to_have_value("UZ-TK")
+    assert _ids(page)
+    assert_accessible(page)
+    screenshot(page, "awards-region")
+
+
 def test_a_download_link_honours_the_filters(page, portal):
     page.goto(f"{portal}/awards?currency=KZT&lang=en")
     shown = _ids(page)
