@@ -143,6 +143,34 @@ def test_the_award_page_speaks_the_readers_language(client: TestClient, world: W
 
 
 @pytest.mark.parametrize(
+    ("lang", "ecology", "youth"),
+    [
+        ("en", "ecology", "youth"),
+        ("ru", "экология", "молодёжь"),
+        ("kk", "экология", "жастар"),
+        ("uz", "ekologiya", "yoshlar"),
+        ("uz-Cyrl", "экология", "ёшлар"),
+    ],
+)
+def test_themes_are_named_in_the_readers_language(
+    client: TestClient, world: World, lang: str, ecology: str, youth: str
+) -> None:
+    """Found by a reader: a Russian page listed its themes as "ecology", "youth". A label the
+    catalogs translate is shown translated, its link still the stored label; any other label
+    is shown as its funder wrote it."""
+    award = award_with_a_history(client, world)
+    html = client.get(f"/awards/{award['id']}", params={"lang": lang}).text
+    assert f'<a href="/awards?theme=ecology&amp;lang={lang}">{ecology}</a>' in html
+    competition = client.get(f"/competitions/{award['competition_id']}", params={"lang": lang})
+    assert f"<dd>{youth}</dd>" in competition.text
+    chosen = client.get("/awards", params={"theme": "Ecology", "lang": lang}).text
+    assert re.search(rf'</span> {ecology}\s*<a class="remove"', chosen)
+    own = publish(client, world.fund, "/api/v1/awards", direct(themes=["Mahalla yoshlari"]))
+    html = client.get(f"/awards/{own['id']}", params={"lang": lang}).text
+    assert ">Mahalla yoshlari</a>" in html
+
+
+@pytest.mark.parametrize(
     ("lang", "name"),
     [
         ("en", "Tashkent region"),

@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from registry.reference.regions import local_region_name, normalize_region
-from registry.web import assets, i18n
+from registry.web import assets, i18n, themes
 
 TEMPLATES: Final = Environment(
     loader=PackageLoader("registry.web", "templates"),
@@ -117,6 +117,11 @@ class PageContext:
         if "-" in normalized:  # a subdivision, UZ-TK
             return name
         return i18n.translations(self.language).ugettext(NATIONWIDE) % {"country": name}
+
+    def theme_name(self, theme: str) -> str:
+        """A theme label in the reader's language where the catalogs translate it, else as
+        the funder wrote it."""
+        return themes.translated(theme, i18n.translations(self.language))
 
     static = staticmethod(assets.static_url)
     all_languages = i18n.LANGUAGES
