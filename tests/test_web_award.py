@@ -91,6 +91,13 @@ def award_with_a_history(client: TestClient, world: World) -> dict:
     )
 
 
+def main_of(html: str) -> str:
+    """The page's own content, without the header's and footer's links."""
+    match = re.search(r"<main.*?</main>", html, re.DOTALL)
+    assert match, "no main element"
+    return match.group(0)
+
+
 def event_item(html: str, seq: int) -> str:
     match = re.search(rf'<li id="event-{seq}".*?</li>', html, re.DOTALL)
     assert match, f"no timeline item for entry {seq}"
@@ -240,12 +247,33 @@ def test_hostile_text_on_an_award_is_inert(client: TestClient, world: World) -> 
     assert "\u202eevil" in html  # shown as text; the markup around it is ours
 
 
-def test_an_unknown_award_is_a_404_page(client: TestClient) -> None:
-    response = client.get("/awards/AWD-2026-999999", params={"lang": "en"})
+@pytest.mark.parametrize(
+    ("lang", "missing"),
+    [
+        ("en", "There is no award <code>AWD-2026-999999</code> (yet)."),
+        ("ru", "Решения о финансировании <code>AWD-2026-999999</code> нет (пока)."),
+        ("kk", "<code>AWD-2026-999999</code> қаржыландыруы (әзірге) жоқ."),
+        ("uz", "<code>AWD-2026-999999</code> ajratmasi (hozircha) yoʻq."),
+        ("uz-Cyrl", "<code>AWD-2026-999999</code> ажратмаси (ҳозирча) йўқ."),
+    ],
+)
+def test_an_unknown_award_is_a_404_page_in_the_readers_language(
+    client: TestClient, lang: str, missing: str
+) -> None:
+    """Found by a reader: /awards/AWD-…?lang=ru said "path.award_id: no award AWD-…" twice, in
+    English (the API's detail, then its one error again)."""
+    response = client.get("/awards/AWD-2026-999999", params={"lang": lang})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
-    assert '<html lang="en">' in response.text
-    assert "<code>path.award_id</code>: no award AWD-2026-999999" in response.text
+    assert f'<html lang="{lang}">' in response.text
+    main = main_of(response.text)
+    assert main.count("AWD-2026-999999") == 1
+    assert f'<p class="problem-detail">{missing}</p>' in main
+    assert "no award AWD" not in response.text  # the API's detail
+    assert "path.award_id" not in response.text
+    # The identifier is the link's, as code: never markup, never the page's own words.
+    hostile = client.get("/awards/<b>Call%20us", params={"lang": "en"}).text
+    assert "There is no award <code>&lt;b&gt;Call us</code> (yet)." in hostile
 
 
 def test_every_demo_award_page_renders(demo_client: TestClient) -> None:
@@ -284,3 +312,13 @@ def page_text(client: TestClient, award_id: str, lang: str) -> str:
     response = client.get(f"/awards/{award_id}", params={"lang": lang})
     assert response.status_code == 200
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+
+
+def test_a_refused_request_says_why_once(client: TestClient) -> None:
+    """An error other than a 404 shows the API's words (English, marked so) once each: the page
+    listed the detail and then the same error again."""
+    response = client.get("/awards/AWD-2026-000001", params={"lang": "ru", "leaf": "a" * 201})
+    assert response.status_code == 400
+    assert "На этот запрос нельзя ответить" in response.text
+    assert main_of(response.text).count("query.leaf") == 1
+    assert '<ul class="problem-fields" lang="en">' in response.text

@@ -138,14 +138,15 @@ def test_a_hostile_organization_name_is_text(client: TestClient, database: Datab
 
 
 def test_unknown_entities_are_404_pages(demo_client: TestClient) -> None:
-    for path, field in (
-        ("/organizations/UZ-STIR-999999999", "path.org_id"),
-        ("/competitions/CMP-1999-99999", "path.competition_id"),
+    for path, kind, identifier in (
+        ("/organizations/UZ-STIR-999999999", "organization", "UZ-STIR-999999999"),
+        ("/oversight/bodies/UZ-STIR-999999999", "organization", "UZ-STIR-999999999"),
+        ("/competitions/CMP-1999-99999", "competition", "CMP-1999-99999"),
     ):
-        response = demo_client.get(path)
+        response = demo_client.get(path, params={"lang": "en"})
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html")
-        assert f"<code>{field}</code>" in response.text
+        assert f"There is no {kind} <code>{identifier}</code> (yet)." in response.text
     assert demo_client.get("/organizations/not-an-id").status_code in {400, 404}
 
 
@@ -192,9 +193,9 @@ def test_the_region_pages(demo_client: TestClient) -> None:
     latest = demo_client.get("/api/v1/awards", params={"region": code, "limit": 10}).json()
     for award in latest["items"]:
         assert f'href="/awards/{award["id"]}?lang=ru"' in page.text
-    unknown = demo_client.get("/regions/XX-NOPE")
+    unknown = demo_client.get("/regions/XX-NOPE", params={"lang": "ru"})
     assert unknown.status_code == 404
-    assert "<code>path.code</code>: no region XX-NOPE" in unknown.text
+    assert "Региона с кодом <code>XX-NOPE</code> нет." in unknown.text
 
 
 @pytest.mark.parametrize("language", [language.code for language in i18n.LANGUAGES])

@@ -78,9 +78,9 @@ def test_a_conclusion_page_tells_its_story(demo_client: TestClient) -> None:
         assert attachment["sha256"] in html
     russian = demo_client.get(f"/oversight/conclusions/{escalated['id']}?lang=ru").text
     assert "Передано в вышестоящий орган" in russian
-    unknown = demo_client.get("/oversight/conclusions/OVS-2000-99999")
+    unknown = demo_client.get("/oversight/conclusions/OVS-2000-99999", params={"lang": "kk"})
     assert unknown.status_code == 404
-    assert "<code>path.conclusion_id</code>: no conclusion OVS-2000-99999" in unknown.text
+    assert "<code>OVS-2000-99999</code> қоғамдық бақылау қорытындысы (әзірге) жоқ." in unknown.text
 
 
 def test_an_overdue_conclusion_says_by_how_many_days(demo_client: TestClient) -> None:

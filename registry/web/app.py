@@ -90,12 +90,30 @@ def error_page(request: Request, exc: Exception) -> Response:
     response = render(
         request,
         "error.html",
-        {"status": status, "detail": detail, "fields": fields},
+        {
+            "status": status,
+            "detail": detail,
+            "fields": fields,
+            "missing": _missing_record(request, status, fields),
+        },
         status_code=status,
     )
     if isinstance(exc, StarletteHTTPException) and exc.headers:
         response.headers.update(exc.headers)  # a redirect's Location, a 405's Allow
     return response
+
+
+def _missing_record(
+    request: Request, status: int, fields: list[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """(path parameter, its value in the URL) of the record a 404 did not find, for the page
+    to name it in the reader's language: the API's detail ("path.award_id: no award …") is
+    English, and the record is all a reader needs to know. None for any other error."""
+    if status != HTTPStatus.NOT_FOUND or not fields:
+        return None
+    location, _, name = fields[0][0].partition(".")
+    value = request.path_params.get(name)
+    return (name, str(value)) if location == "path" and value is not None else None
 
 
 def _unexpected_page(request: Request) -> Response:
@@ -104,7 +122,7 @@ def _unexpected_page(request: Request) -> Response:
         return render(
             request,
             "error.html",
-            {"status": status, "detail": None, "fields": []},
+            {"status": status, "detail": None, "fields": [], "missing": None},
             status_code=status,
         )
     except Exception:  # the page itself cannot be made: what is left is plain text
