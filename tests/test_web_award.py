@@ -131,14 +131,51 @@ def test_the_award_page_tells_the_whole_story(client: TestClient, world: World) 
     assert f'href="#event-{correction}"' in event_item(html, second)
     assert f'href="#event-{second}"' in event_item(html, correction)
     correction_text = unescape(re.sub(r"<[^>]+>", " ", event_item(html, correction)))
-    assert "150000000.00" in correction_text
-    assert "140000000" in correction_text
+    # Found by a reader: the correction's table read "150000000.00", the rest of the page
+    # "150,000,000"; it is written as the rest of the page writes money now.
+    assert "Amount UZS150,000,000 UZS140,000,000" in " ".join(correction_text.split())
+    assert "150000000" not in correction_text
     # A document link that is not http(s) is shown as text, never as a link.
     assert 'href="javascript:' not in html
     assert "javascript:alert(1)" in event_item(html, reported)
     assert "Closed" in event_item(html, terminated)
     assert f'data-seqs="{" ".join(map(str, seqs))}"' in html
     assert f'data-subject="{award["id"]}"' in html
+
+
+def test_a_correction_is_written_as_the_rest_of_the_page(client: TestClient, world: World) -> None:
+    award = publish(client, world.fund, "/api/v1/awards", direct(region="UZ-TO", themes=["youth"]))
+    correction = publish(
+        client,
+        world.fund,
+        f"/api/v1/awards/{award['id']}/events",
+        {
+            "type": "corrected",
+            "corrects": award["published_seq"],
+            "reason": "Typed from the wrong decision",
+            "changes": {
+                "amount": "250000000",
+                "award_date": "2026-02-27",
+                "region": "UZ-TK",
+                "themes": ["ecology", "youth"],
+                "period": {"start": "2026-03-16", "end": "2026-12-30"},
+            },
+        },
+    )["events"][-1]
+    html = client.get(f"/awards/{award['id']}", params={"lang": "ru"}).text
+    rows = [
+        " ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split())
+        for row in re.findall(r"<tr>.*?</tr>", event_item(html, correction["seq"]), re.DOTALL)
+    ]
+    formats = i18n.formats(i18n.BY_CODE["ru"])
+    money = formats.money(award["amount"], "UZS"), formats.money("250000000", "UZS")
+    assert rows[1:] == [  # after the heading
+        " ".join(f"Сумма {money[0]} {money[1]}".split()),
+        "Дата решения 1 мар. 2026 г. 27 февр. 2026 г.",
+        "Срок реализации 15 мар. 2026 г. – 31 дек. 2026 г. 16 мар. 2026 г. – 30 дек. 2026 г.",
+        "Регион Ташкентская область город Ташкент",
+        "Темы молодёжь экология, молодёжь",
+    ]
 
 
 def test_the_award_page_speaks_the_readers_language(client: TestClient, world: World) -> None:

@@ -49,8 +49,10 @@ class Step:
     """The body as it reads after every correction of it."""
     corrected_by: int | None = None
     voided: bool = False
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-    """(field, before, after) for an amendment or a correction, formatted by the template."""
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    """(field, before, after) for an amendment or a correction, as the ledger has them (an
+    amount a decimal string, a date ISO 8601, a title by language), for the template to
+    write as the rest of the page does."""
     disbursed_total: Decimal | None = None
     remaining: Decimal | None = None
 
@@ -98,7 +100,7 @@ def timeline(award: AwardRead) -> list[Step]:
             target = next((s for s in steps if s.event.seq == event.body["corrects"]), None)
             original = target.event.body if target else {}
             step.changes = [
-                (name, _plain(original.get(name)), _plain(value))
+                (name, original.get(name), value)
                 for name, value in sorted((event.body.get("changes") or {}).items())
             ]
         steps.append(step)
@@ -110,12 +112,6 @@ def _date(value: object) -> date | None:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {_plain(item)}" for key, item in value.items())
-    return "" if value is None else str(value)
 
 
 def safe_link(url: object) -> str | None:

@@ -163,3 +163,27 @@ def test_an_award_page_shows_its_risk_indicators_and_legal_units(
     assert "МРП" in box.inner_text()  # the size band, named in Russian
     assert_accessible(page)
     screenshot(page, "award-legal-unit")
+
+
+def test_a_correction_reads_as_the_rest_of_the_page(page: Page, portal: str, screenshot) -> None:
+    """Its table wrote "150000000.00" where the page writes "150 000 000 soʻm"."""
+    items = httpx.get(f"{portal}/api/v1/awards", params={"limit": 500}).json()["items"]
+    for item in items:
+        award = httpx.get(f"{portal}/api/v1/awards/{item['id']}").json()
+        corrections = [
+            event
+            for event in award["events"]
+            if event["kind"] == "award.corrected" and "amount" in event["body"].get("changes", {})
+        ]
+        if corrections:
+            break
+    else:
+        raise AssertionError("the demo has no correction of an amount")
+    page.goto(f"{portal}/awards/{award['id']}?lang=ru")
+    table = page.locator(f"#event-{corrections[0]['seq']} table.changes")
+    cells = table.locator("td.num").all_inner_texts()
+    assert len(cells) == 2
+    for cell in cells:
+        assert re.fullmatch(r"\d{1,3}(\s\d{3})+\s(UZS|₸)", cell), cell
+    assert_accessible(page)
+    screenshot(page, "award-correction")
