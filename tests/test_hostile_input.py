@@ -94,15 +94,20 @@ def test_a_cursor_of_another_sort_order_is_refused(
 # reaches the range checks behind the signature. Unsigned, the overflows, the naive and
 # pre-year-1 times, the NUL and the lone surrogate were 500s before those checks.
 HOSTILE_POSITIONS = [
-    pytest.param("awards?sort=amount", [2**70, "AWD-2026-000001"], id="bigint overflow"),
-    pytest.param("awards?sort=-amount", [-(2**70), "AWD-2026-000001"], id="negative overflow"),
-    pytest.param("awards?sort=amount", [True, "AWD-2026-000001"], id="bool as int"),
-    pytest.param("awards?sort=amount", [1.5, "AWD-2026-000001"], id="float"),
-    pytest.param("awards?sort=amount", [1, "AWD\x00"], id="NUL in id"),
-    pytest.param("awards?sort=amount", [1, "\ud800"], id="lone surrogate"),
-    pytest.param("awards?sort=amount", [1, "A" * 41], id="id wider than its column"),
-    pytest.param("awards?sort=amount", [1, ["AWD"]], id="list as id"),
-    pytest.param("awards?sort=amount", [1, None], id="null id"),
+    pytest.param("awards?sort=amount", ["UZS", 2**70, "AWD-2026-000001"], id="bigint overflow"),
+    pytest.param(
+        "awards?sort=-amount", ["UZS", -(2**70), "AWD-2026-000001"], id="negative overflow"
+    ),
+    pytest.param("awards?sort=amount", ["UZS", True, "AWD-2026-000001"], id="bool as int"),
+    pytest.param("awards?sort=amount", ["UZS", 1.5, "AWD-2026-000001"], id="float"),
+    pytest.param("awards?sort=amount", ["UZS", 1, "AWD\x00"], id="NUL in id"),
+    pytest.param("awards?sort=amount", ["UZS", 1, "\ud800"], id="lone surrogate"),
+    pytest.param("awards?sort=amount", ["UZS", 1, "A" * 41], id="id wider than its column"),
+    pytest.param("awards?sort=amount", ["UZS", 1, ["AWD"]], id="list as id"),
+    pytest.param("awards?sort=amount", ["UZS", 1, None], id="null id"),
+    pytest.param("awards?sort=amount", ["UZSX", 1, "AWD"], id="currency wider than its column"),
+    pytest.param("awards?sort=-amount", [None, 1, "AWD"], id="null currency"),
+    pytest.param("awards?sort=-amount", [1, "AWD"], id="a position of the older order"),
     pytest.param("awards?sort=award_date", ["99999-01-01", "AWD"], id="year 99999"),
     pytest.param("awards?sort=award_date", [20260101, "AWD"], id="int as date"),
     pytest.param("competitions?sort=closes", ["2026-01-01T00:00:00", "CMP"], id="naive datetime"),
@@ -142,7 +147,7 @@ def test_the_award_scope_is_the_one_the_list_uses(demo_client: TestClient) -> No
     last = first["items"][-1]
     minor = int(last["amount"].replace(".", ""))  # UZS and KZT: two minor-unit digits
     built = _codec(demo_client).encode(
-        [minor, last["id"]], scope=award_scope(AwardSort.AMOUNT_DESC)
+        [last["currency"], minor, last["id"]], scope=award_scope(AwardSort.AMOUNT_DESC)
     )
     served = demo_client.get(
         "/api/v1/awards", params={"sort": "-amount", "cursor": _cursor(first["next"])}

@@ -44,12 +44,18 @@ def test_keyset_pages_cover_every_award_once_in_order(loaded: TestClient) -> Non
         items = all_pages(loaded, {"sort": sort, "limit": 37})
         ids = [item["id"] for item in items]
         assert len(ids) == len(set(ids)) == 240
-        field = "award_date" if "date" in sort else "amount"
+        # Amounts are compared within a currency only: by currency, then amount.
         keys = [
-            (item[field] if field == "award_date" else Decimal(item[field]) * 100, item["id"])
+            (item["award_date"],)
+            if "date" in sort
+            else (item["currency"], Decimal(item["amount"]) * 100)
             for item in items
         ]
+        keys = [(*key, item["id"]) for key, item in zip(keys, items, strict=True)]
         assert keys == sorted(keys, reverse=sort.startswith("-"))
+    currencies = [item["currency"] for item in all_pages(loaded, {"sort": "-amount"})]
+    assert currencies == sorted(currencies, reverse=True)
+    assert len(set(currencies)) > 1  # the demo's awards are in more than one currency
 
 
 def test_filters_agree_with_the_rows(loaded: TestClient) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from registry.core.schemas import AMOUNT_PATTERN, PATTERN_MESSAGES
-from registry.web import search_pages
+from registry.web import i18n, search_pages
 
 AWARD_FACETS = "instrument,region,funder,status,year,currency"
 PAGE_SIZE = 20
@@ -318,3 +318,30 @@ def test_the_home_search_box_lands_on_the_award_search(demo_client):
     assert 'action="/awards' in home
     html = demo_client.get("/awards", params={"q": "Oʻzbekiston", "lang": "en"}).text
     assert 'value="Oʻzbekiston"' in html
+
+
+@pytest.mark.parametrize("sort", ["-amount", "amount"])
+def test_awards_by_amount_are_ordered_currency_by_currency_and_the_page_says_so(demo_client, sort):
+    """Found by a journalist: "largest amount first" put 100 KZT level with 100 UZS. Amounts
+    are compared within a currency only, and the page names the order it shows."""
+    api = _api(demo_client, "/api/v1/awards", {"sort": sort, "limit": 500, "facets": "currency"})
+    currencies = sorted(
+        (value["value"] for value in api["facets"]["currency"]), reverse=sort == "-amount"
+    )
+    assert len(currencies) > 1
+    assert [item["currency"] for item in api["items"]] == sorted(
+        (item["currency"] for item in api["items"]), reverse=sort == "-amount"
+    )
+    html = demo_client.get("/awards", params={"sort": sort, "lang": "en"}).text
+    assert _ids(html, "awards") == [item["id"] for item in api["items"][:PAGE_SIZE]]
+    note = re.search(r'<p class="sort-note">(.*?)</p>', html, re.DOTALL)
+    assert note
+    listed = i18n.formats(i18n.BY_CODE["en"]).all_of(currencies)  # "UZS and KZT"
+    assert f"ordered by currency ({listed}), then by amount within each" in unescape(note[1])
+    for currency in currencies:
+        assert f'href="/awards?sort={sort}&amp;currency={currency}&amp;lang=en">' in note[1]
+    russian = demo_client.get("/awards", params={"sort": sort, "lang": "ru"}).text
+    assert "Суммы в разных валютах не сравниваются" in russian
+    # One currency, or another order: nothing to explain.
+    for params in ({"sort": sort, "currency": currencies[0]}, {"sort": "-award_date"}):
+        assert "sort-note" not in demo_client.get("/awards", params=params).text

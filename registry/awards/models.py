@@ -12,9 +12,10 @@ from registry.core.db import Base
 class Award(Base):
     __tablename__ = "awards"
     __table_args__ = (
-        # Keyset pagination: (sort key, id) for each sort order the search offers.
+        # Keyset pagination: (sort key, id) for each sort order the search offers (amounts
+        # within their currency: publication.search.AMOUNT_SORTS).
         Index("ix_awards_award_date_id", "award_date", "id"),
-        Index("ix_awards_amount_minor_id", "amount_minor", "id"),
+        Index("ix_awards_currency_amount_minor_id", "currency", "amount_minor", "id"),
         # A region filter with the default sort (newest first) walks only that region's
         # awards, already in page order (and serves a region filter alone).
         Index("ix_awards_region_award_date_id", "region", "award_date", "id"),

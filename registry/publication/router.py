@@ -156,7 +156,14 @@ def award_filters(
 FiltersDep = Annotated[search.AwardFilters, Depends(award_filters)]
 RISKS_FACET = "risks"
 """The facet of risk indicators (registry/risks), computed apart from the others."""
-SortParam = Annotated[search.AwardSort, Query(description="A field, or -field for descending.")]
+SortParam = Annotated[
+    search.AwardSort,
+    Query(
+        description="A field, or -field for descending. Amounts are compared only within a "
+        "currency: amount and -amount order by currency, then amount (-amount: UZS, USD, KZT, "
+        "EUR, each largest first); filter on one currency for one ranking."
+    ),
+]
 
 
 def _money(bucket: search.Bucket) -> Money:

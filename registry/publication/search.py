@@ -327,6 +327,16 @@ _SORT_COLUMNS: dict[AwardSort, tuple[InstrumentedAttribute[Any], bool]] = {
     AwardSort.AMOUNT: (Award.amount_minor, False),
     AwardSort.AMOUNT_DESC: (Award.amount_minor, True),
 }
+AMOUNT_SORTS: Final = frozenset({AwardSort.AMOUNT, AwardSort.AMOUNT_DESC})
+"""Orders by amount, which are by currency first: 100 KZT and 100 UZS are not the same money,
+so amounts are compared only within one currency. The currencies come in the amount's
+direction (``-amount``: UZS, USD, KZT, EUR, each largest first), so that each order is the
+other read backwards, as the portal's previous pages need."""
+
+
+def _sort_group(sort: AwardSort) -> InstrumentedAttribute[Any] | None:
+    """The column an award order is by before its sort column, if any."""
+    return Award.currency if sort in AMOUNT_SORTS else None
 
 
 @dataclass(frozen=True)
@@ -371,6 +381,7 @@ def award_page(
         cursors=cursors,
         scope=award_scope(sort),
         plain_rows=plain_rows,
+        group=_sort_group(sort),
     )
 
 
@@ -386,27 +397,40 @@ def keyset_page(
     cursors: CursorCodec,
     scope: str,
     plain_rows: bool = False,
+    group: InstrumentedAttribute[Any] | None = None,
 ) -> Page:
-    """One page of ``statement`` ordered by ``(column, id)``, after the row ``cursor`` names.
+    """One page of ``statement`` ordered by ``(column, id)``, after the row ``cursor`` names;
+    by ``(group, column, id)`` given a ``group``, all in the one direction.
 
     ``cursor`` must be one ``cursors`` signed for ``scope`` (the list and its sort order).
     Its values are still checked against the columns' types and ranges before they reach SQL:
     a cursor from an older release, or one signed with a leaked key, is a 400, never a 500.
     """
+    keys = _keys(group, column, id_column)
     if cursor is not None:
-        raw_key, raw_id = cursors.decode(cursor, scope=scope, length=2)
-        position = tuple_(column, id_column)
-        start = tuple_(_cursor_key(column, raw_key), _cursor_key(id_column, raw_id))
+        raw = cursors.decode(cursor, scope=scope, length=len(keys))
+        position = tuple_(*keys)
+        start = tuple_(*(_cursor_key(key, value) for key, value in zip(keys, raw, strict=True)))
         statement = statement.where(position < start if descending else position > start)
-    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    order = [key.desc() if descending else key.asc() for key in keys]
     result = session.execute(statement.order_by(*order).limit(limit + 1))
     rows = list(result) if plain_rows else list(result.scalars())
     if len(rows) <= limit:
         return Page(items=rows, cursor=None)
     return Page(
         items=rows[:limit],
-        cursor=position_cursor(cursors, rows[limit - 1], column, id_column, scope=scope),
+        cursor=position_cursor(
+            cursors, rows[limit - 1], column, id_column, scope=scope, group=group
+        ),
     )
+
+
+def _keys(
+    group: InstrumentedAttribute[Any] | None,
+    column: InstrumentedAttribute[Any],
+    id_column: InstrumentedAttribute[Any],
+) -> tuple[InstrumentedAttribute[Any], ...]:
+    return (column, id_column) if group is None else (group, column, id_column)
 
 
 def position_cursor(
@@ -416,17 +440,22 @@ def position_cursor(
     id_column: InstrumentedAttribute[str],
     *,
     scope: str,
+    group: InstrumentedAttribute[Any] | None = None,
 ) -> str:
     """The cursor of the page that starts just after ``row`` in the order ``scope`` names."""
-    value = getattr(row, column.key)
-    key = value.isoformat() if isinstance(value, date | datetime) else value
-    return cursors.encode([key, getattr(row, id_column.key)], scope=scope)
+    values = [getattr(row, key.key) for key in _keys(group, column, id_column)]
+    return cursors.encode(
+        [value.isoformat() if isinstance(value, date | datetime) else value for value in values],
+        scope=scope,
+    )
 
 
 def award_position(cursors: CursorCodec, award: Award, sort: AwardSort) -> str:
     """The cursor of the page of awards in ``sort`` order that starts after ``award``."""
     column, _ = _SORT_COLUMNS[sort]
-    return position_cursor(cursors, award, column, Award.id, scope=award_scope(sort))
+    return position_cursor(
+        cursors, award, column, Award.id, scope=award_scope(sort), group=_sort_group(sort)
+    )
 
 
 BIGINT_RANGE = range(-(2**63), 2**63)  # what PostgreSQL's BIGINT (and SQLite's INTEGER) holds
@@ -928,7 +957,8 @@ def stream_awards(
             yield [row[0] if columns is None else row[:-2] for row in rows]
         return
     column, descending = _SORT_COLUMNS[sort]
-    order = (column.desc(), Award.id.desc()) if descending else (column.asc(), Award.id.asc())
+    keys = _keys(_sort_group(sort), column, Award.id)
+    order = [key.desc() if descending else key.asc() for key in keys]
     selected = select(*columns) if columns is not None else select(Award)
     statement = selected.where(*award_conditions(session, filters)).order_by(*order)
     if columns is not None:

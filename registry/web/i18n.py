@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final, TypeAlias
 
-from babel import Locale, dates, numbers
+from babel import Locale, dates, lists, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -199,6 +199,10 @@ class Formats:
 
     def compact(self, value: int | Decimal) -> str:
         return numbers.format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+
+    def all_of(self, items: list[str]) -> str:
+        """``["UZS", "KZT"]`` as the language lists them: "UZS и KZT"."""
+        return lists.format_list(items, locale=self.locale)
 
     def currency_name(self, currency: str) -> str:
         return numbers.get_currency_name(currency, locale=self.locale)

@@ -302,6 +302,12 @@ def awards(
     }
     items = [to_summary(award) for award in rows]
     query = SearchQuery.of(request, AWARD_PARAMS)
+    # Ordered by amount, the results come currency by currency (search.AMOUNT_SORTS): the page
+    # says so, in that order, when they are in more than one.
+    currencies = sorted(
+        (value.value for value in facets["currency"]),
+        reverse=sort is search.AwardSort.AMOUNT_DESC,
+    )
     org_ids = {award.funder_id for award in items} | {value.value for value in facets["funder"]}
     org_ids |= set(query.values.get("funder", ())) | set(query.values.get("recipient", ()))
     return render(
@@ -321,6 +327,9 @@ def awards(
             "region_groups": region_groups(page_context),
             "query_max_length": TEXT_MAX_LENGTH,
             "sorts": list(search.KEYED_SORTS),
+            "amount_currencies": (
+                currencies if sort in search.AMOUNT_SORTS and len(currencies) > 1 else []
+            ),
         },
         page=page_context,
     )
