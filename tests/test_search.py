@@ -347,6 +347,13 @@ def test_competitions_and_organizations_lists(loaded: TestClient) -> None:
         assert all(c["status"] == status for c in found)
     kzt = collect("/api/v1/competitions", {"currency": "KZT", "sort": "budget", "limit": 2})
     assert [Decimal(c["budget"]) for c in kzt] == sorted(Decimal(c["budget"]) for c in kzt)
+    # Budgets are compared within a currency only: by currency, then budget, both ways.
+    for sort in ("budget", "-budget"):
+        found = collect("/api/v1/competitions", {"sort": sort, "limit": 3})
+        keys = [(c["currency"], Decimal(c["budget"]), c["id"]) for c in found]
+        assert keys == sorted(keys, reverse=sort.startswith("-"))
+        assert len(keys) == stored
+        assert len({currency for currency, _, _ in keys}) > 1
     for competition in competitions:
         assert Decimal(competition["remaining_budget"]) == Decimal(competition["budget"]) - Decimal(
             competition["committed"]

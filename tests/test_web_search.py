@@ -345,3 +345,12 @@ def test_awards_by_amount_are_ordered_currency_by_currency_and_the_page_says_so(
     # One currency, or another order: nothing to explain.
     for params in ({"sort": sort, "currency": currencies[0]}, {"sort": "-award_date"}):
         assert "sort-note" not in demo_client.get("/awards", params=params).text
+
+
+def test_competitions_by_budget_say_budgets_are_compared_within_a_currency(demo_client):
+    api = _all_api_ids(demo_client, "/api/v1/competitions", {"sort": "-budget"})
+    html = demo_client.get("/competitions", params={"sort": "-budget", "lang": "ru"}).text
+    assert _ids(html, "competitions") == api[:PAGE_SIZE]
+    assert "Бюджеты в разных валютах не сравниваются" in html
+    for params in ({"sort": "-budget", "currency": "UZS"}, {"sort": "closes"}):
+        assert "sort-note" not in demo_client.get("/competitions", params=params).text

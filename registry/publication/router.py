@@ -816,7 +816,14 @@ def list_competitions(
     session: SessionDep,
     cursors: CursorsDep,
     filters: CompetitionFiltersDep,
-    sort: search.CompetitionSort = search.CompetitionSort.CLOSES_DESC,
+    sort: Annotated[
+        search.CompetitionSort,
+        Query(
+            description="closes (when applications close) or budget, -field for descending. "
+            "Budgets are compared only within a currency: budget and -budget order by "
+            "currency, then budget."
+        ),
+    ] = search.CompetitionSort.CLOSES_DESC,
     limit: LimitParam = DEFAULT_LIMIT,
     cursor: CursorParam = None,
 ) -> CompetitionPage:

@@ -583,11 +583,17 @@ def competition_page(
         cursor=cursor,
         cursors=cursors,
         scope=f"competitions?sort={sort.value}",
+        group=_competition_group(sort),
     )
 
 
 def _competition_column(sort: CompetitionSort) -> InstrumentedAttribute[Any]:
     return Competition.closes_at if sort.value.endswith("closes") else Competition.budget_minor
+
+
+def _competition_group(sort: CompetitionSort) -> InstrumentedAttribute[Any] | None:
+    """Budgets, like awards' amounts (AMOUNT_SORTS), are compared within a currency only."""
+    return None if sort.value.endswith("closes") else Competition.currency
 
 
 def competition_position(
@@ -600,6 +606,7 @@ def competition_position(
         _competition_column(sort),
         Competition.id,
         scope=f"competitions?sort={sort.value}",
+        group=_competition_group(sort),
     )
 
 

@@ -425,6 +425,8 @@ def competitions(
             "region_groups": region_groups(page_context),
             "query_max_length": TEXT_MAX_LENGTH,
             "sorts": list(search.CompetitionSort),
+            "by_budget_in_currencies": sort.value.endswith("budget")
+            and len(query.values.get("currency", ())) != 1,
         },
         page=page_context,
     )
