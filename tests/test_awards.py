@@ -227,6 +227,32 @@ def test_award_before_close_needs_a_recorded_override(client: TestClient, world:
     assert leaf["body"]["award_before_close"] == "Emergency flood relief, commission decision 12"
 
 
+def test_no_award_precedes_its_competitions_call(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """An override lets an award come before the close, never before the call opened (a
+    tester's award was dated two months before its competition opened)."""
+    competition = create_competition(client, world)  # opens 2026-01-10, Tashkent time
+    reason = {"award_before_close": "Emergency flood relief, commission decision 12"}
+    before = ledger_size(database)
+    early = post(
+        client,
+        "/api/v1/awards",
+        award_body(competition["id"], award_date="2026-01-09") | reason,
+        world.fund,
+    )
+    assert early.status_code == 422, early.text
+    assert early.json()["errors"][0]["field"] == "award_date"
+    assert "2026-01-10" in early.json()["errors"][0]["message"]
+    assert ledger_size(database) == before
+    award = create_award(client, world, competition["id"], award_date="2026-01-10", **reason)
+    moved = _correct_publication(client, world, award, {"award_date": "2025-12-31"})
+    assert moved.status_code == 422, moved.text
+    assert moved.json()["errors"][0]["field"] == "changes.award_date"
+    assert "opened" in moved.json()["errors"][0]["message"]
+    assert ledger_size(database) == before + 1
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -322,6 +322,13 @@ def _check_terms(
                 prefix + "award_before_close", "there is no competition to close"
             )
         return
+    opened_on = competition_service.opening_day(competition)
+    if award_date < opened_on:
+        raise Unprocessable.for_field(
+            prefix + "award_date",
+            f"before the competition opened ({opened_on}): an award of a competition cannot "
+            "precede its call, even with award_before_close",
+        )
     closed_on = competition_service.closing_day(competition)
     if award_date < closed_on and award_before_close is None:
         raise Unprocessable.for_field(

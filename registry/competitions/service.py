@@ -188,6 +188,11 @@ def closing_day(competition: Competition) -> date:
     return competition.closes_at.astimezone(zone_of(competition)).date()
 
 
+def opening_day(competition: Competition) -> date:
+    """The day its call opens, in its zone: no award of it is dated earlier."""
+    return competition.opens_at.astimezone(zone_of(competition)).date()
+
+
 def _named_zone(name: str) -> ZoneInfo:
     """The zone a competition names, checked: a real IANA zone."""
     try:
