@@ -192,6 +192,7 @@ def test_deadlines_carry_their_time_zone(
     assert response.status_code == 201, response.text
     assert response.json()["time_zone"] == "Asia/Almaty"
     assert response.json()["events"][0]["body"]["time_zone"] == "Asia/Almaty"
+    published = response.json()
     for wrong, field in (
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         (
@@ -210,6 +211,22 @@ def test_deadlines_carry_their_time_zone(
     # Without a zone named, the region's country's.
     default = post(client, "/api/v1/competitions", competition_body(), world.fund).json()
     assert default["time_zone"] == "Asia/Tashkent"
+    # The window reads in the competition's zone, as it was announced, in every response
+    # (a POST answered with +05:00 and a GET with Z, as the database returned it).
+    assert published["window"] == window
+    path = f"/api/v1/competitions/{published['id']}"
+    assert client.get(path).json()["window"] == window
+    later = {**window, "closes": "2026-02-12T18:30:00+05:00"}
+    amended = add(
+        client,
+        published["id"],
+        {"type": "amended", "changes": {"window": later}, "reason": "Extended"},
+        world.operator,
+    )
+    assert amended.status_code == 201, amended.text
+    assert amended.json()["window"] == later == client.get(path).json()["window"]
+    listed = client.get("/api/v1/competitions", params={"funder": KZ_OPERATOR}).json()
+    assert [c["window"] for c in listed["items"]] == [later]
 
 
 def test_applications_per_award_by_funder_and_year(client: TestClient, world: World) -> None:

@@ -44,6 +44,7 @@ def event_read(event: CompetitionEvent) -> EventRead:
 
 
 def to_summary(competition: Competition) -> CompetitionSummary:
+    zone = service.zone_of(competition)
     return CompetitionSummary(
         id=competition.id,
         funder_id=competition.funder_id,
@@ -57,7 +58,12 @@ def to_summary(competition: Competition) -> CompetitionSummary:
         themes=competition.themes,
         budget=format_amount(competition.budget_minor, competition.currency),
         currency=competition.currency,
-        window={"opens": competition.opens_at, "closes": competition.closes_at},
+        # In the competition's own zone, as deadlines are announced (18:30 Astana time),
+        # however the database returned the instant.
+        window={
+            "opens": competition.opens_at.astimezone(zone),
+            "closes": competition.closes_at.astimezone(zone),
+        },
         region=competition.region,
         legal_basis=competition.legal_basis,
         cancel_reason=competition.cancel_reason,
@@ -77,7 +83,7 @@ def to_summary(competition: Competition) -> CompetitionSummary:
             competition.legal_unit_value,
             competition.currency,
         ),
-        time_zone=service.zone_of(competition).key,
+        time_zone=zone.key,
         stages=[
             StageRead(
                 stage=Stage(name),
