@@ -348,6 +348,20 @@ def test_bad_conclusions_are_refused(desk: Desk, overrides: dict, field: str) ->
     desk.refused(CONCLUSIONS, desk.conclusion(**overrides), desk.overseer, 422, field)
 
 
+def test_an_ngo_as_a_funder_subject_is_refused_in_words_about_the_subject(desk: Desk) -> None:
+    """Not "addressed to a state body": the field says what the conclusion is about."""
+    subject = {"subject": {"type": "funder", "id": NGO_UZ}}
+    problem = desk.refused(
+        CONCLUSIONS, desk.conclusion(**subject), desk.overseer, 422, "subject.id"
+    )
+    assert problem["errors"][0]["message"].endswith("is about the work of a state body")
+    addressed = {"addressed_to": NGO_UZ}
+    problem = desk.refused(
+        CONCLUSIONS, desk.conclusion(**addressed), desk.overseer, 422, "addressed_to"
+    )
+    assert problem["errors"][0]["message"].endswith("is addressed to a state body")
+
+
 def test_an_acceptance_says_what_will_be_done(desk: Desk) -> None:
     conclusion = desk.submit()
     path = f"{CONCLUSIONS}/{conclusion['id']}/events"

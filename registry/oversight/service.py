@@ -102,15 +102,16 @@ def _zone_of(body: Organization) -> str:
     return local_zone(body.region, body.country, body.org_id).key
 
 
-def _body(session: Session, org_id: str, *, field: str) -> Organization:
-    """A state body that can be addressed: registered, and not an NGO."""
+def _body(session: Session, org_id: str, *, field: str, role: str = "addressed to") -> Organization:
+    """A state body that can be addressed, or be a funder subject: registered, not an NGO.
+    ``role``: what the field makes it, for the refusal's words."""
     canonical = organization_service.canonical_org_id(org_id, field=field)
     body = organization_service.find(session, canonical)
     if body is None:
         raise Unprocessable.for_field(field, f"no organization {canonical} is registered")
     if body.kind == OrganizationKind.NGO:
         raise Unprocessable.for_field(
-            field, f"{canonical} is an NGO; a conclusion is addressed to a state body"
+            field, f"{canonical} is an NGO; a conclusion is {role} a state body"
         )
     return body
 
@@ -128,7 +129,7 @@ def _check_subject(session: Session, data: ConclusionCreate) -> dict[str, str]:
         raise Unprocessable.for_field(
             "subject.id", f"no {subject.type.value} {subject.id}"
         ) from exc
-    funder = _body(session, subject.id, field="subject.id")
+    funder = _body(session, subject.id, field="subject.id", role="about the work of")
     return {"type": subject.type.value, "id": funder.org_id}
 
 
