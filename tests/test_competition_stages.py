@@ -294,6 +294,47 @@ def test_the_competition_page_shows_the_stages_with_their_counts(
     assert "Приём заявок завершён" in russian
 
 
+def test_the_competition_page_shows_what_an_amendment_changed_and_the_commissions_texts(
+    client: TestClient, world: World
+) -> None:
+    """A reader saw only "Reason: …" under an amendment, and none of the commission's
+    extract or documents: the page shows each change before and after, as the award page
+    does, and every text and link a stage carries (a link only if it is http or https)."""
+    competition = create_competition(client, world, budget="600000000")
+    changes = {
+        "budget": "750000000",
+        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-12T18:00:00+05:00"},
+        "title": {"uz": "Yangi nom"},
+    }
+    amended = {"type": "amended", "changes": changes, "reason": "Second intake"}
+    assert add(client, competition["id"], amended, world.fund).status_code == 201
+    stages = [
+        {**STAGES[0], "date": "2026-02-12"},
+        {**STAGES[1], "date": "2026-02-24"},
+        {
+            **STAGES[2],
+            "extract": {"uz": "Komissiya 2 loyihani tanladi"},
+            "document_url": "https://example.uz/minutes.pdf",
+        },
+        {**STAGES[3], "note": {"uz": "Eʼtirozlar 5 kun ichida"}},
+    ]
+    for stage in stages:
+        response = add(client, competition["id"], stage, world.fund)
+        assert response.status_code == 201, response.text
+    html = client.get(f"/competitions/{competition['id']}", params={"lang": "en"}).text
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "Budget UZS600,000,000 UZS750,000,000" in text
+    # Before and after, in Tashkent time.
+    assert (
+        "Application window Jan 10, 2026, 9:00:00 AM – Feb 10, 2026, 6:00:00 PM "
+        "Jan 10, 2026, 9:00:00 AM – Feb 12, 2026, 6:00:00 PM"
+    ) in text
+    assert "Yangi nom" in text
+    assert "Komissiya 2 loyihani tanladi" in text
+    assert 'href="https://example.uz/minutes.pdf"' in html
+    assert "Eʼtirozlar 5 kun ichida" in text
+
+
 def test_stages_are_dated_in_order_and_none_follows_the_results(
     client: TestClient, database: Database, world: World
 ) -> None:

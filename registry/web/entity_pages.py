@@ -1,10 +1,10 @@
 """Organization (funders included) and competition pages, from the API's own reads."""
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
@@ -16,6 +16,7 @@ from registry.awards.router import to_summary
 from registry.competitions import service as competition_service
 from registry.competitions.router import CompetitionId
 from registry.competitions.router import to_read as competition_read
+from registry.competitions.schemas import EventRead
 from registry.core import clock
 from registry.core.db import SessionDep
 from registry.organizations.schemas import OrganizationKind
@@ -189,6 +190,7 @@ def competition_page(
             else None,
             "committed_share": 0 if not budget else min(100, int(committed * 100 / budget)),
             "awards": awards,
+            "amendments": amendments(competition.events),
             "oversight": oversight_pages.section(session, competition.oversight),
             "next_page": (
                 page.url(f"/competitions/{competition.id}", cursor=found.cursor)
@@ -199,6 +201,41 @@ def competition_page(
         },
         page=page,
     )
+
+
+AMENDABLE: Final = (
+    "title",
+    "description",
+    "eligibility",
+    "themes",
+    "budget",
+    "window",
+    "region",
+    "legal_basis",
+)
+"""What a competition's amendment may change, in the order its page lists the changes."""
+
+
+def amendments(events: Sequence[EventRead]) -> dict[int, list[tuple[str, Any, Any]]]:
+    """Each amendment's changes as (field, before, after), by the amendment's seq: the
+    competition as published, then as each amendment left it."""
+    state: dict[str, Any] = {}
+    changes: dict[int, list[tuple[str, Any, Any]]] = {}
+    for event in events:
+        if event.kind == "competition.published":
+            state = {name: event.body.get(name) for name in AMENDABLE}
+            # The publication gives the window as two fields; an amendment as one.
+            state["window"] = {
+                "opens": event.body.get("opens_at"),
+                "closes": event.body.get("closes_at"),
+            }
+        elif event.kind == "competition.amended":
+            amended = event.body.get("changes") or {}
+            changes[event.seq] = [
+                (name, state.get(name), amended[name]) for name in AMENDABLE if name in amended
+            ]
+            state |= {name: amended[name] for name in AMENDABLE if name in amended}
+    return changes
 
 
 def _risk_counts(request: Request, session: Session, org_id: str) -> dict[str, Counter[str]]:

@@ -6,7 +6,7 @@ in the same thread just before rendering, so one shared environment serves all l
 """
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -47,6 +47,7 @@ def _ngettext(context: Context, singular: str, plural: str, count: int, /, **var
 
 TEMPLATES.globals["ngettext"] = _ngettext
 TEMPLATES.filters["fromisoformat"] = date.fromisoformat  # a date as the ledger writes it
+TEMPLATES.filters["datetime_fromisoformat"] = datetime.fromisoformat  # a window's instant
 HTML_MEDIA_TYPE: Final = "text/html; charset=utf-8"
 NATIONWIDE: Final = i18n.N_("%(country)s (nationwide)")
 """A country as a region filter's choice: awards of national scope, not its regions'."""
