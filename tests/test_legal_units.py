@@ -426,3 +426,37 @@ def test_a_corrected_amount_is_held_to_the_cap_after_an_amendment(
     assert response.status_code == 201, response.text
     assert response.json()["original_amount"] == "99000000.00"
     assert response.json()["amount"] == "100000000.01"
+
+
+@pytest.mark.parametrize(
+    ("uzbek", "instrument"),
+    [(True, "prize"), (True, "strategic_partnership"), (False, "subsidy")],
+)
+def test_an_instrument_is_one_the_funders_country_knows(
+    client: TestClient, database: Database, world: World, uzbek: bool, instrument: str
+) -> None:
+    """Prizes and strategic partnership orders are Kazakh (Law No. 36), subsidies Uzbek
+    ("On Social Partnership"): a tester's Uzbek fund published a prize competition."""
+    if uzbek:
+        body, token = direct(instrument=instrument), world.fund
+    else:
+        body, token = (
+            kz_grant(instrument=instrument, legal_unit=None, amount="1000000"),
+            world.operator,
+        )
+    problem = refused(client, database, body, token)
+    assert problem["errors"][0]["field"] == "instrument"
+    before = ledger_size(database)
+    competition = {
+        "funder_id": body["funder_id"],
+        "instrument": instrument,
+        "year": 2026,
+        "title": {"ru": "Конкурс"},
+        "budget": "100000000",
+        "currency": body["currency"],
+        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
+    }
+    response = client.post("/api/v1/competitions", json=competition, headers=bearer(token))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "instrument"
+    assert ledger_size(database) == before

@@ -89,7 +89,12 @@ class Writer:
         body = {
             "funder_id": KZ_OPERATOR if kazakh else PUBLIC_FUND,
             "recipient_id": NGO_KZ if kazakh else rng.choice((NGO_UZ, NGO_UZ_2)),
-            "instrument": rng.choice(("grant", "subsidy", "social_contract")),
+            # Each country's own instruments (subsidies are Uzbek, prizes Kazakh).
+            "instrument": rng.choice(
+                ("grant", "prize", "social_contract")
+                if kazakh
+                else ("grant", "subsidy", "social_contract")
+            ),
             "title": {"uz": f"Loyiha {len(self.awards)}"},
             "amount": str(rng.randrange(1, 50) * 1_000_000),
             "currency": "KZT" if kazakh else "UZS",

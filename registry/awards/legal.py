@@ -23,6 +23,27 @@ from registry.reference.legal_units import COUNTRY, LegalUnit, UnknownUnitValue
 from registry.reference.money import InvalidAmount, format_amount
 from registry.reference.zones import local_zone
 
+INSTRUMENTS_BY_COUNTRY: Final = {
+    "UZ": frozenset({"grant", "subsidy", "social_contract"}),
+    "KZ": frozenset({"grant", "social_contract", "strategic_partnership", "prize"}),
+}
+"""The forms of state support each country's law knows: Uzbekistan's Law "On Social
+Partnership" (subsidy, social order, grant); Kazakhstan's Law No. 36 (state social order,
+grant, strategic partnership order, prize). A funder of another country is not judged."""
+
+
+def check_instrument(instrument: str, funder_id: str, *, field: str = "instrument") -> None:
+    """The instrument is one the funder's country's law provides (``INSTRUMENTS_BY_COUNTRY``)."""
+    country = funder_id[:2]
+    known = INSTRUMENTS_BY_COUNTRY.get(country)
+    if known is not None and instrument not in known:
+        raise Unprocessable.for_field(
+            field,
+            f"{instrument} is not a form of state support for NGOs in {country}; "
+            f"{country}'s law knows {', '.join(sorted(known))}",
+        )
+
+
 DIRECT_AWARD_CAP_BRV: Final = 1_000
 """Decree UP-124 of 26 August 2024: awards without a competition up to 1,000 × BRV."""
 

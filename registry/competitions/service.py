@@ -74,6 +74,7 @@ def _amount(value: str, currency: str, field: str) -> int:
 def publish(session: Session, *, principal: Principal, data: CompetitionCreate) -> Competition:
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
     principal.check_acts_for(funder_id, field="funder_id")
+    legal.check_instrument(data.instrument.value, funder_id)
     try:
         currency = normalize_currency(data.currency)
     except InvalidAmount as exc:
