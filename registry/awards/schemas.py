@@ -50,7 +50,10 @@ class AwardCreate(StrictInput):
     award_date: date
     period: Period = Field(description="The implementation period.")
     region: str | None = Field(
-        default=None, max_length=10, description="ISO 3166-2; defaults to the recipient's."
+        default=None,
+        max_length=10,
+        description="ISO 3166-2; defaults to the recipient's. In the funder's own country if "
+        "the funder is Uzbek or Kazakh.",
     )
     legal_basis: LegalBasis | None = Field(
         default=None,

@@ -122,6 +122,13 @@ def publish_recorded(
         recipient = organization_service.pick(
             organizations, {"funder_id": ids.funder_id, "recipient_id": ids.recipient_id}
         )["recipient_id"]
+        if ids.region is None and recipient.region is not None:
+            organization_service.check_funded_region(
+                recipient.region,
+                ids.funder_id,
+                note=" (the recipient's region, taken when none is given): give the region "
+                "where the work happens",
+            )
         if data.source_id is not None:
             if (ids.funder_id, data.source_id) in taken:
                 raise Conflict.for_field(
@@ -204,6 +211,8 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
         raise Unprocessable.for_field("amount", "required unless legal_unit states it")
     legal.check_band(stated, data.instrument.value, data.period.start, data.period.end)
     region = organization_service.canonical_region(data.region) if data.region else None
+    if region is not None:
+        organization_service.check_funded_region(region, funder_id)
     return _Checked(funder_id, recipient_id, currency, amount, region, stated)
 
 
@@ -404,6 +413,11 @@ def add_events_many(
         history = histories[award_id]
         if isinstance(event, AwardCorrected):
             body = _correction_body(event, history, award.currency)
+            corrected_region = (body.get("changes") or {}).get("region")  # the publication's
+            if corrected_region is not None:
+                organization_service.check_funded_region(
+                    corrected_region, award.funder_id, field="changes.region"
+                )
         else:
             body = _event_body(event, award.currency)
         before = rules.fold(history)

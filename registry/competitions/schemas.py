@@ -52,7 +52,12 @@ class CompetitionCreate(StrictInput):
     )
     currency: Currency
     window: Window
-    region: str | None = Field(default=None, max_length=10, description="ISO 3166-2 or country.")
+    region: str | None = Field(
+        default=None,
+        max_length=10,
+        description="ISO 3166-2 or country; in the funder's own country if the funder is "
+        "Uzbek or Kazakh.",
+    )
     legal_basis: LegalBasis | None = Field(default=None, examples=["UP-124 of 26.08.2024"])
     time_zone: str | None = Field(
         default=None,

@@ -89,6 +89,8 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
         raise Unprocessable.for_field("budget", "required unless legal_unit states it")
     budget = parse_amount(derived or given or "0", currency)
     region = organization_service.canonical_region(data.region) if data.region else None
+    if region is not None:
+        organization_service.check_funded_region(region, funder_id)
     zone = _named_zone(data.time_zone) if data.time_zone is not None else None
     _check_offsets(
         zone or local_zone(region, funder_id), data.window.opens, data.window.closes, "window."
@@ -313,6 +315,9 @@ def _changes(
     if "region" in changes:
         changes["region"] = organization_service.canonical_region(
             changes["region"], field="changes.region"
+        )
+        organization_service.check_funded_region(
+            changes["region"], competition.funder_id, field="changes.region"
         )
     if "window" in changes and event.changes.window is not None:
         window = event.changes.window

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -29,11 +29,42 @@ def canonical_org_id(value: str, *, field: str = "org_id") -> str:
         raise Unprocessable.for_field(field, str(exc)) from exc
 
 
-def canonical_region(value: str, *, field: str = "region") -> str:
+def canonical_region(value: object, *, field: str = "region") -> str:
+    """The current code of a region given as ``field``; a correction's free-form ``changes``
+    may hold any JSON value there, which is refused as a 422, never a crash."""
+    if not isinstance(value, str):
+        raise Unprocessable.for_field(
+            field, 'must be an ISO 3166-2 code such as "UZ-TK", or a country code such as "UZ"'
+        )
     try:
         return normalize_region(value)
     except UnknownRegion as exc:
         raise Unprocessable.for_field(field, str(exc)) from exc
+
+
+HOME_COUNTRIES: Final = frozenset({"UZ", "KZ"})
+"""The countries whose state support the registry records."""
+
+
+def check_region_in_country(
+    region: str, org_id: str, *, field: str = "region", note: str = ""
+) -> None:
+    """``region`` (canonical) lies in the country of ``org_id``'s register; a refusal names
+    ``field``, ``note`` added to its message."""
+    if region[:2] != org_id[:2]:
+        raise Unprocessable.for_field(field, f"{region} is not in the country of {org_id}{note}")
+
+
+def check_funded_region(
+    region: str, funder_id: str, *, field: str = "region", note: str = ""
+) -> None:
+    """Where a funder's competition or award takes place: an Uzbek or Kazakh funder (a state
+    body, a state fund, the grant operator) supports work in its own country, as an
+    organization's own region lies in its country (``register``). A funder from elsewhere
+    (an international organization or a foreign donor, co-funding in USD or EUR) may support
+    work in either country, so its regions are not bound to its own."""
+    if funder_id[:2] in HOME_COUNTRIES:
+        check_region_in_country(region, funder_id, field=field, note=note)
 
 
 def register(session: Session, *, actor: str, data: OrganizationCreate) -> Organization:
@@ -74,8 +105,8 @@ def _registration(data: OrganizationCreate) -> dict[str, Any]:
     org_id = canonical_org_id(data.org_id)
     region = canonical_region(data.region) if data.region else None
     country = (region or org_id)[:2]
-    if region is not None and region[:2] != org_id[:2] and not org_id.startswith("XI-"):
-        raise Unprocessable.for_field("region", f"{region} is not in the country of {org_id}")
+    if region is not None and not org_id.startswith("XI-"):
+        check_region_in_country(region, org_id)
     body: dict[str, Any] = {
         "org_id": org_id,
         "name": data.name.as_dict(),
@@ -86,7 +117,7 @@ def _registration(data: OrganizationCreate) -> dict[str, Any]:
     }
     if data.registration_date is not None:  # absent, not null: older entries stay as they are
         today = clock.now().astimezone(local_zone(region, org_id)).date()
-        earliest = EARLIEST_REGISTRATION if country in ("UZ", "KZ") else date.min
+        earliest = EARLIEST_REGISTRATION if country in HOME_COUNTRIES else date.min
         if not earliest <= data.registration_date <= today:
             raise Unprocessable.for_field(
                 "registration_date", f"must be between {earliest} and today ({today})"
