@@ -326,6 +326,7 @@ def _changes(
         closes_on = window.closes.astimezone(zone).date()
         if closes_on > closing_day(competition):  # only a later close can strand an award
             _check_close_after_awards(session, competition, closes_on)
+            _check_close_before_stages(session, competition, window.closes, zone)
         changes["window"] = {
             "opens": event.changes.window.opens.isoformat(),
             "closes": event.changes.window.closes.isoformat(),
@@ -355,6 +356,41 @@ def _check_close_after_awards(session: Session, competition: Competition, closes
             f"would close on {closes_on}, after award {award_id} of this competition "
             f"(dated {award_date}) was made without award_before_close; "
             f"close it on or before {award_date}",
+        )
+
+
+def _check_close_before_stages(
+    session: Session, competition: Competition, closes: datetime, zone: ZoneInfo
+) -> None:
+    """A stage is not dated before the window closed (``_stage``), nor are results published
+    before it closes, so a close moved past a stage or the results already recorded is
+    refused, as recording them then would be. ``zone``: where the amended competition's
+    days are counted."""
+    closes_on = closes.astimezone(zone).date()
+    stages = competition.stages or {}
+    first = min(stages, key=lambda name: stages[name]["date"], default=None)
+    if first is not None and closes_on.isoformat() > stages[first]["date"]:
+        recorded = stages[first]["date"]
+        raise Unprocessable.for_field(
+            "changes.window.closes",
+            f"would close on {closes_on}, after {first} was recorded (dated {recorded}): "
+            f"stages come after the window closes; close it on or before {recorded}",
+        )
+    statement = (
+        select(CompetitionEvent.time)
+        .where(
+            CompetitionEvent.competition_id == competition.id,
+            CompetitionEvent.kind == EVENT_KINDS["results_published"],
+        )
+        .limit(1)
+    )
+    published = session.execute(statement).scalar_one_or_none()
+    if published is not None and closes > published:
+        at = published.astimezone(zone).isoformat(timespec="minutes")
+        raise Unprocessable.for_field(
+            "changes.window.closes",
+            f"would close after its results were published ({at}): results come after the "
+            f"window closes; close it before then",
         )
 
 
