@@ -72,7 +72,7 @@ def _requests(client: TestClient, world: World, overseer: str) -> dict[str, tupl
         ),
         "keys": ("admin", "/api/v1/keys", {"role": "admin"}),
         "keys revoke": ("admin", f"/api/v1/keys/{spare['prefix']}/revoke", {}),
-        "competitions": ("owner", "/api/v1/competitions", competition_body()),
+        "competitions": ("owner", "/api/v1/competitions", competition_body(round_number=5)),
         "competition events": (
             "owner",
             f"/api/v1/competitions/{competition['id']}/events",

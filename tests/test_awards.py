@@ -93,7 +93,7 @@ def test_competition_is_published_and_readable_by_anyone(client: TestClient, wor
         == f"/api/v1/ledger/entries/{competition['published_seq']}"
     )
     assert client.get(f"/api/v1/competitions/{competition['id']}").json() == competition
-    assert create_competition(client, world)["id"] == "CMP-2026-00002"
+    assert create_competition(client, world, round_number=5)["id"] == "CMP-2026-00002"
 
 
 def test_the_life_of_an_award(client: TestClient, world: World) -> None:
@@ -546,6 +546,7 @@ def test_competition_events(client: TestClient, world: World, database: Database
     competition = create_competition(
         client,
         world,
+        year=2031,
         window={"opens": "2031-01-10T09:00:00+05:00", "closes": "2031-02-10T18:00:00+05:00"},
     )
     assert competition["status"] == "planned"

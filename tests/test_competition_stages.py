@@ -150,7 +150,7 @@ def test_stages_come_once_and_in_order(
     assert (code, error["field"]) == (409, "type")
     assert "cannot come after commission_decided" in error["message"]
     # Compliance counts must match the applications received.
-    other = create_competition(client, world, title={"uz": "Boshqa"})
+    other = create_competition(client, world, title={"uz": "Boshqa"}, round_number=5)
     assert add(client, other["id"], STAGES[0], world.fund).status_code == 201
     wrong = {**STAGES[1], "admitted": 30}
     code, error = refused(client, database, other["id"], wrong, world.fund)
@@ -166,13 +166,14 @@ def test_a_cancelled_or_finished_competition_takes_no_stage(
     assert add(client, competition["id"], cancel, world.fund).status_code == 201
     code, _ = refused(client, database, competition["id"], STAGES[0], world.fund)
     assert code == 409
+    # The cancelled round's number may be announced again.
     published = create_competition(client, world, title={"uz": "Natijali"})
     results = {"type": "results_published", "applications_received": 12}
     assert add(client, published["id"], results, world.fund).status_code == 201
     code, error = refused(client, database, published["id"], STAGES[4], world.fund)
     assert (code, error["field"]) == (409, "type")
     # Only the funder that posted it records its stages.
-    other = create_competition(client, world, title={"uz": "Yana"})
+    other = create_competition(client, world, title={"uz": "Yana"}, round_number=5)
     code, error = refused(client, database, other["id"], STAGES[0], world.operator)
     assert (code, error["field"]) == (403, "header.authorization")
 
@@ -231,7 +232,13 @@ def test_deadlines_carry_their_time_zone(
 
 def test_applications_per_award_by_funder_and_year(client: TestClient, world: World) -> None:
     reporting = create_competition(client, world)
-    silent = create_competition(client, world, title={"uz": "Sokin"}, year=2025)
+    silent = create_competition(
+        client,
+        world,
+        title={"uz": "Sokin"},
+        year=2025,
+        window={"opens": "2025-01-10T09:00:00+05:00", "closes": "2025-02-10T18:00:00+05:00"},
+    )
     assert add(client, reporting["id"], STAGES[0], world.fund).status_code == 201
     for competition, recipient in ((reporting, None), (reporting, NGO_UZ_2), (silent, None)):
         body = award_body(competition["id"], amount="1000")
@@ -348,7 +355,7 @@ def test_stages_are_dated_in_order_and_none_follows_the_results(
     )
     assert (code, error["field"]) == (422, "date")
     assert "before the last stage recorded (2026-03-10)" in error["message"]
-    done = create_competition(client, world, title={"uz": "Tugagan"})
+    done = create_competition(client, world, title={"uz": "Tugagan"}, round_number=5)
     results = {"type": "results_published", "applications_received": 3}
     assert add(client, done["id"], results, world.fund).status_code == 201
     code, error = refused(client, database, done["id"], STAGES[3], world.fund)
@@ -469,5 +476,5 @@ def test_a_budget_may_be_stated_in_a_legal_unit(
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
         assert ledger_size(database) == before
-    agreeing = body | {"budget": "216250000", "title": {"ru": "Ещё один"}}
+    agreeing = body | {"budget": "216250000", "title": {"ru": "Ещё один"}, "round_number": 5}
     assert post(client, "/api/v1/competitions", agreeing, world.operator).status_code == 201

@@ -221,7 +221,9 @@ def _scenario(client: TestClient, world: World) -> dict[str, Any]:
             world.ministry,
         )
     )
-    cancelled = _ok(post(client, "/api/v1/competitions", competition_body(), world.fund))
+    cancelled = _ok(
+        post(client, "/api/v1/competitions", competition_body(round_number=5), world.fund)
+    )
     _ok(
         post(
             client,

@@ -34,9 +34,18 @@ class CompetitionStatus(enum.StrEnum):
 class CompetitionCreate(StrictInput):
     funder_id: str = Field(description="The funder's org-id; a funder key writes only its own.")
     instrument: Instrument
-    year: int = Field(ge=2000, le=2100, description="The programme year the round belongs to.")
+    year: int = Field(
+        ge=2000,
+        le=2100,
+        description="The programme year the round belongs to: the year its window opens or "
+        "closes in (in its time zone), or the year after it closes.",
+    )
     round_number: int | None = Field(
-        default=None, ge=1, le=1000, description='"The fifth grant competition of 2025" is 5.'
+        default=None,
+        ge=1,
+        le=1000,
+        description='"The fifth grant competition of 2025" is 5. A funder gives each number '
+        "once per instrument and year (a cancelled round's number may be given again).",
     )
     title: LocalizedText
     description: LocalizedText | None = None

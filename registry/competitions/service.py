@@ -92,13 +92,15 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     if region is not None:
         organization_service.check_funded_region(region, funder_id)
     zone = _named_zone(data.time_zone) if data.time_zone is not None else None
-    _check_offsets(
-        zone or local_zone(region, funder_id), data.window.opens, data.window.closes, "window."
-    )
+    zone = zone or local_zone(region, funder_id)
+    _check_offsets(zone, data.window.opens, data.window.closes, "window.")
+    _check_year(data.year, data.window.opens, data.window.closes, zone)
     ledger_service.lock(session)
     organization_service.get(session, funder_id, field="funder_id")
     if data.source_id is not None and find_by_source(session, funder_id, data.source_id):
         raise Conflict.for_field("source_id", f"{funder_id} already published {data.source_id}")
+    if data.round_number is not None:
+        _check_round(session, funder_id, data.instrument.value, data.year, data.round_number)
     competition_id = next_id(session, Competition.id, ID_PREFIX, data.year, ID_WIDTH)
     body = {
         "id": competition_id,
@@ -217,6 +219,51 @@ def _check_offsets(zone: ZoneInfo, opens: datetime, closes: datetime, prefix: st
                 f"{moment.isoformat()} is not {zone.key} time (its offset then: "
                 f"{_offset(expected)})",
             )
+
+
+def _check_year(year: int, opens: datetime, closes: datetime, zone: ZoneInfo) -> None:
+    """The programme year a round belongs to is the year its window opens or closes in (in
+    its zone), or the year after it closes: a round of next year's programme may be
+    announced and held at the end of the year before, so that its projects start in January.
+    Any other year is most likely a slip (2019 or 2031 for a window in 2026). Judged at
+    publication only: a round postponed by an amendment keeps its year."""
+    first = opens.astimezone(zone).year
+    last = closes.astimezone(zone).year + 1
+    if not first <= year <= last:
+        years = [str(each) for each in range(first, last + 1)]
+        raise Unprocessable.for_field(
+            "year",
+            f"{year} is not this window's programme year: the year the window opens or closes "
+            f"in, or the year after ({', '.join(years[:-1])} or {years[-1]}, {zone.key})",
+        )
+
+
+def _check_round(
+    session: Session, funder_id: str, instrument: str, year: int, round_number: int
+) -> None:
+    """Rounds are numbered within a year ("the fifth grant competition of 2025"), by each
+    funder for each instrument, so a number taken by a competition that was not cancelled is
+    most likely the same round published twice (a retry without an Idempotency-Key). A
+    cancelled round's number may be announced again. Read under the ledger's lock."""
+    statement = (
+        select(Competition.id)
+        .where(
+            Competition.funder_id == funder_id,
+            Competition.instrument == instrument,
+            Competition.year == year,
+            Competition.round_number == round_number,
+            Competition.state != "cancelled",
+        )
+        .order_by(Competition.id)
+        .limit(1)
+    )
+    taken = session.execute(statement).scalar_one_or_none()
+    if taken is not None:
+        raise Conflict.for_field(
+            "round_number",
+            f"{funder_id} already published {instrument} round {round_number} of {year} "
+            f"({taken}): give the next number, or cancel {taken} to announce it again",
+        )
 
 
 def _offset(delta: timedelta | None) -> str:

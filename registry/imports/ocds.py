@@ -435,7 +435,9 @@ class _Release:
                     source_id=self.ocid,
                     funder=funder,
                     competition=body,
-                    fields=_COMPETITION_FIELDS,
+                    # A year the release states is named as it states it; one derived
+                    # from the window's start, by that start.
+                    fields=_PROGRAMME_YEAR_FIELDS if isinstance(year, int) else _COMPETITION_FIELDS,
                     events=events,
                 )
             ]
@@ -1092,6 +1094,11 @@ _COMPETITION_FIELDS: Final[Mapping[str, str]] = {
     "round_number": "tender.roundNumber",
     "themes": "tender.themes",
     "region": "tender.region",
+}
+
+_PROGRAMME_YEAR_FIELDS: Final[Mapping[str, str]] = {
+    **_COMPETITION_FIELDS,
+    "year": "tender.programmeYear",
 }
 
 
