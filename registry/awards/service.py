@@ -79,8 +79,8 @@ def _money(value: str, currency: str, field: str) -> str:
         raise Unprocessable.for_field(field, str(exc)) from exc
 
 
-def _violation(exc: rules.RuleViolation, prefix: str = "") -> Unprocessable:
-    return Unprocessable.for_field(prefix + exc.field, exc.message)
+def _violation(exc: rules.RuleViolation) -> Unprocessable:
+    return Unprocessable.for_field(exc.field, exc.message)
 
 
 def publish(session: Session, *, principal: Principal, data: AwardCreate) -> Award:
@@ -355,7 +355,8 @@ def _over_budget(
     competition: Competition, committed: int | None = None, *, field: str = "amount"
 ) -> Unprocessable:
     """``committed``: what the competition has committed before this award, if not what its
-    row says (awards published earlier in the same ``publish_many``)."""
+    row says (awards published earlier in the same ``publish_many``); ``field``: the input
+    that took it over (an event's, ``_blamed``)."""
     if committed is None:
         committed = competition.committed_minor
     remaining = competition.budget_minor - committed
@@ -422,7 +423,6 @@ def add_events_many(
             body = _event_body(event, award.currency)
         before = rules.fold(history)
         proposed = rules.Event(seq, f"award.{event.type}", body)
-        prefix = "changes." if isinstance(event, AwardCorrected) else ""
         today = _today(award.region, award.funder_id)
         try:
             after = rules.fold([*history, proposed])
@@ -431,9 +431,11 @@ def add_events_many(
                 *_dated_event(proposed, history), award_date=after.award_date, today=today
             )
         except rules.RuleViolation as exc:
-            raise _violation(exc, prefix) from exc
+            raise Unprocessable.for_field(_blamed(event, exc.field), exc.message) from exc
         if after.recipient_id == award.funder_id:
-            raise Unprocessable.for_field(prefix + "recipient_id", "a funder cannot award itself")
+            raise Unprocessable.for_field(
+                _blamed(event, "recipient_id"), "a funder cannot award itself"
+            )
         competition = None
         if award.competition_id is not None:
             competition = competitions.get(award.competition_id) or competition_service.get(
@@ -443,7 +445,7 @@ def add_events_many(
             base = committed.get(competition.id, competition.committed_minor)
             committed[competition.id] = base - before.committed_minor + after.committed_minor
             if committed[competition.id] > competition.budget_minor:
-                raise _over_budget(competition, base)
+                raise _over_budget(competition, base, field=_blamed(event, "amount"))
         _check_corrected_amount(event, award, after, competition, committed)
         if (
             isinstance(event, AwardCorrected)
@@ -458,7 +460,7 @@ def add_events_many(
                 competition=competition,
                 prefix="changes.",
             )
-        _check_legal_terms(award, before, after, prefix)
+        _check_legal_terms(award, before, after, event)
         history.append(proposed)
         seq += 1
         entries.append(
@@ -501,11 +503,21 @@ def _check_corrected_amount(
 
 
 def _check_legal_terms(
-    award: Award, before: rules.AwardState, after: rules.AwardState, prefix: str
+    award: Award, before: rules.AwardState, after: rules.AwardState, event: AwardEventCreate
 ) -> None:
     """The rules stated in legal units, again when an event moves what they judge: the cap
     on an award without a competition (its amount or date), a Kazakh grant's band (its
-    period)."""
+    period). A refusal names the field of ``event`` to blame (``_blamed``)."""
+    try:
+        _check_legal_units(award, before, after)
+    except Unprocessable as exc:
+        errors = [FieldError(field=_blamed(event, e.field), message=e.message) for e in exc.errors]
+        raise Unprocessable(
+            "; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors
+        ) from exc
+
+
+def _check_legal_units(award: Award, before: rules.AwardState, after: rules.AwardState) -> None:
     if (after.amount_minor, after.award_date) != (before.amount_minor, before.award_date):
         legal.check_direct_cap(
             competition_id=award.competition_id,
@@ -515,7 +527,6 @@ def _check_legal_terms(
             award_date=after.award_date,
             cap_override=after.published.get("cap_override"),
             later=True,
-            prefix=prefix,
         )
     if (after.period_start, after.period_end) != (before.period_start, before.period_end):
         legal.check_band(
@@ -523,8 +534,28 @@ def _check_legal_terms(
             award.instrument,
             after.period_start,
             after.period_end,
-            prefix=prefix,
         )
+
+
+def _blamed(event: AwardEventCreate, field: str) -> str:
+    """What to name for a rule ``event`` breaks, the rule naming ``field`` of the award. An
+    event gives the award's fields under their own names, and so does a correction its own
+    (``corrects``, ``void``). Otherwise a void is to blame as a whole (it gives no other
+    field), and a correction's changes are named under ``changes.``: the field the rule
+    names if the correction gives it, else the change that moved it (a disbursement dated
+    before the award date the correction moves names ``changes.award_date``)."""
+    if not isinstance(event, AwardCorrected) or field in ("corrects", "void"):
+        return field
+    if event.void:
+        return "void"
+    changes = event.changes or {}
+    if field.split(".", maxsplit=1)[0] in changes:
+        return f"changes.{field}"
+    if "award_date" in changes:  # the date every event of the award is judged against
+        return "changes.award_date"
+    if len(changes) == 1:
+        return f"changes.{next(iter(changes))}"
+    return f"changes.{field}"
 
 
 def _today(*where: str | None) -> date:
