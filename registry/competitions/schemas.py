@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from registry.core.schemas import (
+    SHA256_PATTERN,
     Amount,
     Currency,
     Instrument,
@@ -143,7 +144,7 @@ DocumentHash = Annotated[
     str | None,
     Field(
         default=None,
-        pattern=r"^[0-9a-f]{64}$",
+        pattern=SHA256_PATTERN,
         description="SHA-256 of the published document (minutes, extract, list), lowercase hex.",
     ),
 ]

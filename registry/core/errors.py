@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from registry.core.schemas import PATTERN_MESSAGES
+from registry.core.schemas import PATTERN_FALLBACK, PATTERN_MESSAGES
 from registry.ledger.canonical import CanonicalizationError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -182,12 +182,13 @@ AMOUNT_FIELDS = frozenset({"amount", "budget", "original_amount", "disbursed"})
 
 
 def human_message(error: Any) -> str:
-    """Pydantic's message, said for a person where it would show the amount pattern or take
-    a JSON number for an amount."""
+    """Pydantic's message, said for a person where it would show a pattern (a regular
+    expression, which says nothing to most people) or take a JSON number for an amount. The
+    API, the portal's desk and the imports' reports all say it so."""
     kind = error.get("type")
-    pattern = str((error.get("ctx") or {}).get("pattern"))
-    if kind == "string_pattern_mismatch" and pattern in PATTERN_MESSAGES:
-        return PATTERN_MESSAGES[pattern]
+    if kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern"))
+        return PATTERN_MESSAGES.get(pattern, PATTERN_FALLBACK)
     location = error.get("loc") or ()
     if (
         kind == "string_type"

@@ -150,12 +150,25 @@ class Instrument(enum.StrEnum):
 
 AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+MULTIPLIER_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,4})?$"
+MEDIA_TYPE_PATTERN = r"^[\w.+-]+/[\w.+-]+$"
+WEB_ADDRESS_PATTERN = r"^https?://"
 PATTERN_MESSAGES = {
     AMOUNT_PATTERN: 'must be a positive amount in decimal digits, such as "1500.00" (no sign, '
     "no exponent, no thousands separator)",
     CURRENCY_PATTERN: 'must be an ISO 4217 currency code in capitals, such as "UZS"',
+    SHA256_PATTERN: "must be a SHA-256 digest: 64 lower-case hexadecimal characters (0-9, a-f)",
+    MULTIPLIER_PATTERN: 'must be a number in decimal digits, such as "3000" or "1.5": at most '
+    "9 digits before the point and 4 after it, no sign, no thousands separator",
+    MEDIA_TYPE_PATTERN: 'must be a media type, such as "application/pdf"',
+    WEB_ADDRESS_PATTERN: 'must be a web address starting with "http://" or "https://"',
 }
-"""What a value that does not fit a pattern is told, instead of the regular expression."""
+"""What a value that does not fit a pattern is told, instead of the regular expression (a
+test checks that every pattern in the API has its message here)."""
+PATTERN_FALLBACK = "is not in the form this field takes (its description in /docs says which)"
+"""Said of a pattern without a message of its own: a person is never shown a regular
+expression."""
 
 Amount = Annotated[
     str,
@@ -179,7 +192,7 @@ class LegalUnitStatement(StrictInput):
 
     unit: LegalUnit = Field(description="BRV (Uzbekistan, UZS) or MCI (Kazakhstan, KZT).")
     multiplier: str = Field(
-        pattern=r"^[0-9]{1,9}(\.[0-9]{1,4})?$",
+        pattern=MULTIPLIER_PATTERN,
         description="How many of the unit, a decimal string (never a float).",
         examples=["3000"],
     )

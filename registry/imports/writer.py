@@ -41,7 +41,7 @@ from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionCreate, CompetitionEventCreate
 from registry.core.db import Database
-from registry.core.errors import FieldError, RegistryError
+from registry.core.errors import FieldError, RegistryError, human_message
 from registry.core.schemas import Instrument
 from registry.imports import collector
 from registry.imports.report import ImportRejected, Problem, Summary
@@ -241,7 +241,7 @@ def _as_file_fields(fields: Mapping[str, str], default: str = "") -> Iterator[No
             [
                 (
                     field_for(fields, ".".join(str(part) for part in error["loc"]), default),
-                    error["msg"],
+                    human_message(error),
                 )
                 for error in exc.errors()
             ]

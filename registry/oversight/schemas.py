@@ -6,7 +6,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from registry.core.schemas import LocalizedText, LocalizedTextRead, NotBlank, Reason, StrictInput
+from registry.core.schemas import (
+    MEDIA_TYPE_PATTERN,
+    SHA256_PATTERN,
+    WEB_ADDRESS_PATTERN,
+    LocalizedText,
+    LocalizedTextRead,
+    NotBlank,
+    Reason,
+    StrictInput,
+)
 
 
 class SubjectType(enum.StrEnum):
@@ -51,16 +60,16 @@ class Attachment(StrictInput):
     """A document kept elsewhere, named by its hash: the registry stores no files."""
 
     sha256: str = Field(
-        pattern=r"^[0-9a-f]{64}$",
+        pattern=SHA256_PATTERN,
         description="SHA-256 of the document's bytes: 64 lowercase hex characters.",
     )
     size: int = Field(ge=0, le=2**53 - 1, description="The document's size in bytes.")
     name: Annotated[str, Field(min_length=1, max_length=300), NotBlank] | None = None
     media_type: str | None = Field(
-        default=None, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$", examples=["application/pdf"]
+        default=None, max_length=100, pattern=MEDIA_TYPE_PATTERN, examples=["application/pdf"]
     )
     url: str | None = Field(
-        default=None, max_length=2000, pattern=r"^https?://", description="Where it is kept."
+        default=None, max_length=2000, pattern=WEB_ADDRESS_PATTERN, description="Where it is kept."
     )
 
 

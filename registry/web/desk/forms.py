@@ -34,7 +34,7 @@ from registry.competitions.schemas import (
     CompetitionCreate,
     CompetitionResultsPublished,
 )
-from registry.core.errors import FieldError
+from registry.core.errors import FieldError, human_message
 from registry.core.schemas import LANGUAGES, Instrument
 from registry.oversight import service as oversight_service
 from registry.oversight.schemas import (
@@ -184,7 +184,7 @@ def validate(action: Action, body: dict[str, Any]) -> BaseModel:
     except ValidationError as exc:
         raise FormErrors(
             [
-                (".".join(str(part) for part in error["loc"]) or None, error["msg"])
+                (".".join(str(part) for part in error["loc"]) or None, human_message(error))
                 for error in exc.errors()
             ]
         ) from exc
