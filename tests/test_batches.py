@@ -81,6 +81,7 @@ def test_batch_operations_keep_their_role_rules(client: TestClient, database: Da
         "/api/v1/batches", json={"operations": as_funder}, headers=bearer(world.fund)
     )
     assert response.status_code == 403
+    assert response.json()["detail"] == "operation 0: this operation needs an admin key"
     as_admin = [
         {"op": "awards.create", "body": award_body(None, legal_basis="PQ-1", recipient_id=NGO_UZ)}
     ]
@@ -88,6 +89,7 @@ def test_batch_operations_keep_their_role_rules(client: TestClient, database: Da
         "/api/v1/batches", json={"operations": as_admin}, headers=bearer(world.admin)
     )
     assert response.status_code == 403
+    assert response.json()["detail"] == "operation 0: this operation needs a funder key"
     assert ledger_size(database) == before
 
 

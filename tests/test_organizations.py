@@ -177,6 +177,24 @@ def test_an_unknown_key_or_its_organization_is_named_where_it_came_from(
     assert ledger_size(database) == before
 
 
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ("funder", "a funder key acts for one organization"),
+        ("overseer", "an overseer key acts for one organization"),
+    ],
+)
+def test_a_key_for_one_organization_names_it(
+    client: TestClient, database: Database, role: str, message: str
+) -> None:
+    world = build_world(client, database)
+    before = ledger_size(database)
+    issue = client.post("/api/v1/keys", json={"role": role}, headers=bearer(world.admin))
+    assert issue.status_code == 422, issue.text
+    assert issue.json()["errors"] == [{"field": "organization_id", "message": message}]
+    assert ledger_size(database) == before
+
+
 def test_keys_are_issued_once_and_revoked_through_the_ledger(
     client: TestClient, database: Database
 ) -> None:

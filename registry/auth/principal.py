@@ -11,6 +11,13 @@ class Role(enum.StrEnum):
     FUNDER = "funder"  # writes competitions and awards for one funder organization
     OVERSEER = "overseer"  # submits public oversight conclusions for one NGO or public council
 
+    @property
+    def key_with_article(self) -> str:
+        """The role's key as a message says it: "an admin key", "a funder key", "an overseer
+        key"."""
+        article = "an" if self.value[0] in "aeiou" else "a"
+        return f"{article} {self.value} key"
+
 
 @dataclass(frozen=True)
 class Principal:

@@ -62,7 +62,7 @@ def create_key(
     if role in (Role.FUNDER, Role.OVERSEER):
         if organization_id is None:
             raise Unprocessable.for_field(
-                "organization_id", f"a {role.value} key acts for one organization"
+                "organization_id", f"{role.key_with_article} acts for one organization"
             )
         organization = organization_service.get(session, organization_id, field="organization_id")
         if role is Role.OVERSEER and organization.kind not in OVERSEER_KINDS:

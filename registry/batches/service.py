@@ -43,7 +43,7 @@ REFERENCE_MARK = "$"
 
 def _require(principal: Principal, role: Role) -> None:
     if principal.role is not role:
-        raise Forbidden(f"this operation needs a {role.value} key")
+        raise Forbidden(f"this operation needs {role.key_with_article}")
 
 
 def _resolve(value: str | None, ids: list[str], field: str) -> str | None:
