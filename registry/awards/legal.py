@@ -20,7 +20,7 @@ from registry.core.errors import Unprocessable
 from registry.core.schemas import LegalUnitStatement
 from registry.reference import legal_units
 from registry.reference.legal_units import COUNTRY, LegalUnit, UnknownUnitValue
-from registry.reference.money import InvalidAmount, format_amount
+from registry.reference.money import InvalidAmount, format_amount, normalize_currency
 from registry.reference.zones import local_zone
 
 INSTRUMENTS_BY_COUNTRY: Final = {
@@ -107,6 +107,22 @@ def kazakh_band(
     except UnknownUnitValue:
         return None
     return band_of(mci)
+
+
+def currency_of(currency: str | None, statement: LegalUnitStatement | None) -> str:
+    """The currency of an amount or a budget: as given (an ISO 4217 code the registry
+    accepts), or, left out, its legal unit's (BRV: UZS, MCI: KZT), since the unit fixes it;
+    ``stated_amount`` refuses one given that contradicts the unit."""
+    if currency is None:
+        if statement is None:
+            raise Unprocessable.for_field(
+                "currency", "required unless legal_unit states the amount (its unit fixes it)"
+            )
+        return legal_units.CURRENCY[statement.unit]
+    try:
+        return normalize_currency(currency)
+    except InvalidAmount as exc:
+        raise Unprocessable.for_field("currency", str(exc)) from exc
 
 
 def stated_amount(

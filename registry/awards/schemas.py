@@ -46,7 +46,11 @@ class AwardCreate(StrictInput):
         description="The amount as the law states it (e.g. 3,000 MCI): the registry derives "
         "the money amount, which must equal `amount` when both are given.",
     )
-    currency: Currency
+    currency: Currency | None = Field(
+        default=None,
+        description="ISO 4217. Required unless legal_unit states the amount: its unit fixes "
+        "the currency (BRV: UZS, MCI: KZT), which, if given, must be that one.",
+    )
     award_date: date
     period: Period = Field(description="The implementation period.")
     region: str | None = Field(

@@ -44,7 +44,7 @@ from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.organizations.repository import Named
 from registry.publication import index
-from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
+from registry.reference.money import InvalidAmount, format_amount, parse_amount
 from registry.reference.zones import local_zone
 
 ID_PREFIX = "AWD"
@@ -200,10 +200,7 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     recipient_id = organization_service.canonical_org_id(data.recipient_id, field="recipient_id")
     if recipient_id == funder_id:
         raise Unprocessable.for_field("recipient_id", "a funder cannot award itself")
-    try:
-        currency = normalize_currency(data.currency)
-    except InvalidAmount as exc:
-        raise Unprocessable.for_field("currency", str(exc)) from exc
+    currency = legal.currency_of(data.currency, data.legal_unit)
     given = _money(data.amount, currency, "amount") if data.amount is not None else None
     derived, stated = legal.stated_amount(data.legal_unit, given, currency)
     amount = derived or given

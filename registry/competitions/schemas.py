@@ -60,7 +60,11 @@ class CompetitionCreate(StrictInput):
         description="The budget as the law or the plan states it (e.g. 50,000 MCI): the "
         "registry derives the money budget, which must equal `budget` when both are given.",
     )
-    currency: Currency
+    currency: Currency | None = Field(
+        default=None,
+        description="ISO 4217. Required unless legal_unit states the budget: its unit fixes "
+        "the currency (BRV: UZS, MCI: KZT), which, if given, must be that one.",
+    )
     window: Window
     region: str | None = Field(
         default=None,

@@ -36,7 +36,7 @@ from registry.core.schemas import merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
-from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
+from registry.reference.money import InvalidAmount, format_amount, parse_amount
 from registry.reference.zones import local_zone
 
 PUBLISHED = "competition.published"
@@ -75,10 +75,7 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
     principal.check_acts_for(funder_id, field="funder_id")
     legal.check_instrument(data.instrument.value, funder_id)
-    try:
-        currency = normalize_currency(data.currency)
-    except InvalidAmount as exc:
-        raise Unprocessable.for_field("currency", str(exc)) from exc
+    currency = legal.currency_of(data.currency, data.legal_unit)
     given = (
         format_amount(_amount(data.budget, currency, "budget"), currency)
         if data.budget is not None

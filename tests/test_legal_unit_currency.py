@@ -1,0 +1,102 @@
+"""A legal unit fixes the currency (BRV: UZS, MCI: KZT): a competition or an award stated in
+one may leave its currency out, and one given must be the unit's. On both databases; a
+refusal changes nothing."""
+
+from typing import Any
+
+import pytest
+from domain_helpers import World, bearer, build_world, ledger_size
+from fastapi.testclient import TestClient
+from test_awards import competition_body
+from test_legal_units import direct, kz_grant
+
+from registry.core.db import Database
+
+KAZAKH_WINDOW = {"opens": "2026-01-12T09:00:00+05:00", "closes": "2026-02-10T18:30:00+05:00"}
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return build_world(client, database)
+
+
+def without(body: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name not in names}
+
+
+def kz_competition(**overrides: Any) -> dict[str, Any]:
+    body = competition_body(
+        funder_id="KZ-BIN-050140000656",
+        region="KZ-71",
+        window=KAZAKH_WINDOW,
+        legal_unit={"unit": "MCI", "multiplier": "50000", "on": "2026-01-01"},
+    )
+    return without(body, "budget", "currency") | overrides
+
+
+def test_a_budget_in_mci_needs_no_currency(client: TestClient, world: World) -> None:
+    response = client.post(
+        "/api/v1/competitions", json=kz_competition(), headers=bearer(world.operator)
+    )
+    assert response.status_code == 201, response.text
+    competition = response.json()
+    assert (competition["budget"], competition["currency"]) == ("216250000.00", "KZT")
+    assert competition["events"][0]["body"]["currency"] == "KZT"
+
+
+def test_an_award_in_brv_or_mci_needs_no_currency(client: TestClient, world: World) -> None:
+    in_mci = client.post(
+        "/api/v1/awards", json=without(kz_grant(), "currency"), headers=bearer(world.operator)
+    )
+    assert in_mci.status_code == 201, in_mci.text
+    assert (in_mci.json()["amount"], in_mci.json()["currency"]) == ("21625000.00", "KZT")
+    stated = {"unit": "BRV", "multiplier": "100", "on": "2026-01-01"}
+    in_brv = client.post(
+        "/api/v1/awards",
+        json=without(direct(legal_unit=stated), "amount", "currency"),
+        headers=bearer(world.fund),
+    )
+    assert in_brv.status_code == 201, in_brv.text
+    assert (in_brv.json()["amount"], in_brv.json()["currency"]) == ("41200000.00", "UZS")
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "body", "message"),
+    [
+        (
+            "/api/v1/competitions",
+            "operator",
+            kz_competition(currency="UZS"),
+            "amounts in MCI are in KZT",
+        ),
+        ("/api/v1/awards", "operator", kz_grant(currency="USD"), "amounts in MCI are in KZT"),
+        (
+            "/api/v1/awards",
+            "operator",
+            without(kz_grant(legal_unit=None, amount="1000000"), "currency"),
+            "required unless legal_unit states the amount (its unit fixes it)",
+        ),
+        (
+            "/api/v1/competitions",
+            "operator",
+            without(kz_competition(legal_unit=None, budget="1000000"), "currency"),
+            "required unless legal_unit states the amount (its unit fixes it)",
+        ),
+    ],
+)
+def test_a_currency_the_unit_does_not_fix_is_refused(
+    client: TestClient,
+    world: World,
+    database: Database,
+    path: str,
+    token: str,
+    body: dict,
+    message: str,
+) -> None:
+    before = ledger_size(database)
+
+    response = client.post(path, json=body, headers=bearer(getattr(world, token)))
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [{"field": "currency", "message": message}]
+    assert ledger_size(database) == before
