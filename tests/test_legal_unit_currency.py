@@ -1,6 +1,6 @@
 """A legal unit fixes the currency (BRV: UZS, MCI: KZT): a competition or an award stated in
-one may leave its currency out, and one given must be the unit's. On both databases; a
-refusal changes nothing."""
+one may leave its currency out, and one given must be the unit's; search reads the unit in
+any case, as it reads a currency. On both databases; a refusal changes nothing."""
 
 from typing import Any
 
@@ -100,3 +100,29 @@ def test_a_currency_the_unit_does_not_fix_is_refused(
     assert response.status_code == 422, response.text
     assert response.json()["errors"] == [{"field": "currency", "message": message}]
     assert ledger_size(database) == before
+
+
+def test_search_reads_a_unit_in_any_case(client: TestClient, world: World) -> None:
+    assert (
+        client.post("/api/v1/awards", json=kz_grant(), headers=bearer(world.operator)).status_code
+        == 201
+    )
+    assert (
+        client.post("/api/v1/awards", json=direct(), headers=bearer(world.fund)).status_code == 201
+    )
+
+    def amounts(path: str, **params: str) -> list[str]:
+        response = client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return sorted(item["amount"] for item in response.json()["items"])
+
+    assert amounts("/api/v1/awards", legal_unit="mci") == ["21625000.00"]
+    assert amounts("/api/v1/awards", legal_unit=" Mci ,brv") == ["21625000.00"]
+    assert amounts("/api/v1/awards", legal_unit="MCI", currency="kzt") == ["21625000.00"]
+    stats = client.get("/api/v1/stats/awards", params={"group_by": "year", "legal_unit": "mci"})
+    assert [(row["key"], row["currency"], row["count"]) for row in stats.json()["rows"]] == [
+        ("2026", "KZT", 1)
+    ]
+    unknown = client.get("/api/v1/awards", params={"legal_unit": "usd"})
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["field"] == "query.legal_unit"

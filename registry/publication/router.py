@@ -114,6 +114,12 @@ def currency_values(raw: list[str] | None, field: str = "currency") -> tuple[str
         raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
 
 
+def legal_unit_values(raw: list[str] | None, field: str = "legal_unit") -> tuple[str, ...]:
+    """BRV or MCI in any case (``mci``), as a currency is read (``uzs``)."""
+    upper = [value.upper() for value in raw] if raw is not None else None
+    return enum_strings(upper, LegalUnit, field)
+
+
 def award_filters(
     q: TextParam = None,
     funder: ListParam = None,
@@ -148,7 +154,7 @@ def award_filters(
         awarded_from=awarded_from,
         awarded_to=awarded_to,
         year=tuple(year or ()),
-        legal_unit=enum_strings(legal_unit, LegalUnit, "legal_unit"),
+        legal_unit=legal_unit_values(legal_unit),
         size_band=enum_strings(size_band, SizeBand, "size_band"),
     )
 
