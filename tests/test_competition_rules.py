@@ -4,7 +4,9 @@ window's, and a funder numbers each year's rounds once. Every refusal names the 
 both databases, and changes nothing."""
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from domain_helpers import PUBLIC_FUND, World, build_world, ledger_size
@@ -16,6 +18,7 @@ from registry.imports import files
 from registry.imports.report import ImportRejected
 
 PROBLEM = "application/problem+json"
+TASHKENT = ZoneInfo("Asia/Tashkent")
 OPENS = "2026-01-10T09:00:00+05:00"  # competition_body's window closes 2026-02-10 18:00
 
 
@@ -249,3 +252,28 @@ def test_an_import_is_held_to_the_year_and_the_round_naming_the_file_s_fields(
         file_format=files.FileFormat.JSON,
     )
     assert summary.competitions == 2
+
+
+def test_the_close_does_not_move_past_the_results_within_their_day(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Results published today at some time: the close may not move past that time, even
+    on the same day."""
+    today = datetime.now(TASHKENT).replace(microsecond=0)
+    window = {"opens": (today - timedelta(days=30)).isoformat(), "closes": ""}
+    window["closes"] = (today - timedelta(minutes=30)).isoformat()
+    competition = create_competition(client, world, year=today.year, window=window)
+    results = {"type": "results_published", "applications_received": 12}
+    assert event(client, competition, results, world.fund).status_code == 201
+    before = ledger_size(database)
+    later = {**window, "closes": (today + timedelta(minutes=30)).isoformat()}
+
+    response = event(
+        client,
+        competition,
+        {"type": "amended", "changes": {"window": later}, "reason": "Late"},
+        world.fund,
+    )
+
+    assert "after its results were published" in refused(response, "changes.window.closes")
+    assert ledger_size(database) == before

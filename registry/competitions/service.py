@@ -370,6 +370,7 @@ def _changes(
         closes_on = window.closes.astimezone(zone).date()
         if closes_on > closing_day(competition):  # only a later close can strand an award
             _check_close_after_awards(session, competition, closes_on)
+        if window.closes > competition.closes_at:  # or a stage, or the results
             _check_close_before_stages(session, competition, window.closes, zone)
         changes["window"] = {
             "opens": event.changes.window.opens.isoformat(),
