@@ -227,6 +227,34 @@ def test_award_before_close_needs_a_recorded_override(client: TestClient, world:
     assert leaf["body"]["award_before_close"] == "Emergency flood relief, commission decision 12"
 
 
+def test_an_amended_window_does_not_open_after_an_award_of_it(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Nor may a window amendment open the call after an award of it was made."""
+    competition = create_competition(client, world)  # opens 2026-01-10, closes 2026-02-10
+    award = create_award(
+        client,
+        world,
+        competition["id"],
+        award_date="2026-01-20",
+        award_before_close="Emergency flood relief, commission decision 12",
+    )
+    path = f"/api/v1/competitions/{competition['id']}/events"
+
+    def opening(opens: str) -> dict:
+        window = {"opens": opens, "closes": "2026-02-10T18:00:00+05:00"}
+        return {"type": "amended", "changes": {"window": window}, "reason": "Late start"}
+
+    before = ledger_size(database)
+    late = post(client, path, opening("2026-01-21T09:00:00+05:00"), world.fund)
+    assert late.status_code == 422, late.text
+    assert late.json()["errors"][0]["field"] == "changes.window.opens"
+    assert award["id"] in late.json()["errors"][0]["message"]
+    assert ledger_size(database) == before
+    same_day = post(client, path, opening("2026-01-20T09:00:00+05:00"), world.fund)
+    assert same_day.status_code == 201, same_day.text
+
+
 def test_no_award_precedes_its_competitions_call(
     client: TestClient, world: World, database: Database
 ) -> None:

@@ -32,7 +32,7 @@ from registry.competitions.schemas import (
 from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
 from registry.core.ids import next_id
-from registry.core.schemas import merged_text
+from registry.core.schemas import Window, merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
@@ -364,19 +364,47 @@ def _changes(
             changes["region"], competition.funder_id, field="changes.region"
         )
     if "window" in changes and event.changes.window is not None:
-        window = event.changes.window
-        zone = zone_of(competition, region=changes.get("region"))
-        _check_offsets(zone, window.opens, window.closes, "changes.window.")
-        closes_on = window.closes.astimezone(zone).date()
-        if closes_on > closing_day(competition):  # only a later close can strand an award
-            _check_close_after_awards(session, competition, closes_on)
-        if window.closes > competition.closes_at:  # or a stage, or the results
-            _check_close_before_stages(session, competition, window.closes, zone)
-        changes["window"] = {
-            "opens": event.changes.window.opens.isoformat(),
-            "closes": event.changes.window.closes.isoformat(),
-        }
+        changes["window"] = _window_change(
+            session, competition, event.changes.window, changes.get("region")
+        )
     return changes
+
+
+def _window_change(
+    session: Session, competition: Competition, window: Window, region: str | None
+) -> dict[str, str]:
+    """An amended window, checked against what the competition has recorded: its zone's
+    offsets, and no award or stage left before the open or after the close it would have."""
+    zone = zone_of(competition, region=region)
+    _check_offsets(zone, window.opens, window.closes, "changes.window.")
+    opens_on = window.opens.astimezone(zone).date()
+    if opens_on > opening_day(competition):  # only a later open can strand an award
+        _check_open_before_awards(session, competition, opens_on)
+    closes_on = window.closes.astimezone(zone).date()
+    if closes_on > closing_day(competition):  # only a later close can strand an award
+        _check_close_after_awards(session, competition, closes_on)
+    if window.closes > competition.closes_at:  # or a stage, or the results
+        _check_close_before_stages(session, competition, window.closes, zone)
+    return {"opens": window.opens.isoformat(), "closes": window.closes.isoformat()}
+
+
+def _check_open_before_awards(session: Session, competition: Competition, opens_on: date) -> None:
+    """No award of a competition precedes its call (``awards.service._check_terms``), so an
+    open moved past one is refused."""
+    statement = (
+        select(Award.id, Award.award_date)
+        .where(Award.competition_id == competition.id, Award.award_date < opens_on)
+        .order_by(Award.award_date, Award.id)
+        .limit(1)
+    )
+    first = session.execute(statement).first()
+    if first is not None:
+        award_id, award_date = first
+        raise Unprocessable.for_field(
+            "changes.window.opens",
+            f"would open on {opens_on}, after award {award_id} of this competition (dated "
+            f"{award_date}); open it on or before {award_date}",
+        )
 
 
 def _check_close_after_awards(session: Session, competition: Competition, closes_on: date) -> None:
