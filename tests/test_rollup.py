@@ -104,7 +104,7 @@ class Writer:
             "themes": [rng.choice(("youth", "ecology", "health"))],
         }
         if rng.random() < 0.3:
-            body["region"] = rng.choice(("UZ-TK", "UZ-FA", "KZ-75"))
+            body["region"] = rng.choice(("KZ-75", "KZ-19") if kazakh else ("UZ-TK", "UZ-FA"))
         created = self.post("/api/v1/awards", body, token)
         assert created is not None
         self.awards.append((created["id"], token))
