@@ -349,6 +349,75 @@ def test_bad_award_events_are_refused_and_change_nothing(
 
 
 @pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"amount": "300000000"}, "the amount is already 300000000.00 UZS"),
+        ({"amount": "300000000.00"}, "the amount is already 300000000.00 UZS"),
+        (
+            {"period": {"start": "2026-03-15", "end": "2026-12-31"}},
+            "the period is already 2026-03-15 to 2026-12-31",
+        ),
+        (
+            {"amount": "300000000", "period": {"start": "2026-03-15", "end": "2026-12-31"}},
+            "the amount is already 300000000.00 UZS and the period is already",
+        ),
+    ],
+)
+def test_an_amendment_that_changes_nothing_is_refused(
+    client: TestClient, world: World, database: Database, given: dict, message: str
+) -> None:
+    """An amendment whose every field is the award's current value records nothing new: a
+    422 naming the body, and the ledger and the award are as they were."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    before = ledger_size(database)
+
+    response = post(client, path, {"type": "amended", "reason": "Restated"} | given, world.fund)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    (error,) = response.json()["errors"]
+    assert error["field"] == "body"
+    assert error["message"].startswith("the amendment changes nothing")
+    assert message in error["message"]
+    assert ledger_size(database) == before
+    assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+
+
+def test_an_amendment_is_judged_against_the_current_values(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """After an amendment, restating its amount changes nothing, the published amount is a
+    change again, and restating one field while changing the other is an amendment."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    raised = post(
+        client, path, {"type": "amended", "amount": "350000000", "reason": "Phase 2"}, world.fund
+    )
+    assert raised.status_code == 201, raised.text
+    before = ledger_size(database)
+
+    again = post(
+        client, path, {"type": "amended", "amount": "350000000", "reason": "Again"}, world.fund
+    )
+
+    assert again.status_code == 422, again.text
+    assert again.json()["errors"][0]["field"] == "body"
+    assert ledger_size(database) == before
+    longer = {"start": "2026-03-15", "end": "2027-01-31"}
+    both = {"type": "amended", "amount": "350000000", "period": longer, "reason": "Longer"}
+    extended = post(client, path, both, world.fund)
+    assert extended.status_code == 201, extended.text
+    assert extended.json()["period"] == longer
+    back = post(
+        client, path, {"type": "amended", "amount": "300000000", "reason": "Undo"}, world.fund
+    )
+    assert back.status_code == 201, back.text
+    assert back.json()["amount"] == "300000000.00"
+    assert ledger_size(database) == before + 2
+
+
+@pytest.mark.parametrize(
     "event",
     [
         {"type": "reported", "summary": {"uz": "Yakuniy hisobot"}},
@@ -420,6 +489,58 @@ def test_a_correction_cannot_move_a_report_or_the_award_date_across_the_other(
         post(client, path, fine | {"changes": {"date": "2026-03-01"}}, world.fund).status_code
         == 201
     )
+
+
+def test_a_correction_that_changes_nothing_is_refused(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A correction whose every change is what the corrected event already records (as first
+    written, or as corrected since) is refused naming its changes; a void, or a correction
+    that changes any field it gives, is accepted."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    paid = post(
+        client, path, {"type": "disbursed", "amount": "100000000", "date": "2026-03-20"}, world.fund
+    )
+    assert paid.status_code == 201, paid.text
+    paid_seq = paid.json()["events"][-1]["seq"]
+    reported = {"type": "reported", "date": "2026-04-01", "summary": {"uz": "Hisobot"}}
+    report = post(client, path, reported, world.fund)
+    assert report.status_code == 201, report.text
+    report_seq = report.json()["events"][-1]["seq"]
+    before = ledger_size(database)
+    now = client.get(f"/api/v1/awards/{award['id']}").json()
+    restated = [
+        (paid_seq, {"amount": "100000000.00"}),
+        (paid_seq, {"amount": "100000000", "date": "2026-03-20"}),
+        (report_seq, {"date": "2026-04-01", "summary": {"uz": "Hisobot"}}),
+        (award["published_seq"], {"title": award["title"] | {"ru": None}}),
+        (award["published_seq"], {"amount": "300000000", "purpose": None, "themes": ["ecology"]}),
+    ]
+    for seq, changes in restated:
+        correction = {"type": "corrected", "corrects": seq, "reason": "Typo", "changes": changes}
+        response = post(client, path, correction, world.fund)
+        assert response.status_code == 422, (changes, response.text)
+        assert response.headers["content-type"] == PROBLEM
+        (error,) = response.json()["errors"]
+        assert error["field"] == "changes"
+        assert f"changes nothing: entry {seq} already records" in error["message"]
+        assert ledger_size(database) == before
+        assert client.get(f"/api/v1/awards/{award['id']}").json() == now
+
+    fixed = {"type": "corrected", "corrects": paid_seq, "reason": "A zero missing"}
+    corrected = post(client, path, fixed | {"changes": {"amount": "10000000"}}, world.fund)
+    assert corrected.status_code == 201, corrected.text
+    again = post(client, path, fixed | {"changes": {"amount": "10000000.00"}}, world.fund)
+    assert again.status_code == 422, again.text
+    assert again.json()["errors"][0]["field"] == "changes"
+    partly = post(
+        client, path, fixed | {"changes": {"amount": "10000000", "tranche": 1}}, world.fund
+    )
+    assert partly.status_code == 201, partly.text
+    voided = post(client, path, {**fixed, "void": True}, world.fund)
+    assert voided.status_code == 201, voided.text
+    assert ledger_size(database) == before + 3
 
 
 def test_a_correction_that_breaks_a_rule_is_refused(
@@ -628,6 +749,48 @@ def test_competition_events(client: TestClient, world: World, database: Database
     assert shrink.status_code == 422
     assert shrink.json()["errors"][0]["field"] == "changes.budget"
     assert ledger_size(database) == before
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"budget": "1000000000.00"},
+        {"window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"}},
+        {
+            "title": competition_body()["title"],
+            "description": {"uz": "Toʻrtinchi grant tanlovi"},
+            "themes": ["youth", "ecology"],
+            "region": "UZ",
+            "legal_basis": "UP-124 of 26.08.2024",
+        },
+    ],
+)
+def test_a_competition_amendment_that_changes_nothing_is_refused(
+    client: TestClient, world: World, database: Database, changes: dict
+) -> None:
+    """Like an award's, a competition's amendment whose every change is the competition's
+    current value is refused naming its changes; one that changes any of them is accepted."""
+    competition = create_competition(client, world)
+    path = f"/api/v1/competitions/{competition['id']}/events"
+    before = ledger_size(database)
+
+    response = post(
+        client, path, {"type": "amended", "changes": changes, "reason": "x"}, world.fund
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    (error,) = response.json()["errors"]
+    assert error["field"] == "changes"
+    assert error["message"].startswith("the amendment changes nothing")
+    assert ledger_size(database) == before
+    assert client.get(f"/api/v1/competitions/{competition['id']}").json() == competition
+    changed = changes | {"legal_basis": "UP-125 of 01.09.2024"}
+    accepted = post(
+        client, path, {"type": "amended", "changes": changed, "reason": "x"}, world.fund
+    )
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["legal_basis"] == "UP-125 of 01.09.2024"
 
 
 @pytest.mark.parametrize(

@@ -140,3 +140,47 @@ def test_bad_references_and_sizes_are_refused(client: TestClient, database: Data
     empty = client.post("/api/v1/batches", json={"operations": []}, headers=bearer(world.fund))
     assert empty.status_code == 422
     assert ledger_size(database) == before
+
+
+def test_an_operation_that_changes_nothing_refuses_the_batch(
+    client: TestClient, database: Database
+) -> None:
+    """An amendment or correction that restates what an earlier operation of the same batch
+    has just written changes nothing: it is refused as it would be alone, naming its body
+    (or its correction's changes), and the batch writes nothing."""
+    world = build_world(client, database)
+    before = ledger_size(database)
+    raise_amount = {"type": "amended", "amount": "350000000", "reason": "Second phase"}
+    restate_period = {
+        "type": "amended",
+        "period": {"start": "2026-03-15", "end": "2026-12-31"},
+        "reason": "Restated",
+    }
+    restate_title = {
+        "type": "corrected",
+        "corrects": before + 1,  # the award's publication, the batch's second entry
+        "reason": "Restated",
+        "changes": {"title": award_body(None)["title"]},
+    }
+    for body, field in (
+        (raise_amount, "operations.3.body"),
+        (restate_period, "operations.3.body"),
+        (restate_title, "operations.3.body.changes"),
+    ):
+        operations = [
+            {"op": "competitions.create", "body": competition_body()},
+            {"op": "awards.create", "body": award_body("$0")},
+            {"op": "awards.event", "award_id": "$1", "body": raise_amount},
+            {"op": "awards.event", "award_id": "$1", "body": body},
+        ]
+        response = client.post(
+            "/api/v1/batches", json={"operations": operations}, headers=bearer(world.fund)
+        )
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        (error,) = response.json()["errors"]
+        assert error["field"] == field
+        assert "changes nothing" in error["message"]
+        assert response.json()["detail"].startswith("operation 3:")
+        assert ledger_size(database) == before
+        assert client.get("/api/v1/awards/AWD-2026-000001").status_code == 404

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from registry import replay
+from registry import journal, replay
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
 from registry.awards import service as award_service
@@ -35,6 +35,7 @@ from registry.core.errors import RegistryError
 from registry.ledger import service as ledger_service
 from registry.ledger import store
 from registry.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
+from registry.ledger.service import NewEntry
 from registry.models import Base
 from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationCreate
@@ -718,6 +719,117 @@ def test_a_replay_keeps_nothing_of_the_search_index_from_page_to_page(
         assert set(kept) == {(0, 0)}
         assert snapshot(target) == snapshot(source)
         assert report.entries >= 9
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def _as_an_older_release_wrote(session, principal: Principal, kind: str, subject: str, body):
+    """Record an entry straight to the journal, as the service of a release before a newer
+    write-time rule recorded it: the ledger keeps it, so a replay must take it."""
+    journal.record(
+        session, [NewEntry(kind=kind, subject=subject, actor=principal.actor, body=body)]
+    )
+
+
+def test_entries_accepted_before_newer_write_rules_still_replay(database_url_factory) -> None:
+    """The write-time rules judge new requests only: a ledger holding what they now refuse
+    (an amendment or a correction that changes nothing, of an award or a competition) replays to equal projections, while
+    the same write made today is refused and writes nothing."""
+    source = Database(database_url_factory())
+    target = Database(database_url_factory())
+    try:
+        scenario = Scenario(source)
+        scenario.setup()
+        principal = scenario.funders[PUBLIC_FUND]
+        data = AwardCreate.model_validate(
+            {
+                "funder_id": PUBLIC_FUND,
+                "recipient_id": NGO_UZ,
+                "instrument": "grant",
+                "title": {"ru": "Проект"},
+                "amount": "1000000",
+                "currency": "UZS",
+                "award_date": "2026-03-02",
+                "period": {"start": "2026-03-02", "end": "2026-12-31"},
+                "legal_basis": "PQ-1",
+            }
+        )
+        competition_data = CompetitionCreate.model_validate(
+            {
+                "funder_id": PUBLIC_FUND,
+                "instrument": "grant",
+                "year": 2026,
+                "title": {"uz": "Tanlov"},
+                "budget": "5000000",
+                "currency": "UZS",
+                "window": {
+                    "opens": "2026-01-01T09:00:00+05:00",
+                    "closes": "2026-02-01T18:00:00+05:00",
+                },
+            }
+        )
+        with source.session(write=True) as session:
+            award = award_service.publish(session, principal=principal, data=data)
+            award_id, published_seq = award.id, award.published_seq
+            competition_id = competition_service.publish(
+                session, principal=principal, data=competition_data
+            ).id
+        older = [
+            (award_id, "award.amended", {"amount": "1000000.00", "reason": "Restated"}),
+            (
+                award_id,
+                "award.corrected",
+                {
+                    "corrects": published_seq,
+                    "reason": "Restated",
+                    "void": False,
+                    "changes": {"amount": "1000000.00"},
+                },
+            ),
+            (
+                competition_id,
+                "competition.amended",
+                {"changes": {"budget": "5000000.00"}, "reason": "Restated"},
+            ),
+        ]
+        with source.session(write=True) as session:
+            for subject, kind, body in older:
+                _as_an_older_release_wrote(session, principal, kind, subject, body)
+            size = ledger_service.size(session)
+        for body in (
+            {"type": "amended", "amount": "1000000", "reason": "Restated"},
+            {"type": "corrected", "corrects": published_seq, "reason": "Restated",
+             "changes": {"amount": "1000000"}},
+        ):  # fmt: skip
+            event = award_event.validate_python(body)
+            with (
+                pytest.raises(RegistryError, match="changes nothing"),
+                source.session(write=True) as session,
+            ):
+                award_service.add_event(
+                    session, principal=principal, award_id=award_id, event=event
+                )
+        restated = competition_event.validate_python(
+            {"type": "amended", "changes": {"budget": "5000000"}, "reason": "Restated"}
+        )
+        with (
+            pytest.raises(RegistryError, match="changes nothing"),
+            source.session(write=True) as session,
+        ):
+            competition_service.add_event(
+                session, principal=principal, competition_id=competition_id, event=restated
+            )
+        with source.session() as session:
+            assert ledger_service.size(session) == size
+
+        report = replay.replay(source, target, verifier=None)
+
+        assert report.entries == size
+        assert snapshot(target) == snapshot(source)
+        with target.session() as session:
+            kinds = [event.kind for event in award_service.events(session, award_id)]
+        assert kinds == ["award.published", "award.amended", "award.corrected"]
     finally:
         source.dispose()
         target.dispose()

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from registry.reference.money import InvalidAmount, parse_amount
+from registry.reference.money import InvalidAmount, format_amount, parse_amount
 
 TERMINAL = frozenset({"completed", "terminated"})
 PUBLISHED = "award.published"
+AMENDED = "award.amended"
 CORRECTED = "award.corrected"
 
 
@@ -256,3 +257,59 @@ def check_event_date(kind: str, body: dict[str, Any], *, award_date: date, today
         raise RuleViolation("date", f"{what} cannot be dated in the future (today is {today})")
     if day < award_date:
         raise RuleViolation("date", f"{what} cannot be dated before the award date {award_date}")
+
+
+def check_changes_something(proposed: Event, history: Sequence[Event], before: AwardState) -> None:
+    """An amendment that gives every field as the award already has it, or a correction that
+    gives every field as the event it corrects already records it, is refused: it would be
+    an entry that changes nothing. Judged when written, as :func:`check_new_dates` is, not
+    part of :func:`fold`: such entries accepted before this rule replay as they were.
+
+    An amendment is refused naming ``body`` (its fields are the body's), a correction naming
+    ``changes``. A void always changes something."""
+    if proposed.kind == AMENDED:
+        _check_amendment_changes(proposed.body, before)
+    elif proposed.kind == CORRECTED and not proposed.body.get("void"):
+        _check_correction_changes(proposed.body, history, before.currency)
+
+
+def _check_amendment_changes(body: dict[str, Any], before: AwardState) -> None:
+    same: list[str] = []
+    if "amount" in body:
+        if _amount(body, before.currency, "amount") != before.amount_minor:
+            return
+        amount = format_amount(before.amount_minor, before.currency)
+        same.append(f"the amount is already {amount} {before.currency}")
+    if "period" in body:
+        period = (_date(body["period"], "start"), _date(body["period"], "end"))
+        if period != (before.period_start, before.period_end):
+            return
+        same.append(f"the period is already {before.period_start} to {before.period_end}")
+    if same:
+        raise RuleViolation(
+            "body",
+            f"the amendment changes nothing: {' and '.join(same)}; an amendment gives a new "
+            "amount or period",
+        )
+
+
+def _check_correction_changes(
+    body: dict[str, Any], history: Sequence[Event], currency: str
+) -> None:
+    changes = body.get("changes") or {}
+    effective, _, _ = effective_events(history)
+    target = next((event for event in effective if event.seq == body.get("corrects")), None)
+    if target is None or not changes:
+        return  # not an event to correct: fold says so
+    for name, value in changes.items():
+        recorded = target.body.get(name)
+        if name == "amount" and isinstance(value, str) and isinstance(recorded, str):
+            if _amount(changes, currency, name) != _amount(target.body, currency, name):
+                return
+        elif value != recorded:
+            return
+    raise RuleViolation(
+        "changes",
+        f"the correction changes nothing: entry {target.seq} already records "
+        f"{', '.join(sorted(changes))} as given",
+    )

@@ -429,6 +429,7 @@ def add_events_many(
             )
         except rules.RuleViolation as exc:
             raise Unprocessable.for_field(_blamed(event, exc.field), exc.message) from exc
+        _check_changes_something(proposed, history, before)
         if after.recipient_id == award.funder_id:
             raise Unprocessable.for_field(
                 _blamed(event, "recipient_id"), "a funder cannot award itself"
@@ -497,6 +498,17 @@ def _check_corrected_amount(
         others = committed[competition.id] - after.committed_minor
         if others + corrected > competition.budget_minor:
             raise _over_budget(competition, others, field="changes.amount")
+
+
+def _check_changes_something(
+    proposed: rules.Event, history: Sequence[rules.Event], before: rules.AwardState
+) -> None:
+    """``rules.check_changes_something``, its refusal naming the body or the correction's
+    ``changes`` as they are, not under a correction's ``changes.`` prefix."""
+    try:
+        rules.check_changes_something(proposed, history, before)
+    except rules.RuleViolation as exc:
+        raise _violation(exc) from exc
 
 
 def _check_legal_terms(

@@ -367,6 +367,7 @@ def _changes(
         changes["window"] = _window_change(
             session, competition, event.changes.window, changes.get("region")
         )
+    _check_changes_something(competition, changes)
     return changes
 
 
@@ -405,6 +406,38 @@ def _check_open_before_awards(session: Session, competition: Competition, opens_
             f"would open on {opens_on}, after award {award_id} of this competition (dated "
             f"{award_date}); open it on or before {award_date}",
         )
+
+
+def _check_changes_something(competition: Competition, changes: dict[str, Any]) -> None:
+    """An amendment whose every change (in the ledger's form) is the competition's current
+    value is refused, naming its changes. A rule of new requests only: the projector applies
+    whatever an older ledger holds, so such amendments accepted before it replay."""
+    current: dict[str, Any] = {
+        "title": competition.title,
+        "description": competition.description,
+        "eligibility": competition.eligibility,
+        "themes": competition.themes,
+        "region": competition.region,
+        "legal_basis": competition.legal_basis,
+    }
+    for name, value in changes.items():
+        if name == "budget":
+            same = parse_amount(value, competition.currency) == competition.budget_minor
+        elif name == "window":
+            window = (
+                datetime.fromisoformat(value["opens"]),
+                datetime.fromisoformat(value["closes"]),
+            )
+            same = window == (competition.opens_at, competition.closes_at)
+        else:
+            same = value == current[name]
+        if not same:
+            return
+    raise Unprocessable.for_field(
+        "changes",
+        "the amendment changes nothing: the competition already has the "
+        f"{', '.join(sorted(changes))} given; an amendment gives at least one new value",
+    )
 
 
 def _check_close_after_awards(session: Session, competition: Competition, closes_on: date) -> None:
