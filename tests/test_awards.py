@@ -19,7 +19,9 @@ from domain_helpers import (
 )
 from fastapi.testclient import TestClient
 
+from registry import journal
 from registry.core.db import Database
+from registry.ledger.service import NewEntry
 
 PROBLEM = "application/problem+json"
 
@@ -382,6 +384,106 @@ def test_an_amendment_that_changes_nothing_is_refused(
     assert message in error["message"]
     assert ledger_size(database) == before
     assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("javascript:alert(document.cookie)", "javascript: links are refused"),
+        ("JavaScript:alert(1)", "javascript: links are refused"),
+        ("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "data: links"),
+        ("file:///etc/passwd", "file: links are refused"),
+        ("ftp://files.example.uz/report.pdf", "ftp: links are refused"),
+        ("vbscript:msgbox(1)", "vbscript: links are refused"),
+        ("reports/2026/final.pdf", "it has no scheme"),
+        ("//example.uz/report.pdf", "it has no scheme"),
+        ("https://", "it names no host"),
+        ("https:///report.pdf", "it names no host"),
+        ("https://example.uz/final report.pdf", "spaces or control characters"),
+        ("https://example.uz/\treport.pdf", "spaces or control characters"),
+    ],
+)
+def test_a_report_links_its_document_over_http_only(
+    client: TestClient, world: World, database: Database, url: str, why: str
+) -> None:
+    """A report's document_url is an absolute http(s) URL: any other scheme (javascript:,
+    data:, file:, ftp:), a relative link or one without a host is refused naming the field,
+    in a report and in a correction of one, and nothing is written."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    report = {"type": "reported", "date": "2026-04-01"}
+    before = ledger_size(database)
+
+    response = post(client, path, report | {"document_url": url}, world.fund)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    (error,) = response.json()["errors"]
+    assert error["field"] == "document_url"
+    assert error["message"].startswith("must be an absolute http or https URL")
+    assert why in error["message"]
+    assert "pattern" not in error["message"]
+    assert ledger_size(database) == before
+    assert client.get(f"/api/v1/awards/{award['id']}").json() == award
+    written = post(client, path, report | {"document_url": "https://example.uz/r.pdf"}, world.fund)
+    assert written.status_code == 201, written.text
+    seq = written.json()["events"][-1]["seq"]
+    correction = {"type": "corrected", "corrects": seq, "reason": "Wrong link"}
+    refused = post(client, path, correction | {"changes": {"document_url": url}}, world.fund)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "changes.document_url"
+    assert ledger_size(database) == before + 1
+
+
+def test_a_report_linked_before_the_rule_is_corrected_on_what_the_correction_changes(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A report whose javascript: link a release before the http(s) rule accepted stays in
+    the ledger: a correction of its date is judged on the date and keeps the link as it was
+    recorded; a correction that gives such a link again is refused, one to https accepted."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    with database.session(write=True) as session:
+        (report,) = journal.record(
+            session,
+            [
+                NewEntry(
+                    kind="award.reported",
+                    subject=award["id"],
+                    actor=award["events"][0]["actor"],
+                    body={"date": "2026-04-01", "document_url": "javascript:alert(1)"},
+                )
+            ],
+        )
+    correction = {"type": "corrected", "corrects": report.seq, "reason": "Wrong day"}
+
+    dated = post(client, path, correction | {"changes": {"date": "2026-04-02"}}, world.fund)
+
+    assert dated.status_code == 201, dated.text
+    assert dated.json()["events"][-1]["body"]["changes"] == {"date": "2026-04-02"}
+    assert dated.json()["last_report_on"] == "2026-04-02"
+    before = ledger_size(database)
+    again = {"document_url": "javascript:alert(2)"}
+    refused = post(client, path, correction | {"changes": again}, world.fund)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "changes.document_url"
+    assert ledger_size(database) == before
+    fixed = {"document_url": "https://fond.uz/hisobot.pdf"}
+    assert post(client, path, correction | {"changes": fixed}, world.fund).status_code == 201
+
+
+def test_a_report_keeps_an_http_or_https_link_as_given(client: TestClient, world: World) -> None:
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    for day, url in (
+        ("2026-04-01", "https://gov.uz/uz/reports/2026/hisobot.pdf?lang=uz#page=2"),
+        ("2026-04-02", "HTTP://Example.UZ/Report.PDF"),
+        ("2026-04-03", "https://xn--80ak6aa92e.xn--p1ai/отчёт.pdf"),
+    ):
+        report = {"type": "reported", "date": day, "document_url": url}
+        response = post(client, path, report, world.fund)
+        assert response.status_code == 201, response.text
+        assert response.json()["events"][-1]["body"]["document_url"] == url
 
 
 def test_an_amendment_is_judged_against_the_current_values(

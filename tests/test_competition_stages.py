@@ -117,6 +117,18 @@ def test_the_stages_are_entries_shown_in_order_with_their_counts(
         ),
         ({**STAGES[2], "document_sha256": "XYZ"}, 422, "document_sha256", ""),
         ({**STAGES[2], "members": 0}, 422, "members", ""),
+        (
+            {**STAGES[2], "document_url": "javascript:alert(1)"},
+            422,
+            "document_url",
+            "must be an absolute http or https URL",
+        ),
+        (
+            {**STAGES[4], "document_url": "file:///srv/minutes.pdf"},
+            422,
+            "document_url",
+            "file: links are refused",
+        ),
     ],
 )
 def test_a_stage_that_does_not_add_up_is_refused_naming_the_field(

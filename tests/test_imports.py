@@ -903,6 +903,41 @@ def test_ocds_bad_releases_write_nothing(
     assert _size(target) == 0
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///srv/hisobot.pdf", "hisobot.pdf"])
+def test_an_ocds_report_links_its_document_over_http_only(target: Database, url: str) -> None:
+    """A progress report's document ``url`` is held to the API's rule for ``document_url``:
+    anything but an absolute http(s) URL refuses the release, naming the document's url in
+    the file, and nothing is written; an https link is imported as given."""
+    published = _release(1)
+    reported = _release(2, tag=["implementation"])
+    document = {
+        "id": "r1",
+        "documentType": "physicalProgressReport",
+        "title": "Oraliq hisobot",
+        "datePublished": "2026-04-01T10:00:00+05:00",
+        "url": url,
+    }
+    reported["contracts"][0]["implementation"] = {"documents": [document]}
+
+    with pytest.raises(ImportRejected) as caught:
+        _import_ocds(target, standards_router.exact_json({"releases": [published, reported]}))
+
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.field) == (
+        "releases[1] (ocds-test-AWD-1-2)",
+        "contracts[0].implementation.documents[0].url",
+    )
+    assert problem.message.startswith("must be an absolute http or https URL")
+    assert _size(target) == 0
+    document["url"] = "https://fond.uz/hisobot.pdf"
+    _import_ocds(target, standards_router.exact_json({"releases": [published, reported]}))
+    with target.session() as session:
+        events = session.execute(select(AwardEvent.kind, AwardEvent.body)).all()
+    assert [body.get("document_url") for kind, body in events if kind == "award.reported"] == [
+        "https://fond.uz/hisobot.pdf"
+    ]
+
+
 def test_refusals_only_the_services_see_are_all_reported(target: Database) -> None:
     """Every row reads cleanly, so the fast pass writes until the API's own schema refuses
     one; then every row is tried again in a savepoint of its own, and all are reported."""

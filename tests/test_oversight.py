@@ -327,6 +327,18 @@ def test_a_funder_key_is_never_an_ngos(desk: Desk) -> None:
         ({"attachments": [{"sha256": "ab" * 31, "size": 1}]}, "attachments.0.sha256"),
         ({"attachments": [{"sha256": "ab" * 32}]}, "attachments.0.size"),
         ({"attachments": [{"sha256": "ab" * 32, "size": -1}]}, "attachments.0.size"),
+        (
+            {"attachments": [{"sha256": "ab" * 32, "size": 1, "url": "javascript:alert(1)"}]},
+            "attachments.0.url",
+        ),
+        (
+            {"attachments": [{"sha256": "ab" * 32, "size": 1, "url": "https://"}]},
+            "attachments.0.url",
+        ),
+        (
+            {"attachments": [{"sha256": "ab" * 32, "size": 1, "url": "https://a b.uz/x.pdf"}]},
+            "attachments.0.url",
+        ),
         ({"subject": {"type": "award", "id": "AWD-2026-999999"}}, "subject.id"),
         ({"subject": {"type": "competition", "id": "CMP-2026-99999"}}, "subject.id"),
         ({"subject": {"type": "funder", "id": NGO_UZ}}, "subject.id"),

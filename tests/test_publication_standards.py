@@ -12,6 +12,7 @@ import io
 import json
 import socket
 from collections import Counter
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy import func, select
 from test_awards import award_body, competition_body, post
 
 from registry import demo, journal
+from registry.awards import rules
 from registry.awards.models import Award
 from registry.core.db import Database
 from registry.publication import giving360, ocds, standards_router
@@ -863,3 +865,35 @@ def test_the_awards_table_is_what_the_grants_count(
     with database.session() as session:
         count = session.execute(select(func.count()).select_from(Award)).scalar_one()
     assert len(_all_grants(client, "/api/v1/360giving/grants.json?limit=1")) == count == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "published"),
+    [
+        ("javascript:alert(1)", None),
+        ("file:///srv/minutes.pdf", None),
+        ("HTTPS://Fond.uz/Minutes.pdf", "HTTPS://Fond.uz/Minutes.pdf"),
+    ],
+)
+def test_only_http_document_links_are_published_in_ocds(url: str, published: str | None) -> None:
+    """A stage's or a report's document link that a release before the http(s) rule accepted
+    (a ledger keeps it) is left out of OCDS, as the award page shows it only as text; an
+    http(s) link, in any case, is published as recorded."""
+    time = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    stage = journal.Recorded(
+        seq=7,
+        time=time,
+        kind="competition.commission_decided",
+        actor="funder:UZ-STIR-207050449:0123456789ab",
+        subject="CMP-2026-00001",
+        body={
+            "date": "2026-03-10",
+            "members": 9,
+            "document_url": url,
+            "document_sha256": "ab" * 32,
+        },
+    )
+    (document,) = ocds._stage_milestone(stage)["documents"]
+    assert document.get("url") == published
+    report = rules.Event(8, "award.reported", {"date": "2026-04-01", "document_url": url})
+    assert ocds._report(report, None).get("url") == published  # type: ignore[arg-type]

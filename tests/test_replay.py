@@ -734,8 +734,9 @@ def _as_an_older_release_wrote(session, principal: Principal, kind: str, subject
 
 def test_entries_accepted_before_newer_write_rules_still_replay(database_url_factory) -> None:
     """The write-time rules judge new requests only: a ledger holding what they now refuse
-    (an amendment or a correction that changes nothing, of an award or a competition) replays to equal projections, while
-    the same write made today is refused and writes nothing."""
+    (an amendment or a correction that changes nothing, of an award or a competition; a
+    document link that is not http(s)) replays to equal projections, while the same write
+    made today is refused and writes nothing."""
     source = Database(database_url_factory())
     target = Database(database_url_factory())
     try:
@@ -792,6 +793,16 @@ def test_entries_accepted_before_newer_write_rules_still_replay(database_url_fac
                 "competition.amended",
                 {"changes": {"budget": "5000000.00"}, "reason": "Restated"},
             ),
+            (
+                award_id,
+                "award.reported",
+                {"date": "2026-04-01", "document_url": "javascript:alert(1)"},
+            ),
+            (
+                competition_id,
+                "competition.commission_decided",
+                {"date": "2026-02-05", "members": 5, "document_url": "file:///srv/minutes.pdf"},
+            ),
         ]
         with source.session(write=True) as session:
             for subject, kind, body in older:
@@ -829,7 +840,7 @@ def test_entries_accepted_before_newer_write_rules_still_replay(database_url_fac
         assert snapshot(target) == snapshot(source)
         with target.session() as session:
             kinds = [event.kind for event in award_service.events(session, award_id)]
-        assert kinds == ["award.published", "award.amended", "award.corrected"]
+        assert kinds == ["award.published", "award.amended", "award.corrected", "award.reported"]
     finally:
         source.dispose()
         target.dispose()

@@ -8,6 +8,7 @@ from registry.competitions.schemas import EventRead
 from registry.core.schemas import (
     Amount,
     Currency,
+    HttpUrl,
     Instrument,
     LegalBasis,
     LegalUnitRead,
@@ -101,7 +102,7 @@ class AwardReported(StrictInput):
     type: Literal["reported"]
     date: date
     summary: LocalizedText | None = None
-    document_url: str | None = Field(default=None, max_length=2000)
+    document_url: HttpUrl | None = None
 
 
 class AwardCompleted(StrictInput):

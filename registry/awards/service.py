@@ -613,13 +613,29 @@ def _correction_body(
         recorded = rules.effective_events(history)[0][0].body
         body["changes"] = _published_changes(changes, currency, recorded)
         return body
-    try:
-        corrected = EVENT_MODELS[kind].model_validate({**target.body, **changes, "type": kind})
-    except ValidationError as exc:
-        raise _validation_error(exc, "changes.") from exc
+    corrected = _corrected_event(kind, target.body, changes)
     normalized = _event_body(corrected, currency, "changes.")
     body["changes"] = {name: normalized.get(name) for name in changes}
     return body
+
+
+def _corrected_event(kind: str, recorded: dict[str, Any], changes: dict[str, Any]) -> BaseModel:
+    """The event as corrected, read by today's model. A correction is judged on what it
+    changes: a field it leaves is kept as recorded even where a newer rule would refuse it
+    (a report's link that is not http(s), accepted before that rule), as the date rules judge
+    only a date a write moves. What it gives is held to every rule."""
+    model = EVENT_MODELS[kind]
+    try:
+        return model.model_validate({**recorded, **changes, "type": kind})
+    except ValidationError as exc:
+        left = {error["loc"][0] for error in exc.errors() if error["loc"]} - set(changes)
+        if not left:
+            raise _validation_error(exc, "changes.") from exc
+        kept = {name: value for name, value in recorded.items() if name not in left}
+        try:
+            return model.model_validate({**kept, **changes, "type": kind})
+        except ValidationError as again:
+            raise _validation_error(again, "changes.") from exc
 
 
 def _published_changes(

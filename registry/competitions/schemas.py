@@ -9,6 +9,7 @@ from registry.core.schemas import (
     SHA256_PATTERN,
     Amount,
     Currency,
+    HttpUrl,
     Instrument,
     LegalBasis,
     LegalUnitRead,
@@ -152,7 +153,7 @@ DocumentHash = Annotated[
         description="SHA-256 of the published document (minutes, extract, list), lowercase hex.",
     ),
 ]
-DocumentUrl = Annotated[str | None, Field(default=None, max_length=2000)]
+DocumentUrl = Annotated[HttpUrl | None, Field(default=None)]
 
 
 class _StageEvent(StrictInput):

@@ -5,8 +5,10 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -84,6 +86,52 @@ NotBlank = BeforeValidator(_refuse_blank)
 """For a text that must say something. It goes after the text's ``Field`` in its ``Annotated``
 (``Annotated[str, Field(min_length=1, max_length=…), NotBlank]``), so that a too long text is
 still told it is one."""
+
+WEB_SCHEMES = frozenset({"http", "https"})
+URL_MAX = 2000
+HTTP_URL_MESSAGE = (
+    "must be an absolute http or https URL, such as https://example.uz/report.pdf; {why}"
+)
+
+
+def _http_url(value: str) -> str:
+    """A link a funder or overseer gives to a document kept elsewhere: absolute, http or
+    https, with a host. Anything else is refused, whatever a browser would make of it: a
+    ``javascript:`` or ``data:`` link runs in the reader's page, a ``file:`` or ``ftp:`` one
+    points at nothing a reader can open, a relative one at this registry. Kept as given."""
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in value):
+        why = "it must not hold spaces or control characters (write a space as %20)"
+    else:
+        try:
+            parts = urlsplit(value)
+            host = parts.hostname
+        except ValueError:  # an unbalanced [ in the host
+            parts, host = None, None
+        if parts is None:
+            why = "it is not a well-formed URL"
+        elif not parts.scheme:
+            why = "it has no scheme"
+        elif parts.scheme.lower() not in WEB_SCHEMES:
+            why = f"{parts.scheme.lower()}: links are refused"
+        elif not host:
+            why = "it names no host"
+        else:
+            return value
+    raise PydanticCustomError("http_url", HTTP_URL_MESSAGE, {"why": why})
+
+
+HttpUrl = Annotated[
+    str,
+    Field(
+        max_length=URL_MAX,
+        description="An absolute http or https URL (with a host, no spaces).",
+        # For clients: the document states the scheme rule (the validator checks the rest).
+        json_schema_extra={"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+        examples=["https://example.uz/report.pdf"],
+    ),
+    AfterValidator(_http_url),
+]
+"""Every link to a document that a write gives (a report's, a stage's, an attachment's)."""
 
 VisibleText = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), NotBlank]
 LegalBasis = Annotated[str, Field(max_length=500), NotBlank]

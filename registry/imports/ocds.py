@@ -856,7 +856,12 @@ class _Release:
                 EventRow(
                     source_id=source,
                     body={"type": "reported", **body},
-                    fields={"": path, "date": f"{path}.datePublished", "summary": f"{path}.title"},
+                    fields={
+                        "": path,
+                        "date": f"{path}.datePublished",
+                        "summary": f"{path}.title",
+                        "document_url": f"{path}.url",
+                    },
                 )
             )
         return corrected

@@ -41,7 +41,7 @@ from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionCreate, CompetitionEventCreate
 from registry.core.db import Database
-from registry.core.errors import FieldError, RegistryError, human_message
+from registry.core.errors import FieldError, RegistryError, field_name, human_message
 from registry.core.schemas import Instrument
 from registry.imports import collector
 from registry.imports.report import ImportRejected, Problem, Summary
@@ -227,8 +227,13 @@ class _Refused(Exception):
 
 
 @contextmanager
-def _as_file_fields(fields: Mapping[str, str], default: str = "") -> Iterator[None]:
-    """Turn a service's or a schema's refusal into ``_Refused`` under the file's names."""
+def _as_file_fields(
+    fields: Mapping[str, str], default: str = "", body: object = None
+) -> Iterator[None]:
+    """Turn a service's or a schema's refusal into ``_Refused`` under the file's names.
+
+    ``body``: what a schema validated, so that the tag a union of events puts in an error's
+    location (``reported.document_url``) is dropped, as the API's errors drop it."""
     try:
         yield
     except RegistryError as exc:
@@ -240,7 +245,11 @@ def _as_file_fields(fields: Mapping[str, str], default: str = "") -> Iterator[No
         raise _Refused(
             [
                 (
-                    field_for(fields, ".".join(str(part) for part in error["loc"]), default),
+                    field_for(
+                        fields,
+                        field_name(["body", *error["loc"]], body) if error["loc"] else "",
+                        default,
+                    ),
                     human_message(error),
                 )
                 for error in exc.errors()
@@ -456,7 +465,7 @@ class _Writer:
                     self._add_events(batch)  # the event it corrects may be waiting there
                 history = award_service.events(self.session, award.id)
                 body = {**body, "corrects": _corrected_seq(award, event, history)}
-            with _as_file_fields(event.fields, event.fields.get("", "")):
+            with _as_file_fields(event.fields, event.fields.get("", ""), body):
                 parsed = _AWARD_EVENT.validate_python(body)
                 if batch is None:
                     award_service.add_events_many(self.session, [(principal, award.id, parsed)])
@@ -510,7 +519,7 @@ class _Writer:
             if _competition_event_recorded(competition, event, recorded):
                 counts.events_skipped += 1
                 continue
-            with _as_file_fields(event.fields, event.fields.get("", "")):
+            with _as_file_fields(event.fields, event.fields.get("", ""), event.body):
                 parsed = _COMPETITION_EVENT.validate_python(event.body)
                 competition = competition_service.add_event(
                     self.session, principal=principal, competition_id=competition.id, event=parsed

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from registry.core.schemas import (
     MEDIA_TYPE_PATTERN,
     SHA256_PATTERN,
-    WEB_ADDRESS_PATTERN,
+    HttpUrl,
     LocalizedText,
     LocalizedTextRead,
     NotBlank,
@@ -68,9 +68,7 @@ class Attachment(StrictInput):
     media_type: str | None = Field(
         default=None, max_length=100, pattern=MEDIA_TYPE_PATTERN, examples=["application/pdf"]
     )
-    url: str | None = Field(
-        default=None, max_length=2000, pattern=WEB_ADDRESS_PATTERN, description="Where it is kept."
-    )
+    url: HttpUrl | None = Field(default=None, description="Where it is kept.")
 
 
 class ConclusionCreate(StrictInput):

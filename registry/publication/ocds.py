@@ -447,6 +447,14 @@ def _results_milestone(entry: Recorded) -> Document:
     }
 
 
+def web_link(url: object) -> str | None:
+    """A document link to publish: http(s) only. The API accepts nothing else, but a ledger
+    may hold a ``javascript:`` or ``file:`` link accepted before that rule; it is left out."""
+    if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
+        return url
+    return None
+
+
 def _stage_milestone(entry: Recorded) -> Document:
     """A stage as an OCDS milestone: what it counted, in words, and its document."""
     body = entry.body
@@ -469,12 +477,13 @@ def _stage_milestone(entry: Recorded) -> Document:
         "dateMet": _local_start(body["date"]),
         "description": " ".join(parts) or COMPETITION_STAGES[entry.kind] + ".",
     }
-    if body.get("document_url") or body.get("document_sha256"):
+    url = web_link(body.get("document_url"))
+    if url or body.get("document_sha256"):
         milestone["documents"] = [
             {
                 "id": f"{entry.seq}-document",
                 "documentType": "evaluationReports",
-                **({"url": body["document_url"]} if body.get("document_url") else {}),
+                **({"url": url} if url else {}),
                 **(
                     {"description": f"SHA-256 {body['document_sha256']}"}
                     if body.get("document_sha256")
@@ -523,8 +532,8 @@ def _report(event: rules.Event, _context: _AwardContext) -> Document:
         "datePublished": _local_start(event.body["date"]),
     }
     document.setdefault("title", f"Report of {event.body['date']}")
-    url = event.body.get("document_url")
-    if isinstance(url, str) and url.startswith(("https://", "http://")):
+    url = web_link(event.body.get("document_url"))
+    if url:
         document["url"] = url
     return document
 
