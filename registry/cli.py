@@ -1,7 +1,7 @@
 """The ``registry`` command: serve, migrate, audit, bench."""
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -12,6 +12,7 @@ import httpx2 as httpx
 import typer
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
@@ -311,16 +312,28 @@ def _run_audit(
         return verify(progress=advance)
 
 
-def _write(work: Callable[[Session], T]) -> T:
+def _refusal(exc: RegistryError, names: Mapping[str, str]) -> str:
+    """A service's refusal in the command's terms: each field it names (the API's
+    ``path.prefix``, ``organization_id``) as the argument or option it came in (``PREFIX``,
+    ``--org``), escaped so that a value typed in is never read as the console's markup."""
+    if not exc.errors:
+        return escape(exc.detail)
+    return "; ".join(
+        escape(f"{names.get(error.field, error.field)}: {error.message}") for error in exc.errors
+    )
+
+
+def _write(work: Callable[[Session], T], *, names: Mapping[str, str]) -> T:
     """Run one unit of work in a write transaction on the configured database, then sign a
-    checkpoint so that the new entries are covered at once."""
+    checkpoint so that the new entries are covered at once. ``names``: the command's name
+    for each field a refusal may name."""
     settings = get_settings()
     database = Database(settings.database_url)
     try:
         with database.session(write=True) as session:
             result = work(session)
     except RegistryError as exc:
-        stderr.print(f"[bold red]refused[/]: {exc.detail}")
+        stderr.print(f"[bold red]refused[/]: {_refusal(exc, names)}", highlight=False)
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
     else:
         signer = NoteSigner(
@@ -353,7 +366,13 @@ def keys_create(
             organization_id=org,
             label=label,
             expires_at=expires_at,
-        )
+        ),
+        names={
+            "role": "--role",
+            "organization_id": "--org",
+            "label": "--label",
+            "expires_at": "--expires-in-days",
+        },
     )
     stderr.print(
         f"issued {role.value} key {issued.key.prefix} (ledger entry {issued.key.created_seq})"
@@ -370,7 +389,8 @@ def keys_revoke(
     _write(
         lambda session: auth_service.revoke_key(
             session, actor=SYSTEM_ACTOR, prefix=prefix, reason=reason
-        )
+        ),
+        names={"path.prefix": "PREFIX", "reason": "--reason"},
     )
     typer.echo(f"revoked {prefix}")
 

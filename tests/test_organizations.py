@@ -13,9 +13,12 @@ from domain_helpers import (
     organization,
 )
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner, Result
 
 from registry.auth.principal import Role
+from registry.cli import app as cli
 from registry.core.db import Database
+from registry.core.settings import Settings, get_settings
 
 PROBLEM = "application/problem+json"
 BLANK = "is blank (it needs at least one visible character)"
@@ -193,6 +196,60 @@ def test_a_key_for_one_organization_names_it(
     assert issue.status_code == 422, issue.text
     assert issue.json()["errors"] == [{"field": "organization_id", "message": message}]
     assert ledger_size(database) == before
+
+
+def test_the_keys_command_names_its_own_arguments_when_it_refuses(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    """``registry keys revoke`` of an unknown or revoked key, and ``registry keys create``
+    without the organization it needs, say what is wrong in the command's terms (its PREFIX
+    argument, its --org option), never the API's (``path.prefix``, ``organization_id``);
+    each exits 1 and writes nothing."""
+    build_world(client, database)
+    env = {
+        "REGISTRY_DATABASE_URL": settings.database_url,
+        "REGISTRY_SIGNING_KEY_FILE": str(settings.signing_key_file),
+        "REGISTRY_LOG_ORIGIN": settings.log_origin,
+    }
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        get_settings.cache_clear()  # the CLI reads its settings from ``env``
+        try:
+            return runner.invoke(cli, ["keys", *args], env=env)
+        finally:
+            get_settings.cache_clear()
+
+    def refused(*args: str) -> str:
+        before = ledger_size(database)
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert result.stdout == ""
+        assert ledger_size(database) == before
+        said = " ".join(result.stderr.split())
+        assert "path." not in said
+        assert "organization_id" not in said
+        return said
+
+    assert refused("revoke", "000000000000") == "refused: PREFIX: no API key 000000000000"
+    assert refused("create", "--role", "funder") == (
+        "refused: --org: a funder key acts for one organization"
+    )
+    assert refused("create", "--role", "overseer", "--org", "UZ-STIR-000000000") == (
+        "refused: --org: no organization UZ-STIR-000000000"
+    )
+    assert refused("create", "--role", "admin", "--org", PUBLIC_FUND) == (
+        "refused: --org: an admin key belongs to no organization"
+    )
+    issued = run("create", "--role", "admin")
+    assert issued.exit_code == 0, issued.output
+    prefix = issued.stdout.strip().split("_")[1]
+    revoked = run("revoke", prefix, "--reason", "left")
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.stdout == f"revoked {prefix}\n"
+    assert refused("revoke", prefix) == "refused: PREFIX: this key is already revoked"
+    # A prefix is printed as given, never read as the console's markup.
+    assert refused("revoke", "[bold]x[/bold]") == "refused: PREFIX: no API key [bold]x[/bold]"
 
 
 def test_keys_are_issued_once_and_revoked_through_the_ledger(
