@@ -222,6 +222,71 @@ def test_an_unknown_target_is_shown_next_to_its_field(desk: Desk, browser_like: 
     assert ledger_size(desk.database) == before
 
 
+@pytest.mark.parametrize(
+    ("subject_type", "subject_id", "message"),
+    [
+        ("competition", "CMP-2026-99999", "no competition CMP-2026-99999"),
+        ("award", "AWD-2026-999999", "no award AWD-2026-999999"),
+        ("competition", "AWD-2026-000001", "no competition AWD-2026-000001"),
+    ],
+)
+def test_a_conclusion_about_something_unknown_is_refused_next_to_its_subject(
+    desk: Desk, browser_like: TestClient, subject_type: str, subject_id: str, message: str
+) -> None:
+    """An overseer's conclusion about a competition (or award) the registry does not hold
+    is a 422 shown next to the subject's id, with what was typed kept; nothing is written."""
+    sign_in(browser_like, desk.overseer)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "conclusion") | {
+        "addressed_to": PUBLIC_FUND,
+        "subject.type": subject_type,
+        "subject.id": subject_id,
+        "title.uz": "Tanlov natijalari eʼlon qilinmagan",
+        "findings.uz": "Natijalar eʼlon qilinmagan",
+    }
+
+    response = browser_like.post("/desk/forms/conclusion", data=form)
+
+    assert response.status_code == 422, response.text
+    assert errors_next_to(response.text, "subject.id") == [message]
+    assert field_value(response.text, "subject.id") == subject_id
+    assert ledger_size(desk.database) == before
+    assert desk.client.get("/api/v1/oversight/conclusions").json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("who", "slug", "fields"),
+    [
+        ("body", "conclusion-acknowledged", {}),
+        ("body", "conclusion-extended", {"days": "10", "reason": "Tekshiruv"}),
+        (
+            "body",
+            "conclusion-answered",
+            {"decision": "rejected", "reasons.uz": "Asossiz"},
+        ),
+        ("overseer", "conclusion-withdrawn", {"reason": "Hal qilindi"}),
+        ("overseer", "conclusion-escalated", {"to": MINISTRY, "reason": "Javob yoʻq"}),
+    ],
+)
+def test_an_unknown_conclusion_is_refused_next_to_its_field(
+    desk: Desk, browser_like: TestClient, who: str, slug: str, fields: dict[str, str]
+) -> None:
+    """Every form about a conclusion, the body's and the overseer's, answers an id the
+    registry does not hold with a 404 shown next to the conclusion field; nothing is
+    written."""
+    desk.submit()  # one conclusion exists: the unknown one is not it
+    sign_in(browser_like, desk.world.fund if who == "body" else desk.overseer)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, slug) | {"conclusion_id": "OVS-2026-99999"} | fields
+
+    response = browser_like.post(f"/desk/forms/{slug}", data=form)
+
+    assert response.status_code == 404, response.text
+    assert errors_next_to(response.text, "conclusion_id") == ["no conclusion OVS-2026-99999"]
+    assert field_value(response.text, "conclusion_id") == "OVS-2026-99999"
+    assert ledger_size(desk.database) == before
+
+
 def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
     desk: Desk, browser_like: TestClient
 ) -> None:
