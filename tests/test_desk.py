@@ -287,6 +287,45 @@ def test_an_unknown_conclusion_is_refused_next_to_its_field(
     assert ledger_size(desk.database) == before
 
 
+@pytest.mark.parametrize(
+    ("slug", "target", "fields"),
+    [
+        ("conclusion-acknowledged", "conclusion_id", {}),
+        ("award-disbursed", "award_id", {"amount": "1", "date": "2026-03-15"}),
+        ("competition-cancelled", "competition_id", {"reason": "Bekor qilindi"}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("OVS-2026\x0000001", "contains a NUL character"),
+        ("X" * 41, "at most 40 characters"),
+    ],
+)
+def test_an_id_the_api_would_refuse_is_refused_next_to_its_field(
+    desk: Desk,
+    browser_like: TestClient,
+    slug: str,
+    target: str,
+    fields: dict[str, str],
+    given: str,
+    message: str,
+) -> None:
+    """The id a form is about is held to what the API's path parameter takes (found by the
+    unknown-conclusion tests: an id with a NUL character reached PostgreSQL, which refuses
+    one in any text, as a 500): a 422 shown next to the field, and nothing is written."""
+    desk.submit()
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, slug) | {target: given} | fields
+
+    response = browser_like.post(f"/desk/forms/{slug}", data=form)
+
+    assert response.status_code == 422, response.text
+    assert errors_next_to(response.text, target) == [message]
+    assert ledger_size(desk.database) == before
+
+
 def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
     desk: Desk, browser_like: TestClient
 ) -> None:

@@ -81,12 +81,29 @@ class Written:
     link: str
 
 
+TARGET_MAX_LENGTH: Final = 40
+"""The most an id the API takes in its path has (``Path(max_length=40)``)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """The existing thing an event form is about, named in the URL-less form by a field."""
 
     name: str  # competition_id, award_id or conclusion_id
     label: str
+
+    def id_in(self, form: Mapping[str, str]) -> str:
+        """The id the form names, held to what the API's path parameter takes: given, at most
+        40 characters, without a NUL (PostgreSQL refuses one in any text: the lookup would
+        have been a 500). ``FormErrors`` next to the field otherwise."""
+        given = (form.get(self.name) or "").strip()
+        if not given:
+            raise FormErrors([(self.name, "Field required")])
+        if "\x00" in given:
+            raise FormErrors([(self.name, "contains a NUL character")])
+        if len(given) > TARGET_MAX_LENGTH:
+            raise FormErrors([(self.name, f"at most {TARGET_MAX_LENGTH} characters")])
+        return given
 
 
 @dataclass(frozen=True)

@@ -290,9 +290,7 @@ def _write(
     zone = local_zone(principal.organization_id)
     body = forms.body_of(action, values, principal, zone)
     data = forms.validate(action, body)
-    target = (values.get(action.target.name) or "").strip() if action.target else None
-    if action.target and not target:
-        raise forms.FormErrors([(action.target.name, "Field required")])
+    target = action.target.id_in(values) if action.target else None
     days = request.app.state.settings.oversight_answer_days
     # The idempotency key is bounded (200 characters): a nonce is hashed into it, whatever was
     # sent; without one, every send is new.
