@@ -88,6 +88,8 @@ NotBlank = BeforeValidator(_refuse_blank)
 still told it is one."""
 
 WEB_SCHEMES = frozenset({"http", "https"})
+WEB_ADDRESS_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://"
+"""The scheme rule of ``HttpUrl``, as its schema states it for clients."""
 URL_MAX = 2000
 HTTP_URL_MESSAGE = (
     "must be an absolute http or https URL, such as https://example.uz/report.pdf; {why}"
@@ -126,7 +128,7 @@ HttpUrl = Annotated[
         max_length=URL_MAX,
         description="An absolute http or https URL (with a host, no spaces).",
         # For clients: the document states the scheme rule (the validator checks the rest).
-        json_schema_extra={"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+        json_schema_extra={"format": "uri", "pattern": WEB_ADDRESS_PATTERN},
         examples=["https://example.uz/report.pdf"],
     ),
     AfterValidator(_http_url),
@@ -201,7 +203,6 @@ CURRENCY_PATTERN = r"^[A-Z]{3}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MULTIPLIER_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,4})?$"
 MEDIA_TYPE_PATTERN = r"^[\w.+-]+/[\w.+-]+$"
-WEB_ADDRESS_PATTERN = r"^https?://"
 PATTERN_MESSAGES = {
     AMOUNT_PATTERN: 'must be a positive amount in decimal digits, such as "1500.00" (no sign, '
     "no exponent, no thousands separator)",
