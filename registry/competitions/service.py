@@ -392,13 +392,7 @@ def _window_change(
 def _check_open_before_awards(session: Session, competition: Competition, opens_on: date) -> None:
     """No award of a competition precedes its call (``awards.service._check_terms``), so an
     open moved past one is refused."""
-    statement = (
-        select(Award.id, Award.award_date)
-        .where(Award.competition_id == competition.id, Award.award_date < opens_on)
-        .order_by(Award.award_date, Award.id)
-        .limit(1)
-    )
-    first = session.execute(statement).first()
+    first = _first_award_before(session, competition, opens_on, overridden_too=True)
     if first is not None:
         award_id, award_date = first
         raise Unprocessable.for_field(
@@ -406,6 +400,21 @@ def _check_open_before_awards(session: Session, competition: Competition, opens_
             f"would open on {opens_on}, after award {award_id} of this competition (dated "
             f"{award_date}); open it on or before {award_date}",
         )
+
+
+def _first_award_before(
+    session: Session, competition: Competition, day: date, *, overridden_too: bool
+) -> tuple[str, date] | None:
+    """The competition's earliest award dated before ``day`` (only among those made without
+    ``award_before_close`` unless ``overridden_too``), read from the rows, the ledger lock
+    held."""
+    statement = select(Award.id, Award.award_date).where(
+        Award.competition_id == competition.id, Award.award_date < day
+    )
+    if not overridden_too:
+        statement = statement.where(Award.award_before_close.is_(None))
+    first = session.execute(statement.order_by(Award.award_date, Award.id).limit(1)).first()
+    return None if first is None else (first[0], first[1])
 
 
 def _check_changes_something(competition: Competition, changes: dict[str, Any]) -> None:
@@ -443,18 +452,8 @@ def _check_changes_something(competition: Competition, changes: dict[str, Any]) 
 def _check_close_after_awards(session: Session, competition: Competition, closes_on: date) -> None:
     """An award dated before its competition closes needs ``award_before_close``, so a close
     moved past an award made without it is refused, as publishing that award then would be
-    (``awards.service._check_terms``). Awards read from their rows, the ledger lock held."""
-    statement = (
-        select(Award.id, Award.award_date)
-        .where(
-            Award.competition_id == competition.id,
-            Award.award_before_close.is_(None),
-            Award.award_date < closes_on,
-        )
-        .order_by(Award.award_date, Award.id)
-        .limit(1)
-    )
-    first = session.execute(statement).first()
+    (``awards.service._check_terms``)."""
+    first = _first_award_before(session, competition, closes_on, overridden_too=False)
     if first is not None:
         award_id, award_date = first
         raise Unprocessable.for_field(
