@@ -257,6 +257,42 @@ def test_an_amended_window_does_not_open_after_an_award_of_it(
     assert same_day.status_code == 201, same_day.text
 
 
+def test_an_award_dated_before_the_rule_keeps_its_date_when_its_other_terms_are_corrected(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """An award dated before its competition opened, accepted before that rule (written
+    here as an older release did), can still have its legal basis corrected: only a
+    correction that gives the award date is held to the call's opening."""
+    competition = create_competition(client, world)  # opens 2026-01-10
+    reason = "Emergency flood relief, commission decision 12"
+    award = create_award(
+        client, world, competition["id"], award_date="2026-01-10", award_before_close=reason
+    )
+    with database.session(write=True) as session:
+        journal.record(
+            session,
+            [
+                NewEntry(
+                    kind="award.corrected",
+                    subject=award["id"],
+                    actor=award["events"][0]["actor"],
+                    body={
+                        "corrects": award["published_seq"],
+                        "reason": "Dated as signed",
+                        "void": False,
+                        "changes": {"award_date": "2026-01-05"},
+                    },
+                )
+            ],
+        )
+    fixed = _correct_publication(client, world, award, {"legal_basis": "PQ-12 of 2026"})
+    assert fixed.status_code == 201, fixed.text
+    assert fixed.json()["award_date"] == "2026-01-05"
+    moved = _correct_publication(client, world, award, {"award_date": "2026-01-06"})
+    assert moved.status_code == 422, moved.text
+    assert moved.json()["errors"][0]["field"] == "changes.award_date"
+
+
 def test_no_award_precedes_its_competitions_call(
     client: TestClient, world: World, database: Database
 ) -> None:
@@ -1326,8 +1362,14 @@ def test_a_corrected_text_keeps_the_languages_it_does_not_name(
         "kk": None,
         "en": "Ecology school",
     }
+    removed = _correct_publication(client, world, award, {"title": {"en": None}})
+    assert removed.status_code == 201, removed.text
+    assert removed.json()["title"] == {"uz": "Ekologik maktab", "ru": None, "kk": None, "en": None}
     before = ledger_size(database)
-    emptied = _correct_publication(client, world, award, {"title": {"uz": None, "en": None}})
+    nothing = _correct_publication(client, world, award, {"title": {}})
+    assert nothing.status_code == 422, nothing.text
+    assert nothing.json()["errors"][0]["field"] == "changes.title"
+    emptied = _correct_publication(client, world, award, {"title": {"uz": None}})
     assert emptied.status_code == 422, emptied.text
     assert emptied.json()["errors"][0]["field"] == "changes.title"
     assert ledger_size(database) == before
@@ -1348,3 +1390,16 @@ def test_an_amended_competition_text_keeps_the_languages_it_does_not_name(
     assert amended.status_code == 201, amended.text
     assert amended.json()["title"]["ru"] == "Конкурс для молодёжи"
     assert amended.json()["title"]["uz"] == "Yoshlar grant tanlovi"
+    removed = post(
+        client,
+        f"/api/v1/competitions/{competition['id']}/events",
+        {"type": "amended", "changes": {"title": {"ru": None}}, "reason": "x"},
+        world.fund,
+    )
+    assert removed.status_code == 201, removed.text
+    assert removed.json()["title"] == {
+        "uz": "Yoshlar grant tanlovi",
+        "ru": None,
+        "kk": None,
+        "en": None,
+    }

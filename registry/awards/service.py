@@ -33,7 +33,7 @@ from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, 
 from registry.core.ids import next_id
 from registry.core.schemas import (
     LegalBasis,
-    LocalizedText,
+    LocalizedTextChange,
     Period,
     Reason,
     Themes,
@@ -316,9 +316,12 @@ def _check_terms(
     award_before_close: str | None,
     competition: Competition | None,
     prefix: str = "",
+    dated_now: bool = True,
 ) -> None:
     """The terms of a publication that hang on its competition (or on having none): checked
-    when it is published, and again whenever a correction changes it (``prefix`` "changes.")."""
+    when it is published, and again whenever a correction changes it (``prefix`` "changes.").
+    ``dated_now``: the write gives the award date, so it is held to the call's opening (a
+    rule younger than some awards, which a correction of their other terms leaves alone)."""
     if competition is None:
         if not legal_basis:
             raise Unprocessable.for_field(
@@ -330,7 +333,7 @@ def _check_terms(
             )
         return
     opened_on = competition_service.opening_day(competition)
-    if award_date < opened_on:
+    if dated_now and award_date < opened_on:
         raise Unprocessable.for_field(
             prefix + "award_date",
             f"before the competition opened ({opened_on}): an award of a competition cannot "
@@ -457,6 +460,7 @@ def add_events_many(
                 award_before_close=terms.get("award_before_close"),
                 competition=competition,
                 prefix="changes.",
+                dated_now="award_date" in (event.changes or {}),
             )
         _check_legal_terms(award, before, after, event)
         history.append(proposed)
@@ -651,8 +655,8 @@ def _published_changes(
             "cannot be corrected; correctable: " + ", ".join(sorted(CORRECTABLE_PUBLISHED_FIELDS)),
         )
     checks: dict[str, TypeAdapter[Any]] = {
-        "title": TypeAdapter(LocalizedText),
-        "purpose": TypeAdapter(LocalizedText | None),
+        "title": TypeAdapter(LocalizedTextChange),
+        "purpose": TypeAdapter(LocalizedTextChange | None),
         "award_date": TypeAdapter(date),
         "period": TypeAdapter(Period),
         "themes": TypeAdapter(Themes),
@@ -670,7 +674,7 @@ def _published_changes(
                 parsed = checks[name].validate_python(value)
             except ValidationError as exc:
                 raise _validation_error(exc, f"changes.{name}.") from exc
-            if isinstance(parsed, LocalizedText):
+            if isinstance(parsed, LocalizedTextChange):
                 try:
                     normalized[name] = merged_text(recorded.get(name), parsed)
                 except ValueError as exc:

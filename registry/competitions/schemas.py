@@ -15,6 +15,7 @@ from registry.core.schemas import (
     LegalUnitRead,
     LegalUnitStatement,
     LocalizedText,
+    LocalizedTextChange,
     LocalizedTextRead,
     Reason,
     SourceId,
@@ -87,9 +88,9 @@ class CompetitionCreate(StrictInput):
 class CompetitionChanges(StrictInput):
     """The fields an amendment may change; omitted fields stay as they are."""
 
-    title: LocalizedText | None = None
-    description: LocalizedText | None = None
-    eligibility: LocalizedText | None = None
+    title: LocalizedTextChange | None = None
+    description: LocalizedTextChange | None = None
+    eligibility: LocalizedTextChange | None = None
     themes: Themes | None = None
     budget: Amount | None = None
     window: Window | None = None

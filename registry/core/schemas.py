@@ -165,7 +165,26 @@ class LocalizedText(StrictInput):
         }
 
 
-def merged_text(recorded: Mapping[str, str] | None, change: LocalizedText) -> dict[str, str]:
+class LocalizedTextChange(StrictInput):
+    """A change to a recorded text (in a correction or an amendment): the languages it
+    names replace the recorded ones, ``null`` removing one, and the others are kept
+    (``merged_text``). It names at least one language."""
+
+    uz: VisibleText | None = None
+    ru: VisibleText | None = None
+    kk: VisibleText | None = None
+    en: VisibleText | None = None
+
+    @model_validator(mode="after")
+    def _names_a_language(self) -> "LocalizedTextChange":
+        if not self.model_fields_set:
+            raise ValueError(f"name at least one of {', '.join(LANGUAGES)} to change")
+        return self
+
+
+def merged_text(
+    recorded: Mapping[str, str] | None, change: LocalizedText | LocalizedTextChange
+) -> dict[str, str]:
     """A text after a change that names only the languages it changes: each language it
     gives replaces the recorded one (``null`` removes it), the others are kept. ValueError
     if no language would be left."""
