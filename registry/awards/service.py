@@ -447,7 +447,7 @@ def add_events_many(
             committed[competition.id] = base - before.committed_minor + after.committed_minor
             if committed[competition.id] > competition.budget_minor:
                 raise _over_budget(competition, base, field=_blamed(event, "amount"))
-        _check_corrected_amount(event, award, after, competition, committed)
+        _check_corrected_amount(event, history, award, after, competition, committed)
         if (
             isinstance(event, AwardCorrected)
             and event.corrects == history[0].seq
@@ -473,6 +473,7 @@ def add_events_many(
 
 def _check_corrected_amount(
     event: AwardEventCreate,
+    history: Sequence[rules.Event],
     award: Award,
     after: rules.AwardState,
     competition: Competition | None,
@@ -482,8 +483,11 @@ def _check_corrected_amount(
     amendment keeps the award's amount where it was: it is what the award was made or
     amended for, so it is held to the cap and to the budget as the award's amount would be
     now. (A correction that moves the current amount is judged as that amount already.)"""
-    changes = event.changes if isinstance(event, AwardCorrected) and not event.void else None
-    if not changes or "amount" not in changes:
+    if not isinstance(event, AwardCorrected) or event.void or "amount" not in (event.changes or {}):
+        return
+    changes = event.changes or {}
+    target = next((e.kind for e in history if e.seq == event.corrects), None)
+    if target not in (rules.PUBLISHED, rules.AMENDED):  # a tranche's amount is no award's
         return
     corrected = parse_amount(str(changes["amount"]), award.currency)
     if corrected == after.amount_minor:
