@@ -350,11 +350,12 @@ def test_the_record_compiles_the_latest_state(client: TestClient, world: World) 
 
     second = _by_id(compiled["contracts"], ids["second"])
     assert second["status"] == "terminated"  # completed: the contract has come to a close
-    paid = {
-        t["id"]: t.get("value", {}).get("amount") for t in second["implementation"]["transactions"]
-    }
-    assert paid[str(ids["duplicate"])] is None  # voided: the amount is gone
-    assert sum(amount for amount in paid.values() if amount) == Decimal("50000000.00")
+    # The duplicate tranche was voided: it never happened, so it is not in the latest state,
+    # not even as an id with an empty value, a payer and a payee (as merging alone leaves it).
+    (paid,) = second["implementation"]["transactions"]
+    assert paid["id"] != str(ids["duplicate"])
+    assert paid["value"] == {"amount": Decimal("50000000.00"), "currency": "UZS"}
+    assert (paid["payer"]["id"], paid["payee"]["id"]) == (PUBLIC_FUND, ELDERLY_NGO)
 
     parties = {party["id"]: party for party in compiled["parties"]}
     assert parties[PUBLIC_FUND]["roles"] == ["buyer", "procuringEntity", "funder", "payer"]
@@ -367,6 +368,68 @@ def test_the_record_compiles_the_latest_state(client: TestClient, world: World) 
     assert parties[NGO_UZ]["roles"] == ["supplier", "payee", "tenderer"]
     assert parties[ELDERLY_NGO]["name"] == ELDERLY_NGO_NAME
     assert compiled["buyer"] == {"id": PUBLIC_FUND, "name": FUND_NAME}
+
+
+def test_a_voided_payment_report_or_completion_is_not_in_the_compiled_record(
+    client: TestClient, world: World
+) -> None:
+    """A voided event never happened. Its release stays in the feed and the record (the ledger
+    keeps it), its correction's release deletes its item as OCDS's merge guidance says (every
+    field it can null, nulled) and says so on its amendment (``void``), and the record's
+    compiled release leaves the item out: merging alone would keep it, its id with an empty
+    value, a payer and a payee. 360Giving counts only the payments that happened."""
+    award = _ok(post(client, "/api/v1/awards", award_body(None, legal_basis="UP-1"), world.fund))
+    path = f"/api/v1/awards/{award['id']}/events"
+    steps = (
+        {"type": "disbursed", "amount": "100000000", "date": "2026-04-01", "tranche": 1},
+        {"type": "disbursed", "amount": "100000000", "date": "2026-04-01", "tranche": 1},
+        {"type": "reported", "date": "2026-05-01", "document_url": "https://example.org/r.pdf"},
+        {"type": "completed", "date": "2026-06-01"},
+    )
+    paid, twice, report, completion = (
+        _ok(post(client, path, step, world.fund))["events"][-1]["seq"] for step in steps
+    )
+    for seq in (twice, report, completion):
+        void = {"type": "corrected", "corrects": seq, "reason": "Recorded in error", "void": True}
+        _ok(post(client, path, void, world.fund))
+
+    process = _ocid(award["id"])
+    (record,) = _get_valid(client, f"/api/v1/ocds/records/{process}", RECORD_PACKAGE)["records"]
+    assert len(record["releases"]) == 8  # every release stays: the publication, 4 events, 3 voids
+    (contract,) = record["compiledRelease"]["contracts"]
+    assert contract["implementation"] == {
+        "transactions": [
+            {
+                "id": str(paid),
+                "date": "2026-04-01T00:00:00+05:00",
+                "value": {"amount": Decimal("100000000.00"), "currency": "UZS"},
+                "payer": {"id": PUBLIC_FUND, "name": FUND_NAME},
+                "payee": {"id": NGO_UZ, "name": "«Mehr-shafqat» nodavlat notijorat tashkiloti"},
+            }
+        ]
+    }
+    assert [(a["correctsReleaseID"], a.get("void")) for a in contract["amendments"]] == [
+        (f"{process}-{seq}", True) for seq in (twice, report, completion)
+    ]
+    assert contract["status"] == "active"  # the completion was voided too
+
+    # The correction's own release: the item with what it carried nulled, as OCDS deletes one.
+    releases = _all_releases(client, "/api/v1/ocds/releases?limit=500")
+    voiding = next(
+        r for r in releases if r["ocid"] == process and r["tag"] == ["implementationUpdate"]
+    )
+    (item,) = voiding["contracts"][0]["implementation"]["transactions"]
+    assert item == {"id": str(twice), "date": None, "value": {"amount": None, "currency": None}}
+    # Merging the releases alone keeps the item: why the compiled release takes it out.
+    merged = ocds._merger().create_compiled_release(record["releases"])
+    kept = merged["contracts"][0]["implementation"]["transactions"]
+    assert [t["id"] for t in kept] == [str(paid), str(twice)]
+
+    (grant,) = _get_valid(client, "/api/v1/360giving/grants.json", GRANTS_PACKAGE)["grants"]
+    assert grant["amountDisbursed"] == Decimal("100000000.00")
+    assert [(t["id"], t["value"]) for t in grant["disbursementTransaction"]] == [
+        (f"360G-uzkz-registry-{award['id']}-{paid}", Decimal("100000000.00"))
+    ]
 
 
 def test_every_amendment_keeps_the_values_before_and_after(

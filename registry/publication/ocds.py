@@ -27,7 +27,8 @@ nothing: a party's ``details`` (``kind``, ``legalForm``, ``region`` as its ISO 3
 code); a tender's ``programmeYear``, ``roundNumber``, ``themes`` and ``region``; an
 award's ``themes``, ``region``, ``legalBasis`` and ``awardBeforeClose``; a results
 milestone's ``note_<lang>``; and on a correction's amendment ``correctsReleaseID``, the
-release of the entry it corrects.
+release of the entry it corrects, and ``void`` when it voids that entry (a record's compiled
+release then leaves the entry's item out: merging alone cannot remove it).
 
 The functions above the "Reading" line are pure: ledger entries and organization rows in,
 JSON-ready dicts out. The few functions below it read what those need, in a fixed number
@@ -565,8 +566,12 @@ _ITEMS: Final[Mapping[str, tuple[str, Callable[[rules.Event, _AwardContext], Doc
 
 
 def _voided(collection: str, item_id: str, note: str) -> Document:
-    """What a voided event's item becomes: merging can add but never remove an array item,
-    so the facts it carried are nulled and, where the schema has room, the reason given."""
+    """What a voided event's item becomes in the correction's release. OCDS's merge routine
+    can add an array item but never remove one (its guidance, "Deletion of array items": null
+    every field, and the id stays); so the facts it carried are nulled (not a payer's or
+    payee's id, which the schema does not let be null) and, where the schema has room, the
+    reason given. The amendment says the entry was voided (``void``), and the record's
+    compiled release leaves the item out (``compile_release``)."""
     if collection == "transactions":
         return {"id": item_id, "date": None, "value": {"amount": None, "currency": None}}
     if collection == "documents":
@@ -736,6 +741,8 @@ def _correction(
         )
     amendment = _amendment(process, history, entry.body["reason"], description)
     amendment["correctsReleaseID"] = release_id(process, target)
+    if entry.body.get("void"):
+        amendment["void"] = True
     contract["amendments"] = [amendment]
     if original.kind in _ITEMS:
         collection, build = _ITEMS[original.kind]
@@ -873,9 +880,52 @@ def record_package(
 
 
 def compile_release(releases: Sequence[Document]) -> Document:
-    """The compiled release (OCDS merge routine), from ``ocdsmerge``."""
+    """The compiled release: the OCDS merge routine (``ocdsmerge``), then without the items of
+    voided entries.
+
+    A voided disbursement never happened, but merging keeps every array item an earlier
+    release gave: its correction can only null the item's fields, which leaves the item's id
+    and what the schema forbids to null (a transaction's payer and payee), an empty payment
+    of nothing. The compiled release is the latest state of the process, so the items that a
+    correction's amendment voids (``void``, with ``correctsReleaseID`` naming the release of
+    the entry, whose seq is the item's id) are taken out of their contract's implementation:
+    the compiled release is what merging the releases would give had the voided entries never
+    been released. The releases themselves, and the amendment saying what was voided and why,
+    stay in the record."""
     compiled: Document = _merger().create_compiled_release(list(releases))
+    voided = _voided_items(releases)
+    for contract in compiled.get("contracts") or ():
+        implementation = contract.get("implementation")
+        gone = voided.get(contract.get("id"))
+        if not implementation or not gone:
+            continue
+        for collection in _COLLECTIONS:
+            if collection in implementation:
+                kept = [item for item in implementation[collection] if item.get("id") not in gone]
+                if kept:
+                    implementation[collection] = kept
+                else:
+                    del implementation[collection]
+        if not implementation:
+            del contract["implementation"]
     return compiled
+
+
+_COLLECTIONS: Final = ("transactions", "documents", "milestones")
+"""The arrays of a contract's implementation that an award's events add items to."""
+
+
+def _voided_items(releases: Iterable[Document]) -> dict[str, set[str]]:
+    """By contract id, the ids of the implementation items that the releases' corrections
+    void."""
+    voided: dict[str, set[str]] = {}
+    for item in releases:
+        for contract in item.get("contracts") or ():
+            for amendment in contract.get("amendments") or ():
+                if amendment.get("void") and amendment.get("correctsReleaseID"):
+                    seq = str(amendment["correctsReleaseID"]).rsplit("-", 1)[1]
+                    voided.setdefault(contract["id"], set()).add(seq)
+    return voided
 
 
 @cache
