@@ -326,6 +326,26 @@ def test_an_id_the_api_would_refuse_is_refused_next_to_its_field(
     assert ledger_size(desk.database) == before
 
 
+def test_a_name_given_twice_in_a_json_field_is_shown_next_to_it(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A form's JSON field is read as the API reads a body: a name given twice is refused."""
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award-corrected", award_id=desk.award["id"]) | {
+        "award_id": desk.award["id"],
+        "corrects": str(desk.award["published_seq"]),
+        "changes": '{"amount": "100000000", "amount": "200000000"}',
+        "reason": "Xato",
+    }
+    response = browser_like.post("/desk/forms/award-corrected", data=form)
+    assert response.status_code == 422, response.text
+    assert errors_next_to(response.text, "changes") == [
+        "amount: is given twice in the same object: give each field once"
+    ]
+    assert ledger_size(desk.database) == before
+
+
 def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
     desk: Desk, browser_like: TestClient
 ) -> None:

@@ -5,12 +5,17 @@ is the size it was."""
 
 import csv
 import io
+import json
 
 import pytest
 from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
+from fastapi.params import Form
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from registry.core import json_body
 from registry.core.db import Database
+from registry.core.json_body import JsonBodyRoute
 
 PROBLEM = "application/problem+json"
 NUL = "before\x00after"
@@ -273,3 +278,140 @@ def test_a_formula_in_a_title_stays_text_in_a_360giving_csv_for_spreadsheets(cli
 
     assert titles() == (False, [title])
     assert titles(bom="true") == (True, ["'" + title])
+
+
+def _award_created(client: TestClient, world: World) -> str:
+    made = client.post("/api/v1/awards", json=award()["body"], headers=bearer(world.fund))
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def _sent(client: TestClient, database: Database, token: str, path: str, raw: bytes) -> dict:
+    """A raw body refused with a 422 problem, the ledger unchanged; the problem's body."""
+    before = ledger_size(database)
+    headers = bearer(token) | {"content-type": "application/json"}
+    response = client.post(path, content=raw, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert ledger_size(database) == before
+    problem = response.json()
+    assert problem["errors"], problem
+    return problem
+
+
+def test_a_name_given_twice_in_a_body_is_refused_naming_it(client, database, world) -> None:
+    """``{"amount": "1", "amount": "2"}`` was a 201 for 2.00: Python keeps the last, another
+    parser the first, or refuses it. The ledger is I-JSON, so the body is refused wherever the
+    name repeats, the field named as the body's path names it, and nothing is written."""
+    award_id = _award_created(client, world)
+    events = f"/api/v1/awards/{award_id}/events"
+    tranche = '{"type": "disbursed", "amount": "1", "amount": "2", "date": "2026-04-01"}'
+    period = json.dumps(award()["body"]).replace('"start": ', '"start": "2026-04-01", "start": ')
+    batch = {
+        "operations": [
+            {"op": "awards.event", "award_id": award_id, "body": {"type": "reported"}},
+        ]
+    }
+    batch_text = json.dumps(batch).replace(
+        '"type": ', '"date": "2026-05-01", "date": "2026-05-02", "type": '
+    )
+    organization = '{"org_id": "UZ-STIR-309999991", "kind": "ngo", "name": {"uz": "A", "uz": "B"}}'
+    cases = [
+        (world.fund, events, tranche, "amount"),
+        (world.fund, "/api/v1/awards", period, "period.start"),
+        (world.fund, "/api/v1/batches", batch_text, "operations.0.body.date"),
+        (world.admin, "/api/v1/organizations", organization, "name.uz"),
+        (world.admin, "/api/v1/keys", '{"role": "admin", "role": "funder"}', "role"),
+    ]
+    for token, path, text, field in cases:
+        problem = _sent(client, database, token, path, text.encode())
+        assert [error["field"] for error in problem["errors"]] == [field], problem
+        assert "given twice" in problem["errors"][0]["message"]
+    # The same bodies with the name given once are written.
+    once = '{"type": "disbursed", "amount": "2", "date": "2026-04-01"}'
+    response = client.post(
+        events, content=once, headers=bearer(world.fund) | {"content-type": "application/json"}
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["disbursed"] == "2.00"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            b'{"type": "disbursed", "amount": "\xff1", "date": "2026-04-01"}',
+            "is not UTF-8: byte 33",
+        ),
+        (
+            '{"type": "reported", "date": "2026-04-01"}'.encode("utf-16"),
+            "is not UTF-8 (it looks like UTF-16)",
+        ),
+        (b'{"type": "disbursed", "amount": "1", "date": "2026-04-01", "tranche": NaN}', "NaN"),
+        (b"[" * 100_000, "nested too deeply"),
+        (b'{"type": "reported", "date": ', "not valid JSON at offset 29"),
+    ],
+)
+def test_a_body_that_is_not_ijson_is_a_problem_naming_the_body(
+    client, database, world, raw, message
+) -> None:
+    """Bad UTF-8 was a 400 ``about:blank`` "There was an error parsing the body", naming no
+    field; so were a body nested too deeply to parse. Each is now a 422 problem whose
+    ``errors`` name ``body`` and say what is wrong, as a syntax error's already did."""
+    events = f"/api/v1/awards/{_award_created(client, world)}/events"
+    problem = _sent(client, database, world.fund, events, raw)
+    assert problem["type"] == "/problems/unprocessable"
+    (error,) = problem["errors"]
+    assert error["field"] == "body"
+    assert message in error["message"], error
+
+
+def test_a_body_with_a_byte_order_mark_is_still_read(client, world) -> None:
+    """RFC 8259 lets a parser ignore a UTF-8 byte order mark, and the registry always has."""
+    events = f"/api/v1/awards/{_award_created(client, world)}/events"
+    raw = "\ufeff" + json.dumps({"type": "reported", "date": "2026-04-01"})
+    headers = bearer(world.fund) | {"content-type": "application/json"}
+    response = client.post(events, content=raw.encode(), headers=headers)
+    assert response.status_code == 201, response.text
+
+
+def _api_routes(routes: list) -> list[APIRoute]:
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        # FastAPI keeps an included router whole and resolves its routes on request.
+        found += _api_routes(getattr(getattr(route, "original_router", None), "routes", []))
+    return found
+
+
+def test_every_route_that_takes_a_json_body_reads_it_as_ijson(client) -> None:
+    """The check is the route class's: a router that takes JSON without it would take a name
+    given twice again."""
+    with_bodies = [
+        route
+        for route in _api_routes(client.app.routes)
+        if route.body_field is not None and not isinstance(route.body_field.field_info, Form)
+    ]
+    assert len(with_bodies) >= 10
+    assert [route.path for route in with_bodies if not isinstance(route, JsonBodyRoute)] == []
+
+
+def test_ijson_reading_alone() -> None:
+    assert json_body.loads('{"a": [{"b": 1}, {"c": {"d": 2}}]}') == {
+        "a": [{"b": 1}, {"c": {"d": 2}}]
+    }
+    for text, field in (
+        ('{"a": 1, "a": 1}', "a"),
+        ('{"a": [{"b": 1}, {"c": {"d": 2, "d": 3}}]}', "a.1.c.d"),
+        ('[{"x": {}}, {"y": 1, "z": {"k": 1}, "y": 2}]', "1.y"),
+    ):
+        with pytest.raises(json_body.DuplicateMember) as raised:
+            json_body.loads(text)
+        assert raised.value.field == field
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        with pytest.raises(json_body.NotIJson, match="not a JSON number"):
+            json_body.loads(f'{{"a": {constant}}}')
+    assert json_body.decode("\ufeff{}".encode()) == "{}"
+    with pytest.raises(json_body.NotIJson, match=r"byte 1 \(0xc3\)"):
+        json_body.decode(b'"\xc3("')

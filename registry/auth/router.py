@@ -9,8 +9,9 @@ from registry.core import idempotency
 from registry.core.db import WriteSessionDep
 from registry.core.errors import Unprocessable, problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.core.json_body import JsonBodyRoute
 
-router = APIRouter(prefix="/keys", tags=["keys"])
+router = APIRouter(prefix="/keys", tags=["keys"], route_class=JsonBodyRoute)
 
 WRITE_PROBLEMS = problem_responses(401, 403, 422)
 

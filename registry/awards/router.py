@@ -24,6 +24,7 @@ from registry.core.db import SessionDep, transient
 from registry.core.errors import problem_responses
 from registry.core.group_commit import OneByOne, writes
 from registry.core.idempotency import IdempotencyKey
+from registry.core.json_body import JsonBodyRoute
 from registry.core.schemas import LegalUnitRead
 from registry.journal import Recorded
 from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
@@ -32,7 +33,7 @@ from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
 from registry.reference.money import format_amount
 
-router = APIRouter(prefix="/awards", tags=["awards"])
+router = APIRouter(prefix="/awards", tags=["awards"], route_class=JsonBodyRoute)
 AwardId = Annotated[str, Path(max_length=40)]
 
 

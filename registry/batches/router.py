@@ -15,9 +15,10 @@ from registry.core import idempotency
 from registry.core.db import WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.core.json_body import JsonBodyRoute
 from registry.organizations.router import to_read as organization_read
 
-router = APIRouter(prefix="/batches", tags=["batches"])
+router = APIRouter(prefix="/batches", tags=["batches"], route_class=JsonBodyRoute)
 
 
 @router.post(

@@ -21,13 +21,14 @@ from registry.core import idempotency
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.core.json_body import JsonBodyRoute
 from registry.core.schemas import LegalUnitRead
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
 from registry.reference import legal_units
 from registry.reference.money import format_amount
 
-router = APIRouter(prefix="/competitions", tags=["competitions"])
+router = APIRouter(prefix="/competitions", tags=["competitions"], route_class=JsonBodyRoute)
 CompetitionId = Annotated[str, Path(max_length=40)]
 PROOF_PATH = "/api/v1/ledger/entries/{seq}"
 

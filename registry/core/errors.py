@@ -131,6 +131,16 @@ class ServiceUnavailable(RegistryError):
     headers: ClassVar[dict[str, str]] = {"Retry-After": "60"}
 
 
+class RefusedBody(StarletteHTTPException):
+    """A request body refused while it is read (``registry.core.json_body``), with the problem
+    to answer. An ``HTTPException`` because FastAPI lets only those (and a JSON syntax error)
+    out of its body reading: any other error there becomes a bare 400 that names no field."""
+
+    def __init__(self, problem: RegistryError) -> None:
+        super().__init__(problem.status, problem.detail)
+        self.problem = problem
+
+
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         problem.model_dump(mode="json", exclude_none=True),
@@ -287,6 +297,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, headers=dict(exc.headers or {}))
 
 
+async def _refused_body(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RefusedBody)
+    return problem_response(exc.problem.problem(instance=request.url.path))
+
+
 async def _not_canonical(request: Request, exc: Exception) -> JSONResponse:
     # A body pydantic accepted but the ledger cannot record exactly (a number beyond
     # ±(2**53 - 1), NaN): the caller's input, so a 422, never a 500.
@@ -319,6 +334,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RegistryError, _registry_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RefusedBody, _refused_body)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

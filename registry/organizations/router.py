@@ -5,11 +5,12 @@ from registry.core import idempotency
 from registry.core.db import WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.core.json_body import JsonBodyRoute
 from registry.organizations import service
 from registry.organizations.models import Organization
 from registry.organizations.schemas import OrganizationCreate, OrganizationRead
 
-router = APIRouter(prefix="/organizations", tags=["organizations"])
+router = APIRouter(prefix="/organizations", tags=["organizations"], route_class=JsonBodyRoute)
 
 
 def to_read(organization: Organization) -> OrganizationRead:

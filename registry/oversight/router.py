@@ -13,6 +13,7 @@ from registry.core import clock, idempotency
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
+from registry.core.json_body import JsonBodyRoute
 from registry.core.parameters import enum_values, refuse_unknown_parameters
 from registry.organizations import service as organization_service
 from registry.oversight import queries, service
@@ -45,6 +46,7 @@ router = APIRouter(
     prefix="/oversight",
     tags=["oversight"],
     dependencies=[Depends(refuse_unknown_parameters)],
+    route_class=JsonBodyRoute,
 )
 ConclusionId = Annotated[str, Path(max_length=40)]
 

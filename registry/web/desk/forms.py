@@ -7,7 +7,6 @@ model, and written by the API's own service. Errors come back in the API's terms
 path and a message) and are shown next to the form field with that path.
 """
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -34,6 +33,7 @@ from registry.competitions.schemas import (
     CompetitionCreate,
     CompetitionResultsPublished,
 )
+from registry.core import json_body
 from registry.core.errors import FieldError, human_message
 from registry.core.schemas import LANGUAGES, Instrument
 from registry.oversight import service as oversight_service
@@ -159,7 +159,10 @@ def _value(item: Input, raw: str, zone: tzinfo) -> object:
         value = [part.strip() for part in raw.split(",") if part.strip()]
     elif item.kind == "json":
         try:
-            value = json.loads(raw)
+            value = json_body.loads(raw)  # as the API reads a body: no name given twice
+        except json_body.DuplicateMember as exc:
+            message = f"{exc.field}: is given twice in the same object: give each field once"
+            raise FormErrors([(item.name, message)]) from exc
         except ValueError as exc:
             raise FormErrors([(item.name, f"not JSON: {exc}")]) from exc
     return value
