@@ -205,6 +205,14 @@ def test_errors_name_fields_one_way_and_say_what_is_wrong(client, database, worl
         ({"amount": "-5"}, "amount", "positive amount in decimal digits"),
         ({"amount": 100}, "amount", "must be a string in quotes"),
         ({"currency": "uzs1"}, "currency", "ISO 4217 currency code"),
+        (
+            {
+                "amount": None,
+                "legal_unit": {"unit": "BRV", "multiplier": "3e3", "on": "2026-01-10"},
+            },
+            "legal_unit.multiplier",
+            "a number of units in decimal digits",
+        ),
         ({"period": {"start": "2026-03-15"}}, "period.end", "Field required"),
     ]
     for change, field, message in cases:
@@ -415,3 +423,119 @@ def test_ijson_reading_alone() -> None:
     assert json_body.decode("\ufeff{}".encode()) == "{}"
     with pytest.raises(json_body.NotIJson, match=r"byte 1 \(0xc3\)"):
         json_body.decode(b'"\xc3("')
+
+
+SPACED_AMOUNTS = [" 100", "100 ", "\t100", "\n100", "100\r\n"]
+SPACED = "must not start or end with a space, tab or line break: it is read exactly as written"
+
+
+@pytest.mark.parametrize("amount", SPACED_AMOUNTS)
+def test_an_amount_with_a_space_around_it_is_refused_as_its_schema_says(
+    client, database, world, amount
+) -> None:
+    """The published schema of an amount is ``^[0-9]+(\\.[0-9]+)?$``, which ``" 100"`` does not
+    match, but the API stripped it and stored 100.00: a client checking against the OpenAPI
+    document and the server disagreed. Every amount, currency and multiplier of a body is now
+    taken exactly as written, and a space around it is refused in plain words."""
+    award_id = _award_created(client, world)
+    events = f"/api/v1/awards/{award_id}/events"
+    published_seq = client.get(f"/api/v1/awards/{award_id}").json()["published_seq"]
+    statement = {"unit": "BRV", "multiplier": amount.replace("100", "3"), "on": "2026-01-10"}
+    cases = [
+        ("/api/v1/awards", award(amount=amount)["body"], "amount"),
+        ("/api/v1/awards", award(currency=amount.replace("100", "UZS"))["body"], "currency"),
+        (
+            "/api/v1/awards",
+            award(amount=None, legal_unit=statement)["body"],
+            "legal_unit.multiplier",
+        ),
+        (events, {"type": "disbursed", "amount": amount, "date": "2026-04-01"}, "amount"),
+        (events, {"type": "amended", "amount": amount, "reason": "More"}, "amount"),
+        (
+            events,
+            {
+                "type": "corrected",
+                "corrects": published_seq,
+                "reason": "Typo",
+                "changes": {"amount": amount},
+            },
+            "changes.amount",
+        ),
+        (
+            "/api/v1/competitions",
+            {**_competition_body(), "budget": amount},
+            "budget",
+        ),
+    ]
+    for path, body, field in cases:
+        before = ledger_size(database)
+        response = client.post(path, json=body, headers=bearer(world.fund))
+        assert response.status_code == 422, (field, response.text)
+        assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [(field, SPACED)]
+        assert ledger_size(database) == before
+    paid = client.post(
+        events,
+        json={"type": "disbursed", "amount": "100", "date": "2026-04-01"},
+        headers=bearer(world.fund),
+    )
+    assert paid.status_code == 201, paid.text
+    assert paid.json()["disbursed"] == "100.00"
+
+
+def _competition_body() -> dict:
+    return {
+        "funder_id": PUBLIC_FUND,
+        "instrument": "grant",
+        "year": 2026,
+        "round_number": 1,
+        "title": {"uz": "Tanlov"},
+        "budget": "1000000",
+        "currency": "UZS",
+        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
+    }
+
+
+def test_numbers_keep_their_json_type_as_amounts_do(client, database, world) -> None:
+    """An amount as a JSON number is refused (so it is never rounded); an integer given as
+    ``"2"`` or ``2.0``, or a boolean as ``"true"``, was coerced. Each value now keeps its JSON
+    type: a tranche or a year is a JSON integer, ``void`` is ``true`` or ``false``, and an
+    amount in a correction of the publication is a string, as in the publication itself
+    (``900`` and even ``900.5`` were taken there)."""
+    award_id = _award_created(client, world)
+    events = f"/api/v1/awards/{award_id}/events"
+    published_seq = client.get(f"/api/v1/awards/{award_id}").json()["published_seq"]
+    whole = "must be a whole number written as a JSON integer"
+    quoted = "must be a string in quotes"
+    tranche = {"type": "disbursed", "amount": "100", "date": "2026-04-01"}
+    correction = {"type": "corrected", "corrects": published_seq, "reason": "Typo"}
+    cases = [
+        (events, tranche | {"tranche": "2"}, "tranche", whole),
+        (events, tranche | {"tranche": 2.0}, "tranche", whole),
+        (events, tranche | {"tranche": True}, "tranche", whole),
+        (events, correction | {"corrects": str(published_seq), "void": True}, "corrects", whole),
+        (events, correction | {"changes": {"amount": 900}}, "changes.amount", quoted),
+        (events, correction | {"changes": {"amount": 900.5}}, "changes.amount", quoted),
+        (events, correction | {"void": "true"}, "void", "must be true or false"),
+        ("/api/v1/competitions", {**_competition_body(), "year": "2026"}, "year", whole),
+        (
+            "/api/v1/competitions",
+            {**_competition_body(), "round_number": 1.0},
+            "round_number",
+            whole,
+        ),
+    ]
+    for path, body, field, message in cases:
+        before = ledger_size(database)
+        response = client.post(path, json=body, headers=bearer(world.fund))
+        assert response.status_code == 422, (body, response.text)
+        (error,) = response.json()["errors"]
+        assert error["field"] == field, error
+        assert message in error["message"], error
+        assert ledger_size(database) == before
+    fine = client.post(events, json=tranche | {"tranche": 2}, headers=bearer(world.fund))
+    assert fine.status_code == 201, fine.text
+    corrected = client.post(
+        events, json=correction | {"changes": {"amount": "900"}}, headers=bearer(world.fund)
+    )
+    assert corrected.status_code == 201, corrected.text
+    assert corrected.json()["amount"] == "900.00"

@@ -445,6 +445,38 @@ def _csv_text(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode()
 
 
+def test_imports_still_tidy_what_the_api_takes_exactly(target: Database) -> None:
+    """The API refuses an amount or a currency with a space around it, as its schema says;
+    an import reads other people's files, and still reads them as the amount they mean."""
+    spaced = _grant(1, amountAwarded=" 1000.50 ", currency=" UZS\t")
+    _import(target, _package(spaced))
+    with target.session() as session:
+        award = award_service.find_by_source(session, FUNDER, "360G-test-1")
+        assert award is not None
+        assert (award.amount_minor, award.currency) == (100_050, "UZS")
+    header = [
+        "Identifier",
+        "Title",
+        "Currency",
+        "Amount Awarded",
+        "Award Date",
+        "Planned Dates:Start Date",
+        "Planned Dates:Duration (months)",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+    ]
+    row = ["360G-d", "Kutubxona", "UZS ", "\t2000 ", "2026-01-15", "2026-02-01", "3"]
+    _import(
+        target, _csv_text([header, [*row, RECIPIENT, "Ilm ziyosi", FUNDER, "Jamoat fondi"]]), "csv"
+    )
+    with target.session() as session:
+        award = award_service.find_by_source(session, FUNDER, "360G-d")
+        assert award is not None
+        assert award.amount_minor == 200_000
+
+
 def test_an_already_imported_grant_that_changed_is_reported_not_written(
     target: Database,
 ) -> None:

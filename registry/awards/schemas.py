@@ -2,7 +2,7 @@ import enum
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from registry.competitions.schemas import EventRead
 from registry.core.schemas import (
@@ -94,7 +94,7 @@ class AwardDisbursed(StrictInput):
     type: Literal["disbursed"]
     amount: Amount
     date: date
-    tranche: int | None = Field(default=None, ge=1, le=1000)
+    tranche: StrictInt | None = Field(default=None, ge=1, le=1000)
     note: str | None = Field(default=None, max_length=4000)
 
 
@@ -119,14 +119,16 @@ class AwardTerminated(StrictInput):
 
 class AwardCorrected(StrictInput):
     type: Literal["corrected"]
-    corrects: int = Field(
+    corrects: StrictInt = Field(
         ge=0, le=2**53 - 1, description="The ledger seq of the event being corrected."
     )
     reason: Reason
     changes: dict[str, Any] | None = Field(
         default=None, description="Fields of that event, with their right values."
     )
-    void: bool = Field(default=False, description="The event should never have been recorded.")
+    void: StrictBool = Field(
+        default=False, description="The event should never have been recorded."
+    )
 
     @model_validator(mode="after")
     def _changes_or_void(self) -> "AwardCorrected":

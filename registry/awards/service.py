@@ -32,6 +32,7 @@ from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, human_message
 from registry.core.ids import next_id
 from registry.core.schemas import (
+    Amount,
     LegalBasis,
     LocalizedTextChange,
     Period,
@@ -670,7 +671,11 @@ def _published_changes(
     normalized: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "amount":
-            normalized[name] = _money(str(value), currency, "changes.amount")
+            try:  # a string, as in the publication: never a number, never " 100"
+                text = TypeAdapter(Amount).validate_python(value)
+            except ValidationError as exc:
+                raise _validation_error(exc, "changes.amount.") from exc
+            normalized[name] = _money(text, currency, "changes.amount")
         elif name == "region":
             normalized[name] = organization_service.canonical_region(value, field="changes.region")
         else:
@@ -689,10 +694,11 @@ def _published_changes(
 
 
 def _validation_error(exc: ValidationError, prefix: str) -> Unprocessable:
+    where = tuple(prefix.strip(".").split("."))  # so that the message knows an amount
     errors = [
         FieldError(
             field=(prefix + ".".join(str(part) for part in error["loc"])).rstrip("."),
-            message=human_message(error),
+            message=human_message({**error, "loc": (*where, *error["loc"])}),
         )
         for error in exc.errors()
     ]

@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from registry.core.schemas import (
     SHA256_PATTERN,
@@ -21,6 +21,7 @@ from registry.core.schemas import (
     SourceId,
     StrictInput,
     Themes,
+    Verbatim,
     Window,
 )
 from registry.oversight.schemas import ConclusionSummary
@@ -37,13 +38,13 @@ class CompetitionStatus(enum.StrEnum):
 class CompetitionCreate(StrictInput):
     funder_id: str = Field(description="The funder's org-id; a funder key writes only its own.")
     instrument: Instrument
-    year: int = Field(
+    year: StrictInt = Field(
         ge=2000,
         le=2100,
         description="The programme year the round belongs to: the year its window opens or "
         "closes in (in its time zone), or the year after it closes.",
     )
-    round_number: int | None = Field(
+    round_number: StrictInt | None = Field(
         default=None,
         ge=1,
         le=1000,
@@ -111,8 +112,8 @@ class CompetitionCancelled(StrictInput):
 
 class CompetitionResultsPublished(StrictInput):
     type: Literal["results_published"]
-    applications_received: int | None = Field(default=None, ge=0, le=10**9)
-    applicant_organizations: int | None = Field(default=None, ge=0, le=10**9)
+    applications_received: StrictInt | None = Field(default=None, ge=0, le=10**9)
+    applicant_organizations: StrictInt | None = Field(default=None, ge=0, le=10**9)
     note: LocalizedText | None = None
 
 
@@ -145,7 +146,7 @@ class RefusalReason(enum.StrEnum):
     OTHER = "other"
 
 
-Count = Annotated[int, Field(ge=0, le=10**7)]
+Count = Annotated[StrictInt, Field(ge=0, le=10**7)]
 DocumentHash = Annotated[
     str | None,
     Field(
@@ -153,6 +154,7 @@ DocumentHash = Annotated[
         pattern=SHA256_PATTERN,
         description="SHA-256 of the published document (minutes, extract, list), lowercase hex.",
     ),
+    Verbatim,
 ]
 DocumentUrl = Annotated[HttpUrl | None, Field(default=None)]
 
@@ -181,7 +183,7 @@ class ComplianceChecked(_StageEvent):
 
 class CommissionDecided(_StageEvent):
     type: Literal["commission_decided"]
-    members: int = Field(ge=1, le=1000, description="Commission members who took part.")
+    members: StrictInt = Field(ge=1, le=1000, description="Commission members who took part.")
     extract: LocalizedText | None = Field(default=None, description="Extract of the minutes.")
     document_sha256: DocumentHash = None
     document_url: DocumentUrl = None

@@ -189,12 +189,20 @@ def _child(node: object, part: Any) -> object:
 
 
 AMOUNT_FIELDS = frozenset({"amount", "budget", "original_amount", "disbursed"})
+STRICT_TYPE_MESSAGES = {
+    "int_type": "must be a whole number written as a JSON integer, such as 2 (not in quotes, "
+    "no decimal point)",
+    "bool_type": "must be true or false, written as JSON's true or false (not in quotes)",
+}
+"""A body's integers and booleans keep their JSON type, as its amounts are strictly strings:
+"2" and 2.0 would be a second way to write the same number."""
 
 
 def human_message(error: Any) -> str:
     """Pydantic's message, said for a person where it would show a pattern (a regular
-    expression, which says nothing to most people) or take a JSON number for an amount. The
-    API, the portal's desk and the imports' reports all say it so."""
+    expression, which says nothing to most people), take a JSON number for an amount, or a
+    text or a fraction for an integer. The API, the portal's desk and the imports' reports
+    all say it so."""
     kind = error.get("type")
     if kind == "string_pattern_mismatch":
         pattern = str((error.get("ctx") or {}).get("pattern"))
@@ -210,6 +218,8 @@ def human_message(error: Any) -> str:
             'must be a string in quotes, such as "1500.00": numbers are refused, so that no '
             "amount is ever rounded"
         )
+    if kind in STRICT_TYPE_MESSAGES and not (location and location[0] in PARAMETER_LOCATIONS):
+        return STRICT_TYPE_MESSAGES[kind]
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         expected = (error.get("ctx") or {}).get("expected_tags")
         return f"must be one of {expected}" if expected else str(error["msg"])

@@ -26,9 +26,12 @@ TEXT_MAX = 4000
 
 
 class StrictInput(BaseModel):
-    """Every request body: unknown fields are an error, never silently dropped, and no text
-    holds a NUL character (PostgreSQL cannot store one, so a SQLite ledger holding it could not
-    be replayed into PostgreSQL: both refuse it alike)."""
+    """Every request body: unknown fields are an error, never silently dropped; no text holds
+    a NUL character (PostgreSQL cannot store one, so a SQLite ledger holding it could not be
+    replayed into PostgreSQL: both refuse it alike); and values keep their JSON type (an
+    integer is a JSON integer, ``2``, never ``"2"`` or ``2.0``; a boolean is ``true`` or
+    ``false``; an amount is a string, never a number; a value with a pattern, such as an
+    amount or a currency, is taken exactly as written, with no space around it)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -238,6 +241,23 @@ PATTERN_FALLBACK = "is not in the form this field takes (its description in /doc
 """Said of a pattern without a message of its own: a person is never shown a regular
 expression."""
 
+SURROUNDING_SPACE_MESSAGE = (
+    "must not start or end with a space, tab or line break: it is read exactly as written"
+)
+
+
+def _refuse_surrounding_space(value: object) -> object:
+    if isinstance(value, str) and value != value.strip():
+        raise PydanticCustomError("surrounding_space", SURROUNDING_SPACE_MESSAGE)
+    return value
+
+
+Verbatim = BeforeValidator(_refuse_surrounding_space)
+"""For a value whose published schema has a pattern (an amount, a currency, a hash): a space
+around it is refused, not stripped as other texts' are, so that the API takes exactly what its
+OpenAPI document describes (``" 100"`` does not match ``^[0-9]+(\\.[0-9]+)?$``). The importers
+read other people's files and normalise such values before they reach a model."""
+
 Amount = Annotated[
     str,
     Field(
@@ -246,11 +266,14 @@ Amount = Annotated[
         description='A decimal string in the currency\'s units, e.g. "12500000.00"; never a float.',
         examples=["12500000.00"],
     ),
+    Verbatim,
 ]
 Currency = Annotated[
     str,
     Field(pattern=CURRENCY_PATTERN, description="ISO 4217, e.g. UZS, KZT, USD.", examples=["UZS"]),
+    Verbatim,
 ]
+Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN), Verbatim]
 Reason = Annotated[str, Field(min_length=1, max_length=4000), NotBlank]
 
 
@@ -259,7 +282,7 @@ class LegalUnitStatement(StrictInput):
     whose value of the unit applies. The registry derives the money amount from it."""
 
     unit: LegalUnit = Field(description="BRV (Uzbekistan, UZS) or MCI (Kazakhstan, KZT).")
-    multiplier: str = Field(
+    multiplier: Annotated[str, Verbatim] = Field(
         pattern=MULTIPLIER_PATTERN,
         description="How many of the unit, a decimal string (never a float).",
         examples=["3000"],

@@ -4,17 +4,18 @@ import enum
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from registry.core.schemas import (
     MEDIA_TYPE_PATTERN,
-    SHA256_PATTERN,
     HttpUrl,
     LocalizedText,
     LocalizedTextRead,
     NotBlank,
     Reason,
+    Sha256,
     StrictInput,
+    Verbatim,
 )
 
 
@@ -59,15 +60,14 @@ class Subject(StrictInput):
 class Attachment(StrictInput):
     """A document kept elsewhere, named by its hash: the registry stores no files."""
 
-    sha256: str = Field(
-        pattern=SHA256_PATTERN,
+    sha256: Sha256 = Field(
         description="SHA-256 of the document's bytes: 64 lowercase hex characters.",
     )
-    size: int = Field(ge=0, le=2**53 - 1, description="The document's size in bytes.")
+    size: StrictInt = Field(ge=0, le=2**53 - 1, description="The document's size in bytes.")
     name: Annotated[str, Field(min_length=1, max_length=300), NotBlank] | None = None
-    media_type: str | None = Field(
-        default=None, max_length=100, pattern=MEDIA_TYPE_PATTERN, examples=["application/pdf"]
-    )
+    media_type: (
+        Annotated[str, Field(max_length=100, pattern=MEDIA_TYPE_PATTERN), Verbatim] | None
+    ) = Field(default=None, examples=["application/pdf"])
     url: HttpUrl | None = Field(default=None, description="Where it is kept.")
 
 
@@ -92,7 +92,7 @@ class Acknowledged(StrictInput):
 
 class Extended(StrictInput):
     type: Literal["extended"]
-    days: int = Field(ge=1, le=365, description="Calendar days added to the deadline.")
+    days: StrictInt = Field(ge=1, le=365, description="Calendar days added to the deadline.")
     reason: Reason
 
 
