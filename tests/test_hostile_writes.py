@@ -6,6 +6,7 @@ is the size it was."""
 import csv
 import io
 import json
+import unicodedata
 
 import pytest
 from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
@@ -13,7 +14,7 @@ from fastapi.params import Form
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from registry.core import json_body
+from registry.core import json_body, schemas
 from registry.core.db import Database
 from registry.core.json_body import JsonBodyRoute
 
@@ -539,3 +540,55 @@ def test_numbers_keep_their_json_type_as_amounts_do(client, database, world) -> 
     )
     assert corrected.status_code == 201, corrected.text
     assert corrected.json()["amount"] == "900.00"
+
+
+ENGLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+"""The flag of England: a black flag and tag characters (format characters), the last one
+ending the text."""
+
+
+@pytest.mark.parametrize(
+    ("given", "recorded"),
+    [
+        ("\ufeffLoyiha", "Loyiha"),  # a byte order mark pasted from a file: the finding
+        ("Loyiha\ufeff", "Loyiha"),
+        (" \ufeff\u200b\tLoyiha \u200d\u2060", "Loyiha"),
+        ("\u2060Loyiha\u00ad", "Loyiha"),
+        ("\u200fLoyiha\u200f", "\u200fLoyiha\u200f"),  # direction marks set how it shows
+        ("\u00a0Loyiha\u3000", "Loyiha"),
+        ("Oʻzbek\u200btili", "Oʻzbek\u200btili"),  # inside a text, as written
+        ("Yurak \u2764\ufe0f", "Yurak \u2764\ufe0f"),  # a variation selector ends an emoji
+        (f"Angliya {ENGLAND}", f"Angliya {ENGLAND}"),
+    ],
+)
+def test_a_text_is_recorded_without_invisible_characters_around_it(
+    client, world, given, recorded
+) -> None:
+    """Leading spaces and tabs were trimmed but a leading U+FEFF (a byte order mark, or zero
+    width no-break space) was kept, so two titles that look the same were different texts.
+    Texts now lose every space and invisible format character at either end, alike; one made
+    of nothing else is refused as blank, as before; inside a text, and marks or tags that end
+    an emoji, are kept as written."""
+    body = award(title={"uz": given}, themes=[given], legal_basis=given)["body"]
+    made = client.post("/api/v1/awards", json=body, headers=bearer(world.fund))
+    assert made.status_code == 201, made.text
+    read = made.json()
+    assert (read["title"]["uz"], read["themes"], read["legal_basis"]) == (
+        recorded,
+        [recorded],
+        recorded,
+    )
+    leaf = client.get(f"/api/v1/ledger/entries/{read['published_seq']}").json()
+    assert leaf["entry"]["body"]["title"] == {"uz": recorded}
+
+
+def test_a_text_of_invisible_characters_only_is_blank(client, database, world) -> None:
+    for blank in ("\ufeff", " \ufeff\u200b ", "\u2060\t"):
+        request = award(title={"uz": blank})
+        refused(client, database, world.fund, request["path"], request["body"], "title.uz")
+
+
+def test_the_trimmed_whitespace_is_all_of_pythons() -> None:
+    every = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
+    assert every == schemas.WHITESPACE
+    assert all(unicodedata.category(char) == "Cf" for char in schemas.INVISIBLE_FORMATS)

@@ -25,10 +25,26 @@ LANGUAGES = ("uz", "ru", "kk", "en")
 TEXT_MAX = 4000
 
 
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character ``str.isspace`` holds true of: what ``str.strip()`` takes off."""
+INVISIBLE_FORMATS = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+"""Format characters that show nothing and mean nothing at either end of a text: the soft
+hyphen, the Mongolian vowel separator, the zero-width space, joiners and word joiner,
+invisible operators, and U+FEFF (a byte order mark, pasted from a file). Not every ``Cf``
+character: direction marks, embeddings and isolates at a text's ends change how a
+right-to-left text shows among others, and a flag emoji ends with a tag character."""
+TEXT_EDGES = WHITESPACE + INVISIBLE_FORMATS
+
+
 class StrictInput(BaseModel):
     """Every request body: unknown fields are an error, never silently dropped; no text holds
     a NUL character (PostgreSQL cannot store one, so a SQLite ledger holding it could not be
-    replayed into PostgreSQL: both refuse it alike); and values keep their JSON type (an
+    replayed into PostgreSQL: both refuse it alike); texts are recorded without the spaces and
+    invisible characters around them (``TEXT_EDGES``: a title pasted with a byte order mark
+    before it is recorded as the same title without); and values keep their JSON type (an
     integer is a JSON integer, ``2``, never ``"2"`` or ``2.0``; a boolean is ``true`` or
     ``false``; an amount is a string, never a number; a value with a pattern, such as an
     amount or a currency, is taken exactly as written, with no space around it)."""
@@ -37,10 +53,21 @@ class StrictInput(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
+    def _recorded_text(cls, value: Any) -> Any:
         if _holds_nul(value):
             raise ValueError("must not contain the NUL character (U+0000)")
-        return value
+        return _trimmed(value)
+
+
+def _trimmed(value: Any) -> Any:
+    """A text (or a list of them, as themes are) without ``TEXT_EDGES`` at either end; other
+    values as they are (an enum member is a ``str`` too, and is kept as the member; the texts
+    of a nested model or of a free-form object are trimmed where they are validated)."""
+    if type(value) is str:
+        return value.strip(TEXT_EDGES)
+    if type(value) is list and any(type(item) is str for item in value):
+        return [item.strip(TEXT_EDGES) if type(item) is str else item for item in value]
+    return value
 
 
 def _holds_nul(value: object) -> bool:
