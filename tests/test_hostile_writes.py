@@ -250,25 +250,44 @@ def test_errors_name_fields_one_way_and_say_what_is_wrong(client, database, worl
     assert admin_only.json()["errors"][0]["field"] == "header.authorization"
 
 
-def test_a_formula_in_a_title_stays_text_in_a_spreadsheet_download(client, world) -> None:
-    """CSV injection: a funder's text starting with = + - @ is quoted in the spreadsheet
-    download (decimal=comma or bom=true), so the spreadsheet shows it and never runs it; the
-    plain CSV keeps the text exactly as recorded."""
-    title = '=HYPERLINK("https://example.org/x","Open")'
-    made = client.post(
-        "/api/v1/awards", json=award(title={"uz": title})["body"], headers=bearer(world.fund)
+SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+FORMULAS = ('=HYPERLINK("https://example.org/x","Open")', "@SUM(1+1)", "-2+3", "+cmd|' /C calc'!A0")
+
+
+@pytest.mark.parametrize(
+    ("params", "spreadsheet"),
+    [
+        ({}, False),
+        ({"sep": "comma"}, False),
+        ({"decimal": "comma"}, True),
+        ({"bom": "true"}, True),
+        ({"sep": "semicolon"}, True),
+        ({"sep": "tab"}, True),
+        ({"sep": "tab", "decimal": "comma"}, True),
+    ],
+)
+def test_a_formula_in_a_title_stays_text_in_a_spreadsheet_download(
+    client, world, params, spreadsheet
+) -> None:
+    """CSV injection: a funder's text starting with = + - @ is quoted in every spreadsheet
+    download (a BOM, a decimal comma, or fields separated by semicolons or tabs: such files
+    are opened by spreadsheets; ``sep=tab`` alone quoted nothing before), so the spreadsheet
+    shows it and never runs it; the plain comma CSV keeps the text exactly as recorded."""
+    for title in FORMULAS:
+        made = client.post(
+            "/api/v1/awards", json=award(title={"uz": title})["body"], headers=bearer(world.fund)
+        )
+        assert made.status_code == 201, made.text
+
+    response = client.get("/api/v1/awards.csv", params=params | {"sort": "award_date"})
+    assert response.status_code == 200, response.text
+    text = response.content.decode().removeprefix("\ufeff")
+    default = "semicolon" if params.get("decimal") == "comma" else "comma"
+    delimiter = SEPARATORS[params.get("sep", default)]
+    titles = sorted(
+        row["title.uz"] for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)
     )
-    assert made.status_code == 201, made.text
-
-    def titles(**params: str) -> list[str]:
-        response = client.get("/api/v1/awards.csv", params=params)
-        body = response.content.decode().removeprefix("\ufeff")
-        delimiter = ";" if params.get("decimal") == "comma" else ","
-        return [row["title.uz"] for row in csv.DictReader(io.StringIO(body), delimiter=delimiter)]
-
-    assert titles() == [title]
-    assert titles(decimal="comma") == ["'" + title]
-    assert titles(bom="true") == ["'" + title]
+    assert titles == sorted("'" + title if spreadsheet else title for title in FORMULAS)
 
 
 def test_a_formula_in_a_title_stays_text_in_a_360giving_csv_for_spreadsheets(client, world) -> None:

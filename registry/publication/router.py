@@ -517,6 +517,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula (OWASP, "CSV injection")."""
 
 
+def for_spreadsheet(*, bom: bool, separator: Separator) -> bool:
+    """Whether a CSV download is a spreadsheet's file, whose formula cells must be made inert:
+    with a BOM (for Excel), or separated by semicolons (what a decimal comma brings) or tabs
+    (a tab-separated file is opened by a spreadsheet far more often than by anything else).
+    Only the plain comma-separated file without a BOM, a program's input, keeps every text
+    exactly as recorded."""
+    return bom or separator is not Separator.COMMA
+
+
 def inert(text: str | None) -> str | None:
     """A text cell a spreadsheet will show, not run: a leading formula character is quoted."""
     return "'" + text if text and text.startswith(FORMULA_STARTS) else text
@@ -716,7 +725,13 @@ def awards_csv(
     request: Request,
     filters: FiltersDep,
     sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
-    bom: Annotated[bool, Query(description="Start with a UTF-8 BOM, for spreadsheets.")] = False,
+    bom: Annotated[
+        bool,
+        Query(
+            description="Start with a UTF-8 BOM, for spreadsheets (a spreadsheet's file: formula "
+            "cells are quoted, as `sep` says)."
+        ),
+    ] = False,
     decimal: Annotated[
         DecimalMark,
         Query(
@@ -726,7 +741,12 @@ def awards_csv(
     ] = DecimalMark.POINT,
     sep: Annotated[
         Separator | None,
-        Query(description="The field separator: `comma` (default), `semicolon` or `tab`."),
+        Query(
+            description="The field separator: `comma` (default), `semicolon` or `tab`. "
+            "`semicolon` and `tab` make a spreadsheet's file, as `bom=true` and "
+            "`decimal=comma` do: a text cell that would start a formula (`=`, `+`, `-`, `@`) "
+            "is quoted with `'`. The plain comma CSV keeps every text as recorded."
+        ),
     ] = None,
 ) -> StreamingResponse:
     separator = sep or (Separator.SEMICOLON if decimal is DecimalMark.COMMA else Separator.COMMA)
@@ -738,7 +758,9 @@ def awards_csv(
     funder_names, batches = _export_after(
         request, filters, sort, _funder_names, columns=_CSV_SOURCE
     )
-    row = _csv_rows(funder_names, decimal=decimal, spreadsheet=bom or decimal is DecimalMark.COMMA)
+    row = _csv_rows(
+        funder_names, decimal=decimal, spreadsheet=for_spreadsheet(bom=bom, separator=separator)
+    )
 
     def rows() -> Iterator[str]:
         # One chunk per batch of rows: a send per row would cost more than the rows.
