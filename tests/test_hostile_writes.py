@@ -212,7 +212,7 @@ def test_errors_name_fields_one_way_and_say_what_is_wrong(client, database, worl
                 "legal_unit": {"unit": "BRV", "multiplier": "3e3", "on": "2026-01-10"},
             },
             "legal_unit.multiplier",
-            "a number of units in decimal digits",
+            "a number in decimal digits",
         ),
         ({"period": {"start": "2026-03-15"}}, "period.end", "Field required"),
     ]
