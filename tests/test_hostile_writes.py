@@ -28,16 +28,7 @@ def world(client: TestClient, database: Database) -> World:
 
 
 def competition(client: TestClient, world: World) -> str:
-    body = {
-        "funder_id": PUBLIC_FUND,
-        "instrument": "grant",
-        "year": 2026,
-        "round_number": 1,
-        "title": {"uz": "Tanlov"},
-        "budget": "1000000",
-        "currency": "UZS",
-        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
-    }
+    body = _competition_body()
     response = client.post("/api/v1/competitions", json=body, headers=bearer(world.fund))
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
