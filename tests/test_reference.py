@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from registry.awards.legal import INSTRUMENTS_BY_COUNTRY
 from registry.reference import identifiers
+from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.identifiers import (
     InvalidIdentifier,
     OrgId,
@@ -23,6 +25,7 @@ from registry.reference.identifiers import (
     normalize_org_id,
     parse_org_id,
 )
+from registry.reference.legal_units import COUNTRY
 from registry.reference.money import (
     MAX_MINOR_UNITS,
     InvalidAmount,
@@ -46,6 +49,7 @@ from registry.reference.regions import (
 )
 from registry.reference.text import OKINA, TUTUQ_BELGISI, fold_uzbek_apostrophes, search_key
 from registry.reference.transliteration import APOSTROPHES, TURNED_COMMA
+from registry.reference.zones import ZONES
 
 # --- identifiers ------------------------------------------------------------------------
 
@@ -649,3 +653,13 @@ def test_local_times_follow_the_pinned_tzdata_package_not_the_host(tmp_path: Pat
     )
     host, registry = result.stdout.split()
     assert (host, registry) == ("6:00:00", "5:00:00")
+
+
+def test_every_table_of_the_home_countries_covers_exactly_them() -> None:
+    """A country added to (or dropped from) the registry is added to every table that knows
+    a country: its time, its forms of state support, its legal unit, its named regions."""
+    assert set(ZONES) == HOME_COUNTRIES
+    assert set(INSTRUMENTS_BY_COUNTRY) == HOME_COUNTRIES
+    assert set(COUNTRY.values()) == HOME_COUNTRIES
+    assert set(NAMED_COUNTRIES) == HOME_COUNTRIES
+    assert {code[:2] for code in REGION_NAMES} == HOME_COUNTRIES

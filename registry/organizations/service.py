@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from registry.organizations import repository
 from registry.organizations.models import Organization
 from registry.organizations.repository import Named
 from registry.organizations.schemas import OrganizationCreate
+from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import UnknownRegion, normalize_region
 from registry.reference.zones import local_zone
@@ -40,10 +41,6 @@ def canonical_region(value: object, *, field: str = "region") -> str:
         return normalize_region(value)
     except UnknownRegion as exc:
         raise Unprocessable.for_field(field, str(exc)) from exc
-
-
-HOME_COUNTRIES: Final = frozenset({"UZ", "KZ"})
-"""The countries whose state support the registry records."""
 
 
 def check_region_in_country(
