@@ -3,6 +3,7 @@ databases. Every refused request leaves the ledger as it was."""
 
 import copy
 import json
+from typing import Any
 
 import pytest
 from domain_helpers import (
@@ -1373,6 +1374,47 @@ def test_a_corrected_text_keeps_the_languages_it_does_not_name(
     assert emptied.status_code == 422, emptied.text
     assert emptied.json()["errors"][0]["field"] == "changes.title"
     assert ledger_size(database) == before
+
+
+def test_a_corrected_report_summary_keeps_the_languages_it_does_not_name(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A report's summary is corrected as a publication's title is: fixing the Russian
+    summary keeps the Uzbek one, the entry records the whole text, and restating what the
+    report already says in one of its languages changes nothing and is refused."""
+    competition = create_competition(client, world)
+    award = create_award(client, world, competition["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    summary = {"uz": "Oraliq hisobot", "ru": "Промежуточный отчт"}
+    report = post(
+        client, path, {"type": "reported", "date": "2026-07-01", "summary": summary}, world.fund
+    )
+    assert report.status_code == 201, report.text
+    seq = report.json()["events"][-1]["seq"]
+
+    def correct(changes: dict) -> Any:
+        body = {"type": "corrected", "corrects": seq, "reason": "typo", "changes": changes}
+        return post(client, path, body, world.fund)
+
+    fixed = correct({"summary": {"ru": "Промежуточный отчёт"}})
+    assert fixed.status_code == 201, fixed.text
+    assert fixed.json()["events"][-1]["body"]["changes"]["summary"] == {
+        "uz": "Oraliq hisobot",
+        "ru": "Промежуточный отчёт",
+    }
+    before = ledger_size(database)
+    restated = correct({"summary": {"uz": "Oraliq hisobot"}})
+    assert restated.status_code == 422, restated.text
+    assert restated.json()["errors"][0]["field"] == "changes"
+    emptied = correct({"summary": {"uz": None, "ru": None}})
+    assert emptied.status_code == 422, emptied.text
+    assert emptied.json()["errors"][0]["field"] == "changes.summary"
+    assert ledger_size(database) == before
+    dropped = correct({"summary": {"uz": None}})
+    assert dropped.status_code == 201, dropped.text
+    assert dropped.json()["events"][-1]["body"]["changes"]["summary"] == {
+        "ru": "Промежуточный отчёт"
+    }
 
 
 def test_an_amended_competition_text_keeps_the_languages_it_does_not_name(

@@ -5,7 +5,7 @@ award's events with the proposed one (``rules.fold``) before anything is written
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import inspect, select, text, tuple_
@@ -34,6 +34,7 @@ from registry.core.ids import next_id
 from registry.core.schemas import (
     Amount,
     LegalBasis,
+    LocalizedText,
     LocalizedTextChange,
     Period,
     Reason,
@@ -57,6 +58,20 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
     "completed": AwardCompleted,
     "terminated": AwardTerminated,
 }
+
+
+def _text_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of an event's model that hold a text in several languages."""
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if LocalizedText in (field.annotation, *get_args(field.annotation))
+    )
+
+
+EVENT_TEXTS = {kind: _text_fields(model) for kind, model in EVENT_MODELS.items()}
+"""Each event kind's texts, which a correction gives language by language (a report's
+``summary``)."""
 CORRECTABLE_PUBLISHED_FIELDS = frozenset(
     {
         "title",
@@ -622,10 +637,32 @@ def _correction_body(
         recorded = rules.effective_events(history)[0][0].body
         body["changes"] = _published_changes(changes, currency, recorded)
         return body
+    effective = {event.seq: event.body for event in rules.effective_events(history)[0]}
+    changes = {**changes, **_merged_texts(kind, changes, effective.get(target.seq, target.body))}
     corrected = _corrected_event(kind, target.body, changes)
     normalized = _event_body(corrected, currency, "changes.")
     body["changes"] = {name: normalized.get(name) for name in changes}
     return body
+
+
+def _merged_texts(kind: str, changes: dict[str, Any], recorded: dict[str, Any]) -> dict[str, Any]:
+    """The texts a correction of an event gives, each as the whole text it makes: as in a
+    correction of the publication, a text names only the languages it changes (``null``
+    removes one) and keeps the others as recorded (corrections since included); ``null`` for
+    the whole text removes it."""
+    merged: dict[str, Any] = {}
+    for name in sorted(EVENT_TEXTS[kind] & changes.keys()):
+        if changes[name] is None:
+            continue
+        try:
+            parsed = TypeAdapter(LocalizedTextChange).validate_python(changes[name])
+        except ValidationError as exc:
+            raise _validation_error(exc, f"changes.{name}.") from exc
+        try:
+            merged[name] = merged_text(recorded.get(name), parsed)
+        except ValueError as exc:
+            raise Unprocessable.for_field(f"changes.{name}", str(exc)) from exc
+    return merged
 
 
 def _corrected_event(kind: str, recorded: dict[str, Any], changes: dict[str, Any]) -> BaseModel:
