@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from domain_helpers import PUBLIC_FUND, bearer, build_world, organization
 from fastapi.testclient import TestClient
+from test_awards import competition_body
 
 from registry.core.db import Database
 from registry.reference.regions import local_region_name
@@ -274,3 +275,29 @@ def test_applications_per_award_is_written_in_the_readers_language(
     assert re.search(rf"· [^·]*(?<![\d,.]){re.escape(written)}(?![\d,.])", text)
     if decimal != ".":
         assert ratio not in text
+
+
+@pytest.mark.parametrize("language", [language.code for language in i18n.LANGUAGES])
+def test_a_competition_without_a_round_number_names_its_year(
+    client: TestClient, database: Database, language: str
+) -> None:
+    """A round number is optional (a Kazakh operator's call, an imported programme): the page
+    said "Round None of 2026" (found by a new user on the demo's Kazakh competitions)."""
+    world = build_world(client, database)
+    body = {key: value for key, value in competition_body().items() if key != "round_number"}
+    response = client.post("/api/v1/competitions", json=body, headers=bearer(world.fund))
+    assert response.status_code == 201, response.text
+    assert response.json()["round_number"] is None
+    html = client.get(f"/competitions/{response.json()['id']}", params={"lang": language}).text
+    facts = text_of(html[html.index('<dl class="facts">') : html.index("</dl>")])
+    assert "None" not in facts
+    translation = i18n.translations(i18n.BY_CODE[language])
+    assert f"{translation.gettext('Year')} 2026" in " ".join(facts.split())
+    assert translation.gettext("Round") not in facts
+
+    numbered = client.post(
+        "/api/v1/competitions", json=competition_body(round_number=5), headers=bearer(world.fund)
+    )
+    html = client.get(f"/competitions/{numbered.json()['id']}", params={"lang": language}).text
+    expected = translation.gettext("Round %(number)s of %(year)s") % {"number": 5, "year": 2026}
+    assert expected in text_of(html)
