@@ -51,3 +51,22 @@ def test_every_main_page_fits_a_phone(phone: Page, portal: str, screenshot, lang
     assert not too_wide, f"wider than {PHONE_WIDTH} px in {language}: {too_wide}"
     phone.goto(f"{portal}/awards?lang={language}")
     screenshot(phone, "awards-phone")
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_facts_leave_their_values_room_on_a_phone(phone: Page, portal: str, language) -> None:
+    """A page's facts (label, value) keep their values readable on a phone (found by a new
+    user: on the award and competition pages in Russian the labels' column took its widest
+    label, "Финансирующая организация", and left the values about 70 px, a funder's name
+    broken every five letters). Each value is at least half as wide as its list."""
+    squeezed = {}
+    for path in _main_pages(portal):
+        phone.goto(f"{portal}{path}?lang={language}")
+        narrowest = phone.evaluate(
+            """() => Math.min(1, ...[...document.querySelectorAll('dl.facts')].flatMap(list =>
+                [...list.querySelectorAll(':scope > dd')].map(value =>
+                    value.getBoundingClientRect().width / list.getBoundingClientRect().width)))"""
+        )
+        if narrowest < 0.5:
+            squeezed[path] = round(narrowest, 2)
+    assert not squeezed, f"values squeezed on a {PHONE_WIDTH} px phone in {language}: {squeezed}"
