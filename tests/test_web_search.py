@@ -305,6 +305,23 @@ def test_empty_form_fields_redirect_to_the_canonical_url(demo_client):
     assert demo_client.get("/awards?q=&lang=en").url.path == "/awards"
 
 
+def test_an_order_the_page_does_not_offer_is_not_shown_as_chosen(demo_client):
+    """``sort=relevance`` (the API's, which the page cannot page backwards by) was read as
+    newest first while the form showed "relevance" chosen (found by a new user who took the
+    API's parameter to the page): the page answers with its URL without it, so what the form
+    says is the order the results come in."""
+    response = demo_client.get("/awards?q=yoshlar&sort=relevance&lang=en", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/awards?q=yoshlar&lang=en"
+    html = demo_client.get("/awards?q=yoshlar&sort=relevance&lang=en").text
+    assert 'value="relevance"' not in html
+    newest = demo_client.get(
+        "/api/v1/awards", params={"q": "yoshlar", "sort": "-award_date", "limit": 20}
+    ).json()["items"]
+    shown = re.findall(r'href="/awards/(AWD-[0-9-]+)\?lang=en"', html)
+    assert shown == [award["id"] for award in newest]
+
+
 def test_hostile_query_strings_are_text(demo_client):
     hostile = '"><script>alert(1)</script>\u202e'
     html = demo_client.get("/awards", params={"q": hostile, "theme": hostile}).text

@@ -11,7 +11,7 @@ opposite order from a row and shows it the right way round (the previous page).
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, NoReturn
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -46,6 +46,13 @@ def _without_empty_values(request: Request) -> None:
     if len(kept) != len(pairs):
         location = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
         raise HTTPException(HTTPStatus.SEE_OTHER, headers={"Location": location})
+
+
+def _redirect_without(request: Request, name: str) -> NoReturn:
+    """Answer with this page's URL without the parameter ``name``."""
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != name]
+    location = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+    raise HTTPException(HTTPStatus.SEE_OTHER, headers={"Location": location})
 
 
 router = APIRouter(tags=["portal"], dependencies=[Depends(_without_empty_values)])
@@ -276,8 +283,10 @@ def awards(
     before: CursorParam = None,
 ) -> HTMLResponse:
     page_context = PageContext(request)
-    if sort not in search.KEYED_SORTS:  # the page pages both ways, by a column of the award
-        sort = search.AwardSort.AWARD_DATE_DESC
+    if sort not in search.KEYED_SORTS:
+        # The page pages both ways, by a column of the award: an order it cannot give (the
+        # API's relevance) is dropped from its URL, so the form never shows it as chosen.
+        _redirect_without(request, "sort")
     backward = before is not None
     found = search.award_page(
         session,
