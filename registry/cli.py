@@ -202,7 +202,7 @@ def audit_verify(
     """Recompute the hash chain and Merkle root of every leaf and check the signed checkpoint."""
     if (url is None) == (database_url is None):
         raise typer.BadParameter("give exactly one of --url and --database-url")
-    key = _key_text(key)
+    key = _verifier_key_text(key)
     witnesses, required = _witnesses_and_quorum(witness, quorum)
     try:
         with _ledger_source(url, database_url) as source:
@@ -214,6 +214,9 @@ def audit_verify(
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
     except auditor.Unreachable as exc:
         stderr.print(f"[bold red]cannot read the ledger[/]: {exc}")
+        raise typer.Exit(EXIT_UNREACHABLE) from exc
+    except audit.UnreadableState as exc:
+        stderr.print(f"[bold red]cannot read the state[/]: {escape(str(exc))}")
         raise typer.Exit(EXIT_UNREACHABLE) from exc
     if not report.key_was_pinned:
         stderr.print(
@@ -240,23 +243,34 @@ def receipt_verify(
 ) -> None:
     """Check a receipt with no network access, and say in words what it proves."""
     witnesses, required = _witnesses_and_quorum(witness, quorum)
+    log_key = parse_verifier_key(_verifier_key_text(key) or "")
     try:
-        log_key = parse_verifier_key(_key_text(key) or "")
-    except VerificationError as exc:
-        raise typer.BadParameter(f"{exc}", param_hint="--key") from exc
+        proof = file.read_bytes()
+    except OSError as exc:
+        stderr.print(f"[bold red]cannot read the receipt[/]: {escape(str(exc))}")
+        raise typer.Exit(EXIT_UNREACHABLE) from exc
     try:
         proven = receipt.verify_receipt(
-            file.read_bytes(), log_key=log_key, witnesses=witnesses, quorum=required
+            proof, log_key=log_key, witnesses=witnesses, quorum=required
         )
-    except (OSError, VerificationError) as exc:
+    except VerificationError as exc:
         stderr.print(f"[bold red]FAILED[/]: {exc}")
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
     for line in receipt.describe(proven):
         typer.echo(line)
 
 
-def _key_text(key: str | None) -> str | None:
-    return None if key is None else audit.key_text(key)
+def _verifier_key_text(key: str | None) -> str | None:
+    """The ``--key`` given (a verifier key or a file holding one), checked to be a verifier
+    key: anything else is the command line's fault (exit 2), not the ledger's (exit 1)."""
+    if key is None:
+        return None
+    try:
+        text = audit.key_text(key)
+        parse_verifier_key(text)
+    except VerificationError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--key") from exc
+    return text
 
 
 def _witnesses_and_quorum(

@@ -15,6 +15,7 @@ from registry import auditor
 from registry.cli import app as cli
 from registry.core.db import Database
 from registry.core.settings import Settings
+from registry.ledger import audit_cli
 from registry.ledger.checkpoint import NoteSigner
 from registry.main import create_app
 
@@ -165,3 +166,60 @@ def test_a_boolean_seq_is_not_a_number() -> None:
     forged = b'{"prev":"' + chain._prev_hex.encode() + b'","seq":true}'
     with pytest.raises(ChainBreak, match="seq field is True"):
         chain.feed(forged)
+
+
+def test_what_cannot_be_read_exits_2_not_1(
+    client: TestClient, database: Database, database_url: str, tmp_path: Path
+) -> None:
+    """Exit 1 says the ledger failed verification; a key file mistyped or holding something
+    else, a state file that is not one, or a receipt that is not there is the auditor's own
+    input and exits 2 in both tools, as the README says (found by a new user: a missing key
+    file was "FAILED: the verifier key is malformed" with exit 1, a damaged state file a
+    traceback, and `registry receipt verify` of a missing file exit 1 where `registry-audit`
+    said 2)."""
+    append(database, 5)
+    _sign(client)
+    key_file = tmp_path / "ledger.pub"
+    key_file.write_text(_key(client) + "\n")
+    garbage = tmp_path / "garbage.pub"
+    garbage.write_text("not a key\n")
+    damaged = tmp_path / "audit-state.json"
+    damaged.write_text("{\n")
+    incomplete = tmp_path / "incomplete-state.json"
+    incomplete.write_text('{"verifier_key": 1}\n')
+    missing = str(tmp_path / "missing.pub")
+    runner = CliRunner()
+    source = ["--database-url", database_url]
+    cases = {
+        "a missing key file": (["--key", missing], "missing.pub"),
+        "a file that holds no key": (["--key", str(garbage)], "--key"),
+        "a damaged state file": (
+            ["--key", str(key_file), "--state", str(damaged)],
+            "audit-state.json",
+        ),
+        "an incomplete state file": (
+            ["--key", str(key_file), "--state", str(incomplete)],
+            "incomplete-state.json",
+        ),
+    }
+    for case, (arguments, named) in cases.items():
+        result = runner.invoke(cli, ["audit", "verify", *source, *arguments])
+        assert result.exit_code == 2, (case, result.output)
+        assert named in result.stderr, (case, result.stderr)
+        assert "Traceback" not in result.output, case
+        assert "FAILED" not in result.stderr, case
+        tool = audit_cli.main(["verify", "--url", "http://127.0.0.1:9", *arguments])
+        assert tool == 2, case
+    assert damaged.read_text() == "{\n"  # nothing is overwritten
+
+    receipt_missing = runner.invoke(
+        cli, ["receipt", "verify", str(tmp_path / "gone.tlog-proof"), "--key", str(key_file)]
+    )
+    assert receipt_missing.exit_code == 2, receipt_missing.output
+    assert "gone.tlog-proof" in receipt_missing.stderr
+    tool = audit_cli.main(["receipt", str(tmp_path / "gone.tlog-proof"), "--key", str(key_file)])
+    assert tool == 2
+    receipt = tmp_path / "entry.tlog-proof"
+    receipt.write_bytes(client.get("/api/v1/ledger/entries/2/receipt").content)
+    assert audit_cli.main(["receipt", str(receipt), "--key", missing]) == 2
+    assert audit_cli.main(["receipt", str(receipt), "--key", str(key_file)]) == 0

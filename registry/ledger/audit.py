@@ -55,10 +55,14 @@ class LedgerSource(Protocol):
 
 
 def key_text(given: str) -> str:
-    """A key given on a command line: the vkey itself, or the path of a file holding it."""
+    """A key given on a command line: the vkey itself, or the path of a file holding it.
+    Every key holds a '+', so a text without one is a path, and one that names no file is
+    refused as such (VerificationError) rather than parsed as a malformed key."""
     path = Path(given)
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
+    if "+" not in given:
+        raise VerificationError(f"no key file {given}")
     return given.strip()
 
 
@@ -110,6 +114,11 @@ def report_lines(report: "AuditReport") -> list[str]:
 
 class Unreachable(Exception):
     """The ledger could not be read (network, HTTP status): nothing was judged."""
+
+
+class UnreadableState(Exception):
+    """The ``--state`` file is not one this tool wrote (not JSON, a field missing or of
+    another type): nothing was judged, and the file is left as it is."""
 
 
 Fetch = Callable[[str], bytes]
@@ -183,13 +192,21 @@ class AuditState:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        return cls(
-            verifier_key=data["verifier_key"],
-            tree_size=int(data["tree_size"]),
-            root_hash=bytes.fromhex(data["root_hash"]),
-            checkpoint=data["checkpoint"],
-            verified_at=data["verified_at"],
-        )
+        except ValueError as exc:  # not UTF-8 or not JSON
+            raise UnreadableState(f"{path} is not an audit state file: {exc}") from exc
+        try:
+            state = cls(
+                verifier_key=data["verifier_key"],
+                tree_size=int(data["tree_size"]),
+                root_hash=bytes.fromhex(data["root_hash"]),
+                checkpoint=data["checkpoint"],
+                verified_at=data["verified_at"],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UnreadableState(f"{path} is not an audit state file: {exc!r}") from exc
+        if not all(isinstance(text, str) for text in (state.verifier_key, state.checkpoint)):
+            raise UnreadableState(f"{path} is not an audit state file: a text is not a string")
+        return state
 
     def save(self, path: Path) -> None:
         data = {

@@ -72,7 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         _say(sys.stderr, f"registry-audit: --quorum: {exc}")
         return EXIT_UNREADABLE
-    key = audit.key_text(arguments.key) if arguments.key else None
+    try:  # a --key that holds no key is the command line's fault, not the ledger's
+        key = audit.key_text(arguments.key) if arguments.key is not None else None
+        if key is not None:
+            parse_verifier_key(key)
+    except VerificationError as exc:
+        _say(sys.stderr, f"registry-audit: --key: {exc}")
+        return EXIT_UNREADABLE
     try:
         if arguments.command == "receipt":
             lines = _receipt(arguments.file, key or "", witnesses, quorum)
@@ -81,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (audit.AuditFailure, VerificationError) as exc:
         _say(sys.stderr, f"FAILED: {exc}")
         return EXIT_FAILED
-    except (audit.Unreachable, OSError) as exc:
+    except (audit.Unreachable, audit.UnreadableState, OSError) as exc:
         _say(sys.stderr, f"registry-audit: cannot read: {exc}")
         return EXIT_UNREADABLE
     _say(sys.stdout, "\n".join(lines))
