@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from domain_helpers import PUBLIC_FUND, bearer, build_world, organization
 from fastapi.testclient import TestClient
-from test_awards import competition_body
+from test_awards import award_body, competition_body
 
 from registry.core.db import Database
 from registry.reference.regions import local_region_name
@@ -301,3 +301,30 @@ def test_a_competition_without_a_round_number_names_its_year(
     html = client.get(f"/competitions/{numbered.json()['id']}", params={"lang": language}).text
     expected = translation.gettext("Round %(number)s of %(year)s") % {"number": 5, "year": 2026}
     assert expected in text_of(html)
+
+
+@pytest.mark.parametrize(
+    ("language", "committed"),
+    [
+        ("en", "Committed: UZS300,000,000 in 1 award"),
+        ("ru", "Распределено: 300 000 000 UZS по 1 решению"),
+        ("kk", "Бөлінгені: 300 000 000 UZS, 1 қаржыландыру бойынша"),
+        ("uz", "Taqsimlangan: 300 000 000 soʻm, 1 ta ajratmada"),
+    ],
+)
+def test_a_competitions_committed_total_counts_its_awards_in_the_readers_grammar(
+    client: TestClient, database: Database, language: str, committed: str
+) -> None:
+    """One award was "in 1 awards", "по 1 решениям" (found by a new user): the count is a
+    plural in the reader's language, and written as the page writes numbers."""
+    world = build_world(client, database)
+    competition = client.post(
+        "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
+    ).json()
+    award = client.post(
+        "/api/v1/awards", json=award_body(competition["id"]), headers=bearer(world.fund)
+    )
+    assert award.status_code == 201, award.text
+    html = client.get(f"/competitions/{competition['id']}", params={"lang": language}).text
+    text = " ".join(text_of(html).replace("\xa0", " ").split())
+    assert re.search(re.escape(committed) + r"(?!\w)", text), text
