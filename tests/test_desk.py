@@ -68,6 +68,21 @@ def errors_next_to(html: str, field: str) -> list[str]:
     return [unescape(message) for message in re.findall(r'class="error"[^>]*>([^<]+)', block[0])]
 
 
+def marked_fields(html: str) -> list[str]:
+    """The form fields shown with an error next to them, by name."""
+    return [
+        name.replace("-", ".")
+        for name in re.findall(r'<p class="field has-error">\s*<label for="f-([^"]+)"', html)
+    ]
+
+
+def error_summary(html: str) -> str:
+    """The text of the notice at the top of a refused form."""
+    found = re.search(r'<div class="notice error-summary".*?</div>', html, re.DOTALL)
+    assert found, "no error summary on the page"
+    return unescape(found[0])
+
+
 def test_sign_in_sets_a_session_cookie_and_never_the_key(
     desk: Desk, browser_like: TestClient
 ) -> None:
@@ -343,6 +358,125 @@ def test_a_name_given_twice_in_a_json_field_is_shown_next_to_it(
     assert errors_next_to(response.text, "changes") == [
         "amount: is given twice in the same object: give each field once"
     ]
+    assert ledger_size(desk.database) == before
+
+
+AWARD_PERIOD = {"period.start": "2026-03-15", "period.end": "2026-12-31"}  # award_body's
+
+
+@pytest.mark.parametrize(
+    ("given", "compared"),
+    [
+        ({"amount": "300000000"}, {"amount": "New amount"}),
+        (AWARD_PERIOD, {"period.start": "Period starts", "period.end": "Period ends"}),
+        (
+            {"amount": "300000000.00"} | AWARD_PERIOD,
+            {"amount": "New amount", "period.start": "Period starts", "period.end": "Period ends"},
+        ),
+    ],
+    ids=["amount", "period", "both"],
+)
+def test_an_award_amendment_that_changes_nothing_says_which_values_were_compared(
+    desk: Desk, browser_like: TestClient, given: dict[str, str], compared: dict[str, str]
+) -> None:
+    """The service refuses an amendment that restates the award's amount and period naming
+    the body, no field: the form says so above it, lists the values it compared (linked to
+    their fields, as typed), marks no field, and keeps what was typed; nothing is written."""
+    sign_in(browser_like, desk.world.fund)
+    award_id = desk.award["id"]
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award-amended", award_id=award_id) | {
+        "award_id": award_id,
+        "reason": "Qayta",
+    }
+
+    response = browser_like.post(
+        "/desk/forms/award-amended", data=form | given, params={"lang": "en"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == []
+    summary = error_summary(response.text)
+    assert "Nothing was written." in summary
+    assert "fields marked below" not in summary
+    assert "the amendment changes nothing" in summary
+    assert "compared with the ones recorded now" in summary
+    listed = re.findall(
+        r'<li><a href="#f-([^"]+)">([^<]+)</a>: <span class="value">([^<]*)', summary
+    )
+    assert listed == [
+        (name.replace(".", "-"), label, given[name]) for name, label in compared.items()
+    ]
+    for name, value in given.items():
+        assert field_value(response.text, name) == value
+        assert f'id="f-{name.replace(".", "-")}"' in response.text  # what the links point at
+    assert ledger_size(desk.database) == before
+    assert desk.client.get(f"/api/v1/awards/{award_id}").json() == desk.award
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"changes.legal_basis": "UP-124 of 26.08.2024"},
+        {
+            "changes.budget": "1000000000.00",
+            "changes.window.opens": "2026-01-10T09:00",
+            "changes.window.closes": "2026-02-10T18:00",
+        },
+    ],
+    ids=["legal-basis", "budget-and-window"],
+)
+def test_a_competition_amendment_that_changes_nothing_is_shown_next_to_each_value_given(
+    desk: Desk, browser_like: TestClient, given: dict[str, str]
+) -> None:
+    """The service refuses a competition's amendment that restates its values naming its
+    ``changes``: the refusal is shown next to each change the form gave (not next to the
+    first field of the form, whatever it was), with what was typed kept."""
+    sign_in(browser_like, desk.world.fund)
+    competition_id = desk.competition["id"]
+    competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
+        "competition_id": competition_id,
+        "reason": "Aniqlik",
+    }
+
+    response = browser_like.post("/desk/forms/competition-amended", data=form | given)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == list(given)
+    for name, value in given.items():
+        (message,) = errors_next_to(response.text, name)
+        assert message.startswith("the amendment changes nothing: the competition already has")
+        assert field_value(response.text, name) == value
+    assert 'class="compared"' not in response.text  # the fields say it
+    assert ledger_size(desk.database) == before
+    assert desk.client.get(f"/api/v1/competitions/{competition_id}").json() == competition
+
+
+def test_a_correction_that_changes_nothing_is_shown_next_to_its_changes(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    award_id = desk.award["id"]
+    before = ledger_size(desk.database)
+    changes = '{"title": {"uz": "Ekologik maktab loyihasi"}}'  # as published
+    form = open_form(browser_like, "award-corrected", award_id=award_id) | {
+        "award_id": award_id,
+        "corrects": str(desk.award["published_seq"]),
+        "changes": changes,
+        "reason": "Xato",
+    }
+
+    response = browser_like.post("/desk/forms/award-corrected", data=form)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["changes"]
+    (message,) = errors_next_to(response.text, "changes")
+    assert message.startswith(
+        f"the correction changes nothing: entry {desk.award['published_seq']}"
+    )
+    assert changes in unescape(response.text)  # the textarea keeps it
     assert ledger_size(desk.database) == before
 
 

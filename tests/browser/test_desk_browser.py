@@ -70,3 +70,53 @@ def test_a_funder_signs_in_writes_and_signs_out(
     expect(page.get_by_role("status")).to_contain_text("signed out")
     page.goto(f"{url}/desk?lang=en")
     page.wait_for_url("**/desk/sign-in**")
+
+
+def sign_in(page: Page, url: str, token: str) -> None:
+    page.goto(f"{url}/desk/sign-in?lang=en")
+    page.get_by_label("Your organization's API key").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}/desk?lang=en")
+
+
+def test_an_amendment_that_changes_nothing_says_where(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    """An award's amendment restating its amount is refused above the form (the API names
+    its body, no field), listing the value compared with a link to its field; a
+    competition's amendment restating its legal basis is refused next to that field. What
+    was typed is kept, and nothing is written."""
+    url, world, award_id = live
+    sign_in(page, url, world.fund)
+    before = ledger_size(database)
+
+    page.goto(f"{url}/desk/forms/award-amended?award_id={award_id}&lang=en")
+    page.get_by_label("New amount").fill("300000000")
+    page.get_by_label("Reason").fill("Ikkinchi bosqich")
+    page.get_by_role("button", name="Send").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Nothing was written.")
+    expect(alert).to_contain_text("the amendment changes nothing")
+    expect(alert).to_contain_text("compared with the ones recorded now")
+    expect(alert).not_to_contain_text("fields marked below")
+    expect(page.get_by_label("New amount")).to_have_value("300000000")
+    expect(page.get_by_label("Reason")).to_have_value("Ikkinchi bosqich")
+    expect(page.locator("[aria-invalid=true]")).to_have_count(0)
+    assert_accessible(page)
+    screenshot(page, "desk-amendment-changes-nothing")
+    alert.get_by_role("link", name="New amount").click()
+    expect(page.get_by_label("New amount")).to_be_focused()
+
+    competition_id = page.request.get(f"{url}/api/v1/awards/{award_id}").json()["competition_id"]
+    page.goto(f"{url}/desk/forms/competition-amended?competition_id={competition_id}&lang=en")
+    page.get_by_label("Legal basis").fill("UP-124 of 26.08.2024")  # as published
+    page.get_by_label("Reason").fill("Aniqlik")
+    page.get_by_role("button", name="Send").click()
+    legal_basis = page.locator("#f-changes-legal_basis")
+    expect(legal_basis).to_have_attribute("aria-invalid", "true")
+    expect(legal_basis).to_have_value("UP-124 of 26.08.2024")
+    expect(page.locator("#f-changes-legal_basis-error")).to_contain_text("changes nothing")
+    expect(page.locator("[aria-invalid=true]")).to_have_count(1)  # not the budget above it
+    assert_accessible(page)
+    screenshot(page, "desk-competition-amendment-changes-nothing")
+    assert ledger_size(database) == before

@@ -7,7 +7,7 @@ model, and written by the API's own service. Errors come back in the API's terms
 path and a message) and are shown next to the form field with that path.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, Final
@@ -117,6 +117,10 @@ class Action:
     target: Target | None = None
     fixed: Mapping[str, str] = field(default_factory=dict)  # e.g. {"type": "disbursed"}
     owner_field: str | None = None  # funder_id / overseer_id, filled from the session
+    compared: tuple[str, ...] = ()
+    """The inputs an amendment or correction gives new values in. The service compares the
+    ones given with what is recorded and refuses an entry that changes nothing, naming the
+    body as a whole (an award's amendment) or the group that holds them (``changes``)."""
 
 
 class FormErrors(Exception):
@@ -210,29 +214,66 @@ def validate(action: Action, body: dict[str, Any]) -> BaseModel:
         ) from exc
 
 
+Errors = Sequence[FieldError | tuple[str | None, str]]
+"""A refusal's errors: the API's (``FieldError``) or the form's own (a path and a message)."""
+
+
+def _errors(errors: Errors) -> list[tuple[str | None, str]]:
+    return [
+        (error.field, error.message) if isinstance(error, FieldError) else error for error in errors
+    ]
+
+
 def place_errors(
-    action: Action, errors: list[FieldError] | list[tuple[str | None, str]]
+    action: Action, errors: Errors, form: Mapping[str, str]
 ) -> dict[str | None, list[str]]:
     """Each error under the form field it names (``body.amount``, ``amount`` and ``title``
-    for ``title.uz`` all find their field); under ``None`` when no field matches."""
+    for ``title.uz`` all find their field); under ``None`` when no field matches. An error
+    naming a group of the values an amendment gives (a competition's ``changes``) is shown
+    next to each of them that ``form`` gave, since each was compared."""
     names = [item.name for item in action.inputs]
     if action.target:
         names.append(action.target.name)
+    given = _given(action, form)
     placed: dict[str | None, list[str]] = {}
-    for error in errors:
-        path, message = (error.field, error.message) if isinstance(error, FieldError) else error
-        key = _field_for(path, names)
-        placed.setdefault(key, []).append(message)
+    for path, message in _errors(errors):
+        candidate = _in_body(path)
+        keys: list[str | None] = [
+            name for name in given if candidate and name.startswith(candidate + ".")
+        ]
+        if candidate in names or not keys:
+            keys = [_field_for(candidate, names)]
+        for key in keys:
+            placed.setdefault(key, []).append(message)
     return placed
 
 
-def _field_for(path: str | None, names: list[str]) -> str | None:
-    if not path:
-        return None
-    parts = path.split(".")
+def compared_inputs(action: Action, errors: Errors, form: Mapping[str, str]) -> list[Input]:
+    """The inputs whose values a refusal of the body as a whole judged: an award's
+    amendment that changes nothing is refused naming ``body``, no field, so the form says
+    which of its values were compared with what is recorded (the ones it gave). None for
+    any other refusal, one without a field (a conflict, say) included."""
+    if not any(path == "body" for path, _ in _errors(errors)):
+        return []
+    given = _given(action, form)
+    return [item for item in action.inputs if item.name in given]
+
+
+def _given(action: Action, form: Mapping[str, str]) -> list[str]:
+    return [name for name in action.compared if (form.get(name) or "").strip()]
+
+
+def _in_body(path: str | None) -> str:
+    """A field's path in the body: ``body.amount`` is ``amount``, ``body`` is ``""``."""
+    parts = (path or "").split(".")
     if parts[0] == "body":
         parts = parts[1:]
-    candidate = ".".join(parts)
+    return ".".join(parts)
+
+
+def _field_for(candidate: str, names: list[str]) -> str | None:
+    if not candidate:
+        return None
     for name in names:
         if candidate == name:
             return name
@@ -390,6 +431,12 @@ def _actions() -> list[Action]:
             _competition_event,
             target=COMPETITION,
             fixed={"type": "amended"},
+            compared=(
+                "changes.budget",
+                "changes.window.opens",
+                "changes.window.closes",
+                "changes.legal_basis",
+            ),
         ),
         Action(
             "competition-cancelled",
@@ -453,6 +500,7 @@ def _actions() -> list[Action]:
             _award_event,
             target=AWARD,
             fixed={"type": "amended"},
+            compared=("amount", "period.start", "period.end"),
         ),
         Action(
             "award-reported",
@@ -507,6 +555,7 @@ def _actions() -> list[Action]:
             _award_event,
             target=AWARD,
             fixed={"type": "corrected"},
+            compared=("changes",),
         ),
         Action(
             "conclusion-acknowledged",

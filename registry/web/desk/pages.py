@@ -203,6 +203,7 @@ def _form_page(
     values: dict[str, str],
     errors: dict[str | None, list[str]],
     *,
+    compared: list[forms.Input] | None = None,
     status: int = 200,
 ) -> Response:
     context = {
@@ -211,6 +212,8 @@ def _form_page(
         "groups": _groups(action),
         "values": values,
         "errors": errors,
+        "marked": any(name is not None for name in errors),
+        "compared": compared or [],
         "csrf": found.csrf,
         "nonce": values.get(FORM_NONCE) or secrets.token_urlsafe(16),
         "language_names": LANGUAGE_NAMES,
@@ -267,16 +270,28 @@ def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
         try:
             written = _write(session, request, action, found.principal, values)
         except forms.FormErrors as exc:
-            return _form_page(
-                request, found, action, values, forms.place_errors(action, exc.errors), status=422
-            )
+            return _refused(request, found, action, values, exc.errors, status=422)
         except RegistryError as exc:
-            errors: dict[str | None, list[str]] = (
-                forms.place_errors(action, exc.errors) if exc.errors else {None: [exc.detail]}
-            )
-            return _form_page(request, found, action, values, errors, status=int(exc.status))
+            errors: forms.Errors = exc.errors or [(None, exc.detail)]
+            return _refused(request, found, action, values, errors, status=int(exc.status))
     request.app.state.checkpointer.after_write()
     return _redirect(page, f"/desk/written/{written.seq}")
+
+
+def _refused(
+    request: Request,
+    found: sessions.Current,
+    action: forms.Action,
+    values: dict[str, str],
+    errors: forms.Errors,
+    *,
+    status: int,
+) -> Response:
+    """The form again, with what was typed, each error next to the field it names, and the
+    values compared when a refusal names no field (an amendment that changes nothing)."""
+    placed = forms.place_errors(action, errors, values)
+    compared = forms.compared_inputs(action, errors, values)
+    return _form_page(request, found, action, values, placed, compared=compared, status=status)
 
 
 def _write(
