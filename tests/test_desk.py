@@ -480,6 +480,145 @@ def test_a_correction_that_changes_nothing_is_shown_next_to_its_changes(
     assert ledger_size(desk.database) == before
 
 
+def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The competition's and the award's forms take a statement in a legal unit; the money
+    and the currency left empty, the registry derives them (BRV: UZS)."""
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition") | {
+        "instrument": "grant",
+        "year": "2026",
+        "title.uz": "Mahalla tashabbuslari tanlovi",
+        "legal_unit.unit": "BRV",
+        "legal_unit.multiplier": "2500",
+        "legal_unit.on": "2026-01-01",
+        "window.opens": "2026-02-01T09:00",
+        "window.closes": "2026-02-20T18:00",
+    }
+    response = browser_like.post("/desk/forms/competition", data=form)
+    assert response.status_code == 303, response.text
+    listed = desk.client.get("/api/v1/competitions", params={"year": 2026}).json()["items"]
+    competition = next(c for c in listed if c["published_seq"] == before)
+    assert (competition["budget"], competition["currency"]) == ("1030000000.00", "UZS")
+    assert competition["legal_unit"] == {
+        "unit": "BRV",
+        "multiplier": "2500",
+        "on": "2026-01-01",
+        "value": "412000",
+        "amount": "1030000000.00",
+    }
+    award = open_form(browser_like, "award") | {
+        "competition_id": competition["id"],
+        "recipient_id": NGO_UZ,
+        "instrument": "grant",
+        "title.uz": "Mahalla kutubxonasi",
+        "legal_unit.unit": "BRV",
+        "legal_unit.multiplier": "500",
+        "legal_unit.on": "2026-03-01",
+        "award_date": "2026-03-01",
+        "period.start": "2026-03-10",
+        "period.end": "2026-12-31",
+    }
+    response = browser_like.post("/desk/forms/award", data=award)
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 2
+    (created,) = desk.client.get(
+        "/api/v1/awards", params={"competition": competition["id"]}
+    ).json()["items"]
+    found = desk.client.get(f"/api/v1/awards/{created['id']}").json()
+    assert (found["amount"], found["currency"]) == ("206000000.00", "UZS")
+    assert found["legal_unit"]["multiplier"] == "500"
+    assert found["legal_unit"]["amount"] == "206000000.00"
+
+
+LEGAL_UNIT = {
+    "legal_unit.unit": "BRV",
+    "legal_unit.multiplier": "500",
+    "legal_unit.on": "2026-03-01",
+}
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        (LEGAL_UNIT | {"currency": "KZT"}, "currency", "amounts in BRV are in UZS"),
+        (LEGAL_UNIT | {"amount": "1000"}, "amount", "500 BRV on 2026-03-01 is 206000000.00 UZS"),
+        ({"currency": "UZS"}, "amount", "required unless legal_unit states it"),
+        ({}, "currency", "required unless legal_unit states the amount"),
+        (LEGAL_UNIT | {"legal_unit.multiplier": "5 00"}, "legal_unit.multiplier", "decimal"),
+        (LEGAL_UNIT | {"legal_unit.on": "2020-01-01"}, "legal_unit.on", "only from 2023-05-01"),
+        (LEGAL_UNIT | {"legal_unit.on": "2099-01-01"}, "legal_unit.on", "after today"),
+        ({"legal_unit.multiplier": "500"}, "legal_unit.unit", "Field required"),
+        ({"legal_unit.multiplier": "500"}, "legal_unit.on", "Field required"),
+    ],
+    ids=[
+        "other-currency",
+        "other-amount",
+        "no-amount",
+        "nothing",
+        "multiplier",
+        "before-the-table",
+        "future",
+        "no-unit",
+        "no-date",
+    ],
+)
+def test_a_statement_in_a_legal_unit_the_api_refuses_is_shown_next_to_its_field(
+    desk: Desk, browser_like: TestClient, given: dict[str, str], field: str, message: str
+) -> None:
+    """The form passes the statement through as typed; the API's model and service decide,
+    and each refusal is shown next to the field it names, with what was typed kept."""
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award") | {
+        "competition_id": desk.competition["id"],
+        "recipient_id": NGO_UZ,
+        "instrument": "grant",
+        "title.uz": "Mahalla kutubxonasi",
+        "award_date": "2026-03-01",
+        "period.start": "2026-03-10",
+        "period.end": "2026-12-31",
+    }
+
+    response = browser_like.post("/desk/forms/award", data=form | given)
+
+    assert response.status_code == 422, response.text
+    assert any(message in shown for shown in errors_next_to(response.text, field))
+    for name, value in given.items():
+        if name != "legal_unit.unit":
+            assert field_value(response.text, name) == value
+    if "legal_unit.unit" in given:
+        assert '<option value="BRV" selected>' in response.text
+    assert ledger_size(desk.database) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "legend", "label", "units"),
+    [
+        ("en", "Amount in a legal unit", "How many units", ("BRV", "MCI")),
+        ("ru", "Сумма в расчётном показателе", "Сколько единиц", ("БРВ", "МРП")),
+        ("kk", "Есептік көрсеткіштегі сома", "Неше бірлік", ("БЕШ", "АЕК")),
+        ("uz", "Hisoblash birligidagi summa", "Necha birlik", ("BHM", "AHK")),
+        ("uz-Cyrl", "Ҳисоблаш бирлигидаги сумма", "Неча бирлик", ("BHM", "AHK")),
+    ],
+)
+def test_the_award_form_offers_a_legal_unit_in_every_language(
+    desk: Desk, browser_like: TestClient, lang: str, legend: str, label: str, units: tuple
+) -> None:
+    """The award form's statement in a legal unit, in a fieldset of its own, in the reader's
+    language; the units' values are the API's (BRV, MCI), their names the portal's."""
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get("/desk/forms/award", params={"lang": lang})
+    assert page.status_code == 200
+    text = unescape(page.text)
+    assert f"<legend>{legend}</legend>" in text
+    assert f'<label for="f-legal_unit-multiplier">{label}</label>' in text
+    brv, mci = units
+    assert f'<option value="BRV">{brv}</option><option value="MCI">{mci}</option>' in text
+
+
 def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
     desk: Desk, browser_like: TestClient
 ) -> None:

@@ -3,7 +3,7 @@ kind: sign in, a form refused with the error next to its field and the typed tex
 same form accepted with its ledger entry, a forged CSRF token refused, and sign-out."""
 
 from browser_helpers import assert_accessible
-from domain_helpers import PUBLIC_FUND, World, ledger_size
+from domain_helpers import NGO_UZ, PUBLIC_FUND, World, ledger_size
 from playwright.sync_api import Page, expect
 
 from registry.core.db import Database
@@ -120,3 +120,43 @@ def test_an_amendment_that_changes_nothing_says_where(
     assert_accessible(page)
     screenshot(page, "desk-competition-amendment-changes-nothing")
     assert ledger_size(database) == before
+
+
+def test_an_award_stated_in_a_legal_unit(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    """The award form's legal unit: a currency that is not the unit's is refused next to the
+    currency, the rest kept; left empty, the registry derives amount and currency."""
+    url, world, award_id = live
+    sign_in(page, url, world.fund)
+    competition_id = page.request.get(f"{url}/api/v1/awards/{award_id}").json()["competition_id"]
+    before = ledger_size(database)
+    page.goto(f"{url}/desk/forms/award?lang=en")
+    page.get_by_label("Competition", exact=True).fill(competition_id)
+    page.get_by_label("Recipient (org-id)").fill(NGO_UZ)
+    page.get_by_label("Instrument").select_option("grant")
+    page.locator("#f-title-uz").fill("Mahalla kutubxonasi")
+    page.get_by_label("Currency", exact=True).fill("KZT")
+    page.get_by_label("Legal unit", exact=True).select_option("BRV")
+    page.get_by_label("How many units").fill("500")
+    page.get_by_label("Date of the unit's value").fill("2026-03-01")
+    page.get_by_label("Award date").fill("2026-03-01")
+    page.get_by_label("Period starts").fill("2026-03-10")
+    page.get_by_label("Period ends").fill("2026-12-31")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#f-currency")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-currency-error")).to_contain_text("amounts in BRV are in UZS")
+    expect(page.get_by_label("How many units")).to_have_value("500")
+    expect(page.get_by_label("Legal unit", exact=True)).to_have_value("BRV")
+    assert ledger_size(database) == before
+    assert_accessible(page)
+    screenshot(page, "desk-award-legal-unit-refused")
+
+    page.get_by_label("Currency", exact=True).fill("")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    assert ledger_size(database) == before + 1
+    screenshot(page, "desk-award-legal-unit-written")
+    awards = page.request.get(f"{url}/api/v1/awards?competition={competition_id}").json()
+    (stated,) = [award for award in awards["items"] if award["id"] != award_id]
+    assert (stated["amount"], stated["currency"]) == ("206000000.00", "UZS")

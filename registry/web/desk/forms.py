@@ -47,6 +47,7 @@ from registry.oversight.schemas import (
     SubjectType,
     Withdrawn,
 )
+from registry.reference.legal_units import LegalUnit
 from registry.web.i18n import N_
 
 
@@ -60,6 +61,9 @@ class Input:
     required: bool = False
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select
     hint: str | None = None
+    legend: str | None = None
+    """Inputs next to each other with the same legend are shown together in a fieldset (a
+    statement in a legal unit); a multilingual text's inputs are, under their label."""
 
 
 def texts(name: str, label: str, *, required: bool = False, long: bool = False) -> list[Input]:
@@ -132,6 +136,8 @@ class FormErrors(Exception):
 
 
 INSTRUMENTS: Final = tuple((item.value, item.value) for item in Instrument)
+LEGAL_UNITS: Final = ((LegalUnit.BRV.value, N_("BRV")), (LegalUnit.MCI.value, N_("MCI")))
+"""The units as the portal names them in each language (БРВ, МРП in Russian)."""
 DECISIONS: Final = tuple((item.value, item.value) for item in Decision)
 SUBJECTS: Final = tuple((item.value, item.value) for item in SubjectType)
 
@@ -376,6 +382,35 @@ ATTACHMENT: Final = (
 )
 
 
+def legal_unit_inputs(legend: str, unit_hint: str, on_hint: str) -> tuple[Input, ...]:
+    """An amount or a budget as the law states it (``legal_unit``: the unit, how many of it,
+    and the date whose value applies). Each input is optional here: the API's model and
+    service decide what a statement needs and what it allows to be left out."""
+    return (
+        Input(
+            "legal_unit.unit",
+            N_("Legal unit"),
+            kind="select",
+            options=LEGAL_UNITS,
+            hint=unit_hint,
+            legend=legend,
+        ),
+        Input(
+            "legal_unit.multiplier",
+            N_("How many units"),
+            hint=N_("A decimal number, at most 4 decimal places, e.g. 3000"),
+            legend=legend,
+        ),
+        Input(
+            "legal_unit.on",
+            N_("Date of the unit's value"),
+            kind="date",
+            hint=on_hint,
+            legend=legend,
+        ),
+    )
+
+
 def _actions() -> list[Action]:
     competition_fields = (
         Input("instrument", N_("Instrument"), kind="select", required=True, options=INSTRUMENTS),
@@ -383,8 +418,31 @@ def _actions() -> list[Action]:
         Input("round_number", N_("Round number"), kind="number"),
         *texts("title", N_("Title"), required=True),
         *texts("description", N_("Description"), long=True),
-        Input("budget", N_("Budget"), required=True, hint=N_("A decimal number, e.g. 2000000000")),
-        Input("currency", N_("Currency"), required=True, hint="UZS, KZT"),
+        Input(
+            "budget",
+            N_("Budget"),
+            hint=N_(
+                "A decimal number, e.g. 2000000000. Leave it empty if you state the budget in "
+                "a legal unit below."
+            ),
+        ),
+        Input(
+            "currency",
+            N_("Currency"),
+            hint=N_(
+                "UZS, KZT. Leave it empty if you state the budget in a legal unit: BRV is in "
+                "UZS, MCI in KZT."
+            ),
+        ),
+        *legal_unit_inputs(
+            N_("Budget in a legal unit"),
+            N_(
+                "Only if the law or the plan states the budget in a legal unit: BRV "
+                "(Uzbekistan, UZS) or MCI (Kazakhstan, KZT). The registry derives the budget "
+                "from it."
+            ),
+            N_("The date whose value of the unit applies (the one the law or the plan fixes)"),
+        ),
         Input("window.opens", N_("Applications open"), kind="datetime", required=True),
         Input("window.closes", N_("Applications close"), kind="datetime", required=True),
         Input("region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),
@@ -397,8 +455,30 @@ def _actions() -> list[Action]:
         Input("instrument", N_("Instrument"), kind="select", required=True, options=INSTRUMENTS),
         *texts("title", N_("Title"), required=True),
         *texts("purpose", N_("Purpose"), long=True),
-        Input("amount", N_("Amount"), required=True, hint=N_("A decimal number, e.g. 45000000.00")),
-        Input("currency", N_("Currency"), required=True, hint="UZS, KZT"),
+        Input(
+            "amount",
+            N_("Amount"),
+            hint=N_(
+                "A decimal number, e.g. 45000000.00. Leave it empty if you state the amount in "
+                "a legal unit below."
+            ),
+        ),
+        Input(
+            "currency",
+            N_("Currency"),
+            hint=N_(
+                "UZS, KZT. Leave it empty if you state the amount in a legal unit: BRV is in "
+                "UZS, MCI in KZT."
+            ),
+        ),
+        *legal_unit_inputs(
+            N_("Amount in a legal unit"),
+            N_(
+                "Only if the law states the amount in a legal unit: BRV (Uzbekistan, UZS) or "
+                "MCI (Kazakhstan, KZT). The registry derives the amount from it."
+            ),
+            N_("The date whose value of the unit applies, usually the award date"),
+        ),
         Input("award_date", N_("Award date"), kind="date", required=True),
         *PERIOD,
         Input("region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),

@@ -182,15 +182,16 @@ def _private(response: Response) -> Response:
 
 
 def _groups(action: forms.Action) -> list[tuple[str | None, list[forms.Input]]]:
-    """Inputs grouped for display: a multilingual text's four inputs in one fieldset."""
+    """Inputs grouped for display: a multilingual text's four inputs in one fieldset under
+    its label, and inputs that share a legend (a statement in a legal unit) under it."""
     groups: list[tuple[str | None, list[forms.Input]]] = []
     for item in action.inputs:
         stem, _, last = item.name.rpartition(".")
-        multilingual = last in LANGUAGE_NAMES and stem
-        if multilingual and groups and groups[-1][0] == item.label:
+        legend = item.label if last in LANGUAGE_NAMES and stem else item.legend
+        if legend and groups and groups[-1][0] == legend:
             groups[-1][1].append(item)
-        elif multilingual:
-            groups.append((item.label, [item]))
+        elif legend:
+            groups.append((legend, [item]))
         else:
             groups.append((None, [item]))
     return groups
