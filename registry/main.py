@@ -16,6 +16,7 @@ from registry.auth.service import CheckedKeys
 from registry.awards.router import router as awards_router
 from registry.batches.router import router as batches_router
 from registry.competitions.router import router as competitions_router
+from registry.core.body_limit import BodyLimit
 from registry.core.db import Database, ReadFromHeader
 from registry.core.errors import document_validation_problems, install_handlers
 from registry.core.group_commit import GroupCommit
@@ -121,6 +122,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     if settings.read_database_url is not None:
         app.add_middleware(ReadFromHeader)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        by_path={f"{API_PREFIX}/batches": settings.max_batch_body_bytes},
+    )
     routers = (
         publication_router,  # before the features: /awards.csv must not match /awards/{id}
         ledger_router,

@@ -360,7 +360,8 @@ def document_validation_problems(spec: dict[str, Any]) -> dict[str, Any]:
     """Make the OpenAPI document tell the truth about validation errors.
 
     FastAPI documents a JSON ``422 HTTPValidationError`` on every operation with inputs; the
-    registry answers a bad parameter with a 400 problem and a bad body with a 422 problem.
+    registry answers a bad parameter with a 400 problem, a bad body with a 422 problem and a
+    body over its size limit with a 413 problem.
     """
     problem_ref = {"$ref": PROBLEM_SCHEMA_REF}
     for operations in spec.get("paths", {}).values():
@@ -373,6 +374,8 @@ def document_validation_problems(spec: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("400", {"description": "Bad Request", "content": content})
             if "requestBody" in operation:
                 responses["422"] = {"description": "Unprocessable Content", "content": content}
+                # registry.core.body_limit, in front of every route that reads a body
+                responses["413"] = {"description": "Content Too Large", "content": content}
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from registry.core.body_limit import DEFAULT_MAX_BATCH_BODY_BYTES, DEFAULT_MAX_BODY_BYTES
+
 DEFAULT_DATABASE_URL = "sqlite:///./var/registry.db"
 
 
@@ -88,6 +90,16 @@ class Settings(BaseSettings):
         le=10_000,
         description="Group commit: at most this many award publications and events that arrive "
         "together are applied in one transaction (1 gives each its own).",
+    )
+    max_body_bytes: int = Field(
+        default=DEFAULT_MAX_BODY_BYTES,
+        ge=64 * 1024,
+        description="The largest request body read (a 413 problem above it), but a batch's.",
+    )
+    max_batch_body_bytes: int = Field(
+        default=DEFAULT_MAX_BATCH_BODY_BYTES,
+        ge=64 * 1024,
+        description="The largest body of a batch (POST /api/v1/batches) read.",
     )
     export_connections: int = Field(
         default=4,

@@ -76,6 +76,19 @@ PROBLEMS: Final = {
         ),
         N_("Correct the named fields and send the request again."),
     ),
+    "content-too-large": ProblemType(
+        413,
+        N_("Content too large"),
+        N_(
+            "The request body is larger than the registry reads: 1 MiB for a write, 64 MiB "
+            "for a batch, unless the registry's operator set other limits. Nothing was read "
+            "beyond the limit and nothing was written."
+        ),
+        N_(
+            "No single record needs that much: check what is being sent. Send a large batch "
+            "as several smaller ones."
+        ),
+    ),
     "service-unavailable": ProblemType(
         503,
         N_("Service unavailable"),

@@ -1,0 +1,160 @@
+"""The most of a request body the registry reads (``registry.core.body_limit``): a 413 problem
+naming the body above it, declared or streamed, before any key is checked, and nothing is
+written; the largest body the schemas allow is far below it, and a batch has a limit of its
+own. On both databases, through the ASGI app and over real HTTP."""
+
+import json
+from collections.abc import Iterator
+
+import httpx2 as httpx
+from domain_helpers import PUBLIC_FUND, World, bearer, build_world, ledger_size
+from fastapi.testclient import TestClient
+from live_server import serve
+from test_awards import award_body, competition_body
+
+from registry.core.body_limit import DEFAULT_MAX_BATCH_BODY_BYTES, DEFAULT_MAX_BODY_BYTES
+from registry.core.db import Database
+from registry.core.settings import Settings
+from registry.main import create_app
+
+PROBLEM = "application/problem+json"
+LIMIT = DEFAULT_MAX_BODY_BYTES
+
+
+def _padded(body: dict, size: int) -> bytes:
+    """``body`` as JSON of exactly ``size`` bytes: valid JSON, padded with spaces."""
+    text = json.dumps(body, ensure_ascii=False).encode()
+    assert len(text) <= size
+    return text + b" " * (size - len(text))
+
+
+def _chunks(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
+    """The body as a stream without a length: sent chunked, counted as it arrives."""
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def _assert_too_large(response: httpx.Response, path: str, limit: int = LIMIT) -> None:
+    assert response.status_code == 413, response.text
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["type"] == "/problems/content-too-large"
+    assert problem["errors"] == [
+        {
+            "field": "body",
+            "message": f"is larger than {limit:,} bytes, the most the registry reads of a "
+            f"body for {path}",
+        }
+    ]
+
+
+def test_a_body_declared_over_the_limit_is_refused_unread_before_the_key(
+    client: TestClient, database: Database
+) -> None:
+    world = build_world(client, database)
+    before = ledger_size(database)
+    body = _padded(award_body(None, legal_basis="PQ-1", instrument="subsidy"), LIMIT + 1)
+    for token in (world.fund, "reg_nokey_nosecret"):
+        response = client.post(
+            "/api/v1/awards",
+            content=body,
+            headers=bearer(token) | {"Content-Type": "application/json"},
+        )
+        _assert_too_large(response, "/api/v1/awards")
+    assert ledger_size(database) == before
+
+
+def test_a_streamed_body_is_refused_once_it_passes_the_limit(
+    client: TestClient, database: Database
+) -> None:
+    world = build_world(client, database)
+    before = ledger_size(database)
+    body = _padded(competition_body(), LIMIT + 1)
+    response = client.post(
+        "/api/v1/competitions",
+        content=_chunks(body),
+        headers=bearer(world.fund) | {"Content-Type": "application/json"},
+    )
+    assert "content-length" not in response.request.headers
+    _assert_too_large(response, "/api/v1/competitions")
+    assert ledger_size(database) == before
+    # Exactly at the limit, the body is read and the competition published.
+    at_limit = client.post(
+        "/api/v1/competitions",
+        content=_chunks(_padded(competition_body(), LIMIT)),
+        headers=bearer(world.fund) | {"Content-Type": "application/json"},
+    )
+    assert at_limit.status_code == 201, at_limit.text
+
+
+def test_the_largest_write_the_ledger_records_is_well_under_the_limit(
+    client: TestClient, database: Database
+) -> None:
+    """A ledger entry holds at most 65,535 bytes: a competition whose texts fill it, in all
+    four languages of a two-byte script and sent as \\u escapes (six bytes a character, three
+    times what the entry holds), is still under a quarter of the limit, so the limit refuses
+    only what no write could record."""
+    world = build_world(client, database)
+    text = dict.fromkeys(("uz", "ru", "kk", "en"), "Ж" * 2500)
+    body = competition_body(title=text, description=text, eligibility=text)
+    encoded = json.dumps(body, ensure_ascii=True).encode()
+    assert LIMIT // 4 > len(encoded) > 3 * 4 * 2500 * 6
+    response = client.post(
+        "/api/v1/competitions",
+        content=encoded,
+        headers=bearer(world.fund) | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["title"]["kk"] == "Ж" * 2500
+
+
+def test_a_batch_reads_more_than_a_single_write(client: TestClient, database: Database) -> None:
+    world = build_world(client, database)
+    operations = [{"op": "competitions.create", "body": competition_body()}]
+    big = _padded({"operations": operations}, 2 * LIMIT)
+    response = client.post(
+        "/api/v1/batches",
+        content=big,
+        headers=bearer(world.fund) | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
+    before = ledger_size(database)
+    over = _padded({"operations": operations}, DEFAULT_MAX_BATCH_BODY_BYTES + 1)
+    response = client.post(
+        "/api/v1/batches",
+        content=over,
+        headers=bearer(world.fund) | {"Content-Type": "application/json"},
+    )
+    _assert_too_large(response, "/api/v1/batches", DEFAULT_MAX_BATCH_BODY_BYTES)
+    assert ledger_size(database) == before
+
+
+def test_the_limits_are_settings(settings: Settings, database: Database) -> None:
+    small = settings.model_copy(update={"max_body_bytes": 64 * 1024})
+    with TestClient(create_app(small)) as client:
+        world = build_world(client, database)
+        response = client.post(
+            "/api/v1/competitions",
+            content=_padded(competition_body(), 64 * 1024 + 1),
+            headers=bearer(world.fund) | {"Content-Type": "application/json"},
+        )
+    _assert_too_large(response, "/api/v1/competitions", 64 * 1024)
+
+
+def test_over_real_http_both_ways_and_the_server_keeps_serving(
+    app, database: Database, client: TestClient
+) -> None:
+    """uvicorn answers the 413 without reading the declared body, refuses a streamed one
+    where it passes the limit, and serves the next request."""
+    world: World = build_world(client, database)
+    before = ledger_size(database)
+    body = _padded(award_body(None, legal_basis="PQ-1", instrument="subsidy"), LIMIT + 1)
+    headers = bearer(world.fund) | {"Content-Type": "application/json"}
+    with serve(app) as base, httpx.Client(base_url=base, timeout=30) as http:
+        _assert_too_large(
+            http.post("/api/v1/awards", content=body, headers=headers), "/api/v1/awards"
+        )
+        streamed = http.post("/api/v1/awards", content=_chunks(body), headers=headers)
+        _assert_too_large(streamed, "/api/v1/awards")
+        assert http.get(f"/api/v1/organizations/{PUBLIC_FUND}").status_code == 200
+    assert ledger_size(database) == before
