@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from registry.auth.principal import Role
-from registry.core.schemas import StrictInput
+from registry.core.schemas import AwareIsoDatetime, StrictInput
 
 
 class ApiKeyCreate(StrictInput):
@@ -13,7 +13,7 @@ class ApiKeyCreate(StrictInput):
         description="Required for a funder or an overseer key: the organization it acts for.",
     )
     label: str | None = Field(default=None, max_length=200, description="Who or what holds it.")
-    expires_at: AwareDatetime | None = Field(
+    expires_at: AwareIsoDatetime | None = Field(
         default=None, description="RFC 3339, with an offset (a time without one is refused)."
     )
 

@@ -10,6 +10,7 @@ from registry.core.schemas import (
     Currency,
     HttpUrl,
     Instrument,
+    IsoDate,
     LegalBasis,
     LegalUnitRead,
     LegalUnitStatement,
@@ -52,7 +53,7 @@ class AwardCreate(StrictInput):
         description="ISO 4217. Required unless legal_unit states the amount: its unit fixes "
         "the currency (BRV: UZS, MCI: KZT), which, if given, must be that one.",
     )
-    award_date: date
+    award_date: IsoDate
     period: Period = Field(description="The implementation period.")
     region: str | None = Field(
         default=None,
@@ -93,27 +94,27 @@ class AwardAmended(StrictInput):
 class AwardDisbursed(StrictInput):
     type: Literal["disbursed"]
     amount: Amount
-    date: date
+    date: IsoDate
     tranche: StrictInt | None = Field(default=None, ge=1, le=1000)
     note: str | None = Field(default=None, max_length=4000)
 
 
 class AwardReported(StrictInput):
     type: Literal["reported"]
-    date: date
+    date: IsoDate
     summary: LocalizedText | None = None
     document_url: HttpUrl | None = None
 
 
 class AwardCompleted(StrictInput):
     type: Literal["completed"]
-    date: date
+    date: IsoDate
     note: str | None = Field(default=None, max_length=4000)
 
 
 class AwardTerminated(StrictInput):
     type: Literal["terminated"]
-    date: date
+    date: IsoDate
     reason: Reason
 
 

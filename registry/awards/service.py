@@ -33,6 +33,7 @@ from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, 
 from registry.core.ids import next_id
 from registry.core.schemas import (
     Amount,
+    IsoDate,
     LegalBasis,
     LocalizedText,
     LocalizedTextChange,
@@ -699,7 +700,7 @@ def _published_changes(
     checks: dict[str, TypeAdapter[Any]] = {
         "title": TypeAdapter(LocalizedTextChange),
         "purpose": TypeAdapter(LocalizedTextChange | None),
-        "award_date": TypeAdapter(date),
+        "award_date": TypeAdapter(IsoDate),
         "period": TypeAdapter(Period),
         "themes": TypeAdapter(Themes),
         "legal_basis": TypeAdapter(LegalBasis | None),

@@ -11,6 +11,7 @@ from registry.core.schemas import (
     Currency,
     HttpUrl,
     Instrument,
+    IsoDate,
     LegalBasis,
     LegalUnitRead,
     LegalUnitStatement,
@@ -160,7 +161,7 @@ DocumentUrl = Annotated[HttpUrl | None, Field(default=None)]
 
 
 class _StageEvent(StrictInput):
-    date: dt.date = Field(description="The day it happened, in the competition's time zone.")
+    date: IsoDate = Field(description="The day it happened, in the competition's time zone.")
 
 
 class ApplicationsClosed(_StageEvent):

@@ -1,6 +1,7 @@
 """Wire types shared by every feature: strict input models, multilingual text, money."""
 
 import enum
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -46,8 +48,9 @@ class StrictInput(BaseModel):
     invisible characters around them (``TEXT_EDGES``: a title pasted with a byte order mark
     before it is recorded as the same title without); and values keep their JSON type (an
     integer is a JSON integer, ``2``, never ``"2"`` or ``2.0``; a boolean is ``true`` or
-    ``false``; an amount is a string, never a number; a value with a pattern, such as an
-    amount or a currency, is taken exactly as written, with no space around it)."""
+    ``false``; an amount is a string, never a number; a date or a time is a string in ISO
+    8601 form, never a timestamp (``IsoDate``, ``IsoDatetime``); a value with a pattern, such
+    as an amount or a currency, is taken exactly as written, with no space around it)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -304,6 +307,41 @@ Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN), Verbatim]
 Reason = Annotated[str, Field(min_length=1, max_length=4000), NotBlank]
 
 
+DATE_MESSAGE = 'must be a date written as YYYY-MM-DD, such as "2026-03-01"'
+DATETIME_MESSAGE = (
+    "must be a date and time written as YYYY-MM-DDThh:mm:ss with its UTC offset, such as "
+    '"2026-03-01T09:00:00+05:00"'
+)
+ISO_DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""How every date and time of ISO 8601's extended form starts; a Unix timestamp in quotes,
+which pydantic reads as a time (``"20260301"`` is 1970-08-23), does not."""
+
+
+def _written_as(kind: type[date], message: str) -> BeforeValidator:
+    def refuse_other_than_iso_text(value: object) -> object:
+        if isinstance(value, kind) or (isinstance(value, str) and ISO_DATE_START.match(value)):
+            return value
+        raise PydanticCustomError("iso_text", message)
+
+    return BeforeValidator(refuse_other_than_iso_text)
+
+
+IsoDate = Annotated[date, _written_as(date, DATE_MESSAGE)]
+"""Every date of a request body: a JSON string, ``"2026-03-01"``, read as it always was. A
+number, a boolean or a timestamp in quotes is refused in plain words, where pydantic's lax
+mode read a number as a Unix timestamp (``1772323200`` was 2026-03-01, and ``1772323201`` was
+refused in its own words). Not ``Strict()``: FastAPI validates a body's parsed JSON as Python
+objects, and strict mode takes only ``date`` objects from Python, never a string. Python
+callers (the demo, the importers) may still pass a ``date``."""
+IsoDatetime = Annotated[datetime, _written_as(datetime, DATETIME_MESSAGE)]
+"""Every time of a request body, as ``IsoDate`` for a time: a JSON string
+(``"2026-03-01T09:00:00+05:00"``), never a number (which was read as seconds since 1970,
+UTC). Whether it needs its offset is the field's rule, as before (``Window``,
+``AwareIsoDatetime``)."""
+AwareIsoDatetime = Annotated[AwareDatetime, _written_as(datetime, DATETIME_MESSAGE)]
+"""A time that must carry its offset on its own (a key's ``expires_at``)."""
+
+
 class LegalUnitStatement(StrictInput):
     """An amount stated in a legal unit of account: the unit, how many of it, and the date
     whose value of the unit applies. The registry derives the money amount from it."""
@@ -314,7 +352,7 @@ class LegalUnitStatement(StrictInput):
         description="How many of the unit, a decimal string (never a float).",
         examples=["3000"],
     )
-    on: date = Field(
+    on: IsoDate = Field(
         description="The date whose value of the unit applies (the award date, or the date "
         "the law or the competition fixes)."
     )
@@ -343,8 +381,8 @@ Themes = Annotated[
 
 
 class Period(StrictInput):
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
 
     @field_validator("end")
     @classmethod
@@ -359,8 +397,8 @@ class Period(StrictInput):
 class Window(StrictInput):
     """An application window. Times carry their offset: Astana closes at 18:30 +05:00."""
 
-    opens: datetime
-    closes: datetime
+    opens: IsoDatetime
+    closes: IsoDatetime
 
     @model_validator(mode="after")
     def _ordered(self) -> "Window":

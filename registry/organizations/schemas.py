@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.core.schemas import LocalizedText, LocalizedTextRead, StrictInput
+from registry.core.schemas import IsoDate, LocalizedText, LocalizedTextRead, StrictInput
 
 
 class OrganizationKind(enum.StrEnum):
@@ -28,7 +28,7 @@ class OrganizationCreate(StrictInput):
         description="ISO 3166-2 subdivision (UZ-TK, KZ-75…) or a country code for national scope.",
         max_length=10,
     )
-    registration_date: date | None = Field(
+    registration_date: IsoDate | None = Field(
         default=None,
         description="The organization's legal (state) registration date, if known: not in the "
         "future, not before 1991.",
