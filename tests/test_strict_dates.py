@@ -226,6 +226,62 @@ def test_dates_and_times_written_as_before_are_read_as_before(
     assert ledger_size(database) == before
 
 
+@pytest.mark.parametrize(
+    ("path", "change", "field", "message"),
+    [
+        (
+            "/api/v1/awards",
+            {"award_date": "2026-02-30"},
+            "award_date",
+            f"{DATE_MESSAGE} (day value is outside expected range)",
+        ),
+        (
+            "/api/v1/awards",
+            {"award_date": "2026-03-01T09:00:00+05:00"},
+            "award_date",
+            f"{DATE_MESSAGE}, without a time",
+        ),
+        (
+            "/api/v1/competitions",
+            {"window": {"opens": "2026-01-10T25:00+05:00", "closes": "2026-02-10T18:00+05:00"}},
+            "window.opens",
+            DATETIME_MESSAGE,  # pydantic's reason, from reading it as a date, would mislead
+        ),
+        ("/api/v1/keys", {"expires_at": "2030-01-01T00:00:00"}, "expires_at", DATETIME_MESSAGE),
+    ],
+)
+def test_a_date_or_time_string_that_is_wrong_is_told_so_in_plain_words(
+    client: TestClient,
+    database: Database,
+    world: World,
+    path: str,
+    change: dict,
+    field: str,
+    message: str,
+) -> None:
+    """Pydantic's own words were "Datetimes provided to dates should have zero time - e.g. be
+    exact dates" and "Input should have timezone info"; what is expected comes first now, and
+    what is wrong with the text after it, where pydantic says."""
+    bodies = {
+        "/api/v1/awards": award_body(None, legal_basis="UP-124"),
+        "/api/v1/competitions": competition_body(),
+        "/api/v1/keys": {"role": "admin"},
+    }
+    token = world.admin if path == "/api/v1/keys" else world.fund
+    refused_in_plain_words(client, database, token, path, bodies[path] | change, field, message)
+
+
+def test_a_date_filter_in_the_query_is_told_so_in_the_same_words(client: TestClient) -> None:
+    response = client.get("/api/v1/awards", params={"awarded_from": "2026-13-01"})
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"] == [
+        {
+            "field": "query.awarded_from",
+            "message": f"{DATE_MESSAGE} (month value is outside expected range of 1-12)",
+        }
+    ]
+
+
 def test_a_date_filter_in_the_query_is_read_as_before(client: TestClient, world: World) -> None:
     award = create_award(client, world, create_competition(client, world)["id"])
     found = client.get("/api/v1/awards", params={"awarded_from": "2026-03-01"}).json()

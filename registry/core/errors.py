@@ -16,7 +16,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from registry.core.schemas import PATTERN_FALLBACK, PATTERN_MESSAGES
+from registry.core.schemas import (
+    DATE_MESSAGE,
+    DATETIME_MESSAGE,
+    PATTERN_FALLBACK,
+    PATTERN_MESSAGES,
+)
 from registry.ledger.canonical import CanonicalizationError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -198,11 +203,31 @@ STRICT_TYPE_MESSAGES = {
 "2" and 2.0 would be a second way to write the same number."""
 
 
+DATE_ERRORS = frozenset({"date_type", "date_parsing", "date_from_datetime_parsing"})
+DATETIME_ERRORS = frozenset({"datetime_type", "datetime_parsing", "timezone_aware"})
+
+
+def _date_message(kind: str, reason: object) -> str | None:
+    """What a date or time that pydantic could not read is told: what is expected (as
+    ``IsoDate`` says it of a number), then pydantic's reason, where it is about the text
+    ("day value is outside expected range"). Not its "Datetimes provided to dates should have
+    zero time", nor the reason it gives when a time failed and its fallback reading as a date
+    failed too (an hour of 25 is "unexpected extra characters at the end of the input")."""
+    if kind == "date_from_datetime_inexact":
+        return f"{DATE_MESSAGE}, without a time"
+    if kind == "datetime_from_date_parsing":
+        return DATETIME_MESSAGE
+    if kind in DATE_ERRORS or kind in DATETIME_ERRORS:
+        expected = DATE_MESSAGE if kind in DATE_ERRORS else DATETIME_MESSAGE
+        return f"{expected} ({reason})" if reason else expected
+    return None
+
+
 def human_message(error: Any) -> str:
     """Pydantic's message, said for a person where it would show a pattern (a regular
-    expression, which says nothing to most people), take a JSON number for an amount, or a
-    text or a fraction for an integer. The API, the portal's desk and the imports' reports
-    all say it so."""
+    expression, which says nothing to most people), take a JSON number for an amount, a text
+    or a fraction for an integer, or not read a date. The API, the portal's desk and the
+    imports' reports all say it so."""
     kind = error.get("type")
     if kind == "string_pattern_mismatch":
         pattern = str((error.get("ctx") or {}).get("pattern"))
@@ -226,7 +251,7 @@ def human_message(error: Any) -> str:
     if kind == "value_error" and (error.get("ctx") or {}).get("error") is not None:
         # A validator's own words, without pydantic's "Value error, " before them.
         return str(error["ctx"]["error"])
-    return str(error["msg"])
+    return _date_message(kind, (error.get("ctx") or {}).get("error")) or str(error["msg"])
 
 
 def _not_json(error: Any) -> str:
