@@ -10,10 +10,13 @@ size it was; every date and time written as before is read as before."""
 from collections.abc import Iterator
 
 import pytest
-from domain_helpers import PUBLIC_FUND, World, bearer, build_world, ledger_size
+from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 from test_awards import award_body, competition_body, create_award, create_competition
+from test_desk import errors_next_to, field_value, open_form, sign_in
+from test_oversight import Desk
 
 from registry import main
 from registry.core.db import Database
@@ -280,6 +283,35 @@ def test_a_date_filter_in_the_query_is_told_so_in_the_same_words(client: TestCli
             "message": f"{DATE_MESSAGE} (month value is outside expected range of 1-12)",
         }
     ]
+
+
+@pytest.mark.parametrize("typed", [str(MIDNIGHT), "01.03.2026"])
+def test_the_desk_shows_a_date_not_in_iso_form_next_to_its_field(
+    client: TestClient, database: Database, app: FastAPI, typed: str
+) -> None:
+    """A date typed as a timestamp was taken by the award form as 2026-03-01, as the API took
+    it; the local form 01.03.2026 was refused in pydantic's words. Both are now refused next
+    to the field, in the API's words, with what was typed kept."""
+    desk = Desk(client, database)
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as browser:
+        sign_in(browser, desk.world.fund)
+        before = ledger_size(database)
+        form = open_form(browser, "award") | {
+            "competition_id": desk.competition["id"],
+            "recipient_id": NGO_UZ,
+            "instrument": "grant",
+            "title.uz": "Mahalla kutubxonasi",
+            "amount": "45000000.00",
+            "currency": "UZS",
+            "award_date": typed,
+            "period.start": "2026-03-10",
+            "period.end": "2026-12-31",
+        }
+        response = browser.post("/desk/forms/award", data=form)
+    assert response.status_code == 422, response.text
+    assert errors_next_to(response.text, "award_date") == [DATE_MESSAGE]
+    assert field_value(response.text, "award_date") == typed
+    assert ledger_size(database) == before
 
 
 def test_a_date_filter_in_the_query_is_read_as_before(client: TestClient, world: World) -> None:
