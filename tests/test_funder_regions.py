@@ -216,3 +216,74 @@ def test_a_corrected_region_that_is_no_code_is_refused(
 
     assert "ISO 3166-2 code" in refused(response, "changes.region")
     assert ledger_size(database) == before
+
+
+@pytest.mark.parametrize(
+    ("funder", "body", "message"),
+    [
+        (
+            "operator",
+            kazakh_competition(
+                budget=None,
+                currency=None,
+                legal_unit={"unit": "BRV", "multiplier": "100", "on": "2026-01-01"},
+            ),
+            (
+                f"BRV is Uzbekistan's unit of account; {KZ_OPERATOR} states amounts in MCI or "
+                "in money"
+            ),
+        ),
+        (
+            "fund",
+            competition_body(
+                budget=None,
+                currency=None,
+                legal_unit={"unit": "MCI", "multiplier": "100", "on": "2026-01-01"},
+            ),
+            (
+                f"MCI is Kazakhstan's unit of account; {PUBLIC_FUND} states amounts in BRV or "
+                "in money"
+            ),
+        ),
+    ],
+)
+def test_a_budget_is_stated_in_its_funders_own_legal_unit(
+    client: TestClient, world: World, database: Database, funder: str, body: dict, message: str
+) -> None:
+    """A Kazakh body's budget in BRV would be an amount in UZS fixed by an Uzbek decree:
+    a legal unit is its country's law's, as an instrument is."""
+    before = ledger_size(database)
+
+    response = post(client, "/api/v1/competitions", body, getattr(world, funder))
+
+    assert refused(response, "legal_unit.unit") == message
+    assert ledger_size(database) == before
+    assert client.get("/api/v1/competitions").json()["items"] == []
+
+
+def test_an_award_is_stated_in_its_funders_own_legal_unit(
+    client: TestClient, world: World, database: Database
+) -> None:
+    before = ledger_size(database)
+    brv = {"unit": "BRV", "multiplier": "10", "on": "2026-01-01"}
+    body = award_body(
+        None,
+        funder_id=KZ_OPERATOR,
+        recipient_id=NGO_KZ,
+        amount=None,
+        currency=None,
+        legal_unit=brv,
+        legal_basis="Order 45",
+    )
+
+    response = post(client, "/api/v1/awards", body, world.operator)
+
+    assert refused(response, "legal_unit.unit").startswith("BRV is Uzbekistan's unit of account")
+    assert ledger_size(database) == before
+    mci = body | {
+        "legal_unit": {"unit": "MCI", "multiplier": "1000", "on": "2026-01-01"},
+        "period": {"start": "2026-03-15", "end": "2026-12-31"},
+    }
+    accepted = post(client, "/api/v1/awards", mci, world.operator)
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["amount"] == "4325000.00"

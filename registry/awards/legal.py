@@ -44,6 +44,25 @@ def check_instrument(instrument: str, funder_id: str, *, field: str = "instrumen
         )
 
 
+COUNTRY_NAMES: Final = {"UZ": "Uzbekistan", "KZ": "Kazakhstan"}
+
+
+def check_unit(statement: LegalUnitStatement | None, funder_id: str) -> None:
+    """An amount is stated in the legal unit of the funder's country's law (BRV in
+    Uzbekistan, MCI in Kazakhstan), as its instrument is one that law provides: a Kazakh
+    body's budget in BRV would be UZS fixed by an Uzbek decree. A funder of another country
+    (an international donor) is not judged."""
+    country = funder_id[:2]
+    if statement is None or country not in COUNTRY_NAMES or COUNTRY[statement.unit] == country:
+        return
+    own = next(unit for unit, unit_country in COUNTRY.items() if unit_country == country)
+    raise Unprocessable.for_field(
+        "legal_unit.unit",
+        f"{statement.unit.value} is {COUNTRY_NAMES[COUNTRY[statement.unit]]}'s unit of account; "
+        f"{funder_id} states amounts in {own.value} or in money",
+    )
+
+
 DIRECT_AWARD_CAP_BRV: Final = 1_000
 """Decree UP-124 of 26 August 2024: awards without a competition up to 1,000 × BRV."""
 

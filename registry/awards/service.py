@@ -214,6 +214,7 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
     principal.check_acts_for(funder_id, field="funder_id")
     legal.check_instrument(data.instrument.value, funder_id)
+    legal.check_unit(data.legal_unit, funder_id)
     recipient_id = organization_service.canonical_org_id(data.recipient_id, field="recipient_id")
     if recipient_id == funder_id:
         raise Unprocessable.for_field("recipient_id", "a funder cannot award itself")

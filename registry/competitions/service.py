@@ -75,6 +75,7 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
     principal.check_acts_for(funder_id, field="funder_id")
     legal.check_instrument(data.instrument.value, funder_id)
+    legal.check_unit(data.legal_unit, funder_id)
     currency = legal.currency_of(data.currency, data.legal_unit)
     given = (
         format_amount(_amount(data.budget, currency, "budget"), currency)
