@@ -219,6 +219,70 @@ def test_a_corrected_region_that_is_no_code_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("funder", "body", "zone"),
+    [
+        (
+            "operator",
+            kazakh_competition(
+                time_zone="Europe/Moscow",
+                window={
+                    "opens": "2026-03-02T09:00:00+03:00",
+                    "closes": "2026-03-27T18:30:00+03:00",
+                },
+            ),
+            "Europe/Moscow",
+        ),
+        (
+            "fund",
+            competition_body(
+                time_zone="UTC",
+                window={
+                    "opens": "2026-01-10T04:00:00+00:00",
+                    "closes": "2026-02-10T13:00:00+00:00",
+                },
+            ),
+            "UTC",
+        ),
+        # Kazakhstan's zones are Kazakh, not Uzbek, however alike their offsets are now.
+        ("fund", competition_body(time_zone="Asia/Almaty"), "Asia/Almaty"),
+    ],
+)
+def test_a_competition_s_deadlines_are_counted_in_its_funders_country(
+    client: TestClient, world: World, database: Database, funder: str, body: dict, zone: str
+) -> None:
+    """A Kazakh akimat's deadline is in Kazakh time: a zone of another country (Moscow, UTC)
+    would show every deadline and stage date in a time the competition is not held in."""
+    before = ledger_size(database)
+
+    response = post(client, "/api/v1/competitions", body, getattr(world, funder))
+
+    message = refused(response, "time_zone")
+    assert message.startswith(f"{zone} is not a time zone of {body['funder_id'][:2]}")
+    assert ledger_size(database) == before
+    assert client.get("/api/v1/competitions").json()["items"] == []
+
+
+def test_a_funder_names_any_zone_of_its_own_country(client: TestClient, world: World) -> None:
+    """Kazakhstan has several zones in the tz database (Qostanay, Aqtobe…); each is its own,
+    and a donor of neither country may name any."""
+    kazakh = post(
+        client,
+        "/api/v1/competitions",
+        kazakh_competition(time_zone="Asia/Qostanay"),
+        world.operator,
+    )
+    assert kazakh.status_code == 201, kazakh.text
+    assert kazakh.json()["time_zone"] == "Asia/Qostanay"
+    uzbek = post(
+        client,
+        "/api/v1/competitions",
+        competition_body(time_zone="Asia/Samarkand", round_number=9),
+        world.fund,
+    )
+    assert uzbek.status_code == 201, uzbek.text
+
+
+@pytest.mark.parametrize(
     ("funder", "body", "message"),
     [
         (

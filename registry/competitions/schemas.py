@@ -81,7 +81,8 @@ class CompetitionCreate(StrictInput):
         default=None,
         max_length=64,
         description="The IANA time zone its deadlines are counted in (Asia/Almaty); by "
-        "default its region's or funder's country's. The window's offsets must be this zone's.",
+        "default its region's or funder's country's. An Uzbek or Kazakh funder names one of its "
+        "own country's zones. The window's offsets must be this zone's.",
         examples=["Asia/Almaty"],
     )
     source_id: SourceId = None

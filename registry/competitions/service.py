@@ -37,7 +37,7 @@ from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.reference.money import InvalidAmount, format_amount, parse_amount
-from registry.reference.zones import local_zone
+from registry.reference.zones import country_zones, local_zone
 
 PUBLISHED = "competition.published"
 EVENT_KINDS = {
@@ -89,7 +89,7 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     region = organization_service.canonical_region(data.region) if data.region else None
     if region is not None:
         organization_service.check_funded_region(region, funder_id)
-    zone = _named_zone(data.time_zone) if data.time_zone is not None else None
+    zone = _named_zone(data.time_zone, funder_id) if data.time_zone is not None else None
     zone = zone or local_zone(region, funder_id)
     _check_offsets(zone, data.window.opens, data.window.closes, "window.")
     _check_year(data.year, data.window.opens, data.window.closes, zone)
@@ -196,13 +196,26 @@ def opening_day(competition: Competition) -> date:
     return competition.opens_at.astimezone(zone_of(competition)).date()
 
 
-def _named_zone(name: str) -> ZoneInfo:
-    """The zone a competition names, checked: a real IANA zone."""
+def _named_zone(name: str, funder_id: str) -> ZoneInfo:
+    """The zone a competition names, checked: a real IANA zone and, for an Uzbek or Kazakh
+    funder, one of its own country's, as its competitions lie in its country
+    (``check_funded_region``): a Kazakh akimat's deadlines in Moscow time or UTC would show
+    every deadline and stage date in a time the competition is not held in."""
     try:
-        return ZoneInfo(name)
+        zone = ZoneInfo(name)
     # A name that is a folder of the zone database ("Asia") fails with an OSError.
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Unprocessable.for_field("time_zone", f"{name!r} is not an IANA time zone") from None
+    country = funder_id[:2]
+    if country in organization_service.HOME_COUNTRIES:
+        own = country_zones(country)
+        if zone.key not in own:
+            raise Unprocessable.for_field(
+                "time_zone",
+                f"{zone.key} is not a time zone of {country}, where {funder_id}'s competitions "
+                f"are held; give one of {', '.join(sorted(own))}",
+            )
+    return zone
 
 
 def _check_offsets(zone: ZoneInfo, opens: datetime, closes: datetime, prefix: str) -> None:
