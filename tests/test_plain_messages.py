@@ -85,6 +85,49 @@ def test_a_legal_unit_s_multiplier_is_described_not_matched(desk: Desk) -> None:
     assert error["message"] == MULTIPLIER
 
 
+BY_LANGUAGE = (
+    'must give the text by language, as an object such as {"kk": "…", "ru": "…"} '
+    "(languages: uz, ru, kk, en)"
+)
+
+
+@pytest.mark.parametrize("text", ["Үйде күтім қызметі", ["Үйде күтім"], 5])
+def test_a_text_given_without_its_language_is_told_to_give_one(desk: Desk, text: object) -> None:
+    """A title, a note or findings written as a bare string, as a first request often does,
+    is told what the field takes, not pydantic's "a valid dictionary or object to extract
+    fields from"."""
+    award = f"/api/v1/awards/{desk.award['id']}/events"
+    for path, body, token, field in (
+        ("/api/v1/awards", award_body(None, title=text), desk.world.fund, "title"),
+        (
+            award,
+            {"type": "reported", "date": "2026-03-10", "summary": text},
+            desk.world.fund,
+            "summary",
+        ),
+        (
+            award,
+            {
+                "type": "corrected",
+                "corrects": desk.award["published_seq"],
+                "reason": "Typo",
+                "changes": {"title": text},
+            },
+            desk.world.fund,
+            "changes.title",
+        ),
+        (
+            "/api/v1/oversight/conclusions",
+            desk.conclusion(findings=text),
+            desk.overseer,
+            "findings",
+        ),
+    ):
+        problem = desk.refused(path, body, token, 422, field)
+        messages = {error["field"]: error["message"] for error in problem["errors"]}
+        assert messages[field] == BY_LANGUAGE, problem
+
+
 @pytest.fixture
 def browser_like(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:

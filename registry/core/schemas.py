@@ -173,6 +173,22 @@ LegalBasis = Annotated[str, Field(max_length=500), NotBlank]
 """A decree's or contract's number: required of an award without a competition, so never blank."""
 
 
+BY_LANGUAGE_MESSAGE = (
+    'must give the text by language, as an object such as {"kk": "…", "ru": "…"} '
+    "(languages: uz, ru, kk, en)"
+)
+"""Said of a text written as a bare string (or a list, or a number), as a first request often
+writes a title: pydantic's own words would be "a valid dictionary or object to extract fields
+from"."""
+
+
+def _by_language(data: Any) -> Any:
+    if isinstance(data, str | int | float | list):
+        # A validation error, as pydantic makes of a ValueError (a TypeError would be a 500).
+        raise ValueError(BY_LANGUAGE_MESSAGE)  # noqa: TRY004
+    return data
+
+
 class LocalizedText(StrictInput):
     """One text in the languages it exists in: Uzbek (Latin script), Russian, Kazakh, English.
 
@@ -183,6 +199,11 @@ class LocalizedText(StrictInput):
     ru: VisibleText | None = None
     kk: VisibleText | None = None
     en: VisibleText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _given_by_language(cls, data: Any) -> Any:
+        return _by_language(data)
 
     @model_validator(mode="after")
     def _at_least_one(self) -> "LocalizedText":
@@ -207,6 +228,11 @@ class LocalizedTextChange(StrictInput):
     ru: VisibleText | None = None
     kk: VisibleText | None = None
     en: VisibleText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _given_by_language(cls, data: Any) -> Any:
+        return _by_language(data)
 
     @model_validator(mode="after")
     def _names_a_language(self) -> "LocalizedTextChange":
