@@ -36,6 +36,7 @@ from registry.core.schemas import Window, merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
+from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.money import InvalidAmount, format_amount, parse_amount
 from registry.reference.zones import country_zones, local_zone
 
@@ -207,7 +208,7 @@ def _named_zone(name: str, funder_id: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Unprocessable.for_field("time_zone", f"{name!r} is not an IANA time zone") from None
     country = funder_id[:2]
-    if country in organization_service.HOME_COUNTRIES:
+    if country in HOME_COUNTRIES:
         own = country_zones(country)
         if zone.key not in own:
             raise Unprocessable.for_field(
