@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from registry.auth import service as auth_service
@@ -215,9 +215,9 @@ def _responses(
         if unit.claimed is None:
             responses.append(idempotency.model_response(read, 201))
             continue
-        content = read.model_dump(mode="json")
-        idempotency.remember(session, unit.claimed, 201, content)
-        responses.append(JSONResponse(content, status_code=201))
+        body = read.model_dump_json()
+        idempotency.remember(session, unit.claimed, 201, body)
+        responses.append(Response(body, status_code=201, media_type="application/json"))
     return responses
 
 

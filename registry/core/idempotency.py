@@ -7,14 +7,13 @@ Records are operational state, not registry data: they are not in the ledger.
 """
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Header, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import LargeBinary, SmallInteger, String, Text, select, tuple_
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -98,14 +97,15 @@ def respond_to(
             raise Unprocessable.for_field(
                 f"header.{HEADER}", "already used for a different request; use a new key"
             )
-        return JSONResponse(
-            content=json.loads(stored.response),
+        return Response(
+            stored.response,
             status_code=stored.status,
+            media_type="application/json",
             headers={"Idempotent-Replay": "true"},
         )
-    content = produce().model_dump(mode="json")
-    remember(session, claimed, status, content)
-    return JSONResponse(content, status_code=status)
+    body = produce().model_dump_json()
+    remember(session, claimed, status, body)
+    return Response(body, status_code=status, media_type="application/json")
 
 
 def model_response(model: BaseModel, status: int) -> Response:
@@ -128,15 +128,18 @@ def any_taken(session: Session, claims: Sequence[Claim]) -> bool:
     return session.execute(statement.limit(1)).first() is not None
 
 
-def remember(session: Session, claimed: Claim, status: int, content: object) -> None:
-    """Store the first response to a claim, in the caller's transaction."""
+def remember(session: Session, claimed: Claim, status: int, body: str) -> None:
+    """Store the first response to a claim, in the caller's transaction: the very JSON text
+    it answers, which a retry is answered with byte for byte. (Until December 2026 the
+    canonical JSON of it was stored, keys sorted: a retry of such a claim is answered with
+    that text, the same JSON in another order.)"""
     session.add(
         IdempotencyRecord(
             scope=claimed.scope,
             key=claimed.key,
             fingerprint=claimed.fingerprint,
             status=status,
-            response=canonicalize(content).decode(),
+            response=body,
             created_at=datetime.now(UTC),
         )
     )
