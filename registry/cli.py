@@ -10,7 +10,6 @@ from typing import Annotated, TypeVar
 
 import httpx2 as httpx
 import typer
-import uvicorn
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -25,7 +24,7 @@ from registry.bench import imports as imports_bench
 from registry.bench import ledger as ledger_bench
 from registry.bench import portal as portal_bench
 from registry.bench import publication as publication_bench
-from registry.core import migrations
+from registry.core import migrations, server
 from registry.core.db import Database
 from registry.core.errors import RegistryError
 from registry.core.settings import get_settings
@@ -166,7 +165,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Serve the API (run `registry migrate` first)."""
-    uvicorn.run("registry.main:app", host=host, port=port, workers=workers)
+    server.run("registry.main:app", host=host, port=port, workers=workers)
 
 
 WitnessOption = Annotated[

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from registry.core import server as http_server
+
 STARTUP_TIMEOUT_SECONDS = 20
 
 
@@ -22,7 +24,10 @@ def free_port() -> int:
 @contextmanager
 def serve(app: FastAPI) -> Iterator[str]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # As `registry serve` runs it (registry.core.server): h11, uvloop.
+    server = uvicorn.Server(
+        http_server.config(app, host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS

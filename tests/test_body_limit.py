@@ -3,13 +3,17 @@ naming the body above it, declared or streamed, before any key is checked, and n
 written; the largest body the schemas allow is far below it, and a batch has a limit of its
 own. On both databases, through the ASGI app and over real HTTP."""
 
+import contextlib
 import json
+import socket
 from collections.abc import Iterator
 
 import httpx2 as httpx
+import pytest
 from domain_helpers import PUBLIC_FUND, World, bearer, build_world, ledger_size
 from fastapi.testclient import TestClient
 from live_server import serve
+from pydantic import ValidationError
 from test_awards import award_body, competition_body
 
 from registry.core.body_limit import DEFAULT_MAX_BATCH_BODY_BYTES, DEFAULT_MAX_BODY_BYTES
@@ -129,7 +133,31 @@ def test_a_batch_reads_more_than_a_single_write(client: TestClient, database: Da
     assert ledger_size(database) == before
 
 
+def test_behind_a_path_prefix_a_batch_keeps_its_own_limit(
+    app, client: TestClient, database: Database
+) -> None:
+    """Behind a proxy's prefix (uvicorn --root-path /registry) the server puts the prefix in
+    the path; the limits are the routes', found as Starlette routes."""
+
+    async def prefixed(scope, receive, send):
+        if scope["type"] == "http":
+            scope = scope | {"root_path": "/registry", "path": "/registry" + scope["path"]}
+        await app(scope, receive, send)
+
+    world = build_world(client, database)
+    operations = [{"op": "competitions.create", "body": competition_body()}]
+    with TestClient(prefixed) as behind:
+        response = behind.post(
+            "/api/v1/batches",
+            content=_padded({"operations": operations}, 2 * LIMIT),
+            headers=bearer(world.fund) | {"Content-Type": "application/json"},
+        )
+    assert response.status_code == 201, response.text
+
+
 def test_the_limits_are_settings(settings: Settings, database: Database) -> None:
+    with pytest.raises(ValidationError, match="max_batch_body_bytes"):
+        settings.model_validate(settings.model_dump() | {"max_batch_body_bytes": 64 * 1024})
     small = settings.model_copy(update={"max_body_bytes": 64 * 1024})
     with TestClient(create_app(small)) as client:
         world = build_world(client, database)
@@ -158,3 +186,25 @@ def test_over_real_http_both_ways_and_the_server_keeps_serving(
         _assert_too_large(streamed, "/api/v1/awards")
         assert http.get(f"/api/v1/organizations/{PUBLIC_FUND}").status_code == 200
     assert ledger_size(database) == before
+
+
+def test_a_request_head_of_any_size_is_not_buffered(app) -> None:
+    """The body is bounded here; a request's line and headers by the HTTP parser the
+    registry's servers run (registry.core.server: h11, at most 16 KiB, answered 400). A
+    header that never ends is refused after a few tens of kilobytes, with the connection
+    closed, rather than held in memory as it grows (uvicorn's httptools parser would)."""
+    with serve(app) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ")
+            answer = b""
+            try:
+                for _ in range(64):  # at most 4 MiB, in 64 KiB pieces
+                    connection.sendall(b"a" * 64 * 1024)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server stopped reading: the head was refused
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := connection.recv(65536):
+                    answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+        assert httpx.get(f"{base}/api/v1/ledger/checkpoint").status_code in (200, 404)

@@ -41,7 +41,7 @@ from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
 from registry.competitions import service as competition_service
 from registry.competitions.schemas import CompetitionCreate
-from registry.core import migrations
+from registry.core import migrations, server
 from registry.core.db import Database
 from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationCreate
@@ -340,6 +340,7 @@ def _uvicorn(target: str, env: dict[str, str], workers: int = 1) -> Iterator[Ser
         "warning",
         "--workers",
         str(workers),
+        *server.command_line_options(),
     ]
     process = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and module
     base = f"http://127.0.0.1:{port}"

@@ -99,7 +99,8 @@ class Settings(BaseSettings):
     max_batch_body_bytes: int = Field(
         default=DEFAULT_MAX_BATCH_BODY_BYTES,
         ge=64 * 1024,
-        description="The largest body of a batch (POST /api/v1/batches) read.",
+        description="The largest body of a batch (POST /api/v1/batches) read; at least "
+        "max_body_bytes.",
     )
     export_connections: int = Field(
         default=4,
@@ -162,6 +163,12 @@ class Settings(BaseSettings):
     def _quorum_reachable(self) -> "Settings":
         if self.witnesses and self.witness_quorum > len(self.witnesses):
             raise ValueError("witness_quorum exceeds the number of witnesses")
+        return self
+
+    @model_validator(mode="after")
+    def _batch_limit_covers_a_write(self) -> "Settings":
+        if self.max_batch_body_bytes < self.max_body_bytes:
+            raise ValueError("max_batch_body_bytes is less than max_body_bytes")
         return self
 
 

@@ -80,9 +80,9 @@ PROBLEMS: Final = {
         413,
         N_("Content too large"),
         N_(
-            "The request body is larger than the registry reads: 1 MiB for a write, 64 MiB "
-            "for a batch, unless the registry's operator set other limits. Nothing was read "
-            "beyond the limit and nothing was written."
+            "The request body is larger than the registry reads for this request; the "
+            "errors list says how large a body it reads. Nothing was read beyond that and "
+            "nothing was written."
         ),
         N_(
             "No single record needs that much: check what is being sent. Send a large batch "

@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import uvicorn
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from registry.core import server
 from registry.core.db import Database
 from registry.ledger.cosignature import CosignatureSigner
 from registry.ledger.keys import load_or_create_signing_key
@@ -140,6 +140,6 @@ def run(
     logger.info("witness key %s", signer.verifier.verifier_key())
     logger.info("witnessing %s", ", ".join(sorted(logs.keys)))
     try:
-        uvicorn.run(create_app(signer=signer, logs=logs, database=database), host=host, port=port)
+        server.run(create_app(signer=signer, logs=logs, database=database), host=host, port=port)
     finally:
         database.dispose()
