@@ -4,7 +4,7 @@ that write through the API's services, errors next to fields, CSRF, sign-out and
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from html import unescape
+from html import escape, unescape
 
 import pytest
 from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
@@ -617,6 +617,119 @@ def test_the_award_form_offers_a_legal_unit_in_every_language(
     assert f'<label for="f-legal_unit-multiplier">{label}</label>' in text
     brv, mci = units
     assert f'<option value="BRV">{brv}</option><option value="MCI">{mci}</option>' in text
+
+
+DIRECT_AWARD = {
+    "competition_id": "",
+    "recipient_id": NGO_UZ,
+    "instrument": "grant",
+    "title.uz": "Mahalla kutubxonasi",
+    "currency": "UZS",
+    "award_date": "2026-03-01",
+    "period.start": "2026-03-10",
+    "period.end": "2026-12-31",
+    "legal_basis": "UP-124 of 26.08.2024",
+}
+"""An Uzbek award without a competition; 1,000 × BRV on 2026-03-01 is 412,000,000 UZS."""
+OVERRIDE = "Vazirlar Mahkamasining 2026-yil 12-fevraldagi 87-son qarori"
+
+
+def test_a_direct_award_above_the_cap_is_published_with_its_override(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The award form takes ``cap_override`` as the API does (a text: the legal basis that
+    allows more than 1,000 × BRV); the award is published with it, recorded in its entry."""
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award") | DIRECT_AWARD
+    form |= {"amount": "500000000", "cap_override": OVERRIDE}
+
+    response = browser_like.post("/desk/forms/award", data=form)
+
+    assert response.status_code == 303, response.text
+    seq = int(response.headers["location"].rsplit("/", 1)[1])
+    assert seq == before
+    assert ledger_size(desk.database) == before + 1
+    listed = desk.client.get("/api/v1/awards", params={"funder": PUBLIC_FUND}).json()["items"]
+    (found,) = [award for award in listed if award["published_seq"] == seq]
+    award = desk.client.get(f"/api/v1/awards/{found['id']}").json()
+    assert (award["competition_id"], award["amount"]) == (None, "500000000.00")
+    assert award["cap_override"] == OVERRIDE
+    assert award["events"][0]["body"]["cap_override"] == OVERRIDE
+    assert "cap_override" not in desk.award["events"][0]["body"]  # only when given
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        (
+            {"amount": "412000000.01"},
+            "amount",
+            "the cap for an award without a competition; give cap_override",
+        ),
+        (
+            {"amount": "412000000", "cap_override": OVERRIDE},
+            "cap_override",
+            "within 1,000 × BRV (412000000.00 UZS): there is nothing to override",
+        ),
+        (
+            {"competition_id": "competition", "amount": "45000000", "cap_override": OVERRIDE},
+            "cap_override",
+            "only an award without a competition has a cap to override",
+        ),
+    ],
+    ids=["above-the-cap", "within-the-cap", "from-a-competition"],
+)
+def test_a_cap_override_the_api_refuses_is_shown_next_to_its_field(
+    desk: Desk, browser_like: TestClient, given: dict[str, str], field: str, message: str
+) -> None:
+    """The service decides: an award above the cap without an override is refused next to
+    its amount, an override with nothing to override next to the override; what was typed
+    is kept, and nothing is written."""
+    sign_in(browser_like, desk.world.fund)
+    if given.get("competition_id") == "competition":
+        given = given | {"competition_id": desk.competition["id"]}
+    before = ledger_size(desk.database)
+    awards = desk.client.get("/api/v1/awards").json()
+    form = open_form(browser_like, "award") | DIRECT_AWARD | given
+
+    response = browser_like.post("/desk/forms/award", data=form)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == [field]
+    assert any(message in shown for shown in errors_next_to(response.text, field))
+    for name in ("amount", "competition_id", "legal_basis"):
+        assert field_value(response.text, name) == form[name]
+    kept = re.search(
+        r'<textarea id="f-cap_override" name="cap_override"[^>]*>([^<]*)<', response.text
+    )
+    assert kept
+    assert kept[1] == escape(form.get("cap_override", ""))
+    assert ledger_size(desk.database) == before
+    assert desk.client.get("/api/v1/awards").json() == awards
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        ("en", "Legal basis for exceeding the cap"),
+        ("ru", "Правовое основание для превышения предела"),
+        ("kk", "Шектен асудың құқықтық негізі"),
+        ("uz", "Chegaradan oshishning huquqiy asosi"),
+        ("uz-Cyrl", "Чегарадан ошишнинг ҳуқуқий асоси"),
+    ],
+)
+def test_the_award_form_offers_a_cap_override_in_every_language(
+    desk: Desk, browser_like: TestClient, lang: str, label: str
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get("/desk/forms/award", params={"lang": lang})
+    assert page.status_code == 200
+    text = unescape(page.text)
+    assert f'<label for="f-cap_override">{label}</label>' in text
+    hint = re.search(r'<span class="hint" id="f-cap_override-hint">([^<]+)</span>', text)
+    assert hint
+    assert "1,000 × BRV" in hint[1] or "1 000 × " in hint[1] or "1000 × " in hint[1]
 
 
 def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(

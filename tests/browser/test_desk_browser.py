@@ -2,6 +2,8 @@
 kind: sign in, a form refused with the error next to its field and the typed text kept, the
 same form accepted with its ledger entry, a forged CSRF token refused, and sign-out."""
 
+import re
+
 from browser_helpers import assert_accessible
 from domain_helpers import NGO_UZ, PUBLIC_FUND, World, ledger_size
 from playwright.sync_api import Page, expect
@@ -160,3 +162,48 @@ def test_an_award_stated_in_a_legal_unit(
     awards = page.request.get(f"{url}/api/v1/awards?competition={competition_id}").json()
     (stated,) = [award for award in awards["items"] if award["id"] != award_id]
     assert (stated["amount"], stated["currency"]) == ("206000000.00", "UZS")
+
+
+def test_a_direct_award_above_the_cap_with_its_override(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    """An Uzbek award without a competition above 1,000 × BRV: refused next to its amount
+    without an override, the rest kept; with the override's legal basis typed in its own
+    field, published, and the award's page shows it."""
+    url, world, _award_id = live
+    sign_in(page, url, world.fund)
+    before = ledger_size(database)
+    page.goto(f"{url}/desk/forms/award?lang=en")
+    page.get_by_label("Recipient (org-id)").fill(NGO_UZ)
+    page.get_by_label("Instrument").select_option("grant")
+    page.locator("#f-title-uz").fill("Mahalla kutubxonasi")
+    page.get_by_label("Amount", exact=True).fill("500000000")
+    page.get_by_label("Currency", exact=True).fill("UZS")
+    page.get_by_label("Award date").fill("2026-03-01")
+    page.get_by_label("Period starts").fill("2026-03-10")
+    page.get_by_label("Period ends").fill("2026-12-31")
+    page.get_by_label("Legal basis", exact=True).fill("UP-124 of 26.08.2024")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#f-amount")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-amount-error")).to_contain_text("give cap_override")
+    expect(page.get_by_label("Amount", exact=True)).to_have_value("500000000")
+    expect(page.get_by_label("Legal basis", exact=True)).to_have_value("UP-124 of 26.08.2024")
+    expect(page.locator("[aria-invalid=true]")).to_have_count(1)
+    override = page.get_by_label("Legal basis for exceeding the cap")
+    expect(override).to_have_accessible_description(re.compile(r"1,000 × BRV"))
+    assert ledger_size(database) == before
+    assert_accessible(page)
+    screenshot(page, "desk-award-above-the-cap-refused")
+
+    override.fill("Vazirlar Mahkamasining 2026-yil 12-fevraldagi 87-son qarori")
+    override.scroll_into_view_if_needed()
+    screenshot(page, "desk-award-cap-override-typed")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    assert ledger_size(database) == before + 1
+    page.get_by_role("link", name="See it on its public page").click()
+    page.wait_for_url("**/awards/AWD-**")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Vazirlar Mahkamasining 2026-yil 12-fevraldagi 87-son qarori"
+    )
+    screenshot(page, "desk-award-cap-override-written")

@@ -483,6 +483,16 @@ def _actions() -> list[Action]:
         *PERIOD,
         Input("region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),
         Input("legal_basis", N_("Legal basis")),
+        Input(
+            "cap_override",
+            N_("Legal basis for exceeding the cap"),
+            kind="textarea",
+            hint=N_(
+                "Only for an Uzbek award without a competition above 1,000 × BRV on its award "
+                "date: the decision that allows more (its number and date). Recorded in the "
+                "ledger and shown on the award."
+            ),
+        ),
         Input("themes", N_("Themes"), kind="list", hint=N_("Separated by commas")),
         Input("award_before_close", N_("Why it is awarded before the competition closes")),
     )
