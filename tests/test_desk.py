@@ -76,6 +76,11 @@ def marked_fields(html: str) -> list[str]:
     ]
 
 
+def given_in(text: dict[str, str | None]) -> dict[str, str]:
+    """A multilingual text as read from the API, without the languages it is not in."""
+    return {language: value for language, value in text.items() if value is not None}
+
+
 def error_summary(html: str) -> str:
     """The text of the notice at the top of a refused form."""
     found = re.search(r'<div class="notice error-summary".*?</div>', html, re.DOTALL)
@@ -414,6 +419,13 @@ def test_an_award_amendment_that_changes_nothing_says_which_values_were_compared
     assert desk.client.get(f"/api/v1/awards/{award_id}").json() == desk.award
 
 
+RESTATED_TEXTS = {  # competition_body's, as published
+    "changes.title.uz": "Yoshlar tashabbuslarini qoʻllab-quvvatlash",
+    "changes.region": "UZ",
+    "changes.themes": "youth, ecology",
+}
+
+
 @pytest.mark.parametrize(
     "given",
     [
@@ -423,8 +435,9 @@ def test_an_award_amendment_that_changes_nothing_says_which_values_were_compared
             "changes.window.opens": "2026-01-10T09:00",
             "changes.window.closes": "2026-02-10T18:00",
         },
+        RESTATED_TEXTS,
     ],
-    ids=["legal-basis", "budget-and-window"],
+    ids=["legal-basis", "budget-and-window", "title-region-and-themes"],
 )
 def test_a_competition_amendment_that_changes_nothing_is_shown_next_to_each_value_given(
     desk: Desk, browser_like: TestClient, given: dict[str, str]
@@ -452,6 +465,114 @@ def test_a_competition_amendment_that_changes_nothing_is_shown_next_to_each_valu
     assert 'class="compared"' not in response.text  # the fields say it
     assert ledger_size(desk.database) == before
     assert desk.client.get(f"/api/v1/competitions/{competition_id}").json() == competition
+
+
+def test_a_competition_is_amended_in_its_texts_region_and_themes(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The amendment form offers what the API's amendment takes besides the budget, the
+    window and the legal basis: the title, the description and who may apply, each naming
+    only the languages it changes (the others are kept), the region and the themes."""
+    sign_in(browser_like, desk.world.fund)
+    competition_id = desk.competition["id"]
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
+        "competition_id": competition_id,
+        "changes.title.ru": "Поддержка молодёжных инициатив в махаллях",
+        "changes.description.kk": "Төртінші гранттық конкурс",
+        "changes.eligibility.uz": "Roʻyxatdan oʻtganiga bir yil toʻlgan NNTlar",
+        "changes.region": "UZ-SA",
+        "changes.themes": "youth, mahalla",
+        "reason": "Tanlov Samarqand viloyatiga moʻljallangan",
+    }
+
+    response = browser_like.post("/desk/forms/competition-amended", data=form)
+
+    assert response.status_code == 303, response.text
+    seq = int(response.headers["location"].rsplit("/", 1)[1])
+    assert ledger_size(desk.database) == before + 1
+    amended = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
+    assert given_in(amended["title"]) == {
+        "uz": "Yoshlar tashabbuslarini qoʻllab-quvvatlash",  # kept
+        "ru": "Поддержка молодёжных инициатив в махаллях",
+    }
+    assert given_in(amended["description"]) == {
+        "uz": "Toʻrtinchi grant tanlovi",
+        "kk": "Төртінші гранттық конкурс",
+    }
+    assert given_in(amended["eligibility"]) == {"uz": "Roʻyxatdan oʻtganiga bir yil toʻlgan NNTlar"}
+    assert (amended["region"], amended["themes"]) == ("UZ-SA", ["youth", "mahalla"])
+    assert (amended["budget"], amended["legal_basis"]) == ("1000000000.00", "UP-124 of 26.08.2024")
+    (event,) = [event for event in amended["events"] if event["seq"] == seq]
+    assert event["kind"] == "competition.amended"
+    assert set(event["body"]["changes"]) == {
+        "title",
+        "description",
+        "eligibility",
+        "region",
+        "themes",
+    }
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        ({"changes.region": "KZ-75"}, "changes.region", "is not in the country of"),
+        ({"changes.region": "UZ-XX"}, "changes.region", "UZ-XX"),
+        ({"changes.themes": "youth, " + "x" * 101}, "changes.themes", "at most 100 characters"),
+        ({"changes.title.uz": "x" * 5000}, "changes.title.uz", "at most"),
+    ],
+    ids=["other-country", "unknown-region", "long-theme", "long-title"],
+)
+def test_a_competition_amendment_the_api_refuses_is_shown_next_to_its_field(
+    desk: Desk, browser_like: TestClient, given: dict[str, str], field: str, message: str
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    competition_id = desk.competition["id"]
+    competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
+        "competition_id": competition_id,
+        "changes.eligibility.ru": "НКО, зарегистрированные не менее года",
+        "reason": "Aniqlik",
+    }
+
+    response = browser_like.post("/desk/forms/competition-amended", data=form | given)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == [field]
+    assert any(message in shown for shown in errors_next_to(response.text, field))
+    for name, value in given.items():
+        assert field_value(response.text, name) == value
+    assert "НКО, зарегистрированные не менее года" in unescape(response.text)  # kept
+    assert ledger_size(desk.database) == before
+    assert desk.client.get(f"/api/v1/competitions/{competition_id}").json() == competition
+
+
+@pytest.mark.parametrize(
+    ("lang", "legend", "note"),
+    [
+        ("en", "Who may apply", "Only the languages that change"),
+        ("ru", "Кто может подать заявку", "Только языки, которые меняются"),
+        ("kk", "Кім өтінім бере алады", "Тек өзгеретін тілдер"),
+        ("uz", "Kim ariza bera oladi", "Faqat oʻzgaradigan tillar"),
+        ("uz-Cyrl", "Ким ариза бера олади", "Фақат ўзгарадиган тиллар"),
+    ],
+)
+def test_the_competition_amendment_form_says_what_an_empty_language_keeps(
+    desk: Desk, browser_like: TestClient, lang: str, legend: str, note: str
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get("/desk/forms/competition-amended", params={"lang": lang})
+    assert page.status_code == 200
+    text = unescape(page.text)
+    for name in ("title", "description", "eligibility"):
+        assert f'name="changes.{name}.kk"' in text
+    assert 'name="changes.region"' in text
+    assert 'name="changes.themes"' in text
+    group = re.search(rf"<legend>{re.escape(legend)}</legend>\s*<p class=\"hint\">([^<]+)", text)
+    assert group
+    assert group[1].startswith(note)
 
 
 def test_a_correction_that_changes_nothing_is_shown_next_to_its_changes(

@@ -64,13 +64,24 @@ class Input:
     legend: str | None = None
     """Inputs next to each other with the same legend are shown together in a fieldset (a
     statement in a legal unit); a multilingual text's inputs are, under their label."""
+    note: str | None = None
+    """Said once under the legend of the fieldset the input is shown in (what a change to a
+    multilingual text does to the languages it leaves empty)."""
 
 
-def texts(name: str, label: str, *, required: bool = False, long: bool = False) -> list[Input]:
+def texts(
+    name: str, label: str, *, required: bool = False, long: bool = False, note: str | None = None
+) -> list[Input]:
     """A multilingual text: one input per language (at least one is required by the API)."""
     kind = "textarea" if long else "text"
     return [
-        Input(f"{name}.{code}", label, kind=kind, required=required and code == LANGUAGES[0])
+        Input(
+            f"{name}.{code}",
+            label,
+            kind=kind,
+            required=required and code == LANGUAGES[0],
+            note=note,
+        )
         for code in LANGUAGES
     ]
 
@@ -382,6 +393,11 @@ ATTACHMENT: Final = (
 )
 
 
+CHANGED_TEXT: Final = N_(
+    "Only the languages that change: those left empty keep the text recorded in them."
+)
+
+
 def legal_unit_inputs(legend: str, unit_hint: str, on_hint: str) -> tuple[Input, ...]:
     """An amount or a budget as the law states it (``legal_unit``: the unit, how many of it,
     and the date whose value applies). Each input is optional here: the API's model and
@@ -418,6 +434,7 @@ def _actions() -> list[Action]:
         Input("round_number", N_("Round number"), kind="number"),
         *texts("title", N_("Title"), required=True),
         *texts("description", N_("Description"), long=True),
+        *texts("eligibility", N_("Who may apply"), long=True),
         Input(
             "budget",
             N_("Budget"),
@@ -448,6 +465,24 @@ def _actions() -> list[Action]:
         Input("region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),
         Input("legal_basis", N_("Legal basis")),
         Input("themes", N_("Themes"), kind="list", hint=N_("Separated by commas")),
+    )
+    # What an amendment may change (the API's CompetitionChanges), each left empty staying
+    # as recorded; a text names only the languages it changes, as the API's does.
+    competition_changes = (
+        *texts("changes.title", N_("Title"), note=CHANGED_TEXT),
+        *texts("changes.description", N_("Description"), long=True, note=CHANGED_TEXT),
+        *texts("changes.eligibility", N_("Who may apply"), long=True, note=CHANGED_TEXT),
+        Input("changes.budget", N_("New budget")),
+        Input("changes.window.opens", N_("Applications open"), kind="datetime"),
+        Input("changes.window.closes", N_("Applications close"), kind="datetime"),
+        Input("changes.region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),
+        Input("changes.legal_basis", N_("Legal basis")),
+        Input(
+            "changes.themes",
+            N_("Themes"),
+            kind="list",
+            hint=N_("Separated by commas: the list replaces the recorded one"),
+        ),
     )
     award_fields = (
         Input("competition_id", N_("Competition"), hint=N_("Leave empty for a direct award")),
@@ -510,23 +545,12 @@ def _actions() -> list[Action]:
             "competition-amended",
             N_("Amend a competition"),
             FUNDER,
-            (
-                Input("changes.budget", N_("New budget")),
-                Input("changes.window.opens", N_("Applications open"), kind="datetime"),
-                Input("changes.window.closes", N_("Applications close"), kind="datetime"),
-                Input("changes.legal_basis", N_("Legal basis")),
-                REASON,
-            ),
+            (*competition_changes, REASON),
             CompetitionAmended,
             _competition_event,
             target=COMPETITION,
             fixed={"type": "amended"},
-            compared=(
-                "changes.budget",
-                "changes.window.opens",
-                "changes.window.closes",
-                "changes.legal_basis",
-            ),
+            compared=tuple(item.name for item in competition_changes),
         ),
         Action(
             "competition-cancelled",
