@@ -10,6 +10,7 @@ import pytest
 from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from test_legal_units import kz_grant
 from test_oversight import Desk
 
 from registry.core import clock
@@ -74,6 +75,30 @@ def marked_fields(html: str) -> list[str]:
         name.replace("-", ".")
         for name in re.findall(r'<p class="field has-error">\s*<label for="f-([^"]+)"', html)
     ]
+
+
+def named_with(html: str, field: str) -> list[str]:
+    """The fields whose message a marked field points at as about it too, by name."""
+    block = re.search(
+        rf'<p class="field has-error">\s*<label for="f-{re.escape(field.replace(".", "-"))}".*?</p>',
+        html,
+        re.DOTALL,
+    )
+    assert block, f"{field} is not marked"
+    return [
+        name.replace("-", ".")
+        for name in re.findall(r'class="error-also">[^<]*<a href="#f-([^"]+)"', block[0])
+    ]
+
+
+def described_by(html: str, field: str) -> list[str]:
+    """The ids of the texts that describe a form field (its errors, its hint)."""
+    found = re.search(
+        rf'id="f-{re.escape(field.replace(".", "-"))}" name="[^"]+"[^>]*? aria-describedby="([^"]*)"',
+        html,
+    )
+    assert found, f"{field} is described by nothing"
+    return [part for part in found[1].split() if not part.endswith("-hint")]
 
 
 def given_in(text: dict[str, str | None]) -> dict[str, str]:
@@ -439,12 +464,13 @@ RESTATED_TEXTS = {  # competition_body's, as published
     ],
     ids=["legal-basis", "budget-and-window", "title-region-and-themes"],
 )
-def test_a_competition_amendment_that_changes_nothing_is_shown_next_to_each_value_given(
+def test_a_competition_amendment_that_changes_nothing_is_shown_once_and_marks_each_value(
     desk: Desk, browser_like: TestClient, given: dict[str, str]
 ) -> None:
     """The service refuses a competition's amendment that restates its values naming its
-    ``changes``: the refusal is shown next to each change the form gave (not next to the
-    first field of the form, whatever it was), with what was typed kept."""
+    ``changes``: the refusal is shown once, next to the first change the form gave (not next
+    to the first field of the form, whatever it was), and every other change given is
+    marked, pointing at it; what was typed is kept and nothing is written."""
     sign_in(browser_like, desk.world.fund)
     competition_id = desk.competition["id"]
     competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
@@ -458,13 +484,53 @@ def test_a_competition_amendment_that_changes_nothing_is_shown_next_to_each_valu
 
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == list(given)
+    first, *others = given
+    (message,) = errors_next_to(response.text, first)
+    assert message.startswith("the amendment changes nothing: the competition already has")
+    assert unescape(response.text).count("the amendment changes nothing") == 1
+    for name in others:
+        assert errors_next_to(response.text, name) == []
+        assert named_with(response.text, name) == [first]
+        assert described_by(response.text, name) == [f"f-{first.replace('.', '-')}-error"]
     for name, value in given.items():
-        (message,) = errors_next_to(response.text, name)
-        assert message.startswith("the amendment changes nothing: the competition already has")
         assert field_value(response.text, name) == value
     assert 'class="compared"' not in response.text  # the fields say it
     assert ledger_size(desk.database) == before
     assert desk.client.get(f"/api/v1/competitions/{competition_id}").json() == competition
+
+
+def test_an_amended_period_outside_its_band_is_refused_once_for_both_dates(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A Kazakh grant stated in MCI keeps its band's length, and the service refuses an
+    amendment that moves the period outside it naming ``period``: both dates were judged, so
+    the message is next to the start and the end is marked as named by it."""
+    granted = desk.client.post(
+        "/api/v1/awards", json=kz_grant(), headers=bearer(desk.world.operator)
+    )
+    assert granted.status_code == 201, granted.text
+    award = granted.json()
+    sign_in(browser_like, desk.world.operator)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award-amended", award_id=award["id"]) | {
+        "award_id": award["id"],
+        "period.start": "2026-04-01",
+        "period.end": "2026-06-30",
+        "reason": "Мерзімі қысқартылды",
+    }
+
+    response = browser_like.post("/desk/forms/award-amended", data=form)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["period.start", "period.end"]
+    (message,) = errors_next_to(response.text, "period.start")
+    assert "a medium grant (3,000–10,000 MCI) runs 12–24 months" in message
+    assert errors_next_to(response.text, "period.end") == []
+    assert named_with(response.text, "period.end") == ["period.start"]
+    assert described_by(response.text, "period.end") == ["f-period-start-error"]
+    assert field_value(response.text, "period.end") == "2026-06-30"
+    assert ledger_size(desk.database) == before
+    assert desk.client.get(f"/api/v1/awards/{award['id']}").json() == award
 
 
 def test_a_competition_is_amended_in_its_texts_region_and_themes(

@@ -207,3 +207,34 @@ def test_a_direct_award_above_the_cap_with_its_override(
         "Vazirlar Mahkamasining 2026-yil 12-fevraldagi 87-son qarori"
     )
     screenshot(page, "desk-award-cap-override-written")
+
+
+def test_a_competition_amendment_restating_several_values_says_it_once(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    """A competition's amendment restating its title, region and themes is refused once,
+    next to the first of them; the region and the themes are marked and point at it, and
+    the link takes the reader there. What was typed is kept, and nothing is written."""
+    url, world, award_id = live
+    sign_in(page, url, world.fund)
+    competition_id = page.request.get(f"{url}/api/v1/awards/{award_id}").json()["competition_id"]
+    before = ledger_size(database)
+    page.goto(f"{url}/desk/forms/competition-amended?competition_id={competition_id}&lang=en")
+    page.locator("#f-changes-title-uz").fill("Yoshlar tashabbuslarini qoʻllab-quvvatlash")
+    page.locator("#f-changes-region").fill("UZ")
+    page.locator("#f-changes-themes").fill("youth, ecology")
+    page.get_by_label("Reason").fill("Aniqlik")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("[aria-invalid=true]")).to_have_count(3)
+    expect(page.get_by_text("the amendment changes nothing")).to_have_count(1)
+    expect(page.locator("#f-changes-title-uz-error")).to_contain_text("changes nothing")
+    for name in ("region", "themes"):
+        marked = page.locator(f"#f-changes-{name}")
+        expect(marked).to_have_attribute("aria-invalid", "true")
+        expect(marked).to_have_accessible_description(re.compile("changes nothing"))
+    expect(page.locator("#f-changes-themes")).to_have_value("youth, ecology")
+    assert ledger_size(database) == before
+    assert_accessible(page)
+    screenshot(page, "desk-competition-amendment-restates-several")
+    page.locator("#f-changes-themes").locator("..").get_by_role("link").click()
+    expect(page.locator("#f-changes-title-uz")).to_be_focused()

@@ -241,28 +241,43 @@ def _errors(errors: Errors) -> list[tuple[str | None, str]]:
     ]
 
 
-def place_errors(
-    action: Action, errors: Errors, form: Mapping[str, str]
-) -> dict[str | None, list[str]]:
+@dataclass(frozen=True)
+class Placed:
+    """Where a refused form shows its errors."""
+
+    messages: dict[str | None, list[str]]
+    """Each message under the form field it names; under ``None`` when none matches."""
+    shared: dict[str, list[tuple[str, int]]]
+    """Fields a message names along with others, each with where that message is shown (the
+    field and the message's index there): a message about a group of the values an amendment
+    gives is shown once, next to the first of them the form gave, and the others are marked
+    as named by it, so that the same sentence is not repeated next to each."""
+
+
+def place_errors(action: Action, errors: Errors, form: Mapping[str, str]) -> Placed:
     """Each error under the form field it names (``body.amount``, ``amount`` and ``title``
     for ``title.uz`` all find their field); under ``None`` when no field matches. An error
-    naming a group of the values an amendment gives (a competition's ``changes``) is shown
-    next to each of them that ``form`` gave, since each was compared."""
+    naming a group of the values an amendment gives (a competition's ``changes``, an
+    amended ``period``) concerns each of them that ``form`` gave, since each was compared:
+    it is shown next to the first and the others are marked (``Placed.shared``)."""
     names = [item.name for item in action.inputs]
     if action.target:
         names.append(action.target.name)
     given = _given(action, form)
-    placed: dict[str | None, list[str]] = {}
+    messages: dict[str | None, list[str]] = {}
+    shared: dict[str, list[tuple[str, int]]] = {}
     for path, message in _errors(errors):
         candidate = _in_body(path)
-        keys: list[str | None] = [
-            name for name in given if candidate and name.startswith(candidate + ".")
-        ]
-        if candidate in names or not keys:
-            keys = [_field_for(candidate, names)]
-        for key in keys:
-            placed.setdefault(key, []).append(message)
-    return placed
+        group = [name for name in given if candidate and name.startswith(candidate + ".")]
+        if candidate in names or not group:
+            messages.setdefault(_field_for(candidate, names), []).append(message)
+            continue
+        first, *others = group
+        shown = messages.setdefault(first, [])
+        shown.append(message)
+        for other in others:
+            shared.setdefault(other, []).append((first, len(shown) - 1))
+    return Placed(messages, shared)
 
 
 def compared_inputs(action: Action, errors: Errors, form: Mapping[str, str]) -> list[Input]:

@@ -202,17 +202,20 @@ def _form_page(
     found: sessions.Current,
     action: forms.Action,
     values: dict[str, str],
-    errors: dict[str | None, list[str]],
+    placed: forms.Placed | None = None,
     *,
     compared: list[forms.Input] | None = None,
     status: int = 200,
 ) -> Response:
+    errors = placed.messages if placed else {}
     context = {
         "section": "/desk",
         "action": action,
         "groups": _groups(action),
+        "inputs": {item.name: item for item in action.inputs},
         "values": values,
         "errors": errors,
+        "shared": placed.shared if placed else {},
         "marked": any(name is not None for name in errors),
         "compared": compared or [],
         "csrf": found.csrf,
@@ -243,7 +246,7 @@ def form_page(request: Request, session: PrimarySessionDep, slug: Slug) -> Respo
     if found.principal.role not in action.roles:
         return _forbidden(request, "This form is not for this organization's key.")
     values = {key: value for key, value in request.query_params.items() if key != "lang"}
-    return _form_page(request, found, action, values, {})
+    return _form_page(request, found, action, values)
 
 
 @router.post("/desk/forms/{slug}", response_class=HTMLResponse)
