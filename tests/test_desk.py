@@ -13,8 +13,11 @@ from fastapi.testclient import TestClient
 from test_legal_units import kz_grant
 from test_oversight import Desk
 
+from registry.auth.principal import Role
 from registry.core import clock
 from registry.core.db import Database
+from registry.ledger import service as ledger_service
+from registry.web.desk.forms import ACTIONS
 
 
 @pytest.fixture
@@ -917,6 +920,32 @@ def test_the_award_form_offers_a_cap_override_in_every_language(
     hint = re.search(r'<span class="hint" id="f-cap_override-hint">([^<]+)</span>', text)
     assert hint
     assert "1,000 × BRV" in hint[1] or "1 000 × " in hint[1] or "1000 × " in hint[1]
+
+
+def ledger_root(database: Database) -> bytes:
+    with database.session() as session:
+        return ledger_service.root(session, ledger_service.size(session))
+
+
+@pytest.mark.parametrize("slug", sorted(ACTIONS))
+def test_every_refused_form_leaves_the_ledger_unchanged(
+    desk: Desk, browser_like: TestClient, slug: str
+) -> None:
+    """Each of the desk's forms, sent as opened (nothing typed, so the API's model or the
+    form's own check refuses it), is shown again saying that nothing was written, and the
+    ledger is as it was, down to its root."""
+    action = ACTIONS[slug]
+    sign_in(browser_like, desk.overseer if Role.OVERSEER in action.roles else desk.world.fund)
+    before, root = ledger_size(desk.database), ledger_root(desk.database)
+
+    response = browser_like.post(
+        f"/desk/forms/{slug}", data=open_form(browser_like, slug), params={"lang": "en"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text)  # each refusal names a field the form has
+    assert "Nothing was written." in error_summary(response.text)
+    assert (ledger_size(desk.database), ledger_root(desk.database)) == (before, root)
 
 
 def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
