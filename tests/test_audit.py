@@ -188,11 +188,14 @@ def test_what_cannot_be_read_exits_2_not_1(
     incomplete = tmp_path / "incomplete-state.json"
     incomplete.write_text('{"verifier_key": 1}\n')
     missing = str(tmp_path / "missing.pub")
+    binary = tmp_path / "binary.pub"
+    binary.write_bytes(bytes(range(256)))
     runner = CliRunner()
     source = ["--database-url", database_url]
     cases = {
         "a missing key file": (["--key", missing], "missing.pub"),
         "a file that holds no key": (["--key", str(garbage)], "--key"),
+        "a file that is not text": (["--key", str(binary)], "binary.pub"),
         "a damaged state file": (
             ["--key", str(key_file), "--state", str(damaged)],
             "audit-state.json",

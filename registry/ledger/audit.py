@@ -60,7 +60,11 @@ def key_text(given: str) -> str:
     refused as such (VerificationError) rather than parsed as a malformed key."""
     path = Path(given)
     if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "it is not text"
+            raise VerificationError(f"cannot read key file {given}: {reason}") from exc
     if "+" not in given:
         raise VerificationError(f"no key file {given}")
     return given.strip()
