@@ -19,8 +19,10 @@ from typing import Any, Final
 from registry.core.errors import Unprocessable
 from registry.core.schemas import LegalUnitStatement
 from registry.reference import legal_units
+from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.legal_units import COUNTRY, LegalUnit, UnknownUnitValue
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency
+from registry.reference.regions import region_name
 from registry.reference.zones import local_zone
 
 INSTRUMENTS_BY_COUNTRY: Final = {
@@ -44,21 +46,18 @@ def check_instrument(instrument: str, funder_id: str, *, field: str = "instrumen
         )
 
 
-COUNTRY_NAMES: Final = {"UZ": "Uzbekistan", "KZ": "Kazakhstan"}
-
-
 def check_unit(statement: LegalUnitStatement | None, funder_id: str) -> None:
     """An amount is stated in the legal unit of the funder's country's law (BRV in
     Uzbekistan, MCI in Kazakhstan), as its instrument is one that law provides: a Kazakh
     body's budget in BRV would be UZS fixed by an Uzbek decree. A funder of another country
     (an international donor) is not judged."""
     country = funder_id[:2]
-    if statement is None or country not in COUNTRY_NAMES or COUNTRY[statement.unit] == country:
+    if statement is None or country not in HOME_COUNTRIES or COUNTRY[statement.unit] == country:
         return
     own = next(unit for unit, unit_country in COUNTRY.items() if unit_country == country)
     raise Unprocessable.for_field(
         "legal_unit.unit",
-        f"{statement.unit.value} is {COUNTRY_NAMES[COUNTRY[statement.unit]]}'s unit of account; "
+        f"{statement.unit.value} is {region_name(COUNTRY[statement.unit])}'s unit of account; "
         f"{funder_id} states amounts in {own.value} or in money",
     )
 

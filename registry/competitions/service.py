@@ -38,6 +38,7 @@ from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.money import InvalidAmount, format_amount, parse_amount
+from registry.reference.regions import region_name
 from registry.reference.zones import country_zones, local_zone
 
 PUBLISHED = "competition.published"
@@ -213,8 +214,8 @@ def _named_zone(name: str, funder_id: str) -> ZoneInfo:
         if zone.key not in own:
             raise Unprocessable.for_field(
                 "time_zone",
-                f"{zone.key} is not a time zone of {country}, where {funder_id}'s competitions "
-                f"are held; give one of {', '.join(sorted(own))}",
+                f"{zone.key} is not a time zone of {region_name(country)}, where "
+                f"{funder_id}'s competitions are held; give one of {', '.join(sorted(own))}",
             )
     return zone
 
