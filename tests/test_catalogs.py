@@ -90,3 +90,9 @@ def test_technical_names_stay_latin() -> None:
         "Калит %(url)s, SHA-256 ва Ed25519, API, JSON"
     )
     assert catalogs.to_cyrillic("{count} ta yozuv") == "{count} та ёзув"
+
+
+def test_uzbek_acronyms_are_written_in_the_readers_script() -> None:
+    """BHM and AHK are Uzbek words' initials, not international names: in Cyrillic they are
+    БҲМ and АҲК, as "500 АҲКдан" already was, while UZS stays UZS."""
+    assert catalogs.to_cyrillic("1 000 × BHM, AHK (KZT), UZS") == "1 000 × БҲМ, АҲК (KZT), UZS"

@@ -791,7 +791,7 @@ def test_a_statement_in_a_legal_unit_the_api_refuses_is_shown_next_to_its_field(
         ("ru", "Сумма в расчётном показателе", "Сколько единиц", ("БРВ", "МРП")),
         ("kk", "Есептік көрсеткіштегі сома", "Неше бірлік", ("БЕШ", "АЕК")),
         ("uz", "Hisoblash birligidagi summa", "Necha birlik", ("BHM", "AHK")),
-        ("uz-Cyrl", "Ҳисоблаш бирлигидаги сумма", "Неча бирлик", ("BHM", "AHK")),
+        ("uz-Cyrl", "Ҳисоблаш бирлигидаги сумма", "Неча бирлик", ("БҲМ", "АҲК")),
     ],
 )
 def test_the_award_form_offers_a_legal_unit_in_every_language(

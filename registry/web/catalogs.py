@@ -31,6 +31,12 @@ KEEP: Final = re.compile(
 )
 
 
+UZBEK_ACRONYMS: Final = {"BHM": "БҲМ", "AHK": "АҲК"}
+"""Uzbek acronyms, written in the reader's script, unlike the international ones ``KEEP``
+keeps (API, UZS): the base calculation amount (bazaviy hisoblash miqdori) and Kazakhstan's
+monthly calculation index (aylik hisoblash koʻrsatkichi)."""
+
+
 def catalog_path(locale: str, root: Path = LOCALE_DIR) -> Path:
     return root / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -41,7 +47,7 @@ def to_cyrillic(message: str) -> str:
     position = 0
     for kept in KEEP.finditer(message):
         parts.append(latin_to_cyrillic(message[position : kept.start()]))
-        parts.append(kept.group(0))
+        parts.append(UZBEK_ACRONYMS.get(kept.group(0), kept.group(0)))
         position = kept.end()
     parts.append(latin_to_cyrillic(message[position:]))
     return "".join(parts)
