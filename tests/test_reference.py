@@ -47,7 +47,15 @@ from registry.reference.regions import (
     region_name,
     regions_of,
 )
-from registry.reference.text import OKINA, TUTUQ_BELGISI, fold_uzbek_apostrophes, search_key
+from registry.reference.text import (
+    OKINA,
+    RUSSIAN_KEYBOARD_LETTERS,
+    TUTUQ_BELGISI,
+    caseless_key,
+    fold_to_russian_letters,
+    fold_uzbek_apostrophes,
+    search_key,
+)
 from registry.reference.transliteration import APOSTROPHES, TURNED_COMMA
 from registry.reference.zones import ZONES
 
@@ -627,6 +635,95 @@ def test_search_key_is_idempotent_and_normalised(value):
     assert search_key(key) == key
     assert unicodedata.is_normalized("NFKC", key)
     assert "ё" not in key
+    assert not set(key) & set(RUSSIAN_KEYBOARD_LETTERS)
+
+
+@pytest.mark.parametrize(
+    ("spelled", "typed"),
+    [
+        # Kazakh: every one of its nine letters (ә ғ қ ң ө ұ ү һ і), in both cases.
+        ("Ұлағат", "Улагат"),
+        ("ҰЛАҒАТ", "УЛАГАТ"),
+        ("оңалту", "оналту"),
+        ("іңкәр", "инкар"),
+        ("ӘЛЕУМЕТТІК ҚОЛДАУ", "АЛЕУМЕТТИК КОЛДАУ"),
+        ("Өңір", "Онир"),
+        ("Үкімет", "Укимет"),
+        ("Һижра", "Хижра"),
+        ("ІҢКӘР", "ИНКАР"),
+        # Uzbek Cyrillic: ғ, қ, ҳ and ў.
+        ("Меҳр-оқибат", "Мехр-окибат"),
+        ("ҒАМХЎРЛИК", "ГАМХУРЛИК"),
+        ("Ўзбекистон", "Узбекистон"),
+        ("у\u0306збекистон", "узбекистон"),  # ў decomposed
+        ("Ҳалқ", "Халк"),
+    ],
+)
+def test_kazakh_and_uzbek_letters_are_searched_as_the_russian_ones_typed_for_them(
+    spelled: str, typed: str
+) -> None:
+    """A Russian keyboard has none of these letters, so Kazakh and Uzbek Cyrillic are typed
+    with the nearest Russian ones; the text and the query meet under one key."""
+    assert search_key(spelled) == search_key(typed) == typed.casefold()
+    # The stemmers' key keeps the letters.
+    assert caseless_key(spelled) == unicodedata.normalize("NFKC", spelled).casefold()
+
+
+def test_the_russian_keyboard_table_covers_both_cases_of_the_letters_russian_lacks() -> None:
+    small = {letter for letter in RUSSIAN_KEYBOARD_LETTERS if letter.islower()}
+    assert small == set("әғқңөұүһіҳў")
+    for letter in small:
+        assert RUSSIAN_KEYBOARD_LETTERS[letter.upper()] == RUSSIAN_KEYBOARD_LETTERS[letter].upper()
+    # Every letter it writes is one of Russian's 33.
+    assert set(RUSSIAN_KEYBOARD_LETTERS.values()) <= set(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя" + "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+    )
+
+
+CYRILLIC_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяӑӓӧӱїйabc ʻ'-")
+        + list(RUSSIAN_KEYBOARD_LETTERS)
+        + ["\u0306", "\u0308", "\u0301", "\u00a0", "Ａ", "Ｂ"]
+    ),
+    max_size=40,
+)
+"""Russian, Kazakh and Uzbek letters mixed with stray combining marks (breve and diaeresis
+compose a letter with the Russian ones), which plain ``st.text()`` rarely draws."""
+
+RUSSIAN_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ 0123456789-,.«»")
+    ),
+    max_size=40,
+)
+
+
+@given(st.text(max_size=40))
+def test_fold_to_russian_letters_maps_one_character_to_one_and_is_idempotent(value):
+    folded = fold_to_russian_letters(value)
+    assert len(folded) == len(value)
+    assert fold_to_russian_letters(folded) == folded
+    assert not set(folded) & set(RUSSIAN_KEYBOARD_LETTERS)
+
+
+@given(CYRILLIC_TEXT)
+def test_a_cyrillic_search_key_is_idempotent_normalised_and_holds_no_kazakh_letter(value):
+    key = search_key(value)
+    assert search_key(key) == key
+    assert unicodedata.is_normalized("NFKC", key)
+    assert "ё" not in key
+    assert not set(key) & set(RUSSIAN_KEYBOARD_LETTERS)
+    # Folding the stemmers' key gives the search key, but where a stray mark composes.
+    if not any(unicodedata.combining(character) for character in value):
+        assert fold_to_russian_letters(caseless_key(value)) == key
+
+
+@given(RUSSIAN_TEXT)
+def test_russian_text_keeps_the_key_it_had(value):
+    """Russian has none of the folded letters: its keys, and so what a Russian query finds
+    among Russian texts, are as they were."""
+    assert search_key(value) == caseless_key(value)
 
 
 def test_local_times_follow_the_pinned_tzdata_package_not_the_host(tmp_path: Path) -> None:

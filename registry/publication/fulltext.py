@@ -4,9 +4,10 @@ Text is tokenized here, in Python, not by the database: PostgreSQL's parser depe
 server's locale (under ``C`` it does not see Cyrillic letters as letters) and SQLite's FTS5
 has its own rules, so letting each split words would give different answers. Every text is
 folded (``search_key``: case, Unicode compatibility forms, the Uzbek oʻ/gʻ apostrophes, ё as
-е) and split into runs of letters and digits; the Uzbek marks ʻ and ʼ are dropped inside a
-word, so "Oʻzbekiston", "O'zbekiston" and "O`zbekiston" are all the token ``ozbekiston``, and
-"Зелёное" is ``зеленое``. PostgreSQL
+е, the Kazakh and Uzbek Cyrillic letters as the Russian ones typed for them) and split into
+runs of letters and digits; the Uzbek marks ʻ and ʼ are dropped inside a word, so
+"Oʻzbekiston", "O'zbekiston" and "O`zbekiston" are all the token ``ozbekiston``, "Зелёное" is
+``зеленое`` and "Ұлағат" and "Улагат" are ``улагат``. PostgreSQL
 receives a ready ``tsvector`` (positions included, for phrases) and a ready ``tsquery``;
 SQLite's FTS5 receives the tokens joined by spaces and a MATCH expression built from them.
 
@@ -15,7 +16,10 @@ phrase matches only its words in that order, side by side, as written or in the 
 script. A word matches in its word forms (``registry.reference.stemming``): as written, in the
 other Uzbek script, and every document word that begins with it or with one of its stems when
 that has at least four letters ("Самарканд" finds "Самаркандской", "коррупция" finds
-"коррупции", "korrupsiya" finds "korrupsiyaga", "Ўзбекистон" finds "Oʻzbekiston"). A word
+"коррупции", "korrupsiya" finds "korrupsiyaga", "Ўзбекистон" finds "Oʻzbekiston"). Stems are
+found in the word as the user spelled it, its Kazakh and Uzbek letters kept (``caseless_key``),
+and folded afterwards: folded first, a Kazakh word would lose the letters that tell the stemmer
+it is Kazakh, and a Russian word is the same either way. A word
 ending in ``*`` matches every word it begins, however short. The index keeps words as
 written, so all of this is in the query and both databases answer alike.
 """
@@ -25,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from registry.reference.stemming import MIN_STEM, other_script, stems
-from registry.reference.text import OKINA, TUTUQ_BELGISI, search_key
+from registry.reference.text import OKINA, TUTUQ_BELGISI, caseless_key, search_key
 
 _INSIDE_WORD_MARKS = str.maketrans("", "", OKINA + TUTUQ_BELGISI)
 _WORD = re.compile(r"[^\W_]+")
@@ -39,7 +43,17 @@ MAX_TOKEN_CHARACTERS = 100  # PostgreSQL refuses lexemes over 2,046 bytes; no wo
 
 def tokens(text: str) -> list[str]:
     """The search tokens of ``text``, in order (absurdly long "words" cut, on both databases)."""
-    found = _WORD.findall(search_key(text).translate(_INSIDE_WORD_MARKS))
+    return _split(search_key(text))
+
+
+def spelled_tokens(text: str) -> list[str]:
+    """The tokens of ``text`` as ``tokens`` makes them, but with the Kazakh and Uzbek letters
+    kept (``caseless_key``): what the stemmers read."""
+    return _split(caseless_key(text))
+
+
+def _split(key: str) -> list[str]:
+    found = _WORD.findall(key.translate(_INSIDE_WORD_MARKS))
     return [token[:MAX_TOKEN_CHARACTERS] for token in found]
 
 
@@ -99,12 +113,22 @@ def _phrase(text: str) -> Term:
 
 
 def _word(written: str, token: str, *, prefix: bool) -> Term:
-    """A word's forms: as written, in the other Uzbek script, and its stems as prefixes."""
-    other = tokens(other_script(written))
-    bases = {token, *other[:1]} if len(other) == 1 else {token}
-    forms = {Form((base,), prefix or _long_word(base)) for base in bases}
-    for base in bases:
-        for stem in stems(base, transliterated=base != token):
+    """A word's forms: as written, in the other Uzbek script, and its stems as prefixes.
+
+    ``token`` is the word folded; its stems are those of the word as spelled (Kazakh and
+    Uzbek letters kept), then folded as the index folds its words."""
+    spelled = _only(spelled_tokens(written)) or token
+    other = _only(spelled_tokens(other_script(written)))
+    # Each base as spelled, and whether it is the other script's (Uzbek rules only).
+    bases = {spelled: False}
+    if other is not None:
+        bases.setdefault(other, _only(tokens(other)) != token)
+    forms = {Form((token,), prefix or _long_word(token))}
+    for base, transliterated in bases.items():
+        folded_base = _only(tokens(base))
+        if folded_base is not None:
+            forms.add(Form((folded_base,), prefix or _long_word(folded_base)))
+        for stem in stems(base, transliterated=transliterated):
             folded = tokens(stem)
             if len(folded) == 1 and _long_word(folded[0]):
                 forms.add(Form((folded[0],), prefix=True))
@@ -116,6 +140,11 @@ def _word(written: str, token: str, *, prefix: bool) -> Term:
         key=lambda form: (form.tokens, form.prefix),
     )
     return Term(main.tokens, main.prefix, tuple(kept))
+
+
+def _only(found: list[str]) -> str | None:
+    """The one token of a word, or None when it has none or more than one."""
+    return found[0] if len(found) == 1 else None
 
 
 def _long_word(token: str) -> bool:

@@ -1,7 +1,9 @@
 """Word forms for search: what a query word may look like in the texts it should find.
 
 The index keeps every word as written (folded by ``search_key``, see
-``registry.publication.fulltext``); the *query* does the linguistic work, so the two databases
+``registry.publication.fulltext``); the *query* does the linguistic work, on the word as the
+user spelled it (``caseless_key``: its Kazakh and Uzbek letters kept, since the Kazakh rules
+are told by them), and its stems are folded afterwards as any text is, so the two databases
 answer alike and the index never needs rebuilding when these rules improve. A query word
 matches a document word when any of its forms matches:
 
@@ -119,7 +121,9 @@ def stems(token: str, *, transliterated: bool = False) -> set[str]:
     of the token with at least ``MIN_STEM_FORM`` letters. A Cyrillic word: Russian (Snowball),
     Uzbek, and Kazakh when it has a Kazakh-only letter; a Latin one: English (Snowball) and
     Uzbek. A ``transliterated`` token (the other Uzbek script of the query's word) gets the
-    Uzbek rules only. Not yet folded: the caller folds them as it folds any text."""
+    Uzbek rules only. ``token`` as ``caseless_key`` spells it, Kazakh and Uzbek letters kept
+    (folded, a Kazakh word would get Russian stems and no Kazakh ones); the stems are not yet
+    folded: the caller folds them as it folds any text."""
     if not token.isalpha():
         return set()
     cyrillic = _is_cyrillic(token)
