@@ -5,6 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 
 from registry.core import migrations
+from registry.core.db import Database
 from registry.core.settings import Settings
 from registry.main import create_app
 from registry.models import Base
@@ -98,5 +99,65 @@ def test_the_migration_to_yo_as_ye_rebuilds_an_index_of_the_old_words(
             for table, column in (("search_documents", "body"), ("search_words", "word")):
                 left = text(f"SELECT count(*) FROM {table} WHERE {column} LIKE '%ё%'")
                 assert session.execute(left).scalar_one() == 0, table
+    finally:
+        database.dispose()
+
+
+def _search_index(database: Database) -> tuple[list[tuple[str, ...]], set[str]]:
+    """Every search document's words (and PostgreSQL's tsvector, as text), and the words of
+    ``search_words``."""
+    with database.session() as session:
+        tsv = "tsv::text" if database.dialect == "postgresql" else "tsv"
+        documents = session.execute(
+            text(f"SELECT kind, ref_id, body, {tsv} FROM search_documents ORDER BY kind, ref_id")
+        ).all()
+        words = set(session.execute(text("SELECT word FROM search_words")).scalars())
+    return [tuple(document) for document in documents], words
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_migration_to_russian_keyboard_letters_folds_an_index_of_the_old_words(
+    database_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built while Kazakh and Uzbek letters were indexed as written finds nothing for
+    "Мадениет" (the Ministry of Culture, Мәдениет, typed on a Russian keyboard), nor for
+    "Мәдениет" once queries fold it; the migration that made the fold folds the old index's
+    words, and the index is then the one the code builds, word for word."""
+    from sqlalchemy import delete  # noqa: PLC0415
+
+    from registry import demo  # noqa: PLC0415
+    from registry.publication import fulltext, index  # noqa: PLC0415
+    from registry.publication.models import SearchWord  # noqa: PLC0415
+    from registry.reference.text import RUSSIAN_KEYBOARD_LETTERS, caseless_key  # noqa: PLC0415
+
+    def ids(q: str) -> list[str]:
+        with TestClient(create_app(settings)) as client:  # not running while migrations do
+            response = client.get("/api/v1/organizations", params={"q": q, "limit": 500})
+        assert response.status_code == 200, response.text
+        return sorted(item["org_id"] for item in response.json()["items"])
+
+    database = Database(database_url)
+    try:
+        demo.load(database, awards=30)
+        built, _ = _search_index(database)
+        found = ids("Мәдениет")
+        assert found
+        assert ids("Мадениет") == found
+        # The index as the code before wrote it: its key was caseless_key, letters kept.
+        with monkeypatch.context() as before, database.session(write=True) as session:
+            before.setattr(fulltext, "search_key", caseless_key)
+            session.execute(delete(SearchWord))
+            index.rebuild(session)
+        old, _ = _search_index(database)
+        assert old != built
+        assert ids("Мадениет") == ids("Мәдениет") == []
+        migrations.downgrade(database_url, "0019_award_amount_by_currency")
+        migrations.upgrade(database_url)
+        assert ids("Мадениет") == ids("Мәдениет") == found
+        migrated, words = _search_index(database)
+        assert migrated == built
+        if database.dialect == "postgresql":
+            assert words == {word for document in built for word in document[2].split()}
+            assert not any(set(word) & set(RUSSIAN_KEYBOARD_LETTERS) for word in words)
     finally:
         database.dispose()
