@@ -213,6 +213,69 @@ def test_a_direct_subsidy_needs_its_legal_basis(
     assert award["competition_id"] is None
 
 
+@pytest.mark.parametrize("kind", ["state_body", "public_fund", "grant_operator"])
+def test_an_award_goes_to_civil_society_not_to_a_funder(
+    client: TestClient, world: World, database: Database, kind: str
+) -> None:
+    """The registry records state support for civil society: an award whose recipient is a
+    state body, a public fund or a grant operator (who give that support) is refused naming
+    recipient_id, and nothing is written; one to an NGO or another civil-society
+    organization (kind other: a public council, an association) is accepted, and no
+    correction changes its recipient."""
+    department = "UZ-STIR-201122927"
+    registered = post(
+        client,
+        "/api/v1/organizations",
+        {"org_id": department, "name": {"uz": "Tuman hokimligi"}, "kind": kind},
+        world.admin,
+    )
+    assert registered.status_code == 201, registered.text
+    before = ledger_size(database)
+
+    response = post(
+        client,
+        "/api/v1/awards",
+        award_body(None, recipient_id=department, legal_basis="PQ-1"),
+        world.fund,
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    (error,) = response.json()["errors"]
+    assert error["field"] == "recipient_id"
+    assert error["message"] == (
+        f"{department} is a {kind.replace('_', ' ')} (kind {kind}); the registry records "
+        "state support for civil society: an award goes to an organization of kind ngo or "
+        "other, not to a state body, a public fund or a grant operator, which give it"
+    )
+    assert ledger_size(database) == before
+    assert client.get("/api/v1/awards").json()["items"] == []
+    council = "UZ-STIR-201122935"
+    registered = post(
+        client,
+        "/api/v1/organizations",
+        {"org_id": council, "name": {"uz": "Jamoatchilik kengashi"}, "kind": "other"},
+        world.admin,
+    )
+    assert registered.status_code == 201, registered.text
+    award = create_award(client, world, None, recipient_id=council, legal_basis="PQ-1")
+    before = ledger_size(database)
+    moved = post(
+        client,
+        f"/api/v1/awards/{award['id']}/events",
+        {
+            "type": "corrected",
+            "corrects": award["published_seq"],
+            "reason": "Wrong recipient",
+            "changes": {"recipient_id": department},
+        },
+        world.fund,
+    )
+    assert moved.status_code == 422, moved.text
+    assert moved.json()["errors"][0]["field"] == "changes.recipient_id"
+    assert ledger_size(database) == before
+
+
 def test_award_before_close_needs_a_recorded_override(client: TestClient, world: World) -> None:
     competition = create_competition(client, world)
     early = award_body(competition["id"], award_date="2026-02-01")

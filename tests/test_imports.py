@@ -970,6 +970,28 @@ def test_an_ocds_report_links_its_document_over_http_only(target: Database, url:
     ]
 
 
+def test_a_grant_to_a_state_body_is_a_refused_row(target: Database) -> None:
+    """The registry records state support for civil society: a grant whose recipient the
+    file gives as a state body (or a public fund, or a grant operator) is refused as a bad
+    row is, naming the recipient's id, and nothing is written."""
+    akimat = {"id": "UZ-STIR-201122919", "name": "Tuman hokimligi", "organisationType": ""}
+    content = _package(
+        _grant(1),
+        _grant(2, recipientOrganization=[akimat | {"organisationType": "state_body"}]),
+        _grant(3, recipientOrganization=[akimat | {"organisationType": "public_fund"}]),
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        _import(target, content)
+
+    assert [(p.row, p.field) for p in caught.value.problems] == [
+        ("grants[1] (360G-test-2)", "recipientOrganization[0].id"),
+        ("grants[2] (360G-test-3)", "recipientOrganization[0].id"),
+    ]
+    assert "civil society" in caught.value.problems[0].message
+    assert _size(target) == 0
+
+
 def test_refusals_only_the_services_see_are_all_reported(target: Database) -> None:
     """Every row reads cleanly, so the fast pass writes until the API's own schema refuses
     one; then every row is tried again in a savepoint of its own, and all are reported."""

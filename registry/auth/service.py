@@ -27,12 +27,12 @@ from registry.core.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
-from registry.organizations.schemas import OrganizationKind
+from registry.organizations.schemas import CIVIL_SOCIETY_KINDS, OrganizationKind
 
 TOKEN_SCHEME = "reg"  # noqa: S105 - the token format's label, not a secret
 PREFIX_BYTES = 6
 SECRET_BYTES = 32
-OVERSEER_KINDS = frozenset({OrganizationKind.NGO, OrganizationKind.OTHER})
+OVERSEER_KINDS = CIVIL_SOCIETY_KINDS
 """Who may hold an overseer key: civil society (NGOs, public councils, associations)."""
 FUNDER_KINDS = frozenset(OrganizationKind) - {OrganizationKind.NGO}
 """Who may hold a funder key: whoever gives state money (state bodies, public funds, grant

@@ -139,6 +139,7 @@ def publish_recorded(
         recipient = organization_service.pick(
             organizations, {"funder_id": ids.funder_id, "recipient_id": ids.recipient_id}
         )["recipient_id"]
+        organization_service.check_recipient(recipient.org_id, recipient.kind)
         if ids.region is None and recipient.region is not None:
             organization_service.check_funded_region(
                 recipient.region,

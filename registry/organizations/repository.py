@@ -25,9 +25,11 @@ def get_many(session: Session, org_ids: set[str]) -> dict[str, Organization]:
 
 
 class Named(NamedTuple):
-    """What a publication copies from its recipient: the names and the region."""
+    """What a publication copies from its recipient (the names and the region), and its
+    kind, which a recipient is judged by."""
 
     org_id: str
+    kind: str
     name_uz: str | None
     name_ru: str | None
     name_kk: str | None

@@ -14,6 +14,12 @@ class OrganizationKind(enum.StrEnum):
     OTHER = "other"
 
 
+CIVIL_SOCIETY_KINDS = frozenset({OrganizationKind.NGO, OrganizationKind.OTHER})
+"""Civil society (NGOs, public councils, associations): who receives the state support the
+registry records, and who may oversee it. A state body, a public fund or a grant operator
+gives that support; it never receives it."""
+
+
 class OrganizationCreate(StrictInput):
     org_id: str = Field(
         description="org-id form: UZ-STIR-<9 digits>, KZ-BIN-<12 digits>, or XX-SCHEME-id.",

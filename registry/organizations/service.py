@@ -14,7 +14,7 @@ from registry.ledger.service import NewEntry
 from registry.organizations import repository
 from registry.organizations.models import Organization
 from registry.organizations.repository import Named
-from registry.organizations.schemas import OrganizationCreate
+from registry.organizations.schemas import CIVIL_SOCIETY_KINDS, OrganizationCreate
 from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import UnknownRegion, normalize_region
@@ -62,6 +62,19 @@ def check_funded_region(
     work in either country, so its regions are not bound to its own."""
     if funder_id[:2] in HOME_COUNTRIES:
         check_region_in_country(region, funder_id, field=field, note=note)
+
+
+def check_recipient(org_id: str, kind: str, *, field: str = "recipient_id") -> None:
+    """The registry records state support for civil society: an award's recipient is of a
+    civil-society kind (``CIVIL_SOCIETY_KINDS``), never a state body, a public fund or a
+    grant operator, which give that support."""
+    if kind not in CIVIL_SOCIETY_KINDS:
+        raise Unprocessable.for_field(
+            field,
+            f"{org_id} is a {kind.replace('_', ' ')} (kind {kind}); the registry records state "
+            "support for civil society: an award goes to an organization of kind ngo or other, "
+            "not to a state body, a public fund or a grant operator, which give it",
+        )
 
 
 def register(session: Session, *, actor: str, data: OrganizationCreate) -> Organization:
