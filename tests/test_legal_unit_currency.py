@@ -126,3 +126,60 @@ def test_search_reads_a_unit_in_any_case(client: TestClient, world: World) -> No
     unknown = client.get("/api/v1/awards", params={"legal_unit": "usd"})
     assert unknown.status_code == 400
     assert unknown.json()["errors"][0]["field"] == "query.legal_unit"
+
+
+def test_an_amount_worked_out_from_a_legal_unit_is_refused_as_its_multiplier(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """An award stated only in a legal unit has no amount field: passing its competition's
+    budget, alone or in a batch, or the 1,000 × BRV cap on a direct award, is refused naming
+    legal_unit.multiplier, the field the request gave (amount when it gave both), and
+    nothing is written."""
+    stated = {"unit": "MCI", "multiplier": "6000", "on": "2026-01-01"}
+    competition = client.post(
+        "/api/v1/competitions",
+        json=kz_competition(legal_unit=stated),
+        headers=bearer(world.operator),
+    )
+    assert competition.status_code == 201, competition.text
+    grant = without(kz_grant(competition_id=competition.json()["id"], legal_basis=None), "currency")
+    first = client.post("/api/v1/awards", json=grant, headers=bearer(world.operator))
+    assert first.status_code == 201, first.text
+    before = ledger_size(database)
+
+    over = client.post("/api/v1/awards", json=grant, headers=bearer(world.operator))
+    both = client.post(
+        "/api/v1/awards", json=grant | {"amount": "21625000"}, headers=bearer(world.operator)
+    )
+    batch = client.post(
+        "/api/v1/batches",
+        json={
+            "operations": [
+                {
+                    "op": "competitions.create",
+                    "body": kz_competition(legal_unit=stated, round_number=5),
+                },
+                {"op": "awards.create", "body": grant | {"competition_id": "$0"}},
+                {"op": "awards.create", "body": grant | {"competition_id": "$0"}},
+            ]
+        },
+        headers=bearer(world.operator),
+    )
+    brv = {"unit": "BRV", "multiplier": "1001", "on": "2026-01-01"}
+    capped = client.post(
+        "/api/v1/awards",
+        json=without(direct(legal_unit=brv), "amount", "currency"),
+        headers=bearer(world.fund),
+    )
+
+    for response, field, message in (
+        (over, "legal_unit.multiplier", "exceeds what remains of"),
+        (both, "amount", "exceeds what remains of"),
+        (batch, "operations.2.body.legal_unit.multiplier", "exceeds what remains of"),
+        (capped, "legal_unit.multiplier", "the cap for an award without a competition"),
+    ):
+        assert response.status_code == 422, response.text
+        (error,) = response.json()["errors"]
+        assert error["field"] == field
+        assert message in error["message"]
+    assert ledger_size(database) == before

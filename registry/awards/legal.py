@@ -234,11 +234,13 @@ def check_direct_cap(
     cap_override: str | None,
     later: bool = False,
     prefix: str = "",
+    amount_field: str = "amount",
 ) -> None:
     """An Uzbek award without a competition: at most 1,000 × BRV on its award date, unless
     ``cap_override`` records why. Not checked before the BRV table begins. ``later``: an
     amendment or correction that moves the amount or the date, judged only for passing the
-    cap (an override already recorded may outlive a lower amount)."""
+    cap (an override already recorded may outlive a lower amount). ``amount_field``: what a
+    publication's amount is named by (``legal_unit.multiplier`` if it was stated only so)."""
     if later:
         cap = direct_award_cap(funder_id, currency, award_date)
         if competition_id is None and cap is not None and amount_minor > cap and not cap_override:
@@ -263,7 +265,7 @@ def check_direct_cap(
         return
     if amount_minor > cap and cap_override is None:
         raise Unprocessable.for_field(
-            "amount",
+            amount_field,
             f"above {_cap_text(cap, currency, award_date)}, the cap for an award without a "
             "competition; give cap_override with the legal basis that allows it",
         )

@@ -164,7 +164,7 @@ def publish_recorded(
             before = committed.get(competition.id, competition.committed_minor)
             after = before + parse_amount(ids.amount, ids.currency)
             if after > competition.budget_minor:
-                raise _over_budget(competition, before)
+                raise _over_budget(competition, before, field=ids.amount_field)
             committed[competition.id] = after
         _check_terms(
             award_date=data.award_date,
@@ -179,6 +179,7 @@ def publish_recorded(
             amount_minor=parse_amount(ids.amount, ids.currency),
             award_date=data.award_date,
             cap_override=data.cap_override,
+            amount_field=ids.amount_field,
         )
         year = data.award_date.year
         if year not in next_numbers:
@@ -191,7 +192,8 @@ def publish_recorded(
             state = rules.fold([rules.Event(0, rules.PUBLISHED, body)])
             rules.check_new_dates(None, state, today=_today(ids.region, ids.funder_id))
         except rules.RuleViolation as exc:
-            raise _violation(exc) from exc
+            field = ids.amount_field if exc.field == "amount" else exc.field
+            raise Unprocessable.for_field(field, exc.message) from exc
         entries.append(
             NewEntry(kind=rules.PUBLISHED, subject=award_id, actor=principal.actor, body=body)
         )
@@ -209,6 +211,9 @@ class _Checked:
     region: str | None
     legal_unit: dict[str, Any] | None
     """The amount's statement in a legal unit, as the ledger records it."""
+    amount_field: str
+    """What a rule on the amount names: ``amount`` if the request gave it, else the legal
+    unit's multiplier it was worked out from (the request has no ``amount`` to name)."""
 
 
 def _checked(principal: Principal, data: AwardCreate) -> _Checked:
@@ -229,7 +234,8 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     region = organization_service.canonical_region(data.region) if data.region else None
     if region is not None:
         organization_service.check_funded_region(region, funder_id)
-    return _Checked(funder_id, recipient_id, currency, amount, region, stated)
+    amount_field = "amount" if given is not None else "legal_unit.multiplier"
+    return _Checked(funder_id, recipient_id, currency, amount, region, stated, amount_field)
 
 
 def published_source_ids(
