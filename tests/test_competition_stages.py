@@ -423,6 +423,38 @@ def test_a_window_carries_its_default_zone_s_offsets_too(
     assert client.get(f"/api/v1/competitions/{created['id']}").json() == created
 
 
+def test_both_window_times_in_a_wrong_offset_are_both_reported(
+    client: TestClient, database: Database, world: World
+) -> None:
+    """A window whose open and close are both in another offset than its zone's is refused
+    naming each of them, at publication and at an amendment of the window, so that a funder
+    fixes both at once; nothing is written."""
+    wrong = {"opens": "2026-01-10T09:00:00+03:00", "closes": "2026-02-10T18:00:00+03:00"}
+    message = "{} is not Asia/Tashkent time (its offset then: +05:00)"
+    before = ledger_size(database)
+
+    response = post(client, "/api/v1/competitions", competition_body(window=wrong), world.fund)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {"field": "window.opens", "message": message.format(wrong["opens"])},
+        {"field": "window.closes", "message": message.format(wrong["closes"])},
+    ]
+    assert ledger_size(database) == before
+    created = create_competition(client, world)
+    amended = {"type": "amended", "changes": {"window": wrong}, "reason": "Extended"}
+    before = ledger_size(database)
+    refused_amendment = post(
+        client, f"/api/v1/competitions/{created['id']}/events", amended, world.fund
+    )
+    assert refused_amendment.status_code == 422, refused_amendment.text
+    fields = [error["field"] for error in refused_amendment.json()["errors"]]
+    assert fields == ["changes.window.opens", "changes.window.closes"]
+    assert ledger_size(database) == before
+    assert client.get(f"/api/v1/competitions/{created['id']}").json() == created
+
+
 def test_the_close_does_not_move_past_an_award_made_without_an_override(
     client: TestClient, database: Database, world: World
 ) -> None:

@@ -30,7 +30,7 @@ from registry.competitions.schemas import (
     StageEvent,
 )
 from registry.core import clock
-from registry.core.errors import Conflict, NotFound, Unprocessable
+from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
 from registry.core.schemas import Window, merged_text
 from registry.ledger import service as ledger_service
@@ -223,15 +223,19 @@ def _named_zone(name: str, funder_id: str) -> ZoneInfo:
 def _check_offsets(zone: ZoneInfo, opens: datetime, closes: datetime, prefix: str) -> None:
     """A window's times carry the offsets of the zone its deadlines are counted in, whether
     the competition names that zone or takes its region's or funder's country's: a time in
-    another offset is most likely a deadline counted in the wrong zone."""
+    another offset is most likely a deadline counted in the wrong zone. Both times are
+    judged, and each that is wrong is named, so that both are fixed at once."""
+    errors = []
     for field, moment in (("opens", opens), ("closes", closes)):
         expected = moment.astimezone(zone).utcoffset()
         if moment.utcoffset() != expected:
-            raise Unprocessable.for_field(
-                prefix + field,
+            message = (
                 f"{moment.isoformat()} is not {zone.key} time (its offset then: "
-                f"{_offset(expected)})",
+                f"{_offset(expected)})"
             )
+            errors.append(FieldError(field=prefix + field, message=message))
+    if errors:
+        raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
 
 
 def _check_year(year: int, opens: datetime, closes: datetime, zone: ZoneInfo) -> None:
