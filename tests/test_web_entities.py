@@ -304,27 +304,36 @@ def test_a_competition_without_a_round_number_names_its_year(
 
 
 @pytest.mark.parametrize(
-    ("language", "committed"),
+    ("language", "count", "committed"),
     [
-        ("en", "Committed: UZS300,000,000 in 1 award"),
-        ("ru", "Распределено: 300 000 000 UZS по 1 решению"),
-        ("kk", "Бөлінгені: 300 000 000 UZS, 1 қаржыландыру бойынша"),
-        ("uz", "Taqsimlangan: 300 000 000 soʻm, 1 ta ajratmada"),
+        ("en", 1, "Committed: UZS100,000,000 in 1 award"),
+        ("en", 3, "Committed: UZS300,000,000 in 3 awards"),
+        ("ru", 1, "Распределено: 100 000 000 UZS по 1 решению"),
+        ("ru", 3, "Распределено: 300 000 000 UZS по 3 решениям"),
+        ("ru", 5, "Распределено: 500 000 000 UZS по 5 решениям"),
+        ("kk", 1, "Бөлінгені: 100 000 000 UZS, 1 қаржыландыру бойынша"),
+        ("kk", 3, "Бөлінгені: 300 000 000 UZS, 3 қаржыландыру бойынша"),
+        ("uz", 1, "Taqsimlangan: 100 000 000 soʻm, 1 ta ajratmada"),
+        ("uz", 5, "Taqsimlangan: 500 000 000 soʻm, 5 ta ajratmada"),
     ],
 )
 def test_a_competitions_committed_total_counts_its_awards_in_the_readers_grammar(
-    client: TestClient, database: Database, language: str, committed: str
+    client: TestClient, database: Database, language: str, count: int, committed: str
 ) -> None:
     """One award was "in 1 awards", "по 1 решениям" (found by a new user): the count is a
-    plural in the reader's language, and written as the page writes numbers."""
+    plural in the reader's language (Russian's one, few and many), and written as the page
+    writes numbers."""
     world = build_world(client, database)
     competition = client.post(
         "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
     ).json()
-    award = client.post(
-        "/api/v1/awards", json=award_body(competition["id"]), headers=bearer(world.fund)
-    )
-    assert award.status_code == 201, award.text
+    for _ in range(count):
+        award = client.post(
+            "/api/v1/awards",
+            json=award_body(competition["id"], amount="100000000"),
+            headers=bearer(world.fund),
+        )
+        assert award.status_code == 201, award.text
     html = client.get(f"/competitions/{competition['id']}", params={"lang": language}).text
     text = " ".join(text_of(html).replace("\xa0", " ").split())
     assert re.search(re.escape(committed) + r"(?!\w)", text), text
