@@ -208,3 +208,18 @@ def test_a_request_head_of_any_size_is_not_buffered(app) -> None:
                     answer += chunk
         assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
         assert httpx.get(f"{base}/api/v1/ledger/checkpoint").status_code in (200, 404)
+
+
+def test_a_desk_form_too_large_gets_the_portals_page(client: TestClient) -> None:
+    """A person posting a form gets a page, in their language, not the API's JSON."""
+    for content in (b"token=" + b"a" * LIMIT, _chunks(b"token=" + b"a" * LIMIT)):
+        response = client.post(
+            "/desk/sign-in?lang=ru",
+            content=content,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 413, response.text[:300]
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert '<html lang="ru">' in response.text
+        assert "is larger than 1,048,576 bytes" in response.text

@@ -5,9 +5,11 @@ Every write reads its whole body before it is validated, and before its API key 
 (FastAPI reads a body before it solves the dependencies), so without a bound anyone could make
 the server hold a body as large as they care to send. ``BodyLimit`` is an ASGI middleware in
 front of the whole application: a request whose ``Content-Length`` is over its limit is
-answered at once without reading a byte of it; a body sent without a length (chunked) is
-counted as it arrives, and the request that crosses the limit is refused there, with nothing
-written. A batch (``POST /api/v1/batches``, up to 1,000 writes) has a limit of its own.
+refused where the application first reads it, without reading a byte of it; a body sent
+without a length (chunked) is counted as it arrives, and the request that crosses the limit
+is refused there, with nothing written. A batch (``POST /api/v1/batches``, up to 1,000
+writes) has a limit of its own. The API answers a 413 problem, the portal (the desk's forms)
+its error page.
 """
 
 from collections.abc import Mapping
@@ -15,7 +17,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from registry.core.errors import FieldError, RefusedBody, RegistryError, problem_response
+from registry.core.errors import FieldError, RefusedBody, RegistryError
 
 DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
 """1 MiB: a write's ledger entry holds at most 65,535 bytes, and a body that fills it, sent
@@ -62,23 +64,20 @@ class BodyLimit:
         path = _route_path(scope)
         limit = self.by_path.get(path.rstrip("/") or "/", self.max_bytes)
         declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            # Answered before a byte of the body is read; the server closes the connection
-            # rather than read the rest.
-            problem = too_large(limit, path).problem(instance=path)
-            response = problem_response(problem, headers={"Connection": "close"})
-            await response(scope, receive, send)
-            return
         received = 0
 
         async def counted() -> Message:
+            # Raised where the body is read, before a byte of it is when its declared length
+            # is over the limit: an HTTPException, the one kind FastAPI lets out of its body
+            # reading, answered as the API's problem or, on the portal (the desk's forms),
+            # as its error page.
             nonlocal received
+            if declared is not None and declared > limit:
+                raise RefusedBody(too_large(limit, path))
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    # Raised where the body is read: an HTTPException, the one kind FastAPI
-                    # lets out of its body reading, rendered as this problem.
                     raise RefusedBody(too_large(limit, path))
             return message
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import PlainTextResponse, Response
 
-from registry.core.errors import RegistryError, validation_problem
+from registry.core.errors import RefusedBody, RegistryError, validation_problem
 from registry.web import (
     assets,
     award_page,
@@ -50,7 +50,13 @@ def install(app: FastAPI) -> None:
 
 def _serve_errors_as_pages(app: FastAPI) -> None:
     """The API answers errors with problem+json; a person on a page gets a page."""
-    for error_class in (RegistryError, RequestValidationError, StarletteHTTPException, Exception):
+    for error_class in (
+        RegistryError,
+        RequestValidationError,
+        RefusedBody,
+        StarletteHTTPException,
+        Exception,
+    ):
         api_handler = app.exception_handlers[error_class]
 
         async def handler(
@@ -76,6 +82,8 @@ def _serve_errors_as_pages(app: FastAPI) -> None:
 def error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, RequestValidationError):
         exc = validation_problem(exc)  # the API's words for it, never pydantic's or a regex
+    if isinstance(exc, RefusedBody):
+        exc = exc.problem  # a body refused as it was read: too large, say
     if isinstance(exc, RegistryError):
         status, detail = int(exc.status), exc.detail
         fields = [(error.field, error.message) for error in exc.errors]
