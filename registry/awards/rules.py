@@ -259,54 +259,6 @@ def check_event_date(kind: str, body: dict[str, Any], *, award_date: date, today
         raise RuleViolation("date", f"{what} cannot be dated before the award date {award_date}")
 
 
-ENDINGS: Final = {"award.completed": "completion", "award.terminated": "termination"}
-DURING: Final = {"award.disbursed": "disbursement", "award.reported": "report"}
-"""The events that end an award, and those that record what happened while it ran."""
-
-
-def check_end_date(proposed: Event, history: Sequence[Event]) -> None:
-    """A completion or termination is dated on or after every disbursement and report the
-    award records: otherwise its history would say it was paid, or reported on, after it
-    ended. (Nothing is recorded after the end: :func:`fold` refuses it.)
-
-    Judged when written, as :func:`check_new_dates` is, and only for the date the write
-    gives: a new completion or termination, or a correction of its date or of a
-    disbursement's or report's. Ledgers accepted before this rule replay as they were, and a
-    correction that moves no date is not refused for what they hold."""
-    kind = proposed.kind
-    if kind == CORRECTED:
-        if "date" not in (proposed.body.get("changes") or {}):
-            return
-        kind = next((e.kind for e in history if e.seq == proposed.body.get("corrects")), "")
-    if kind not in ENDINGS and kind not in DURING:
-        return
-    effective, _, _ = effective_events([*history, proposed])
-    end = next((event for event in effective if event.kind in ENDINGS), None)
-    if end is None:
-        return
-    ended_on = _date(end.body, "date")
-    if kind in ENDINGS:
-        during = [event for event in effective if event.kind in DURING]
-        latest = max(during, key=lambda event: (_date(event.body, "date"), event.seq), default=None)
-        if latest is not None and _date(latest.body, "date") > ended_on:
-            raise RuleViolation(
-                "date",
-                f"the {ENDINGS[end.kind]} cannot be dated {ended_on}: the award's "
-                f"{DURING[latest.kind]} of {_date(latest.body, 'date')} (entry {latest.seq}) "
-                "is later; an award ends on or after its last disbursement and report",
-            )
-        return
-    target = proposed.body["corrects"]
-    moved = next(event for event in effective if event.seq == target)
-    if _date(moved.body, "date") > ended_on:
-        raise RuleViolation(
-            "date",
-            f"the {DURING[moved.kind]} cannot be dated {_date(moved.body, 'date')}: the award's "
-            f"{ENDINGS[end.kind]} of {ended_on} (entry {end.seq}) is earlier; nothing is paid "
-            "or reported after an award ends",
-        )
-
-
 def check_changes_something(proposed: Event, history: Sequence[Event], before: AwardState) -> None:
     """An amendment that gives every field as the award already has it, or a correction that
     gives every field as the event it corrects already records it, is refused: it would be

@@ -451,7 +451,10 @@ def add_events_many(
         today = _today(award.region, award.funder_id)
         try:
             after = rules.fold([*history, proposed])
-            _check_dates(proposed, history, before, after, today=today)
+            rules.check_new_dates(before, after, today=today)
+            rules.check_event_date(
+                *_dated_event(proposed, history), award_date=after.award_date, today=today
+            )
         except rules.RuleViolation as exc:
             raise Unprocessable.for_field(_blamed(event, exc.field), exc.message) from exc
         _check_changes_something(proposed, history, before)
@@ -600,23 +603,6 @@ def _blamed(event: AwardEventCreate, field: str) -> str:
 def _today(*where: str | None) -> date:
     """Today where the award is made (both countries keep UTC+5)."""
     return clock.now().astimezone(local_zone(*where)).date()
-
-
-def _check_dates(
-    proposed: rules.Event,
-    history: Sequence[rules.Event],
-    before: rules.AwardState,
-    after: rules.AwardState,
-    *,
-    today: date,
-) -> None:
-    """The date rules a write is judged by when it is made (``rules.check_new_dates``,
-    ``check_event_date``, ``check_end_date``), not by ``rules.fold``."""
-    rules.check_new_dates(before, after, today=today)
-    rules.check_event_date(
-        *_dated_event(proposed, history), award_date=after.award_date, today=today
-    )
-    rules.check_end_date(proposed, history)
 
 
 def _dated_event(
