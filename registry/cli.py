@@ -163,9 +163,22 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Behind a reverse proxy: the proxies' addresses (comma-separated, or *) whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed. Default 127.0.0.1."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the API (run `registry migrate` first)."""
-    server.run("registry.main:app", host=host, port=port, workers=workers)
+    """Serve the API and the portal (run `registry migrate` first)."""
+    server.run(
+        "registry.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 WitnessOption = Annotated[

@@ -223,3 +223,27 @@ def test_a_desk_form_too_large_gets_the_portals_page(client: TestClient) -> None
         assert response.headers["content-type"] == "text/html; charset=utf-8"
         assert '<html lang="ru">' in response.text
         assert "is larger than 1,048,576 bytes" in response.text
+
+
+def test_the_connection_is_closed_after_a_body_too_large(app) -> None:
+    """The rest of a body too large is never read: after the 413 the server closes the
+    connection, rather than read and discard whatever the client goes on sending."""
+    with serve(app) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(
+                b"POST /api/v1/awards HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100000000\r\n\r\n" + b" " * 65536
+            )
+            answer = b""
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := connection.recv(65536):
+                    answer += chunk
+                    if b"content-too-large" in answer:
+                        # Whatever follows: the server must stop reading and hang up.
+                        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                            for _ in range(32):
+                                connection.sendall(b" " * 65536)
+    head, _, _ = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 "), answer[:300]
+    assert b"connection: close" in head.lower(), head

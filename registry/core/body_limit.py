@@ -13,7 +13,7 @@ its error page.
 """
 
 from collections.abc import Mapping
-from typing import Final
+from typing import ClassVar, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +35,9 @@ class ContentTooLarge(RegistryError):
     status = 413
     title = "Content too large"
     slug = "content-too-large"
+    # The rest of the body is never read: the server closes the connection after the answer
+    # rather than read and discard whatever the client goes on sending.
+    headers: ClassVar[dict[str, str]] = {"Connection": "close"}
 
 
 def too_large(limit: int, path: str) -> ContentTooLarge:

@@ -334,7 +334,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _refused_body(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RefusedBody)
-    return problem_response(exc.problem.problem(instance=request.url.path))
+    problem = exc.problem
+    return problem_response(problem.problem(instance=request.url.path), problem.headers or None)
 
 
 async def _not_canonical(request: Request, exc: Exception) -> JSONResponse:

@@ -22,8 +22,21 @@ def config(app: Any, *, host: str, port: int, **options: Any) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, http=HTTP, loop=LOOP, **options)
 
 
-def run(app: Any, *, host: str, port: int, workers: int = 1) -> None:
-    uvicorn.run(app, host=host, port=port, workers=workers, http=HTTP, loop=LOOP)
+def run(
+    app: Any, *, host: str, port: int, workers: int = 1, forwarded_allow_ips: str | None = None
+) -> None:
+    """Serve ``app``; behind a reverse proxy, ``forwarded_allow_ips`` names the proxies whose
+    ``X-Forwarded-*`` headers are believed (uvicorn's default: 127.0.0.1)."""
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        workers=workers,
+        http=HTTP,
+        loop=LOOP,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 def command_line_options() -> list[str]:

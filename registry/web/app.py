@@ -108,6 +108,8 @@ def error_page(request: Request, exc: Exception) -> Response:
     )
     if isinstance(exc, StarletteHTTPException) and exc.headers:
         response.headers.update(exc.headers)  # a redirect's Location, a 405's Allow
+    elif isinstance(exc, RegistryError) and exc.headers:
+        response.headers.update(exc.headers)  # a 503's Retry-After, a 413's Connection: close
     return response
 
 
