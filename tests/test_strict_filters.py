@@ -5,6 +5,8 @@ lower-case currencies read as what they stand for."""
 import pytest
 from fastapi.testclient import TestClient
 
+from registry.core.schemas import YEAR_MESSAGE
+
 
 @pytest.mark.parametrize(
     ("path", "params", "field", "hint"),
@@ -47,3 +49,138 @@ def test_withdrawn_region_codes_and_currency_case_read_as_the_current_ones(
     assert ids(region="KZ-ALA") == almaty
     assert ids(region="kz-75") == almaty
     assert ids(currency="uzs") == ids(currency="UZS")
+
+
+def _fields(response) -> dict[str, str]:
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return {error["field"]: error["message"] for error in response.json()["errors"]}
+
+
+def test_every_bad_filter_is_named_at_once(demo_client: TestClient) -> None:
+    """Found by a journalist on the search page: currency=ABC&funder=foo reported the funder
+    only, and a bad year hid them both. One problem names every bad parameter."""
+    fields = _fields(
+        demo_client.get(
+            "/api/v1/awards",
+            params={
+                "currency": "ABC",
+                "funder": "foo",
+                "region": "UZ-XX",
+                "status": "bogus",
+                "year": "20x6",
+                "amount_min": "1,5",
+                "awarded_from": "yesterday",
+            },
+        )
+    )
+    assert set(fields) == {
+        "query.currency",
+        "query.funder",
+        "query.region",
+        "query.status",
+        "query.year.0",
+        "query.amount_min",
+        "query.awarded_from",
+    }
+    assert "ISO 4217" in fields["query.currency"]
+    assert "not an org-id" in fields["query.funder"]
+    competitions = _fields(
+        demo_client.get("/api/v1/competitions", params={"currency": "ABC", "funder": "foo"})
+    )
+    assert set(competitions) == {"query.currency", "query.funder"}
+    conclusions = _fields(
+        demo_client.get("/api/v1/oversight/conclusions", params={"body": "foo", "status": "bogus"})
+    )
+    assert set(conclusions) == {"query.body", "query.status"}
+
+
+@pytest.mark.parametrize("year", ["20x6", "1800", "2101", "2026.0"])
+def test_a_bad_year_is_told_in_plain_words(demo_client: TestClient, year: str) -> None:
+    """pydantic said "Input should be a valid integer, unable to parse string as an integer"
+    (and "greater than or equal to 1990") of a year."""
+    for path in ("/api/v1/awards", "/api/v1/competitions", "/api/v1/stats/awards"):
+        params = {"year": year, **({"group_by": "year"} if "stats" in path else {})}
+        fields = _fields(demo_client.get(path, params=params))
+        assert fields == {"query.year.0": YEAR_MESSAGE}
+    assert demo_client.get("/api/v1/awards", params={"year": "2026"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "low", "high"),
+    [
+        (
+            "/api/v1/awards",
+            {"awarded_from": "2026-05-01", "awarded_to": "2026-01-01"},
+            "awarded_from",
+            "awarded_to",
+        ),
+        (
+            "/api/v1/awards",
+            {"amount_min": "5000000", "amount_max": "1000.50"},
+            "amount_min",
+            "amount_max",
+        ),
+        (
+            "/api/v1/awards.csv",
+            {"awarded_from": "2026-01-02", "awarded_to": "2026-01-01"},
+            "awarded_from",
+            "awarded_to",
+        ),
+        (
+            "/api/v1/stats/awards",
+            {"group_by": "year", "amount_min": "10", "amount_max": "9.99"},
+            "amount_min",
+            "amount_max",
+        ),
+        (
+            "/api/v1/360giving/grants.json",
+            {"awarded_from": "2026-05-01", "awarded_to": "2026-01-01"},
+            "awarded_from",
+            "awarded_to",
+        ),
+        (
+            "/api/v1/oversight/conclusions",
+            {"submitted_from": "2026-05-01", "submitted_to": "2026-01-01"},
+            "submitted_from",
+            "submitted_to",
+        ),
+    ],
+)
+def test_a_range_the_wrong_way_round_is_refused_naming_both_ends(
+    demo_client: TestClient, path: str, params: dict, low: str, high: str
+) -> None:
+    """Found by a journalist: awarded_from later than awarded_to found 0 awards, which read
+    as "there are none". Both ends are named, each told in plain words."""
+    fields = _fields(demo_client.get(path, params=params))
+    assert set(fields) == {f"query.{low}", f"query.{high}"}
+    assert fields[f"query.{low}"].startswith(("is later than", "is more than"))
+    assert high in fields[f"query.{low}"]
+    assert low in fields[f"query.{high}"]
+    for message in fields.values():
+        assert "wrong way round" in message
+    # The same day, or the same amount, at both ends is a range of one.
+    same = {**params, high: params[low]}
+    assert demo_client.get(path, params=same).status_code == 200
+
+
+def test_a_reversed_range_is_named_with_the_other_bad_filters(demo_client: TestClient) -> None:
+    fields = _fields(
+        demo_client.get(
+            "/api/v1/awards",
+            params={
+                "currency": "ABC",
+                "awarded_from": "2026-05-01",
+                "awarded_to": "2026-01-01",
+                "amount_min": "9",
+                "amount_max": "1",
+            },
+        )
+    )
+    assert set(fields) == {
+        "query.currency",
+        "query.awarded_from",
+        "query.awarded_to",
+        "query.amount_min",
+        "query.amount_max",
+    }

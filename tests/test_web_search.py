@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from registry.core.schemas import AMOUNT_PATTERN, PATTERN_MESSAGES
+from registry.core.schemas import AMOUNT_PATTERN, DATE_MESSAGE, PATTERN_MESSAGES, YEAR_MESSAGE
+from registry.publication.router import REVERSED_AMOUNTS, REVERSED_DATES
 from registry.web import i18n, search_pages
 
 AWARD_FACETS = "instrument,region,funder,status,year,currency"
@@ -371,3 +372,99 @@ def test_competitions_by_budget_say_budgets_are_compared_within_a_currency(demo_
     assert "Бюджеты в разных валютах не сравниваются" in html
     for params in ({"sort": "-budget", "currency": "UZS"}, {"sort": "closes"}):
         assert "sort-note" not in demo_client.get("/competitions", params=params).text
+
+
+def _field_errors(html: str) -> dict[str, str]:
+    """Each field's error beside it, by the field's id, as text."""
+    return {
+        field: unescape(re.sub(r"<[^>]+>", "", message))
+        for field, message in re.findall(
+            r'<span class="error" id="(f-[\w-]+)-error">(.*?)</span>(?=\s*(?:<span class="hint"|</div>))',
+            html,
+            re.DOTALL,
+        )
+    }
+
+
+def _input(html: str, field_id: str) -> str:
+    found = re.search(rf'<input id="{field_id}"[^>]*>', html)
+    assert found, field_id
+    return unescape(found.group(0))
+
+
+def test_a_bad_year_is_told_in_the_readers_words_and_stays_in_its_field(demo_client):
+    """Found by a journalist: /awards?year=20x6&lang=uz said pydantic's English "Input should
+    be a valid integer", and the number field dropped "20x6", so it showed empty."""
+    response = demo_client.get("/awards?year=20x6&lang=uz")
+    assert response.status_code == 400
+    html = response.text
+    assert "Input should be" not in html
+    assert _field_errors(html) == {
+        "f-year1": "toʻrt raqam bilan yozilgan yil boʻlishi kerak, 1990 dan 2100 gacha, masalan 2026"
+    }
+    year = _input(html, "f-year1")
+    assert 'type="text"' in year
+    assert 'value="20x6"' in year
+    assert 'inputmode="numeric"' in year
+    english = demo_client.get("/awards?year=20x6&lang=en").text
+    assert _field_errors(english) == {"f-year1": YEAR_MESSAGE}
+
+
+def test_every_bad_filter_is_shown_beside_its_field_at_once(demo_client):
+    """Found by a journalist: currency=ABC&funder=foo reported the funder only."""
+    query = "currency=ABC&funder=foo&year=20x6&amount_min=1%2C5&awarded_from=2026-13-01&lang=ru"
+    response = demo_client.get(f"/awards?{query}")
+    assert response.status_code == 400
+    html = response.text
+    errors = _field_errors(html)
+    assert set(errors) == {"f-currency", "f-funder", "f-year1", "f-amount_min", "f-awarded_from"}
+    api = demo_client.get(f"/api/v1/awards?{query.removesuffix('&lang=ru')}").json()["errors"]
+    assert len(api) == len(errors)
+    # Translated where the catalogs have the API's words, else the API's, marked as English.
+    assert errors["f-amount_min"].startswith("должна быть положительной суммой")
+    assert errors["f-year1"].startswith("должен быть годом из четырёх цифр")
+    assert errors["f-awarded_from"].startswith("должна быть датой в виде YYYY-MM-DD")
+    assert "ISO 4217" in errors["f-currency"]
+    assert re.search(r'id="f-currency-error"><span lang="en">', html)
+    summary = re.search(r'<div class="notice error-summary".*?</div>', html, re.DOTALL)
+    assert summary
+    assert summary.group(0).count("<li>") == 5
+    # What the reader typed stays in each field, a date that is not one included.
+    assert 'value="ABC"' in _input(html, "f-currency")
+    assert 'value="foo"' in _input(html, "f-funder")
+    assert 'value="1,5"' in _input(html, "f-amount_min")
+    assert 'value="2026-13-01"' in _input(html, "f-awarded_from")
+    assert 'type="text"' in _input(html, "f-awarded_from")
+    competitions = demo_client.get("/competitions?currency=ABC&funder=foo&lang=en")
+    assert set(_field_errors(competitions.text)) == {"f-currency", "f-funder"}
+
+
+def test_a_reversed_date_range_is_said_beside_both_dates(demo_client):
+    """Found by a journalist: awarded_from later than awarded_to found 0 awards."""
+    response = demo_client.get("/awards?awarded_from=2026-05-01&awarded_to=2026-01-01&lang=ru")
+    assert response.status_code == 400
+    errors = _field_errors(response.text)
+    assert set(errors) == {"f-awarded_from", "f-awarded_to"}
+    assert errors["f-awarded_from"].startswith("позже конечной даты")
+    assert errors["f-awarded_to"].startswith("раньше начальной даты")
+    assert 'type="date"' in _input(response.text, "f-awarded_from")  # a date: still a date field
+    assert 'value="2026-05-01"' in _input(response.text, "f-awarded_from")
+    assert 'class="results"' not in response.text
+    amounts = demo_client.get("/awards?amount_min=900&amount_max=100&lang=kk")
+    assert set(_field_errors(amounts.text)) == {"f-amount_min", "f-amount_max"}
+    assert "ең көп сомадан үлкен" in _field_errors(amounts.text)["f-amount_min"]
+    same_day = demo_client.get("/awards?awarded_from=2026-01-01&awarded_to=2026-01-01&lang=ru")
+    assert same_day.status_code == 200
+
+
+def test_the_messages_the_search_forms_translate_are_the_apis():
+    """The catalogs translate the API's messages by their very text: each one the search
+    forms can show is the API's, word for word."""
+    for message in (
+        PATTERN_MESSAGES[AMOUNT_PATTERN],
+        YEAR_MESSAGE,
+        DATE_MESSAGE,
+        *REVERSED_DATES,
+        *REVERSED_AMOUNTS,
+    ):
+        assert message in search_pages.FILTER_MESSAGES

@@ -4,19 +4,27 @@ A NUL character is valid in a URL (``%00``) and in a Python string, but PostgreS
 in any text value, so a query or path parameter carrying one reached the database as a 500.
 No identifier, code or search text of the registry contains one; it is refused up front, the
 same on both databases, as a 400 naming the parameter.
+
+A parameter's own check is a pydantic validator on its type (``each``, ``member_of``), and a
+check of two parameters together (a range: ``refuse_reversed``) is the validator of a query
+model holding both, so that FastAPI reports every bad parameter of a request in one 400, never
+the first group only.
 """
 
 import enum
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from registry.core.errors import BadRequest, FieldError
 
 NUL = "\x00"
-E = TypeVar("E", bound=enum.Enum)
+M = TypeVar("M", bound=BaseModel)
 
 
 async def refuse_nul_characters(request: Request) -> None:
@@ -38,7 +46,13 @@ async def refuse_nul_characters(request: Request) -> None:
 
 
 def _query_names(dependant: Dependant) -> frozenset[str]:
-    names = {parameter.alias for parameter in dependant.query_params}
+    names: set[str] = set()
+    for parameter in dependant.query_params:
+        model = parameter.field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):  # a query model's fields
+            names |= {field.alias or name for name, field in model.model_fields.items()}
+        else:
+            names.add(parameter.alias)
     for sub in dependant.dependencies:
         names |= _query_names(sub)
     return frozenset(names)
@@ -75,12 +89,58 @@ async def refuse_unknown_parameters(request: Request) -> None:
         )
 
 
-def enum_values(raw: list[str] | None, kind: type[E], field: str) -> tuple[E, ...]:
-    """A list parameter's values (repeated or comma-separated) as members of ``kind``; a 400
-    naming the parameter and the allowed values for anything else."""
-    values = tuple(part.strip() for value in raw or () for part in value.split(",") if part.strip())
-    try:
-        return tuple(kind(value) for value in values)
-    except ValueError as exc:
-        allowed = ", ".join(str(member.value) for member in kind)
-        raise BadRequest.for_field(f"query.{field}", f"{exc}; one of {allowed}") from exc
+def list_values(raw: Iterable[str] | None) -> tuple[str, ...]:
+    """A list parameter's values: repeated, comma-separated, or both."""
+    return tuple(part.strip() for value in raw or () for part in value.split(",") if part.strip())
+
+
+def each(read: Callable[[str], str]) -> AfterValidator:
+    """A list parameter's check, as a validator of its type: its values (``list_values``),
+    each as ``read`` gives it (a canonical form); ``read``'s ``ValueError`` is the message
+    that names the parameter (``human_message`` says a validator's own words)."""
+
+    def check(raw: list[str] | None) -> list[str] | None:
+        return None if raw is None else [read(value) for value in list_values(raw)]
+
+    return AfterValidator(check)
+
+
+def member_of(kind: type[enum.Enum]) -> Callable[[str], str]:
+    """For ``each``: the value of ``kind``'s member a value names; anything else is refused
+    with the allowed values (an unknown value is never an empty result)."""
+    allowed = ", ".join(str(member.value) for member in kind)
+
+    def read(value: str) -> str:
+        try:
+            return str(kind(value).value)
+        except ValueError as exc:
+            raise ValueError(f"{exc}; one of {allowed}") from None
+
+    return read
+
+
+def refuse_reversed(
+    model: M,
+    low: str,
+    high: str,
+    *,
+    messages: tuple[str, str],
+    key: Callable[[Any], Any] = lambda value: value,
+) -> M:
+    """A query model's check of a range given as two parameters (``awarded_from`` and
+    ``awarded_to``): when both are given and ``low`` is past ``high`` (compared by ``key``),
+    nothing could match, so both are refused, each with its message of ``messages``. Raised
+    as pydantic's own error at each field, so FastAPI names them ``query.<field>`` beside
+    every other bad parameter of the request."""
+    first, last = getattr(model, low), getattr(model, high)
+    if first is None or last is None or key(first) <= key(last):
+        return model
+    raise ValidationError.from_exception_data(
+        type(model).__name__,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("reversed_range", message), loc=(name,), input=value
+            )
+            for name, value, message in ((low, first, messages[0]), (high, last, messages[1]))
+        ],
+    )

@@ -338,6 +338,8 @@ DATETIME_MESSAGE = (
     "must be a date and time written as YYYY-MM-DDThh:mm:ss with its UTC offset, such as "
     '"2026-03-01T09:00:00+05:00"'
 )
+YEAR_MESSAGE = "must be a year written in four digits, from 1990 to 2100, such as 2026"
+"""What a year filter that is not one is told (``QueryYear``)."""
 ISO_DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """How every date and time of ISO 8601's extended form starts; a Unix timestamp in quotes,
 which pydantic reads as a time (``"20260301"`` is 1970-08-23), does not."""
@@ -366,6 +368,24 @@ UTC). Whether it needs its offset is the field's rule, as before (``Window``,
 ``AwareIsoDatetime``)."""
 AwareIsoDatetime = Annotated[AwareDatetime, _written_as(datetime, DATETIME_MESSAGE)]
 """A time that must carry its offset on its own (a key's ``expires_at``)."""
+
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+YEAR_TEXT = re.compile("[0-9]{4}")
+
+
+def _year(value: object) -> object:
+    text = str(value) if type(value) is int else value  # a Python caller's int, never a bool
+    if isinstance(text, str) and YEAR_TEXT.fullmatch(text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
+        return value
+    raise PydanticCustomError("year", YEAR_MESSAGE)
+
+
+QueryYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(_year)]
+"""A year filter (``year=2026``): four digits, from 1990 to 2100, told so in plain words.
+pydantic said "Input should be a valid integer, unable to parse string as an integer" of
+"20x6" and "greater than or equal to 1990" of 1800, and read "2026.0", "+2026" and " 2026"
+as 2026."""
 
 
 class LegalUnitStatement(StrictInput):

@@ -1,10 +1,9 @@
 """``/oversight``: public oversight conclusions, their answers, and each body's record."""
 
-from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.orm import Session
 
 from registry.auth.dependencies import OrganizationKeyDep, OverseerDep
@@ -14,7 +13,14 @@ from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
 from registry.core.json_body import JsonBodyRoute
-from registry.core.parameters import enum_values, refuse_unknown_parameters
+from registry.core.parameters import (
+    each,
+    list_values,
+    member_of,
+    refuse_reversed,
+    refuse_unknown_parameters,
+)
+from registry.core.schemas import IsoDate
 from registry.organizations import service as organization_service
 from registry.oversight import queries, service
 from registry.oversight.models import Conclusion, ConclusionEvent, ConclusionRound
@@ -34,13 +40,7 @@ from registry.oversight.schemas import (
 )
 from registry.oversight.views import to_summary
 from registry.publication.pagination import CursorsDep, next_url
-from registry.publication.router import (
-    CursorParam,
-    LimitParam,
-    ListParam,
-    list_values,
-    org_id_values,
-)
+from registry.publication.router import CursorParam, LimitParam, OrgIdsParam
 
 router = APIRouter(
     prefix="/oversight",
@@ -153,36 +153,61 @@ def add_conclusion_event(
     )
 
 
+REVERSED_DAYS = (
+    "is later than submitted_to: the range is the wrong way round, so nothing can match",
+    "is earlier than submitted_from: the range is the wrong way round, so nothing can match",
+)
+
+
+class SubmittedDays(BaseModel):
+    """``submitted_from`` and ``submitted_to``, read together: the wrong way round they would
+    find nothing, which reads as "no conclusions"."""
+
+    submitted_from: IsoDate | None = Field(default=None, description="On or after this day (UTC).")
+    submitted_to: IsoDate | None = Field(default=None, description="On or before this day (UTC).")
+
+    @model_validator(mode="after")
+    def in_order(self) -> Self:
+        return refuse_reversed(self, "submitted_from", "submitted_to", messages=REVERSED_DAYS)
+
+
+def submitted_days(days: Annotated[SubmittedDays, Query()]) -> SubmittedDays:
+    return days
+
+
 def conclusion_filters(
-    body: ListParam = None,
-    overseer: ListParam = None,
+    *,
+    body: OrgIdsParam = None,
+    overseer: OrgIdsParam = None,
     status: Annotated[
         list[str] | None,
         Query(description="submitted, acknowledged, answered, overdue, escalated, withdrawn."),
+        each(member_of(ConclusionStatus)),
     ] = None,
     decision: Annotated[
-        list[str] | None, Query(description="accepted, partly_accepted, rejected.")
+        list[str] | None,
+        Query(description="accepted, partly_accepted, rejected."),
+        each(member_of(Decision)),
     ] = None,
-    subject_type: Annotated[list[str] | None, Query(description="award, competition, funder.")] = (
-        None
-    ),
+    subject_type: Annotated[
+        list[str] | None,
+        Query(description="award, competition, funder."),
+        each(member_of(SubjectType)),
+    ] = None,
     subject: Annotated[
         list[str] | None, Query(description="An award or competition id, or a funder's org-id.")
     ] = None,
-    submitted_from: Annotated[date | None, Query(description="On or after this day (UTC).")] = (
-        None
-    ),
-    submitted_to: Annotated[date | None, Query(description="On or before this day (UTC).")] = None,
+    days: Annotated[SubmittedDays, Depends(submitted_days)],
 ) -> queries.ConclusionFilters:
     return queries.ConclusionFilters(
-        body=org_id_values(body, "body"),
-        overseer=org_id_values(overseer, "overseer"),
-        status=enum_values(status, ConclusionStatus, "status"),
-        decision=enum_values(decision, Decision, "decision"),
-        subject_type=enum_values(subject_type, SubjectType, "subject_type"),
+        body=tuple(body or ()),
+        overseer=tuple(overseer or ()),
+        status=tuple(ConclusionStatus(value) for value in status or ()),
+        decision=tuple(Decision(value) for value in decision or ()),
+        subject_type=tuple(SubjectType(value) for value in subject_type or ()),
         subject=list_values(subject),
-        submitted_from=submitted_from,
-        submitted_to=submitted_to,
+        submitted_from=days.submitted_from,
+        submitted_to=days.submitted_to,
     )
 
 
@@ -264,8 +289,8 @@ def stats_rows(
 def oversight_stats(
     session: SessionDep,
     group_by: GroupBy = GroupBy.BODY,
-    body: ListParam = None,
-    overseer: ListParam = None,
+    body: OrgIdsParam = None,
+    overseer: OrgIdsParam = None,
     year: Annotated[list[Annotated[int, Field(ge=2000, le=2100)]] | None, Query()] = None,
     sort: queries.StatsSort = queries.StatsSort.KEY,
     limit: LimitParam = 100,
@@ -274,8 +299,8 @@ def oversight_stats(
     rows = queries.stats(
         session,
         group_by,
-        body=org_id_values(body, "body"),
-        overseer=org_id_values(overseer, "overseer"),
+        body=tuple(body or ()),
+        overseer=tuple(overseer or ()),
         year=year or (),
         now=now,
     )

@@ -5,13 +5,12 @@ import enum
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Final, TypeVar
+from typing import Annotated, Any, Final, Self, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -25,8 +24,14 @@ from registry.competitions.router import to_summary as competition_summary
 from registry.competitions.schemas import CompetitionStatus
 from registry.core.db import SessionDep
 from registry.core.errors import BadRequest, problem_responses
-from registry.core.parameters import enum_values, refuse_unknown_parameters
-from registry.core.schemas import AMOUNT_PATTERN, Instrument
+from registry.core.parameters import (
+    each,
+    list_values,
+    member_of,
+    refuse_reversed,
+    refuse_unknown_parameters,
+)
+from registry.core.schemas import AMOUNT_PATTERN, Instrument, IsoDate, QueryYear
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.organizations.schemas import OrganizationKind
@@ -47,15 +52,14 @@ from registry.publication.schemas import (
     StatsRead,
     StatsRow,
 )
-from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
+from registry.reference.identifiers import normalize_org_id
 from registry.reference.legal_units import LegalUnit
 from registry.reference.money import (
-    InvalidAmount,
     amount_formatter,
     format_amount,
     normalize_currency,
 )
-from registry.reference.regions import UnknownRegion, normalize_region
+from registry.reference.regions import normalize_region
 from registry.risks import service as risk_service
 
 router = APIRouter(tags=["awards"], dependencies=[Depends(refuse_unknown_parameters)])
@@ -76,86 +80,106 @@ ListParam = Annotated[
     list[str] | None,
     Query(description="Repeat the parameter or separate values with commas; any of them matches."),
 ]
+# List parameters read with their check, each a validator of the parameter's type: FastAPI then
+# reports every bad parameter of a request in one 400, with pydantic's own errors (a year, a
+# date, an amount), never the first one only. An unknown value is never an empty result.
+OrgIdsParam = Annotated[ListParam, each(normalize_org_id)]
+"""Org-ids, in canonical form; a value that is no org-id is a 400 naming it, not an empty
+result that looks like "no awards"."""
+RegionsParam = Annotated[ListParam, each(normalize_region)]
+"""ISO 3166-2 codes or country codes, as stored: withdrawn codes (``KZ-ALA``) read as the
+current ones, as they are on writes."""
+CurrenciesParam = Annotated[ListParam, each(normalize_currency)]
+LegalUnitsParam = Annotated[ListParam, each(lambda value: member_of(LegalUnit)(value.upper()))]
+"""BRV or MCI in any case (``mci``), as a currency is read (``uzs``)."""
+InstrumentsParam = Annotated[ListParam, each(member_of(Instrument))]
+AwardStatusesParam = Annotated[ListParam, each(member_of(AwardStatus))]
+SizeBandsParam = Annotated[ListParam, each(member_of(SizeBand))]
+YearsParam = Annotated[list[QueryYear] | None, Query()]
+QueryDate = IsoDate | None
+"""A date filter: ISO 8601's YYYY-MM-DD, told so in plain words (never a Unix timestamp)."""
+
+REVERSED_DATES: Final = (
+    "is later than awarded_to: the range is the wrong way round, so nothing can match",
+    "is earlier than awarded_from: the range is the wrong way round, so nothing can match",
+)
+REVERSED_AMOUNTS: Final = (
+    "is more than amount_max: the range is the wrong way round, so nothing can match",
+    "is less than amount_min: the range is the wrong way round, so nothing can match",
+)
 
 
-def list_values(raw: list[str] | None) -> tuple[str, ...]:
-    """A list parameter's values: repeated, comma-separated, or both."""
-    return tuple(part.strip() for value in raw or () for part in value.split(",") if part.strip())
+class AwardedDates(BaseModel):
+    """``awarded_from`` and ``awarded_to``, read together: a range the wrong way round would
+    find nothing, which reads as "there are none"."""
+
+    awarded_from: QueryDate = None
+    awarded_to: QueryDate = None
+
+    @model_validator(mode="after")
+    def in_order(self) -> Self:
+        return refuse_reversed(self, "awarded_from", "awarded_to", messages=REVERSED_DATES)
 
 
-def org_id_values(raw: list[str] | None, field: str) -> tuple[str, ...]:
-    """A list of org-ids in canonical form; a value that is no org-id is a 400 naming it, not
-    an empty result that looks like "no awards"."""
-    try:
-        return tuple(normalize_org_id(value) for value in list_values(raw))
-    except InvalidIdentifier as exc:
-        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
+QueryAmount = Annotated[str | None, Field(pattern=AMOUNT_PATTERN, max_length=40)]
 
 
-def enum_strings(raw: list[str] | None, kind: type[enum.Enum], field: str) -> tuple[str, ...]:
-    """A list parameter's values, each one of ``kind``'s; a 400 naming the parameter and the
-    allowed values for anything else (an unknown value is never an empty result)."""
-    return tuple(str(member.value) for member in enum_values(raw, kind, field))
+class AmountRange(BaseModel):
+    """``amount_min`` and ``amount_max``, read together, as the dates are."""
+
+    amount_min: QueryAmount = None
+    amount_max: QueryAmount = None
+
+    @model_validator(mode="after")
+    def in_order(self) -> Self:
+        return refuse_reversed(
+            self, "amount_min", "amount_max", messages=REVERSED_AMOUNTS, key=Decimal
+        )
 
 
-def region_values(raw: list[str] | None, field: str = "region") -> tuple[str, ...]:
-    """ISO 3166-2 codes or country codes, as stored: withdrawn codes (``KZ-ALA``) read as the
-    current ones, as they are on writes; an unknown code is a 400 naming the parameter."""
-    try:
-        return tuple(normalize_region(value) for value in list_values(raw))
-    except UnknownRegion as exc:
-        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
+def awarded_dates(dates: Annotated[AwardedDates, Query()]) -> AwardedDates:
+    return dates
 
 
-def currency_values(raw: list[str] | None, field: str = "currency") -> tuple[str, ...]:
-    try:
-        return tuple(normalize_currency(value) for value in list_values(raw))
-    except InvalidAmount as exc:
-        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
-
-
-def legal_unit_values(raw: list[str] | None, field: str = "legal_unit") -> tuple[str, ...]:
-    """BRV or MCI in any case (``mci``), as a currency is read (``uzs``)."""
-    upper = [value.upper() for value in raw] if raw is not None else None
-    return enum_strings(upper, LegalUnit, field)
+def amount_range(amounts: Annotated[AmountRange, Query()]) -> AmountRange:
+    return amounts
 
 
 def award_filters(
+    *,
     q: TextParam = None,
-    funder: ListParam = None,
-    recipient: ListParam = None,
-    instrument: ListParam = None,
+    funder: OrgIdsParam = None,
+    recipient: OrgIdsParam = None,
+    instrument: InstrumentsParam = None,
     competition: ListParam = None,
-    region: ListParam = None,
+    region: RegionsParam = None,
     theme: ListParam = None,
-    status: ListParam = None,
-    currency: ListParam = None,
-    amount_min: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, max_length=40)] = None,
-    amount_max: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, max_length=40)] = None,
-    awarded_from: date | None = None,
-    awarded_to: date | None = None,
-    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
-    legal_unit: ListParam = None,
-    size_band: ListParam = None,
+    status: AwardStatusesParam = None,
+    currency: CurrenciesParam = None,
+    amounts: Annotated[AmountRange, Depends(amount_range)],
+    dates: Annotated[AwardedDates, Depends(awarded_dates)],
+    year: YearsParam = None,
+    legal_unit: LegalUnitsParam = None,
+    size_band: SizeBandsParam = None,
 ) -> search.AwardFilters:
     """The award filters every search, facet, statistic and download shares."""
     return search.AwardFilters(
         q=q,
-        funder=org_id_values(funder, "funder"),
-        recipient=org_id_values(recipient, "recipient"),
-        instrument=enum_strings(instrument, Instrument, "instrument"),
+        funder=tuple(funder or ()),
+        recipient=tuple(recipient or ()),
+        instrument=tuple(instrument or ()),
         competition=list_values(competition),
-        region=region_values(region),
+        region=tuple(region or ()),
         theme=list_values(theme),
-        status=enum_strings(status, AwardStatus, "status"),
-        currency=currency_values(currency),
-        amount_min=Decimal(amount_min) if amount_min else None,
-        amount_max=Decimal(amount_max) if amount_max else None,
-        awarded_from=awarded_from,
-        awarded_to=awarded_to,
+        status=tuple(status or ()),
+        currency=tuple(currency or ()),
+        amount_min=Decimal(amounts.amount_min) if amounts.amount_min else None,
+        amount_max=Decimal(amounts.amount_max) if amounts.amount_max else None,
+        awarded_from=dates.awarded_from,
+        awarded_to=dates.awarded_to,
         year=tuple(year or ()),
-        legal_unit=legal_unit_values(legal_unit),
-        size_band=enum_strings(size_band, SizeBand, "size_band"),
+        legal_unit=tuple(legal_unit or ()),
+        size_band=tuple(size_band or ()),
     )
 
 
@@ -379,8 +403,8 @@ class CompetitionStatsGroup(enum.StrEnum):
 def competition_stats(
     session: SessionDep,
     group_by: CompetitionStatsGroup,
-    funder: ListParam = None,
-    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+    funder: OrgIdsParam = None,
+    year: YearsParam = None,
     lang: LangParam = Language.UZ,
 ) -> CompetitionStatsRead:
     key = Competition.funder_id if group_by is CompetitionStatsGroup.FUNDER else Competition.year
@@ -396,8 +420,8 @@ def competition_stats(
         .group_by(key)
         .order_by(key)
     )
-    if funders := org_id_values(funder, "funder"):
-        statement = statement.where(Competition.funder_id.in_(funders))
+    if funder:
+        statement = statement.where(Competition.funder_id.in_(funder))
     if year:
         statement = statement.where(Competition.year.in_(year))
     rows = [
@@ -808,23 +832,23 @@ def awards_jsonl(
 
 def competition_filters(
     q: TextParam = None,
-    funder: ListParam = None,
-    instrument: ListParam = None,
-    region: ListParam = None,
+    funder: OrgIdsParam = None,
+    instrument: InstrumentsParam = None,
+    region: RegionsParam = None,
     theme: ListParam = None,
-    status: ListParam = None,
-    currency: ListParam = None,
-    year: Annotated[list[Annotated[int, Field(ge=1990, le=2100)]] | None, Query()] = None,
+    status: Annotated[ListParam, each(member_of(CompetitionStatus))] = None,
+    currency: CurrenciesParam = None,
+    year: YearsParam = None,
 ) -> search.CompetitionFilters:
     """The competition filters the list (and the portal's competition search) shares."""
     return search.CompetitionFilters(
         q=q,
-        funder=org_id_values(funder, "funder"),
-        instrument=enum_strings(instrument, Instrument, "instrument"),
-        region=region_values(region),
+        funder=tuple(funder or ()),
+        instrument=tuple(instrument or ()),
+        region=tuple(region or ()),
         theme=list_values(theme),
-        status=enum_strings(status, CompetitionStatus, "status"),
-        currency=currency_values(currency),
+        status=tuple(status or ()),
+        currency=tuple(currency or ()),
         year=tuple(year or ()),
     )
 
@@ -866,8 +890,8 @@ def list_competitions(
 
 def organization_filters(
     q: TextParam = None,
-    kind: ListParam = None,
-    region: ListParam = None,
+    kind: Annotated[ListParam, each(member_of(OrganizationKind))] = None,
+    region: RegionsParam = None,
     country: ListParam = None,
     role: Annotated[
         list[str] | None,
@@ -875,15 +899,16 @@ def organization_filters(
             description="funder (has given at least one award) or recipient (has received "
             "one); repeat or separate with commas, any matches. role=funder lists the funders."
         ),
+        each(member_of(search.OrganizationRole)),
     ] = None,
 ) -> search.OrganizationFilters:
     """The organization filters the list (and the portal's organization search) shares."""
     return search.OrganizationFilters(
         q=q,
-        kind=enum_strings(kind, OrganizationKind, "kind"),
-        region=region_values(region),
+        kind=tuple(kind or ()),
+        region=tuple(region or ()),
         country=tuple(value.upper() for value in list_values(country)),
-        role=enum_strings(role, search.OrganizationRole, "role"),
+        role=tuple(role or ()),
     )
 
 

@@ -16,12 +16,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from registry.core.db import Database, SessionDep
 from registry.core.errors import BadRequest, problem_responses
 from registry.core.parameters import refuse_unknown_parameters
+from registry.core.schemas import QueryYear
 from registry.publication import giving360, ocds, search
 from registry.publication.pagination import (
     DEFAULT_LIMIT,
@@ -32,7 +33,7 @@ from registry.publication.pagination import (
 )
 from registry.publication.router import FiltersDep as AwardFiltersDep
 from registry.publication.router import download_name, file_name, inert
-from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
+from registry.reference.identifiers import normalize_org_id
 
 router = APIRouter(tags=["open-data"], dependencies=[Depends(refuse_unknown_parameters)])
 
@@ -179,28 +180,22 @@ CursorParam = Annotated[
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
-def _org_id(value: str | None, field: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return normalize_org_id(value)
-    except InvalidIdentifier as exc:
-        raise BadRequest.for_field(f"query.{field}", str(exc)) from exc
+OrgId = Annotated[str, AfterValidator(normalize_org_id)]
+"""An org-id, in canonical form; one that is not is refused naming the parameter."""
 
 
 def standard_filters(
-    funder: Annotated[str | None, Query(max_length=100, description="The funder's org-id.")] = None,
+    funder: Annotated[
+        OrgId | None, Query(max_length=100, description="The funder's org-id.")
+    ] = None,
     recipient: Annotated[
-        str | None, Query(max_length=100, description="The recipient's org-id.")
+        OrgId | None, Query(max_length=100, description="The recipient's org-id.")
     ] = None,
     year: Annotated[
-        int | None,
-        Query(ge=1990, le=2100, description="Awards dated that year; competitions of it."),
+        QueryYear | None, Query(description="Awards dated that year; competitions of it.")
     ] = None,
 ) -> ocds.ReleaseFilters:
-    return ocds.ReleaseFilters(
-        funder=_org_id(funder, "funder"), recipient=_org_id(recipient, "recipient"), year=year
-    )
+    return ocds.ReleaseFilters(funder=funder, recipient=recipient, year=year)
 
 
 FiltersDep = Annotated[ocds.ReleaseFilters, Depends(standard_filters)]

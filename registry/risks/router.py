@@ -11,14 +11,13 @@ from sqlalchemy import select
 from registry.awards.models import Award
 from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
-from registry.core.parameters import refuse_unknown_parameters
+from registry.core.parameters import each, member_of, refuse_unknown_parameters
 from registry.publication import search
 from registry.publication.router import (
     FiltersDep,
     LangParam,
     Language,
     ListParam,
-    enum_strings,
     names_in,
 )
 from registry.risks import service
@@ -50,13 +49,13 @@ def list_risks(
     request: Request,
     session: SessionDep,
     filters: FiltersDep,
-    indicator: ListParam = None,
+    indicator: Annotated[ListParam, each(member_of(Indicator))] = None,
     after: Annotated[
         int | None, Query(ge=0, description="Awards entered before this ledger seq (paging).")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Flagged awards a page.")] = 50,
 ) -> RiskPage:
-    wanted = set(enum_strings(indicator, Indicator, "indicator"))
+    wanted = set(indicator or ())
     limits = service.thresholds(request.app.state.settings)
     selected, by_award = service.flags_of_filtered(session, limits, filters)
     if wanted:

@@ -16,10 +16,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from registry.awards.router import to_summary
 from registry.competitions.router import to_summary as competition_summary
 from registry.core.db import SessionDep
+from registry.core.parameters import list_values
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
 from registry.publication.pagination import CursorsDep
@@ -30,7 +32,6 @@ from registry.publication.router import (
     OrganizationFiltersDep,
     SortParam,
     facet_values,
-    list_values,
 )
 from registry.reference.regions import NAMED_COUNTRIES, regions_of
 from registry.web import i18n, views
@@ -201,14 +202,32 @@ FILTER_MESSAGES: Final = (
         'must be a positive amount in decimal digits, such as "1500.00" (no sign, no exponent, '
         "no thousands separator)"
     ),
+    N_("must be a year written in four digits, from 1990 to 2100, such as 2026"),
+    N_('must be a date written as YYYY-MM-DD, such as "2026-03-01"'),
+    N_("is later than awarded_to: the range is the wrong way round, so nothing can match"),
+    N_("is earlier than awarded_from: the range is the wrong way round, so nothing can match"),
+    N_("is more than amount_max: the range is the wrong way round, so nothing can match"),
+    N_("is less than amount_min: the range is the wrong way round, so nothing can match"),
 )
 
 
-def api_message(message: str) -> str:
-    """One of the API's messages in the reader's language, if the catalogs have it; else as
-    the API says it. Never formatted: a message may repeat the value a reader typed, ``%``
-    and all, which a gettext call in a template would take for a placeholder."""
-    return i18n.gettext(message) if message in FILTER_MESSAGES else message
+def api_message(message: str) -> Markup:
+    """One of the API's messages in the reader's language, if the catalogs have it, else as
+    the API says it, marked as English. A message the catalogs have, followed by pydantic's
+    reason in brackets (a date's "(month value is outside expected range of 1-12)"), is said
+    without the reason, which is English and which the field beside it shows anyway. Never
+    formatted: a message may repeat the value a reader typed, ``%`` and all, which a gettext
+    call in a template would take for a placeholder."""
+    known = next(
+        (text for text in FILTER_MESSAGES if message == text or message.startswith(f"{text} (")),
+        None,
+    )
+    translated = i18n.gettext(known) if known is not None else message
+    if known is not None and translated != known:
+        return escape(translated)
+    if i18n.current().code == "en":
+        return escape(message)
+    return Markup('<span lang="en">{}</span>').format(message)  # WCAG 3.1.2
 
 
 def region_groups(page: PageContext) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -5,6 +5,7 @@ Autoescaping is on for every template: data from the ledger (an award title hold
 in the same thread just before rendering, so one shared environment serves all languages.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final
@@ -48,6 +49,22 @@ def _ngettext(context: Context, singular: str, plural: str, count: int, /, **var
 TEMPLATES.globals["ngettext"] = _ngettext
 TEMPLATES.filters["fromisoformat"] = date.fromisoformat  # a date as the ledger writes it
 TEMPLATES.filters["datetime_fromisoformat"] = datetime.fromisoformat  # a window's instant
+ISO_DATE: Final = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_iso_date(value: object) -> bool:
+    """A date as a date field holds it (YYYY-MM-DD, a day that exists)."""
+    try:
+        return (
+            isinstance(value, str)
+            and bool(ISO_DATE.fullmatch(value))
+            and bool(date.fromisoformat(value))
+        )
+    except ValueError:
+        return False
+
+
+TEMPLATES.tests["iso_date"] = is_iso_date
 HTML_MEDIA_TYPE: Final = "text/html; charset=utf-8"
 NATIONWIDE: Final = i18n.N_("%(country)s (nationwide)")
 """A country as a region filter's choice: awards of national scope, not its regions'."""
