@@ -58,26 +58,35 @@ def _query_names(dependant: Dependant) -> frozenset[str]:
     return frozenset(names)
 
 
-_known: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+_known: dict[tuple[Callable[..., Any], str, frozenset[str]], frozenset[str]] = {}
 
 
 def _route_query_names(route: APIRoute) -> frozenset[str]:
     """A route's query parameters, its dependencies' included: read once per route (keyed by
-    path and methods, as routes are not hashable; every app mounts the same routers)."""
-    key = (route.path, frozenset(route.methods or ()))
+    endpoint, path and methods, as routes are not hashable; every app mounts the same
+    routers). The endpoint tells apart an API route and the page of the same path: a route's
+    path is its router's, without the API's /api/v1 (the portal's /awards and the API's
+    /api/v1/awards are both /awards)."""
+    key = (route.endpoint, route.path, frozenset(route.methods or ()))
     if key not in _known:
         _known[key] = _query_names(route.dependant)
     return _known[key]
+
+
+def route_parameters(request: Request) -> frozenset[str] | None:
+    """The query parameters the request's route takes (its dependencies' included), or None
+    for a request no route answers."""
+    route = request.scope.get("route")
+    return _route_query_names(route) if isinstance(route, APIRoute) else None
 
 
 async def refuse_unknown_parameters(request: Request) -> None:
     """A route dependency: a 400 naming each query parameter the route does not take, with the
     ones it does, so that a misspelt filter (``stauts=overdue``) is never silently ignored.
     (A coroutine, as ``refuse_nul_characters`` is.)"""
-    route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
+    known = route_parameters(request)
+    if known is None:
         return
-    known = _route_query_names(route)
     # An empty name (``?=x``, ``?&``) is noise a client's URL builder left, not a filter.
     unknown = [name for name in dict.fromkeys(request.query_params) if name and name not in known]
     if unknown:

@@ -4,13 +4,14 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import PlainTextResponse, Response
 
 from registry.core.errors import RefusedBody, RegistryError, validation_problem
 from registry.web import (
+    addresses,
     assets,
     award_page,
     entity_pages,
@@ -35,14 +36,21 @@ PAGE_ROUTERS = (
     stats_pages.router,
     search_pages.router,
     oversight_pages.router,
-    desk_pages.router,
     problem_pages.router,
 )
+"""The public pages: each answers at the address of exactly what it shows
+(``addresses.without_unknown_parameters``). The desk's forms take their values from the query
+(a link that fills a form in), so the desk is mounted apart."""
 
 
 def install(app: FastAPI) -> None:
     for router in PAGE_ROUTERS:
-        app.include_router(router, include_in_schema=False)
+        app.include_router(
+            router,
+            include_in_schema=False,
+            dependencies=[Depends(addresses.without_unknown_parameters)],
+        )
+    app.include_router(desk_pages.router, include_in_schema=False)
     app.mount("/static", assets.VersionedStaticFiles(directory=assets.STATIC_DIR), name="static")
     app.add_middleware(SecurityHeaders)
     _serve_errors_as_pages(app)
@@ -92,6 +100,9 @@ def error_page(request: Request, exc: Exception) -> Response:
             if refused is not None:
                 return refused
     elif isinstance(exc, StarletteHTTPException):
+        if HTTPStatus.MULTIPLE_CHOICES <= exc.status_code < HTTPStatus.BAD_REQUEST:
+            # A page's canonical address (registry.web.addresses): where to go, no page.
+            return Response(status_code=exc.status_code, headers=exc.headers)
         status, detail, fields = exc.status_code, None, []
     else:  # a bug: the page says so, the server's log has the traceback
         return _unexpected_page(request)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated, Any, Final
 from urllib.parse import quote
 
@@ -28,7 +28,7 @@ from registry.core.db import SessionDep
 from registry.ledger import service as ledger_service
 from registry.reference.zones import local_zone
 from registry.risks import service as risk_service
-from registry.web import oversight_pages, views
+from registry.web import addresses, oversight_pages, views
 from registry.web.templating import render
 
 router = APIRouter(tags=["portal"])
@@ -180,7 +180,10 @@ def award_page(
     award_id: AwardId,
     leaf: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    award = to_read(session, award_service.get(session, award_id))
+    award = to_read(
+        session,
+        addresses.record(request, "award_id", award_id, partial(award_service.get, session)),
+    )
     receipt = receipt_box(request, session, award)
     competition = (
         competition_service.get(session, award.competition_id, field="competition_id")

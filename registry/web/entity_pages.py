@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from registry.competitions.router import to_read as competition_read
 from registry.competitions.schemas import EventRead
 from registry.core import clock
 from registry.core.db import SessionDep
+from registry.organizations import service as organization_service
 from registry.organizations.schemas import OrganizationKind
 from registry.publication import search
 from registry.publication.pagination import CursorsDep
@@ -26,7 +28,7 @@ from registry.publication.router import CursorParam, get_organization
 from registry.publication.schemas import OrganizationTotalRead
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
 from registry.risks import service as risk_service
-from registry.web import charts, oversight_pages, views
+from registry.web import addresses, charts, oversight_pages, views
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -86,7 +88,14 @@ def organization_page(
     role: str | None = None,
     cursor: CursorParam = None,
 ) -> HTMLResponse:
-    organization = get_organization(session, org_id)
+    registered = addresses.record(
+        request,
+        "org_id",
+        org_id,
+        partial(organization_service.get, session),
+        addresses.org_id_spellings,
+    )
+    organization = get_organization(session, registered.org_id)
     page = PageContext(request)
     given, received = per_currency(organization.given), per_currency(organization.received)
     if role not in {"given", "received"}:  # by default, what it mostly does
@@ -155,7 +164,15 @@ def competition_page(
     competition_id: CompetitionId,
     cursor: CursorParam = None,
 ) -> HTMLResponse:
-    competition = competition_read(session, competition_service.get(session, competition_id))
+    competition = competition_read(
+        session,
+        addresses.record(
+            request,
+            "competition_id",
+            competition_id,
+            partial(competition_service.get, session),
+        ),
+    )
     page = PageContext(request)
     names = views.organization_names(session, {competition.funder_id})
     zone = ZoneInfo(competition.time_zone)

@@ -3,6 +3,7 @@ and each state body's record. The pages read through the API's own queries."""
 
 from collections import defaultdict
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Final
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,7 @@ from registry.oversight.schemas import ConclusionStatus, ConclusionSummary, Grou
 from registry.oversight.views import to_summary
 from registry.publication.pagination import CursorsDep
 from registry.publication.router import CursorParam
-from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
-from registry.web import views
+from registry.web import addresses, views
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -127,7 +127,10 @@ def conclusion_page(
 ) -> HTMLResponse:
     page = PageContext(request)
     now = clock.now()
-    conclusion = to_read(session, service.get(session, conclusion_id))
+    conclusion = to_read(
+        session,
+        addresses.record(request, "conclusion_id", conclusion_id, partial(service.get, session)),
+    )
     org_ids = {conclusion.overseer_id} | {found.body_id for found in conclusion.rounds}
     if conclusion.subject["type"] == "funder":
         org_ids.add(conclusion.subject["id"])
@@ -156,11 +159,14 @@ def body_page(
     cursor: CursorParam = None,
 ) -> HTMLResponse:
     page = PageContext(request)
-    try:
-        canonical = normalize_org_id(org_id)
-    except InvalidIdentifier:
-        canonical = org_id
-    organization = organization_service.get(session, canonical)
+    organization = addresses.record(
+        request,
+        "org_id",
+        org_id,
+        partial(organization_service.get, session),
+        addresses.org_id_spellings,
+    )
+    canonical = organization.org_id
     now = clock.now()
     record = stats_rows(
         session, queries.stats(session, GroupBy.BODY, body=[canonical], now=now), GroupBy.BODY

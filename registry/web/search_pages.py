@@ -11,10 +11,10 @@ opposite order from a row and shows it the right way round (the previous page).
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Annotated, Any, Final, NoReturn
+from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
@@ -35,6 +35,7 @@ from registry.publication.router import (
 )
 from registry.reference.regions import NAMED_COUNTRIES, regions_of
 from registry.web import i18n, views
+from registry.web.addresses import redirect_keeping
 from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
 
@@ -42,18 +43,8 @@ from registry.web.templating import PageContext, render
 def _without_empty_values(request: Request) -> None:
     """A GET form sends its empty fields too (``amount_min=&year=``), which the API's
     parsers rightly refuse: the page answers with its canonical URL, without them, first."""
-    pairs = request.query_params.multi_items()
-    kept = [(name, value) for name, value in pairs if value.strip()]
-    if len(kept) != len(pairs):
-        location = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
-        raise HTTPException(HTTPStatus.SEE_OTHER, headers={"Location": location})
-
-
-def _redirect_without(request: Request, name: str) -> NoReturn:
-    """Answer with this page's URL without the parameter ``name``."""
-    kept = [(key, value) for key, value in request.query_params.multi_items() if key != name]
-    location = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
-    raise HTTPException(HTTPStatus.SEE_OTHER, headers={"Location": location})
+    if any(not value.strip() for _, value in request.query_params.multi_items()):
+        redirect_keeping(request, lambda _, value: bool(value.strip()))
 
 
 router = APIRouter(tags=["portal"], dependencies=[Depends(_without_empty_values)])
@@ -305,7 +296,7 @@ def awards(
     if sort not in search.KEYED_SORTS:
         # The page pages both ways, by a column of the award: an order it cannot give (the
         # API's relevance) is dropped from its URL, so the form never shows it as chosen.
-        _redirect_without(request, "sort")
+        redirect_keeping(request, lambda name, _: name != "sort")
     backward = before is not None
     found = search.award_page(
         session,

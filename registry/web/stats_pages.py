@@ -20,7 +20,7 @@ from registry.publication.pagination import CursorsDep
 from registry.publication.router import FiltersDep
 from registry.reference.money import format_amount
 from registry.reference.regions import normalize_region
-from registry.web import charts, i18n, views
+from registry.web import addresses, charts, i18n, views
 from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
 
@@ -176,6 +176,8 @@ def region(
         normalized = normalize_region(code)
     except ValueError as exc:
         raise NotFound.for_field("path.code", f"no region {code}") from exc
+    if normalized != code:  # uz-sa, or a withdrawn code (KZ-ALA): the region's own page
+        addresses.moved(request, "code", normalized)
     page = PageContext(request)
     filters = search.AwardFilters(region=(normalized,))
     latest = search.award_page(
