@@ -9,6 +9,8 @@ import pytest
 from browser_helpers import assert_accessible
 from playwright.sync_api import expect
 
+from registry.web.i18n import LANGUAGES
+
 
 def _ids(page) -> list[str]:
     hrefs = page.locator("table.awards tbody td:first-child > a").evaluate_all(
@@ -125,3 +127,40 @@ def test_a_refused_filter_is_shown_beside_its_field_in_the_form(page, portal, sc
     page.wait_for_url(re.compile(r"amount_min=1000000"))
     expect(page.locator("#f-amount_min-error")).to_have_count(0)
     assert _ids(page)
+
+
+DESKTOP_WIDTH = 1280
+
+
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
+def test_the_awards_table_fits_its_box_on_a_desktop(page, portal, screenshot, language):
+    """Found by a journalist: at 1280 px in Russian and Kazakh the awards table was 40-60 px
+    wider than its box, so the Status badges were cut off, and the scrollbar that reached them
+    was below the 20 rows. Long words in the titles and names may break; an amount never
+    wraps, and stays on one line."""
+    assert page.viewport_size == {"width": DESKTOP_WIDTH, "height": 900}
+    for query in ("", "&sort=-amount"):  # the newest, and the longest amounts
+        page.goto(f"{portal}/awards?lang={language}{query}")
+        measured = page.evaluate(
+            """() => {
+                const table = document.querySelector('table.awards');
+                const box = table.closest('.table-scroll');
+                const right = box.getBoundingClientRect().right;
+                return {
+                    table: table.scrollWidth,
+                    box: box.clientWidth,
+                    scrolls: box.scrollWidth > box.clientWidth,
+                    badgesCut: [...table.querySelectorAll('.badge')]
+                        .filter(badge => badge.getBoundingClientRect().right > right).length,
+                    amountsWrapped: [...table.querySelectorAll('td.num .money')]
+                        .filter(amount => amount.getClientRects().length !== 1)
+                        .map(amount => amount.textContent),
+                };
+            }"""
+        )
+        assert measured["table"] <= measured["box"], (language, query, measured)
+        assert not measured["scrolls"], (language, query, measured)
+        assert measured["badgesCut"] == 0, (language, query, measured)
+        assert measured["amountsWrapped"] == [], (language, query, measured)
+    page.goto(f"{portal}/awards?lang={language}")
+    screenshot(page, "awards-desktop")
