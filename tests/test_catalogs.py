@@ -96,3 +96,33 @@ def test_uzbek_acronyms_are_written_in_the_readers_script() -> None:
     """BHM and AHK are Uzbek words' initials, not international names: in Cyrillic they are
     БҲМ and АҲК, as "500 АҲКдан" already was, while UZS stays UZS."""
     assert catalogs.to_cyrillic("1 000 × BHM, AHK (KZT), UZS") == "1 000 × БҲМ, АҲК (KZT), UZS"
+
+
+# The glossary's words (README, "Languages"): award = ajratma / решение о финансировании /
+# қаржыландыру, funder = moliyalashtiruvchi / финансирующая организация / қаржыландырушы.
+# The words each catalog used instead: "award" as a prize or a grant, "funder" as a donor.
+NOT_THE_GLOSSARYS = {
+    "ru": {"award": r"наград", "funder": r"донор"},
+    "kk": {"award": r"марапат|грант", "funder": r"донор"},
+    "uz_Latn": {"award": r"mukofot|grant", "funder": r"homiy"},
+}
+
+
+@pytest.mark.parametrize("locale", sorted(NOT_THE_GLOSSARYS))
+def test_awards_and_funders_are_named_as_the_glossary_names_them(locale: str) -> None:
+    """Found by a journalist: the Russian receipt box said "награда" (a prize, a decoration)
+    where the rest of the catalog says "решение о финансировании"; the Kazakh one said
+    "марапат" and the Uzbek one "mukofot", and some risk texts called a funder a donor. A
+    text about a grant or a prize may name it so."""
+    wrong = []
+    for message in _read(catalogs.catalog_path(locale), locale):
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        if not source or re.search(r"\b(grant|prize)", source, re.IGNORECASE):
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for word, avoided in NOT_THE_GLOSSARYS[locale].items():
+            if re.search(rf"\b{word}", source, re.IGNORECASE) and any(
+                re.search(avoided, form, re.IGNORECASE) for form in forms
+            ):
+                wrong.append((source, forms))
+    assert not wrong, f"{locale}: {len(wrong)} texts, e.g. {wrong[:3]}"

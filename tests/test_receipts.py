@@ -19,7 +19,13 @@ from registry.ledger import merkle
 from registry.ledger.checkpoint import parse_verifier_key
 from registry.ledger.cosignature import CosignatureSigner, parse_cosigner_key
 from registry.ledger.errors import VerificationError
-from registry.ledger.receipt import HEADER, format_receipt, parse_receipt, verify_receipt
+from registry.ledger.receipt import (
+    HEADER,
+    describe,
+    format_receipt,
+    parse_receipt,
+    verify_receipt,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -183,6 +189,7 @@ def test_registry_receipt_verify_works_with_the_network_cut(
     assert f"entry {award['published_seq']} of the ledger test.registry/ledger" in result.stdout
     assert "award.published" in result.stdout
     assert "No witness cosignature was required" in result.stdout
+    assert "did not pin" not in result.stdout  # the receipt has no other signature line
 
     receipt_file.write_text(_tamper_line(receipt_file.read_text(), 1, byte=30))
     result = subprocess.run(
@@ -250,3 +257,45 @@ def test_a_leaf_hash_that_is_not_the_awards_is_flagged(client: TestClient, award
         if not echoed:
             assert "does not carry a leaf hash" in html
     assert client.get(f"/awards/{award['id']}", params={"leaf": "x" * 201}).status_code == 400
+
+
+IGNORED = "Signature lines by keys you did not pin were ignored"
+
+
+def test_ignored_signature_lines_are_mentioned_only_when_there_are_some(
+    client: TestClient, award: dict
+) -> None:
+    """Found by a journalist: `registry receipt verify` always said that signature lines by
+    keys not pinned were ignored, of a receipt that had none."""
+    text = client.get(f"/api/v1/awards/{award['id']}/receipt").text
+    log_key = parse_verifier_key(_log_key(client))
+    plain = verify_receipt(text, log_key=log_key)
+    assert plain.ignored_signatures == 0
+    assert not any(IGNORED in line for line in describe(plain))
+    receipt = parse_receipt(text)
+    body = receipt.checkpoint_note.split("\n\n")[0] + "\n"
+    witnesses = [
+        CosignatureSigner(f"witness.test/w{n}", Ed25519PrivateKey.generate()) for n in (1, 2)
+    ]
+    cosigned = format_receipt(
+        receipt.__class__(
+            leaf=receipt.leaf,
+            index=receipt.index,
+            proof=receipt.proof,
+            checkpoint_note=receipt.checkpoint_note
+            + "".join(witness.cosign(body, 1_780_000_000) for witness in witnesses),
+        )
+    )
+    # Neither witness pinned: both lines ignored, and said so.
+    unpinned = verify_receipt(cosigned, log_key=log_key)
+    assert unpinned.ignored_signatures == 2
+    assert [line for line in describe(unpinned) if IGNORED in line] == [
+        f"  {IGNORED}: 2 of them, which prove nothing either way."
+    ]
+    # One pinned: the other's line is the one ignored.
+    one = verify_receipt(cosigned, log_key=log_key, witnesses=[witnesses[0].verifier])
+    assert one.ignored_signatures == 1
+    assert any(f"{IGNORED}: 1 of them" in line for line in describe(one))
+    both = verify_receipt(cosigned, log_key=log_key, witnesses=[w.verifier for w in witnesses])
+    assert both.ignored_signatures == 0
+    assert not any(IGNORED in line for line in describe(both))

@@ -7,16 +7,27 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from domain_helpers import PUBLIC_FUND, bearer, build_world, organization
+from domain_helpers import (
+    NGO_KZ,
+    NGO_UZ,
+    NGO_UZ_2,
+    PUBLIC_FUND,
+    bearer,
+    build_world,
+    issue_key,
+    organization,
+)
 from fastapi.testclient import TestClient
 from test_awards import award_body, competition_body
 
+from registry.auth.principal import Role
 from registry.core.db import Database
 from registry.reference.regions import local_region_name
 from registry.reference.zones import local_zone
 from registry.web import i18n
 
 FUND_WITH_RISKS = "UZ-STIR-207050449"
+ASSOCIATION = "UZ-STIR-308880001"
 HOSTILE = '<script>alert(1)</script> "quoted" \u202eevil\u202c'
 
 
@@ -337,3 +348,48 @@ def test_a_competitions_committed_total_counts_its_awards_in_the_readers_grammar
     html = client.get(f"/competitions/{competition['id']}", params={"lang": language}).text
     text = " ".join(text_of(html).replace("\xa0", " ").split())
     assert re.search(re.escape(committed) + r"(?!\w)", text), text
+
+
+def _search_links(client: TestClient, org_id: str) -> set[str]:
+    html = client.get(f"/organizations/{org_id}", params={"lang": "ru"}).text
+    return {
+        role
+        for role in ("funder", "recipient")
+        if f'href="/awards?{role}={org_id}&amp;lang=ru"' in html
+    }
+
+
+def test_an_organization_page_offers_only_the_searches_that_can_find_something(
+    client: TestClient, database: Database
+) -> None:
+    """Found by a journalist: an NGO's page offered "search its awards as funder", which
+    always finds nothing for an NGO. An NGO receives, a funder gives, and an organization
+    that does both (an association of kind other, which may do either) is offered both."""
+    world = build_world(client, database)
+    response = client.post(
+        "/api/v1/organizations",
+        json=organization(ASSOCIATION, "other", uz="Nodavlat tashkilotlar milliy assotsiatsiyasi"),
+        headers=bearer(world.admin),
+    )
+    assert response.status_code == 201, response.text
+    association = issue_key(database, Role.FUNDER, ASSOCIATION)
+    competition = client.post(
+        "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
+    ).json()
+    for body, token in (
+        (award_body(competition["id"]), world.fund),
+        # The fund also gives to the association, which gives on to another NGO.
+        (award_body(None, recipient_id=ASSOCIATION, legal_basis="Decree UP-124"), world.fund),
+        (
+            award_body(None, funder_id=ASSOCIATION, recipient_id=NGO_UZ_2, legal_basis="Order 7"),
+            association,
+        ),
+    ):
+        response = client.post("/api/v1/awards", json=body, headers=bearer(token))
+        assert response.status_code == 201, response.text
+    assert _search_links(client, NGO_UZ) == {"recipient"}
+    assert _search_links(client, PUBLIC_FUND) == {"funder"}
+    assert _search_links(client, ASSOCIATION) == {"funder", "recipient"}
+    assert _search_links(client, NGO_KZ) == set()  # nothing yet: nothing to search
+    html = client.get(f"/organizations/{NGO_UZ}", params={"lang": "ru"}).text
+    assert "Искать полученное им финансирование" in html

@@ -31,7 +31,9 @@ from .checkpoint import (
     NoteVerifier,
     decode_base64,
     encode_base64,
+    parse_signature_line,
     parse_uint64,
+    split_note,
     verify_checkpoint,
 )
 from .cosignature import Cosignature, CosignatureVerifier, verify_cosignatures
@@ -110,6 +112,9 @@ class ProvenEntry:
     checkpoint: Checkpoint
     log_key: NoteVerifier
     cosignatures: tuple[Cosignature, ...]
+    ignored_signatures: int
+    """Signature lines by keys the verifier did not pin (signed-note: ignored, as anyone can
+    add, change or remove them)."""
 
 
 def verify_receipt(
@@ -149,6 +154,8 @@ def verify_receipt(
         raise VerificationError("the entry is not JSON") from None
     if not isinstance(entry, dict) or entry.get("seq") != receipt.index:
         raise VerificationError("the entry's own seq is not the receipt's index")
+    pinned = {(log_key.name, log_key.key_id)} | {(w.name, w.key_id) for w in witnesses}
+    _, lines = split_note(receipt.checkpoint_note)
     return ProvenEntry(
         index=receipt.index,
         leaf_hash=leaf_hash,
@@ -156,6 +163,7 @@ def verify_receipt(
         checkpoint=checkpoint,
         log_key=log_key,
         cosignatures=tuple(cosignatures),
+        ignored_signatures=sum(parse_signature_line(line)[:2] not in pinned for line in lines),
     )
 
 
@@ -188,7 +196,9 @@ def describe(proven: ProvenEntry) -> list[str]:
             "  No witness cosignature was required or checked: this proves what the log signed, "
             "not that everyone was shown the same history."
         )
-    lines.append(
-        "  Signature lines by keys you did not pin were ignored: they prove nothing either way."
-    )
+    if proven.ignored_signatures:
+        lines.append(
+            "  Signature lines by keys you did not pin were ignored: "
+            f"{proven.ignored_signatures} of them, which prove nothing either way."
+        )
     return lines
