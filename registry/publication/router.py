@@ -90,7 +90,8 @@ RegionsParam = Annotated[ListParam, each(normalize_region)]
 """ISO 3166-2 codes or country codes, as stored: withdrawn codes (``KZ-ALA``) read as the
 current ones, as they are on writes."""
 CurrenciesParam = Annotated[ListParam, each(normalize_currency)]
-LegalUnitsParam = Annotated[ListParam, each(lambda value: member_of(LegalUnit)(value.upper()))]
+_legal_unit = member_of(LegalUnit)
+LegalUnitsParam = Annotated[ListParam, each(lambda value: _legal_unit(value.upper()))]
 """BRV or MCI in any case (``mci``), as a currency is read (``uzs``)."""
 InstrumentsParam = Annotated[ListParam, each(member_of(Instrument))]
 AwardStatusesParam = Annotated[ListParam, each(member_of(AwardStatus))]
