@@ -468,3 +468,13 @@ def test_the_messages_the_search_forms_translate_are_the_apis():
         *REVERSED_AMOUNTS,
     ):
         assert message in search_pages.FILTER_MESSAGES
+
+
+def test_the_refused_filters_are_listed_in_the_forms_order(demo_client):
+    """The summary above the form reads down the form, whatever order the API checked in."""
+    query = "year=20x6&awarded_from=2026-05-01&awarded_to=2026-01-01&currency=ABC&funder=foo"
+    html = demo_client.get(f"/awards?{query}&lang=en").text
+    summary = re.search(r'<div class="notice error-summary".*?</div>', html, re.DOTALL)
+    assert summary
+    listed = re.findall(r'<a href="#(f-[\w-]+)">', summary.group(0))
+    assert listed == ["f-funder", "f-currency", "f-awarded_from", "f-awarded_to", "f-year1"]

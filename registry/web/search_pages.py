@@ -246,6 +246,13 @@ SEARCH_PAGES: Final = {
 }
 
 
+def _parameter(field: str) -> str:
+    """The query parameter a problem's field names (``query.year.0`` is ``year``); "" for a
+    field of another place."""
+    location, _, rest = field.partition(".")
+    return rest.partition(".")[0] if location == "query" else ""
+
+
 def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLResponse | None:
     """A search page whose query the API's parsers refused (a 400), answered as that page:
     its form as it was filled in, each message beside its field, and no results. ``None``
@@ -256,12 +263,12 @@ def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLR
         return None
     template, params = found
     errors: dict[str, list[str]] = {}
-    for field, message in fields:
-        location, _, rest = field.partition(".")
-        name = rest.partition(".")[0]
-        errors.setdefault(name if location == "query" and name in params else "", []).append(
-            message
-        )
+    # In the order of the page's parameters (its form's, near enough), the others first, so
+    # the summary reads down the form rather than in the order the API checked them.
+    order = {"": -1} | {name: position for position, name in enumerate(params)}
+    for field, message in sorted(fields, key=lambda error: order.get(_parameter(error[0]), -1)):
+        name = _parameter(field)
+        errors.setdefault(name if name in params else "", []).append(message)
     query = SearchQuery.of(request, params)
     page = PageContext(request)
     return render(
