@@ -19,7 +19,7 @@ PAGE_SIZE = 20
 
 
 def _ids(html: str, kind: str) -> list[str]:
-    return re.findall(rf'<td(?: class="name")?><a href="/{kind}/([^"?]+)[^"]*">', html)
+    return re.findall(rf'<td><a href="/{kind}/([^"?]+)[^"]*">', html)
 
 
 def _link(html: str, rel: str) -> str | None:
