@@ -98,7 +98,10 @@ def tiles_export(
     )
 
 
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True)
+"""Errors, each on one line however long: rich otherwise cuts a line at 80 columns when the
+output is not a terminal, and a file's path or a key cut in two can be neither copied nor
+found with grep."""
 
 
 def _wide() -> Console:
