@@ -78,8 +78,12 @@ def _feed(client, url: str, key: str) -> list[str]:
     ],
 )
 def test_the_award_page_finds_what_the_api_finds(demo_client, params):
+    # Words and no order asked: the page's order is the best matches first.
+    order = {"sort": "relevance"} if "q" in params and "sort" not in params else {}
     api = _api(
-        demo_client, "/api/v1/awards", {**params, "limit": PAGE_SIZE, "facets": AWARD_FACETS}
+        demo_client,
+        "/api/v1/awards",
+        {**params, **order, "limit": PAGE_SIZE, "facets": AWARD_FACETS},
     )
     response = demo_client.get("/awards", params={**params, "lang": "en"})
     assert response.status_code == 200
@@ -112,11 +116,20 @@ def test_facets_show_counts_and_per_currency_totals_and_link_to_filters(demo_cli
     assert '<a class="remove" href="/awards?lang=en">' in chosen
 
 
-def test_following_next_links_gives_the_api_pages_and_previous_goes_back(demo_client):
-    params = {"currency": "UZS", "sort": "-amount"}
-    expected = _all_api_ids(demo_client, "/api/v1/awards", params)
+@pytest.mark.parametrize(
+    ("params", "api_params"),
+    [
+        ({"currency": "UZS", "sort": "-amount"}, {"currency": "UZS", "sort": "-amount"}),
+        # Words: the best matches first, by (rank, id), both ways.
+        ({"q": "yoshlar"}, {"q": "yoshlar", "sort": "relevance"}),
+    ],
+)
+def test_following_next_links_gives_the_api_pages_and_previous_goes_back(
+    demo_client, params, api_params
+):
+    expected = _all_api_ids(demo_client, "/api/v1/awards", api_params)
     assert len(expected) > 2 * PAGE_SIZE
-    pages, url = [], "/awards?currency=UZS&sort=-amount&lang=ru"
+    pages, url = [], f"/awards?{urlencode(params)}&lang=ru"
     while url:
         html = demo_client.get(url).text
         pages.append((url, _ids(html, "awards")))
@@ -306,21 +319,44 @@ def test_empty_form_fields_redirect_to_the_canonical_url(demo_client):
     assert demo_client.get("/awards?q=&lang=en").url.path == "/awards"
 
 
-def test_an_order_the_page_does_not_offer_is_not_shown_as_chosen(demo_client):
-    """``sort=relevance`` (the API's, which the page cannot page backwards by) was read as
-    newest first while the form showed "relevance" chosen (found by a new user who took the
-    API's parameter to the page): the page answers with its URL without it, so what the form
-    says is the order the results come in."""
+def test_words_are_shown_best_match_first_and_the_form_says_so(demo_client):
+    """With words and no order asked, the page lists the best matches first, as the API's
+    ``sort=relevance`` does (it listed the newest first, so the award a journalist named
+    exactly could be pages down), and the form's order shows "Best match first". The API's
+    ``sort=relevance`` taken to the page answers with the URL without it (the page's own
+    words for that order); an order asked with words is kept."""
     response = demo_client.get("/awards?q=yoshlar&sort=relevance&lang=en", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/awards?q=yoshlar&lang=en"
-    html = demo_client.get("/awards?q=yoshlar&sort=relevance&lang=en").text
+    html = demo_client.get("/awards?q=yoshlar&lang=en").text
     assert 'value="relevance"' not in html
+    assert re.search(r'<option value="" selected>Best match first', html)
+    best = demo_client.get(
+        "/api/v1/awards", params={"q": "yoshlar", "sort": "relevance", "limit": 20}
+    ).json()["items"]
     newest = demo_client.get(
         "/api/v1/awards", params={"q": "yoshlar", "sort": "-award_date", "limit": 20}
     ).json()["items"]
+    assert [award["id"] for award in best] != [award["id"] for award in newest]
     shown = re.findall(r'href="/awards/(AWD-[0-9-]+)\?lang=en"', html)
-    assert shown == [award["id"] for award in newest]
+    assert shown == [award["id"] for award in best]
+    # The downloads hold the results in the order the page shows them.
+    assert "/api/v1/awards.csv?q=yoshlar&amp;sort=relevance" in html
+    # Asked for, the newest first stays so; without words, the default is the newest first.
+    dated = demo_client.get("/awards?q=yoshlar&sort=-award_date&lang=en").text
+    assert re.findall(r'href="/awards/(AWD-[0-9-]+)\?lang=en"', dated) == [
+        award["id"] for award in newest
+    ]
+    assert '<option value="-award_date" selected>' in dated
+    assert "/api/v1/awards.csv?q=yoshlar&amp;sort=-award_date" in dated
+    plain = demo_client.get("/awards?lang=en").text
+    latest = demo_client.get("/api/v1/awards", params={"limit": 20}).json()["items"]
+    assert re.findall(r'href="/awards/(AWD-[0-9-]+)\?lang=en"', plain) == [
+        award["id"] for award in latest
+    ]
+    # No words: relevance means nothing, and the URL says the order the page uses.
+    response = demo_client.get("/awards?sort=relevance&lang=en", follow_redirects=False)
+    assert response.headers["location"] == "/awards?lang=en"
 
 
 def test_hostile_query_strings_are_text(demo_client):

@@ -6,7 +6,7 @@ both, so the same search returns the same ids. Lists are keyset-paginated.
 """
 
 import enum
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -232,25 +232,65 @@ def _relevance_page(
     cursor: str | None,
     cursors: CursorCodec,
     columns: Sequence[Any] | None,
+    backward: bool = False,
 ) -> "Page":
     """A page of the best matches of ``q``, keyed on (rank, id) like the other sorts, so
-    pages neither repeat nor skip while the data is unchanged. Cursors are bound to the
-    query's words as well as the order."""
+    pages neither repeat nor skip while the data is unchanged; ``backward``, the worst
+    matches first (the portal reads the pages before a row so). Cursors are bound to the
+    query's words as well as the order and its direction."""
     statement, rank = _ranked(session, filters, columns or [Award])
-    scope = f"{award_scope(AwardSort.RELEVANCE)}&q={filters.q}"
+    scope = relevance_scope(filters.q, backward=backward)
     if cursor is not None:
         raw_rank, raw_id = cursors.decode(cursor, scope=scope, length=2)
         if type(raw_rank) is not int or raw_rank not in BIGINT_RANGE:
             raise BadRequest.for_field("query.cursor", "not a cursor for this sort order")
         start = tuple_(literal(raw_rank, BigInteger), _cursor_key(Award.id, raw_id))
-        statement = statement.where(tuple_(rank, Award.id) < start)
-    found = session.execute(statement.order_by(rank.desc(), Award.id.desc()).limit(limit + 1))
-    rows = list(found)
+        key = tuple_(rank, Award.id)
+        statement = statement.where(key > start if backward else key < start)
+    order = (rank.asc(), Award.id.asc()) if backward else (rank.desc(), Award.id.desc())
+    rows = list(session.execute(statement.order_by(*order).limit(limit + 1)))
     items = [row[0] if columns is None else row[:-2] for row in rows[:limit]]
+    ranks = {row[-2]: row[-1] for row in rows[:limit]}
     if len(rows) <= limit:
-        return Page(items=items, cursor=None)
+        return Page(items=items, cursor=None, ranks=ranks)
     *_, last_id, last_rank = rows[limit - 1]
-    return Page(items=items, cursor=cursors.encode([last_rank, last_id], scope=scope))
+    return Page(items=items, cursor=cursors.encode([last_rank, last_id], scope=scope), ranks=ranks)
+
+
+def relevance_scope(q: str | None, *, backward: bool = False) -> str:
+    """What a relevance cursor is bound to: the order, its direction and the query's words."""
+    return f"awards?sort={'-' if backward else ''}{AwardSort.RELEVANCE.value}&q={q}"
+
+
+def relevance_page(
+    session: Session,
+    filters: AwardFilters,
+    *,
+    limit: int,
+    cursor: str | None,
+    cursors: CursorCodec,
+    backward: bool,
+) -> "Page":
+    """``award_page`` by relevance, forwards (best first) or backwards (worst first); the
+    page's ``ranks`` are its awards' ranks by id, for ``relevance_position``."""
+    check_sort(filters, AwardSort.RELEVANCE)
+    return _relevance_page(
+        session,
+        filters,
+        limit=limit,
+        cursor=cursor,
+        cursors=cursors,
+        columns=None,
+        backward=backward,
+    )
+
+
+def relevance_position(
+    cursors: CursorCodec, q: str | None, award_id: str, rank: int, *, backward: bool
+) -> str:
+    """The cursor of the page, in relevance order (or its reverse), that starts after the
+    award ``award_id`` ranked ``rank``."""
+    return cursors.encode([rank, award_id], scope=relevance_scope(q, backward=backward))
 
 
 def _amount_bound(value: Decimal, *, lower: bool) -> ColumnElement[bool]:
@@ -343,6 +383,8 @@ def _sort_group(sort: AwardSort) -> InstrumentedAttribute[Any] | None:
 class Page:
     items: list[Any]
     cursor: str | None
+    ranks: Mapping[str, int] = field(default_factory=dict)
+    """By relevance: each award's rank, by its id (``relevance_position``)."""
 
 
 def award_scope(sort: AwardSort) -> str:

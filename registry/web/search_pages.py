@@ -24,6 +24,7 @@ from registry.core.db import SessionDep
 from registry.core.parameters import list_values
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
+from registry.publication.fulltext import parse_query
 from registry.publication.pagination import CursorsDep
 from registry.publication.router import (
     TEXT_MAX_LENGTH,
@@ -295,32 +296,57 @@ def awards(
     session: SessionDep,
     cursors: CursorsDep,
     filters: FiltersDep,
-    sort: SortParam = search.AwardSort.AWARD_DATE_DESC,
+    sort: SortParam | None = None,
     cursor: CursorParam = None,
     before: CursorParam = None,
 ) -> HTMLResponse:
     page_context = PageContext(request)
-    if sort not in search.KEYED_SORTS:
-        # The page pages both ways, by a column of the award: an order it cannot give (the
-        # API's relevance) is dropped from its URL, so the form never shows it as chosen.
+    words = not parse_query(filters.q or "").empty
+    if sort is search.AwardSort.RELEVANCE:
+        # Relevance is the page's own order for words (below), and means nothing without
+        # them: either way the URL says it by leaving ``sort`` out, so the form shows the
+        # order the results come in.
         redirect_keeping(request, lambda name, _: name != "sort")
     backward = before is not None
-    found = search.award_page(
-        session,
-        filters,
-        sort=search.reverse_sort(sort) if backward else sort,
-        limit=PAGE_SIZE,
-        cursor=before if backward else cursor,
-        cursors=cursors,
-    )
+    if sort is None and words:
+        # Words, and no order asked: the best matches first, paged both ways by (rank, id).
+        found = search.relevance_page(
+            session,
+            filters,
+            limit=PAGE_SIZE,
+            cursor=before if backward else cursor,
+            cursors=cursors,
+            backward=backward,
+        )
+        ranks = found.ranks
+
+        def position(award: Any, *, opposite: bool) -> str:
+            return search.relevance_position(
+                cursors, filters.q, award.id, ranks[award.id], backward=opposite
+            )
+
+    else:
+        order = sort or search.AwardSort.AWARD_DATE_DESC
+        found = search.award_page(
+            session,
+            filters,
+            sort=search.reverse_sort(order) if backward else order,
+            limit=PAGE_SIZE,
+            cursor=before if backward else cursor,
+            cursors=cursors,
+        )
+
+        def position(award: Any, *, opposite: bool) -> str:
+            return search.award_position(
+                cursors, award, search.reverse_sort(order) if opposite else order
+            )
+
     rows, after, earlier = _read(
         found.items,
         found.cursor,
         backward=backward,
         had_cursor=cursor is not None,
-        position=lambda award, *, opposite: search.award_position(
-            cursors, award, search.reverse_sort(sort) if opposite else sort
-        ),
+        position=position,
     )
     facets = {
         name: facet_values(buckets)
@@ -349,7 +375,7 @@ def awards(
                 session, org_ids | set(query.values.get("funder", ()))
             ),
             "paging": _paging(page_context, query, forward_cursor=after, backward_cursor=earlier),
-            "download_links": _award_downloads(query),
+            "download_links": _award_downloads(query, by_relevance=words and sort is None),
             "region_groups": region_groups(page_context),
             "query_max_length": TEXT_MAX_LENGTH,
             "sorts": list(search.KEYED_SORTS),
@@ -370,16 +396,19 @@ def _api_link(path: str, params: Mapping[str, Iterable[str]]) -> str:
 SPREADSHEET_CSV: Final = N_("CSV for spreadsheets (decimal comma, semicolons)")
 
 
-def _award_downloads(query: SearchQuery) -> list[tuple[str, str, str]]:
+def _award_downloads(query: SearchQuery, *, by_relevance: bool) -> list[tuple[str, str, str]]:
     """(label key, format, URL): the API's exports of exactly these filters (and of the order
-    the page used: one it did not offer is dropped). Each is a whole file, never the first
-    page of a paged feed: the standards' JSON links are their downloads."""
+    the page used, relevance included when it is the page's order for words: one it did not
+    offer is dropped). Each is a whole file, never the first page of a paged feed: the
+    standards' JSON links are their downloads."""
     keyed = {sort.value for sort in search.KEYED_SORTS}
     params = {
         name: values
         for name, values in query.params().items()
         if name != "sort" or set(values) <= keyed
     }
+    if by_relevance:
+        params["sort"] = [search.AwardSort.RELEVANCE.value]
     spreadsheet = {**params, "decimal": ["comma"], "bom": ["true"]}
     links = [
         ("csv", "CSV", _api_link("/api/v1/awards.csv", params)),
