@@ -1,10 +1,11 @@
 """Search, facets, statistics and downloads for awards: open to everyone, no key."""
 
+import contextlib
 import csv
 import enum
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Final, Self, TypeVar
 
@@ -32,6 +33,7 @@ from registry.core.parameters import (
     refuse_unknown_parameters,
 )
 from registry.core.schemas import AMOUNT_PATTERN, Instrument, IsoDate, QueryYear
+from registry.core.streams import ClosingStreamingResponse
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.organizations.schemas import OrganizationKind
@@ -699,7 +701,7 @@ def _export(
     sort: search.AwardSort,
     *,
     columns: list[Any] | None = None,
-) -> Iterator[Sequence[Any]]:
+) -> Generator[Sequence[Any], None, None]:
     """The matching awards, a batch at a time, from one snapshot on the downloads' own pool."""
     _, stream = _export_after(request, filters, sort, lambda _session: None, columns=columns)
     return stream
@@ -715,7 +717,7 @@ def _export_after(
     first: Callable[[Session], Prelude],
     *,
     columns: list[Any] | None = None,
-) -> tuple[Prelude, Iterator[Sequence[Any]]]:
+) -> tuple[Prelude, Generator[Sequence[Any], None, None]]:
     """What ``first`` reads, then the matching awards a batch at a time, all from one
     snapshot on the downloads' own pool (the replica's, when there is one).
 
@@ -726,7 +728,7 @@ def _export_after(
 
     search.check_sort(filters, sort)
 
-    def batches() -> Iterator[Any]:
+    def batches() -> Generator[Any, None, None]:
         with request.app.state.database.snapshot() as session:
             yield first(session)
             yield from read_ahead(
@@ -792,15 +794,16 @@ def awards_csv(
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=_SEPARATORS[separator], lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
-        yield ("\ufeff" if bom else "") + buffer.getvalue()
-        for batch in batches:
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerows(map(row, batch))
-            yield buffer.getvalue()
+        with contextlib.closing(batches):  # the snapshot ends with the response
+            yield ("\ufeff" if bom else "") + buffer.getvalue()
+            for batch in batches:
+                buffer.seek(0)
+                buffer.truncate()
+                writer.writerows(map(row, batch))
+                yield buffer.getvalue()
 
     name = download_name("awards", filters, "csv")
-    return StreamingResponse(
+    return ClosingStreamingResponse(
         rows(),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
@@ -820,11 +823,14 @@ def awards_jsonl(
     batches = _export(request, filters, sort)
 
     def lines() -> Iterator[bytes]:
-        for batch in batches:
-            yield b"".join(to_summary(award).model_dump_json().encode() + b"\n" for award in batch)
+        with contextlib.closing(batches):  # the snapshot ends with the response
+            for batch in batches:
+                yield b"".join(
+                    to_summary(award).model_dump_json().encode() + b"\n" for award in batch
+                )
 
     name = download_name("awards", filters, "jsonl")
-    return StreamingResponse(
+    return ClosingStreamingResponse(
         lines(),
         media_type=JSONL_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},

@@ -6,11 +6,11 @@ CSV, and one whole 360Giving or OCDS package of every item the filters match) st
 own session, a page of items at a time, so memory stays flat however many awards there are.
 """
 
+import contextlib
 import csv
 import io
-import itertools
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -23,6 +23,7 @@ from registry.core.db import Database, SessionDep
 from registry.core.errors import BadRequest, problem_responses
 from registry.core.parameters import refuse_unknown_parameters
 from registry.core.schemas import QueryYear
+from registry.core.streams import ClosingStreamingResponse
 from registry.publication import giving360, ocds, search
 from registry.publication.pagination import (
     DEFAULT_LIMIT,
@@ -404,7 +405,7 @@ def _csv_rows(
     public_url: str,
     filters: search.AwardFilters,
     spreadsheet: bool,
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The CSV, a page at a time, from one snapshot on the downloads' pool that lives as long
     as the stream (the request's session is closed before the body is sent). For a
     spreadsheet, a BOM first and every cell that would start a formula made inert; otherwise
@@ -480,7 +481,7 @@ def _package_chunks(
     items: str,
     pages: Callable[[Session], Iterator[list[dict[str, Any]]]],
     dated: tuple[str, str, Callable[[list[str]], str]],
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """One package, written as it is read: ``head``'s members, then the ``items`` array a page
     at a time from one snapshot on the downloads' pool (the same bytes the paged feed writes
     for each item), then the package's date, which only the last page can tell. A JSON object
@@ -503,17 +504,24 @@ def _package_chunks(
 
 
 def _download(
-    chunks: Iterator[bytes], name: str, media_type: str = JSON_MEDIA_TYPE
+    chunks: Generator[bytes, None, None], name: str, media_type: str = JSON_MEDIA_TYPE
 ) -> StreamingResponse:
     """A streamed file; its first chunk is made inside the download's snapshot and taken here,
     before the response starts, so that a busy download pool is a 503 rather than a 200 cut
     short."""
     first = next(chunks)
-    return StreamingResponse(
-        itertools.chain([first], chunks),
+    return ClosingStreamingResponse(
+        _after(first, chunks),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _after(first: bytes, chunks: Generator[bytes, None, None]) -> Iterator[bytes]:
+    """``first``, then the rest of ``chunks``; closing it closes ``chunks``, however far it got."""
+    with contextlib.closing(chunks):
+        yield first
+        yield from chunks
 
 
 def _csv_text(rows: list[Any]) -> bytes:
