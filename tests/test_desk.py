@@ -61,6 +61,30 @@ def open_form(client: TestClient, slug: str, **params: str) -> dict[str, str]:
     }
 
 
+AWARD_FORM = {
+    "recipient_id": NGO_UZ,
+    "instrument": "grant",
+    "title.uz": "Mahalla kutubxonasi",
+    "amount": "45000000.00",
+    "currency": "UZS",
+    "award_date": "2026-03-01",
+    "period.start": "2026-03-10",
+    "period.end": "2026-12-31",
+}
+"""What a funder types in the award form: a grant of 45,000,000 UZS to an Uzbek NGO."""
+
+MONEY_LEFT_EMPTY = {"amount": "", "currency": ""}
+"""The award form's money left empty, as for a statement in a legal unit (or none at all):
+the desk reads an empty field as one not given, as a browser sends it."""
+
+
+def award_form(client: TestClient, competition_id: str) -> dict[str, str]:
+    """The award form opened by ``client`` and filled in with ``AWARD_FORM`` under
+    ``competition_id`` (empty: an award without a competition); a test changes what it is
+    about with ``|``."""
+    return open_form(client, "award") | AWARD_FORM | {"competition_id": competition_id}
+
+
 def errors_next_to(html: str, field: str) -> list[str]:
     """The error messages shown in the paragraph of the form field ``field``."""
     block = re.search(
@@ -197,17 +221,7 @@ def test_a_funder_posts_a_competition_and_an_award_through_forms(
     assert competition["published_seq"] == seq
     assert competition["window"]["closes"] == "2026-02-20T18:00:00+05:00"  # in Tashkent time
     assert competition["themes"] == ["youth", "mahalla"]
-    award = open_form(browser_like, "award") | {
-        "competition_id": competition_id,
-        "recipient_id": NGO_UZ,
-        "instrument": "grant",
-        "title.uz": "Mahalla kutubxonasi",
-        "amount": "45000000.00",
-        "currency": "UZS",
-        "award_date": "2026-03-01",
-        "period.start": "2026-03-10",
-        "period.end": "2026-12-31",
-    }
+    award = award_form(browser_like, competition_id)
     response = browser_like.post("/desk/forms/award", data=award)
     assert response.status_code == 303, response.text
     award_seq = int(response.headers["location"].rsplit("/", 1)[1])
@@ -230,15 +244,9 @@ def test_a_refused_form_shows_the_api_errors_next_to_the_fields_and_keeps_them(
 ) -> None:
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award") | {
-        "competition_id": desk.competition["id"],
-        "recipient_id": NGO_UZ,
-        "instrument": "grant",
+    form = award_form(browser_like, desk.competition["id"]) | {
         "title.uz": "Juda katta <loyiha>",
         "amount": "-5",
-        "currency": "UZS",
-        "award_date": "2026-03-01",
-        "period.start": "2026-03-10",
         "period.end": "2026-01-01",
     }
     response = browser_like.post("/desk/forms/award", data=form)
@@ -670,6 +678,13 @@ def test_a_correction_that_changes_nothing_is_shown_next_to_its_changes(
     assert ledger_size(desk.database) == before
 
 
+LEGAL_UNIT = {
+    "legal_unit.unit": "BRV",
+    "legal_unit.multiplier": "500",
+    "legal_unit.on": "2026-03-01",
+}
+
+
 def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
     desk: Desk, browser_like: TestClient
 ) -> None:
@@ -699,18 +714,7 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
         "value": "412000",
         "amount": "1030000000.00",
     }
-    award = open_form(browser_like, "award") | {
-        "competition_id": competition["id"],
-        "recipient_id": NGO_UZ,
-        "instrument": "grant",
-        "title.uz": "Mahalla kutubxonasi",
-        "legal_unit.unit": "BRV",
-        "legal_unit.multiplier": "500",
-        "legal_unit.on": "2026-03-01",
-        "award_date": "2026-03-01",
-        "period.start": "2026-03-10",
-        "period.end": "2026-12-31",
-    }
+    award = award_form(browser_like, competition["id"]) | MONEY_LEFT_EMPTY | LEGAL_UNIT
     response = browser_like.post("/desk/forms/award", data=award)
     assert response.status_code == 303, response.text
     assert ledger_size(desk.database) == before + 2
@@ -721,13 +725,6 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
     assert (found["amount"], found["currency"]) == ("206000000.00", "UZS")
     assert found["legal_unit"]["multiplier"] == "500"
     assert found["legal_unit"]["amount"] == "206000000.00"
-
-
-LEGAL_UNIT = {
-    "legal_unit.unit": "BRV",
-    "legal_unit.multiplier": "500",
-    "legal_unit.on": "2026-03-01",
-}
 
 
 @pytest.mark.parametrize(
@@ -762,15 +759,7 @@ def test_a_statement_in_a_legal_unit_the_api_refuses_is_shown_next_to_its_field(
     and each refusal is shown next to the field it names, with what was typed kept."""
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award") | {
-        "competition_id": desk.competition["id"],
-        "recipient_id": NGO_UZ,
-        "instrument": "grant",
-        "title.uz": "Mahalla kutubxonasi",
-        "award_date": "2026-03-01",
-        "period.start": "2026-03-10",
-        "period.end": "2026-12-31",
-    }
+    form = award_form(browser_like, desk.competition["id"]) | MONEY_LEFT_EMPTY
 
     response = browser_like.post("/desk/forms/award", data=form | given)
 
@@ -809,18 +798,9 @@ def test_the_award_form_offers_a_legal_unit_in_every_language(
     assert f'<option value="BRV">{brv}</option><option value="MCI">{mci}</option>' in text
 
 
-DIRECT_AWARD = {
-    "competition_id": "",
-    "recipient_id": NGO_UZ,
-    "instrument": "grant",
-    "title.uz": "Mahalla kutubxonasi",
-    "currency": "UZS",
-    "award_date": "2026-03-01",
-    "period.start": "2026-03-10",
-    "period.end": "2026-12-31",
-    "legal_basis": "UP-124 of 26.08.2024",
-}
-"""An Uzbek award without a competition; 1,000 × BRV on 2026-03-01 is 412,000,000 UZS."""
+DIRECT_AWARD = {"legal_basis": "UP-124 of 26.08.2024"}
+"""With ``award_form(client, "")``, an Uzbek award without a competition; 1,000 × BRV on
+2026-03-01 is 412,000,000 UZS."""
 OVERRIDE = "Vazirlar Mahkamasining 2026-yil 12-fevraldagi 87-son qarori"
 
 
@@ -831,7 +811,7 @@ def test_a_direct_award_above_the_cap_is_published_with_its_override(
     allows more than 1,000 × BRV); the award is published with it, recorded in its entry."""
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award") | DIRECT_AWARD
+    form = award_form(browser_like, "") | DIRECT_AWARD
     form |= {"amount": "500000000", "cap_override": OVERRIDE}
 
     response = browser_like.post("/desk/forms/award", data=form)
@@ -881,7 +861,7 @@ def test_a_cap_override_the_api_refuses_is_shown_next_to_its_field(
         given = given | {"competition_id": desk.competition["id"]}
     before = ledger_size(desk.database)
     awards = desk.client.get("/api/v1/awards").json()
-    form = open_form(browser_like, "award") | DIRECT_AWARD | given
+    form = award_form(browser_like, "") | DIRECT_AWARD | given
 
     response = browser_like.post("/desk/forms/award", data=form)
 

@@ -10,12 +10,12 @@ size it was; every date and time written as before is read as before."""
 from collections.abc import Iterator
 
 import pytest
-from domain_helpers import NGO_UZ, PUBLIC_FUND, World, bearer, build_world, ledger_size
+from domain_helpers import PUBLIC_FUND, World, bearer, build_world, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 from test_awards import award_body, competition_body, create_award, create_competition
-from test_desk import errors_next_to, field_value, open_form, sign_in
+from test_desk import award_form, errors_next_to, field_value, sign_in
 from test_oversight import Desk
 
 from registry import main
@@ -296,17 +296,7 @@ def test_the_desk_shows_a_date_not_in_iso_form_next_to_its_field(
     with TestClient(app, base_url="https://registry.example", follow_redirects=False) as browser:
         sign_in(browser, desk.world.fund)
         before = ledger_size(database)
-        form = open_form(browser, "award") | {
-            "competition_id": desk.competition["id"],
-            "recipient_id": NGO_UZ,
-            "instrument": "grant",
-            "title.uz": "Mahalla kutubxonasi",
-            "amount": "45000000.00",
-            "currency": "UZS",
-            "award_date": typed,
-            "period.start": "2026-03-10",
-            "period.end": "2026-12-31",
-        }
+        form = award_form(browser, desk.competition["id"]) | {"award_date": typed}
         response = browser.post("/desk/forms/award", data=form)
     assert response.status_code == 422, response.text
     assert errors_next_to(response.text, "award_date") == [DATE_MESSAGE]
