@@ -41,6 +41,8 @@ from registry.publication import standards_router
 FUNDER = "UZ-STIR-207050449"
 RECIPIENT = "UZ-STIR-300712938"
 KZ_RECIPIENT = "KZ-BIN-050140000656"
+GRANT_OPERATOR = {"id": KZ_RECIPIENT, "name": "Азаматтық бастамаларды қолдау орталығы"}
+"""Kazakhstan's Civil Initiatives Support Centre: it gives state grants, never receives one."""
 
 
 @pytest.fixture
@@ -979,6 +981,7 @@ def test_a_grant_to_a_state_body_is_a_refused_row(target: Database) -> None:
         _grant(1),
         _grant(2, recipientOrganization=[akimat | {"organisationType": "state_body"}]),
         _grant(3, recipientOrganization=[akimat | {"organisationType": "public_fund"}]),
+        _grant(4, recipientOrganization=[GRANT_OPERATOR | {"organisationType": "grant_operator"}]),
     )
 
     with pytest.raises(ImportRejected) as caught:
@@ -987,8 +990,33 @@ def test_a_grant_to_a_state_body_is_a_refused_row(target: Database) -> None:
     assert [(p.row, p.field) for p in caught.value.problems] == [
         ("grants[1] (360G-test-2)", "recipientOrganization[0].id"),
         ("grants[2] (360G-test-3)", "recipientOrganization[0].id"),
+        ("grants[3] (360G-test-4)", "recipientOrganization[0].id"),
     ]
     assert "civil society" in caught.value.problems[0].message
+    assert f"{KZ_RECIPIENT} is a grant operator" in caught.value.problems[2].message
+    assert _size(target) == 0
+
+
+@pytest.mark.parametrize("kind", ["state_body", "public_fund", "grant_operator"])
+def test_an_ocds_award_to_a_giver_of_state_support_is_a_refused_release(
+    target: Database, kind: str
+) -> None:
+    """As a 360Giving grant is: an award whose supplier the release's parties give as a
+    state body, a public fund or a grant operator (``details.kind``) refuses the release,
+    naming the supplier's id, and nothing is written."""
+    party = {"id": RECIPIENT, "roles": ["supplier"], "details": {"kind": kind}}
+    release = _release(1, parties=[party])
+
+    with pytest.raises(ImportRejected) as caught:
+        _import_ocds(target, standards_router.exact_json({"releases": [release]}))
+
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.field) == (
+        "releases[0] (ocds-test-AWD-1-1)",
+        "awards[0].suppliers[0].id",
+    )
+    assert problem.message.startswith(f"{RECIPIENT} is a {kind.replace('_', ' ')} (kind {kind})")
+    assert "civil society" in problem.message
     assert _size(target) == 0
 
 
