@@ -9,10 +9,12 @@ import pytest
 from domain_helpers import KZ_OPERATOR, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from test_awards import award_body
+from pydantic import TypeAdapter, ValidationError
+from test_awards import award_body, competition_body
 from test_desk import errors_next_to, open_form, sign_in
 from test_oversight import Desk
 
+from registry.awards.schemas import AwardCreate
 from registry.core.db import Database
 from registry.core.errors import human_message
 from registry.core.schemas import PATTERN_FALLBACK, PATTERN_MESSAGES
@@ -126,6 +128,95 @@ def test_a_text_given_without_its_language_is_told_to_give_one(desk: Desk, text:
         problem = desk.refused(path, body, token, 422, field)
         messages = {error["field"]: error["message"] for error in problem["errors"]}
         assert messages[field] == BY_LANGUAGE, problem
+
+
+NULL_TEXT = f"{BY_LANGUAGE}, not null"
+DIRECT_AWARD = award_body(None, legal_basis="UP-124 of 26.08.2024")
+
+
+@pytest.mark.parametrize(
+    ("path", "given", "field", "message"),
+    [
+        ("/api/v1/awards", {"title": None}, "title", NULL_TEXT),
+        (
+            "/api/v1/awards",
+            {"period": None},
+            "period",
+            "must be an object with start and end, not null",
+        ),
+        ("/api/v1/competitions", {"title": None}, "title", NULL_TEXT),
+        (
+            "/api/v1/competitions",
+            {"window": None},
+            "window",
+            "must be an object with opens and closes, not null",
+        ),
+        ("/api/v1/oversight/conclusions", {"findings": None}, "findings", NULL_TEXT),
+        (
+            "/api/v1/oversight/conclusions",
+            {"subject": None},
+            "subject",
+            "must be an object with type and id, not null",
+        ),
+        (
+            "/api/v1/oversight/conclusions",
+            {"attachments": [None]},
+            "attachments.0",
+            "must be an object with sha256, size, name, media_type and url, not null",
+        ),
+        (
+            "/api/v1/batches",
+            {"operations": [{"op": "awards.create", "body": DIRECT_AWARD | {"title": None}}]},
+            "operations.0.body.title",
+            NULL_TEXT,
+        ),
+        (
+            "/api/v1/batches",
+            {"operations": [{"op": "awards.create", "body": None}]},
+            "operations.0.body",
+            "must be an object, not null",  # a batch operation's body is one of several
+        ),
+    ],
+    ids=[
+        "award-title",
+        "award-period",
+        "competition-title",
+        "competition-window",
+        "conclusion-findings",
+        "conclusion-subject",
+        "conclusion-attachment",
+        "batch-award-title",
+        "batch-body",
+    ],
+)
+def test_an_object_given_as_null_is_told_what_it_takes(
+    desk: Desk, path: str, given: dict, field: str, message: str
+) -> None:
+    """``{"title": null}`` was told pydantic's "Input should be a valid dictionary or object
+    to extract fields from" (naming no model on FastAPI's path): a text is told to give its
+    texts by language, another object the fields it takes; nothing is written."""
+    bodies = {
+        "/api/v1/awards": (DIRECT_AWARD, desk.world.fund),
+        "/api/v1/competitions": (competition_body(round_number=5), desk.world.fund),
+        "/api/v1/oversight/conclusions": (desk.conclusion(), desk.overseer),
+        "/api/v1/batches": ({}, desk.world.fund),
+    }
+    body, token = bodies[path]
+
+    problem = desk.refused(path, body | given, token, 422, field)
+
+    assert [(error["field"], error["message"]) for error in problem["errors"]] == [(field, message)]
+    assert problem["detail"] == f"{field}: {message}"
+
+
+def test_the_desk_and_the_imports_say_it_in_the_same_words() -> None:
+    """They validate with a TypeAdapter, whose error for null is another type (a model's):
+    ``human_message`` tells it alike."""
+    with pytest.raises(ValidationError) as refused:
+        TypeAdapter(AwardCreate).validate_python(DIRECT_AWARD | {"title": None, "period": None})
+    assert {
+        ".".join(map(str, error["loc"])): human_message(error) for error in refused.value.errors()
+    } == {"title": NULL_TEXT, "period": "must be an object with start and end, not null"}
 
 
 @pytest.fixture

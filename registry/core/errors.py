@@ -19,8 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from registry.core.schemas import (
     DATE_MESSAGE,
     DATETIME_MESSAGE,
+    NULL_TEXT_MESSAGE,
     PATTERN_FALLBACK,
     PATTERN_MESSAGES,
+    TEXT_MODELS,
+    objects_of_field,
 )
 from registry.ledger.canonical import CanonicalizationError
 
@@ -223,11 +226,39 @@ def _date_message(kind: str, reason: object) -> str | None:
     return None
 
 
+OBJECT_ERRORS = frozenset({"model_attributes_type", "model_type", "dict_type"})
+"""Pydantic's errors for a value that is not the object a field takes."""
+
+
+def _null_object_message(error: Any) -> str | None:
+    """What a nested object given as ``null`` is told (``{"title": null}``, ``{"period":
+    null}``). Pydantic's words, "Input should be a valid dictionary or object to extract fields
+    from", name no model on FastAPI's path, so the field is found by its name, the last one in
+    the error's location (an item of a list is its list's), among the request models' fields:
+    a multilingual text is told to give its texts by language, an object of one model the
+    fields it takes; any other (a free-form object, or a name given to objects of several
+    models, as a batch operation's ``body`` is) that it must be an object. None for any other
+    error."""
+    if error.get("type") not in OBJECT_ERRORS or error.get("input", ...) is not None:
+        return None
+    location = error.get("loc") or ()
+    name = next((part for part in reversed(location) if isinstance(part, str)), "")
+    objects = objects_of_field(name)
+    if objects and objects <= TEXT_MODELS:
+        return NULL_TEXT_MESSAGE
+    (model,) = objects if len(objects) == 1 else (dict,)
+    if issubclass(model, BaseModel):
+        fields = list(model.model_fields)
+        listed = ", ".join(fields[:-1]) + f" and {fields[-1]}" if len(fields) > 1 else fields[0]
+        return f"must be an object with {listed}, not null"
+    return "must be an object, not null"
+
+
 def human_message(error: Any) -> str:
     """Pydantic's message, said for a person where it would show a pattern (a regular
     expression, which says nothing to most people), take a JSON number for an amount, a text
-    or a fraction for an integer, or not read a date. The API, the portal's desk and the
-    imports' reports all say it so."""
+    or a fraction for an integer, not read a date, or find null for an object. The API, the
+    portal's desk and the imports' reports all say it so."""
     kind = error.get("type")
     if kind == "string_pattern_mismatch":
         pattern = str((error.get("ctx") or {}).get("pattern"))
@@ -251,7 +282,11 @@ def human_message(error: Any) -> str:
     if kind == "value_error" and (error.get("ctx") or {}).get("error") is not None:
         # A validator's own words, without pydantic's "Value error, " before them.
         return str(error["ctx"]["error"])
-    return _date_message(kind, (error.get("ctx") or {}).get("error")) or str(error["msg"])
+    return (
+        _date_message(kind, (error.get("ctx") or {}).get("error"))
+        or _null_object_message(error)
+        or str(error["msg"])
+    )
 
 
 def _not_json(error: Any) -> str:

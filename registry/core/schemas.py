@@ -3,9 +3,9 @@
 import enum
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -257,6 +257,45 @@ def merged_text(
     if not texts:
         raise ValueError("would leave the text in no language; keep at least one")
     return {language: texts[language] for language in LANGUAGES if language in texts}
+
+
+NULL_TEXT_MESSAGE = f"{BY_LANGUAGE_MESSAGE}, not null"
+"""Said of a multilingual text given as ``null`` where one is required (``{"title": null}``)."""
+
+TEXT_MODELS: frozenset[type[BaseModel]] = frozenset({LocalizedText, LocalizedTextChange})
+
+
+def _objects_in(annotation: Any) -> Iterator[type]:
+    """The objects a field's type holds: a model, or ``dict`` for a free-form object (a
+    correction's ``changes``), itself or in its union, list or annotation."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    if annotation is dict or get_origin(annotation) in (dict, Mapping):
+        yield dict
+        return
+    for argument in get_args(annotation):
+        yield from _objects_in(argument)
+
+
+def _request_models(model: type[StrictInput]) -> Iterator[type[StrictInput]]:
+    for subclass in model.__subclasses__():
+        yield subclass
+        yield from _request_models(subclass)
+
+
+def objects_of_field(name: str) -> frozenset[type]:
+    """The objects (``_objects_in``) a request body's field called ``name`` holds, in any
+    request model: what an error that names only the field's place (a nested object given as
+    ``null``) was about; more than one where fields of that name differ. Read when asked, so
+    that every feature's models have been imported."""
+    return frozenset(
+        nested
+        for model in _request_models(StrictInput)
+        for field_name, field in model.model_fields.items()
+        if field_name == name
+        for nested in _objects_in(field.annotation)
+    )
 
 
 class LocalizedTextRead(BaseModel):
