@@ -388,21 +388,30 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(target: Database) -> N
         assert organization_service.find(session, RECIPIENT) is None
 
 
+CSV_HEADER = [
+    "Identifier",
+    "Title",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:Duration (months)",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+]
+"""The columns of a 360Giving CSV file that a grant needs."""
+
+
+def _csv_text(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
 def test_csv_rows_are_reported_by_line_and_column(target: Database) -> None:
-    header = [
-        "Identifier",
-        "Title",
-        "Currency",
-        "Amount Awarded",
-        "Award Date",
-        "Planned Dates:Start Date",
-        "Planned Dates:Duration (months)",
-        "Recipient Org:Identifier",
-        "Recipient Org:Name",
-        "Funding Org:Identifier",
-        "Funding Org:Name",
-        "Beneficiary Location:Geographic Code",
-    ]
+    header = [*CSV_HEADER, "Beneficiary Location:Geographic Code"]
     good = ["360G-a", "Bolalar uchun", "UZS", "1000.00", "2026-01-15", "2026-02-01", "3"]
     orgs = [RECIPIENT, "Ilm ziyosi", FUNDER, "Jamoat fondi"]
     rows = [
@@ -410,11 +419,9 @@ def test_csv_rows_are_reported_by_line_and_column(target: Database) -> None:
         ["360G-b", "Bolalar", "UZS", "1e6", "2026-01-15", "2026-02-01", "3", *orgs, "UZ-XX"],
         ["360G-c", "Bolalar", "UZS", "1000", "15.01.2026", "2026-02-01", "two", *orgs, ""],
     ]
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([header, *rows])
 
     with pytest.raises(ImportRejected) as caught:
-        _import(target, buffer.getvalue().encode(), "csv")
+        _import(target, _csv_text([header, *rows]), "csv")
 
     assert [str(problem) for problem in caught.value.problems] == [
         "line 3 (360G-b): Amount Awarded: '1e6' uses an exponent; write the amount out in full",
@@ -441,12 +448,6 @@ def test_csv_rows_are_reported_by_line_and_column(target: Database) -> None:
     assert summary.organizations == 2
 
 
-def _csv_text(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode()
-
-
 def test_imports_still_tidy_what_the_api_takes_exactly(target: Database) -> None:
     """The API refuses an amount or a currency with a space around it, as its schema says;
     an import reads other people's files, and still reads them as the amount they mean."""
@@ -456,23 +457,9 @@ def test_imports_still_tidy_what_the_api_takes_exactly(target: Database) -> None
         award = award_service.find_by_source(session, FUNDER, "360G-test-1")
         assert award is not None
         assert (award.amount_minor, award.currency) == (100_050, "UZS")
-    header = [
-        "Identifier",
-        "Title",
-        "Currency",
-        "Amount Awarded",
-        "Award Date",
-        "Planned Dates:Start Date",
-        "Planned Dates:Duration (months)",
-        "Recipient Org:Identifier",
-        "Recipient Org:Name",
-        "Funding Org:Identifier",
-        "Funding Org:Name",
-    ]
     row = ["360G-d", "Kutubxona", "UZS ", "\t2000 ", "2026-01-15", "2026-02-01", "3"]
-    _import(
-        target, _csv_text([header, [*row, RECIPIENT, "Ilm ziyosi", FUNDER, "Jamoat fondi"]]), "csv"
-    )
+    orgs = [RECIPIENT, "Ilm ziyosi", FUNDER, "Jamoat fondi"]
+    _import(target, _csv_text([CSV_HEADER, [*row, *orgs]]), "csv")
     with target.session() as session:
         award = award_service.find_by_source(session, FUNDER, "360G-d")
         assert award is not None
