@@ -85,6 +85,12 @@ def award_form(client: TestClient, competition_id: str) -> dict[str, str]:
     return open_form(client, "award") | AWARD_FORM | {"competition_id": competition_id}
 
 
+def form_about(client: TestClient, slug: str, **target: str) -> dict[str, str]:
+    """An event's form opened about one thing (``award_id=…``), as the thing's page links to
+    it, with that id filled in."""
+    return open_form(client, slug, **target) | target
+
+
 def errors_next_to(html: str, field: str) -> list[str]:
     """The error messages shown in the paragraph of the form field ``field``."""
     block = re.search(
@@ -228,8 +234,7 @@ def test_a_funder_posts_a_competition_and_an_award_through_forms(
     awards = desk.client.get("/api/v1/awards", params={"competition": competition_id}).json()
     (created,) = awards["items"]
     assert created["published_seq"] == award_seq
-    paid = open_form(browser_like, "award-disbursed", award_id=created["id"]) | {
-        "award_id": created["id"],
+    paid = form_about(browser_like, "award-disbursed", award_id=created["id"]) | {
         "amount": "15000000",
         "date": "2026-03-15",
         "tranche": "1",
@@ -388,8 +393,7 @@ def test_a_name_given_twice_in_a_json_field_is_shown_next_to_it(
     """A form's JSON field is read as the API reads a body: a name given twice is refused."""
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award-corrected", award_id=desk.award["id"]) | {
-        "award_id": desk.award["id"],
+    form = form_about(browser_like, "award-corrected", award_id=desk.award["id"]) | {
         "corrects": str(desk.award["published_seq"]),
         "changes": '{"amount": "100000000", "amount": "200000000"}',
         "reason": "Xato",
@@ -426,8 +430,7 @@ def test_an_award_amendment_that_changes_nothing_says_which_values_were_compared
     sign_in(browser_like, desk.world.fund)
     award_id = desk.award["id"]
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award-amended", award_id=award_id) | {
-        "award_id": award_id,
+    form = form_about(browser_like, "award-amended", award_id=award_id) | {
         "reason": "Qayta",
     }
 
@@ -486,8 +489,7 @@ def test_a_competition_amendment_that_changes_nothing_is_shown_once_and_marks_ea
     competition_id = desk.competition["id"]
     competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
-        "competition_id": competition_id,
+    form = form_about(browser_like, "competition-amended", competition_id=competition_id) | {
         "reason": "Aniqlik",
     }
 
@@ -523,8 +525,7 @@ def test_an_amended_period_outside_its_band_is_refused_once_for_both_dates(
     award = granted.json()
     sign_in(browser_like, desk.world.operator)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award-amended", award_id=award["id"]) | {
-        "award_id": award["id"],
+    form = form_about(browser_like, "award-amended", award_id=award["id"]) | {
         "period.start": "2026-04-01",
         "period.end": "2026-06-30",
         "reason": "Мерзімі қысқартылды",
@@ -553,8 +554,7 @@ def test_a_competition_is_amended_in_its_texts_region_and_themes(
     sign_in(browser_like, desk.world.fund)
     competition_id = desk.competition["id"]
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
-        "competition_id": competition_id,
+    form = form_about(browser_like, "competition-amended", competition_id=competition_id) | {
         "changes.title.ru": "Поддержка молодёжных инициатив в махаллях",
         "changes.description.kk": "Төртінші гранттық конкурс",
         "changes.eligibility.uz": "Roʻyxatdan oʻtganiga bir yil toʻlgan NNTlar",
@@ -608,8 +608,7 @@ def test_a_competition_amendment_the_api_refuses_is_shown_next_to_its_field(
     competition_id = desk.competition["id"]
     competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
-        "competition_id": competition_id,
+    form = form_about(browser_like, "competition-amended", competition_id=competition_id) | {
         "changes.eligibility.ru": "НКО, зарегистрированные не менее года",
         "reason": "Aniqlik",
     }
@@ -659,8 +658,7 @@ def test_a_correction_that_changes_nothing_is_shown_next_to_its_changes(
     award_id = desk.award["id"]
     before = ledger_size(desk.database)
     changes = '{"title": {"uz": "Ekologik maktab loyihasi"}}'  # as published
-    form = open_form(browser_like, "award-corrected", award_id=award_id) | {
-        "award_id": award_id,
+    form = form_about(browser_like, "award-corrected", award_id=award_id) | {
         "corrects": str(desk.award["published_seq"]),
         "changes": changes,
         "reason": "Xato",
@@ -933,9 +931,8 @@ def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
 ) -> None:
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "competition-amended", competition_id=desk.competition["id"])
+    form = form_about(browser_like, "competition-amended", competition_id=desk.competition["id"])
     body = form | {
-        "competition_id": desk.competition["id"],
         "changes.legal_basis": "UP-124",
         "reason": "Aniqlik",
     }
@@ -968,8 +965,7 @@ def test_forms_refuse_a_missing_or_forged_csrf_token_and_another_origin(
 
 def test_a_double_submit_writes_once(desk: Desk, browser_like: TestClient) -> None:
     sign_in(browser_like, desk.world.fund)
-    form = open_form(browser_like, "award-reported", award_id=desk.award["id"]) | {
-        "award_id": desk.award["id"],
+    form = form_about(browser_like, "award-reported", award_id=desk.award["id"]) | {
         "date": "2026-04-01",
         "summary.uz": "Birinchi hisobot",
     }
@@ -1036,8 +1032,7 @@ def test_an_overseer_submits_and_a_body_answers_through_the_desk(
     with TestClient(app, base_url="https://registry.example", follow_redirects=False) as body:
         sign_in(body, desk.world.fund)
         assert conclusion["id"] in body.get("/desk").text
-        answer = open_form(body, "conclusion-answered", conclusion_id=conclusion["id"]) | {
-            "conclusion_id": conclusion["id"],
+        answer = form_about(body, "conclusion-answered", conclusion_id=conclusion["id"]) | {
             "decision": "accepted",
             "reasons.uz": "Asosli",
         }
@@ -1052,11 +1047,8 @@ def test_an_overseer_submits_and_a_body_answers_through_the_desk(
     with TestClient(app, base_url="https://registry.example", follow_redirects=False) as other:
         sign_in(other, desk.world.ministry)
         before = ledger_size(desk.database)
-        form = open_form(other, "conclusion-acknowledged", conclusion_id=conclusion["id"])
-        response = other.post(
-            "/desk/forms/conclusion-acknowledged",
-            data=form | {"conclusion_id": conclusion["id"]},
-        )
+        form = form_about(other, "conclusion-acknowledged", conclusion_id=conclusion["id"])
+        response = other.post("/desk/forms/conclusion-acknowledged", data=form)
         assert response.status_code == 403
         assert (
             MINISTRY
@@ -1084,32 +1076,23 @@ def test_odd_tokens_and_numbers_are_refused_not_a_500(desk: Desk, browser_like: 
     ).is_success
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award-disbursed", award_id=desk.award["id"])
+    paid = form_about(browser_like, "award-disbursed", award_id=desk.award["id"]) | {
+        "amount": "1000",
+        "date": "2026-03-15",
+    }
     for tranche in ("--5", "²", "1e3"):
         response = browser_like.post(
-            "/desk/forms/award-disbursed",
-            data=form
-            | {
-                "award_id": desk.award["id"],
-                "amount": "1000",
-                "date": "2026-03-15",
-                "tranche": tranche,
-            },
+            "/desk/forms/award-disbursed", data=paid | {"tranche": tranche}
         )
         assert response.status_code == 422, response.text
         assert errors_next_to(response.text, "tranche")
     response = browser_like.post(
         "/desk/forms/award-disbursed",
-        data=form
-        | {"award_id": desk.award["id"], "amount": "1000", "date": "2026-03-15"}
-        | {"form_nonce": "n" * 5000, "csrf": form["csrf"] + "ъ"},
+        data=paid | {"form_nonce": "n" * 5000, "csrf": paid["csrf"] + "ъ"},
     )
     assert response.status_code == 403
     response = browser_like.post(
-        "/desk/forms/award-disbursed",
-        data=form
-        | {"award_id": desk.award["id"], "amount": "1000", "date": "2026-03-15"}
-        | {"form_nonce": "n" * 5000},
+        "/desk/forms/award-disbursed", data=paid | {"form_nonce": "n" * 5000}
     )
     assert response.status_code == 303, response.text
     assert ledger_size(desk.database) == before + 1
