@@ -48,10 +48,12 @@ from registry.reference.regions import (
     regions_of,
 )
 from registry.reference.text import (
+    LATIN_LOOKALIKES,
     OKINA,
     RUSSIAN_KEYBOARD_LETTERS,
     TUTUQ_BELGISI,
     caseless_key,
+    fold_latin_lookalikes,
     fold_to_russian_letters,
     fold_uzbek_apostrophes,
     search_key,
@@ -724,6 +726,107 @@ def test_russian_text_keeps_the_key_it_had(value):
     """Russian has none of the folded letters: its keys, and so what a Russian query finds
     among Russian texts, are as they were."""
     assert search_key(value) == caseless_key(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelled"),
+    [
+        ("бiлiм", "білім"),  # Latin i (U+0069) for Kazakh і, the letter a Russian keyboard lacks
+        ("БIЛIМ", "БІЛІМ"),
+        ("Бiлiм беру", "Білім беру"),
+        ("бiлiм2024", "білім2024"),
+        ("Тaшкент", "Ташкент"),  # a, c, e, o, p, x, y, k, m, t, in either case
+        ("CАМАРКАНД", "САМАРКАНД"),
+        ("пpoeкт", "проект"),
+        ("TOO «Kомпания»", "TOO «Компания»"),  # TOO has no Cyrillic letter: left as typed
+        ("мeктeп", "мектеп"),
+        ("MЕКТЕП", "МЕКТЕП"),
+        ("шаhар", "шаhар"),  # h: small h is Kazakh һ, capital H is Н; the key cannot tell
+        ("Вbl", "Вbl"),  # b and l are no look-alikes: not a Cyrillic word
+        ("Qазақ", "Qазақ"),  # q is no look-alike
+        ("oʻzбек", "oʻzбек"),  # z is no look-alike
+    ],
+)
+def test_latin_lookalikes_inside_a_cyrillic_word_are_the_cyrillic_letters(
+    typed: str, spelled: str
+) -> None:
+    assert fold_latin_lookalikes(typed) == spelled
+    assert search_key(typed) == search_key(spelled)
+    assert caseless_key(typed) == caseless_key(spelled)
+
+
+def test_a_latin_i_is_kazakh_i_to_the_stemmers_and_russian_i_to_search() -> None:
+    assert caseless_key("бiлiмi") == "білімі"  # the Kazakh rules are told by і
+    assert search_key("бiлiмi") == "билими"
+
+
+@pytest.mark.parametrize(
+    "latin",
+    [
+        "Yoshlar uchun ekologik maktab",
+        "Oʻzbekiston Respublikasi Yoshlar ishlari agentligi",
+        "COVID-19 pandemiyasi",
+        "IT-парк",  # two words: "it" and "парк"
+        "Export-import: 2026",
+    ],
+)
+def test_text_without_a_mixed_word_is_left_as_it_is(latin: str) -> None:
+    assert fold_latin_lookalikes(latin) == latin
+    assert (
+        caseless_key(latin)
+        == unicodedata.normalize("NFKC", fold_uzbek_apostrophes(latin)).casefold()
+    )
+
+
+def test_the_latin_lookalikes_table_covers_both_cases_and_writes_cyrillic() -> None:
+    small = {letter for letter in LATIN_LOOKALIKES if letter.islower()}
+    assert small == set("aceikmoptxy")  # not h (Н or һ?) nor b (В or ь?)
+    for letter in small:
+        assert LATIN_LOOKALIKES[letter.upper()] == LATIN_LOOKALIKES[letter].upper()
+    assert all("\u0400" <= cyrillic <= "\u04ff" for cyrillic in LATIN_LOOKALIKES.values())
+
+
+LATIN_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789-'ʻʼ`,.«»")
+    ),
+    max_size=40,
+)
+
+MIXED_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"абвгдежзийклмнопрстуфхцчшщъыьэюяәіңұү",
+            *"aceikmoptxyhbqz ACEIKMOPTXY 09-ʻʼ",
+            *("\u0306", "\u0308", "\u030b", "Ａ"),
+        ]
+    ),
+    max_size=40,
+)
+"""Cyrillic letters, Latin look-alikes and others, and stray combining marks (у and a breve
+are ў, y and a breve nothing), mixed in words."""
+
+
+@given(LATIN_TEXT)
+def test_latin_text_keeps_every_letter(value: str) -> None:
+    """No Cyrillic letter, nothing folded: Uzbek Latin and English keys are as they were."""
+    assert fold_latin_lookalikes(value) == value
+
+
+@given(MIXED_TEXT)
+def test_fold_latin_lookalikes_maps_one_character_to_one_and_is_idempotent(value: str) -> None:
+    folded = fold_latin_lookalikes(value)
+    assert len(folded) == len(value)
+    assert fold_latin_lookalikes(folded) == folded
+
+
+@given(MIXED_TEXT)
+def test_a_mixed_search_key_is_idempotent_and_normalised(value: str) -> None:
+    key = search_key(value)
+    assert search_key(key) == key
+    assert caseless_key(caseless_key(value)) == caseless_key(value)
+    assert unicodedata.is_normalized("NFKC", key)
+    assert fold_latin_lookalikes(key) == key
 
 
 def test_local_times_follow_the_pinned_tzdata_package_not_the_host(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ Kazakh journalist's session: "Улагат" did not find the NGO "Ұлағат",
 import re
 
 import pytest
-from domain_helpers import KZ_OPERATOR, NGO_UZ, PUBLIC_FUND, World, bearer, build_world
+from domain_helpers import KZ_OPERATOR, NGO_KZ, NGO_UZ, PUBLIC_FUND, World, bearer, build_world
 from fastapi.testclient import TestClient
 
 from registry.core.db import Database
@@ -147,3 +147,69 @@ def test_an_uzbek_cyrillic_competition_is_found_typed_with_russian_letters(
     found = api_ids(client, "/api/v1/competitions", typed)
     assert found == api_ids(client, "/api/v1/competitions", spelled) == [competition]
     assert page_ids(client, "competitions", typed) == [competition]
+
+
+@pytest.fixture
+def latin_lookalikes(client: TestClient, database: Database) -> dict[str, str]:
+    """Two Kazakh awards about "білім", one written with its letters and one typed with a Latin
+    i for і (and Latin e in "мектеп"), and an Uzbek one in Latin script; their ids by name."""
+    world: World = build_world(client, database)
+    titles = {
+        "spelled": {"kk": "Ауыл балаларына білім беру"},
+        "latin i": {"kk": "Бiлiм беру орталығы: ауылдық мeктeп"},  # U+0069 and U+0065
+        "uzbek latin": {"uz": "Yoshlar uchun ekologik maktab"},
+    }
+    ids = {}
+    for name, title in titles.items():
+        award = {
+            "funder_id": KZ_OPERATOR,
+            "recipient_id": NGO_KZ,
+            "instrument": "grant",
+            "title": title,
+            "amount": "5000000.00",
+            "currency": "KZT",
+            "award_date": "2026-04-01",
+            "period": {"start": "2026-04-15", "end": "2026-12-31"},
+            "legal_basis": "Law No. 36 of 12.04.2005",
+            "themes": ["education"],
+        }
+        response = client.post("/api/v1/awards", json=award, headers=bearer(world.operator))
+        assert response.status_code == 201, response.text
+        ids[name] = response.json()["id"]
+    return ids
+
+
+@pytest.mark.parametrize("q", ["білім", "бiлiм", "БIЛIМ", "Бiлiм", "билим", '"бiлiм беру"'])
+def test_a_kazakh_word_typed_with_a_latin_i_finds_and_is_found_as_spelled(
+    client: TestClient, latin_lookalikes: dict[str, str], q: str
+) -> None:
+    """A Latin i (U+0069) typed for Kazakh і inside a Cyrillic word, in the text or in the
+    query, is і: "бiлiм" finds "білім" and back (it found only itself, or nothing)."""
+    both = sorted([latin_lookalikes["spelled"], latin_lookalikes["latin i"]])
+    assert api_ids(client, "/api/v1/awards", q) == both
+    assert page_ids(client, "awards", q) == both
+
+
+@pytest.mark.parametrize("q", ["мектеп", "мeктeп", "МЕКТЕП"])
+def test_latin_e_inside_a_cyrillic_word_is_cyrillic_e(
+    client: TestClient, latin_lookalikes: dict[str, str], q: str
+) -> None:
+    assert api_ids(client, "/api/v1/awards", q) == [latin_lookalikes["latin i"]]
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("Yoshlar uchun ekologik maktab", ["uzbek latin"]),
+        ("maktab", ["uzbek latin"]),
+        ("ekologik", ["uzbek latin"]),
+        ('"uchun ekologik"', ["uzbek latin"]),
+        ("мактаб", ["uzbek latin"]),  # in the other Uzbek script, as before
+        ("ЕКОЛОГИК", []),  # Latin-looking capitals typed in Cyrillic: a Cyrillic word
+    ],
+)
+def test_latin_uzbek_is_left_as_it_is(
+    client: TestClient, latin_lookalikes: dict[str, str], q: str, found: list[str]
+) -> None:
+    """A word with no Cyrillic letter keeps its Latin letters, in the text and in the query."""
+    assert api_ids(client, "/api/v1/awards", q) == sorted(latin_lookalikes[n] for n in found)

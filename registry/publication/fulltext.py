@@ -4,10 +4,12 @@ Text is tokenized here, in Python, not by the database: PostgreSQL's parser depe
 server's locale (under ``C`` it does not see Cyrillic letters as letters) and SQLite's FTS5
 has its own rules, so letting each split words would give different answers. Every text is
 folded (``search_key``: case, Unicode compatibility forms, the Uzbek oʻ/gʻ apostrophes, ё as
-е, the Kazakh and Uzbek Cyrillic letters as the Russian ones typed for them) and split into
+е, Latin look-alikes inside a Cyrillic word as the Cyrillic letters, the Kazakh and Uzbek
+Cyrillic letters as the Russian ones typed for them) and split into
 runs of letters and digits; the Uzbek marks ʻ and ʼ are dropped inside a word, so
 "Oʻzbekiston", "O'zbekiston" and "O`zbekiston" are all the token ``ozbekiston``, "Зелёное" is
-``зеленое`` and "Ұлағат" and "Улагат" are ``улагат``. PostgreSQL
+``зеленое``, "Ұлағат" and "Улагат" are ``улагат``, and "бiлiм", a Cyrillic word with a Latin i
+(``fold_latin_lookalikes``), is ``билим`` as "білім" is. PostgreSQL
 receives a ready ``tsvector`` (positions included, for phrases) and a ready ``tsquery``;
 SQLite's FTS5 receives the tokens joined by spaces and a MATCH expression built from them.
 
@@ -29,7 +31,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from registry.reference.stemming import MIN_STEM, other_script, stems
-from registry.reference.text import OKINA, TUTUQ_BELGISI, caseless_key, search_key
+from registry.reference.text import (
+    OKINA,
+    TUTUQ_BELGISI,
+    caseless_key,
+    fold_latin_lookalikes,
+    search_key,
+)
 
 _INSIDE_WORD_MARKS = str.maketrans("", "", OKINA + TUTUQ_BELGISI)
 _WORD = re.compile(r"[^\W_]+")
@@ -108,7 +116,7 @@ def parse_query(text: str) -> Query:
 
 def _phrase(text: str) -> Term:
     written = tuple(tokens(text))
-    other = tuple(tokens(other_script(text)))
+    other = tuple(tokens(other_script(fold_latin_lookalikes(text))))
     return Term(written, alternatives=(Form(other),) if other and other != written else ())
 
 
@@ -118,7 +126,8 @@ def _word(written: str, token: str, *, prefix: bool) -> Term:
     ``token`` is the word folded; its stems are those of the word as spelled (Kazakh and
     Uzbek letters kept), then folded as the index folds its words."""
     spelled = _only(spelled_tokens(written)) or token
-    other = _only(spelled_tokens(other_script(written)))
+    # The other script of the word as its key reads it ("бiлiм" is "білім", not "bilim").
+    other = _only(spelled_tokens(other_script(fold_latin_lookalikes(written))))
     # Each base as spelled, and whether it is the other script's (Uzbek rules only).
     bases = {spelled: False}
     if other is not None:

@@ -23,6 +23,19 @@ stemmers need the letters (Kazakh suffixes are told by them, and a Kazakh word f
 Russian to Snowball): they read ``caseless_key``, which keeps them, and their stems are folded
 afterwards (``registry.publication.fulltext``).
 
+A Latin letter that looks like a Cyrillic one is often typed inside a Cyrillic word: above all
+Latin i for Kazakh і, which a Russian keyboard lacks ("бiлiм" for "білім"), and a, c, e, o, p,
+x, y pasted or mistyped for а, с, е, о, р, х, у. A word that is Cyrillic but for such letters
+has them written as the Cyrillic ones (``fold_latin_lookalikes``), so "бiлiм" is "білім" to
+the stemmers and "билим" to search. A word with no Cyrillic letter, or with any other Latin
+letter, is left as it is: Uzbek Latin ("Yoshlar uchun ekologik maktab"), English and mixed
+names ("IT-парк" is two words) keep every letter. Only letters whose small and capital forms
+look like the same Cyrillic letter's are folded (a c e i k o p x y, and m and t, whose
+capitals are М and Т and whose small forms look like no other): the key is case-folded, so
+one fold must be right whatever case was typed. H and B are not folded: capital H is Н but
+small h is Kazakh һ ("шаhар"), and capital B is В but small b is ь, which the index, holding
+case-folded words, cannot tell apart.
+
 Uzbek Cyrillic to Latin transliteration is deliberately not here: the official table
 depends on context (е is "ye" or "e", ц is "s" or "ts", ъ and ь in Russian loanwords), so a
 table alone would produce spellings that match neither the text nor a query.
@@ -34,10 +47,12 @@ from typing import Final
 
 __all__ = [
     "APOSTROPHE_LOOKALIKES",
+    "LATIN_LOOKALIKES",
     "OKINA",
     "RUSSIAN_KEYBOARD_LETTERS",
     "TUTUQ_BELGISI",
     "caseless_key",
+    "fold_latin_lookalikes",
     "fold_to_russian_letters",
     "fold_uzbek_apostrophes",
     "fold_yo",
@@ -141,6 +156,57 @@ def fold_to_russian_letters(text: str) -> str:
     return text
 
 
+_SMALL_LATIN_LOOKALIKES: Final = {
+    "a": "а",
+    "c": "с",
+    "e": "е",
+    "i": "і",  # Kazakh (and Ukrainian) і: the one a Russian keyboard lacks
+    "k": "к",
+    "m": "м",
+    "o": "о",
+    "p": "р",
+    "t": "т",
+    "x": "х",
+    "y": "у",
+}
+
+LATIN_LOOKALIKES: Final = {
+    **_SMALL_LATIN_LOOKALIKES,
+    **{latin.upper(): cyrillic.upper() for latin, cyrillic in _SMALL_LATIN_LOOKALIKES.items()},
+}
+"""Each Latin letter folded inside a Cyrillic word, and the Cyrillic letter it stands for
+(small and capital; folding and case folding commute)."""
+
+_CYRILLIC: Final = "\u0400-\u052f"  # Cyrillic and Cyrillic Supplement
+_LOOKALIKE_LETTERS: Final = "".join(LATIN_LOOKALIKES)
+# Inside a word that may be folded, a look-alike meets a Cyrillic letter, digits aside: one C
+# scan rules out almost every text (Russian with an English acronym included).
+_LOOKALIKE_BESIDE_CYRILLIC: Final = re.compile(
+    f"[{_LOOKALIKE_LETTERS}][0-9]*[{_CYRILLIC}]|[{_CYRILLIC}][0-9]*[{_LOOKALIKE_LETTERS}]"
+)
+_WORD: Final = re.compile(r"[^\W_]+")
+# What a foldable word may hold: Cyrillic letters, look-alikes, ASCII digits, and the Uzbek
+# marks that search drops inside a word.
+_FOLDABLE_WORD: Final = re.compile(f"[{_CYRILLIC}{_LOOKALIKE_LETTERS}0-9{OKINA}{TUTUQ_BELGISI}]+")
+_TO_CYRILLIC: Final = str.maketrans(LATIN_LOOKALIKES)
+
+
+def fold_latin_lookalikes(text: str) -> str:
+    """Each word of ``text`` that is Cyrillic but for Latin look-alikes (``LATIN_LOOKALIKES``)
+    with those written as the Cyrillic letters, one character for one: "бiлiм" is "білім",
+    "Тaшкент" "Ташкент"; "Yoshlar", "IT" and "Qазақ" (a Latin q) are left as they are."""
+    if _LOOKALIKE_BESIDE_CYRILLIC.search(text) is None:
+        return text
+
+    def folded(word: re.Match[str]) -> str:
+        found = word.group()
+        if _FOLDABLE_WORD.fullmatch(found) and _LOOKALIKE_BESIDE_CYRILLIC.search(found):
+            return found.translate(_TO_CYRILLIC)
+        return found
+
+    return _WORD.sub(folded, text)
+
+
 def caseless_key(text: str) -> str:
     """``text`` as search compares it, but with every Kazakh and Uzbek letter kept: for the
     stemmers, which tell a Kazakh word by its letters. ``search_key`` is this, folded to the
@@ -157,6 +223,10 @@ def caseless_key(text: str) -> str:
     * ``str.casefold`` rather than ``lower`` because it is Unicode's caseless match
       (ß matches ss); NFKC once more as Unicode's NFKC_Casefold does, since case folding
       can leave text that is not normalised;
+    * Latin look-alikes inside a Cyrillic word are written as the Cyrillic letters
+      (``fold_latin_lookalikes``), on the case-folded words; again while NFKC composes one
+      more (Latin y and a stray breve compose with nothing, but у and the breve are ў, which
+      may join a word to the next one);
     * ё is folded to е last, once NFKC has composed е and a combining diaeresis into ё;
       again while NFKC composes one more (е and a second, stray diaeresis), so that the key
       is normalised and holds no ё.
@@ -164,6 +234,10 @@ def caseless_key(text: str) -> str:
     folded = fold_uzbek_apostrophes(text)
     normalized = fold_uzbek_apostrophes(unicodedata.normalize("NFKC", folded))
     key = unicodedata.normalize("NFKC", normalized.casefold())
+    cyrillic = fold_latin_lookalikes(key)
+    while cyrillic != key:  # most text has none: one C scan
+        key = unicodedata.normalize("NFKC", cyrillic)
+        cyrillic = fold_latin_lookalikes(key)
     while "ё" in key:  # most text has none: one C scan
         key = unicodedata.normalize("NFKC", fold_yo(key))
     return key
