@@ -161,3 +161,69 @@ def test_the_migration_to_russian_keyboard_letters_folds_an_index_of_the_old_wor
             assert not any(set(word) & set(RUSSIAN_KEYBOARD_LETTERS) for word in words)
     finally:
         database.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_migration_to_latin_lookalikes_folds_an_index_of_the_old_words(
+    database_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built while a Latin letter inside a Cyrillic word was indexed as written keeps
+    "бiлiм" (a Latin i for Kazakh і) and "фoнд" (a Latin o), which no query makes any more:
+    "фонд" does not find the fund. The migration that made the fold folds
+    those words, and only those: the index is then the one the code builds, word for word,
+    tsvector for tsvector (where "бiлiм" and "Білім" are one word at two places)."""
+    from domain_helpers import bearer, issue_key  # noqa: PLC0415
+    from sqlalchemy import delete  # noqa: PLC0415
+
+    from registry import demo  # noqa: PLC0415
+    from registry.auth.principal import Role  # noqa: PLC0415
+    from registry.publication import index  # noqa: PLC0415
+    from registry.publication.models import SearchWord  # noqa: PLC0415
+    from registry.reference import text as reference_text  # noqa: PLC0415
+
+    ngo = "KZ-BIN-150340012340"
+
+    def ids(q: str) -> list[str]:
+        with TestClient(create_app(settings)) as client:  # not running while migrations do
+            response = client.get("/api/v1/organizations", params={"q": q, "limit": 500})
+        assert response.status_code == 200, response.text
+        return sorted(item["org_id"] for item in response.json()["items"])
+
+    database = Database(database_url)
+    try:
+        demo.load(database, awards=30)
+        with TestClient(create_app(settings)) as client:
+            name = {"kk": "«Бiлiм беру» қоғамдық қоры", "ru": "Общественный фoнд «Білім»"}
+            response = client.post(
+                "/api/v1/organizations",
+                json={"org_id": ngo, "name": name, "kind": "ngo", "region": "KZ-75"},
+                headers=bearer(issue_key(database, Role.ADMIN)),
+            )
+            assert response.status_code == 201, response.text
+        built, _ = _search_index(database)
+        knowledge = ids("білім")
+        assert ngo in knowledge
+        assert ids("Бiлiм") == knowledge
+        found = ids("фонд")
+        assert ngo in found
+        # The index as the code before wrote it: no look-alike folded.
+        with monkeypatch.context() as before, database.session(write=True) as session:
+            before.setattr(reference_text, "fold_latin_lookalikes", lambda value: value)
+            session.execute(delete(SearchWord))
+            index.rebuild(session)
+        old, _ = _search_index(database)
+        changed = [new for new, was in zip(built, old, strict=True) if new != was]
+        assert [document[:2] for document in changed] == [("organization", ngo)]
+        assert ngo not in ids("фонд")
+        migrations.downgrade(database_url, "0020_search_russian_keyboard")
+        migrations.upgrade(database_url)
+        assert ids("Бiлiм") == ids("білім") == knowledge
+        assert ids("фонд") == found
+        migrated, words = _search_index(database)
+        assert migrated == built
+        if database.dialect == "postgresql":
+            assert words == {word for document in built for word in document[2].split()}
+            assert "бiлiм" not in words
+            assert "билим" in words
+    finally:
+        database.dispose()
