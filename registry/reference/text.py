@@ -179,8 +179,9 @@ LATIN_LOOKALIKES: Final = {
 
 _CYRILLIC: Final = "\u0400-\u052f"  # Cyrillic and Cyrillic Supplement
 _LOOKALIKE_LETTERS: Final = "".join(LATIN_LOOKALIKES)
-# Inside a word that may be folded, a look-alike meets a Cyrillic letter, digits aside: one C
-# scan rules out almost every text (Russian with an English acronym included).
+_ANY_LOOKALIKE: Final = re.compile(f"[{_LOOKALIKE_LETTERS}]")
+_ANY_CYRILLIC: Final = re.compile(f"[{_CYRILLIC}]")
+# Inside a word that may be folded, a look-alike meets a Cyrillic letter, digits aside.
 _LOOKALIKE_BESIDE_CYRILLIC: Final = re.compile(
     f"[{_LOOKALIKE_LETTERS}][0-9]*[{_CYRILLIC}]|[{_CYRILLIC}][0-9]*[{_LOOKALIKE_LETTERS}]"
 )
@@ -195,7 +196,15 @@ def fold_latin_lookalikes(text: str) -> str:
     """Each word of ``text`` that is Cyrillic but for Latin look-alikes (``LATIN_LOOKALIKES``)
     with those written as the Cyrillic letters, one character for one: "бiлiм" is "білім",
     "Тaшкент" "Ташкент"; "Yoshlar", "IT" and "Qазақ" (a Latin q) are left as they are."""
-    if _LOOKALIKE_BESIDE_CYRILLIC.search(text) is None:
+    # Latin text (isascii is O(1); Uzbek with ʻ has no Cyrillic letter) and Cyrillic text with
+    # no Latin look-alike, nearly all, leave after a C scan or two: the search for a
+    # look-alike beside a Cyrillic letter tries every letter, and would double the key's cost.
+    if (
+        text.isascii()
+        or _ANY_LOOKALIKE.search(text) is None
+        or _ANY_CYRILLIC.search(text) is None
+        or _LOOKALIKE_BESIDE_CYRILLIC.search(text) is None
+    ):
         return text
 
     def folded(word: re.Match[str]) -> str:
