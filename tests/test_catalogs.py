@@ -126,3 +126,28 @@ def test_awards_and_funders_are_named_as_the_glossary_names_them(locale: str) ->
             ):
                 wrong.append((source, forms))
     assert not wrong, f"{locale}: {len(wrong)} texts, e.g. {wrong[:3]}"
+
+
+NAME_PLACEHOLDER = re.compile(r"%\((?:body|name|funder|recipient|organization)\)s")
+CASE_SUFFIX = re.compile(
+    r"%\((?:body|name|funder|recipient|organization)\)s[\s-]*"
+    r"(?:ga|ka|qa|ni|da|ta|dan|tan|ning|га|ка|қа|ни|да|та|дан|тан|нинг"
+    r"|ға|ғе|ке|қа|ге|ны|ні|ды|ді|ты|ті|нан|нен|дан|ден|тан|тен|ның|нің|дың|дің|тың|тің)\b"
+)
+
+
+@pytest.mark.parametrize("locale", ["uz_Latn", "uz_Cyrl", "kk"])
+def test_no_case_suffix_follows_a_name_the_page_puts_in(locale: str) -> None:
+    """Uzbek and Kazakh attach a case ending to the word before it: after a name put in by
+    the page ("%(body)s ga yoʻllandi" read "…jamoat fondi ga yoʻllandi") it stands alone, as
+    no reader writes it. A name comes after a colon, or a noun that takes the suffix follows
+    it ("%(body)s органына")."""
+    catalog = _read(catalogs.catalog_path(locale), locale)
+    wrong = [
+        form
+        for message in catalog
+        if message.id
+        for form in (message.string if isinstance(message.string, tuple) else [message.string])
+        if form and CASE_SUFFIX.search(form)
+    ]
+    assert not wrong, wrong

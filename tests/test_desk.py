@@ -3,10 +3,11 @@ that write through the API's services, errors next to fields, CSRF, sign-out and
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape, unescape
 
 import pytest
+from babel.dates import format_date
 from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -286,9 +287,9 @@ def test_an_unknown_target_is_shown_next_to_its_field(desk: Desk, browser_like: 
 @pytest.mark.parametrize(
     ("subject_type", "subject_id", "message"),
     [
-        ("competition", "CMP-2026-99999", "no competition CMP-2026-99999"),
-        ("award", "AWD-2026-999999", "no award AWD-2026-999999"),
-        ("competition", "AWD-2026-000001", "no competition AWD-2026-000001"),
+        ("competition", "CMP-2026-99999", "No competition CMP-2026-99999 is registered."),
+        ("award", "AWD-2026-999999", "No award AWD-2026-999999 is registered."),
+        ("competition", "AWD-2026-000001", "No competition AWD-2026-000001 is registered."),
     ],
 )
 def test_a_conclusion_about_something_unknown_is_refused_next_to_its_subject(
@@ -306,7 +307,7 @@ def test_a_conclusion_about_something_unknown_is_refused_next_to_its_subject(
         "findings.uz": "Natijalar eʼlon qilinmagan",
     }
 
-    response = browser_like.post("/desk/forms/conclusion", data=form)
+    response = browser_like.post("/desk/forms/conclusion?lang=en", data=form)
 
     assert response.status_code == 422, response.text
     assert errors_next_to(response.text, "subject.id") == [message]
@@ -735,8 +736,9 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
         (LEGAL_UNIT | {"legal_unit.multiplier": "5 00"}, "legal_unit.multiplier", "decimal"),
         (LEGAL_UNIT | {"legal_unit.on": "2020-01-01"}, "legal_unit.on", "only from 2023-05-01"),
         (LEGAL_UNIT | {"legal_unit.on": "2099-01-01"}, "legal_unit.on", "after today"),
-        ({"legal_unit.multiplier": "500"}, "legal_unit.unit", "Field required"),
-        ({"legal_unit.multiplier": "500"}, "legal_unit.on", "Field required"),
+        # The desk's words, in the page's language (Uzbek, the default), not pydantic's:
+        ({"legal_unit.multiplier": "500"}, "legal_unit.unit", "Variantlardan birini tanlang."),
+        ({"legal_unit.multiplier": "500"}, "legal_unit.on", "Bu maydonni toʻldiring."),
     ],
     ids=[
         "other-currency",
@@ -1038,7 +1040,8 @@ def test_an_overseer_submits_and_a_body_answers_through_the_desk(
         }
         refused = body.post("/desk/forms/conclusion-answered", data=answer)
         assert refused.status_code == 422
-        assert errors_next_to(refused.text, "measures.uz")
+        # said under the measures as a whole, not under one language's box
+        assert group_errors(refused.text, "measures")
         response = body.post(
             "/desk/forms/conclusion-answered", data=answer | {"measures.uz": "Eʼlon qilinadi"}
         )
@@ -1096,3 +1099,177 @@ def test_odd_tokens_and_numbers_are_refused_not_a_500(desk: Desk, browser_like: 
     )
     assert response.status_code == 303, response.text
     assert ledger_size(desk.database) == before + 1
+
+
+def group_errors(html: str, name: str) -> list[str]:
+    """The messages shown under the legend of a multilingual text's fieldset."""
+    return [
+        unescape(message)
+        for message in re.findall(
+            rf'<p class="error" id="f-{re.escape(name)}-error[^"]*"[^>]*>([^<]+)</p>', html
+        )
+    ]
+
+
+def test_the_answer_form_makes_the_decision_explicit_and_shows_the_conclusion(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The decision has no default (a clerk who skips it recorded a permanent acceptance),
+    its options are named in the reader's language, and the conclusion answered is shown
+    above the form, with its deadline in the reader's locale."""
+    conclusion = desk.submit()
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get(
+        "/desk/forms/conclusion-answered",
+        params={"conclusion_id": conclusion["id"], "lang": "ru"},
+    ).text
+    select = re.search(r'<select id="f-decision".*?</select>', page, re.DOTALL)
+    assert select
+    assert " selected" not in select[0]
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select[0])
+    assert options[0][0] == ""
+    assert dict(options[1:]) == {
+        "accepted": "Принято",
+        "partly_accepted": "Принято частично",
+        "rejected": "Отклонено",
+    }
+    assert conclusion["title"]["uz"] in unescape(page)
+    assert "Отчёт опоздал на 90 дней" in unescape(page)  # the findings, in the reader's language
+    assert "30 дней" in page  # the deadline's days left, counted from today in its zone
+
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "conclusion-answered", conclusion_id=conclusion["id"])
+    response = browser_like.post(
+        "/desk/forms/conclusion-answered?lang=ru",
+        data=form | {"conclusion_id": conclusion["id"], "reasons.ru": "Обосновано"},
+    )
+    assert response.status_code == 422, response.text
+    assert errors_next_to(response.text, "decision") == ["Выберите один из вариантов."]
+    assert ledger_size(desk.database) == before
+
+
+def test_the_submit_form_names_its_subjects_and_needs_one_language_not_uzbek(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """ "Concerns" offers translated names; no language's box carries a "required" asterisk,
+    the group does; a text left empty in every language is said under the group, in the
+    reader's language, not under the Uzbek box in the API's words."""
+    sign_in(browser_like, desk.overseer)
+    page = browser_like.get("/desk/forms/conclusion", params={"lang": "kk"}).text
+    select = re.search(r'<select id="f-subject-type".*?</select>', page, re.DOTALL)
+    assert select
+    labels = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select[0]))
+    assert set(labels) == {"award", "competition", "funder"}
+    assert not {"award", "competition", "funder"} & set(labels.values())
+    for name in ("title", "findings"):
+        assert not re.search(rf'<label for="f-{name}-uz">[^<]*<span class="required"', page)
+        legend = re.search(r'<legend>[^<]*<span class="required"[^<]*</span> ', page)
+        assert legend
+    form = open_form(browser_like, "conclusion") | {
+        "addressed_to": PUBLIC_FUND,
+        "subject.type": "award",
+        "subject.id": desk.award["id"],
+        "title.ru": "Отчёты не опубликованы",
+    }
+    response = browser_like.post("/desk/forms/conclusion?lang=ru", data=form)
+    assert response.status_code == 422, response.text
+    assert group_errors(response.text, "findings") == [
+        "Напишите его хотя бы на одном языке, на любом."
+    ]
+    assert "f-findings-uz" not in " ".join(marked_fields(response.text))
+    assert "Field required" not in response.text
+
+
+def test_every_error_the_conclusion_form_can_see_is_shown_at_once(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A bad SHA-256, a size typed as "12,5", an addressee and an award the registry does
+    not hold: all four in one answer, each next to its field, in the reader's words (the
+    size: a whole number typed in a form, not "a JSON integer")."""
+    sign_in(browser_like, desk.overseer)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "conclusion") | {
+        "addressed_to": "UZ-STIR-999999999",
+        "subject.type": "award",
+        "subject.id": "AWD-2026-999999",
+        "title.ru": "Отчёты не опубликованы",
+        "findings.ru": "Отчёт не опубликован.",
+        "attachments.0.sha256": "not-a-sha",
+        "attachments.0.size": "12,5",
+    }
+    response = browser_like.post("/desk/forms/conclusion?lang=ru", data=form)
+    assert response.status_code == 422, response.text
+    assert set(marked_fields(response.text)) >= {
+        "addressed_to",
+        "subject.id",
+        "attachments.0.sha256",
+        "attachments.0.size",
+    }
+    assert errors_next_to(response.text, "attachments.0.size") == [
+        "Напишите целое число цифрами, например 1024: без пробелов, запятых и точек."
+    ]
+    assert errors_next_to(response.text, "subject.id") == [
+        "Решение о финансировании AWD-2026-999999 не зарегистрировано."
+    ]
+    assert "JSON" not in errors_next_to(response.text, "attachments.0.size")[0]
+    assert ledger_size(desk.database) == before
+
+
+def test_an_early_escalation_names_the_deadline_in_the_readers_locale(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The Kazakh escalation form said "(it is due by 2027-01-06)": the desk says when the
+    body's term ends, in Kazakh, with the date as Kazakh readers write it."""
+    conclusion = desk.submit()
+    sign_in(browser_like, desk.overseer)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "conclusion-escalated") | {
+        "conclusion_id": conclusion["id"],
+        "to": MINISTRY,
+        "reason": "Жауап жоқ",
+    }
+    response = browser_like.post("/desk/forms/conclusion-escalated?lang=kk", data=form)
+    assert response.status_code == 409, response.text
+    summary = error_summary(response.text)
+    assert conclusion["due_date"] not in summary
+    due = format_date(date.fromisoformat(conclusion["due_date"]), "medium", locale="kk")
+    assert due in summary
+    assert "escalated once" not in summary
+    assert ledger_size(desk.database) == before
+
+
+def test_the_footer_says_what_becomes_of_a_conclusion(desk: Desk, browser_like: TestClient) -> None:
+    """A conclusion has no correction: its forms do not promise one."""
+    sign_in(browser_like, desk.overseer)
+    submit = browser_like.get("/desk/forms/conclusion", params={"lang": "en"}).text
+    assert "corrected by a new entry" not in submit
+    assert "can be withdrawn, with a reason, and submitted again" in submit
+    withdraw = browser_like.get("/desk/forms/conclusion-withdrawn", params={"lang": "en"}).text
+    assert "cannot be deleted, corrected or taken back" in withdraw
+
+
+def test_the_success_page_says_what_was_recorded_when_and_the_deadline(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """It said "Реестр записал oversight.submitted … в 2026-12-07T03:31:23.585769Z": a raw
+    kind and a raw UTC instant. It says what was recorded in the reader's language, the time
+    in the reader's locale and the body's zone, and a conclusion's deadline."""
+    sign_in(browser_like, desk.overseer)
+    form = open_form(browser_like, "conclusion") | {
+        "addressed_to": PUBLIC_FUND,
+        "subject.type": "award",
+        "subject.id": desk.award["id"],
+        "title.ru": "Отчёты не опубликованы",
+        "findings.ru": "Отчёт не опубликован.",
+    }
+    response = browser_like.post("/desk/forms/conclusion", data=form)
+    assert response.status_code == 303, response.text
+    page = browser_like.get(response.headers["location"], params={"lang": "ru"}).text
+    (conclusion,) = desk.client.get("/api/v1/oversight/conclusions").json()["items"]
+    notice = unescape(re.search(r'<p class="notice ok"[^>]*>(.*?)</p>', page, re.DOTALL)[1])
+    assert notice == f"Реестр записал: новое заключение общественного контроля, {conclusion['id']}."
+    assert "oversight.submitted" not in page
+    assert not re.search(r">[^<]*\d{4}-\d{2}-\d{2}T", page)  # no raw instant shown
+    assert "Asia/Tashkent" in page
+    due = format_date(date.fromisoformat(conclusion["due_date"]), "medium", locale="ru")
+    assert due in unescape(page)

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from html import unescape
 
+import pytest
 from domain_helpers import PUBLIC_FUND, bearer
 from fastapi.testclient import TestClient
 from test_oversight import START, Desk
@@ -131,8 +132,14 @@ def test_days_overdue_and_left_are_calendar_days_in_the_bodys_zone(
     with clock.travel(START):  # arrives on 2 March in Tashkent: due by the end of 1 April
         conclusion = desk.submit()
     path = f"/oversight/conclusions/{conclusion['id']}?lang=en"
-    with clock.travel(datetime(2026, 4, 1, 7, 0, tzinfo=UTC)):  # noon on the last day
+    with clock.travel(START):  # the day it arrives: 30 days to the deadline, not 31
+        assert "30 days left:" in text_of(client.get(path).text)
+        assert "30 days left" in text_of(client.get("/oversight?lang=en").text)
+        assert "31 days" not in text_of(client.get("/oversight?lang=en").text)
+    with clock.travel(datetime(2026, 3, 31, 18, 30, tzinfo=UTC)):  # 23:30 the day before
         assert "1 day left:" in text_of(client.get(path).text)
+    with clock.travel(datetime(2026, 4, 1, 7, 0, tzinfo=UTC)):  # noon on the last day
+        assert "Today is the last day:" in text_of(client.get(path).text)
     with clock.travel(datetime(2026, 4, 2, 5, 0, tzinfo=UTC)):  # 10:00 the day after
         assert "Overdue by 1 day:" in text_of(client.get(path).text)
     with clock.travel(datetime(2026, 4, 11, 5, 0, tzinfo=UTC)):
@@ -151,3 +158,69 @@ def test_every_problem_type_uri_opens_to_its_page(client: TestClient) -> None:
         assert f"HTTP {item.status}" in response.text
         assert '<html lang="ru">' in response.text
     assert client.get("/problems/teapot").status_code == 404
+
+
+def test_a_late_answer_says_by_how_many_days_in_every_language(
+    client: TestClient, database: Database
+) -> None:
+    """ "Answered late" said neither how late: the page and the lists say "N days late",
+    with each language's plural."""
+    desk = Desk(client, database)
+    with clock.travel(START):  # due by the end of 1 April in Tashkent
+        conclusion = desk.submit()
+    answer = {"type": "answered", "decision": "rejected", "reasons": {"uz": "Asossiz"}}
+    with clock.travel(datetime(2026, 4, 3, 5, 0, tzinfo=UTC)):  # 2 days after the last day
+        desk.event(conclusion["id"], answer, desk.world.fund)
+        page = text_of(client.get(f"/oversight/conclusions/{conclusion['id']}?lang=en").text)
+        assert "Answered 2 days late, on" in page
+        assert "2 days late" in text_of(client.get("/oversight?lang=en").text)
+        russian = text_of(client.get(f"/oversight/conclusions/{conclusion['id']}?lang=ru").text)
+        assert "с опозданием на 2 дня" in russian
+
+
+def test_the_oversight_page_calls_the_term_configured_and_lists_what_each_concerns(
+    client: TestClient, database: Database
+) -> None:
+    """The term is the registry's configured one (README: a placeholder, not the law's), and
+    the latest conclusions say what each is about."""
+    desk = Desk(client, database)
+    conclusion = desk.submit()
+    page = client.get("/oversight?lang=en").text
+    text = text_of(page)
+    assert "The body must answer within" not in text
+    assert "This registry gives the body 30 calendar days to answer" in text
+    assert "not a figure quoted from the law" in text
+    assert '<th scope="col">Concerns</th>' in page
+    assert f'href="/awards/{conclusion["subject"]["id"]}?lang=en"' in page
+
+
+def test_the_conclusion_page_offers_the_verifier_and_receipts(
+    client: TestClient, database: Database
+) -> None:
+    """As the award page does: the in-browser verifier over the conclusion's entries, and
+    each entry's offline receipt."""
+    desk = Desk(client, database)
+    conclusion = desk.submit()
+    full = client.get(f"/api/v1/oversight/conclusions/{conclusion['id']}").json()
+    seqs = [event["seq"] for event in full["events"]]
+    page = client.get(f"/oversight/conclusions/{conclusion['id']}?lang=en").text
+    assert f'data-subject="{conclusion["id"]}"' in page
+    assert f'data-seqs="{" ".join(map(str, seqs))}"' in page
+    for seq in seqs:
+        assert f'href="/api/v1/ledger/entries/{seq}/receipt"' in page
+        assert client.get(f"/api/v1/ledger/entries/{seq}/receipt").status_code == 200
+    assert "js/verify.js" in page
+
+
+@pytest.mark.parametrize("lang", ["uz", "uz-Cyrl"])
+def test_the_uzbek_history_attaches_no_suffix_to_a_name(
+    client: TestClient, database: Database, lang: str
+) -> None:
+    """ "…jamoat fondi ga yoʻllandi": a case suffix cannot follow a name put in by the page,
+    so the Uzbek history names the body after a colon."""
+    desk = Desk(client, database)
+    conclusion = desk.submit()
+    text = text_of(client.get(f"/oversight/conclusions/{conclusion['id']}?lang={lang}").text)
+    assert " ga yoʻllandi" not in text
+    assert " га йўлланди" not in text
+    assert ("Yoʻllandi:" if lang == "uz" else "Йўлланди:") in text

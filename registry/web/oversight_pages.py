@@ -41,14 +41,25 @@ def overdue_days(conclusion: ConclusionSummary, now: datetime) -> int | None:
 
 
 def days_left(conclusion: ConclusionSummary, now: datetime) -> int | None:
-    """Calendar days left to answer, today included (1 on the last day), in the body's zone."""
+    """Calendar days from today to the last day to answer, both dates in the deadline's own
+    time zone: 30 on the day a conclusion with 30 days arrives (it is due 30 days later),
+    0 on the last day itself."""
     if conclusion.status not in (
         ConclusionStatus.SUBMITTED,
         ConclusionStatus.ACKNOWLEDGED,
         ConclusionStatus.ESCALATED,
     ):
         return None
-    return (conclusion.due_date - _local_today(conclusion, now)).days + 1
+    return (conclusion.due_date - _local_today(conclusion, now)).days
+
+
+def days_late(conclusion: ConclusionSummary) -> int | None:
+    """Calendar days from the last day to answer to the day of a late answer, in the
+    deadline's time zone (1 for an answer the day after)."""
+    if not conclusion.answered_late or conclusion.answered_at is None:
+        return None
+    answered = conclusion.answered_at.astimezone(ZoneInfo(conclusion.time_zone)).date()
+    return (answered - conclusion.due_date).days
 
 
 def _names_for(
@@ -67,6 +78,7 @@ def section(session: SessionDep, conclusions: list[ConclusionSummary]) -> dict[s
         "now": clock.now(),
         "overdue_days": overdue_days,
         "days_left": days_left,
+        "days_late": days_late,
     }
 
 
@@ -116,6 +128,7 @@ def oversight_page(request: Request, session: SessionDep, cursors: CursorsDep) -
             "now": now,
             "overdue_days": overdue_days,
             "days_left": days_left,
+            "days_late": days_late,
         },
         page=page,
     )
@@ -145,6 +158,8 @@ def conclusion_page(
             "now": now,
             "overdue_days": overdue_days(conclusion, now),
             "days_left": days_left(conclusion, now),
+            "days_late": days_late(conclusion),
+            "verifier_key": request.app.state.signer.verifier.verifier_key(),
         },
         page=page,
     )
@@ -194,6 +209,7 @@ def body_page(
             "now": now,
             "overdue_days": overdue_days,
             "days_left": days_left,
+            "days_late": days_late,
             "next_page": page.url(path, cursor=found.cursor) if found.cursor else None,
             "first_page": page.url(path) if cursor else None,
         },

@@ -2,12 +2,14 @@
 and an NGO submitting a conclusion through the desk."""
 
 import httpx2 as httpx
+import pytest
 from browser_helpers import assert_accessible
 from domain_helpers import NGO_UZ_2, PUBLIC_FUND, World, issue_key, ledger_size
 from playwright.sync_api import Page, expect
 
 from registry.auth.principal import Role
 from registry.core.db import Database
+from registry.web.i18n import LANGUAGES
 
 
 def test_the_oversight_pages(page: Page, portal: str, screenshot) -> None:
@@ -59,3 +61,27 @@ def test_an_ngo_submits_a_conclusion_through_the_desk(
     expect(page.get_by_role("heading", level=1)).to_have_text("Hisobot eʼlon qilinmagan")
     assert_accessible(page)
     screenshot(page, "desk-conclusion-submitted")
+
+
+DESKTOP_WIDTH = 1280
+
+
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
+def test_the_bodies_record_fits_its_box_on_a_desktop(page: Page, portal: str, screenshot, language):
+    """Found by a journalist: at 1280 px the bodies' record on /oversight was wider than the
+    page in every language (1,703 px in Uzbek), its number headings kept on one line."""
+    assert page.viewport_size == {"width": DESKTOP_WIDTH, "height": 900}
+    page.goto(f"{portal}/oversight?lang={language}")
+    measured = page.evaluate(
+        """() => [...document.querySelectorAll('table.record, table.conclusions')].map(table => {
+            const box = table.closest('.table-scroll');
+            return {table: table.scrollWidth, box: box.clientWidth,
+                    scrolls: box.scrollWidth > box.clientWidth};
+        })"""
+    )
+    assert measured
+    for found in measured:
+        assert found["table"] <= found["box"], (language, measured)
+        assert not found["scrolls"], (language, measured)
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP_WIDTH
+    screenshot(page, "oversight-desktop")

@@ -33,10 +33,12 @@ from registry.competitions.schemas import (
     CompetitionCreate,
     CompetitionResultsPublished,
 )
-from registry.core import json_body
-from registry.core.errors import FieldError, human_message
+from registry.core import clock, json_body
+from registry.core.errors import FieldError, NotFound, RegistryError, human_message
 from registry.core.schemas import LANGUAGES, Instrument
+from registry.organizations import service as organization_service
 from registry.oversight import service as oversight_service
+from registry.oversight.models import Conclusion
 from registry.oversight.schemas import (
     Acknowledged,
     Answered,
@@ -72,18 +74,48 @@ class Input:
 def texts(
     name: str, label: str, *, required: bool = False, long: bool = False, note: str | None = None
 ) -> list[Input]:
-    """A multilingual text: one input per language (at least one is required by the API)."""
+    """A multilingual text: one input per language. ``required``: the API needs it in at
+    least one language, any of them; the group says so, not one language's input."""
     kind = "textarea" if long else "text"
     return [
-        Input(
-            f"{name}.{code}",
-            label,
-            kind=kind,
-            required=required and code == LANGUAGES[0],
-            note=note,
-        )
+        Input(f"{name}.{code}", label, kind=kind, required=required, note=note)
         for code in LANGUAGES
     ]
+
+
+def is_language_input(item: Input) -> bool:
+    """One language's input of a multilingual text (``title.uz``)."""
+    stem, _, code = item.name.rpartition(".")
+    return bool(stem) and code in LANGUAGES
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message of the desk's own, said in the reader's language when the page is shown: a
+    text of the catalogs and the values it names (a date is written in the reader's locale).
+    The API's messages are for programmers ("a JSON integer"); a person filling in a form is
+    told what to type."""
+
+    text: str
+    values: tuple[tuple[str, object], ...] = ()
+
+
+Message = str | Said
+"""An error's words: the API's own (English, as it says them) or the desk's (``Said``)."""
+
+FILL_IN: Final = N_("Fill this in.")
+CHOOSE: Final = N_("Choose one.")
+ONE_LANGUAGE: Final = N_("Write it in at least one language, any of them.")
+WHOLE_NUMBER: Final = N_(
+    "Write a whole number in digits, such as 1024: no spaces, commas or points."
+)
+NO_ORGANIZATION: Final = N_("No organization %(org_id)s is registered.")
+NO_AWARD: Final = N_("No award %(id)s is registered.")
+NO_COMPETITION: Final = N_("No competition %(id)s is registered.")
+NOT_YET_ESCALATED: Final = N_(
+    "It cannot be escalated yet: a conclusion is escalated once it is overdue or rejected, "
+    "and %(body)s has until the end of %(date)s (%(zone)s) to answer."
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +145,7 @@ class Target:
         have been a 500). ``FormErrors`` next to the field otherwise."""
         given = (form.get(self.name) or "").strip()
         if not given:
-            raise FormErrors([(self.name, "Field required")])
+            raise FormErrors([(self.name, Said(FILL_IN))])
         if "\x00" in given:
             raise FormErrors([(self.name, "contains a NUL character")])
         if len(given) > TARGET_MAX_LENGTH:
@@ -132,6 +164,18 @@ class Action:
     target: Target | None = None
     fixed: Mapping[str, str] = field(default_factory=dict)  # e.g. {"type": "disbursed"}
     owner_field: str | None = None  # funder_id / overseer_id, filled from the session
+    check: Callable[[Session, Mapping[str, str]], list[tuple[str | None, Message]]] | None = None
+    """What the form can check before writing, beside the model (whether what it names is
+    registered), so that every such error is shown at once."""
+    explain: Callable[[Session, str | None, "Errors"], "Errors"] | None = None
+    """The service's refusal said for a person where the desk knows better words (an
+    escalation before the deadline, with the deadline in the reader's locale)."""
+    final_note: str = N_(
+        "What you send is written to the public ledger and cannot be deleted; a mistake is "
+        "corrected by a new entry."
+    )
+    """What the form's footer says becomes of what is sent: awards and competitions have
+    corrections and amendments, conclusions have none."""
     compared: tuple[str, ...] = ()
     """The inputs an amendment or correction gives new values in. The service compares the
     ones given with what is recorded and refuses an entry that changes nothing, naming the
@@ -141,16 +185,26 @@ class Action:
 class FormErrors(Exception):
     """Errors to show next to the fields (``None``: the form as a whole)."""
 
-    def __init__(self, errors: list[tuple[str | None, str]]) -> None:
-        super().__init__("; ".join(message for _, message in errors))
+    def __init__(self, errors: list[tuple[str | None, Message]]) -> None:
+        super().__init__("; ".join(str(message) for _, message in errors))
         self.errors = errors
 
 
 INSTRUMENTS: Final = tuple((item.value, item.value) for item in Instrument)
 LEGAL_UNITS: Final = ((LegalUnit.BRV.value, N_("BRV")), (LegalUnit.MCI.value, N_("MCI")))
 """The units as the portal names them in each language (БРВ, МРП in Russian)."""
-DECISIONS: Final = tuple((item.value, item.value) for item in Decision)
-SUBJECTS: Final = tuple((item.value, item.value) for item in SubjectType)
+DECISION_NAMES: Final = {
+    Decision.ACCEPTED: N_("Accepted"),
+    Decision.PARTLY_ACCEPTED: N_("Partly accepted"),
+    Decision.REJECTED: N_("Rejected"),
+}
+DECISIONS: Final = tuple((item.value, DECISION_NAMES[item]) for item in Decision)
+SUBJECT_NAMES: Final = {
+    SubjectType.AWARD: N_("An award"),
+    SubjectType.COMPETITION: N_("A competition"),
+    SubjectType.FUNDER: N_("A funder as a whole"),
+}
+SUBJECTS: Final = tuple((item.value, SUBJECT_NAMES[item]) for item in SubjectType)
 
 
 def _set(body: dict[str, Any], path: str, *, value: object) -> None:
@@ -231,11 +285,60 @@ def validate(action: Action, body: dict[str, Any]) -> BaseModel:
         ) from exc
 
 
-Errors = Sequence[FieldError | tuple[str | None, str]]
+def _said(action: Action, path: str | None, message: Message, form: Mapping[str, str]) -> Message:
+    """The desk's words for what a form gets wrong that the API says for a programmer: a
+    field left empty, a number that is not a whole number (typed in a form, not JSON)."""
+    inputs = {item.name: item for item in action.inputs}
+    item = inputs.get(path or "")
+    if item is not None and item.kind == "number" and not _is_whole(form.get(item.name)):
+        return Said(WHOLE_NUMBER)
+    if message == "Field required" and path:
+        if any(name.startswith(path + ".") and is_language_input(inputs[name]) for name in inputs):
+            return Said(ONE_LANGUAGE)
+        return Said(CHOOSE if item is not None and item.kind == "select" else FILL_IN)
+    return message
+
+
+def _is_whole(raw: str | None) -> bool:
+    text = (raw or "").strip()
+    return not text or (text.isascii() and text.isdigit())
+
+
+def read(
+    session: Session,
+    action: Action,
+    form: Mapping[str, str],
+    principal: Principal,
+    zone: tzinfo,
+) -> tuple[BaseModel, str | None]:
+    """The API model and the target a form stands for, or ``FormErrors`` naming every error
+    the form can see before writing: the model's, the target's and the action's own checks
+    (an addressee or a subject that is not registered), all at once rather than one a send."""
+    errors: list[tuple[str | None, Message]] = []
+    data: BaseModel | None = None
+    try:
+        data = validate(action, body_of(action, form, principal, zone))
+    except FormErrors as exc:
+        errors.extend((path, _said(action, path, message, form)) for path, message in exc.errors)
+    target = None
+    if action.target:
+        try:
+            target = action.target.id_in(form)
+        except FormErrors as exc:
+            errors.extend(exc.errors)
+    if action.check:
+        errors.extend(action.check(session, form))
+    if errors:
+        raise FormErrors(errors)
+    assert data is not None
+    return data, target
+
+
+Errors = Sequence[FieldError | tuple[str | None, Message]]
 """A refusal's errors: the API's (``FieldError``) or the form's own (a path and a message)."""
 
 
-def _errors(errors: Errors) -> list[tuple[str | None, str]]:
+def _errors(errors: Errors) -> list[tuple[str | None, Message]]:
     return [
         (error.field, error.message) if isinstance(error, FieldError) else error for error in errors
     ]
@@ -245,8 +348,9 @@ def _errors(errors: Errors) -> list[tuple[str | None, str]]:
 class Placed:
     """Where a refused form shows its errors."""
 
-    messages: dict[str | None, list[str]]
-    """Each message under the form field it names; under ``None`` when none matches."""
+    messages: dict[str | None, list[Message]]
+    """Each message under the form field it names (a multilingual text as a whole: under its
+    name, ``findings``, shown under the group's legend); under ``None`` when none matches."""
     shared: dict[str, list[tuple[str, int]]]
     """Fields a message names along with others, each with where that message is shown (the
     field and the message's index there): a message about a group of the values an amendment
@@ -263,12 +367,16 @@ def place_errors(action: Action, errors: Errors, form: Mapping[str, str]) -> Pla
     names = [item.name for item in action.inputs]
     if action.target:
         names.append(action.target.name)
+    groups = {item.name.rpartition(".")[0] for item in action.inputs if is_language_input(item)}
     given = _given(action, form)
-    messages: dict[str | None, list[str]] = {}
+    messages: dict[str | None, list[Message]] = {}
     shared: dict[str, list[tuple[str, int]]] = {}
     for path, message in _errors(errors):
         candidate = _in_body(path)
         group = [name for name in given if candidate and name.startswith(candidate + ".")]
+        if candidate in groups and not group:  # the text as a whole, not one language's box
+            messages.setdefault(candidate, []).append(message)
+            continue
         if candidate in names or not group:
             messages.setdefault(_field_for(candidate, names), []).append(message)
             continue
@@ -390,6 +498,80 @@ def _conclusion_event(
     return Written(found.updated_seq, "conclusion", found.id, link)
 
 
+LOOKED_UP_LENGTH: Final = 100
+"""The longest id the desk looks up itself: longer ones (and any with a NUL, which
+PostgreSQL refuses in a text) are left to the model's refusal."""
+
+
+def _lookable(value: str) -> bool:
+    return bool(value) and len(value) <= LOOKED_UP_LENGTH and "\x00" not in value
+
+
+def _organization_registered(session: Session, org_id: str) -> bool | None:
+    """Whether ``org_id`` is registered; None where it is no org-id at all (the model or the
+    service says why)."""
+    try:
+        canonical = organization_service.canonical_org_id(org_id)
+    except RegistryError:
+        return None
+    return organization_service.find(session, canonical) is not None
+
+
+FormCheck = list[tuple[str | None, Message]]
+
+
+def _conclusion_check(session: Session, form: Mapping[str, str]) -> FormCheck:
+    """A conclusion's addressee and subject, looked up whatever else the form got wrong, so
+    that an overseer learns of an unknown addressee and an unknown award in one send. Only
+    whether they are registered: what kind of body may be addressed is the service's rule."""
+    errors: list[tuple[str | None, Message]] = []
+    addressed = (form.get("addressed_to") or "").strip()
+    if _lookable(addressed) and _organization_registered(session, addressed) is False:
+        errors.append(("addressed_to", Said(NO_ORGANIZATION, (("org_id", addressed),))))
+    kind = (form.get("subject.type") or "").strip()
+    subject = (form.get("subject.id") or "").strip()
+    if not _lookable(subject):
+        return errors
+    try:
+        if kind == SubjectType.AWARD.value:
+            award_service.get(session, subject, field="subject.id")
+        elif kind == SubjectType.COMPETITION.value:
+            competition_service.get(session, subject, field="subject.id")
+    except NotFound:
+        missing = NO_AWARD if kind == SubjectType.AWARD.value else NO_COMPETITION
+        errors.append(("subject.id", Said(missing, (("id", subject),))))
+    if kind == SubjectType.FUNDER.value and _organization_registered(session, subject) is False:
+        errors.append(("subject.id", Said(NO_ORGANIZATION, (("org_id", subject),))))
+    return errors
+
+
+def _escalation_explained(session: Session, target: str | None, errors: Errors) -> Errors:
+    """An escalation refused (409 naming ``type``) while the body's term still runs: said with
+    the deadline, which the page writes in the reader's locale, not as an ISO date."""
+    if target is None:
+        return errors
+    conclusion = session.get(Conclusion, target)
+    if conclusion is None or conclusion.withdrawn_at is not None:
+        return errors
+    current = oversight_service.current_round(session, conclusion)
+    if current.answered_at is not None or clock.now() >= current.due_at:
+        return errors
+    said = Said(
+        NOT_YET_ESCALATED,
+        (("body", current.body_id), ("date", current.due_date), ("zone", current.time_zone)),
+    )
+    return [
+        ("type", said) if path == "type" else (path, message) for path, message in _errors(errors)
+    ]
+
+
+SUBMITTED_NOTE: Final = N_(
+    "What you send is written to the public ledger and cannot be deleted or corrected: a "
+    "conclusion sent with a mistake can be withdrawn, with a reason, and submitted again."
+)
+FINAL_NOTE: Final = N_(
+    "What you send is written to the public ledger and cannot be deleted, corrected or taken back."
+)
 FUNDER: Final = frozenset({Role.FUNDER})
 OVERSEER: Final = frozenset({Role.OVERSEER})
 COMPETITION: Final = Target("competition_id", N_("Competition"))
@@ -695,6 +877,7 @@ def _actions() -> list[Action]:
             _conclusion_event,
             target=CONCLUSION,
             fixed={"type": "acknowledged"},
+            final_note=FINAL_NOTE,
         ),
         Action(
             "conclusion-extended",
@@ -705,6 +888,7 @@ def _actions() -> list[Action]:
             _conclusion_event,
             target=CONCLUSION,
             fixed={"type": "extended"},
+            final_note=FINAL_NOTE,
         ),
         Action(
             "conclusion-answered",
@@ -719,6 +903,7 @@ def _actions() -> list[Action]:
             _conclusion_event,
             target=CONCLUSION,
             fixed={"type": "answered"},
+            final_note=FINAL_NOTE,
         ),
         Action(
             "conclusion",
@@ -742,6 +927,8 @@ def _actions() -> list[Action]:
             ConclusionCreate,
             _conclusion_submit,
             owner_field="overseer_id",
+            check=_conclusion_check,
+            final_note=SUBMITTED_NOTE,
         ),
         Action(
             "conclusion-withdrawn",
@@ -752,6 +939,7 @@ def _actions() -> list[Action]:
             _conclusion_event,
             target=CONCLUSION,
             fixed={"type": "withdrawn"},
+            final_note=FINAL_NOTE,
         ),
         Action(
             "conclusion-escalated",
@@ -762,6 +950,8 @@ def _actions() -> list[Action]:
             _conclusion_event,
             target=CONCLUSION,
             fixed={"type": "escalated"},
+            final_note=FINAL_NOTE,
+            explain=_escalation_explained,
         ),
     ]
 

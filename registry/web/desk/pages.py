@@ -9,10 +9,13 @@ redirects to a page naming the new ledger entry.
 import hashlib
 import json
 import secrets
+from datetime import date, datetime
 from typing import Annotated, Any, Final
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -20,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from registry.auth.principal import Principal, Role
 from registry.competitions.models import Competition
-from registry.core import idempotency
+from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
 from registry.core.errors import NotFound, RegistryError, Unauthorized
 from registry.ledger import service as ledger_service
@@ -28,8 +31,9 @@ from registry.organizations import service as organization_service
 from registry.oversight.models import Conclusion
 from registry.oversight.views import to_summary
 from registry.reference.zones import local_zone
-from registry.web import views
+from registry.web import i18n, oversight_pages, views
 from registry.web.desk import forms, sessions
+from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -197,8 +201,33 @@ def _groups(action: forms.Action) -> list[tuple[str | None, list[forms.Input]]]:
     return groups
 
 
+def say(message: forms.Message) -> Markup:
+    """An error's words on the page: the desk's own in the reader's language (a date in its
+    locale), the API's as it says them."""
+    if isinstance(message, str):
+        return escape(message)
+    formats = i18n.formats(i18n.current())
+    values = {
+        name: formats.date(value) if isinstance(value, date) else str(value)
+        for name, value in message.values
+    }
+    return Markup(escape(i18n.gettext(message.text))) % values  # noqa: S704 - escaped above
+
+
+def _answered(session: Session, action: forms.Action, values: dict[str, str]) -> Conclusion | None:
+    """The conclusion a body's or an overseer's form is about, if the form names one the
+    registry holds: shown above the form, so that nobody answers what they have not read."""
+    if action.target is not forms.CONCLUSION:
+        return None
+    given = (values.get(forms.CONCLUSION.name) or "").strip()
+    if not given or len(given) > forms.TARGET_MAX_LENGTH or "\x00" in given:
+        return None
+    return session.get(Conclusion, given)
+
+
 def _form_page(
     request: Request,
+    session: Session,
     found: sessions.Current,
     action: forms.Action,
     values: dict[str, str],
@@ -208,6 +237,8 @@ def _form_page(
     status: int = 200,
 ) -> Response:
     errors = placed.messages if placed else {}
+    answered = _answered(session, action, values)
+    conclusion = to_summary(answered) if answered else None
     context = {
         "section": "/desk",
         "action": action,
@@ -222,6 +253,13 @@ def _form_page(
         "nonce": values.get(FORM_NONCE) or secrets.token_urlsafe(16),
         "language_names": LANGUAGE_NAMES,
         "principal": found.principal,
+        "say": say,
+        "conclusion": conclusion,
+        "findings": answered.findings if answered else None,
+        "conclusion_names": views.organization_names(session, {conclusion.body_id})
+        if conclusion
+        else {},
+        "days_left": oversight_pages.days_left(conclusion, clock.now()) if conclusion else None,
     }
     return _private(render(request, "desk/form.html", context, status_code=status))
 
@@ -246,7 +284,7 @@ def form_page(request: Request, session: PrimarySessionDep, slug: Slug) -> Respo
     if found.principal.role not in action.roles:
         return _forbidden(request, "This form is not for this organization's key.")
     values = {key: value for key, value in request.query_params.items() if key != "lang"}
-    return _form_page(request, found, action, values)
+    return _form_page(request, session, found, action, values)
 
 
 @router.post("/desk/forms/{slug}", response_class=HTMLResponse)
@@ -274,16 +312,20 @@ def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
         try:
             written = _write(session, request, action, found.principal, values)
         except forms.FormErrors as exc:
-            return _refused(request, found, action, values, exc.errors, status=422)
+            return _refused(request, session, found, action, values, exc.errors, status=422)
         except RegistryError as exc:
             errors: forms.Errors = exc.errors or [(None, exc.detail)]
-            return _refused(request, found, action, values, errors, status=int(exc.status))
+            if action.explain:
+                target = (values.get(action.target.name) or "").strip() if action.target else None
+                errors = action.explain(session, target, errors)
+            return _refused(request, session, found, action, values, errors, status=int(exc.status))
     request.app.state.checkpointer.after_write()
     return _redirect(page, f"/desk/written/{written.seq}")
 
 
 def _refused(
     request: Request,
+    session: Session,
     found: sessions.Current,
     action: forms.Action,
     values: dict[str, str],
@@ -295,7 +337,9 @@ def _refused(
     values compared when a refusal names no field (an amendment that changes nothing)."""
     placed = forms.place_errors(action, errors, values)
     compared = forms.compared_inputs(action, errors, values)
-    return _form_page(request, found, action, values, placed, compared=compared, status=status)
+    return _form_page(
+        request, session, found, action, values, placed, compared=compared, status=status
+    )
 
 
 def _write(
@@ -307,9 +351,7 @@ def _write(
 ) -> WrittenRead:
     assert principal.organization_id is not None
     zone = local_zone(principal.organization_id)
-    body = forms.body_of(action, values, principal, zone)
-    data = forms.validate(action, body)
-    target = action.target.id_in(values) if action.target else None
+    data, target = forms.read(session, action, values, principal, zone)
     days = request.app.state.settings.oversight_answer_days
     # The idempotency key is bounded (200 characters): a nonce is hashed into it, whatever was
     # sent; without one, every send is new.
@@ -334,6 +376,29 @@ def _write(
     return WrittenRead.model_validate(json.loads(bytes(response.body)))
 
 
+RECORDED: Final = {
+    "competition.published": N_("a new competition, %(subject)s"),
+    "competition.amended": N_("an amendment of competition %(subject)s"),
+    "competition.cancelled": N_("the cancellation of competition %(subject)s"),
+    "competition.results_published": N_("the results of competition %(subject)s"),
+    "award.published": N_("a new award, %(subject)s"),
+    "award.disbursed": N_("a disbursement of award %(subject)s"),
+    "award.amended": N_("an amendment of award %(subject)s"),
+    "award.reported": N_("a report on award %(subject)s"),
+    "award.completed": N_("the completion of award %(subject)s"),
+    "award.terminated": N_("the termination of award %(subject)s"),
+    "award.corrected": N_("a correction of award %(subject)s"),
+    "oversight.submitted": N_("a new oversight conclusion, %(subject)s"),
+    "oversight.acknowledged": N_("the acknowledgement of conclusion %(subject)s"),
+    "oversight.extended": N_("the extension of the deadline of conclusion %(subject)s"),
+    "oversight.answered": N_("the answer to conclusion %(subject)s"),
+    "oversight.withdrawn": N_("the withdrawal of conclusion %(subject)s"),
+    "oversight.escalated": N_("the escalation of conclusion %(subject)s"),
+}
+"""What each kind of entry the desk's forms write records, as the success page says it (a
+kind the desk does not write is named as the ledger names it)."""
+
+
 @router.get("/desk/written/{seq}", response_class=HTMLResponse)
 def written_page(
     request: Request, session: PrimarySessionDep, seq: Annotated[int, Path(ge=0, le=2**63 - 1)]
@@ -346,5 +411,26 @@ def written_page(
         "award": f"/awards/{subject}",
         "oversight": f"/oversight/conclusions/{subject}",
     }.get(family)
-    context = {"section": "/desk", "entry": entry, "link": link}
+    conclusion = session.get(Conclusion, subject) if family == "oversight" else None
+    found = sessions.current(session, request)
+    organization = found.principal.organization_id if found else None
+    # The time where what was written happens: a conclusion's body's zone, else the zone of
+    # the organization signed in (a funder's: Asia/Tashkent, Asia/Almaty).
+    zone_name = (
+        conclusion.time_zone
+        if conclusion is not None
+        else str(local_zone(organization))
+        if organization
+        else None
+    )
+    context = {
+        "section": "/desk",
+        "entry": entry,
+        "link": link,
+        "recorded": RECORDED.get(kind),
+        "time": datetime.fromisoformat(entry["time"]),
+        "zone": ZoneInfo(zone_name) if zone_name else None,
+        "zone_name": zone_name,
+        "conclusion": to_summary(conclusion) if conclusion is not None else None,
+    }
     return _private(render(request, "desk/written.html", context))
