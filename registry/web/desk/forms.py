@@ -551,7 +551,9 @@ def _escalation_explained(session: Session, target: str | None, errors: Errors) 
     if target is None:
         return errors
     conclusion = session.get(Conclusion, target)
-    if conclusion is None or conclusion.withdrawn_at is not None:
+    # Once escalated, a refusal may be for another rule (how often a conclusion may be
+    # escalated is the service's): the API's words are shown as they are.
+    if conclusion is None or conclusion.withdrawn_at is not None or conclusion.round > 0:
         return errors
     current = oversight_service.current_round(session, conclusion)
     if current.answered_at is not None or clock.now() >= current.due_at:
