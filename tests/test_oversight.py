@@ -371,7 +371,10 @@ def test_an_ngo_as_a_funder_subject_is_refused_in_words_about_the_subject(desk: 
     problem = desk.refused(
         CONCLUSIONS, desk.conclusion(**addressed), desk.overseer, 422, "addressed_to"
     )
-    assert problem["errors"][0]["message"].endswith("is addressed to a state body")
+    assert problem["errors"][0]["message"].endswith(
+        "is addressed to a state body (kind "
+        "grant_operator, public_fund, state_body), which must answer it"
+    )
 
 
 def test_an_acceptance_says_what_will_be_done(desk: Desk) -> None:
@@ -527,3 +530,78 @@ def test_an_extension_is_stamped_with_the_time_its_rule_was_judged_by(
     assert entry["kind"] == "oversight.extended"
     # Judged before the deadline and stamped with that time, not the ledger's later reading.
     assert datetime.fromisoformat(entry["time"]) < due_at
+
+
+AKIMAT_DEPARTMENT = "KZ-BIN-940140000385"
+PUBLIC_COUNCIL = "UZ-STIR-201122935"
+
+
+def register(desk: Desk, org_id: str, kind: str, name: str, region: str) -> None:
+    response = desk.client.post(
+        "/api/v1/organizations",
+        json={"org_id": org_id, "name": {"ru": name}, "kind": kind, "region": region},
+        headers=bearer(desk.world.admin),
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_a_conclusion_goes_to_a_body_of_its_subjects_country(desk: Desk) -> None:
+    """An Uzbek award's conclusion addressed, or escalated, to a Kazakh akimat's department
+    would count as awaiting (then overdue) on that department's public record."""
+    register(desk, AKIMAT_DEPARTMENT, "state_body", "Управление внутренней политики", "KZ-75")
+    problem = desk.refused(
+        CONCLUSIONS,
+        desk.conclusion(addressed_to=AKIMAT_DEPARTMENT),
+        desk.overseer,
+        422,
+        "addressed_to",
+    )
+    assert problem["errors"][0]["message"] == (
+        f"{AKIMAT_DEPARTMENT} is not in the country of award {desk.award['id']} (Uzbekistan); "
+        "a conclusion is addressed to a state body of its subject's country"
+    )
+    about_fund = {"subject": {"type": "funder", "id": PUBLIC_FUND}}
+    desk.refused(
+        CONCLUSIONS,
+        desk.conclusion(addressed_to=KZ_OPERATOR, **about_fund),
+        desk.overseer,
+        422,
+        "addressed_to",
+    )
+    with clock.travel(START):
+        conclusion = desk.submit()
+    path = f"{CONCLUSIONS}/{conclusion['id']}/events"
+    with clock.travel(START + timedelta(days=45)):
+        for body in (AKIMAT_DEPARTMENT, KZ_OPERATOR):
+            escalate = {"type": "escalated", "to": body, "reason": "Javob berilmadi"}
+            problem = desk.refused(path, escalate, desk.overseer, 422, "to")
+            assert "is not in the country of award" in problem["errors"][0]["message"]
+        escalate = {"type": "escalated", "to": MINISTRY, "reason": "Javob berilmadi"}
+        assert desk.event(conclusion["id"], escalate, desk.overseer)["body_id"] == MINISTRY
+    body = desk.client.get("/api/v1/oversight/stats", params={"body": AKIMAT_DEPARTMENT}).json()
+    assert body["rows"] == []
+
+
+def test_only_a_state_body_is_addressed(desk: Desk) -> None:
+    """A public council (kind other) oversees; it is no state body that must answer."""
+    register(desk, PUBLIC_COUNCIL, "other", "Общественный совет", "UZ-TK")
+    for field, conclusion in (
+        ("addressed_to", desk.conclusion(addressed_to=PUBLIC_COUNCIL)),
+        ("addressed_to", desk.conclusion(addressed_to=NGO_UZ)),
+    ):
+        problem = desk.refused(CONCLUSIONS, conclusion, desk.overseer, 422, field)
+        assert problem["errors"][0]["message"].endswith(
+            "not a state body; a conclusion is addressed to a state body (kind grant_operator, "
+            "public_fund, state_body), which must answer it"
+        )
+    with clock.travel(START):
+        conclusion = desk.submit()
+    with clock.travel(START + timedelta(days=45)):
+        path = f"{CONCLUSIONS}/{conclusion['id']}/events"
+        escalate = {"type": "escalated", "to": PUBLIC_COUNCIL, "reason": "Javob berilmadi"}
+        problem = desk.refused(path, escalate, desk.overseer, 422, "to")
+        assert problem["errors"][0]["message"].startswith(f"{PUBLIC_COUNCIL} is of kind other")
+    # The Public Fund, the Kazakh grant operator and a ministry are addressed.
+    kazakh = desk.submit(addressed_to=KZ_OPERATOR, subject={"type": "funder", "id": KZ_OPERATOR})
+    assert kazakh["body_id"] == KZ_OPERATOR
+    assert desk.submit(addressed_to=MINISTRY)["body_id"] == MINISTRY

@@ -19,6 +19,15 @@ CIVIL_SOCIETY_KINDS = frozenset({OrganizationKind.NGO, OrganizationKind.OTHER})
 registry records, and who may oversee it. A state body, a public fund or a grant operator
 gives that support; it never receives it."""
 
+STATE_KINDS = frozenset(
+    {OrganizationKind.STATE_BODY, OrganizationKind.PUBLIC_FUND, OrganizationKind.GRANT_OPERATOR}
+)
+"""The state and quasi-state bodies that give state support (ministries, agencies,
+khokimiyats and akimats; the Public Fund and the funds under the councils; Kazakhstan's grant
+operator): those a public oversight conclusion is addressed or escalated to, and must answer.
+An NGO or an organization of kind ``other`` (a public council, an association, a foreign
+donor) is none of them."""
+
 
 class OrganizationCreate(StrictInput):
     org_id: str = Field(

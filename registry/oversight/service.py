@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from registry import journal
 from registry.auth.principal import Principal, Role
 from registry.awards import service as award_service
+from registry.awards.models import Award
 from registry.competitions import service as competition_service
+from registry.competitions.models import Competition
 from registry.core import clock
 from registry.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from registry.core.ids import next_id
@@ -27,7 +29,7 @@ from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.organizations.models import Organization
-from registry.organizations.schemas import OrganizationKind
+from registry.organizations.schemas import STATE_KINDS, OrganizationKind
 from registry.oversight.models import Conclusion, ConclusionEvent, ConclusionRound
 from registry.oversight.schemas import (
     BODY_EVENTS,
@@ -41,6 +43,8 @@ from registry.oversight.schemas import (
     SubjectType,
     Withdrawn,
 )
+from registry.reference.countries import HOME_COUNTRIES
+from registry.reference.regions import region_name
 from registry.reference.zones import local_zone
 
 SUBMITTED = "oversight.submitted"
@@ -103,8 +107,8 @@ def _zone_of(body: Organization) -> str:
 
 
 def _body(session: Session, org_id: str, *, field: str, role: str = "addressed to") -> Organization:
-    """A state body that can be addressed, or be a funder subject: registered, not an NGO.
-    ``role``: what the field makes it, for the refusal's words."""
+    """A state body that can be a funder subject: registered, not an NGO. ``role``: what the
+    field makes it, for the refusal's words."""
     canonical = organization_service.canonical_org_id(org_id, field=field)
     body = organization_service.find(session, canonical)
     if body is None:
@@ -116,21 +120,88 @@ def _body(session: Session, org_id: str, *, field: str, role: str = "addressed t
     return body
 
 
-def _check_subject(session: Session, data: ConclusionCreate) -> dict[str, str]:
+@dataclass(frozen=True)
+class CheckedSubject:
+    """What a conclusion is about, checked: its type, canonical id, and country (an award's
+    or a competition's region's, else its funder's; a funder's own)."""
+
+    type: str
+    id: str
+    country: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"type": self.type, "id": self.id}
+
+
+ADDRESSEE_KINDS = ", ".join(sorted(STATE_KINDS))
+
+
+def _addressee(
+    session: Session, org_id: str, *, field: str, subject: CheckedSubject
+) -> Organization:
+    """The state body a conclusion is addressed or escalated to (``field``): registered, of a
+    state kind (``STATE_KINDS``: a state body, a public fund or the grant operator, never an
+    NGO nor an organization of kind ``other`` such as a public council), and of the country
+    of the conclusion's subject, whose public record the conclusion then counts on."""
+    canonical = organization_service.canonical_org_id(org_id, field=field)
+    body = organization_service.find(session, canonical)
+    if body is None:
+        raise Unprocessable.for_field(field, f"no organization {canonical} is registered")
+    if body.kind not in STATE_KINDS:
+        kind = "an NGO" if body.kind == OrganizationKind.NGO else f"of kind {body.kind}"
+        raise Unprocessable.for_field(
+            field,
+            f"{canonical} is {kind}, not a state body; a conclusion is addressed to a state "
+            f"body (kind {ADDRESSEE_KINDS}), which must answer it",
+        )
+    if subject.country in HOME_COUNTRIES and body.country != subject.country:
+        raise Unprocessable.for_field(
+            field,
+            f"{canonical} is not in the country of {subject.type} {subject.id} "
+            f"({region_name(subject.country)}); a conclusion is addressed to a state body of "
+            "its subject's country",
+        )
+    return body
+
+
+def _check_subject(session: Session, data: ConclusionCreate) -> CheckedSubject:
     subject = data.subject
     try:
-        if subject.type is SubjectType.AWARD:
-            award = award_service.get(session, subject.id, field="subject.id")
-            return {"type": subject.type.value, "id": award.id}
-        if subject.type is SubjectType.COMPETITION:
-            competition = competition_service.get(session, subject.id, field="subject.id")
-            return {"type": subject.type.value, "id": competition.id}
+        if subject.type is SubjectType.AWARD or subject.type is SubjectType.COMPETITION:
+            found: Award | Competition = (
+                award_service.get(session, subject.id, field="subject.id")
+                if subject.type is SubjectType.AWARD
+                else competition_service.get(session, subject.id, field="subject.id")
+            )
+            return CheckedSubject(subject.type.value, found.id, _country(session, found))
     except NotFound as exc:
         raise Unprocessable.for_field(
             "subject.id", f"no {subject.type.value} {subject.id}"
         ) from exc
     funder = _body(session, subject.id, field="subject.id", role="about the work of")
-    return {"type": subject.type.value, "id": funder.org_id}
+    return CheckedSubject(subject.type.value, funder.org_id, funder.country)
+
+
+def _country(session: Session, found: Award | Competition) -> str:
+    if found.region:
+        return found.region[:2]
+    funder = organization_service.find(session, found.funder_id)
+    return funder.country if funder is not None else found.funder_id[:2]
+
+
+def _subject_of(session: Session, conclusion: Conclusion) -> CheckedSubject:
+    """The subject of a recorded conclusion, as ``_check_subject`` made it."""
+    found: Award | Competition | None = None
+    if conclusion.subject_type == SubjectType.AWARD:
+        found = award_service.get(session, conclusion.subject_id)
+    elif conclusion.subject_type == SubjectType.COMPETITION:
+        found = competition_service.get(session, conclusion.subject_id)
+    if found is not None:
+        country = _country(session, found)
+    else:
+        funder = organization_service.find(session, conclusion.subject_id)
+        country = funder.country if funder is not None else conclusion.subject_id[:2]
+    return CheckedSubject(conclusion.subject_type, conclusion.subject_id, country)
 
 
 def submit(
@@ -139,8 +210,8 @@ def submit(
     overseer_id = organization_service.canonical_org_id(data.overseer_id, field="overseer_id")
     principal.check_acts_for(overseer_id, field="overseer_id")
     ledger_service.lock(session)
-    body = _body(session, data.addressed_to, field="addressed_to")
     subject = _check_subject(session, data)
+    body = _addressee(session, data.addressed_to, field="addressed_to", subject=subject)
     zone = _zone_of(body)
     conclusion_id = next_id(
         session, Conclusion.id, ID_PREFIX, clock.now().astimezone(ZoneInfo(zone)).year, ID_WIDTH
@@ -149,7 +220,7 @@ def submit(
         "id": conclusion_id,
         "overseer_id": overseer_id,
         "addressed_to": body.org_id,
-        "subject": subject,
+        "subject": subject.as_dict(),
         "title": data.title.as_dict(),
         "findings": data.findings.as_dict(),
         "recommendations": data.recommendations.as_dict() if data.recommendations else None,
@@ -271,7 +342,7 @@ def _escalation(
             "a conclusion is escalated once it is overdue or rejected "
             f"(it is due by {current.due_date})",
         )
-    higher = _body(session, event.to, field="to")
+    higher = _addressee(session, event.to, field="to", subject=_subject_of(session, conclusion))
     addressed = set(
         session.execute(
             select(ConclusionRound.body_id).where(ConclusionRound.conclusion_id == conclusion.id)
