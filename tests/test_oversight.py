@@ -605,3 +605,40 @@ def test_only_a_state_body_is_addressed(desk: Desk) -> None:
     kazakh = desk.submit(addressed_to=KZ_OPERATOR, subject={"type": "funder", "id": KZ_OPERATOR})
     assert kazakh["body_id"] == KZ_OPERATOR
     assert desk.submit(addressed_to=MINISTRY)["body_id"] == MINISTRY
+
+
+def test_an_escalation_goes_up_one_body_at_a_time(desk: Desk) -> None:
+    """Escalated "once it is overdue or rejected" (when, not how often): a conclusion that
+    the higher body rejects in turn goes higher again, each time to a body not yet addressed,
+    each its own round with its own deadline."""
+    register(desk, "UZ-STIR-201122935", "state_body", "Кабинет Министров", "UZ")
+    with clock.travel(START):
+        conclusion = desk.submit()
+    cid = conclusion["id"]
+    path = f"{CONCLUSIONS}/{cid}/events"
+    rejected = ANSWER | {"decision": "rejected", "measures": None}
+    with clock.travel(START + timedelta(days=1)):
+        desk.event(cid, rejected, desk.world.fund)
+        up = {"type": "escalated", "to": MINISTRY, "reason": "Rad etildi"}
+        desk.event(cid, up, desk.overseer)
+        before_due = up | {"to": "UZ-STIR-201122935"}
+        problem = desk.refused(path, before_due, desk.overseer, 409, "type")
+        assert "due by" in problem["detail"]
+        desk.event(cid, rejected, desk.world.ministry)
+        desk.refused(path, up | {"to": PUBLIC_FUND}, desk.overseer, 422, "to")  # addressed once
+        higher = desk.event(cid, before_due, desk.overseer)
+    assert (higher["body_id"], higher["escalations"]) == ("UZ-STIR-201122935", 2)
+    assert [r["closed"] for r in higher["rounds"]] == ["escalated", "escalated", None]
+
+
+def test_an_accepted_conclusion_is_not_escalated_and_is_told_why(desk: Desk) -> None:
+    for decision, said in (("partly_accepted", "partly accepted"), ("accepted", "accepted")):
+        conclusion = desk.submit()
+        desk.event(conclusion["id"], ANSWER | {"decision": decision}, desk.world.fund)
+        escalate = {"type": "escalated", "to": MINISTRY, "reason": "Choralar yetarli emas"}
+        path = f"{CONCLUSIONS}/{conclusion['id']}/events"
+        problem = desk.refused(path, escalate, desk.overseer, 409, "type")
+        assert problem["errors"][0]["message"] == (
+            f"{PUBLIC_FUND} answered it ({said}); a conclusion is escalated when it is overdue "
+            "or rejected"
+        )

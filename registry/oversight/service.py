@@ -334,12 +334,20 @@ def _escalation(
     now: datetime,
     answer_days: int,
 ) -> dict[str, Any]:
-    rejected = current.decision == Decision.REJECTED
-    overdue = current.answered_at is None and now >= current.due_at
-    if not (rejected or overdue):
+    """To a higher body, when the body addressed now let the deadline pass or rejected it; and
+    again from that body on the same terms (a khokimiyat, then its ministry, then the Cabinet):
+    each round is one body's turn, and a body is addressed once."""
+    if current.answered_at is not None and current.decision != Decision.REJECTED:
+        decision = "accepted" if current.decision == Decision.ACCEPTED else "partly accepted"
         raise Conflict.for_field(
             "type",
-            "a conclusion is escalated once it is overdue or rejected "
+            f"{current.body_id} answered it ({decision}); a conclusion is escalated when it is "
+            "overdue or rejected",
+        )
+    if current.answered_at is None and now < current.due_at:
+        raise Conflict.for_field(
+            "type",
+            "a conclusion is escalated when it is overdue or rejected "
             f"(it is due by {current.due_date})",
         )
     higher = _addressee(session, event.to, field="to", subject=_subject_of(session, conclusion))
