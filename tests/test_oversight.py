@@ -327,6 +327,17 @@ def test_a_funder_key_is_never_an_ngos(desk: Desk) -> None:
         ({"attachments": [{"sha256": "ab" * 31, "size": 1}]}, "attachments.0.sha256"),
         ({"attachments": [{"sha256": "ab" * 32}]}, "attachments.0.size"),
         ({"attachments": [{"sha256": "ab" * 32, "size": -1}]}, "attachments.0.size"),
+        ({"attachments": [{"sha256": "ab" * 32, "size": 0}]}, "attachments.0.size"),
+        (
+            {
+                "attachments": [
+                    {"sha256": "ab" * 32, "size": 48213, "name": "xulosa.pdf"},
+                    {"sha256": "cd" * 32, "size": 10},
+                    {"sha256": "ab" * 32, "size": 48213, "name": "xulosa (1).pdf"},
+                ]
+            },
+            "attachments.2.sha256",
+        ),
         (
             {"attachments": [{"sha256": "ab" * 32, "size": 1, "url": "javascript:alert(1)"}]},
             "attachments.0.url",
@@ -642,3 +653,16 @@ def test_an_accepted_conclusion_is_not_escalated_and_is_told_why(desk: Desk) -> 
             f"{PUBLIC_FUND} answered it ({said}); a conclusion is escalated when it is overdue "
             "or rejected"
         )
+
+
+def test_an_answers_documents_are_each_one_document_of_some_bytes(desk: Desk) -> None:
+    conclusion = desk.submit()
+    path = f"{CONCLUSIONS}/{conclusion['id']}/events"
+    document = {"sha256": "ef" * 32, "size": 1200, "name": "javob.pdf"}
+    twice = ANSWER | {"attachments": [document, document | {"name": "javob-2.pdf"}]}
+    problem = desk.refused(path, twice, desk.world.fund, 422, "attachments.1.sha256")
+    assert "the same document as attachments.0" in problem["detail"]
+    empty = ANSWER | {"attachments": [document | {"size": 0}]}
+    desk.refused(path, empty, desk.world.fund, 422, "attachments.0.size")
+    answered = desk.event(conclusion["id"], ANSWER | {"attachments": [document]}, desk.world.fund)
+    assert answered["events"][-1]["body"]["attachments"] == [document]

@@ -63,7 +63,11 @@ class Attachment(StrictInput):
     sha256: Sha256 = Field(
         description="SHA-256 of the document's bytes: 64 lowercase hex characters.",
     )
-    size: StrictInt = Field(ge=0, le=2**53 - 1, description="The document's size in bytes.")
+    size: StrictInt = Field(
+        ge=1,
+        le=2**53 - 1,
+        description="The document's size in bytes: an empty file is no document.",
+    )
     name: Annotated[str, Field(min_length=1, max_length=300), NotBlank] | None = None
     media_type: (
         Annotated[str, Field(max_length=100, pattern=MEDIA_TYPE_PATTERN), Verbatim] | None

@@ -34,6 +34,7 @@ from registry.oversight.models import Conclusion, ConclusionEvent, ConclusionRou
 from registry.oversight.schemas import (
     BODY_EVENTS,
     Acknowledged,
+    Attachment,
     ConclusionCreate,
     ConclusionEventCreate,
     ConclusionStatus,
@@ -209,6 +210,7 @@ def submit(
 ) -> Conclusion:
     overseer_id = organization_service.canonical_org_id(data.overseer_id, field="overseer_id")
     principal.check_acts_for(overseer_id, field="overseer_id")
+    attachments = _attachments(data.attachments)
     ledger_service.lock(session)
     subject = _check_subject(session, data)
     body = _addressee(session, data.addressed_to, field="addressed_to", subject=subject)
@@ -224,7 +226,7 @@ def submit(
         "title": data.title.as_dict(),
         "findings": data.findings.as_dict(),
         "recommendations": data.recommendations.as_dict() if data.recommendations else None,
-        "attachments": [a.model_dump(exclude_none=True) for a in data.attachments],
+        "attachments": attachments,
         "answer_days": answer_days,
         "time_zone": zone,
     }
@@ -308,8 +310,23 @@ def _event_body(
         "decision": event.decision.value,
         "reasons": event.reasons.as_dict(),
         "measures": event.measures.as_dict() if event.measures else None,
-        "attachments": [a.model_dump(exclude_none=True) for a in event.attachments],
+        "attachments": _attachments(event.attachments),
     }
+
+
+def _attachments(attachments: Sequence[Attachment]) -> list[dict[str, Any]]:
+    """The documents as the entry records them; the same document (by its SHA-256) listed
+    twice is refused, naming the second."""
+    seen: dict[str, int] = {}
+    for index, attachment in enumerate(attachments):
+        first = seen.setdefault(attachment.sha256, index)
+        if first != index:
+            raise Unprocessable.for_field(
+                f"attachments.{index}.sha256",
+                f"the same document as attachments.{first} (the same SHA-256): list each "
+                "document once",
+            )
+    return [attachment.model_dump(exclude_none=True) for attachment in attachments]
 
 
 def _extension(
