@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from domain_helpers import KZ_OPERATOR, ledger_size
+from domain_helpers import KZ_OPERATOR, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
@@ -275,3 +275,48 @@ def test_every_pattern_in_the_api_has_its_plain_message(tmp_path) -> None:
     assert not missing
     unknown = {"type": "string_pattern_mismatch", "msg": "String should match pattern 'x'"}
     assert human_message(unknown | {"ctx": {"pattern": "^x$"}}) == PATTERN_FALLBACK
+
+
+OVERSIGHT_EVENTS = "'acknowledged', 'extended', 'answered', 'withdrawn', 'escalated'"
+
+
+def test_an_event_without_its_type_is_told_which_types_there_are(desk: Desk) -> None:
+    """Not pydantic's "Unable to extract tag using discriminator 'type'"."""
+    conclusion = desk.client.post(
+        "/api/v1/oversight/conclusions", json=desk.conclusion(), headers=bearer(desk.overseer)
+    ).json()
+    problem = desk.refused(
+        f"/api/v1/oversight/conclusions/{conclusion['id']}/events",
+        {"decision": "accepted", "reasons": {"uz": "Asosli"}},
+        desk.world.fund,
+        422,
+        "type",
+    )
+    assert problem["errors"] == [
+        {"field": "type", "message": f"is required, one of {OVERSIGHT_EVENTS}"}
+    ]
+    assert "discriminator" not in problem["detail"]
+    unknown = desk.refused(
+        f"/api/v1/oversight/conclusions/{conclusion['id']}/events",
+        {"type": "replied"},
+        desk.world.fund,
+        422,
+        "type",
+    )
+    assert unknown["errors"][0]["message"] == f"must be one of {OVERSIGHT_EVENTS}"
+    award_event = desk.refused(
+        f"/api/v1/awards/{desk.award['id']}/events",
+        {"date": "2026-03-01", "amount": "100.00"},
+        desk.world.fund,
+        422,
+        "type",
+    )
+    assert award_event["errors"][0]["message"].startswith("is required, one of 'amended', ")
+    batch = desk.refused(
+        "/api/v1/batches",
+        {"operations": [{"body": {}}]},
+        desk.world.fund,
+        422,
+        "operations.0.op",
+    )
+    assert batch["errors"][0]["message"].startswith("is required, one of 'organizations.create'")

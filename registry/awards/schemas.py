@@ -2,7 +2,7 @@ import enum
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
+from pydantic import BaseModel, Discriminator, Field, StrictBool, StrictInt, model_validator
 
 from registry.competitions.schemas import EventRead
 from registry.core.schemas import (
@@ -21,6 +21,7 @@ from registry.core.schemas import (
     SourceId,
     StrictInput,
     Themes,
+    tag_required,
 )
 from registry.oversight.schemas import ConclusionSummary
 
@@ -142,14 +143,16 @@ class AwardCorrected(StrictInput):
         return self
 
 
-AwardEventCreate = Annotated[
+_AwardEvents = (
     AwardAmended
     | AwardDisbursed
     | AwardReported
     | AwardCompleted
     | AwardTerminated
-    | AwardCorrected,
-    Field(discriminator="type"),
+    | AwardCorrected
+)
+AwardEventCreate = Annotated[
+    _AwardEvents, Discriminator("type"), tag_required("type", _AwardEvents)
 ]
 
 

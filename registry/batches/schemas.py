@@ -7,11 +7,11 @@ is expected.
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Discriminator, Field
 
 from registry.awards.schemas import AwardCreate, AwardEventCreate
 from registry.competitions.schemas import CompetitionCreate, CompetitionEventCreate
-from registry.core.schemas import StrictInput
+from registry.core.schemas import StrictInput, tag_required
 from registry.organizations.schemas import OrganizationCreate
 
 MAX_OPERATIONS = 1000
@@ -47,10 +47,10 @@ class AddAwardEvent(StrictInput):
     body: AwardEventCreate
 
 
-Operation = Annotated[
-    CreateOrganization | CreateCompetition | AddCompetitionEvent | CreateAward | AddAwardEvent,
-    Field(discriminator="op"),
-]
+_Operations = (
+    CreateOrganization | CreateCompetition | AddCompetitionEvent | CreateAward | AddAwardEvent
+)
+Operation = Annotated[_Operations, Discriminator("op"), tag_required("op", _Operations)]
 
 
 class BatchCreate(StrictInput):

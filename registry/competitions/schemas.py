@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Discriminator, Field, StrictInt
 
 from registry.core.schemas import (
     SHA256_PATTERN,
@@ -24,6 +24,7 @@ from registry.core.schemas import (
     Themes,
     Verbatim,
     Window,
+    tag_required,
 )
 from registry.oversight.schemas import ConclusionSummary
 
@@ -217,7 +218,7 @@ StageEvent = (
     ApplicationsClosed | ComplianceChecked | CommissionDecided | PreliminaryResults | FinalResults
 )
 
-CompetitionEventCreate = Annotated[
+_CompetitionEvents = (
     CompetitionAmended
     | CompetitionCancelled
     | CompetitionResultsPublished
@@ -225,8 +226,10 @@ CompetitionEventCreate = Annotated[
     | ComplianceChecked
     | CommissionDecided
     | PreliminaryResults
-    | FinalResults,
-    Field(discriminator="type"),
+    | FinalResults
+)
+CompetitionEventCreate = Annotated[
+    _CompetitionEvents, Discriminator("type"), tag_required("type", _CompetitionEvents)
 ]
 
 

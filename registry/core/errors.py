@@ -277,8 +277,7 @@ def human_message(error: Any) -> str:
     if kind in STRICT_TYPE_MESSAGES and not (location and location[0] in PARAMETER_LOCATIONS):
         return STRICT_TYPE_MESSAGES[kind]
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        expected = (error.get("ctx") or {}).get("expected_tags")
-        return f"must be one of {expected}" if expected else str(error["msg"])
+        return _tag_message(error)
     if kind == "value_error" and (error.get("ctx") or {}).get("error") is not None:
         # A validator's own words, without pydantic's "Value error, " before them.
         return str(error["ctx"]["error"])
@@ -287,6 +286,17 @@ def human_message(error: Any) -> str:
         or _null_object_message(error)
         or str(error["msg"])
     )
+
+
+def _tag_message(error: Any) -> str:
+    """A union's tag (an event's ``type``) missing (``core.schemas.tag_required``) or of no
+    known value: the values it takes."""
+    expected = (error.get("ctx") or {}).get("expected_tags")
+    if not expected:
+        return str(error["msg"])
+    if error.get("type") == "union_tag_not_found":
+        return f"is required, one of {expected}"
+    return f"must be one of {expected}"
 
 
 def _not_json(error: Any) -> str:
@@ -299,6 +309,12 @@ def _not_json(error: Any) -> str:
 
 def _union_tag(error: Any) -> bool:
     return error.get("type") in ("union_tag_invalid", "union_tag_not_found")
+
+
+def _tag_name(error: Any) -> str:
+    """The field a union is told apart by (``type``, a batch operation's ``op``), which
+    pydantic gives quoted in the error's context."""
+    return str((error.get("ctx") or {}).get("discriminator") or "'type'").strip("'")
 
 
 async def _registry_error(request: Request, exc: Exception) -> JSONResponse:
@@ -327,7 +343,8 @@ def validation_problem(exc: RequestValidationError) -> RegistryError:
         if error.get("type") == "json_invalid"
         else FieldError(
             field=field_name(
-                [*error["loc"], "type"] if _union_tag(error) else error["loc"], exc.body
+                [*error["loc"], _tag_name(error)] if _union_tag(error) else error["loc"],
+                exc.body,
             ),
             message=human_message(error),
         )

@@ -492,3 +492,27 @@ class Window(StrictInput):
         if self.closes <= self.opens:
             raise ValueError("closes must be after opens")
         return self
+
+
+def tag_required(tag: str, union: Any) -> BeforeValidator:
+    """For a union told apart by its ``tag`` field (an event's ``type``, an operation's
+    ``op``): an object without that field is refused as a missing ``tag`` with the values it
+    may take, as an unknown value is, rather than pydantic's "Unable to extract tag using
+    discriminator", which names neither. Put it after the union's ``Discriminator(tag)``:
+    with ``Field(discriminator=…)`` instead, FastAPI drops it from a body parameter."""
+    values = ", ".join(
+        repr(value)
+        for member in get_args(union)
+        for value in get_args(member.model_fields[tag].annotation)
+    )
+
+    def check(value: Any) -> Any:
+        if isinstance(value, dict) and tag not in value:
+            raise PydanticCustomError(
+                "union_tag_not_found",
+                "Unable to extract tag using discriminator {discriminator}",
+                {"discriminator": repr(tag), "expected_tags": values},
+            )
+        return value
+
+    return BeforeValidator(check)

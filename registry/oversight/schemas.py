@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Discriminator, Field, StrictInt
 
 from registry.core.schemas import (
     MEDIA_TYPE_PATTERN,
@@ -16,6 +16,7 @@ from registry.core.schemas import (
     Sha256,
     StrictInput,
     Verbatim,
+    tag_required,
 )
 
 
@@ -122,8 +123,11 @@ class Escalated(StrictInput):
     reason: Reason
 
 
+_ConclusionEvents = Acknowledged | Extended | Answered | Withdrawn | Escalated
 ConclusionEventCreate = Annotated[
-    Acknowledged | Extended | Answered | Withdrawn | Escalated, Field(discriminator="type")
+    _ConclusionEvents,
+    Discriminator("type"),
+    tag_required("type", _ConclusionEvents),
 ]
 BODY_EVENTS = frozenset({"acknowledged", "extended", "answered"})
 """The events the addressed body writes; the overseer writes the others."""
