@@ -666,3 +666,36 @@ def test_an_answers_documents_are_each_one_document_of_some_bytes(desk: Desk) ->
     desk.refused(path, empty, desk.world.fund, 422, "attachments.0.size")
     answered = desk.event(conclusion["id"], ANSWER | {"attachments": [document]}, desk.world.fund)
     assert answered["events"][-1]["body"]["attachments"] == [document]
+
+
+def test_an_overseer_s_and_a_year_s_figures_count_conclusions_not_rounds(desk: Desk) -> None:
+    """A conclusion escalated once is two rounds, one per body, but one conclusion of its
+    overseer and of its year (a public council with 9 conclusions showed received: 12)."""
+    with clock.travel(START):
+        escalated = desk.submit()
+        answered = desk.submit()
+        desk.event(answered["id"], ANSWER, desk.world.fund)
+    with clock.travel(START + timedelta(days=45)):
+        up = {"type": "escalated", "to": MINISTRY, "reason": "Javob berilmadi"}
+        desk.event(escalated["id"], up, desk.overseer)
+        desk.event(escalated["id"], ANSWER | {"decision": "partly_accepted"}, desk.world.ministry)
+        desk.submit()  # pending
+        stats = desk.client.get("/api/v1/oversight/stats", params={"group_by": "overseer"})
+        years = desk.client.get("/api/v1/oversight/stats", params={"group_by": "year"})
+        bodies = desk.client.get("/api/v1/oversight/stats", params={"group_by": "body"})
+    (row,) = stats.json()["rows"]
+    (year,) = years.json()["rows"]
+    for counted in (row, year):
+        assert (counted["conclusions"], counted["received"]) == (3, 3)
+        assert (counted["answered"], counted["pending"], counted["overdue"]) == (2, 1, 0)
+        assert (counted["accepted"], counted["partly_accepted"], counted["rejected"]) == (1, 1, 0)
+        assert (counted["lapsed"], counted["escalated"], counted["withdrawn"]) == (1, 1, 0)
+        assert counted["answered_on_time"] + counted["answered_late"] == counted["answered"]
+    assert (row["key"], year["key"]) == (OVERSEER, "2026")
+    by_body = {item["key"]: item for item in bodies.json()["rows"]}
+    assert (by_body[PUBLIC_FUND]["conclusions"], by_body[MINISTRY]["conclusions"]) == (3, 1)
+    assert by_body[PUBLIC_FUND]["received"] == 3
+    filtered = desk.client.get(
+        "/api/v1/oversight/stats", params={"group_by": "overseer", "body": MINISTRY}
+    ).json()
+    assert [(item["key"], item["conclusions"]) for item in filtered["rows"]] == [(OVERSEER, 1)]

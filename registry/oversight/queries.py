@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from registry.core import clock
 from registry.oversight.models import Conclusion, ConclusionRound
@@ -187,14 +187,15 @@ def stats(
     year: Sequence[int] = (),
     now: datetime | None = None,
 ) -> list[StatsRow]:
-    """Every addressee's rounds counted by body, overseer or year (a conclusion escalated from
-    A to B counts once for A, as lapsed if A let its deadline pass, and once for B)."""
+    """By body: every addressee's rounds (a conclusion escalated from A to B counts once for
+    A, as lapsed if A let its deadline pass, and once for B). By overseer or by year (of
+    submission): each conclusion once (``_conclusion_stats``)."""
     now = now or clock.now()
-    key = {
-        GroupBy.BODY: ConclusionRound.body_id,
-        GroupBy.OVERSEER: ConclusionRound.overseer_id,
-        GroupBy.YEAR: ConclusionRound.year,
-    }[group_by]
+    if group_by is not GroupBy.BODY:
+        return _conclusion_stats(
+            session, group_by, body=body, overseer=overseer, year=year, now=now
+        )
+    key = ConclusionRound.body_id
     withdrawn = ConclusionRound.closed == "withdrawn"
     unanswered = ConclusionRound.answered_at.is_(None)
     conditions: list[ColumnElement[bool]] = []
@@ -225,10 +226,88 @@ def stats(
         .where(*conditions)
         .group_by(key)
     )
-    days: dict[str, list[int]] = defaultdict(list)
     answered = select(key, ConclusionRound.days_to_answer).where(
         *conditions, ConclusionRound.days_to_answer.is_not(None)
     )
+    return _rows(session, statement, answered)
+
+
+def _conclusion_stats(
+    session: Session,
+    group_by: GroupBy,
+    *,
+    body: Sequence[str],
+    overseer: Sequence[str],
+    year: Sequence[int],
+    now: datetime,
+) -> list[StatsRow]:
+    """Each conclusion once, as it stands: its last round (the body addressed now) says
+    whether it is answered (on time, late, with which decision), overdue, pending or
+    withdrawn, so those add up to the conclusions counted; ``escalated`` counts those taken
+    to a higher body at least once, ``lapsed`` those a body let lapse before that. The year is
+    the submission's (in the first body's time zone); ``body`` keeps the conclusions
+    addressed to one of them in any round."""
+    last = ConclusionRound
+    first = aliased(ConclusionRound)
+    earlier = aliased(ConclusionRound)
+    key = last.overseer_id if group_by is GroupBy.OVERSEER else first.year
+    conditions: list[ColumnElement[bool]] = [or_(last.closed.is_(None), last.closed != "escalated")]
+    if body:
+        conditions.append(
+            select(earlier.conclusion_id)
+            .where(earlier.conclusion_id == last.conclusion_id, earlier.body_id.in_(list(body)))
+            .exists()
+        )
+    if overseer:
+        conditions.append(last.overseer_id.in_(list(overseer)))
+    if year:
+        conditions.append(first.year.in_(list(year)))
+    lapsed = (
+        select(earlier.conclusion_id)
+        .where(
+            earlier.conclusion_id == last.conclusion_id,
+            earlier.closed == "escalated",
+            earlier.answered_at.is_(None),
+            earlier.due_at <= now,
+        )
+        .exists()
+    )
+    current = and_(last.answered_at.is_(None), last.closed.is_(None))
+    joined = and_(first.conclusion_id == last.conclusion_id, first.round == 0)
+    statement = (
+        select(
+            key,
+            func.count(),
+            _count(last.answered_at.is_not(None)),
+            _count(last.answered_late.is_(False)),
+            _count(last.answered_late.is_(True)),
+            _count(and_(current, last.due_at <= now)),
+            _count(lapsed),
+            _count(and_(current, last.due_at > now)),
+            _count(last.closed == "withdrawn"),
+            _count(last.decision == Decision.ACCEPTED.value),
+            _count(last.decision == Decision.PARTLY_ACCEPTED.value),
+            _count(last.decision == Decision.REJECTED.value),
+            _count(last.round > 0),
+        )
+        .select_from(last)
+        .join(first, joined)
+        .where(*conditions)
+        .group_by(key)
+    )
+    answered = (
+        select(key, last.days_to_answer)
+        .select_from(last)
+        .join(first, joined)
+        .where(*conditions, last.days_to_answer.is_not(None))
+    )
+    return _rows(session, statement, answered)
+
+
+def _rows(session: Session, statement: Any, answered: Any) -> list[StatsRow]:
+    """The counts of ``statement`` (the key, then ``COUNTS`` in order) with the median of the
+    days to answer that ``answered`` reads (the key, a number of days)."""
+    days: dict[str, list[int]] = defaultdict(list)
     for group, value in session.execute(answered):
         if value is not None:
             days[str(group)].append(value)

@@ -259,6 +259,7 @@ def stats_rows(
         OversightStatsRow(
             key=row.key,
             name=named.get(row.key),
+            conclusions=row.received,
             received=row.received,
             answered=row.answered,
             answered_on_time=row.answered_on_time,

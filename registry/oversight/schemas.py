@@ -207,21 +207,35 @@ class OversightStatsRow(BaseModel):
     name: LocalizedTextRead | None = Field(
         description="The organization's name, if a body or an overseer."
     )
-    received: int = Field(description="Conclusions addressed (including by escalation).")
+    conclusions: int = Field(
+        description="The conclusions this row counts, each once: by body, those addressed to "
+        "it (first, or by escalation); by overseer, those it submitted; by year, those "
+        "submitted that year. By overseer or year, each is counted as it stands now (its "
+        "current addressee's answer, deadline or withdrawal), so answered, overdue, pending "
+        "and withdrawn add up to it."
+    )
+    received: int = Field(
+        description="The same number as conclusions, under the name it has for a body "
+        "(received); kept for /api/v1 clients. For an overseer it is the conclusions it "
+        "submitted, not received: read conclusions."
+    )
     answered: int
     answered_on_time: int
     answered_late: int
     overdue: int = Field(description="Past the deadline with no answer, now, and still with it.")
     lapsed: int = Field(
         description="Let the deadline pass unanswered, after which the overseer escalated it "
-        "to a higher body."
+        "to a higher body (by overseer or year: the conclusions a body let lapse so)."
     )
     pending: int = Field(description="Not answered, not withdrawn, deadline still ahead.")
     withdrawn: int
     accepted: int
     partly_accepted: int
     rejected: int
-    escalated: int = Field(description="Taken by the overseer to a higher body.")
+    escalated: int = Field(
+        description="Taken by the overseer to a higher body (by overseer or year: the "
+        "conclusions escalated at least once)."
+    )
     median_days_to_answer: str | None = Field(
         description='Calendar days from receipt to answer, as a decimal string (e.g. "12.5").'
     )
