@@ -224,3 +224,36 @@ def test_the_uzbek_history_attaches_no_suffix_to_a_name(
     assert " ga yoʻllandi" not in text
     assert " га йўлланди" not in text
     assert ("Yoʻllandi:" if lang == "uz" else "Йўлланди:") in text
+
+
+def test_the_bodys_answer_documents_are_shown_as_the_conclusions_are(
+    client: TestClient, database: Database
+) -> None:
+    desk = Desk(client, database)
+    conclusion = desk.submit()
+    document = {
+        "sha256": "ef" * 32,
+        "size": 1200,
+        "name": "javob-xati.pdf",
+        "url": "https://fund.uz/javob.pdf",
+    }
+    answer = {
+        "type": "answered",
+        "decision": "rejected",
+        "reasons": {"uz": "Hisobotlar eʼlon qilingan"},
+        "attachments": [document, {"sha256": "12" * 32, "size": 1}],
+    }
+    desk.event(conclusion["id"], answer, desk.world.fund)
+    html = client.get(f"/oversight/conclusions/{conclusion['id']}", params={"lang": "en"}).text
+    history = html[html.index('id="history-title"') :]
+    answered = history[history.index('class="answer"') :]
+    assert (
+        '<a href="https://fund.uz/javob.pdf" rel="nofollow noopener">javob-xati.pdf</a>' in answered
+    )
+    assert f"SHA-256 {'ef' * 32}" in answered
+    assert "1,200 bytes" in answered
+    assert f"SHA-256 {'12' * 32}" in answered
+    assert "1 byte" in text_of(answered)
+    assert "Documents of the answer:" in text_of(answered)
+    russian = client.get(f"/oversight/conclusions/{conclusion['id']}", params={"lang": "ru"}).text
+    assert "Документы ответа:" in russian
