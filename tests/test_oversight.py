@@ -699,3 +699,47 @@ def test_an_overseer_s_and_a_year_s_figures_count_conclusions_not_rounds(desk: D
         "/api/v1/oversight/stats", params={"group_by": "overseer", "body": MINISTRY}
     ).json()
     assert [(item["key"], item["conclusions"]) for item in filtered["rows"]] == [(OVERSEER, 1)]
+
+
+def test_ocds_compiles_each_document_once_and_carries_the_answer(desk: Desk) -> None:
+    """After four entries the compiled record held the conclusion's document four times (an
+    object without an id is appended by the OCDS merge); the answer's reasons, measures and
+    documents were not released at all."""
+    from test_publication_standards import RECORD_PACKAGE, _get_valid  # noqa: PLC0415
+
+    with clock.travel(START):
+        conclusion = desk.submit()
+    cid = conclusion["id"]
+    letter = {"sha256": "ef" * 32, "size": 1200, "name": "javob.pdf"}
+    with clock.travel(START + timedelta(days=2)):
+        desk.event(cid, {"type": "acknowledged"}, desk.world.fund)
+    with clock.travel(START + timedelta(days=3)):
+        desk.event(cid, {"type": "extended", "days": 5, "reason": "Tekshiruv"}, desk.world.fund)
+    with clock.travel(START + timedelta(days=4)):
+        answer = ANSWER | {
+            "reasons": {"uz": "Xulosa asosli", "ru": "Заключение обосновано"},
+            "attachments": [letter],
+        }
+        desk.event(cid, answer, desk.world.fund)
+    ocid = f"ocds-uzkz01-{desk.competition['id']}"
+    record = _get_valid(desk.client, f"/api/v1/ocds/records/{ocid}", RECORD_PACKAGE)["records"][0]
+    (award,) = record["compiledRelease"]["awards"]
+    (document,) = [d for d in award["documents"] if d["id"] == cid]
+    oversight = document["oversight"]
+    assert oversight["attachments"] == [
+        {"id": "ab" * 32, "sha256": "ab" * 32, "size": 48213, "name": "xulosa.pdf"}
+    ]
+    assert oversight["answerAttachments"] == [
+        {"id": "ef" * 32, **letter, "answeredBy": PUBLIC_FUND}
+    ]
+    assert (oversight["reasons"], oversight["reasons_ru"]) == (
+        "Xulosa asosli",
+        "Заключение обосновано",
+    )
+    assert oversight["measures"] == ANSWER["measures"]["uz"]
+    (answered,) = [
+        item["awards"][0]["documents"][0]["oversight"]
+        for item in record["releases"]
+        if item["id"] == f"{ocid}-{desk.get(cid)['events'][-1]['seq']}"
+    ]
+    assert (answered["status"], answered["reasons_uz"]) == ("answered", "Xulosa asosli")

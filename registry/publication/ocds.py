@@ -778,7 +778,9 @@ def oversight_release(prefix: str, history: Sequence[Recorded], process_id: str)
     updated by id with each later entry, its workflow in the ``oversight`` extension."""
     first, entry = history[0], history[-1]
     subject = first.body["subject"]
-    answered = next((e for e in reversed(history) if e.kind == "oversight.answered"), None)
+    answers = [e for e in history if e.kind == "oversight.answered"]
+    answered = answers[-1] if answers else None
+    before = answers[-2].body if len(answers) > 1 else {}
     body_id, due = _deadline(history)
     document: Document = {
         "id": first.subject,
@@ -793,15 +795,44 @@ def oversight_release(prefix: str, history: Sequence[Recorded], process_id: str)
             "status": OVERSIGHT_STATUS[entry.kind],
             "dueDate": due,
             "decision": answered.body["decision"] if answered else None,
-            "attachments": first.body["attachments"],
+            **_texts(
+                "reasons", answered.body["reasons"] if answered else None, before.get("reasons")
+            ),
+            **_texts(
+                "measures",
+                answered.body.get("measures") if answered else None,
+                before.get("measures"),
+            ),
+            "attachments": _identified(first.body["attachments"]),
         },
     }
+    answer_documents = _identified(
+        [
+            a | {"answeredBy": e.body["body_id"]}
+            for e in answers
+            for a in e.body.get("attachments") or ()
+        ]
+    )
+    if answer_documents:
+        document["oversight"]["answerAttachments"] = answer_documents
     process = ocid(prefix, process_id)
     if subject["type"] == "competition":
         base = _base(process, entry, ("tenderUpdate",))
         return base | {"tender": {"id": subject["id"], "documents": [document]}}
     base = _base(process, entry, ("awardUpdate",))
     return base | {"awards": [{"id": subject["id"], "documents": [document]}]}
+
+
+def _identified(attachments: Iterable[Mapping[str, Any]]) -> list[Document]:
+    """Documents named by SHA-256, each with that as its ``id``, once each: OCDS merges an
+    array of objects by their ids, and appends an object without one, so a conclusion's
+    documents, repeated in each of its releases, were in the compiled release once per release.
+    An answer's documents are those of every answer so far (each with the body that gave it),
+    so that every release says what the compiled release says."""
+    found: dict[str, Document] = {}
+    for attachment in attachments:
+        found.setdefault(attachment["sha256"], {"id": attachment["sha256"], **attachment})
+    return list(found.values())
 
 
 # --- Releases, records and packages -----------------------------------------------------------
