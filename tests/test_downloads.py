@@ -2,6 +2,7 @@
 their own, so that many at once get a clear 503 instead of starving the API.
 """
 
+import contextlib
 import csv
 import gc
 import io
@@ -245,6 +246,51 @@ def test_a_streamed_body_is_closed_when_its_client_goes(closing: bool) -> None:
     gc.disable()
     try:
         assert anyio.run(respond) == ([True] if closing else [])
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def test_a_download_whose_client_is_gone_before_its_body_begins_ends_its_snapshot() -> None:
+    """The snapshot's generator is taken before the response starts (a busy pool is a 503,
+    not a 200 cut short) and wrapped by the body: a client gone before the body's first
+    chunk (Starlette's disconnect listener wins at once) left the wrapper unstarted, and
+    closing a generator that has not begun runs none of its code, so the snapshot was left
+    to the garbage collector (found by review). The response closes what holds it too."""
+    closed: list[str] = []
+
+    def snapshot() -> Iterator[bytes]:
+        try:
+            yield b"head"
+            yield b"rows"
+        finally:
+            closed.append("snapshot")
+
+    held = snapshot()
+    first = next(held)
+
+    def body() -> Iterator[bytes]:
+        with contextlib.closing(held):
+            yield first
+            yield from held
+
+    response = ClosingStreamingResponse(body(), holds=held)
+
+    async def receive() -> dict[str, str]:
+        return {"type": "http.disconnect"}  # gone already
+
+    async def send(_message: object) -> None:
+        await anyio.sleep(30)  # never sent: the disconnect comes first
+
+    async def respond() -> list[str]:
+        scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}}
+        await response(scope, receive, send)
+        return list(closed)
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        assert anyio.run(respond) == ["snapshot"]
     finally:
         if collecting:
             gc.enable()

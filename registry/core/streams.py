@@ -19,11 +19,16 @@ from starlette.types import Receive, Scope, Send
 
 class ClosingStreamingResponse(StreamingResponse):
     """A ``StreamingResponse`` of a synchronous generator, closed (on a worker thread, as its
-    chunks are read) once the response is over, however it ended."""
+    chunks are read) once the response is over, however it ended. ``holds``: the generator
+    that holds the download's snapshot, when ``content`` wraps it; it is closed too, for a
+    response can end before ``content`` has begun (a client gone while the endpoint ran),
+    and closing a generator that has not begun runs none of its code."""
 
-    def __init__(self, content: Iterator[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, content: Iterator[Any], *, holds: Iterator[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(content, **kwargs)
-        self._source = content
+        self._sources = [content] if holds is None else [content, holds]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -33,7 +38,8 @@ class ClosingStreamingResponse(StreamingResponse):
             # thread runs the generator by now: Starlette's reads of it are not abandoned on
             # cancellation, they are waited for.
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(_close, self._source)
+                for source in self._sources:
+                    await anyio.to_thread.run_sync(_close, source)
 
 
 def _close(source: Iterator[Any]) -> None:

@@ -805,6 +805,7 @@ def awards_csv(
     name = download_name("awards", filters, "csv")
     return ClosingStreamingResponse(
         rows(),
+        holds=batches,
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -832,6 +833,7 @@ def awards_jsonl(
     name = download_name("awards", filters, "jsonl")
     return ClosingStreamingResponse(
         lines(),
+        holds=batches,
         media_type=JSONL_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

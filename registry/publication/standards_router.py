@@ -512,6 +512,7 @@ def _download(
     first = next(chunks)
     return ClosingStreamingResponse(
         _after(first, chunks),
+        holds=chunks,
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
