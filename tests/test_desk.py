@@ -132,7 +132,7 @@ def described_by(html: str, field: str) -> list[str]:
         html,
     )
     assert found, f"{field} is described by nothing"
-    return [part for part in found[1].split() if not part.endswith("-hint")]
+    return [part for part in found[1].split() if not part.endswith(("-hint", "-note"))]
 
 
 def given_in(text: dict[str, str | None]) -> dict[str, str]:
@@ -647,7 +647,10 @@ def test_the_competition_amendment_form_says_what_an_empty_language_keeps(
         assert f'name="changes.{name}.kk"' in text
     assert 'name="changes.region"' in text
     assert 'name="changes.themes"' in text
-    group = re.search(rf"<legend>{re.escape(legend)}</legend>\s*<p class=\"hint\">([^<]+)", text)
+    group = re.search(
+        rf'<legend>{re.escape(legend)}</legend>\s*<p class="hint" id="f-changes-eligibility-note">([^<]+)',
+        text,
+    )
     assert group
     assert group[1].startswith(note)
 
@@ -1273,3 +1276,116 @@ def test_the_success_page_says_what_was_recorded_when_and_the_deadline(
     assert "Asia/Tashkent" in page
     due = format_date(date.fromisoformat(conclusion["due_date"]), "medium", locale="ru")
     assert due in unescape(page)
+
+
+def described_controls(html: str) -> list[tuple[str, str, bool, list[str], list[str]]]:
+    """Each control of a desk form: its id, its tag's attributes, whether its field is marked,
+    and the ids it must be described by (its errors, the messages naming it too, its hint and
+    its fieldset's note), and the ids it is described by."""
+    form = re.search(r'<form class="desk-form".*?</form>', html, re.DOTALL)
+    assert form, "no desk form on the page"
+    found = []
+
+    def read(blocks: str, note: str | None) -> None:
+        for block in re.findall(r'<p class="field[^"]*">.*?</p>', blocks, re.DOTALL):
+            control = re.search(r'<(?:input|select|textarea) id="([^"]+)"([^>]*)>', block)
+            assert control, block
+            wanted = re.findall(r'class="error" id="([^"]+)"', block)
+            wanted += [
+                f"{link}-error"
+                for link in re.findall(r'class="error-also"><a href="#([^"]+)"', block)
+            ]
+            wanted += re.findall(r'class="hint" id="([^"]+)"', block)
+            wanted += [note] if note else []
+            given = re.search(r'aria-describedby="([^"]*)"', control[2])
+            found.append(
+                (
+                    control[1],
+                    control[2],
+                    "has-error" in block.partition(">")[0],
+                    wanted,
+                    given[1].split() if given else [],
+                )
+            )
+
+    rest = form[0]
+    for fieldset in re.findall(r"<fieldset.*?</fieldset>", rest, re.DOTALL):
+        note = re.search(r'<p class="hint" id="([^"]+)">', fieldset)
+        read(fieldset, note[1] if note else None)
+        rest = rest.replace(fieldset, "")
+    read(rest, None)
+    return found
+
+
+def assert_described(html: str) -> None:
+    """Every control of the form, whatever its kind, is tied to what describes it and marked
+    invalid when an error names it."""
+    for control_id, attributes, marked, wanted, given in described_controls(html):
+        assert ('aria-invalid="true"' in attributes) == marked, (control_id, attributes)
+        assert set(wanted) <= set(given), (control_id, wanted, given)
+
+
+@pytest.mark.parametrize("slug", sorted(ACTIONS))
+def test_every_control_of_a_refused_form_is_described_and_marked(
+    desk: Desk, browser_like: TestClient, slug: str
+) -> None:
+    """Each form, sent as opened: every control, a select, a text, a date or a checkbox,
+    is marked invalid where its field shows an error and is described by that error, its
+    hint and its fieldset's note (a language left empty keeps its text)."""
+    action = ACTIONS[slug]
+    sign_in(browser_like, desk.overseer if Role.OVERSEER in action.roles else desk.world.fund)
+    response = browser_like.post(
+        f"/desk/forms/{slug}", data=open_form(browser_like, slug), params={"lang": "en"}
+    )
+    assert response.status_code == 422, response.text
+    assert_described(response.text)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_fieldsets_note_describes_each_of_its_fields(
+    desk: Desk, browser_like: TestClient, lang: str
+) -> None:
+    """The note under a text's legend ("a language left empty keeps its text") is said to a
+    screen reader with each language's field, not only read past."""
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get("/desk/forms/competition-amended", params={"lang": lang})
+    assert page.status_code == 200
+    for name in ("title", "description", "eligibility"):
+        note = re.search(rf'<p class="hint" id="(f-changes-{name}-note)">', page.text)
+        assert note, name
+        for language in ("uz", "ru", "kk", "en"):
+            field = re.search(rf'id="f-changes-{name}-{language}"[^>]*>', page.text)
+            assert field, (name, language)
+            described = re.search(r'aria-describedby="([^"]*)"', field[0])
+            assert described, (name, language)
+            assert note[1] in described[1].split()
+    assert_described(page.text)
+
+
+def test_a_checkbox_named_by_a_refusal_is_marked_invalid_and_described(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A correction voiding the award's publication is refused naming ``void``: the checkbox
+    is shown red, and says so to a screen reader too (aria-invalid, its error)."""
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = form_about(browser_like, "award-corrected", award_id=desk.award["id"]) | {
+        "corrects": str(desk.award["published_seq"]),
+        "void": "1",
+        "reason": "Xato",
+    }
+
+    response = browser_like.post("/desk/forms/award-corrected", data=form)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["void"]
+    assert errors_next_to(response.text, "void") == [
+        "the award itself cannot be voided; terminate it"
+    ]
+    checkbox = re.search(r'<input id="f-void" name="void" type="checkbox"[^>]*>', response.text)
+    assert checkbox
+    assert " checked" in checkbox[0]  # what was ticked is kept
+    assert 'aria-invalid="true"' in checkbox[0]
+    assert 'aria-describedby="f-void-error"' in checkbox[0]
+    assert_described(response.text)
+    assert ledger_size(desk.database) == before
