@@ -1389,3 +1389,126 @@ def test_a_checkbox_named_by_a_refusal_is_marked_invalid_and_described(
     assert 'aria-describedby="f-void-error"' in checkbox[0]
     assert_described(response.text)
     assert ledger_size(desk.database) == before
+
+
+def select_options(html: str, name: str) -> list[tuple[str, str]]:
+    """A select's options, (value, text), the empty one included."""
+    found = re.search(
+        rf'<select id="[^"]+" name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.DOTALL
+    )
+    assert found, f"no select {name}"
+    return [
+        (value, unescape(text))
+        for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found[1])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("funder", "zones"),
+    [
+        ("fund", ["Asia/Samarkand", "Asia/Tashkent"]),
+        (
+            "operator",
+            [
+                "Asia/Almaty",
+                "Asia/Aqtau",
+                "Asia/Aqtobe",
+                "Asia/Atyrau",
+                "Asia/Oral",
+                "Asia/Qostanay",
+                "Asia/Qyzylorda",
+            ],
+        ),
+    ],
+)
+def test_the_competition_form_offers_the_funders_time_zones(
+    desk: Desk, browser_like: TestClient, funder: str, zones: list[str]
+) -> None:
+    """The API's competition takes time_zone, one of the funder's country's zones: the desk's
+    form offers them, left empty by default (the country's zone)."""
+    sign_in(browser_like, getattr(desk.world, funder))
+    page = browser_like.get("/desk/forms/competition", params={"lang": "en"})
+    assert page.status_code == 200
+    assert select_options(page.text, "time_zone") == [("", "")] + [(zone, zone) for zone in zones]
+    assert '<label for="f-time_zone">Time zone</label>' in page.text
+    assert_described(page.text)
+
+
+KZ_COMPETITION = {
+    "instrument": "grant",
+    "year": "2023",
+    "title.kk": "Ақтөбе облысының жастар бастамалары",
+    "budget": "50000000",
+    "currency": "KZT",
+    "window.opens": "2023-09-01T09:00",
+    "window.closes": "2023-09-30T18:00",
+}
+"""A Kazakh competition of 2023, when Asia/Almaty was UTC+6 and Aktobe UTC+5."""
+
+
+def test_a_competition_is_posted_in_the_time_zone_chosen(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A competition posted in Asia/Aqtobe records that zone, and the times typed are read in
+    it (+05:00 in 2023), not in Almaty's time (+06:00 then), which the API would refuse as
+    not Aqtobe's."""
+    sign_in(browser_like, desk.world.operator)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition") | KZ_COMPETITION | {"time_zone": "Asia/Aqtobe"}
+
+    response = browser_like.post("/desk/forms/competition", data=form)
+
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 1
+    listed = desk.client.get("/api/v1/competitions", params={"year": 2023}).json()["items"]
+    (competition,) = [c for c in listed if c["published_seq"] == before]
+    assert competition["time_zone"] == "Asia/Aqtobe"
+    assert competition["window"] == {
+        "opens": "2023-09-01T09:00:00+05:00",
+        "closes": "2023-09-30T18:00:00+05:00",
+    }
+    entry = desk.client.get(f"/api/v1/competitions/{competition['id']}").json()["events"][0]
+    assert entry["body"]["time_zone"] == "Asia/Aqtobe"
+
+
+def test_a_competition_without_a_time_zone_keeps_the_countrys(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.operator)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition") | KZ_COMPETITION
+
+    response = browser_like.post("/desk/forms/competition", data=form)
+
+    assert response.status_code == 303, response.text
+    listed = desk.client.get("/api/v1/competitions", params={"year": 2023}).json()["items"]
+    (competition,) = [c for c in listed if c["published_seq"] == before]
+    assert competition["time_zone"] == "Asia/Almaty"
+    assert competition["window"]["opens"] == "2023-09-01T09:00:00+06:00"
+    entry = desk.client.get(f"/api/v1/competitions/{competition['id']}").json()["events"][0]
+    assert "time_zone" not in entry["body"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "message"),
+    [
+        ("Europe/Moscow", "Europe/Moscow is not a time zone of Kazakhstan"),
+        ("Asia/Nowhere", "'Asia/Nowhere' is not an IANA time zone"),
+    ],
+)
+def test_a_time_zone_the_api_refuses_is_shown_next_to_its_field(
+    desk: Desk, browser_like: TestClient, zone: str, message: str
+) -> None:
+    sign_in(browser_like, desk.world.operator)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition") | KZ_COMPETITION | {"time_zone": zone}
+
+    response = browser_like.post("/desk/forms/competition", data=form)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["time_zone"]
+    (shown,) = errors_next_to(response.text, "time_zone")
+    assert shown.startswith(message)
+    assert field_value(response.text, "window.opens") == "2023-09-01T09:00"
+    assert_described(response.text)
+    assert ledger_size(desk.database) == before

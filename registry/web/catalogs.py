@@ -2,7 +2,8 @@
 
 ``make messages`` runs it after updating the catalogs, so Uzbek is translated once, in Latin,
 and the Cyrillic interface never lags behind. Placeholders (``%(name)s``, ``{name}``), markup,
-addresses and technical names (API, SHA-256, Ed25519, Merkle, UZ-STIR-…) are kept as they are.
+addresses and technical names (API, SHA-256, Ed25519, Merkle, UZ-STIR-…, Asia/Tashkent) are kept
+as they are.
 """
 
 import re
@@ -28,6 +29,7 @@ KEEP: Final = re.compile(
     r"|\b(?:Merkle|JavaScript|tlog-checkpoint|Org-id|prev|hex|base64|soʻm)\b"  # names
     r"|\b[\w-]*\d[\w-]*\b"  # anything with a digit: SHA-256, Ed25519, UZ-STIR-201122334
     r"|\b[A-Z][A-Z-]{1,4}\b"  # acronyms: API, JSON, OCDS, UTC, KZT
+    r"|\b[A-Z][a-z]+/[A-Z][\w/+-]*"  # IANA time zones: Asia/Tashkent
 )
 
 

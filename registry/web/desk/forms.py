@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
@@ -50,6 +51,7 @@ from registry.oversight.schemas import (
     Withdrawn,
 )
 from registry.reference.legal_units import LegalUnit
+from registry.reference.zones import country_zones
 from registry.web.i18n import N_
 
 
@@ -69,6 +71,12 @@ class Input:
     note: str | None = None
     """Said once under the legend of the fieldset the input is shown in (what a change to a
     multilingual text does to the languages it leaves empty)."""
+    choices: Callable[[str], tuple[tuple[str, str], ...]] | None = None
+    """A select's options that depend on the organization writing (its org-id given): its
+    country's time zones."""
+
+    def options_for(self, organization_id: str) -> tuple[tuple[str, str], ...]:
+        return self.choices(organization_id) if self.choices else self.options
 
 
 def texts(
@@ -205,6 +213,27 @@ SUBJECT_NAMES: Final = {
     SubjectType.FUNDER: N_("A funder as a whole"),
 }
 SUBJECTS: Final = tuple((item.value, SUBJECT_NAMES[item]) for item in SubjectType)
+TIME_ZONE: Final = "time_zone"
+
+
+def funder_zones(organization_id: str) -> tuple[tuple[str, str], ...]:
+    """The time zones of the funder's country, as the API takes them for a competition (an
+    Uzbek or Kazakh funder names one of its own country's): named as the portal shows a
+    zone, by its IANA name."""
+    return tuple((zone, zone) for zone in sorted(country_zones(organization_id[:2])))
+
+
+def reading_zone(action: Action, form: Mapping[str, str], zone: tzinfo) -> tzinfo:
+    """The zone the times typed in ``form`` are read in: the competition's time zone when
+    the form names one the funder may choose, else ``zone`` (the organization's country's).
+    A competition's window is counted in its zone, so the times typed are its local times."""
+    chosen = (form.get(TIME_ZONE) or "").strip()
+    if any(item.name == TIME_ZONE and item.choices for item in action.inputs) and chosen:
+        try:
+            return ZoneInfo(chosen)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            return zone  # the API refuses the name, next to its field
+    return zone
 
 
 def _set(body: dict[str, Any], path: str, *, value: object) -> None:
@@ -257,6 +286,7 @@ def body_of(
     action: Action, form: Mapping[str, str], principal: Principal, zone: tzinfo
 ) -> dict[str, Any]:
     """The API body a submitted form stands for."""
+    zone = reading_zone(action, form, zone)
     body: dict[str, Any] = dict(action.fixed)
     if action.owner_field:
         body[action.owner_field] = principal.organization_id
@@ -658,6 +688,16 @@ def _actions() -> list[Action]:
                 "from it."
             ),
             N_("The date whose value of the unit applies (the one the law or the plan fixes)"),
+        ),
+        Input(
+            TIME_ZONE,
+            N_("Time zone"),
+            kind="select",
+            choices=funder_zones,
+            hint=N_(
+                "The zone its deadlines are counted in; the times below are read in it. Left "
+                "empty, the country's: Asia/Tashkent in Uzbekistan, Asia/Almaty in Kazakhstan."
+            ),
         ),
         Input("window.opens", N_("Applications open"), kind="datetime", required=True),
         Input("window.closes", N_("Applications close"), kind="datetime", required=True),

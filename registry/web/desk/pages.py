@@ -244,6 +244,11 @@ def _form_page(
         "action": action,
         "groups": _groups(action),
         "inputs": {item.name: item for item in action.inputs},
+        "options": {
+            item.name: item.options_for(found.principal.organization_id or "")
+            for item in action.inputs
+            if item.kind == "select"
+        },
         "values": values,
         "errors": errors,
         "shared": placed.shared if placed else {},
