@@ -1512,3 +1512,154 @@ def test_a_time_zone_the_api_refuses_is_shown_next_to_its_field(
     assert field_value(response.text, "window.opens") == "2023-09-01T09:00"
     assert_described(response.text)
     assert ledger_size(desk.database) == before
+
+
+def test_a_competition_amendment_removes_a_language_and_every_theme(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """What the API's amendment takes as ``null`` for a language and ``[]`` for the themes,
+    the form takes as a ticked box: the Russian title is removed, the Uzbek one kept, and
+    the competition has no themes left."""
+    sign_in(browser_like, desk.world.fund)
+    competition_id = desk.competition["id"]
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
+        "competition_id": competition_id,
+        "changes.title.ru.remove": "1",
+        "changes.themes.none": "1",
+        "reason": "Rus tilidagi nom notoʻgʻri edi",
+    }
+
+    response = browser_like.post("/desk/forms/competition-amended", data=form)
+
+    assert response.status_code == 303, response.text
+    seq = int(response.headers["location"].rsplit("/", 1)[1])
+    assert ledger_size(desk.database) == before + 1
+    amended = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
+    assert given_in(amended["title"]) == {"uz": "Yoshlar tashabbuslarini qoʻllab-quvvatlash"}
+    assert amended["themes"] == []
+    assert given_in(amended["description"]) == {"uz": "Toʻrtinchi grant tanlovi"}  # not named
+    (event,) = [event for event in amended["events"] if event["seq"] == seq]
+    assert event["body"]["changes"] == {
+        "title": {"uz": "Yoshlar tashabbuslarini qoʻllab-quvvatlash"},
+        "themes": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("given", "marked", "message"),
+    [
+        (
+            {"changes.description.uz.remove": "1"},
+            ["changes.description.uz.remove"],
+            "would leave the text in no language; keep at least one",
+        ),
+        (
+            {"changes.title.kk.remove": "1"},
+            ["changes.title.kk.remove"],
+            "the amendment changes nothing",
+        ),
+    ],
+    ids=["no-language-left", "not-recorded"],
+)
+def test_a_removal_the_api_refuses_is_shown_next_to_its_box(
+    desk: Desk,
+    browser_like: TestClient,
+    given: dict[str, str],
+    marked: list[str],
+    message: str,
+) -> None:
+    """The service decides, as for the API's ``null``: removing a text's last language, or
+    one it is not written in, is refused next to the box ticked, which stays ticked;
+    nothing is written."""
+    sign_in(browser_like, desk.world.fund)
+    competition_id = desk.competition["id"]
+    competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
+        "competition_id": competition_id,
+        "reason": "Aniqlik",
+    }
+
+    response = browser_like.post("/desk/forms/competition-amended", data=form | given)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == marked
+    (shown,) = errors_next_to(response.text, marked[0])
+    assert shown.startswith(message)
+    for name in given:
+        box = re.search(rf'<input id="f-{name.replace(".", "-")}"[^>]*>', response.text)
+        assert box
+        assert " checked" in box[0]
+    assert_described(response.text)
+    assert ledger_size(desk.database) == before
+    assert desk.client.get(f"/api/v1/competitions/{competition_id}").json() == competition
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Type a new value above or tick this box, not both."),
+        ("ru", "Введите новое значение выше или отметьте это поле, но не то и другое сразу."),
+    ],
+)
+def test_a_new_value_and_its_removal_together_are_refused(
+    desk: Desk, browser_like: TestClient, lang: str, message: str
+) -> None:
+    """The API cannot be told both a new Russian title and none, nor new themes and none:
+    the form refuses both, next to each box ticked, in the reader's language, and keeps
+    what was typed; nothing is written."""
+    sign_in(browser_like, desk.world.fund)
+    competition_id = desk.competition["id"]
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "competition-amended", competition_id=competition_id) | {
+        "competition_id": competition_id,
+        "changes.title.ru": "Поддержка молодёжных инициатив в махаллях",
+        "changes.title.ru.remove": "1",
+        "changes.themes": "youth",
+        "changes.themes.none": "1",
+        "reason": "Aniqlik",
+    }
+
+    response = browser_like.post(
+        "/desk/forms/competition-amended", data=form, params={"lang": lang}
+    )
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["changes.title.ru.remove", "changes.themes.none"]
+    for name in ("changes.title.ru.remove", "changes.themes.none"):
+        assert errors_next_to(response.text, name) == [message]
+    assert field_value(response.text, "changes.title.ru") == form["changes.title.ru"]
+    assert field_value(response.text, "changes.themes") == "youth"
+    assert_described(response.text)
+    assert ledger_size(desk.database) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "language"),
+    [
+        ("en", "Remove this language", "Русский"),
+        ("ru", "Удалить текст на этом языке", "Русский"),
+        ("kk", "Осы тілдегі мәтінді алып тастау", "Русский"),
+        ("uz", "Shu tildagi matnni olib tashlash", "Русский"),
+        ("uz-Cyrl", "Шу тилдаги матнни олиб ташлаш", "Русский"),
+    ],
+)
+def test_each_language_of_a_changed_text_has_its_remove_box(
+    desk: Desk, browser_like: TestClient, lang: str, label: str, language: str
+) -> None:
+    """Each box names the language it removes to a screen reader (four boxes with one label
+    would be told apart only by where they are)."""
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get("/desk/forms/competition-amended", params={"lang": lang})
+    assert page.status_code == 200
+    text = unescape(page.text)
+    for name in ("title", "description", "eligibility"):
+        for code in ("uz", "ru", "kk", "en"):
+            assert f'name="changes.{name}.{code}.remove" type="checkbox"' in text
+    assert (
+        f'<label for="f-changes-title-ru-remove">{label}<span class="visually-hidden"> '
+        f"({language})</span></label>"
+    ) in text
+    assert 'name="changes.themes.none" type="checkbox"' in text
+    assert_described(page.text)

@@ -238,3 +238,41 @@ def test_a_competition_amendment_restating_several_values_says_it_once(
     screenshot(page, "desk-competition-amendment-restates-several")
     page.locator("#f-changes-themes").locator("..").get_by_role("link").click()
     expect(page.locator("#f-changes-title-uz")).to_be_focused()
+
+
+def test_a_competition_amendment_removes_a_language(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    """Each language of a changed text has a box that removes it, named with its language
+    and described by the fieldset's note; ticked with a new text typed above it, the form is
+    refused next to the box, in the reader's language; unticked, the new text is written."""
+    url, world, award_id = live
+    sign_in(page, url, world.fund)
+    competition_id = page.request.get(f"{url}/api/v1/awards/{award_id}").json()["competition_id"]
+    before = ledger_size(database)
+    page.goto(f"{url}/desk/forms/competition-amended?competition_id={competition_id}&lang=ru")
+    title_ru = page.locator("#f-changes-title-ru")
+    expect(title_ru).to_have_accessible_description(re.compile("Только языки, которые меняются"))
+    remove_ru = page.locator("#f-changes-title-ru-remove")
+    expect(remove_ru).to_have_accessible_name("Удалить текст на этом языке (Русский)")
+    expect(remove_ru).to_have_accessible_description(re.compile("Только языки, которые меняются"))
+    title_ru.fill("Поддержка молодёжных инициатив в махаллях")
+    remove_ru.check()
+    page.get_by_label("Причина").fill("Уточнение")
+    assert_accessible(page)
+    page.get_by_role("button", name="Отправить").click()
+    expect(remove_ru).to_have_attribute("aria-invalid", "true")
+    expect(remove_ru).to_be_checked()
+    expect(remove_ru).to_have_accessible_description(re.compile("но не то и другое сразу"))
+    expect(title_ru).to_have_value("Поддержка молодёжных инициатив в махаллях")
+    expect(page.locator("[aria-invalid=true]")).to_have_count(1)
+    assert ledger_size(database) == before
+    assert_accessible(page)
+    screenshot(page, "desk-competition-amendment-remove-refused")
+
+    remove_ru.uncheck()
+    page.get_by_role("button", name="Отправить").click()
+    page.wait_for_url("**/desk/written/*")
+    assert ledger_size(database) == before + 1
+    title = page.request.get(f"{url}/api/v1/competitions/{competition_id}").json()["title"]
+    assert title["ru"] == "Поддержка молодёжных инициатив в махаллях"

@@ -71,6 +71,10 @@ class Input:
     note: str | None = None
     """Said once under the legend of the fieldset the input is shown in (what a change to a
     multilingual text does to the languages it leaves empty)."""
+    clears: str | None = None
+    """A checkbox that, ticked, gives the API its empty value for the input named here:
+    ``null`` for one language of a text (that language is removed), ``[]`` for a list (no
+    themes). The API cannot be told both that and a new value, so the form refuses both."""
     choices: Callable[[str], tuple[tuple[str, str], ...]] | None = None
     """A select's options that depend on the organization writing (its org-id given): its
     country's time zones."""
@@ -80,15 +84,34 @@ class Input:
 
 
 def texts(
-    name: str, label: str, *, required: bool = False, long: bool = False, note: str | None = None
+    name: str,
+    label: str,
+    *,
+    required: bool = False,
+    long: bool = False,
+    note: str | None = None,
+    removable: bool = False,
 ) -> list[Input]:
     """A multilingual text: one input per language. ``required``: the API needs it in at
-    least one language, any of them; the group says so, not one language's input."""
+    least one language, any of them; the group says so, not one language's input.
+    ``removable``: a change to a recorded text, each language with a checkbox that removes
+    it (the API's ``null``)."""
     kind = "textarea" if long else "text"
-    return [
-        Input(f"{name}.{code}", label, kind=kind, required=required, note=note)
-        for code in LANGUAGES
-    ]
+    inputs = []
+    for code in LANGUAGES:
+        inputs.append(Input(f"{name}.{code}", label, kind=kind, required=required, note=note))
+        if removable:
+            inputs.append(
+                Input(
+                    f"{name}.{code}.{REMOVE}",
+                    N_("Remove this language"),
+                    kind="checkbox",
+                    legend=label,
+                    note=note,
+                    clears=f"{name}.{code}",
+                )
+            )
+    return inputs
 
 
 def is_language_input(item: Input) -> bool:
@@ -188,6 +211,13 @@ class Action:
     """The inputs an amendment or correction gives new values in. The service compares the
     ones given with what is recorded and refuses an entry that changes nothing, naming the
     body as a whole (an award's amendment) or the group that holds them (``changes``)."""
+
+
+REMOVE: Final = "remove"
+"""The last part of the name of a checkbox that removes a language (``title.ru.remove``)."""
+BOTH_GIVEN: Final = N_("Type a new value above or tick this box, not both.")
+FORM_MESSAGES: Final = frozenset({BOTH_GIVEN})
+"""The form's own refusals, in the catalogs (the API's are shown in its words)."""
 
 
 class FormErrors(Exception):
@@ -290,14 +320,25 @@ def body_of(
     body: dict[str, Any] = dict(action.fixed)
     if action.owner_field:
         body[action.owner_field] = principal.organization_id
+    inputs = {item.name: item for item in action.inputs}
+    both: list[tuple[str | None, Message]] = []
     for item in action.inputs:
         raw = (form.get(item.name) or "").strip()
+        if item.kind == "checkbox" and item.clears:
+            if raw and (form.get(item.clears) or "").strip():
+                both.append((item.name, Said(BOTH_GIVEN)))
+            elif raw:
+                cleared = inputs[item.clears]
+                _set(body, item.clears, value=[] if cleared.kind == "list" else None)
+            continue
         if item.kind == "checkbox":
             if raw:
                 _set(body, item.name, value=True)
             continue
         if raw:
             _set(body, item.name, value=_value(item, raw, zone))
+    if both:
+        raise FormErrors(both)
     result = _lists(body)
     assert isinstance(result, dict)
     return result
@@ -708,9 +749,21 @@ def _actions() -> list[Action]:
     # What an amendment may change (the API's CompetitionChanges), each left empty staying
     # as recorded; a text names only the languages it changes, as the API's does.
     competition_changes = (
-        *texts("changes.title", N_("Title"), note=CHANGED_TEXT),
-        *texts("changes.description", N_("Description"), long=True, note=CHANGED_TEXT),
-        *texts("changes.eligibility", N_("Who may apply"), long=True, note=CHANGED_TEXT),
+        *texts("changes.title", N_("Title"), note=CHANGED_TEXT, removable=True),
+        *texts(
+            "changes.description",
+            N_("Description"),
+            long=True,
+            note=CHANGED_TEXT,
+            removable=True,
+        ),
+        *texts(
+            "changes.eligibility",
+            N_("Who may apply"),
+            long=True,
+            note=CHANGED_TEXT,
+            removable=True,
+        ),
         Input("changes.budget", N_("New budget")),
         Input("changes.window.opens", N_("Applications open"), kind="datetime"),
         Input("changes.window.closes", N_("Applications close"), kind="datetime"),
@@ -721,6 +774,13 @@ def _actions() -> list[Action]:
             N_("Themes"),
             kind="list",
             hint=N_("Separated by commas: the list replaces the recorded one"),
+        ),
+        Input(
+            "changes.themes.none",
+            N_("No themes"),
+            kind="checkbox",
+            hint=N_("Removes every recorded theme."),
+            clears="changes.themes",
         ),
     )
     award_fields = (
