@@ -838,7 +838,7 @@ def test_a_direct_award_above_the_cap_is_published_with_its_override(
         (
             {"amount": "412000000.01"},
             "amount",
-            "the cap for an award without a competition; give cap_override",
+            "the cap for an award without a competition; give ",
         ),
         (
             {"amount": "412000000", "cap_override": OVERRIDE},
@@ -1631,6 +1631,9 @@ def test_a_new_value_and_its_removal_together_are_refused(
         assert errors_next_to(response.text, name) == [message]
     assert field_value(response.text, "changes.title.ru") == form["changes.title.ru"]
     assert field_value(response.text, "changes.themes") == "youth"
+    assert 'lang="en"' not in error_summary(response.text) + "".join(
+        re.findall(r'<span class="error"[^>]*>', response.text)
+    )
     assert_described(response.text)
     assert ledger_size(desk.database) == before
 
@@ -1663,3 +1666,38 @@ def test_each_language_of_a_changed_text_has_its_remove_box(
     ) in text
     assert 'name="changes.themes.none" type="checkbox"' in text
     assert_described(page.text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        ("en", "Legal basis for exceeding the cap"),
+        ("ru", "Правовое основание для превышения предела"),
+        ("kk", "Шектен асудың құқықтық негізі"),
+    ],
+)
+def test_the_cap_refusal_names_the_override_by_its_label(
+    desk: Desk, browser_like: TestClient, lang: str, label: str
+) -> None:
+    """The API tells its callers to "give cap_override"; the desk's form has no field of
+    that name to a reader, so the refusal names the field as the form does, a link to it
+    (in the page's language, within the API's English words)."""
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = open_form(browser_like, "award") | DIRECT_AWARD | {"amount": "412000000.01"}
+
+    response = browser_like.post("/desk/forms/award", data=form, params={"lang": lang})
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["amount"]
+    error = re.search(r'<span class="error" id="f-amount-error"([^>]*)>(.*?)</span>', response.text)
+    assert error
+    assert "cap_override" not in re.sub(r"<[^>]+>", "", error[2])  # as it reads
+    link = f' lang="{lang}"' if lang != "en" else ""
+    assert (
+        f'the cap for an award without a competition; give <a href="#f-cap_override"{link}>'
+        f"{label}</a> with the legal basis that allows it"
+    ) in unescape(error[2])
+    assert error[1] == (' lang="en"' if lang != "en" else "")  # the API's words are English
+    assert 'id="f-cap_override"' in response.text  # where the link goes
+    assert ledger_size(desk.database) == before

@@ -185,7 +185,11 @@ def test_a_direct_award_above_the_cap_with_its_override(
     page.get_by_label("Legal basis", exact=True).fill("UP-124 of 26.08.2024")
     page.get_by_role("button", name="Send").click()
     expect(page.locator("#f-amount")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#f-amount-error")).to_contain_text("give cap_override")
+    refusal = page.locator("#f-amount-error")
+    expect(refusal).to_contain_text(
+        "give Legal basis for exceeding the cap with the legal basis that allows it"
+    )
+    expect(refusal).not_to_contain_text("cap_override")
     expect(page.get_by_label("Amount", exact=True)).to_have_value("500000000")
     expect(page.get_by_label("Legal basis", exact=True)).to_have_value("UP-124 of 26.08.2024")
     expect(page.locator("[aria-invalid=true]")).to_have_count(1)
@@ -195,6 +199,8 @@ def test_a_direct_award_above_the_cap_with_its_override(
     assert_accessible(page)
     screenshot(page, "desk-award-above-the-cap-refused")
 
+    refusal.get_by_role("link", name="Legal basis for exceeding the cap").click()
+    expect(override).to_be_focused()
     override.fill("Vazirlar Mahkamasining 2026-yil 12-fevraldagi 87-son qarori")
     override.scroll_into_view_if_needed()
     screenshot(page, "desk-award-cap-override-typed")

@@ -8,7 +8,9 @@ redirects to a page naming the new ledger entry.
 
 import hashlib
 import json
+import re
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
@@ -201,17 +203,65 @@ def _groups(action: forms.Action) -> list[tuple[str | None, list[forms.Input]]]:
     return groups
 
 
-def say(message: forms.Message) -> Markup:
-    """An error's words on the page: the desk's own in the reader's language (a date in its
-    locale), the API's as it says them."""
-    if isinstance(message, str):
-        return escape(message)
+def _said(message: forms.Said) -> Markup:
+    """The desk's own words, in the reader's language (a date in its locale)."""
     formats = i18n.formats(i18n.current())
     values = {
         name: formats.date(value) if isinstance(value, date) else str(value)
         for name, value in message.values
     }
     return Markup(escape(i18n.gettext(message.text))) % values  # noqa: S704 - escaped above
+
+
+def _label(item: forms.Input) -> str:
+    """An input as its form names it, in the reader's language: its label, and the language
+    it is in or removes (``Title (Русский)``), as the template's ``field_name`` does."""
+    language = (item.clears or item.name).rpartition(".")[2]
+    label = i18n.gettext(item.label)
+    return f"{label} ({LANGUAGE_NAMES[language]})" if language in LANGUAGE_NAMES else label
+
+
+def _messages_of(action: forms.Action) -> Callable[[forms.Message], Markup]:
+    """How a refusal's message is shown (``say``): the form's own (a ``Said``) in the reader's
+    language, a date in its locale; the API's in its words, but for the fields of this form it
+    names (``give cap_override``), each shown as the form names it, a link to it. Only names that are no English word (``cap_override``,
+    ``legal_unit.multiplier``) are read as fields: an ``amount`` in a message is a word."""
+    named = {item.name: item for item in action.inputs if "_" in item.name or "." in item.name}
+    pattern = (
+        re.compile(
+            r"(?<![\w.])("
+            + "|".join(re.escape(name) for name in sorted(named, key=len, reverse=True))
+            + r")(?!\w|\.\w)"
+        )
+        if named
+        else None
+    )
+
+    def say(message: forms.Message) -> Markup:
+        if isinstance(message, forms.Said):
+            return _said(message)
+        if message in forms.FORM_MESSAGES:
+            return escape(i18n.gettext(message))
+        if pattern is None:
+            return escape(message)
+        language = i18n.current().code
+        parts: list[Markup] = []
+        position = 0
+        for found in pattern.finditer(message):
+            item = named[found[1]]
+            parts.append(escape(message[position : found.start()]))
+            parts.append(
+                Markup('<a href="#f-{}"{}>{}</a>').format(
+                    item.name.replace(".", "-"),
+                    Markup(' lang="{}"').format(language) if language != "en" else "",
+                    _label(item),
+                )
+            )
+            position = found.end()
+        parts.append(escape(message[position:]))
+        return Markup("").join(parts)
+
+    return say
 
 
 def _answered(session: Session, action: forms.Action, values: dict[str, str]) -> Conclusion | None:
@@ -257,8 +307,9 @@ def _form_page(
         "csrf": found.csrf,
         "nonce": values.get(FORM_NONCE) or secrets.token_urlsafe(16),
         "language_names": LANGUAGE_NAMES,
+        "form_messages": forms.FORM_MESSAGES,
         "principal": found.principal,
-        "say": say,
+        "say": _messages_of(action),
         "conclusion": conclusion,
         "findings": answered.findings if answered else None,
         "conclusion_names": views.organization_names(session, {conclusion.body_id})
