@@ -1701,3 +1701,33 @@ def test_the_cap_refusal_names_the_override_by_its_label(
     assert error[1] == (' lang="en"' if lang != "en" else "")  # the API's words are English
     assert 'id="f-cap_override"' in response.text  # where the link goes
     assert ledger_size(desk.database) == before
+
+
+def test_an_amended_window_is_read_in_the_competitions_time_zone(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A competition counted in Asia/Aqtobe is amended in Aktobe's time: the times typed for
+    its new window are read in the zone it recorded (+05:00 in 2023), not in the funder's
+    country's (Almaty's +06:00 then), which the API would refuse as not Aqtobe's."""
+    sign_in(browser_like, desk.world.operator)
+    form = open_form(browser_like, "competition") | KZ_COMPETITION | {"time_zone": "Asia/Aqtobe"}
+    assert browser_like.post("/desk/forms/competition", data=form).status_code == 303
+    listed = desk.client.get("/api/v1/competitions", params={"year": 2023}).json()["items"]
+    (competition,) = [c for c in listed if c["time_zone"] == "Asia/Aqtobe"]
+    before = ledger_size(desk.database)
+    amendment = open_form(browser_like, "competition-amended") | {
+        "competition_id": competition["id"],
+        "changes.window.opens": "2023-09-01T09:00",
+        "changes.window.closes": "2023-10-15T18:00",
+        "reason": "Өтінім беру мерзімі ұзартылды",
+    }
+
+    response = browser_like.post("/desk/forms/competition-amended", data=amendment)
+
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 1
+    amended = desk.client.get(f"/api/v1/competitions/{competition['id']}").json()
+    assert amended["window"] == {
+        "opens": "2023-09-01T09:00:00+05:00",
+        "closes": "2023-10-15T18:00:00+05:00",
+    }

@@ -11,7 +11,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from registry.auth.principal import Principal, Role
+from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
@@ -398,6 +399,23 @@ def _refused(
     )
 
 
+def _typed_zone(
+    session: Session, action: forms.Action, values: dict[str, str], organization_id: str
+) -> tzinfo:
+    """The zone the times typed in a form are read in: for a competition's amendment, the
+    competition's, which its window is counted in and may name (Asia/Aqtobe, not the
+    country's Asia/Almaty); else the organization's country's (a new competition's is the
+    zone it chooses, ``forms.reading_zone``)."""
+    if action.target is forms.COMPETITION and any(i.kind == "datetime" for i in action.inputs):
+        try:
+            competition = competition_service.get(session, action.target.id_in(values))
+        except (forms.FormErrors, NotFound):
+            pass  # refused later, next to its field
+        else:
+            return competition_service.zone_of(competition)
+    return local_zone(organization_id)
+
+
 def _write(
     session: Session,
     request: Request,
@@ -406,7 +424,7 @@ def _write(
     values: dict[str, str],
 ) -> WrittenRead:
     assert principal.organization_id is not None
-    zone = local_zone(principal.organization_id)
+    zone = _typed_zone(session, action, values, principal.organization_id)
     data, target = forms.read(session, action, values, principal, zone)
     days = request.app.state.settings.oversight_answer_days
     # The idempotency key is bounded (200 characters): a nonce is hashed into it, whatever was
