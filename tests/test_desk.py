@@ -1684,7 +1684,7 @@ def test_the_cap_refusal_names_the_override_by_its_label(
     (in the page's language, within the API's English words)."""
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "award") | DIRECT_AWARD | {"amount": "412000000.01"}
+    form = award_form(browser_like, "") | DIRECT_AWARD | {"amount": "412000000.01"}
 
     response = browser_like.post("/desk/forms/award", data=form, params={"lang": lang})
 

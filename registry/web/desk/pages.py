@@ -225,8 +225,9 @@ def _label(item: forms.Input) -> str:
 def _messages_of(action: forms.Action) -> Callable[[forms.Message], Markup]:
     """How a refusal's message is shown (``say``): the form's own (a ``Said``) in the reader's
     language, a date in its locale; the API's in its words, but for the fields of this form it
-    names (``give cap_override``), each shown as the form names it, a link to it. Only names that are no English word (``cap_override``,
-    ``legal_unit.multiplier``) are read as fields: an ``amount`` in a message is a word."""
+    names (``give cap_override``), each shown as the form names it, a link to it. Only names
+    that are no English word (``cap_override``, ``legal_unit.multiplier``) are read as fields:
+    an ``amount`` in a message is a word."""
     named = {item.name: item for item in action.inputs if "_" in item.name or "." in item.name}
     pattern = (
         re.compile(
