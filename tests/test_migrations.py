@@ -193,7 +193,7 @@ def test_the_migration_to_latin_lookalikes_folds_an_index_of_the_old_words(
     try:
         demo.load(database, awards=30)
         with TestClient(create_app(settings)) as client:
-            name = {"kk": "«Бiлiм беру» қоғамдық қоры", "ru": "Общественный фoнд «Білім»"}
+            name = {"kk": "«Бiлiм беру» қоғамдық қоры", "ru": "Общественный фoнд «Білім», oʻзбек"}
             response = client.post(
                 "/api/v1/organizations",
                 json={"org_id": ngo, "name": name, "kind": "ngo", "region": "KZ-75"},
