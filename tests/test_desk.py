@@ -1238,6 +1238,11 @@ def test_an_early_escalation_names_the_deadline_in_the_readers_locale(
     due = format_date(date.fromisoformat(conclusion["due_date"]), "medium", locale="kk")
     assert due in summary
     assert "escalated once" not in summary
+    # The body by its name, as the pages name it, not by its org-id (found by review).
+    addressee = desk.conclusion()["addressed_to"]
+    body = desk.client.get(f"/api/v1/organizations/{addressee}").json()
+    assert addressee not in summary
+    assert any(name in summary for name in body["name"].values())
     assert ledger_size(desk.database) == before
 
 

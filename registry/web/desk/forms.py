@@ -52,6 +52,7 @@ from registry.oversight.schemas import (
 )
 from registry.reference.legal_units import LegalUnit
 from registry.reference.zones import country_zones
+from registry.web import i18n, views
 from registry.web.i18n import N_
 
 
@@ -144,7 +145,7 @@ NO_ORGANIZATION: Final = N_("No organization %(org_id)s is registered.")
 NO_AWARD: Final = N_("No award %(id)s is registered.")
 NO_COMPETITION: Final = N_("No competition %(id)s is registered.")
 NOT_YET_ESCALATED: Final = N_(
-    "It cannot be escalated yet: a conclusion is escalated once it is overdue or rejected, "
+    "It cannot be escalated yet: a conclusion is escalated when it is overdue or rejected, "
     "and %(body)s has until the end of %(date)s (%(zone)s) to answer."
 )
 
@@ -629,9 +630,14 @@ def _escalation_explained(session: Session, target: str | None, errors: Errors) 
     current = oversight_service.current_round(session, conclusion)
     if current.answered_at is not None or clock.now() >= current.due_at:
         return errors
+    # The body by its name in the reader's language, as the pages name it, not its org-id.
+    named = i18n.localized(
+        views.organization_names(session, [current.body_id]).get(current.body_id), i18n.current()
+    )
+    body = named[0] if named is not None else current.body_id
     said = Said(
         NOT_YET_ESCALATED,
-        (("body", current.body_id), ("date", current.due_date), ("zone", current.time_zone)),
+        (("body", body), ("date", current.due_date), ("zone", current.time_zone)),
     )
     return [
         ("type", said) if path == "type" else (path, message) for path, message in _errors(errors)
