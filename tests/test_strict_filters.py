@@ -191,3 +191,41 @@ def test_a_range_the_wrong_way_round_is_refused_naming_both_ends(
     # The same day, or the same amount, at both ends is a range of one.
     same = {**params, high: params[low]}
     assert demo_client.get(path, params=same).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/api/v1/ocds/releases", "funder=UZ-STIR-207050449&funder=UZ-STIR-233264201", "funder"),
+        ("/api/v1/ocds/releases.download.json", "year=2024&year=2025", "year"),
+        (
+            "/api/v1/ocds/releases.download.json",
+            "recipient=UZ-STIR-233264201&recipient=UZ-STIR-207050449",
+            "recipient",
+        ),
+        ("/api/v1/ocds/releases", "limit=5&limit=10", "limit"),
+        ("/api/v1/360giving/grants.json", "limit=5&limit=10", "limit"),
+        ("/api/v1/360giving/grants.csv", "bom=true&bom=false", "bom"),
+        ("/api/v1/awards", "sort=amount&sort=-amount", "sort"),
+        ("/api/v1/awards", "amount_min=1&amount_min=2", "amount_min"),
+        ("/api/v1/awards.csv", "awarded_from=2025-01-01&awarded_from=2026-01-01", "awarded_from"),
+        ("/api/v1/changes", "after=1&after=3", "after"),
+        ("/api/v1/stats/awards", "group_by=year&group_by=funder", "group_by"),
+    ],
+)
+def test_a_single_valued_parameter_given_twice_is_a_400_not_its_last_value(
+    demo_client: TestClient, path: str, query: str, field: str
+) -> None:
+    """FastAPI reads a parameter of one value as its last one: ``funder=A&funder=B`` gave B's
+    releases only, and a file named after B."""
+    response = demo_client.get(f"{path}?{query}")
+    assert _fields(response) == {
+        f"query.{field}": "takes one value only; it was given more than once"
+    }
+    assert "content-disposition" not in response.headers
+
+
+def test_a_list_parameter_given_twice_is_still_every_value(demo_client: TestClient) -> None:
+    both = demo_client.get("/api/v1/awards?currency=UZS&currency=KZT&limit=500")
+    assert both.status_code == 200, both.text
+    assert {item["currency"] for item in both.json()["items"]} == {"UZS", "KZT"}

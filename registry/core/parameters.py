@@ -12,8 +12,9 @@ the first group only.
 """
 
 import enum
+import types
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
@@ -45,23 +46,36 @@ async def refuse_nul_characters(request: Request) -> None:
         )
 
 
-def _query_names(dependant: Dependant) -> frozenset[str]:
-    names: set[str] = set()
+def _takes_many(annotation: Any) -> bool:
+    """Whether a query parameter of this type is a list (``list[str] | None``): FastAPI reads
+    every value of such a one, and the last value only of any other."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return any(_takes_many(member) for member in get_args(annotation))
+    kind = origin or annotation
+    return isinstance(kind, type) and issubclass(kind, list | tuple | set | frozenset)
+
+
+def _query_names(dependant: Dependant) -> dict[str, bool]:
+    """Each query parameter's name, and whether it takes several values (a list)."""
+    names: dict[str, bool] = {}
     for parameter in dependant.query_params:
         model = parameter.field_info.annotation
         if isinstance(model, type) and issubclass(model, BaseModel):  # a query model's fields
-            names |= {field.alias or name for name, field in model.model_fields.items()}
+            for name, field in model.model_fields.items():
+                names[field.alias or name] = _takes_many(field.annotation)
         else:
-            names.add(parameter.alias)
+            names[parameter.alias] = _takes_many(model)
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return frozenset(names)
+        for name, many in _query_names(sub).items():
+            names[name] = names.get(name, False) or many
+    return names
 
 
-_known: dict[tuple[Callable[..., Any], str, frozenset[str]], frozenset[str]] = {}
+_known: dict[tuple[Callable[..., Any], str, frozenset[str]], dict[str, bool]] = {}
 
 
-def _route_query_names(route: APIRoute) -> frozenset[str]:
+def _route_query_names(route: APIRoute) -> dict[str, bool]:
     """A route's query parameters, its dependencies' included: read once per route (keyed by
     endpoint, path and methods, as routes are not hashable; every app mounts the same
     routers). The endpoint tells apart an API route and the page of the same path: a route's
@@ -77,24 +91,37 @@ def route_parameters(request: Request) -> frozenset[str] | None:
     """The query parameters the request's route takes (its dependencies' included), or None
     for a request no route answers."""
     route = request.scope.get("route")
-    return _route_query_names(route) if isinstance(route, APIRoute) else None
+    return frozenset(_route_query_names(route)) if isinstance(route, APIRoute) else None
+
+
+ONE_VALUE_ONLY = "takes one value only; it was given more than once"
 
 
 async def refuse_unknown_parameters(request: Request) -> None:
     """A route dependency: a 400 naming each query parameter the route does not take, with the
-    ones it does, so that a misspelt filter (``stauts=overdue``) is never silently ignored.
-    (A coroutine, as ``refuse_nul_characters`` is.)"""
-    known = route_parameters(request)
-    if known is None:
+    ones it does, so that a misspelt filter (``stauts=overdue``) is never silently ignored;
+    and each parameter of one value given more than once (``funder=A&funder=B``), which
+    FastAPI would read as its last value only, silently dropping the others. (A coroutine, as
+    ``refuse_nul_characters`` is.)"""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
         return
+    known = _route_query_names(route)
     # An empty name (``?=x``, ``?&``) is noise a client's URL builder left, not a filter.
     unknown = [name for name in dict.fromkeys(request.query_params) if name and name not in known]
-    if unknown:
-        allowed = ", ".join(sorted(known)) or "none"
-        message = f"not a parameter of this endpoint; it takes {allowed}"
+    allowed = ", ".join(sorted(known)) or "none"
+    problems = [(name, f"not a parameter of this endpoint; it takes {allowed}") for name in unknown]
+    problems += [
+        (name, ONE_VALUE_ONLY)
+        for name in dict.fromkeys(request.query_params)
+        if name in known and not known[name] and len(request.query_params.getlist(name)) > 1
+    ]
+    if problems:
         raise BadRequest(
-            "; ".join(f"query.{name}: {message}" for name in unknown),
-            errors=[FieldError(field=f"query.{name}", message=message) for name in unknown],
+            "; ".join(f"query.{name}: {message}" for name, message in problems),
+            errors=[
+                FieldError(field=f"query.{name}", message=message) for name, message in problems
+            ],
         )
 
 
