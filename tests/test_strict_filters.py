@@ -76,7 +76,7 @@ def _fields(response) -> dict[str, str]:
                 "query.funder": "not an org-id",
                 "query.region": "",
                 "query.status": "",
-                "query.year.0": "",
+                "query.year": "",
                 "query.amount_min": "",
                 "query.awarded_from": "",
             },
@@ -131,7 +131,7 @@ def test_a_bad_year_is_told_in_plain_words(demo_client: TestClient, year: str) -
     for path in ("/api/v1/awards", "/api/v1/competitions", "/api/v1/stats/awards"):
         params = {"year": year, **({"group_by": "year"} if "stats" in path else {})}
         fields = _fields(demo_client.get(path, params=params))
-        assert fields == {"query.year.0": YEAR_MESSAGE}
+        assert fields == {"query.year": YEAR_MESSAGE}
     assert demo_client.get("/api/v1/awards", params={"year": "2026"}).status_code == 200
 
 
@@ -229,3 +229,39 @@ def test_a_list_parameter_given_twice_is_still_every_value(demo_client: TestClie
     both = demo_client.get("/api/v1/awards?currency=UZS&currency=KZT&limit=500")
     assert both.status_code == 200, both.text
     assert {item["currency"] for item in both.json()["items"]} == {"UZS", "KZT"}
+
+
+def test_years_separated_by_commas_are_read_as_repeated_ones(demo_client: TestClient) -> None:
+    """Found by a re-user: ``year=2025,2026`` was "query.year.0: must be a year written in
+    four digits" while every other list filter takes commas."""
+    for path, extra in (
+        ("/api/v1/awards", "&limit=500"),
+        ("/api/v1/awards.csv", ""),
+        ("/api/v1/stats/awards", "&group_by=year"),
+        ("/api/v1/competitions", "&limit=500"),
+        ("/api/v1/stats/competitions", "&group_by=year"),
+        ("/api/v1/360giving/grants.json", "&limit=500"),
+    ):
+        repeated = demo_client.get(f"{path}?year=2025&year=2026{extra}")
+        commas = demo_client.get(f"{path}?year=2025,2026{extra}")
+        assert commas.status_code == 200, commas.text
+        assert commas.content == repeated.content
+    years = demo_client.get("/api/v1/stats/awards?year=2025,2026&group_by=year").json()
+    assert {row["key"] for row in years["rows"]} <= {"2025", "2026"}
+    awards = demo_client.get("/api/v1/awards?year=2025,2026&limit=500").json()["items"]
+    assert awards
+    assert {item["award_date"][:4] for item in awards} <= {"2025", "2026"}
+    assert (
+        'filename="awards-2025-2026.csv"'
+        in demo_client.get("/api/v1/awards.csv?year=2025,2026").headers["content-disposition"]
+    )
+    page = demo_client.get("/awards?year=2025,2026&lang=en")
+    assert page.status_code == 200
+    assert 'value="2025"' in page.text
+    assert 'value="2026"' in page.text
+
+
+def test_a_bad_year_in_a_list_names_the_field_without_an_index(demo_client: TestClient) -> None:
+    for query in ("year=2026,20x6", "year=2026&year=20x6"):
+        fields = _fields(demo_client.get(f"/api/v1/awards?{query}"))
+        assert fields == {"query.year": YEAR_MESSAGE}

@@ -420,6 +420,13 @@ def _year(value: object) -> object:
     raise PydanticCustomError("year", YEAR_MESSAGE)
 
 
+def read_year(value: str) -> str:
+    """For a list filter's ``each``: a year of ``year=2025,2026``, as ``QueryYear`` reads one."""
+    if YEAR_TEXT.fullmatch(value) and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        return value
+    raise ValueError(YEAR_MESSAGE)
+
+
 QueryYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(_year)]
 """A year filter (``year=2026``): four digits, from 1990 to 2100, told so in plain words.
 pydantic said "Input should be a valid integer, unable to parse string as an integer" of

@@ -32,7 +32,7 @@ from registry.core.parameters import (
     refuse_reversed,
     refuse_unknown_parameters,
 )
-from registry.core.schemas import AMOUNT_PATTERN, Instrument, IsoDate, QueryYear
+from registry.core.schemas import AMOUNT_PATTERN, Instrument, IsoDate, read_year
 from registry.core.streams import ClosingStreamingResponse
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
@@ -98,7 +98,16 @@ LegalUnitsParam = Annotated[ListParam, each(lambda value: _legal_unit(value.uppe
 InstrumentsParam = Annotated[ListParam, each(member_of(Instrument))]
 AwardStatusesParam = Annotated[ListParam, each(member_of(AwardStatus))]
 SizeBandsParam = Annotated[ListParam, each(member_of(SizeBand))]
-YearsParam = Annotated[list[QueryYear] | None, Query()]
+YearsParam = Annotated[
+    list[str] | None,
+    Query(
+        description="Years of four digits, from 1990 to 2100 (2026); repeat the parameter or "
+        "separate values with commas; any of them matches."
+    ),
+    each(read_year),
+]
+"""Years of four digits, repeated or separated by commas as every list filter is; a bad one is
+named ``query.year``, as a bad value of any list filter is."""
 QueryDate = IsoDate | None
 """A date filter: ISO 8601's YYYY-MM-DD, told so in plain words (never a Unix timestamp)."""
 
@@ -180,7 +189,7 @@ def award_filters(
         amount_max=Decimal(amounts.amount_max) if amounts.amount_max else None,
         awarded_from=dates.awarded_from,
         awarded_to=dates.awarded_to,
-        year=tuple(year or ()),
+        year=tuple(int(value) for value in year or ()),
         legal_unit=tuple(legal_unit or ()),
         size_band=tuple(size_band or ()),
     )
@@ -426,7 +435,7 @@ def competition_stats(
     if funder:
         statement = statement.where(Competition.funder_id.in_(funder))
     if year:
-        statement = statement.where(Competition.year.in_(year))
+        statement = statement.where(Competition.year.in_([int(value) for value in year]))
     rows = [
         (str(group), int(count), int(with_applications), int(applications), int(awards))
         for group, count, with_applications, applications, awards in session.execute(statement)
@@ -858,7 +867,7 @@ def competition_filters(
         theme=list_values(theme),
         status=tuple(status or ()),
         currency=tuple(currency or ()),
-        year=tuple(year or ()),
+        year=tuple(int(value) for value in year or ()),
     )
 
 

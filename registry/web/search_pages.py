@@ -58,7 +58,6 @@ STANDARD_FILTERS: Final = frozenset({"funder", "recipient", "year"})
 
 # The query parameters each page understands: the API's filters, and how each is written.
 LIST: Final = "list"  # repeated or comma-separated, any of them matches
-REPEATED: Final = "repeated"  # repeated only (the API's ``year``)
 SINGLE: Final = "single"
 AWARD_PARAMS: Final = {
     "q": SINGLE,
@@ -74,7 +73,7 @@ AWARD_PARAMS: Final = {
     "amount_max": SINGLE,
     "awarded_from": SINGLE,
     "awarded_to": SINGLE,
-    "year": REPEATED,
+    "year": LIST,
     "sort": SINGLE,
 }
 COMPETITION_PARAMS: Final = {
@@ -85,7 +84,7 @@ COMPETITION_PARAMS: Final = {
     "theme": LIST,
     "status": LIST,
     "currency": LIST,
-    "year": REPEATED,
+    "year": LIST,
     "sort": SINGLE,
 }
 ORGANIZATION_PARAMS: Final = {"q": SINGLE, "kind": LIST, "region": LIST, "country": LIST}
