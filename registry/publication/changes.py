@@ -16,7 +16,7 @@ mirrors that must copy bytes use ``/ledger/leaves`` instead.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,42 @@ MAX_SEQ = 2**63 - 1  # the largest BIGINT; a larger ``after`` is malformed, not 
 MAX_KIND_LENGTH = 64  # the ``ledger_entries.kind`` column's width
 MAX_SUBJECT_LENGTH = ledger_service.MAX_LABEL_LENGTH
 KIND_PREFIX_MARK = "."
+KINDS: Final = frozenset(
+    {
+        "organization.registered",
+        "competition.published",
+        "competition.amended",
+        "competition.cancelled",
+        "competition.results_published",
+        "competition.applications_closed",
+        "competition.compliance_checked",
+        "competition.commission_decided",
+        "competition.preliminary_results",
+        "competition.final_results",
+        "award.published",
+        "award.amended",
+        "award.disbursed",
+        "award.reported",
+        "award.completed",
+        "award.terminated",
+        "award.corrected",
+        "oversight.submitted",
+        "oversight.acknowledged",
+        "oversight.extended",
+        "oversight.answered",
+        "oversight.withdrawn",
+        "oversight.escalated",
+        "api_key.created",
+        "api_key.revoked",
+    }
+)
+"""Every kind of entry the registry records (a test checks each feature's own names are
+here): a ``kind`` filter naming another would find nothing, which reads as "no changes"."""
+FAMILIES: Final = tuple(sorted({kind.partition(".")[0] + KIND_PREFIX_MARK for kind in KINDS}))
+KIND_MESSAGE: Final = (
+    "is not a kind of ledger entry: give an exact kind (award.published) or a family ending "
+    "in a dot, one of " + ", ".join(FAMILIES)
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +98,14 @@ def is_kind_prefix(kind: str) -> bool:
     dot cannot be mistaken for a whole kind.
     """
     return kind.endswith(KIND_PREFIX_MARK)
+
+
+def read_kind(kind: str) -> str:
+    """A ``kind`` filter as given, if it is a kind or a family of ``KINDS``; ``KIND_MESSAGE``
+    otherwise (``award`` without its dot, ``bogus``)."""
+    if kind in KINDS or kind in FAMILIES:
+        return kind
+    raise ValueError(KIND_MESSAGE)
 
 
 def _statement(

@@ -4,7 +4,7 @@ data up to date (see ``changes.py`` for why it is in ledger order)."""
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
@@ -17,11 +17,14 @@ router = APIRouter(
 
 DESCRIPTION = """\
 Every ledger entry with `seq` greater than `after`, oldest first, decoded from the signed leaf.
+The ledger starts at `seq` 0: `after=-1` (the default) is from the start, and `after=0` skips
+entry 0.
 Follow `next` until it is null: that page reaches the current end of the ledger. To keep up,
 poll again later with `after` set to the `seq` of the last item you processed (keep your
 `after` if the page was empty); entries are never inserted behind a `seq` you have seen, so
 nothing is missed and nothing comes twice. `kind` is an exact kind (`award.published`) or, ending
-in a dot, a family (`award.`); `subject` is an id (`AWD-2026-00001`, an org-id). An `after` the
+in a dot, a family (`award.`); any other (`award` without its dot, `bogus`) is a 400 listing the
+families, never an empty page; `subject` is an id (`AWD-2026-00001`, an org-id). An `after` the
 ledger has not reached yet is a 404. Mirrors that copy the ledger byte for byte read
 `/ledger/leaves` instead.
 """
@@ -72,7 +75,8 @@ def list_changes(
         Query(
             ge=changes.FROM_THE_START,
             le=changes.MAX_SEQ,
-            description="Entries with a greater seq; -1 (the default) is from the start.",
+            description="Entries with a greater seq. The ledger starts at seq 0, so -1 (the "
+            "default) is from the start, and 0 skips entry 0.",
         ),
     ] = changes.FROM_THE_START,
     limit: Annotated[int, Query(ge=1, le=changes.MAX_LIMIT)] = changes.DEFAULT_LIMIT,
@@ -81,8 +85,11 @@ def list_changes(
         Query(
             min_length=1,
             max_length=changes.MAX_KIND_LENGTH,
-            description="An exact kind, or a family ending in a dot (`award.`).",
+            description="An exact kind (`award.published`), or a family ending in a dot: "
+            + ", ".join(f"`{family}`" for family in changes.FAMILIES)
+            + ". Any other is a 400.",
         ),
+        AfterValidator(changes.read_kind),
     ] = None,
     subject: Annotated[
         str | None, Query(min_length=1, max_length=changes.MAX_SUBJECT_LENGTH)
