@@ -960,3 +960,83 @@ def test_only_http_document_links_are_published_in_ocds(url: str, published: str
     assert document.get("url") == published
     report = rules.Event(8, "award.reported", {"date": "2026-04-01", "document_url": url})
     assert ocds._report(report, None).get("url") == published  # type: ignore[arg-type]
+
+
+def _untagged_in_their_language(release: dict) -> None:
+    """Every text with a variant in the release's ``language`` is untagged in it, and an Uzbek
+    text in Cyrillic is tagged ``uz-Cyrl``, never ``uz``."""
+    language = release["language"]
+    assert language in ocds.TAGS
+    for container, field, variants in ocds._multilingual(release):
+        if language in variants:
+            assert container[field] == variants[language], (field, release["id"])
+        for tag, text in variants.items():
+            assert ocds._tag("uz" if tag.startswith("uz") else tag, text) == tag
+
+
+def test_each_release_says_the_language_of_its_untagged_texts(
+    client: TestClient, world: World
+) -> None:
+    """Found by a re-user: no release set ``language``, so their Uzbek and Russian titles and
+    names were declared English (the schema's default)."""
+    russian = _ok(
+        post(
+            client,
+            "/api/v1/awards",
+            award_body(
+                None,
+                recipient_id=NGO_UZ_2,
+                title={"ru": "Школа экологов", "kk": "Экологтар мектебі"},
+                purpose={"ru": "Обучение школьников"},
+                legal_basis="Contract 13/2026",
+            ),
+            world.fund,
+        )
+    )
+    cyrillic = _ok(
+        post(
+            client,
+            "/api/v1/awards",
+            award_body(
+                None,
+                funder_id=MINISTRY,
+                recipient_id=NGO_UZ_2,
+                instrument="social_contract",
+                title={"uz": "Ёшлар учун ўқув маркази"},
+                purpose={"uz": "Ёшларни касбга ўргатиш"},
+                legal_basis="Contract 14/2026",
+            ),
+            world.ministry,
+        )
+    )
+    _ok(
+        post(
+            client,
+            f"/api/v1/awards/{cyrillic['id']}/events",
+            {"type": "reported", "date": "2026-07-01", "summary": {"uz": "Оралиқ ҳисобот"}},
+            world.ministry,
+        )
+    )
+    releases = _all_releases(client, "/api/v1/ocds/releases?limit=500")
+    for release in releases:
+        _untagged_in_their_language(release)
+
+    (published,) = [r for r in releases if r["ocid"] == _ocid(russian["id"])]
+    assert published["language"] == "ru"
+    assert published["awards"][0]["title"] == "Школа экологов"
+    funder = _by_id(published["parties"], PUBLIC_FUND)
+    assert funder["name"] == funder["name_ru"] == funder["identifier"]["legalName"]
+    assert published["buyer"]["name"] == funder["name_ru"]
+
+    first, reported = [r for r in releases if r["ocid"] == _ocid(cyrillic["id"])]
+    award = first["awards"][0]
+    assert award["title"] == award["title_uz-Cyrl"] == "Ёшлар учун ўқув маркази"
+    assert "title_uz" not in award
+    assert first["language"] == reported["language"] == "uz-Cyrl"  # most of their texts
+    ministry = _by_id(first["parties"], MINISTRY)  # no Cyrillic name: its Latin one, tagged
+    assert (
+        ministry["name"]
+        == ministry["name_uz"]
+        == "Oʻzbekiston Respublikasi Yoshlar ishlari agentligi"
+    )
+    assert reported["awards"][0]["description"] == "Ёшларни касбга ўргатиш"

@@ -24,6 +24,9 @@ from pydantic_core import PydanticCustomError
 from registry.reference.legal_units import LegalUnit
 
 LANGUAGES = ("uz", "ru", "kk", "en")
+UZBEK_CYRILLIC = "uz-Cyrl"
+"""The BCP 47 tag of Uzbek written in Cyrillic (``uz`` is Uzbek in its official Latin
+letters), for an open-data text that says its script."""
 TEXT_MAX = 4000
 
 

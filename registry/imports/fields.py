@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from registry.core.schemas import LANGUAGES
+from registry.core.schemas import LANGUAGES, UZBEK_CYRILLIC
 from registry.imports import languages
 from registry.imports.report import ImportRejected, Problem
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency, parse_amount
@@ -50,12 +50,16 @@ def shown(value: Any) -> str:
 
 
 def translations(container: Mapping[str, Any], key: str) -> dict[str, str]:
-    """``key_uz``, ``key_ru``… (the OCDS convention for translations) as a LocalizedText."""
-    return {
-        language: value.strip()
-        for language in LANGUAGES
-        if isinstance(value := container.get(f"{key}_{language}"), str) and value.strip()
-    }
+    """``key_uz``, ``key_ru``… (the OCDS convention for translations, BCP 47 tags:
+    ``key_uz-Cyrl`` is Uzbek too) as a LocalizedText."""
+    found: dict[str, str] = {}
+    for language in LANGUAGES:
+        # Uzbek in Cyrillic is tagged so in the registry's OCDS (``title_uz-Cyrl``).
+        for tag in (language, UZBEK_CYRILLIC) if language == "uz" else (language,):
+            value = container.get(f"{key}_{tag}")
+            if isinstance(value, str) and value.strip() and language not in found:
+                found[language] = value.strip()
+    return found
 
 
 LIST_SEPARATOR = ";"

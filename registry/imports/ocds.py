@@ -219,7 +219,7 @@ class _Reader:
         return rows
 
 
-PROCESS_ONLY_KEYS: Final = frozenset({"ocid", "id", "date", "tag", "initiationType"})
+PROCESS_ONLY_KEYS: Final = frozenset({"ocid", "id", "date", "tag", "initiationType", "language"})
 
 
 def _oversight_only(release: dict[str, Any]) -> bool:

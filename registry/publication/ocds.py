@@ -35,6 +35,7 @@ JSON-ready dicts out. The few functions below it read what those need, in a fixe
 of queries per page.
 """
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ from registry.awards import rules
 from registry.awards.models import Award
 from registry.competitions.models import Competition
 from registry.core.errors import NotFound
-from registry.core.schemas import LANGUAGES
+from registry.core.schemas import LANGUAGES, UZBEK_CYRILLIC
 from registry.journal import Recorded
 from registry.ledger.models import LedgerEntry
 from registry.ledger.service import format_time
@@ -201,14 +202,34 @@ def _primary(text: Mapping[str, str] | None) -> str | None:
     return next((text[language] for language in LANGUAGES if text.get(language)), None)
 
 
+TAGS: Final = (LANGUAGES[0], UZBEK_CYRILLIC, *LANGUAGES[1:])
+"""The BCP 47 tags of the texts' languages, in the registry's order. Uzbek is written in Latin
+letters (``uz``, as the portal's own language code) or in Cyrillic (``uz-Cyrl``): an Uzbek text
+in Cyrillic is tagged so, wherever it is (``title_uz-Cyrl``, and the release's ``language``)."""
+
+
+def _cyrillic(text: str) -> bool:
+    """Whether a text is written mostly in Cyrillic letters (the Uzbek alphabets' only other
+    script is Latin)."""
+    cyrillic = sum(1 for char in text if "\u0400" <= char <= "\u04ff")
+    return cyrillic > sum(1 for char in text if char.isascii() and char.isalpha())
+
+
+def _tag(language: str, text: str | None) -> str:
+    """The BCP 47 tag of a text of ``language`` (``uz-Cyrl`` for Uzbek in Cyrillic)."""
+    return UZBEK_CYRILLIC if language == "uz" and text and _cyrillic(text) else language
+
+
 def _texts(
     field: str, text: Mapping[str, str] | None, before: Mapping[str, str] | None = None
 ) -> Document:
-    """``field`` in its first language plus ``field_<lang>`` for every language it has.
+    """``field`` in its first language plus ``field_<tag>`` for every language it has.
 
-    OCDS gives translations as ``title_ru`` and so on. The plain field carries the first
-    language the text has, so every consumer gets a title even where it has no Uzbek.
-    Merging keeps a field until a later release nulls it, so a language the text had
+    OCDS gives translations as ``title_ru`` and so on, each field's language a BCP 47 tag
+    (``title_uz-Cyrl`` for Uzbek written in Cyrillic). The plain field carries the first
+    language the text has, so every consumer gets a title even where it has no Uzbek; the
+    release's ``language`` says which (``with_language`` makes them agree). Merging keeps a
+    field until a later release nulls it, so a language (or an Uzbek script) the text had
     ``before`` (in the subject's previous release) and has no longer is given as null.
     """
     text, before = text or {}, before or {}
@@ -217,9 +238,69 @@ def _texts(
     if primary is not None or before:
         fields[field] = primary
     for language in LANGUAGES:
-        if language in text or language in before:
-            fields[f"{field}_{language}"] = text.get(language)
+        if language in before:
+            fields[f"{field}_{_tag(language, before[language])}"] = None
+        if language in text:
+            fields[f"{field}_{_tag(language, text[language])}"] = text[language]
     return fields
+
+
+def with_language(release: Document) -> Document:
+    """The release with its ``language`` (OCDS: "the default language of the data", which is
+    "en" when not given) and every untagged text in that language.
+
+    Each text is untagged in its first language (``_texts``), so a release's texts could be
+    in several: the release's language is the one most of its texts have (ties in the
+    registry's order), and each text that has it is untagged in it. A text without that
+    language keeps its first one untagged; its tagged variants say which it is."""
+    release = copy.deepcopy(release)  # its objects may be shared with other releases
+    texts = list(_multilingual(release))
+    counts = {tag: sum(1 for _, _, variants in texts if tag in variants) for tag in TAGS}
+    language = max(TAGS, key=lambda tag: (counts[tag], -TAGS.index(tag)))
+    if not counts[language]:
+        language = _tag("uz", None)  # no text at all: the registry's first language
+    for container, field, variants in texts:
+        if language in variants and container[field] != variants[language]:
+            if field == "name" and isinstance(container.get("identifier"), dict):
+                container["identifier"]["legalName"] = variants[language]
+            container[field] = variants[language]
+    names = {party["id"]: party.get("name") for party in release.get("parties", ())}
+    for reference in _references(release):
+        reference["name"] = names.get(reference["id"]) or reference["name"]
+    return {**release, "language": language}
+
+
+def _references(value: Any) -> Iterable[Document]:
+    """Every organization reference (``buyer``, ``suppliers[]``, ``payer``…): an id and a name
+    only, the name its party's."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+    elif isinstance(value, dict):
+        if value.keys() == {"id", "name"}:
+            yield value
+        for field, item in value.items():
+            if field != "parties":
+                yield from _references(item)
+
+
+def _multilingual(value: Any) -> Iterable[tuple[Document, str, dict[str, str]]]:
+    """Every (object, field, {tag: text}) of a text given with its tagged variants."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _multilingual(item)
+    elif isinstance(value, dict):
+        for field, item in value.items():
+            if isinstance(item, str):
+                variants = {
+                    tag: text
+                    for tag in TAGS
+                    if isinstance(text := value.get(f"{field}_{tag}"), str)
+                }
+                if variants:
+                    yield value, field, variants
+            else:
+                yield from _multilingual(item)
 
 
 def _describe(value: Any, currency: str | None = None) -> str:
@@ -860,10 +941,10 @@ def release(
     if history[-1].kind in OVERSIGHT_KINDS:
         subject = history[0].body["subject"]
         process_id = (processes or {}).get(subject["id"], subject["id"])
-        return oversight_release(prefix, history, process_id)
+        return with_language(oversight_release(prefix, history, process_id))
     if history[-1].kind.startswith("competition."):
-        return competition_release(prefix, history, organizations)
-    return award_release(prefix, history, organizations)
+        return with_language(competition_release(prefix, history, organizations))
+    return with_language(award_release(prefix, history, organizations))
 
 
 def publisher(public_url: str) -> Document:
