@@ -551,7 +551,9 @@ def _csv(client: TestClient, url: str) -> list[dict[str, str]]:
     response = client.get(url)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == 'attachment; filename="grants.csv"'
+    assert response.headers["content-disposition"].startswith(
+        'attachment; filename="360giving-grants'
+    )  # named after the filters: test_the_360giving_csv_is_named_after_its_filters
     text = response.content.decode("utf-8")  # strict: the bytes are UTF-8
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -1040,3 +1042,17 @@ def test_each_release_says_the_language_of_its_untagged_texts(
         == "Oʻzbekiston Respublikasi Yoshlar ishlari agentligi"
     )
     assert reported["awards"][0]["description"] == "Ёшларни касбга ўргатиш"
+
+
+def test_the_360giving_csv_is_named_after_its_filters(client: TestClient, world: World) -> None:
+    """It was always grants.csv, where every other download says what was asked."""
+    _scenario(client, world)
+    response = client.get(f"/api/v1/360giving/grants.csv?year=2026&funder={PUBLIC_FUND}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="360giving-grants-2026-{PUBLIC_FUND}.csv"'
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows
+    assert {row["Funding Org:Identifier"] for row in rows} == {PUBLIC_FUND}
+    assert _csv(client, "/api/v1/360giving/grants.csv?year=2026")

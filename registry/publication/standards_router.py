@@ -395,7 +395,7 @@ def export_360giving_grants_csv(
         filters=filters,
         spreadsheet=bom,
     )
-    return _download(rows, "grants.csv", CSV_MEDIA_TYPE)
+    return _download(rows, download_name("360giving-grants", filters, "csv"), CSV_MEDIA_TYPE)
 
 
 def _csv_rows(
