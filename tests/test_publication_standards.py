@@ -1056,3 +1056,31 @@ def test_the_360giving_csv_is_named_after_its_filters(client: TestClient, world:
     assert rows
     assert {row["Funding Org:Identifier"] for row in rows} == {PUBLIC_FUND}
     assert _csv(client, "/api/v1/360giving/grants.csv?year=2026")
+
+
+def test_a_corrected_amendment_says_each_change_once(client: TestClient, world: World) -> None:
+    """Found by a re-user: "amount: 1300000.00 UZS → 1250000.00 UZS; amount: 1300000.00 UZS →
+    1250000.00 UZS": the amendment's amount and the award's, the very same change."""
+    award = _ok(
+        post(client, "/api/v1/awards", award_body(None, legal_basis="Contract 15/2026"), world.fund)
+    )
+    path = f"/api/v1/awards/{award['id']}/events"
+    amended = _ok(
+        post(client, path, {"type": "amended", "amount": "1300000", "reason": "More"}, world.fund)
+    )
+    seq = amended["events"][-1]["seq"]
+    correction = {
+        "type": "corrected",
+        "corrects": seq,
+        "reason": "Typo",
+        "changes": {"amount": "1250000"},
+    }
+    _ok(post(client, path, correction, world.fund))
+    releases = _all_releases(client, "/api/v1/ocds/releases?limit=500")
+    (last,) = [
+        r for r in releases if r["ocid"] == _ocid(award["id"]) and "amendments" in r["contracts"][0]
+    ][-1:]
+    amendment = last["contracts"][0]["amendments"][-1]
+    assert amendment["description"] == (
+        f"Corrects ledger entry {seq} (award.amended): amount: 1300000.00 UZS → 1250000.00 UZS"
+    )

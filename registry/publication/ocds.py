@@ -322,14 +322,19 @@ def _changes(
     before: Mapping[str, Any], after: Mapping[str, Any], names: Iterable[str], currency: str
 ) -> str:
     """``name: before → after`` for every named field that really changed."""
+    return "; ".join(_change_parts(before, after, names, currency)) or "no field changed"
+
+
+def _change_parts(
+    before: Mapping[str, Any], after: Mapping[str, Any], names: Iterable[str], currency: str
+) -> list[str]:
     money = {"amount", "budget", "disbursed"}
-    parts = [
+    return [
         f"{name}: {_describe(before.get(name), currency if name in money else None)} → "
         f"{_describe(after.get(name), currency if name in money else None)}"
         for name in names
         if before.get(name) != after.get(name)
     ]
-    return "; ".join(parts) or "no field changed"
 
 
 # --- Parties ---------------------------------------------------------------------------------
@@ -809,17 +814,20 @@ def _correction(
             if name in original.body
         )
         description = f"Voids ledger entry {target} ({original.kind}{': ' if what else ''}{what})"
+        changed: list[str] = []
     else:
         corrected = next(event for event in after_events if event.seq == target)
-        description = f"Corrects ledger entry {target} ({original.kind}): " + _changes(
+        changed = _change_parts(
             original.body, corrected.body, entry.body.get("changes") or {}, context.currency
         )
-    # What the award adds up to, before and after, where the correction moved it.
-    totals_before, totals_after = _totals(rules.fold(events[:-1])), _totals(rules.fold(events))
-    if totals_before != totals_after:
-        description += "; " + _changes(
-            totals_before, totals_after, totals_before.keys(), context.currency
+        description = f"Corrects ledger entry {target} ({original.kind}): " + (
+            "; ".join(changed) or "no field changed"
         )
+    # What the award adds up to, before and after, where the correction moved it; each change
+    # once (correcting an amendment's amount moves the award's amount by the very same step).
+    totals_before, totals_after = _totals(rules.fold(events[:-1])), _totals(rules.fold(events))
+    moved = _change_parts(totals_before, totals_after, totals_before.keys(), context.currency)
+    description = "; ".join([description, *(part for part in moved if part not in changed)])
     amendment = _amendment(process, history, entry.body["reason"], description)
     amendment["correctsReleaseID"] = release_id(process, target)
     if entry.body.get("void"):
