@@ -792,7 +792,11 @@ def test_360giving_extension_fields_of_the_scenario(client: TestClient, world: W
         ids["competition"],
         Decimal("1200000000.00"),
     )
-    assert programme["url"].endswith(f"/api/v1/competitions/{ids['competition']}")
+    # The competition's page, for people, as README says (it was the API's address).
+    assert programme["url"] == f"http://127.0.0.1:8000/competitions/{ids['competition']}"
+    page = client.get(programme["url"].removeprefix("http://127.0.0.1:8000"))
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
     assert programme["title"] == programme["title_uz"]
     (elderly,) = second["recipientOrganization"]
     assert (elderly["name"], elderly["name_ru"]) == (ELDERLY_NGO_NAME, ELDERLY_NGO_NAME)

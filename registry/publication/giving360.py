@@ -69,7 +69,8 @@ SCHEMA_VERSION: Final = "1.4"
 GRANT_ID_PREFIX: Final = "360G"
 PUBLISHER_NAME: Final = "Grant and social-contract transparency registry"
 AWARD_PATH: Final = "/api/v1/awards/{award_id}"
-COMPETITION_PATH: Final = "/api/v1/competitions/{competition_id}"
+COMPETITION_PAGE: Final = "/competitions/{competition_id}"
+"""A competition's page on the portal, for people: what ``grantProgramme[0].url`` links to."""
 INSTRUMENT_VOCABULARY: Final = "registry:instrument"
 THEME_VOCABULARY: Final = "registry:theme"
 COUNTRY_CODE_LENGTH: Final = 2
@@ -223,7 +224,7 @@ def _programme(competition: Competition, public_url: str) -> Document:
         "code": competition.id,
         "title": _primary(competition.title) or competition.id,
         **_translations("title", competition.title),
-        "url": public_url.rstrip("/") + COMPETITION_PATH.format(competition_id=competition.id),
+        "url": public_url.rstrip("/") + COMPETITION_PAGE.format(competition_id=competition.id),
         **_translations("description", competition.description),
         **_translations("eligibility", competition.eligibility),
         "year": competition.year,
