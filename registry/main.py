@@ -20,6 +20,7 @@ from registry.core.body_limit import BodyLimit
 from registry.core.db import Database, ReadFromHeader
 from registry.core.errors import document_validation_problems, install_handlers
 from registry.core.group_commit import GroupCommit
+from registry.core.head import HeadAsGet
 from registry.core.parameters import refuse_nul_characters
 from registry.core.settings import Settings
 from registry.ledger.checkpoint import NoteSigner
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     if settings.read_database_url is not None:
         app.add_middleware(ReadFromHeader)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
