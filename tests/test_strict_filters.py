@@ -211,6 +211,8 @@ def test_a_range_the_wrong_way_round_is_refused_naming_both_ends(
         ("/api/v1/awards.csv", "awarded_from=2025-01-01&awarded_from=2026-01-01", "awarded_from"),
         ("/api/v1/changes", "after=1&after=3", "after"),
         ("/api/v1/stats/awards", "group_by=year&group_by=funder", "group_by"),
+        ("/api/v1/ledger/proofs/inclusion", "index=0&index=1&tree_size=5", "index"),
+        ("/api/v1/ledger/leaves", "start=0&start=1&end=2", "start"),
     ],
 )
 def test_a_single_valued_parameter_given_twice_is_a_400_not_its_last_value(

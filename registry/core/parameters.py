@@ -97,11 +97,30 @@ def route_parameters(request: Request) -> frozenset[str] | None:
 ONE_VALUE_ONLY = "takes one value only; it was given more than once"
 
 
+def _repeated(request: Request, known: dict[str, bool]) -> list[tuple[str, str]]:
+    """Each parameter of one value given more than once (``funder=A&funder=B``), which
+    FastAPI would read as its last value only, silently dropping the others."""
+    return [
+        (name, ONE_VALUE_ONLY)
+        for name in dict.fromkeys(request.query_params)
+        if name in known and not known[name] and len(request.query_params.getlist(name)) > 1
+    ]
+
+
+def _refuse(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise BadRequest(
+            "; ".join(f"query.{name}: {message}" for name, message in problems),
+            errors=[
+                FieldError(field=f"query.{name}", message=message) for name, message in problems
+            ],
+        )
+
+
 async def refuse_unknown_parameters(request: Request) -> None:
     """A route dependency: a 400 naming each query parameter the route does not take, with the
     ones it does, so that a misspelt filter (``stauts=overdue``) is never silently ignored;
-    and each parameter of one value given more than once (``funder=A&funder=B``), which
-    FastAPI would read as its last value only, silently dropping the others. (A coroutine, as
+    and each parameter of one value given more than once (``_repeated``). (A coroutine, as
     ``refuse_nul_characters`` is.)"""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
@@ -110,19 +129,16 @@ async def refuse_unknown_parameters(request: Request) -> None:
     # An empty name (``?=x``, ``?&``) is noise a client's URL builder left, not a filter.
     unknown = [name for name in dict.fromkeys(request.query_params) if name and name not in known]
     allowed = ", ".join(sorted(known)) or "none"
-    problems = [(name, f"not a parameter of this endpoint; it takes {allowed}") for name in unknown]
-    problems += [
-        (name, ONE_VALUE_ONLY)
-        for name in dict.fromkeys(request.query_params)
-        if name in known and not known[name] and len(request.query_params.getlist(name)) > 1
-    ]
-    if problems:
-        raise BadRequest(
-            "; ".join(f"query.{name}: {message}" for name, message in problems),
-            errors=[
-                FieldError(field=f"query.{name}", message=message) for name, message in problems
-            ],
-        )
+    message = f"not a parameter of this endpoint; it takes {allowed}"
+    _refuse([(name, message) for name in unknown] + _repeated(request, known))
+
+
+async def refuse_repeated_values(request: Request) -> None:
+    """A route dependency for the routes that leave unknown parameters be (the ledger's and
+    the records' own): a 400 naming each parameter of one value given more than once."""
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute):
+        _refuse(_repeated(request, _route_query_names(route)))
 
 
 def list_values(raw: Iterable[str] | None) -> tuple[str, ...]:
