@@ -35,7 +35,6 @@ JSON-ready dicts out. The few functions below it read what those need, in a fixe
 of queries per page.
 """
 
-import copy
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -251,37 +250,50 @@ def with_language(release: Document) -> Document:
 
     Each text is untagged in its first language (``_texts``), so a release's texts could be
     in several: the release's language is the one most of its texts have (ties in the
-    registry's order), and each text that has it is untagged in it. A text without that
-    language keeps its first one untagged; its tagged variants say which it is."""
-    release = copy.deepcopy(release)  # its objects may be shared with other releases
-    texts = list(_multilingual(release))
-    counts = {tag: sum(1 for _, _, variants in texts if tag in variants) for tag in TAGS}
+    registry's order), and each text that has it is untagged in it, a party's ``legalName``
+    and the organization references' names (``buyer``, ``payer``…) with its name. A text
+    without that language keeps its first one untagged; its tagged variants say which it is.
+    The release is copied only where a text changes: its objects may be shared with other
+    releases."""
+    counts = dict.fromkeys(TAGS, 0)
+    for _, _, variants in _multilingual(release):
+        for tag in variants:
+            counts[tag] += 1
     language = max(TAGS, key=lambda tag: (counts[tag], -TAGS.index(tag)))
-    if not counts[language]:
-        language = _tag("uz", None)  # no text at all: the registry's first language
-    for container, field, variants in texts:
-        if language in variants and container[field] != variants[language]:
-            if field == "name" and isinstance(container.get("identifier"), dict):
-                container["identifier"]["legalName"] = variants[language]
-            container[field] = variants[language]
-    names = {party["id"]: party.get("name") for party in release.get("parties", ())}
-    for reference in _references(release):
-        reference["name"] = names.get(reference["id"]) or reference["name"]
-    return {**release, "language": language}
+    names = {party["id"]: _in(party, "name", language) for party in release.get("parties", ())}
+    return {**_in_language(release, language, names), "language": language}
 
 
-def _references(value: Any) -> Iterable[Document]:
-    """Every organization reference (``buyer``, ``suppliers[]``, ``payer``…): an id and a name
-    only, the name its party's."""
+def _in(container: Document, field: str, language: str) -> Any:
+    """``container[field]`` in ``language``, if it has that variant."""
+    variant = container.get(f"{field}_{language}")
+    return variant if isinstance(variant, str) else container.get(field)
+
+
+def _in_language(value: Any, language: str, names: Mapping[str, Any]) -> Any:
+    """``value`` with its untagged texts in ``language`` where they have it: the same object
+    where nothing changes, a copy of each object on the way to a change."""
     if isinstance(value, list):
-        for item in value:
-            yield from _references(item)
-    elif isinstance(value, dict):
-        if value.keys() == {"id", "name"}:
-            yield value
-        for field, item in value.items():
-            if field != "parties":
-                yield from _references(item)
+        items = [_in_language(item, language, names) for item in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
+    if not isinstance(value, dict):
+        return value
+    changed: Document | None = None
+    reference = value.keys() == {"id", "name"}
+    for field, item in value.items():
+        if isinstance(item, str):
+            new = names.get(value["id"]) if reference and field == "name" else None
+            new = new if reference else _in(value, field, language)
+            new = new if isinstance(new, str) else item
+        elif field == "identifier" and isinstance(item, dict) and "legalName" in item:
+            legal_name = _in(value, "name", language)
+            new = item if legal_name == item["legalName"] else {**item, "legalName": legal_name}
+        else:
+            new = _in_language(item, language, names)
+        if new is not item and new != item:
+            changed = changed if changed is not None else dict(value)
+            changed[field] = new
+    return changed if changed is not None else value
 
 
 def _multilingual(value: Any) -> Iterable[tuple[Document, str, dict[str, str]]]:
