@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 from test_awards import award_body, competition_body
 from test_desk import errors_next_to, open_form, sign_in
-from test_oversight import Desk
+from test_oversight import ANSWER, Desk
 
 from registry.awards.schemas import AwardCreate
 from registry.core.db import Database
@@ -207,6 +207,22 @@ def test_an_object_given_as_null_is_told_what_it_takes(
 
     assert [(error["field"], error["message"]) for error in problem["errors"]] == [(field, message)]
     assert problem["detail"] == f"{field}: {message}"
+
+
+def test_a_name_that_is_a_mapping_elsewhere_is_still_told_as_a_text(desk: Desk) -> None:
+    """An answer's reasons are a text; a compliance check's, a mapping of the same name: an
+    answer's ``"reasons": null`` was told "must be an object, not null" (found by review)."""
+    conclusion = desk.submit()
+    problem = desk.refused(
+        f"/api/v1/oversight/conclusions/{conclusion['id']}/events",
+        ANSWER | {"reasons": None},
+        desk.world.fund,
+        422,
+        "reasons",
+    )
+    assert [(error["field"], error["message"]) for error in problem["errors"]] == [
+        ("reasons", NULL_TEXT)
+    ]
 
 
 def test_the_desk_and_the_imports_say_it_in_the_same_words() -> None:

@@ -244,6 +244,11 @@ def _null_object_message(error: Any) -> str | None:
     location = error.get("loc") or ()
     name = next((part for part in reversed(location) if isinstance(part, str)), "")
     objects = objects_of_field(name)
+    # The error's type tells a model from a mapping where fields of one name differ (an
+    # answer's reasons are a text, a compliance check's a mapping).
+    wanted = dict if error["type"] == "dict_type" else BaseModel
+    if any(issubclass(kind, wanted) for kind in objects):
+        objects = frozenset(kind for kind in objects if issubclass(kind, wanted))
     if objects and objects <= TEXT_MODELS:
         return NULL_TEXT_MESSAGE
     (model,) = objects if len(objects) == 1 else (dict,)
