@@ -1048,6 +1048,18 @@ def test_each_release_says_the_language_of_its_untagged_texts(
     assert reported["awards"][0]["description"] == "Ёшларни касбга ўргатиш"
 
 
+def test_a_compiled_release_says_the_language_of_its_own_untagged_texts(demo_client) -> None:
+    """language is one member, which the merge took from a process's last release: a
+    competition's compiled release said "ru" where its documents' untagged titles, from an
+    earlier release, were Kazakh (found by review on the demo: 2 records of 70)."""
+    competitions = demo_client.get("/api/v1/competitions", params={"limit": 500}).json()
+    assert competitions["items"]
+    for competition in competitions["items"]:
+        record = demo_client.get(f"/api/v1/ocds/records/{_ocid(competition['id'])}")
+        assert record.status_code == 200, record.text
+        _untagged_in_their_language(record.json()["records"][0]["compiledRelease"])
+
+
 def test_the_360giving_csv_is_named_after_its_filters(client: TestClient, world: World) -> None:
     """It was always grants.csv, where every other download says what was asked."""
     _scenario(client, world)

@@ -1040,7 +1040,9 @@ def compile_release(releases: Sequence[Document]) -> Document:
                     del implementation[collection]
         if not implementation:
             del contract["implementation"]
-    return compiled
+    # language is one member, which the merge takes from the last release: the compiled
+    # release's texts, gathered from releases in several languages, say theirs anew.
+    return with_language(compiled)
 
 
 _COLLECTIONS: Final = ("transactions", "documents", "milestones")
