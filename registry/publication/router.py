@@ -11,7 +11,7 @@ from typing import Annotated, Any, Final, Self, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, WithJsonSchema, model_validator
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -100,6 +100,16 @@ AwardStatusesParam = Annotated[ListParam, each(member_of(AwardStatus))]
 SizeBandsParam = Annotated[ListParam, each(member_of(SizeBand))]
 YearsParam = Annotated[
     list[str] | None,
+    # Described as the years they are, integers, as before the commas were read: a client
+    # generated from the document keeps its types (read as text only to split the commas).
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "array", "items": {"type": "integer", "minimum": 1990, "maximum": 2100}},
+                {"type": "null"},
+            ]
+        }
+    ),
     Query(
         description="Years of four digits, from 1990 to 2100 (2026); repeat the parameter or "
         "separate values with commas; any of them matches."
