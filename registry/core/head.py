@@ -9,11 +9,10 @@ HEAD request is routed and answered as the GET of the same address (its checks, 
 ``Content-Disposition``), and only the status and headers are sent.
 
 A download streams its body after its headers. Its HEAD is answered as soon as the first
-chunk comes (the client has all it asked for then), and the rest of the stream is read and
-dropped here rather than stopped: a stream stopped part-way keeps its snapshot's connection
-from the downloads' pool (the cancelled-download fix is apart from this one), and twelve HEADs
-would then leave the pool empty, every download a 503. When a stopped stream gives its
-connection back, ``headers_only`` can stop it at its first chunk instead.
+chunk comes (the client has all it asked for then): the response is complete, so the server
+tells the application that the exchange is over (``http.disconnect``), Starlette stops the
+stream, and ``ClosingStreamingResponse`` gives its snapshot's connection back to the
+downloads' pool, as for a cancelled download: a HEAD costs a download's first chunk.
 """
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send

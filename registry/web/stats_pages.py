@@ -22,6 +22,7 @@ from registry.reference.money import format_amount
 from registry.reference.regions import normalize_region
 from registry.web import addresses, charts, i18n, views
 from registry.web.i18n import N_
+from registry.web.search_pages import AWARD_PARAMS, LIST
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -97,10 +98,15 @@ def api_link(group_by: str, params: Mapping[str, list[str]]) -> str:
 
 
 def _filter_params(request: Request) -> dict[str, list[str]]:
+    """The page's filters for its API links: a filter of one value given more than once as
+    the page read it, its last (the API refuses the repeat, found by review)."""
     params: dict[str, list[str]] = defaultdict(list)
     for name, value in request.query_params.multi_items():
         if name not in {"lang", "group_by"} and value:
-            params[name].append(value)
+            if AWARD_PARAMS.get(name, LIST) == LIST:
+                params[name].append(value)
+            else:
+                params[name] = [value]
     return dict(params)
 
 

@@ -33,6 +33,7 @@ from registry.ledger import service as ledger_service
 from registry.organizations import service as organization_service
 from registry.oversight.models import Conclusion
 from registry.oversight.views import to_summary
+from registry.reference.regions import UnknownRegion, normalize_region
 from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
 from registry.web.desk import forms, sessions
@@ -413,8 +414,19 @@ def _typed_zone(
         except (forms.FormErrors, NotFound):
             pass  # refused later, next to its field
         else:
-            return competition_service.zone_of(competition)
+            # A region changed by the same amendment, as the service judges the window.
+            return competition_service.zone_of(competition, region=_region(values))
     return local_zone(organization_id)
+
+
+def _region(values: dict[str, str]) -> str | None:
+    """The region an amendment's form changes to, if it names a real one (else the service
+    refuses it, next to its field)."""
+    given = (values.get("changes.region") or "").strip()
+    try:
+        return normalize_region(given) if given else None
+    except UnknownRegion:
+        return None
 
 
 def _write(
