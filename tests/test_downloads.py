@@ -181,30 +181,24 @@ def test_a_download_the_client_abandons_gives_its_connection_back_at_once(
         update={"export_connections": 1, "export_wait_seconds": 0.5}
     )
     app = create_app(settings)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with serve(app) as base:
-            port = int(base.rsplit(":", 1)[1])
-            with socket.socket() as reader:
-                # A small window, read no further than the head: the server is mid-body,
-                # its sends blocked, when the client goes.
-                reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                reader.connect(("127.0.0.1", port))
-                reader.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
-                head = reader.recv(1024)
-                assert head.startswith(b"HTTP/1.1 200"), head[:200]
-                time.sleep(0.5)
-            deadline = time.monotonic() + 10
-            while True:
-                response = httpx.get(f"{base}/api/v1/awards.csv?year=2024", timeout=30)
-                if response.status_code == 200 or time.monotonic() > deadline:
-                    break
-            assert response.status_code == 200, response.text[:300]
-            assert response.text.startswith("id,")
-    finally:
-        if collecting:
-            gc.enable()
+    with collector_off(), serve(app) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with socket.socket() as reader:
+            # A small window, read no further than the head: the server is mid-body,
+            # its sends blocked, when the client goes.
+            reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            reader.connect(("127.0.0.1", port))
+            reader.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+            head = reader.recv(1024)
+            assert head.startswith(b"HTTP/1.1 200"), head[:200]
+            time.sleep(0.5)
+        deadline = time.monotonic() + 10
+        while True:
+            response = httpx.get(f"{base}/api/v1/awards.csv?year=2024", timeout=30)
+            if response.status_code == 200 or time.monotonic() > deadline:
+                break
+        assert response.status_code == 200, response.text[:300]
+        assert response.text.startswith("id,")
 
 
 @pytest.mark.parametrize("closing", [True, False])
@@ -244,13 +238,8 @@ def test_a_streamed_body_is_closed_when_its_client_goes(closing: bool) -> None:
         # the event loop's end would finalise a forgotten body anyway.
         return list(closed)
 
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_off():
         assert _run_elsewhere(respond) == ([True] if closing else [])
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def test_a_download_whose_client_is_gone_before_its_body_begins_ends_its_snapshot() -> None:
@@ -289,16 +278,24 @@ def test_a_download_whose_client_is_gone_before_its_body_begins_ends_its_snapsho
         await response(scope, receive, send)
         return list(closed)
 
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_off():
         assert _run_elsewhere(respond) == ["snapshot"]
-    finally:
-        if collecting:
-            gc.enable()
 
 
 T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """The garbage collector off meanwhile, so that only what the code under test closes is
+    closed (a forgotten generator is then let go at the test's end, not in its middle)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _run_elsewhere(main: Callable[[], Awaitable[T]]) -> T:
