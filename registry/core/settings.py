@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         description="Group commit: at most this many award publications and events that arrive "
         "together are applied in one transaction (1 gives each its own).",
     )
+    telemetry: bool = Field(
+        default=False,
+        description="FastAPI's own OpenTelemetry traces, metrics and logs, sent to the providers "
+        "OpenTelemetry is configured with (opentelemetry-instrument, or the SDK set up before "
+        "the app starts). Off, FastAPI does not look for providers on every request.",
+    )
     max_body_bytes: int = Field(
         default=DEFAULT_MAX_BODY_BYTES,
         ge=64 * 1024,
