@@ -16,11 +16,12 @@ from typing import TypeVar
 import anyio
 import httpx2 as httpx
 import pytest
-from domain_helpers import bearer, issue_key, ledger_size
+from domain_helpers import bearer, build_world, issue_key, ledger_size
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from live_server import serve
 from starlette.responses import StreamingResponse
+from test_awards import create_award, create_competition
 
 from registry import demo
 from registry.auth.principal import Role
@@ -31,6 +32,7 @@ from registry.core.streams import ClosingStreamingResponse
 from registry.main import create_app
 from registry.publication import search
 from registry.publication.router import _CSV_SOURCE, _export
+from registry.publication.snapshots import Taken
 from registry.reference.money import format_amount
 
 BY_AMOUNT = search.AwardSort.AMOUNT_DESC
@@ -92,6 +94,46 @@ def test_a_download_is_one_snapshot_while_awards_change(
     assert [row["id"] for row in rows].count(award_id) == 1
 
 
+DOWNLOADS = (
+    "/api/v1/awards.csv",
+    "/api/v1/awards.jsonl",
+    "/api/v1/360giving/grants.csv",
+    "/api/v1/360giving/grants.download.json",
+    "/api/v1/ocds/releases.download.json",
+)
+
+
+def test_a_download_says_the_ledger_size_it_was_read_at(settings: Settings) -> None:
+    """``Registry-Ledger-Size`` is the ledger's size in the download's own snapshot, taken
+    before its response starts: an award published while the file streams is neither in it
+    nor counted, and the change feed from ``after=size - 1`` gives exactly what the file
+    lacks (a mirror loads the file, then follows the feed, missing nothing)."""
+    app = create_app(settings)
+    with TestClient(app) as client, serve(app) as base:
+        world = build_world(client, app.state.database)
+        competition = create_competition(client, world)["id"]
+        create_award(client, world, competition, amount="1000000.00")
+        for path in DOWNLOADS:
+            with httpx.stream("GET", f"{base}{path}", timeout=30) as response:
+                assert response.status_code == 200
+                size = int(response.headers["registry-ledger-size"])
+                assert size == ledger_size(app.state.database)
+                new = create_award(
+                    client, world, competition, amount="1000000.00"
+                )  # the snapshot is already taken
+                body = response.read().decode()
+            assert new["id"] not in body, path
+            changes = client.get("/api/v1/changes", params={"after": size - 1}).json()["items"]
+            assert [(c["kind"], c["subject"]) for c in changes] == [
+                ("award.published", new["id"])
+            ], path
+            again = httpx.get(f"{base}{path}", timeout=30)
+            assert int(again.headers["registry-ledger-size"]) == size + 1
+            assert new["id"] in again.text, path
+            head = httpx.head(f"{base}{path}", timeout=30)
+            assert head.headers["registry-ledger-size"] == str(size + 1)
+
+
 @pytest.fixture
 def busy_settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
@@ -148,7 +190,7 @@ def test_a_slow_consumer_still_reads_loaded_awards_after_the_rows_run_out(
 
     ids = []
     try:
-        batches = _export(request, search.AwardFilters(), search.AwardSort.AWARD_DATE_DESC)
+        batches = _export(request, search.AwardFilters(), search.AwardSort.AWARD_DATE_DESC, Taken())
         for batch in batches:
             time.sleep(0.3)  # the reader has long since found no more rows
             ids.extend(to_summary(award).id for award in batch)

@@ -54,6 +54,7 @@ from registry.publication.schemas import (
     StatsRead,
     StatsRow,
 )
+from registry.publication.snapshots import LEDGER_SIZE_RESPONSE, Taken
 from registry.reference.identifiers import normalize_org_id
 from registry.reference.legal_units import LegalUnit
 from registry.reference.money import (
@@ -718,11 +719,12 @@ def _export(
     request: Request,
     filters: search.AwardFilters,
     sort: search.AwardSort,
+    taken: Taken,
     *,
     columns: list[Any] | None = None,
 ) -> Generator[Sequence[Any], None, None]:
     """The matching awards, a batch at a time, from one snapshot on the downloads' own pool."""
-    _, stream = _export_after(request, filters, sort, lambda _session: None, columns=columns)
+    _, stream = _export_after(request, filters, sort, lambda _session: None, taken, columns=columns)
     return stream
 
 
@@ -734,6 +736,7 @@ def _export_after(
     filters: search.AwardFilters,
     sort: search.AwardSort,
     first: Callable[[Session], Prelude],
+    taken: Taken,
     *,
     columns: list[Any] | None = None,
 ) -> tuple[Prelude, Generator[Sequence[Any], None, None]]:
@@ -749,6 +752,7 @@ def _export_after(
 
     def batches() -> Generator[Any, None, None]:
         with request.app.state.database.snapshot() as session:
+            taken.note(session)
             yield first(session)
             yield from read_ahead(
                 search.stream_awards(
@@ -764,7 +768,10 @@ def _export_after(
     "/awards.csv",
     summary="Download the matching awards as CSV (UTF-8, no row cap)",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}, **problem_responses(400, 503)},
+    responses={
+        200: {"content": {"text/csv": {}}, "headers": LEDGER_SIZE_RESPONSE},
+        **problem_responses(400, 503),
+    },
     tags=["downloads"],
 )
 def awards_csv(
@@ -801,8 +808,9 @@ def awards_csv(
             "query.sep", "a comma cannot separate fields when it marks decimals: use semicolon"
         )
     # The funders' names from the rows' own snapshot: every funder of a row is among them.
+    taken = Taken()
     funder_names, batches = _export_after(
-        request, filters, sort, _funder_names, columns=_CSV_SOURCE
+        request, filters, sort, _funder_names, taken, columns=_CSV_SOURCE
     )
     row = _csv_rows(
         funder_names, decimal=decimal, spreadsheet=for_spreadsheet(bom=bom, separator=separator)
@@ -826,7 +834,7 @@ def awards_csv(
         rows(),
         holds=batches,
         media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **taken.headers()},
     )
 
 
@@ -834,13 +842,17 @@ def awards_csv(
     "/awards.jsonl",
     summary="Download the matching awards as JSON Lines (the list's item shape, no row cap)",
     response_class=StreamingResponse,
-    responses={200: {"content": {JSONL_MEDIA_TYPE: {}}}, **problem_responses(400, 503)},
+    responses={
+        200: {"content": {JSONL_MEDIA_TYPE: {}}, "headers": LEDGER_SIZE_RESPONSE},
+        **problem_responses(400, 503),
+    },
     tags=["downloads"],
 )
 def awards_jsonl(
     request: Request, filters: FiltersDep, sort: SortParam = search.AwardSort.AWARD_DATE_DESC
 ) -> StreamingResponse:
-    batches = _export(request, filters, sort)
+    taken = Taken()
+    batches = _export(request, filters, sort, taken)
 
     def lines() -> Iterator[bytes]:
         with contextlib.closing(batches):  # the snapshot ends with the response
@@ -854,7 +866,7 @@ def awards_jsonl(
         lines(),
         holds=batches,
         media_type=JSONL_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **taken.headers()},
     )
 
 

@@ -34,6 +34,7 @@ from registry.publication.pagination import (
 )
 from registry.publication.router import FiltersDep as AwardFiltersDep
 from registry.publication.router import download_name, file_name, inert
+from registry.publication.snapshots import LEDGER_SIZE_RESPONSE, Taken
 from registry.reference.identifiers import normalize_org_id
 
 router = APIRouter(tags=["open-data"], dependencies=[Depends(refuse_unknown_parameters)])
@@ -267,14 +268,17 @@ def list_ocds_releases(
         200: {
             "model": ReleasePackageDownload,
             "description": "One file: every release the filters match, not a page.",
+            "headers": LEDGER_SIZE_RESPONSE,
         },
         **problem_responses(400, 503),
     },
 )
 def download_ocds_releases(request: Request, filters: FiltersDep) -> StreamingResponse:
     prefix, _, public_url = _settings(request)
+    taken = Taken()
     chunks = _package_chunks(
         request.app.state.database,
+        taken,
         head=ocds.package_metadata(uri=str(request.url), public_url=public_url),
         items="releases",
         pages=lambda session: _release_pages(session, prefix=prefix, filters=filters),
@@ -285,7 +289,7 @@ def download_ocds_releases(request: Request, filters: FiltersDep) -> StreamingRe
         [str(value) for value in (filters.year, filters.funder, filters.recipient) if value],
         "json",
     )
-    return _download(chunks, name)
+    return _download(chunks, taken, name)
 
 
 @router.get(
@@ -349,14 +353,17 @@ def list_360giving_grants(
         200: {
             "model": GrantsPackageDownload,
             "description": "One file: every grant the filters match, not a page.",
+            "headers": LEDGER_SIZE_RESPONSE,
         },
         **problem_responses(400, 503),
     },
 )
 def download_360giving_grants(request: Request, filters: AwardFiltersDep) -> StreamingResponse:
     _, prefix, public_url = _settings(request)
+    taken = Taken()
     chunks = _package_chunks(
         request.app.state.database,
+        taken,
         head=giving360.package_metadata(public_url),
         items="grants",
         pages=lambda session: _grant_pages(
@@ -364,7 +371,7 @@ def download_360giving_grants(request: Request, filters: AwardFiltersDep) -> Str
         ),
         dated=("dateModified", "modified", giving360.last_modified),
     )
-    return _download(chunks, download_name("360giving-grants", filters, "json"))
+    return _download(chunks, taken, download_name("360giving-grants", filters, "json"))
 
 
 @router.get(
@@ -372,7 +379,11 @@ def download_360giving_grants(request: Request, filters: AwardFiltersDep) -> Str
     summary="360Giving 1.4.3 flattened CSV of every grant (UTF-8, streamed)",
     response_class=StreamingResponse,
     responses={
-        200: {"content": {CSV_MEDIA_TYPE: {}}, "description": "One row per award."},
+        200: {
+            "content": {CSV_MEDIA_TYPE: {}},
+            "description": "One row per award.",
+            "headers": LEDGER_SIZE_RESPONSE,
+        },
         **problem_responses(400, 503),
     },
 )
@@ -388,18 +399,21 @@ def export_360giving_grants_csv(
     ] = False,
 ) -> StreamingResponse:
     _, prefix, public_url = _settings(request)
+    taken = Taken()
     rows = _csv_rows(
         request.app.state.database,
+        taken,
         prefix=prefix,
         public_url=public_url,
         filters=filters,
         spreadsheet=bom,
     )
-    return _download(rows, download_name("360giving-grants", filters, "csv"), CSV_MEDIA_TYPE)
+    return _download(rows, taken, download_name("360giving-grants", filters, "csv"), CSV_MEDIA_TYPE)
 
 
 def _csv_rows(
     database: Database,
+    taken: Taken,
     *,
     prefix: str,
     public_url: str,
@@ -416,6 +430,7 @@ def _csv_rows(
         return [inert(cell) for cell in cells] if spreadsheet else list(cells)
 
     with database.snapshot() as session:
+        taken.note(session)
         yield ("\ufeff" if spreadsheet else "").encode() + _csv_text([giving360.csv_header()])
         for grants in _grant_pages(
             session, prefix=prefix, public_url=public_url, filters=filters, transactions=False
@@ -476,6 +491,7 @@ def _pages(
 
 def _package_chunks(
     database: Database,
+    taken: Taken,
     *,
     head: Mapping[str, Any],
     items: str,
@@ -492,6 +508,7 @@ def _package_chunks(
     is made from its items' newest dates)."""
     item_date, package_date, newest = dated
     with database.snapshot() as session:
+        taken.note(session)
         yield exact_json(head)[:-1] + b"," + exact_json(items) + b":["  # head: not empty
         dates: list[str] = []  # at most one: the newest so far
         separator = b""
@@ -504,17 +521,20 @@ def _package_chunks(
 
 
 def _download(
-    chunks: Generator[bytes, None, None], name: str, media_type: str = JSON_MEDIA_TYPE
+    chunks: Generator[bytes, None, None],
+    taken: Taken,
+    name: str,
+    media_type: str = JSON_MEDIA_TYPE,
 ) -> StreamingResponse:
     """A streamed file; its first chunk is made inside the download's snapshot and taken here,
     before the response starts, so that a busy download pool is a 503 rather than a 200 cut
-    short."""
+    short, and the response can say the ledger's size in that snapshot."""
     first = next(chunks)
     return ClosingStreamingResponse(
         _after(first, chunks),
         holds=chunks,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **taken.headers()},
     )
 
 
