@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from registry.core.parameters import ONE_VALUE_ONLY
 from registry.core.schemas import AMOUNT_PATTERN, DATE_MESSAGE, PATTERN_MESSAGES, YEAR_MESSAGE
 from registry.publication.router import REVERSED_AMOUNTS, REVERSED_DATES
 from registry.web import i18n, search_pages
@@ -255,6 +256,12 @@ def test_the_standard_downloads_hold_every_result_not_a_page(demo_client, params
         ("/awards", "region=50%25", "region"),
         ("/awards", "funder=%25(x)s", "funder"),
         ("/competitions", "region=%25s", "region"),
+        # A parameter of one value given twice is refused, as the API refuses it, never read
+        # as one of the two (the page read the last).
+        ("/awards", "sort=amount&sort=-amount", "sort"),
+        ("/awards", "amount_min=1&amount_min=2", "amount_min"),
+        ("/competitions", "sort=closes&sort=-closes", "sort"),
+        ("/organizations", "q=fond&q=jamiyat", "q"),
     ],
 )
 def test_bad_filter_values_are_a_400_page_naming_the_field(demo_client, path, query, field):
@@ -278,6 +285,14 @@ def test_bad_filter_values_are_a_400_page_naming_the_field(demo_client, path, qu
         assert f'<span class="error" id="{error_id}">{message}</span>' in html
         assert f'aria-invalid="true" aria-describedby="{error_id}' in html
     assert "String should match pattern" not in html
+
+
+def test_a_parameter_given_twice_is_told_so_in_the_readers_language(demo_client):
+    assert ONE_VALUE_ONLY in search_pages.FILTER_MESSAGES
+    html = unescape(demo_client.get("/awards?sort=amount&sort=-amount&lang=ru").text)
+    assert 'id="f-sort-error">принимает только одно значение, а оно задано несколько раз<' in html
+    # A list's values may be repeated, as the API takes them.
+    assert demo_client.get("/awards?year=2025&year=2026&lang=ru").status_code == 200
 
 
 def test_a_refused_amount_is_told_as_the_api_tells_it_in_the_readers_language(demo_client):
