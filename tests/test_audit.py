@@ -15,8 +15,9 @@ from registry import auditor
 from registry.cli import app as cli
 from registry.core.db import Database
 from registry.core.settings import Settings
-from registry.ledger import audit_cli
-from registry.ledger.checkpoint import NoteSigner
+from registry.ledger import audit_cli, merkle, receipt
+from registry.ledger.checkpoint import Checkpoint, NoteSigner
+from registry.ledger.errors import VerificationError
 from registry.main import create_app
 
 
@@ -226,3 +227,89 @@ def test_what_cannot_be_read_exits_2_not_1(
     receipt.write_bytes(client.get("/api/v1/ledger/entries/2/receipt").content)
     assert audit_cli.main(["receipt", str(receipt), "--key", missing]) == 2
     assert audit_cli.main(["receipt", str(receipt), "--key", str(key_file)]) == 0
+
+
+class _ResignedSource:
+    """A server (or a proxy before it) that serves ``leaves`` and signs a checkpoint of them
+    with the log's own key: every hash and signature agrees with what it serves."""
+
+    def __init__(self, leaves: list[bytes], signer: NoteSigner) -> None:
+        self._leaves = leaves
+        self._hashes = [merkle.leaf_hash(leaf) for leaf in leaves]
+        self._signer = signer
+
+    def verifier_key(self) -> str | None:
+        return None
+
+    def checkpoint(self) -> str:
+        root = _tree_hash(self._hashes)
+        return self._signer.sign(Checkpoint(self._signer.name, len(self._leaves), root).body())
+
+    def leaves(self, start: int, end: int) -> list[bytes]:
+        return self._leaves[start:end]
+
+    def inclusion_path(self, index: int, tree_size: int) -> list[bytes]:
+        ranges = merkle.inclusion_ranges(index, tree_size)
+        return [_tree_hash(self._hashes[a:b]) for a, b in ranges]
+
+    def consistency_proof(self, first: int, second: int) -> list[bytes]:
+        ranges = merkle.consistency_ranges(first, second)
+        return [_tree_hash(self._hashes[a:b]) for a, b in ranges]
+
+
+def _tree_hash(hashes: list[bytes]) -> bytes:
+    """MTH (RFC 9162 §2.1.1), straight from its definition."""
+    if len(hashes) == 1:
+        return hashes[0]
+    split = 1 << (len(hashes) - 1).bit_length() - 1
+    return merkle.node_hash(_tree_hash(hashes[:split]), _tree_hash(hashes[split:]))
+
+
+def _chained(bodies: list[bytes]) -> list[bytes]:
+    """Leaves with these bodies (as written, canonical or not), each linked to the one before."""
+    leaves: list[bytes] = []
+    prev = "00" * 32
+    for seq, body in enumerate(bodies):
+        leaf = b'{"body":' + body + b',"prev":"' + prev.encode() + b'","seq":%d}' % seq
+        leaves.append(leaf)
+        prev = merkle.leaf_hash(leaf).hex()
+    return leaves
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"amount":"99.00","amount":"12345678.90"}', "'amount' is given more than once"),
+        (b'{"amount": "99.00"}', "canonical form"),
+        (b'{"b":"1","a":"2"}', "canonical form"),
+        (b'{"amount":99.5}', "floats"),
+        (b'{"title":"\\u0041"}', "canonical form"),
+    ],
+)
+def test_a_leaf_that_is_not_canonical_json_fails_though_everything_else_is_signed(
+    body: bytes, reason: str
+) -> None:
+    """A leaf is the RFC 8785 canonical JSON of its entry: one byte string per value, and so
+    one reading. An auditor's proxy served a leaf with "amount" twice, chained and re-signed,
+    and both tools said it verified (found by an outside auditor): a reader taking the first
+    member saw 99.00, one taking the last 12,345,678.90. Each leaf is now read back to its
+    canonical form, byte for byte, and a member named twice is refused by name."""
+    signer = NoteSigner(name="test.registry/ledger", private_key=Ed25519PrivateKey.generate())
+    key = signer.verifier.verifier_key()
+    leaves = _chained([b'{"amount":"1.00"}', body, b'{"amount":"2.00"}'])
+    with pytest.raises(auditor.AuditFailure, match=reason) as failure:
+        auditor.verify(_ResignedSource(leaves, signer), key=key)
+    assert failure.value.seq == 1
+    # The receipt of that leaf, checked offline, is refused the same way.
+    source = _ResignedSource(leaves, signer)
+    proof = receipt.Receipt(
+        index=1,
+        leaf=leaves[1],
+        proof=tuple(source.inclusion_path(1, 3)),
+        checkpoint_note=source.checkpoint(),
+    )
+    with pytest.raises(VerificationError, match=reason):
+        receipt.verify_receipt(receipt.format_receipt(proof), log_key=signer.verifier)
+    # The same leaves written canonically verify.
+    fine = _chained([b'{"amount":"1.00"}', b'{"amount":"12345678.90"}', b'{"amount":"2.00"}'])
+    assert auditor.verify(_ResignedSource(fine, signer), key=key).checkpoint.size == 3

@@ -20,6 +20,7 @@ Python int has no exact double, so another implementation would read it back as 
 different number and derive different bytes.
 """
 
+import json
 from json.encoder import encode_basestring
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Final
@@ -27,7 +28,13 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["MAX_NESTING_DEPTH", "MAX_SAFE_INTEGER", "CanonicalizationError", "canonicalize"]
+__all__ = [
+    "MAX_NESTING_DEPTH",
+    "MAX_SAFE_INTEGER",
+    "CanonicalizationError",
+    "canonicalize",
+    "parse_canonical",
+]
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """RFC 7493 §2.2 (I-JSON): the largest integer every JSON implementation reads exactly."""
@@ -75,6 +82,41 @@ def canonicalize(value: object, *, allow_floats: bool = True) -> bytes:
     except UnicodeEncodeError as exc:
         # RFC 8785 §3.1 / RFC 7493 §2.1: strings must be Unicode scalar values.
         raise CanonicalizationError("a string contains a lone surrogate") from exc
+
+
+def parse_canonical(data: bytes) -> Any:
+    """The JSON value ``data`` holds, if ``data`` is exactly its canonical form, as every
+    ledger leaf must be: a leaf with a member named twice (which value counts?), a float, or
+    any byte ``canonicalize`` would not write (a space, members out of order, an escape it
+    would not use) is refused with :class:`CanonicalizationError`. An auditor checks this of
+    every leaf, or a server could sign two readings of one entry."""
+    try:
+        value = json.loads(data, object_pairs_hook=_unique_members, parse_constant=_no_constant)
+    except RecursionError:
+        raise CanonicalizationError("nested too deeply") from None
+    except CanonicalizationError:
+        raise
+    except ValueError as exc:
+        raise CanonicalizationError(f"not valid JSON ({exc})") from None
+    if canonicalize(value, allow_floats=False) != data:
+        raise CanonicalizationError(
+            "not in its RFC 8785 canonical form (spacing, member order, escapes or numbers "
+            "differ from it)"
+        )
+    return value
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in members:
+            raise CanonicalizationError(f"the member {name!r} is given more than once")
+        members[name] = value
+    return members
+
+
+def _no_constant(name: str) -> Any:
+    raise CanonicalizationError(f"{name} is not JSON")
 
 
 # One flat loop on purpose: this is the per-append hot path, and a helper call per leaf

@@ -1,9 +1,8 @@
 """Streaming verification of the whole ledger: the hash chain and the Merkle root, in O(log n)
 memory (a compact range, never the tree)."""
 
-import json
-
 from . import merkle
+from .canonical import CanonicalizationError, parse_canonical
 from .errors import VerificationError
 
 GENESIS_PREV_HEX = "00" * merkle.HASH_SIZE
@@ -33,12 +32,13 @@ class ChainVerifier:
         return self._tree.root()
 
     def feed(self, leaf: bytes) -> bytes:
-        """Check the next leaf's ``seq`` and ``prev`` fields; return its leaf hash."""
+        """Check that the next leaf is canonical JSON (RFC 8785: one reading only, so a member
+        named twice is refused) and its ``seq`` and ``prev`` fields; return its leaf hash."""
         seq = self._tree.size
         try:
-            decoded = json.loads(leaf)
-        except ValueError as exc:
-            raise ChainBreak(seq, f"not valid JSON ({exc})") from exc
+            decoded = parse_canonical(leaf)
+        except CanonicalizationError as exc:
+            raise ChainBreak(seq, str(exc)) from exc
         if not isinstance(decoded, dict):
             raise ChainBreak(seq, "not a JSON object")
         found = decoded.get("seq")

@@ -19,13 +19,13 @@ Verification needs no network: the log's verifier key, and the witnesses' keys w
 are given by the person verifying, never taken from the receipt.
 """
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from . import merkle
+from .canonical import CanonicalizationError, parse_canonical
 from .checkpoint import (
     Checkpoint,
     NoteVerifier,
@@ -149,9 +149,9 @@ def verify_receipt(
         root=checkpoint.root_hash,
     )
     try:
-        entry = json.loads(receipt.leaf)
-    except ValueError:
-        raise VerificationError("the entry is not JSON") from None
+        entry = parse_canonical(receipt.leaf)
+    except CanonicalizationError as exc:
+        raise VerificationError(f"the entry is {exc}") from None
     if not isinstance(entry, dict) or entry.get("seq") != receipt.index:
         raise VerificationError("the entry's own seq is not the receipt's index")
     pinned = {(log_key.name, log_key.key_id)} | {(w.name, w.key_id) for w in witnesses}
