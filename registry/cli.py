@@ -1,5 +1,6 @@
 """The ``registry`` command: serve, migrate, audit, bench."""
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -161,6 +162,16 @@ def migrate() -> None:
     stderr.print(f"migrated {url}")
 
 
+PUBLIC_URL_VARIABLE = "REGISTRY_PUBLIC_URL"
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (names, not a bind)
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a server on ``host``:``port`` is reached at from this machine."""
+    shown = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -175,6 +186,16 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the API and the portal (run `registry migrate` first)."""
+    if PUBLIC_URL_VARIABLE not in os.environ:
+        # The pages' permanent links, QR codes and verification instructions name this
+        # address: by default the one served, not port 8000 whatever --port says.
+        public = served_url(host, port)
+        os.environ[PUBLIC_URL_VARIABLE] = public
+        if host in WILDCARD_HOSTS:
+            stderr.print(
+                f"[yellow]{PUBLIC_URL_VARIABLE} is not set: links and QR codes will say "
+                f"{public}; set it to the address people reach this server at[/yellow]"
+            )
     server.run(
         "registry.main:app",
         host=host,
