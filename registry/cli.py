@@ -254,6 +254,9 @@ def audit_verify(
     except audit.UnreadableState as exc:
         stderr.print(f"[bold red]cannot read the state[/]: {escape(str(exc))}")
         raise typer.Exit(EXIT_UNREACHABLE) from exc
+    except audit.UnwritableState as exc:
+        stderr.print(f"[bold red]cannot write the state[/]: {escape(str(exc))}")
+        raise typer.Exit(EXIT_UNREACHABLE) from exc
     if not report.key_was_pinned:
         stderr.print(
             "[yellow]warning[/]: trusted the key the server served; pin it with --key "

@@ -22,7 +22,7 @@ from registry.core.db import Database, ReadFromHeader
 from registry.core.errors import document_validation_problems, install_handlers
 from registry.core.group_commit import GroupCommit
 from registry.core.head import HeadAsGet
-from registry.core.parameters import refuse_nul_characters
+from registry.core.parameters import refuse_nul_characters, refuse_unknown_parameters
 from registry.core.settings import Settings
 from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.cosignature import parse_cosigner_key
@@ -148,7 +148,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         risks_router,
     )
     for router in routers:
-        app.include_router(router, prefix=API_PREFIX)
+        # The API's callers are programs: a query parameter a route does not take (a
+        # misspelt filter) or one of one value given twice is a 400 naming it, never ignored.
+        app.include_router(
+            router, prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_parameters)]
+        )
     app.include_router(tiles_router)  # the C2SP tlog-tiles paths, at the spec's own /tiles/...
     web.install(app)
     docs.install(app)

@@ -15,7 +15,7 @@ from registry import auditor
 from registry.cli import app as cli
 from registry.core.db import Database
 from registry.core.settings import Settings
-from registry.ledger import audit_cli, merkle, receipt
+from registry.ledger import audit, audit_cli, merkle, receipt
 from registry.ledger.checkpoint import Checkpoint, NoteSigner
 from registry.ledger.errors import VerificationError
 from registry.main import create_app
@@ -205,6 +205,12 @@ def test_what_cannot_be_read_exits_2_not_1(
             ["--key", str(key_file), "--state", str(incomplete)],
             "incomplete-state.json",
         ),
+        # The ledger verifies, but where the state should go is not there (a traceback
+        # before, found by an outside auditor).
+        "a state file that cannot be written": (
+            ["--key", str(key_file), "--state", str(tmp_path / "nowhere" / "state.json")],
+            "could not be saved to",
+        ),
     }
     for case, (arguments, named) in cases.items():
         result = runner.invoke(cli, ["audit", "verify", *source, *arguments])
@@ -313,3 +319,11 @@ def test_a_leaf_that_is_not_canonical_json_fails_though_everything_else_is_signe
     # The same leaves written canonically verify.
     fine = _chained([b'{"amount":"1.00"}', b'{"amount":"12345678.90"}', b'{"amount":"2.00"}'])
     assert auditor.verify(_ResignedSource(fine, signer), key=key).checkpoint.size == 3
+
+
+def test_a_state_that_cannot_be_saved_is_said_so(tmp_path: Path) -> None:
+    state = audit.AuditState(
+        verifier_key="k", tree_size=1, root_hash=bytes(32), checkpoint="c", verified_at="now"
+    )
+    with pytest.raises(audit.UnwritableState, match=r"could not be saved to .*nowhere"):
+        state.save(tmp_path / "nowhere" / "state.json")

@@ -2,6 +2,8 @@
 allowed values), never an empty 200 that reads as "nothing found"; withdrawn region codes and
 lower-case currencies read as what they stand for."""
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -267,3 +269,23 @@ def test_a_bad_year_in_a_list_names_the_field_without_an_index(demo_client: Test
     for query in ("year=2026,20x6", "year=2026&year=20x6"):
         fields = _fields(demo_client.get(f"/api/v1/awards?{query}"))
         assert fields == {"query.year": YEAR_MESSAGE}
+
+
+def test_every_api_route_refuses_a_parameter_it_does_not_take(demo_client: TestClient) -> None:
+    """Every route of the API, not only the searches: the ledger's proofs took
+    ``/ledger/proofs/consistency?first=1&second=2&frist=3`` as a 200 (found by an outside
+    auditor), though README says the API refuses a misspelt parameter. Reads and writes alike:
+    the parameter is refused before anything is looked up or written."""
+    paths = demo_client.get("/openapi.json").json()["paths"]
+    routes = [
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/")
+        for method in operations
+    ]
+    assert len(routes) > 40
+    for method, path in routes:
+        url = re.sub(r"\{[^}]+\}", "0", path) + "?frist=3"
+        response = demo_client.request(method, url)
+        assert response.status_code == 400, (method, url, response.text)
+        assert "query.frist" in [error["field"] for error in response.json()["errors"]], url

@@ -2,7 +2,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,6 @@ from registry.core.errors import problem_responses
 from registry.core.group_commit import OneByOne, writes
 from registry.core.idempotency import IdempotencyKey
 from registry.core.json_body import JsonBodyRoute
-from registry.core.parameters import refuse_repeated_values
 from registry.core.schemas import LegalUnitRead
 from registry.journal import Recorded
 from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
@@ -38,7 +37,6 @@ router = APIRouter(
     prefix="/awards",
     tags=["awards"],
     route_class=JsonBodyRoute,
-    dependencies=[Depends(refuse_repeated_values)],
 )
 AwardId = Annotated[str, Path(max_length=40)]
 

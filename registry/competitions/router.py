@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from sqlalchemy.orm import Session
 
 from registry.auth.dependencies import FunderDep
@@ -22,7 +22,6 @@ from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
 from registry.core.json_body import JsonBodyRoute
-from registry.core.parameters import refuse_repeated_values
 from registry.core.schemas import LegalUnitRead
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
@@ -33,7 +32,6 @@ router = APIRouter(
     prefix="/competitions",
     tags=["competitions"],
     route_class=JsonBodyRoute,
-    dependencies=[Depends(refuse_repeated_values)],
 )
 CompetitionId = Annotated[str, Path(max_length=40)]
 PROOF_PATH = "/api/v1/ledger/entries/{seq}"

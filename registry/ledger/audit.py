@@ -125,6 +125,11 @@ class UnreadableState(Exception):
     another type): nothing was judged, and the file is left as it is."""
 
 
+class UnwritableState(Exception):
+    """The ledger verified, but the ``--state`` file could not be written (a directory that
+    is not there, no permission): the next run cannot compare with this one."""
+
+
 Fetch = Callable[[str], bytes]
 """GET a URL and return the body; raise :class:`Unreachable` when it cannot."""
 
@@ -221,8 +226,14 @@ class AuditState:
             "verified_at": self.verified_at,
         }
         temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        temporary.replace(path)  # atomic: a crash never leaves half a state file
+        try:
+            temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            temporary.replace(path)  # atomic: a crash never leaves half a state file
+        except OSError as exc:
+            raise UnwritableState(
+                f"the ledger verified, but the state could not be saved to {path}: "
+                f"{exc.strerror or exc}"
+            ) from exc
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (audit.AuditFailure, VerificationError) as exc:
         _say(sys.stderr, f"FAILED: {exc}")
         return EXIT_FAILED
-    except (audit.Unreachable, audit.UnreadableState, OSError) as exc:
-        _say(sys.stderr, f"registry-audit: cannot read: {exc}")
+    except (audit.Unreachable, audit.UnreadableState, audit.UnwritableState, OSError) as exc:
+        verb = "write" if isinstance(exc, audit.UnwritableState) else "read"
+        _say(sys.stderr, f"registry-audit: cannot {verb}: {exc}")
         return EXIT_UNREADABLE
     _say(sys.stdout, "\n".join(lines))
     return 0

@@ -2,12 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from registry.core.db import SessionDep
 from registry.core.errors import NotFound, problem_responses
-from registry.core.parameters import refuse_repeated_values
 from registry.ledger import service
 from registry.ledger.http import MAX_INDEX, RECEIPT_RESPONSES, receipt_response
 from registry.ledger.schemas import (
@@ -17,9 +16,7 @@ from registry.ledger.schemas import (
     InclusionProofRead,
 )
 
-router = APIRouter(
-    prefix="/ledger", tags=["ledger"], dependencies=[Depends(refuse_repeated_values)]
-)
+router = APIRouter(prefix="/ledger", tags=["ledger"])
 
 JSONL_MEDIA_TYPE = "application/jsonl"
 COSIGNATURES_HEADER = "Witness-Cosignatures"

@@ -18,7 +18,6 @@ from registry.core.parameters import (
     list_values,
     member_of,
     refuse_reversed,
-    refuse_unknown_parameters,
 )
 from registry.core.schemas import IsoDate
 from registry.organizations import service as organization_service
@@ -45,7 +44,6 @@ from registry.publication.router import CursorParam, LimitParam, OrgIdsParam
 router = APIRouter(
     prefix="/oversight",
     tags=["oversight"],
-    dependencies=[Depends(refuse_unknown_parameters)],
     route_class=JsonBodyRoute,
 )
 ConclusionId = Annotated[str, Path(max_length=40)]

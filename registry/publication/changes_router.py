@@ -3,17 +3,14 @@ data up to date (see ``changes.py`` for why it is in ledger order)."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import AfterValidator, BaseModel, Field
 
 from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
-from registry.core.parameters import refuse_unknown_parameters
 from registry.publication import changes
 
-router = APIRouter(
-    prefix="/changes", tags=["changes"], dependencies=[Depends(refuse_unknown_parameters)]
-)
+router = APIRouter(prefix="/changes", tags=["changes"])
 
 DESCRIPTION = """\
 Every ledger entry with `seq` greater than `after`, oldest first, decoded from the signed leaf.

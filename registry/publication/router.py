@@ -30,7 +30,6 @@ from registry.core.parameters import (
     list_values,
     member_of,
     refuse_reversed,
-    refuse_unknown_parameters,
 )
 from registry.core.schemas import AMOUNT_PATTERN, Instrument, IsoDate, read_year
 from registry.core.streams import ClosingStreamingResponse
@@ -65,7 +64,7 @@ from registry.reference.money import (
 from registry.reference.regions import normalize_region
 from registry.risks import service as risk_service
 
-router = APIRouter(tags=["awards"], dependencies=[Depends(refuse_unknown_parameters)])
+router = APIRouter(tags=["awards"])
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 CursorParam = Annotated[str | None, Query(max_length=500)]
 TEXT_MAX_LENGTH: Final = 500

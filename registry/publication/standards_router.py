@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from registry.core.db import Database, SessionDep
 from registry.core.errors import BadRequest, problem_responses
-from registry.core.parameters import refuse_unknown_parameters
 from registry.core.schemas import QueryYear
 from registry.core.streams import ClosingStreamingResponse
 from registry.publication import giving360, ocds, search
@@ -37,7 +36,7 @@ from registry.publication.router import download_name, file_name, inert
 from registry.publication.snapshots import LEDGER_SIZE_RESPONSE, Taken
 from registry.reference.identifiers import normalize_org_id
 
-router = APIRouter(tags=["open-data"], dependencies=[Depends(refuse_unknown_parameters)])
+router = APIRouter(tags=["open-data"])
 
 JSON_MEDIA_TYPE = "application/json"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"

@@ -5,13 +5,13 @@ import enum
 from collections import Counter, defaultdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
 from registry.awards.models import Award
 from registry.core.db import SessionDep
 from registry.core.errors import problem_responses
-from registry.core.parameters import each, member_of, refuse_unknown_parameters
+from registry.core.parameters import each, member_of
 from registry.publication import search
 from registry.publication.router import (
     FiltersDep,
@@ -24,9 +24,7 @@ from registry.risks import service
 from registry.risks.indicators import Flag, Indicator
 from registry.risks.schemas import AwardFlags, FlagRead, RiskPage, RiskSummary, RiskSummaryRow
 
-router = APIRouter(
-    prefix="/risks", tags=["risks"], dependencies=[Depends(refuse_unknown_parameters)]
-)
+router = APIRouter(prefix="/risks", tags=["risks"])
 MAX_LIMIT = 200
 
 
