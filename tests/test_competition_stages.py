@@ -342,7 +342,7 @@ def test_the_competition_page_shows_what_an_amendment_changed_and_the_commission
         assert response.status_code == 201, response.text
     html = client.get(f"/competitions/{competition['id']}", params={"lang": "en"}).text
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-    assert "Budget UZS600,000,000 UZS750,000,000" in text
+    assert "Budget UZS 600,000,000 UZS 750,000,000" in text
     # Before and after, in Tashkent time.
     assert (
         "Application window Jan 10, 2026, 9:00:00 AM – Feb 10, 2026, 6:00:00 PM "

@@ -151,7 +151,7 @@ def test_the_award_page_tells_the_whole_story(
     correction_text = unescape(re.sub(r"<[^>]+>", " ", event_item(html, correction)))
     # Found by a reader: the correction's table read "150000000.00", the rest of the page
     # "150,000,000"; it is written as the rest of the page writes money now.
-    assert "Amount UZS150,000,000 UZS140,000,000" in " ".join(correction_text.split())
+    assert "Amount UZS 150,000,000 UZS 140,000,000" in " ".join(correction_text.split())
     assert "150000000" not in correction_text
     # A document link that is not http(s), accepted before the rule, is text, never a link.
     assert 'href="javascript:' not in html

@@ -329,8 +329,8 @@ def test_a_competition_without_a_round_number_names_its_year(
 @pytest.mark.parametrize(
     ("language", "count", "committed"),
     [
-        ("en", 1, "Committed: UZS100,000,000 in 1 award"),
-        ("en", 3, "Committed: UZS300,000,000 in 3 awards"),
+        ("en", 1, "Committed: UZS 100,000,000 in 1 award"),
+        ("en", 3, "Committed: UZS 300,000,000 in 3 awards"),
         ("ru", 1, "Распределено: 100 000 000 UZS по 1 решению"),
         ("ru", 3, "Распределено: 300 000 000 UZS по 3 решениям"),
         ("ru", 5, "Распределено: 500 000 000 UZS по 5 решениям"),

@@ -175,6 +175,22 @@ def to_cyrillic(text: str) -> str:
     return latin_to_cyrillic(text)
 
 
+def _currency_spaced(text: str, symbol: str) -> str:
+    """CLDR's currency spacing, which Babel does not apply: a symbol that ends in a letter
+    before a digit is parted from it by a no-break space ("UZS\u00a0124,387,300", not
+    "UZS124,387,300"; "$124" stays), as ICU writes it (the locales' ``currencySpacing``:
+    ``[[:^S:]&[:^Z:]]`` next to ``[[:digit:]]`` takes U+00A0)."""
+    sign = "-" if text.startswith("-") else ""
+    rest = text[len(sign) :]
+    if (
+        rest.startswith(symbol)
+        and symbol[-1:].isalpha()
+        and rest[len(symbol) : len(symbol) + 1].isdigit()
+    ):
+        return f"{sign}{symbol}\u00a0{rest[len(symbol) :]}"
+    return text
+
+
 class Formats:
     """Numbers, money and dates in one language's conventions (Babel, CLDR data)."""
 
@@ -193,9 +209,10 @@ class Formats:
     def money(self, amount: str | Decimal | int, currency: str) -> str:
         value = Decimal(amount)
         pattern = self._whole_pattern if value == value.to_integral_value() else None
-        return numbers.format_currency(
+        text = numbers.format_currency(
             value, currency, format=pattern, locale=self.locale, currency_digits=pattern is None
         )
+        return _currency_spaced(text, numbers.get_currency_symbol(currency, locale=self.locale))
 
     def compact(self, value: int | Decimal) -> str:
         return numbers.format_compact_decimal(value, locale=self.locale, fraction_digits=1)
