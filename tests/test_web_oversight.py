@@ -63,6 +63,44 @@ def test_the_oversight_page_shows_who_leaves_conclusions_unanswered(
     assert "Public oversight" in text
 
 
+# How a body's conclusions stand, each round in exactly one of these: they add up to received.
+OUTCOMES = (
+    ("answered_on_time", "Answered on time"),
+    ("answered_late", "Answered late"),
+    ("overdue", "Overdue now"),
+    ("lapsed", "Lapsed, then escalated"),
+    ("pending", "Awaiting an answer"),
+    ("withdrawn", "Withdrawn"),
+)
+
+
+def test_each_bodys_record_adds_up_to_what_it_received(demo_client: TestClient) -> None:
+    """Found by a journalist: the Ministry of Health's row read Received 1 and 0 in every other
+    column, its one conclusion (withdrawn by its overseer) counted nowhere; the page had no
+    column of withdrawn conclusions. In the API, on /oversight and on each body's page, a
+    body's outcomes add up to the conclusions it received."""
+    rows = demo_client.get("/api/v1/oversight/stats", params={"sort": "-overdue"}).json()["rows"]
+    assert any(row["withdrawn"] for row in rows), "the demo has a withdrawn conclusion"
+    for row in rows:
+        assert sum(row[name] for name, _ in OUTCOMES) == row["received"], row
+    html = demo_client.get("/oversight", params={"lang": "en"}).text
+    table = html[html.index('<table class="record">') : html.index("</table>")]
+    headings = [unescape(h) for h in re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)]
+    for label in ["Received", *(label for _, label in OUTCOMES)]:
+        assert label in headings, (label, headings)
+    for row, cells in zip(rows, table.split("<tr>")[2:], strict=True):
+        numbers = re.findall(r'<td class="num[^"]*">([^<]+)</td>', cells)
+        shown = dict(zip(headings[1:], numbers, strict=True))
+        assert int(shown["Received"]) == row["received"]
+        assert sum(int(shown[label]) for _, label in OUTCOMES) == row["received"], (row, shown)
+        assert int(shown["Withdrawn"]) == row["withdrawn"]
+    for row in rows:
+        page = demo_client.get(f"/oversight/bodies/{row['key']}", params={"lang": "en"}).text
+        text = " ".join(text_of(page).split())
+        for name, label in [("received", "Received"), *OUTCOMES]:
+            assert f"{label} {row[name]}" in text, (row["key"], label)
+
+
 def test_a_conclusion_page_tells_its_story(demo_client: TestClient) -> None:
     escalated = next(c for c in _conclusions(demo_client) if c["escalations"])
     api = demo_client.get(f"/api/v1/oversight/conclusions/{escalated['id']}").json()
