@@ -3,9 +3,9 @@ and an NGO submitting a conclusion through the desk."""
 
 import httpx2 as httpx
 import pytest
-from browser_helpers import assert_accessible
+from browser_helpers import assert_accessible, opened
 from domain_helpers import NGO_UZ_2, PUBLIC_FUND, World, issue_key, ledger_size
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from registry.auth.principal import Role
 from registry.core.db import Database
@@ -85,3 +85,64 @@ def test_the_bodies_record_fits_its_box_on_a_desktop(page: Page, portal: str, sc
         assert not found["scrolls"], (language, measured)
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP_WIDTH
     screenshot(page, "oversight-desktop")
+
+
+# Each heading's words, each as a Range over its letters: a word broken across lines has more
+# than one line box (more than one distinct top among its letters' rectangles). A compound's
+# own hyphen ("qoʻllab-quvvatlash") is a place to break, as between words.
+BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const cell of document.querySelectorAll('table.record thead th, table.record tbody th')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.data.matchAll(/[^\\s-]+/g)) {
+                const tops = new Set();
+                for (let i = 0; i < match[0].length; i++) {
+                    const range = document.createRange();
+                    range.setStart(node, match.index + i);
+                    range.setEnd(node, match.index + i + 1);
+                    for (const rect of range.getClientRects()) tops.add(Math.round(rect.top));
+                }
+                if (tops.size > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
+def test_the_bodies_record_wraps_its_headings_between_words(
+    page: Page, portal: str, language
+) -> None:
+    """Found by a journalist: at 1280 px "Received" broke as "Receiv/ed", the headings being
+    allowed to break anywhere (and hyphenate) so that the table fit."""
+    page.goto(f"{portal}/oversight?lang={language}")
+    assert page.evaluate(BROKEN_WORDS) == [], language
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
+def test_the_bodies_record_scrolls_in_its_box_on_a_phone(
+    browser: Browser, portal: str, screenshot, language
+) -> None:
+    """Found by a journalist: on a 390 px phone in Uzbek Cyrillic the headings were squeezed to
+    one letter a line. The table keeps its words whole and scrolls sideways in its own box, a
+    region a keyboard can focus and scroll; the page is no wider than the phone."""
+    with opened(browser, viewport=PHONE) as phone:
+        phone.goto(f"{portal}/oversight?lang={language}")
+        assert phone.evaluate(BROKEN_WORDS) == [], language
+        box = phone.locator(".table-scroll:has(table.record)")
+        assert box.get_attribute("role") == "region"
+        assert box.get_attribute("tabindex") == "0"
+        assert box.get_attribute("aria-label")
+        assert box.evaluate("box => getComputedStyle(box).overflowX") == "auto"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        box.focus()
+        phone.keyboard.press("ArrowRight")
+        phone.wait_for_function(
+            "() => document.querySelector('.table-scroll:has(table.record)').scrollLeft > 0"
+        )
+        screenshot(phone, "oversight-phone")
