@@ -70,3 +70,40 @@ def test_facts_leave_their_values_room_on_a_phone(phone: Page, portal: str, lang
         if narrowest < 0.5:
             squeezed[path] = round(narrowest, 2)
     assert not squeezed, f"values squeezed on a {PHONE_WIDTH} px phone in {language}: {squeezed}"
+
+
+JOURNALIST_PHONE = 390
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_award_amounts_are_seen_whole_on_a_phone(
+    browser: Browser, portal: str, screenshot, language
+) -> None:
+    """On a 390 px phone a journalist sees who got how much without swiping (found by a
+    journalist: the awards table put Amount, Date and Status off-screen to the right, with no
+    hint that it scrolled, and cut amounts, "UZS725,400,0"). On the award search and on a
+    funder's page every amount of the first rows lies inside the screen on one line, and the
+    page itself does not scroll sideways."""
+    listed = httpx.get(f"{portal}/api/v1/awards", params={"limit": 1}).json()["items"]
+    context = {"viewport": {"width": JOURNALIST_PHONE, "height": 844}, "is_mobile": True}
+    with opened(browser, device_scale_factor=2, **context) as phone:
+        for name, path in [
+            ("awards", "/awards"),
+            ("funder", f"/organizations/{listed[0]['funder_id']}"),
+        ]:
+            phone.goto(f"{portal}{path}?lang={language}")
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= JOURNALIST_PHONE, f"{path} is {width} px wide in {language}"
+            amounts = phone.evaluate(
+                """() => [...document.querySelectorAll('table.awards tbody tr')].slice(0, 5)
+                    .map(row => row.querySelector('td .money'))
+                    .map(money => ({text: money.textContent,
+                                    right: money.getBoundingClientRect().right,
+                                    lines: money.getClientRects().length}))"""
+            )
+            assert len(amounts) == 5, f"{path}: {amounts}"
+            hidden = [amount for amount in amounts if amount["right"] > JOURNALIST_PHONE]
+            assert not hidden, f"{path} in {language}: amounts past the screen's edge: {hidden}"
+            broken = [amount for amount in amounts if amount["lines"] != 1]
+            assert not broken, f"{path} in {language}: amounts broken over lines: {broken}"
+            screenshot(phone, f"award-amounts-{name}-phone")
