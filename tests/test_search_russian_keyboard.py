@@ -87,7 +87,7 @@ def api_ids(client: TestClient, path: str, q: str) -> list[str]:
 def page_ids(client: TestClient, kind: str, q: str) -> list[str]:
     response = client.get(f"/{kind}", params={"q": q, "lang": "kk"})
     assert response.status_code == 200, response.text
-    return sorted(re.findall(rf'<td><a href="/{kind}/([^"?]+)[^"]*">', response.text))
+    return sorted(re.findall(rf'<td[^>]*><a href="/{kind}/([^"?]+)[^"]*">', response.text))
 
 
 @pytest.mark.parametrize("q", ["Ұлағат", "Улагат", "ұлағат", "УЛАГАТ", "улагат", "ҰЛАҒАТ"])
