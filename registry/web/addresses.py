@@ -34,8 +34,12 @@ def redirect_keeping(request: Request, keep: Callable[[str, str], bool]) -> NoRe
     """Answer with this page's address with only the query's (name, value) pairs ``keep``
     takes, in their order: a 303, the page is the same, its address more exact."""
     pairs = request.query_params.multi_items()
-    kept = [(name, value) for name, value in pairs if keep(name, value)]
-    location = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+    redirect_with(request, [(name, value) for name, value in pairs if keep(name, value)])
+
+
+def redirect_with(request: Request, pairs: list[tuple[str, str]]) -> NoReturn:
+    """Answer with this page's address with the query ``pairs``: a 303."""
+    location = f"{request.url.path}?{urlencode(pairs)}" if pairs else request.url.path
     raise HTTPException(HTTPStatus.SEE_OTHER, headers={"Location": location})
 
 

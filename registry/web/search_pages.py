@@ -8,12 +8,14 @@ with the API's signed cursors: ``cursor`` continues after a row, ``before`` read
 opposite order from a row and shows it the right way round (the previous page).
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
+from babel import Locale, numbers
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
@@ -22,6 +24,7 @@ from registry.awards.router import to_summary
 from registry.competitions.router import to_summary as competition_summary
 from registry.core.db import SessionDep
 from registry.core.parameters import list_values, refuse_repeated_values
+from registry.core.schemas import AMOUNT_PATTERN
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
 from registry.publication.fulltext import parse_query
@@ -36,9 +39,9 @@ from registry.publication.router import (
 )
 from registry.reference.regions import NAMED_COUNTRIES, regions_of
 from registry.web import i18n, views
-from registry.web.addresses import redirect_keeping
+from registry.web.addresses import redirect_keeping, redirect_with
 from registry.web.i18n import N_
-from registry.web.templating import PageContext, render
+from registry.web.templating import PageContext, language_of, render
 
 
 def _without_empty_values(request: Request) -> None:
@@ -48,11 +51,58 @@ def _without_empty_values(request: Request) -> None:
         redirect_keeping(request, lambda _, value: bool(value.strip()))
 
 
+AMOUNT_PARAMS: Final = frozenset({"amount_min", "amount_max"})
+
+
+def _amounts_as_numbers(request: Request) -> None:
+    """An amount typed as the page writes amounts in the reader's language ("100 000 000",
+    "1500,50" in Russian, "100,000,000" in English), which the API's parser (digits and a
+    decimal point) refuses, is read in that language's conventions (Babel, CLDR) and the
+    page answers with its canonical URL, the amount as the API takes it. Anything Babel
+    does not read exactly (a sign, an exponent, a comma that is not this language's decimal
+    mark or grouping) is left for the API's message."""
+    locale = i18n.formats(language_of(request)).locale
+    pairs = request.query_params.multi_items()
+    read = [
+        (name, _amount_in(value, locale) if name in AMOUNT_PARAMS else None)
+        for name, value in pairs
+    ]
+    if any(amount is not None for _, amount in read):
+        redirect_with(
+            request,
+            [
+                (name, amount or value)
+                for (name, amount), (_, value) in zip(read, pairs, strict=True)
+            ],
+        )
+
+
+def _amount_in(value: str, locale: Locale) -> str | None:
+    """``value`` as the API writes an amount, when it is not one already and the reader's
+    language reads it as a number without a sign or an exponent; else ``None``."""
+    text = value.strip()
+    if re.fullmatch(AMOUNT_PATTERN, text) or not re.fullmatch(r"[0-9\s.,\u00a0\u202f]+", text):
+        return None
+    group = numbers.get_group_symbol(locale)
+    # Spaces typed between digits group them, whichever space the language prints.
+    spaced = re.sub(r"[\s\u00a0\u202f]+", group if group.isspace() else "", text)
+    try:
+        amount = numbers.parse_decimal(spaced, locale=locale, strict=True)
+    except (numbers.NumberFormatError, ValueError):
+        return None
+    written = format(amount, "f")
+    return written if re.fullmatch(AMOUNT_PATTERN, written) else None
+
+
 router = APIRouter(
     tags=["portal"],
     # A parameter of one value given twice (``sort=amount&sort=-amount``, by hand) is the
     # API's 400, said beside its field, never read as one of the two.
-    dependencies=[Depends(_without_empty_values), Depends(refuse_repeated_values)],
+    dependencies=[
+        Depends(_without_empty_values),
+        Depends(_amounts_as_numbers),
+        Depends(refuse_repeated_values),
+    ],
 )
 
 PAGE_SIZE: Final = 20

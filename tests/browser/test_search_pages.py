@@ -113,10 +113,11 @@ def test_competition_and_organization_search(page, portal, screenshot, path):
 def test_a_refused_filter_is_shown_beside_its_field_in_the_form(page, portal, screenshot):
     """Found by a new user's test: "1 000 000" as an amount gave a page of pydantic's regex
     without the form. Now the form stays as filled in, the API's message (translated) beside
-    the field, and the field can be corrected and sent again."""
-    page.goto(f"{portal}/awards?amount_min=1%20000%20000&lang=ru")
+    the field, and the field can be corrected and sent again. ("1 000 000" itself is now
+    read as the Russian page writes it; with its currency's name it is still refused.)"""
+    page.goto(f"{portal}/awards?amount_min=1%20000%20000%20сум&lang=ru")
     field = page.get_by_role("textbox", name="Сумма не меньше")
-    expect(field).to_have_value("1 000 000")
+    expect(field).to_have_value("1 000 000 сум")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#f-amount_min-error")).to_contain_text("положительной суммой цифрами")
     expect(page.get_by_role("alert")).to_contain_text("Поиск не выполнен")
