@@ -24,7 +24,9 @@ from registry.auth.principal import Role
 from registry.core.db import Database
 from registry.reference.regions import local_region_name
 from registry.reference.zones import local_zone
+from registry.risks.indicators import Indicator
 from registry.web import i18n
+from registry.web.entity_pages import RISK_AWARDS_LISTED
 
 FUND_WITH_RISKS = "UZ-STIR-207050449"
 ASSOCIATION = "UZ-STIR-308880001"
@@ -276,8 +278,36 @@ def test_an_organization_page_with_risk_indicators_in_every_language(
     response = demo_client.get(f"/organizations/{FUND_WITH_RISKS}", params={"lang": language})
     assert response.status_code == 200, response.text[:300]
     assert 'id="risks-title"' in response.text
-    counts = re.findall(r"</?li>[^<]*?: (\d+)\D", response.text.split('id="risks-title"')[1])
+    counts = re.findall(r"<li>[^<]*?: (\d+)\D", response.text.split('id="risks-title"')[1])
     assert counts, "no indicator is counted"
+
+
+def test_an_organizations_indicators_name_their_awards_in_a_stable_order(
+    demo_client: TestClient,
+) -> None:
+    """Found by a journalist: "The same recipient won in several years: 4 awards" named no
+    award, though the page says each indicator links to its entries; and the indicators came
+    in another order after a restart (a set's order). Each now lists its awards, as the API's
+    /risks names them, most raised first, ties in the indicators' own order."""
+    expected: dict[str, list[str]] = {}
+    url: str | None = f"/api/v1/risks?funder={FUND_WITH_RISKS}&limit=200"
+    while url:
+        page = demo_client.get(url).json()
+        for item in page["items"]:
+            for flag in item["flags"]:
+                expected.setdefault(flag["indicator"], []).append(item["award_id"])
+        url = page["next"]
+    assert expected
+    order = list(Indicator)
+    ranked = sorted(expected, key=lambda name: (-len(expected[name]), order.index(name)))
+    html = demo_client.get(f"/organizations/{FUND_WITH_RISKS}", params={"lang": "en"}).text
+    given = html.split("<h3>Awards it gave</h3>")[1].split("</ul>")[0]
+    lines = re.findall(r"<li>(.*?)</li>", given, re.DOTALL)
+    assert len(lines) == len(ranked)
+    for line, indicator in zip(lines, ranked, strict=True):
+        listed = re.findall(r'href="/awards/([^"?]+)\?lang=en"', line)
+        assert listed == sorted(expected[indicator], reverse=True)[:RISK_AWARDS_LISTED], line
+        assert f": {len(expected[indicator])} award" in line
 
 
 @pytest.mark.parametrize(("lang", "decimal"), [("ru", ","), ("kk", ","), ("uz", ","), ("en", ".")])

@@ -1,6 +1,6 @@
 """Organization (funders included) and competition pages, from the API's own reads."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +28,7 @@ from registry.publication.router import CursorParam, get_organization
 from registry.publication.schemas import OrganizationTotalRead
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
 from registry.risks import service as risk_service
+from registry.risks.indicators import Indicator
 from registry.web import addresses, charts, oversight_pages, views
 from registry.web.templating import PageContext, render
 
@@ -130,6 +131,7 @@ def organization_page(
             "received": received,
             "oversight": oversight_pages.section(session, organization.oversight),
             "risks": _risk_counts(request, session, organization.org_id),
+            "risk_awards_listed": RISK_AWARDS_LISTED,
             "record_link": (
                 page.url(f"/oversight/bodies/{organization.org_id}")
                 if organization.kind != OrganizationKind.NGO
@@ -255,20 +257,28 @@ def amendments(events: Sequence[EventRead]) -> dict[int, list[tuple[str, Any, An
     return changes
 
 
-def _risk_counts(request: Request, session: Session, org_id: str) -> dict[str, Counter[str]]:
-    """How many of the awards it gave and received raise each risk indicator."""
+RISK_AWARDS_LISTED = 10
+"""Awards named under each indicator on an organization's page; the API lists them all."""
+
+
+def _risk_counts(
+    request: Request, session: Session, org_id: str
+) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each risk indicator that the awards it gave or received raise, with those awards (by
+    id, newest first), the indicators most raised first and ties in the indicators' own order
+    (they came in the order of a set of strings, which changes from one process to the next)."""
     limits = risk_service.thresholds(request.app.state.settings)
-    counts: dict[str, Counter[str]] = {}
+    order = {indicator.value: position for position, indicator in enumerate(Indicator)}
+    counts: dict[str, list[tuple[str, list[str]]]] = {}
     for role, filters in (
         ("given", search.AwardFilters(funder=(org_id,))),
         ("received", search.AwardFilters(recipient=(org_id,))),
     ):
         _, by_award = risk_service.flags_of_filtered(session, limits, filters)
-        counted: Counter[str] = Counter(
-            indicator
-            for flags in by_award.values()
-            for indicator in {f.indicator.value for f in flags}
-        )
-        if counted:
-            counts[role] = counted
+        awards: dict[str, list[str]] = defaultdict(list)
+        for award_id in sorted(by_award, reverse=True):
+            for indicator in sorted({flag.indicator.value for flag in by_award[award_id]}):
+                awards[indicator].append(award_id)
+        if awards:
+            counts[role] = sorted(awards.items(), key=lambda item: (-len(item[1]), order[item[0]]))
     return counts
