@@ -107,3 +107,31 @@ def test_award_amounts_are_seen_whole_on_a_phone(
             broken = [amount for amount in amounts if amount["lines"] != 1]
             assert not broken, f"{path} in {language}: amounts broken over lines: {broken}"
             screenshot(phone, f"award-amounts-{name}-phone")
+
+
+def test_a_phone_reader_skips_the_filters_to_the_results(phone: Page, portal: str) -> None:
+    """Found by a journalist: on a phone three and a half screens of facets came before the
+    first award, and a keyboard took 68 Tab presses to the downloads. A link after the form
+    goes to the results' heading: shown on a phone, and to a keyboard's focus on a desktop."""
+    phone.goto(f"{portal}/awards?year=2025&lang=ru")
+    link = phone.get_by_role("link", name="Перейти к результатам")
+    assert link.is_visible()
+    heading = phone.locator("#results-title")
+    assert heading.bounding_box()["y"] > 800  # below the first screen
+    link.click()
+    assert phone.evaluate("document.activeElement.id") == "results-title"
+    assert phone.evaluate("window.scrollY") > 0
+    assert heading.bounding_box()["y"] < 100  # at the top of the screen
+
+
+def test_a_keyboard_reader_reaches_the_skip_to_results_link(page: Page, portal: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{portal}/awards?year=2025&lang=en")
+    link = page.get_by_role("link", name="Skip to the results")
+    assert link.bounding_box()["x"] < 0  # out of sight until focused
+    link.focus()
+    assert link.bounding_box()["x"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "results-title"
+    page.keyboard.press("Tab")  # the next stop is in the results: the downloads
+    assert page.evaluate("document.activeElement.closest('.results') !== null")
