@@ -204,6 +204,12 @@ def test_the_award_page_speaks_the_readers_language(
     assert '<html lang="ru">' in html
     assert "Экологическая школа" in html
     assert 'href="/awards?theme=ecology&amp;lang=ru"' in html
+    # Each entry's receipt is named as the history names its event, not by its ledger kind
+    # ("#305 award.published", found by a journalist).
+    receipts = re.findall(r'/events/(\d+)/receipt" download>#\d+ ([^<]+)</a>', html)
+    assert receipts
+    assert all(not name.startswith("award.") for _, name in receipts)
+    assert receipts[0][1] == "Опубликовано"
 
 
 @pytest.mark.parametrize(
