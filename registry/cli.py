@@ -28,7 +28,7 @@ from registry.bench import publication as publication_bench
 from registry.core import migrations, server
 from registry.core.db import Database
 from registry.core.errors import RegistryError
-from registry.core.settings import get_settings
+from registry.core.settings import Settings, get_settings
 from registry.imports import files as import_files
 from registry.ledger import audit, receipt, tile_service
 from registry.ledger import service as ledger_service
@@ -163,6 +163,7 @@ def migrate() -> None:
 
 
 PUBLIC_URL_VARIABLE = "REGISTRY_PUBLIC_URL"
+ORIGIN_VARIABLE = "REGISTRY_LOG_ORIGIN"
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (names, not a bind)
 
 
@@ -196,6 +197,14 @@ def serve(
                 f"[yellow]{PUBLIC_URL_VARIABLE} is not set: links and QR codes will say "
                 f"{public}; set it to the address people reach this server at[/yellow]"
             )
+    if host in WILDCARD_HOSTS and ORIGIN_VARIABLE not in os.environ:
+        # Served to others under the default origin, its checkpoints name the same log as
+        # every other install left on it: witnesses and auditors tell logs apart by it.
+        stderr.print(
+            f"[yellow]{ORIGIN_VARIABLE} is not set: checkpoints name this log "
+            f"{Settings.model_fields['log_origin'].default}, as every install left on the "
+            "default does; set it to a name of your own (your domain and a path)[/yellow]"
+        )
     server.run(
         "registry.main:app",
         host=host,

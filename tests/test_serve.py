@@ -39,3 +39,26 @@ def test_serve_links_to_the_address_it_serves_unless_told_another(
     assert served == [expected]
     assert os.environ["REGISTRY_PUBLIC_URL"] == expected
     assert ("REGISTRY_PUBLIC_URL is not set" in result.stderr) is warned
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "warned"),
+    [
+        ("0.0.0.0", None, True),
+        ("0.0.0.0", "grants.example.uz/ledger", False),
+        ("127.0.0.1", None, False),
+    ],
+)
+def test_serve_to_others_warns_of_the_default_log_origin(
+    monkeypatch: pytest.MonkeyPatch, host: str, origin: str | None, warned: bool
+) -> None:
+    """Every install left on the default origin names its checkpoints alike, which a witness
+    would take for one log (found by an outside auditor)."""
+    monkeypatch.setenv("REGISTRY_PUBLIC_URL", "https://grants.example.uz")
+    monkeypatch.setenv("REGISTRY_LOG_ORIGIN", origin or "restored afterwards")
+    if origin is None:
+        monkeypatch.delenv("REGISTRY_LOG_ORIGIN")
+    monkeypatch.setattr(server, "run", lambda *_args, **_kw: None)
+    result = CliRunner().invoke(cli, ["serve", "--host", host])
+    assert result.exit_code == 0, result.output
+    assert ("REGISTRY_LOG_ORIGIN is not set" in result.stderr) is warned
