@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from test_awards import award_body, competition_body
 
 from registry.core.db import Database
+from registry.core.settings import Settings
 from registry.ledger import merkle
 from registry.ledger.checkpoint import parse_verifier_key
 from registry.ledger.cosignature import CosignatureSigner, parse_cosigner_key
@@ -26,6 +27,7 @@ from registry.ledger.receipt import (
     parse_receipt,
     verify_receipt,
 )
+from registry.main import create_app
 
 PROBLEM = "application/problem+json"
 
@@ -299,3 +301,31 @@ def test_ignored_signature_lines_are_mentioned_only_when_there_are_some(
     both = verify_receipt(cosigned, log_key=log_key, witnesses=[w.verifier for w in witnesses])
     assert both.ignored_signatures == 0
     assert not any(IGNORED in line for line in describe(both))
+
+
+def test_a_receipt_no_checkpoint_covers_yet_is_a_409_naming_the_entry(settings: Settings) -> None:
+    """Until the next checkpoint is signed there is no receipt: a 409 with Retry-After and
+    the path parameter that names the entry (it had neither, found by an outside auditor)."""
+    app = create_app(settings.model_copy(update={"checkpoint_interval_seconds": 3600}))
+    with TestClient(app) as client:
+        world = build_world(client, app.state.database)
+        client.app.state.checkpointer.sign_now()
+        competition = client.post(
+            "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
+        ).json()
+        created = client.post(
+            "/api/v1/awards", json=award_body(competition["id"]), headers=bearer(world.fund)
+        ).json()
+        seq = created["published_seq"]
+        for url, field in (
+            (f"/api/v1/awards/{created['id']}/receipt", "path.award_id"),
+            (f"/api/v1/awards/{created['id']}/events/{seq}/receipt", "path.seq"),
+            (f"/api/v1/ledger/entries/{seq}/receipt", "path.seq"),
+        ):
+            response = client.get(url)
+            assert response.status_code == 409, (url, response.text)
+            assert response.headers["content-type"] == PROBLEM
+            assert response.headers["retry-after"] == "5"
+            assert [error["field"] for error in response.json()["errors"]] == [field]
+        client.app.state.checkpointer.sign_now()
+        assert client.get(f"/api/v1/ledger/entries/{seq}/receipt").status_code == 200

@@ -243,7 +243,9 @@ def get_award(session: SessionDep, award_id: AwardId) -> AwardRead:
 )
 def get_award_receipt(request: Request, session: SessionDep, award_id: AwardId) -> Response:
     award = service.get(session, award_id)
-    return receipt_response(request, session, award.published_seq, f"award-{award.id}")
+    return receipt_response(
+        request, session, award.published_seq, f"award-{award.id}", field="path.award_id"
+    )
 
 
 @router.get(

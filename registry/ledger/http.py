@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from registry.core.errors import problem_responses
+from registry.core.errors import FieldError, problem_responses
 from registry.ledger import receipt, service
 
 MAX_INDEX = 2**63 - 1  # the largest BIGINT; larger numbers are malformed, not 500s
@@ -21,11 +21,20 @@ RECEIPT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def receipt_response(request: Request, session: Session, seq: int, filename: str) -> Response:
+def receipt_response(
+    request: Request, session: Session, seq: int, filename: str, *, field: str = "path.seq"
+) -> Response:
     """Entry ``seq``'s receipt as a download named ``<filename>.tlog-proof``, against a
-    checkpoint cosigned by the configured witnesses' quorum when one holds the entry."""
+    checkpoint cosigned by the configured witnesses' quorum when one holds the entry. An
+    entry no checkpoint covers yet is a 409 naming ``field`` (the path parameter that names
+    the entry), with ``Retry-After``."""
     witnesses = request.app.state.witnesses
-    text = service.receipt(session, seq, quorum=witnesses.quorum, witnesses=witnesses.labels)
+    try:
+        text = service.receipt(session, seq, quorum=witnesses.quorum, witnesses=witnesses.labels)
+    except service.NotYetCovered as exc:
+        raise service.NotYetCovered(
+            exc.detail, errors=[FieldError(field=field, message=exc.detail)]
+        ) from None
     disposition = f'attachment; filename="{filename}{receipt.FILE_EXTENSION}"'
     return Response(
         text,

@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -508,6 +508,14 @@ def checkpoint_for_receipt(
     return witnessed(session, checkpoint, witnesses=witnesses)
 
 
+class NotYetCovered(Conflict):
+    """A receipt of an entry that no signed checkpoint covers yet: ask again shortly (a
+    checkpoint is signed within ``REGISTRY_CHECKPOINT_INTERVAL_SECONDS`` of a write, 5 by
+    default)."""
+
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
+
+
 def receipt(session: Session, seq: int, *, quorum: int, witnesses: Collection[str]) -> str:
     """Entry ``seq``'s offline receipt (C2SP tlog-proof, see :mod:`registry.ledger.receipt`),
     against the newest checkpoint holding it that has ``quorum`` cosignatures by
@@ -515,7 +523,7 @@ def receipt(session: Session, seq: int, *, quorum: int, witnesses: Collection[st
     found = entry(session, seq)
     witnessed = checkpoint_for_receipt(session, seq, quorum=quorum, witnesses=witnesses)
     if witnessed is None:
-        raise Conflict(
+        raise NotYetCovered(
             f"entry {seq} is not yet covered by a signed checkpoint; one is signed within "
             "seconds of a write, so ask again shortly"
         )
