@@ -550,6 +550,7 @@ def test_only_tiles_the_latest_checkpoint_covers_are_served(
         assert response.headers["content-type"] == PROBLEM
         assert response.json()["status"] == 404
         assert "latest checkpoint (size 600)" in response.json()["detail"]
+        assert [error["field"] for error in response.json()["errors"]] == ["path.path"]
     _sign(client)
     assert client.get("/tiles/tile/0/002").status_code == 200
     assert client.get("/tiles/tile/1/000.p/3").status_code == 200
@@ -572,3 +573,5 @@ def test_only_tiles_the_latest_checkpoint_covers_are_served(
         response = client.get(f"/tiles/{path}")
         assert response.status_code == 404, path
         assert response.headers["content-type"] == PROBLEM, path
+        # Every problem names its field (found by an outside auditor: these had no errors).
+        assert [error["field"] for error in response.json()["errors"]] == ["path.path"], path

@@ -55,9 +55,12 @@ def get_tile(session: SessionDep, request: Request, path: str) -> Response:
     try:
         tile = tiles.parse_path(path)
     except ValueError as exc:
-        raise NotFound(str(exc)) from exc
+        raise NotFound.for_field("path.path", str(exc)) from exc
     tree_size = tile_service.tree_size(session)
-    data = tile_service.read(session, tile, tree_size=tree_size)
+    try:
+        data = tile_service.read(session, tile, tree_size=tree_size)
+    except NotFound as exc:  # beyond the latest checkpoint: the path names what is not there
+        raise NotFound.for_field("path.path", exc.detail) from exc
     headers = {"Cache-Control": IMMUTABLE if tile.is_full else PARTIAL_CACHE}
     if isinstance(tile, tiles.EntryBundle):
         # tlog-tiles: "Entry bundles SHOULD be compressed at the HTTP layer."
