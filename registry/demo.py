@@ -114,9 +114,9 @@ KZ_PRIZE_KZT: Final = 4_500_000
 """Each NGO prize is this fixed sum; 59 to 73 are awarded a year."""
 KZ_PRIZES_PER_YEAR: Final = 73
 
-PUBLIC_FUND_BASIS: Final = "UP-124 of 26.08.2024"
-UZ_SOCIAL_ORDER_BASIS: Final = "ZRU-376 of 25.09.2014; UP-124 of 26.08.2024"
-KZ_BASIS: Final = "Law No. 36-III of 12.04.2005"
+PUBLIC_FUND_BASIS: Final = "PF-124-son farmon, 26.08.2024"
+UZ_SOCIAL_ORDER_BASIS: Final = "OʻRQ-376-son qonun, 25.09.2014; PF-124-son farmon, 26.08.2024"
+KZ_BASIS: Final = "Закон РК № 36-III от 12.04.2005"
 
 UZ_NGO_COUNT: Final = 150
 KZ_NGO_COUNT: Final = 60
@@ -1051,7 +1051,7 @@ class _Planner:
             competition=None,
             amount=45_000_000,
             award_date=date(2026, 3, 2),
-            legal_basis="Parliamentary Commission decision No. 71 of 27.02.2026",
+            legal_basis="Parlament komissiyasining 71-son qarori, 27.02.2026",
             instrument=Instrument.SUBSIDY,
             currency="UZS",
             themes=(),
@@ -1080,7 +1080,7 @@ class _Planner:
             currency="UZS",
             window=_window(opens, closes),
             region="UZ",
-            legal_basis="UP-124 of 26.08.2024",
+            legal_basis=PUBLIC_FUND_BASIS,
         )
         for when, event in (
             (
@@ -1160,7 +1160,7 @@ class _Planner:
                     ru=f"Конкурс молодёжных инициатив {year} года",
                     en=f"Youth initiatives round {year}",
                 ),
-                legal_basis="PQ-112 of 05.02.2024",
+                legal_basis="PQ-112-son qaror, 05.02.2024",
             )
 
     def _samarqand_rounds(self, winner: _Org, other: _Org) -> None:
@@ -1774,10 +1774,10 @@ FUNDERS: Final = (
 
 DIRECT_FUNDERS: Final = (
     # who, how often, the legal basis (number and date of the decision)
-    (PUBLIC_FUND, 4, "Parliamentary Commission decision No. {number} of {date}"),
-    (YOUTH_AGENCY, 2, "PQ-{number} of {date}"),
-    (HEALTH_MINISTRY, 1, "VMQ-{number} of {date}"),
-    (SOCIAL_AGENCY, 2, "PQ-{number} of {date}"),
+    (PUBLIC_FUND, 4, "Parlament komissiyasining {number}-son qarori, {date}"),
+    (YOUTH_AGENCY, 2, "PQ-{number}-son qaror, {date}"),
+    (HEALTH_MINISTRY, 1, "VMQ-{number}-son qaror, {date}"),
+    (SOCIAL_AGENCY, 2, "PQ-{number}-son qaror, {date}"),
     (TASHKENT_KHOKIMIYAT, 1, "Toshkent shahar hokimining {number}-son qarori, {date}"),
     (SAMARQAND_KHOKIMIYAT, 1, "Samarqand viloyati hokimining {number}-son qarori, {date}"),
 )

@@ -1,6 +1,7 @@
 """The demo data set: written through the services, every rule kept, the ledger verifiable, the
 same seed giving the same data, and ``registry demo load --if-empty`` loading only once."""
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -123,6 +124,10 @@ def _check_awards(awards: Sequence[Award], competitions: Sequence[Competition]) 
     assert {a.instrument for a in awards} == {"grant", "subsidy", "social_contract", "prize"}
     assert any(a.amount_minor != a.original_amount_minor for a in awards)
     by_id = {c.id: c for c in competitions}
+    # A legal basis is the act as its issuer names it, in the issuer's language: not English
+    # prose ("PQ-319 of 03.10.2025" read so on the Uzbek, Russian and Kazakh pages).
+    bases = {a.legal_basis for a in awards} | {c.legal_basis for c in competitions}
+    assert not [basis for basis in bases if basis and re.search(r"\b(of|No\.|Law)\b", basis)]
     early = []
     for award in awards:
         if award.competition_id is None:
