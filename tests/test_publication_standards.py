@@ -1068,6 +1068,10 @@ def test_the_360giving_csv_is_named_after_its_filters(client: TestClient, world:
     assert response.headers["content-disposition"] == (
         f'attachment; filename="360giving-grants-2026-{PUBLIC_FUND}.csv"'
     )
+    spreadsheet = client.get("/api/v1/360giving/grants.csv?year=2026&bom=true")
+    assert spreadsheet.headers["content-disposition"] == (
+        'attachment; filename="360giving-grants-spreadsheet-2026.csv"'
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows
     assert {row["Funding Org:Identifier"] for row in rows} == {PUBLIC_FUND}

@@ -342,6 +342,11 @@ def test_a_spreadsheet_download_in_a_decimal_comma_locale(loaded: TestClient) ->
     assert 'filename="awards-2026-UZ-SA-UZS.csv"' in plain.headers["content-disposition"]
     response = loaded.get("/api/v1/awards.csv", params=params | {"decimal": "comma", "bom": "1"})
     assert response.status_code == 200
+    # Named apart from the plain file (both took one name, found by a journalist).
+    assert (
+        'filename="awards-spreadsheet-2026-UZ-SA-UZS.csv"'
+        in response.headers["content-disposition"]
+    )
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeffid;competition_id;funder_id;")
     rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))

@@ -828,7 +828,10 @@ def awards_csv(
                 writer.writerows(map(row, batch))
                 yield buffer.getvalue()
 
-    name = download_name("awards", filters, "csv")
+    # The spreadsheet's file is named apart from the plain one, which a program reads: both
+    # saved from one search would otherwise take one name.
+    spreadsheet = for_spreadsheet(bom=bom, separator=separator)
+    name = download_name("awards-spreadsheet" if spreadsheet else "awards", filters, "csv")
     return ClosingStreamingResponse(
         rows(),
         holds=batches,

@@ -407,7 +407,8 @@ def export_360giving_grants_csv(
         filters=filters,
         spreadsheet=bom,
     )
-    return _download(rows, taken, download_name("360giving-grants", filters, "csv"), CSV_MEDIA_TYPE)
+    stem = "360giving-grants-spreadsheet" if bom else "360giving-grants"  # apart from the plain
+    return _download(rows, taken, download_name(stem, filters, "csv"), CSV_MEDIA_TYPE)
 
 
 def _csv_rows(
