@@ -686,7 +686,7 @@ class _Planner:
         minutes = f"{competition.id} {decided.isoformat()} commission minutes".encode()
         stages: list[tuple[date, CompetitionEventCreate]] = [
             (
-                closed,
+                closed + timedelta(days=1),  # recorded the morning after its 18:30 deadline
                 ApplicationsClosed(
                     type="applications_closed",
                     date=closed,
@@ -1084,7 +1084,7 @@ class _Planner:
         )
         for when, event in (
             (
-                closes,
+                closes + timedelta(days=1),  # recorded the morning after its 18:00 deadline
                 ApplicationsClosed(
                     type="applications_closed",
                     date=closes,
@@ -1101,6 +1101,32 @@ class _Planner:
                     admitted=1,
                     refused=2,
                     reasons={RefusalReason.INCOMPLETE_DOCUMENTS: 2},
+                ),
+            ),
+            (
+                closes + timedelta(days=5),
+                CommissionDecided(
+                    type="commission_decided",
+                    date=closes + timedelta(days=5),
+                    members=7,
+                    extract=_text(
+                        uz="Komissiya yagona qabul qilingan arizani qoʻllab-quvvatladi",
+                        ru="Комиссия поддержала единственную допущенную заявку",
+                        en="The commission supported the only admitted application",
+                    ),
+                ),
+            ),
+            (
+                closes + timedelta(days=6),
+                CompetitionResultsPublished(
+                    type="results_published",
+                    applications_received=3,
+                    applicant_organizations=3,
+                    note=_text(
+                        uz="Komissiya 1 ta gʻolibni aniqladi",
+                        ru="Комиссия определила 1 победителя",
+                        en="The commission selected 1 winner",
+                    ),
                 ),
             ),
         ):
@@ -1227,6 +1253,19 @@ class _Planner:
             )
             award.award_before_close = early
             awards.append(award)
+        # Its results are published the morning its winners' awards are made.
+        self._competition_event(
+            competition,
+            closes + timedelta(days=12),
+            CompetitionResultsPublished(
+                type="results_published",
+                note=_text(
+                    uz=f"Komissiya {len(winners)} ta gʻolibni aniqladi",
+                    ru=f"Комиссия определила победителей: {len(winners)}",
+                    en=f"Winners selected by the commission: {len(winners)}",
+                ),
+            ),
+        )
         self._fund(competition, awards, unit=1_000_000)
 
     # ---- Kazakhstan

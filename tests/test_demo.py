@@ -4,8 +4,10 @@ same seed giving the same data, and ``registry demo load --if-empty`` loading on
 import re
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -233,3 +235,25 @@ def test_cli_loads_once_if_empty(database: Database, settings: Settings) -> None
     assert refused.exit_code == 1
     assert "already registered" in refused.stderr
     assert _size(database) == size
+
+
+def test_every_demo_competition_with_awards_shows_who_decided(demo_client: TestClient) -> None:
+    """A journalist saw CMP-2026-00016 "Closed", its stages stopping at the compliance check,
+    with a winner: nothing said who decided. Every demo competition that made awards has
+    published its results (so it is "awarded"), one that records stages records the
+    commission's decision, and no stage is recorded in the ledger before the deadline
+    (applications_closed was written at 09:00 of the closing day, before its 18:30 close)."""
+    listed = demo_client.get("/api/v1/competitions", params={"limit": 100}).json()["items"]
+    assert any(item["award_count"] for item in listed)
+    for item in listed:
+        if not item["award_count"]:
+            continue
+        assert item["status"] == CompetitionStatus.AWARDED, item["id"]
+        competition = demo_client.get(f"/api/v1/competitions/{item['id']}").json()
+        stages = [stage["stage"] for stage in competition["stages"]]
+        if stages:
+            assert "commission_decided" in stages, (item["id"], stages)
+        closes = datetime.fromisoformat(competition["window"]["closes"])
+        for event in competition["events"]:
+            if event["body"].get("date") is not None:  # a stage
+                assert datetime.fromisoformat(event["time"]) >= closes, (item["id"], event)
