@@ -3,6 +3,7 @@ commission decided, preliminary and final results): their order, dates and count
 zone its deadlines are counted in, and applications per award by funder and year."""
 
 import re
+from datetime import datetime, timedelta, timezone
 from html import unescape
 from typing import Any
 
@@ -19,6 +20,7 @@ from fastapi.testclient import TestClient
 from test_awards import award_body, competition_body, create_competition, post
 
 from registry import demo
+from registry.core import clock
 from registry.core.db import Database
 
 MINUTES = "9f2c" * 16
@@ -522,3 +524,26 @@ def test_a_budget_may_be_stated_in_a_legal_unit(
         assert ledger_size(database) == before
     agreeing = body | {"budget": "216250000", "title": {"ru": "Ещё один"}, "round_number": 5}
     assert post(client, "/api/v1/competitions", agreeing, world.operator).status_code == 201
+
+
+def test_the_competition_page_says_what_each_stage_date_is_to_the_minute(
+    client: TestClient, world: World
+) -> None:
+    """A journalist read "May 29, 2026 May 29, 2026, 9:00:00 AM" under a stage: two unlabelled
+    dates, seconds, no zone. Each now says what it is (the stage's date as the funder gave it,
+    when the ledger recorded it), to the minute, in the competition's zone, named."""
+    competition = create_competition(client, world)  # closes 2026-02-10 18:00, Tashkent
+    with clock.travel(datetime(2026, 2, 11, 9, 15, tzinfo=timezone(timedelta(hours=5)))):
+        assert add(client, competition["id"], STAGES[0], world.fund).status_code == 201
+    html = client.get(f"/competitions/{competition['id']}", params={"lang": "en"}).text
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "Times are local time, Asia/Tashkent." in text
+    assert (
+        "Applications closed · date given by the funder: Feb 10, 2026 "
+        "· recorded in the ledger: Feb 11, 2026, 9:15 AM · entry #"
+    ) in text
+    assert "Applications close Feb 10, 2026, 6:00 PM (local time, Asia/Tashkent)" in text
+    assert not re.search(r"\d:\d\d:\d\d", text)  # no seconds anywhere on the page
+    russian = client.get(f"/competitions/{competition['id']}", params={"lang": "ru"}).text
+    assert "дата, указанная финансирующей организацией:" in russian
+    assert "внесено в журнал:" in russian

@@ -227,10 +227,21 @@ class Formats:
     def date(self, value: date | None, length: str = "medium") -> str:
         return "" if value is None else dates.format_date(value, length, locale=self.locale)
 
-    def datetime(self, value: datetime | None, zone: tzinfo | None = None) -> str:
+    def datetime(
+        self, value: datetime | None, zone: tzinfo | None = None, *, seconds: bool = True
+    ) -> str:
+        """``value`` in ``zone``: the medium date and time ("May 29, 2026, 6:30:00 PM"), or
+        with ``seconds=False`` the time to the minute ("May 29, 2026, 6:30 PM"), joined as
+        the language joins them."""
         if value is None:
             return ""
-        return dates.format_datetime(value, "medium", tzinfo=zone, locale=self.locale)
+        if seconds:
+            return dates.format_datetime(value, "medium", tzinfo=zone, locale=self.locale)
+        local = value.astimezone(zone) if zone is not None else value
+        time_part = dates.format_time(local, "short", locale=self.locale)
+        date_part = dates.format_date(local, "medium", locale=self.locale)
+        pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
+        return pattern.replace("{0}", time_part).replace("{1}", date_part)
 
     def month(self, year: int, month: int) -> str:
         return dates.format_date(date(year, month, 1), "LLL y", locale=self.locale)
