@@ -547,3 +547,28 @@ def test_the_competition_page_says_what_each_stage_date_is_to_the_minute(
     russian = client.get(f"/competitions/{competition['id']}", params={"lang": "ru"}).text
     assert "дата, указанная финансирующей организацией:" in russian
     assert "внесено в журнал:" in russian
+
+
+def test_a_stage_is_not_recorded_while_applications_are_still_open(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """The demo recorded "applications closed" at 9:00 on the closing day, before the 18:00
+    deadline, and the registry took it (a stage's date is a day, and only the day was
+    checked): the page then read as a competition closed early. Until the window's own hour
+    has passed, no stage after it is recorded, and nothing is written."""
+    competition = create_competition(client, world)  # closes 2026-02-10 18:00, Tashkent
+    tashkent = timezone(timedelta(hours=5))
+    size = ledger_size(database)
+    with clock.travel(datetime(2026, 2, 10, 9, 0, tzinfo=tashkent)):
+        early = add(client, competition["id"], STAGES[0], world.fund)
+    assert early.status_code == 422, early.text
+    assert early.json()["errors"] == [
+        {
+            "field": "type",
+            "message": "applications close at 2026-02-10 18:00 (Asia/Tashkent): a stage after "
+            "the window is recorded once it has closed",
+        }
+    ]
+    assert ledger_size(database) == size
+    with clock.travel(datetime(2026, 2, 10, 18, 1, tzinfo=tashkent)):
+        assert add(client, competition["id"], STAGES[0], world.fund).status_code == 201

@@ -294,12 +294,21 @@ def _stage(competition: Competition, event: StageEvent) -> dict[str, Any]:
     in the future, with counts that add up."""
     _check_stage_order(competition, event)
     zone = zone_of(competition)
+    now = clock.now()
+    if now < competition.closes_at:
+        # Dated the closing day, before the deadline's hour: applications are still coming in.
+        closes = competition.closes_at.astimezone(zone)
+        raise Unprocessable.for_field(
+            "type",
+            f"applications close at {closes.strftime('%Y-%m-%d %H:%M')} ({zone.key}): a stage "
+            "after the window is recorded once it has closed",
+        )
     closed_on = competition.closes_at.astimezone(zone).date()
     if event.date < closed_on:
         raise Unprocessable.for_field(
             "date", f"before applications closed ({closed_on.isoformat()}, {zone.key})"
         )
-    today = clock.now().astimezone(zone).date()
+    today = now.astimezone(zone).date()
     if event.date > today:
         raise Unprocessable.for_field("date", f"after today ({today.isoformat()}, {zone.key})")
     _check_counts(competition, event)
