@@ -13,6 +13,7 @@ import pytest
 from registry.core.parameters import ONE_VALUE_ONLY
 from registry.core.schemas import AMOUNT_PATTERN, DATE_MESSAGE, PATTERN_MESSAGES, YEAR_MESSAGE
 from registry.publication.router import REVERSED_AMOUNTS, REVERSED_DATES
+from registry.reference.identifiers import NOT_AN_ORG_ID
 from registry.web import i18n, search_pages
 
 AWARD_FACETS = "instrument,region,funder,status,year,currency"
@@ -571,3 +572,20 @@ def test_the_refused_filters_are_listed_in_the_forms_order(demo_client):
     assert summary
     listed = re.findall(r'<a href="#(f-[\w-]+)">', summary.group(0))
     assert listed == ["f-funder", "f-currency", "f-awarded_from", "f-awarded_to", "f-year1"]
+
+
+def _organizations(client, q: str, role: str) -> list[str]:
+    return _all_api_ids(client, "/api/v1/organizations", {"q": q, "role": role}, key="org_id")
+
+
+def test_a_name_no_organization_answers_to_is_refused_in_the_readers_language(demo_client):
+    assert NOT_AN_ORG_ID in search_pages.VALUE_MESSAGES
+    assert not _organizations(demo_client, "zzzqqq", "recipient")
+    response = demo_client.get("/awards?recipient=zzzqqq&lang=ru")
+    assert response.status_code == 400
+    assert _field_errors(response.text)["f-recipient"] == (
+        "'zzzqqq' не является org-id: нужно СТРАНА-РЕЕСТР-ИДЕНТИФИКАТОР, например "
+        "KZ-BIN-940140000385 или UZ-STIR-310006777"
+    )
+    english = demo_client.get("/awards?funder=zzzqqq&lang=en")
+    assert _field_errors(english.text)["f-funder"] == f"'zzzqqq' {NOT_AN_ORG_ID}"

@@ -22,6 +22,7 @@ import pycountry
 
 __all__ = [
     "KZ_BIN_PREFIX",
+    "NOT_AN_ORG_ID",
     "REGISTERED_PREFIXES",
     "REGISTRY_OWN_PREFIXES",
     "UZ_CR_PREFIX",
@@ -155,6 +156,13 @@ def kz_bin_check_digit(first_eleven: str) -> int | None:
     return None
 
 
+NOT_AN_ORG_ID: Final = (
+    "is not an org-id: expected COUNTRY-REGISTER-IDENTIFIER, "
+    "such as KZ-BIN-940140000385 or UZ-STIR-310006777"
+)
+"""What a value that is no org-id is told, after the value itself (``'foo' is not …``)."""
+
+
 def normalize_org_id(value: str) -> str:
     """The canonical form of an org-id: trimmed, prefix in upper case, checked.
 
@@ -172,10 +180,7 @@ def parse_org_id(value: str) -> OrgId:
     # ASCII first: "ﬁ".upper() is "FI", and no ligature should turn into Finland.
     prefix = prefix.upper() if prefix.isascii() else prefix
     if not separator or _PREFIX_PATTERN.fullmatch(prefix) is None:
-        raise InvalidIdentifier(
-            f"{value!r} is not an org-id: expected COUNTRY-REGISTER-IDENTIFIER, "
-            "such as KZ-BIN-940140000385 or UZ-STIR-310006777"
-        )
+        raise InvalidIdentifier(f"{value!r} {NOT_AN_ORG_ID}")
     country, _, scheme = prefix.partition("-")
     if _PSEUDO_JURISDICTION.fullmatch(country) is None and not _is_country(country):
         raise InvalidIdentifier(

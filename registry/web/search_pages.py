@@ -256,6 +256,13 @@ FILTER_MESSAGES: Final = (
     N_("is less than amount_min: the range is the wrong way round, so nothing can match"),
     N_("takes one value only; it was given more than once"),  # parameters.ONE_VALUE_ONLY
 )
+# The API's words said after the value they are about (``'foo' is not an org-id: …``).
+VALUE_MESSAGES: Final = (
+    N_(
+        "is not an org-id: expected COUNTRY-REGISTER-IDENTIFIER, such as KZ-BIN-940140000385 "
+        "or UZ-STIR-310006777"
+    ),  # identifiers.NOT_AN_ORG_ID
+)
 
 
 def api_message(message: str) -> Markup:
@@ -264,14 +271,20 @@ def api_message(message: str) -> Markup:
     reason in brackets (a date's "(month value is outside expected range of 1-12)"), is said
     without the reason, which is English and which the field beside it shows anyway. Never
     formatted: a message may repeat the value a reader typed, ``%`` and all, which a gettext
-    call in a template would take for a placeholder."""
+    call in a template would take for a placeholder. One of ``VALUE_MESSAGES``, said after the
+    value it is about (``'foo' is not an org-id: …``), is translated after that value."""
     known = next(
         (text for text in FILTER_MESSAGES if message == text or message.startswith(f"{text} (")),
         None,
     )
+    value = ""
+    if known is None:
+        # A message about the value typed, after it: the value is said as it came.
+        known = next((text for text in VALUE_MESSAGES if message.endswith(f" {text}")), None)
+        value = message.removesuffix(known or "")
     translated = i18n.gettext(known) if known is not None else message
     if known is not None and translated != known:
-        return escape(translated)
+        return escape(value + translated)
     if i18n.current().code == "en":
         return escape(message)
     return Markup('<span lang="en">{}</span>').format(message)  # WCAG 3.1.2
