@@ -525,7 +525,7 @@ def test_every_bad_filter_is_shown_beside_its_field_at_once(demo_client):
     assert summary.group(0).count("<li>") == 5
     # What the reader typed stays in each field, a date that is not one included.
     assert 'value="ABC"' in _input(html, "f-currency")
-    assert 'value="foo"' in _input(html, "f-funder")
+    assert '<option value="foo" selected>foo</option>' in html  # the funder is chosen in a list
     assert 'value="-1"' in _input(html, "f-amount_min")
     assert 'value="2026-13-01"' in _input(html, "f-awarded_from")
     assert 'type="text"' in _input(html, "f-awarded_from")
@@ -574,8 +574,54 @@ def test_the_refused_filters_are_listed_in_the_forms_order(demo_client):
     assert listed == ["f-funder", "f-currency", "f-awarded_from", "f-awarded_to", "f-year1"]
 
 
+YOUTH_AGENCY = "UZ-STIR-201122919"  # the demo's Youth Affairs Agency, a funder
+
+
 def _organizations(client, q: str, role: str) -> list[str]:
     return _all_api_ids(client, "/api/v1/organizations", {"q": q, "role": role}, key="org_id")
+
+
+@pytest.mark.parametrize(
+    ("param", "typed", "role"),
+    [
+        ("recipient", "Strength in Unity Public Association, Tashkent City", "recipient"),
+        ("funder", "Агентство по делам молодёжи", "funder"),
+        ("funder", "youth affairs agency", "funder"),
+    ],
+)
+def test_an_organization_typed_by_its_name_is_its_org_id(demo_client, param, typed, role):
+    """Found by a journalist: the funder and recipient fields refused a name ("… is not an
+    org-id"). A name the organization search finds once is that organization: the page
+    answers with its address, the org-id in it, as the API takes it."""
+    (org_id,) = _organizations(demo_client, typed, role)
+    response = demo_client.get(
+        "/awards", params={param: typed, "year": "2026", "lang": "ru"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/awards?{param}={org_id}&year=2026&lang=ru"
+    page = demo_client.get(response.headers["location"])
+    assert page.status_code == 200
+    assert _ids(page.text, "awards")
+
+
+def test_a_name_several_organizations_answer_to_lists_them_to_choose_from(demo_client):
+    typed = "youth"
+    found = _organizations(demo_client, typed, "recipient")
+    assert len(found) > 1
+    response = demo_client.get(f"/awards?recipient={typed}&year=2026&lang=en")
+    assert response.status_code == 400
+    html = unescape(response.text)
+    block = re.search(
+        r'<div class="error candidates" id="f-recipient-error">.*?</div>', html, re.DOTALL
+    )
+    assert block, html
+    assert f"“{typed}” matches several organizations: choose one." in block.group(0)
+    links = re.findall(r'<li><a href="([^"]+)">', block.group(0))
+    assert links == [f"/awards?recipient={org_id}&year=2026&lang=en" for org_id in found]
+    assert NOT_AN_ORG_ID not in html  # said as the choice it is, not as a malformed org-id
+    assert 'aria-invalid="true" aria-describedby="f-recipient-error' in html
+    assert 'value="youth"' in _input(html, "f-recipient")
+    assert demo_client.get(links[0]).status_code == 200
 
 
 def test_a_name_no_organization_answers_to_is_refused_in_the_readers_language(demo_client):
@@ -589,3 +635,21 @@ def test_a_name_no_organization_answers_to_is_refused_in_the_readers_language(de
     )
     english = demo_client.get("/awards?funder=zzzqqq&lang=en")
     assert _field_errors(english.text)["f-funder"] == f"'zzzqqq' {NOT_AN_ORG_ID}"
+
+
+def test_the_funders_are_offered_by_name_in_the_readers_language(demo_client):
+    funders = set(_organizations(demo_client, "", "funder"))
+    html = unescape(demo_client.get(f"/awards?funder={YOUTH_AGENCY}&lang=ru").text)
+    select = re.search(r'<select id="f-funder" name="funder"[^>]*>(.*?)</select>', html, re.DOTALL)
+    assert select
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+    assert options[0] == ("", "Любая")
+    assert {value for value, _ in options[1:]} == funders
+    assert f'<option value="{YOUTH_AGENCY}" selected>' in select.group(1)
+    assert (YOUTH_AGENCY, "Агентство по делам молодёжи Республики Узбекистан") in options
+    # Several funders chosen by the facets' links stay chosen, named.
+    two = demo_client.get(f"/awards?funder={YOUTH_AGENCY},UZ-STIR-201054327&lang=en").text
+    assert (
+        f'<option value="{YOUTH_AGENCY},UZ-STIR-201054327" selected>Youth Affairs Agency of the '
+        "Republic of Uzbekistan, Tashkent City Khokimiyat</option>"
+    ) in two

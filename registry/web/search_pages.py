@@ -19,16 +19,18 @@ from babel import Locale, numbers
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
 
 from registry.awards.router import to_summary
 from registry.competitions.router import to_summary as competition_summary
 from registry.core.db import SessionDep
 from registry.core.parameters import list_values, refuse_repeated_values
 from registry.core.schemas import AMOUNT_PATTERN
+from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
 from registry.publication.fulltext import parse_query
-from registry.publication.pagination import CursorsDep
+from registry.publication.pagination import CursorCodec, CursorsDep
 from registry.publication.router import (
     TEXT_MAX_LENGTH,
     CompetitionFiltersDep,
@@ -37,6 +39,7 @@ from registry.publication.router import (
     SortParam,
     facet_values,
 )
+from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import NAMED_COUNTRIES, regions_of
 from registry.web import i18n, views
 from registry.web.addresses import redirect_keeping, redirect_with
@@ -92,6 +95,103 @@ def _amount_in(value: str, locale: Locale) -> str | None:
         return None
     written = format(amount, "f")
     return written if re.fullmatch(AMOUNT_PATTERN, written) else None
+
+
+# The filters that take organizations, and the role an organization has to be found by name.
+ORGANIZATION_PARAMS_BY_ROLE: Final = {
+    "funder": search.OrganizationRole.FUNDER,
+    "recipient": search.OrganizationRole.RECIPIENT,
+}
+CANDIDATES_READ: Final = 50
+"""How many organizations a name is looked up among (the exact name is preferred of them)."""
+CANDIDATES_SHOWN: Final = 10
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The organizations a name typed in a funder or recipient field finds, more than one:
+    the reader chooses (``more`` when there were more than are shown)."""
+
+    typed: str
+    names: Mapping[str, Mapping[str, str]]  # org-id → its names by language, in org-id order
+    more: bool
+
+
+def _found_by_name(
+    session: Session, cursors: CursorCodec, role: search.OrganizationRole, typed: str
+) -> dict[str, dict[str, str]]:
+    """The organizations of ``role`` that ``typed`` names, by the organization search the API's
+    ``/api/v1/organizations?q=`` makes; of several, the one named exactly so (in any language,
+    any case) alone."""
+    found = search.organization_page(
+        session,
+        search.OrganizationFilters(q=typed, role=(role.value,)),
+        limit=CANDIDATES_READ,
+        cursor=None,
+        cursors=cursors,
+    )
+    names = {org.org_id: organization_service.names_of(org) for org in found.items}
+    exact = [
+        org_id
+        for org_id, by_language in names.items()
+        if typed.casefold() in (name.strip().casefold() for name in by_language.values())
+    ]
+    return {exact[0]: names[exact[0]]} if len(exact) == 1 else names
+
+
+def _is_org_id(value: str) -> bool:
+    try:
+        normalize_org_id(value)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def _by_name(
+    session: Session, cursors: CursorCodec, role: search.OrganizationRole, typed: str
+) -> tuple[str, Candidates | None]:
+    """``typed``, an org-id or a name, as the filter's value (the org-id of the one
+    organization a name finds, else as typed), and the organizations to choose from when it
+    finds several."""
+    if _is_org_id(typed) or len(typed) > TEXT_MAX_LENGTH:
+        return typed, None
+    found = _found_by_name(session, cursors, role, typed)
+    if len(found) == 1:
+        return next(iter(found)), None
+    if not found:
+        return typed, None
+    shown = dict(list(found.items())[:CANDIDATES_SHOWN])
+    return typed, Candidates(typed, shown, more=len(found) > CANDIDATES_SHOWN)
+
+
+def _organizations_by_name(request: Request, session: SessionDep, cursors: CursorsDep) -> None:
+    """A funder or a recipient typed by its name rather than its org-id (the URL, as the API,
+    takes org-ids): a name that finds one organization is its org-id, and the page answers with
+    its canonical URL; one that finds several is left for the API's refusal, and the page lists
+    them beside the field to choose from (``request.state.name_candidates``); one that finds
+    none, the API's refusal. The funders, few, are offered by name in the form
+    (``request.state.funder_names``)."""
+    request.state.funder_names = views.organization_names(session, search.funder_ids(session))
+    pairs = request.query_params.multi_items()
+    rewritten: list[tuple[str, str]] = []
+    candidates: dict[str, list[Candidates]] = {}
+    for name, value in pairs:
+        role = ORGANIZATION_PARAMS_BY_ROLE.get(name)
+        parts = list_values([value])
+        if role is None or all(_is_org_id(part) for part in parts):
+            rewritten.append((name, value))
+            continue
+        # The whole value first, an organization's name may hold a comma; else each of its
+        # values, as the API reads them.
+        whole, chosen = _by_name(session, cursors, role, value.strip())
+        read = [(whole, chosen)]
+        if chosen is None and whole == value.strip() and len(parts) > 1:
+            read = [_by_name(session, cursors, role, part) for part in parts]
+        rewritten.append((name, ",".join(read_value for read_value, _ in read)))
+        candidates.setdefault(name, []).extend(c for _, c in read if c is not None)
+    if rewritten != pairs:
+        redirect_with(request, rewritten)
+    request.state.name_candidates = {name: found for name, found in candidates.items() if found}
 
 
 router = APIRouter(
@@ -184,6 +284,17 @@ class SearchQuery:
 
     def removing(self, name: str, value: str) -> dict[str, list[str]]:
         return self.params(**{name: tuple(v for v in self.values.get(name, ()) if v != value)})
+
+    def replacing(self, name: str, typed: str, value: str) -> dict[str, list[str]]:
+        """``typed`` (its values, if it was read as several) as ``value``, in its place."""
+        parts = set(list_values([typed]))
+        kept: list[str] = []
+        for old in self.values.get(name, ()):
+            if old not in parts:
+                kept.append(old)
+            elif value not in kept:
+                kept.append(value)
+        return self.params(**{name: tuple(kept if value in kept else (*kept, value))})
 
     def toggling(self, name: str, value: str) -> dict[str, list[str]]:
         return self.removing(name, value) if self.has(name, value) else self.adding(name, value)
@@ -315,6 +426,34 @@ SEARCH_PAGES: Final = {
 }
 
 
+def funder_choices(page: PageContext, request: Request) -> list[tuple[str, str, str]]:
+    """The funder field's choices, (org-id, name, the name's language), by name in the
+    reader's language: every funder the registry has (``_organizations_by_name`` read them)."""
+    choices = []
+    for org_id, names in getattr(request.state, "funder_names", {}).items():
+        found = i18n.localized(names, page.language)
+        name, code = found if found is not None else (org_id, "")
+        choices.append((org_id, name, "" if code == page.language.code else code))
+    return sorted(choices, key=lambda choice: i18n.sort_key(page.language, choice[1]))
+
+
+def _name_context(request: Request, page: PageContext) -> dict[str, Any]:
+    """What the forms of the searches by organization show: the funders to choose from, and
+    the organizations each name typed found, more than one (``_organizations_by_name``)."""
+    candidates = getattr(request.state, "name_candidates", {})
+    return {
+        "funder_choices": funder_choices(page, request),
+        "name_candidates": candidates,
+        "candidate_names": {
+            org_id: names
+            for found in candidates.values()
+            for one in found
+            for org_id, names in one.names.items()
+        }
+        | getattr(request.state, "funder_names", {}),
+    }
+
+
 def _parameter(field: str) -> str:
     """The query parameter a problem's field names (``query.year.0`` is ``year``); "" for a
     field of another place."""
@@ -338,6 +477,13 @@ def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLR
     for field, message in sorted(fields, key=lambda error: order.get(_parameter(error[0]), -1)):
         name = _parameter(field)
         errors.setdefault(name if name in params else "", []).append(message)
+    # A name that found several organizations is said so, with them to choose from, rather
+    # than as the org-id it is not (``_organizations_by_name``).
+    for name, found in getattr(request.state, "name_candidates", {}).items():
+        typed = tuple(f"{one.typed!r} " for one in found)
+        errors[name] = [
+            message for message in errors.get(name, []) if not message.startswith(typed)
+        ]
     query = SearchQuery.of(request, params)
     page = PageContext(request)
     return render(
@@ -352,13 +498,14 @@ def refused_search(request: Request, fields: Sequence[tuple[str, str]]) -> HTMLR
             "query_max_length": TEXT_MAX_LENGTH,
             "field_errors": errors,
             "api_message": api_message,
+            **_name_context(request, page),
         },
         status_code=HTTPStatus.BAD_REQUEST,
         page=page,
     )
 
 
-@router.get("/awards", response_class=HTMLResponse)
+@router.get("/awards", response_class=HTMLResponse, dependencies=[Depends(_organizations_by_name)])
 def awards(
     request: Request,
     session: SessionDep,
@@ -450,6 +597,7 @@ def awards(
             "amount_currencies": (
                 currencies if sort in search.AMOUNT_SORTS and len(currencies) > 1 else []
             ),
+            **_name_context(request, page_context),
         },
         page=page_context,
     )
@@ -502,7 +650,9 @@ def _award_downloads(query: SearchQuery, *, by_relevance: bool) -> list[tuple[st
     return links
 
 
-@router.get("/competitions", response_class=HTMLResponse)
+@router.get(
+    "/competitions", response_class=HTMLResponse, dependencies=[Depends(_organizations_by_name)]
+)
 def competitions(
     request: Request,
     session: SessionDep,
@@ -550,6 +700,7 @@ def competitions(
             "sorts": list(search.CompetitionSort),
             "by_budget_in_currencies": sort.value.endswith("budget")
             and len(query.values.get("currency", ())) != 1,
+            **_name_context(request, page_context),
         },
         page=page_context,
     )

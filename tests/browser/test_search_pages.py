@@ -75,6 +75,33 @@ def test_a_region_is_chosen_by_its_name_in_the_readers_language(page, portal, sc
     screenshot(page, "awards-region")
 
 
+def test_a_funder_is_chosen_by_its_name_and_a_recipient_typed_by_name(page, portal, screenshot):
+    """Found by a journalist: the funder and recipient fields took org-ids only. The funder is
+    chosen from a list by name; a recipient's name that several organizations answer to lists
+    them beside the field to choose from."""
+    page.goto(f"{portal}/awards?lang=en")
+    page.get_by_text("More filters").click()
+    funder = page.get_by_role("combobox", name="Funder")
+    funder.select_option(label="Youth Affairs Agency of the Republic of Uzbekistan")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"/awards\?funder=UZ-STIR-201122919&.*lang=en$"))
+    expect(funder).to_have_value("UZ-STIR-201122919")
+    response = page.request.get(f"{portal}/api/v1/awards?funder=UZ-STIR-201122919&limit=20")
+    assert response.ok
+    assert _ids(page) == [award["id"] for award in response.json()["items"]]
+    assert_accessible(page)
+    page.get_by_role("textbox", name="Recipient").fill("youth")
+    page.get_by_role("button", name="Apply filters").click()
+    choices = page.locator("#f-recipient-error li a")
+    expect(choices.first).to_be_visible()
+    expect(page.get_by_role("textbox", name="Recipient")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    screenshot(page, "awards-recipient-choices")
+    choices.first.click()
+    page.wait_for_url(re.compile(r"funder=UZ-STIR-201122919&recipient=UZ-STIR-\d+"))
+    expect(page.locator("#f-recipient-error")).to_have_count(0)
+
+
 def test_a_download_link_honours_the_filters(page, portal):
     page.goto(f"{portal}/awards?currency=KZT&lang=en")
     shown = _ids(page)
