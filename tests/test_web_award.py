@@ -277,6 +277,8 @@ def test_the_award_page_shows_local_times_and_names_the_zone(
     for event in award["events"]:
         item = unescape(re.sub(r"<[^>]+>", " ", event_item(html, event["seq"])))
         assert formats.datetime(datetime.fromisoformat(event["time"]), tashkent) in item
+    # To the minute: a reader needs no seconds (a journalist found them on every time).
+    assert not re.search(r"\d:\d\d:\d\d", text)
 
 
 def test_hostile_text_on_an_award_is_inert(client: TestClient, world: World) -> None:

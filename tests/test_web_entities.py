@@ -88,7 +88,7 @@ def test_a_competition_page_shows_its_window_in_local_time_and_its_budget(
     formats = i18n.formats(i18n.BY_CODE["en"])
     zone = local_zone(api["region"], api["funder_id"])
     closes = datetime.fromisoformat(api["window"]["closes"])
-    assert formats.datetime(closes, zone, seconds=False) in text
+    assert formats.datetime(closes, zone) in text
     assert f"local time, {zone.key}" in text
     for field in ("budget", "committed", "remaining_budget"):
         assert formats.money(api[field], api["currency"]) in text

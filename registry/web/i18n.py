@@ -228,11 +228,12 @@ class Formats:
         return "" if value is None else dates.format_date(value, length, locale=self.locale)
 
     def datetime(
-        self, value: datetime | None, zone: tzinfo | None = None, *, seconds: bool = True
+        self, value: datetime | None, zone: tzinfo | None = None, *, seconds: bool = False
     ) -> str:
-        """``value`` in ``zone``: the medium date and time ("May 29, 2026, 6:30:00 PM"), or
-        with ``seconds=False`` the time to the minute ("May 29, 2026, 6:30 PM"), joined as
-        the language joins them."""
+        """``value`` in ``zone``: the medium date and the time to the minute ("May 29, 2026,
+        6:30 PM"), joined as the language joins them, or with ``seconds=True`` to the second
+        ("May 29, 2026, 6:30:00 PM"). A reader needs no seconds (a journalist found them
+        everywhere); the ``<time>`` element beside it keeps the instant exactly."""
         if value is None:
             return ""
         if seconds:
