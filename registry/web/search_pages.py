@@ -80,18 +80,25 @@ def _amounts_as_numbers(request: Request) -> None:
         )
 
 
+AMOUNT_MAX_DIGITS: Final = 24
+"""More digits than any amount the registry holds (its column is a BIGINT of minor units):
+a longer number is left for the API's message, unread."""
+
+
 def _amount_in(value: str, locale: Locale) -> str | None:
     """``value`` as the API writes an amount, when it is not one already and the reader's
-    language reads it as a number without a sign or an exponent; else ``None``."""
+    language reads it exactly as a number without a sign or an exponent; else ``None``."""
     text = value.strip()
     if re.fullmatch(AMOUNT_PATTERN, text) or not re.fullmatch(r"[0-9\s.,\u00a0\u202f]+", text):
         return None
-    group = numbers.get_group_symbol(locale)
-    # Spaces typed between digits group them, whichever space the language prints.
-    spaced = re.sub(r"[\s\u00a0\u202f]+", group if group.isspace() else "", text)
+    if sum(character.isdigit() for character in text) > AMOUNT_MAX_DIGITS:
+        return None
+    # Spaces typed between digits are read as the language's group separator, so that the
+    # strict parse checks where they stand ("1 5" is no number, "100 000" is).
+    grouped = re.sub(r"[\s\u00a0\u202f]+", numbers.get_group_symbol(locale), text)
     try:
-        amount = numbers.parse_decimal(spaced, locale=locale, strict=True)
-    except (numbers.NumberFormatError, ValueError):
+        amount = numbers.parse_decimal(grouped, locale=locale, strict=True)
+    except (numbers.NumberFormatError, ValueError, ArithmeticError):
         return None
     written = format(amount, "f")
     return written if re.fullmatch(AMOUNT_PATTERN, written) else None
