@@ -1,12 +1,13 @@
 """What the ledger's HTTP routes and the award routes share: index bounds and receipts."""
 
+import math
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from registry.core.errors import FieldError, problem_responses
+from registry.core.errors import FieldError, problem_response, problem_responses
 from registry.ledger import receipt, service
 
 MAX_INDEX = 2**63 - 1  # the largest BIGINT; larger numbers are malformed, not 500s
@@ -32,9 +33,15 @@ def receipt_response(
     try:
         text = service.receipt(session, seq, quorum=witnesses.quorum, witnesses=witnesses.labels)
     except service.NotYetCovered as exc:
-        raise service.NotYetCovered(
+        refused = service.NotYetCovered(
             exc.detail, errors=[FieldError(field=field, message=exc.detail)]
-        ) from None
+        )
+        # The next checkpoint is signed within the interval of a write (at once with 0).
+        interval = request.app.state.settings.checkpoint_interval_seconds
+        return problem_response(
+            refused.problem(instance=request.url.path),
+            headers={"Retry-After": str(max(1, math.ceil(interval)))},
+        )
     disposition = f'attachment; filename="{filename}{receipt.FILE_EXTENSION}"'
     return Response(
         text,

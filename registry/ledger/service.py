@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -510,10 +510,7 @@ def checkpoint_for_receipt(
 
 class NotYetCovered(Conflict):
     """A receipt of an entry that no signed checkpoint covers yet: ask again shortly (a
-    checkpoint is signed within ``REGISTRY_CHECKPOINT_INTERVAL_SECONDS`` of a write, 5 by
-    default)."""
-
-    headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
+    checkpoint is signed within ``REGISTRY_CHECKPOINT_INTERVAL_SECONDS`` of a write)."""
 
 
 def receipt(session: Session, seq: int, *, quorum: int, witnesses: Collection[str]) -> str:
