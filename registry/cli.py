@@ -1,5 +1,6 @@
 """The ``registry`` command: serve, migrate, audit, bench."""
 
+import ipaddress
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -164,12 +165,19 @@ def migrate() -> None:
 
 PUBLIC_URL_VARIABLE = "REGISTRY_PUBLIC_URL"
 ORIGIN_VARIABLE = "REGISTRY_LOG_ORIGIN"
-WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (names, not a bind)
+
+
+def is_wildcard(host: str) -> bool:
+    """Whether ``host`` means every interface (``0.0.0.0``, ``::``, ``[::0]``, empty)."""
+    try:
+        return not host.strip("[]") or ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:  # a name, such as localhost
+        return False
 
 
 def served_url(host: str, port: int) -> str:
     """The address a server on ``host``:``port`` is reached at from this machine."""
-    shown = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    shown = "127.0.0.1" if is_wildcard(host) else host.strip("[]")
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
 
 
@@ -192,12 +200,13 @@ def serve(
         # address: by default the one served, not port 8000 whatever --port says.
         public = served_url(host, port)
         os.environ[PUBLIC_URL_VARIABLE] = public
-        if host in WILDCARD_HOSTS:
+        # Served to others (every interface, or behind a proxy): people reach it elsewhere.
+        if is_wildcard(host) or forwarded_allow_ips is not None:
             stderr.print(
                 f"[yellow]{PUBLIC_URL_VARIABLE} is not set: links and QR codes will say "
                 f"{public}; set it to the address people reach this server at[/yellow]"
             )
-    if host in WILDCARD_HOSTS and ORIGIN_VARIABLE not in os.environ:
+    if (is_wildcard(host) or forwarded_allow_ips is not None) and ORIGIN_VARIABLE not in os.environ:
         # Served to others under the default origin, its checkpoints name the same log as
         # every other install left on it: witnesses and auditors tell logs apart by it.
         stderr.print(

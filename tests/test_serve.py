@@ -19,6 +19,11 @@ from registry.core.settings import Settings
         (["--host", "localhost", "--port", "9000"], None, "http://localhost:9000", False),
         (["--host", "::1", "--port", "9000"], None, "http://[::1]:9000", False),
         (["--host", "0.0.0.0", "--port", "80"], None, "http://127.0.0.1:80", True),
+        (["--host", "::0"], None, "http://127.0.0.1:8000", True),
+        (["--host", "[::]"], None, "http://127.0.0.1:8000", True),
+        (["--host", "[::1]"], None, "http://[::1]:8000", False),
+        # Behind a proxy, people reach it at the proxy's address (review).
+        (["--forwarded-allow-ips", "10.0.0.2"], None, "http://127.0.0.1:8000", True),
         (["--port", "8312"], "https://grants.example.uz", "https://grants.example.uz", False),
     ],
 )
