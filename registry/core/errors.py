@@ -443,16 +443,21 @@ def document_validation_problems(spec: dict[str, Any]) -> dict[str, Any]:
     """Make the OpenAPI document tell the truth about validation errors.
 
     FastAPI documents a JSON ``422 HTTPValidationError`` on every operation with inputs; the
-    registry answers a bad parameter with a 400 problem, a bad body with a 422 problem and a
-    body over its size limit with a 413 problem.
+    registry answers a bad parameter with a 400 problem (on every API route, which refuses a
+    parameter it does not take), a bad body with a 422 problem and a body over its size limit
+    with a 413 problem.
     """
     problem_ref = {"$ref": PROBLEM_SCHEMA_REF}
-    for operations in spec.get("paths", {}).values():
+    content = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+    for path, operations in spec.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.get("responses", {})
+            if path.startswith("/api/"):
+                # Every API route refuses a query parameter it does not take (and one of one
+                # value given twice) with a 400, those without parameters too.
+                responses.setdefault("400", {"description": "Bad Request", "content": content})
             if responses.pop("422", None) is None:
                 continue
-            content = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
             if operation.get("parameters"):
                 responses.setdefault("400", {"description": "Bad Request", "content": content})
             if "requestBody" in operation:
