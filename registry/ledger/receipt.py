@@ -151,7 +151,7 @@ def verify_receipt(
     try:
         entry = parse_canonical(receipt.leaf)
     except CanonicalizationError as exc:
-        raise VerificationError(f"the entry is {exc}") from None
+        raise VerificationError(f"the entry is not its canonical JSON: {exc}") from None
     if not isinstance(entry, dict) or entry.get("seq") != receipt.index:
         raise VerificationError("the entry's own seq is not the receipt's index")
     pinned = {(log_key.name, log_key.key_id)} | {(w.name, w.key_id) for w in witnesses}

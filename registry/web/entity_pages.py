@@ -264,8 +264,8 @@ RISK_AWARDS_LISTED = 10
 def _risk_counts(
     request: Request, session: Session, org_id: str
 ) -> dict[str, list[tuple[str, list[str]]]]:
-    """Each risk indicator that the awards it gave or received raise, with those awards (by
-    id, newest first), the indicators most raised first and ties in the indicators' own order
+    """Each risk indicator that the awards it gave or received raise, with those awards (newest
+    published first), the indicators most raised first and ties in the indicators' own order
     (they came in the order of a set of strings, which changes from one process to the next)."""
     limits = risk_service.thresholds(request.app.state.settings)
     order = {indicator.value: position for position, indicator in enumerate(Indicator)}
@@ -274,10 +274,10 @@ def _risk_counts(
         ("given", search.AwardFilters(funder=(org_id,))),
         ("received", search.AwardFilters(recipient=(org_id,))),
     ):
-        _, by_award = risk_service.flags_of_filtered(session, limits, filters)
+        newest_first, by_award = risk_service.flags_of_filtered(session, limits, filters)
         awards: dict[str, list[str]] = defaultdict(list)
-        for award_id in sorted(by_award, reverse=True):
-            for indicator in sorted({flag.indicator.value for flag in by_award[award_id]}):
+        for _, award_id in newest_first:
+            for indicator in sorted({flag.indicator.value for flag in by_award.get(award_id, ())}):
                 awards[indicator].append(award_id)
         if awards:
             counts[role] = sorted(awards.items(), key=lambda item: (-len(item[1]), order[item[0]]))
