@@ -36,6 +36,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from registry.auth import service as auth_service
 from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
@@ -84,7 +85,7 @@ def run(
     migrations.upgrade(url)
     token, competition_id = _world(url)
     headers = {"Authorization": f"Bearer {token}"}
-    body = _award(competition_id, 0)
+    body = award_body(competition_id, 0)
     posted = 0
     with tempfile.TemporaryDirectory() as scratch:
         env = os.environ | {
@@ -151,15 +152,7 @@ def _world(url: str) -> tuple[str, str]:
     database = Database(url)
     try:
         with database.session(write=True) as session:
-            for org_id, kind in [(FUNDER, "public_fund"), *((r, "ngo") for r in RECIPIENTS)]:
-                data = OrganizationCreate.model_validate(
-                    {"org_id": org_id, "name": {"uz": f"Tashkilot {org_id}"}, "kind": kind}
-                )
-                organization_service.register(session, actor=SYSTEM_ACTOR, data=data)
-            issued = auth_service.create_key(
-                session, actor=SYSTEM_ACTOR, role=Role.FUNDER, organization_id=FUNDER
-            )
-            principal = Principal(Role.FUNDER, issued.key.prefix, FUNDER)
+            token, principal = funder_with_recipients(session, FUNDER, RECIPIENTS)
             competition = competition_service.publish(
                 session,
                 principal=principal,
@@ -178,16 +171,32 @@ def _world(url: str) -> tuple[str, str]:
                     }
                 ),
             )
-            return issued.token, competition.id
+            return token, competition.id
     finally:
         database.dispose()
 
 
+def funder_with_recipients(
+    session: Session, funder: str, recipients: Sequence[str]
+) -> tuple[str, Principal]:
+    """A public fund and NGOs registered through the ledger, and the fund's key (its token and
+    the principal it writes as)."""
+    for org_id, kind in [(funder, "public_fund"), *((r, "ngo") for r in recipients)]:
+        data = OrganizationCreate.model_validate(
+            {"org_id": org_id, "name": {"uz": f"Tashkilot {org_id}"}, "kind": kind}
+        )
+        organization_service.register(session, actor=SYSTEM_ACTOR, data=data)
+    issued = auth_service.create_key(
+        session, actor=SYSTEM_ACTOR, role=Role.FUNDER, organization_id=funder
+    )
+    return issued.token, Principal(Role.FUNDER, issued.key.prefix, funder)
+
+
 def _numbered_award(competition_id: str, first: int, n: int) -> dict[str, object]:
-    return _award(competition_id, first + n)
+    return award_body(competition_id, first + n)
 
 
-def _award(competition_id: str, n: int) -> dict[str, object]:
+def award_body(competition_id: str | None, n: int) -> dict[str, object]:
     return {
         "funder_id": FUNDER,
         "recipient_id": RECIPIENTS[n % len(RECIPIENTS)],

@@ -19,8 +19,6 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from registry.auth import service as auth_service
-from registry.auth.principal import SYSTEM_ACTOR, Principal, Role
 from registry.awards import service as award_service
 from registry.awards.models import Award
 from registry.awards.schemas import AwardCreate
@@ -29,8 +27,6 @@ from registry.bench import publication
 from registry.bench.awards import _fresh_database, _uvicorn
 from registry.core import migrations
 from registry.core.db import Database
-from registry.organizations import service as organization_service
-from registry.organizations.schemas import OrganizationCreate
 
 SAMPLES = 200
 WARM_UP = 5
@@ -146,27 +142,12 @@ def _ledgered_award(url: str) -> str:
             found = session.scalar(select(Award.id).where(Award.funder_id == LEDGERED_FUNDER))
             if found is not None:
                 return found
-            for org_id, kind in ((LEDGERED_FUNDER, "public_fund"), (LEDGERED_RECIPIENT, "ngo")):
-                data = OrganizationCreate.model_validate(
-                    {"org_id": org_id, "name": {"uz": f"Tashkilot {org_id}"}, "kind": kind}
-                )
-                organization_service.register(session, actor=SYSTEM_ACTOR, data=data)
-            issued = auth_service.create_key(
-                session, actor=SYSTEM_ACTOR, role=Role.FUNDER, organization_id=LEDGERED_FUNDER
+            _, principal = awards_bench.funder_with_recipients(
+                session, LEDGERED_FUNDER, [LEDGERED_RECIPIENT]
             )
-            principal = Principal(Role.FUNDER, issued.key.prefix, LEDGERED_FUNDER)
             award = AwardCreate.model_validate(
-                {
-                    "funder_id": LEDGERED_FUNDER,
-                    "recipient_id": LEDGERED_RECIPIENT,
-                    "instrument": "grant",
-                    "title": {"uz": "Yoshlar uchun ekologik maktab", "ru": "Экологическая школа"},
-                    "amount": "30000000.00",
-                    "currency": "UZS",
-                    "award_date": "2026-03-01",
-                    "period": {"start": "2026-03-15", "end": "2026-12-31"},
-                    "legal_basis": "PF-124-son farmon, 26.08.2024",
-                }
+                awards_bench.award_body(None, 0)
+                | {"recipient_id": LEDGERED_RECIPIENT, "legal_basis": "PF-124-son farmon"}
             )
             return award_service.publish(session, principal=principal, data=award).id
     finally:
