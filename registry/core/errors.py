@@ -8,7 +8,7 @@ that parses but breaks a rule), each with an ``errors`` list naming the offendin
 
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Final, Self
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -259,6 +259,12 @@ def _null_object_message(error: Any) -> str | None:
     return "must be an object, not null"
 
 
+REQUIRED: Final = "is required"
+NOT_A_FIELD: Final = "is not a field of this request: check its name against the API's document"
+PLAIN_MESSAGES: Final = {"missing": REQUIRED, "extra_forbidden": NOT_A_FIELD}
+"""Pydantic's "Field required" and "Extra inputs are not permitted", said plainly."""
+
+
 def human_message(error: Any) -> str:
     """Pydantic's message, said for a person where it would show a pattern (a regular
     expression, which says nothing to most people), take a JSON number for an amount, a text
@@ -279,8 +285,10 @@ def human_message(error: Any) -> str:
             'must be a string in quotes, such as "1500.00": numbers are refused, so that no '
             "amount is ever rounded"
         )
-    if kind in STRICT_TYPE_MESSAGES and not (location and location[0] in PARAMETER_LOCATIONS):
-        return STRICT_TYPE_MESSAGES[kind]
+    in_body = not (location and location[0] in PARAMETER_LOCATIONS)
+    fixed = PLAIN_MESSAGES.get(kind) or (STRICT_TYPE_MESSAGES.get(kind) if in_body else None)
+    if fixed is not None:
+        return fixed
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return _tag_message(error)
     if kind == "value_error" and (error.get("ctx") or {}).get("error") is not None:

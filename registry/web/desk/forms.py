@@ -35,7 +35,7 @@ from registry.competitions.schemas import (
     CompetitionResultsPublished,
 )
 from registry.core import clock, json_body
-from registry.core.errors import FieldError, NotFound, RegistryError, human_message
+from registry.core.errors import REQUIRED, FieldError, NotFound, RegistryError, human_message
 from registry.core.schemas import LANGUAGES, Instrument
 from registry.organizations import service as organization_service
 from registry.oversight import service as oversight_service
@@ -364,7 +364,7 @@ def _said(action: Action, path: str | None, message: Message, form: Mapping[str,
     item = inputs.get(path or "")
     if item is not None and item.kind == "number" and not _is_whole(form.get(item.name)):
         return Said(WHOLE_NUMBER)
-    if message == "Field required" and path:
+    if message == REQUIRED and path:
         if any(name.startswith(path + ".") and is_language_input(inputs[name]) for name in inputs):
             return Said(ONE_LANGUAGE)
         return Said(CHOOSE if item is not None and item.kind == "select" else FILL_IN)
