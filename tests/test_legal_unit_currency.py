@@ -183,3 +183,47 @@ def test_an_amount_worked_out_from_a_legal_unit_is_refused_as_its_multiplier(
         assert error["field"] == field
         assert message in error["message"]
     assert ledger_size(database) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "body", "message"),
+    [
+        (
+            "/api/v1/awards",
+            "operator",
+            kz_grant(legal_unit=None, amount="50000000", currency="UZS"),
+            "KZ-BIN-050140000656 gives KZT, or EUR or USD for donor co-funding, not UZS",
+        ),
+        (
+            "/api/v1/competitions",
+            "operator",
+            kz_competition(legal_unit=None, budget="100000000", currency="UZS"),
+            "KZ-BIN-050140000656 gives KZT, or EUR or USD for donor co-funding, not UZS",
+        ),
+        (
+            "/api/v1/awards",
+            "fund",
+            direct(amount="1000000", currency="KZT"),
+            "UZ-STIR-207050449 gives UZS, or EUR or USD for donor co-funding, not KZT",
+        ),
+    ],
+)
+def test_a_funder_gives_its_own_countrys_money_or_a_donors(
+    client: TestClient,
+    world: World,
+    database: Database,
+    path: str,
+    token: str,
+    body: dict,
+    message: str,
+) -> None:
+    """A Kazakh operator's competition and award in UZS were taken, and its page then showed
+    soums among its tenge (found by a funder's integrator)."""
+    before = ledger_size(database)
+    response = client.post(path, json=body, headers=bearer(getattr(world, token)))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [{"field": "currency", "message": message}]
+    assert ledger_size(database) == before
+    donor = body | {"currency": "EUR"}
+    donor.pop("legal_unit", None)
+    assert client.post(path, json=donor, headers=bearer(getattr(world, token))).status_code == 201

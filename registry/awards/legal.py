@@ -46,6 +46,26 @@ def check_instrument(instrument: str, funder_id: str, *, field: str = "instrumen
         )
 
 
+NATIONAL_CURRENCY: Final = {"UZ": "UZS", "KZ": "KZT"}
+DONOR_CURRENCIES: Final = frozenset({"USD", "EUR"})
+"""What a state body gives besides its own country's money: donor co-funding (DOMAIN.md)."""
+
+
+def check_currency(currency: str, funder_id: str) -> None:
+    """A funder of Uzbekistan or Kazakhstan gives its own country's currency, or USD and EUR
+    for donor co-funding: a Kazakh operator's award in UZS is a mistake (found by a funder's
+    integrator), which no table of its would add up. A funder of another country (an
+    international donor) is not judged."""
+    own = NATIONAL_CURRENCY.get(funder_id[:2])
+    if own is None or currency == own or currency in DONOR_CURRENCIES:
+        return
+    raise Unprocessable.for_field(
+        "currency",
+        f"{funder_id} gives {own}, or {' or '.join(sorted(DONOR_CURRENCIES))} for donor "
+        f"co-funding, not {currency}",
+    )
+
+
 def check_unit(statement: LegalUnitStatement | None, funder_id: str) -> None:
     """An amount is stated in the legal unit of the funder's country's law (BRV in
     Uzbekistan, MCI in Kazakhstan), as its instrument is one that law provides: a Kazakh

@@ -79,6 +79,7 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     legal.check_instrument(data.instrument.value, funder_id)
     legal.check_unit(data.legal_unit, funder_id)
     currency = legal.currency_of(data.currency, data.legal_unit)
+    legal.check_currency(currency, funder_id)
     given = (
         format_amount(_amount(data.budget, currency, "budget"), currency)
         if data.budget is not None
