@@ -1104,3 +1104,37 @@ def test_a_corrected_amendment_says_each_change_once(client: TestClient, world: 
     assert amendment["description"] == (
         f"Corrects ledger entry {seq} (award.amended): amount: 1300000.00 UZS → 1250000.00 UZS"
     )
+
+
+def test_a_stages_texts_are_in_its_ocds_milestone() -> None:
+    """A commission's extract of its minutes and a result's note were left out of OCDS, which
+    said only "Members: 9." (found by a Kazakh funder's integrator): they are the milestone's
+    description, first, and each language's text as extract_<lang> or note_<lang>."""
+    time = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    decided = journal.Recorded(
+        seq=7,
+        time=time,
+        kind="competition.commission_decided",
+        actor="funder:KZ-BIN-050140000656:0123456789ab",
+        subject="CMP-2026-00001",
+        body={
+            "date": "2026-03-10",
+            "members": 9,
+            "extract": {"ru": "Комиссия рекомендовала 12 проектов", "kk": "Комиссия 12 жобаны"},
+        },
+    )
+    milestone = ocds._stage_milestone(decided)
+    assert milestone["description"] == "Комиссия рекомендовала 12 проектов Members: 9."
+    assert milestone["extract_ru"] == "Комиссия рекомендовала 12 проектов"
+    assert milestone["extract_kk"] == "Комиссия 12 жобаны"
+    results = journal.Recorded(
+        seq=8,
+        time=time,
+        kind="competition.final_results",
+        actor=decided.actor,
+        subject=decided.subject,
+        body={"date": "2026-03-12", "winners": 12, "note": {"kk": "Жеңімпаздар тізімі"}},
+    )
+    milestone = ocds._stage_milestone(results)
+    assert milestone["description"] == "Жеңімпаздар тізімі Winners: 12."
+    assert milestone["note_kk"] == "Жеңімпаздар тізімі"

@@ -554,6 +554,10 @@ def web_link(url: object) -> str | None:
     return None
 
 
+STAGE_TEXTS: Final = ("extract", "note")
+"""A stage's texts by language: the commission's extract of its minutes, a result's note."""
+
+
 def _stage_milestone(entry: Recorded) -> Document:
     """A stage as an OCDS milestone: what it counted, in words, and its document."""
     body = entry.body
@@ -566,6 +570,11 @@ def _stage_milestone(entry: Recorded) -> Document:
         if body.get(name):
             counts = ", ".join(f"{key} {value}" for key, value in sorted(body[name].items()))
             parts.append(f"{name.replace('_', ' ').capitalize()}: {counts}.")
+    # The commission's extract of its minutes, a result's note: in words first, as the results
+    # milestone says its note, and in each language (a funder's integrator found OCDS saying
+    # only "Members: 9." of a decision the portal shows in full).
+    texts = {name: body[name] for name in STAGE_TEXTS if body.get(name)}
+    parts[:0] = [text for text in map(_primary, texts.values()) if text]
     milestone: Document = {
         "id": str(entry.seq),
         # The stage's name, so that a reader (our own import) tells it from the results.
@@ -575,6 +584,11 @@ def _stage_milestone(entry: Recorded) -> Document:
         "status": "met",
         "dateMet": _local_start(body["date"]),
         "description": " ".join(parts) or COMPETITION_STAGES[entry.kind] + ".",
+        **{
+            f"{name}_{language}": value
+            for name, text in texts.items()
+            for language, value in text.items()
+        },
     }
     url = web_link(body.get("document_url"))
     if url or body.get("document_sha256"):
