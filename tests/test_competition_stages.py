@@ -313,6 +313,25 @@ def test_the_competition_page_shows_the_stages_with_their_counts(
     assert "local time, Asia/Tashkent" in text
     russian = client.get(f"/competitions/{competition['id']}", params={"lang": "ru"}).text
     assert "Приём заявок завершён" in russian
+    # Each count in its own plural (found by a funder's integrator: "134 заявок от 121
+    # организаций" for "134 заявки от 121 организации"); Kazakh and Uzbek say the
+    # organizations first.
+    assert "40 заявок от 36 организаций" in " ".join(unescape(russian).split())
+    for round_number, applications, organizations, said in (
+        (5, 134, 121, "134 заявки от 121 организации"),
+        (6, 21, 1, "21 заявка от 1 организации"),
+    ):
+        other = create_competition(client, world, round_number=round_number)
+        stage = STAGES[0] | {
+            "applications": applications,
+            "organizations": organizations,
+            "by_language": {"uz": applications},
+        }
+        assert add(client, other["id"], stage, world.fund).status_code == 201
+        page = client.get(f"/competitions/{other['id']}", params={"lang": "ru"}).text
+        assert said in " ".join(unescape(page).split())
+    kazakh = client.get(f"/competitions/{competition['id']}", params={"lang": "kk"}).text
+    assert "36 ұйымнан 40 өтінім" in " ".join(unescape(kazakh).split())
 
 
 def test_the_competition_page_shows_what_an_amendment_changed_and_the_commissions_texts(
