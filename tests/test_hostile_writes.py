@@ -206,7 +206,7 @@ def test_errors_name_fields_one_way_and_say_what_is_wrong(client, database, worl
         ({"period": {"start": "2026-03-15"}}, "period.end", "is required"),
         # Pydantic's own words were "Field required" and "Extra inputs are not permitted"
         # (found by a funder's integrator).
-        ({"amout": "5.00"}, "amout", "is not a field of this request"),
+        ({"amout": "5.00"}, "amout", "is not a field the registry takes here"),
     ]
     for change, field, message in cases:
         before = ledger_size(database)

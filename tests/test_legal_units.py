@@ -376,10 +376,12 @@ def test_the_cap_and_the_band_hold_after_publication(
 
 
 def test_a_uzbek_funders_cap_is_not_a_kazakh_funders(client: TestClient, world: World) -> None:
-    # A Kazakh funder paying in UZS: the cap is Uzbek law, for Uzbek funders.
+    # A Kazakh funder's direct award worth far more than 1,000 × BRV: the cap is Uzbek law,
+    # for Uzbek funders (it paid in UZS here until a funder gave only its own country's money
+    # or a donor's).
     body = kz_grant(
         legal_unit=None,
-        currency="UZS",
+        currency="KZT",
         amount="900000000",
         instrument="social_contract",
         period={"start": "2026-04-01", "end": "2026-04-30"},

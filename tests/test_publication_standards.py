@@ -1125,8 +1125,26 @@ def test_a_stages_texts_are_in_its_ocds_milestone() -> None:
     )
     milestone = ocds._stage_milestone(decided)
     assert milestone["description"] == "Комиссия рекомендовала 12 проектов Members: 9."
-    assert milestone["extract_ru"] == "Комиссия рекомендовала 12 проектов"
+    assert milestone["description_kk"] == "Комиссия 12 жобаны Members: 9."
+    assert milestone["extract"] == milestone["extract_ru"] == "Комиссия рекомендовала 12 проектов"
     assert milestone["extract_kk"] == "Комиссия 12 жобаны"
+    # A release in Kazakh says them in Kazakh, untagged (review: the description stayed in
+    # the first language, and Uzbek in Cyrillic was tagged uz, not uz-Cyrl).
+    kazakh = ocds.with_language(
+        {"tender": {"milestones": [milestone]}, "parties": []}
+        | {"tender": {"milestones": [milestone], "title": "Грант", "title_kk": "Грант"}}
+    )
+    assert kazakh["tender"]["milestones"][0]["description"] == "Комиссия 12 жобаны Members: 9."
+    cyrillic = ocds._stage_milestone(
+        journal.Recorded(
+            **{
+                **vars(decided),
+                "body": {**decided.body, "extract": {"uz": "Комиссия 12 лойиҳани танлади"}},
+            }
+        )
+    )
+    assert cyrillic["extract_uz-Cyrl"] == "Комиссия 12 лойиҳани танлади"
+    assert "extract_uz" not in cyrillic
     results = journal.Recorded(
         seq=8,
         time=time,

@@ -361,7 +361,7 @@ def test_the_award_page_shows_the_amount_as_the_law_stated_it(
     russian = page_text(client, stated["id"], "ru")
     assert "Указано как 5 000 МРП" in russian.replace("\u00a0", " ")
     assert "среднесрочный" in russian
-    assert "then; the amount has been amended since" not in text
+    assert "then; the amount has changed since" not in text
     # Amended since it was stated: the statement gave another amount (found by a funder's
     # integrator: "9,000,000 · stated as 2,000 MCI at 4,325" did not add up).
     amended = client.post(
@@ -372,7 +372,7 @@ def test_the_award_page_shows_the_amount_as_the_law_stated_it(
     assert amended.status_code == 201, amended.text
     text = page_text(client, stated["id"], "en")
     assert "Stated as 5,000 MCI" in text
-    assert "KZT 21,625,000 then; the amount has been amended since" in text
+    assert "KZT 21,625,000 then; the amount has changed since" in text
     over = publish(
         client,
         world.fund,

@@ -225,9 +225,9 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     if recipient_id == funder_id:
         raise Unprocessable.for_field("recipient_id", "a funder cannot award itself")
     currency = legal.currency_of(data.currency, data.legal_unit)
-    legal.check_currency(currency, funder_id)
     given = _money(data.amount, currency, "amount") if data.amount is not None else None
     derived, stated = legal.stated_amount(data.legal_unit, given, currency)
+    legal.check_currency(currency, funder_id)  # after the unit's own currency
     amount = derived or given
     if amount is None:
         raise Unprocessable.for_field("amount", "required unless legal_unit states it")

@@ -79,13 +79,13 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     legal.check_instrument(data.instrument.value, funder_id)
     legal.check_unit(data.legal_unit, funder_id)
     currency = legal.currency_of(data.currency, data.legal_unit)
-    legal.check_currency(currency, funder_id)
     given = (
         format_amount(_amount(data.budget, currency, "budget"), currency)
         if data.budget is not None
         else None
     )
     derived, stated = legal.stated_amount(data.legal_unit, given, currency, amount_field="budget")
+    legal.check_currency(currency, funder_id)  # after the unit's own currency
     if derived is None and given is None:
         raise Unprocessable.for_field("budget", "required unless legal_unit states it")
     budget = parse_amount(derived or given or "0", currency)

@@ -260,7 +260,7 @@ def _null_object_message(error: Any) -> str | None:
 
 
 REQUIRED: Final = "is required"
-NOT_A_FIELD: Final = "is not a field of this request: check its name against the API's document"
+NOT_A_FIELD: Final = "is not a field the registry takes here: check its name in the API's document"
 PLAIN_MESSAGES: Final = {"missing": REQUIRED, "extra_forbidden": NOT_A_FIELD}
 """Pydantic's "Field required" and "Extra inputs are not permitted", said plainly."""
 

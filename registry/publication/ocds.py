@@ -542,7 +542,10 @@ def _results_milestone(entry: Recorded) -> Document:
         "status": "met",
         "dateMet": format_time(entry.time),
         "description": " ".join(parts),
-        **{f"note_{language}": text for language, text in (entry.body.get("note") or {}).items()},
+        **{
+            f"note_{_tag(language, text)}": text
+            for language, text in (entry.body.get("note") or {}).items()
+        },
     }
 
 
@@ -555,7 +558,8 @@ def web_link(url: object) -> str | None:
 
 
 STAGE_TEXTS: Final = ("extract", "note")
-"""A stage's texts by language: the commission's extract of its minutes, a result's note."""
+"""A stage's text by language: the commission's extract of its minutes, a result's note (a
+stage has one or the other)."""
 
 
 def _stage_milestone(entry: Recorded) -> Document:
@@ -570,11 +574,12 @@ def _stage_milestone(entry: Recorded) -> Document:
         if body.get(name):
             counts = ", ".join(f"{key} {value}" for key, value in sorted(body[name].items()))
             parts.append(f"{name.replace('_', ' ').capitalize()}: {counts}.")
-    # The commission's extract of its minutes, a result's note: in words first, as the results
-    # milestone says its note, and in each language (a funder's integrator found OCDS saying
-    # only "Members: 9." of a decision the portal shows in full).
-    texts = {name: body[name] for name in STAGE_TEXTS if body.get(name)}
-    parts[:0] = [text for text in map(_primary, texts.values()) if text]
+    # The commission's extract of its minutes, a result's note: in words first, in each
+    # language, as OCDS gives translations (a funder's integrator found OCDS saying only
+    # "Members: 9." of a decision the portal shows in full).
+    field = next((name for name in STAGE_TEXTS if body.get(name)), None)
+    text: Mapping[str, str] = body[field] if field else {}
+    counts = " ".join(parts)
     milestone: Document = {
         "id": str(entry.seq),
         # The stage's name, so that a reader (our own import) tells it from the results.
@@ -583,13 +588,18 @@ def _stage_milestone(entry: Recorded) -> Document:
         "type": "assessment",
         "status": "met",
         "dateMet": _local_start(body["date"]),
-        "description": " ".join(parts) or COMPETITION_STAGES[entry.kind] + ".",
-        **{
-            f"{name}_{language}": value
-            for name, text in texts.items()
-            for language, value in text.items()
-        },
+        "description": " ".join(filter(None, [_primary(text), counts]))
+        or COMPETITION_STAGES[entry.kind] + ".",
     }
+    if field:
+        # The text untagged in its first language and tagged in each (``with_language`` puts
+        # the release's language untagged), and so the description that begins with it.
+        milestone |= _texts(field, text)
+        milestone |= {
+            f"description_{_tag(language, value)}": " ".join(filter(None, [value, counts]))
+            for language, value in text.items()
+            if value
+        }
     url = web_link(body.get("document_url"))
     if url or body.get("document_sha256"):
         milestone["documents"] = [
