@@ -73,12 +73,12 @@ def fitted(text: str, room: float) -> str:
     if text_width(text) <= room:
         return text
     room -= text_width("…")
-    shown = ""
-    for character in text:
-        if text_width(shown + character) > room:
-            break
-        shown += character
-    return shown.rstrip() + "…"
+    used = 0.0
+    for end, character in enumerate(text):
+        used += text_width(character)  # one character at a time, not the prefix again
+        if used > room:
+            return text[:end].rstrip() + "…"
+    return text.rstrip() + "…"
 
 
 @dataclass(frozen=True)
