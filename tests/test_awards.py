@@ -619,6 +619,37 @@ def test_an_amendment_is_judged_against_the_current_values(
     assert ledger_size(database) == before + 2
 
 
+def test_an_event_breaking_two_rules_is_told_both(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A disbursement over the awarded amount and dated in the future was told of the amount
+    alone, and of the date only on its retry (a funder's integrator)."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    before = ledger_size(database)
+
+    response = post(
+        client,
+        f"/api/v1/awards/{award['id']}/events",
+        {"type": "disbursed", "amount": "300000001", "date": "2099-01-01"},
+        world.fund,
+    )
+
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == ["amount", "date"]
+    assert "exceed the awarded amount" in errors[0]["message"]
+    assert "cannot be dated in the future" in errors[1]["message"]
+    assert response.json()["detail"] == "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    assert ledger_size(database) == before
+    over_only = post(
+        client,
+        f"/api/v1/awards/{award['id']}/events",
+        {"type": "disbursed", "amount": "300000001", "date": "2026-03-10"},
+        world.fund,
+    )
+    assert [error["field"] for error in over_only.json()["errors"]] == ["amount"]
+
+
 @pytest.mark.parametrize(
     "event",
     [

@@ -336,3 +336,30 @@ def test_an_event_without_its_type_is_told_which_types_there_are(desk: Desk) -> 
         "operations.0.op",
     )
     assert batch["errors"][0]["message"].startswith("is required, one of 'organizations.create'")
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ({"en": "The NGO stopped the project"}, "must be a text in quotes, not an object"),
+        (["stopped"], "must be a text in quotes, not a list"),
+        (7, "must be a text in quotes, not a number"),
+        ("x" * 4001, "is 4,001 characters long; at most 4,000 are taken"),
+        ("", "is blank (it needs at least one visible character)"),
+    ],
+    ids=["object", "list", "number", "too-long", "empty"],
+)
+def test_a_one_text_field_is_told_what_it_takes(desk: Desk, reason: object, message: str) -> None:
+    """A termination's reason is one text, where a title is a text by language: given as
+    ``{"en": "…"}`` it was told pydantic's "Input should be a valid string" (a journalist),
+    and a text too long "String should have at most 4000 characters" (an overseer)."""
+    problem = desk.refused(
+        f"/api/v1/awards/{desk.award['id']}/events",
+        {"type": "terminated", "date": "2026-03-10", "reason": reason},
+        desk.world.fund,
+        422,
+        "reason",
+    )
+    assert [(error["field"], error["message"]) for error in problem["errors"]] == [
+        ("reason", message)
+    ]

@@ -450,14 +450,7 @@ def add_events_many(
         before = rules.fold(history)
         proposed = rules.Event(seq, f"award.{event.type}", body)
         today = _today(award.region, award.funder_id)
-        try:
-            after = rules.fold([*history, proposed])
-            rules.check_new_dates(before, after, today=today)
-            rules.check_event_date(
-                *_dated_event(proposed, history), award_date=after.award_date, today=today
-            )
-        except rules.RuleViolation as exc:
-            raise Unprocessable.for_field(_blamed(event, exc.field), exc.message) from exc
+        after = _judged(event, proposed, history, before, today)
         _check_changes_something(proposed, history, before)
         if after.recipient_id == award.funder_id:
             raise Unprocessable.for_field(
@@ -578,6 +571,42 @@ def _check_legal_units(award: Award, before: rules.AwardState, after: rules.Awar
             after.period_start,
             after.period_end,
         )
+
+
+def _judged(
+    event: AwardEventCreate,
+    proposed: rules.Event,
+    history: Sequence[rules.Event],
+    before: rules.AwardState,
+    today: date,
+) -> rules.AwardState:
+    """The award's state after ``proposed``, or every rule it breaks in one 422.
+
+    The event's date is judged even when the award's rules refuse the event, so that a
+    disbursement both over the amount and dated tomorrow is told both (it was told the first,
+    then the second on its retry). The date rule judges a disbursement, report, completion or
+    termination (or a correction of one) against the award date, which none of them moves:
+    ``before``'s is the award's."""
+    broken: list[rules.RuleViolation] = []
+    after = None
+    try:
+        after = rules.fold([*history, proposed])
+        rules.check_new_dates(before, after, today=today)
+    except rules.RuleViolation as exc:
+        broken.append(exc)
+    try:
+        rules.check_event_date(
+            *_dated_event(proposed, history),
+            award_date=(after or before).award_date,
+            today=today,
+        )
+    except rules.RuleViolation as exc:
+        if all(earlier.field != exc.field for earlier in broken):
+            broken.append(exc)
+    if after is not None and not broken:
+        return after
+    errors = [FieldError(field=_blamed(event, v.field), message=v.message) for v in broken]
+    raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
 
 
 def _blamed(event: AwardEventCreate, field: str) -> str:

@@ -286,7 +286,11 @@ def human_message(error: Any) -> str:
             "amount is ever rounded"
         )
     in_body = not (location and location[0] in PARAMETER_LOCATIONS)
-    fixed = PLAIN_MESSAGES.get(kind) or (STRICT_TYPE_MESSAGES.get(kind) if in_body else None)
+    fixed = (
+        PLAIN_MESSAGES.get(kind)
+        or (STRICT_TYPE_MESSAGES.get(kind) if in_body else None)
+        or _text_message(kind, error, in_body=in_body)
+    )
     if fixed is not None:
         return fixed
     if kind in ("union_tag_invalid", "union_tag_not_found"):
@@ -299,6 +303,38 @@ def human_message(error: Any) -> str:
         or _null_object_message(error)
         or str(error["msg"])
     )
+
+
+def _json_kind(value: object) -> str:
+    """What JSON calls a value pydantic read: a text field given ``{"en": "…"}`` (an event's
+    reason, which is one text, where a title is a text by language) is told it gave an object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "this"
+
+
+def _text_message(kind: object, error: Any, *, in_body: bool) -> str | None:
+    """A text field given another kind of value, or a text too long or too short, with the
+    limit and, when too long, its own length (a desk's findings of 4,001 characters were told
+    pydantic's "String should have at most 4000 characters")."""
+    context = error.get("ctx") or {}
+    given = error.get("input")
+    if kind == "string_type" and in_body:
+        return f"must be a text in quotes, not {_json_kind(given)}"
+    if kind == "string_too_long" and isinstance(given, str):
+        return f"is {len(given):,} characters long; at most {context['max_length']:,} are taken"
+    if kind == "string_too_short":
+        least = context.get("min_length", 1)
+        return "must not be empty" if least == 1 else f"must be at least {least:,} characters long"
+    return None
 
 
 def _tag_message(error: Any) -> str:
