@@ -29,7 +29,7 @@ from registry.bench import publication as publication_bench
 from registry.core import migrations, server
 from registry.core.db import Database
 from registry.core.errors import RegistryError
-from registry.core.settings import Settings, get_settings
+from registry.core.settings import ConfigurationError, Settings, get_settings
 from registry.imports import files as import_files
 from registry.ledger import audit, receipt, tile_service
 from registry.ledger import service as ledger_service
@@ -115,6 +115,8 @@ def _wide() -> Console:
 
 EXIT_VERIFICATION_FAILED = 1
 EXIT_UNREACHABLE = 2
+EXIT_USAGE = 2
+"""Click's for a usage error, and so the registry's for a configuration that does not read."""
 T = TypeVar("T")
 
 
@@ -798,7 +800,12 @@ def witness_serve(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ConfigurationError as exc:
+        # Before any command's work: say which variables are wrong, not a traceback.
+        stderr.print(f"[bold red]configuration[/]: {exc}", highlight=False)
+        raise SystemExit(EXIT_USAGE) from exc
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from registry.core.errors import document_validation_problems, install_handlers
 from registry.core.group_commit import GroupCommit
 from registry.core.head import HeadAsGet
 from registry.core.parameters import refuse_nul_characters, refuse_unknown_parameters
-from registry.core.settings import Settings
+from registry.core.settings import Settings, load_settings
 from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.cosignature import parse_cosigner_key
 from registry.ledger.keys import load_or_create_signing_key
@@ -61,7 +61,7 @@ def operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+    settings = settings or load_settings()
     database = Database(
         settings.database_url,
         read_url=settings.read_database_url,

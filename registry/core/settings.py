@@ -1,10 +1,14 @@
 """Every knob of the registry, in one place, read from ``REGISTRY_*`` environment variables."""
 
+import difflib
+import os
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from registry.core.body_limit import DEFAULT_MAX_BATCH_BODY_BYTES, DEFAULT_MAX_BODY_BYTES
@@ -178,6 +182,54 @@ class Settings(BaseSettings):
         return self
 
 
+PREFIX: Final = "REGISTRY_"
+READ_ELSEWHERE: Final = frozenset({"REGISTRY_TELEMETRY", "REGISTRY_TEST_POSTGRES_URL"})
+"""``REGISTRY_`` variables that are not settings: FastAPI's telemetry switch (read where the
+app is made, ``registry.main``) and the test suite's PostgreSQL."""
+
+
+class ConfigurationError(ValueError):
+    """The environment does not configure the registry: each line names a variable."""
+
+
+def environment_problems(environ: Mapping[str, str]) -> list[str]:
+    """A ``REGISTRY_`` variable that is no setting, each with the setting it may have meant.
+
+    pydantic-settings reads only the variables it knows and passes over the others, so a
+    misspelt ``REGISTRY_DATABSE_URL`` left the registry on its SQLite default, silently (a new
+    user's ``REGISTRY_KEY_PATH`` was ignored and the key written where they did not look)."""
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    problems = []
+    for variable in sorted(environ):
+        name = variable.upper()
+        if not name.startswith(PREFIX) or name in known or name in READ_ELSEWHERE:
+            continue
+        meant = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        hint = f"; did you mean {meant[0]}?" if meant else ""
+        problems.append(
+            f"{variable} is not a setting of the registry (README: Configuration){hint}"
+        )
+    return problems
+
+
+def load_settings() -> Settings:
+    """The settings of the environment, or a ``ConfigurationError`` naming every variable
+    that is wrong: one that is no setting, or a setting's value that does not read (its value
+    is not repeated: a database URL may hold a password)."""
+    problems = environment_problems(os.environ)
+    if problems:
+        raise ConfigurationError("\n".join(problems))
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [
+            (PREFIX + str(error["loc"][0]).upper() if error["loc"] else "the settings")
+            + f": {error['msg']}"
+            for error in exc.errors(include_url=False)
+        ]
+        raise ConfigurationError("\n".join(lines)) from exc
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()
