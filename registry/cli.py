@@ -29,7 +29,7 @@ from registry.bench import publication as publication_bench
 from registry.core import migrations, server
 from registry.core.db import Database
 from registry.core.errors import RegistryError
-from registry.core.settings import ConfigurationError, Settings, get_settings
+from registry.core.settings import ConfigurationError, Settings, get_settings, load_settings
 from registry.imports import files as import_files
 from registry.ledger import audit, receipt, tile_service
 from registry.ledger import service as ledger_service
@@ -37,6 +37,7 @@ from registry.ledger.checkpoint import NoteSigner, NoteVerifier, parse_verifier_
 from registry.ledger.cosignature import CosignatureVerifier
 from registry.ledger.errors import VerificationError
 from registry.ledger.keys import load_or_create_signing_key
+from registry.ledger.log_key import NotTheLogsKey, log_signer
 from registry.publication import index as search_index
 from registry.reference import legal_units
 from registry.witness import app as witness_server
@@ -216,6 +217,12 @@ def serve(
             f"{Settings.model_fields['log_origin'].default}, as every install left on the "
             "default does; set it to a name of your own (your domain and a path)[/yellow]"
         )
+    settings = load_settings()  # with the public address just set
+    database = Database(settings.database_url)
+    try:
+        _log_signer(database, settings)  # refused here, before a worker starts
+    finally:
+        database.dispose()
     server.run(
         "registry.main:app",
         host=host,
@@ -396,6 +403,16 @@ def _refusal(exc: RegistryError, names: Mapping[str, str]) -> str:
     )
 
 
+def _log_signer(database: Database, settings: Settings) -> NoteSigner:
+    """The log's signer (``log_key.log_signer``); a key that is not the log's stops the
+    command with exit 2, naming the key file and the key that signed the ledger."""
+    try:
+        return log_signer(database, settings.signing_key_file, settings.log_origin)
+    except NotTheLogsKey as exc:
+        stderr.print(f"[bold red]not this log's key[/]: {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
 def _write(work: Callable[[Session], T], *, names: Mapping[str, str]) -> T:
     """Run one unit of work in a write transaction on the configured database, then sign a
     checkpoint so that the new entries are covered at once. ``names``: the command's name
@@ -403,16 +420,13 @@ def _write(work: Callable[[Session], T], *, names: Mapping[str, str]) -> T:
     settings = get_settings()
     database = Database(settings.database_url)
     try:
+        signer = _log_signer(database, settings)  # before writing what it would not sign
         with database.session(write=True) as session:
             result = work(session)
     except RegistryError as exc:
         stderr.print(f"[bold red]refused[/]: {_refusal(exc, names)}", highlight=False)
         raise typer.Exit(EXIT_VERIFICATION_FAILED) from exc
     else:
-        signer = NoteSigner(
-            name=settings.log_origin,
-            private_key=load_or_create_signing_key(settings.signing_key_file),
-        )
         with database.session(write=True) as session:
             ledger_service.sign_if_stale(session, signer=signer)
         return result
@@ -489,10 +503,7 @@ def demo_load(
         if if_empty and not demo.is_empty(database):
             stderr.print("the ledger already has entries: no demo data loaded")
             return
-        signer = NoteSigner(
-            name=settings.log_origin,
-            private_key=load_or_create_signing_key(settings.signing_key_file),
-        )
+        signer = _log_signer(database, settings)
         with stderr.status(f"loading about {awards} demo awards"):
             result = demo.load(
                 database,
@@ -518,11 +529,14 @@ def demo_load(
 @ledger_app.command("key")
 def ledger_key() -> None:
     """Print the log's verifier key (as GET /api/v1/ledger/key serves it), from the configured
-    signing key file, creating the key if it does not exist yet."""
+    signing key file, creating the key if it does not exist yet and the ledger has signed no
+    checkpoint (a key that did not sign the ledger's checkpoints is refused)."""
     settings = get_settings()
-    signer = NoteSigner(
-        name=settings.log_origin, private_key=load_or_create_signing_key(settings.signing_key_file)
-    )
+    database = Database(settings.database_url)
+    try:
+        signer = _log_signer(database, settings)
+    finally:
+        database.dispose()
     typer.echo(signer.verifier.verifier_key())
 
 
@@ -714,11 +728,9 @@ def _import_file(
 ) -> None:
     settings = get_settings()
     content = file.read_bytes()
-    signer = NoteSigner(
-        name=settings.log_origin, private_key=load_or_create_signing_key(settings.signing_key_file)
-    )
     database = Database(settings.database_url)
     try:
+        signer = _log_signer(database, settings)
         with _import_progress() as progress:
             summary = import_files.import_file(
                 database,

@@ -27,6 +27,7 @@ from registry.core.settings import Settings, load_settings
 from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.cosignature import parse_cosigner_key
 from registry.ledger.keys import load_or_create_signing_key
+from registry.ledger.log_key import check_signer
 from registry.ledger.router import router as ledger_router
 from registry.ledger.service import Checkpointer
 from registry.ledger.tiles_router import router as tiles_router
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Never sign a ledger's checkpoints with a key other than the one that signed them.
+        await run_in_threadpool(check_signer, database, signer, settings.signing_key_file)
         witnesses.start()
         checkpointer.start()
         try:
