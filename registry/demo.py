@@ -1063,12 +1063,13 @@ class _Planner:
         self._samarqand_rounds(winner, other)
 
     def _urgent_round(self) -> None:
-        """The Public Fund's six-day round (its others run a month): one application admitted,
-        from an NGO registered six weeks before, whose award is then raised by 35%."""
+        """The Public Fund's six-day round (its others run a month), entered into the register
+        on its third day, four days before it closed: one application admitted, from an NGO
+        registered six weeks before, whose award is then raised by 35%."""
         opens, closes = date(2026, 6, 1), date(2026, 6, 7)
         competition = self._competition(
             PUBLIC_FUND,
-            opens - timedelta(days=4),
+            opens + timedelta(days=2),
             instrument=Instrument.GRANT,
             year=2026,
             title=_text(

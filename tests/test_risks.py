@@ -4,7 +4,7 @@ funder and recipient, and shown on the award page as indicators to look into."""
 
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from html import unescape
 from typing import Any
@@ -12,9 +12,14 @@ from typing import Any
 import pytest
 from domain_helpers import NGO_UZ, NGO_UZ_2, PUBLIC_FUND, World, build_world
 from fastapi.testclient import TestClient
-from test_awards import award_body, create_competition, post
+from test_awards import award_body, competition_body, create_competition, post
 
+from registry.auth.principal import Principal, Role
 from registry.awards.models import Award
+from registry.competitions import service as competition_service
+from registry.competitions.models import Competition
+from registry.competitions.schemas import CompetitionCreate
+from registry.core import clock
 from registry.core.db import Database
 from registry.core.settings import Settings
 from registry.demo import SAMARQAND_KHOKIMIYAT
@@ -27,11 +32,12 @@ from registry.risks.indicators import (
     Thresholds,
     flags,
 )
-from registry.risks.service import _local_day, thresholds
+from registry.risks.service import _local_day, recorded, thresholds
 
 FUND = "UZ-STIR-207050449"
 OTHER = "UZ-STIR-201122919"
 CAP = 412_000_000_00  # 1,000 × BRV from 1 August 2025, in tiyin
+TASHKENT = timezone(timedelta(hours=5))
 LIMITS = Thresholds()
 
 
@@ -166,6 +172,90 @@ def test_short_window_below_10_days_and_below_half_the_funders_median() -> None:
     )
 
 
+def test_late_announcement_with_under_10_days_of_the_window_left_or_after_it_closed() -> None:
+    """The window runs 10 January to 10 February; what counts is the day the ledger recorded
+    the competition, against its closing day."""
+
+    def late(recorded_on: date, *, after_close: bool = False, **limits: int) -> bool:
+        cmp_ = competition("CMP-1", recorded_on=recorded_on, recorded_after_close=after_close)
+        found = raised([award(1, competition_id="CMP-1")], [cmp_], limits=replace(LIMITS, **limits))
+        return has(found, "AWD-2026-000001", Indicator.LATE_ANNOUNCEMENT)
+
+    assert late(date(2026, 2, 1))  # 9 days left
+    assert not late(date(2026, 1, 31))  # 10 days left
+    assert late(date(2026, 1, 31), late_announcement_days=11)
+    assert late(date(2026, 2, 10))  # its closing day, before the deadline's hour
+    assert late(date(2026, 2, 10), after_close=True)
+    assert late(date(2026, 3, 1), after_close=True)
+    # Recorded before it opened, or on its opening day: its whole window was public, and a
+    # short one is short_window's case.
+    assert not late(date(2026, 1, 9))
+    assert not late(date(2026, 1, 10), late_announcement_days=40)
+    assert late(date(2026, 1, 11), late_announcement_days=40)
+    # No day to judge by (an import of a past record), and no competition: nothing.
+    assert not raised([award(1, competition_id="CMP-1")], [competition("CMP-1")])
+    assert not raised([award(1)], [competition("CMP-1", recorded_on=date(2026, 3, 1))])
+
+
+def test_late_announcement_explains_itself_with_its_days_and_seqs() -> None:
+    nine_left = competition("CMP-1", recorded_on=date(2026, 2, 1), published_seq=40)
+    closed = competition(
+        "CMP-2", recorded_on=date(2026, 2, 15), recorded_after_close=True, published_seq=41
+    )
+    closing_hour = competition(
+        "CMP-3", recorded_on=date(2026, 2, 10), recorded_after_close=True, published_seq=42
+    )
+    awards = [award(n, competition_id=f"CMP-{n}") for n in (1, 2, 3)] + [
+        award(4, competition_id="CMP-1")
+    ]
+    found = [
+        flag
+        for flag in flags(
+            Facts(awards, {c.id: c for c in (nine_left, closed, closing_hour)}, {}), LIMITS
+        )
+        if flag.indicator is Indicator.LATE_ANNOUNCEMENT
+    ]
+    by_award = {flag.award_id: flag for flag in found}
+    assert set(by_award) == {a.id for a in awards}  # each award of such a competition
+    first = by_award[awards[0].id]
+    assert first.explanation == (
+        "CMP-1 was entered into the ledger on 2026-02-01, 9 days before its window closed "
+        "(applications 2026-01-10 to 2026-02-10); the indicator is for a competition recorded "
+        "after it opened with under 10 days of its window left, or after it closed"
+    )
+    assert first.facts == {
+        "recorded_on": "2026-02-01",
+        "opens_on": "2026-01-10",
+        "closes_on": "2026-02-10",
+        "days_left": 9,
+    }
+    assert first.seqs == (40, awards[0].published_seq)
+    assert "2026-02-15, 5 days after its window closed" in by_award[awards[1].id].explanation
+    assert by_award[awards[1].id].facts["days_left"] == 0
+    assert (
+        "2026-02-10, on its closing day, after applications had closed"
+        in by_award[awards[2].id].explanation
+    )
+
+
+def test_late_announcement_counts_days_and_the_closing_hour_in_the_competitions_zone() -> None:
+    window = {
+        "opens_at": datetime(2026, 1, 10, 9, 0, tzinfo=TASHKENT),
+        "closes_at": datetime(2026, 2, 10, 18, 0, tzinfo=TASHKENT),
+        "funder_id": FUND,
+        "region": "UZ",
+    }
+    # 20:00 UTC on 31 January is 1 February in Tashkent: 9 days left, not 10.
+    assert recorded(
+        Competition(published_at=datetime(2026, 1, 31, 20, 0, tzinfo=UTC), **window)
+    ) == (date(2026, 2, 1), False)
+    # On the closing day, the deadline's hour decides; a time SQLite gives without a zone is
+    # UTC (13:00 UTC is 18:00 in Tashkent).
+    before, at = (datetime(2026, 2, 10, 12, 59), datetime(2026, 2, 10, 13, 0))  # noqa: DTZ001
+    assert recorded(Competition(published_at=before, **window)) == (date(2026, 2, 10), False)
+    assert recorded(Competition(published_at=at, **window)) == (date(2026, 2, 10), True)
+
+
 def test_dominant_winner_over_half_of_a_funders_awards_in_a_year() -> None:
     rounds = [competition("CMP-1"), competition("CMP-2")]
     strong = "UZ-STIR-306581234"
@@ -240,8 +330,10 @@ def test_new_organization_registered_shortly_before() -> None:
 def test_thresholds_come_from_the_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGISTRY_RISK_SHORT_WINDOW_DAYS", "14")
     monkeypatch.setenv("REGISTRY_RISK_CAP_SHARE", "0.75")
+    monkeypatch.setenv("REGISTRY_RISK_LATE_ANNOUNCEMENT_DAYS", "7")
     configured = thresholds(Settings())
     assert configured.short_window_days == 14
+    assert configured.late_announcement_days == 7
     assert configured.cap_share == Decimal("0.75")
 
 
@@ -273,7 +365,9 @@ def test_the_risks_of_a_search_are_explained_and_rest_on_real_entries(
         recent(None, legal_basis="UP-124", amount="400000000"),
         world.fund,
     ).json()
-    competition = create_competition(client, world)
+    # Announced five days before its window opened, as a competition should be.
+    with clock.travel(datetime(2026, 1, 5, 9, 0, tzinfo=TASHKENT)):
+        competition = create_competition(client, world)
     early = post(
         client,
         "/api/v1/awards",
@@ -423,3 +517,80 @@ def test_the_unknown_parameter_of_a_risk_query_is_refused(client: TestClient) ->
     response = client.get("/api/v1/risks", params={"fundr": "x"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "query.fundr"
+
+
+def publish_at(client: TestClient, world: World, moment: datetime, round_number: int) -> dict:
+    """A competition of the default window (10 January 09:00 to 10 February 18:00, Tashkent)
+    entered into the ledger at ``moment``."""
+    with clock.travel(moment):
+        return create_competition(client, world, round_number=round_number)
+
+
+def late_announcements(client: TestClient) -> dict[str, dict[str, Any]]:
+    page = client.get("/api/v1/risks", params={"indicator": "late_announcement"}).json()
+    return {item["award_id"]: item["flags"][0] for item in page["items"]}
+
+
+def test_a_competition_entered_late_is_flagged_on_each_award(
+    client: TestClient, world: World
+) -> None:
+    nine_left = publish_at(client, world, datetime(2026, 1, 31, 20, 0, tzinfo=UTC), 5)
+    ten_left = publish_at(client, world, datetime(2026, 1, 31, 18, 0, tzinfo=UTC), 6)
+    after_close = publish_at(client, world, datetime(2026, 2, 10, 18, 30, tzinfo=TASHKENT), 7)
+    on_time = publish_at(client, world, datetime(2026, 1, 5, 9, 0, tzinfo=TASHKENT), 8)
+    made = {}
+    for competition, recipient in (
+        (nine_left, NGO_UZ),
+        (nine_left, NGO_UZ_2),
+        (ten_left, NGO_UZ),
+        (after_close, NGO_UZ),
+        (on_time, NGO_UZ),
+    ):
+        body = recent(competition["id"], amount="1000", recipient_id=recipient)
+        response = post(client, "/api/v1/awards", body, world.fund)
+        assert response.status_code == 201, response.text
+        made.setdefault(competition["id"], []).append(response.json())
+    flagged = late_announcements(client)
+    expected = [a["id"] for a in made[nine_left["id"]] + made[after_close["id"]]]
+    assert sorted(flagged) == sorted(expected)
+    # Recorded at 01:00 on 1 February in Tashkent (31 January in UTC): 9 days left, not 10.
+    first = flagged[made[nine_left["id"]][0]["id"]]
+    assert first["facts"] == {
+        "recorded_on": "2026-02-01",
+        "opens_on": "2026-01-10",
+        "closes_on": "2026-02-10",
+        "days_left": 9,
+    }
+    assert f"{nine_left['id']} was entered into the ledger on 2026-02-01" in first["explanation"]
+    assert first["seqs"] == [nine_left["published_seq"], made[nine_left["id"]][0]["published_seq"]]
+    closed = flagged[made[after_close["id"]][0]["id"]]
+    assert "on its closing day, after applications had closed" in closed["explanation"]
+    assert closed["facts"]["days_left"] == 0
+    for flag in flagged.values():
+        for seq in flag["seqs"]:
+            assert client.get(f"/api/v1/ledger/entries/{seq}").status_code == 200
+    page = client.get("/api/v1/risks").json()
+    assert page["counts"]["late_announcement"] == 3
+    assert "late_announcement" not in {
+        flag["indicator"]
+        for item in page["items"]
+        if item["award_id"] in {a["id"] for a in made[on_time["id"]] + made[ten_left["id"]]}
+        for flag in item["flags"]
+    }
+
+
+def test_an_imported_competition_is_not_judged_by_its_import_day(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """An import records a past competition on the day of the import: that day says nothing
+    of when applicants could have learned of it."""
+    data = CompetitionCreate.model_validate(competition_body(round_number=9))
+    importer = Principal(Role.FUNDER, key_prefix="import-1a2b3c4d", organization_id=PUBLIC_FUND)
+    with database.session(write=True) as session:
+        imported = competition_service.publish(session, principal=importer, data=data).id
+    late = create_competition(client, world, round_number=10)  # by its key, today
+    for competition_id in (imported, late["id"]):
+        response = post(client, "/api/v1/awards", recent(competition_id, amount="1000"), world.fund)
+        assert response.status_code == 201, response.text
+    flagged = late_announcements(client)
+    assert [flag["seqs"][0] for flag in flagged.values()] == [late["published_seq"]]

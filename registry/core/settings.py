@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     )
     risk_split_months: int = Field(default=12, ge=1, le=60, description="split_direct_awards.")
     risk_short_window_days: int = Field(default=10, ge=1, le=365, description="short_window.")
+    risk_late_announcement_days: int = Field(
+        default=10, ge=1, le=365, description="late_announcement."
+    )
     risk_median_window_share: Decimal = Field(
         default=Decimal("0.5"), gt=0, le=1, description="window_below_funder_median."
     )

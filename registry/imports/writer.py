@@ -75,9 +75,18 @@ _AWARD_EVENT: Final[TypeAdapter[Any]] = TypeAdapter(AwardEventCreate)
 _COMPETITION_EVENT: Final[TypeAdapter[Any]] = TypeAdapter(CompetitionEventCreate)
 
 
+IMPORT_KEY_PREFIX: Final = "import-"
+
+
 def key_prefix(digest: str) -> str:
     """The key prefix an import writes awards under: ``import-`` and the file's hash."""
-    return f"import-{digest[:DIGEST_PREFIX_LENGTH]}"
+    return f"{IMPORT_KEY_PREFIX}{digest[:DIGEST_PREFIX_LENGTH]}"
+
+
+def wrote(actor: str) -> bool:
+    """Whether an import wrote the entry of ``actor`` (``funder:<org-id>:import-1a2b3c4d``): an
+    API key's prefix is hex digits only, so it never begins with ``import-``."""
+    return actor.rsplit(":", 1)[-1].startswith(IMPORT_KEY_PREFIX)
 
 
 def registrar(digest: str) -> str:

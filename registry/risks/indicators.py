@@ -27,6 +27,7 @@ class Indicator(enum.StrEnum):
     SPLIT_DIRECT_AWARDS = "split_direct_awards"
     AWARDED_BEFORE_CLOSE = "awarded_before_close"
     SHORT_WINDOW = "short_window"
+    LATE_ANNOUNCEMENT = "late_announcement"
     WINDOW_BELOW_FUNDER_MEDIAN = "window_below_funder_median"
     DOMINANT_WINNER = "dominant_winner"
     REPEAT_WINNER = "repeat_winner"
@@ -45,6 +46,9 @@ class Thresholds:
     months whose total exceeds the cap."""
     short_window_days: int = 10
     """short_window: an application window shorter than this many days."""
+    late_announcement_days: int = 10
+    """late_announcement: a competition entered into the ledger after its window opened with
+    fewer than this many days of it left, or after it closed."""
     median_window_share: Decimal = Decimal("0.5")
     """window_below_funder_median: a window shorter than this share of the funder's median."""
     dominant_share: Decimal = Decimal("0.5")
@@ -91,6 +95,11 @@ class CompetitionFacts:
     applications: int | None
     admitted: int | None
     stage_seqs: tuple[int, ...] = ()
+    recorded_on: date | None = None
+    """The day the ledger recorded it, in its zone (as its window's days are); None where
+    the ledger's day says nothing of when it was announced (an import of a past record)."""
+    recorded_after_close: bool = False
+    """Recorded at or after its closing instant (on its closing day, the hour decides)."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +228,54 @@ def short_window(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
             f"({competition.opens_on.isoformat()} to {competition.closes_on.isoformat()}); the "
             f"indicator is for windows under {thresholds.short_window_days} days",
             {"window_days": _window_days(competition)},
+            (competition.published_seq, award.published_seq),
+        )
+
+
+def late_announcement(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
+    """A competition the public register showed only once part of its window had gone by,
+    with too few days of it left to prepare an application, or none. One recorded before it
+    opened, or on its opening day, had its whole window: if that is short, it is
+    ``short_window``'s case, not this one's."""
+    for award in facts.awards:
+        competition = facts.competitions.get(award.competition_id or "")
+        if competition is None or competition.recorded_on is None:
+            continue
+        recorded_on = competition.recorded_on
+        if competition.recorded_after_close:
+            days_left = 0
+            after = (recorded_on - competition.closes_on).days
+            what = (
+                f"{after} days after its window closed"
+                if after
+                else "on its closing day, after applications had closed"
+            )
+        else:
+            days_left = (competition.closes_on - recorded_on).days
+            if (
+                recorded_on <= competition.opens_on
+                or days_left >= thresholds.late_announcement_days
+            ):
+                continue
+            what = (
+                f"{days_left} days before its window closed"
+                if days_left
+                else "on its closing day, hours before applications closed"
+            )
+        yield Flag(
+            award.id,
+            Indicator.LATE_ANNOUNCEMENT,
+            f"{competition.id} was entered into the ledger on {recorded_on.isoformat()}, {what} "
+            f"(applications {competition.opens_on.isoformat()} to "
+            f"{competition.closes_on.isoformat()}); the indicator is for a competition recorded "
+            f"after it opened with under {thresholds.late_announcement_days} days of its "
+            "window left, or after it closed",
+            {
+                "recorded_on": recorded_on.isoformat(),
+                "opens_on": competition.opens_on.isoformat(),
+                "closes_on": competition.closes_on.isoformat(),
+                "days_left": days_left,
+            },
             (competition.published_seq, award.published_seq),
         )
 
@@ -417,6 +474,7 @@ INDICATORS: Final[tuple[Callable[[Facts, Thresholds], Iterable[Flag]], ...]] = (
     split_direct_awards,
     awarded_before_close,
     short_window,
+    late_announcement,
     window_below_funder_median,
     dominant_winner,
     repeat_winner,

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from registry.awards.models import Award, AwardEvent
 from registry.competitions import service as competition_service
-from registry.competitions.models import Competition
+from registry.competitions.models import Competition, CompetitionEvent
 from registry.core.settings import Settings
+from registry.imports import writer as import_writer
 from registry.organizations.models import Organization
 from registry.publication import search
 from registry.reference.zones import local_zone
@@ -40,6 +41,7 @@ def thresholds(settings: Settings) -> Thresholds:
         cap_share=settings.risk_cap_share,
         split_months=settings.risk_split_months,
         short_window_days=settings.risk_short_window_days,
+        late_announcement_days=settings.risk_late_announcement_days,
         median_window_share=settings.risk_median_window_share,
         dominant_share=settings.risk_dominant_share,
         repeat_years=settings.risk_repeat_years,
@@ -71,11 +73,16 @@ def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
         if moved and (kind == "award.amended" or "amount" in moved):
             amendments[award_id].append(seq)
     competitions = {}
-    for competition in session.scalars(
-        select(Competition).where(Competition.funder_id.in_(funder_ids))
-    ):
+    # Who wrote each publication: an import's day is the day of the import, not the call's.
+    statement = (
+        select(Competition, CompetitionEvent.actor)
+        .outerjoin(CompetitionEvent, CompetitionEvent.seq == Competition.published_seq)
+        .where(Competition.funder_id.in_(funder_ids))
+    )
+    for competition, actor in session.execute(statement):
         zone = competition_service.zone_of(competition)
         stages = competition.stages or {}
+        recorded_on, after_close = recorded(competition)
         competitions[competition.id] = CompetitionFacts(
             id=competition.id,
             funder_id=competition.funder_id,
@@ -86,6 +93,8 @@ def facts_of_funders(session: Session, funder_ids: set[str]) -> Facts:
             applications=competition.applications,
             admitted=competition.admitted,
             stage_seqs=tuple(stages[name]["seq"] for name in STAGES_THAT_COUNT if name in stages),
+            recorded_on=None if actor and import_writer.wrote(actor) else recorded_on,
+            recorded_after_close=after_close,
         )
     recipients = select(Award.recipient_id).where(Award.funder_id.in_(funder_ids))
     organizations = {
@@ -138,10 +147,21 @@ AWARD_COLUMNS = (
 
 def _local_day(award: Any) -> date:
     """The day the ledger recorded the award, where it was awarded (as its award date is)."""
-    recorded: datetime = award.published_at
-    if recorded.tzinfo is None:  # stored as UTC without a zone
-        recorded = recorded.replace(tzinfo=UTC)
-    return recorded.astimezone(local_zone(award.region, award.funder_id)).date()
+    recorded_at: datetime = _aware(award.published_at)  # stored as UTC, maybe without a zone
+    return recorded_at.astimezone(local_zone(award.region, award.funder_id)).date()
+
+
+def recorded(competition: Competition) -> tuple[date, bool]:
+    """The day the ledger recorded the competition in its zone (where its window's days are
+    counted), and whether that was at or after its closing instant: on the closing day, the
+    deadline's hour decides (as it does for a stage, ``competitions.service``)."""
+    recorded_at = _aware(competition.published_at)
+    zone = competition_service.zone_of(competition)
+    return recorded_at.astimezone(zone).date(), recorded_at >= _aware(competition.closes_at)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def flags_of_awards(
