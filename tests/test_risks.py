@@ -594,3 +594,27 @@ def test_an_imported_competition_is_not_judged_by_its_import_day(
         assert response.status_code == 201, response.text
     flagged = late_announcements(client)
     assert [flag["seqs"][0] for flag in flagged.values()] == [late["published_seq"]]
+
+
+def test_the_award_and_funder_pages_show_a_late_announcement(
+    client: TestClient, world: World
+) -> None:
+    competition = publish_at(client, world, datetime(2026, 2, 3, 9, 0, tzinfo=TASHKENT), 5)
+    award = post(
+        client, "/api/v1/awards", recent(competition["id"], amount="1000"), world.fund
+    ).json()
+    html = client.get(f"/awards/{award['id']}", params={"lang": "en"}).text
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "Competition entered the register with little time left to apply" in text
+    assert "was entered into the ledger on 2026-02-03, 7 days before its window closed" in text
+    funder = client.get(f"/organizations/{PUBLIC_FUND}", params={"lang": "en"}).text
+    funder_text = " ".join(unescape(re.sub(r"<[^>]+>", " ", funder)).split())
+    assert "Competition entered the register with little time left to apply: 1 award" in funder_text
+    for lang, label in (
+        ("ru", "Конкурс внесён в реестр, когда на подачу заявок оставалось мало времени"),
+        ("kk", "Конкурс өтінім беруге аз уақыт қалғанда тізілімге енгізілген"),
+        ("uz", "Tanlov arizalar topshirishga oz vaqt qolganda reyestrga kiritilgan"),
+        ("uz-Cyrl", "Танлов аризалар топширишга оз вақт қолганда реестрга киритилган"),
+    ):
+        page = client.get(f"/awards/{award['id']}", params={"lang": lang}).text
+        assert label in page, lang
