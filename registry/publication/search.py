@@ -660,6 +660,9 @@ class OrganizationFilters:
     country: Sequence[str] = ()
     role: Sequence[str] = ()
     """``funder`` (has given an award), ``recipient`` (has received one); either matches."""
+    among: frozenset[str] | None = None
+    """Only these org-ids; ``None`` is any. The portal's: a page's own funders, which the
+    API's roles do not all name (the funders of competitions)."""
 
 
 class OrganizationRole(enum.StrEnum):
@@ -694,6 +697,8 @@ def organization_page(
         conditions.append(
             or_(*(Organization.org_id.in_(roles[OrganizationRole(role)]) for role in filters.role))
         )
+    if filters.among is not None:
+        conditions.append(Organization.org_id.in_(sorted(filters.among)))
     matched = text_match(session, "organization", filters.q)
     if matched is not None:
         conditions.append(Organization.org_id.in_(matched))
@@ -1052,6 +1057,11 @@ def organization_totals(session: Session, org_id: str) -> dict[str, list[Organiz
 def funder_ids(session: Session) -> set[str]:
     """Every organization that has given at least one award (from the rollup: a few rows)."""
     return set(session.scalars(select(AwardRollup.funder_id).distinct()))
+
+
+def competition_funder_ids(session: Session) -> set[str]:
+    """Every organization that has posted at least one competition, awards given or not."""
+    return set(session.scalars(select(Competition.funder_id).distinct()))
 
 
 def party_counts(session: Session) -> tuple[int, int]:

@@ -9,8 +9,8 @@ opposite order from a row and shows it the right way round (the previous page).
 """
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
@@ -104,10 +104,14 @@ def _amount_in(value: str, locale: Locale) -> str | None:
     return written if re.fullmatch(AMOUNT_PATTERN, written) else None
 
 
-# The filters that take organizations, and the role an organization has to be found by name.
-ORGANIZATION_PARAMS_BY_ROLE: Final = {
-    "funder": search.OrganizationRole.FUNDER,
-    "recipient": search.OrganizationRole.RECIPIENT,
+# The filters that take organizations. A recipient is found by name among the organizations
+# of that role; a funder among the funders the page offers (``FUNDERS_BY_PAGE``).
+NAMED_PARAMS: Final = frozenset({"funder", "recipient"})
+# The funders each search page offers: those of what it searches. A funder whose competitions
+# have given no award yet is a funder of /competitions, never of /awards.
+FUNDERS_BY_PAGE: Final[Mapping[str, Callable[[Session], set[str]]]] = {
+    "/awards": search.funder_ids,
+    "/competitions": search.competition_funder_ids,
 }
 CANDIDATES_READ: Final = 50
 """How many organizations a name is looked up among (the exact name is preferred of them)."""
@@ -125,14 +129,14 @@ class Candidates:
 
 
 def _found_by_name(
-    session: Session, cursors: CursorCodec, role: search.OrganizationRole, typed: str
+    session: Session, cursors: CursorCodec, scope: search.OrganizationFilters, typed: str
 ) -> dict[str, dict[str, str]]:
-    """The organizations of ``role`` that ``typed`` names, by the organization search the API's
-    ``/api/v1/organizations?q=`` makes; of several, the one named exactly so (in any language,
-    any case) alone."""
+    """The organizations of ``scope`` that ``typed`` names, by the organization search the
+    API's ``/api/v1/organizations?q=`` makes; of several, the one named exactly so (in any
+    language, any case) alone."""
     found = search.organization_page(
         session,
-        search.OrganizationFilters(q=typed, role=(role.value,)),
+        replace(scope, q=typed),
         limit=CANDIDATES_READ,
         cursor=None,
         cursors=cursors,
@@ -155,14 +159,14 @@ def _is_org_id(value: str) -> bool:
 
 
 def _by_name(
-    session: Session, cursors: CursorCodec, role: search.OrganizationRole, typed: str
+    session: Session, cursors: CursorCodec, scope: search.OrganizationFilters, typed: str
 ) -> tuple[str, Candidates | None]:
     """``typed``, an org-id or a name, as the filter's value (the org-id of the one
-    organization a name finds, else as typed), and the organizations to choose from when it
-    finds several."""
+    organization of ``scope`` a name finds, else as typed), and the organizations to choose
+    from when it finds several."""
     if _is_org_id(typed) or len(typed) > TEXT_MAX_LENGTH:
         return typed, None
-    found = _found_by_name(session, cursors, role, typed)
+    found = _found_by_name(session, cursors, scope, typed)
     if len(found) == 1:
         return next(iter(found)), None
     if not found:
@@ -176,24 +180,29 @@ def _organizations_by_name(request: Request, session: SessionDep, cursors: Curso
     takes org-ids): a name that finds one organization is its org-id, and the page answers with
     its canonical URL; one that finds several is left for the API's refusal, and the page lists
     them beside the field to choose from (``request.state.name_candidates``); one that finds
-    none, the API's refusal. The funders, few, are offered by name in the form
-    (``request.state.funder_names``)."""
-    request.state.funder_names = views.organization_names(session, search.funder_ids(session))
+    none, the API's refusal. The page's funders, few, are offered by name in the form
+    (``request.state.funder_names``), and a funder's name is looked up among them alone."""
+    funders = FUNDERS_BY_PAGE[request.url.path](session)
+    request.state.funder_names = views.organization_names(session, funders)
+    scopes = {
+        "funder": search.OrganizationFilters(among=frozenset(funders)),
+        "recipient": search.OrganizationFilters(role=(search.OrganizationRole.RECIPIENT.value,)),
+    }
     pairs = request.query_params.multi_items()
     rewritten: list[tuple[str, str]] = []
     candidates: dict[str, list[Candidates]] = {}
     for name, value in pairs:
-        role = ORGANIZATION_PARAMS_BY_ROLE.get(name)
         parts = list_values([value])
-        if role is None or all(_is_org_id(part) for part in parts):
+        if name not in NAMED_PARAMS or all(_is_org_id(part) for part in parts):
             rewritten.append((name, value))
             continue
+        scope = scopes[name]
         # The whole value first, an organization's name may hold a comma; else each of its
         # values, as the API reads them.
-        whole, chosen = _by_name(session, cursors, role, value.strip())
+        whole, chosen = _by_name(session, cursors, scope, value.strip())
         read = [(whole, chosen)]
         if chosen is None and whole == value.strip() and len(parts) > 1:
-            read = [_by_name(session, cursors, role, part) for part in parts]
+            read = [_by_name(session, cursors, scope, part) for part in parts]
         rewritten.append((name, ",".join(read_value for read_value, _ in read)))
         candidates.setdefault(name, []).extend(c for _, c in read if c is not None)
     if rewritten != pairs:
@@ -435,7 +444,8 @@ SEARCH_PAGES: Final = {
 
 def funder_choices(page: PageContext, request: Request) -> list[tuple[str, str, str]]:
     """The funder field's choices, (org-id, name, the name's language), by name in the
-    reader's language: every funder the registry has (``_organizations_by_name`` read them)."""
+    reader's language: every funder of what the page searches (``_organizations_by_name`` read
+    them, ``FUNDERS_BY_PAGE``)."""
     choices = []
     for org_id, names in getattr(request.state, "funder_names", {}).items():
         found = i18n.localized(names, page.language)
