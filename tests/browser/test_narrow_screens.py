@@ -135,3 +135,59 @@ def test_a_keyboard_reader_reaches_the_skip_to_results_link(page: Page, portal: 
     assert page.evaluate("document.activeElement.id") == "results-title"
     page.keyboard.press("Tab")  # the next stop is in the results: the downloads
     assert page.evaluate("document.activeElement.closest('.results') !== null")
+
+
+NARROW_WIDTHS = (600, 390)
+
+
+def _organizations_to_measure(portal: str) -> list[str]:
+    """The organizations whose pages hold the widest things: every organization that gave or
+    must answer an oversight conclusion (the conclusions' table), every funder (its totals,
+    the largest amounts), and the recipient of the first award."""
+    funders, url = [], f"{portal}/api/v1/organizations?role=funder&limit=100"
+    while url:
+        listed = httpx.get(url).json()
+        funders += [organization["org_id"] for organization in listed["items"]]
+        url = listed["next"]
+    conclusions = httpx.get(f"{portal}/api/v1/oversight/conclusions", params={"limit": 100})
+    parties = [
+        org_id
+        for conclusion in conclusions.json()["items"]
+        for org_id in (conclusion["body_id"], conclusion["overseer_id"])
+    ]
+    award = httpx.get(f"{portal}/api/v1/awards", params={"limit": 1}).json()["items"][0]
+    return list(dict.fromkeys([*parties, *funders, award["recipient_id"]]))
+
+
+@pytest.mark.parametrize("width", NARROW_WIDTHS)
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
+def test_organization_pages_fit_narrow_windows(
+    browser: Browser, portal: str, screenshot, language, width
+) -> None:
+    """Found by a reader: an organization's page in Kazakh was 654 px wide in a 600 px window,
+    a funder's total (an amount never breaks) wider than its box in the figures' third column,
+    and the oversight conclusions' table, six columns of long Kazakh words, scrolling sideways
+    in its box. No organization's page, nor a page of the other main kinds, is wider than a
+    600 px window or a 390 px phone in any language."""
+    organizations = [f"/organizations/{org_id}" for org_id in _organizations_to_measure(portal)]
+    too_wide, scrolled = {}, {}
+    with opened(browser, viewport={"width": width, "height": 800}) as window:
+        for path in [*organizations, *_main_pages(portal)]:
+            window.goto(f"{portal}{path}?lang={language}")
+            wide = window.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                too_wide[path] = wide
+            if path in organizations:
+                # An organization's tables lay their rows out as blocks here: none scrolls
+                # sideways in its box, past the reader's sight.
+                boxes = window.evaluate(
+                    """() => [...document.querySelectorAll('.table-scroll')]
+                        .filter(box => box.scrollWidth > box.clientWidth + 1)
+                        .map(box => box.getAttribute('aria-label'))"""
+                )
+                if boxes:
+                    scrolled[path] = boxes
+        window.goto(f"{portal}{organizations[0]}?lang={language}")
+        screenshot(window, "organization-narrow")
+    assert not too_wide, f"wider than {width} px in {language}: {too_wide}"
+    assert not scrolled, f"tables scrolling sideways at {width} px in {language}: {scrolled}"
