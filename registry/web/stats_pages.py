@@ -1,14 +1,16 @@
 """Statistics and region pages: the API's ``/stats/awards`` numbers as charts and tables,
 always per currency (UZS is never added to KZT)."""
 
+import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Final
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
@@ -22,7 +24,15 @@ from registry.reference.money import format_amount
 from registry.reference.regions import normalize_region
 from registry.web import addresses, charts, i18n, views
 from registry.web.i18n import N_
-from registry.web.search_pages import AWARD_PARAMS, LIST
+from registry.web.search_pages import (
+    AWARD_PARAMS,
+    LIST,
+    SearchQuery,
+    _organizations_by_name,
+    _without_empty_values,
+    funder_choices,
+    region_groups,
+)
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -54,7 +64,13 @@ class CurrencyGroup:
     rows: list[Row]
     chart: Markup
     more: int
-    """Rows left out of the chart and table (beyond the top ones)."""
+    """Rows left out of the table (beyond the top ones)."""
+    charted: int
+    """Rows drawn in the chart: the top ones of a table that lists more than a chart can."""
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + self.more
 
 
 def per_currency(
@@ -63,6 +79,7 @@ def per_currency(
     label: Callable[[str], str],
     *,
     limit: int | None = None,
+    charted: int | None = None,
 ) -> list[CurrencyGroup]:
     grouped: dict[str, list[search.Bucket]] = defaultdict(list)
     for bucket in buckets:
@@ -85,11 +102,24 @@ def per_currency(
                 charts.Bar(
                     row.label, Decimal(row.awarded), page.formats.money(row.awarded, currency)
                 )
-                for row in rows
+                for row in rows[:charted]
             ]
         )
-        result.append(CurrencyGroup(currency, rows, chart, len(items) - len(shown)))
+        drawn = len(rows[:charted])
+        result.append(CurrencyGroup(currency, rows, chart, len(items) - len(shown), drawn))
     return result
+
+
+def shown_keys(buckets: Iterable[search.Bucket], limit: int) -> set[str]:
+    """The keys of the first ``limit`` buckets of each currency: the rows a page shows, whose
+    organizations it names (one read for them all, never one a row)."""
+    taken: dict[str, int] = defaultdict(int)
+    keys = set()
+    for bucket in buckets:
+        if taken[bucket.currency] < limit:
+            taken[bucket.currency] += 1
+            keys.add(bucket.key)
+    return keys
 
 
 def api_link(group_by: str, params: Mapping[str, list[str]]) -> str:
@@ -99,10 +129,11 @@ def api_link(group_by: str, params: Mapping[str, list[str]]) -> str:
 
 def _filter_params(request: Request) -> dict[str, list[str]]:
     """The page's filters for its API links: a filter of one value given more than once as
-    the page read it, its last (the API refuses the repeat, found by review)."""
+    the page read it, its last (the API refuses the repeat, found by review). ``all`` is the
+    page's own, not a filter."""
     params: dict[str, list[str]] = defaultdict(list)
     for name, value in request.query_params.multi_items():
-        if name not in {"lang", "group_by"} and value:
+        if name not in {"lang", "group_by", "all"} and value:
             if AWARD_PARAMS.get(name, LIST) == LIST:
                 params[name].append(value)
             else:
@@ -110,47 +141,125 @@ def _filter_params(request: Request) -> dict[str, list[str]]:
     return dict(params)
 
 
-@router.get("/stats", response_class=HTMLResponse)
-def stats(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLResponse:
+class Every(enum.StrEnum):
+    """A section of the statistics page that a link asks to list whole (``all=recipient``):
+    its table lists up to ``EVERY_ROW`` rows of each currency, its chart still the top ones."""
+
+    FUNDER = "funder"
+    RECIPIENT = "recipient"
+
+
+EVERY_ROW: Final = 1000
+"""At most this many rows of one currency in a section listed whole (the API's own limit)."""
+STATS_PARAMS: Final = {
+    **{name: kind for name, kind in AWARD_PARAMS.items() if name != "sort"},
+    "legal_unit": LIST,
+    "size_band": LIST,
+}
+"""The award filters the statistics page takes (the API's ``/stats/awards``), by kind."""
+
+
+@router.get(
+    "/stats",
+    response_class=HTMLResponse,
+    # As the award search's form: its empty fields left out, a funder or recipient typed by
+    # name read as the organization it names (which reads the funders' names, for the form).
+    dependencies=[Depends(_without_empty_values), Depends(_organizations_by_name)],
+)
+def stats(
+    request: Request,
+    session: SessionDep,
+    filters: FiltersDep,
+    every: Annotated[Every | None, Query(alias="all")] = None,
+) -> HTMLResponse:
     page = PageContext(request)
     i18n.activate(page.language)  # labels made here are in the reader's language
     params = _filter_params(request)
+    query = SearchQuery.of(request, STATS_PARAMS)
     found = {group: search.award_stats(session, filters, group) for group in SECTIONS}
-    funders = found[search.StatsGroup.FUNDER]
-    names = views.organization_names(session, {bucket.key for bucket in funders[: TOP * 4]})
+    whole = search.StatsGroup(every.value) if every else None
+    limits = {group: EVERY_ROW if group is whole else TOP for group in LIMITS}
+    funder_names = request.state.funder_names
+    names = funder_names | views.organization_names(
+        session,
+        {org_id for values in query.values.values() for org_id in values}
+        | set().union(*(shown_keys(found[group], limit) for group, limit in limits.items())),
+    )
     labels: dict[search.StatsGroup, Callable[[str], str]] = {
         search.StatsGroup.YEAR: str,
         search.StatsGroup.INSTRUMENT: instrument_label,
         search.StatsGroup.REGION: page.region_name,
         search.StatsGroup.FUNDER: lambda org_id: page.plain(names.get(org_id), org_id),
+        search.StatsGroup.RECIPIENT: lambda org_id: page.plain(names.get(org_id), org_id),
     }
+    # A row's awards, searched: the award search page takes these filters but two.
+    searchable = set(params) <= set(AWARD_PARAMS)
     sections = [
-        (
-            group.value,
-            per_currency(
+        Section(
+            name=group.value,
+            groups=per_currency(
                 page,
                 buckets,
                 labels[group],
-                limit=TOP if group is search.StatsGroup.FUNDER else None,
+                limit=limits.get(group),
+                charted=TOP if group in LIMITS else None,
             ),
-            api_link(group.value, params),
+            api=api_link(group.value, params),
+            every=(
+                page.url("/stats", params, all=group.value) + f"#stats-{group.value}"
+                if group in LIMITS and group is not whole
+                else None
+            ),
+            awards=(
+                partial(_row_awards, page, params, group.value)
+                if searchable and group in LIMITS
+                else None
+            ),
         )
         for group, buckets in found.items()
     ]
     return render(
         request,
         "stats.html",
-        {"section": "/stats", "sections": sections, "filters": params},
+        {
+            "section": "/stats",
+            "sections": sections,
+            "filters": params,
+            "query": query,
+            "names": names,
+            "funder_choices": funder_choices(page, request),
+            "candidate_names": names,
+            "region_groups": region_groups(page),
+            "org_link": lambda org_id: page.url(f"/organizations/{org_id}"),
+        },
         page=page,
     )
 
 
-LIMITS: Final = {search.StatsGroup.FUNDER: TOP}
+def _row_awards(page: PageContext, params: Mapping[str, list[str]], name: str, key: str) -> str:
+    return page.url("/awards", {**params, name: [key]})
+
+
+@dataclass(frozen=True)
+class Section:
+    """One grouping of the statistics page: its tables, and where its numbers lead."""
+
+    name: str
+    groups: list[CurrencyGroup]
+    api: str
+    every: str | None
+    """This page listing the section whole, when it shows the top rows only."""
+    awards: Callable[[str], str] | None
+    """A row's awards in the award search (the page's filters and the row's own)."""
+
+
+LIMITS: Final = (search.StatsGroup.FUNDER, search.StatsGroup.RECIPIENT)
 SECTIONS: Final = (
     search.StatsGroup.YEAR,
     search.StatsGroup.INSTRUMENT,
     search.StatsGroup.REGION,
     search.StatsGroup.FUNDER,
+    search.StatsGroup.RECIPIENT,
 )
 
 
