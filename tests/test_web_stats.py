@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 
+from registry.reference.regions import regions_of
 from registry.web import i18n
 
 FUNDER = "UZ-STIR-207050449"
@@ -85,3 +86,76 @@ def test_a_funders_page_and_the_award_search_link_to_the_statistics(
     search = unescape(demo_client.get("/awards", params=params).text)
     # The same filters, the order apart (statistics have none).
     assert f'<a href="/stats?funder={FUNDER}&year={year}&lang=en">' in search
+
+
+def test_a_country_page_says_it_holds_the_nationwide_awards(demo_client: TestClient) -> None:
+    """Found by a journalist: /regions/UZ, titled "Uzbekistan", said "No awards" everywhere
+    while the country has hundreds; it holds the awards of nationwide scope only."""
+    html = unescape(demo_client.get("/regions/UZ", params={"lang": "en"}).text)
+    assert "<h1>Uzbekistan (nationwide)</h1>" in html
+    assert "Awards of nationwide scope only" in html
+    country = ["UZ", *(code for code, _ in regions_of("UZ"))]
+    query = urlencode([("region", code) for code in country])
+    link = f"/awards?{query}&lang=en"
+    assert f'<a href="{link}">Every award in the country, its regions\' included</a>' in html
+    uzbek = sum(
+        int(row["count"])
+        for row in _api_stats(demo_client, "region")
+        if row["key"] and row["key"].partition("-")[0] == "UZ"
+    )
+    assert uzbek
+    found = unescape(demo_client.get(link).text)
+    assert f">{EN.number(uzbek)} awards found<" in found
+
+
+def test_a_region_page_keeps_the_award_filters(demo_client: TestClient) -> None:
+    """/regions/UZ-TK?funder=…&year=… answered with a 303 to /regions/UZ-TK, its filters lost."""
+    region = max(
+        (row for row in _api_stats(demo_client, "region", funder=FUNDER) if row["key"]),
+        key=lambda row: row["count"],
+    )["key"]
+    year = _busiest_year(demo_client, funder=FUNDER, region=region)
+    params = {"funder": FUNDER, "year": year, "lang": "en"}
+    response = demo_client.get(f"/regions/{region}", params=params, follow_redirects=False)
+    assert response.status_code == 200
+    html = unescape(response.text)
+    for row in _api_stats(demo_client, "funder", region=region, year=year, funder=FUNDER):
+        assert EN.money(row["awarded"], row["currency"]) in html
+    others = _api_stats(demo_client, "funder", region=region, year=year)
+    assert any(row["key"] != FUNDER for row in others)  # so the filter is seen to filter
+    for row in others:
+        if row["key"] != FUNDER:
+            assert f'href="/organizations/{row["key"]}?lang=en"' not in html
+    api = f"/api/v1/stats/awards?group_by=year&region={region}&funder={FUNDER}&year={year}"
+    assert f'href="{api}"' in html
+    assert f'href="/stats?region={region}&funder={FUNDER}&year={year}&lang=en"' in html
+    assert 'class="active-filters"' in html
+    # Its region is its path's: another is left out; a bad filter is the API's 400.
+    other = demo_client.get(
+        f"/regions/{region}", params={"region": "UZ-SA", "year": year}, follow_redirects=False
+    )
+    assert other.status_code == 303
+    assert other.headers["location"] == f"/regions/{region}?year={year}"
+    assert demo_client.get(f"/regions/{region}", params={"year": "1800"}).status_code == 400
+
+
+def test_a_region_page_links_to_all_its_recipients(demo_client: TestClient) -> None:
+    counts: dict[str, int] = {}
+    for row in _api_stats(demo_client, "region"):
+        if row["key"]:
+            recipients = _api_stats(demo_client, "recipient", region=row["key"])
+            counts[row["key"]] = max(
+                sum(1 for r in recipients if r["currency"] == currency)
+                for currency in {r["currency"] for r in recipients}
+            )
+    region = max(counts, key=lambda code: counts[code])
+    assert counts[region] > TOP
+    html = unescape(demo_client.get(f"/regions/{region}", params={"lang": "en"}).text)
+    link = f"/stats?region={region}&all=recipient&lang=en#stats-recipient"
+    assert f'<a href="{link}">' in html
+    largest = _api_stats(demo_client, "recipient", region=region, limit="1")[0]
+    query = urlencode({"region": region, "recipient": largest["key"]})
+    assert f'<a href="/awards?{query}&lang=en">{largest["count"]}</a>' in html
+    every = _api_stats(demo_client, "recipient", region=region)
+    whole = _section(demo_client.get(link.partition("#")[0]).text, "recipient")
+    assert whole.count('<th scope="row">') == len(every)

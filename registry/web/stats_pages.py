@@ -1,6 +1,7 @@
 """Statistics and region pages: the API's ``/stats/awards`` numbers as charts and tables,
 always per currency (UZS is never added to KZT)."""
 
+import dataclasses
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -21,7 +22,7 @@ from registry.publication import search
 from registry.publication.pagination import CursorsDep
 from registry.publication.router import FiltersDep
 from registry.reference.money import format_amount
-from registry.reference.regions import normalize_region
+from registry.reference.regions import normalize_region, regions_of
 from registry.web import addresses, charts, i18n, views
 from registry.web.i18n import N_
 from registry.web.search_pages import (
@@ -286,15 +287,23 @@ def region(
     session: SessionDep,
     cursors: CursorsDep,
     code: Annotated[str, Path(max_length=12)],
+    filters: FiltersDep,
 ) -> HTMLResponse:
+    """A region's awards, or a country's of nationwide scope (``UZ``: the awards that name
+    the country as their region, not one of its regions), with the award filters the
+    statistics page takes (``?funder=…&year=2026``): its own region is the path's."""
     try:
         normalized = normalize_region(code)
     except ValueError as exc:
         raise NotFound.for_field("path.code", f"no region {code}") from exc
     if normalized != code:  # uz-sa, or a withdrawn code (KZ-ALA): the region's own page
         addresses.moved(request, "code", normalized)
+    if "region" in request.query_params:  # the page's region is its path's, never another
+        addresses.redirect_keeping(request, lambda name, _: name != "region")
     page = PageContext(request)
-    filters = search.AwardFilters(region=(normalized,))
+    filters = dataclasses.replace(filters, region=(normalized,))
+    params = {"region": [normalized]} | _filter_params(request)
+    query = SearchQuery.of(request, STATS_PARAMS)
     latest = search.award_page(
         session,
         filters,
@@ -308,29 +317,47 @@ def region(
     recipients = search.award_stats(session, filters, search.StatsGroup.RECIPIENT)
     names = views.organization_names(
         session,
-        {b.key for b in funders[: TOP * 2]}
-        | {b.key for b in recipients[: TOP * 2]}
-        | {award.funder_id for award in awards},
+        shown_keys(funders, TOP)
+        | shown_keys(recipients, TOP)
+        | {award.funder_id for award in awards}
+        | {org_id for values in query.values.values() for org_id in values},
     )
 
     def name(org_id: str) -> str:
         return page.plain(names.get(org_id), org_id)
 
+    country = normalized.partition("-")[0]
+    nationwide = "-" not in normalized
     return render(
         request,
         "region.html",
         {
             "section": "/regions",
             "code": normalized,
-            "name": page.region_name(normalized),
+            "name": page.region_choice(normalized) if nationwide else page.region_name(normalized),
+            "country": page.region_name(country),
+            "nationwide": nationwide,
+            # The country's every award: those of nationwide scope and each region's.
+            "whole_country": [country, *(region for region, _ in regions_of(country))],
             "by_year": per_currency(
                 page, search.award_stats(session, filters, search.StatsGroup.YEAR), str
             ),
             "funders": per_currency(page, funders, name, limit=TOP),
             "recipients": per_currency(page, recipients, name, limit=TOP),
+            # A row's awards in the search, when it takes every filter the page was given.
+            "row_awards": {
+                name: partial(_row_awards, page, params, name)
+                if set(params) <= set(AWARD_PARAMS)
+                else None
+                for name in ("funder", "recipient")
+            },
+            "every_recipient": page.url("/stats", params, all=Every.RECIPIENT.value)
+            + "#stats-recipient",
             "awards": awards,
             "names": names,
-            "api": api_link("year", {"region": [normalized]}),
+            "params": params,
+            "query": query,
+            "api": api_link("year", params),
             "org_link": lambda org_id: page.url(f"/organizations/{org_id}"),
         },
         page=page,
