@@ -159,3 +159,21 @@ def test_a_region_page_links_to_all_its_recipients(demo_client: TestClient) -> N
     every = _api_stats(demo_client, "recipient", region=region)
     whole = _section(demo_client.get(link.partition("#")[0]).text, "recipient")
     assert whole.count('<th scope="row">') == len(every)
+
+
+def test_an_organization_page_shows_what_it_received_by_funder(demo_client: TestClient) -> None:
+    recipients = _api_stats(demo_client, "recipient")
+    recipient = next(
+        row["key"]
+        for row in recipients
+        if len(_api_stats(demo_client, "funder", recipient=row["key"])) > 1
+    )
+    html = unescape(demo_client.get(f"/organizations/{recipient}", params={"lang": "en"}).text)
+    by_funder = _api_stats(demo_client, "funder", recipient=recipient)
+    for currency in {row["currency"] for row in by_funder}:
+        assert f"<caption>By funder, {currency}</caption>" in html
+    for row in by_funder:
+        assert f'<a href="/organizations/{row["key"]}?lang=en">{row["name"]}</a>' in html
+        query = urlencode({"funder": row["key"], "recipient": recipient})
+        assert f'<a href="/awards?{query}&lang=en">{row["count"]}</a>' in html
+        assert EN.money(row["awarded"], row["currency"]) in html

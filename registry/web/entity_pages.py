@@ -27,6 +27,7 @@ from registry.publication.pagination import CursorsDep
 from registry.publication.router import CursorParam, get_organization
 from registry.publication.schemas import OrganizationTotalRead
 from registry.reference.identifiers import InvalidIdentifier, parse_org_id
+from registry.reference.money import format_amount
 from registry.risks import service as risk_service
 from registry.risks.indicators import Indicator
 from registry.web import addresses, charts, oversight_pages, views
@@ -47,6 +48,16 @@ class CurrencyTotals:
     disbursed: Decimal
     by_year: list[tuple[int, int, Decimal]]
     rows: list[OrganizationTotalRead]
+
+
+@dataclass(frozen=True)
+class FunderTotals:
+    """What one funder gave an organization in one currency (amounts as the API writes them)."""
+
+    funder_id: str
+    count: int
+    awarded: str
+    disbursed: str
 
 
 def per_currency(rows: Iterable[OrganizationTotalRead]) -> list[CurrencyTotals]:
@@ -78,6 +89,23 @@ def year_chart(page: PageContext, totals: CurrencyTotals) -> Markup:
         lambda value: page.formats.money(value, totals.currency),
     )
     return charts.bar_chart(items)
+
+
+def received_by_funder(session: Session, org_id: str) -> dict[str, list[FunderTotals]]:
+    """What an organization received, by funder, per currency (largest first): the API's
+    ``/stats/awards?group_by=funder&recipient=…``, in one read."""
+    by_currency: dict[str, list[FunderTotals]] = defaultdict(list)
+    filters = search.AwardFilters(recipient=(org_id,))
+    for bucket in search.award_stats(session, filters, search.StatsGroup.FUNDER):
+        by_currency[bucket.currency].append(
+            FunderTotals(
+                funder_id=bucket.key,
+                count=bucket.count,
+                awarded=format_amount(bucket.awarded_minor, bucket.currency),
+                disbursed=format_amount(bucket.disbursed_minor, bucket.currency),
+            )
+        )
+    return dict(by_currency)
 
 
 @router.get("/organizations/{org_id}", response_class=HTMLResponse)
@@ -115,6 +143,7 @@ def organization_page(
         cursors=cursors,
     )
     awards = [to_summary(award) for award in found.items]
+    by_funder = received_by_funder(session, organization.org_id) if received else {}
     try:
         parsed = parse_org_id(organization.org_id)
         identifier = (REGISTER_NAMES.get(parsed.scheme, parsed.scheme), parsed.identifier)
@@ -144,7 +173,12 @@ def organization_page(
             },
             "role": role,
             "awards": awards,
-            "names": views.organization_names(session, {award.funder_id for award in awards}),
+            "by_funder": by_funder,
+            "names": views.organization_names(
+                session,
+                {award.funder_id for award in awards}
+                | {row.funder_id for rows in by_funder.values() for row in rows},
+            ),
             "next_page": (
                 page.url(f"/organizations/{organization.org_id}", role=role, cursor=found.cursor)
                 if found.cursor
