@@ -225,7 +225,6 @@ def stats(
         {
             "section": "/stats",
             "sections": sections,
-            "filters": params,
             "query": query,
             "names": names,
             "funder_choices": funder_choices(page, request),
@@ -335,7 +334,6 @@ def region(
             "section": "/regions",
             "code": normalized,
             "name": page.region_choice(normalized) if nationwide else page.region_name(normalized),
-            "country": page.region_name(country),
             "nationwide": nationwide,
             # The country's every award: those of nationwide scope and each region's.
             "whole_country": [country, *(region for region, _ in regions_of(country))],
@@ -346,10 +344,10 @@ def region(
             "recipients": per_currency(page, recipients, name, limit=TOP),
             # A row's awards in the search, when it takes every filter the page was given.
             "row_awards": {
-                name: partial(_row_awards, page, params, name)
+                group: partial(_row_awards, page, params, group)
                 if set(params) <= set(AWARD_PARAMS)
                 else None
-                for name in ("funder", "recipient")
+                for group in ("funder", "recipient")
             },
             "every_recipient": page.url("/stats", params, all=Every.RECIPIENT.value)
             + "#stats-recipient",
