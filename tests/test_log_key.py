@@ -73,11 +73,11 @@ def _environment(monkeypatch: pytest.MonkeyPatch, settings: Settings, key_file: 
     monkeypatch.setenv("REGISTRY_SIGNING_KEY_FILE", key_file)
 
 
+@pytest.mark.usefixtures("signed")
 @pytest.mark.parametrize("command", [["serve", "--port", "8399"], ["ledger", "key"]])
 def test_the_commands_make_no_key_for_a_signed_ledger(
     monkeypatch: pytest.MonkeyPatch,
     settings: Settings,
-    signed: NoteSigner,
     tmp_path: Path,
     command: list[str],
 ) -> None:
