@@ -108,10 +108,12 @@ def _amount_in(value: str, locale: Locale) -> str | None:
 # of that role; a funder among the funders the page offers (``FUNDERS_BY_PAGE``).
 NAMED_PARAMS: Final = frozenset({"funder", "recipient"})
 # The funders each search page offers: those of what it searches. A funder whose competitions
-# have given no award yet is a funder of /competitions, never of /awards.
+# have given no award yet is a funder of /competitions, never of /awards (nor of /stats,
+# whose figures are the awards').
 FUNDERS_BY_PAGE: Final[Mapping[str, Callable[[Session], set[str]]]] = {
     "/awards": search.funder_ids,
     "/competitions": search.competition_funder_ids,
+    "/stats": search.funder_ids,
 }
 CANDIDATES_READ: Final = 50
 """How many organizations a name is looked up among (the exact name is preferred of them)."""
