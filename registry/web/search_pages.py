@@ -8,14 +8,12 @@ with the API's signed cursors: ``cursor`` continues after a row, ``before`` read
 opposite order from a row and shows it the right way round (the previous page).
 """
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
-from babel import Locale, numbers
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
@@ -25,7 +23,6 @@ from registry.awards.router import to_summary
 from registry.competitions.router import to_summary as competition_summary
 from registry.core.db import SessionDep
 from registry.core.parameters import list_values, refuse_repeated_values
-from registry.core.schemas import AMOUNT_PATTERN
 from registry.organizations import service as organization_service
 from registry.organizations.router import to_read as organization_read
 from registry.publication import search
@@ -43,6 +40,7 @@ from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import NAMED_COUNTRIES, regions_of
 from registry.web import i18n, views
 from registry.web.addresses import redirect_keeping, redirect_with
+from registry.web.amounts import read_amount
 from registry.web.i18n import N_
 from registry.web.templating import PageContext, language_of, render
 
@@ -67,7 +65,7 @@ def _amounts_as_numbers(request: Request) -> None:
     locale = i18n.formats(language_of(request)).locale
     pairs = request.query_params.multi_items()
     read = [
-        (name, _amount_in(value, locale) if name in AMOUNT_PARAMS else None)
+        (name, read_amount(value, locale) if name in AMOUNT_PARAMS else None)
         for name, value in pairs
     ]
     if any(amount is not None for _, amount in read):
@@ -78,30 +76,6 @@ def _amounts_as_numbers(request: Request) -> None:
                 for (name, amount), (_, value) in zip(read, pairs, strict=True)
             ],
         )
-
-
-AMOUNT_MAX_DIGITS: Final = 24
-"""More digits than any amount the registry holds (its column is a BIGINT of minor units):
-a longer number is left for the API's message, unread."""
-
-
-def _amount_in(value: str, locale: Locale) -> str | None:
-    """``value`` as the API writes an amount, when it is not one already and the reader's
-    language reads it exactly as a number without a sign or an exponent; else ``None``."""
-    text = value.strip()
-    if re.fullmatch(AMOUNT_PATTERN, text) or not re.fullmatch(r"[0-9\s.,\u00a0\u202f]+", text):
-        return None
-    if sum(character.isdigit() for character in text) > AMOUNT_MAX_DIGITS:
-        return None
-    # Spaces typed between digits are read as the language's group separator, so that the
-    # strict parse checks where they stand ("1 5" is no number, "100 000" is).
-    grouped = re.sub(r"[\s\u00a0\u202f]+", numbers.get_group_symbol(locale), text)
-    try:
-        amount = numbers.parse_decimal(grouped, locale=locale, strict=True)
-    except (numbers.NumberFormatError, ValueError, ArithmeticError):
-        return None
-    written = format(amount, "f")
-    return written if re.fullmatch(AMOUNT_PATTERN, written) else None
 
 
 # The filters that take organizations. A recipient is found by name among the organizations

@@ -7,12 +7,15 @@ model, and written by the API's own service. Errors come back in the API's terms
 path and a message) and are shown next to the form field with that path.
 """
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
@@ -36,7 +39,7 @@ from registry.competitions.schemas import (
 )
 from registry.core import clock, json_body
 from registry.core.errors import REQUIRED, FieldError, NotFound, RegistryError, human_message
-from registry.core.schemas import LANGUAGES, Instrument
+from registry.core.schemas import AMOUNT_PATTERN, LANGUAGES, Instrument
 from registry.organizations import service as organization_service
 from registry.oversight import service as oversight_service
 from registry.oversight.models import Conclusion
@@ -53,6 +56,7 @@ from registry.oversight.schemas import (
 from registry.reference.legal_units import LegalUnit
 from registry.reference.zones import country_zones
 from registry.web import i18n, views
+from registry.web.amounts import read_amount
 from registry.web.i18n import N_
 
 
@@ -62,7 +66,9 @@ class Input:
 
     name: str
     label: str
-    kind: str = "text"  # text, textarea, number, date, datetime, select, checkbox, list, json
+    kind: str = "text"
+    """text, textarea, number (a whole one), amount (read as the page writes amounts), date,
+    datetime, select, checkbox, list or json."""
     required: bool = False
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select
     hint: str | None = None
@@ -79,6 +85,9 @@ class Input:
     choices: Callable[[str], tuple[tuple[str, str], ...]] | None = None
     """A select's options that depend on the organization writing (its org-id given): its
     country's time zones."""
+    fold: Callable[[str], str] | None = None
+    """A code the API takes in one case, typed in either: a currency in capitals (``uzs``), a
+    digest in lower case (PowerShell's ``Get-FileHash`` prints it in capitals)."""
 
     def options_for(self, organization_id: str) -> tuple[tuple[str, str], ...]:
         return self.choices(organization_id) if self.choices else self.options
@@ -141,6 +150,12 @@ ONE_LANGUAGE: Final = N_("Write it in at least one language, any of them.")
 WHOLE_NUMBER: Final = N_(
     "Write a whole number in digits, such as 1024: no spaces, commas or points."
 )
+AMOUNT_UNREAD: Final = N_(
+    "Write the amount in digits, as this page writes amounts, such as %(example)s: no sign, "
+    "no letters."
+)
+AMOUNT_EXAMPLE: Final = Decimal("45000000.5")
+"""The amount ``AMOUNT_UNREAD`` shows, written as the reader's language writes it."""
 NO_ORGANIZATION: Final = N_("No organization %(org_id)s is registered.")
 NO_AWARD: Final = N_("No award %(id)s is registered.")
 NO_COMPETITION: Final = N_("No competition %(id)s is registered.")
@@ -275,6 +290,18 @@ def _set(body: dict[str, Any], path: str, *, value: object) -> None:
     node[last] = value
 
 
+def _typed(item: Input, raw: str, locale: Locale) -> str:
+    """A field's text as the API writes it: an amount read as the page writes amounts in the
+    reader's language (``locale``: Russian ``45 000 000,00``, English ``50,000,000``), a code
+    in the API's case. An amount the language does not read exactly stays as typed, for the
+    model to refuse."""
+    if item.fold:
+        return item.fold(raw)
+    if item.kind == "amount":
+        return read_amount(raw, locale) or raw
+    return raw
+
+
 def _value(item: Input, raw: str, zone: tzinfo) -> object:
     """A field's text as the API body holds it; text the model will refuse stays text, so
     its error says what is wrong with it."""
@@ -314,9 +341,9 @@ def _lists(node: object) -> object:
 
 
 def body_of(
-    action: Action, form: Mapping[str, str], principal: Principal, zone: tzinfo
+    action: Action, form: Mapping[str, str], principal: Principal, zone: tzinfo, locale: Locale
 ) -> dict[str, Any]:
-    """The API body a submitted form stands for."""
+    """The API body a submitted form stands for, its amounts read in ``locale``."""
     zone = reading_zone(action, form, zone)
     body: dict[str, Any] = dict(action.fixed)
     if action.owner_field:
@@ -337,7 +364,7 @@ def body_of(
                 _set(body, item.name, value=True)
             continue
         if raw:
-            _set(body, item.name, value=_value(item, raw, zone))
+            _set(body, item.name, value=_value(item, _typed(item, raw, locale), zone))
     if both:
         raise FormErrors(both)
     result = _lists(body)
@@ -357,11 +384,17 @@ def validate(action: Action, body: dict[str, Any]) -> BaseModel:
         ) from exc
 
 
-def _said(action: Action, path: str | None, message: Message, form: Mapping[str, str]) -> Message:
+def _said(
+    action: Action, path: str | None, message: Message, form: Mapping[str, str], locale: Locale
+) -> Message:
     """The desk's words for what a form gets wrong that the API says for a programmer: a
-    field left empty, a number that is not a whole number (typed in a form, not JSON)."""
+    field left empty, a number that is not a whole number (typed in a form, not JSON), an
+    amount the page's language does not read (the API's words would forbid the grouping
+    the page itself writes)."""
     inputs = {item.name: item for item in action.inputs}
     item = inputs.get(path or "")
+    if item is not None and item.kind == "amount" and not _is_amount(form.get(item.name), locale):
+        return Said(AMOUNT_UNREAD, (("example", AMOUNT_EXAMPLE),))
     if item is not None and item.kind == "number" and not _is_whole(form.get(item.name)):
         return Said(WHOLE_NUMBER)
     if message == REQUIRED and path:
@@ -369,6 +402,12 @@ def _said(action: Action, path: str | None, message: Message, form: Mapping[str,
             return Said(ONE_LANGUAGE)
         return Said(CHOOSE if item is not None and item.kind == "select" else FILL_IN)
     return message
+
+
+def _is_amount(raw: str | None, locale: Locale) -> bool:
+    """Empty, or an amount as the API or the page's language writes it."""
+    text = (raw or "").strip()
+    return not text or bool(re.fullmatch(AMOUNT_PATTERN, text)) or bool(read_amount(text, locale))
 
 
 def _is_whole(raw: str | None) -> bool:
@@ -382,16 +421,21 @@ def read(
     form: Mapping[str, str],
     principal: Principal,
     zone: tzinfo,
+    *,
+    locale: Locale,
 ) -> tuple[BaseModel, str | None]:
     """The API model and the target a form stands for, or ``FormErrors`` naming every error
     the form can see before writing: the model's, the target's and the action's own checks
-    (an addressee or a subject that is not registered), all at once rather than one a send."""
+    (an addressee or a subject that is not registered), all at once rather than one a send.
+    Amounts are read as the page writes them in ``locale``, its language's."""
     errors: list[tuple[str | None, Message]] = []
     data: BaseModel | None = None
     try:
-        data = validate(action, body_of(action, form, principal, zone))
+        data = validate(action, body_of(action, form, principal, zone, locale))
     except FormErrors as exc:
-        errors.extend((path, _said(action, path, message, form)) for path, message in exc.errors)
+        errors.extend(
+            (path, _said(action, path, message, form, locale)) for path, message in exc.errors
+        )
     target = None
     if action.target:
         try:
@@ -662,7 +706,12 @@ PERIOD: Final = (
     Input("period.end", N_("Period ends"), kind="date", required=True),
 )
 ATTACHMENT: Final = (
-    Input("attachments.0.sha256", N_("Document SHA-256"), hint=N_("64 hex characters")),
+    Input(
+        "attachments.0.sha256",
+        N_("Document SHA-256"),
+        hint=N_("64 hex characters"),
+        fold=str.lower,
+    ),
     Input("attachments.0.size", N_("Document size in bytes"), kind="number"),
     Input("attachments.0.name", N_("Document name")),
     Input("attachments.0.url", N_("Where the document is kept (URL)")),
@@ -714,6 +763,7 @@ def _actions() -> list[Action]:
         Input(
             "budget",
             N_("Budget"),
+            kind="amount",
             hint=N_(
                 "A decimal number, e.g. 2000000000. Leave it empty if you state the budget in "
                 "a legal unit below."
@@ -722,6 +772,7 @@ def _actions() -> list[Action]:
         Input(
             "currency",
             N_("Currency"),
+            fold=str.upper,
             hint=N_(
                 "UZS, KZT. Leave it empty if you state the budget in a legal unit: BRV is in "
                 "UZS, MCI in KZT."
@@ -770,7 +821,7 @@ def _actions() -> list[Action]:
             note=CHANGED_TEXT,
             removable=True,
         ),
-        Input("changes.budget", N_("New budget")),
+        Input("changes.budget", N_("New budget"), kind="amount"),
         Input("changes.window.opens", N_("Applications open"), kind="datetime"),
         Input("changes.window.closes", N_("Applications close"), kind="datetime"),
         Input("changes.region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),
@@ -798,6 +849,7 @@ def _actions() -> list[Action]:
         Input(
             "amount",
             N_("Amount"),
+            kind="amount",
             hint=N_(
                 "A decimal number, e.g. 45000000.00. Leave it empty if you state the amount in "
                 "a legal unit below."
@@ -806,6 +858,7 @@ def _actions() -> list[Action]:
         Input(
             "currency",
             N_("Currency"),
+            fold=str.upper,
             hint=N_(
                 "UZS, KZT. Leave it empty if you state the amount in a legal unit: BRV is in "
                 "UZS, MCI in KZT."
@@ -895,7 +948,7 @@ def _actions() -> list[Action]:
             N_("Record a disbursement"),
             FUNDER,
             (
-                Input("amount", N_("Amount"), required=True),
+                Input("amount", N_("Amount"), kind="amount", required=True),
                 Input("date", N_("Date"), kind="date", required=True),
                 Input("tranche", N_("Tranche number"), kind="number"),
                 Input("note", N_("Note")),
@@ -910,7 +963,7 @@ def _actions() -> list[Action]:
             N_("Amend an award"),
             FUNDER,
             (
-                Input("amount", N_("New amount")),
+                Input("amount", N_("New amount"), kind="amount"),
                 Input("period.start", N_("Period starts"), kind="date"),
                 Input("period.end", N_("Period ends"), kind="date"),
                 REASON,

@@ -12,6 +12,7 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,7 @@ from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
 from registry.web.desk import forms, sessions
 from registry.web.i18n import N_
-from registry.web.templating import PageContext, render
+from registry.web.templating import PageContext, language_of, render
 
 router = APIRouter(tags=["portal"])
 LISTED: Final = 20
@@ -206,10 +207,14 @@ def _groups(action: forms.Action) -> list[tuple[str | None, list[forms.Input]]]:
 
 
 def _said(message: forms.Said) -> Markup:
-    """The desk's own words, in the reader's language (a date in its locale)."""
+    """The desk's own words, in the reader's language (a date or a number in its locale)."""
     formats = i18n.formats(i18n.current())
     values = {
-        name: formats.date(value) if isinstance(value, date) else str(value)
+        name: formats.date(value)
+        if isinstance(value, date)
+        else formats.number(value)
+        if isinstance(value, Decimal)
+        else str(value)
         for name, value in message.values
     }
     return Markup(escape(i18n.gettext(message.text))) % values  # noqa: S704 - escaped above
@@ -438,7 +443,8 @@ def _write(
 ) -> WrittenRead:
     assert principal.organization_id is not None
     zone = _typed_zone(session, action, values, principal.organization_id)
-    data, target = forms.read(session, action, values, principal, zone)
+    locale = i18n.formats(language_of(request)).locale  # amounts as the page writes them
+    data, target = forms.read(session, action, values, principal, zone, locale=locale)
     days = request.app.state.settings.oversight_answer_days
     # The idempotency key is bounded (200 characters): a nonce is hashed into it, whatever was
     # sent; without one, every send is new.

@@ -1,0 +1,144 @@
+"""The desk's form fields as a person types them: amounts as the page writes them in its
+language, codes in either case, limits and required fields said before sending, errors
+reachable from the summary, and choices named in the reader's language."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from domain_helpers import ledger_size
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from test_desk import (
+    award_form,
+    errors_next_to,
+    field_value,
+    form_about,
+    open_form,
+    sign_in,
+)
+from test_oversight import Desk
+
+from registry.core.db import Database
+
+
+@pytest.fixture
+def desk(client: TestClient, database: Database) -> Desk:
+    return Desk(client, database)
+
+
+@pytest.fixture
+def browser_like(app: FastAPI) -> Iterator[TestClient]:
+    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
+        yield client
+
+
+COMPETITION_FORM = {
+    "instrument": "grant",
+    "year": "2026",
+    "title.uz": "Mahalla tashabbuslari tanlovi",
+    "currency": "UZS",
+    "window.opens": "2026-02-01T09:00",
+    "window.closes": "2026-02-20T18:00",
+}
+"""An Uzbek funder's competition, its budget left to the test."""
+
+
+def written_id(client: TestClient, location: str, kind: str) -> str:
+    """The id of what the success page at ``location`` says was written."""
+    found = re.search(rf'href="/{kind}s/([A-Z]+-[0-9-]+)[?"]', client.get(location).text)
+    assert found, f"no {kind} on the success page"
+    return found[1]
+
+
+def test_a_budget_is_read_as_the_uzbek_page_writes_it(desk: Desk, browser_like: TestClient) -> None:
+    sign_in(browser_like, desk.world.fund)
+    form = open_form(browser_like, "competition") | COMPETITION_FORM
+    form |= {"budget": "2 000 000 000", "currency": "uzs"}
+    response = browser_like.post("/desk/forms/competition", data=form, params={"lang": "uz"})
+    assert response.status_code == 303, response.text
+    competition_id = written_id(browser_like, response.headers["location"], "competition")
+    competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
+    assert (competition["budget"], competition["currency"]) == ("2000000000.00", "UZS")
+
+
+def test_amounts_are_read_as_the_russian_and_english_pages_write_them(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    form = award_form(browser_like, desk.competition["id"]) | {"amount": "45 000 000,00"}
+    response = browser_like.post("/desk/forms/award", data=form, params={"lang": "ru"})
+    assert response.status_code == 303, response.text
+    award_id = written_id(browser_like, response.headers["location"], "award")
+    assert desk.client.get(f"/api/v1/awards/{award_id}").json()["amount"] == "45000000.00"
+    paid = form_about(browser_like, "award-disbursed", award_id=award_id) | {
+        "amount": "15 000 000",
+        "date": "2026-03-15",
+    }
+    response = browser_like.post("/desk/forms/award-disbursed", data=paid, params={"lang": "ru"})
+    assert response.status_code == 303, response.text
+    amended = form_about(browser_like, "award-amended", award_id=award_id) | {
+        "amount": "50,000,000",
+        "reason": "Additional activities",
+    }
+    response = browser_like.post("/desk/forms/award-amended", data=amended, params={"lang": "en"})
+    assert response.status_code == 303, response.text
+    award = desk.client.get(f"/api/v1/awards/{award_id}").json()
+    assert (award["disbursed"], award["amount"]) == ("15000000.00", "50000000.00")
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "example"),
+    [
+        ("en", "1500,50", "45,000,000.5"),  # an English comma groups by three
+        ("ru", "1,500.50", "45\u00a0000\u00a0000,5"),
+        ("uz", "-1500", "45\u00a0000\u00a0000,5"),
+        ("en", "1e6", "45,000,000.5"),
+    ],
+)
+def test_an_amount_the_pages_language_does_not_read_is_refused_beside_it(
+    desk: Desk, browser_like: TestClient, language: str, typed: str, example: str
+) -> None:
+    """Said in the desk's words, with an amount written as the page writes amounts: the
+    API's own ("no thousands separator") would forbid what the page itself writes."""
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = award_form(browser_like, desk.competition["id"]) | {"amount": typed}
+    response = browser_like.post("/desk/forms/award", data=form, params={"lang": language})
+    assert response.status_code == 422, response.text
+    (message,) = errors_next_to(response.text, "amount")
+    assert example in message
+    assert "separator" not in message
+    assert field_value(response.text, "amount") == typed
+    assert ledger_size(desk.database) == before
+
+
+def test_a_currency_and_a_digest_are_taken_in_either_case(
+    desk: Desk, browser_like: TestClient, app: FastAPI
+) -> None:
+    """A currency typed in lower case is the API's in capitals; a SHA-256 as Windows
+    PowerShell's Get-FileHash prints it (capitals) is the API's in lower case."""
+    sign_in(browser_like, desk.world.fund)
+    form = award_form(browser_like, desk.competition["id"]) | {"currency": "uzs"}
+    response = browser_like.post("/desk/forms/award", data=form)
+    assert response.status_code == 303, response.text
+    award_id = written_id(browser_like, response.headers["location"], "award")
+    assert desk.client.get(f"/api/v1/awards/{award_id}").json()["currency"] == "UZS"
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as overseer:
+        sign_in(overseer, desk.overseer)
+        conclusion = open_form(overseer, "conclusion") | {
+            "addressed_to": desk.award["funder_id"],
+            "subject.type": "award",
+            "subject.id": award_id,
+            "title.uz": "Hisobot eʼlon qilinmagan",
+            "findings.uz": "Yakuniy hisobot yoʻq",
+            "attachments.0.sha256": "CD" * 32,
+            "attachments.0.size": "1024",
+            "attachments.0.name": "xulosa.pdf",
+        }
+        response = overseer.post("/desk/forms/conclusion", data=conclusion)
+        assert response.status_code == 303, response.text
+    (listed,) = desk.client.get("/api/v1/oversight/conclusions").json()["items"]
+    full = desk.client.get(f"/api/v1/oversight/conclusions/{listed['id']}").json()
+    assert full["attachments"][0]["sha256"] == "cd" * 32
