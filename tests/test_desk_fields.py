@@ -4,6 +4,7 @@ reachable from the summary, and choices named in the reader's language."""
 
 import re
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from domain_helpers import ledger_size
@@ -142,3 +143,59 @@ def test_a_currency_and_a_digest_are_taken_in_either_case(
     (listed,) = desk.client.get("/api/v1/oversight/conclusions").json()["items"]
     full = desk.client.get(f"/api/v1/oversight/conclusions/{listed['id']}").json()
     assert full["attachments"][0]["sha256"] == "cd" * 32
+
+
+def control(html: str, name: str) -> str:
+    """The opening tag of the input, textarea or select named ``name``."""
+    found = re.search(
+        rf'<(?:input|textarea|select) id="[^"]+" name="{re.escape(name)}"[^>]*>', html
+    )
+    assert found, f"no control {name}"
+    return found[0]
+
+
+def hint_of(html: str, name: str) -> str:
+    found = re.search(
+        rf'<span class="hint" id="f-{re.escape(name.replace(".", "-"))}-hint">([^<]*)<', html
+    )
+    assert found, f"no hint for {name}"
+    return unescape(found[1])
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "At most 4,000 characters."),
+        ("ru", "Не более 4\u00a0000 символов."),
+        ("uz", "Koʻpi bilan 4\u00a0000 ta belgi."),
+    ],
+)
+def test_the_forms_say_their_limits_before_sending(
+    desk: Desk, browser_like: TestClient, language: str, said: str
+) -> None:
+    """Each text takes at most what the API's model does (``maxlength``), and a long text
+    says so under its box, in the reader's language."""
+    sign_in(browser_like, desk.overseer)
+    page = browser_like.get("/desk/forms/conclusion", params={"lang": language}).text
+    assert 'maxlength="4000"' in control(page, "findings.ru")
+    assert hint_of(page, "findings.ru") == said
+    assert "f-findings-ru-hint" in control(page, "findings.ru")  # aria-describedby
+    assert 'maxlength="4000"' in control(page, "title.uz")
+    assert 'maxlength="300"' in control(page, "attachments.0.name")
+    assert 'maxlength="2000"' in control(page, "attachments.0.url")
+    assert "maxlength" not in control(page, "attachments.0.size")
+    withdrawn = browser_like.get("/desk/forms/conclusion-withdrawn", params={"lang": language}).text
+    assert 'maxlength="40"' in control(withdrawn, "conclusion_id")
+    assert 'maxlength="4000"' in control(withdrawn, "reason")
+    assert hint_of(withdrawn, "reason") == said
+
+
+def test_the_award_form_says_its_limits_beside_its_own_hints(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get("/desk/forms/award", params={"lang": "en"}).text
+    assert 'maxlength="500"' in control(page, "legal_basis")
+    assert "maxlength" not in control(page, "amount")  # read as the page writes it
+    assert hint_of(page, "cap_override").endswith(". At most 4,000 characters.")
+    assert hint_of(page, "purpose.kk") == "At most 4,000 characters."

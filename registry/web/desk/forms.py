@@ -372,6 +372,55 @@ def body_of(
     return result
 
 
+def max_lengths(action: Action) -> dict[str, int]:
+    """The most characters each text input of ``action`` may hold, as its model's schema
+    states them (a finding's 4000, a legal basis's 500), so that the form says the limit
+    before sending. An amount's is left out: the desk reads more than the API's text (its
+    grouping), and refuses a too long one in its own words."""
+    if action.slug not in _MAX_LENGTHS:
+        schema = TypeAdapter(action.model).json_schema()
+        found = {}
+        for item in action.inputs:
+            if item.kind in {"text", "textarea"} and item.fold is None:
+                limit = _schema_max_length(schema, item.name.split("."))
+                if limit is not None:
+                    found[item.name] = limit
+        _MAX_LENGTHS[action.slug] = found
+    return _MAX_LENGTHS[action.slug]
+
+
+_MAX_LENGTHS: dict[str, dict[str, int]] = {}
+
+
+def _schema_max_length(schema: dict[str, Any], path: list[str]) -> int | None:
+    """The ``maxLength`` of the string at ``path`` (``attachments.0.name``) in a JSON schema,
+    through its ``$ref``s, nullable ``anyOf``s, objects and arrays."""
+    definitions = schema.get("$defs", {})
+
+    def branches(node: dict[str, Any]) -> list[dict[str, Any]]:
+        options = node.get("anyOf") or node.get("oneOf") or [node]
+        return [
+            definitions.get(option["$ref"].rpartition("/")[2], {}) if "$ref" in option else option
+            for option in options
+        ]
+
+    nodes = [schema]
+    for part in path:
+        nodes = [
+            (branch.get("items", {}) if part.isdigit() else branch.get("properties", {}).get(part))
+            for node in nodes
+            for branch in branches(node)
+        ]
+        nodes = [node for node in nodes if node]
+    limits = [
+        branch["maxLength"]
+        for node in nodes
+        for branch in branches(node)
+        if branch.get("type") == "string" and "maxLength" in branch
+    ]
+    return min(limits) if limits else None
+
+
 def validate(action: Action, body: dict[str, Any]) -> BaseModel:
     try:
         return TypeAdapter(action.model).validate_python(body)

@@ -307,6 +307,8 @@ def _form_page(
             for item in action.inputs
             if item.kind == "select"
         },
+        "limits": forms.max_lengths(action)
+        | ({action.target.name: forms.TARGET_MAX_LENGTH} if action.target else {}),
         "values": values,
         "errors": errors,
         "shared": placed.shared if placed else {},
