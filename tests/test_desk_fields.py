@@ -199,3 +199,59 @@ def test_the_award_form_says_its_limits_beside_its_own_hints(
     assert "maxlength" not in control(page, "amount")  # read as the page writes it
     assert hint_of(page, "cap_override").endswith(". At most 4,000 characters.")
     assert hint_of(page, "purpose.kk") == "At most 4,000 characters."
+
+
+def test_required_fields_say_so_to_assistive_technology(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A required field is ``required`` (the form is ``novalidate``: the server still
+    judges, and its errors are shown); a text needed in any one language is required in
+    none of its boxes, as its legend says."""
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get("/desk/forms/award", params={"lang": "uz"}).text
+    assert re.search(r'<form class="desk-form"[^>]* novalidate>', page)
+    for name in ("recipient_id", "instrument", "award_date", "period.start", "period.end"):
+        assert " required" in control(page, name), name
+    for name in ("title.uz", "title.ru", "amount", "competition_id", "region"):
+        assert " required" not in control(page, name), name
+    event = browser_like.get("/desk/forms/award-disbursed", params={"award_id": "x"}).text
+    for name in ("award_id", "amount", "date"):
+        assert " required" in control(event, name), name
+    assert " required" not in control(event, "tranche")
+
+
+def summary_links(html: str) -> list[tuple[str, str]]:
+    found = re.search(r'<div class="notice error-summary".*?</div>', html, re.DOTALL)
+    assert found, "no error summary"
+    return [
+        (target, unescape(text))
+        for target, text in re.findall(r'<li><a href="#([^"]+)">([^<]*)</a></li>', found[0])
+    ]
+
+
+def test_a_refused_form_says_error_in_its_title_and_links_each_field_from_the_summary(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """As GOV.UK's error summary: the title begins with the word for an error, the summary
+    (focused on load, an alert) links each field in error, in the form's order, to its box."""
+    sign_in(browser_like, desk.world.fund)
+    form = award_form(browser_like, desk.competition["id"]) | {
+        "title.uz": "",
+        "amount": "-5",
+        "period.end": "2026-01-01",
+    }
+    response = browser_like.post("/desk/forms/award", data=form, params={"lang": "ru"})
+    assert response.status_code == 422, response.text
+    title = re.search(r"<title>([^<]*)</title>", response.text)
+    assert title
+    assert unescape(title[1]).startswith("Ошибка: Опубликовать решение о финансировании")
+    assert re.search(r'id="error-summary"[^>]* autofocus', response.text)
+    assert summary_links(response.text) == [
+        ("f-title-uz", "Название"),
+        ("f-amount", "Сумма"),
+        ("f-period-end", "Окончание периода"),
+    ]
+    for target, _ in summary_links(response.text):
+        assert f'id="{target}"' in response.text
+    opened = browser_like.get("/desk/forms/award", params={"lang": "ru"}).text
+    assert "Ошибка" not in re.search(r"<title>([^<]*)</title>", opened)[1]

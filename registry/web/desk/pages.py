@@ -272,6 +272,29 @@ def _messages_of(action: forms.Action) -> Callable[[forms.Message], Markup]:
     return say
 
 
+def _fields_in_error(
+    action: forms.Action, errors: dict[str | None, list[forms.Message]], shared: dict[str, Any]
+) -> list[tuple[str, str, str | None]]:
+    """The fields a refusal marks, in the form's order, as the error summary links to them:
+    each control's name, its label and the language it is in or removes (the page names it
+    ``Title (Русский)``, as ``field_name`` does); a multilingual text as a whole by its label,
+    linked to its first language's box."""
+    marked = {name for name in errors if name is not None} | set(shared)
+    listed: list[tuple[str, str, str | None]] = []
+    if action.target and action.target.name in marked:
+        listed.append((action.target.name, action.target.label, None))
+    seen: set[str] = set()
+    for item in action.inputs:
+        stem = item.name.rpartition(".")[0]
+        if forms.is_language_input(item) and stem in marked and stem not in seen:
+            seen.add(stem)
+            listed.append((item.name, item.label, None))
+        if item.name in marked:
+            language = (item.clears or item.name).rpartition(".")[2]
+            listed.append((item.name, item.label, language if language in LANGUAGE_NAMES else None))
+    return listed
+
+
 def _answered(session: Session, action: forms.Action, values: dict[str, str]) -> Conclusion | None:
     """The conclusion a body's or an overseer's form is about, if the form names one the
     registry holds: shown above the form, so that nobody answers what they have not read."""
@@ -312,6 +335,7 @@ def _form_page(
         "values": values,
         "errors": errors,
         "shared": placed.shared if placed else {},
+        "fields_in_error": _fields_in_error(action, errors, placed.shared if placed else {}),
         "marked": any(name is not None for name in errors),
         "compared": compared or [],
         "csrf": found.csrf,
