@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from html import unescape
 
 import pytest
-from domain_helpers import ledger_size
+from domain_helpers import bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from test_awards import competition_body
 from test_desk import (
     award_form,
     errors_next_to,
@@ -255,3 +256,90 @@ def test_a_refused_form_says_error_in_its_title_and_links_each_field_from_the_su
         assert f'id="{target}"' in response.text
     opened = browser_like.get("/desk/forms/award", params={"lang": "ru"}).text
     assert "Ошибка" not in re.search(r"<title>([^<]*)</title>", opened)[1]
+
+
+def select_options(html: str, name: str) -> list[tuple[str, str]]:
+    """A select's options, (value, text), the empty one included."""
+    found = re.search(
+        rf'<select id="[^"]+" name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.DOTALL
+    )
+    assert found, f"no select {name}"
+    return [
+        (value, unescape(text))
+        for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found[1])
+    ]
+
+
+@pytest.mark.parametrize("slug", ["competition", "award"])
+@pytest.mark.parametrize(
+    ("funder", "language", "offered"),
+    [
+        (
+            "fund",
+            "ru",
+            [
+                ("grant", "Грант"),
+                ("subsidy", "Субсидия"),
+                ("social_contract", "Государственный социальный заказ"),
+            ],
+        ),
+        (
+            "fund",
+            "uz-Cyrl",
+            [
+                ("grant", "Грант"),
+                ("subsidy", "Субсидия"),
+                ("social_contract", "Давлат ижтимоий буюртмаси"),
+            ],
+        ),
+        (
+            "operator",
+            "ru",
+            [
+                ("grant", "Грант"),
+                ("social_contract", "Государственный социальный заказ"),
+                ("strategic_partnership", "Стратегическое партнёрство"),
+                ("prize", "Премия"),
+            ],
+        ),
+    ],
+)
+def test_the_instruments_offered_are_the_funders_countrys_by_name(
+    desk: Desk, browser_like: TestClient, slug: str, funder: str, language: str, offered: list
+) -> None:
+    """An Uzbek funder is offered Uzbekistan's instruments, a Kazakh one Kazakhstan's (the
+    service refuses the others), each named in the reader's language, not by its code."""
+    sign_in(browser_like, getattr(desk.world, funder))
+    page = browser_like.get(f"/desk/forms/{slug}", params={"lang": language}).text
+    assert select_options(page, "instrument")[1:] == offered
+
+
+def test_the_award_form_opened_from_a_competition_takes_its_instrument(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    competition = desk.client.post(
+        "/api/v1/competitions",
+        json=competition_body(
+            instrument="social_contract", title={"uz": "Ijtimoiy buyurtma"}, round_number=5
+        ),
+        headers=bearer(desk.world.fund),
+    )
+    assert competition.status_code == 201, competition.text
+    sign_in(browser_like, desk.world.fund)
+    opened = browser_like.get(
+        "/desk/forms/award", params={"competition_id": competition.json()["id"]}
+    ).text
+    assert '<option value="social_contract" selected>' in control_block(opened, "instrument")
+    chosen = browser_like.get(
+        "/desk/forms/award",
+        params={"competition_id": competition.json()["id"], "instrument": "subsidy"},
+    ).text
+    assert '<option value="subsidy" selected>' in control_block(chosen, "instrument")
+    direct = browser_like.get("/desk/forms/award", params={"competition_id": "CMP-0"}).text
+    assert " selected>" not in control_block(direct, "instrument")
+
+
+def control_block(html: str, name: str) -> str:
+    found = re.search(rf'<select id="[^"]+" name="{re.escape(name)}".*?</select>', html, re.DOTALL)
+    assert found, f"no select {name}"
+    return found[0]

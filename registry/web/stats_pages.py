@@ -24,7 +24,6 @@ from registry.publication.router import FiltersDep
 from registry.reference.money import format_amount
 from registry.reference.regions import normalize_region, regions_of
 from registry.web import addresses, charts, i18n, views
-from registry.web.i18n import N_
 from registry.web.search_pages import (
     AWARD_PARAMS,
     LIST,
@@ -39,15 +38,6 @@ from registry.web.templating import PageContext, render
 router = APIRouter(tags=["portal"])
 TOP: Final = 12
 LATEST: Final = 10
-
-
-INSTRUMENTS: Final = {
-    "grant": N_("Grant"),
-    "subsidy": N_("Subsidy"),
-    "social_contract": N_("Social contract"),
-    "strategic_partnership": N_("Strategic partnership"),
-    "prize": N_("Prize"),
-}
 
 
 @dataclass(frozen=True)
@@ -363,4 +353,4 @@ def region(
 
 
 def instrument_label(key: str) -> str:
-    return i18n.gettext(INSTRUMENTS.get(key, key))
+    return i18n.gettext(views.INSTRUMENT_NAMES.get(key, key))

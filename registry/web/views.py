@@ -2,12 +2,24 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Final
 
 from sqlalchemy.orm import Session
 
 from registry.organizations import service as organization_service
 from registry.publication import search
 from registry.reference.money import format_amount
+from registry.web.i18n import N_
+
+INSTRUMENT_NAMES: Final = {
+    "grant": N_("Grant"),
+    "subsidy": N_("Subsidy"),
+    "social_contract": N_("Social contract"),
+    "strategic_partnership": N_("Strategic partnership"),
+    "prize": N_("Prize"),
+}
+"""Each instrument as the portal names it, translated when shown: the statistics' groups and
+the desk's choices (the templates' ``instrument_name`` says the same words)."""
 
 
 def totals_by_year(buckets: Iterable[search.Bucket]) -> dict[int, list[tuple[str, int, str]]]:

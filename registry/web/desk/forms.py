@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from registry.auth.principal import Principal, Role
 from registry.awards import service as award_service
+from registry.awards.legal import INSTRUMENTS_BY_COUNTRY
 from registry.awards.schemas import (
     AwardAmended,
     AwardCompleted,
@@ -210,6 +211,9 @@ class Action:
     write: Callable[[Session, Principal, BaseModel, str | None, int], Written]
     target: Target | None = None
     fixed: Mapping[str, str] = field(default_factory=dict)  # e.g. {"type": "disbursed"}
+    preset: Callable[[Session, Mapping[str, str]], dict[str, str]] | None = None
+    """Values the form is opened with, from what it is opened about (an award's instrument
+    from its competition's); never over what its address gives."""
     owner_field: str | None = None  # funder_id / overseer_id, filled from the session
     check: Callable[[Session, Mapping[str, str]], list[tuple[str | None, Message]]] | None = None
     """What the form can check before writing, beside the model (whether what it names is
@@ -244,7 +248,6 @@ class FormErrors(Exception):
         self.errors = errors
 
 
-INSTRUMENTS: Final = tuple((item.value, item.value) for item in Instrument)
 LEGAL_UNITS: Final = ((LegalUnit.BRV.value, N_("BRV")), (LegalUnit.MCI.value, N_("MCI")))
 """The units as the portal names them in each language (БРВ, МРП in Russian)."""
 DECISION_NAMES: Final = {
@@ -260,6 +263,31 @@ SUBJECT_NAMES: Final = {
 }
 SUBJECTS: Final = tuple((item.value, SUBJECT_NAMES[item]) for item in SubjectType)
 TIME_ZONE: Final = "time_zone"
+
+
+def funder_instruments(organization_id: str) -> tuple[tuple[str, str], ...]:
+    """The instruments the funder's country's law provides (``check_instrument``'s rule: an
+    Uzbek funder is offered no Kazakh strategic partnership or prize), each as the portal
+    names it; every one to a funder of another country, which the service does not judge."""
+    known = INSTRUMENTS_BY_COUNTRY.get(organization_id[:2])
+    return tuple(
+        (item.value, views.INSTRUMENT_NAMES[item.value])
+        for item in Instrument
+        if known is None or item.value in known
+    )
+
+
+def competition_instrument(session: Session, form: Mapping[str, str]) -> dict[str, str]:
+    """An award's form opened from a competition (``competition_id`` given, no instrument):
+    the competition's instrument, chosen for the funder, who may still change it."""
+    given = (form.get(COMPETITION.name) or "").strip()
+    if form.get("instrument") or not given or len(given) > TARGET_MAX_LENGTH or "\x00" in given:
+        return {}
+    try:
+        competition = competition_service.get(session, given)
+    except NotFound:
+        return {}  # refused when sent, next to its field
+    return {"instrument": competition.instrument}
 
 
 def funder_zones(organization_id: str) -> tuple[tuple[str, str], ...]:
@@ -803,7 +831,13 @@ def legal_unit_inputs(legend: str, unit_hint: str, on_hint: str) -> tuple[Input,
 
 def _actions() -> list[Action]:
     competition_fields = (
-        Input("instrument", N_("Instrument"), kind="select", required=True, options=INSTRUMENTS),
+        Input(
+            "instrument",
+            N_("Instrument"),
+            kind="select",
+            required=True,
+            choices=funder_instruments,
+        ),
         Input("year", N_("Programme year"), kind="number", required=True),
         Input("round_number", N_("Round number"), kind="number"),
         *texts("title", N_("Title"), required=True),
@@ -892,7 +926,13 @@ def _actions() -> list[Action]:
     award_fields = (
         Input("competition_id", N_("Competition"), hint=N_("Leave empty for a direct award")),
         Input("recipient_id", N_("Recipient (org-id)"), required=True, hint="UZ-STIR-…"),
-        Input("instrument", N_("Instrument"), kind="select", required=True, options=INSTRUMENTS),
+        Input(
+            "instrument",
+            N_("Instrument"),
+            kind="select",
+            required=True,
+            choices=funder_instruments,
+        ),
         *texts("title", N_("Title"), required=True),
         *texts("purpose", N_("Purpose"), long=True),
         Input(
@@ -991,6 +1031,7 @@ def _actions() -> list[Action]:
             AwardCreate,
             _award_publish,
             owner_field="funder_id",
+            preset=competition_instrument,
         ),
         Action(
             "award-disbursed",

@@ -374,6 +374,8 @@ def form_page(request: Request, session: PrimarySessionDep, slug: Slug) -> Respo
     if found.principal.role not in action.roles:
         return _forbidden(request, "This form is not for this organization's key.")
     values = {key: value for key, value in request.query_params.items() if key != "lang"}
+    if action.preset:
+        values = action.preset(session, values) | values
     return _form_page(request, session, found, action, values)
 
 
