@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx2 as httpx
 import pytest
 from browser_helpers import opened
+from domain_helpers import World
 from playwright.sync_api import Browser, Page
 
 from registry.web.i18n import LANGUAGES
@@ -191,3 +192,49 @@ def test_organization_pages_fit_narrow_windows(
         screenshot(window, "organization-narrow")
     assert not too_wide, f"wider than {width} px in {language}: {too_wide}"
     assert not scrolled, f"tables scrolling sideways at {width} px in {language}: {scrolled}"
+
+
+WORDS_BROKEN_IN_FIRST_COLUMN = """() => [...document.querySelectorAll('table.changes tr > th:first-child')]
+    .flatMap(cell => {
+        const text = cell.firstChild;
+        if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+        const broken = [];
+        for (const word of text.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(text, word.index);
+            range.setEnd(text, word.index + word[0].length);
+            const tops = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+            if (tops.size > 1) broken.push(word[0]);
+        }
+        return broken;
+    })"""
+
+
+@pytest.mark.parametrize("language", ["uz", "uz-Cyrl", "ru", "kk", "en"])
+def test_an_amendments_table_keeps_its_first_columns_words_whole_on_a_phone(
+    browser: Browser, live: tuple[str, World, str], language: str
+) -> None:
+    """Found by an overseer: on a 390 px phone the award page's table of an amendment wrapped
+    its first column one letter a line ("Maydon", "Miqdor"), as its event may break words
+    anywhere (for a long link) and its values take the width. No word of that column is
+    broken over lines, and the page does not scroll sideways."""
+    url, world, award_id = live
+    amended = httpx.post(
+        f"{url}/api/v1/awards/{award_id}/events",
+        json={
+            "type": "amended",
+            "amount": "450000000.00",
+            "period": {"start": "2026-03-15", "end": "2027-03-31"},
+            "reason": "Qoʻshimcha tadbirlar",
+        },
+        headers={"Authorization": f"Bearer {world.fund}"},
+    )
+    assert amended.status_code == 201, amended.text
+    context = {"viewport": {"width": JOURNALIST_PHONE, "height": 844}, "is_mobile": True}
+    with opened(browser, device_scale_factor=2, **context) as phone:
+        phone.goto(f"{url}/awards/{award_id}?lang={language}")
+        assert phone.locator("table.changes").count() >= 1
+        broken = phone.evaluate(WORDS_BROKEN_IN_FIRST_COLUMN)
+        assert not broken, f"words broken over lines in {language}: {broken}"
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= JOURNALIST_PHONE, f"the award page is {width} px wide in {language}"
