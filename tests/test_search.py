@@ -249,6 +249,28 @@ def test_kazakh_typed_with_russian_letters_finds_the_kazakh_texts(
     assert ids("/api/v1/organizations", typed) != []
 
 
+@pytest.mark.parametrize(
+    ("hyphenated", "latin"), [("Меҳр-шафқат", "Mehr-shafqat"), ("Она-табиат", "Ona-tabiat")]
+)
+def test_a_hyphenated_uzbek_word_in_cyrillic_finds_the_latin_texts(
+    loaded: TestClient, hyphenated: str, latin: str
+) -> None:
+    """From the data journalist's session: unquoted, "Меҳр-шафқат" found nothing of the NGO
+    "Mehr-shafqat" (47 awards on the full demo), which "Mehr-shafqat", "Меҳр шафқат" and
+    "\"Меҳр-шафқат\"" all found: the parts of a hyphenated word were matched as written only,
+    never in the other Uzbek script. Each part is now a word as if typed apart."""
+
+    def ids(q: str) -> list[str]:
+        return sorted(a["id"] for a in all_pages(loaded, {"q": q, "limit": 500}))
+
+    found = ids(latin)
+    assert found != []
+    assert ids(hyphenated) == found
+    assert ids(hyphenated.replace("-", " ")) == found
+    assert ids(f'"{hyphenated}"') == found
+    assert ids(hyphenated.upper()) == found
+
+
 def test_word_forms_stay_words(loaded: TestClient) -> None:
     """Stems are prefixes only from four letters on, and a phrase is its words as written."""
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from registry.reference.stemming import MIN_STEM, other_script, stems
 from registry.reference.text import (
+    APOSTROPHE_LOOKALIKES,
     OKINA,
     TUTUQ_BELGISI,
     caseless_key,
@@ -107,11 +108,37 @@ def parse_query(text: str) -> Query:
         if len(found) == 1:
             words.append(_word(chunk.rstrip(_PREFIX), found[0], prefix=prefix))
             continue
+        parts = _parts(chunk.rstrip(_PREFIX), found)
+        if parts is not None:
+            # A hyphenated word ("Меҳр-шафқат", "qo'llab-quvvatlash"): each part a word, in
+            # the other Uzbek script too, as when the parts are typed apart.
+            last = len(parts) - 1
+            words += [
+                _word(part, token, prefix=prefix and index == last)
+                for index, (part, token) in enumerate(zip(parts, found, strict=True))
+            ]
+            continue
         words += [Term((token,)) for token in found[:-1]]
         if found:
             words.append(Term((found[-1],), prefix=prefix))
     terms = tuple(term for term in [*phrases, *words] if term.tokens)
     return Query(terms=terms[:MAX_QUERY_TERMS])
+
+
+# What parts a hyphenated word: anything but letters, digits, the marks NFKC composes into
+# letters (ў typed as у and a breve) and the apostrophes that make Uzbek letters (oʻ, gʻ).
+_PART_SEPARATORS = re.compile(
+    "[^\\w\u0300-\u036f" + re.escape("".join(sorted(APOSTROPHE_LOOKALIKES))) + "]+|_+"
+)
+
+
+def _parts(chunk: str, found: list[str]) -> list[str] | None:
+    """The parts of ``chunk`` (a word joined by hyphens or other punctuation), one for each
+    of its tokens ``found``, or None when they cannot be told apart so."""
+    parts = [part for part in _PART_SEPARATORS.split(chunk) if part]
+    if [tokens(part) for part in parts] != [[token] for token in found]:
+        return None
+    return parts
 
 
 def _phrase(text: str) -> Term:
