@@ -18,7 +18,10 @@ from registry.publication.fulltext import (
 )
 from registry.reference.stemming import (
     KAZAKH_SUFFIXES,
+    MAX_READINGS,
     UZBEK_SUFFIXES,
+    other_script,
+    other_scripts,
     stems,
     strip_suffixes,
 )
@@ -57,6 +60,44 @@ def test_russian_and_cyrillic_uzbek_stems() -> None:
     assert "коррупц" in stems("коррупция")
     assert "ўзбекистон" in stems("ўзбекистонда")  # Uzbek Cyrillic suffixes too
     assert stems("2026") == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "latin"),
+    [
+        ("Узбекистон", "Oʻzbekiston"),
+        ("Хаёт", "Hayot"),
+        ("Куёшли", "Quyoshli"),
+        ("Кишлок тараккиёти", "Qishloq taraqqiyoti"),
+        ("хукук", "huquq"),
+        ("Мехр", "Mehr"),
+    ],
+)
+def test_a_word_typed_on_a_russian_keyboard_is_read_with_the_uzbek_letters(
+    typed: str, latin: str
+) -> None:
+    readings = other_scripts(typed)
+    assert readings[0] == other_script(typed)  # the one spelling, first
+    assert latin in readings
+    assert len(readings) == len(set(readings)) <= MAX_READINGS
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Ўзбекистон",  # typed with its Uzbek letters: у is у
+        "Қуёшли",
+        "ҳукуқ",
+        "Қазақстан",  # Kazakh
+        "Oʻzbekiston",  # Latin
+    ],
+)
+def test_a_word_with_its_own_letters_has_one_reading(word: str) -> None:
+    assert len(other_scripts(word)) == 1
+
+
+def test_readings_are_bounded() -> None:
+    assert len(other_scripts("кукукукукукукукук")) == MAX_READINGS
 
 
 @pytest.mark.parametrize(
@@ -111,10 +152,14 @@ def test_a_word_is_stemmed_as_spelled_and_its_stem_folded(query: str, stem: str)
 
 
 def test_a_russian_word_has_the_forms_it_had() -> None:
-    """Russian has none of the folded letters: its forms are unchanged."""
+    """Russian has none of the folded letters: its forms are unchanged, but for the Latin
+    readings of its у and к as ў and қ, which Uzbek typed on a Russian keyboard looks like
+    (they begin no Uzbek word here, and so find nothing more)."""
     (term,) = parse_query("коррупции").terms
     forms = {(form.tokens, form.prefix) for form in term.forms}
-    assert forms == {(("коррупции",), True), (("korrup",), True), (("коррупц",), True)}
+    before = {(("коррупции",), True), (("korrup",), True), (("коррупц",), True)}
+    readings = {(("korrop",), True), (("qorrup",), True), (("qorrop",), True)}
+    assert forms == before | readings
 
 
 QUERY_TEXT = st.text(

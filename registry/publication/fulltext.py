@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from registry.reference.stemming import MIN_STEM, other_script, stems
+from registry.reference.stemming import MIN_STEM, other_scripts, stems
 from registry.reference.text import (
     APOSTROPHE_LOOKALIKES,
     OKINA,
@@ -143,8 +143,9 @@ def _parts(chunk: str, found: list[str]) -> list[str] | None:
 
 def _phrase(text: str) -> Term:
     written = tuple(tokens(text))
-    other = tuple(tokens(other_script(fold_latin_lookalikes(text))))
-    return Term(written, alternatives=(Form(other),) if other and other != written else ())
+    others = (tuple(tokens(other)) for other in other_scripts(fold_latin_lookalikes(text)))
+    alternatives = dict.fromkeys(Form(other) for other in others if other and other != written)
+    return Term(written, alternatives=tuple(alternatives))
 
 
 def _word(written: str, token: str, *, prefix: bool) -> Term:
@@ -153,12 +154,14 @@ def _word(written: str, token: str, *, prefix: bool) -> Term:
     ``token`` is the word folded; its stems are those of the word as spelled (Kazakh and
     Uzbek letters kept), then folded as the index folds its words."""
     spelled = _only(spelled_tokens(written)) or token
-    # The other script of the word as its key reads it ("бiлiм" is "білім", not "bilim").
-    other = _only(spelled_tokens(other_script(fold_latin_lookalikes(written))))
-    # Each base as spelled, and whether it is the other script's (Uzbek rules only).
+    # Each base as spelled, and whether it is the other script's (Uzbek rules only): the
+    # other script of the word as its key reads it ("бiлiм" is "білім", not "bilim"), in
+    # every reading of a word typed on a Russian keyboard ("Кишлок" is "Qishloq" too).
     bases = {spelled: False}
-    if other is not None:
-        bases.setdefault(other, _only(tokens(other)) != token)
+    for written_other in other_scripts(fold_latin_lookalikes(written)):
+        other = _only(spelled_tokens(written_other))
+        if other is not None:
+            bases.setdefault(other, _only(tokens(other)) != token)
     forms = {Form((token,), prefix or _long_word(token))}
     for base, transliterated in bases.items():
         folded_base = _only(tokens(base))

@@ -9,7 +9,9 @@ matches a document word when any of its forms matches:
 
 * the word itself, exactly (or as a prefix when the user wrote ``word*``);
 * the word in the other Uzbek script (Latin ↔ Cyrillic, by ``transliteration``), so
-  "Ўзбекистон" finds "Oʻzbekiston" and back;
+  "Ўзбекистон" finds "Oʻzbekiston" and back; a Cyrillic word typed on a Russian keyboard, with
+  у х к for ў ҳ қ, in every reading of those letters (``other_scripts``), so "Узбекистон"
+  finds "Oʻzbekiston" too;
 * its stem in each language it may be written in, matched as a *prefix* of document words, so
   the stem of "коррупция" (``коррупц``) finds "коррупции" and "коррупционных":
 
@@ -142,3 +144,33 @@ def stems(token: str, *, transliterated: bool = False) -> set[str]:
 def other_script(word: str) -> str:
     """The word in the other Uzbek script (as the user typed it, apostrophes included)."""
     return cyrillic_to_latin(word) if _is_cyrillic(word) else latin_to_cyrillic(word)
+
+
+UZBEK_LETTERS_TYPED_AS_RUSSIAN: Final = {"у": "ў", "х": "ҳ", "к": "қ", "У": "Ў", "Х": "Ҳ", "К": "Қ"}
+"""The Russian letters a Russian keyboard types for Uzbek ў ҳ қ, and those letters. (ғ, typed as
+г, needs no reading of its own: search drops the mark of gʻ, so g and gʻ are one word.)"""
+
+MAX_READINGS: Final = 64
+"""At most so many readings of a word typed on a Russian keyboard: its first six у х к read
+both ways (no Uzbek word of the demo has more than five of them), any later one as Russian."""
+
+_TYPED_ON_RUSSIAN_KEYBOARD: Final = frozenset("ўқҳғ") | KAZAKH_LETTERS
+"""A word with one of these letters was not typed on a Russian keyboard: its у х к are those."""
+
+
+def other_scripts(text: str) -> list[str]:
+    """``text`` in the other Uzbek script: ``other_script``, and, for Cyrillic typed on a
+    Russian keyboard (none of ў қ ҳ ғ, nor a Kazakh letter), the Latin of every reading of its
+    у х к as у or ў, х or ҳ, к or қ, so "Узбекистон" is "Uzbekiston" and "Oʻzbekiston",
+    "Кишлок" "Qishloq" among others (``MAX_READINGS``). The first is ``other_script``'s."""
+    first = other_script(text)
+    if not _is_cyrillic(text) or _TYPED_ON_RUSSIAN_KEYBOARD.intersection(text.casefold()):
+        return [first]
+    typed = UZBEK_LETTERS_TYPED_AS_RUSSIAN
+    places = [index for index, letter in enumerate(text) if letter in typed]
+    readings = [text]
+    for index in places[: MAX_READINGS.bit_length() - 1]:
+        readings += [
+            reading[:index] + typed[reading[index]] + reading[index + 1 :] for reading in readings
+        ]
+    return list(dict.fromkeys(cyrillic_to_latin(reading) for reading in readings))
