@@ -295,6 +295,42 @@ def test_uzbek_typed_on_a_russian_keyboard_finds_the_latin_texts(
     assert ids(typed) == ids(spelled) != []
 
 
+def in_groups(number: str) -> str:
+    """A number in groups of three digits from the right, as people type one: "209 546 277"."""
+    head = len(number) % 3 or 3
+    return " ".join([number[:head], *(number[i : i + 3] for i in range(head, len(number), 3))])
+
+
+def test_a_registration_number_is_found_by_its_registers_other_names_and_in_groups(
+    loaded: TestClient,
+) -> None:
+    """From the data journalist's session: "ИНН 209546277" found nothing where "STIR
+    209546277" found 31 awards (Russian speakers call the STIR ИНН, Kazakh calls the BIN БСН),
+    nor did "209 546 277", the number typed in groups of three."""
+
+    def ids(q: str) -> list[str]:
+        return sorted(a["id"] for a in all_pages(loaded, {"q": q, "limit": 500}))
+
+    everything = all_pages(loaded, {"limit": 500})
+    recipients = {a["recipient_id"] for a in everything}
+    stir = min(org for org in recipients if org.startswith("UZ-STIR-")).split("-")[-1]
+    bin_ = min(org for org in recipients if org.startswith("KZ-BIN-")).split("-")[-1]
+    for number, names in (
+        (stir, ("STIR", "СТИР", "ИНН", "инн", "INN")),
+        (bin_, ("BIN", "БИН", "БСН")),
+    ):
+        found = ids(number)
+        assert found != []
+        assert ids(in_groups(number)) == found, in_groups(number)
+        for name in names:
+            assert ids(f"{name} {number}") == found, name
+            assert ids(f"{name} {in_groups(number)}") == found, name
+    # Each name is its own register's: a BIN is no ИНН, a STIR no БСН.
+    assert ids(f"ИНН {bin_}") == ids(f"БСН {stir}") == []
+    # Digits not in groups of three stay words of their own, all of them required.
+    assert ids(f"{stir[:4]} {stir[4:]}") == []
+
+
 def test_word_forms_stay_words(loaded: TestClient) -> None:
     """Stems are prefixes only from four letters on, and a phrase is its words as written."""
 

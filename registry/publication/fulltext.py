@@ -27,9 +27,10 @@ written, so all of this is in the query and both databases answer alike.
 """
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from registry.reference.identifiers import REGISTER_LABELS
 from registry.reference.stemming import MIN_STEM, other_scripts, stems
 from registry.reference.text import (
     APOSTROPHE_LOOKALIKES,
@@ -102,7 +103,10 @@ def parse_query(text: str) -> Query:
     phrases = [_phrase(phrase) for phrase in _PHRASE.findall(text)]
     # What is left once the phrases are out; a stray unpaired quote is just a separator.
     words: list[Term] = []
-    for chunk in _PHRASE.sub(" ", text).replace('"', " ").split():
+    for chunk in _grouped_numbers(_PHRASE.sub(" ", text).replace('"', " ").split()):
+        if isinstance(chunk, Term):
+            words.append(chunk)
+            continue
         found = tokens(chunk)
         prefix = chunk.endswith(_PREFIX)
         if len(found) == 1:
@@ -123,6 +127,28 @@ def parse_query(text: str) -> Query:
             words.append(Term((found[-1],), prefix=prefix))
     terms = tuple(term for term in [*phrases, *words] if term.tokens)
     return Query(terms=terms[:MAX_QUERY_TERMS])
+
+
+_FIRST_GROUP = re.compile("[0-9]{1,3}")
+_NEXT_GROUP = re.compile("[0-9]{3}")
+
+
+def _grouped_numbers(chunks: list[str]) -> Iterator[str | Term]:
+    """The chunks of a query, a number typed in groups of three digits ("209 546 277", a
+    STIR; "160 840 000 129", a BIN) made one term: the number joined, as registration
+    numbers are indexed, or its groups side by side, in order."""
+    index = 0
+    while index < len(chunks):
+        end = index + 1
+        if _FIRST_GROUP.fullmatch(chunks[index]):
+            while end < len(chunks) and _NEXT_GROUP.fullmatch(chunks[end]):
+                end += 1
+        if end - index == 1:
+            yield chunks[index]
+        else:
+            groups = tuple(chunks[index:end])
+            yield Term(("".join(groups),), alternatives=(Form(groups),))
+        index = end
 
 
 # What parts a hyphenated word: anything but letters, digits, the marks NFKC composes into
@@ -149,6 +175,14 @@ def _phrase(text: str) -> Term:
 
 
 def _word(written: str, token: str, *, prefix: bool) -> Term:
+    term = _spelled_word(written, token, prefix=prefix)
+    label = REGISTER_LABELS.get(token)
+    if label is None or Form((label,)) in term.forms:
+        return term
+    return replace(term, alternatives=(*term.alternatives, Form((label,))))
+
+
+def _spelled_word(written: str, token: str, *, prefix: bool) -> Term:
     """A word's forms: as written, in the other Uzbek script, and its stems as prefixes.
 
     ``token`` is the word folded; its stems are those of the word as spelled (Kazakh and

@@ -24,6 +24,7 @@ __all__ = [
     "KZ_BIN_PREFIX",
     "NOT_AN_ORG_ID",
     "REGISTERED_PREFIXES",
+    "REGISTER_LABELS",
     "REGISTRY_OWN_PREFIXES",
     "UZ_CR_PREFIX",
     "UZ_KTUT_PREFIX",
@@ -56,6 +57,13 @@ UZ_CR_PREFIX: Final = "UZ-CR"
 
 KZ_BIN_PREFIX: Final = "KZ-BIN"
 """Kazakhstan's business identification number, 12 digits; registered on org-id.guide."""
+
+REGISTER_LABELS: Final = {"инн": "stir", "inn": "stir", "бсн": "bin", "bsn": "bin"}
+"""Other names of the registers' numbers, as search keys (``registry.reference.text``), and
+the register's code in org-ids, which every document of an organization holds: Russian
+speakers call the STIR ИНН, and Kazakh calls the BIN БСН (бизнес-сәйкестендіру нөмірі), so
+"ИНН 209546277" finds what "STIR 209546277" finds. (СТИР and БИН are the codes in Cyrillic,
+which search reads in the other Uzbek script already.)"""
 
 REGISTRY_OWN_PREFIXES: Final = frozenset({UZ_STIR_PREFIX})
 """Prefixes this registry coined because org-id.guide has none for the register."""
