@@ -11,6 +11,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from domain_helpers import KZ_OPERATOR, NGO_KZ, NGO_UZ, PUBLIC_FUND, bearer, build_world
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -754,3 +755,48 @@ def test_prefixes_sent_as_the_words_they_begin_match_the_same(
                     assert ":*" not in sent, (q, sent)
     finally:
         database.dispose()
+
+
+def test_an_unquoted_name_ranks_first_the_awards_that_hold_it_as_typed(
+    client: TestClient, database: Database
+) -> None:
+    """From the data journalist's session: "Центр поддержки гражданских инициатив" typed
+    unquoted ranked awards whose words were scattered over their title, funder and recipient
+    above the 100 awards of the funder of that name. An award that holds the words side by
+    side, as typed, now ranks above every award that holds them apart, on both databases."""
+    world = build_world(client, database)
+
+    def publish(
+        key: str, funder: str, recipient: str, title: str, currency: str, purpose: str = ""
+    ) -> str:
+        body = {
+            "funder_id": funder,
+            "recipient_id": recipient,
+            "instrument": "grant",
+            "title": {"ru": title},
+            **({"purpose": {"ru": purpose}} if purpose else {}),
+            "amount": "5000000.00",
+            "currency": currency,
+            "award_date": "2026-04-01",
+            "period": {"start": "2026-04-15", "end": "2026-12-31"},
+            "themes": ["education"],
+            "legal_basis": "Law No. 36 of 12.04.2005" if currency == "KZT" else "PQ-4 of 2024",
+        }
+        response = client.post("/api/v1/awards", json=body, headers=bearer(key))
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    # A funder's award says much of other things, as the funder's awards do.
+    purpose = " ".join(f"занятия кружка номер {number} для детей села" for number in range(12))
+    named = publish(world.operator, KZ_OPERATOR, NGO_KZ, "Летний лагерь", "KZT", purpose)
+    # The words apart, and often (never the four in order): "поддержки" and "гражданских"
+    # (by its stem) are in the fund's name too.
+    title = "Инициатив центр, гражданских инициатив центр, поддержки центр гражданских инициатив"
+    scattered = publish(world.fund, PUBLIC_FUND, NGO_UZ, title, "UZS")
+    q = "Центр поддержки гражданских инициатив"
+    response = client.get("/api/v1/awards", params={"q": q, "sort": "relevance"})
+    assert response.status_code == 200, response.text
+    assert [a["id"] for a in response.json()["items"]] == [named, scattered]
+    # Quoted, the phrase finds only the award that holds it; one word ranks as it did.
+    quoted = client.get("/api/v1/awards", params={"q": f'"{q}"', "sort": "relevance"})
+    assert [a["id"] for a in quoted.json()["items"]] == [named]

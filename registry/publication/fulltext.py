@@ -93,6 +93,8 @@ class Term:
 @dataclass(frozen=True)
 class Query:
     terms: tuple[Term, ...]
+    words: tuple[str, ...] = ()
+    """The unquoted words' tokens as written, in order (``together``)."""
 
     @property
     def empty(self) -> bool:
@@ -126,7 +128,16 @@ def parse_query(text: str) -> Query:
         if found:
             words.append(Term((found[-1],), prefix=prefix))
     terms = tuple(term for term in [*phrases, *words] if term.tokens)
-    return Query(terms=terms[:MAX_QUERY_TERMS])
+    written = tuple(token for term in words for token in term.tokens)
+    return Query(terms=terms[:MAX_QUERY_TERMS], words=written[:MAX_QUERY_TERMS])
+
+
+def together(query: Query) -> Query | None:
+    """The query's unquoted words as one phrase, as written, when there are several: a
+    document holding them side by side (a funder's name typed unquoted) ranks first."""
+    if len(query.words) < 2:  # noqa: PLR2004 - a phrase has two words or more
+        return None
+    return Query(terms=(Term(query.words),))
 
 
 _FIRST_GROUP = re.compile("[0-9]{1,3}")

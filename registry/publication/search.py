@@ -21,6 +21,7 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
+    case,
     cast,
     column,
     false,
@@ -46,6 +47,7 @@ from registry.publication.fulltext import (
     fts5_match,
     parse_query,
     prefixes,
+    together,
     tsquery_literal,
 )
 from registry.publication.models import (
@@ -73,6 +75,10 @@ KEYED_SORTS: Final = tuple(sort for sort in AwardSort if sort is not AwardSort.R
 """The sorts by a column of the award (the portal offers these)."""
 RANK_SCALE: Final = 1_000_000
 """A match's rank as an integer (rank × a million), so pages can be keyed on it exactly."""
+TOGETHER_BONUS: Final = 2**40
+"""Added to the rank of a match that holds the query's words side by side, as written
+(``fulltext.together``): above any rank either database gives (ts_rank is at most 1, bm25 some
+tens), so such matches come first, each group in its own database's order."""
 
 
 @dataclass(frozen=True)
@@ -177,18 +183,36 @@ def text_rank(session: Session, kind: str, q: str | None) -> Subquery | None:
         written = cast(bindparam("written", tsquery_literal(query)), TSQUERY)
         # ts_rank with normalization 1 (÷ 1 + log length): word frequency and document length
         # count, as in bm25; ts_rank_cd would tie every one-word match.
-        score = cast(func.ts_rank(SearchDocument.tsv, written, 1) * RANK_SCALE, BigInteger)
+        score: ColumnElement[int] = cast(
+            func.ts_rank(SearchDocument.tsv, written, 1) * RANK_SCALE, BigInteger
+        )
+        phrase = together(query)
+        if phrase is not None:
+            side_by_side = cast(bindparam("together", tsquery_literal(phrase)), TSQUERY)
+            score = score + case(
+                (SearchDocument.tsv.op("@@")(side_by_side), literal(TOGETHER_BONUS, BigInteger)),
+                else_=literal(0, BigInteger),
+            )
         return (
             documents.add_columns(score.label("rank"))
             .where(SearchDocument.kind == kind, SearchDocument.tsv.op("@@")(tsquery))
             .subquery()
         )
+    phrase = together(query)
     matched = (
         text(
-            "SELECT rowid, CAST(-bm25(search_fts) * :scale AS INTEGER) AS rank "
+            "SELECT rowid, CAST(-bm25(search_fts) * :scale AS INTEGER) + CASE WHEN rowid IN "
+            "(SELECT rowid FROM search_fts WHERE search_fts MATCH :together) "
+            "THEN :bonus ELSE 0 END AS rank "
             "FROM search_fts WHERE search_fts MATCH :match"
         )
-        .bindparams(match=fts5_match(query), scale=RANK_SCALE)
+        .bindparams(
+            match=fts5_match(query),
+            scale=RANK_SCALE,
+            # No phrase: the query itself, which every match holds, with no bonus.
+            together=fts5_match(phrase or query),
+            bonus=TOGETHER_BONUS if phrase is not None else 0,
+        )
         .columns(column("rowid", Integer), column("rank", Integer))
         .subquery()
     )
