@@ -3,21 +3,25 @@
 The first successful response to a (caller, key) pair is stored with a fingerprint of the
 request. A retry with the same key and the same request gets that response again; the same
 key with a different request is a 422. Failed requests store nothing, so they can be retried.
-Records are operational state, not registry data: they are not in the ledger.
+Records are operational state, not registry data: they are not in the ledger. The desk also
+reads them to find what an organization wrote recently with the same values
+(``latest_alike``): its own forms' fingerprints name the organization and what the form is
+about, so that a form served again and resent is asked about before it writes twice.
 """
 
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import LargeBinary, SmallInteger, String, Text, select, tuple_
+from sqlalchemy import Index, LargeBinary, SmallInteger, String, Text, select, tuple_
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from registry.core import clock
 from registry.core.db import Base
 from registry.core.errors import Unprocessable
 from registry.ledger import service as ledger_service
@@ -39,6 +43,7 @@ IdempotencyKey = Annotated[
 
 class IdempotencyRecord(Base):
     __tablename__ = "idempotency_records"
+    __table_args__ = (Index("ix_idempotency_records_fingerprint", "fingerprint"),)
 
     scope: Mapped[str] = mapped_column(String(200), primary_key=True)
     key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH), primary_key=True)
@@ -48,9 +53,14 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column()
 
 
-def fingerprint(method: str, path: str, body: BaseModel | None) -> bytes:
+def fingerprint(
+    method: str, path: str, body: BaseModel | None, *, about: Sequence[str | None] = ()
+) -> bytes:
+    """What was asked, hashed: the method, the path and the body as given, and what else
+    decides what it writes (``about``: the desk's organization and target, which its path
+    does not hold). Without ``about``, the API's fingerprints are the same bytes as ever."""
     payload = body.model_dump(mode="json", exclude_unset=True) if body is not None else None
-    return hashlib.sha256(canonicalize([method, path, payload])).digest()
+    return hashlib.sha256(canonicalize([method, path, payload, *about])).digest()
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,28 @@ def respond_to(
     return Response(body, status_code=status, media_type="application/json")
 
 
+def is_stored(session: Session, claimed: Claim) -> bool:
+    """Whether a response to this very claim is stored (a retry, answered with it)."""
+    return session.get(IdempotencyRecord, (claimed.scope, claimed.key)) is not None
+
+
+def latest_alike(
+    session: Session, *, fingerprint: bytes, since: datetime
+) -> IdempotencyRecord | None:
+    """The newest record of a request with this fingerprint stored at ``since`` or later,
+    under any key: the same request sent again with a new key."""
+    statement = (
+        select(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.fingerprint == fingerprint,
+            IdempotencyRecord.created_at >= since,
+        )
+        .order_by(IdempotencyRecord.created_at.desc())
+        .limit(1)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
 def model_response(model: BaseModel, status: int) -> Response:
     """``model`` as a JSON response: serialized by pydantic in one pass, three times faster
     than ``JSONResponse`` of its ``model_dump`` (a dict of it, then the standard library's
@@ -140,6 +172,6 @@ def remember(session: Session, claimed: Claim, status: int, body: str) -> None:
             fingerprint=claimed.fingerprint,
             status=status,
             response=body,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
     )
