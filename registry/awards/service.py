@@ -832,3 +832,20 @@ def events_many(session: Session, award_ids: Sequence[str]) -> dict[str, list[Aw
     for event in session.execute(statement).scalars():
         found[event.award_id].append(event)
     return found
+
+
+def tranche_recorded(session: Session, award_id: str, tranche: int) -> int | None:
+    """The newest disbursement of the award recorded as tranche ``tranche`` and not voided
+    (its ledger entry), as corrected since; None if there is none. The rules take a tranche
+    number twice (an award's history may hold a tranche recorded twice, voided later): the
+    desk asks before it records one a second time."""
+    history = [
+        rules.Event(event.seq, event.kind, event.body) for event in events(session, award_id)
+    ]
+    effective, _corrected, _voided = rules.effective_events(history)
+    found = [
+        event.seq
+        for event in effective
+        if event.kind == "award.disbursed" and event.body.get("tranche") == tranche
+    ]
+    return found[-1] if found else None
