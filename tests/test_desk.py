@@ -1736,3 +1736,114 @@ def test_an_amended_window_is_read_in_the_competitions_time_zone(
         "opens": "2023-09-01T09:00:00+05:00",
         "closes": "2023-10-15T18:00:00+05:00",
     }
+
+
+DISBURSED = "/desk/forms/award-disbursed?lang=en"
+REPORTED = "/desk/forms/award-reported?lang=en"
+
+
+def test_a_form_served_again_and_resent_is_asked_about_before_writing_twice(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A disbursement sent, then its form served again (Back reloads it, with a new nonce)
+    and sent with the same values: nothing is written, and the form names the entry; sent
+    with the box ticked that names it, the second is written. The same values about another
+    award, or with another amount, are written at once."""
+    sign_in(browser_like, desk.world.fund)
+    paid = {"amount": "10000000", "date": "2026-04-01", "tranche": "1"}
+    before = ledger_size(desk.database)
+    first = browser_like.post(
+        DISBURSED,
+        data=form_about(browser_like, "award-disbursed", award_id=desk.award["id"]) | paid,
+    )
+    assert first.status_code == 303, first.text
+    assert first.headers["location"] == f"/desk/written/{before}?lang=en"
+
+    again = form_about(browser_like, "award-disbursed", award_id=desk.award["id"]) | paid
+    refused = browser_like.post(DISBURSED, data=again)
+    assert refused.status_code == 409, refused.text
+    assert "Nothing was written." in refused.text
+    assert f"You recorded exactly this 1 minute ago, as entry #{before}," in unescape(refused.text)
+    assert f'href="/awards/{desk.award["id"]}?lang=en"' in refused.text
+    assert field_value(refused.text, "repeat_of") == str(before)
+    assert field_value(refused.text, "form_nonce") == again["form_nonce"]
+    assert field_value(refused.text, "amount") == "10000000"
+    assert ledger_size(desk.database) == before + 1
+
+    # A box naming another entry confirms nothing; the one naming this entry writes.
+    stale = browser_like.post(DISBURSED, data=again | {"repeat_of": "1"})
+    assert stale.status_code == 409
+    assert ledger_size(desk.database) == before + 1
+    second = browser_like.post(DISBURSED, data=again | {"repeat_of": str(before)})
+    assert second.status_code == 303, second.text
+    assert second.headers["location"] == f"/desk/written/{before + 1}?lang=en"
+    assert ledger_size(desk.database) == before + 2
+    award = desk.client.get(f"/api/v1/awards/{desk.award['id']}").json()
+    tranches = [e["body"]["tranche"] for e in award["events"] if e["kind"] == "award.disbursed"]
+    assert tranches == [1, 1]
+
+    # A third send is asked about the second, the newest.
+    third = form_about(browser_like, "award-disbursed", award_id=desk.award["id"]) | paid
+    asked = browser_like.post(DISBURSED, data=third | {"repeat_of": str(before)})
+    assert asked.status_code == 409
+    assert field_value(asked.text, "repeat_of") == str(before + 1)
+
+    # Another amount is another write; a report with the same values in another tab too.
+    other = form_about(browser_like, "award-reported", award_id=desk.award["id"]) | {
+        "date": "2026-04-02"
+    }
+    assert browser_like.post(REPORTED, data=other).status_code == 303
+    assert ledger_size(desk.database) == before + 3
+
+
+def test_a_tranche_already_recorded_is_asked_about_whoever_recorded_it(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A tranche recorded through the API is asked about when the desk records it again,
+    with other values; voided, it is not: the number is free again."""
+    paid = {"type": "disbursed", "amount": "10000000", "date": "2026-04-01", "tranche": 1}
+    recorded = desk.client.post(
+        f"/api/v1/awards/{desk.award['id']}/events", json=paid, headers=bearer(desk.world.fund)
+    )
+    assert recorded.status_code == 201, recorded.text
+    seq = recorded.json()["events"][-1]["seq"]
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    form = form_about(browser_like, "award-disbursed", award_id=desk.award["id"]) | {
+        "amount": "12000000",
+        "date": "2026-04-03",
+        "tranche": "1",
+    }
+    refused = browser_like.post(DISBURSED, data=form)
+    assert refused.status_code == 409, refused.text
+    assert f"Tranche 1 of this award is already recorded, as entry #{seq}," in unescape(
+        refused.text
+    )
+    assert field_value(refused.text, "repeat_of") == str(seq)
+    assert ledger_size(desk.database) == before
+
+    voided = desk.client.post(
+        f"/api/v1/awards/{desk.award['id']}/events",
+        json={"type": "corrected", "corrects": seq, "void": True, "reason": "Recorded twice"},
+        headers=bearer(desk.world.fund),
+    )
+    assert voided.status_code == 201, voided.text
+    written = browser_like.post(DISBURSED, data=form)
+    assert written.status_code == 303, written.text
+    assert ledger_size(desk.database) == before + 2
+
+
+def test_a_write_is_recent_for_the_sessions_length(desk: Desk, browser_like: TestClient) -> None:
+    """What the desk wrote more than 8 hours ago (the longest a session, and so a form it
+    served, lasts) is not asked about: the same report is written at once."""
+    sign_in(browser_like, desk.world.fund)
+    report = {"date": "2026-04-01", "summary.uz": "Birinchi hisobot"}
+    form = form_about(browser_like, "award-reported", award_id=desk.award["id"]) | report
+    assert browser_like.post(REPORTED, data=form).status_code == 303
+    before = ledger_size(desk.database)
+    with clock.travel(clock.now() + timedelta(hours=8, minutes=1)):
+        sign_in(browser_like, desk.world.fund)
+        form = form_about(browser_like, "award-reported", award_id=desk.award["id"]) | report
+        written = browser_like.post(REPORTED, data=form)
+    assert written.status_code == 303, written.text
+    assert ledger_size(desk.database) == before + 1

@@ -10,7 +10,7 @@ import io
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -243,6 +243,14 @@ class Formats:
         date_part = dates.format_date(local, "medium", locale=self.locale)
         pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
         return pattern.replace("{0}", time_part).replace("{1}", date_part)
+
+    def ago(self, elapsed: timedelta) -> str:
+        """How long ago, to the minute ("3 minutes ago", "3 минуты назад"); at least a
+        minute, so that a few seconds are not "0 minutes ago"."""
+        elapsed = max(elapsed, timedelta(minutes=1))
+        return dates.format_timedelta(
+            -elapsed, granularity="minute", add_direction=True, locale=self.locale
+        )
 
     def month(self, year: int, month: int) -> str:
         return dates.format_date(date(year, month, 1), "LLL y", locale=self.locale)

@@ -282,3 +282,53 @@ def test_a_competition_amendment_removes_a_language(
     assert ledger_size(database) == before + 1
     title = page.request.get(f"{url}/api/v1/competitions/{competition_id}").json()["title"]
     assert title["ru"] == "Поддержка молодёжных инициатив в махаллях"
+
+
+def test_a_form_sent_again_after_back_asks_before_writing_twice(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    """A new user sends an award, goes Back (the form is served again, with a new nonce, and
+    Chromium fills in what was typed) and sends it again: nothing is written, the form says
+    that this very award was recorded minutes ago as which entry, linked, and asks to tick a
+    box to record it a second time. Ticked, the second award is written."""
+    url, world, award_id = live
+    sign_in(page, url, world.fund)
+    competition_id = page.request.get(f"{url}/api/v1/awards/{award_id}").json()["competition_id"]
+    before = ledger_size(database)
+    page.goto(f"{url}/desk/forms/award?competition_id={competition_id}&lang=en")
+    page.get_by_label("Recipient (org-id)").fill(NGO_UZ)
+    page.get_by_label("Instrument").select_option("grant")
+    page.locator("#f-title-uz").fill("Mahalla kutubxonasi")
+    page.get_by_label("Amount", exact=True).fill("45000000")
+    page.get_by_label("Currency", exact=True).fill("UZS")
+    page.get_by_label("Award date").fill("2026-03-01")
+    page.get_by_label("Period starts").fill("2026-03-10")
+    page.get_by_label("Period ends").fill("2026-12-31")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{before}")
+    assert ledger_size(database) == before + 1
+
+    page.go_back()
+    expect(page.get_by_label("Amount", exact=True)).to_have_value("45000000")
+    expect(page.locator("#f-title-uz")).to_have_value("Mahalla kutubxonasi")
+    page.get_by_role("button", name="Send").click()
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text("Nothing was written.")
+    expect(notice).to_contain_text(f"as entry #{before}")
+    expect(notice).to_contain_text("minute")
+    written = notice.get_by_role("link", name=re.compile(r"AWD-"))
+    expect(written).to_have_attribute("href", re.compile(r"/awards/AWD-"))
+    assert ledger_size(database) == before + 1
+    assert_accessible(page)
+    screenshot(page, "desk-sent-again")
+
+    # Sent again unticked, it still writes nothing; ticked, the second award is written.
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"as entry #{before}")
+    assert ledger_size(database) == before + 1
+    page.get_by_label(re.compile("Record it a second time")).check()
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{before + 1}")
+    assert ledger_size(database) == before + 2

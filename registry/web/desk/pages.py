@@ -37,7 +37,7 @@ from registry.oversight.views import to_summary
 from registry.reference.regions import UnknownRegion, normalize_region
 from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
-from registry.web.desk import forms, sessions
+from registry.web.desk import forms, repeats, sessions
 from registry.web.i18n import N_
 from registry.web.templating import PageContext, language_of, render
 
@@ -315,6 +315,7 @@ def _form_page(
     placed: forms.Placed | None = None,
     *,
     compared: list[forms.Input] | None = None,
+    repeated: repeats.Recorded | None = None,
     status: int = 200,
 ) -> Response:
     errors = placed.messages if placed else {}
@@ -350,6 +351,9 @@ def _form_page(
         if conclusion
         else {},
         "days_left": oversight_pages.days_left(conclusion, clock.now()) if conclusion else None,
+        "repeated": repeated,
+        "repeated_elapsed": clock.now() - repeated.at if repeated and repeated.at else None,
+        "repeat_of": repeats.REPEAT_OF,
     }
     return _private(render(request, "desk/form.html", context, status_code=status))
 
@@ -397,12 +401,16 @@ def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
         if found is None:
             return _redirect(page, "/desk/sign-in", ended="expired")
         refused = _checked_post(request, found, values.get(CSRF_FIELD))
+        if refused is None and found.principal.role not in action.roles:
+            refused = "This form is not for this organization's key."
         if refused:
             return _forbidden(request, refused)
-        if found.principal.role not in action.roles:
-            return _forbidden(request, "This form is not for this organization's key.")
         try:
             written = _write(session, request, action, found.principal, values)
+        except repeats.Repeated as exc:  # nothing written: asked, naming the entry it repeats
+            return _form_page(
+                request, session, found, action, values, repeated=exc.recorded, status=409
+            )
         except forms.FormErrors as exc:
             return _refused(request, session, found, action, values, exc.errors, status=422)
         except RegistryError as exc:
@@ -478,6 +486,8 @@ def _write(
     # sent; without one, every send is new.
     sent = values.get(FORM_NONCE) or secrets.token_hex()
     nonce = hashlib.sha256(f"{target or ''}\n{sent}".encode()).hexdigest()
+    fingerprint = repeats.fingerprint(action.slug, principal, target, data)
+    claimed = idempotency.Claim(principal.key_prefix, f"desk:{action.slug}:{nonce}", fingerprint)
 
     def produce() -> WrittenRead:
         written = action.write(session, principal, data, target, days)
@@ -485,15 +495,17 @@ def _write(
 
     # A savepoint: a refused write leaves nothing, while the session's idle clock still moves.
     with session.begin_nested():
-        response = idempotency.respond(
-            session,
-            request=request,
-            scope=principal.key_prefix,
-            key=f"desk:{action.slug}:{nonce}",
-            body=data,
-            status=201,
-            produce=produce,
-        )
+        # Under the ledger's lock, so that two tabs or workers sending alike are judged in turn.
+        ledger_service.lock(session)
+        if not idempotency.is_stored(session, claimed):  # a retry is answered as it was
+            repeats.check(
+                session,
+                fingerprint=fingerprint,
+                data=data,
+                target=target,
+                confirmed=values.get(repeats.REPEAT_OF),
+            )
+        response = idempotency.respond_to(session, claimed, status=201, produce=produce)
     return WrittenRead.model_validate(json.loads(bytes(response.body)))
 
 
