@@ -24,10 +24,8 @@ from registry.core.group_commit import GroupCommit
 from registry.core.head import HeadAsGet
 from registry.core.parameters import refuse_nul_characters, refuse_unknown_parameters
 from registry.core.settings import Settings, load_settings
-from registry.ledger.checkpoint import NoteSigner
 from registry.ledger.cosignature import parse_cosigner_key
-from registry.ledger.keys import load_or_create_signing_key
-from registry.ledger.log_key import check_signer
+from registry.ledger.log_key import NotTheLogsKey, check_signer, log_signer
 from registry.ledger.router import router as ledger_router
 from registry.ledger.service import Checkpointer
 from registry.ledger.tiles_router import router as tiles_router
@@ -70,8 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         export_connections=settings.export_connections,
         export_wait_seconds=settings.export_wait_seconds,
     )
-    signing_key = load_or_create_signing_key(settings.signing_key_file)
-    signer = NoteSigner(name=settings.log_origin, private_key=signing_key)
+    # The ledger's own key, never a new one for a ledger whose checkpoints are signed.
+    try:
+        signer = log_signer(database, settings.signing_key_file, settings.log_origin)
+    except NotTheLogsKey:
+        database.dispose()
+        raise
     witnesses = Witnesses(
         database,
         [
@@ -122,8 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.signer = signer
-    app.state.cursors = CursorCodec.from_signing_key(signing_key)
-    app.state.desk_signer = desk_sessions.Signer.from_signing_key(signing_key)
+    app.state.cursors = CursorCodec.from_signing_key(signer.private_key)
+    app.state.desk_signer = desk_sessions.Signer.from_signing_key(signer.private_key)
     app.state.checkpointer = checkpointer
     app.state.writes = writes
     app.state.witnesses = witnesses
