@@ -72,6 +72,21 @@ def test_every_wrong_variable_is_named_and_no_value_repeated(tmp_path: Path) -> 
     assert not (tmp_path / "r.db").exists()
 
 
+def test_a_json_setting_that_does_not_parse_is_named_without_a_traceback(tmp_path: Path) -> None:
+    """pydantic-settings raises its own error, not a validation error, for a complex setting's
+    JSON (found by review)."""
+    result = _registry(
+        tmp_path,
+        "migrate",
+        REGISTRY_DATABASE_URL=f"sqlite:///{tmp_path / 'r.db'}",
+        REGISTRY_WITNESSES='[{"key": "secret-looking',
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == "configuration: REGISTRY_WITNESSES: is not valid JSON"
+    assert not (tmp_path / "r.db").exists()
+
+
 def test_the_variables_read_elsewhere_are_no_error(tmp_path: Path) -> None:
     result = _registry(
         tmp_path,

@@ -2,6 +2,7 @@
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Final
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from registry.core.body_limit import DEFAULT_MAX_BATCH_BODY_BYTES, DEFAULT_MAX_BODY_BYTES
 
@@ -186,9 +187,8 @@ class Settings(BaseSettings):
 
 
 PREFIX: Final = "REGISTRY_"
-READ_ELSEWHERE: Final = frozenset({"REGISTRY_TELEMETRY", "REGISTRY_TEST_POSTGRES_URL"})
-"""``REGISTRY_`` variables that are not settings: FastAPI's telemetry switch (read where the
-app is made, ``registry.main``) and the test suite's PostgreSQL."""
+READ_ELSEWHERE: Final = frozenset({"REGISTRY_TEST_POSTGRES_URL"})
+"""``REGISTRY_`` variables that are not settings: the test suite's PostgreSQL."""
 
 
 class ConfigurationError(ValueError):
@@ -224,6 +224,10 @@ def load_settings() -> Settings:
         raise ConfigurationError("\n".join(problems))
     try:
         return Settings()
+    except SettingsError as exc:
+        # A complex setting's JSON that does not parse: pydantic-settings names the field in
+        # its message, and the value only in the error it was raised from, which stays here.
+        raise ConfigurationError(f"{PREFIX}{_field_named(str(exc))}: is not valid JSON") from None
     except ValidationError as exc:
         lines = [
             (PREFIX + str(error["loc"][0]).upper() if error["loc"] else "the settings")
@@ -231,6 +235,13 @@ def load_settings() -> Settings:
             for error in exc.errors(include_url=False)
         ]
         raise ConfigurationError("\n".join(lines)) from exc
+
+
+def _field_named(message: str) -> str:
+    """The field a pydantic-settings ``SettingsError`` names (``error parsing value for field
+    "witnesses" from source "EnvSettingsSource"``), upper-cased, or ``SETTINGS``."""
+    match = re.search(r'field "([a-z_]+)"', message)
+    return match.group(1).upper() if match else "SETTINGS"
 
 
 @lru_cache
