@@ -1833,6 +1833,35 @@ def test_a_tranche_already_recorded_is_asked_about_whoever_recorded_it(
     assert ledger_size(desk.database) == before + 2
 
 
+def test_a_repeat_alike_in_two_ways_is_asked_about_once(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The desk wrote tranche 1, an integrator wrote it again through the API: a third send
+    of the desk's form is like the desk's entry and names the API's tranche. It is asked about
+    the newest, and ticking that box writes (asking about each in turn looped for ever; found
+    by review)."""
+    sign_in(browser_like, desk.world.fund)
+    paid = {"amount": "10000000", "date": "2026-04-01", "tranche": "1"}
+    first = form_about(browser_like, "award-disbursed", award_id=desk.award["id"]) | paid
+    assert browser_like.post(DISBURSED, data=first).status_code == 303
+    again = {"type": "disbursed", "amount": "10000000", "date": "2026-04-01", "tranche": 1}
+    by_api = desk.client.post(
+        f"/api/v1/awards/{desk.award['id']}/events", json=again, headers=bearer(desk.world.fund)
+    )
+    assert by_api.status_code == 201, by_api.text
+    newest = by_api.json()["events"][-1]["seq"]
+    before = ledger_size(desk.database)
+
+    form = form_about(browser_like, "award-disbursed", award_id=desk.award["id"]) | paid
+    asked = browser_like.post(DISBURSED, data=form)
+    assert asked.status_code == 409, asked.text
+    assert field_value(asked.text, "repeat_of") == str(newest)
+    assert ledger_size(desk.database) == before
+    written = browser_like.post(DISBURSED, data=form | {"repeat_of": str(newest)})
+    assert written.status_code == 303, written.text
+    assert ledger_size(desk.database) == before + 1
+
+
 def test_a_write_is_recent_for_the_sessions_length(desk: Desk, browser_like: TestClient) -> None:
     """What the desk wrote more than 8 hours ago (the longest a session, and so a form it
     served, lasts) is not asked about: the same report is written at once."""
