@@ -97,6 +97,9 @@ def test_amounts_are_read_as_the_russian_and_english_pages_write_them(
         ("ru", "1,500.50", "45\u00a0000\u00a0000,5"),
         ("uz", "-1500", "45\u00a0000\u00a0000,5"),
         ("en", "1e6", "45,000,000.5"),
+        # A comma and three digits, where a comma is the decimal mark: fifteen thousand in
+        # English, far likelier than fifteen with three decimals (review).
+        ("ru", "15,000", "45\u00a0000\u00a0000,5"),
     ],
 )
 def test_an_amount_the_pages_language_does_not_read_is_refused_beside_it(

@@ -28,6 +28,10 @@ def read_amount(value: str, locale: Locale) -> str | None:
         return None
     if sum(character.isdigit() for character in text) > AMOUNT_MAX_DIGITS:
         return None
+    if numbers.get_decimal_symbol(locale) == "," and re.fullmatch(r"[0-9]+,[0-9]{3}", text):
+        # "15,000" on a page whose decimal mark is a comma: fifteen thousand written the
+        # English way far more often than fifteen with three decimals (found by review).
+        return None
     # Spaces typed between digits are read as the language's group separator, so that the
     # strict parse checks where they stand ("1 5" is no number, "100 000" is).
     grouped = re.sub(r"[\s\u00a0\u202f]+", numbers.get_group_symbol(locale), text)

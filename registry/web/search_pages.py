@@ -158,7 +158,9 @@ def _organizations_by_name(request: Request, session: SessionDep, cursors: Curso
     them beside the field to choose from (``request.state.name_candidates``); one that finds
     none, the API's refusal. The page's funders, few, are offered by name in the form
     (``request.state.funder_names``), and a funder's name is looked up among them alone."""
-    funders = FUNDERS_BY_PAGE[request.url.path](session)
+    # The page's own path, behind a proxy's root path too; a page not listed searches awards.
+    path = request.url.path.removeprefix(request.scope.get("root_path", ""))
+    funders = FUNDERS_BY_PAGE.get(path, search.funder_ids)(session)
     request.state.funder_names = views.organization_names(session, funders)
     scopes = {
         "funder": search.OrganizationFilters(among=frozenset(funders)),
