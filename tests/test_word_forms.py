@@ -271,3 +271,15 @@ def test_both_databases_find_kazakh_and_uzbek_words_typed_on_a_russian_keyboard(
         assert sqlite_hit is hit, q
         assert postgresql_hit is hit, q
     connection.close()
+
+
+def test_a_query_shares_its_readings_out_among_its_words() -> None:
+    """64 readings for each of 32 words made a 500-character query of Cyrillic words full of
+    у х к some 2,000 forms to search, 40 KB of MATCH (found by review): the query has
+    ``QUERY_READINGS`` in all, its first words read in full, the later in the other script."""
+    words = ["хукукларини", "кукуклари", "хукук"] * 20
+    query = parse_query(" ".join(words)[:500])
+    forms = sum(1 + len(term.alternatives) for term in query.terms)
+    assert forms < 300
+    alone = parse_query("Кишлок тараккиёти").terms
+    assert parse_query("Кишлок тараккиёти хукук").terms[:2] == alone  # read in full

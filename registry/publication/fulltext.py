@@ -29,6 +29,7 @@ written, so all of this is in the query and both databases answer alike.
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Final
 
 from registry.reference.identifiers import REGISTER_LABELS
 from registry.reference.stemming import MIN_STEM, other_scripts, stems
@@ -101,8 +102,27 @@ class Query:
         return not self.terms
 
 
+QUERY_READINGS: Final = 128
+"""The Russian-keyboard readings (``stemming.other_scripts``) a whole query may ask for,
+shared out among its phrases and words in order: 64 for each of 32 words made a 500-character
+query some 2,000 forms (40 KB of MATCH) to search (found by review). Once they are spent, a
+word is read in the other Uzbek script as typed only."""
+
+
+@dataclass
+class _Readings:
+    left: int = QUERY_READINGS
+
+    def spelled(self, text: str) -> list[str]:
+        """``other_scripts`` of ``text`` within what the query has left."""
+        found = other_scripts(text, most=max(1, self.left))
+        self.left -= len(found)
+        return found
+
+
 def parse_query(text: str) -> Query:
-    phrases = [_phrase(phrase) for phrase in _PHRASE.findall(text)]
+    readings = _Readings()
+    phrases = [_phrase(phrase, readings) for phrase in _PHRASE.findall(text)]
     # What is left once the phrases are out; a stray unpaired quote is just a separator.
     words: list[Term] = []
     for chunk in _grouped_numbers(_PHRASE.sub(" ", text).replace('"', " ").split()):
@@ -112,7 +132,7 @@ def parse_query(text: str) -> Query:
         found = tokens(chunk)
         prefix = chunk.endswith(_PREFIX)
         if len(found) == 1:
-            words.append(_word(chunk.rstrip(_PREFIX), found[0], prefix=prefix))
+            words.append(_word(chunk.rstrip(_PREFIX), found[0], readings, prefix=prefix))
             continue
         parts = _parts(chunk.rstrip(_PREFIX), found)
         if parts is not None:
@@ -120,7 +140,7 @@ def parse_query(text: str) -> Query:
             # the other Uzbek script too, as when the parts are typed apart.
             last = len(parts) - 1
             words += [
-                _word(part, token, prefix=prefix and index == last)
+                _word(part, token, readings, prefix=prefix and index == last)
                 for index, (part, token) in enumerate(zip(parts, found, strict=True))
             ]
             continue
@@ -178,22 +198,22 @@ def _parts(chunk: str, found: list[str]) -> list[str] | None:
     return parts
 
 
-def _phrase(text: str) -> Term:
+def _phrase(text: str, readings: _Readings) -> Term:
     written = tuple(tokens(text))
-    others = (tuple(tokens(other)) for other in other_scripts(fold_latin_lookalikes(text)))
+    others = (tuple(tokens(other)) for other in readings.spelled(fold_latin_lookalikes(text)))
     alternatives = dict.fromkeys(Form(other) for other in others if other and other != written)
     return Term(written, alternatives=tuple(alternatives))
 
 
-def _word(written: str, token: str, *, prefix: bool) -> Term:
-    term = _spelled_word(written, token, prefix=prefix)
+def _word(written: str, token: str, readings: _Readings, *, prefix: bool) -> Term:
+    term = _spelled_word(written, token, readings, prefix=prefix)
     label = REGISTER_LABELS.get(token)
     if label is None or Form((label,)) in term.forms:
         return term
     return replace(term, alternatives=(*term.alternatives, Form((label,))))
 
 
-def _spelled_word(written: str, token: str, *, prefix: bool) -> Term:
+def _spelled_word(written: str, token: str, readings: _Readings, *, prefix: bool) -> Term:
     """A word's forms: as written, in the other Uzbek script, and its stems as prefixes.
 
     ``token`` is the word folded; its stems are those of the word as spelled (Kazakh and
@@ -203,7 +223,7 @@ def _spelled_word(written: str, token: str, *, prefix: bool) -> Term:
     # other script of the word as its key reads it ("бiлiм" is "білім", not "bilim"), in
     # every reading of a word typed on a Russian keyboard ("Кишлок" is "Qishloq" too).
     bases = {spelled: False}
-    for written_other in other_scripts(fold_latin_lookalikes(written)):
+    for written_other in readings.spelled(fold_latin_lookalikes(written)):
         other = _only(spelled_tokens(written_other))
         if other is not None:
             bases.setdefault(other, _only(tokens(other)) != token)

@@ -158,18 +158,19 @@ _TYPED_ON_RUSSIAN_KEYBOARD: Final = frozenset("ўқҳғ") | KAZAKH_LETTERS
 """A word with one of these letters was not typed on a Russian keyboard: its у х к are those."""
 
 
-def other_scripts(text: str) -> list[str]:
+def other_scripts(text: str, *, most: int = MAX_READINGS) -> list[str]:
     """``text`` in the other Uzbek script: ``other_script``, and, for Cyrillic typed on a
     Russian keyboard (none of ў қ ҳ ғ, nor a Kazakh letter), the Latin of every reading of its
     у х к as у or ў, х or ҳ, к or қ, so "Узбекистон" is "Uzbekiston" and "Oʻzbekiston",
-    "Кишлок" "Qishloq" among others (``MAX_READINGS``). The first is ``other_script``'s."""
+    "Кишлок" "Qishloq" among others (at most ``most`` readings, ``MAX_READINGS``: a query
+    shares its readings out among its words). The first is ``other_script``'s."""
     first = other_script(text)
     if not _is_cyrillic(text) or _TYPED_ON_RUSSIAN_KEYBOARD.intersection(text.casefold()):
         return [first]
     typed = UZBEK_LETTERS_TYPED_AS_RUSSIAN
     places = [index for index, letter in enumerate(text) if letter in typed]
     readings = [text]
-    for index in places[: MAX_READINGS.bit_length() - 1]:
+    for index in places[: max(1, min(most, MAX_READINGS)).bit_length() - 1]:
         readings += [
             reading[:index] + typed[reading[index]] + reading[index + 1 :] for reading in readings
         ]
