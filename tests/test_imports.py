@@ -372,7 +372,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(target: Database) -> N
     assert "thousands separator" in found[("grants[1] (360G-test-2)", "amountAwarded")]
     assert "'XYZ'" in found[("grants[2] (360G-test-3)", "currency")]
     assert "decimal place" in found[("grants[4] (360G-test-5)", "amountAwarded")]
-    assert "4000" in found[("grants[5] (360G-test-6)", "title")]
+    assert found[("grants[5] (360G-test-6)", "title")] == (
+        "is 5,000 characters long; at most 4,000 are taken"
+    )
     assert "grants[0]" in found[("grants[8] (360G-test-1)", "id")]
     assert (
         "'paused' is not one of completed, terminated"
