@@ -597,7 +597,11 @@ def test_a_competition_is_amended_in_its_texts_region_and_themes(
     [
         ({"changes.region": "KZ-75"}, "changes.region", "is not in the country of"),
         ({"changes.region": "UZ-XX"}, "changes.region", "UZ-XX"),
-        ({"changes.themes": "youth, " + "x" * 101}, "changes.themes", "at most 100 characters"),
+        (
+            {"changes.themes": "youth, " + "x" * 101},
+            "changes.themes",
+            "is 101 characters long; at most 100 are taken",
+        ),
         ({"changes.title.uz": "x" * 5000}, "changes.title.uz", "at most"),
     ],
     ids=["other-country", "unknown-region", "long-theme", "long-title"],

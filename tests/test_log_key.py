@@ -67,6 +67,10 @@ def test_the_app_refuses_a_key_that_did_not_sign_the_ledger(
 
 
 def _environment(monkeypatch: pytest.MonkeyPatch, settings: Settings, key_file: str) -> None:
+    # `serve` sets REGISTRY_PUBLIC_URL to the address it serves: set and unset here, it is
+    # restored afterwards (it leaked port 8399 into later tests' links; the final proof).
+    monkeypatch.setenv("REGISTRY_PUBLIC_URL", "restored afterwards")
+    monkeypatch.delenv("REGISTRY_PUBLIC_URL")
     monkeypatch.setenv("REGISTRY_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REGISTRY_LOG_ORIGIN", settings.log_origin)
     monkeypatch.setenv("REGISTRY_SIGNING_KEY_FILE", key_file)
