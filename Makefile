@@ -58,6 +58,9 @@ typecheck: $(VENV)/.installed-test ## mypy --strict on registry/
 
 CHROMIUM ?= /usr/bin/chromium
 
+# The slowest tests are listed at the end of every run, so that CI's time can be watched.
+PYTEST_ARGS ?= --durations=30
+
 pytest: $(VENV)/.installed-test $(CHROMIUM) ## The test suite only
 	$(BIN)/pytest $(PYTEST_ARGS)
 
