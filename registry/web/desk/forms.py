@@ -830,14 +830,11 @@ def legal_unit_inputs(legend: str, unit_hint: str, on_hint: str) -> tuple[Input,
 
 
 def _actions() -> list[Action]:
+    instrument = Input(
+        "instrument", N_("Instrument"), kind="select", required=True, choices=funder_instruments
+    )  # a competition's and a direct award's alike
     competition_fields = (
-        Input(
-            "instrument",
-            N_("Instrument"),
-            kind="select",
-            required=True,
-            choices=funder_instruments,
-        ),
+        instrument,
         Input("year", N_("Programme year"), kind="number", required=True),
         Input("round_number", N_("Round number"), kind="number"),
         *texts("title", N_("Title"), required=True),
@@ -926,13 +923,7 @@ def _actions() -> list[Action]:
     award_fields = (
         Input("competition_id", N_("Competition"), hint=N_("Leave empty for a direct award")),
         Input("recipient_id", N_("Recipient (org-id)"), required=True, hint="UZ-STIR-…"),
-        Input(
-            "instrument",
-            N_("Instrument"),
-            kind="select",
-            required=True,
-            choices=funder_instruments,
-        ),
+        instrument,
         *texts("title", N_("Title"), required=True),
         *texts("purpose", N_("Purpose"), long=True),
         Input(
