@@ -316,14 +316,30 @@ def _stage(competition: Competition, event: StageEvent) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude={"type"}, exclude_none=True)
 
 
+def recorded_stages(competition: Competition) -> set[Stage]:
+    """The stages recorded, results published counting as the final results."""
+    recorded = {Stage(name) for name in competition.stages or {}}
+    if competition.state == "results_published":
+        recorded.add(Stage.FINAL_RESULTS)
+    return recorded
+
+
+def stages_to_record(competition: Competition, now: datetime | None = None) -> list[Stage]:
+    """The stages that may be recorded now, in order: none before the window closes nor once
+    cancelled, none recorded, none before the latest recorded (a stage skipped stays so)."""
+    if competition.state == "cancelled" or (now or clock.now()) < competition.closes_at:
+        return []
+    recorded = recorded_stages(competition)
+    last = max((STAGE_ORDER.index(stage) for stage in recorded), default=-1)
+    return STAGE_ORDER[last + 1 :]
+
+
 def _check_stage_order(competition: Competition, event: StageEvent) -> None:
     """Once each, never after a later stage (results published count as the final results),
     and never dated before a stage already recorded."""
     stage = Stage(event.type)
     stages = competition.stages or {}
-    recorded = {Stage(name) for name in stages}
-    if competition.state == "results_published":
-        recorded.add(Stage.FINAL_RESULTS)
+    recorded = recorded_stages(competition)
     if stage in recorded:
         raise Conflict.for_field("type", f"{stage.value} is already recorded")
     later = [each for each in STAGE_ORDER[STAGE_ORDER.index(stage) + 1 :] if each in recorded]
