@@ -10,7 +10,7 @@ path and a message) and are shown next to the form field with that path.
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,10 +33,18 @@ from registry.awards.schemas import (
 )
 from registry.competitions import service as competition_service
 from registry.competitions.schemas import (
+    ApplicationLanguage,
+    ApplicationsClosed,
+    CommissionDecided,
     CompetitionAmended,
     CompetitionCancelled,
     CompetitionCreate,
     CompetitionResultsPublished,
+    ComplianceChecked,
+    FinalResults,
+    PreliminaryResults,
+    RefusalReason,
+    Stage,
 )
 from registry.core import clock, json_body
 from registry.core.errors import REQUIRED, FieldError, NotFound, RegistryError, human_message
@@ -89,6 +97,10 @@ class Input:
     fold: Callable[[str], str] | None = None
     """A code the API takes in one case, typed in either: a currency in capitals (``uzs``), a
     digest in lower case (PowerShell's ``Get-FileHash`` prints it in capitals)."""
+
+    part_of: str | None = None
+    """The group of counts the input is one of (``by_language``, ``reasons``): an error
+    naming the group as a whole (its counts do not add up) is shown under its legend."""
 
     def options_for(self, organization_id: str) -> tuple[tuple[str, str], ...]:
         return self.choices(organization_id) if self.choices else self.options
@@ -157,6 +169,17 @@ AMOUNT_UNREAD: Final = N_(
 )
 AMOUNT_EXAMPLE: Final = Decimal("45000000.5")
 """The amount ``AMOUNT_UNREAD`` shows, written as the reader's language writes it."""
+STAGE_RECORDED: Final = N_(
+    "This stage of the competition is already recorded, dated %(date)s, as entry #%(seq)s: "
+    "each stage is recorded once."
+)
+RESULTS_RECORDED: Final = N_(
+    "The competition's results are already published: no stage is recorded after them."
+)
+LATER_STAGE_RECORDED: Final = N_(
+    "A later stage of the competition is already recorded: stages are recorded in order, so "
+    "this one can no longer be added."
+)
 NO_ORGANIZATION: Final = N_("No organization %(org_id)s is registered.")
 NO_AWARD: Final = N_("No award %(id)s is registered.")
 NO_COMPETITION: Final = N_("No competition %(id)s is registered.")
@@ -561,6 +584,7 @@ def place_errors(action: Action, errors: Errors, form: Mapping[str, str]) -> Pla
     if action.target:
         names.append(action.target.name)
     groups = {item.name.rpartition(".")[0] for item in action.inputs if is_language_input(item)}
+    groups |= {item.part_of for item in action.inputs if item.part_of}
     given = _given(action, form)
     messages: dict[str | None, list[Message]] = {}
     shared: dict[str, list[tuple[str, int]]] = {}
@@ -738,6 +762,41 @@ def _conclusion_check(session: Session, form: Mapping[str, str]) -> FormCheck:
     return errors
 
 
+def _stage_explained(stage: Stage) -> Callable[[Session, str | None, Errors], Errors]:
+    """A stage refused for its order (409 naming ``type``, the form's fixed field) said for a
+    person: which entry already records it, or that a later stage does. A competition
+    cancelled, or a window not closed yet, keeps the API's words, which say so."""
+
+    def explain(session: Session, target: str | None, errors: Errors) -> Errors:
+        if target is None:
+            return errors
+        try:
+            competition = competition_service.get(session, target)
+        except NotFound:
+            return errors
+        if competition.state == "cancelled":
+            return errors
+        recorded = competition_service.recorded_stages(competition)
+        entry = (competition.stages or {}).get(stage.value)
+        said: Said
+        if entry is not None:
+            when = date.fromisoformat(entry["date"])
+            said = Said(STAGE_RECORDED, (("date", when), ("seq", entry["seq"])))
+        elif stage in recorded:  # the final results, published as results
+            said = Said(RESULTS_RECORDED)
+        elif any(competition_service.STAGE_ORDER.index(each) > stage_index for each in recorded):
+            said = Said(LATER_STAGE_RECORDED)
+        else:
+            return errors
+        return [
+            ("type", said) if path == "type" else (path, message)
+            for path, message in _errors(errors)
+        ]
+
+    stage_index = competition_service.STAGE_ORDER.index(stage)
+    return explain
+
+
 def _escalation_explained(session: Session, target: str | None, errors: Errors) -> Errors:
     """An escalation refused (409 naming ``type``) while the body's term still runs: said with
     the deadline, which the page writes in the reader's locale, not as an ISO date."""
@@ -827,6 +886,149 @@ def legal_unit_inputs(legend: str, unit_hint: str, on_hint: str) -> tuple[Input,
             legend=legend,
         ),
     )
+
+
+def counts(
+    name: str, legend: str, parts: Sequence[tuple[str, str]], *, note: str
+) -> tuple[Input, ...]:
+    """A count broken down (applications by language, refusals by reason): one box per part,
+    shown together under ``legend``. A box left empty is left out, and so is the whole
+    breakdown when every box is, so the API is told only what was counted."""
+    return tuple(
+        Input(f"{name}.{code}", label, kind="number", legend=legend, note=note, part_of=name)
+        for code, label in parts
+    )
+
+
+REFUSAL_REASON_NAMES: Final = {
+    RefusalReason.LATE: N_("Late"),
+    RefusalReason.INCOMPLETE_DOCUMENTS: N_("Incomplete documents"),
+    RefusalReason.INELIGIBLE_APPLICANT: N_("Ineligible applicant"),
+    RefusalReason.OFF_TOPIC: N_("Off topic"),
+    RefusalReason.OVER_BUDGET: N_("Over budget"),
+    RefusalReason.OTHER: N_("Other reasons"),
+}
+STAGE_NAMES: Final = {
+    Stage.APPLICATIONS_CLOSED: N_("Applications closed"),
+    Stage.COMPLIANCE_CHECKED: N_("Compliance checked"),
+    Stage.COMMISSION_DECIDED: N_("Commission decided"),
+    Stage.PRELIMINARY_RESULTS: N_("Preliminary results"),
+    Stage.FINAL_RESULTS: N_("Final results"),
+}
+"""Each stage as the competition's page names it, and the desk's links to its form."""
+STAGE_FORMS: Final = {stage: "competition-" + stage.value.replace("_", "-") for stage in Stage}
+"""Each stage's form (``competition-applications-closed``)."""
+APPLICATIONS_BY_LANGUAGE: Final = N_("Applications by language")
+STAGE_DATE: Final = Input(
+    "date",
+    N_("Date"),
+    kind="date",
+    required=True,
+    hint=N_("The day it happened, in the competition's time zone."),
+)
+STAGE_DOCUMENT: Final = (
+    Input(
+        "document_sha256",
+        N_("Document SHA-256"),
+        hint=N_("64 hex characters"),
+        fold=str.lower,
+    ),
+    Input("document_url", N_("Where the document is kept (URL)")),
+)
+
+
+def _stage_actions() -> list[Action]:
+    """One form per stage of a competition after its window (``schemas.STAGE_EVENTS``),
+    each field of its model an input."""
+    results = (
+        STAGE_DATE,
+        Input("winners", N_("Winners"), kind="number"),
+        *texts("note", N_("Note"), long=True),
+        *STAGE_DOCUMENT,
+    )
+    inputs: dict[Stage, tuple[tuple[Input, ...], type[BaseModel], str]] = {
+        Stage.APPLICATIONS_CLOSED: (
+            (
+                STAGE_DATE,
+                Input("applications", N_("Applications received"), kind="number", required=True),
+                Input(
+                    "organizations", N_("Organizations that applied"), kind="number", required=True
+                ),
+                *counts(
+                    "by_language",
+                    APPLICATIONS_BY_LANGUAGE,
+                    [
+                        (language.value, APPLICATIONS_BY_LANGUAGE)
+                        for language in ApplicationLanguage
+                    ],
+                    note=N_(
+                        "Optional. The boxes filled in add up to the applications received; "
+                        "leave them all empty if applications were not counted by language."
+                    ),
+                ),
+            ),
+            ApplicationsClosed,
+            N_("Record that applications closed"),
+        ),
+        Stage.COMPLIANCE_CHECKED: (
+            (
+                STAGE_DATE,
+                Input("admitted", N_("Applications admitted"), kind="number", required=True),
+                Input("refused", N_("Applications refused"), kind="number", required=True),
+                *counts(
+                    "reasons",
+                    N_("Refused applications by reason"),
+                    [(reason.value, REFUSAL_REASON_NAMES[reason]) for reason in RefusalReason],
+                    note=N_(
+                        "Optional. The boxes filled in add up to the applications refused; "
+                        "leave them all empty if refusals were not counted by reason."
+                    ),
+                ),
+            ),
+            ComplianceChecked,
+            N_("Record the compliance check"),
+        ),
+        Stage.COMMISSION_DECIDED: (
+            (
+                STAGE_DATE,
+                Input(
+                    "members",
+                    N_("Commission members who took part"),
+                    kind="number",
+                    required=True,
+                ),
+                *texts(
+                    "extract",
+                    N_("Extract of the minutes"),
+                    long=True,
+                    note=N_("Give the extract, the minutes' SHA-256 below, or both."),
+                ),
+                *STAGE_DOCUMENT,
+            ),
+            CommissionDecided,
+            N_("Record the commission's decision"),
+        ),
+        Stage.PRELIMINARY_RESULTS: (
+            results,
+            PreliminaryResults,
+            N_("Record the preliminary results"),
+        ),
+        Stage.FINAL_RESULTS: (results, FinalResults, N_("Record the final results")),
+    }
+    return [
+        Action(
+            STAGE_FORMS[stage],
+            title,
+            FUNDER,
+            fields,
+            model,
+            _competition_event,
+            target=COMPETITION,
+            fixed={"type": stage.value},
+            explain=_stage_explained(stage),
+        )
+        for stage, (fields, model, title) in inputs.items()
+    ]
 
 
 def _actions() -> list[Action]:
@@ -1014,6 +1216,7 @@ def _actions() -> list[Action]:
             target=COMPETITION,
             fixed={"type": "results_published"},
         ),
+        *_stage_actions(),
         Action(
             "award",
             N_("Publish an award"),

@@ -139,6 +139,7 @@ def desk_home(request: Request, session: PrimarySessionDep) -> Response:
     assert principal.organization_id is not None
     organization = organization_service.get(session, principal.organization_id)
     conclusions = _conclusions_for(session, principal)
+    competitions = _competitions_of(session, principal)
     context: dict[str, Any] = {
         "section": "/desk",
         "principal": principal,
@@ -146,7 +147,14 @@ def desk_home(request: Request, session: PrimarySessionDep) -> Response:
         "org_names": views.names_of(organization),
         "csrf": found.csrf,
         "actions": [a for a in forms.ACTIONS.values() if principal.role in a.roles],
-        "competitions": _competitions_of(session, principal),
+        "competitions": competitions,
+        "stages": {
+            competition.id: [
+                (forms.STAGE_FORMS[stage], forms.STAGE_NAMES[stage])
+                for stage in competition_service.stages_to_record(competition)
+            ]
+            for competition in competitions
+        },
         "conclusions": conclusions,
         "names": views.organization_names(
             session, {c.overseer_id for c in conclusions} | {c.body_id for c in conclusions}
@@ -286,9 +294,10 @@ def _fields_in_error(
     seen: set[str] = set()
     for item in action.inputs:
         stem = item.name.rpartition(".")[0]
-        if forms.is_language_input(item) and stem in marked and stem not in seen:
-            seen.add(stem)
-            listed.append((item.name, item.label, None))
+        group = item.part_of or (stem if forms.is_language_input(item) else None)
+        if group and group in marked and group not in seen:  # a text or counts as a whole
+            seen.add(group)
+            listed.append((item.name, item.legend or item.label, None))
         if item.name in marked:
             language = (item.clears or item.name).rpartition(".")[2]
             listed.append((item.name, item.label, language if language in LANGUAGE_NAMES else None))
@@ -514,6 +523,11 @@ RECORDED: Final = {
     "competition.amended": N_("an amendment of competition %(subject)s"),
     "competition.cancelled": N_("the cancellation of competition %(subject)s"),
     "competition.results_published": N_("the results of competition %(subject)s"),
+    "competition.applications_closed": N_("the close of applications to competition %(subject)s"),
+    "competition.compliance_checked": N_("the compliance check of competition %(subject)s"),
+    "competition.commission_decided": N_("the commission's decision on competition %(subject)s"),
+    "competition.preliminary_results": N_("the preliminary results of competition %(subject)s"),
+    "competition.final_results": N_("the final results of competition %(subject)s"),
     "award.published": N_("a new award, %(subject)s"),
     "award.disbursed": N_("a disbursement of award %(subject)s"),
     "award.amended": N_("an amendment of award %(subject)s"),
