@@ -6,6 +6,7 @@ import contextlib
 import csv
 import gc
 import io
+import json
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -16,12 +17,12 @@ from typing import TypeVar
 import anyio
 import httpx2 as httpx
 import pytest
-from domain_helpers import bearer, build_world, issue_key, ledger_size
+from domain_helpers import KZ_OPERATOR, NGO_KZ, bearer, build_world, issue_key, ledger_size
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from live_server import serve
 from starlette.responses import StreamingResponse
-from test_awards import create_award, create_competition
+from test_awards import award_body, create_award, create_competition
 
 from registry import demo
 from registry.auth.principal import Role
@@ -31,7 +32,7 @@ from registry.core.settings import Settings
 from registry.core.streams import ClosingStreamingResponse
 from registry.main import create_app
 from registry.publication import search
-from registry.publication.router import _CSV_SOURCE, _export
+from registry.publication.router import _CSV_SOURCE, CSV_COLUMNS, _export
 from registry.publication.snapshots import Taken
 from registry.reference.money import format_amount
 
@@ -92,6 +93,114 @@ def test_a_download_is_one_snapshot_while_awards_change(
     assert rows[-1]["id"] == award_id  # the amendment took effect, and moved it to the end
     assert rows[-1]["amount"] == format_amount(smaller, currency)
     assert [row["id"] for row in rows].count(award_id) == 1
+
+
+COLUMNS_BEFORE_ENDINGS = 33
+"""The awards CSV's columns before completion, termination, legal unit and size band were added
+after them: a script reading the file by position reads the same columns as before."""
+ENDINGS = (
+    "completed_on",
+    "terminated_on",
+    "termination_reason",
+    "legal_unit.unit",
+    "legal_unit.multiplier",
+    "legal_unit.on",
+    "legal_unit.value",
+    "legal_unit.amount",
+    "size_band",
+)
+
+
+def _csv(response: httpx.Response, delimiter: str = ",") -> dict[str, dict[str, str]]:
+    assert response.status_code == 200, response.text
+    text = response.content.decode().removeprefix("\ufeff")
+    return {row["id"]: row for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)}
+
+
+def test_the_awards_csv_holds_completion_termination_legal_unit_and_size_band(
+    client: TestClient, database: Database
+) -> None:
+    """What JSON Lines says of an award's end, its amount in a legal unit and its size band, the
+    CSV says too (a data journalist found them only in JSON Lines), in columns added at the end;
+    an award without them has empty cells. The spreadsheet modes quote a reason that would start
+    a formula and write the multiplier and amount with a decimal comma, as other amounts."""
+    world = build_world(client, database)
+    competition = create_competition(client, world)["id"]
+    plain = create_award(client, world, competition)
+    completed = create_award(client, world, competition, title={"uz": "Tugallangan"})
+    terminated = create_award(client, world, competition, title={"uz": "Toʻxtatilgan"})
+    for award, event in (
+        (completed, {"type": "completed", "date": "2026-11-30"}),
+        (terminated, {"type": "terminated", "date": "2026-05-01", "reason": "-Loyiha toʻxtadi"}),
+    ):
+        response = client.post(
+            f"/api/v1/awards/{award['id']}/events", json=event, headers=bearer(world.fund)
+        )
+        assert response.status_code == 201, response.text
+    kazakh = award_body(
+        None,
+        funder_id=KZ_OPERATOR,
+        recipient_id=NGO_KZ,
+        currency="KZT",
+        legal_basis="Law No. 36 of 12.04.2005, art. 5",
+        period={"start": "2026-04-01", "end": "2027-03-31"},
+        legal_unit={"unit": "MCI", "multiplier": "5000.5", "on": "2026-01-01"},
+    )
+    del kazakh["amount"]
+    response = client.post("/api/v1/awards", json=kazakh, headers=bearer(world.operator))
+    assert response.status_code == 201, response.text
+    stated = response.json()
+    assert stated["amount"] == "21627162.50"  # 5,000.5 × 4,325 KZT
+    size = ledger_size(database)
+
+    assert CSV_COLUMNS[COLUMNS_BEFORE_ENDINGS:] == ENDINGS
+    response = client.get("/api/v1/awards.csv")
+    header = next(csv.reader(io.StringIO(response.text)))
+    assert header[:COLUMNS_BEFORE_ENDINGS] == list(CSV_COLUMNS[:COLUMNS_BEFORE_ENDINGS])
+    assert header[COLUMNS_BEFORE_ENDINGS:] == list(ENDINGS)
+    rows = _csv(response)
+    ending = {award_id: [row[name] for name in ENDINGS] for award_id, row in rows.items()}
+    assert ending[plain["id"]] == [""] * len(ENDINGS)
+    assert ending[completed["id"]] == ["2026-11-30", *[""] * 8]
+    assert ending[terminated["id"]] == ["", "2026-05-01", "-Loyiha toʻxtadi", *[""] * 6]
+    assert ending[stated["id"]] == [
+        "",
+        "",
+        "",
+        "MCI",
+        "5000.5",
+        "2026-01-01",
+        "4325",
+        "21627162.50",
+        "medium",
+    ]
+    # Each cell as JSON Lines has it.
+    for line in client.get("/api/v1/awards.jsonl").text.splitlines():
+        award = json.loads(line)
+        unit = award["legal_unit"] or {}
+        assert ending[award["id"]] == [
+            award["completed_on"] or "",
+            award["terminated_on"] or "",
+            award["termination_reason"] or "",
+            *(unit.get(name, "") for name in ("unit", "multiplier", "on", "value", "amount")),
+            award["size_band"] or "",
+        ]
+
+    for params, delimiter in (
+        ({"decimal": "comma", "bom": "true"}, ";"),
+        ({"sep": "tab"}, "\t"),
+        ({"bom": "true"}, ","),
+    ):
+        spreadsheet = _csv(client.get("/api/v1/awards.csv", params=params), delimiter)
+        comma = params.get("decimal") == "comma"
+        assert spreadsheet[terminated["id"]]["termination_reason"] == "'-Loyiha toʻxtadi"
+        row = spreadsheet[stated["id"]]
+        assert row["legal_unit.multiplier"] == ("5000,5" if comma else "5000.5")
+        assert row["legal_unit.amount"] == ("21627162,50" if comma else "21627162.50")
+        assert row["legal_unit.value"] == "4325"
+        assert row["legal_unit.on"] == "2026-01-01"
+        assert [spreadsheet[plain["id"]][name] for name in ENDINGS] == [""] * len(ENDINGS)
+    assert ledger_size(database) == size
 
 
 DOWNLOADS = (

@@ -6,6 +6,7 @@ import enum
 import io
 import re
 from collections.abc import Callable, Generator, Iterator, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final, Self, TypeVar
 
@@ -54,6 +55,7 @@ from registry.publication.schemas import (
     StatsRow,
 )
 from registry.publication.snapshots import LEDGER_SIZE_RESPONSE, Taken
+from registry.reference import legal_units
 from registry.reference.identifiers import normalize_org_id
 from registry.reference.legal_units import LegalUnit
 from registry.reference.money import (
@@ -508,6 +510,17 @@ CSV_COLUMNS = (
     "legal_basis",
     "themes",
     "published_seq",
+    # Added after the columns above, never among them: a script reading columns by position
+    # keeps reading the same ones.
+    "completed_on",
+    "terminated_on",
+    "termination_reason",
+    "legal_unit.unit",
+    "legal_unit.multiplier",
+    "legal_unit.on",
+    "legal_unit.value",
+    "legal_unit.amount",
+    "size_band",
 )
 
 
@@ -542,6 +555,14 @@ _CSV_SOURCE = [
     Award.legal_basis,
     Award.themes,
     Award.published_seq,
+    Award.completed_on,
+    Award.terminated_on,
+    Award.termination_reason,
+    Award.legal_unit,
+    Award.legal_multiplier,
+    Award.legal_unit_on,
+    Award.legal_unit_value,
+    Award.size_band,
 ]
 
 
@@ -595,6 +616,10 @@ def _csv_rows(
         for org_id, names in funder_names.items()
     }
     no_funder: list[str | None] = [None] * len(LANGUAGES)
+    no_statement: list[object] = [None] * 5  # legal_unit.unit … legal_unit.amount
+    decimal_mark: Callable[[str], str] = (
+        (lambda number: number.replace(".", ",")) if decimal is DecimalMark.COMMA else str
+    )
     formatters: dict[str, Callable[[int], str]] = {}
 
     def money_of(currency: str) -> Callable[[int], str]:
@@ -640,6 +665,14 @@ def _csv_rows(
             legal_basis,
             themes,
             published_seq,
+            completed_on,
+            terminated_on,
+            termination_reason,
+            legal_unit,
+            legal_multiplier,
+            legal_unit_on,
+            legal_unit_value,
+            size_band,
         ) = award
         money = money_of(currency)
         return [
@@ -673,7 +706,23 @@ def _csv_rows(
             text(legal_basis),
             text("; ".join(themes)),
             published_seq,
+            completed_on and completed_on.isoformat(),
+            terminated_on and terminated_on.isoformat(),
+            text(termination_reason),
+            *(
+                no_statement
+                if legal_unit is None
+                else stated(legal_unit, legal_multiplier, legal_unit_on, legal_unit_value, currency)
+            ),
+            size_band,
         ]
+
+    def stated(unit: str, multiplier: str, on: date, value: int, currency: str) -> list[object]:
+        """An amount stated in a legal unit, as the API's ``legal_unit`` says it: how many of
+        the unit (a decimal string, with the download's decimal mark), the unit's value on
+        that date in whole currency units, and the amount that gave."""
+        minor = legal_units.minor_amount_of(Decimal(multiplier), value, currency)
+        return [unit, decimal_mark(multiplier), on.isoformat(), value, money_of(currency)(minor)]
 
     return row
 
