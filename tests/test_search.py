@@ -447,6 +447,43 @@ def test_a_spreadsheet_download_in_a_decimal_comma_locale(loaded: TestClient) ->
 
 
 @pytest.mark.parametrize(
+    ("mode", "name", "media_type", "first_line"),
+    [
+        ({}, "awards-2026-UZ-SA-UZS.csv", "text/csv", "id,competition_id,"),
+        ({"sep": "comma"}, "awards-2026-UZ-SA-UZS.csv", "text/csv", "id,competition_id,"),
+        ({"bom": "true"}, "awards-spreadsheet-2026-UZ-SA-UZS.csv", "text/csv", "\ufeffid,"),
+        ({"decimal": "comma"}, "awards-spreadsheet-2026-UZ-SA-UZS.csv", "text/csv", "id;"),
+        ({"sep": "semicolon"}, "awards-spreadsheet-2026-UZ-SA-UZS.csv", "text/csv", "id;"),
+        (
+            {"sep": "tab"},
+            "awards-spreadsheet-2026-UZ-SA-UZS.tsv",
+            "text/tab-separated-values",
+            "id\tcompetition_id\t",
+        ),
+        (
+            {"sep": "tab", "decimal": "comma", "bom": "true"},
+            "awards-spreadsheet-2026-UZ-SA-UZS.tsv",
+            "text/tab-separated-values",
+            "\ufeffid\t",
+        ),
+    ],
+)
+def test_each_download_mode_has_a_name_of_its_own(
+    loaded: TestClient, mode: dict, name: str, media_type: str, first_line: str
+) -> None:
+    """The tab-separated file is named .tsv, with the type IANA registers for it (a data
+    journalist's tab and semicolon downloads took one name, awards-spreadsheet-….csv, and
+    overwrote each other); the plain file and the semicolon spreadsheet keep their names."""
+    params = {"currency": "UZS", "year": "2026", "region": "UZ-SA"}
+    response = loaded.get("/api/v1/awards.csv", params=params | mode)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+    assert response.headers["content-type"] == f"{media_type}; charset=utf-8"
+    assert response.content.decode().startswith(first_line)
+    assert len(response.text.splitlines()) > 1
+
+
+@pytest.mark.parametrize(
     ("params", "field"),
     [
         ({"cursor": "garbage"}, "query.cursor"),

@@ -77,6 +77,9 @@ TextParam = Annotated[
 ]
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+TSV_MEDIA_TYPE = "text/tab-separated-values; charset=utf-8"
+"""The tab-separated download's type, as IANA registers it for .tsv: a browser that fits a
+file's extension to its type (Firefox does) would otherwise save it as .csv again."""
 JSONL_MEDIA_TYPE = "application/jsonl"
 EXPORT_BATCH = 2000
 
@@ -817,7 +820,11 @@ def _export_after(
     summary="Download the matching awards as CSV (UTF-8, no row cap)",
     response_class=StreamingResponse,
     responses={
-        200: {"content": {"text/csv": {}}, "headers": LEDGER_SIZE_RESPONSE},
+        200: {
+            "content": {"text/csv": {}, "text/tab-separated-values": {}},
+            "description": "CSV; with `sep=tab`, tab-separated values named `.tsv`.",
+            "headers": LEDGER_SIZE_RESPONSE,
+        },
         **problem_responses(400, 503),
     },
     tags=["downloads"],
@@ -846,7 +853,9 @@ def awards_csv(
             description="The field separator: `comma` (default), `semicolon` or `tab`. "
             "`semicolon` and `tab` make a spreadsheet's file, as `bom=true` and "
             "`decimal=comma` do: a text cell that would start a formula (`=`, `+`, `-`, `@`) "
-            "is quoted with `'`. The plain comma CSV keeps every text as recorded."
+            "is quoted with `'`. The plain comma CSV keeps every text as recorded. With "
+            "`tab` the file is tab-separated values, `text/tab-separated-values`, named "
+            "`awards-spreadsheet-….tsv`."
         ),
     ] = None,
 ) -> StreamingResponse:
@@ -877,14 +886,18 @@ def awards_csv(
                 writer.writerows(map(row, batch))
                 yield buffer.getvalue()
 
-    # The spreadsheet's file is named apart from the plain one, which a program reads: both
-    # saved from one search would otherwise take one name.
+    # The spreadsheet's file is named apart from the plain one, which a program reads, and the
+    # tab-separated one apart from both: files saved from one search would otherwise take one
+    # name, each overwriting the other in a Downloads folder.
     spreadsheet = for_spreadsheet(bom=bom, separator=separator)
-    name = download_name("awards-spreadsheet" if spreadsheet else "awards", filters, "csv")
+    tabs = separator is Separator.TAB
+    name = download_name(
+        "awards-spreadsheet" if spreadsheet else "awards", filters, "tsv" if tabs else "csv"
+    )
     return ClosingStreamingResponse(
         rows(),
         holds=batches,
-        media_type=CSV_MEDIA_TYPE,
+        media_type=TSV_MEDIA_TYPE if tabs else CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"', **taken.headers()},
     )
 
