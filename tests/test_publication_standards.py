@@ -19,7 +19,16 @@ from typing import Any
 
 import jsonschema
 import pytest
-from domain_helpers import MINISTRY, NGO_UZ, NGO_UZ_2, PUBLIC_FUND, World, bearer, build_world
+from domain_helpers import (
+    MINISTRY,
+    NGO_UZ,
+    NGO_UZ_2,
+    PUBLIC_FUND,
+    World,
+    bearer,
+    build_world,
+    ledger_size,
+)
 from fastapi.testclient import TestClient
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
@@ -654,6 +663,55 @@ def test_the_360giving_download_is_every_grant_the_paged_feed_gives(
         assert set(package) == {"version", "publisher", "grants", "modified"}  # no "next"
     everything = _download(client, GRANTS_DOWNLOAD, GRANTS_PACKAGE, "360giving-grants.json")[1]
     assert len(everything["grants"]) == 60
+
+
+def test_the_360giving_downloads_take_the_order_the_award_downloads_take(
+    client: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sort`` puts the grants in the order the awards CSV and JSON Lines give for it
+    (relevance too), a batch at a time, each grant the paged feed's bytes: the portal's
+    360Giving links dropped the page's order, since these downloads took none. Without it they
+    are by award id, as before. An order the query cannot have is a 400 before any byte."""
+    demo.load(database, awards=60)
+    monkeypatch.setattr(standards_router, "EXPORT_PAGE", 7)  # the download reads many batches
+    served = set(
+        _served_items(client, "/api/v1/360giving/grants.json?limit=500", "grants", GRANTS_PACKAGE)
+    )
+    size = ledger_size(database)
+    for params in (
+        {"sort": "award_date"},
+        {"sort": "-award_date"},
+        {"sort": "amount"},
+        {"sort": "-amount", "currency": "UZS"},
+        {"sort": "relevance", "q": "yoshlar"},
+    ):
+        lines = client.get("/api/v1/awards.jsonl", params=params).text.splitlines()
+        expected = [json.loads(line)["id"] for line in lines]
+        assert len(expected) > 7, params
+        assert expected != sorted(expected), params  # an order of its own, not by id
+        response = client.get(GRANTS_DOWNLOAD, params=params)
+        assert response.status_code == 200, response.text
+        package = _valid(GRANTS_PACKAGE, response.json())
+        assert [grant["dataSource"].rsplit("/", 1)[1] for grant in package["grants"]] == expected
+        grants = {standards_router.exact_json(grant) for grant in _json(response)["grants"]}
+        assert grants <= served
+        table = client.get("/api/v1/360giving/grants.csv", params=params)
+        assert table.status_code == 200, table.text
+        identifiers = [row["Identifier"] for row in csv.DictReader(io.StringIO(table.text))]
+        assert identifiers == [grant["id"] for grant in package["grants"]]
+    unordered = _json(client.get(GRANTS_DOWNLOAD))["grants"]
+    assert [grant["id"] for grant in unordered] == sorted(grant["id"] for grant in unordered)
+    for path in (GRANTS_DOWNLOAD, "/api/v1/360giving/grants.csv"):
+        for params, message in (
+            ({"sort": "relevance"}, "relevance needs a text query"),
+            ({"sort": "title"}, "award_date"),
+        ):
+            response = client.get(path, params=params)
+            assert response.status_code == 400, response.text
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["errors"][0]["field"] == "query.sort"
+            assert message in response.text
+    assert ledger_size(database) == size
 
 
 def test_the_ocds_download_is_every_release_the_paged_feed_gives(

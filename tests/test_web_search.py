@@ -191,8 +191,11 @@ def test_download_links_carry_the_filters_and_the_exports_answer_them(demo_clien
     assert [json.loads(line)["id"] for line in lines] == expected
     grants = csv.DictReader(io.StringIO(demo_client.get(links["360giving-csv"]).text))
     identifiers = [row["Identifier"] for row in grants]
-    assert len(identifiers) == len(expected)
-    assert all(identifier.endswith(tuple(expected)) for identifier in identifiers)
+    # In the page's order, as the other downloads (the newest first: the page asks none).
+    assert all(
+        identifier.endswith(f"-{award_id}")
+        for identifier, award_id in zip(identifiers, expected, strict=True)
+    )
 
 
 def test_standard_downloads_are_offered_for_the_filters_they_take(demo_client):
@@ -213,6 +216,34 @@ def test_standard_downloads_are_offered_for_the_filters_they_take(demo_client):
     )
 
 
+@pytest.mark.parametrize(
+    ("params", "order"),
+    [
+        ({"currency": "UZS", "sort": "amount"}, "amount"),
+        ({"year": "2025", "sort": "-amount"}, "-amount"),
+        ({"q": "yoshlar"}, "relevance"),
+        ({"q": "yoshlar", "sort": "-award_date"}, "-award_date"),
+        ({"year": "2026"}, "-award_date"),
+    ],
+)
+def test_the_360giving_downloads_keep_the_pages_order(demo_client, params, order):
+    """The 360Giving links carry the page's order, as the awards downloads do (they dropped
+    it, so a journalist's grants came by award id beside a CSV ranked by amount): the grants
+    come in the order of the awards CSV's rows."""
+    links = _download_links(demo_client.get("/awards", params=params).text)
+    rows = csv.DictReader(io.StringIO(demo_client.get(links["csv"]).text))
+    expected = [row["id"] for row in rows]
+    assert len(expected) > 1
+    assert expected != sorted(expected)
+    for kind in ("360giving", "360giving-csv"):
+        query = dict(parse_qsl(urlsplit(links[kind]).query))
+        assert query == {**params, "sort": order}
+    grants = _api(demo_client, links["360giving"], None)["grants"]
+    assert [grant["dataSource"].rsplit("/", 1)[1] for grant in grants] == expected
+    table = csv.DictReader(io.StringIO(demo_client.get(links["360giving-csv"]).text))
+    assert [row["Identifier"] for row in table] == [grant["id"] for grant in grants]
+
+
 @pytest.mark.parametrize("params", [{}, {"currency": "UZS"}])
 def test_the_standard_downloads_hold_every_result_not_a_page(demo_client, params):
     """The 360Giving and OCDS links are whole files, not the paged feeds' first 100 items."""
@@ -221,13 +252,13 @@ def test_the_standard_downloads_hold_every_result_not_a_page(demo_client, params
     links = _download_links(demo_client.get("/awards", params=params).text)
     grants_url = urlsplit(links["360giving"])
     assert grants_url.path == "/api/v1/360giving/grants.download.json"
-    assert dict(parse_qsl(grants_url.query)) == params
+    assert dict(parse_qsl(grants_url.query)) == params | {"sort": "-award_date"}
     response = demo_client.get(links["360giving"])
     assert response.status_code == 200, response.text
     assert response.headers["content-disposition"].startswith("attachment; filename=")
     grants = response.json()["grants"]
-    assert [grant["dataSource"].rsplit("/", 1)[1] for grant in grants] == sorted(expected)
-    assert [grant["id"] for grant in grants] == _feed(
+    assert [grant["dataSource"].rsplit("/", 1)[1] for grant in grants] == expected
+    assert sorted(grant["id"] for grant in grants) == _feed(
         demo_client, _api_url("/api/v1/360giving/grants.json", params), "grants"
     )
     if params:  # the OCDS feed filters on one funder, recipient or year only

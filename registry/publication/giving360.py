@@ -455,6 +455,24 @@ def read_grants(
     awards = awards[:limit]
     if not awards:
         return [], None
+    grants = grants_of(
+        session, awards, prefix=prefix, public_url=public_url, transactions=transactions
+    )
+    return grants, awards[-1].id if more else None
+
+
+def grants_of(
+    session: Session,
+    awards: Sequence[Award],
+    *,
+    prefix: str,
+    public_url: str,
+    transactions: bool,
+) -> list[Document]:
+    """These awards as grants, in their order, with what each names read in a few queries for
+    them all (a page of the feed, or a batch of a download in the order a search asked)."""
+    if not awards:
+        return []
     org_ids = {award.funder_id for award in awards} | {award.recipient_id for award in awards}
     organizations = {
         row.org_id: row
@@ -476,7 +494,7 @@ def read_grants(
         ).all()
     )
     disbursements = _disbursements(session, [award.id for award in awards]) if transactions else {}
-    grants = [
+    return [
         grant(
             award,
             prefix=prefix,
@@ -488,7 +506,6 @@ def read_grants(
         )
         for award in awards
     ]
-    return grants, awards[-1].id if more else None
 
 
 def _disbursements(session: Session, award_ids: list[str]) -> dict[str, list[rules.Event]]:

@@ -179,6 +179,14 @@ CursorParam = Annotated[
     str | None, Query(max_length=500, description="Opaque: copy it from a `next` link.")
 ]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+GrantSortParam = Annotated[
+    search.AwardSort | None,
+    Query(
+        description="The order of the grants, as the award downloads take it: `award_date`, "
+        "`-award_date`, `amount`, `-amount` (by currency, then amount) or `relevance` (with "
+        "`q`). Without it, by award id, as the paged feed."
+    ),
+]
 
 
 OrgId = Annotated[str, AfterValidator(normalize_org_id)]
@@ -346,7 +354,7 @@ def list_360giving_grants(
 
 @router.get(
     "/360giving/grants.download.json",
-    summary="360Giving 1.4.3 package of every matching grant, by award id (streamed)",
+    summary="360Giving 1.4.3 package of every matching grant, by award id or `sort` (streamed)",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -357,8 +365,12 @@ def list_360giving_grants(
         **problem_responses(400, 503),
     },
 )
-def download_360giving_grants(request: Request, filters: AwardFiltersDep) -> StreamingResponse:
+def download_360giving_grants(
+    request: Request, filters: AwardFiltersDep, sort: GrantSortParam = None
+) -> StreamingResponse:
     _, prefix, public_url = _settings(request)
+    if sort is not None:
+        search.check_sort(filters, sort)
     taken = Taken()
     chunks = _package_chunks(
         request.app.state.database,
@@ -366,7 +378,12 @@ def download_360giving_grants(request: Request, filters: AwardFiltersDep) -> Str
         head=giving360.package_metadata(public_url),
         items="grants",
         pages=lambda session: _grant_pages(
-            session, prefix=prefix, public_url=public_url, filters=filters, transactions=True
+            session,
+            prefix=prefix,
+            public_url=public_url,
+            filters=filters,
+            sort=sort,
+            transactions=True,
         ),
         dated=("dateModified", "modified", giving360.last_modified),
     )
@@ -396,8 +413,11 @@ def export_360giving_grants_csv(
             "quote a cell that would start a formula (`=`, `+`, `-`, `@`) with `'`."
         ),
     ] = False,
+    sort: GrantSortParam = None,
 ) -> StreamingResponse:
     _, prefix, public_url = _settings(request)
+    if sort is not None:
+        search.check_sort(filters, sort)
     taken = Taken()
     rows = _csv_rows(
         request.app.state.database,
@@ -405,6 +425,7 @@ def export_360giving_grants_csv(
         prefix=prefix,
         public_url=public_url,
         filters=filters,
+        sort=sort,
         spreadsheet=bom,
     )
     stem = "360giving-grants-spreadsheet" if bom else "360giving-grants"  # apart from the plain
@@ -418,6 +439,7 @@ def _csv_rows(
     prefix: str,
     public_url: str,
     filters: search.AwardFilters,
+    sort: search.AwardSort | None,
     spreadsheet: bool,
 ) -> Generator[bytes, None, None]:
     """The CSV, a page at a time, from one snapshot on the downloads' pool that lives as long
@@ -433,7 +455,12 @@ def _csv_rows(
         taken.note(session)
         yield ("\ufeff" if spreadsheet else "").encode() + _csv_text([giving360.csv_header()])
         for grants in _grant_pages(
-            session, prefix=prefix, public_url=public_url, filters=filters, transactions=False
+            session,
+            prefix=prefix,
+            public_url=public_url,
+            filters=filters,
+            sort=sort,
+            transactions=False,
         ):
             if grants:
                 yield _csv_text([row(item) for item in grants])
@@ -445,9 +472,23 @@ def _grant_pages(
     prefix: str,
     public_url: str,
     filters: search.AwardFilters,
+    sort: search.AwardSort | None,
     transactions: bool,
 ) -> Iterator[list[giving360.Document]]:
-    """Every matching grant, ``EXPORT_PAGE`` at a time by award id."""
+    """Every matching grant, ``EXPORT_PAGE`` at a time: in ``sort``'s order, from the one
+    statement the award downloads stream (so the same awards in the same order as theirs),
+    else by award id."""
+    if sort is not None:
+        return (
+            giving360.grants_of(
+                session,
+                awards,
+                prefix=prefix,
+                public_url=public_url,
+                transactions=transactions,
+            )
+            for awards in search.stream_awards(session, filters, sort=sort, batch=EXPORT_PAGE)
+        )
     where = search.award_conditions(session, filters)
     return _pages(
         session,

@@ -627,13 +627,17 @@ def _award_downloads(query: SearchQuery, *, by_relevance: bool) -> list[tuple[st
         ("jsonl", "JSON Lines", _api_link("/api/v1/awards.jsonl", params)),
     ]
     filters = {name: values for name, values in params.items() if name != "sort"}
+    # The 360Giving downloads are by award id unless asked an order: they are asked the page's,
+    # the newest first when the page says none (the awards downloads' own default).
+    default = {"sort": [search.AwardSort.AWARD_DATE_DESC.value]}
+    ordered = params if "sort" in params else params | default
     links += [
         (
             "360giving",
             "360Giving JSON",
-            _api_link("/api/v1/360giving/grants.download.json", filters),
+            _api_link("/api/v1/360giving/grants.download.json", ordered),
         ),
-        ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", filters)),
+        ("360giving-csv", "360Giving CSV", _api_link("/api/v1/360giving/grants.csv", ordered)),
     ]
     # The OCDS feed is the ledger's events (competitions' too) and filters on one funder,
     # recipient and year only: offered when that is all the page asks, so a download never
