@@ -1,6 +1,6 @@
 import enum
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, Discriminator, Field, StrictBool, StrictInt, model_validator
 
@@ -119,6 +119,13 @@ class AwardTerminated(StrictInput):
     reason: Reason
 
 
+CHANGES_AND_VOID: Final = "a correction either gives changes or voids the event, not both"
+NEITHER_CHANGES_NOR_VOID: Final = (
+    "a correction gives the changes to make, or voids the event (void: true)"
+)
+"""A correction's refusals of its own (the desk says them in a form's words)."""
+
+
 class AwardCorrected(StrictInput):
     type: Literal["corrected"]
     corrects: StrictInt = Field(
@@ -135,11 +142,9 @@ class AwardCorrected(StrictInput):
     @model_validator(mode="after")
     def _changes_or_void(self) -> "AwardCorrected":
         if self.changes and self.void:
-            raise ValueError("a correction either gives changes or voids the event, not both")
+            raise ValueError(CHANGES_AND_VOID)
         if not self.changes and not self.void:
-            raise ValueError(
-                "a correction gives the changes to make, or voids the event (void: true)"
-            )
+            raise ValueError(NEITHER_CHANGES_NOR_VOID)
         return self
 
 

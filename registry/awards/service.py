@@ -87,6 +87,53 @@ CORRECTABLE_PUBLISHED_FIELDS = frozenset(
     }
 )
 
+CORRECTABLE_FIELDS: dict[str, frozenset[str]] = {
+    "published": CORRECTABLE_PUBLISHED_FIELDS,
+    **{kind: frozenset(model.model_fields) - {"type"} for kind, model in EVENT_MODELS.items()},
+}
+"""What a correction may change in each kind of event (``award.disbursed``'s ``disbursed``):
+the publication's terms above (``_published_changes`` refuses any other), and every field of
+a later event's model (``_corrected_event`` reads the event as corrected by it)."""
+
+
+@dataclass(frozen=True)
+class Correctable:
+    """An event of an award that a correction may name, as the award's rules read it now."""
+
+    seq: int
+    kind: str
+    """The event's kind without its family: ``published``, ``disbursed``…"""
+    body: dict[str, Any]
+    """What the event records, the corrections made to it since applied."""
+    fields: frozenset[str]
+    """What a correction of it may change (``CORRECTABLE_FIELDS``)."""
+    voidable: bool
+    """Whether a correction may void it: any event but the publication, which
+    ``rules.effective_events`` refuses to void (an award is terminated instead)."""
+
+
+def correctable_events(session: Session, award: Award) -> list[Correctable]:
+    """The events of ``award`` a correction may name, in ledger order: every one but the
+    corrections themselves (a correction corrects the original event) and the events voided
+    (``rules.effective_events``), each as corrected since."""
+    history = [
+        rules.Event(event.seq, event.kind, event.body) for event in events(session, award.id)
+    ]
+    effective, _corrected, _voided = rules.effective_events(history)
+    found = []
+    for event in effective:
+        kind = event.kind.removeprefix("award.")
+        found.append(
+            Correctable(
+                seq=event.seq,
+                kind=kind,
+                body=event.body,
+                fields=CORRECTABLE_FIELDS[kind],
+                voidable=event.kind != rules.PUBLISHED,
+            )
+        )
+    return found
+
 
 def _money(value: str, currency: str, field: str) -> str:
     """The amount as the ledger records it: the currency's exact decimal form."""
