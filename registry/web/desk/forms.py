@@ -7,15 +7,16 @@ model, and written by the API's own service. Errors come back in the API's terms
 path and a message) and are shown next to the form field with that path.
 """
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
+from babel import Locale, numbers
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,8 @@ from registry.auth.principal import Principal, Role
 from registry.awards import service as award_service
 from registry.awards.legal import INSTRUMENTS_BY_COUNTRY
 from registry.awards.schemas import (
+    CHANGES_AND_VOID,
+    NEITHER_CHANGES_NOR_VOID,
     AwardAmended,
     AwardCompleted,
     AwardCorrected,
@@ -46,8 +49,15 @@ from registry.competitions.schemas import (
     RefusalReason,
     Stage,
 )
-from registry.core import clock, json_body
-from registry.core.errors import REQUIRED, FieldError, NotFound, RegistryError, human_message
+from registry.core import clock
+from registry.core.errors import (
+    REQUIRED,
+    FieldError,
+    Forbidden,
+    NotFound,
+    RegistryError,
+    human_message,
+)
 from registry.core.schemas import AMOUNT_PATTERN, LANGUAGES, Instrument
 from registry.organizations import service as organization_service
 from registry.oversight import service as oversight_service
@@ -68,6 +78,9 @@ from registry.web import i18n, views
 from registry.web.amounts import read_amount
 from registry.web.i18n import N_
 
+if TYPE_CHECKING:
+    from registry.awards.models import Award
+
 
 @dataclass(frozen=True)
 class Input:
@@ -77,7 +90,7 @@ class Input:
     label: str
     kind: str = "text"
     """text, textarea, number (a whole one), amount (read as the page writes amounts), date,
-    datetime, select, checkbox, list or json."""
+    datetime, select, checkbox or list."""
     required: bool = False
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select
     hint: str | None = None
@@ -254,6 +267,15 @@ class Action:
     """The inputs an amendment or correction gives new values in. The service compares the
     ones given with what is recorded and refuses an entry that changes nothing, naming the
     body as a whole (an award's amendment) or the group that holds them (``changes``)."""
+    shape: "Callable[[Session, Principal, Mapping[str, str], Locale], Shaped] | None" = None
+    """A form whose boxes depend on what it is about (a correction: the boxes of the event
+    it corrects): the form as it is for what the address or the form names."""
+    build: "Callable[[Mapping[str, str], Locale], dict[str, Any]] | None" = None
+    """The API body the form stands for, where it is not one box a field (a correction:
+    only the values changed); ``body_of`` otherwise."""
+    restated: Mapping[str, tuple[str | None, Message]] = field(default_factory=dict)
+    """The model's refusals of its own that the desk says in a form's words, where (a
+    correction that changes nothing: the boxes are the changes)."""
 
 
 REMOVE: Final = "remove"
@@ -369,16 +391,12 @@ def _value(item: Input, raw: str, zone: tzinfo) -> object:
             return raw
         value = (moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat()
     elif item.kind == "list":
-        value = [part.strip() for part in raw.split(",") if part.strip()]
-    elif item.kind == "json":
-        try:
-            value = json_body.loads(raw)  # as the API reads a body: no name given twice
-        except json_body.DuplicateMember as exc:
-            message = f"{exc.field}: is given twice in the same object: give each field once"
-            raise FormErrors([(item.name, message)]) from exc
-        except ValueError as exc:
-            raise FormErrors([(item.name, f"not JSON: {exc}")]) from exc
+        value = _listed(raw)
     return value
+
+
+def _listed(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def _lists(node: object) -> object:
@@ -428,7 +446,8 @@ def max_lengths(action: Action) -> dict[str, int]:
     states them (a finding's 4000, a legal basis's 500), so that the form says the limit
     before sending. An amount's is left out: the desk reads more than the API's text (its
     grouping), and refuses a too long one in its own words."""
-    if action.slug not in _MAX_LENGTHS:
+    key = (action.slug, tuple(item.name for item in action.inputs))  # a correction's vary
+    if key not in _MAX_LENGTHS:
         schema = TypeAdapter(action.model).json_schema()
         found = {}
         for item in action.inputs:
@@ -436,11 +455,11 @@ def max_lengths(action: Action) -> dict[str, int]:
                 limit = _schema_max_length(schema, item.name.split("."))
                 if limit is not None:
                     found[item.name] = limit
-        _MAX_LENGTHS[action.slug] = found
-    return _MAX_LENGTHS[action.slug]
+        _MAX_LENGTHS[key] = found
+    return _MAX_LENGTHS[key]
 
 
-_MAX_LENGTHS: dict[str, dict[str, int]] = {}
+_MAX_LENGTHS: dict[tuple[str, tuple[str, ...]], dict[str, int]] = {}
 
 
 def _schema_max_length(schema: dict[str, Any], path: list[str]) -> int | None:
@@ -531,10 +550,18 @@ def read(
     errors: list[tuple[str | None, Message]] = []
     data: BaseModel | None = None
     try:
-        data = validate(action, body_of(action, form, principal, zone, locale))
+        body = (
+            action.build(form, locale)
+            if action.build
+            else body_of(action, form, principal, zone, locale)
+        )
+        data = validate(action, body)
     except FormErrors as exc:
         errors.extend(
-            (path, _said(action, path, message, form, locale)) for path, message in exc.errors
+            action.restated.get(message, (path, _said(action, path, message, form, locale)))
+            if isinstance(message, str)
+            else (path, message)
+            for path, message in exc.errors
         )
     target = None
     if action.target:
@@ -1031,6 +1058,295 @@ def _stage_actions() -> list[Action]:
     ]
 
 
+# --- A correction of an award's event -------------------------------------------------------
+
+CORRECTION: Final = "award-corrected"
+CORRECTS: Final = "corrects"
+VOID: Final = "void"
+CHANGES: Final = "changes."
+CORRECTION_INPUTS: Final[dict[str, tuple[Input, ...]]] = {
+    "title": tuple(texts("changes.title", N_("Title"))),
+    "purpose": tuple(texts("changes.purpose", N_("Purpose"), long=True)),
+    "amount": (Input("changes.amount", N_("Amount"), kind="amount"),),
+    "award_date": (Input("changes.award_date", N_("Award date"), kind="date"),),
+    "period": (
+        Input("changes.period.start", N_("Period starts"), kind="date"),
+        Input("changes.period.end", N_("Period ends"), kind="date"),
+    ),
+    "date": (Input("changes.date", N_("Date"), kind="date"),),
+    "tranche": (Input("changes.tranche", N_("Tranche number"), kind="number"),),
+    "summary": tuple(texts("changes.summary", N_("Summary"), long=True)),
+    "document_url": (Input("changes.document_url", N_("Document link")),),
+    "note": (Input("changes.note", N_("Note")),),
+    "reason": (Input("changes.reason", N_("Reason given in the entry"), kind="textarea"),),
+    "region": (Input("changes.region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),),
+    "legal_basis": (Input("changes.legal_basis", N_("Legal basis")),),
+    "themes": (Input("changes.themes", N_("Themes"), kind="list", hint=N_("Separated by commas")),),
+    "award_before_close": (
+        Input(
+            "changes.award_before_close",
+            N_("Why it is awarded before the competition closes"),
+            kind="textarea",
+        ),
+    ),
+}
+"""A box (or a box per language, or the period's two) for each field a correction may change
+(``award_service.CORRECTABLE_FIELDS`` says which an event has), in the order they are shown."""
+VOID_INPUT: Final = Input(
+    VOID,
+    N_("It should never have been recorded"),
+    kind="checkbox",
+    hint=N_(
+        "The entry is voided: the award reads as if it had never been recorded. Leave the "
+        "boxes above as they are."
+    ),
+)
+CORRECTION_REASON: Final = Input(
+    "reason", N_("Why it is corrected"), kind="textarea", required=True
+)
+NOTHING_CHANGED: Final = N_(
+    "Nothing was changed: every box holds what entry #%(seq)s records. Change the values "
+    "that are wrong, or tick “It should never have been recorded”."
+)
+CHANGED_AND_VOIDED: Final = N_(
+    "Change values above or tick this box, not both: a voided entry keeps no values."
+)
+NOT_CORRECTABLE: Final = N_(
+    "Entry #%(seq)s is not an event of this award that can be corrected: choose one below."
+)
+NOT_YOURS: Final = N_(
+    "Award %(id)s is not one of your organization's: a funder corrects only its own awards."
+)
+ENTRY: Final = N_("entry #%(seq)s")
+EVENT_SAID: Final = {
+    "published": N_("Publication of %(amount)s on %(date)s"),
+    "amended": N_("Amendment"),
+    "disbursed": N_("Disbursement of %(amount)s on %(date)s"),
+    "reported": N_("Report of %(date)s"),
+    "completed": N_("Completion on %(date)s"),
+    "terminated": N_("Termination on %(date)s"),
+}
+"""Each kind of event as the list of an award's events names it, with its main values."""
+NEW_AMOUNT: Final = N_("new amount %(amount)s")
+NEW_PERIOD: Final = N_("period %(start)s to %(end)s")
+TRANCHE: Final = N_("tranche %(tranche)s")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount and its currency, written as the pages write money in the reader's
+    language."""
+
+    amount: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An event a correction may name, as the form lists it: its kind and main values."""
+
+    seq: int
+    said: tuple[Said, ...]
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """A form as it is for what it is about: a correction, with the boxes of the event its
+    address names and their recorded values, or the award's events to choose from."""
+
+    action: Action
+    prefill: dict[str, str] = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+    chosen: Choice | None = None
+    errors: tuple[tuple[str | None, Message], ...] = ()
+    status: int = 422
+    """How a write is refused when no event could be chosen (403: another funder's award)."""
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def described(event: award_service.Correctable, currency: str) -> Choice:
+    """``event`` as the list of the award's events names it: "Disbursement of 10 000 000
+    UZS on 1 Mar 2026, tranche 1, entry #123", in the reader's language."""
+    body = event.body
+    money = Money(str(body.get("amount")), currency) if body.get("amount") else None
+    day = _day(body.get("award_date" if event.kind == "published" else "date"))
+    said = [Said(EVENT_SAID[event.kind], (("amount", money), ("date", day)))]
+    if event.kind == "amended" and money is not None:
+        said.append(Said(NEW_AMOUNT, (("amount", money),)))
+    period = body.get("period") if event.kind == "amended" else None
+    if isinstance(period, dict):
+        start, end = _day(period.get("start")), _day(period.get("end"))
+        said.append(Said(NEW_PERIOD, (("start", start), ("end", end))))
+    if event.kind == "disbursed" and body.get("tranche") is not None:
+        said.append(Said(TRANCHE, (("tranche", body["tranche"]),)))
+    said.append(Said(ENTRY, (("seq", event.seq),)))
+    return Choice(event.seq, tuple(said))
+
+
+def _correction_shape(
+    session: Session, principal: Principal, form: Mapping[str, str], locale: Locale
+) -> Shaped:
+    """The correction's form for the award and the event ``form`` names (``award_id``,
+    ``corrects``): the award's correctable events to choose from until one is chosen, then
+    the boxes of the fields a correction may change in it, filled in with what it records,
+    whether it may be voided, and why it is corrected. The service says which events and
+    fields (``award_service.correctable_events``)."""
+    base = ACTIONS[CORRECTION]
+    if not (form.get(AWARD.name) or "").strip():
+        return Shaped(base)
+    award = _own_award(session, principal, form)
+    if isinstance(award, Shaped):
+        return award
+    events = award_service.correctable_events(session, award)
+    choices = tuple(described(event, award.currency) for event in events)
+    given = (form.get(CORRECTS) or "").strip()
+    if not given:
+        return Shaped(base, choices=choices)
+    event = next((e for e in events if str(e.seq) == given), None)
+    if event is None:
+        said = Said(NOT_CORRECTABLE, (("seq", given),))
+        return Shaped(base, choices=choices, errors=((CORRECTS, said),))
+    boxes = tuple(
+        item for name, items in CORRECTION_INPUTS.items() if name in event.fields for item in items
+    )
+    inputs = (*boxes, *((VOID_INPUT,) if event.voidable else ()), CORRECTION_REASON)
+    seq = (("seq", event.seq),)
+    action = dataclasses.replace(
+        base,
+        inputs=inputs,
+        build=lambda typed, typed_in: _correction_body(event, typed, typed_in),
+        check=lambda _session, typed: _unread(boxes, typed, locale),
+        restated={
+            NEITHER_CHANGES_NOR_VOID: (None, Said(NOTHING_CHANGED, seq)),
+            CHANGES_AND_VOID: (VOID, Said(CHANGED_AND_VOIDED)),
+        },
+    )
+    chosen = next(choice for choice in choices if choice.seq == event.seq)
+    return Shaped(action, prefill=_recorded(event, locale), choices=choices, chosen=chosen)
+
+
+def _own_award(session: Session, principal: Principal, form: Mapping[str, str]) -> "Award | Shaped":
+    """The award ``form`` names if it is the funder's own (the service's rule: a funder
+    writes only its own awards); else the form saying why, beside the award's box."""
+    base = ACTIONS[CORRECTION]
+    try:
+        award_id = AWARD.id_in(form)
+        award = award_service.get(session, award_id, field=AWARD.name)
+        principal.check_acts_for(award.funder_id, field=AWARD.name)
+    except FormErrors as exc:
+        return Shaped(base, errors=tuple(exc.errors))
+    except NotFound:
+        return Shaped(base, errors=((AWARD.name, Said(NO_AWARD, (("id", award_id),))),), status=404)
+    except Forbidden:
+        return Shaped(
+            base, errors=((AWARD.name, Said(NOT_YOURS, (("id", award_id),))),), status=403
+        )
+    return award
+
+
+def _fields_of(event: award_service.Correctable) -> list[tuple[str, tuple[Input, ...]]]:
+    return [(name, items) for name, items in CORRECTION_INPUTS.items() if name in event.fields]
+
+
+def _recorded(event: award_service.Correctable, locale: Locale) -> dict[str, str]:
+    """The boxes of ``event``'s fields as it records them: an amount as the page writes
+    amounts (``10 000 000`` in Russian), a list separated by commas, a text by language."""
+    values: dict[str, str] = {}
+    for name, items in _fields_of(event):
+        recorded = event.body.get(name)
+        for item in items:
+            part = item.name.removeprefix(CHANGES + name).removeprefix(".")
+            value = recorded.get(part) if part and isinstance(recorded, dict) else recorded
+            if value is None or (part and not isinstance(recorded, dict)):
+                continue
+            if item.kind == "amount":
+                written = numbers.format_decimal(
+                    Decimal(str(value)), locale=locale, decimal_quantization=False
+                )
+                values[item.name] = written
+            elif item.kind == "list" and isinstance(value, list):
+                values[item.name] = ", ".join(str(each) for each in value)
+            else:
+                values[item.name] = str(value)
+    return values
+
+
+def _correction_body(
+    event: award_service.Correctable, form: Mapping[str, str], locale: Locale
+) -> dict[str, Any]:
+    """The API's correction for what the form says: only the fields whose boxes differ from
+    what ``event`` records go into ``changes`` (a text, only its languages that differ; a
+    box emptied is ``null``, which removes what it held, and one not sent is left as
+    recorded); none, and the model refuses."""
+    recorded = _recorded(event, locale)
+    changes: dict[str, Any] = {}
+    for name, items in _fields_of(event):
+        typed = {item.name: (form.get(item.name) or "").strip() for item in items}
+        differ = [
+            item
+            for item in items
+            if item.name in form  # a box not sent at all is left as recorded
+            and _differs(item, typed[item.name], recorded, locale)
+        ]
+        if not differ:
+            continue
+        if is_language_input(items[0]):  # only the languages that change
+            changes[name] = {
+                item.name.rpartition(".")[2]: typed[item.name] or None for item in differ
+            }
+        elif len(items) > 1:  # the period, given whole
+            changes[name] = {
+                item.name.rpartition(".")[2]: typed[item.name] or None for item in items
+            }
+        else:
+            item = items[0]
+            raw = typed[item.name]
+            changes[name] = _value(item, _typed(item, raw, locale), UTC) if raw else None
+    body: dict[str, Any] = {"type": "corrected", CORRECTS: event.seq}
+    if (form.get(CORRECTION_REASON.name) or "").strip():
+        body["reason"] = (form.get(CORRECTION_REASON.name) or "").strip()
+    if changes:
+        body["changes"] = changes
+    if (form.get(VOID) or "").strip():
+        body["void"] = True
+    return body
+
+
+def _differs(item: Input, typed: str, recorded: Mapping[str, str], locale: Locale) -> bool:
+    """Whether a box holds other than what the entry records (``recorded``, as the boxes
+    first showed it): an amount by its value however it is written, a list by its items."""
+    before = recorded.get(item.name, "")
+    if typed == before:
+        return False
+    if item.kind == "amount" and typed and before:
+        now, then = read_amount(typed, locale) or typed, read_amount(before, locale) or before
+        if re.fullmatch(AMOUNT_PATTERN, now) and re.fullmatch(AMOUNT_PATTERN, then):
+            return Decimal(now) != Decimal(then)
+    if item.kind == "list":
+        return _listed(typed) != _listed(before)
+    return True
+
+
+def _unread(
+    boxes: Sequence[Input], form: Mapping[str, str], locale: Locale
+) -> list[tuple[str | None, Message]]:
+    """The boxes the desk cannot read as their kind, said as the other forms say them."""
+    errors: list[tuple[str | None, Message]] = []
+    for item in boxes:
+        raw = form.get(item.name)
+        if item.kind == "amount" and not _is_amount(raw, locale):
+            errors.append((item.name, Said(AMOUNT_UNREAD, (("example", AMOUNT_EXAMPLE),))))
+        elif item.kind == "number" and not _is_whole(raw):
+            errors.append((item.name, Said(WHOLE_NUMBER)))
+    return errors
+
+
 def _actions() -> list[Action]:
     instrument = Input(
         "instrument", N_("Instrument"), kind="select", required=True, choices=funder_instruments
@@ -1293,25 +1609,15 @@ def _actions() -> list[Action]:
             fixed={"type": "terminated"},
         ),
         Action(
-            "award-corrected",
+            CORRECTION,
             N_("Correct an award's event"),
             FUNDER,
-            (
-                Input("corrects", N_("The entry (seq) to correct"), kind="number", required=True),
-                Input(
-                    "changes",
-                    N_("The right values"),
-                    kind="json",
-                    hint=N_('JSON, e.g. {"amount": "15000000"}'),
-                ),
-                Input("void", N_("It should never have been recorded"), kind="checkbox"),
-                REASON,
-            ),
+            (),  # the boxes of the event chosen (``_correction_shape``)
             AwardCorrected,
             _award_event,
             target=AWARD,
             fixed={"type": "corrected"},
-            compared=("changes",),
+            shape=_correction_shape,
         ),
         Action(
             "conclusion-acknowledged",

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
@@ -222,10 +223,17 @@ def _said(message: forms.Said) -> Markup:
         if isinstance(value, date)
         else formats.number(value)
         if isinstance(value, Decimal)
+        else formats.money(value.amount, value.currency)
+        if isinstance(value, forms.Money)
         else str(value)
         for name, value in message.values
     }
     return Markup(escape(i18n.gettext(message.text))) % values  # noqa: S704 - escaped above
+
+
+def _described(choice: forms.Choice) -> Markup:
+    """An event of an award as the correction's form lists it, in the reader's language."""
+    return Markup(", ").join(_said(part) for part in choice.said)
 
 
 def _label(item: forms.Input) -> str:
@@ -325,6 +333,7 @@ def _form_page(
     *,
     compared: list[forms.Input] | None = None,
     repeated: repeats.Recorded | None = None,
+    shaped: forms.Shaped | None = None,
     status: int = 200,
 ) -> Response:
     errors = placed.messages if placed else {}
@@ -363,6 +372,10 @@ def _form_page(
         "repeated": repeated,
         "repeated_elapsed": clock.now() - repeated.at if repeated and repeated.at else None,
         "repeat_of": repeats.REPEAT_OF,
+        "choosing": shaped is not None and shaped.chosen is None,
+        "choices": shaped.choices if shaped else (),
+        "chosen": shaped.chosen if shaped else None,
+        "described": _described,
     }
     return _private(render(request, "desk/form.html", context, status_code=status))
 
@@ -389,7 +402,17 @@ def form_page(request: Request, session: PrimarySessionDep, slug: Slug) -> Respo
     values = {key: value for key, value in request.query_params.items() if key != "lang"}
     if action.preset:
         values = action.preset(session, values) | values
-    return _form_page(request, session, found, action, values)
+    if action.shape is None:
+        return _form_page(request, session, found, action, values)
+    shaped = action.shape(session, found.principal, values, _locale(request))
+    placed = forms.place_errors(shaped.action, shaped.errors, values) if shaped.errors else None
+    values = shaped.prefill | values
+    return _form_page(request, session, found, shaped.action, values, placed, shaped=shaped)
+
+
+def _locale(request: Request) -> Locale:
+    """The locale amounts are written and read in: the page's language's."""
+    return i18n.formats(language_of(request)).locale
 
 
 @router.post("/desk/forms/{slug}", response_class=HTMLResponse)
@@ -414,20 +437,34 @@ def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
             refused = "This form is not for this organization's key."
         if refused:
             return _forbidden(request, refused)
+        shaped = None
+        if action.shape:  # the form of the event it names, or why none can be
+            shaped = action.shape(session, found.principal, values, _locale(request))
+            action = shaped.action
         try:
-            written = _write(session, request, action, found.principal, values)
+            written = _write(session, request, action, found.principal, values, shaped)
         except repeats.Repeated as exc:  # nothing written: asked, naming the entry it repeats
             return _form_page(
-                request, session, found, action, values, repeated=exc.recorded, status=409
+                request,
+                session,
+                found,
+                action,
+                values,
+                repeated=exc.recorded,
+                shaped=shaped,
+                status=409,
             )
         except forms.FormErrors as exc:
-            return _refused(request, session, found, action, values, exc.errors, status=422)
+            status = shaped.status if shaped is not None and shaped.chosen is None else 422
+            given = exc.errors
+            return _refused(request, session, found, action, values, given, shaped, status=status)
         except RegistryError as exc:
             errors: forms.Errors = exc.errors or [(None, exc.detail)]
             if action.explain:
                 target = (values.get(action.target.name) or "").strip() if action.target else None
                 errors = action.explain(session, target, errors)
-            return _refused(request, session, found, action, values, errors, status=int(exc.status))
+            status = int(exc.status)
+            return _refused(request, session, found, action, values, errors, shaped, status=status)
     request.app.state.checkpointer.after_write()
     return _redirect(page, f"/desk/written/{written.seq}")
 
@@ -439,6 +476,7 @@ def _refused(
     action: forms.Action,
     values: dict[str, str],
     errors: forms.Errors,
+    shaped: forms.Shaped | None = None,
     *,
     status: int,
 ) -> Response:
@@ -447,7 +485,15 @@ def _refused(
     placed = forms.place_errors(action, errors, values)
     compared = forms.compared_inputs(action, errors, values)
     return _form_page(
-        request, session, found, action, values, placed, compared=compared, status=status
+        request,
+        session,
+        found,
+        action,
+        values,
+        placed,
+        compared=compared,
+        shaped=shaped,
+        status=status,
     )
 
 
@@ -485,10 +531,13 @@ def _write(
     action: forms.Action,
     principal: Principal,
     values: dict[str, str],
+    shaped: forms.Shaped | None = None,
 ) -> WrittenRead:
     assert principal.organization_id is not None
+    if shaped is not None and shaped.chosen is None:  # a correction naming no event of its own
+        raise forms.FormErrors(list(shaped.errors) or [(forms.CORRECTS, forms.Said(forms.CHOOSE))])
     zone = _typed_zone(session, action, values, principal.organization_id)
-    locale = i18n.formats(language_of(request)).locale  # amounts as the page writes them
+    locale = _locale(request)  # amounts as the page writes them
     data, target = forms.read(session, action, values, principal, zone, locale=locale)
     days = request.app.state.settings.oversight_answer_days
     # The idempotency key is bounded (200 characters): a nonce is hashed into it, whatever was

@@ -1,0 +1,70 @@
+"""An award's disbursement corrected through the desk in a real browser, over a real uvicorn
+and a fresh database of each kind: the award named, its events listed to choose from, the
+disbursement's boxes filled in with what it records, a send without a reason refused beside
+its box with nothing written, then only the amount changed written."""
+
+import httpx2 as httpx
+from browser_helpers import assert_accessible
+from domain_helpers import World, ledger_size
+from playwright.sync_api import Page, expect
+from test_desk_browser import sign_in
+
+from registry.core.db import Database
+from registry.ledger import service as ledger_service
+
+
+def test_a_funder_corrects_a_disbursements_amount(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    url, world, award_id = live
+    with httpx.Client(base_url=url) as client:
+        paid = client.post(
+            f"/api/v1/awards/{award_id}/events",
+            json={"type": "disbursed", "amount": "10000000.00", "date": "2026-03-20", "tranche": 1},
+            headers={"Authorization": f"Bearer {world.fund}"},
+        )
+    assert paid.status_code == 201, paid.text
+    seq = paid.json()["events"][-1]["seq"]
+    sign_in(page, url, world.fund)
+    page.get_by_role("link", name="Correct an award's event").click()
+    page.get_by_label("Award").fill(award_id)
+    page.get_by_role("button", name="Show the award's entries").click()
+    entries = page.get_by_role("list").filter(has_text="Disbursement of")
+    expect(entries.get_by_role("listitem")).to_have_count(2)
+    disbursement = entries.get_by_role("listitem").filter(has_text=f"entry #{seq}")
+    expect(disbursement).to_contain_text("Disbursement of UZS")
+    expect(disbursement).to_contain_text("10,000,000 on Mar 20, 2026, tranche 1")
+    assert_accessible(page)
+    screenshot(page, "desk-correction-entries")
+    disbursement.get_by_role("link", name="Correct").click()
+
+    expect(page.get_by_label("Amount")).to_have_value("10,000,000")
+    expect(page.get_by_label("Date", exact=True)).to_have_value("2026-03-20")
+    expect(page.get_by_label("Tranche number")).to_have_value("1")
+    page.get_by_label("Amount").fill("15,000,000")
+    before = ledger_size(database)
+    page.get_by_role("button", name="Send").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(["Why it is corrected"])
+    expect(page.get_by_label("Amount")).to_have_value("15,000,000")
+    assert ledger_size(database) == before
+    assert_accessible(page)
+    screenshot(page, "desk-correction-refused")
+
+    page.get_by_label("Why it is corrected").fill("The bank's statement says 15,000,000")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"The registry recorded a correction of award {award_id}."
+    )
+    assert ledger_size(database) == before + 1
+    with database.session() as session:
+        entry = ledger_service.decode_leaf(ledger_service.entry(session, before).leaf)
+    assert entry["body"] == {
+        "corrects": seq,
+        "changes": {"amount": "15000000.00"},
+        "reason": "The bank's statement says 15,000,000",
+        "void": False,
+    }

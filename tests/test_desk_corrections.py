@@ -1,0 +1,361 @@
+"""The desk's correction of an award's event, on both databases: the official picks the event
+from the award's own, then corrects its fields in boxes of their kind filled in with what it
+records; only what was changed is sent, and the service's refusals are shown beside the boxes
+with nothing written."""
+
+import re
+from collections.abc import Iterator
+from html import unescape
+
+import pytest
+from domain_helpers import MINISTRY, NGO_UZ, bearer, ledger_size
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from test_awards import award_body
+from test_desk import errors_next_to, field_value, marked_fields, sign_in
+from test_oversight import Desk
+
+from registry.awards import service as award_service
+from registry.core.db import Database
+from registry.ledger import service as ledger_service
+from registry.web.desk import forms
+
+SLUG = "award-corrected"
+
+
+@pytest.fixture
+def desk(client: TestClient, database: Database) -> Desk:
+    return Desk(client, database)
+
+
+@pytest.fixture
+def browser_like(app: FastAPI) -> Iterator[TestClient]:
+    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
+        yield client
+
+
+def add_event(desk: Desk, award_id: str, body: dict, token: str | None = None) -> int:
+    """An event written through the API; its ledger entry."""
+    response = desk.client.post(
+        f"/api/v1/awards/{award_id}/events", json=body, headers=bearer(token or desk.world.fund)
+    )
+    assert response.status_code == 201, response.text
+    return max(event["seq"] for event in response.json()["events"])
+
+
+def disburse(desk: Desk, award_id: str, amount: str = "10000000.00", tranche: int = 1) -> int:
+    return add_event(
+        desk,
+        award_id,
+        {"type": "disbursed", "amount": amount, "date": "2026-03-20", "tranche": tranche},
+    )
+
+
+def correction_form(client: TestClient, award_id: str, seq: int, **params: str) -> str:
+    """The correction's form for entry ``seq``, opened as its link in the list opens it."""
+    response = client.get(
+        f"/desk/forms/{SLUG}", params={"award_id": award_id, "corrects": str(seq), **params}
+    )
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def boxes(html: str) -> dict[str, str]:
+    """What a form sends as it is shown: its inputs' and text areas' values (no checkbox)."""
+    values = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name, value = re.search(r' name="([^"]+)"', tag), re.search(r' value="([^"]*)"', tag)
+        if name and value and 'type="checkbox"' not in tag:
+            values[unescape(name[1])] = unescape(value[1])
+    for name, text in re.findall(r'<textarea[^>]*? name="([^"]+)"[^>]*>([^<]*)</textarea>', html):
+        values[unescape(name)] = unescape(text)
+    return values
+
+
+def last_entry(database: Database) -> dict:
+    with database.session() as session:
+        size = ledger_service.size(session)
+        return ledger_service.decode_leaf(ledger_service.entry(session, size - 1).leaf)
+
+
+def test_the_form_lists_the_awards_events_to_choose_from(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    voided = disburse(desk, award_id, "5000000.00", tranche=2)
+    add_event(
+        desk,
+        award_id,
+        {"type": "corrected", "corrects": voided, "void": True, "reason": "Ikki marta"},
+    )
+    sign_in(browser_like, desk.world.fund)
+
+    page = browser_like.get(f"/desk/forms/{SLUG}", params={"award_id": award_id, "lang": "en"})
+
+    assert page.status_code == 200, page.text
+    listed = re.findall(r"<li>(.*?) — <a href=\"([^\"]+)\">Correct<span", page.text)
+    said = [re.sub(r"<[^>]+>", "", unescape(text)) for text, _ in listed]
+    published = desk.award["published_seq"]
+    assert said == [
+        f"Publication of UZS\u00a0300,000,000 on Mar 1, 2026, entry #{published}",
+        f"Disbursement of UZS\u00a010,000,000 on Mar 20, 2026, tranche 1, entry #{paid}",
+    ]  # the voided disbursement and the correction itself are not offered
+    assert unescape(listed[1][1]) == (
+        f"/desk/forms/{SLUG}?award_id={award_id}&corrects={paid}&lang=en"
+    )
+    assert 'name="changes"' not in page.text  # no JSON box
+    russian = browser_like.get(f"/desk/forms/{SLUG}", params={"award_id": award_id, "lang": "ru"})
+    assert "Выплата 10\u00a0000\u00a0000\u00a0UZS" in unescape(russian.text)
+
+
+def test_an_event_opens_with_its_own_boxes_filled_in_with_what_it_records(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+
+    html = correction_form(browser_like, award_id, paid, lang="ru")
+
+    shown = boxes(html)
+    assert shown["changes.amount"] == "10\u00a0000\u00a0000"  # as the Russian page writes it
+    assert (shown["changes.date"], shown["changes.tranche"]) == ("2026-03-20", "1")
+    assert shown["changes.note"] == ""
+    assert (shown["award_id"], shown["corrects"]) == (award_id, str(paid))
+    assert 'type="date"' in re.search(r'<input id="f-changes-date"[^>]*>', html)[0]
+    assert 'name="void"' in html
+    assert "changes.title" not in html  # a disbursement has no title
+    published = correction_form(browser_like, award_id, desk.award["published_seq"])
+    assert boxes(published)["changes.title.uz"] == "Ekologik maktab loyihasi"
+    assert boxes(published)["changes.themes"] == "ecology"
+    assert 'name="void"' not in published  # the award itself is terminated, not voided
+
+
+def test_every_field_a_correction_may_change_has_its_box() -> None:
+    """The service says what a correction may change in each kind of event; the desk has a
+    box for each of them."""
+    for kind, fields in award_service.CORRECTABLE_FIELDS.items():
+        assert fields <= forms.CORRECTION_INPUTS.keys(), kind
+
+
+def test_correcting_a_disbursements_amount_sends_only_the_amount(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+    html = correction_form(browser_like, award_id, paid, lang="ru")
+    form = boxes(html) | {"changes.amount": "15 000 000", "reason": "Summa xato kiritilgan"}
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "ru"})
+
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 1
+    entry = last_entry(desk.database)
+    assert entry["kind"] == "award.corrected"
+    assert entry["body"] == {
+        "corrects": paid,
+        "changes": {"amount": "15000000.00"},
+        "reason": "Summa xato kiritilgan",
+        "void": False,
+    }
+    award = desk.client.get(f"/api/v1/awards/{award_id}").json()
+    assert award["disbursed"] == "15000000.00"
+
+
+def test_a_text_sends_only_the_languages_changed(desk: Desk, browser_like: TestClient) -> None:
+    award_id = desk.award["id"]
+    sign_in(browser_like, desk.world.fund)
+    html = correction_form(browser_like, award_id, desk.award["published_seq"])
+    form = boxes(html) | {"changes.title.ru": "Экологическая школа", "reason": "Tarjima"}
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form)
+
+    assert response.status_code == 303, response.text
+    assert last_entry(desk.database)["body"]["changes"] == {
+        "title": {"uz": "Ekologik maktab loyihasi", "ru": "Экологическая школа"}
+    }  # the entry holds the whole text, as the API writes it
+
+
+def test_voiding_an_event(desk: Desk, browser_like: TestClient) -> None:
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+    form = boxes(correction_form(browser_like, award_id, paid)) | {
+        "void": "1",
+        "reason": "Ikki marta kiritilgan",
+    }
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form)
+
+    assert response.status_code == 303, response.text
+    assert last_entry(desk.database)["body"] == {
+        "corrects": paid,
+        "reason": "Ikki marta kiritilgan",
+        "void": True,
+    }
+    assert desk.client.get(f"/api/v1/awards/{award_id}").json()["disbursed"] == "0.00"
+
+
+def test_nothing_changed_is_refused_and_nothing_written(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+    # The amount typed otherwise but the same (10,000,000 as 10000000.00): not a change.
+    form = boxes(correction_form(browser_like, award_id, paid, lang="en")) | {
+        "changes.amount": "10000000.00",
+        "reason": "Xato",
+    }
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 422, response.text
+    summary = re.search(r'<div class="notice error-summary".*?</div>', response.text, re.DOTALL)
+    assert summary
+    assert f"every box holds what entry #{paid} records" in unescape(summary[0])
+    assert field_value(response.text, "changes.amount") == "10000000.00"  # kept as typed
+    assert ledger_size(desk.database) == before
+
+
+def test_changes_and_void_together_are_refused_beside_the_box(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+    form = boxes(correction_form(browser_like, award_id, paid)) | {
+        "changes.tranche": "2",
+        "void": "1",
+        "reason": "Xato",
+    }
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 422, response.text
+    assert errors_next_to(response.text, "void") == [
+        "Change values above or tick this box, not both: a voided entry keeps no values."
+    ]
+    assert ledger_size(desk.database) == before
+
+
+def test_the_services_refusal_is_shown_beside_its_box(desk: Desk, browser_like: TestClient) -> None:
+    """A disbursement corrected above the award's amount (300,000,000): the service's rule,
+    beside the amount's box."""
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+    form = boxes(correction_form(browser_like, award_id, paid, lang="en")) | {
+        "changes.amount": "400,000,000",
+        "reason": "Xato",
+    }
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["changes.amount"]
+    assert errors_next_to(response.text, "changes.amount") == [
+        "the disbursed total would exceed the awarded amount"
+    ]
+    assert field_value(response.text, "changes.amount") == "400,000,000"
+    assert ledger_size(desk.database) == before
+
+
+def test_a_void_the_service_refuses_is_shown_beside_the_checkbox(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """Voiding the amendment that raised the amount would leave more paid than awarded."""
+    award_id = desk.award["id"]
+    amended = add_event(
+        desk,
+        award_id,
+        {"type": "amended", "amount": "500000000.00", "reason": "Qoʻshimcha tadbirlar"},
+    )
+    disburse(desk, award_id, "400000000.00")
+    sign_in(browser_like, desk.world.fund)
+    form = boxes(correction_form(browser_like, award_id, amended)) | {
+        "void": "1",
+        "reason": "Xato",
+    }
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form)
+
+    assert response.status_code == 422, response.text
+    assert marked_fields(response.text) == ["void"]
+    assert errors_next_to(response.text, "void") == [
+        "the disbursed total would exceed the awarded amount"
+    ]
+    assert ledger_size(desk.database) == before
+
+
+def test_an_event_of_another_funders_award_is_refused(desk: Desk, browser_like: TestClient) -> None:
+    theirs = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(None, funder_id=MINISTRY, recipient_id=NGO_UZ, legal_basis="PQ-1"),
+        headers=bearer(desk.world.ministry),
+    )
+    assert theirs.status_code == 201, theirs.text
+    award_id = theirs.json()["id"]
+    paid = add_event(
+        desk,
+        award_id,
+        {"type": "disbursed", "amount": "1000000.00", "date": "2026-03-20"},
+        desk.world.ministry,
+    )
+    csrf = sign_in(browser_like, desk.world.fund)
+    listed = browser_like.get(f"/desk/forms/{SLUG}", params={"award_id": award_id, "lang": "en"})
+    assert f"corrects={paid}" not in listed.text  # its events are not offered
+    refused = (
+        f"Award {award_id} is not one of your organization's: "
+        "a funder corrects only its own awards."
+    )
+    assert errors_next_to(listed.text, "award_id") == [refused]
+    form = {
+        "csrf": csrf,
+        "award_id": award_id,
+        "corrects": str(paid),
+        "changes.amount": "2000000",
+        "reason": "Xato",
+    }
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form)
+
+    assert response.status_code == 403, response.text
+    assert errors_next_to(response.text, "award_id")
+    assert ledger_size(desk.database) == before
+
+
+def test_an_entry_that_is_not_the_awards_event_is_refused(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award_id = desk.award["id"]
+    csrf = sign_in(browser_like, desk.world.fund)
+    other = desk.client.post(
+        "/api/v1/awards", json=award_body(desk.competition["id"]), headers=bearer(desk.world.fund)
+    ).json()
+    form = {
+        "csrf": csrf,
+        "award_id": award_id,
+        "corrects": str(other["published_seq"]),
+        "reason": "Xato",
+    }
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 422, response.text
+    assert (
+        f"Entry #{other['published_seq']} is not an event of this award that can be corrected"
+        in unescape(response.text)
+    )
+    assert f"corrects={desk.award['published_seq']}" in unescape(response.text)  # the list
+    assert ledger_size(desk.database) == before
