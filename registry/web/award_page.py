@@ -5,18 +5,15 @@ The timeline is read from the award's events as the API serves them; what each e
 fold the rules use, so a correction shows where it applies and the original stays visible.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import partial
 from typing import Annotated, Any, Final
 from urllib.parse import quote
 
-import segno
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from registry.awards import rules
@@ -25,15 +22,13 @@ from registry.awards.router import AwardId, to_read
 from registry.awards.schemas import AwardEventRead, AwardRead
 from registry.competitions import service as competition_service
 from registry.core.db import SessionDep
-from registry.ledger import service as ledger_service
 from registry.reference.zones import local_zone
 from registry.risks import service as risk_service
-from registry.web import addresses, oversight_pages, views
+from registry.web import addresses, oversight_pages, receipts, views
 from registry.web.templating import render
 
 router = APIRouter(tags=["portal"])
 SAFE_LINK_SCHEMES: Final = ("https://", "http://")
-LEAF_HASH: Final = re.compile("[0-9a-f]{64}")
 
 
 @dataclass
@@ -119,58 +114,16 @@ def safe_link(url: object) -> str | None:
     return url if isinstance(url, str) and url.lower().startswith(SAFE_LINK_SCHEMES) else None
 
 
-@dataclass(frozen=True)
-class Receipt:
-    """The award page's receipt box: the download, and a QR code of the permanent link."""
-
-    permanent_url: str
-    leaf_hash: str
-    qr_svg: Markup
-    events: list[tuple[int, str, str]]
-    """(seq, kind, leaf hash) of every entry of the award, for the per-event receipts."""
-
-
-@dataclass(frozen=True)
-class LeafCheck:
-    """What the page says about a ``?leaf=`` hash (from a printed QR code). ``given`` is the
-    hash when it is one (64 hex digits), never other text: the page must not repeat
-    arbitrary words from a link in its own voice."""
-
-    given: str | None
-    seq: int | None
-    kind: str | None
-
-
-def receipt_box(request: Request, session: Session, award: AwardRead) -> Receipt:
-    hashes = {
-        seq: value.hex()
-        for seq, value in ledger_service.leaf_hashes(
-            session, [event.seq for event in award.events]
-        ).items()
-    }
-    leaf_hash = hashes[award.published_seq]
-    base = request.app.state.settings.public_url.rstrip("/")
-    url = f"{base}/awards/{quote(award.id)}?leaf={leaf_hash}"
-    events = [(event.seq, event.kind, hashes[event.seq]) for event in award.events]
-    return Receipt(permanent_url=url, leaf_hash=leaf_hash, qr_svg=qr_code(url), events=events)
-
-
-@lru_cache(maxsize=1024)
-def qr_code(text: str) -> Markup:
-    """The QR code of ``text`` as inline SVG (segno's own markup, with ``text`` escaped in its
-    title), error correction M: readable with up to 15 % of a printed code damaged."""
-    svg = segno.make(text, error="m").svg_inline(scale=3, border=2, title=text, omitsize=True)
-    return Markup(svg)  # noqa: S704 - segno writes the SVG and escapes the title
-
-
-def leaf_check(given: str | None, receipt: Receipt) -> LeafCheck | None:
-    if given is None:
-        return None
-    wanted = given.strip().lower()
-    for seq, kind, leaf_hash in receipt.events:
-        if wanted == leaf_hash:
-            return LeafCheck(given=leaf_hash, seq=seq, kind=kind)
-    return LeafCheck(given=wanted if LEAF_HASH.fullmatch(wanted) else None, seq=None, kind=None)
+def receipt_box(request: Request, session: Session, award: AwardRead) -> receipts.Receipt:
+    return receipts.receipt_box(
+        request,
+        session,
+        path=f"/awards/{award.id}",
+        entries=[(event.seq, event.kind) for event in award.events],
+        url=f"/api/v1/awards/{quote(award.id)}/receipt",
+        file_name=f"award-{award.id}.tlog-proof",
+        entry_url=lambda seq: f"/api/v1/awards/{quote(award.id)}/events/{seq}/receipt",
+    )
 
 
 @router.get("/awards/{award_id}", response_class=HTMLResponse)
@@ -211,7 +164,7 @@ def award_page(
                 session, risk_service.thresholds(request.app.state.settings), [award.id]
             )[award.id],
             "receipt": receipt,
-            "leaf_check": leaf_check(leaf, receipt),
+            "leaf_check": receipts.leaf_check(leaf, receipt),
             # Where the award is made, as its award date and the rules' "today" are: a time
             # is shown there, and named, as the competition page shows its window.
             "zone": local_zone(award.region, award.funder_id),
