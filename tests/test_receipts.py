@@ -261,6 +261,62 @@ def test_a_leaf_hash_that_is_not_the_awards_is_flagged(client: TestClient, award
     assert client.get(f"/awards/{award['id']}", params={"leaf": "x" * 201}).status_code == 400
 
 
+def test_the_competition_page_offers_verification_and_receipts_of_its_entries(
+    client: TestClient, world: World
+) -> None:
+    """As an award's page does (reported by users: a competition's page had neither): the
+    verifier over every entry of the competition, each entry's receipt, and a QR code of the
+    permanent link with its announcement's leaf hash, which opened says whose entry it is."""
+    competition = client.post(
+        "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
+    ).json()
+    stage = {"type": "applications_closed", "date": "2026-02-10"}
+    stage |= {"applications": 40, "organizations": 36}
+    response = client.post(
+        f"/api/v1/competitions/{competition['id']}/events", json=stage, headers=bearer(world.fund)
+    )
+    assert response.status_code == 201, response.text
+    seqs = [event["seq"] for event in response.json()["events"]]
+    assert len(seqs) == 2
+    page = client.get(f"/competitions/{competition['id']}", params={"lang": "en"})
+    assert page.status_code == 200
+    html = page.text
+    assert f'data-subject="{competition["id"]}" data-seqs="{seqs[0]} {seqs[1]}"' in html
+    assert "js/verify.js" in html
+    assert f'href="/api/v1/ledger/entries/{seqs[0]}/receipt" download' in html
+    assert (
+        f'<a href="/api/v1/ledger/entries/{seqs[1]}/receipt" download>#{seqs[1]} Applications closed</a>'
+        in html
+    )
+    assert f"registry receipt verify entry-{seqs[0]}.tlog-proof" in html
+    # Each receipt the page links proves its entry offline.
+    log_key = parse_verifier_key(_log_key(client))
+    for seq in seqs:
+        proven = verify_receipt(
+            client.get(f"/api/v1/ledger/entries/{seq}/receipt").text, log_key=log_key
+        )
+        assert proven.index == seq
+    leaf_hash = client.get(f"/api/v1/ledger/entries/{seqs[0]}").json()["leaf_hash"]
+    url = f"http://127.0.0.1:8000/competitions/{competition['id']}?leaf={leaf_hash}"
+    assert f"<code>{url}</code>" in html
+    svg = re.search(r"<svg.*?</svg>", html, re.DOTALL)
+    assert svg is not None
+    assert svg.group(0) == segno.make(url, error="m").svg_inline(
+        scale=3, border=2, title=url, omitsize=True
+    )
+    confirmed = client.get(url.removeprefix("http://127.0.0.1:8000") + "&lang=en").text
+    assert "leaf-check-ok" in confirmed
+    assert f"is ledger entry #{seqs[0]} of this competition (competition.published)" in confirmed
+    # A hash that is not the competition's (an award's, a made-up one) is flagged.
+    other = client.get(
+        f"/competitions/{competition['id']}", params={"leaf": "0" * 64, "lang": "en"}
+    )
+    assert 'class="leaf-check leaf-check-bad" role="alert"' in other.text
+    assert "is not an entry of this competition" in other.text
+    too_long = client.get(f"/competitions/{competition['id']}", params={"leaf": "x" * 201})
+    assert too_long.status_code == 400
+
+
 IGNORED = "Signature lines by keys you did not pin were ignored"
 
 

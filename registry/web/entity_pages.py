@@ -8,7 +8,7 @@ from functools import partial
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ from registry.reference.identifiers import InvalidIdentifier, parse_org_id
 from registry.reference.money import format_amount
 from registry.risks import service as risk_service
 from registry.risks.indicators import Indicator
-from registry.web import addresses, charts, oversight_pages, views
+from registry.web import addresses, charts, oversight_pages, receipts, views
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -199,6 +199,7 @@ def competition_page(
     cursors: CursorsDep,
     competition_id: CompetitionId,
     cursor: CursorParam = None,
+    leaf: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     competition = competition_read(
         session,
@@ -225,6 +226,17 @@ def competition_page(
     awards = [to_summary(award) for award in found.items]
     budget = Decimal(competition.budget)
     committed = Decimal(competition.committed)
+    # Any entry's receipt downloads from the ledger's own address: a competition's entries
+    # are entries like any other, and the first is its publication.
+    receipt = receipts.receipt_box(
+        request,
+        session,
+        path=f"/competitions/{competition.id}",
+        entries=[(event.seq, event.kind) for event in competition.events],
+        url=f"/api/v1/ledger/entries/{competition.events[0].seq}/receipt",
+        file_name=f"entry-{competition.events[0].seq}.tlog-proof",
+        entry_url=lambda seq: f"/api/v1/ledger/entries/{seq}/receipt",
+    )
     return render(
         request,
         "competition.html",
@@ -245,6 +257,9 @@ def competition_page(
             "awards": awards,
             "amendments": amendments(competition.events),
             "oversight": oversight_pages.section(session, competition.oversight),
+            "verifier_key": request.app.state.signer.verifier.verifier_key(),
+            "receipt": receipt,
+            "leaf_check": receipts.leaf_check(leaf, receipt),
             "next_page": (
                 page.url(f"/competitions/{competition.id}", cursor=found.cursor)
                 if found.cursor

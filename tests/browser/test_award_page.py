@@ -16,17 +16,23 @@ from registry.ledger.receipt import verify_receipt
 RESULT = "section.verify-ok, section.verify-failed, section.verify-pending"
 
 
-def award_with_events(portal: str, at_least: int = 3) -> dict:
-    """A demo award with a timeline worth showing (disbursements, amendments…)."""
-    items = httpx.get(f"{portal}/api/v1/awards", params={"limit": 60}).json()["items"]
+def with_most_events(portal: str, collection: str, at_least: int) -> dict:
+    """The first demo record of ``collection`` (``awards``, ``competitions``) with at least
+    ``at_least`` events, else the one with the most of the first 60."""
+    items = httpx.get(f"{portal}/api/v1/{collection}", params={"limit": 60}).json()["items"]
     best: dict = {}
     for item in items:
-        award = httpx.get(f"{portal}/api/v1/awards/{item['id']}").json()
-        if len(award["events"]) > len(best.get("events", ())):
-            best = award
+        record = httpx.get(f"{portal}/api/v1/{collection}/{item['id']}").json()
+        if len(record["events"]) > len(best.get("events", ())):
+            best = record
         if len(best["events"]) >= at_least:
             break
     return best
+
+
+def award_with_events(portal: str, at_least: int = 3) -> dict:
+    """A demo award with a timeline worth showing (disbursements, amendments…)."""
+    return with_most_events(portal, "awards", at_least)
 
 
 def verify(page: Page) -> tuple[str, list[str], str]:

@@ -1,6 +1,6 @@
-// Verify an award's ledger entries in the visitor's own browser (progressive enhancement).
-//
-// Without this module (or without WebCrypto) the award page is unchanged and the button stays
+// Verify a record's ledger entries (an award's, a competition's, a conclusion's) in the
+// visitor's own browser (progressive enhancement).
+// Without this module (or without WebCrypto) the page is unchanged and the button stays
 // hidden. With it, a click checks each listed ledger entry against the log's signed checkpoint,
 // using only the pinned key and WebCrypto, trusting neither the page's figures nor the server:
 //
@@ -17,7 +17,7 @@
 //                 "leaf_hash" is ignored: the audit path must lead from OUR leaf hash to the
 //                 signed root (RFC 9162 §2.1.3.2).
 //
-// The contract with the award page (registry/web templates render exactly this):
+// The contract with the record pages (templates/_verify.html renders exactly this):
 //
 //   <section class="verify" data-verify
 //            data-api="/api/v1"                       API root, no trailing slash needed
