@@ -74,6 +74,17 @@ AWARD_FORM = {
 }
 """What a funder types in the award form: a grant of 45,000,000 UZS to an Uzbek NGO."""
 
+COMPETITION_FORM = {
+    "instrument": "grant",
+    "year": "2026",
+    "title.uz": "Mahalla tashabbuslari tanlovi",
+    "budget": "500000000",
+    "currency": "UZS",
+    "window.opens": "2026-02-01T09:00",
+    "window.closes": "2026-02-20T18:00",
+}
+"""What a funder types in the competition form: a call in Tashkent time, closed by now."""
+
 MONEY_LEFT_EMPTY = {"amount": "", "currency": ""}
 """The award form's money left empty, as for a statement in a legal unit (or none at all):
 the desk reads an empty field as one not given, as a browser sends it."""
@@ -206,24 +217,18 @@ def test_a_funder_posts_a_competition_and_an_award_through_forms(
 ) -> None:
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
-    form = open_form(browser_like, "competition") | {
-        "instrument": "grant",
-        "year": "2026",
-        "title.uz": "Mahalla tashabbuslari tanlovi",
-        "title.ru": "Конкурс инициатив махалли",
-        "budget": "500000000",
-        "currency": "UZS",
-        "window.opens": "2026-02-01T09:00",
-        "window.closes": "2026-02-20T18:00",
-        "themes": "youth, mahalla",
-    }
+    form = (
+        open_form(browser_like, "competition")
+        | COMPETITION_FORM
+        | {"title.ru": "Конкурс инициатив махалли", "themes": "youth, mahalla"}
+    )
     response = browser_like.post("/desk/forms/competition", data=form)
     assert response.status_code == 303, response.text
     seq = int(response.headers["location"].rsplit("/", 1)[1])
     assert ledger_size(desk.database) == before + 1
     written = browser_like.get(response.headers["location"])
     assert f"#{seq}" in written.text
-    competition_id = re.search(r'href="/competitions/(CMP-[0-9-]+)"', written.text)[1]
+    competition_id = re.search(r'href="/competitions/(CMP-[0-9-]+)[?"]', written.text)[1]
     competition = desk.client.get(f"/api/v1/competitions/{competition_id}").json()
     assert competition["published_seq"] == seq
     assert competition["window"]["closes"] == "2026-02-20T18:00:00+05:00"  # in Tashkent time
@@ -243,6 +248,64 @@ def test_a_funder_posts_a_competition_and_an_award_through_forms(
     response = browser_like.post("/desk/forms/award-disbursed", data=paid)
     assert response.status_code == 303, response.text
     assert desk.client.get(f"/api/v1/awards/{created['id']}").json()["disbursed"] == "15000000.00"
+
+
+def written_links(client: TestClient, seq: int) -> tuple[str, str]:
+    """The success page's link to read the entry (its href, unescaped), and its JSON's."""
+    html = client.get(f"/desk/written/{seq}", params={"lang": "en"}).text
+    human = re.search(
+        rf'<li><a href="([^"]+)">See it on its public page, and verify entry #{seq} there</a>',
+        html,
+    )
+    auditors = re.search(
+        r'For auditors: <a href="([^"]+)">the entry as JSON, with its inclusion proof</a>', html
+    )
+    assert human, html
+    assert auditors, html
+    return unescape(human[1]), unescape(auditors[1])
+
+
+def test_the_success_page_opens_the_entry_on_its_public_page_and_keeps_the_json(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """Reported by funders: "the entry with its inclusion proof" opened raw JSON. The success
+    page's link opens the record's page at the entry, with its leaf hash, so that the page says
+    whose entry it is and offers its verification; the JSON stays, for auditors."""
+    sign_in(browser_like, desk.world.fund)
+    form = open_form(browser_like, "competition") | COMPETITION_FORM
+    response = browser_like.post("/desk/forms/competition", data=form)
+    assert response.status_code == 303, response.text
+    seq = int(response.headers["location"].rsplit("/", 1)[1])
+    entry = desk.client.get(f"/api/v1/ledger/entries/{seq}").json()
+    competition_id = entry["entry"]["subject"]
+    human, auditors = written_links(browser_like, seq)
+    assert human == (
+        f"/competitions/{competition_id}?leaf={entry['leaf_hash']}&lang=en#event-{seq}"
+    )
+    assert auditors == f"/api/v1/ledger/entries/{seq}"
+    assert desk.client.get(auditors).json()["seq"] == seq
+    page = desk.client.get(human.partition("#")[0]).text
+    assert f'<li id="event-{seq}">' in page
+    assert f"is ledger entry #{seq} of this competition (competition.published)" in page
+    assert f'data-subject="{competition_id}" data-seqs="{seq}"' in page
+
+    # An award's event: the award's page at that event, which says whose entry it is.
+    award_id = desk.award["id"]
+    paid = form_about(browser_like, "award-disbursed", award_id=award_id) | {
+        "amount": "15000000",
+        "date": "2026-03-15",
+        "tranche": "1",
+    }
+    response = browser_like.post("/desk/forms/award-disbursed", data=paid)
+    assert response.status_code == 303, response.text
+    seq = int(response.headers["location"].rsplit("/", 1)[1])
+    leaf_hash = desk.client.get(f"/api/v1/ledger/entries/{seq}").json()["leaf_hash"]
+    human, auditors = written_links(browser_like, seq)
+    assert human == f"/awards/{award_id}?leaf={leaf_hash}&lang=en#event-{seq}"
+    assert auditors == f"/api/v1/ledger/entries/{seq}"
+    page = desk.client.get(human.partition("#")[0]).text
+    assert f'id="event-{seq}"' in page
+    assert f"is ledger entry #{seq} of this award (award.disbursed)" in page
 
 
 def test_a_refused_form_shows_the_api_errors_next_to_the_fields_and_keeps_them(

@@ -54,8 +54,8 @@ def test_a_funder_signs_in_writes_and_signs_out(
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{before}")
     assert ledger_size(database) == before + 1
     screenshot(page, "desk-accepted")
-    page.get_by_role("link", name="See it on its public page").click()
-    page.wait_for_url(f"**/awards/{award_id}**")
+    opened_at_its_entry(page, f"/awards/{award_id}", before)
+    screenshot(page, "desk-entry-on-its-page")
 
     # A form whose CSRF token was tampered with is refused, and writes nothing.
     page.goto(f"{url}/desk/forms/award-reported?award_id={award_id}&lang=en")
@@ -72,6 +72,17 @@ def test_a_funder_signs_in_writes_and_signs_out(
     expect(page.get_by_role("status")).to_contain_text("signed out")
     page.goto(f"{url}/desk?lang=en")
     page.wait_for_url("**/desk/sign-in**")
+
+
+def opened_at_its_entry(page: Page, path: str, seq: int) -> None:
+    """The success page's link opens the record's page at the entry, and the page says the
+    entry's leaf hash is its own; its "Verify" is there."""
+    page.get_by_role("link", name="See it on its public page").click()
+    page.wait_for_url(f"**{path}?leaf=*")
+    assert page.url.endswith(f"#event-{seq}")
+    expect(page.locator(".leaf-check-ok")).to_contain_text(f"is ledger entry #{seq} of this")
+    expect(page.locator(f"#event-{seq}")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Verify in my browser")).to_be_attached()
 
 
 def sign_in(page: Page, url: str, token: str) -> None:

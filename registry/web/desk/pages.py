@@ -32,6 +32,7 @@ from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
 from registry.core.errors import NotFound, RegistryError, Unauthorized
 from registry.ledger import service as ledger_service
+from registry.ledger.merkle import leaf_hash
 from registry.organizations import service as organization_service
 from registry.oversight.models import Conclusion
 from registry.oversight.views import to_summary
@@ -40,6 +41,7 @@ from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
 from registry.web.desk import forms, repeats, sessions
 from registry.web.i18n import N_
+from registry.web.ledger_page import subject_page
 from registry.web.templating import PageContext, language_of, render
 
 router = APIRouter(tags=["portal"])
@@ -47,6 +49,9 @@ LISTED: Final = 20
 LANGUAGE_NAMES: Final = {"uz": "Oʻzbekcha", "ru": "Русский", "kk": "Қазақша", "en": "English"}
 FORM_NONCE: Final = "form_nonce"
 CSRF_FIELD: Final = "csrf"
+# Public pages that say whose entry a ``?leaf=`` hash is, and those that anchor each entry.
+LEAF_CHECKING_PAGES: Final = ("/awards/", "/competitions/")
+ENTRY_ANCHORED_PAGES: Final = (*LEAF_CHECKING_PAGES, "/oversight/conclusions/")
 
 
 class WrittenRead(BaseModel):
@@ -595,18 +600,29 @@ RECORDED: Final = {
 kind the desk does not write is named as the ledger names it)."""
 
 
+def entry_page(page: PageContext, seq: int, leaf: bytes, link: str | None) -> str:
+    """Where a person reads and verifies the entry just written: its record's public page at
+    the entry (whose "Verify" checks it in the browser), with its leaf hash where the page
+    checks one (an award's, a competition's say whose entry the hash is); else the ledger's
+    page that lists it first."""
+    if link is None:
+        return page.url("/ledger", before=seq + 1)
+    if link.startswith(LEAF_CHECKING_PAGES):
+        return f"{page.url(link, leaf=leaf_hash(leaf).hex())}#event-{seq}"
+    if link.startswith(ENTRY_ANCHORED_PAGES):
+        return f"{page.url(link)}#event-{seq}"
+    return page.url(link)
+
+
 @router.get("/desk/written/{seq}", response_class=HTMLResponse)
 def written_page(
     request: Request, session: PrimarySessionDep, seq: Annotated[int, Path(ge=0, le=2**63 - 1)]
 ) -> Response:
-    entry = ledger_service.decode_leaf(ledger_service.entry(session, seq).leaf)
+    leaf = ledger_service.entry(session, seq).leaf
+    entry = ledger_service.decode_leaf(leaf)
     kind, subject = entry["kind"], entry["subject"]
     family = kind.split(".")[0]
-    link = {
-        "competition": f"/competitions/{subject}",
-        "award": f"/awards/{subject}",
-        "oversight": f"/oversight/conclusions/{subject}",
-    }.get(family)
+    link = subject_page(kind, subject)
     conclusion = session.get(Conclusion, subject) if family == "oversight" else None
     found = sessions.current(session, request)
     organization = found.principal.organization_id if found else None
@@ -623,6 +639,7 @@ def written_page(
         "section": "/desk",
         "entry": entry,
         "link": link,
+        "entry_page": entry_page(PageContext(request), seq, leaf, link),
         "recorded": RECORDED.get(kind),
         "time": datetime.fromisoformat(entry["time"]),
         "zone": ZoneInfo(zone_name) if zone_name else None,
