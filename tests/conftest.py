@@ -1,7 +1,8 @@
 """Every database test runs twice: on SQLite (the embedded default) and on PostgreSQL.
 
 Each test gets a fresh database made from a template migrated once per run (a file copy on
-SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). Tests commit for real: the ledger's
+SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL, made ahead on a thread and dropped after
+on it: ``database_copies.py``). Tests commit for real: the ledger's
 locking and transaction boundaries are what they check, so nothing is faked with savepoints.
 
 PostgreSQL is optional on a laptop (its tests skip with a reason) and required in CI: with
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from database_copies import DatabaseCopies
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from postgres_url import POSTGRES_URL
@@ -35,6 +37,8 @@ from registry.main import create_app
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
+# The copies of each PostgreSQL template being made ahead, by the template's name.
+_copies: dict[str, DatabaseCopies] = {}
 
 
 def _admin_engine():
@@ -61,7 +65,14 @@ def postgresql_template() -> Iterator[str]:
             pytest.fail(message)
         pytest.skip(message)
     migrations.upgrade(_postgres_url(name))
+    conninfo = make_url(POSTGRES_URL).set(drivername="postgresql")
+    _copies[name] = DatabaseCopies(
+        conninfo.render_as_string(hide_password=False),
+        name,
+        lambda: f"registry_t_{os.getpid()}_{next(_counter)}",
+    )
     yield name
+    _copies.pop(name).close()
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
@@ -130,12 +141,19 @@ def _database(backend: str, tmp_path: Path, *, template: str | Path | None) -> I
             shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
+    if template is not None:
+        copies = _copies[str(template)]
+        name = copies.take()
+        try:
+            yield _postgres_url(name)
+        finally:
+            copies.give_back(name)
+        return
     name = f"registry_t_{os.getpid()}_{next(_counter)}"
     engine = _admin_engine()
     try:
         with engine.connect() as connection:
-            clause = f' TEMPLATE "{template}"' if template else ""
-            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
         engine.dispose()
         message = f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}"
