@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
@@ -40,3 +41,9 @@ def opened(browser: Browser, **context: Any) -> Iterator[Page]:
     yield page
     made.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+# For tests of a page's layout, which does not depend on the database the demo is read from
+# (the same seed loads the same data on each): they run on the SQLite demo only, where they
+# ran on each of the three, the same pages three times over.
+LAYOUT_ONLY = pytest.mark.parametrize("demo_settings", ["sqlite"], indirect=True)

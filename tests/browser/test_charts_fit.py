@@ -5,7 +5,7 @@ and on a 390 px phone the chart's text was about 6 px tall, the 890-unit drawing
 to the screen)."""
 
 import pytest
-from browser_helpers import opened
+from browser_helpers import LAYOUT_ONLY, opened
 from playwright.sync_api import Browser
 
 from registry.web.i18n import LANGUAGES
@@ -32,6 +32,7 @@ CHART_TEXTS = """() => [...document.querySelectorAll('svg.chart')]
     })"""
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
 def test_chart_texts_lie_inside_their_charts_and_are_legible(

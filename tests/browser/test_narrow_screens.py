@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx2 as httpx
 import pytest
-from browser_helpers import opened
+from browser_helpers import LAYOUT_ONLY, opened
 from domain_helpers import World
 from playwright.sync_api import Browser, Page
 
@@ -41,6 +41,7 @@ def _main_pages(portal: str) -> list[str]:
     ]
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
 def test_every_main_page_fits_a_phone(phone: Page, portal: str, screenshot, language) -> None:
     too_wide = {}
@@ -54,6 +55,7 @@ def test_every_main_page_fits_a_phone(phone: Page, portal: str, screenshot, lang
     screenshot(phone, "awards-phone")
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("language", ["ru", "kk"])
 def test_facts_leave_their_values_room_on_a_phone(phone: Page, portal: str, language) -> None:
     """A page's facts (label, value) keep their values readable on a phone (found by a new
@@ -76,6 +78,7 @@ def test_facts_leave_their_values_room_on_a_phone(phone: Page, portal: str, lang
 JOURNALIST_PHONE = 390
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_award_amounts_are_seen_whole_on_a_phone(
     browser: Browser, portal: str, screenshot, language
@@ -160,6 +163,7 @@ def _organizations_to_measure(portal: str) -> list[str]:
     return list(dict.fromkeys([*parties, *funders, award["recipient_id"]]))
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("width", NARROW_WIDTHS)
 @pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
 def test_organization_pages_fit_narrow_windows(
