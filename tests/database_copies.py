@@ -5,15 +5,21 @@ each, about half of a short PostgreSQL test's time when done in the test's own s
 teardown. Here a thread keeps a few copies ready and drops the used ones after, so that the
 server does that work while the test process runs the next test on the other core. Every
 test still gets a database no other test has touched.
+
+A copy that cannot be made fails the one test that was to have it; the thread goes on (with
+a new connection if the server dropped its own), so the next test gets a copy if the server
+can make one again.
 """
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 
 import psycopg
 
 READY_AHEAD = 2
+WAIT_SECONDS = 120.0  # for a copy, before the test fails saying so (never a hang)
 
 
 class DatabaseCopies:
@@ -23,23 +29,35 @@ class DatabaseCopies:
         self._conninfo = conninfo
         self._template = template
         self._name = name
-        self._ready: deque[str] = deque()
+        # A copy's name, or why it could not be made (for the test that takes it).
+        self._ready: deque[str | psycopg.Error] = deque()
         self._used: deque[str] = deque()
-        self._error: BaseException | None = None
+        self._undropped: list[str] = []
+        self._stopped: BaseException | None = None
         self._closing = False
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._work, name="database-copies", daemon=True)
         self._thread.start()
 
     def take(self) -> str:
+        deadline = time.monotonic() + WAIT_SECONDS
         with self._changed:
-            while not self._ready and self._error is None:
-                self._changed.wait()
-            if self._error is not None:
-                raise self._error
-            name = self._ready.popleft()
+            while not self._ready:
+                if self._stopped is not None:
+                    raise RuntimeError("the thread making database copies stopped") from (
+                        self._stopped
+                    )
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(
+                        f"no copy of {self._template} was made in {WAIT_SECONDS:.0f} s"
+                    )
+                self._changed.wait(left)
+            taken = self._ready.popleft()
             self._changed.notify_all()
-            return name
+        if isinstance(taken, psycopg.Error):
+            raise taken  # each error is one test's: raised once
+        return taken
 
     def give_back(self, name: str) -> None:
         with self._changed:
@@ -47,13 +65,14 @@ class DatabaseCopies:
             self._changed.notify_all()
 
     def close(self) -> None:
-        """Drops every copy, ready or used, and stops the thread."""
+        """Drops every copy, ready, used or whose drop failed, and stops the thread."""
         with self._changed:
             self._closing = True
             self._changed.notify_all()
         self._thread.join()
+        ready = [name for name in self._ready if isinstance(name, str)]
         with psycopg.connect(self._conninfo, autocommit=True) as connection:
-            for name in (*self._ready, *self._used):
+            for name in (*ready, *self._used, *self._undropped):
                 _drop(connection, name)
 
     def _next_job(self) -> tuple[str, str] | None:
@@ -71,26 +90,33 @@ class DatabaseCopies:
                 self._changed.wait()
 
     def _work(self) -> None:
-        error: Exception = RuntimeError("the thread making database copies has stopped")
+        connection: psycopg.Connection | None = None
         try:
-            with psycopg.connect(self._conninfo, autocommit=True) as connection:
-                while (job := self._next_job()) is not None:
-                    action, name = job
+            while (job := self._next_job()) is not None:
+                action, name = job
+                made: str | psycopg.Error = name
+                try:
+                    if connection is None or connection.closed:
+                        connection = psycopg.connect(self._conninfo, autocommit=True)
                     if action == "drop":
                         _drop(connection, name)
                         continue
                     connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
-                    with self._changed:
-                        self._ready.append(name)
-                        self._changed.notify_all()
-        except psycopg.Error as exc:
-            error = exc
-        finally:
-            # Whatever ended the thread, a test waiting for a copy fails with it, never hangs.
+                except psycopg.Error as exc:
+                    if action == "drop":
+                        self._undropped.append(name)  # tried again at the end of the run
+                        continue
+                    made = exc
+                with self._changed:
+                    self._ready.append(made)
+                    self._changed.notify_all()
+        except BaseException as exc:  # noqa: BLE001 - a test waiting is told, never left hanging
             with self._changed:
-                if not self._closing:
-                    self._error = error
+                self._stopped = exc
                 self._changed.notify_all()
+        finally:
+            if connection is not None:
+                connection.close()
 
 
 def _drop(connection: psycopg.Connection, name: str) -> None:
