@@ -225,9 +225,12 @@ def demo_settings(
         with psycopg.connect(
             f"host=127.0.0.1 port={pair.primary_port} user=postgres", autocommit=True
         ) as connection:
-            connection.execute("CREATE DATABASE registry_demo")
-        migrations.upgrade(pair.primary("registry_demo"))
-        database = Database(pair.primary("registry_demo"))
+            # Named apart each time: pytest may set this fixture up again in one run (when
+            # the order of the tests it runs takes it away and back).
+            name = f"registry_demo_{next(_counter)}"
+            connection.execute(f'CREATE DATABASE "{name}"')
+        migrations.upgrade(pair.primary(name))
+        database = Database(pair.primary(name))
         demo.load(database, awards=240)
         # Signed on the primary before the app starts, so the replica has it to serve.
         signer = NoteSigner(
@@ -239,8 +242,8 @@ def demo_settings(
         database.dispose()
         wait_for_replay(pair)
         yield Settings(
-            database_url=pair.primary("registry_demo"),
-            read_database_url=pair.replica("registry_demo"),
+            database_url=pair.primary(name),
+            read_database_url=pair.replica(name),
             signing_key_file=folder / "ledger.key",
             log_origin="test.registry/ledger",
             checkpoint_interval_seconds=0,
