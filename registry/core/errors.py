@@ -8,14 +8,15 @@ that parses but breaks a rule), each with an ``errors`` list naming the offendin
 
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any, ClassVar, Final, Self
+from typing import Annotated, Any, ClassVar, Final, Self
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidatorFunctionWrapHandler, WrapValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from registry.core.messages import Rule
 from registry.core.schemas import (
     DATE_MESSAGE,
     DATETIME_MESSAGE,
@@ -33,11 +34,17 @@ PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
 PARAMETER_LOCATIONS = frozenset({"query", "path", "header", "cookie"})
 
 
+def _kept_rule(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """A ``Rule`` kept as it is (pydantic would make it a plain ``str``), so that the portal
+    can say it in the reader's language; the API writes it as the text it is."""
+    return value if isinstance(value, Rule) else handler(value)
+
+
 class FieldError(BaseModel):
     """One offending input: where it is (a JSON pointer-like path) and what is wrong."""
 
     field: str
-    message: str
+    message: Annotated[str, WrapValidator(_kept_rule)]
 
 
 class Problem(BaseModel):

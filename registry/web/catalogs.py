@@ -2,8 +2,8 @@
 
 ``make messages`` runs it after updating the catalogs, so Uzbek is translated once, in Latin,
 and the Cyrillic interface never lags behind. Placeholders (``%(name)s``, ``{name}``), markup,
-addresses and technical names (API, SHA-256, Ed25519, Merkle, UZ-STIR-…, Asia/Tashkent) are kept
-as they are.
+addresses and technical names (API, SHA-256, Ed25519, Merkle, UZ-STIR-…, Asia/Tashkent, the
+API's field names such as award_before_close) are kept as they are.
 """
 
 import re
@@ -30,6 +30,7 @@ KEEP: Final = re.compile(
     r"|\b[\w-]*\d[\w-]*\b"  # anything with a digit: SHA-256, Ed25519, UZ-STIR-201122334
     r"|\b[A-Z][A-Z-]{1,4}\b"  # acronyms: API, JSON, OCDS, UTC, KZT
     r"|\b[A-Z][a-z]+/[A-Z][\w/+-]*"  # IANA time zones: Asia/Tashkent
+    r"|\b[a-z]+(?:_[a-z]+)+\b"  # the API's field names: award_before_close, legal_unit
 )
 
 

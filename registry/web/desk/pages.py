@@ -28,14 +28,17 @@ from starlette.concurrency import run_in_threadpool
 from registry.auth.principal import Principal, Role
 from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
+from registry.competitions.schemas import Stage
 from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
 from registry.core.errors import NotFound, RegistryError, Unauthorized
+from registry.core.messages import LocalTime, Money, Rule, english
 from registry.ledger import service as ledger_service
 from registry.ledger.merkle import leaf_hash
 from registry.organizations import service as organization_service
 from registry.oversight.models import Conclusion
 from registry.oversight.views import to_summary
+from registry.reference.money import format_amount
 from registry.reference.regions import UnknownRegion, normalize_region
 from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
@@ -236,6 +239,39 @@ def _said(message: forms.Said) -> Markup:
     return Markup(escape(i18n.gettext(message.text))) % values  # noqa: S704 - escaped above
 
 
+def _rule_value(formats: i18n.Formats, value: object) -> str:
+    """A value a service's rule names, written as the pages write it in the reader's language:
+    a date and a time in its locale, a count with its digits grouped, an amount as money, a
+    stage by the name the pages give it; a text (an id, a zone) as it is."""
+    if isinstance(value, LocalTime | datetime):
+        return formats.datetime(value.at if isinstance(value, LocalTime) else value)
+    if isinstance(value, date):
+        return formats.date(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formats.number(value)
+    if isinstance(value, Money):
+        return formats.money(format_amount(value.minor, value.currency), value.currency)
+    return i18n.gettext(forms.STAGE_NAMES[value]) if isinstance(value, Stage) else english(value)
+
+
+def rule_text(rule: Rule) -> str:
+    """A service's refusal in the reader's language: its template through the catalogs, the
+    values it names written in the reader's locale. Plain text, to be escaped where shown."""
+    formats = i18n.formats(i18n.current())
+    values = {name: _rule_value(formats, value) for name, value in rule.values}
+    return i18n.gettext(rule.template) % values
+
+
+def in_english(message: forms.Message) -> bool:
+    """Whether a refusal is shown in English on a page in another language (its element is
+    marked ``lang="en"``): the API's own words, where no catalog has them."""
+    if i18n.current().code == "en" or isinstance(message, forms.Said):
+        return False
+    if isinstance(message, Rule):
+        return i18n.gettext(message.template) == message.template
+    return message not in forms.FORM_MESSAGES
+
+
 def _described(choice: forms.Choice) -> Markup:
     """An event of an award as the correction's form lists it, in the reader's language."""
     return Markup(", ").join(_said(part) for part in choice.said)
@@ -269,7 +305,9 @@ def _messages_of(action: forms.Action) -> Callable[[forms.Message], Markup]:
     def say(message: forms.Message) -> Markup:
         if isinstance(message, forms.Said):
             return _said(message)
-        if message in forms.FORM_MESSAGES:
+        if isinstance(message, Rule):
+            message = rule_text(message)  # its field names linked, as the API's words are
+        elif message in forms.FORM_MESSAGES:
             return escape(i18n.gettext(message))
         if pattern is None:
             return escape(message)
@@ -365,9 +403,9 @@ def _form_page(
         "csrf": found.csrf,
         "nonce": values.get(FORM_NONCE) or secrets.token_urlsafe(16),
         "language_names": LANGUAGE_NAMES,
-        "form_messages": forms.FORM_MESSAGES,
         "principal": found.principal,
         "say": _messages_of(action),
+        "in_english": in_english,
         "conclusion": conclusion,
         "findings": answered.findings if answered else None,
         "conclusion_names": views.organization_names(session, {conclusion.body_id})

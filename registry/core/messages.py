@@ -1,0 +1,88 @@
+"""Business rules' messages that a person may read in another language than the API's.
+
+A service refuses a write with a ``Rule``: a template with named placeholders
+(``%(amount)s``, gettext's form) and the values it names. It *is* the English text the API
+has always said (a ``str``, built from the template and the values written as the API writes
+them: a date as YYYY-MM-DD, an amount as ``"10000000.00 UZS"``), so the problem+json
+``detail`` and ``errors[].message`` are unchanged, and every caller that joins, compares or
+prefixes messages keeps working. The portal says the same refusal from the template, through
+its catalogs, with each value written in the reader's locale (``10 000 000 soʻm``, a date as
+the language writes dates, a stage by the name the pages give it).
+
+The templates are extracted by Babel (``babel.cfg`` knows ``Rule`` and ``N_`` in
+``registry/``) into the portal's catalogs, and translated there.
+"""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Self
+
+from registry.reference.money import format_amount
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate later"
+    """Marks a rule's template for the catalogs where it is declared apart from its ``Rule``
+    (one template of several a rule chooses from)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in its currency's minor units: ``10000000.00 UZS`` in the API's words, as
+    the pages write money in the reader's language on the portal."""
+
+    minor: int
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{format_amount(self.minor, self.currency)} {self.currency}"
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """A time of day where it is counted (a competition's deadline in its zone), to the
+    minute: ``2026-05-01 18:00`` in the API's words."""
+
+    at: datetime
+
+    def __str__(self) -> str:
+        return self.at.strftime("%Y-%m-%d %H:%M")
+
+
+def english(value: object) -> str:
+    """A value as the API writes it in a message: a date as YYYY-MM-DD, an enumeration by its
+    value (a stage as ``applications_closed``), a number in plain digits."""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+class Rule(str):
+    """A rule's message: the English text itself, with the template and the values it was
+    said from (``Rule("adds up to %(sum)s, not %(total)s", sum=35, total=40)`` is the text
+    ``adds up to 35, not 40``).
+
+    A value is given as what it is, for the portal to write it in the reader's locale: a
+    ``date``, an ``int`` that counts something (its digits grouped there), a ``Money``, a
+    ``LocalTime``, an enumeration the portal names (a competition's stage); an identifier (an
+    entry's number, an id, a zone) as a ``str``, which every language writes as it is."""
+
+    __slots__ = ("template", "values")
+    template: str
+    values: tuple[tuple[str, object], ...]
+
+    def __new__(cls, template: str, /, **values: object) -> Self:
+        text = template % {name: english(value) for name, value in values.items()}
+        made = super().__new__(cls, text)
+        made.template = template
+        made.values = tuple(values.items())
+        return made
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Copied or pickled as what it is, not as the plain text.
+        return (_rule, (self.template, self.values))
+
+
+def _rule(template: str, values: tuple[tuple[str, object], ...]) -> Rule:
+    return Rule(template, **dict(values))
