@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from registry.web import catalogs
@@ -90,6 +91,10 @@ def test_technical_names_stay_latin() -> None:
         "Калит %(url)s, SHA-256 ва Ed25519, API, JSON"
     )
     assert catalogs.to_cyrillic("{count} ta yozuv") == "{count} та ёзув"
+    # A field the API names, in a rule's message (the desk links it to its box).
+    assert catalogs.to_cyrillic("award_before_close ni koʻrsating") == (
+        "award_before_close ни кўрсатинг"
+    )
 
 
 def test_uzbek_acronyms_are_written_in_the_readers_script() -> None:
@@ -167,3 +172,35 @@ def test_the_registry_is_spelt_as_the_uzbek_catalog_spells_it(locale: str, missp
         )
     ]
     assert not wrong, f"{locale}: {wrong[:3]}"
+
+
+def _rule_templates() -> set[str]:
+    """The templates of the services' rule messages (``registry.core.messages.Rule``, and
+    ``N_`` outside the portal), as Babel finds them in the code."""
+    found = extract_from_dir(
+        ROOT / "registry",
+        method_map=[("web/**", "ignore"), ("**.py", "python")],
+        keywords={"Rule": None, "N_": None},
+    )
+    return {message for _, _, message, _, _ in found if isinstance(message, str) and message}
+
+
+def test_every_rule_template_is_in_the_template() -> None:
+    """A rule the desk says in the reader's language is in messages.pot (babel.cfg reads the
+    services, not only the portal)."""
+    templates = _rule_templates()
+    assert len(templates) >= 50, sorted(templates)[:5]
+    assert "the disbursed total would exceed the awarded amount" in templates
+    missing = templates - _ids(_read(LOCALE_DIR / "messages.pot"))
+    assert not missing, sorted(missing)[:3]
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_rule_template_is_translated(locale: str) -> None:
+    strings = {
+        message.id: message.string
+        for message in _read(catalogs.catalog_path(locale), locale)
+        if message.id and not message.fuzzy
+    }
+    untranslated = sorted(template for template in _rule_templates() if not strings.get(template))
+    assert not untranslated, f"{locale}: {untranslated[:3]}"

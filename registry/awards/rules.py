@@ -11,9 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from registry.reference.money import InvalidAmount, format_amount, parse_amount
+from registry.core.messages import N_, Money, Rule
+from registry.reference.money import InvalidAmount, parse_amount
 
 TERMINAL = frozenset({"completed", "terminated"})
+ENDED: Final = {
+    "completed": N_("the award is completed; only corrections may follow"),
+    "terminated": N_("the award is terminated; only corrections may follow"),
+}
+"""What an event after the award's end is told, by how it ended."""
 PUBLISHED = "award.published"
 AMENDED = "award.amended"
 CORRECTED = "award.corrected"
@@ -72,14 +78,19 @@ def effective_events(events: Sequence[Event]) -> tuple[list[Event], dict[int, in
             continue
         target = event.body["corrects"]
         if target not in kinds or target >= event.seq:
-            raise RuleViolation("corrects", f"entry {target} is not an earlier event of this award")
+            raise RuleViolation(
+                "corrects",
+                Rule("entry %(seq)s is not an earlier event of this award", seq=str(target)),
+            )
         if kinds[target] == CORRECTED:
-            raise RuleViolation("corrects", "correct the original event, not a correction")
+            raise RuleViolation("corrects", Rule("correct the original event, not a correction"))
         if target in voided:
-            raise RuleViolation("corrects", f"entry {target} was already voided")
+            raise RuleViolation(
+                "corrects", Rule("entry %(seq)s was already voided", seq=str(target))
+            )
         if event.body.get("void"):
             if kinds[target] == PUBLISHED:
-                raise RuleViolation("void", "the award itself cannot be voided; terminate it")
+                raise RuleViolation("void", Rule("the award itself cannot be voided; terminate it"))
             voided.add(target)
         else:
             bodies[target].update(event.body.get("changes") or {})
@@ -131,13 +142,15 @@ def fold(events: Sequence[Event]) -> AwardState:
     _check_period(state)
     for event in effective[1:]:
         if state.status in TERMINAL:
-            raise RuleViolation("type", f"the award is {state.status}; only corrections may follow")
+            raise RuleViolation("type", Rule(ENDED[state.status]))
         apply = _APPLY.get(event.kind)
         if apply is None:
             raise RuleViolation("type", f"unknown award event {event.kind}")
         apply(state, event.body)
         if state.disbursed_minor > state.amount_minor:
-            raise RuleViolation("amount", "the disbursed total would exceed the awarded amount")
+            raise RuleViolation(
+                "amount", Rule("the disbursed total would exceed the awarded amount")
+            )
     return state
 
 
@@ -152,7 +165,7 @@ def _amended(state: AwardState, body: dict[str, Any]) -> None:
 
 def _disbursed(state: AwardState, body: dict[str, Any]) -> None:
     if _date(body, "date") < state.award_date:
-        raise RuleViolation("date", "a disbursement cannot precede the award date")
+        raise RuleViolation("date", Rule("a disbursement cannot precede the award date"))
     state.disbursed_minor += _amount(body, state.currency, "amount")
 
 
@@ -184,7 +197,7 @@ _APPLY: dict[str, Callable[[AwardState, dict[str, Any]], None]] = {
 
 def _check_period(state: AwardState) -> None:
     if state.period_end < state.period_start:
-        raise RuleViolation("period", "the implementation period ends before it starts")
+        raise RuleViolation("period", Rule("the implementation period ends before it starts"))
 
 
 EARLIEST_AWARD_DATE: Final = date(2000, 1, 1)
@@ -209,16 +222,24 @@ def check_new_dates(before: AwardState | None, after: AwardState, *, today: date
         return
     if after.award_date < EARLIEST_AWARD_DATE:
         raise RuleViolation(
-            "award_date", f"must be on or after {EARLIEST_AWARD_DATE}; check the year"
+            "award_date",
+            Rule("must be on or after %(earliest)s; check the year", earliest=EARLIEST_AWARD_DATE),
         )
     if after.award_date > today:
         raise RuleViolation(
-            "award_date", f"is in the future (today is {today}); publish an award once it is made"
+            "award_date",
+            Rule(
+                "is in the future (today is %(today)s); publish an award once it is made",
+                today=today,
+            ),
         )
     if after.period_start < after.award_date:
         raise RuleViolation(
             "period.start",
-            f"the implementation period cannot start before the award date {after.award_date}",
+            Rule(
+                "the implementation period cannot start before the award date %(award_date)s",
+                award_date=after.award_date,
+            ),
         )
     if before is not None and before.award_date == after.award_date:
         return  # only the period moved: older events are not judged again (they were then)
@@ -230,17 +251,33 @@ def check_new_dates(before: AwardState | None, after: AwardState, *, today: date
     if happened and min(happened) < after.award_date:
         raise RuleViolation(
             "award_date",
-            f"is after a report, completion or termination of the award ({min(happened)})",
+            Rule(
+                "is after a report, completion or termination of the award (%(date)s)",
+                date=min(happened),
+            ),
         )
 
 
 DATED_EVENTS: Final = {
-    "award.disbursed": "a disbursement",
-    "award.reported": "a report",
-    "award.completed": "a completion",
-    "award.terminated": "a termination",
+    "award.disbursed": (
+        N_("a disbursement cannot be dated in the future (today is %(today)s)"),
+        N_("a disbursement cannot be dated before the award date %(award_date)s"),
+    ),
+    "award.reported": (
+        N_("a report cannot be dated in the future (today is %(today)s)"),
+        N_("a report cannot be dated before the award date %(award_date)s"),
+    ),
+    "award.completed": (
+        N_("a completion cannot be dated in the future (today is %(today)s)"),
+        N_("a completion cannot be dated before the award date %(award_date)s"),
+    ),
+    "award.terminated": (
+        N_("a termination cannot be dated in the future (today is %(today)s)"),
+        N_("a termination cannot be dated before the award date %(award_date)s"),
+    ),
 }
-"""The events that record what already happened to the award, by what the messages call them."""
+"""The events that record what already happened to the award, with what an event of each
+kind dated after today, and before the award date, is told."""
 
 
 def check_event_date(kind: str, body: dict[str, Any], *, award_date: date, today: date) -> None:
@@ -249,14 +286,15 @@ def check_event_date(kind: str, body: dict[str, Any], *, award_date: date, today
     :func:`check_new_dates` is: a disbursement before the award date is also a rule of
     :func:`fold`, which older ledgers already kept; the other events were recorded without
     these two rules, and replay as they were accepted."""
-    what = DATED_EVENTS.get(kind)
-    if what is None:
+    told = DATED_EVENTS.get(kind)
+    if told is None:
         return
+    in_future, before_award = told
     day = _date(body, "date")
     if day > today:
-        raise RuleViolation("date", f"{what} cannot be dated in the future (today is {today})")
+        raise RuleViolation("date", Rule(in_future, today=today))
     if day < award_date:
-        raise RuleViolation("date", f"{what} cannot be dated before the award date {award_date}")
+        raise RuleViolation("date", Rule(before_award, award_date=award_date))
 
 
 def check_changes_something(proposed: Event, history: Sequence[Event], before: AwardState) -> None:
@@ -274,22 +312,44 @@ def check_changes_something(proposed: Event, history: Sequence[Event], before: A
 
 
 def _check_amendment_changes(body: dict[str, Any], before: AwardState) -> None:
-    same: list[str] = []
-    if "amount" in body:
-        if _amount(body, before.currency, "amount") != before.amount_minor:
-            return
-        amount = format_amount(before.amount_minor, before.currency)
-        same.append(f"the amount is already {amount} {before.currency}")
+    if "amount" in body and _amount(body, before.currency, "amount") != before.amount_minor:
+        return
     if "period" in body:
         period = (_date(body["period"], "start"), _date(body["period"], "end"))
         if period != (before.period_start, before.period_end):
             return
-        same.append(f"the period is already {before.period_start} to {before.period_end}")
-    if same:
+    amount = Money(before.amount_minor, before.currency)
+    start, end = before.period_start, before.period_end
+    if "amount" in body and "period" in body:
         raise RuleViolation(
             "body",
-            f"the amendment changes nothing: {' and '.join(same)}; an amendment gives a new "
-            "amount or period",
+            Rule(
+                "the amendment changes nothing: the amount is already %(amount)s and the "
+                "period is already %(start)s to %(end)s; an amendment gives a new amount or "
+                "period",
+                amount=amount,
+                start=start,
+                end=end,
+            ),
+        )
+    if "amount" in body:
+        raise RuleViolation(
+            "body",
+            Rule(
+                "the amendment changes nothing: the amount is already %(amount)s; an "
+                "amendment gives a new amount or period",
+                amount=amount,
+            ),
+        )
+    if "period" in body:
+        raise RuleViolation(
+            "body",
+            Rule(
+                "the amendment changes nothing: the period is already %(start)s to %(end)s; "
+                "an amendment gives a new amount or period",
+                start=start,
+                end=end,
+            ),
         )
 
 
@@ -310,6 +370,9 @@ def _check_correction_changes(
             return
     raise RuleViolation(
         "changes",
-        f"the correction changes nothing: entry {target.seq} already records "
-        f"{', '.join(sorted(changes))} as given",
+        Rule(
+            "the correction changes nothing: entry %(seq)s already records %(fields)s as given",
+            seq=str(target.seq),
+            fields=", ".join(sorted(changes)),
+        ),
     )

@@ -31,6 +31,7 @@ from registry.competitions.schemas import CompetitionStatus
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, human_message
 from registry.core.ids import next_id
+from registry.core.messages import Money, Rule
 from registry.core.schemas import (
     Amount,
     IsoDate,
@@ -197,7 +198,12 @@ def publish_recorded(
         if data.source_id is not None:
             if (ids.funder_id, data.source_id) in taken:
                 raise Conflict.for_field(
-                    "source_id", f"{ids.funder_id} already published {data.source_id}"
+                    "source_id",
+                    Rule(
+                        "%(funder)s already published %(source_id)s",
+                        funder=ids.funder_id,
+                        source_id=data.source_id,
+                    ),
                 )
             taken.add((ids.funder_id, data.source_id))
         competition = None
@@ -270,14 +276,14 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     legal.check_unit(data.legal_unit, funder_id)
     recipient_id = organization_service.canonical_org_id(data.recipient_id, field="recipient_id")
     if recipient_id == funder_id:
-        raise Unprocessable.for_field("recipient_id", "a funder cannot award itself")
+        raise Unprocessable.for_field("recipient_id", Rule("a funder cannot award itself"))
     currency = legal.currency_of(data.currency, data.legal_unit)
     given = _money(data.amount, currency, "amount") if data.amount is not None else None
     derived, stated = legal.stated_amount(data.legal_unit, given, currency)
     legal.check_currency(currency, funder_id)  # after the unit's own currency
     amount = derived or given
     if amount is None:
-        raise Unprocessable.for_field("amount", "required unless legal_unit states it")
+        raise Unprocessable.for_field("amount", Rule("required unless legal_unit states it"))
     legal.check_band(stated, data.instrument.value, data.period.start, data.period.end)
     region = organization_service.canonical_region(data.region) if data.region else None
     if region is not None:
@@ -363,13 +369,21 @@ def _check_competition(
 ) -> None:
     if competition.funder_id != funder_id:
         raise Unprocessable.for_field(
-            "competition_id", f"{competition.id} was posted by {competition.funder_id}"
+            "competition_id",
+            Rule(
+                "%(competition)s was posted by %(funder)s",
+                competition=competition.id,
+                funder=competition.funder_id,
+            ),
         )
     if competition_service.status(competition) is CompetitionStatus.CANCELLED:
-        raise Unprocessable.for_field("competition_id", f"{competition.id} was cancelled")
+        raise Unprocessable.for_field(
+            "competition_id", Rule("%(competition)s was cancelled", competition=competition.id)
+        )
     if currency != competition.currency:
         raise Unprocessable.for_field(
-            "currency", f"the competition's budget is in {competition.currency}"
+            "currency",
+            Rule("the competition's budget is in %(currency)s", currency=competition.currency),
         )
     if data.instrument.value != competition.instrument:
         raise Unprocessable.for_field(
@@ -398,29 +412,37 @@ def _check_terms(
     if competition is None:
         if not legal_basis:
             raise Unprocessable.for_field(
-                prefix + "legal_basis", "an award without a competition needs its legal basis"
+                prefix + "legal_basis",
+                Rule("an award without a competition needs its legal basis"),
             )
         if award_before_close is not None:
             raise Unprocessable.for_field(
-                prefix + "award_before_close", "there is no competition to close"
+                prefix + "award_before_close", Rule("there is no competition to close")
             )
         return
     opened_on = competition_service.opening_day(competition)
     if dated_now and award_date < opened_on:
         raise Unprocessable.for_field(
             prefix + "award_date",
-            f"before the competition opened ({opened_on}): an award of a competition cannot "
-            "precede its call, even with award_before_close",
+            Rule(
+                "before the competition opened (%(opened_on)s): an award of a competition "
+                "cannot precede its call, even with award_before_close",
+                opened_on=opened_on,
+            ),
         )
     closed_on = competition_service.closing_day(competition)
     if award_date < closed_on and award_before_close is None:
         raise Unprocessable.for_field(
             prefix + "award_date",
-            f"before the competition closes ({closed_on}); give award_before_close to override",
+            Rule(
+                "before the competition closes (%(closed_on)s); give award_before_close to "
+                "override",
+                closed_on=closed_on,
+            ),
         )
     if award_date >= closed_on and award_before_close is not None:
         raise Unprocessable.for_field(
-            prefix + "award_before_close", "the award date is after the close"
+            prefix + "award_before_close", Rule("the award date is after the close")
         )
 
 
@@ -435,8 +457,11 @@ def _over_budget(
     remaining = competition.budget_minor - committed
     return Unprocessable.for_field(
         field,
-        f"exceeds what remains of {competition.id}'s budget: "
-        f"{format_amount(max(remaining, 0), competition.currency)} {competition.currency}",
+        Rule(
+            "exceeds what remains of %(competition)s's budget: %(remaining)s",
+            competition=competition.id,
+            remaining=Money(max(remaining, 0), competition.currency),
+        ),
     )
 
 
@@ -501,7 +526,7 @@ def add_events_many(
         _check_changes_something(proposed, history, before)
         if after.recipient_id == award.funder_id:
             raise Unprocessable.for_field(
-                _blamed(event, "recipient_id"), "a funder cannot award itself"
+                _blamed(event, "recipient_id"), Rule("a funder cannot award itself")
             )
         competition = None
         if award.competition_id is not None:
@@ -707,12 +732,16 @@ def _correction_body(
     target = next((e for e in history if e.seq == event.corrects), None)
     if target is None:
         raise Unprocessable.for_field(
-            "corrects", f"entry {event.corrects} is not an event of this award to correct"
+            "corrects",
+            Rule("entry %(seq)s is not an event of this award to correct", seq=str(event.corrects)),
         )
     if target.kind == rules.CORRECTED:
         raise Unprocessable.for_field(
             "corrects",
-            f"entry {event.corrects} is itself a correction: correct the event it corrects",
+            Rule(
+                "entry %(seq)s is itself a correction: correct the event it corrects",
+                seq=str(event.corrects),
+            ),
         )
     body: dict[str, Any] = {"corrects": event.corrects, "reason": event.reason, "void": event.void}
     if event.void:

@@ -32,6 +32,7 @@ from registry.competitions.schemas import (
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
+from registry.core.messages import LocalTime, Rule
 from registry.core.schemas import Window, merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
@@ -148,7 +149,9 @@ def add_event(
     principal.check_acts_for(competition.funder_id)
     current = status(competition)
     if current is CompetitionStatus.CANCELLED:
-        raise Conflict.for_field("type", "the competition was cancelled; it takes no more events")
+        raise Conflict.for_field(
+            "type", Rule("the competition was cancelled; it takes no more events")
+        )
     body: dict[str, Any]
     if isinstance(event, CompetitionAmended):
         body = {"changes": _changes(session, competition, event), "reason": event.reason}
@@ -162,9 +165,9 @@ def add_event(
         body = _stage(competition, event)
     else:
         if current in (CompetitionStatus.PLANNED, CompetitionStatus.OPEN):
-            raise Conflict.for_field("type", "results come after applications close")
+            raise Conflict.for_field("type", Rule("results come after applications close"))
         if current is CompetitionStatus.AWARDED:
-            raise Conflict.for_field("type", "results were already published")
+            raise Conflict.for_field("type", Rule("results were already published"))
         body = event.model_dump(mode="json", exclude={"type"})
     journal.record(
         session,
@@ -301,17 +304,28 @@ def _stage(competition: Competition, event: StageEvent) -> dict[str, Any]:
         closes = competition.closes_at.astimezone(zone)
         raise Unprocessable.for_field(
             "type",
-            f"applications close at {closes.strftime('%Y-%m-%d %H:%M')} ({zone.key}): a stage "
-            "after the window is recorded once it has closed",
+            Rule(
+                "applications close at %(closes)s (%(zone)s): a stage after the window is "
+                "recorded once it has closed",
+                closes=LocalTime(closes),
+                zone=zone.key,
+            ),
         )
     closed_on = competition.closes_at.astimezone(zone).date()
     if event.date < closed_on:
         raise Unprocessable.for_field(
-            "date", f"before applications closed ({closed_on.isoformat()}, {zone.key})"
+            "date",
+            Rule(
+                "before applications closed (%(closed_on)s, %(zone)s)",
+                closed_on=closed_on,
+                zone=zone.key,
+            ),
         )
     today = now.astimezone(zone).date()
     if event.date > today:
-        raise Unprocessable.for_field("date", f"after today ({today.isoformat()}, {zone.key})")
+        raise Unprocessable.for_field(
+            "date", Rule("after today (%(today)s, %(zone)s)", today=today, zone=zone.key)
+        )
     _check_counts(competition, event)
     return event.model_dump(mode="json", exclude={"type"}, exclude_none=True)
 
@@ -341,34 +355,48 @@ def _check_stage_order(competition: Competition, event: StageEvent) -> None:
     stages = competition.stages or {}
     recorded = recorded_stages(competition)
     if stage in recorded:
-        raise Conflict.for_field("type", f"{stage.value} is already recorded")
+        raise Conflict.for_field("type", Rule("%(stage)s is already recorded", stage=stage))
     later = [each for each in STAGE_ORDER[STAGE_ORDER.index(stage) + 1 :] if each in recorded]
     if later:
-        raise Conflict.for_field("type", f"{stage.value} cannot come after {later[0].value}")
+        raise Conflict.for_field(
+            "type",
+            Rule("%(stage)s cannot come after %(later)s", stage=stage, later=later[0]),
+        )
     latest = max((stages[name]["date"] for name in stages), default=None)
     if latest is not None and event.date.isoformat() < latest:
         raise Unprocessable.for_field(
-            "date", f"before the last stage recorded ({latest}): stages are dated in order"
+            "date",
+            Rule(
+                "before the last stage recorded (%(latest)s): stages are dated in order",
+                latest=date.fromisoformat(latest),
+            ),
         )
 
 
 def _adds_up(field: str, parts: dict[Any, int] | None, total: int) -> None:
     if parts is not None and sum(parts.values()) != total:
-        raise Unprocessable.for_field(field, f"adds up to {sum(parts.values())}, not {total}")
+        raise Unprocessable.for_field(
+            field, Rule("adds up to %(sum)s, not %(total)s", sum=sum(parts.values()), total=total)
+        )
 
 
 def _check_counts(competition: Competition, event: StageEvent) -> None:
     if isinstance(event, ApplicationsClosed):
         if event.organizations > event.applications:
-            raise Unprocessable.for_field("organizations", "more organizations than applications")
+            raise Unprocessable.for_field(
+                "organizations", Rule("more organizations than applications")
+            )
         _adds_up("by_language", event.by_language, event.applications)
     elif isinstance(event, ComplianceChecked):
         received = competition.applications
         if received is not None and event.admitted + event.refused != received:
             raise Unprocessable.for_field(
                 "admitted",
-                f"admitted + refused is {event.admitted + event.refused}; "
-                f"{received} applications were received",
+                Rule(
+                    "admitted + refused is %(sum)s; %(received)s applications were received",
+                    sum=event.admitted + event.refused,
+                    received=received,
+                ),
             )
         _adds_up("reasons", event.reasons, event.refused)
     elif (
@@ -377,7 +405,7 @@ def _check_counts(competition: Competition, event: StageEvent) -> None:
         and event.document_sha256 is None
     ):
         raise Unprocessable.for_field(
-            "extract", "give the minutes' extract, the document's hash, or both"
+            "extract", Rule("give the minutes' extract, the document's hash, or both")
         )
 
 
