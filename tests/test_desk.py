@@ -329,7 +329,8 @@ def test_a_refused_form_shows_the_api_errors_next_to_the_fields_and_keeps_them(
     form |= {"amount": "999999999999", "period.end": "2026-12-31"}
     response = browser_like.post("/desk/forms/award", data=form)
     assert response.status_code == 422, response.text
-    assert any("budget" in message for message in errors_next_to(response.text, "amount"))
+    # In the page's language (Uzbek, the default), as the catalogs say the rule.
+    assert any("byudjet" in message for message in errors_next_to(response.text, "amount"))
     assert ledger_size(desk.database) == before
 
 
@@ -757,7 +758,8 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
     [
         (LEGAL_UNIT | {"currency": "KZT"}, "currency", "amounts in BRV are in UZS"),
         (LEGAL_UNIT | {"amount": "1000"}, "amount", "500 BRV on 2026-03-01 is 206000000.00 UZS"),
-        ({"currency": "UZS"}, "amount", "required unless legal_unit states it"),
+        # A rule of the service, said in the page's language (Uzbek, the default).
+        ({"currency": "UZS"}, "amount", "legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
         ({}, "currency", "required unless legal_unit states the amount"),
         (LEGAL_UNIT | {"legal_unit.multiplier": "5 00"}, "legal_unit.multiplier", "decimal"),
         (LEGAL_UNIT | {"legal_unit.on": "2020-01-01"}, "legal_unit.on", "only from 2023-05-01"),
@@ -1429,8 +1431,8 @@ def test_a_checkbox_named_by_a_refusal_is_marked_invalid_and_described(
 
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["void"]
-    assert errors_next_to(response.text, "void") == [
-        "the disbursed total would exceed the awarded amount"
+    assert errors_next_to(response.text, "void") == [  # in the page's language, Uzbek
+        "toʻlovlar jami ajratma summasidan oshib ketadi"
     ]
     checkbox = re.search(r'<input id="f-void" name="void" type="checkbox"[^>]*>', response.text)
     assert checkbox

@@ -290,8 +290,8 @@ def test_a_void_the_service_refuses_is_shown_beside_the_checkbox(
 
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["void"]
-    assert errors_next_to(response.text, "void") == [
-        "the disbursed total would exceed the awarded amount"
+    assert errors_next_to(response.text, "void") == [  # in the page's language, Uzbek
+        "toʻlovlar jami ajratma summasidan oshib ketadi"
     ]
     assert ledger_size(desk.database) == before
 
