@@ -332,6 +332,107 @@ def test_a_registration_number_is_found_by_its_registers_other_names_and_in_grou
     assert ids(f"{stir[:4]} {stir[4:]}") == []
 
 
+def test_the_first_digits_of_a_registration_number_find_it(loaded: TestClient) -> None:
+    """From the data journalist's session: "2095462", the first digits of a STIR, found
+    nothing unless typed "2095462*". A number of five digits or more finds the awards whose
+    recipient's or funder's number it begins, and the organizations, on both databases."""
+
+    def ids(q: str) -> list[str]:
+        return sorted(a["id"] for a in all_pages(loaded, {"q": q, "limit": 500}))
+
+    everything = all_pages(loaded, {"limit": 500})
+
+    def holding(prefix: str) -> list[str]:
+        return sorted(
+            a["id"]
+            for a in everything
+            if any(
+                org.split("-")[-1].startswith(prefix) for org in (a["recipient_id"], a["funder_id"])
+            )
+        )
+
+    recipients = {a["recipient_id"] for a in everything}
+    stir = min(org for org in recipients if org.startswith("UZ-STIR-")).split("-")[-1]
+    bin_ = min(org for org in recipients if org.startswith("KZ-BIN-")).split("-")[-1]
+    funder = PUBLIC_FUND.split("-")[-1]
+    for number in (stir, bin_, funder):
+        # Nine digits are a whole STIR, matched exactly, not the first nine of a BIN.
+        for digits in (digits for digits in range(5, len(number)) if digits != 9):
+            prefix = number[:digits]
+            found = ids(prefix)
+            assert found == holding(prefix) != [], prefix
+            assert ids(f"{prefix}*") == found, prefix
+        # Typed in groups of three, or after its register's name, it finds the same.
+        assert ids(in_groups(number[:6])) == holding(number[:6]), in_groups(number[:6])
+        # A whole number is matched exactly, as before.
+        assert ids(number) == holding(number) != []
+    assert ids(bin_[:9]) == []
+    assert ids(f"STIR {stir[:7]}") == ids(f"ИНН {stir[:7]}") == holding(stir[:7])
+    assert ids(f"БСН {bin_[:7]}") == holding(bin_[:7])
+    # Four digits are a word as written (a year, a decree's number), not a prefix.
+    assert ids(stir[:4]) == ids(f'"{stir[:4]}"') != ids(f"{stir[:4]}*")
+
+    organizations = loaded.get("/api/v1/organizations", params={"q": bin_[:6], "limit": 500})
+    assert organizations.status_code == 200, organizations.text
+    org_numbers = [o["org_id"].split("-")[-1] for o in organizations.json()["items"]]
+    assert bin_ in org_numbers
+    assert all(found.startswith(bin_[:6]) for found in org_numbers)
+
+
+def test_a_whole_registration_number_stays_exact(client: TestClient, database: Database) -> None:
+    """A STIR's nine digits find that STIR, not a BIN they begin; the first digits of both
+    find both, in the organizations' and the awards' search, on both databases."""
+    from registry.reference.identifiers import kz_bin_check_digit  # noqa: PLC0415
+
+    world = build_world(client, database)
+    stir = NGO_UZ.split("-")[-1]
+    head = next(
+        f"{stir}{tail:02d}"
+        for tail in range(100)
+        if kz_bin_check_digit(f"{stir}{tail:02d}") is not None
+    )
+    lookalike = f"KZ-BIN-{head}{kz_bin_check_digit(head)}"
+    response = client.post(
+        "/api/v1/organizations",
+        json={"org_id": lookalike, "name": {"ru": "ОО «Жол»"}, "kind": "ngo", "region": "KZ-75"},
+        headers=bearer(world.admin),
+    )
+    assert response.status_code == 201, response.text
+
+    def organizations(q: str) -> list[str]:
+        response = client.get("/api/v1/organizations", params={"q": q})
+        assert response.status_code == 200, response.text
+        return sorted(o["org_id"] for o in response.json()["items"])
+
+    assert organizations(stir) == [NGO_UZ]
+    assert organizations(stir[:8]) == organizations(stir[:5]) == sorted([NGO_UZ, lookalike])
+    assert organizations(head) == [lookalike]  # eleven digits: a BIN's first
+    assert organizations(lookalike.rsplit("-", maxsplit=1)[-1]) == [lookalike]
+    body = {
+        "funder_id": KZ_OPERATOR,
+        "recipient_id": lookalike,
+        "instrument": "grant",
+        "title": {"ru": "Летний лагерь"},
+        "amount": "5000000.00",
+        "currency": "KZT",
+        "award_date": "2026-04-01",
+        "period": {"start": "2026-04-15", "end": "2026-12-31"},
+        "themes": ["education"],
+        "legal_basis": "Law No. 36 of 12.04.2005",
+    }
+    response = client.post("/api/v1/awards", json=body, headers=bearer(world.operator))
+    assert response.status_code == 201, response.text
+    award = response.json()["id"]
+
+    def awards(q: str) -> list[str]:
+        response = client.get("/api/v1/awards", params={"q": q})
+        assert response.status_code == 200, response.text
+        return [a["id"] for a in response.json()["items"]]
+
+    assert awards(stir) == []
+    assert awards(stir[:7]) == awards(head) == [award]
+
+
 def test_word_forms_stay_words(loaded: TestClient) -> None:
     """Stems are prefixes only from four letters on, and a phrase is its words as written."""
 

@@ -22,8 +22,11 @@ that has at least four letters ("Самарканд" finds "Самаркандс
 found in the word as the user spelled it, its Kazakh and Uzbek letters kept (``caseless_key``),
 and folded afterwards: folded first, a Kazakh word would lose the letters that tell the stemmer
 it is Kazakh, and a Russian word is the same either way. A word
-ending in ``*`` matches every word it begins, however short. The index keeps words as
-written, so all of this is in the query and both databases answer alike.
+ending in ``*`` matches every word it begins, however short. A word of digits only, of
+``MIN_NUMBER_PREFIX`` digits or more, matches every number it begins (``number_prefix``): the
+first digits of a registration number ("2095462") find the organization ("UZ-STIR-209546277")
+and the awards it gave or received, while a whole STIR or BIN is matched exactly. The index
+keeps words as written, so all of this is in the query and both databases answer alike.
 """
 
 import re
@@ -31,7 +34,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from registry.reference.identifiers import REGISTER_LABELS
+from registry.reference.identifiers import KZ_BIN_LENGTH, REGISTER_LABELS, STIR_LENGTH
 from registry.reference.stemming import MIN_STEM, other_scripts, stems
 from registry.reference.text import (
     APOSTROPHE_LOOKALIKES,
@@ -47,6 +50,27 @@ _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
 _PREFIX = "*"
 MAX_QUERY_TERMS = 32
+
+MIN_NUMBER_PREFIX: Final = 5
+"""The fewest digits a number must have to match the numbers it begins. Shorter numbers are
+words of their texts meant as written (a year, "2026"; a decree's or a round's number) and,
+as prefixes, would begin hundreds of registration numbers each (a STIR begins with 2 or 3, so
+four digits pick one STIR in 500; five, one in 5,000); five digits narrow a registry's
+organizations to a few, and a person who knows that many of a number is looking for it."""
+
+_DIGITS = re.compile("[0-9]+")
+
+
+def number_prefix(token: str) -> bool:
+    """Whether ``token``, a word of the query, matches the numbers it begins: digits only, at
+    least ``MIN_NUMBER_PREFIX`` of them, and not a whole registration number, which stays
+    exact: a STIR's nine digits (not also the BINs they begin: a STIR would otherwise find
+    some Kazakh organization now and then) and twelve or more (a BIN or IIN, the longest)."""
+    return (
+        _DIGITS.fullmatch(token) is not None
+        and MIN_NUMBER_PREFIX <= len(token) < KZ_BIN_LENGTH
+        and len(token) != STIR_LENGTH
+    )
 
 
 MAX_TOKEN_CHARACTERS = 100  # PostgreSQL refuses lexemes over 2,046 bytes; no word is this long
@@ -167,7 +191,8 @@ _NEXT_GROUP = re.compile("[0-9]{3}")
 def _grouped_numbers(chunks: list[str]) -> Iterator[str | Term]:
     """The chunks of a query, a number typed in groups of three digits ("209 546 277", a
     STIR; "160 840 000 129", a BIN) made one term: the number joined, as registration
-    numbers are indexed, or its groups side by side, in order."""
+    numbers are indexed (the numbers it begins, as a number typed whole, ``number_prefix``),
+    or its groups side by side, in order."""
     index = 0
     while index < len(chunks):
         end = index + 1
@@ -178,7 +203,8 @@ def _grouped_numbers(chunks: list[str]) -> Iterator[str | Term]:
             yield chunks[index]
         else:
             groups = tuple(chunks[index:end])
-            yield Term(("".join(groups),), alternatives=(Form(groups),))
+            joined = "".join(groups)
+            yield Term((joined,), number_prefix(joined), alternatives=(Form(groups),))
         index = end
 
 
@@ -227,7 +253,7 @@ def _spelled_word(written: str, token: str, readings: _Readings, *, prefix: bool
         other = _only(spelled_tokens(written_other))
         if other is not None:
             bases.setdefault(other, _only(tokens(other)) != token)
-    forms = {Form((token,), prefix or _long_word(token))}
+    forms = {Form((token,), prefix or _long_word(token) or number_prefix(token))}
     for base, transliterated in bases.items():
         folded_base = _only(tokens(base))
         if folded_base is not None:
@@ -236,7 +262,7 @@ def _spelled_word(written: str, token: str, readings: _Readings, *, prefix: bool
             folded = tokens(stem)
             if len(folded) == 1 and _long_word(folded[0]):
                 forms.add(Form((folded[0],), prefix=True))
-    main = Form((token,), prefix or _long_word(token))
+    main = Form((token,), prefix or _long_word(token) or number_prefix(token))
     forms.discard(main)
     # A form that another form already matches as a prefix adds nothing.
     kept = sorted(

@@ -73,7 +73,14 @@ TEXT_MAX_LENGTH: Final = 500
 """The longest ``q`` a search takes (the portal's search boxes say so with ``maxlength``)."""
 TextParam = Annotated[
     str | None,
-    Query(max_length=TEXT_MAX_LENGTH, description='Words and "quoted phrases" in any language.'),
+    Query(
+        max_length=TEXT_MAX_LENGTH,
+        description=(
+            'Words and "quoted phrases" in any language. A number of five digits or more '
+            "finds the registration numbers it begins; a whole STIR (9 digits) or BIN (12) "
+            "only itself."
+        ),
+    ),
 ]
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
