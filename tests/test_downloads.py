@@ -153,11 +153,12 @@ def test_the_awards_csv_holds_completion_termination_legal_unit_and_size_band(
     assert stated["amount"] == "21627162.50"  # 5,000.5 × 4,325 KZT
     size = ledger_size(database)
 
-    assert CSV_COLUMNS[COLUMNS_BEFORE_ENDINGS:] == ENDINGS
+    after_endings = COLUMNS_BEFORE_ENDINGS + len(ENDINGS)
+    assert CSV_COLUMNS[COLUMNS_BEFORE_ENDINGS:after_endings] == ENDINGS
     response = client.get("/api/v1/awards.csv")
     header = next(csv.reader(io.StringIO(response.text)))
     assert header[:COLUMNS_BEFORE_ENDINGS] == list(CSV_COLUMNS[:COLUMNS_BEFORE_ENDINGS])
-    assert header[COLUMNS_BEFORE_ENDINGS:] == list(ENDINGS)
+    assert header[COLUMNS_BEFORE_ENDINGS:after_endings] == list(ENDINGS)
     rows = _csv(response)
     ending = {award_id: [row[name] for name in ENDINGS] for award_id, row in rows.items()}
     assert ending[plain["id"]] == [""] * len(ENDINGS)
@@ -200,6 +201,101 @@ def test_the_awards_csv_holds_completion_termination_legal_unit_and_size_band(
         assert row["legal_unit.value"] == "4325"
         assert row["legal_unit.on"] == "2026-01-01"
         assert [spreadsheet[plain["id"]][name] for name in ENDINGS] == [""] * len(ENDINGS)
+    assert ledger_size(database) == size
+
+
+COLUMNS_BEFORE_THE_REST = COLUMNS_BEFORE_ENDINGS + len(ENDINGS)
+"""The awards CSV's columns before the rest of what JSON Lines says was added after them."""
+THE_REST = ("award_before_close", "cap_override", "last_report_on", "source_id", "published_at")
+
+
+def test_the_awards_csv_holds_what_else_json_lines_says(
+    client: TestClient, database: Database
+) -> None:
+    """The five fields JSON Lines had and the CSV had not (a data journalist found them only in
+    JSON Lines): why an award was made before its competition closed, or above the direct-award
+    cap, its last report's date, the funder's own id for it and when it was published, in
+    columns added at the end, each cell as JSON Lines has it; the spreadsheet modes quote those
+    texts when they would start a formula."""
+    world = build_world(client, database)
+    competition = create_competition(client, world)["id"]  # closes 2026-02-10
+    plain = create_award(client, world, competition)
+    early = create_award(
+        client,
+        world,
+        competition,
+        award_date="2026-02-01",
+        award_before_close="+Emergency flood relief, commission decision 12",
+    )
+    direct = create_award(
+        client,
+        world,
+        None,
+        amount="500000000",
+        legal_basis="PQ-4 of 2024",
+        cap_override="@Cabinet resolution 31, art. 5",
+        source_id="-grant-17",
+    )
+    response = client.post(
+        f"/api/v1/awards/{direct['id']}/events",
+        json={"type": "reported", "date": "2026-07-01", "summary": {"ru": "Отчёт"}},
+        headers=bearer(world.fund),
+    )
+    assert response.status_code == 201, response.text
+    size = ledger_size(database)
+
+    assert CSV_COLUMNS[:COLUMNS_BEFORE_THE_REST] == (
+        *CSV_COLUMNS[:COLUMNS_BEFORE_ENDINGS],
+        *ENDINGS,
+    )
+    assert CSV_COLUMNS[COLUMNS_BEFORE_THE_REST:] == THE_REST
+    response = client.get("/api/v1/awards.csv")
+    header = next(csv.reader(io.StringIO(response.text)))
+    assert header == list(CSV_COLUMNS)
+    rows = _csv(response)
+    rest = {award_id: [row[name] for name in THE_REST] for award_id, row in rows.items()}
+    published = {
+        award["id"]: award["published_at"]
+        for award in map(json.loads, client.get("/api/v1/awards.jsonl").text.splitlines())
+    }
+    assert rest[plain["id"]] == ["", "", "", "", published[plain["id"]]]
+    assert rest[early["id"]] == [
+        "+Emergency flood relief, commission decision 12",
+        "",
+        "",
+        "",
+        published[early["id"]],
+    ]
+    assert rest[direct["id"]] == [
+        "",
+        "@Cabinet resolution 31, art. 5",
+        "2026-07-01",
+        "-grant-17",
+        published[direct["id"]],
+    ]
+    assert published[direct["id"]].endswith("Z")
+    # Each cell as JSON Lines has it.
+    for line in client.get("/api/v1/awards.jsonl").text.splitlines():
+        award = json.loads(line)
+        assert rest[award["id"]] == [award[name] or "" for name in THE_REST]
+
+    for params, delimiter in (
+        ({"decimal": "comma", "bom": "true"}, ";"),
+        ({"sep": "tab"}, "\t"),
+        ({"bom": "true"}, ","),
+    ):
+        spreadsheet = _csv(client.get("/api/v1/awards.csv", params=params), delimiter)
+        assert spreadsheet[early["id"]]["award_before_close"] == (
+            "'+Emergency flood relief, commission decision 12"
+        )
+        row = spreadsheet[direct["id"]]
+        assert row["cap_override"] == "'@Cabinet resolution 31, art. 5"
+        assert row["source_id"] == "'-grant-17"
+        assert (row["last_report_on"], row["published_at"]) == (
+            "2026-07-01",
+            published[direct["id"]],
+        )
+        assert [spreadsheet[plain["id"]][name] for name in THE_REST[:-1]] == [""] * 4
     assert ledger_size(database) == size
 
 

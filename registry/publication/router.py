@@ -6,7 +6,7 @@ import enum
 import io
 import re
 from collections.abc import Callable, Generator, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Final, Self, TypeVar
 
@@ -531,6 +531,14 @@ CSV_COLUMNS = (
     "legal_unit.value",
     "legal_unit.amount",
     "size_band",
+    # Then what else JSON Lines says of an award: why it was made before its competition
+    # closed, or above the direct-award cap, its last report's date, the funder's own id for
+    # it and when the registry published it.
+    "award_before_close",
+    "cap_override",
+    "last_report_on",
+    "source_id",
+    "published_at",
 )
 
 
@@ -573,6 +581,11 @@ _CSV_SOURCE = [
     Award.legal_unit_on,
     Award.legal_unit_value,
     Award.size_band,
+    Award.award_before_close,
+    Award.cap_override,
+    Award.last_report_on,
+    Award.source_id,
+    Award.published_at,
 ]
 
 
@@ -683,6 +696,11 @@ def _csv_rows(
             legal_unit_on,
             legal_unit_value,
             size_band,
+            award_before_close,
+            cap_override,
+            last_report_on,
+            source_id,
+            published_at,
         ) = award
         money = money_of(currency)
         return [
@@ -725,6 +743,11 @@ def _csv_rows(
                 else stated(legal_unit, legal_multiplier, legal_unit_on, legal_unit_value, currency)
             ),
             size_band,
+            text(award_before_close),
+            text(cap_override),
+            last_report_on and last_report_on.isoformat(),
+            text(source_id),
+            _json_time(published_at),
         ]
 
     def stated(unit: str, multiplier: str, on: date, value: int, currency: str) -> list[object]:
@@ -735,6 +758,12 @@ def _csv_rows(
         return [unit, decimal_mark(multiplier), on.isoformat(), value, money_of(currency)(minor)]
 
     return row
+
+
+def _json_time(moment: datetime) -> str:
+    """A time as JSON Lines writes it (pydantic's ISO 8601, UTC as ``Z``): read back in UTC
+    (``UTCDateTime``), so its offset is always +00:00."""
+    return moment.isoformat().removesuffix("+00:00") + "Z"
 
 
 _FILE_NAME_PART = re.compile(r"[^A-Za-z0-9.]+")
