@@ -697,3 +697,122 @@ def test_the_funders_are_offered_by_name_in_the_readers_language(demo_client):
         f'<option value="{YOUTH_AGENCY},UZ-STIR-201054327" selected>Youth Affairs Agency of the '
         "Republic of Uzbekistan, Tashkent City Khokimiyat</option>"
     ) in two
+
+
+AMOUNT_HINT = "Amounts are not searched as words; the amount filters find them:"
+
+
+def _amount_search_link(html: str) -> str | None:
+    found = re.search(r'<p class="amount-search">.*?<a href="([^"]+)">', html, re.DOTALL)
+    return unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES, ids=lambda language: language.code)
+def test_an_amount_typed_in_the_search_box_links_the_search_by_amount(demo_client, language):
+    """From the data journalist's session: "15000000" or "15 000 000" typed in the awards'
+    search box found nothing and said nothing (amounts are not words). Typed as the page
+    writes amounts in the reader's language, with or without a currency, and finding nothing,
+    the page says so and links the same search by the amount filters, the words removed; the
+    API's answer to the words is unchanged."""
+    formats = i18n.formats(language)
+    translations = i18n.translations(language)
+    grants = {"currency": "UZS", "instrument": "grant", "limit": 500}
+    awards = _api(demo_client, "/api/v1/awards", grants)["items"]
+    # An amount the words find nothing by (no registration number begins with it).
+    amount = next(
+        award["amount"].removesuffix(".00")
+        for award in sorted(awards, key=lambda award: award["id"])
+        if not _api(demo_client, "/api/v1/awards", {"q": award["amount"].removesuffix(".00")})[
+            "items"
+        ]
+    )
+    by_amount = _all_api_ids(
+        demo_client,
+        "/api/v1/awards",
+        {"amount_min": amount, "amount_max": amount, "instrument": "grant"},
+    )
+    assert by_amount
+    for typed, currency in (
+        (amount, None),
+        (formats.number(amount), None),
+        (f"{formats.number(amount)} UZS", "UZS"),
+        (formats.money(amount, "UZS"), "UZS"),
+    ):
+        api = _api(demo_client, "/api/v1/awards", {"q": typed})
+        assert api["items"] == [], typed
+        response = demo_client.get(
+            "/awards", params={"q": typed, "instrument": "grant", "lang": language.code}
+        )
+        assert response.status_code == 200
+        html = unescape(response.text)
+        assert translations.gettext(AMOUNT_HINT) in html, typed
+        link = _amount_search_link(response.text)
+        assert link is not None, typed
+        path, _, query = link.partition("?")
+        assert path == "/awards"
+        assert sorted(parse_qsl(query)) == sorted(
+            [
+                ("instrument", "grant"),
+                ("amount_min", amount),
+                ("amount_max", amount),
+                ("lang", language.code),
+                *([("currency", currency)] if currency else []),
+            ]
+        ), typed
+        shown = formats.money(amount, currency) if currency else formats.number(amount)
+        assert translations.gettext("awards of exactly %(amount)s") % {"amount": shown} in html
+        found = demo_client.get(link)
+        assert found.status_code == 200
+        params = {name: value for name, value in parse_qsl(query) if name != "lang"}
+        expected = _all_api_ids(demo_client, "/api/v1/awards", params)
+        assert _ids(found.text, "awards") == expected[:PAGE_SIZE]
+        assert expected != []
+        # In its currency when one was typed; else in every currency, as the API's filters.
+        assert expected == by_amount if currency is None else set(expected) <= set(by_amount)
+
+
+def test_the_amount_hint_is_shown_only_when_an_amount_finds_nothing(demo_client):
+    """Digits that find awards (the first digits of a registration number) are a search that
+    worked: no hint; nor for words that are not an amount, nor for a year-like number that
+    finds awards."""
+    stir = next(
+        award["recipient_id"].rsplit("-", 1)[-1]
+        for award in _api(demo_client, "/api/v1/awards", {"limit": 500})["items"]
+        if award["recipient_id"].startswith("UZ-STIR-")
+    )
+    for q in (stir[:7], "zzzz", "grant 15000000", "2026"):
+        response = demo_client.get("/awards", params={"q": q, "lang": "en"})
+        assert response.status_code == 200
+        assert _amount_search_link(response.text) is None, q
+        assert AMOUNT_HINT not in response.text, q
+    assert _ids(demo_client.get("/awards", params={"q": stir[:7]}).text, "awards")
+
+
+@pytest.mark.parametrize(
+    ("locale", "q", "read"),
+    [
+        ("ru", "15 000 000", ("15000000", None)),
+        ("ru", "1 500,50 uzs", ("1500.50", "UZS")),
+        ("ru", "15 000 000 сум", ("15000000", "UZS")),
+        ("uz_Latn", "45 000 000 so'm", ("45000000", "UZS")),
+        ("kk", "₸ 500 000", ("500000", "KZT")),
+        ("kk", "500 000 теңге", ("500000", "KZT")),
+        ("en", "$15,000", ("15000", "USD")),
+        ("en", "15000000", ("15000000", None)),
+        # Not an amount alone, or not one the language reads exactly.
+        ("en", "grant 15000000", None),
+        ("en", "1 5", None),
+        ("en", "1500,50", None),
+        ("ru", "15,000", None),
+        ("en", "0", None),
+        ("en", "UZS", None),
+        ("en", "15000000 som", None),
+    ],
+)
+def test_what_the_search_box_reads_as_an_amount(locale, q, read):
+    from babel import Locale  # noqa: PLC0415
+
+    from registry.web.amounts import amount_in_query  # noqa: PLC0415
+
+    typed = amount_in_query(q, Locale.parse(locale))
+    assert (typed and (typed.amount, typed.currency)) == read

@@ -6,12 +6,17 @@ copies what a page shows, so a page reads an amount in its language's convention
 CLDR) before the API's parser sees it: the search's filters and the desk's forms alike.
 """
 
+import functools
 import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final
 
 from babel import Locale, numbers
 
 from registry.core.schemas import AMOUNT_PATTERN
+from registry.reference.money import supported_currencies
 
 AMOUNT_MAX_DIGITS: Final = 24
 """More digits than any amount the registry holds (its column is a BIGINT of minor units):
@@ -41,3 +46,64 @@ def read_amount(value: str, locale: Locale) -> str | None:
         return None
     written = format(amount, "f")
     return written if re.fullmatch(AMOUNT_PATTERN, written) else None
+
+
+@dataclass(frozen=True)
+class TypedAmount:
+    """An amount a search's words are: as the API writes an amount, and its currency's code
+    when one was typed with it."""
+
+    amount: str
+    currency: str | None
+
+
+def amount_in_query(q: str, locale: Locale) -> TypedAmount | None:
+    """The amount ``q`` is, when it is one and nothing else: digits, perhaps with
+    ``locale``'s group separators and decimal mark ("15 000 000", Russian "1 500,50", English
+    "15,000,000"), perhaps with a currency's code or the symbol the page writes it with, before
+    or after it ("15 000 000 UZS", "15 000 000 soʻm", "₸ 500 000"). Amounts are not words of
+    the search's documents, so such a search finds nothing by them (a number of five digits or
+    more may still begin a registration number); the awards' page then offers the amount
+    filters instead. None for anything else, and for zero."""
+    text = q.strip()
+    currency = None
+    folded = text.casefold()
+    for label, code in _currency_labels(str(locale)):
+        if folded.startswith(label):
+            text, currency = text[len(label) :].strip(), code
+            break
+        if folded.endswith(label):
+            text, currency = text[: len(text) - len(label)].strip(), code
+            break
+    if not text[:1].isdigit():
+        return None
+    amount = text if re.fullmatch(AMOUNT_PATTERN, text) else read_amount(text, locale)
+    if amount is None or Decimal(amount) == 0:
+        return None
+    return TypedAmount(amount, currency)
+
+
+@functools.cache
+def _currency_labels(locale: str) -> tuple[tuple[str, str], ...]:
+    """How a currency may be typed beside an amount on a page in ``locale``: its code, or the
+    symbol the page writes it with ("soʻm", "₸", "$") where no other currency has that
+    symbol; casefolded, the longest first (so "US$" is tried before "$")."""
+    codes = sorted(supported_currencies())
+    symbols = {code: numbers.get_currency_symbol(code, locale=locale).casefold() for code in codes}
+    shared = Counter(symbols.values())
+    labels = {code.casefold(): code for code in codes}
+    for code, symbol in symbols.items():
+        if shared[symbol] == 1 and symbol not in labels and not symbol[:1].isdigit():
+            labels[symbol] = code
+    labels.update(
+        (word.casefold(), code) for code, words in HOME_CURRENCY_WORDS.items() for word in words
+    )
+    return tuple(sorted(labels.items(), key=lambda label: (-len(label[0]), label[0])))
+
+
+HOME_CURRENCY_WORDS: Final = {
+    "UZS": ("сум", "сўм", "soʻm", "so'm", "so‘m"),
+    "KZT": ("тенге", "теңге", "тг", "₸"),
+}
+"""The words people write after an amount in the registry's two currencies, whatever the
+page's language writes ("сум" in Russian, where the Russian page writes UZS)."""

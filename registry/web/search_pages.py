@@ -40,7 +40,7 @@ from registry.reference.identifiers import InvalidIdentifier, normalize_org_id
 from registry.reference.regions import NAMED_COUNTRIES, regions_of
 from registry.web import i18n, views
 from registry.web.addresses import redirect_keeping, redirect_with
-from registry.web.amounts import read_amount
+from registry.web.amounts import amount_in_query, read_amount
 from registry.web.i18n import N_
 from registry.web.templating import PageContext, language_of, render
 
@@ -572,6 +572,7 @@ def awards(
     )
     org_ids = {award.funder_id for award in items} | {value.value for value in facets["funder"]}
     org_ids |= set(query.values.get("funder", ())) | set(query.values.get("recipient", ()))
+    total = sum(value.count for value in facets["currency"])
     return render(
         request,
         "awards.html",
@@ -579,7 +580,8 @@ def awards(
             "section": "/awards",
             "query": query,
             "items": items,
-            "total": sum(value.count for value in facets["currency"]),
+            "total": total,
+            "amount_search": _amount_search(page_context, query, filters.q) if not total else None,
             "facets": facets,
             "names": views.organization_names(
                 session, org_ids | set(query.values.get("funder", ()))
@@ -596,6 +598,35 @@ def awards(
         },
         page=page_context,
     )
+
+
+@dataclass(frozen=True)
+class AmountSearch:
+    """Words that are an amount and found nothing: the amount as the page writes amounts, and
+    the same search by the amount filters instead."""
+
+    amount: str
+    url: str
+
+
+def _amount_search(page: PageContext, query: SearchQuery, q: str | None) -> AmountSearch | None:
+    """The search by amount that words typed as an amount meant ("15 000 000", "15 000 000
+    UZS"; reported by a data journalist, who found nothing and was told nothing): the same
+    filters with ``amount_min`` and ``amount_max`` that amount, its currency if one was typed,
+    and the words removed. Amounts are not words of the documents, so the words alone found
+    nothing by the amount (only a registration number it may begin, when that found some)."""
+    typed = amount_in_query(q or "", page.formats.locale)
+    if typed is None:
+        return None
+    amounts = (typed.amount,)
+    currency = {"currency": (typed.currency,)} if typed.currency else {}
+    params = query.params(q=(), amount_min=amounts, amount_max=amounts, **currency)
+    shown = (
+        page.formats.money(typed.amount, typed.currency)
+        if typed.currency
+        else page.formats.number(typed.amount)
+    )
+    return AmountSearch(amount=shown, url=page.url(query.path, params))
 
 
 def _api_link(path: str, params: Mapping[str, Iterable[str]]) -> str:
