@@ -821,6 +821,7 @@ PREFIX_QUERIES = (
     "Ўзбекистон",
     "viloyat",
     "0*",
+    "20705",  # the first digits of a registration number (UZ-STIR-207050449)
     "zzzz*",
 )
 
