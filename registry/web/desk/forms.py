@@ -114,6 +114,11 @@ class Input:
     part_of: str | None = None
     """The group of counts the input is one of (``by_language``, ``reasons``): an error
     naming the group as a whole (its counts do not add up) is shown under its legend."""
+    from_file: bool = False
+    """A document's SHA-256 that the browser may compute from a file chosen beside the box
+    (``static/js/file-digest.js``; the file is read there, never sent)."""
+    size_input: str | None = None
+    """The input of the same document's size in bytes, filled in from the file too."""
 
     def options_for(self, organization_id: str) -> tuple[tuple[str, str], ...]:
         return self.choices(organization_id) if self.choices else self.options
@@ -874,6 +879,8 @@ ATTACHMENT: Final = (
         N_("Document SHA-256"),
         hint=N_("64 hex characters"),
         fold=str.lower,
+        from_file=True,
+        size_input="attachments.0.size",
     ),
     Input("attachments.0.size", N_("Document size in bytes"), kind="number"),
     Input("attachments.0.name", N_("Document name")),
@@ -959,6 +966,7 @@ STAGE_DOCUMENT: Final = (
         N_("Document SHA-256"),
         hint=N_("64 hex characters"),
         fold=str.lower,
+        from_file=True,
     ),
     Input("document_url", N_("Where the document is kept (URL)")),
 )

@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Annotated, Any, Final
@@ -52,6 +53,21 @@ LISTED: Final = 20
 LANGUAGE_NAMES: Final = {"uz": "Oʻzbekcha", "ru": "Русский", "kk": "Қазақша", "en": "English"}
 FORM_NONCE: Final = "form_nonce"
 CSRF_FIELD: Final = "csrf"
+CARRIED_FORM: Final = "carried_form"
+"""The sign-in form's field naming the form whose typed values it carries (its slug)."""
+CARRIED_PREFIX: Final = "carried:"
+"""The prefix of the sign-in form's fields that carry a form's values (``carried:amount``)."""
+NOT_CARRIED: Final = frozenset({CSRF_FIELD, FORM_NONCE, repeats.REPEAT_OF})
+TOKEN_MAX_LENGTH: Final = 200
+"""The longest API key or sign-in token read (a key is far shorter)."""
+SIGN_IN_EXPIRED: Final = N_(
+    "The sign-in page had been open too long. Sign in again: what you typed in the form is "
+    "still kept."
+)
+FILE_MAX_MEGABYTES: Final = 200
+"""The largest document whose SHA-256 a form's file picker computes in the browser, which
+reads the whole file into memory (Web Crypto hashes no stream): a larger one is refused
+there, saying to compute it with a program, rather than freeze the page."""
 # Public pages that say whose entry a ``?leaf=`` hash is, and those that anchor each entry.
 LEAF_CHECKING_PAGES: Final = ("/awards/", "/competitions/")
 ENTRY_ANCHORED_PAGES: Final = (*LEAF_CHECKING_PAGES, "/oversight/conclusions/")
@@ -83,6 +99,36 @@ def _checked_post(request: Request, found: sessions.Current, csrf: str | None) -
     return None
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What was typed in a form sent when its session had ended: carried through the
+    sign-in page in hidden fields (never stored, never in a URL), to be shown again, filled
+    in, once signed in. Not a submission: the official sends the form again, with the new
+    session's CSRF token and a new nonce."""
+
+    action: forms.Action
+    values: dict[str, str]
+
+    @classmethod
+    def of_form(cls, action: forms.Action, sent: dict[str, str]) -> "Carried":
+        """What a form sent, but for its tokens: the old session's CSRF token, the nonce
+        (the form shown again is a new one) and the confirmation of a repeat (asked again)."""
+        return cls(action, {k: v for k, v in sent.items() if k not in NOT_CARRIED})
+
+    @classmethod
+    def of_sign_in(cls, sent: dict[str, str]) -> "Carried | None":
+        """What the sign-in form carries, if it carries a form the desk has."""
+        action = forms.ACTIONS.get(sent.get(CARRIED_FORM, ""))
+        if action is None:
+            return None
+        values = {
+            name.removeprefix(CARRIED_PREFIX): value
+            for name, value in sent.items()
+            if name.startswith(CARRIED_PREFIX)
+        }
+        return cls.of_form(action, values)
+
+
 @router.get("/desk/sign-in", response_class=HTMLResponse)
 def sign_in_form(
     request: Request, ended: Annotated[str | None, Query(max_length=20)] = None
@@ -91,33 +137,66 @@ def sign_in_form(
 
 
 def _render_sign_in(
-    request: Request, *, ended: str | None = None, error: str | None = None, status: int = 200
+    request: Request,
+    *,
+    ended: str | None = None,
+    error: str | None = None,
+    carried: Carried | None = None,
+    status: int = 200,
 ) -> Response:
     nonce = sessions.login_nonce(request)
-    context = {"section": "/desk", "ended": ended, "error": error, "nonce": nonce}
+    context = {
+        "section": "/desk",
+        "ended": ended,
+        "error": error,
+        "nonce": nonce,
+        "carried": carried,
+        "carried_form": CARRIED_FORM,
+        "carried_prefix": CARRIED_PREFIX,
+    }
     response = render(request, "desk/sign_in.html", context, status_code=status)
     sessions.set_login_cookie(request, response, nonce)
     return _private(response)
 
 
 @router.post("/desk/sign-in", response_class=HTMLResponse)
-def sign_in(
-    request: Request,
-    session: WriteSessionDep,
-    token: Annotated[str, Form(max_length=200)] = "",
-    csrf: Annotated[str, Form(max_length=200)] = "",
-) -> Response:
+async def sign_in(request: Request) -> Response:
+    # Besides the key, the form may carry what was typed in a form whose session had ended
+    # (``Carried``): its fields are that form's, so read them all, then sign in in a worker
+    # thread like every synchronous route.
+    submitted = await request.form()
+    values = {key: value for key, value in submitted.items() if isinstance(value, str)}
+    return await run_in_threadpool(_sign_in, request, values)
+
+
+def _sign_in(request: Request, values: dict[str, str]) -> Response:
     page = PageContext(request)
-    if not sessions.same_origin(request) or not sessions.login_nonce_matches(request, csrf):
+    carried = Carried.of_sign_in(values)
+    token, csrf = values.get("token", ""), values.get(CSRF_FIELD, "")
+    if not sessions.same_origin(request):
+        return _forbidden(request, "This form was sent from another site.")
+    if not sessions.login_nonce_matches(request, csrf[:TOKEN_MAX_LENGTH]):
+        if carried is not None:  # the sign-in page outlived its cookie: keep what was typed
+            i18n.activate(language_of(request))
+            error = i18n.gettext(SIGN_IN_EXPIRED)
+            return _render_sign_in(request, error=error, carried=carried, status=403)
         return _forbidden(
             request, "The sign-in form's security token did not match: reload it and try again."
         )
-    response = _redirect(page, "/desk")
-    try:
-        sessions.open_session(session, request, response, token.strip())
-    except Unauthorized as exc:
-        return _render_sign_in(request, error=exc.detail, status=401)
-    return response
+    with request.app.state.database.session(write=True) as session:
+        response = _redirect(page, "/desk")
+        key = token.strip() if len(token) <= TOKEN_MAX_LENGTH else ""  # "" is no key
+        try:
+            found = sessions.open_session(session, request, response, key)
+        except Unauthorized as exc:
+            return _render_sign_in(request, error=exc.detail, carried=carried, status=401)
+        if carried is None or found.principal.role not in carried.action.roles:
+            return response
+        # The form again, filled in, under the new session: its cookies are the redirect's.
+        shown = _opened_form(request, session, found, carried.action, carried.values, resumed=True)
+        for cookie in response.headers.getlist("set-cookie"):
+            shown.headers.append("set-cookie", cookie)
+        return shown
 
 
 @router.post("/desk/sign-out")
@@ -377,6 +456,7 @@ def _form_page(
     compared: list[forms.Input] | None = None,
     repeated: repeats.Recorded | None = None,
     shaped: forms.Shaped | None = None,
+    resumed: bool = False,
     status: int = 200,
 ) -> Response:
     errors = placed.messages if placed else {}
@@ -419,6 +499,9 @@ def _form_page(
         "choices": shaped.choices if shaped else (),
         "chosen": shaped.chosen if shaped else None,
         "described": _described,
+        "resumed": resumed,
+        "file_max_megabytes": FILE_MAX_MEGABYTES,
+        "file_max_bytes": FILE_MAX_MEGABYTES * 1024 * 1024,
     }
     return _private(render(request, "desk/form.html", context, status_code=status))
 
@@ -443,14 +526,30 @@ def form_page(request: Request, session: PrimarySessionDep, slug: Slug) -> Respo
     if found.principal.role not in action.roles:
         return _forbidden(request, "This form is not for this organization's key.")
     values = {key: value for key, value in request.query_params.items() if key != "lang"}
+    return _opened_form(request, session, found, action, values)
+
+
+def _opened_form(
+    request: Request,
+    session: Session,
+    found: sessions.Current,
+    action: forms.Action,
+    values: dict[str, str],
+    *,
+    resumed: bool = False,
+) -> Response:
+    """A form opened with ``values`` (a link's query, or what was typed before a session
+    ended, ``resumed``): its presets under them, and a correction's event chosen by them."""
     if action.preset:
         values = action.preset(session, values) | values
     if action.shape is None:
-        return _form_page(request, session, found, action, values)
+        return _form_page(request, session, found, action, values, resumed=resumed)
     shaped = action.shape(session, found.principal, values, _locale(request))
     placed = forms.place_errors(shaped.action, shaped.errors, values) if shaped.errors else None
     values = shaped.prefill | values
-    return _form_page(request, session, found, shaped.action, values, placed, shaped=shaped)
+    return _form_page(
+        request, session, found, shaped.action, values, placed, shaped=shaped, resumed=resumed
+    )
 
 
 def _locale(request: Request) -> Locale:
@@ -474,7 +573,7 @@ def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
     with database.session(write=True) as session:
         found = sessions.current(session, request)
         if found is None:
-            return _redirect(page, "/desk/sign-in", ended="expired")
+            return _session_ended(request, action, values)
         refused = _checked_post(request, found, values.get(CSRF_FIELD))
         if refused is None and found.principal.role not in action.roles:
             refused = "This form is not for this organization's key."
@@ -510,6 +609,15 @@ def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
             return _refused(request, session, found, action, values, errors, shaped, status=status)
     request.app.state.checkpointer.after_write()
     return _redirect(page, f"/desk/written/{written.seq}")
+
+
+def _session_ended(request: Request, action: forms.Action, values: dict[str, str]) -> Response:
+    """A form sent without a live session (signed out, or timed out while typing): the
+    sign-in page, carrying what was typed. Nothing is judged or written. From another site,
+    refused: a page there could otherwise fill in a form for the official to send."""
+    if not sessions.same_origin(request):
+        return _forbidden(request, "This form was sent from another site.")
+    return _render_sign_in(request, carried=Carried.of_form(action, values), status=401)
 
 
 def _refused(

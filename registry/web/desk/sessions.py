@@ -110,28 +110,28 @@ def idle_limit(request: Request) -> timedelta:
     return timedelta(minutes=request.app.state.settings.desk_idle_minutes)
 
 
-def open_session(session: Session, request: Request, response: Response, token: str) -> Principal:
-    """Check an API key and open a session for it; ``Unauthorized`` if the key is not good."""
+def open_session(session: Session, request: Request, response: Response, token: str) -> Current:
+    """Check an API key and open a session for it, its cookie set on ``response``; the new
+    session (its own CSRF token); ``Unauthorized`` if the key is not good."""
     principal = auth_service.authenticate(session, token)
     forget_old(session, request)
     if principal.organization_id is None:
         raise Unauthorized("the desk is for an organization's key (a funder's or an overseer's)")
     session_token = secrets.token_urlsafe(TOKEN_BYTES)
     now = clock.now()
-    session.add(
-        DeskSession(
-            token_sha256=_digest(session_token),
-            key_prefix=principal.key_prefix,
-            csrf=secrets.token_hex(32),
-            created_at=now,
-            last_seen_at=now,
-            ended_at=None,
-        )
+    row = DeskSession(
+        token_sha256=_digest(session_token),
+        key_prefix=principal.key_prefix,
+        csrf=secrets.token_hex(32),
+        created_at=now,
+        last_seen_at=now,
+        ended_at=None,
     )
+    session.add(row)
     set_cookie(request, response, COOKIE, signer(request).sign(COOKIE, session_token))
     name, path = cookie_name(request, LOGIN_COOKIE)
     response.delete_cookie(name, path=path, secure=path == "/")
-    return principal
+    return Current(principal=principal, csrf=row.csrf, row=row)
 
 
 def current(session: Session, request: Request) -> Current | None:

@@ -1,0 +1,210 @@
+"""A desk form sent after its session ended keeps what was typed, over HTTPS through the ASGI
+app on both databases: the sign-in page carries the values in hidden fields (never in a URL,
+never stored), and once signed in the form is shown again, filled in, under the new session's
+CSRF token, with nothing written until the official sends it again."""
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from html import unescape
+from typing import Any
+
+import pytest
+from domain_helpers import ledger_size
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import delete
+from test_desk import field_value, form_about, sign_in
+from test_oversight import Desk
+
+from registry.core import clock
+from registry.core.db import Database
+from registry.web.desk.sessions import DeskSession
+
+SESSION_COOKIE = "__Host-desk_session"
+SUMMARY = 'Birinchi yarim yil: 12 ta tadbir, "Yoshlar" markazi <ochildi>.\nIkkinchi qator & oxiri'
+REPORT = {
+    "date": "2026-04-01",
+    "summary.uz": SUMMARY,
+    "summary.ru": "Первое полугодие: 12 мероприятий",
+    "document_url": "https://fund.uz/reports/1.pdf",
+}
+"""A report a funder types: a long text with quotes, markup-like signs and a second line."""
+
+
+@pytest.fixture
+def desk(client: TestClient, database: Database) -> Desk:
+    return Desk(client, database)
+
+
+@pytest.fixture
+def browser_like(app: FastAPI) -> Iterator[TestClient]:
+    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
+        yield client
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden fields of the page's form, as a browser sends them."""
+    return {
+        unescape(name): unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
+    }
+
+
+def textarea_value(html: str, name: str) -> str:
+    found = re.search(
+        rf'<textarea id="[^"]+" name="{re.escape(name)}"[^>]*>([^<]*)</textarea>', html
+    )
+    assert found, f"no {name} in the page"
+    return unescape(found[1])
+
+
+def entry_body(client: TestClient, seq: int) -> dict[str, Any]:
+    body: dict[str, Any] = client.get(f"/api/v1/ledger/entries/{seq}").json()["entry"]["body"]
+    return body
+
+
+def expired_report(desk: Desk, browser_like: TestClient) -> tuple[dict[str, str], str]:
+    """A report form opened and typed in, its session since timed out; the form sent, and
+    the page it got."""
+    sign_in(browser_like, desk.world.fund)
+    typed = form_about(browser_like, "award-reported", award_id=desk.award["id"]) | REPORT
+    before = ledger_size(desk.database)
+    with clock.travel(clock.now() + timedelta(minutes=16)):  # idle for longer than 15
+        response = browser_like.post("/desk/forms/award-reported?lang=en", data=typed)
+    assert response.status_code == 401, response.text
+    assert "location" not in response.headers
+    assert ledger_size(desk.database) == before
+    return typed, response.text
+
+
+def test_a_form_sent_after_the_session_ended_is_shown_again_filled_in(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    typed, page = expired_report(desk, browser_like)
+    before = ledger_size(desk.database)
+    assert "Your organization's API key" in unescape(page)
+    assert "Your session had ended before the form “Record a report” was sent" in unescape(page)
+    carried = hidden_fields(page)
+    assert carried["carried_form"] == "award-reported"
+    assert {name: carried[f"carried:{name}"] for name in REPORT} == REPORT
+    assert carried["carried:award_id"] == desk.award["id"]
+    # The old session's tokens are not carried: the form shown again is a new one.
+    assert not {"carried:csrf", "carried:form_nonce"} & carried.keys()
+    assert carried["csrf"] != typed["csrf"]  # the sign-in form's own nonce
+
+    with clock.travel(clock.now() + timedelta(minutes=16)):
+        shown = browser_like.post(
+            "/desk/sign-in?lang=en", data=carried | {"token": desk.world.fund}
+        )
+        assert shown.status_code == 200, shown.text
+        assert "location" not in shown.headers
+        assert SESSION_COOKIE in browser_like.cookies
+        html = shown.text
+        assert "Your session had ended; check the form and send it again." in html
+        assert "<h1>Record a report</h1>" in html
+        assert field_value(html, "award_id") == desk.award["id"]
+        for name in ("date", "document_url"):
+            assert field_value(html, name) == REPORT[name]
+        for name in ("summary.uz", "summary.ru"):
+            assert textarea_value(html, name) == REPORT[name]
+        csrf, nonce = field_value(html, "csrf"), field_value(html, "form_nonce")
+        assert csrf != typed["csrf"]
+        assert nonce != typed["form_nonce"]
+        assert ledger_size(desk.database) == before  # shown, not sent
+
+        # The old session's token is no good under the new session; the new one writes.
+        sent = {name: field_value(html, name) for name in ("award_id", "date", "document_url")}
+        sent |= {name: textarea_value(html, name) for name in ("summary.uz", "summary.ru")}
+        sent |= {"form_nonce": nonce}
+        refused = browser_like.post(
+            "/desk/forms/award-reported", data=sent | {"csrf": typed["csrf"]}
+        )
+        assert refused.status_code == 403
+        assert ledger_size(desk.database) == before
+        written = browser_like.post("/desk/forms/award-reported", data=sent | {"csrf": csrf})
+        assert written.status_code == 303, written.text
+        assert ledger_size(desk.database) == before + 1
+        seq = int(written.headers["location"].rsplit("/", 1)[1])
+    body = entry_body(desk.client, seq)
+    assert body["summary"] == {"uz": SUMMARY, "ru": REPORT["summary.ru"]}
+    assert (body["date"], body["document_url"]) == (REPORT["date"], REPORT["document_url"])
+
+
+def test_a_form_sent_after_signing_out_or_without_its_session_keeps_the_values(
+    desk: Desk, browser_like: TestClient, database: Database
+) -> None:
+    csrf = sign_in(browser_like, desk.world.fund)
+    typed = form_about(browser_like, "award-reported", award_id=desk.award["id"]) | REPORT
+    assert browser_like.post("/desk/sign-out", data={"csrf": csrf}).status_code == 303
+    before = ledger_size(desk.database)
+    response = browser_like.post("/desk/forms/award-reported", data=typed)
+    assert response.status_code == 401
+    assert hidden_fields(response.text)["carried:summary.ru"] == REPORT["summary.ru"]
+
+    sign_in(browser_like, desk.world.fund)  # and the session's row is gone
+    with database.session(write=True) as session:
+        session.execute(delete(DeskSession))
+    response = browser_like.post("/desk/forms/award-reported", data=typed)
+    assert response.status_code == 401
+    carried = hidden_fields(response.text)
+    assert carried["carried:date"] == REPORT["date"]
+    browser_like.cookies.clear()  # and without any cookie
+    response = browser_like.post("/desk/forms/award-reported", data=typed)
+    assert response.status_code == 401
+    assert hidden_fields(response.text)["carried:document_url"] == REPORT["document_url"]
+    assert ledger_size(desk.database) == before
+
+
+def test_the_carried_values_are_not_a_submission(desk: Desk, browser_like: TestClient) -> None:
+    """Signing in with values carried writes nothing, whatever they hold; a key that is not
+    good keeps them for another try; another organization's key does not get the form; a
+    form sent from another site without a session is refused, not carried."""
+    typed, page = expired_report(desk, browser_like)
+    before = ledger_size(desk.database)
+    carried = hidden_fields(page)
+    forged = carried | {"carried:csrf": typed["csrf"], "carried:form_nonce": typed["form_nonce"]}
+
+    bad = browser_like.post("/desk/sign-in?lang=en", data=forged | {"token": "reg_nothing_here"})
+    assert bad.status_code == 401
+    assert "not valid" in bad.text
+    kept = hidden_fields(bad.text)
+    assert kept["carried:summary.uz"] == SUMMARY
+    assert "carried:csrf" not in kept
+
+    # The sign-in page kept open too long (its cookie gone): asked again, the values kept.
+    browser_like.cookies.clear()
+    stale = browser_like.post("/desk/sign-in?lang=en", data=kept | {"token": desk.world.fund})
+    assert stale.status_code == 403
+    assert "what you typed in the form is still kept" in stale.text
+    again = hidden_fields(stale.text)
+    assert again["carried:summary.ru"] == REPORT["summary.ru"]
+    assert SESSION_COOKIE not in browser_like.cookies
+    browser_like.cookies.clear()
+    in_russian = browser_like.post("/desk/sign-in?lang=ru", data=kept | {"token": "x"})
+    assert "то, что вы ввели в форму, сохранено" in in_russian.text
+    again = hidden_fields(in_russian.text)  # its nonce is the login cookie's now
+
+    shown = browser_like.post("/desk/sign-in?lang=en", data=again | {"token": desk.world.fund})
+    assert shown.status_code == 200
+    assert field_value(shown.text, "csrf") != typed["csrf"]
+    assert ledger_size(desk.database) == before
+
+    # An overseer's key does not get a funder's form: the desk, the values dropped.
+    browser_like.cookies.clear()
+    form = browser_like.get("/desk/sign-in")
+    overseer = browser_like.post(
+        "/desk/sign-in",
+        data=kept | {"csrf": field_value(form.text, "csrf"), "token": desk.overseer},
+    )
+    assert overseer.status_code == 303
+    assert overseer.headers["location"] == "/desk"
+
+    # From another site, without a session: refused, nothing carried.
+    browser_like.cookies.clear()
+    for headers in ({"origin": "https://attacker.example"}, {"sec-fetch-site": "cross-site"}):
+        response = browser_like.post("/desk/forms/award-reported", data=typed, headers=headers)
+        assert response.status_code == 403
+        assert "carried:" not in response.text
+    assert ledger_size(desk.database) == before
