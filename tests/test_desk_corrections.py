@@ -359,3 +359,115 @@ def test_an_entry_that_is_not_the_awards_event_is_refused(
     )
     assert f"corrects={desk.award['published_seq']}" in unescape(response.text)  # the list
     assert ledger_size(desk.database) == before
+
+
+def textareas(html: str) -> set[str]:
+    """The names of the form's text areas."""
+    return {unescape(name) for name in re.findall(r'<textarea[^>]*? name="([^"]+)"', html)}
+
+
+def as_a_browser_sends(html: str, form: dict[str, str]) -> dict[str, str]:
+    """``form`` as HTML's form submission sends it from ``html``: a text area's line breaks as
+    ``\\r\\n``, a one-line box's value without its line breaks (a text input's value
+    sanitization strips them)."""
+    areas = textareas(html)
+    return {
+        name: value.replace("\r\n", "\n").replace("\n", "\r\n")
+        if name in areas
+        else value.replace("\n", "").replace("\r", "")
+        for name, value in form.items()
+    }
+
+
+def test_untouched_texts_with_line_breaks_are_not_sent_as_changes(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """Texts recorded through the API with a line break are shown in text areas, and sent
+    back untouched (as "\\r\\n", as a browser sends them) they are not changes."""
+    award = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(
+            desk.competition["id"],
+            purpose={"uz": "Birinchi qator\nIkkinchi qator"},
+            legal_basis="PQ-1\n5-modda",
+        ),
+        headers=bearer(desk.world.fund),
+    ).json()
+    paid = add_event(
+        desk,
+        award["id"],
+        {
+            "type": "disbursed",
+            "amount": "1000000.00",
+            "date": "2026-03-20",
+            "note": "1-tranche\nto'lov topshiriqnomasi 17",
+        },
+    )
+    sign_in(browser_like, desk.world.fund)
+    published = correction_form(browser_like, award["id"], award["published_seq"], lang="en")
+    assert {"changes.purpose.uz", "changes.legal_basis"} <= textareas(published)
+    assert boxes(published)["changes.purpose.uz"] == "Birinchi qator\nIkkinchi qator"
+    form = boxes(published) | {"changes.amount": "200,000,000", "reason": "Summa xato"}
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(
+        f"/desk/forms/{SLUG}", data=as_a_browser_sends(published, form), params={"lang": "en"}
+    )
+
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 1
+    assert last_entry(desk.database)["body"]["changes"] == {"amount": "200000000.00"}
+    recorded = desk.client.get(f"/api/v1/awards/{award['id']}").json()
+    assert recorded["purpose"]["uz"] == "Birinchi qator\nIkkinchi qator"
+    disbursement = correction_form(browser_like, award["id"], paid, lang="en")
+    assert "changes.note" in textareas(disbursement)
+    form = boxes(disbursement) | {"changes.amount": "2,000,000", "reason": "Summa xato"}
+
+    response = browser_like.post(
+        f"/desk/forms/{SLUG}", data=as_a_browser_sends(disbursement, form), params={"lang": "en"}
+    )
+
+    assert response.status_code == 303, response.text
+    assert last_entry(desk.database)["body"]["changes"] == {"amount": "2000000.00"}
+
+
+def test_texts_with_line_breaks_left_as_they_are_are_nothing_changed(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(desk.competition["id"], purpose={"uz": "Birinchi qator\nIkkinchi qator"}),
+        headers=bearer(desk.world.fund),
+    ).json()
+    paid = add_event(
+        desk,
+        award["id"],
+        {"type": "disbursed", "amount": "1000000.00", "date": "2026-03-20", "note": "1\n2"},
+    )
+    sign_in(browser_like, desk.world.fund)
+    before = ledger_size(desk.database)
+    for seq in (award["published_seq"], paid):
+        html = correction_form(browser_like, award["id"], seq, lang="en")
+        form = as_a_browser_sends(html, boxes(html) | {"reason": "Xato"})
+
+        response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+        assert response.status_code == 422, response.text
+        assert f"every box holds what entry #{seq} records" in unescape(response.text)
+    assert ledger_size(desk.database) == before
+
+
+def test_a_reason_typed_on_several_lines_is_recorded_as_the_api_records_it(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """Every desk form: a text area's "\\r\\n" is recorded as "\\n"."""
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+    html = correction_form(browser_like, award_id, paid)
+    form = boxes(html) | {"void": "1", "reason": "Ikki marta kiritilgan.\r\nBank: 17-son"}
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form)
+
+    assert response.status_code == 303, response.text
+    assert last_entry(desk.database)["body"]["reason"] == "Ikki marta kiritilgan.\nBank: 17-son"

@@ -7,6 +7,7 @@ import httpx2 as httpx
 from browser_helpers import assert_accessible
 from domain_helpers import World, ledger_size
 from playwright.sync_api import Page, expect
+from test_awards import award_body
 from test_desk_browser import sign_in
 
 from registry.core.db import Database
@@ -68,3 +69,47 @@ def test_a_funder_corrects_a_disbursements_amount(
         "reason": "The bank's statement says 15,000,000",
         "void": False,
     }
+
+
+def test_texts_on_several_lines_are_left_as_recorded(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    """An award recorded through the API with a purpose and a legal basis on two lines: in
+    Chromium, which sends a text area's line breaks as "\\r\\n" and drops a one-line box's,
+    the form sent as it opens is refused as changing nothing, and with only the amount
+    changed writes only the amount."""
+    url, world, _ = live
+    with httpx.Client(base_url=url) as client:
+        award = client.post(
+            "/api/v1/awards",
+            json=award_body(
+                None,
+                legal_basis="PQ-1\n5-modda",
+                purpose={"uz": "Birinchi qator\nIkkinchi qator"},
+            ),
+            headers={"Authorization": f"Bearer {world.fund}"},
+        )
+    assert award.status_code == 201, award.text
+    award_id, seq = award.json()["id"], award.json()["published_seq"]
+    sign_in(page, url, world.fund)
+    page.goto(f"{url}/desk/forms/award-corrected?award_id={award_id}&corrects={seq}&lang=en")
+    purpose = page.locator("textarea#f-changes-purpose-uz")
+    expect(purpose).to_have_value("Birinchi qator\nIkkinchi qator")
+    expect(page.locator("textarea#f-changes-legal_basis")).to_have_value("PQ-1\n5-modda")
+    page.get_by_label("Why it is corrected").fill("Summa xato")
+    before = ledger_size(database)
+    page.get_by_role("button", name="Send").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"Nothing was changed: every box holds what entry #{seq} records."
+    )
+    assert ledger_size(database) == before
+    screenshot(page, "desk-correction-nothing-changed")
+
+    page.get_by_label("Amount").fill("200,000,000")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    assert ledger_size(database) == before + 1
+    with database.session() as session:
+        entry = ledger_service.decode_leaf(ledger_service.entry(session, before).leaf)
+    assert entry["body"]["changes"] == {"amount": "200000000.00"}

@@ -360,6 +360,14 @@ def reading_zone(action: Action, form: Mapping[str, str], zone: tzinfo) -> tzinf
     return zone
 
 
+def one_line_break(text: str) -> str:
+    """``text`` with each line break as ``\n``, as the API's clients send them: a browser
+    sends a text area's as ``\r\n`` (HTML's form submission), so that the same text typed in
+    the desk and sent through the API was recorded in two ways, and a text shown in a box and
+    sent back untouched read as another."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _set(body: dict[str, Any], path: str, *, value: object) -> None:
     *parents, last = path.split(".")
     node = body
@@ -1085,7 +1093,7 @@ CORRECTION_INPUTS: Final[dict[str, tuple[Input, ...]]] = {
     "tranche": (Input("changes.tranche", N_("Tranche number"), kind="number"),),
     "summary": tuple(texts("changes.summary", N_("Summary"), long=True)),
     "document_url": (Input("changes.document_url", N_("Document link")),),
-    "note": (Input("changes.note", N_("Note")),),
+    "note": (Input("changes.note", N_("Note"), kind="textarea"),),
     "reason": (Input("changes.reason", N_("Reason given in the entry"), kind="textarea"),),
     "region": (Input("changes.region", N_("Region"), hint=N_("ISO 3166-2, e.g. UZ-SA")),),
     "legal_basis": (Input("changes.legal_basis", N_("Legal basis")),),
@@ -1220,9 +1228,8 @@ def _correction_shape(
     if event is None:
         said = Said(NOT_CORRECTABLE, (("seq", given),))
         return Shaped(base, choices=choices, errors=((CORRECTS, said),))
-    boxes = tuple(
-        item for name, items in CORRECTION_INPUTS.items() if name in event.fields for item in items
-    )
+    prefill = _recorded(event, locale)
+    boxes = _boxes(event, prefill)
     inputs = (*boxes, *((VOID_INPUT,) if event.voidable else ()), CORRECTION_REASON)
     seq = (("seq", event.seq),)
     action = dataclasses.replace(
@@ -1236,7 +1243,7 @@ def _correction_shape(
         },
     )
     chosen = next(choice for choice in choices if choice.seq == event.seq)
-    return Shaped(action, prefill=_recorded(event, locale), choices=choices, chosen=chosen)
+    return Shaped(action, prefill=prefill, choices=choices, chosen=chosen)
 
 
 def _own_award(session: Session, principal: Principal, form: Mapping[str, str]) -> "Award | Shaped":
@@ -1260,6 +1267,23 @@ def _own_award(session: Session, principal: Principal, form: Mapping[str, str]) 
 
 def _fields_of(event: award_service.Correctable) -> list[tuple[str, tuple[Input, ...]]]:
     return [(name, items) for name, items in CORRECTION_INPUTS.items() if name in event.fields]
+
+
+def _boxes(event: award_service.Correctable, recorded: Mapping[str, str]) -> tuple[Input, ...]:
+    """The boxes of ``event``'s fields, a field's text areas where what it records holds a
+    line break: a one-line box drops it, so the text sent back untouched would differ from
+    the record and be written as a change nobody made."""
+    boxes: list[Input] = []
+    for _name, items in _fields_of(event):
+        broken = any(
+            "\n" in recorded.get(item.name, "") or "\r" in recorded.get(item.name, "")
+            for item in items
+        )
+        boxes.extend(
+            dataclasses.replace(item, kind="textarea") if broken and item.kind == "text" else item
+            for item in items
+        )
+    return tuple(boxes)
 
 
 def _recorded(event: award_service.Correctable, locale: Locale) -> dict[str, str]:
@@ -1295,7 +1319,7 @@ def _correction_body(
     recorded = _recorded(event, locale)
     changes: dict[str, Any] = {}
     for name, items in _fields_of(event):
-        typed = {item.name: (form.get(item.name) or "").strip() for item in items}
+        typed = {item.name: one_line_break(form.get(item.name) or "").strip() for item in items}
         differ = [
             item
             for item in items
@@ -1328,8 +1352,11 @@ def _correction_body(
 
 def _differs(item: Input, typed: str, recorded: Mapping[str, str], locale: Locale) -> bool:
     """Whether a box holds other than what the entry records (``recorded``, as the boxes
-    first showed it): an amount by its value however it is written, a list by its items."""
-    before = recorded.get(item.name, "")
+    first showed it): an amount by its value however it is written, a list by its items, a
+    text whatever its line breaks are made of (``one_line_break``: a text area sends them as
+    ``\r\n``, and an entry the desk wrote before may hold them so)."""
+    typed = one_line_break(typed)
+    before = one_line_break(recorded.get(item.name, "")).strip()
     if typed == before:
         return False
     if item.kind == "amount" and typed and before:

@@ -561,8 +561,14 @@ def _locale(request: Request) -> Locale:
 async def submit_form(request: Request, slug: Slug) -> Response:
     # The form's fields are the action's, not a fixed signature: read them all, then write in
     # a worker thread like every synchronous route (the services are synchronous).
+    # Line breaks as the API's clients send them (a text area sends "\r\n"): the same text is
+    # recorded alike whichever way it came.
     submitted = await request.form()
-    values = {key: value for key, value in submitted.items() if isinstance(value, str)}
+    values = {
+        key: forms.one_line_break(value)
+        for key, value in submitted.items()
+        if isinstance(value, str)
+    }
     return await run_in_threadpool(_submit, request, slug, values)
 
 
