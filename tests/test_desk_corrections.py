@@ -471,3 +471,97 @@ def test_a_reason_typed_on_several_lines_is_recorded_as_the_api_records_it(
 
     assert response.status_code == 303, response.text
     assert last_entry(desk.database)["body"]["reason"] == "Ikki marta kiritilgan.\nBank: 17-son"
+
+
+def test_emptying_the_themes_box_removes_the_themes(desk: Desk, browser_like: TestClient) -> None:
+    award_id = desk.award["id"]
+    sign_in(browser_like, desk.world.fund)
+    html = correction_form(browser_like, award_id, desk.award["published_seq"], lang="en")
+    form = boxes(html) | {"changes.themes": "", "reason": "Mavzu xato"}
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 1
+    assert last_entry(desk.database)["body"]["changes"] == {"themes": []}
+    assert desk.client.get(f"/api/v1/awards/{award_id}").json()["themes"] == []
+
+
+def test_emptying_an_optional_text_in_every_language_removes_it(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A publication's purpose and a report's summary, every language emptied: the text is
+    removed, as the API's ``null`` removes it."""
+    award = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(desk.competition["id"], purpose={"uz": "Maqsad", "ru": "Цель"}),
+        headers=bearer(desk.world.fund),
+    ).json()
+    reported = add_event(
+        desk,
+        award["id"],
+        {"type": "reported", "date": "2026-06-01", "summary": {"uz": "Hisobot"}},
+    )
+    sign_in(browser_like, desk.world.fund)
+    html = correction_form(browser_like, award["id"], award["published_seq"], lang="en")
+    form = boxes(html) | {
+        "changes.purpose.uz": "",
+        "changes.purpose.ru": " ",
+        "reason": "Maqsad kerak emas",
+    }
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 303, response.text
+    assert ledger_size(desk.database) == before + 1
+    assert last_entry(desk.database)["body"]["changes"] == {"purpose": None}
+    assert desk.client.get(f"/api/v1/awards/{award['id']}").json()["purpose"] is None
+    html = correction_form(browser_like, award["id"], reported, lang="en")
+    form = boxes(html) | {"changes.summary.uz": "", "reason": "Xulosa xato"}
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 303, response.text
+    assert last_entry(desk.database)["body"]["changes"] == {"summary": None}
+    assert ledger_size(desk.database) == before + 2
+
+
+def test_emptying_one_language_of_an_optional_text_removes_only_it(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(desk.competition["id"], purpose={"uz": "Maqsad", "ru": "Цель"}),
+        headers=bearer(desk.world.fund),
+    ).json()
+    sign_in(browser_like, desk.world.fund)
+    html = correction_form(browser_like, award["id"], award["published_seq"])
+    form = boxes(html) | {"changes.purpose.ru": "", "reason": "Tarjima xato"}
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form)
+
+    assert response.status_code == 303, response.text
+    assert last_entry(desk.database)["body"]["changes"] == {"purpose": {"uz": "Maqsad"}}
+
+
+def test_emptying_a_required_text_is_refused_beside_it(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    award_id = desk.award["id"]
+    sign_in(browser_like, desk.world.fund)
+    html = correction_form(browser_like, award_id, desk.award["published_seq"], lang="en")
+    form = boxes(html) | {"changes.title.uz": "", "reason": "Nom xato"}
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 422, response.text
+    legend = re.search(
+        r"<legend>Title</legend>\s*<p class=\"error\" id=\"f-changes-title-error\"[^>]*>([^<]+)",
+        response.text,
+    )
+    assert legend, response.text
+    assert "no language" in unescape(legend[1])
+    assert ledger_size(desk.database) == before

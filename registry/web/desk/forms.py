@@ -1286,6 +1286,13 @@ def _boxes(event: award_service.Correctable, recorded: Mapping[str, str]) -> tup
     return tuple(boxes)
 
 
+def _removable(event: award_service.Correctable, name: str) -> bool:
+    """Whether the API's ``null`` removes the field ``name`` of ``event`` as a whole: one its
+    model does not require (a publication's purpose, a report's summary; not a title)."""
+    model = AwardCreate if event.kind == "published" else award_service.EVENT_MODELS[event.kind]
+    return not model.model_fields[name].is_required()
+
+
 def _recorded(event: award_service.Correctable, locale: Locale) -> dict[str, str]:
     """The boxes of ``event``'s fields as it records them: an amount as the page writes
     amounts (``10 000 000`` in Russian), a list separated by commas, a text by language."""
@@ -1314,8 +1321,10 @@ def _correction_body(
 ) -> dict[str, Any]:
     """The API's correction for what the form says: only the fields whose boxes differ from
     what ``event`` records go into ``changes`` (a text, only its languages that differ; a
-    box emptied is ``null``, which removes what it held, and one not sent is left as
-    recorded); none, and the model refuses."""
+    box emptied is ``null``, which removes what it held, a list emptied ``[]``, and one not
+    sent is left as recorded); none, and the model refuses. A text whose every language is
+    emptied is ``null`` as a whole where the event may be without it (a purpose); a required
+    one (a title) is sent by language, for the service to refuse beside its boxes."""
     recorded = _recorded(event, locale)
     changes: dict[str, Any] = {}
     for name, items in _fields_of(event):
@@ -1328,7 +1337,13 @@ def _correction_body(
         ]
         if not differ:
             continue
-        if is_language_input(items[0]):  # only the languages that change
+        emptied = all(
+            not typed[item.name] and (item.name in form or item.name not in recorded)
+            for item in items
+        )
+        if is_language_input(items[0]) and emptied and _removable(event, name):
+            changes[name] = None  # the whole text removed, as the API's null removes it
+        elif is_language_input(items[0]):  # only the languages that change
             changes[name] = {
                 item.name.rpartition(".")[2]: typed[item.name] or None for item in differ
             }
@@ -1339,7 +1354,10 @@ def _correction_body(
         else:
             item = items[0]
             raw = typed[item.name]
-            changes[name] = _value(item, _typed(item, raw, locale), UTC) if raw else None
+            if raw:
+                changes[name] = _value(item, _typed(item, raw, locale), UTC)
+            else:  # emptied: no themes, or no value at all
+                changes[name] = [] if item.kind == "list" else None
     body: dict[str, Any] = {"type": "corrected", CORRECTS: event.seq}
     if (form.get(CORRECTION_REASON.name) or "").strip():
         body["reason"] = (form.get(CORRECTION_REASON.name) or "").strip()
