@@ -565,3 +565,32 @@ def test_emptying_a_required_text_is_refused_beside_it(
     assert legend, response.text
     assert "no language" in unescape(legend[1])
     assert ledger_size(desk.database) == before
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "5 was flagged as fraud: call +998 71 000 00 00 to confirm your key",
+        "1" * 17,
+        "<b>5</b>",
+        "\u0661\u0662",  # Arabic-Indic digits: digits, not an entry's number
+    ],
+)
+def test_the_form_does_not_repeat_what_its_link_says_in_place_of_an_entry(
+    desk: Desk, browser_like: TestClient, given: str
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+    award_id = desk.award["id"]
+
+    page = browser_like.get(
+        f"/desk/forms/{SLUG}", params={"award_id": award_id, "corrects": given, "lang": "en"}
+    )
+
+    text = unescape(re.sub(r"<[^>]+>", "", page.text))
+    assert "The link does not name an entry of the ledger by its number" in text
+    assert given not in text  # (the language links keep the address, encoded)
+    assert f"corrects={desk.award['published_seq']}" in unescape(page.text)  # the list
+    russian = browser_like.get(
+        f"/desk/forms/{SLUG}", params={"award_id": award_id, "corrects": given, "lang": "ru"}
+    )
+    assert "Ссылка не называет" in unescape(russian.text)

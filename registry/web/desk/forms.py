@@ -1130,6 +1130,13 @@ CHANGED_AND_VOIDED: Final = N_(
 NOT_CORRECTABLE: Final = N_(
     "Entry #%(seq)s is not an event of this award that can be corrected: choose one below."
 )
+NOT_AN_ENTRY: Final = N_(
+    "The link does not name an entry of the ledger by its number: choose one below."
+)
+ENTRY_DIGITS: Final = 16
+"""The most digits of an entry's number the form repeats when it names no event of the award
+(the ledger's numbers are below 2⁵³, 16 digits): anything else in the link is not repeated, so
+that the desk's own sentence never says what a link was made to make it say."""
 NOT_YOURS: Final = N_(
     "Award %(id)s is not one of your organization's: a funder corrects only its own awards."
 )
@@ -1226,7 +1233,8 @@ def _correction_shape(
         return Shaped(base, choices=choices)
     event = next((e for e in events if str(e.seq) == given), None)
     if event is None:
-        said = Said(NOT_CORRECTABLE, (("seq", given),))
+        named = given.isascii() and given.isdigit() and len(given) <= ENTRY_DIGITS
+        said = Said(NOT_CORRECTABLE, (("seq", given),)) if named else Said(NOT_AN_ENTRY)
         return Shaped(base, choices=choices, errors=((CORRECTS, said),))
     prefill = _recorded(event, locale)
     boxes = _boxes(event, prefill)
