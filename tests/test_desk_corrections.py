@@ -594,3 +594,41 @@ def test_the_form_does_not_repeat_what_its_link_says_in_place_of_an_entry(
         f"/desk/forms/{SLUG}", params={"award_id": award_id, "corrects": given, "lang": "ru"}
     )
     assert "Ссылка не называет" in unescape(russian.text)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "X was revoked; call +998 90 123 45 67",
+        "AWD-2026-1 is revoked",
+        "<b>AWD-2026-000001</b>",
+        "AWD-\u0662\u0660\u0662\u0666-000001",  # Arabic-Indic digits: not an award's id
+    ],
+)
+def test_the_form_does_not_repeat_what_its_link_says_in_place_of_an_award(
+    desk: Desk, browser_like: TestClient, given: str
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+
+    page = browser_like.get(f"/desk/forms/{SLUG}", params={"award_id": given, "lang": "en"})
+
+    assert page.status_code == 404, page.text
+    said = "No award has this id: an award's id reads like AWD-2026-000123."
+    assert errors_next_to(page.text, "award_id") == [said]
+    text = unescape(re.sub(r"<[^>]+>", "", page.text))
+    assert f"No award {given}" not in text
+    russian = browser_like.get(f"/desk/forms/{SLUG}", params={"award_id": given, "lang": "ru"})
+    assert "с таким идентификатором нет" in unescape(russian.text)
+
+
+def test_the_form_names_an_award_it_does_not_find_by_its_id(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    sign_in(browser_like, desk.world.fund)
+
+    page = browser_like.get(
+        f"/desk/forms/{SLUG}", params={"award_id": "AWD-2025-000777", "lang": "en"}
+    )
+
+    assert page.status_code == 404, page.text
+    assert errors_next_to(page.text, "award_id") == ["No award AWD-2025-000777 is registered."]

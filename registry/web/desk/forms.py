@@ -200,6 +200,11 @@ LATER_STAGE_RECORDED: Final = N_(
 )
 NO_ORGANIZATION: Final = N_("No organization %(org_id)s is registered.")
 NO_AWARD: Final = N_("No award %(id)s is registered.")
+NOT_AN_AWARD_ID: Final = N_("No award has this id: an award's id reads like AWD-2026-000123.")
+AWARD_ID_SHAPE: Final = re.compile(r"AWD-[0-9]{1,4}-[0-9]{6,20}")
+"""What an award's id looks like (``awards.service``: prefix, year, a number of at least six
+digits): a form names an award it does not find only when the id has this shape, so that the
+desk's own sentence never says what a link was made to make it say."""
 NO_COMPETITION: Final = N_("No competition %(id)s is registered.")
 NOT_YET_ESCALATED: Final = N_(
     "It cannot be escalated yet: a conclusion is escalated when it is overdue or rejected, "
@@ -1265,7 +1270,9 @@ def _own_award(session: Session, principal: Principal, form: Mapping[str, str]) 
     except FormErrors as exc:
         return Shaped(base, errors=tuple(exc.errors))
     except NotFound:
-        return Shaped(base, errors=((AWARD.name, Said(NO_AWARD, (("id", award_id),))),), status=404)
+        named = AWARD_ID_SHAPE.fullmatch(award_id) is not None
+        said = Said(NO_AWARD, (("id", award_id),)) if named else Said(NOT_AN_AWARD_ID)
+        return Shaped(base, errors=((AWARD.name, said),), status=404)
     except Forbidden:
         return Shaped(
             base, errors=((AWARD.name, Said(NOT_YOURS, (("id", award_id),))),), status=403

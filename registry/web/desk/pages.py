@@ -547,8 +547,19 @@ def _opened_form(
     shaped = action.shape(session, found.principal, values, _locale(request))
     placed = forms.place_errors(shaped.action, shaped.errors, values) if shaped.errors else None
     values = shaped.prefill | values
+    # An award not registered, or another funder's, answers as the API would (404, 403); a
+    # link that chooses no event of the award still opens a form to choose one in (200).
+    status = shaped.status if shaped.errors and shaped.status in (403, 404) else 200
     return _form_page(
-        request, session, found, shaped.action, values, placed, shaped=shaped, resumed=resumed
+        request,
+        session,
+        found,
+        shaped.action,
+        values,
+        placed,
+        shaped=shaped,
+        resumed=resumed,
+        status=status,
     )
 
 
