@@ -39,8 +39,14 @@ def desk(client: TestClient, database: Database) -> Desk:
 
 @pytest.fixture
 def browser_like(app: FastAPI) -> Iterator[TestClient]:
-    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
+    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing, and
+    saying where its forms are sent from (``Origin``), as browsers do."""
+    with TestClient(
+        app,
+        base_url="https://registry.example",
+        follow_redirects=False,
+        headers={"origin": "https://registry.example"},
+    ) as client:
         yield client
 
 
@@ -207,4 +213,41 @@ def test_the_carried_values_are_not_a_submission(desk: Desk, browser_like: TestC
         response = browser_like.post("/desk/forms/award-reported", data=typed, headers=headers)
         assert response.status_code == 403
         assert "carried:" not in response.text
+    assert ledger_size(desk.database) == before
+
+
+def test_a_form_is_carried_only_when_the_browser_says_it_comes_from_the_registry(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A browser that says neither ``Origin`` nor ``Sec-Fetch-Site`` may be sending a page
+    elsewhere's form: its values are not shown back as the official's, then or after sign-in."""
+    sign_in(browser_like, desk.world.fund)
+    typed = form_about(browser_like, "award-reported", award_id=desk.award["id"]) | REPORT
+    before = ledger_size(desk.database)
+    planted = typed | {"summary.uz": "Pul vazir buyrugʻi bilan toʻlandi"}
+    with clock.travel(clock.now() + timedelta(minutes=16)):
+        browser_like.headers.pop("origin")
+        said_nothing = browser_like.post("/desk/forms/award-reported?lang=en", data=planted)
+        assert said_nothing.status_code == 401, said_nothing.text
+        assert "Your session has ended. Sign in again." in said_nothing.text
+        assert "carried" not in said_nothing.text
+        assert "vazir" not in said_nothing.text
+        # Nor carried through the sign-in form itself.
+        signed_in = browser_like.post(
+            "/desk/sign-in?lang=en",
+            data=hidden_fields(said_nothing.text)
+            | {"token": desk.world.fund, "carried_form": "award-reported"}
+            | {f"carried:{name}": value for name, value in planted.items()},
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        assert signed_in.headers["location"] == "/desk?lang=en"
+
+        browser_like.cookies.clear()
+        own = browser_like.post(
+            "/desk/forms/award-reported?lang=en",
+            data=typed,
+            headers={"sec-fetch-site": "same-origin"},
+        )
+        assert own.status_code == 401, own.text
+        assert hidden_fields(own.text)["carried:summary.uz"] == SUMMARY
     assert ledger_size(desk.database) == before

@@ -171,7 +171,8 @@ async def sign_in(request: Request) -> Response:
 
 def _sign_in(request: Request, values: dict[str, str]) -> Response:
     page = PageContext(request)
-    carried = Carried.of_sign_in(values)
+    # Carried values are kept only from the registry's own page (see ``_session_ended``).
+    carried = Carried.of_sign_in(values) if sessions.from_own_page(request) else None
     token, csrf = values.get("token", ""), values.get(CSRF_FIELD, "")
     if not sessions.same_origin(request):
         return _forbidden(request, "This form was sent from another site.")
@@ -631,9 +632,13 @@ def _submit(request: Request, slug: str, values: dict[str, str]) -> Response:
 def _session_ended(request: Request, action: forms.Action, values: dict[str, str]) -> Response:
     """A form sent without a live session (signed out, or timed out while typing): the
     sign-in page, carrying what was typed. Nothing is judged or written. From another site,
-    refused: a page there could otherwise fill in a form for the official to send."""
+    refused: a page there could otherwise fill in a form for the official to send. Carried
+    only when the browser says the form was sent from the registry's own page (``Origin``
+    or ``Sec-Fetch-Site``): one that says neither gets the plain sign-in page."""
     if not sessions.same_origin(request):
         return _forbidden(request, "This form was sent from another site.")
+    if not sessions.from_own_page(request):
+        return _render_sign_in(request, ended="expired", status=401)
     return _render_sign_in(request, carried=Carried.of_form(action, values), status=401)
 
 

@@ -231,6 +231,17 @@ def same_origin(request: Request) -> bool:
     return origin in own
 
 
+def from_own_page(request: Request) -> bool:
+    """True only when the browser says the request comes from the registry's own pages:
+    ``Sec-Fetch-Site: same-origin``, or an ``Origin`` that is the registry's. A request that
+    says neither is not vouched for: what it carries is not shown back as the official's."""
+    if not same_origin(request):
+        return False
+    if request.headers.get("sec-fetch-site") == "same-origin":
+        return True
+    return request.headers.get("origin") is not None  # same_origin: it is the registry's
+
+
 def _public_origin(request: Request) -> str:
     public = urlsplit(request.app.state.settings.public_url)
     return f"{public.scheme}://{public.netloc}"
