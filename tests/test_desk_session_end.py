@@ -251,3 +251,37 @@ def test_a_form_is_carried_only_when_the_browser_says_it_comes_from_the_registry
         assert own.status_code == 401, own.text
         assert hidden_fields(own.text)["carried:summary.uz"] == SUMMARY
     assert ledger_size(desk.database) == before
+
+
+def test_reloading_the_form_shown_after_sign_in_shows_it_again(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The form carried through sign-in is the answer to the sign-in's POST: a browser's
+    reload sends that POST again, the sign-in page's cookie since deleted. Under the live
+    session of the same key it gets the form again, not "open too long"."""
+    _typed, page = expired_report(desk, browser_like)
+    before = ledger_size(desk.database)
+    sent = hidden_fields(page) | {"token": desk.world.fund}
+    with clock.travel(clock.now() + timedelta(minutes=16)):
+        first = browser_like.post("/desk/sign-in?lang=en", data=sent)
+        assert first.status_code == 200, first.text
+        csrf = field_value(first.text, "csrf")
+
+        reloaded = browser_like.post("/desk/sign-in?lang=en", data=sent)
+
+        assert reloaded.status_code == 200, reloaded.text
+        assert "open too long" not in reloaded.text
+        assert "Your session had ended; check the form and send it again." in reloaded.text
+        assert field_value(reloaded.text, "csrf") == csrf  # the live session's
+        assert textarea_value(reloaded.text, "summary.uz") == SUMMARY
+        assert "set-cookie" not in reloaded.headers  # no new session
+        # Another key, or none, is not let through by the live session.
+        other = browser_like.post(
+            "/desk/sign-in?lang=en", data=sent | {"token": desk.world.ministry}
+        )
+        assert other.status_code == 403
+        assert "open too long" in other.text
+        assert (
+            browser_like.post("/desk/sign-in?lang=en", data=sent | {"token": ""}).status_code == 403
+        )
+    assert ledger_size(desk.database) == before

@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from registry.auth import service as auth_service
 from registry.auth.principal import Principal, Role
 from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
@@ -177,13 +178,7 @@ def _sign_in(request: Request, values: dict[str, str]) -> Response:
     if not sessions.same_origin(request):
         return _forbidden(request, "This form was sent from another site.")
     if not sessions.login_nonce_matches(request, csrf[:TOKEN_MAX_LENGTH]):
-        if carried is not None:  # the sign-in page outlived its cookie: keep what was typed
-            i18n.activate(language_of(request))
-            error = i18n.gettext(SIGN_IN_EXPIRED)
-            return _render_sign_in(request, error=error, carried=carried, status=403)
-        return _forbidden(
-            request, "The sign-in form's security token did not match: reload it and try again."
-        )
+        return _sign_in_unmatched(request, carried, token)
     with request.app.state.database.session(write=True) as session:
         response = _redirect(page, "/desk")
         key = token.strip() if len(token) <= TOKEN_MAX_LENGTH else ""  # "" is no key
@@ -198,6 +193,41 @@ def _sign_in(request: Request, values: dict[str, str]) -> Response:
         for cookie in response.headers.getlist("set-cookie"):
             shown.headers.append("set-cookie", cookie)
         return shown
+
+
+def _sign_in_unmatched(request: Request, carried: Carried | None, token: str) -> Response:
+    """A sign-in sent without its page's cookie: the carried form again if this sign-in was
+    already done (a reload), else refused, with what was typed kept if it carries a form."""
+    if carried is None:
+        return _forbidden(
+            request, "The sign-in form's security token did not match: reload it and try again."
+        )
+    resumed = _signed_in_again(request, carried, token)
+    if resumed is not None:
+        return resumed
+    # The sign-in page outlived its cookie: keep what was typed.
+    i18n.activate(language_of(request))
+    error = i18n.gettext(SIGN_IN_EXPIRED)
+    return _render_sign_in(request, error=error, carried=carried, status=403)
+
+
+def _signed_in_again(request: Request, carried: Carried, token: str) -> Response | None:
+    """The carried form again, under the live session, when this sign-in was already done:
+    the form is the answer to the sign-in's POST, which a browser's reload sends again, its
+    sign-in cookie since deleted. Only for a session of the very key sent (the session's
+    cookie is SameSite=Strict, and the key is checked again); None otherwise."""
+    key = token.strip() if len(token) <= TOKEN_MAX_LENGTH else ""
+    with request.app.state.database.session() as session:
+        found = sessions.current(session, request)
+        if found is None or found.principal.role not in carried.action.roles:
+            return None
+        try:
+            again = auth_service.authenticate(session, key)
+        except Unauthorized:
+            return None
+        if again.key_prefix != found.principal.key_prefix:
+            return None
+        return _opened_form(request, session, found, carried.action, carried.values, resumed=True)
 
 
 @router.post("/desk/sign-out")
