@@ -789,6 +789,48 @@ def test_the_amount_hint_is_shown_only_when_an_amount_finds_nothing(demo_client)
 
 
 @pytest.mark.parametrize(
+    "q",
+    [
+        "2024",  # a year, or a decree's number
+        "2025",
+        "207050449",  # a STIR
+        "160840000129",  # a BIN
+        "20240115",  # a date
+        "999999999999999999999999",
+        "all 2024",  # ALL, TOP, TRY, CUP: words, not the currencies
+        "top 100000",
+        "try 50000",
+        "2024 cup",
+        "1.999 uzs",  # was shown as "UZS 2.00", its link filtering on 1.999
+        "0.001 UZS",  # was shown as "UZS 0.00"
+        "0.001",
+    ],
+)
+def test_words_that_are_not_an_amount_get_no_amount_hint(demo_client, q):
+    """Found in review: the hint read a year, a registration number, a date and words that
+    happen to be ISO codes as amounts, and amounts with more decimals than their currency
+    has, showing one amount and linking another."""
+    response = demo_client.get("/awards", params={"q": q, "lang": "en"})
+
+    assert response.status_code == 200
+    assert AMOUNT_HINT not in response.text, q
+    assert _amount_search_link(response.text) is None, q
+
+
+@pytest.mark.parametrize("q", ["20240115 UZS", "20,240,115", "1.99 uzs"])
+def test_digits_with_a_currency_or_grouped_are_an_amount(demo_client, q):
+    response = demo_client.get("/awards", params={"q": q, "lang": "en"})
+
+    assert response.status_code == 200
+    assert _ids(response.text, "awards") == []
+    assert AMOUNT_HINT in unescape(response.text), q
+    link = _amount_search_link(response.text)
+    assert link is not None
+    amount = "1.99" if q == "1.99 uzs" else "20240115"
+    assert ("amount_min", amount) in parse_qsl(link.partition("?")[2])
+
+
+@pytest.mark.parametrize(
     ("locale", "q", "read"),
     [
         ("ru", "15 000 000", ("15000000", None)),
@@ -798,7 +840,21 @@ def test_the_amount_hint_is_shown_only_when_an_amount_finds_nothing(demo_client)
         ("kk", "₸ 500 000", ("500000", "KZT")),
         ("kk", "500 000 теңге", ("500000", "KZT")),
         ("en", "$15,000", ("15000", "USD")),
-        ("en", "15000000", ("15000000", None)),
+        ("en", "1500000", ("1500000", None)),
+        ("en", "15000000 UZS", ("15000000", "UZS")),
+        ("en", "15,000,000", ("15000000", None)),
+        ("ru", "1,5 ₽", ("1.5", "RUB")),
+        ("en", "1.50 eur", ("1.50", "EUR")),
+        ("en", "15000000", ("15000000", None)),  # no date
+        # Digits typed bare that are more likely a year, a date or a registration number.
+        ("en", "20240115", None),
+        ("en", "2024", None),
+        ("en", "207050449", None),
+        ("en", "160840000129", None),
+        # More decimals than the currency has; a word that is an ISO code of another one.
+        ("en", "1.999 uzs", None),
+        ("en", "0.001", None),
+        ("en", "try 50000", None),
         # Not an amount alone, or not one the language reads exactly.
         ("en", "grant 15000000", None),
         ("en", "1 5", None),

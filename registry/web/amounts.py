@@ -10,13 +10,27 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Final
 
 from babel import Locale, numbers
 
 from registry.core.schemas import AMOUNT_PATTERN
-from registry.reference.money import supported_currencies
+from registry.reference.money import minor_units, supported_currencies
+
+HINT_CURRENCIES: Final = ("UZS", "KZT", "USD", "EUR", "RUB")
+"""The currencies a search's words are read as an amount in: the registry's two and those
+people write beside them. Not every ISO code: "all 2024" (ALL), "try 50000" (TRY) and
+"2024 cup" (CUP) are words."""
+NOT_AMOUNT_DIGITS: Final = frozenset({4, 9})
+"""How many digits a number typed bare (no group separator, no currency) more likely is a year
+or a decree's number (4) or a taxpayer's number (STIR, 9) than an amount; 12 digits or more
+likewise (a BIN), and 8 that read as a date (20240115, ``_is_date``): no amount is read in
+them. Eight that are no date ("15000000", the search that asked for the hint) are one."""
+NOT_AMOUNT_FROM_DIGITS: Final = 12
+DATE_DIGITS: Final = 8
+DATE_YEARS: Final = range(1900, 2100)
 
 AMOUNT_MAX_DIGITS: Final = 24
 """More digits than any amount the registry holds (its column is a BIGINT of minor units):
@@ -64,7 +78,10 @@ def amount_in_query(q: str, locale: Locale) -> TypedAmount | None:
     or after it ("15 000 000 UZS", "15 000 000 soʻm", "₸ 500 000"). Amounts are not words of
     the search's documents, so such a search finds nothing by them (a number of five digits or
     more may still begin a registration number); the awards' page then offers the amount
-    filters instead. None for anything else, and for zero."""
+    filters instead. None for anything else, for zero, for an amount with more decimals than
+    its currency has (or than any of ``HINT_CURRENCIES`` has, typed without one: "1.999 UZS"
+    is no amount of sums), and for digits typed bare that more likely are a year, a date or a
+    registration number (``NOT_AMOUNT_DIGITS``)."""
     text = q.strip()
     currency = None
     folded = text.casefold()
@@ -77,22 +94,41 @@ def amount_in_query(q: str, locale: Locale) -> TypedAmount | None:
             break
     if not text[:1].isdigit():
         return None
+    if currency is None and re.fullmatch(r"[0-9]+", text):
+        if len(text) in NOT_AMOUNT_DIGITS or len(text) >= NOT_AMOUNT_FROM_DIGITS:
+            return None
+        if len(text) == DATE_DIGITS and _is_date(text):
+            return None
     amount = text if re.fullmatch(AMOUNT_PATTERN, text) else read_amount(text, locale)
     if amount is None or Decimal(amount) == 0:
+        return None
+    places = minor_units(currency) if currency else max(minor_units(c) for c in HINT_CURRENCIES)
+    if len(amount.partition(".")[2]) > places:
         return None
     return TypedAmount(amount, currency)
 
 
+def _is_date(digits: str) -> bool:
+    """Whether eight digits are a day as YYYYMMDD, in a year of 1900 to 2099."""
+    try:
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return False
+    return day.year in DATE_YEARS
+
+
 @functools.cache
 def _currency_labels(locale: str) -> tuple[tuple[str, str], ...]:
-    """How a currency may be typed beside an amount on a page in ``locale``: its code, or the
-    symbol the page writes it with ("soʻm", "₸", "$") where no other currency has that
-    symbol; casefolded, the longest first (so "US$" is tried before "$")."""
+    """How a currency of ``HINT_CURRENCIES`` may be typed beside an amount on a page in
+    ``locale``: its code, or the symbol the page writes it with ("soʻm", "₸", "$") where no
+    other currency has that symbol; casefolded, the longest first (so "US$" is tried before
+    "$")."""
     codes = sorted(supported_currencies())
     symbols = {code: numbers.get_currency_symbol(code, locale=locale).casefold() for code in codes}
     shared = Counter(symbols.values())
-    labels = {code.casefold(): code for code in codes}
-    for code, symbol in symbols.items():
+    labels = {code.casefold(): code for code in HINT_CURRENCIES}
+    for code in HINT_CURRENCIES:
+        symbol = symbols[code]
         if shared[symbol] == 1 and symbol not in labels and not symbol[:1].isdigit():
             labels[symbol] = code
     labels.update(
