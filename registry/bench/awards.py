@@ -238,21 +238,22 @@ def _rate(
     tasks on one event loop. (Threads, one per client, spent more of this process's one
     interpreter than the servers did: at 32 they halved the echo endpoint's rate.) The CPU
     the servers and the database spent meanwhile is measured from the outside."""
-    server = _cpu_of(_with_children(server_pids))
-    backends = _backends(database_url) if database_url else []
-    database = _cpu_of(backends)
+    server = _cpu_by_thread(_with_children(server_pids))
+    database = _cpu_by_thread(_backends(database_url)) if database_url else {}
     client = time.process_time()
     measured = asyncio.run(_posted(url, body, headers, requests, concurrency))
     client_cpu = time.process_time() - client
-    server_cpu = _cpu_of(_with_children(server_pids)) - server
-    # Backends that began meanwhile count from their start (a connection the pool opened).
-    database_cpu = _cpu_of(_backends(database_url)) - database if database_url else 0.0
+    server_cpu = _cpu_since(server, _cpu_by_thread(_with_children(server_pids)))
+    # A backend that began meanwhile (a connection the pool opened) counts from its start.
+    database_cpu = (
+        _cpu_since(database, _cpu_by_thread(_backends(database_url))) if database_url else 0.0
+    )
     return Measured(
         rate=measured.rate,
         p50=measured.p50,
         p99=measured.p99,
         server_cpu=server_cpu / requests,
-        database_cpu=max(database_cpu, 0.0) / requests,
+        database_cpu=database_cpu / requests,
         client_cpu=client_cpu / requests,
     )
 
@@ -288,15 +289,31 @@ def _backends(database_url: str) -> list[psutil.Process]:
         engine.dispose()
 
 
-def _cpu_of(processes: Sequence[psutil.Process]) -> float:
-    """The CPU seconds (user and system, every thread) these processes have used so far; a
-    process that has gone counts nothing."""
-    total = 0.0
+def _cpu_by_thread(processes: Sequence[psutil.Process]) -> dict[tuple[int, int], float]:
+    """The CPU seconds each thread of these processes has used so far, by (process, thread)
+    id, from the scheduler's own nanosecond count (``/proc/PID/task/TID/schedstat``): the
+    clock-tick counts of ``/proc/PID/stat`` (10 ms) read a short round's few milliseconds of
+    an echo server's or a database backend's work as 0. Where schedstat is not readable, the
+    process's tick count, under thread id 0. A process that has gone counts nothing."""
+    found: dict[tuple[int, int], float] = {}
     for process in processes:
-        with contextlib.suppress(psutil.Error):
-            times = process.cpu_times()
-            total += times.user + times.system
-    return total
+        try:
+            tasks = list(Path(f"/proc/{process.pid}/task").iterdir())
+            for task in tasks:
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    nanoseconds = int((task / "schedstat").read_text().split()[0])
+                    found[process.pid, int(task.name)] = nanoseconds / 1e9
+        except OSError:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                found[process.pid, 0] = times.user + times.system
+    return found
+
+
+def _cpu_since(before: dict[tuple[int, int], float], after: dict[tuple[int, int], float]) -> float:
+    """The CPU seconds spent between two readings: each thread's own difference, a thread
+    that began meanwhile from its start, one that ended meanwhile nothing of that round."""
+    return sum(cpu - before.get(key, 0.0) for key, cpu in after.items())
 
 
 async def _posted(
