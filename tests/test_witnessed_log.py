@@ -22,6 +22,7 @@ from registry import auditor
 from registry.core.db import Database
 from registry.core.settings import Settings, WitnessSetting
 from registry.ledger import store
+from registry.ledger import witnesses as log_witnesses
 from registry.ledger.checkpoint import NoteSigner, parse_verifier_key
 from registry.ledger.cosignature import (
     CosignatureSigner,
@@ -65,9 +66,13 @@ def witnessed_app(
     return create_app(settings)
 
 
-def _cosigned(base: str, count: int, *, size: int | None = None) -> httpx.Response:
-    """Wait until the served checkpoint (of ``size``, if given) has ``count`` cosignatures."""
-    deadline = time.monotonic() + WAIT_SECONDS
+def _cosigned(
+    base: str, count: int, folder: Path, *, size: int | None = None, wait: float = WAIT_SECONDS
+) -> httpx.Response:
+    """Wait until the served checkpoint (of ``size``, if given) has ``count`` cosignatures.
+    On failure the output of the witnesses in ``folder`` is shown beside the log's warnings
+    (pytest's captured log)."""
+    deadline = time.monotonic() + wait
     while True:
         response = httpx.get(f"{base}/api/v1/ledger/checkpoint")
         lines = response.text.split("\n")
@@ -76,7 +81,11 @@ def _cosigned(base: str, count: int, *, size: int | None = None) -> httpx.Respon
         ) >= count:
             return response
         if time.monotonic() > deadline:
-            pytest.fail(f"no checkpoint with {count} cosignatures: {response.text}")
+            outputs = "".join(
+                f"\n--- {output.name}\n{output.read_text(errors='replace')[-3000:]}"
+                for output in sorted(folder.glob("w*.log"))
+            )
+            pytest.fail(f"no checkpoint with {count} cosignatures: {response.text}{outputs}")
         time.sleep(0.05)
 
 
@@ -94,13 +103,14 @@ def test_every_checkpoint_collects_the_witnesses_cosignatures(
     witnessed_app: FastAPI,
     database: Database,
     witnesses: list[tuple[WitnessProcess, CosignatureVerifier]],
+    tmp_path: Path,
 ) -> None:
     verifiers = [verifier for _, verifier in witnesses]
     with TestClient(witnessed_app) as local, serve(witnessed_app) as base, httpx.Client() as http:
         world = build_world(local, database)
         award = _publish(http, world, base)
         size = award["published_seq"] + 1
-        served = _cosigned(base, 3, size=size)
+        served = _cosigned(base, 3, tmp_path, size=size)
         assert served.headers["Witness-Quorum"] == "2"
         log_key = parse_verifier_key(http.get(f"{base}/api/v1/ledger/key").text.strip())
 
@@ -126,7 +136,7 @@ def test_every_checkpoint_collects_the_witnesses_cosignatures(
 
         # The next checkpoint is cosigned from the size each witness saw last.
         second = _publish(http, world, base)
-        _cosigned(base, 3, size=second["published_seq"] + 1)
+        _cosigned(base, 3, tmp_path, size=second["published_seq"] + 1)
         with database.session() as session:
             rows = store.cosignatures(session, [c.id for c in store.all_checkpoints(session)])
         assert len({row.witness for row in rows}) == 3
@@ -138,6 +148,7 @@ def test_a_witness_that_is_down_delays_nothing_but_its_own_cosignature(
     witnessed_app: FastAPI,
     database: Database,
     witnesses: list[tuple[WitnessProcess, CosignatureVerifier]],
+    tmp_path: Path,
 ) -> None:
     """The worst kind of down: stopped (SIGSTOP), so connections open and then hang until the
     log's 2 s timeout. Writes still answer at once; the others cosign; it catches up."""
@@ -146,7 +157,7 @@ def test_a_witness_that_is_down_delays_nothing_but_its_own_cosignature(
     assert hung.process is not None
     with TestClient(witnessed_app) as local, serve(witnessed_app) as base, httpx.Client() as http:
         world = build_world(local, database)
-        _cosigned(base, 3)
+        _cosigned(base, 3, tmp_path)
         log_key = http.get(f"{base}/api/v1/ledger/key").text.strip()
         source = auditor.HttpSource(base, http)
         hung.process.send_signal(signal.SIGSTOP)
@@ -154,7 +165,7 @@ def test_a_witness_that_is_down_delays_nothing_but_its_own_cosignature(
             started = time.monotonic()
             award = _publish(http, world, base)
             took = time.monotonic() - started
-            served = _cosigned(base, 2, size=award["published_seq"] + 1)
+            served = _cosigned(base, 2, tmp_path, size=award["published_seq"] + 1)
             waited = time.monotonic() - started
             assert served.headers["Witness-Cosignatures"] == "2"
             report = auditor.verify(source, key=log_key, witnesses=verifiers, quorum=2)
@@ -177,4 +188,36 @@ def test_a_witness_that_is_down_delays_nothing_but_its_own_cosignature(
         hung.kill()
         hung.start()
         _publish(http, world, base)
-        _cosigned(base, 3)
+        _cosigned(base, 3, tmp_path)
+
+
+# The log's threads retry the same way whichever database it keeps.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_witness_back_from_a_long_outage_is_asked_again_soon_after_the_next_checkpoint(
+    witnessed_app: FastAPI,
+    database: Database,
+    witnesses: list[tuple[WitnessProcess, CosignatureVerifier]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The log retries a witness that is down with a pause that doubles, up to a minute. A
+    new checkpoint starts it again from the first: the witness, back, cosigns within seconds
+    of the checkpoint, not after twice the pause its outage had grown to."""
+    monkeypatch.setattr(log_witnesses, "FIRST_RETRY_SECONDS", 0.1)  # 0.1, 0.2, 0.4 … s
+    down, _ = witnesses[0]
+    with TestClient(witnessed_app) as local, serve(witnessed_app) as base, httpx.Client() as http:
+        world = build_world(local, database)
+        _cosigned(base, 3, tmp_path)
+        down.kill()
+        _publish(http, world, base)
+        # Refused at once (nothing listens) and retried after 0.1, 0.2 … 6.4 s: 12.7 s after
+        # the checkpoint the pause has grown to 12.8 s.
+        time.sleep(13.5)
+        signed = time.monotonic()
+        award = _publish(http, world, base)  # refused at once too: the pause would be 25.6 s
+        down.start()
+        _cosigned(base, 3, tmp_path, size=award["published_seq"] + 1, wait=40)
+        # From that checkpoint the pauses went 0.1, 0.2 … again, so the witness is asked at
+        # most about as long after it is back as its restart took (restarts here take 2-10 s).
+        took = time.monotonic() - signed
+        assert took < 22, took

@@ -4,7 +4,8 @@ After the checkpointer signs a checkpoint it calls :meth:`Witnesses.notify`. One
 witness then submits the latest checkpoint with a consistency proof from the size that
 witness last cosigned (``add-checkpoint``), checks the returned cosignature against the
 witness's pinned key and stores it. Threads are independent, so a witness that is slow or
-down delays only its own cosignature; failures are retried with a growing pause.
+down delays only its own cosignature; failures are retried with a growing pause, which each
+new checkpoint starts again from a second.
 
 The size a witness last cosigned comes from the cosignatures stored (shared by every worker
 process); when it is unknown or stale the witness's ``409 Conflict`` answer names it, and the
@@ -159,7 +160,7 @@ class Witnesses:
         pause = FIRST_RETRY_SECONDS
         with httpx.Client(timeout=self._timeout) as client:
             while not self._stop.is_set():
-                wake.wait(timeout=None if pause == 0 else pause)
+                signed = wake.wait(timeout=None if pause == 0 else pause)
                 wake.clear()
                 if self._stop.is_set():
                     return
@@ -167,7 +168,13 @@ class Witnesses:
                     self.cosign_latest(client, witness)
                     pause = 0
                 except Exception as exc:  # noqa: BLE001 - a witness's failure must not spread
-                    pause = FIRST_RETRY_SECONDS if pause == 0 else min(2 * pause, MAX_RETRY_SECONDS)
+                    # A new checkpoint starts the pauses again from the first: a witness back
+                    # from a long outage is asked again within seconds of the next checkpoint,
+                    # not after the pause its outage had grown to (up to a minute).
+                    if pause == 0 or signed:
+                        pause = FIRST_RETRY_SECONDS
+                    else:
+                        pause = min(2 * pause, MAX_RETRY_SECONDS)
                     logger.warning("witness %s: %s; retrying in %.0fs", witness.label, exc, pause)
 
     def cosign_latest(self, client: httpx.Client, witness: Witness) -> bool:
