@@ -35,6 +35,10 @@ from registry.main import create_app
 
 ORIGIN = "test.registry/ledger"
 WAIT_SECONDS = 20.0
+WITNESS_TIMEOUT = 4.0
+"""How long the log waits for a witness's answer: what a write and the other witnesses must
+not wait for when one hangs (long enough that a busy machine's slowness is not mistaken
+for it)."""
 
 
 @pytest.fixture
@@ -61,7 +65,7 @@ def witnessed_app(
             for process, verifier in witnesses
         ],
         witness_quorum=2,
-        witness_timeout_seconds=2,
+        witness_timeout_seconds=WITNESS_TIMEOUT,
     )
     return create_app(settings)
 
@@ -151,7 +155,7 @@ def test_a_witness_that_is_down_delays_nothing_but_its_own_cosignature(
     tmp_path: Path,
 ) -> None:
     """The worst kind of down: stopped (SIGSTOP), so connections open and then hang until the
-    log's 2 s timeout. Writes still answer at once; the others cosign; it catches up."""
+    log's timeout. Writes still answer at once; the others cosign; it catches up."""
     verifiers = [verifier for _, verifier in witnesses]
     hung, _ = witnesses[0]
     assert hung.process is not None
@@ -179,9 +183,9 @@ def test_a_witness_that_is_down_delays_nothing_but_its_own_cosignature(
                 )
         finally:
             hung.process.send_signal(signal.SIGCONT)
-        # Neither the write nor the other witnesses waited for the hung one's timeout (2 s).
-        assert took < 1, took
-        assert waited < 2, waited
+        # Neither the write nor the other witnesses waited for the hung one's timeout.
+        assert took < WITNESS_TIMEOUT, took
+        assert waited < WITNESS_TIMEOUT, waited
 
         # Crashed and restarted with its state: it catches up from the size it cosigned
         # (it answers 409 with that size; the log sends the proof from there).
