@@ -6,6 +6,7 @@ with nothing written."""
 import re
 from collections.abc import Iterator
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from domain_helpers import MINISTRY, NGO_UZ, bearer, ledger_size
@@ -16,6 +17,7 @@ from test_desk import errors_next_to, field_value, marked_fields, sign_in
 from test_oversight import Desk
 
 from registry.awards import service as award_service
+from registry.core import clock
 from registry.core.db import Database
 from registry.ledger import service as ledger_service
 from registry.web.desk import forms
@@ -131,6 +133,76 @@ def test_an_event_opens_with_its_own_boxes_filled_in_with_what_it_records(
     assert boxes(published)["changes.title.uz"] == "Ekologik maktab loyihasi"
     assert boxes(published)["changes.themes"] == "ecology"
     assert 'name="void"' not in published  # the award itself is terminated, not voided
+
+
+def control(html: str, name: str) -> str:
+    """The opening tag of the input or text area named ``name``."""
+    found = re.search(rf'<(?:input|textarea) id="[^"]+" name="{re.escape(name)}"[^>]*>', html)
+    assert found, f"no control {name}"
+    return found[0]
+
+
+def hint_of(html: str, name: str) -> str:
+    found = re.search(rf'<span class="hint" id="f-{re.escape(name.replace(".", "-"))}-hint">', html)
+    assert found, f"no hint for {name}"
+    return unescape(re.sub(r"<[^>]+>", "", html[found.end() : html.index("</span>", found.end())]))
+
+
+def test_each_box_takes_what_the_api_takes_for_its_field(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The boxes of a correction hold the limits of the event's own model (the correction's
+    model takes any ``changes``): a text's length, a whole number's range (its digits), and
+    the days the date rules take, so that the browser stops what the API would refuse."""
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    reported = add_event(
+        desk,
+        award_id,
+        {"type": "reported", "date": "2026-06-01", "document_url": "https://example.uz/r.pdf"},
+    )
+    sign_in(browser_like, desk.world.fund)
+    today = clock.now().astimezone(ZoneInfo("Asia/Tashkent")).date().isoformat()
+
+    published = correction_form(browser_like, award_id, desk.award["published_seq"], lang="en")
+    assert 'maxlength="4000"' in control(published, "changes.title.ru")
+    assert 'maxlength="4000"' in control(published, "changes.purpose.uz")
+    assert 'maxlength="10"' in control(published, "changes.region")
+    assert 'maxlength="500"' in control(published, "changes.legal_basis")
+    assert 'maxlength="4000"' in control(published, "changes.award_before_close")
+    assert "maxlength" not in control(published, "changes.amount")  # read as the page writes it
+    assert f'min="2000-01-01" max="{today}"' in control(published, "changes.award_date")
+    assert 'maxlength="4000"' in control(published, "reason")
+
+    disbursement = correction_form(browser_like, award_id, paid, lang="en")
+    assert 'maxlength="4000"' in control(disbursement, "changes.note")
+    assert hint_of(disbursement, "changes.note") == "At most 4,000 characters."
+    assert 'maxlength="4"' in control(disbursement, "changes.tranche")
+    assert hint_of(disbursement, "changes.tranche") == "A whole number from 1 to 1000."
+    assert f'min="2026-03-01" max="{today}"' in control(disbursement, "changes.date")
+
+    report = correction_form(browser_like, award_id, reported, lang="ru")
+    assert 'maxlength="2000"' in control(report, "changes.document_url")
+    assert 'maxlength="4000"' in control(report, "changes.summary.kk")
+
+
+def test_a_box_over_its_limit_sent_anyway_is_refused_beside_it(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """What a browser without the limit sends is still judged by the API's model."""
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    sign_in(browser_like, desk.world.fund)
+    form = boxes(correction_form(browser_like, award_id, paid, lang="en"))
+    form |= {"changes.note": "x" * 4001, "changes.tranche": "1001", "reason": "Xato"}
+    before = ledger_size(desk.database)
+
+    response = browser_like.post(f"/desk/forms/{SLUG}", data=form, params={"lang": "en"})
+
+    assert response.status_code == 422, response.text
+    assert errors_next_to(response.text, "changes.note")
+    assert errors_next_to(response.text, "changes.tranche")
+    assert ledger_size(desk.database) == before
 
 
 def test_every_field_a_correction_may_change_has_its_box() -> None:

@@ -136,6 +136,20 @@ def correctable_events(session: Session, award: Award) -> list[Correctable]:
     return found
 
 
+def correction_days(award: Award, kind: str) -> dict[str, tuple[date, date]]:
+    """The first and last day a correction of an event of ``kind`` (``published``,
+    ``disbursed``…) may give each of its dates, as the date rules judge a date a write moves
+    (``rules.check_new_dates``, ``rules.check_event_date``), today being today where the award
+    is made: a publication's award date from 2000-01-01, an event's date from the award date,
+    and neither after today. A form's date picker offers only these days."""
+    today = _today(award.region, award.funder_id)
+    if kind == "published":
+        return {"award_date": (rules.EARLIEST_AWARD_DATE, today)}
+    if f"award.{kind}" in rules.DATED_EVENTS:
+        return {"date": (award.award_date, today)}
+    return {}
+
+
 def _money(value: str, currency: str, field: str) -> str:
     """The amount as the ledger records it: the currency's exact decimal form."""
     try:

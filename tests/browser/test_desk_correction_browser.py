@@ -113,3 +113,44 @@ def test_texts_on_several_lines_are_left_as_recorded(
     with database.session() as session:
         entry = ledger_service.decode_leaf(ledger_service.entry(session, before).leaf)
     assert entry["body"]["changes"] == {"amount": "200000000.00"}
+
+
+def test_the_boxes_stop_what_the_api_would_refuse(
+    page: Page, live: tuple[str, World, str], screenshot
+) -> None:
+    """A disbursement's correction in Chromium: a note longer than the API's 4,000
+    characters is cut at 4,000 as it is typed, a tranche takes four digits (at most 1000,
+    as its box says), and the date picker offers no day before the award date or after
+    today."""
+    url, world, award_id = live
+    with httpx.Client(base_url=url) as client:
+        paid = client.post(
+            f"/api/v1/awards/{award_id}/events",
+            json={"type": "disbursed", "amount": "10000000.00", "date": "2026-03-20", "tranche": 1},
+            headers={"Authorization": f"Bearer {world.fund}"},
+        )
+    assert paid.status_code == 201, paid.text
+    seq = paid.json()["events"][-1]["seq"]
+    sign_in(page, url, world.fund)
+    page.goto(f"{url}/desk/forms/award-corrected?award_id={award_id}&corrects={seq}&lang=en")
+
+    note = page.get_by_label("Note")
+    note.fill("x" * 3990)
+    note.press("End")
+    note.press_sequentially("0123456789ABCDEF")  # typed as a person types: 16 more
+    expect(note).to_have_value("x" * 3990 + "0123456789")
+    expect(page.locator("#f-changes-note-hint")).to_have_text("At most 4,000 characters.")
+    tranche = page.get_by_label("Tranche number")
+    tranche.fill("")
+    tranche.press_sequentially("12345")
+    expect(tranche).to_have_value("1234")
+    expect(page.locator("#f-changes-tranche-hint")).to_have_text("A whole number from 1 to 1000.")
+    day = page.get_by_label("Date", exact=True)
+    expect(day).to_have_attribute("min", "2026-03-01")
+    assert day.evaluate("box => box.max") == day.evaluate(
+        "() => new Date().toLocaleDateString('sv', {timeZone: 'Asia/Tashkent'})"
+    )
+    day.fill("1999-12-31")
+    assert day.evaluate("box => box.validity.rangeUnderflow")
+    assert_accessible(page)
+    screenshot(page, "desk-correction-limits")

@@ -286,6 +286,12 @@ class Action:
     restated: Mapping[str, tuple[str | None, Message]] = field(default_factory=dict)
     """The model's refusals of its own that the desk says in a form's words, where (a
     correction that changes nothing: the boxes are the changes)."""
+    changes_model: type[BaseModel] | None = None
+    """The model that holds the ``changes.`` boxes where ``model`` takes any changes (a
+    correction's: the corrected event's), read for their limits."""
+    days: Mapping[str, tuple[date, date]] = field(default_factory=dict)
+    """The first and last day each date box may give, where the service's date rules say
+    (a correction's: ``award_service.correction_days``): its date picker offers only these."""
 
 
 REMOVE: Final = "remove"
@@ -462,27 +468,83 @@ def body_of(
 def max_lengths(action: Action) -> dict[str, int]:
     """The most characters each text input of ``action`` may hold, as its model's schema
     states them (a finding's 4000, a legal basis's 500), so that the form says the limit
-    before sending. An amount's is left out: the desk reads more than the API's text (its
-    grouping), and refuses a too long one in its own words."""
-    key = (action.slug, tuple(item.name for item in action.inputs))  # a correction's vary
-    if key not in _MAX_LENGTHS:
+    before sending; and a bounded whole number's digits (a tranche's 4, to 1000). An
+    amount's is left out: the desk reads more than the API's text (its grouping), and refuses
+    a too long one in its own words."""
+    found = {}
+    for name, limits in _limits(action).items():
+        if limits.max_length is not None:
+            found[name] = limits.max_length
+        elif limits.minimum is not None and limits.minimum >= 0 and limits.maximum is not None:
+            found[name] = len(str(limits.maximum))
+    return found
+
+
+def number_bounds(action: Action) -> dict[str, tuple[int, int]]:
+    """The least and the most each whole number input of ``action`` takes where its model
+    bounds it both ways (a tranche from 1 to 1000), said under its box."""
+    return {
+        name: (limits.minimum, limits.maximum)
+        for name, limits in _limits(action).items()
+        if limits.minimum is not None and limits.maximum is not None
+    }
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """What a model's JSON schema says one input takes."""
+
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+def _limits(action: Action) -> dict[str, _Limits]:
+    """Each text and whole number input's limits in its model's schema (a correction's
+    changes in the corrected event's model, ``Action.changes_model``); cached, for a form is
+    shown often and its models do not change."""
+    names = tuple(item.name for item in action.inputs)  # a correction's vary
+    key = (action.slug, names, action.changes_model)
+    if key not in _LIMITS:
         schema = TypeAdapter(action.model).json_schema()
+        changes = TypeAdapter(action.changes_model).json_schema() if action.changes_model else None
         found = {}
         for item in action.inputs:
+            path = item.name.split(".")
+            held_to = schema
+            if changes is not None and item.name.startswith(CHANGES):
+                held_to, path = changes, path[1:]
             if item.kind in {"text", "textarea"} and item.fold is None:
-                limit = _schema_max_length(schema, item.name.split("."))
-                if limit is not None:
-                    found[item.name] = limit
-        _MAX_LENGTHS[key] = found
-    return _MAX_LENGTHS[key]
+                limits = _Limits(max_length=_schema_limit(held_to, path, "string", "maxLength"))
+            elif item.kind == "number":
+                maximum = _schema_limit(held_to, path, "integer", "maximum")
+                if maximum is None or maximum >= JSON_EXACT_MAX:
+                    continue
+                limits = _Limits(
+                    minimum=_schema_limit(held_to, path, "integer", "minimum", least=False),
+                    maximum=maximum,
+                )
+            else:
+                continue
+            if limits != _Limits():
+                found[item.name] = limits
+        _LIMITS[key] = found
+    return _LIMITS[key]
 
 
-_MAX_LENGTHS: dict[tuple[str, tuple[str, ...]], dict[str, int]] = {}
+_LIMITS: dict[tuple[str, tuple[str, ...], type[BaseModel] | None], dict[str, _Limits]] = {}
+JSON_EXACT_MAX: Final = 2**53 - 1
+"""The largest whole number JSON holds exactly: a model bounded by it (a document's size in
+bytes) bounds what the wire carries, not what a person types, and its box says no bound."""
 
 
-def _schema_max_length(schema: dict[str, Any], path: list[str]) -> int | None:
-    """The ``maxLength`` of the string at ``path`` (``attachments.0.name``) in a JSON schema,
-    through its ``$ref``s, nullable ``anyOf``s, objects and arrays."""
+def _schema_limit(
+    schema: dict[str, Any], path: list[str], kind: str, keyword: str, *, least: bool = True
+) -> int | None:
+    """The ``keyword`` (``maxLength``, ``minimum``) of the ``kind`` at ``path``
+    (``attachments.0.name``) in a JSON schema, through its ``$ref``s, nullable ``anyOf``s,
+    objects and arrays: the strictest where several branches state one (the least of
+    maxima, the greatest of minima)."""
     definitions = schema.get("$defs", {})
 
     def branches(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -500,13 +562,15 @@ def _schema_max_length(schema: dict[str, Any], path: list[str]) -> int | None:
             for branch in branches(node)
         ]
         nodes = [node for node in nodes if node]
-    limits = [
-        branch["maxLength"]
+    limits: list[int] = [
+        branch[keyword]
         for node in nodes
         for branch in branches(node)
-        if branch.get("type") == "string" and "maxLength" in branch
+        if branch.get("type") == kind and keyword in branch
     ]
-    return min(limits) if limits else None
+    if not limits:
+        return None
+    return min(limits) if least else max(limits)
 
 
 def validate(action: Action, body: dict[str, Any]) -> BaseModel:
@@ -1245,9 +1309,12 @@ def _correction_shape(
     boxes = _boxes(event, prefill)
     inputs = (*boxes, *((VOID_INPUT,) if event.voidable else ()), CORRECTION_REASON)
     seq = (("seq", event.seq),)
+    days = award_service.correction_days(award, event.kind)
     action = dataclasses.replace(
         base,
         inputs=inputs,
+        changes_model=_event_model(event),
+        days={CHANGES + name: bounds for name, bounds in days.items()},
         build=lambda typed, typed_in: _correction_body(event, typed, typed_in),
         check=lambda _session, typed: _unread(boxes, typed, locale),
         restated={
@@ -1304,8 +1371,12 @@ def _boxes(event: award_service.Correctable, recorded: Mapping[str, str]) -> tup
 def _removable(event: award_service.Correctable, name: str) -> bool:
     """Whether the API's ``null`` removes the field ``name`` of ``event`` as a whole: one its
     model does not require (a publication's purpose, a report's summary; not a title)."""
-    model = AwardCreate if event.kind == "published" else award_service.EVENT_MODELS[event.kind]
-    return not model.model_fields[name].is_required()
+    return not _event_model(event).model_fields[name].is_required()
+
+
+def _event_model(event: award_service.Correctable) -> type[BaseModel]:
+    """The model that holds what ``event`` records, and so what a correction changes in it."""
+    return AwardCreate if event.kind == "published" else award_service.EVENT_MODELS[event.kind]
 
 
 def _recorded(event: award_service.Correctable, locale: Locale) -> dict[str, str]:

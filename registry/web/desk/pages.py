@@ -505,6 +505,8 @@ def _form_page(
         },
         "limits": forms.max_lengths(action)
         | ({action.target.name: forms.TARGET_MAX_LENGTH} if action.target else {}),
+        "bounds": forms.number_bounds(action),
+        "days": action.days,
         "values": values,
         "errors": errors,
         "shared": placed.shared if placed else {},
