@@ -13,7 +13,7 @@ from domain_helpers import MINISTRY, NGO_UZ, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_awards import award_body
-from test_desk import errors_next_to, field_value, marked_fields, sign_in
+from test_desk import errors_next_to, field_value, form_about, marked_fields, sign_in
 from test_oversight import Desk
 
 from registry.awards import service as award_service
@@ -704,3 +704,71 @@ def test_the_form_names_an_award_it_does_not_find_by_its_id(
 
     assert page.status_code == 404, page.text
     assert errors_next_to(page.text, "award_id") == ["No award AWD-2025-000777 is registered."]
+
+
+def correct_link(html: str) -> str | None:
+    """The success page's link to correct the entry it names (its href, unescaped)."""
+    found = re.search(r'<li><a href="([^"]+)">Correct entry #\d+</a>', html)
+    return unescape(found[1]) if found else None
+
+
+def test_the_success_page_links_to_the_correction_of_the_event_written(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The desk has no page of an award's events: where the official lands after writing one,
+    a "Correct entry #…" link opens the correction's form with that event chosen."""
+    award_id = desk.award["id"]
+    sign_in(browser_like, desk.world.fund)
+    paid = form_about(browser_like, "award-disbursed", award_id=award_id) | {
+        "amount": "15000000",
+        "date": "2026-03-15",
+        "tranche": "1",
+    }
+    response = browser_like.post("/desk/forms/award-disbursed", data=paid, params={"lang": "en"})
+    assert response.status_code == 303, response.text
+    seq = int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
+
+    written = browser_like.get(f"/desk/written/{seq}", params={"lang": "en"}).text
+
+    link = correct_link(written)
+    assert link == f"/desk/forms/{SLUG}?award_id={award_id}&corrects={seq}&lang=en"
+    opened = browser_like.get(link)
+    assert opened.status_code == 200, opened.text
+    assert boxes(opened.text)["changes.amount"] == "15,000,000"  # the event chosen
+    assert f"entry #{seq}" in re.search(r'<p class="chosen-entry">.*?</p>', opened.text)[0]
+    publication = browser_like.get(
+        f"/desk/written/{desk.award['published_seq']}", params={"lang": "en"}
+    )
+    assert correct_link(publication.text) == (
+        f"/desk/forms/{SLUG}?award_id={award_id}&corrects={desk.award['published_seq']}&lang=en"
+    )
+
+
+def offered(client: TestClient, seq: int) -> bool:
+    """Whether the success page of entry ``seq`` offers to correct it."""
+    return correct_link(client.get(f"/desk/written/{seq}", params={"lang": "en"}).text) is not None
+
+
+def test_the_success_page_offers_no_correction_where_none_can_be_made(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """Not for a correction (a correction corrects the original event again), a voided
+    event, a competition's entry, another funder, an overseer, or a reader signed out."""
+    award_id = desk.award["id"]
+    paid = disburse(desk, award_id)
+    voided = add_event(
+        desk, award_id, {"type": "corrected", "corrects": paid, "void": True, "reason": "Xato"}
+    )
+    kept = disburse(desk, award_id, tranche=2)
+    assert not offered(browser_like, kept)  # signed out
+    sign_in(browser_like, desk.world.fund)
+    assert offered(browser_like, kept)
+    assert not offered(browser_like, voided)
+    assert not offered(browser_like, paid)
+    assert not offered(browser_like, desk.competition["published_seq"])
+    for token in (desk.overseer, desk.world.ministry):
+        with TestClient(
+            browser_like.app, base_url="https://registry.example", follow_redirects=False
+        ) as other:
+            sign_in(other, token)
+            assert not offered(other, kept)

@@ -154,3 +154,26 @@ def test_the_boxes_stop_what_the_api_would_refuse(
     assert day.evaluate("box => box.validity.rangeUnderflow")
     assert_accessible(page)
     screenshot(page, "desk-correction-limits")
+
+
+def test_the_success_page_opens_the_correction_of_the_entry_written(
+    page: Page, live: tuple[str, World, str], screenshot
+) -> None:
+    """After recording a disbursement, "Correct entry #…" on the success page opens the
+    correction's form with that disbursement chosen."""
+    url, world, award_id = live
+    sign_in(page, url, world.fund)
+    page.goto(f"{url}/desk/forms/award-disbursed?award_id={award_id}&lang=en")
+    page.locator("#f-amount").fill("10,000,000")
+    page.locator("#f-date").fill("2026-03-20")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/desk/written/*")
+    seq = int(page.url.split("?")[0].rsplit("/", 1)[1])
+    link = page.get_by_role("link", name=f"Correct entry #{seq}")
+    expect(link).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "desk-written-correct-link")
+    link.click()
+
+    expect(page.locator(".chosen-entry")).to_contain_text(f"entry #{seq}")
+    expect(page.get_by_label("Amount")).to_have_value("10,000,000")

@@ -28,12 +28,13 @@ from starlette.concurrency import run_in_threadpool
 
 from registry.auth import service as auth_service
 from registry.auth.principal import Principal, Role
+from registry.awards import service as award_service
 from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.competitions.schemas import Stage
 from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
-from registry.core.errors import NotFound, RegistryError, Unauthorized
+from registry.core.errors import Forbidden, NotFound, RegistryError, Unauthorized
 from registry.core.messages import LocalTime, Money, Rule, english
 from registry.ledger import service as ledger_service
 from registry.ledger.merkle import leaf_hash
@@ -845,5 +846,26 @@ def written_page(
         "zone": ZoneInfo(zone_name) if zone_name else None,
         "zone_name": zone_name,
         "conclusion": to_summary(conclusion) if conclusion is not None else None,
+        "correction": _correction_of(session, found, seq, subject) if family == "award" else None,
     }
     return _private(render(request, "desk/written.html", context))
+
+
+def _correction_of(
+    session: Session, found: sessions.Current | None, seq: int, award_id: str
+) -> str | None:
+    """The correction's form with entry ``seq`` of award ``award_id`` chosen, where the
+    official signed in may correct it: the award's funder, the entry one of its correctable
+    events (not a correction, not voided: ``award_service.correctable_events``). The desk
+    has no page of an award's events, so its success page offers it."""
+    if found is None or found.principal.role not in forms.ACTIONS[forms.CORRECTION].roles:
+        return None
+    try:
+        award = award_service.get(session, award_id)
+        found.principal.check_acts_for(award.funder_id)
+    except (NotFound, Forbidden):
+        return None
+    events = award_service.correctable_events(session, award)
+    if all(event.seq != seq for event in events):
+        return None
+    return forms.CORRECTION
