@@ -283,12 +283,12 @@ def test_the_competition_page_offers_verification_and_receipts_of_its_entries(
     html = page.text
     assert f'data-subject="{competition["id"]}" data-seqs="{seqs[0]} {seqs[1]}"' in html
     assert "js/verify.js" in html
-    assert f'href="/api/v1/ledger/entries/{seqs[0]}/receipt" download' in html
+    assert f'href="/api/v1/competitions/{competition["id"]}/receipt" download' in html
     assert (
         f'<a href="/api/v1/ledger/entries/{seqs[1]}/receipt" download>#{seqs[1]} Applications closed</a>'
         in html
     )
-    assert f"registry receipt verify entry-{seqs[0]}.tlog-proof" in html
+    assert f"registry receipt verify competition-{competition['id']}.tlog-proof" in html
     # Each receipt the page links proves its entry offline.
     log_key = parse_verifier_key(_log_key(client))
     for seq in seqs:
@@ -315,6 +315,32 @@ def test_the_competition_page_offers_verification_and_receipts_of_its_entries(
     assert "is not an entry of this competition" in other.text
     too_long = client.get(f"/competitions/{competition['id']}", params={"leaf": "x" * 201})
     assert too_long.status_code == 400
+
+
+def test_a_competitions_receipt_downloads_under_its_name(client: TestClient, world: World) -> None:
+    """The announcement's receipt, named after the competition as an award's is after the
+    award (it downloaded as the ledger's ``entry-<seq>.tlog-proof``); a competition not
+    registered is a 404 naming its path parameter."""
+    competition = client.post(
+        "/api/v1/competitions", json=competition_body(), headers=bearer(world.fund)
+    ).json()
+
+    response = client.get(f"/api/v1/competitions/{competition['id']}/receipt")
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    disposition = response.headers["content-disposition"]
+    assert f'filename="competition-{competition["id"]}.tlog-proof"' in disposition
+    proven = verify_receipt(response.text, log_key=parse_verifier_key(_log_key(client)))
+    assert proven.index == competition["published_seq"]
+    assert proven.entry["kind"] == "competition.published"
+    assert proven.entry["subject"] == competition["id"]
+    seq = competition["published_seq"]
+    assert response.text == client.get(f"/api/v1/ledger/entries/{seq}/receipt").text
+    missing = client.get("/api/v1/competitions/CMP-2026-99999/receipt")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["errors"][0]["field"] == "path.competition_id"
 
 
 IGNORED = "Signature lines by keys you did not pin were ignored"

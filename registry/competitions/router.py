@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from registry.auth.dependencies import FunderDep
@@ -23,6 +23,7 @@ from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
 from registry.core.json_body import JsonBodyRoute
 from registry.core.schemas import LegalUnitRead
+from registry.ledger.http import RECEIPT_RESPONSES, receipt_response
 from registry.oversight import views as oversight
 from registry.oversight.schemas import SubjectType
 from registry.reference import legal_units
@@ -171,6 +172,25 @@ def create_competition(
 )
 def get_competition(session: SessionDep, competition_id: CompetitionId) -> CompetitionRead:
     return to_read(session, service.get(session, competition_id))
+
+
+@router.get(
+    "/{competition_id}/receipt",
+    summary="An offline receipt (C2SP tlog-proof) of the competition's announcement entry",
+    response_class=Response,
+    responses=RECEIPT_RESPONSES,
+)
+def get_competition_receipt(
+    request: Request, session: SessionDep, competition_id: CompetitionId
+) -> Response:
+    competition = service.get(session, competition_id)
+    return receipt_response(
+        request,
+        session,
+        competition.published_seq,
+        f"competition-{competition.id}",
+        field="path.competition_id",
+    )
 
 
 @router.post(

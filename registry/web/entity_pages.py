@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any, Final
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
@@ -226,15 +227,15 @@ def competition_page(
     awards = [to_summary(award) for award in found.items]
     budget = Decimal(competition.budget)
     committed = Decimal(competition.committed)
-    # Any entry's receipt downloads from the ledger's own address: a competition's entries
-    # are entries like any other, and the first is its publication.
+    # The announcement's receipt downloads under the competition's name, as an award's does;
+    # its later entries' from the ledger's own address (entries like any other).
     receipt = receipts.receipt_box(
         request,
         session,
         path=f"/competitions/{competition.id}",
         entries=[(event.seq, event.kind) for event in competition.events],
-        url=f"/api/v1/ledger/entries/{competition.events[0].seq}/receipt",
-        file_name=f"entry-{competition.events[0].seq}.tlog-proof",
+        url=f"/api/v1/competitions/{quote(competition.id)}/receipt",
+        file_name=f"competition-{competition.id}.tlog-proof",
         entry_url=lambda seq: f"/api/v1/ledger/entries/{seq}/receipt",
     )
     return render(
