@@ -348,12 +348,20 @@ def test_an_unknown_target_is_shown_next_to_its_field(desk: Desk, browser_like: 
     assert ledger_size(desk.database) == before
 
 
+NOT_AN_AWARD_ID = "No award has this id: an award's id reads like AWD-2026-000123."
+
+
 @pytest.mark.parametrize(
     ("subject_type", "subject_id", "message"),
     [
         ("competition", "CMP-2026-99999", "No competition CMP-2026-99999 is registered."),
         ("award", "AWD-2026-999999", "No award AWD-2026-999999 is registered."),
         ("competition", "AWD-2026-000001", "No competition AWD-2026-000001 is registered."),
+        # Not an award's id: not repeated in the desk's own sentence (what a link or a form
+        # sent could make it say), as the correction's form does.
+        ("award", "X was revoked; call +998 90 123 45 67", NOT_AN_AWARD_ID),
+        ("award", "<b>AWD-2026-000001</b>", NOT_AN_AWARD_ID),
+        ("award", "CMP-2026-00001", NOT_AN_AWARD_ID),
     ],
 )
 def test_a_conclusion_about_something_unknown_is_refused_next_to_its_subject(
@@ -376,6 +384,8 @@ def test_a_conclusion_about_something_unknown_is_refused_next_to_its_subject(
     assert response.status_code == 422, response.text
     assert errors_next_to(response.text, "subject.id") == [message]
     assert field_value(response.text, "subject.id") == subject_id
+    if message == NOT_AN_AWARD_ID:
+        assert f"No award {subject_id}" not in unescape(re.sub(r"<[^>]+>", "", response.text))
     assert ledger_size(desk.database) == before
     assert desk.client.get("/api/v1/oversight/conclusions").json()["items"] == []
 

@@ -864,11 +864,21 @@ def _conclusion_check(session: Session, form: Mapping[str, str]) -> FormCheck:
         elif kind == SubjectType.COMPETITION.value:
             competition_service.get(session, subject, field="subject.id")
     except NotFound:
-        missing = NO_AWARD if kind == SubjectType.AWARD.value else NO_COMPETITION
-        errors.append(("subject.id", Said(missing, (("id", subject),))))
+        errors.append(("subject.id", _not_registered(kind, subject)))
     if kind == SubjectType.FUNDER.value and _organization_registered(session, subject) is False:
         errors.append(("subject.id", Said(NO_ORGANIZATION, (("org_id", subject),))))
     return errors
+
+
+def _not_registered(kind: str, subject: str) -> Said:
+    """A conclusion's subject not registered, said naming it only where it reads as an id of
+    its kind (an award's, ``AWARD_ID_SHAPE``), so that the desk's own sentence never says what
+    a form was made to make it say."""
+    if kind != SubjectType.AWARD.value:
+        return Said(NO_COMPETITION, (("id", subject),))
+    if AWARD_ID_SHAPE.fullmatch(subject) is None:
+        return Said(NOT_AN_AWARD_ID)
+    return Said(NO_AWARD, (("id", subject),))
 
 
 def _stage_explained(stage: Stage) -> Callable[[Session, str | None, Errors], Errors]:
