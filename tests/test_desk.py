@@ -555,8 +555,10 @@ def test_a_competition_amendment_that_changes_nothing_is_shown_once_and_marks_ea
     assert marked_fields(response.text) == list(given)
     first, *others = given
     (message,) = errors_next_to(response.text, first)
-    assert message.startswith("the amendment changes nothing: the competition already has")
-    assert unescape(response.text).count("the amendment changes nothing") == 1
+    # "the amendment changes nothing: the competition already has …", on an Uzbek page
+    said = "oʻzgartirish hech narsani oʻzgartirmaydi: tanlovda koʻrsatilgan qiymatlar"
+    assert message.startswith(said)
+    assert unescape(response.text).count(said) == 1
     for name in others:
         assert errors_next_to(response.text, name) == []
         assert named_with(response.text, name) == [first]
@@ -592,7 +594,8 @@ def test_an_amended_period_outside_its_band_is_refused_once_for_both_dates(
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["period.start", "period.end"]
     (message,) = errors_next_to(response.text, "period.start")
-    assert "a medium grant (3,000–10,000 MCI) runs 12–24 months" in message
+    # "a medium grant (3,000–10,000 MCI) runs 12–24 months", on an Uzbek page
+    assert "oʻrta muddatli grant (3\u00a0000–10\u00a0000 AHK) 12–24 oy davom etadi" in message
     assert errors_next_to(response.text, "period.end") == []
     assert named_with(response.text, "period.end") == ["period.start"]
     assert described_by(response.text, "period.end") == ["f-period-start-error"]
@@ -873,17 +876,17 @@ def test_a_direct_award_above_the_cap_is_published_with_its_override(
         (
             {"amount": "412000000.01"},
             "amount",
-            "the cap for an award without a competition; give ",
+            "tanlovsiz ajratmalar chegarasidan koʻp: ",  # the page's Uzbek, as all below
         ),
         (
             {"amount": "412000000", "cap_override": OVERRIDE},
             "cap_override",
-            "within 1,000 × BRV (412000000.00 UZS): there is nothing to override",
+            "1\u00a0000 × BHM (412\u00a0000\u00a0000\u00a0soʻm) doirasida: oshiriladigan narsa yoʻq",
         ),
         (
             {"competition_id": "competition", "amount": "45000000", "cap_override": OVERRIDE},
             "cap_override",
-            "only an award without a competition has a cap to override",
+            "faqat tanlovsiz ajratmalar chegarasini oshirish mumkin",
         ),
     ],
     ids=["above-the-cap", "within-the-cap", "from-a-competition"],
@@ -1619,7 +1622,7 @@ def test_a_competition_amendment_removes_a_language_and_every_theme(
         (
             {"changes.title.kk.remove": "1"},
             ["changes.title.kk.remove"],
-            "the amendment changes nothing",
+            "oʻzgartirish hech narsani oʻzgartirmaydi",  # the amendment changes nothing
         ),
     ],
     ids=["no-language-left", "not-recorded"],
@@ -1731,19 +1734,27 @@ def test_each_language_of_a_changed_text_has_its_remove_box(
 
 
 @pytest.mark.parametrize(
-    ("lang", "label"),
+    ("lang", "label", "around"),
     [
-        ("en", "Legal basis for exceeding the cap"),
-        ("ru", "Правовое основание для превышения предела"),
-        ("kk", "Шектен асудың құқықтық негізі"),
+        (
+            "en",
+            "Legal basis for exceeding the cap",
+            ("the cap for an award without a competition; give ", " with the legal basis"),
+        ),
+        (
+            "ru",
+            "Правовое основание для превышения предела",
+            ("чтобы превысить его, заполните поле ", ""),
+        ),
+        ("kk", "Шектен асудың құқықтық негізі", ("оны асыру үшін ", " өрісін толтырыңыз")),
     ],
 )
 def test_the_cap_refusal_names_the_override_by_its_label(
-    desk: Desk, browser_like: TestClient, lang: str, label: str
+    desk: Desk, browser_like: TestClient, lang: str, label: str, around: tuple[str, str]
 ) -> None:
     """The API tells its callers to "give cap_override"; the desk's form has no field of
     that name to a reader, so the refusal names the field as the form does, a link to it
-    (in the page's language, within the API's English words)."""
+    (in the page's language, within the refusal said in that language)."""
     sign_in(browser_like, desk.world.fund)
     before = ledger_size(desk.database)
     form = award_form(browser_like, "") | DIRECT_AWARD | {"amount": "412000000.01"}
@@ -1756,11 +1767,11 @@ def test_the_cap_refusal_names_the_override_by_its_label(
     assert error
     assert "cap_override" not in re.sub(r"<[^>]+>", "", error[2])  # as it reads
     link = f' lang="{lang}"' if lang != "en" else ""
-    assert (
-        f'the cap for an award without a competition; give <a href="#f-cap_override"{link}>'
-        f"{label}</a> with the legal basis that allows it"
-    ) in unescape(error[2])
-    assert error[1] == (' lang="en"' if lang != "en" else "")  # the API's words are English
+    before_link, after_link = around
+    assert (f'{before_link}<a href="#f-cap_override"{link}>{label}</a>{after_link}') in unescape(
+        error[2]
+    )
+    assert error[1] == ""  # said in the page's language, not marked as English
     assert 'id="f-cap_override"' in response.text  # where the link goes
     assert ledger_size(desk.database) == before
 

@@ -8,14 +8,18 @@ from html import unescape
 
 import pytest
 from babel.dates import format_date
-from domain_helpers import bearer, ledger_size
+from domain_helpers import NGO_UZ, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from test_desk import errors_next_to, form_about, group_errors, sign_in
+from test_awards import award_body
+from test_desk import DIRECT_AWARD, award_form, errors_next_to, form_about, group_errors, sign_in
 from test_desk_stages import STAGE_FORMS, send
+from test_legal_units import kz_grant
 from test_oversight import Desk
 
+from registry.awards import rules
 from registry.core.db import Database
+from registry.core.messages import Rule
 
 # Babel's grouping in Russian and Uzbek is a no-break space: 700 000 000.
 GROUPED = "\u00a0"
@@ -156,3 +160,269 @@ def test_a_message_no_catalog_has_is_still_marked_as_english(
     assert page.status_code == 422, page.text
     assert shown_in_english(page.text, "note")
     assert "characters" in unescape(page.text)
+
+
+# --- the rules converted since: awards, legal units, competition amendments ------------------
+
+NBSP = "\u00a0"
+LOCALES = {"ru": "ru", "kk": "kk", "uz": "uz_Latn"}
+
+
+def day(text: str, language: str) -> str:
+    """A date as the desk writes it in ``language`` (Babel's medium form)."""
+    return format_date(date.fromisoformat(text), "medium", locale=LOCALES[language])
+
+
+def said_on_desk(
+    client: TestClient, slug: str, form: dict[str, str], field: str, language: str
+) -> str:
+    """The refusal the desk shows next to ``field`` for ``form`` sent in ``language``, checked
+    to be said in that language (not marked as English); up to a linked field's label."""
+    page = client.post(f"/desk/forms/{slug}?lang={language}", data=form)
+    assert page.status_code == 422, page.text
+    (said,) = errors_next_to(page.text, field)
+    assert not shown_in_english(page.text, field.replace(".", "-"))
+    return said
+
+
+def test_an_award_of_another_instrument_than_its_competitions_is_said_with_its_name(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    competition_id = desk.competition["id"]
+    before = ledger_size(desk.database)
+    api = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(competition_id, instrument="subsidy"),
+        headers=bearer(desk.world.fund),
+    )
+    assert api.status_code == 422, api.text
+    english = "the competition awards grants"
+    assert api.json()["errors"] == [{"field": "instrument", "message": english}]
+    assert api.json()["detail"] == f"instrument: {english}"
+
+    sign_in(browser_like, desk.world.fund)
+    for language, words in {
+        "ru": "инструмент конкурса — «Грант»",
+        "kk": "конкурс құралы — «Грант»",
+    }.items():
+        form = award_form(browser_like, competition_id) | {"instrument": "subsidy"}
+        assert said_on_desk(browser_like, "award", form, "instrument", language) == words
+    assert ledger_size(desk.database) == before
+
+
+def test_the_awards_folds_own_refusals_keep_the_apis_words() -> None:
+    """Refusals no request reaches today (the schemas and the ledger stop them first), said as
+    before and translated, should one ever be shown."""
+    with pytest.raises(rules.RuleViolation) as empty:
+        rules.fold([])
+    assert (empty.value.field, empty.value.message) == (
+        "award",
+        "an award starts with its publication",
+    )
+    assert isinstance(empty.value.message, Rule)
+    published = {
+        "currency": "UZS",
+        "amount": "1000.00",
+        "award_date": "2026-03-01",
+        "period": {"start": "2026-03-01", "end": "2026-12-31"},
+        "recipient_id": NGO_UZ,
+    }
+    events = [rules.Event(0, rules.PUBLISHED, published), rules.Event(1, "award.paused", {})]
+    with pytest.raises(rules.RuleViolation) as unknown:
+        rules.fold(events)
+    assert unknown.value.message == "unknown award event award.paused"
+    assert unknown.value.message.values == (("kind", "award.paused"),)
+
+
+def test_an_award_over_the_direct_award_cap_is_said_with_the_cap_in_the_readers_locale(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    before = ledger_size(desk.database)
+    over = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(None, legal_basis=DIRECT_AWARD["legal_basis"], amount="412000000.01"),
+        headers=bearer(desk.world.fund),
+    )
+    assert over.status_code == 422, over.text
+    assert over.json()["errors"] == [
+        {
+            "field": "amount",
+            "message": "above 1,000 × BRV on 2026-03-01 (412000000.00 UZS), the cap for an "
+            "award without a competition; give cap_override with the legal basis that allows it",
+        }
+    ]
+    within = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(
+            None, legal_basis=DIRECT_AWARD["legal_basis"], amount="412000000", cap_override="X"
+        ),
+        headers=bearer(desk.world.fund),
+    )
+    assert within.status_code == 422, within.text
+    assert within.json()["errors"] == [
+        {
+            "field": "cap_override",
+            "message": "the amount is within 1,000 × BRV (412000000.00 UZS): there is nothing "
+            "to override",
+        }
+    ]
+
+    sign_in(browser_like, desk.world.fund)
+    cap = f"412{NBSP}000{NBSP}000{NBSP}UZS"
+    for language, words in {
+        "ru": "больше предела для финансирования без конкурса: 1{n}000 × БРВ на {d} ({cap}); "
+        "чтобы превысить его, заполните поле ",
+        "kk": "конкурссыз қаржыландыру шегінен көп: {d} күнгі 1{n}000 × БЕШ ({cap}); "
+        "оны асыру үшін ",
+    }.items():
+        form = award_form(browser_like, "") | DIRECT_AWARD | {"amount": "412000000.01"}
+        said = said_on_desk(browser_like, "award", form, "amount", language)
+        assert said == words.format(n=NBSP, d=day("2026-03-01", language), cap=cap)
+    for language, words in {
+        "ru": f"сумма в пределах 1{NBSP}000 × БРВ ({cap}): превышать нечего",
+        "kk": f"сома 1{NBSP}000 × БЕШ ({cap}) шегінде: асыратын ештеңе жоқ",
+    }.items():
+        form = award_form(browser_like, "") | DIRECT_AWARD
+        form |= {"amount": "412000000", "cap_override": "X"}
+        assert said_on_desk(browser_like, "award", form, "cap_override", language) == words
+    assert ledger_size(desk.database) == before
+
+
+def test_a_period_outside_a_kazakh_grants_band_is_said_in_months_and_days(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    granted = desk.client.post(
+        "/api/v1/awards", json=kz_grant(), headers=bearer(desk.world.operator)
+    )
+    assert granted.status_code == 201, granted.text
+    award_id = granted.json()["id"]
+    before = ledger_size(desk.database)
+    api = desk.client.post(
+        f"/api/v1/awards/{award_id}/events",
+        json={
+            "type": "amended",
+            "period": {"start": "2026-04-01", "end": "2026-07-10"},
+            "reason": "Мерзімі қысқартылды",
+        },
+        headers=bearer(desk.world.operator),
+    )
+    assert api.status_code == 422, api.text
+    assert api.json()["errors"] == [
+        {
+            "field": "period",
+            "message": "a medium grant (3,000–10,000 MCI) runs 12–24 months; this period is "
+            "3 months and 10 days",
+        }
+    ]
+    # At a band's shared end both neighbours are named; a whole number of months has no days.
+    two = desk.client.post(
+        "/api/v1/awards",
+        json=kz_grant(
+            legal_unit={"unit": "MCI", "multiplier": "3000", "on": "2026-01-01"},
+            period={"start": "2026-04-01", "end": "2029-03-31"},
+        ),
+        headers=bearer(desk.world.operator),
+    )
+    assert two.status_code == 422, two.text
+    assert two.json()["errors"] == [
+        {
+            "field": "period",
+            "message": "a short grant (500–3,000 MCI) runs 3–12 months or a medium grant "
+            "(3,000–10,000 MCI) runs 12–24 months; this period is 36 months",
+        }
+    ]
+
+    sign_in(browser_like, desk.world.operator)
+    typed = {"period.start": "2026-04-01", "period.end": "2026-07-10", "reason": "Қысқартылды"}
+    for language, words in {
+        "ru": "среднесрочный грант (3{n}000–10{n}000 МРП) длится 12–24 мес.; "
+        "этот срок — 3 мес. и 10 дн.",
+        "kk": "орта мерзімді грант (3{n}000–10{n}000 АЕК) 12–24 ай жүреді; "
+        "бұл мерзім — 3 ай 10 күн",
+    }.items():
+        form = form_about(browser_like, "award-amended", award_id=award_id) | typed
+        said = said_on_desk(browser_like, "award-amended", form, "period.start", language)
+        assert said == words.format(n=NBSP)
+    assert ledger_size(desk.database) == before
+
+
+def test_a_competitions_amendments_and_cancellation_are_refused_in_the_readers_language(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    competition_id, award_id = desk.competition["id"], desk.award["id"]
+    before = ledger_size(desk.database)
+    events = f"/api/v1/competitions/{competition_id}/events"
+    amendments = {
+        "changes.budget": (
+            {"budget": "100000000"},
+            "awards already commit 300000000.00 UZS",
+        ),
+        "changes.window.opens": (
+            {
+                "window": {
+                    "opens": "2026-03-05T09:00:00+05:00",
+                    "closes": "2026-04-01T18:00:00+05:00",
+                }
+            },
+            (
+                f"would open on 2026-03-05, after award {award_id} of this competition (dated "
+                "2026-03-01); open it on or before 2026-03-01"
+            ),
+        ),
+    }
+    for field, (changes, english) in amendments.items():
+        api = desk.client.post(
+            events,
+            json={"type": "amended", "changes": changes, "reason": "Aniqlik"},
+            headers=bearer(desk.world.fund),
+        )
+        assert api.status_code == 422, api.text
+        assert api.json()["errors"] == [{"field": field, "message": english}]
+    cancelled = desk.client.post(
+        events, json={"type": "cancelled", "reason": "Aniqlik"}, headers=bearer(desk.world.fund)
+    )
+    assert cancelled.status_code == 409, cancelled.text
+    assert cancelled.json()["errors"] == [
+        {"field": "type", "message": "1 awards were made from this competition"}
+    ]
+
+    sign_in(browser_like, desk.world.fund)
+    typed = {
+        "changes.budget": {"changes.budget": "100000000"},
+        "changes.window.opens": {
+            "changes.window.opens": "2026-03-05T09:00",
+            "changes.window.closes": "2026-04-01T18:00",
+        },
+    }
+    expected = {
+        "ru": {
+            "changes.budget": f"решениям о финансировании уже выделено: 300{NBSP}000{NBSP}000"
+            f"{NBSP}UZS",
+            "changes.window.opens": "приём открылся бы {opens}, позже решения о финансировании "
+            "{award} по этому конкурсу (от {dated}); откройте его не позже {dated}",
+        },
+        "kk": {
+            "changes.budget": f"қаржыландыруларға бұрыннан бөлінген: 300{NBSP}000{NBSP}000"
+            f"{NBSP}UZS",
+            "changes.window.opens": "қабылдау {opens} күні ашылар еді — бұл конкурстың {award} "
+            "қаржыландыруынан (күні {dated}) кейін; оны {dated} күнінен кешіктірмей ашыңыз",
+        },
+    }
+    for language, said in expected.items():
+        dates = {"opens": day("2026-03-05", language), "dated": day("2026-03-01", language)}
+        for field, words in said.items():
+            form = form_about(browser_like, "competition-amended", competition_id=competition_id)
+            form |= typed[field] | {"reason": "Aniqlik"}
+            shown = said_on_desk(browser_like, "competition-amended", form, field, language)
+            assert shown == words.format(award=award_id, **dates)
+    for language, words in {
+        "ru": "по этому конкурсу уже приняты решения о финансировании: 1",
+        "kk": "бұл конкурс бойынша қаржыландыру бұрыннан берілген: 1",
+    }.items():
+        form = form_about(browser_like, "competition-cancelled", competition_id=competition_id)
+        page = browser_like.post(
+            f"/desk/forms/competition-cancelled?lang={language}", data=form | {"reason": "X"}
+        )
+        assert page.status_code == 409, page.text
+        assert f"<li>{words}</li>" in unescape(page.text)  # not marked lang="en"
+    assert ledger_size(desk.database) == before

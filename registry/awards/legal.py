@@ -11,12 +11,14 @@
 
 import calendar
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
 from registry.core.errors import Unprocessable
+from registry.core.messages import N_, Grouped, Money, Rule
 from registry.core.schemas import LegalUnitStatement
 from registry.reference import legal_units
 from registry.reference.countries import HOME_COUNTRIES
@@ -225,7 +227,10 @@ def check_band(
     if mci < BANDS[0].smallest:
         raise Unprocessable.for_field(
             "legal_unit.multiplier",
-            f"a Kazakh grant is at least {BANDS[0].smallest} MCI (the short band)",
+            Rule(
+                "a Kazakh grant is at least %(smallest)s MCI (the short band)",
+                smallest=BANDS[0].smallest,
+            ),
         )
     fitting = [
         band
@@ -234,13 +239,13 @@ def check_band(
     ]
     if any(_lasts(band, start, end) for band in fitting):
         return
-    names = " or ".join(
-        f"a {band.name} grant ({_range(band)} MCI) runs {band.shortest_months}–"
-        f"{band.longest_months} months"
-        for band in fitting
+    names = functools.reduce(
+        lambda first, second: Rule("%(first)s or %(second)s", first=first, second=second),
+        (_band_text(band) for band in fitting),
     )
     raise Unprocessable.for_field(
-        prefix + "period", f"{names}; this period is {_months_text(start, end)}"
+        prefix + "period",
+        Rule("%(bands)s; this period is %(length)s", bands=names, length=_months_text(start, end)),
     )
 
 
@@ -266,42 +271,53 @@ def check_direct_cap(
         if competition_id is None and cap is not None and amount_minor > cap and not cap_override:
             raise Unprocessable.for_field(
                 prefix + "amount",
-                f"above {_cap_text(cap, currency, award_date)}, the cap for an award without a "
-                "competition, and no cap_override was recorded",
+                Rule(
+                    "above %(units)s × BRV on %(date)s (%(cap)s), the cap for an award without "
+                    "a competition, and no cap_override was recorded",
+                    **_cap_values(cap, currency, award_date),
+                ),
             )
         return
     if competition_id is not None:
         if cap_override is not None:
             raise Unprocessable.for_field(
-                "cap_override", "only an award without a competition has a cap to override"
+                "cap_override", Rule("only an award without a competition has a cap to override")
             )
         return
     cap = direct_award_cap(funder_id, currency, award_date)
     if cap is None:
         if cap_override is not None:
             raise Unprocessable.for_field(
-                "cap_override", "no cap in legal units applies to this award"
+                "cap_override", Rule("no cap in legal units applies to this award")
             )
         return
     if amount_minor > cap and cap_override is None:
         raise Unprocessable.for_field(
             amount_field,
-            f"above {_cap_text(cap, currency, award_date)}, the cap for an award without a "
-            "competition; give cap_override with the legal basis that allows it",
+            Rule(
+                "above %(units)s × BRV on %(date)s (%(cap)s), the cap for an award without a "
+                "competition; give cap_override with the legal basis that allows it",
+                **_cap_values(cap, currency, award_date),
+            ),
         )
     if amount_minor <= cap and cap_override is not None:
         raise Unprocessable.for_field(
             "cap_override",
-            f"the amount is within {DIRECT_AWARD_CAP_BRV:,} × BRV "
-            f"({format_amount(cap, currency)} {currency}): there is nothing to override",
+            Rule(
+                "the amount is within %(units)s × BRV (%(cap)s): there is nothing to override",
+                units=Grouped(DIRECT_AWARD_CAP_BRV),
+                cap=Money(cap, currency),
+            ),
         )
 
 
-def _cap_text(cap: int, currency: str, award_date: date) -> str:
-    return (
-        f"{DIRECT_AWARD_CAP_BRV:,} × BRV on {award_date.isoformat()} "
-        f"({format_amount(cap, currency)} {currency})"
-    )
+def _cap_values(cap: int, currency: str, award_date: date) -> dict[str, object]:
+    """What a refusal over the cap names: how many BRV, on which day, and what they make."""
+    return {
+        "units": Grouped(DIRECT_AWARD_CAP_BRV),
+        "date": award_date,
+        "cap": Money(cap, currency),
+    }
 
 
 def direct_award_cap(funder_id: str, currency: str, award_date: date) -> int | None:
@@ -331,14 +347,39 @@ def _lasts(band: Band, start: date, end: date) -> bool:
     )
 
 
-def _range(band: Band) -> str:
-    return f"{band.smallest:,}–{band.largest:,}" if band.largest else f"≥ {band.smallest:,}"
+BAND_TEXTS: Final = {
+    SizeBand.SHORT.value: N_(
+        "a short grant (%(smallest)s–%(largest)s MCI) runs %(shortest)s–%(longest)s months"
+    ),
+    SizeBand.MEDIUM.value: N_(
+        "a medium grant (%(smallest)s–%(largest)s MCI) runs %(shortest)s–%(longest)s months"
+    ),
+    SizeBand.LONG.value: N_(
+        "a long grant (≥ %(smallest)s MCI) runs %(shortest)s–%(longest)s months"
+    ),
+}
+"""How a period that does not fit is told each band it could have been (its sizes, the last
+one without an upper end, and its lengths)."""
 
 
-def _months_text(start: date, end: date) -> str:
+def _band_text(band: Band) -> Rule:
+    sizes: dict[str, object] = {"smallest": Grouped(band.smallest)}
+    if band.largest is not None:
+        sizes["largest"] = Grouped(band.largest)
+    return Rule(
+        BAND_TEXTS[band.name],
+        **sizes,
+        shortest=band.shortest_months,
+        longest=band.longest_months,
+    )
+
+
+def _months_text(start: date, end: date) -> Rule:
     after = end + timedelta(days=1)
     months = (after.year - start.year) * 12 + after.month - start.month
     if add_months(start, months) > after:
         months -= 1
     days = (after - add_months(start, months)).days
-    return f"{months} months" + (f" and {days} days" if days else "")
+    if days:
+        return Rule("%(months)s months and %(days)s days", months=months, days=days)
+    return Rule("%(months)s months", months=months)

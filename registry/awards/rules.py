@@ -114,7 +114,7 @@ def _date(body: dict[str, Any], field: str) -> date:
     try:
         return date.fromisoformat(body[field])
     except (KeyError, TypeError, ValueError) as exc:
-        raise RuleViolation(field, "must be a date, YYYY-MM-DD") from exc
+        raise RuleViolation(field, Rule("must be a date, YYYY-MM-DD")) from exc
 
 
 def fold(events: Sequence[Event]) -> AwardState:
@@ -123,7 +123,7 @@ def fold(events: Sequence[Event]) -> AwardState:
     never above the current amount, nothing but corrections after completion or termination."""
     effective, corrected, voided = effective_events(events)
     if not effective or effective[0].kind != PUBLISHED:
-        raise RuleViolation("award", "an award starts with its publication")
+        raise RuleViolation("award", Rule("an award starts with its publication"))
     published = effective[0].body
     currency = published["currency"]
     amount = _amount(published, currency, "amount")
@@ -145,7 +145,7 @@ def fold(events: Sequence[Event]) -> AwardState:
             raise RuleViolation("type", Rule(ENDED[state.status]))
         apply = _APPLY.get(event.kind)
         if apply is None:
-            raise RuleViolation("type", f"unknown award event {event.kind}")
+            raise RuleViolation("type", Rule("unknown award event %(kind)s", kind=event.kind))
         apply(state, event.body)
         if state.disbursed_minor > state.amount_minor:
             raise RuleViolation(

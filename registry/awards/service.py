@@ -34,6 +34,7 @@ from registry.core.ids import next_id
 from registry.core.messages import Money, Rule
 from registry.core.schemas import (
     Amount,
+    Instrument,
     IsoDate,
     LegalBasis,
     LocalizedText,
@@ -401,7 +402,12 @@ def _check_competition(
         )
     if data.instrument.value != competition.instrument:
         raise Unprocessable.for_field(
-            "instrument", f"the competition awards {competition.instrument}s"
+            "instrument",
+            # "grants", "prizes": the API's words; the portal names the instrument.
+            Rule(
+                "the competition awards %(instrument)ss",
+                instrument=Instrument(competition.instrument),
+            ),
         )
 
 
@@ -823,7 +829,10 @@ def _published_changes(
     if unknown:
         raise Unprocessable.for_field(
             f"changes.{unknown[0]}",
-            "cannot be corrected; correctable: " + ", ".join(sorted(CORRECTABLE_PUBLISHED_FIELDS)),
+            Rule(
+                "cannot be corrected; correctable: %(fields)s",
+                fields=", ".join(sorted(CORRECTABLE_PUBLISHED_FIELDS)),
+            ),
         )
     checks: dict[str, TypeAdapter[Any]] = {
         "title": TypeAdapter(LocalizedTextChange),

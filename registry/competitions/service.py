@@ -32,7 +32,7 @@ from registry.competitions.schemas import (
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
-from registry.core.messages import LocalTime, Rule
+from registry.core.messages import LocalTime, Money, Rule
 from registry.core.schemas import Window, merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
@@ -88,7 +88,7 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     derived, stated = legal.stated_amount(data.legal_unit, given, currency, amount_field="budget")
     legal.check_currency(currency, funder_id)  # after the unit's own currency
     if derived is None and given is None:
-        raise Unprocessable.for_field("budget", "required unless legal_unit states it")
+        raise Unprocessable.for_field("budget", Rule("required unless legal_unit states it"))
     budget = parse_amount(derived or given or "0", currency)
     region = organization_service.canonical_region(data.region) if data.region else None
     if region is not None:
@@ -100,7 +100,14 @@ def publish(session: Session, *, principal: Principal, data: CompetitionCreate) 
     ledger_service.lock(session)
     organization_service.get(session, funder_id, field="funder_id")
     if data.source_id is not None and find_by_source(session, funder_id, data.source_id):
-        raise Conflict.for_field("source_id", f"{funder_id} already published {data.source_id}")
+        raise Conflict.for_field(
+            "source_id",
+            Rule(
+                "%(funder)s already published %(source_id)s",
+                funder=funder_id,
+                source_id=data.source_id,
+            ),
+        )
     if data.round_number is not None:
         _check_round(session, funder_id, data.instrument.value, data.year, data.round_number)
     competition_id = next_id(session, Competition.id, ID_PREFIX, data.year, ID_WIDTH)
@@ -158,7 +165,11 @@ def add_event(
     elif isinstance(event, CompetitionCancelled):
         if competition.award_count:
             raise Conflict.for_field(
-                "type", f"{competition.award_count} awards were made from this competition"
+                "type",
+                Rule(
+                    "%(count)s awards were made from this competition",
+                    count=competition.award_count,
+                ),
             )
         body = {"reason": event.reason}
     elif isinstance(event, STAGE_EVENTS):
@@ -414,7 +425,7 @@ def _changes(
 ) -> dict[str, Any]:
     changes = event.changes.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     if not changes:
-        raise Unprocessable.for_field("changes", "name at least one field to change")
+        raise Unprocessable.for_field("changes", Rule("name at least one field to change"))
     for name in ("title", "description", "eligibility"):
         text = getattr(event.changes, name)
         if text is not None:  # names only the languages it changes; the others are kept
@@ -425,9 +436,9 @@ def _changes(
     if "budget" in changes:
         budget = _amount(changes["budget"], competition.currency, "changes.budget")
         if budget < competition.committed_minor:
-            committed = format_amount(competition.committed_minor, competition.currency)
+            committed = Money(competition.committed_minor, competition.currency)
             raise Unprocessable.for_field(
-                "changes.budget", f"awards already commit {committed} {competition.currency}"
+                "changes.budget", Rule("awards already commit %(committed)s", committed=committed)
             )
         changes["budget"] = format_amount(budget, competition.currency)
     if "region" in changes:
@@ -471,8 +482,13 @@ def _check_open_before_awards(session: Session, competition: Competition, opens_
         award_id, award_date = first
         raise Unprocessable.for_field(
             "changes.window.opens",
-            f"would open on {opens_on}, after award {award_id} of this competition (dated "
-            f"{award_date}); open it on or before {award_date}",
+            Rule(
+                "would open on %(opens_on)s, after award %(award)s of this competition (dated "
+                "%(award_date)s); open it on or before %(award_date)s",
+                opens_on=opens_on,
+                award=award_id,
+                award_date=award_date,
+            ),
         )
 
 
@@ -518,8 +534,11 @@ def _check_changes_something(competition: Competition, changes: dict[str, Any]) 
             return
     raise Unprocessable.for_field(
         "changes",
-        "the amendment changes nothing: the competition already has the "
-        f"{', '.join(sorted(changes))} given; an amendment gives at least one new value",
+        Rule(
+            "the amendment changes nothing: the competition already has the %(fields)s given; "
+            "an amendment gives at least one new value",
+            fields=", ".join(sorted(changes)),
+        ),
     )
 
 
@@ -532,9 +551,14 @@ def _check_close_after_awards(session: Session, competition: Competition, closes
         award_id, award_date = first
         raise Unprocessable.for_field(
             "changes.window.closes",
-            f"would close on {closes_on}, after award {award_id} of this competition "
-            f"(dated {award_date}) was made without award_before_close; "
-            f"close it on or before {award_date}",
+            Rule(
+                "would close on %(closes_on)s, after award %(award)s of this competition "
+                "(dated %(award_date)s) was made without award_before_close; "
+                "close it on or before %(award_date)s",
+                closes_on=closes_on,
+                award=award_id,
+                award_date=award_date,
+            ),
         )
 
 
@@ -549,11 +573,16 @@ def _check_close_before_stages(
     stages = competition.stages or {}
     first = min(stages, key=lambda name: stages[name]["date"], default=None)
     if first is not None and closes_on.isoformat() > stages[first]["date"]:
-        recorded = stages[first]["date"]
+        recorded = date.fromisoformat(stages[first]["date"])
         raise Unprocessable.for_field(
             "changes.window.closes",
-            f"would close on {closes_on}, after {first} was recorded (dated {recorded}): "
-            f"stages come after the window closes; close it on or before {recorded}",
+            Rule(
+                "would close on %(closes_on)s, after %(stage)s was recorded (dated %(recorded)s): "
+                "stages come after the window closes; close it on or before %(recorded)s",
+                closes_on=closes_on,
+                stage=Stage(first),
+                recorded=recorded,
+            ),
         )
     statement = (
         select(CompetitionEvent.time)
@@ -565,11 +594,13 @@ def _check_close_before_stages(
     )
     published = session.execute(statement).scalar_one_or_none()
     if published is not None and closes > published:
-        at = published.astimezone(zone).isoformat(timespec="minutes")
         raise Unprocessable.for_field(
             "changes.window.closes",
-            f"would close after its results were published ({at}): results come after the "
-            f"window closes; close it before then",
+            Rule(
+                "would close after its results were published (%(at)s): results come after the "
+                "window closes; close it before then",
+                at=LocalTime(published.astimezone(zone), offset=True),
+            ),
         )
 
 

@@ -42,12 +42,29 @@ class Money:
 @dataclass(frozen=True)
 class LocalTime:
     """A time of day where it is counted (a competition's deadline in its zone), to the
-    minute: ``2026-05-01 18:00`` in the API's words."""
+    minute: ``2026-05-01 18:00`` in the API's words, or with ``offset`` as ISO 8601 gives it,
+    ``2026-05-01T18:00+05:00``."""
 
     at: datetime
+    offset: bool = False
 
     def __str__(self) -> str:
+        if self.offset:
+            return self.at.isoformat(timespec="minutes")
         return self.at.strftime("%Y-%m-%d %H:%M")
+
+
+class Grouped(int):
+    """A count the API writes with its thousands grouped by commas (``1,000 × BRV``, a band
+    of ``3,000–10,000 MCI``), as the portal writes any count with the reader's grouping."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{int(self):,}"
+
+    def __repr__(self) -> str:
+        return f"Grouped({int(self)})"
 
 
 def english(value: object) -> str:
@@ -65,8 +82,10 @@ class Rule(str):
 
     A value is given as what it is, for the portal to write it in the reader's locale: a
     ``date``, an ``int`` that counts something (its digits grouped there), a ``Money``, a
-    ``LocalTime``, an enumeration the portal names (a competition's stage); an identifier (an
-    entry's number, an id, a zone) as a ``str``, which every language writes as it is."""
+    ``LocalTime``, an enumeration the portal names (a competition's stage, an instrument); an
+    identifier (an entry's number, an id, a zone) as a ``str``, which every language writes as
+    it is; a part of the sentence that is itself said in words (one of several bands, a
+    length of months and days) as a ``Rule``, said in the reader's language in its turn."""
 
     __slots__ = ("template", "values")
     template: str

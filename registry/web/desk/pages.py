@@ -36,6 +36,7 @@ from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
 from registry.core.errors import Forbidden, NotFound, RegistryError, Unauthorized
 from registry.core.messages import LocalTime, Money, Rule, english
+from registry.core.schemas import Instrument
 from registry.ledger import service as ledger_service
 from registry.ledger.merkle import leaf_hash
 from registry.organizations import service as organization_service
@@ -353,23 +354,29 @@ def _said(message: forms.Said) -> Markup:
 def _rule_value(formats: i18n.Formats, value: object) -> str:
     """A value a service's rule names, written as the pages write it in the reader's language:
     a date and a time in its locale, a count with its digits grouped, an amount as money, a
-    stage by the name the pages give it; a text (an id, a zone) as it is."""
+    stage and an instrument by the names the pages give them; a text (an id, a zone) as it is.
+    (A part of the sentence that is a rule itself is said by ``rule_text`` in its turn.)"""
+    if isinstance(value, Stage | Instrument):  # a StrEnum: looked up as its value
+        return i18n.gettext((forms.STAGE_NAMES | views.INSTRUMENT_NAMES)[value])
     if isinstance(value, LocalTime | datetime):
         return formats.datetime(value.at if isinstance(value, LocalTime) else value)
     if isinstance(value, date):
         return formats.date(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return formats.number(value)
+        return formats.number(int(value))  # a Grouped too, which the API writes "1,000"
     if isinstance(value, Money):
         return formats.money(format_amount(value.minor, value.currency), value.currency)
-    return i18n.gettext(forms.STAGE_NAMES[value]) if isinstance(value, Stage) else english(value)
+    return english(value)
 
 
 def rule_text(rule: Rule) -> str:
     """A service's refusal in the reader's language: its template through the catalogs, the
     values it names written in the reader's locale. Plain text, to be escaped where shown."""
     formats = i18n.formats(i18n.current())
-    values = {name: _rule_value(formats, value) for name, value in rule.values}
+    values = {
+        name: rule_text(value) if isinstance(value, Rule) else _rule_value(formats, value)
+        for name, value in rule.values
+    }
     return i18n.gettext(rule.template) % values
 
 
