@@ -8,14 +8,14 @@ from html import unescape
 
 import pytest
 from babel.dates import format_date
-from domain_helpers import NGO_UZ, bearer, ledger_size
+from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_awards import award_body
 from test_desk import DIRECT_AWARD, award_form, errors_next_to, form_about, group_errors, sign_in
 from test_desk_stages import STAGE_FORMS, send
 from test_legal_units import kz_grant
-from test_oversight import Desk
+from test_oversight import CONCLUSIONS, Desk
 
 from registry.awards import rules
 from registry.core.db import Database
@@ -423,6 +423,38 @@ def test_a_competitions_amendments_and_cancellation_are_refused_in_the_readers_l
         page = browser_like.post(
             f"/desk/forms/competition-cancelled?lang={language}", data=form | {"reason": "X"}
         )
+        assert page.status_code == 409, page.text
+        assert f"<li>{words}</li>" in unescape(page.text)  # not marked lang="en"
+    assert ledger_size(desk.database) == before
+
+
+def test_a_conclusions_refusals_are_said_to_the_body_in_its_language(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    conclusion_id = desk.submit()["id"]
+    path = f"{CONCLUSIONS}/{conclusion_id}/events"
+    too_long = desk.refused(
+        path, {"type": "extended", "days": 31, "reason": "X"}, desk.world.fund, 422, "days"
+    )
+    assert too_long["errors"] == [{"field": "days", "message": "at most 30 days"}]
+    desk.event(conclusion_id, {"type": "acknowledged"}, desk.world.fund)
+    again = desk.refused(path, {"type": "acknowledged"}, desk.world.fund, 409, "type")
+    assert again["errors"] == [
+        {"field": "type", "message": f"{PUBLIC_FUND} already acknowledged it"}
+    ]
+    before = ledger_size(desk.database)
+
+    sign_in(browser_like, desk.world.fund)
+    for language, words in {"ru": "не более 30 дн.", "kk": "көп дегенде 30 күн"}.items():
+        form = form_about(browser_like, "conclusion-extended", conclusion_id=conclusion_id)
+        form |= {"days": "31", "reason": "Проверка"}
+        assert said_on_desk(browser_like, "conclusion-extended", form, "days", language) == words
+    for language, words in {
+        "ru": f"орган {PUBLIC_FUND} уже подтвердил получение заключения",
+        "kk": f"қорытындыны алғанын растап қойған орган: {PUBLIC_FUND}",
+    }.items():
+        form = form_about(browser_like, "conclusion-acknowledged", conclusion_id=conclusion_id)
+        page = browser_like.post(f"/desk/forms/conclusion-acknowledged?lang={language}", data=form)
         assert page.status_code == 409, page.text
         assert f"<li>{words}</li>" in unescape(page.text)  # not marked lang="en"
     assert ledger_size(desk.database) == before

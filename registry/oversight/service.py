@@ -10,7 +10,7 @@ is overdue by the clock alone.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from registry.competitions.models import Competition
 from registry.core import clock
 from registry.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from registry.core.ids import next_id
+from registry.core.messages import N_, Rule
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
@@ -107,17 +108,23 @@ def _zone_of(body: Organization) -> str:
     return local_zone(body.region, body.country, body.org_id).key
 
 
+NOT_REGISTERED: Final = N_("no organization %(org_id)s is registered")
+AN_NGO: Final = {
+    "addressed to": N_("%(org_id)s is an NGO; a conclusion is addressed to a state body"),
+    "about the work of": N_("%(org_id)s is an NGO; a conclusion is about the work of a state body"),
+}
+"""What an NGO named where a state body belongs is told, by what the field makes it."""
+
+
 def _body(session: Session, org_id: str, *, field: str, role: str = "addressed to") -> Organization:
     """A state body that can be a funder subject: registered, not an NGO. ``role``: what the
-    field makes it, for the refusal's words."""
+    field makes it, for the refusal's words (``AN_NGO``)."""
     canonical = organization_service.canonical_org_id(org_id, field=field)
     body = organization_service.find(session, canonical)
     if body is None:
-        raise Unprocessable.for_field(field, f"no organization {canonical} is registered")
+        raise Unprocessable.for_field(field, Rule(NOT_REGISTERED, org_id=canonical))
     if body.kind == OrganizationKind.NGO:
-        raise Unprocessable.for_field(
-            field, f"{canonical} is an NGO; a conclusion is {role} a state body"
-        )
+        raise Unprocessable.for_field(field, Rule(AN_NGO[role], org_id=canonical))
     return body
 
 
@@ -147,13 +154,27 @@ def _addressee(
     canonical = organization_service.canonical_org_id(org_id, field=field)
     body = organization_service.find(session, canonical)
     if body is None:
-        raise Unprocessable.for_field(field, f"no organization {canonical} is registered")
-    if body.kind not in STATE_KINDS:
-        kind = "an NGO" if body.kind == OrganizationKind.NGO else f"of kind {body.kind}"
+        raise Unprocessable.for_field(field, Rule(NOT_REGISTERED, org_id=canonical))
+    if body.kind == OrganizationKind.NGO:
         raise Unprocessable.for_field(
             field,
-            f"{canonical} is {kind}, not a state body; a conclusion is addressed to a state "
-            f"body (kind {ADDRESSEE_KINDS}), which must answer it",
+            Rule(
+                "%(org_id)s is an NGO, not a state body; a conclusion is addressed to a state "
+                "body (kind %(kinds)s), which must answer it",
+                org_id=canonical,
+                kinds=ADDRESSEE_KINDS,
+            ),
+        )
+    if body.kind not in STATE_KINDS:
+        raise Unprocessable.for_field(
+            field,
+            Rule(
+                "%(org_id)s is of kind %(kind)s, not a state body; a conclusion is addressed to "
+                "a state body (kind %(kinds)s), which must answer it",
+                org_id=canonical,
+                kind=str(body.kind),
+                kinds=ADDRESSEE_KINDS,
+            ),
         )
     if subject.country in HOME_COUNTRIES and body.country != subject.country:
         raise Unprocessable.for_field(
@@ -163,6 +184,13 @@ def _addressee(
             "its subject's country",
         )
     return body
+
+
+NO_SUBJECT: Final = {
+    SubjectType.AWARD.value: N_("no award %(id)s"),
+    SubjectType.COMPETITION.value: N_("no competition %(id)s"),
+}
+"""What a conclusion about an award or a competition not registered is told."""
 
 
 def _check_subject(session: Session, data: ConclusionCreate) -> CheckedSubject:
@@ -177,7 +205,7 @@ def _check_subject(session: Session, data: ConclusionCreate) -> CheckedSubject:
             return CheckedSubject(subject.type.value, found.id, _country(session, found))
     except NotFound as exc:
         raise Unprocessable.for_field(
-            "subject.id", f"no {subject.type.value} {subject.id}"
+            "subject.id", Rule(NO_SUBJECT[subject.type.value], id=subject.id)
         ) from exc
     funder = _body(session, subject.id, field="subject.id", role="about the work of")
     return CheckedSubject(subject.type.value, funder.org_id, funder.country)
@@ -259,7 +287,7 @@ def add_event(
             raise Forbidden(f"only the overseer ({conclusion.overseer_id}) may do this")
         principal.check_acts_for(conclusion.overseer_id)
     if conclusion.withdrawn_at is not None:
-        raise Conflict.for_field("type", "the overseer withdrew this conclusion")
+        raise Conflict.for_field("type", Rule("the overseer withdrew this conclusion"))
     current = current_round(session, conclusion)
     now = clock.now()  # under the ledger's lock: the entry is stamped with this very time
     body = _event_body(session, conclusion, current, event, now, answer_days)
@@ -291,19 +319,25 @@ def _event_body(
         if isinstance(event, Escalated):
             return _escalation(session, conclusion, current, event, now, answer_days)
         if current.answered_at is not None:
-            raise Conflict.for_field("type", "it is answered; a withdrawal comes before an answer")
+            raise Conflict.for_field(
+                "type", Rule("it is answered; a withdrawal comes before an answer")
+            )
         return {"reason": event.reason}
     if current.answered_at is not None:
-        raise Conflict.for_field("type", f"{current.body_id} already answered it")
+        raise Conflict.for_field(
+            "type", Rule("%(org_id)s already answered it", org_id=current.body_id)
+        )
     if isinstance(event, Acknowledged):
         if current.acknowledged_at is not None:
-            raise Conflict.for_field("type", f"{current.body_id} already acknowledged it")
+            raise Conflict.for_field(
+                "type", Rule("%(org_id)s already acknowledged it", org_id=current.body_id)
+            )
         return {"body_id": current.body_id, "note": event.note.as_dict() if event.note else None}
     if isinstance(event, Extended):
         return _extension(current, event, now, answer_days)
     if event.decision is not Decision.REJECTED and event.measures is None:
         raise Unprocessable.for_field(
-            "measures", "say what will be done when accepting, even in part"
+            "measures", Rule("say what will be done when accepting, even in part")
         )
     return {
         "body_id": current.body_id,
@@ -323,8 +357,10 @@ def _attachments(attachments: Sequence[Attachment]) -> list[dict[str, Any]]:
         if first != index:
             raise Unprocessable.for_field(
                 f"attachments.{index}.sha256",
-                f"the same document as attachments.{first} (the same SHA-256): list each "
-                "document once",
+                Rule(
+                    "the same document as %(first)s (the same SHA-256): list each document once",
+                    first=f"attachments.{first}",
+                ),
             )
     return [attachment.model_dump(exclude_none=True) for attachment in attachments]
 
@@ -333,14 +369,32 @@ def _extension(
     current: ConclusionRound, event: Extended, now: datetime, answer_days: int
 ) -> dict[str, Any]:
     if current.extended_days is not None:
-        raise Conflict.for_field("type", "the deadline was already extended once")
+        raise Conflict.for_field("type", Rule("the deadline was already extended once"))
     if now >= current.due_at:
         raise Conflict.for_field(
-            "type", f"the deadline ({current.due_date}) has passed; an extension comes before"
+            "type",
+            Rule(
+                "the deadline (%(due)s) has passed; an extension comes before",
+                due=current.due_date,
+            ),
         )
     if event.days > answer_days:
-        raise Unprocessable.for_field("days", f"at most {answer_days} days")
+        raise Unprocessable.for_field("days", Rule("at most %(days)s days", days=answer_days))
     return {"body_id": current.body_id, "days": event.days, "reason": event.reason}
+
+
+ANSWERED_NOT_REJECTED: Final = {
+    True: N_(
+        "%(org_id)s answered it (accepted); a conclusion is escalated when it is overdue or "
+        "rejected"
+    ),
+    False: N_(
+        "%(org_id)s answered it (partly accepted); a conclusion is escalated when it is overdue "
+        "or rejected"
+    ),
+}
+"""What an escalation of a conclusion answered otherwise than rejected is told: accepted
+(True) or partly."""
 
 
 def _escalation(
@@ -355,17 +409,15 @@ def _escalation(
     again from that body on the same terms (a khokimiyat, then its ministry, then the Cabinet):
     each round is one body's turn, and a body is addressed once."""
     if current.answered_at is not None and current.decision != Decision.REJECTED:
-        decision = "accepted" if current.decision == Decision.ACCEPTED else "partly accepted"
-        raise Conflict.for_field(
-            "type",
-            f"{current.body_id} answered it ({decision}); a conclusion is escalated when it is "
-            "overdue or rejected",
-        )
+        accepted = ANSWERED_NOT_REJECTED[current.decision == Decision.ACCEPTED]
+        raise Conflict.for_field("type", Rule(accepted, org_id=current.body_id))
     if current.answered_at is None and now < current.due_at:
         raise Conflict.for_field(
             "type",
-            "a conclusion is escalated when it is overdue or rejected "
-            f"(it is due by {current.due_date})",
+            Rule(
+                "a conclusion is escalated when it is overdue or rejected (it is due by %(due)s)",
+                due=current.due_date,
+            ),
         )
     higher = _addressee(session, event.to, field="to", subject=_subject_of(session, conclusion))
     addressed = set(
@@ -374,7 +426,9 @@ def _escalation(
         ).scalars()
     )
     if higher.org_id in addressed:
-        raise Unprocessable.for_field("to", f"{higher.org_id} was already addressed")
+        raise Unprocessable.for_field(
+            "to", Rule("%(org_id)s was already addressed", org_id=higher.org_id)
+        )
     return {
         "to": higher.org_id,
         "reason": event.reason,
