@@ -769,14 +769,19 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
 @pytest.mark.parametrize(
     ("given", "field", "message"),
     [
-        (LEGAL_UNIT | {"currency": "KZT"}, "currency", "amounts in BRV are in UZS"),
-        (LEGAL_UNIT | {"amount": "1000"}, "amount", "500 BRV on 2026-03-01 is 206000000.00 UZS"),
-        # A rule of the service, said in the page's language (Uzbek, the default).
+        # The service's rules, said in the page's language (Uzbek, the default): "amounts in
+        # BRV are in UZS", "500 BRV on 2026-03-01 is 206000000.00 UZS, not 1000.00"…
+        (LEGAL_UNIT | {"currency": "KZT"}, "currency", "BHM hisobidagi summalar UZS valyutasida"),
+        (
+            LEGAL_UNIT | {"amount": "1000"},
+            "amount",
+            "1-mar, 2026 holatiga 500 BHM — 206\u00a0000\u00a0000\u00a0soʻm, 1000.00 emas",
+        ),
         ({"currency": "UZS"}, "amount", "legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
-        ({}, "currency", "required unless legal_unit states the amount"),
+        ({}, "currency", "summa legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
         (LEGAL_UNIT | {"legal_unit.multiplier": "5 00"}, "legal_unit.multiplier", "decimal"),
         (LEGAL_UNIT | {"legal_unit.on": "2020-01-01"}, "legal_unit.on", "only from 2023-05-01"),
-        (LEGAL_UNIT | {"legal_unit.on": "2099-01-01"}, "legal_unit.on", "after today"),
+        (LEGAL_UNIT | {"legal_unit.on": "2099-01-01"}, "legal_unit.on", "bugungi kundan keyin"),
         # The desk's words, in the page's language (Uzbek, the default), not pydantic's:
         ({"legal_unit.multiplier": "500"}, "legal_unit.unit", "Variantlardan birini tanlang."),
         ({"legal_unit.multiplier": "500"}, "legal_unit.on", "Bu maydonni toʻldiring."),

@@ -12,7 +12,15 @@ from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_awards import award_body
-from test_desk import DIRECT_AWARD, award_form, errors_next_to, form_about, group_errors, sign_in
+from test_desk import (
+    DIRECT_AWARD,
+    LEGAL_UNIT,
+    award_form,
+    errors_next_to,
+    form_about,
+    group_errors,
+    sign_in,
+)
 from test_desk_stages import STAGE_FORMS, send
 from test_legal_units import kz_grant
 from test_oversight import CONCLUSIONS, Desk
@@ -457,4 +465,32 @@ def test_a_conclusions_refusals_are_said_to_the_body_in_its_language(
         page = browser_like.post(f"/desk/forms/conclusion-acknowledged?lang={language}", data=form)
         assert page.status_code == 409, page.text
         assert f"<li>{words}</li>" in unescape(page.text)  # not marked lang="en"
+    assert ledger_size(desk.database) == before
+
+
+def test_an_amount_beside_its_statement_in_brv_is_said_with_the_units_name(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    competition_id = desk.competition["id"]
+    before = ledger_size(desk.database)
+    statement = {"unit": "BRV", "multiplier": "500", "on": "2026-03-01"}
+    api = desk.client.post(
+        "/api/v1/awards",
+        json=award_body(competition_id, amount="1000", legal_unit=statement),
+        headers=bearer(desk.world.fund),
+    )
+    assert api.status_code == 422, api.text
+    assert api.json()["errors"] == [
+        {"field": "amount", "message": "500 BRV on 2026-03-01 is 206000000.00 UZS, not 1000.00"}
+    ]
+
+    sign_in(browser_like, desk.world.fund)
+    money = f"206{NBSP}000{NBSP}000{NBSP}UZS"
+    for language, words in {
+        "ru": "500 БРВ на {d} — это {money}, а не 1000.00",
+        "kk": "{d} күнгі 500 БЕШ — {money}, 1000.00 емес",
+    }.items():
+        form = award_form(browser_like, competition_id) | LEGAL_UNIT | {"amount": "1000"}
+        said = said_on_desk(browser_like, "award", form, "amount", language)
+        assert said == words.format(d=day("2026-03-01", language), money=money)
     assert ledger_size(desk.database) == before

@@ -24,7 +24,6 @@ from registry.reference import legal_units
 from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.legal_units import COUNTRY, LegalUnit, UnknownUnitValue
 from registry.reference.money import InvalidAmount, format_amount, normalize_currency
-from registry.reference.regions import region_name
 from registry.reference.zones import local_zone
 
 INSTRUMENTS_BY_COUNTRY: Final = {
@@ -61,10 +60,19 @@ def check_currency(currency: str, funder_id: str) -> None:
     own = NATIONAL_CURRENCY.get(funder_id[:2])
     if own is None or currency == own or currency in DONOR_CURRENCIES:
         return
+    donors = functools.reduce(
+        lambda first, second: Rule("%(first)s or %(second)s", first=first, second=second),
+        sorted(DONOR_CURRENCIES),
+    )
     raise Unprocessable.for_field(
         "currency",
-        f"{funder_id} gives {own}, or {' or '.join(sorted(DONOR_CURRENCIES))} for donor "
-        f"co-funding, not {currency}",
+        Rule(
+            "%(funder)s gives %(own)s, or %(donors)s for donor co-funding, not %(currency)s",
+            funder=funder_id,
+            own=own,
+            donors=donors,
+            currency=currency,
+        ),
     )
 
 
@@ -76,12 +84,33 @@ def check_unit(statement: LegalUnitStatement | None, funder_id: str) -> None:
     country = funder_id[:2]
     if statement is None or country not in HOME_COUNTRIES or COUNTRY[statement.unit] == country:
         return
-    own = next(unit for unit, unit_country in COUNTRY.items() if unit_country == country)
+    # Two home countries, one unit each: the funder's own is the other unit.
     raise Unprocessable.for_field(
-        "legal_unit.unit",
-        f"{statement.unit.value} is {region_name(COUNTRY[statement.unit])}'s unit of account; "
-        f"{funder_id} states amounts in {own.value} or in money",
+        "legal_unit.unit", Rule(OTHER_COUNTRYS_UNIT[statement.unit], funder=funder_id)
     )
+
+
+OTHER_COUNTRYS_UNIT: Final = {
+    LegalUnit.BRV: N_(
+        "BRV is Uzbekistan's unit of account; %(funder)s states amounts in MCI or in money"
+    ),
+    LegalUnit.MCI: N_(
+        "MCI is Kazakhstan's unit of account; %(funder)s states amounts in BRV or in money"
+    ),
+}
+"""What a funder that states an amount in another country's unit is told, by the unit (the
+units by their names in the reader's language)."""
+UNIT_CURRENCY: Final = {
+    LegalUnit.BRV: N_("amounts in BRV are in UZS"),
+    LegalUnit.MCI: N_("amounts in MCI are in KZT"),
+}
+"""What an amount stated in a unit but given in another currency than the unit's is told."""
+UNIT_AMOUNT: Final = {
+    LegalUnit.BRV: N_("%(multiplier)s BRV on %(on)s is %(derived)s, not %(amount)s"),
+    LegalUnit.MCI: N_("%(multiplier)s MCI on %(on)s is %(derived)s, not %(amount)s"),
+}
+"""What an amount given beside a statement in a unit, and not what the statement makes, is
+told."""
 
 
 DIRECT_AWARD_CAP_BRV: Final = 1_000
@@ -156,7 +185,8 @@ def currency_of(currency: str | None, statement: LegalUnitStatement | None) -> s
     if currency is None:
         if statement is None:
             raise Unprocessable.for_field(
-                "currency", "required unless legal_unit states the amount (its unit fixes it)"
+                "currency",
+                Rule("required unless legal_unit states the amount (its unit fixes it)"),
             )
         return legal_units.CURRENCY[statement.unit]
     try:
@@ -179,7 +209,10 @@ def stated_amount(
     unit = statement.unit
     unit_currency = legal_units.CURRENCY[unit]
     if currency != unit_currency:
-        raise Unprocessable.for_field("currency", f"amounts in {unit.value} are in {unit_currency}")
+        raise Unprocessable.for_field(
+            "currency",
+            Rule(UNIT_CURRENCY[unit]),
+        )
     try:
         multiplier = legal_units.parse_multiplier(statement.multiplier)
     except InvalidAmount as exc:
@@ -187,11 +220,13 @@ def stated_amount(
     today = datetime.now(local_zone(COUNTRY[unit])).date()
     if statement.on > today:
         raise Unprocessable.for_field(
-            "legal_unit.on", f"after today ({today.isoformat()}): its value is not known yet"
+            "legal_unit.on",
+            Rule("after today (%(today)s): its value is not known yet", today=today),
         )
     try:
         value = legal_units.value_on(unit, statement.on)
-        derived = format_amount(legal_units.amount_minor(unit, multiplier, statement.on), currency)
+        derived_minor = legal_units.amount_minor(unit, multiplier, statement.on)
+        derived = format_amount(derived_minor, currency)
     except UnknownUnitValue as exc:
         raise Unprocessable.for_field("legal_unit.on", str(exc)) from exc
     except InvalidAmount as exc:
@@ -199,8 +234,13 @@ def stated_amount(
     if amount is not None and amount != derived:
         raise Unprocessable.for_field(
             amount_field,
-            f"{legal_units.format_multiplier(multiplier)} {unit.value} on "
-            f"{statement.on.isoformat()} is {derived} {currency}, not {amount}",
+            Rule(
+                UNIT_AMOUNT[unit],
+                multiplier=legal_units.format_multiplier(multiplier),  # as typed: 1.5, 2000
+                on=statement.on,
+                derived=Money(derived_minor, currency),
+                amount=amount,  # the amount given, as the API read it: 100.00
+            ),
         )
     return derived, {
         "unit": unit.value,
