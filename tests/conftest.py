@@ -26,6 +26,7 @@ from replica_cluster import ReplicaPair, replica_pair, wait_for_replay
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from test_oversight import Desk
 
 from registry.core import migrations
 from registry.core.db import Database
@@ -194,6 +195,19 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def desk(client: TestClient, database: Database) -> Desk:
+    """The world, an overseer's key, and a competition and an award (``test_oversight.Desk``)."""
+    return Desk(client, database)
+
+
+@pytest.fixture
+def browser_like(app: FastAPI) -> Iterator[TestClient]:
+    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
+    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 that write through the API's services, errors next to fields, CSRF, sign-out and timeouts."""
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from html import escape, unescape
 
@@ -19,18 +18,6 @@ from registry.core import clock
 from registry.core.db import Database
 from registry.ledger import service as ledger_service
 from registry.web.desk.forms import ACTIONS
-
-
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
-@pytest.fixture
-def browser_like(app: FastAPI) -> Iterator[TestClient]:
-    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
-        yield client
 
 
 def field_value(html: str, name: str) -> str:

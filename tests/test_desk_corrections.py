@@ -4,13 +4,11 @@ records; only what was changed is sent, and the service's refusals are shown bes
 with nothing written."""
 
 import re
-from collections.abc import Iterator
 from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
 from domain_helpers import MINISTRY, NGO_UZ, bearer, ledger_size
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_awards import award_body
 from test_desk import errors_next_to, field_value, form_about, marked_fields, sign_in
@@ -23,18 +21,6 @@ from registry.ledger import service as ledger_service
 from registry.web.desk import forms
 
 SLUG = "award-corrected"
-
-
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
-@pytest.fixture
-def browser_like(app: FastAPI) -> Iterator[TestClient]:
-    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
-        yield client
 
 
 def add_event(desk: Desk, award_id: str, body: dict, token: str | None = None) -> int:

@@ -5,29 +5,14 @@ under the portal's Content-Security-Policy; forms without a document have neithe
 browser does with it is tests/browser/test_desk_files_browser.py's."""
 
 import re
-from collections.abc import Iterator
 from html import unescape
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_desk import sign_in
 from test_oversight import Desk
 
-from registry.core.db import Database
 from registry.web.desk.pages import FILE_MAX_MEGABYTES
-
-
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
-@pytest.fixture
-def browser_like(app: FastAPI) -> Iterator[TestClient]:
-    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
-        yield client
 
 
 def picker(html: str, box: str) -> str:

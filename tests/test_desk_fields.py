@@ -3,7 +3,6 @@ language, codes in either case, limits and required fields said before sending, 
 reachable from the summary, and choices named in the reader's language."""
 
 import re
-from collections.abc import Iterator
 from html import unescape
 
 import pytest
@@ -20,21 +19,6 @@ from test_desk import (
     sign_in,
 )
 from test_oversight import Desk
-
-from registry.core.db import Database
-
-
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
-@pytest.fixture
-def browser_like(app: FastAPI) -> Iterator[TestClient]:
-    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
-        yield client
-
 
 COMPETITION_FORM = {
     "instrument": "grant",

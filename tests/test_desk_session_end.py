@@ -33,11 +33,6 @@ REPORT = {
 
 
 @pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
-@pytest.fixture
 def browser_like(app: FastAPI) -> Iterator[TestClient]:
     """A second client, as a browser: HTTPS (the cookies are Secure), following nothing, and
     saying where its forms are sent from (``Origin``), as browsers do."""

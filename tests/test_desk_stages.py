@@ -4,13 +4,11 @@ body each writes, the API's rules shown beside the fields, the stages the desk o
 the forms in the reader's language."""
 
 import re
-from collections.abc import Iterator
 from html import unescape
 from typing import Any
 
 import pytest
 from domain_helpers import bearer, ledger_size
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_awards import competition_body
 from test_desk import (
@@ -26,19 +24,6 @@ from test_oversight import Desk
 
 from registry.core.db import Database
 from registry.core.schemas import LANGUAGES
-
-
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
-@pytest.fixture
-def browser_like(app: FastAPI) -> Iterator[TestClient]:
-    """A second client, as a browser: HTTPS (the cookies are Secure), following nothing."""
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
-        yield client
-
 
 MINUTES = "9f2c" * 16
 

@@ -105,11 +105,6 @@ ANSWER = {
 }
 
 
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
 def test_answered_on_time_every_step_a_ledger_entry(desk: Desk) -> None:
     before = ledger_size(desk.database)
     with clock.travel(START):

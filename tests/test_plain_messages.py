@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from domain_helpers import KZ_OPERATOR, bearer, ledger_size
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 from test_awards import award_body, competition_body
@@ -15,7 +14,6 @@ from test_desk import errors_next_to, open_form, sign_in
 from test_oversight import ANSWER, Desk
 
 from registry.awards.schemas import AwardCreate
-from registry.core.db import Database
 from registry.core.errors import human_message
 from registry.core.schemas import PATTERN_FALLBACK, PATTERN_MESSAGES
 from registry.core.settings import Settings
@@ -26,11 +24,6 @@ MULTIPLIER = (
     'must be a number in decimal digits, such as "3000" or "1.5": at most 9 digits before the '
     "point and 4 after it, no sign, no thousands separator"
 )
-
-
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
 
 
 def _no_pattern(message: str) -> None:
@@ -233,12 +226,6 @@ def test_the_desk_and_the_imports_say_it_in_the_same_words() -> None:
     assert {
         ".".join(map(str, error["loc"])): human_message(error) for error in refused.value.errors()
     } == {"title": NULL_TEXT, "period": "must be an object with start and end, not null"}
-
-
-@pytest.fixture
-def browser_like(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
-        yield client
 
 
 def test_the_desk_form_says_it_in_the_same_words(desk: Desk, browser_like: TestClient) -> None:

@@ -9,7 +9,6 @@ from html import unescape
 import pytest
 from babel.dates import format_date
 from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, ledger_size
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_awards import award_body
 from test_desk import (
@@ -26,22 +25,10 @@ from test_legal_units import kz_grant
 from test_oversight import CONCLUSIONS, Desk
 
 from registry.awards import rules
-from registry.core.db import Database
 from registry.core.messages import Rule
 
 # Babel's grouping in Russian and Uzbek is a no-break space: 700 000 000.
 GROUPED = "\u00a0"
-
-
-@pytest.fixture
-def desk(client: TestClient, database: Database) -> Desk:
-    return Desk(client, database)
-
-
-@pytest.fixture
-def browser_like(app: FastAPI) -> TestClient:
-    with TestClient(app, base_url="https://registry.example", follow_redirects=False) as client:
-        yield client
 
 
 def shown_in_english(html: str, field: str) -> bool:
