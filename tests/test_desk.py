@@ -336,6 +336,7 @@ def test_an_unknown_target_is_shown_next_to_its_field(desk: Desk, browser_like: 
 
 
 NOT_AN_AWARD_ID = "No award has this id: an award's id reads like AWD-2026-000123."
+NOT_A_COMPETITION_ID = "No competition has this id: a competition's id reads like CMP-2026-00001."
 
 
 @pytest.mark.parametrize(
@@ -349,6 +350,8 @@ NOT_AN_AWARD_ID = "No award has this id: an award's id reads like AWD-2026-00012
         ("award", "X was revoked; call +998 90 123 45 67", NOT_AN_AWARD_ID),
         ("award", "<b>AWD-2026-000001</b>", NOT_AN_AWARD_ID),
         ("award", "CMP-2026-00001", NOT_AN_AWARD_ID),
+        ("competition", "X was revoked; call +998 90 123 45 67", NOT_A_COMPETITION_ID),
+        ("competition", "<b>CMP-2026-00001</b>", NOT_A_COMPETITION_ID),
     ],
 )
 def test_a_conclusion_about_something_unknown_is_refused_next_to_its_subject(
@@ -371,8 +374,10 @@ def test_a_conclusion_about_something_unknown_is_refused_next_to_its_subject(
     assert response.status_code == 422, response.text
     assert errors_next_to(response.text, "subject.id") == [message]
     assert field_value(response.text, "subject.id") == subject_id
-    if message == NOT_AN_AWARD_ID:
-        assert f"No award {subject_id}" not in unescape(re.sub(r"<[^>]+>", "", response.text))
+    if message in (NOT_AN_AWARD_ID, NOT_A_COMPETITION_ID):
+        shown = unescape(re.sub(r"<[^>]+>", "", response.text))
+        assert f"No award {subject_id}" not in shown
+        assert f"No competition {subject_id}" not in shown
     assert ledger_size(desk.database) == before
     assert desk.client.get("/api/v1/oversight/conclusions").json()["items"] == []
 

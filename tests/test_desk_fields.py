@@ -330,3 +330,19 @@ def control_block(html: str, name: str) -> str:
     found = re.search(rf'<select id="[^"]+" name="{re.escape(name)}".*?</select>', html, re.DOTALL)
     assert found, f"no select {name}"
     return found[0]
+
+
+def test_an_extensions_days_say_the_services_limit_not_the_models(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The extension's model takes up to 365 days; the service holds it to
+    REGISTRY_OVERSIGHT_ANSWER_DAYS (30 here). The box says and holds the service's limit, so
+    that a state body is not told it may extend by 365 days and then refused above 30."""
+    conclusion = desk.submit()
+    sign_in(browser_like, desk.world.fund)
+    page = browser_like.get(
+        "/desk/forms/conclusion-extended",
+        params={"conclusion_id": conclusion["id"], "lang": "en"},
+    ).text
+    assert hint_of(page, "days") == "A whole number from 1 to 30."
+    assert 'maxlength="2"' in control(page, "days")

@@ -59,6 +59,7 @@ from registry.core.errors import (
     human_message,
 )
 from registry.core.schemas import AMOUNT_PATTERN, LANGUAGES, Instrument
+from registry.core.settings import Settings
 from registry.organizations import service as organization_service
 from registry.oversight import service as oversight_service
 from registry.oversight.models import Conclusion
@@ -206,6 +207,12 @@ AWARD_ID_SHAPE: Final = re.compile(r"AWD-[0-9]{1,4}-[0-9]{6,20}")
 digits): a form names an award it does not find only when the id has this shape, so that the
 desk's own sentence never says what a link was made to make it say."""
 NO_COMPETITION: Final = N_("No competition %(id)s is registered.")
+NOT_A_COMPETITION_ID: Final = N_(
+    "No competition has this id: a competition's id reads like CMP-2026-00001."
+)
+COMPETITION_ID_SHAPE: Final = re.compile(r"CMP-[0-9]{1,4}-[0-9]{5,20}")
+"""What a competition's id looks like (``competitions.service``: prefix, year, a number of
+at least five digits); named, like an award's id, only when it has a registry id's shape."""
 NOT_YET_ESCALATED: Final = N_(
     "It cannot be escalated yet: a conclusion is escalated when it is overdue or rejected, "
     "and %(body)s has until the end of %(date)s (%(zone)s) to answer."
@@ -480,14 +487,26 @@ def max_lengths(action: Action) -> dict[str, int]:
     return found
 
 
-def number_bounds(action: Action) -> dict[str, tuple[int, int]]:
+def number_bounds(action: Action, settings: Settings) -> dict[str, tuple[int, int]]:
     """The least and the most each whole number input of ``action`` takes where its model
-    bounds it both ways (a tranche from 1 to 1000), said under its box."""
-    return {
+    bounds it both ways (a tranche from 1 to 1000), said under its box; where a setting
+    bounds it closer (``SETTING_MAXIMUMS``), the setting's."""
+    found = {
         name: (limits.minimum, limits.maximum)
         for name, limits in _limits(action).items()
         if limits.minimum is not None and limits.maximum is not None
     }
+    for name, least_and_most in found.items():
+        setting = SETTING_MAXIMUMS.get((action.slug, name))
+        if setting is not None:
+            least, most = least_and_most
+            found[name] = (least, min(most, int(getattr(settings, setting))))
+    return found
+
+
+SETTING_MAXIMUMS: Final = {("conclusion-extended", "days"): "oversight_answer_days"}
+"""Inputs the service holds to a setting narrower than the model's bound: an extension's
+days to REGISTRY_OVERSIGHT_ANSWER_DAYS (30), where the model takes up to 365."""
 
 
 @dataclass(frozen=True)
@@ -871,10 +890,13 @@ def _conclusion_check(session: Session, form: Mapping[str, str]) -> FormCheck:
 
 
 def _not_registered(kind: str, subject: str) -> Said:
-    """A conclusion's subject not registered, said naming it only where it reads as an id of
-    its kind (an award's, ``AWARD_ID_SHAPE``), so that the desk's own sentence never says what
-    a form was made to make it say."""
+    """A conclusion's subject not registered, said naming it only where it reads as a
+    registry's id (an award's, ``AWARD_ID_SHAPE``; for a competition, a competition's or an
+    award's, a mix-up worth naming), so that the desk's own sentence never says what a form
+    was made to make it say."""
     if kind != SubjectType.AWARD.value:
+        if not any(shape.fullmatch(subject) for shape in (COMPETITION_ID_SHAPE, AWARD_ID_SHAPE)):
+            return Said(NOT_A_COMPETITION_ID)
         return Said(NO_COMPETITION, (("id", subject),))
     if AWARD_ID_SHAPE.fullmatch(subject) is None:
         return Said(NOT_AN_AWARD_ID)

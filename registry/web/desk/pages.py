@@ -499,6 +499,7 @@ def _form_page(
     status: int = 200,
 ) -> Response:
     errors = placed.messages if placed else {}
+    bounds = forms.number_bounds(action, request.app.state.settings)
     answered = _answered(session, action, values)
     conclusion = to_summary(answered) if answered else None
     context = {
@@ -512,8 +513,9 @@ def _form_page(
             if item.kind == "select"
         },
         "limits": forms.max_lengths(action)
+        | {name: len(str(most)) for name, (_, most) in bounds.items()}
         | ({action.target.name: forms.TARGET_MAX_LENGTH} if action.target else {}),
-        "bounds": forms.number_bounds(action),
+        "bounds": bounds,
         "days": action.days,
         "values": values,
         "errors": errors,
