@@ -297,13 +297,15 @@ def _cpu_by_thread(processes: Sequence[psutil.Process]) -> dict[tuple[int, int],
     process's tick count, under thread id 0. A process that has gone counts nothing."""
     found: dict[tuple[int, int], float] = {}
     for process in processes:
-        try:
-            tasks = list(Path(f"/proc/{process.pid}/task").iterdir())
-            for task in tasks:
+        threads: dict[tuple[int, int], float] = {}
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{process.pid}/task").iterdir():
                 with contextlib.suppress(OSError, ValueError, IndexError):
                     nanoseconds = int((task / "schedstat").read_text().split()[0])
-                    found[process.pid, int(task.name)] = nanoseconds / 1e9
-        except OSError:
+                    threads[process.pid, int(task.name)] = nanoseconds / 1e9
+        if threads:
+            found |= threads
+        else:  # no thread's schedstat could be read (a kernel without it, or the process gone)
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
                 found[process.pid, 0] = times.user + times.system

@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS: Final = 1.0
 MAX_RETRY_SECONDS: Final = 60.0
+WARN_EVERY_SECONDS: Final = 60.0
+"""A witness that stays down is logged at its first failure, then at most once a minute."""
 MAX_CONFLICTS_IN_A_ROW: Final = 3
 MAX_ANSWER_BYTES: Final = 16 * 1024
 """A witness answers with a few signature lines; more is refused, not read."""
@@ -158,6 +160,8 @@ class Witnesses:
 
     def _run(self, witness: Witness, wake: threading.Event) -> None:
         pause = FIRST_RETRY_SECONDS
+        failures = 0  # in a row
+        warned = -math.inf
         with httpx.Client(timeout=self._timeout) as client:
             while not self._stop.is_set():
                 signed = wake.wait(timeout=None if pause == 0 else pause)
@@ -166,7 +170,6 @@ class Witnesses:
                     return
                 try:
                     self.cosign_latest(client, witness)
-                    pause = 0
                 except Exception as exc:  # noqa: BLE001 - a witness's failure must not spread
                     # A new checkpoint starts the pauses again from the first: a witness back
                     # from a long outage is asked again within seconds of the next checkpoint,
@@ -175,7 +178,23 @@ class Witnesses:
                         pause = FIRST_RETRY_SECONDS
                     else:
                         pause = min(2 * pause, MAX_RETRY_SECONDS)
-                    logger.warning("witness %s: %s; retrying in %.0fs", witness.label, exc, pause)
+                    failures += 1
+                    # The first failure, then at most one line a minute for a witness that
+                    # stays down (asked at each checkpoint, so several times a minute).
+                    if failures == 1 or time.monotonic() - warned >= WARN_EVERY_SECONDS:
+                        warned = time.monotonic()
+                        logger.warning(
+                            "witness %s: %s (%d failed in a row); retrying in %.0fs",
+                            witness.label,
+                            exc,
+                            failures,
+                            pause,
+                        )
+                else:
+                    if failures:
+                        logger.info("witness %s: back after %d failed", witness.label, failures)
+                    failures = 0
+                    pause = 0
 
     def cosign_latest(self, client: httpx.Client, witness: Witness) -> bool:
         """Get the witness's cosignature of the latest checkpoint; True if one was stored."""
