@@ -14,10 +14,8 @@ from registry.core.db import Database
 from registry.ledger import service as ledger_service
 
 
-def test_a_funder_corrects_a_disbursements_amount(
-    page: Page, live: tuple[str, World, str], database: Database, screenshot
-) -> None:
-    url, world, award_id = live
+def _disbursed(url: str, world: World, award_id: str) -> int:
+    """A first tranche of UZS 10,000,000 paid on 2026-03-20, through the API; its entry."""
     with httpx.Client(base_url=url) as client:
         paid = client.post(
             f"/api/v1/awards/{award_id}/events",
@@ -25,7 +23,14 @@ def test_a_funder_corrects_a_disbursements_amount(
             headers={"Authorization": f"Bearer {world.fund}"},
         )
     assert paid.status_code == 201, paid.text
-    seq = paid.json()["events"][-1]["seq"]
+    return int(paid.json()["events"][-1]["seq"])
+
+
+def test_a_funder_corrects_a_disbursements_amount(
+    page: Page, live: tuple[str, World, str], database: Database, screenshot
+) -> None:
+    url, world, award_id = live
+    seq = _disbursed(url, world, award_id)
     sign_in(page, url, world.fund)
     page.get_by_role("link", name="Correct an award's event").click()
     page.get_by_label("Award").fill(award_id)
@@ -123,14 +128,7 @@ def test_the_boxes_stop_what_the_api_would_refuse(
     as its box says), and the date picker offers no day before the award date or after
     today."""
     url, world, award_id = live
-    with httpx.Client(base_url=url) as client:
-        paid = client.post(
-            f"/api/v1/awards/{award_id}/events",
-            json={"type": "disbursed", "amount": "10000000.00", "date": "2026-03-20", "tranche": 1},
-            headers={"Authorization": f"Bearer {world.fund}"},
-        )
-    assert paid.status_code == 201, paid.text
-    seq = paid.json()["events"][-1]["seq"]
+    seq = _disbursed(url, world, award_id)
     sign_in(page, url, world.fund)
     page.goto(f"{url}/desk/forms/award-corrected?award_id={award_id}&corrects={seq}&lang=en")
 
