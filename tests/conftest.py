@@ -21,12 +21,12 @@ import pytest
 from database_copies import DatabaseCopies
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from postgres_url import POSTGRES_URL
 from replica_cluster import ReplicaPair, replica_pair, wait_for_replay
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from test_oversight import Desk
 
 from registry.core import migrations
 from registry.core.db import Database
@@ -199,7 +199,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def desk(client: TestClient, database: Database) -> Desk:
-    """The world, an overseer's key, and a competition and an award (``test_oversight.Desk``)."""
+    """The world, an overseer's key, and a competition and an award (``oversight_desk.Desk``)."""
     return Desk(client, database)
 
 

@@ -12,10 +12,11 @@ from domain_helpers import (
     NGO_KZ,
     NGO_UZ,
     NGO_UZ_2,
-    PUBLIC_FUND,
     World,
+    award_body,
     bearer,
     build_world,
+    competition_body,
     ledger_size,
 )
 from fastapi.testclient import TestClient
@@ -25,43 +26,6 @@ from registry.core.db import Database
 from registry.ledger.service import NewEntry
 
 PROBLEM = "application/problem+json"
-
-
-def competition_body(**overrides) -> dict:
-    body = {
-        "funder_id": PUBLIC_FUND,
-        "instrument": "grant",
-        "year": 2026,
-        "round_number": 4,
-        "title": {
-            "uz": "Yoshlar tashabbuslarini qoʻllab-quvvatlash",
-            "ru": "Поддержка молодёжных инициатив",
-        },
-        "description": {"uz": "Toʻrtinchi grant tanlovi"},
-        "themes": ["youth", "ecology"],
-        "budget": "1000000000",
-        "currency": "UZS",
-        "window": {"opens": "2026-01-10T09:00:00+05:00", "closes": "2026-02-10T18:00:00+05:00"},
-        "region": "UZ",
-        "legal_basis": "UP-124 of 26.08.2024",
-    }
-    return body | overrides
-
-
-def award_body(competition_id: str | None, **overrides) -> dict:
-    body = {
-        "funder_id": PUBLIC_FUND,
-        "recipient_id": NGO_UZ,
-        "competition_id": competition_id,
-        "instrument": "grant",
-        "title": {"uz": "Ekologik maktab loyihasi"},
-        "amount": "300000000.00",
-        "currency": "UZS",
-        "award_date": "2026-03-01",
-        "period": {"start": "2026-03-15", "end": "2026-12-31"},
-        "themes": ["ecology"],
-    }
-    return body | overrides
 
 
 @pytest.fixture

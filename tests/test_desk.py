@@ -10,8 +10,8 @@ from babel.dates import format_date
 from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from test_legal_units import kz_grant
-from test_oversight import Desk
 
 from registry.auth.principal import Role
 from registry.core import clock

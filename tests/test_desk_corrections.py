@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from domain_helpers import MINISTRY, NGO_UZ, bearer, ledger_size
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from test_awards import award_body
 from test_desk import errors_next_to, field_value, form_about, marked_fields, sign_in
-from test_oversight import Desk
 
 from registry.awards import service as award_service
 from registry.core import clock

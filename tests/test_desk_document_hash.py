@@ -9,8 +9,8 @@ from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from test_desk import sign_in
-from test_oversight import Desk
 
 from registry.web.desk.pages import FILE_MAX_MEGABYTES
 

@@ -9,6 +9,7 @@ import pytest
 from domain_helpers import bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from test_awards import competition_body
 from test_desk import (
     award_form,
@@ -18,7 +19,6 @@ from test_desk import (
     open_form,
     sign_in,
 )
-from test_oversight import Desk
 
 COMPETITION_FORM = {
     "instrument": "grant",

@@ -13,9 +13,9 @@ import pytest
 from domain_helpers import ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from sqlalchemy import delete
 from test_desk import field_value, form_about, sign_in
-from test_oversight import Desk
 
 from registry.core import clock
 from registry.core.db import Database

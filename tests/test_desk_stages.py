@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from domain_helpers import bearer, ledger_size
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from test_awards import competition_body
 from test_desk import (
     error_summary,
@@ -20,7 +21,6 @@ from test_desk import (
     marked_fields,
     sign_in,
 )
-from test_oversight import Desk
 
 from registry.core.db import Database
 from registry.core.schemas import LANGUAGES

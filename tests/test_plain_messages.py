@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from domain_helpers import KZ_OPERATOR, bearer, ledger_size
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from pydantic import TypeAdapter, ValidationError
 from test_awards import award_body, competition_body
 from test_desk import errors_next_to, open_form, sign_in
-from test_oversight import ANSWER, Desk
+from test_oversight import ANSWER
 
 from registry.awards.schemas import AwardCreate
 from registry.core.errors import human_message

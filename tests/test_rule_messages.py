@@ -10,6 +10,7 @@ import pytest
 from babel.dates import format_date
 from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, ledger_size
 from fastapi.testclient import TestClient
+from oversight_desk import CONCLUSIONS, Desk
 from test_awards import award_body
 from test_desk import (
     DIRECT_AWARD,
@@ -22,7 +23,6 @@ from test_desk import (
 )
 from test_desk_stages import STAGE_FORMS, send
 from test_legal_units import kz_grant
-from test_oversight import CONCLUSIONS, Desk
 
 from registry.awards import rules
 from registry.core.messages import Rule

@@ -13,10 +13,10 @@ import pytest
 from domain_helpers import PUBLIC_FUND, World, bearer, build_world, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from oversight_desk import Desk
 from pydantic import TypeAdapter, ValidationError
 from test_awards import award_body, competition_body, create_award, create_competition
 from test_desk import award_form, errors_next_to, field_value, sign_in
-from test_oversight import Desk
 
 from registry import main
 from registry.core.db import Database

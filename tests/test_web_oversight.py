@@ -9,7 +9,8 @@ from html import unescape
 import pytest
 from domain_helpers import PUBLIC_FUND, bearer
 from fastapi.testclient import TestClient
-from test_oversight import START, Desk
+from oversight_desk import Desk
+from test_oversight import START
 from test_web_entities import HOSTILE, text_of
 
 from registry.core import clock
