@@ -762,12 +762,13 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
     ("given", "field", "message"),
     [
         # The service's rules, said in the page's language (Uzbek, the default): "amounts in
-        # BRV are in UZS", "500 BRV on 2026-03-01 is 206000000.00 UZS, not 1000.00"…
+        # BRV are in UZS", "500 BRV on 2026-03-01 is 206000000.00 UZS, not 1000.00" (both amounts
+        # as money there)…
         (LEGAL_UNIT | {"currency": "KZT"}, "currency", "BHM hisobidagi summalar UZS valyutasida"),
         (
             LEGAL_UNIT | {"amount": "1000"},
             "amount",
-            "1-mar, 2026 holatiga 500 BHM — 206\u00a0000\u00a0000\u00a0soʻm, 1000.00 emas",
+            "1-mar, 2026 holatiga 500 BHM — 206\u00a0000\u00a0000\u00a0soʻm, 1\u00a0000\u00a0soʻm emas",
         ),
         ({"currency": "UZS"}, "amount", "legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
         ({}, "currency", "summa legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),

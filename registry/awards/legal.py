@@ -18,12 +18,17 @@ from decimal import Decimal
 from typing import Any, Final
 
 from registry.core.errors import Unprocessable
-from registry.core.messages import N_, Grouped, Money, Rule
+from registry.core.messages import N_, Amount, Grouped, Money, Rule
 from registry.core.schemas import LegalUnitStatement
 from registry.reference import legal_units
 from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.legal_units import COUNTRY, LegalUnit, UnknownUnitValue
-from registry.reference.money import InvalidAmount, format_amount, normalize_currency
+from registry.reference.money import (
+    InvalidAmount,
+    format_amount,
+    normalize_currency,
+    parse_amount,
+)
 from registry.reference.zones import local_zone
 
 INSTRUMENTS_BY_COUNTRY: Final = {
@@ -236,10 +241,12 @@ def stated_amount(
             amount_field,
             Rule(
                 UNIT_AMOUNT[unit],
-                multiplier=legal_units.format_multiplier(multiplier),  # as typed: 1.5, 2000
+                # As typed (1.5, 2000), and as the reader's language writes numbers (1,5).
+                multiplier=Decimal(legal_units.format_multiplier(multiplier)),
                 on=statement.on,
                 derived=Money(derived_minor, currency),
-                amount=amount,  # the amount given, as the API read it: 100.00
+                # The amount given, as the API read it (1000.00), or as money on the portal.
+                amount=Amount(parse_amount(amount, currency), currency),
             ),
         )
     return derived, {

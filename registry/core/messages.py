@@ -16,6 +16,7 @@ The templates are extracted by Babel (``babel.cfg`` knows ``Rule`` and ``N_`` in
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Self
 
 from registry.reference.money import format_amount
@@ -37,6 +38,16 @@ class Money:
 
     def __str__(self) -> str:
         return f"{format_amount(self.minor, self.currency)} {self.currency}"
+
+
+@dataclass(frozen=True)
+class Amount(Money):
+    """An amount as it was given, in the currency the sentence names elsewhere: ``1000.00``
+    in the API's words (no code after it), while the portal writes it as money in the
+    reader's language like any other (``1 000 UZS``)."""
+
+    def __str__(self) -> str:
+        return format_amount(self.minor, self.currency)
 
 
 @dataclass(frozen=True)
@@ -69,9 +80,12 @@ class Grouped(int):
 
 def english(value: object) -> str:
     """A value as the API writes it in a message: a date as YYYY-MM-DD, an enumeration by its
-    value (a stage as ``applications_closed``), a number in plain digits."""
+    value (a stage as ``applications_closed``), a number in plain digits (a ``Decimal`` with
+    a point and no exponent: ``1.5``, ``2000``)."""
     if isinstance(value, enum.Enum):
         return str(value.value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return str(value)
 
 
@@ -81,11 +95,13 @@ class Rule(str):
     ``adds up to 35, not 40``).
 
     A value is given as what it is, for the portal to write it in the reader's locale: a
-    ``date``, an ``int`` that counts something (its digits grouped there), a ``Money``, a
-    ``LocalTime``, an enumeration the portal names (a competition's stage, an instrument); an
-    identifier (an entry's number, an id, a zone) as a ``str``, which every language writes as
-    it is; a part of the sentence that is itself said in words (one of several bands, a
-    length of months and days) as a ``Rule``, said in the reader's language in its turn."""
+    ``date``, an ``int`` that counts something (its digits grouped there), a ``Decimal`` (a
+    multiplier, ``1.5``, with the reader's decimal mark there), a ``Money`` (an ``Amount``
+    where the API names no currency after it), a ``LocalTime``, an enumeration the portal
+    names (a competition's stage, an instrument); an identifier (an entry's number, an id, a
+    zone) as a ``str``, which every language writes as it is; a part of the sentence that is
+    itself said in words (one of several bands, a length of months and days) as a ``Rule``,
+    said in the reader's language in its turn."""
 
     __slots__ = ("template", "values")
     template: str

@@ -353,8 +353,9 @@ def _said(message: forms.Said) -> Markup:
 
 def _rule_value(formats: i18n.Formats, value: object) -> str:
     """A value a service's rule names, written as the pages write it in the reader's language:
-    a date and a time in its locale, a count with its digits grouped, an amount as money, a
-    stage and an instrument by the names the pages give them; a text (an id, a zone) as it is.
+    a date and a time in its locale, a count with its digits grouped, a decimal number (a
+    multiplier) with its decimal mark, an amount as money, a stage and an instrument by the
+    names the pages give them; a text (an id, a zone) as it is.
     (A part of the sentence that is a rule itself is said by ``rule_text`` in its turn.)"""
     if isinstance(value, Stage | Instrument):  # a StrEnum: looked up as its value
         return i18n.gettext((forms.STAGE_NAMES | views.INSTRUMENT_NAMES)[value])
@@ -362,9 +363,10 @@ def _rule_value(formats: i18n.Formats, value: object) -> str:
         return formats.datetime(value.at if isinstance(value, LocalTime) else value)
     if isinstance(value, date):
         return formats.date(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return formats.number(int(value))  # a Grouped too, which the API writes "1,000"
-    if isinstance(value, Money):
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        # A Grouped too, which the API writes "1,000"; a multiplier, "1.5", "1,5" in Russian.
+        return formats.number(value if isinstance(value, Decimal) else int(value))
+    if isinstance(value, Money):  # an Amount too, which the API writes without its currency
         return formats.money(format_amount(value.minor, value.currency), value.currency)
     return english(value)
 
