@@ -3,12 +3,13 @@ reader's locale, while the API says them as it always has (reported by users: an
 official read "exceeds what remains of …'s budget" in English on an Uzbek page)."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import format_date
-from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, ledger_size
+from babel.dates import format_date, format_time
+from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, competition_body, ledger_size
 from fastapi.testclient import TestClient
 from oversight_desk import CONCLUSIONS, Desk
 from test_awards import award_body
@@ -25,6 +26,7 @@ from test_desk_stages import STAGE_FORMS, send
 from test_legal_units import kz_grant
 
 from registry.awards import rules
+from registry.core import clock
 from registry.core.messages import Rule
 
 # Babel's grouping in Russian and Uzbek is a no-break space: 700 000 000.
@@ -160,6 +162,7 @@ def test_a_message_no_catalog_has_is_still_marked_as_english(
 # --- the rules converted since: awards, legal units, competition amendments ------------------
 
 NBSP = "\u00a0"
+TASHKENT = ZoneInfo("Asia/Tashkent")
 LOCALES = {"ru": "ru", "kk": "kk", "uz": "uz_Latn"}
 
 
@@ -512,4 +515,61 @@ def test_a_multiplier_with_a_fraction_is_said_with_the_readers_decimal_mark(
         form = award_form(browser_like, competition_id) | typed
         said = said_on_desk(browser_like, "award", form, "amount", language)
         assert said == words.format(d=day("2026-03-01", language), money=money, given=given)
+    assert ledger_size(desk.database) == before
+
+
+def test_a_close_after_the_results_names_the_results_time_zone(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The API gives the results' time with its offset (2026-…T…+05:00); the desk writes it
+    in the reader's locale with the zone, as the portal names a deadline's zone."""
+    posted = desk.client.post(  # one without awards, whose close is judged by its results
+        "/api/v1/competitions",
+        json=competition_body(round_number=5),
+        headers=bearer(desk.world.fund),
+    )
+    assert posted.status_code == 201, posted.text
+    competition_id = posted.json()["id"]
+    published = datetime(2026, 3, 2, 18, 30, tzinfo=TASHKENT)
+    with clock.travel(published):
+        results = desk.client.post(
+            f"/api/v1/competitions/{competition_id}/events",
+            json={"type": "results_published", "applications_received": 12},
+            headers=bearer(desk.world.fund),
+        )
+    assert results.status_code == 201, results.text
+    before = ledger_size(desk.database)
+    closing = {
+        "type": "amended",
+        "reason": "Muddat",
+        "changes": {
+            "window": {
+                "opens": posted.json()["window"]["opens"],
+                "closes": "2099-02-20T18:00:00+05:00",
+            }
+        },
+    }
+    api = desk.client.post(
+        f"/api/v1/competitions/{competition_id}/events",
+        json=closing,
+        headers=bearer(desk.world.fund),
+    )
+    assert api.status_code == 422, api.text
+    (error,) = api.json()["errors"]
+    assert (
+        "would close after its results were published (2026-03-02T18:30+05:00)" in error["message"]
+    )
+
+    sign_in(browser_like, desk.world.fund)
+    for language in ("ru", "kk", "uz"):
+        form = form_about(browser_like, "competition-amended", competition_id=competition_id)
+        form |= {
+            "changes.window.opens": "2026-01-10T09:00",
+            "changes.window.closes": "2099-02-20T18:00",
+            "reason": "Muddat",
+        }
+        said = said_on_desk(browser_like, "competition-amended", form, error["field"], language)
+        written = f"{day(published.date().isoformat(), language)}, "
+        written += format_time(published, "short", locale=LOCALES[language])
+        assert f"({written}, Asia/Tashkent)" in said, said
     assert ledger_size(desk.database) == before

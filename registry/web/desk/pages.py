@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, dates
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
@@ -360,7 +360,7 @@ def _rule_value(formats: i18n.Formats, value: object) -> str:
     if isinstance(value, Stage | Instrument):  # a StrEnum: looked up as its value
         return i18n.gettext((forms.STAGE_NAMES | views.INSTRUMENT_NAMES)[value])
     if isinstance(value, LocalTime | datetime):
-        return formats.datetime(value.at if isinstance(value, LocalTime) else value)
+        return _time_text(formats, value)
     if isinstance(value, date):
         return formats.date(value)
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
@@ -369,6 +369,23 @@ def _rule_value(formats: i18n.Formats, value: object) -> str:
     if isinstance(value, Money):  # an Amount too, which the API writes without its currency
         return formats.money(format_amount(value.minor, value.currency), value.currency)
     return english(value)
+
+
+def _time_text(formats: i18n.Formats, value: LocalTime | datetime) -> str:
+    """A time a rule names, in the reader's locale; where the API gives it with its offset
+    (a competition's results, ``+05:00``), with its zone, as the portal names a deadline's
+    zone: "18:30, Asia/Tashkent". (Where it does not, the sentence names the zone.)"""
+    if isinstance(value, LocalTime) and value.offset:
+        return f"{formats.datetime(value.at)}, {_zone_name(value.at)}"
+    return formats.datetime(value.at if isinstance(value, LocalTime) else value)
+
+
+def _zone_name(moment: datetime) -> str:
+    """The zone a time is in, by its IANA name as the portal names zones (Asia/Tashkent);
+    a bare offset as the reader's language writes one (GMT+05:00) where it has no name."""
+    if isinstance(moment.tzinfo, ZoneInfo):
+        return moment.tzinfo.key
+    return dates.get_timezone_gmt(moment, locale=i18n.formats(i18n.current()).locale)
 
 
 def rule_text(rule: Rule) -> str:
