@@ -3,6 +3,7 @@ language, codes in either case, limits and required fields said before sending, 
 reachable from the summary, and choices named in the reader's language."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -19,6 +20,8 @@ from test_desk import (
     open_form,
     sign_in,
 )
+
+from registry.core import clock
 
 COMPETITION_FORM = {
     "instrument": "grant",
@@ -346,3 +349,30 @@ def test_an_extensions_days_say_the_services_limit_not_the_models(
     ).text
     assert hint_of(page, "days") == "A whole number from 1 to 30."
     assert 'maxlength="2"' in control(page, "days")
+
+
+def test_a_competitions_year_box_says_the_years_its_window_allows(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """The model takes a year from 2000 to 2100; the service takes the year the window opens
+    or closes in, or the year after (``programme_years``). The box says the service's: for a
+    window open now before one is typed (in the funder's zone), and for the window typed
+    once the form is shown again."""
+    with clock.travel(datetime(2026, 12, 31, 18, 30, tzinfo=UTC)):  # 23:30 in Tashkent
+        sign_in(browser_like, desk.world.fund)
+        page = browser_like.get("/desk/forms/competition", params={"lang": "en"}).text
+        assert hint_of(page, "year") == "A whole number from 2026 to 2027."
+        assert 'maxlength="4"' in control(page, "year")
+        before = ledger_size(desk.database)
+        form = open_form(browser_like, "competition") | COMPETITION_FORM
+        form |= {
+            "budget": "500000000",
+            "year": "2030",
+            "window.opens": "2026-12-20T09:00",
+            "window.closes": "2027-01-20T18:00",
+        }
+        refused = browser_like.post("/desk/forms/competition?lang=en", data=form)
+        assert refused.status_code == 422, refused.text
+        assert "2030 is not this window's programme year" in errors_next_to(refused.text, "year")[0]
+        assert hint_of(refused.text, "year") == "A whole number from 2026 to 2028."
+        assert ledger_size(desk.database) == before

@@ -4,7 +4,7 @@ The public status is derived, never stored: ``cancelled`` and ``awarded`` (resul
 come from events, ``planned``, ``open`` and ``closed`` from the application window and now.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -253,14 +253,20 @@ def _check_offsets(zone: ZoneInfo, opens: datetime, closes: datetime, prefix: st
         raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
 
 
+def programme_years(opens: datetime, closes: datetime, zone: tzinfo) -> tuple[int, int]:
+    """The first and the last programme year a round with this window may belong to: the
+    year its window opens in (in its zone) to the year after it closes (``_check_year``'s
+    rule, which the desk's year box says too)."""
+    return opens.astimezone(zone).year, closes.astimezone(zone).year + 1
+
+
 def _check_year(year: int, opens: datetime, closes: datetime, zone: ZoneInfo) -> None:
     """The programme year a round belongs to is the year its window opens or closes in (in
     its zone), or the year after it closes: a round of next year's programme may be
     announced and held at the end of the year before, so that its projects start in January.
     Any other year is most likely a slip (2019 or 2031 for a window in 2026). Judged at
     publication only: a round postponed by an amendment keeps its year."""
-    first = opens.astimezone(zone).year
-    last = closes.astimezone(zone).year + 1
+    first, last = programme_years(opens, closes, zone)
     if not first <= year <= last:
         years = [str(each) for each in range(first, last + 1)]
         raise Unprocessable.for_field(

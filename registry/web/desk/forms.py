@@ -487,10 +487,14 @@ def max_lengths(action: Action) -> dict[str, int]:
     return found
 
 
-def number_bounds(action: Action, settings: Settings) -> dict[str, tuple[int, int]]:
+def number_bounds(
+    action: Action, settings: Settings, form: Mapping[str, str], zone: tzinfo
+) -> dict[str, tuple[int, int]]:
     """The least and the most each whole number input of ``action`` takes where its model
     bounds it both ways (a tranche from 1 to 1000), said under its box; where a setting
-    bounds it closer (``SETTING_MAXIMUMS``), the setting's."""
+    bounds it closer (``SETTING_MAXIMUMS``), the setting's; where the service's rule does
+    (a new competition's programme year, ``programme_year_bounds``: its window typed in
+    ``form``, read in ``zone`` unless the form chooses one), the rule's."""
     found = {
         name: (limits.minimum, limits.maximum)
         for name, limits in _limits(action).items()
@@ -501,7 +505,38 @@ def number_bounds(action: Action, settings: Settings) -> dict[str, tuple[int, in
         if setting is not None:
             least, most = least_and_most
             found[name] = (least, min(most, int(getattr(settings, setting))))
+    for name, (least, most) in programme_year_bounds(action, form, zone).items():
+        held = (max(least, found[name][0]), min(most, found[name][1])) if name in found else None
+        found[name] = held if held and held[0] <= held[1] else (least, most)
     return found
+
+
+def programme_year_bounds(
+    action: Action, form: Mapping[str, str], zone: tzinfo
+) -> dict[str, tuple[int, int]]:
+    """A new competition's programme year as the service takes it
+    (``competition_service.programme_years``), where the model takes 2000 to 2100: the years
+    of the window typed in ``form`` (its times read in the zone they are counted in), or,
+    before one is typed, of a window open now (this year or the next, in ``zone``: the
+    funder's country's, or the one the form chooses)."""
+    if action.model is not CompetitionCreate:
+        return {}
+    zone = reading_zone(action, form, zone)
+    typed = [_moment(form.get(name, ""), zone) for name in ("window.opens", "window.closes")]
+    opens, closes = typed[0] or typed[1], typed[1] or typed[0]
+    if opens is None or closes is None or closes < opens:  # none typed, or a slip: refused
+        opens = closes = clock.now()
+    return {"year": competition_service.programme_years(opens, closes, zone)}
+
+
+def _moment(raw: str, zone: tzinfo) -> datetime | None:
+    """A time typed in a datetime box, read in ``zone`` as the form sends it; None if it
+    does not read as one."""
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 SETTING_MAXIMUMS: Final = {("conclusion-extended", "days"): "oversight_answer_days"}

@@ -518,7 +518,12 @@ def _form_page(
     status: int = 200,
 ) -> Response:
     errors = placed.messages if placed else {}
-    bounds = forms.number_bounds(action, request.app.state.settings)
+    bounds = forms.number_bounds(
+        action,
+        request.app.state.settings,
+        values,
+        local_zone(found.principal.organization_id),
+    )
     answered = _answered(session, action, values)
     conclusion = to_summary(answered) if answered else None
     context = {
