@@ -331,7 +331,10 @@ def test_an_unknown_target_is_shown_next_to_its_field(desk: Desk, browser_like: 
     }
     response = browser_like.post("/desk/forms/award-disbursed", data=form)
     assert response.status_code == 404, response.text
-    assert errors_next_to(response.text, "award_id") == ["no award AWD-2026-999999"]
+    # The service's "no award AWD-2026-999999", in the page's language (Uzbek, the default).
+    assert errors_next_to(response.text, "award_id") == [
+        "reyestrda bunday ajratma yoʻq: AWD-2026-999999"
+    ]
     assert ledger_size(desk.database) == before
 
 

@@ -172,12 +172,17 @@ def day(text: str, language: str) -> str:
 
 
 def said_on_desk(
-    client: TestClient, slug: str, form: dict[str, str], field: str, language: str
+    client: TestClient,
+    slug: str,
+    form: dict[str, str],
+    field: str,
+    language: str,
+    status: int = 422,
 ) -> str:
     """The refusal the desk shows next to ``field`` for ``form`` sent in ``language``, checked
     to be said in that language (not marked as English); up to a linked field's label."""
     page = client.post(f"/desk/forms/{slug}?lang={language}", data=form)
-    assert page.status_code == 422, page.text
+    assert page.status_code == status, page.text
     (said,) = errors_next_to(page.text, field)
     assert not shown_in_english(page.text, field.replace(".", "-"))
     return said
@@ -572,4 +577,76 @@ def test_a_close_after_the_results_names_the_results_time_zone(
         written = f"{day(published.date().isoformat(), language)}, "
         written += format_time(published, "short", locale=LOCALES[language])
         assert f"({written}, Asia/Tashkent)" in said, said
+    assert ledger_size(desk.database) == before
+
+
+# --- lookups, keys, amounts, texts, regions and a competition's checks, said in the reader's
+# language where the desk showed the API's English (their templates were already Rules
+# elsewhere or are new): each refusal's API text is compared with the literal text first.
+
+UNREGISTERED = "UZ-STIR-999999999"
+
+
+def api_errors(desk: Desk, path: str, body: dict, token: str, status: int) -> list[dict]:
+    """The API's errors for a POST refused with ``status``; nothing written."""
+    before = ledger_size(desk.database)
+    response = desk.client.post(path, json=body, headers=bearer(token))
+    assert response.status_code == status, response.text
+    assert ledger_size(desk.database) == before
+    problem = response.json()
+    if status == 403:  # a key's problem: its message alone
+        assert [problem["detail"]] == [error["message"] for error in problem["errors"]]
+    else:
+        joined = "; ".join(f"{error['field']}: {error['message']}" for error in problem["errors"])
+        assert problem["detail"] == joined
+    return problem["errors"]
+
+
+def test_a_form_naming_an_award_competition_or_organization_not_registered_says_so_translated(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    disbursed = {"type": "disbursed", "amount": "1000.00", "date": "2026-03-20"}
+    fund = desk.world.fund
+    assert api_errors(desk, "/api/v1/awards/AWD-2026-999999/events", disbursed, fund, 404) == [
+        {"field": "path.award_id", "message": "no award AWD-2026-999999"}
+    ]
+    cancelled = {"type": "cancelled", "reason": "x"}
+    path = "/api/v1/competitions/CMP-2026-99999/events"
+    assert api_errors(desk, path, cancelled, fund, 404) == [
+        {"field": "path.competition_id", "message": "no competition CMP-2026-99999"}
+    ]
+    body = award_body(desk.competition["id"], recipient_id=UNREGISTERED)
+    assert api_errors(desk, "/api/v1/awards", body, fund, 404) == [
+        {"field": "recipient_id", "message": f"no organization {UNREGISTERED}"}
+    ]
+
+    before = ledger_size(desk.database)
+    sign_in(browser_like, fund)
+    award_id, competition_id = desk.award["id"], desk.competition["id"]
+    for language, words in {
+        "ru": "решение о финансировании AWD-2026-999999 не найдено",
+        "kk": "реестрде мұндай қаржыландыру жоқ: AWD-2026-999999",
+    }.items():
+        form = form_about(browser_like, "award-disbursed", award_id=award_id)
+        form |= {"award_id": "AWD-2026-999999", "amount": "1000", "date": "2026-03-20"}
+        said = said_on_desk(browser_like, "award-disbursed", form, "award_id", language, 404)
+        assert said == words
+    for language, words in {
+        "ru": "конкурс CMP-2026-99999 не найден",
+        "kk": "реестрде мұндай конкурс жоқ: CMP-2026-99999",
+    }.items():
+        form = form_about(browser_like, "competition-cancelled", competition_id=competition_id)
+        form |= {"competition_id": "CMP-2026-99999", "reason": "Bekor qilindi"}
+        said = said_on_desk(
+            browser_like, "competition-cancelled", form, "competition_id", language, 404
+        )
+        assert said == words
+    for language, words in {
+        "ru": f"организация {UNREGISTERED} не найдена",
+        "kk": f"реестрде мұндай ұйым жоқ: {UNREGISTERED}",
+        "uz": f"reyestrda bunday tashkilot yoʻq: {UNREGISTERED}",
+    }.items():
+        form = award_form(browser_like, competition_id) | {"recipient_id": UNREGISTERED}
+        said = said_on_desk(browser_like, "award", form, "recipient_id", language, 404)
+        assert said == words
     assert ledger_size(desk.database) == before

@@ -891,7 +891,7 @@ def get(session: Session, award_id: str, *, field: str = "path.award_id") -> Awa
     parameter of the API's and the portal's routes, unless the caller names a body field."""
     award = session.get(Award, award_id)
     if award is None:
-        raise NotFound.for_field(field, f"no award {award_id}")
+        raise NotFound.for_field(field, Rule("no award %(id)s", id=award_id))
     return award
 
 

@@ -626,7 +626,7 @@ def get(
     body field."""
     competition = session.get(Competition, competition_id)
     if competition is None:
-        raise NotFound.for_field(field, f"no competition {competition_id}")
+        raise NotFound.for_field(field, Rule("no competition %(id)s", id=competition_id))
     return competition
 
 

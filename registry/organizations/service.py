@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from registry import journal
 from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
+from registry.core.messages import Rule
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import repository
@@ -142,7 +143,7 @@ def get(session: Session, org_id: str, *, field: str = "path.org_id") -> Organiz
     field."""
     organization = repository.get(session, org_id)
     if organization is None:
-        raise NotFound.for_field(field, f"no organization {org_id}")
+        raise NotFound.for_field(field, Rule("no organization %(org_id)s", org_id=org_id))
     return organization
 
 
@@ -188,5 +189,5 @@ def pick(found: dict[str, Found], wanted: dict[str, str]) -> dict[str, Found]:
     """``get_many`` from organizations already read (``find_many``, ``named_many``)."""
     for field, org_id in wanted.items():
         if org_id not in found:
-            raise NotFound.for_field(field, f"no organization {org_id}")
+            raise NotFound.for_field(field, Rule("no organization %(org_id)s", org_id=org_id))
     return {field: found[org_id] for field, org_id in wanted.items()}
