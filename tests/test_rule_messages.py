@@ -9,9 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date, format_time
-from domain_helpers import NGO_UZ, PUBLIC_FUND, bearer, competition_body, ledger_size
+from domain_helpers import (
+    MINISTRY,
+    NGO_UZ,
+    PUBLIC_FUND,
+    bearer,
+    competition_body,
+    ledger_size,
+    organization,
+)
 from fastapi.testclient import TestClient
-from oversight_desk import CONCLUSIONS, Desk
+from oversight_desk import CONCLUSIONS, OVERSEER, Desk
 from test_awards import award_body
 from test_desk import (
     DIRECT_AWARD,
@@ -649,4 +657,78 @@ def test_a_form_naming_an_award_competition_or_organization_not_registered_says_
         form = award_form(browser_like, competition_id) | {"recipient_id": UNREGISTERED}
         said = said_on_desk(browser_like, "award", form, "recipient_id", language, 404)
         assert said == words
+    assert ledger_size(desk.database) == before
+
+
+def problems_above(html: str) -> list[tuple[str, bool]]:
+    """The messages a refused form lists above its fields (those that name no field of the
+    form, such as the key's), each with whether it is marked as English."""
+    summary = re.search(r'<div class="notice error-summary".*?</div>', html, re.DOTALL)
+    assert summary, "no error summary on the page"
+    return [
+        (unescape(text), bool(english))
+        for english, text in re.findall(r'<li( lang="en")?>([^<]+)</li>', summary[0])
+    ]
+
+
+def test_a_key_that_does_not_act_for_the_funder_or_the_body_is_told_in_the_readers_language(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A ministry's official on the public fund's award or on a conclusion addressed to the
+    fund: the API's words name the key's organization and the one it would act for."""
+    award_id = desk.award["id"]
+    conclusion_id = desk.submit()["id"]
+    disbursed = {"type": "disbursed", "amount": "1000.00", "date": "2026-03-20"}
+    ministry = desk.world.ministry
+    acts_for = f"this key acts for {MINISTRY}, not for {PUBLIC_FUND}"
+    refused = {"field": "header.authorization", "message": acts_for}
+    path = f"/api/v1/awards/{award_id}/events"
+    assert api_errors(desk, path, disbursed, ministry, 403) == [refused]
+    path = f"{CONCLUSIONS}/{conclusion_id}/events"
+    assert api_errors(desk, path, {"type": "acknowledged"}, ministry, 403) == [refused]
+    # The others a key meets through the API alone: its role's, and a conclusion's parties'.
+    for path, body, token, message in (
+        ("/api/v1/awards", award_body(None), desk.overseer, "only a funder's key may do this"),
+        (CONCLUSIONS, desk.conclusion(), desk.world.fund, "only an overseer's key may do this"),
+        (
+            f"{CONCLUSIONS}/{conclusion_id}/events",
+            {"type": "acknowledged"},
+            desk.overseer,
+            f"only the addressed body ({PUBLIC_FUND}) may do this",
+        ),
+        (
+            f"{CONCLUSIONS}/{conclusion_id}/events",
+            {"type": "withdrawn", "reason": "x"},
+            desk.world.fund,
+            f"only the overseer ({OVERSEER}) may do this",
+        ),
+    ):
+        errors = api_errors(desk, path, body, token, 403)
+        assert errors == [{"field": "header.authorization", "message": message}]
+    batch = {
+        "operations": [
+            {"op": "organizations.create", "body": organization(UNREGISTERED, "ngo", uz="Yangi")}
+        ]
+    }
+    response = desk.client.post("/api/v1/batches", json=batch, headers=bearer(desk.world.fund))
+    assert response.status_code == 403, response.text
+    assert response.json()["errors"] == [
+        {"field": "header.authorization", "message": "this operation needs an admin key"}
+    ]
+
+    before = ledger_size(desk.database)
+    sign_in(browser_like, ministry)
+    for language, words in {
+        "ru": f"этот ключ действует от имени {MINISTRY}, а не {PUBLIC_FUND}",
+        "kk": f"бұл кілт {PUBLIC_FUND} атынан емес, {MINISTRY} атынан әрекет етеді",
+    }.items():
+        form = form_about(browser_like, "award-disbursed", award_id=award_id)
+        form |= {"amount": "1000", "date": "2026-03-20"}
+        page = browser_like.post(f"/desk/forms/award-disbursed?lang={language}", data=form)
+        assert page.status_code == 403, page.text
+        assert problems_above(page.text) == [(words, False)]
+        form = form_about(browser_like, "conclusion-acknowledged", conclusion_id=conclusion_id)
+        page = browser_like.post(f"/desk/forms/conclusion-acknowledged?lang={language}", data=form)
+        assert page.status_code == 403, page.text
+        assert problems_above(page.text) == [(words, False)]
     assert ledger_size(desk.database) == before

@@ -12,6 +12,7 @@ from registry.auth import service
 from registry.auth.principal import Principal, Role
 from registry.core.db import WriteSessionDep, get_database
 from registry.core.errors import Forbidden, Unauthorized
+from registry.core.messages import Rule
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -72,13 +73,13 @@ def checked_keys(request: Request) -> service.CheckedKeys:
 
 def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     if principal.role is not Role.ADMIN:
-        raise Forbidden("only an admin key may do this")
+        raise Forbidden(Rule("only an admin key may do this"))
     return principal
 
 
 def require_funder(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     if principal.role is not Role.FUNDER or principal.organization_id is None:
-        raise Forbidden("only a funder's key may do this")
+        raise Forbidden(Rule("only a funder's key may do this"))
     return principal
 
 
@@ -93,13 +94,13 @@ def require_organization_key(
 ) -> Principal:
     """A funder's or an overseer's key: the service decides which of them may act."""
     if principal.role not in (Role.FUNDER, Role.OVERSEER) or principal.organization_id is None:
-        raise Forbidden("only a funder's or an overseer's key may do this")
+        raise Forbidden(Rule("only a funder's or an overseer's key may do this"))
     return principal
 
 
 def require_overseer(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     if principal.role is not Role.OVERSEER or principal.organization_id is None:
-        raise Forbidden("only an overseer's key may do this")
+        raise Forbidden(Rule("only an overseer's key may do this"))
     return principal
 
 

@@ -4,6 +4,7 @@ import enum
 from dataclasses import dataclass
 
 from registry.core.errors import AUTHORIZATION, Forbidden
+from registry.core.messages import Rule
 
 
 class Role(enum.StrEnum):
@@ -37,7 +38,12 @@ class Principal:
         ``field`` (the body's ``funder_id``, say), else the Authorization header."""
         if self.organization_id != organization_id:
             raise Forbidden(
-                f"this key acts for {self.organization_id}, not for {organization_id}", field=field
+                Rule(
+                    "this key acts for %(own_id)s, not for %(org_id)s",
+                    own_id=self.organization_id,
+                    org_id=organization_id,
+                ),
+                field=field,
             )
 
 

@@ -5,6 +5,7 @@ the same role checks; the first refusal rolls everything back and names the oper
 """
 
 from dataclasses import dataclass
+from typing import Final
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from registry.batches.schemas import (
 from registry.competitions import service as competition_service
 from registry.competitions.models import Competition
 from registry.core.errors import FieldError, Forbidden, RegistryError, Unprocessable
+from registry.core.messages import N_, Rule
 from registry.ledger import service as ledger_service
 from registry.organizations import service as organization_service
 from registry.organizations.models import Organization
@@ -41,9 +43,18 @@ class Applied:
 REFERENCE_MARK = "$"
 
 
+NEEDS_KEY: Final = {
+    Role.ADMIN: N_("this operation needs an admin key"),
+    Role.FUNDER: N_("this operation needs a funder key"),
+    Role.OVERSEER: N_("this operation needs an overseer key"),
+}
+"""What an operation of a batch done with another role's key is told, each role's key as
+each language names it."""
+
+
 def _require(principal: Principal, role: Role) -> None:
     if principal.role is not role:
-        raise Forbidden(f"this operation needs {role.key_with_article}")
+        raise Forbidden(Rule(NEEDS_KEY[role]))
 
 
 def _resolve(value: str | None, ids: list[str], field: str) -> str | None:

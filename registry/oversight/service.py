@@ -280,11 +280,20 @@ def add_event(
     conclusion = get(session, conclusion_id, field=id_field)
     if event.type in BODY_EVENTS:
         if principal.role is not Role.FUNDER:
-            raise Forbidden(f"only the addressed body ({conclusion.body_id}) may do this")
+            raise Forbidden(
+                Rule(
+                    "only the addressed body (%(body_id)s) may do this", body_id=conclusion.body_id
+                )
+            )
         principal.check_acts_for(conclusion.body_id)
     else:
         if principal.role is not Role.OVERSEER:
-            raise Forbidden(f"only the overseer ({conclusion.overseer_id}) may do this")
+            raise Forbidden(
+                Rule(
+                    "only the overseer (%(overseer_id)s) may do this",
+                    overseer_id=conclusion.overseer_id,
+                )
+            )
         principal.check_acts_for(conclusion.overseer_id)
     if conclusion.withdrawn_at is not None:
         raise Conflict.for_field("type", Rule("the overseer withdrew this conclusion"))
