@@ -176,11 +176,13 @@ def test_the_registry_is_spelt_as_the_uzbek_catalog_spells_it(locale: str, missp
 
 def _rule_templates() -> set[str]:
     """The templates of the services' rule messages (``registry.core.messages.Rule``, and
-    ``N_`` outside the portal), as Babel finds them in the code."""
+    ``N_`` outside the portal) and of the reference data's refusals (an amount, a legal
+    unit's date: ``registry.reference.refusals``), as Babel finds them in the code."""
+    refusals = ("InvalidAmount", "UnknownCurrency", "UnknownUnitValue")
     found = extract_from_dir(
         ROOT / "registry",
         method_map=[("web/**", "ignore"), ("**.py", "python")],
-        keywords={"Rule": None, "N_": None},
+        keywords={"Rule": None, "N_": None} | dict.fromkeys(refusals),
     )
     return {message for _, _, message, _, _ in found if isinstance(message, str) and message}
 

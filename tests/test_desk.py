@@ -776,7 +776,11 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
         ({"currency": "UZS"}, "amount", "legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
         ({}, "currency", "summa legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
         (LEGAL_UNIT | {"legal_unit.multiplier": "5 00"}, "legal_unit.multiplier", "decimal"),
-        (LEGAL_UNIT | {"legal_unit.on": "2020-01-01"}, "legal_unit.on", "only from 2023-05-01"),
+        (
+            LEGAL_UNIT | {"legal_unit.on": "2020-01-01"},
+            "legal_unit.on",
+            "BHM qiymatlari faqat quyidagi sanadan boshlab maʼlum: 1-may, 2023",
+        ),
         (LEGAL_UNIT | {"legal_unit.on": "2099-01-01"}, "legal_unit.on", "bugungi kundan keyin"),
         # The desk's words, in the page's language (Uzbek, the default), not pydantic's:
         ({"legal_unit.multiplier": "500"}, "legal_unit.unit", "Variantlardan birini tanlang."),

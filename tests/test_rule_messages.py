@@ -732,3 +732,82 @@ def test_a_key_that_does_not_act_for_the_funder_or_the_body_is_told_in_the_reade
         assert page.status_code == 403, page.text
         assert problems_above(page.text) == [(words, False)]
     assert ledger_size(desk.database) == before
+
+
+DIRECT = {"amount": None, "legal_basis": DIRECT_AWARD["legal_basis"]}
+"""With ``award_body(None, **DIRECT, legal_unit=…)``: an award without a competition whose
+amount its statement in a legal unit gives."""
+
+
+def test_an_amount_that_is_none_and_a_date_before_a_units_table_are_said_translated(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """An amount of zero, a multiplier of zero, a statement in BRV dated before the registry's
+    table of its values: the API's words as before, the desk's in the reader's language."""
+    competition_id, fund = desk.competition["id"], desk.world.fund
+    for body, field, message in (
+        (
+            award_body(competition_id, amount="0"),
+            "amount",
+            "'0' is zero; an award or tranche has a positive amount",
+        ),
+        (
+            award_body(competition_id, amount="1.999"),
+            "amount",
+            "'1.999' has 3 decimal place(s); the currency has 2 minor-unit digit(s)",
+        ),
+        (
+            award_body(None, amount="1000000", legal_basis=DIRECT["legal_basis"], currency="ABC"),
+            "currency",
+            "'ABC' is not an ISO 4217 currency code the registry accepts (e.g. UZS, KZT, USD, EUR)",
+        ),
+        (
+            award_body(
+                None, **DIRECT, legal_unit={"unit": "BRV", "multiplier": "0", "on": "2026-03-01"}
+            ),
+            "legal_unit.multiplier",
+            "must be a positive decimal number",
+        ),
+        (
+            award_body(
+                None, **DIRECT, legal_unit={"unit": "BRV", "multiplier": "500", "on": "2001-03-01"}
+            ),
+            "legal_unit.on",
+            "the registry knows the BRV only from 2023-05-01; state the amount in money",
+        ),
+    ):
+        sent = {name: value for name, value in body.items() if value is not None}
+        assert api_errors(desk, "/api/v1/awards", sent, fund, 422) == [
+            {"field": field, "message": message}
+        ]
+
+    before = ledger_size(desk.database)
+    sign_in(browser_like, fund)
+    for language, words in {
+        "ru": "'0' — ноль; сумма решения о финансировании или транша должна быть положительной",
+        "kk": "'0' — нөл; қаржыландырудың немесе траншның сомасы оң болуы керек",
+    }.items():
+        form = award_form(browser_like, competition_id) | {"amount": "0"}
+        assert said_on_desk(browser_like, "award", form, "amount", language) == words
+    form = form_about(browser_like, "award-disbursed", award_id=desk.award["id"])
+    form |= {"amount": "0", "date": "2026-03-20"}
+    assert said_on_desk(browser_like, "award-disbursed", form, "amount", "uz") == (
+        "'0' — nol; ajratma yoki transh summasi musbat boʻlishi kerak"
+    )
+    direct = DIRECT_AWARD | {"amount": "", "currency": ""} | LEGAL_UNIT
+    for language, words in {
+        "ru": "должно быть положительным десятичным числом",
+        "kk": "оң ондық сан болуы керек",
+    }.items():
+        form = award_form(browser_like, "") | direct | {"legal_unit.multiplier": "0"}
+        said = said_on_desk(browser_like, "award", form, "legal_unit.multiplier", language)
+        assert said == words
+    for language, words in {
+        "ru": "реестр знает значения БРВ только с {d}; укажите сумму в деньгах",
+        "kk": "реестрге БЕШ мәндері тек мына күннен бастап белгілі: {d}; соманы ақшамен көрсетіңіз",
+        "uz": "reyestrga BHM qiymatlari faqat quyidagi sanadan boshlab maʼlum: {d}; summani pulda koʻrsating",
+    }.items():
+        form = award_form(browser_like, "") | direct | {"legal_unit.on": "2001-03-01"}
+        said = said_on_desk(browser_like, "award", form, "legal_unit.on", language)
+        assert said == words.format(d=day("2023-05-01", language))
+    assert ledger_size(desk.database) == before

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from registry.core.errors import Unprocessable
-from registry.core.messages import N_, Amount, Grouped, Money, Rule
+from registry.core.messages import N_, Amount, Grouped, Money, Rule, said
 from registry.core.schemas import LegalUnitStatement
 from registry.reference import legal_units
 from registry.reference.countries import HOME_COUNTRIES
@@ -197,7 +197,7 @@ def currency_of(currency: str | None, statement: LegalUnitStatement | None) -> s
     try:
         return normalize_currency(currency)
     except InvalidAmount as exc:
-        raise Unprocessable.for_field("currency", str(exc)) from exc
+        raise Unprocessable.for_field("currency", said(exc)) from exc
 
 
 def stated_amount(
@@ -221,7 +221,7 @@ def stated_amount(
     try:
         multiplier = legal_units.parse_multiplier(statement.multiplier)
     except InvalidAmount as exc:
-        raise Unprocessable.for_field("legal_unit.multiplier", str(exc)) from exc
+        raise Unprocessable.for_field("legal_unit.multiplier", said(exc)) from exc
     today = datetime.now(local_zone(COUNTRY[unit])).date()
     if statement.on > today:
         raise Unprocessable.for_field(
@@ -233,9 +233,9 @@ def stated_amount(
         derived_minor = legal_units.amount_minor(unit, multiplier, statement.on)
         derived = format_amount(derived_minor, currency)
     except UnknownUnitValue as exc:
-        raise Unprocessable.for_field("legal_unit.on", str(exc)) from exc
+        raise Unprocessable.for_field("legal_unit.on", said(exc)) from exc
     except InvalidAmount as exc:
-        raise Unprocessable.for_field("legal_unit.multiplier", str(exc)) from exc
+        raise Unprocessable.for_field("legal_unit.multiplier", said(exc)) from exc
     if amount is not None and amount != derived:
         raise Unprocessable.for_field(
             amount_field,

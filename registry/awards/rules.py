@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from registry.core.messages import N_, Money, Rule
+from registry.core.messages import N_, Money, Rule, said
 from registry.reference.money import InvalidAmount, parse_amount
 
 TERMINAL = frozenset({"completed", "terminated"})
@@ -107,7 +107,7 @@ def _amount(body: dict[str, Any], currency: str, field: str) -> int:
     try:
         return parse_amount(body[field], currency)
     except InvalidAmount as exc:
-        raise RuleViolation(field, str(exc)) from exc
+        raise RuleViolation(field, said(exc)) from exc
 
 
 def _date(body: dict[str, Any], field: str) -> date:

@@ -31,7 +31,7 @@ from registry.competitions.schemas import CompetitionStatus
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable, human_message
 from registry.core.ids import next_id
-from registry.core.messages import Money, Rule
+from registry.core.messages import Money, Rule, said
 from registry.core.schemas import (
     Amount,
     Instrument,
@@ -156,7 +156,7 @@ def _money(value: str, currency: str, field: str) -> str:
     try:
         return format_amount(parse_amount(value, currency), currency)
     except InvalidAmount as exc:
-        raise Unprocessable.for_field(field, str(exc)) from exc
+        raise Unprocessable.for_field(field, said(exc)) from exc
 
 
 def _violation(exc: rules.RuleViolation) -> Unprocessable:

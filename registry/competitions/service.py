@@ -32,7 +32,7 @@ from registry.competitions.schemas import (
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
-from registry.core.messages import LocalTime, Money, Rule
+from registry.core.messages import LocalTime, Money, Rule, said
 from registry.core.schemas import Window, merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
@@ -71,7 +71,7 @@ def _amount(value: str, currency: str, field: str) -> int:
     try:
         return parse_amount(value, currency)
     except InvalidAmount as exc:
-        raise Unprocessable.for_field(field, str(exc)) from exc
+        raise Unprocessable.for_field(field, said(exc)) from exc
 
 
 def publish(session: Session, *, principal: Principal, data: CompetitionCreate) -> Competition:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Self
 
 from registry.reference.money import format_amount
+from registry.reference.refusals import Refusal
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate later"
@@ -121,3 +122,20 @@ class Rule(str):
 
 def _rule(template: str, values: tuple[tuple[str, object], ...]) -> Rule:
     return Rule(template, **dict(values))
+
+
+def rule_of(refusal: Refusal) -> Rule:
+    """A refusal of the reference data (an amount, a legal unit's date) as a service's rule,
+    for the portal to say it in the reader's language; the same English text."""
+    return Rule(refusal.template, **refusal.values)
+
+
+def said(error: BaseException) -> str:
+    """An error's message as a ``Rule`` when it carries one, as its first argument (a
+    validator's ``ValueError(Rule(…))``, which pydantic keeps as the error it caught) or as a
+    ``Refusal``'s template; else its text. ``str(error)`` would be the text alone."""
+    if isinstance(error, Refusal):
+        return rule_of(error)
+    if error.args and isinstance(error.args[0], Rule):
+        return error.args[0]
+    return str(error)

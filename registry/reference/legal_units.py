@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Final
 
 from registry.reference.money import MAX_MINOR_UNITS, InvalidAmount, minor_units
+from registry.reference.refusals import Refusal
 
 
 class LegalUnit(enum.StrEnum):
@@ -126,7 +127,7 @@ MAX_MULTIPLIER_DIGITS: Final = 4
 """A multiplier has at most this many decimal places ("2.5 MCI" and "0.25 BRV" happen)."""
 
 
-class UnknownUnitValue(ValueError):
+class UnknownUnitValue(Refusal):
     """No value of the unit is known for the date asked."""
 
 
@@ -140,9 +141,15 @@ def value_on(unit: LegalUnit, day: date) -> UnitValue:
     applies = [row for row in values(unit) if row.effective <= day]
     if not applies:
         first = values(unit)[0].effective
+        # One sentence for each unit, as each language names it (БРВ, МРП).
+        if unit is LegalUnit.BRV:
+            raise UnknownUnitValue(
+                "the registry knows the BRV only from %(first)s; state the amount in money",
+                first=first,
+            )
         raise UnknownUnitValue(
-            f"the registry knows the {unit.value} only from {first.isoformat()}; "
-            "state the amount in money"
+            "the registry knows the MCI only from %(first)s; state the amount in money",
+            first=first,
         )
     return applies[-1]
 
@@ -152,12 +159,14 @@ def parse_multiplier(text: str) -> Decimal:
     try:
         multiplier = Decimal(text)
     except InvalidOperation as exc:
-        raise InvalidAmount(f"{text!r} is not a decimal number") from exc
+        raise InvalidAmount(
+            "%(multiplier)s is not a decimal number", multiplier=repr(text)
+        ) from exc
     if not multiplier.is_finite() or multiplier <= 0:
         raise InvalidAmount("must be a positive decimal number")
     exponent = multiplier.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MAX_MULTIPLIER_DIGITS:
-        raise InvalidAmount(f"at most {MAX_MULTIPLIER_DIGITS} decimal places")
+        raise InvalidAmount("at most %(places)s decimal places", places=MAX_MULTIPLIER_DIGITS)
     return multiplier
 
 

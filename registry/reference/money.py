@@ -21,6 +21,8 @@ from typing import Final
 
 from iso4217 import Currency, raw_xml
 
+from registry.reference.refusals import Refusal
+
 __all__ = [
     "MAX_MINOR_UNITS",
     "InvalidAmount",
@@ -54,8 +56,9 @@ _GROUP_SEPARATORS: Final = frozenset(",_' \u00a0\u202f")
 """Thousands separators people type or paste: comma, underscore, apostrophe and spaces."""
 
 
-class InvalidAmount(ValueError):
-    """An amount or currency the registry does not accept; the message says why."""
+class InvalidAmount(Refusal):
+    """An amount or currency the registry does not accept; the message says why (an amount
+    as given, quoted as Python quotes it: ``'1.999'``)."""
 
 
 class UnknownCurrency(InvalidAmount):
@@ -77,8 +80,9 @@ def normalize_currency(code: str) -> str:
     candidate = code.strip().upper()
     if candidate not in _exponents():
         raise UnknownCurrency(
-            f"{code!r} is not an ISO 4217 currency code the registry accepts "
-            "(e.g. UZS, KZT, USD, EUR)"
+            "%(code)s is not an ISO 4217 currency code the registry accepts "
+            "(e.g. UZS, KZT, USD, EUR)",
+            code=repr(code),
         )
     return candidate
 
@@ -102,11 +106,12 @@ def parse_amount(value: str | int | Decimal, currency: str, *, allow_zero: bool 
     exponent = minor_units(currency)
     # bool is an int subclass, and True is not an amount.
     if isinstance(value, bool):
-        raise InvalidAmount(f"{value!r} is a boolean, not an amount")
+        raise InvalidAmount("%(amount)s is a boolean, not an amount", amount=repr(value))
     if isinstance(value, float):
         raise InvalidAmount(
-            f"{value!r} is a float, and floats cannot hold most decimal amounts exactly; "
-            "pass a decimal string such as '12500000.50'"
+            "%(amount)s is a float, and floats cannot hold most decimal amounts exactly; "
+            "pass a decimal string such as '12500000.50'",
+            amount=repr(value),
         )
     if isinstance(value, int):
         amount = value * _scale(exponent)
@@ -115,7 +120,9 @@ def parse_amount(value: str | int | Decimal, currency: str, *, allow_zero: bool 
     elif isinstance(value, str):
         amount = _parse_text(value, exponent)
     else:
-        raise InvalidAmount(f"an amount is a decimal string, int or Decimal, not {value!r}")
+        raise InvalidAmount(
+            "an amount is a decimal string, int or Decimal, not %(amount)s", amount=repr(value)
+        )
     return _checked(amount, value, allow_zero=allow_zero)
 
 
@@ -126,9 +133,13 @@ def format_amount(minor_units: int, currency: str) -> str:
     ``parse_amount(format_amount(n, c), c) == n`` for every accepted amount ``n``.
     """
     if isinstance(minor_units, bool) or not isinstance(minor_units, int):
-        raise InvalidAmount(f"minor units are an int, not {minor_units!r}")
+        raise InvalidAmount("minor units are an int, not %(minor)s", minor=repr(minor_units))
     if minor_units < 0 or minor_units > MAX_MINOR_UNITS:
-        raise InvalidAmount(f"{minor_units} minor units is outside 0..{MAX_MINOR_UNITS}")
+        raise InvalidAmount(
+            "%(minor)s minor units is outside 0..%(most)s",
+            minor=str(minor_units),
+            most=str(MAX_MINOR_UNITS),
+        )
     return amount_formatter(currency)(minor_units)
 
 
@@ -152,25 +163,25 @@ def _parse_text(text: str, exponent: int) -> int:
     stripped = text.strip()
     match = _DECIMAL.fullmatch(stripped)
     if match is None:
-        raise InvalidAmount(_why_not_decimal(text, stripped))
+        raise _why_not_decimal(text, stripped)
     whole, fraction = match["whole"], match["fraction"] or ""
     _check_places(repr(text), len(fraction), exponent)
     if len(whole.lstrip("0")) > _MAX_WHOLE_DIGITS:
-        raise InvalidAmount(f"{text!r} is larger than {MAX_MINOR_UNITS} minor units")
+        raise _too_large(repr(text))
     return int(whole) * _scale(exponent) + int(fraction.ljust(exponent, "0") or "0")
 
 
 def _parse_decimal(value: Decimal, exponent: int) -> int:
     if not value.is_finite():
-        raise InvalidAmount(f"{value!r} is not a finite number")
+        raise InvalidAmount("%(amount)s is not a finite number", amount=repr(value))
     if value.is_signed():
-        raise InvalidAmount(f"{value!r} is negative; amounts are positive")
+        raise InvalidAmount("%(amount)s is negative; amounts are positive", amount=repr(value))
     # Judge a Decimal by its digits as written, like a string: Decimal("5.000") has three
     # places. Looking at the exponent first also keeps Decimal("1E-99999") cheap.
     places = -int(value.as_tuple().exponent)
     _check_places(repr(value), places, exponent)
     if value.adjusted() >= _MAX_WHOLE_DIGITS:
-        raise InvalidAmount(f"{value!r} is larger than {MAX_MINOR_UNITS} minor units")
+        raise _too_large(repr(value))
     return int(value.scaleb(exponent))
 
 
@@ -182,44 +193,72 @@ def _scale(exponent: int) -> int:
 def _check_places(shown: str, places: int, exponent: int) -> None:
     if places > exponent:
         raise InvalidAmount(
-            f"{shown} has {places} decimal place(s); the currency has {exponent} "
-            "minor-unit digit(s)"
+            "%(amount)s has %(places)s decimal place(s); the currency has %(digits)s "
+            "minor-unit digit(s)",
+            amount=shown,
+            places=places,
+            digits=exponent,
         )
 
 
 def _checked(amount: int, shown: object, *, allow_zero: bool) -> int:
     if amount < 0:
-        raise InvalidAmount(f"{shown!r} is negative; amounts are positive")
+        raise InvalidAmount("%(amount)s is negative; amounts are positive", amount=repr(shown))
     if amount == 0 and not allow_zero:
-        raise InvalidAmount(f"{shown!r} is zero; an award or tranche has a positive amount")
+        raise InvalidAmount(
+            "%(amount)s is zero; an award or tranche has a positive amount", amount=repr(shown)
+        )
     if amount > MAX_MINOR_UNITS:
-        raise InvalidAmount(f"{shown!r} is larger than {MAX_MINOR_UNITS} minor units")
+        raise _too_large(repr(shown))
     return amount
 
 
-def _why_not_decimal(text: str, stripped: str) -> str:
+def _too_large(shown: str) -> InvalidAmount:
+    # The limit in plain digits, as the API has always written it (not a count to group).
+    return InvalidAmount(
+        "%(amount)s is larger than %(most)s minor units", amount=shown, most=str(MAX_MINOR_UNITS)
+    )
+
+
+def _why_not_decimal(text: str, stripped: str) -> InvalidAmount:
     """The most useful reason a string is not a plain decimal: the first that applies."""
+    if not stripped:
+        return InvalidAmount("the amount is empty")
     characters = set(stripped)
+    shown = repr(text)
     reasons = (
-        (not stripped, "the amount is empty"),
-        (stripped.startswith("-"), f"{text!r} is negative; amounts are positive"),
-        (stripped.startswith("+"), f"{text!r} has a sign; write the digits alone"),
-        (stripped.casefold() in _NOT_A_NUMBER_WORDS, f"{text!r} is not a finite number"),
+        (
+            stripped.startswith("-"),
+            InvalidAmount("%(amount)s is negative; amounts are positive", amount=shown),
+        ),
+        (
+            stripped.startswith("+"),
+            InvalidAmount("%(amount)s has a sign; write the digits alone", amount=shown),
+        ),
+        (
+            stripped.casefold() in _NOT_A_NUMBER_WORDS,
+            InvalidAmount("%(amount)s is not a finite number", amount=shown),
+        ),
         (
             bool(_EXPONENT_MARKERS & characters),
-            f"{text!r} uses an exponent; write the amount out in full",
+            InvalidAmount(
+                "%(amount)s uses an exponent; write the amount out in full", amount=shown
+            ),
         ),
         (
             bool(_GROUP_SEPARATORS & characters),
-            (
-                f"{text!r} contains a thousands separator or a decimal comma; "
-                "write digits with at most one '.' for the decimal point"
+            InvalidAmount(
+                "%(amount)s contains a thousands separator or a decimal comma; "
+                "write digits with at most one '.' for the decimal point",
+                amount=shown,
             ),
         ),
     )
     return next(
         (reason for applies, reason in reasons if applies),
-        f"{text!r} is not a plain decimal number such as '12500000.50'",
+        InvalidAmount(
+            "%(amount)s is not a plain decimal number such as '12500000.50'", amount=shown
+        ),
     )
 
 

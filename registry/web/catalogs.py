@@ -28,6 +28,7 @@ KEEP: Final = re.compile(
     PLACEHOLDER + r"|<[^>]+>|&\w+;|https?://\S+"  # markup and addresses
     r"|\b(?:Merkle|JavaScript|tlog-checkpoint|Org-id|prev|hex|base64|soʻm)\b"  # names
     r"|\b(?:PowerShell|Get-FileHash)\b"  # a program's names
+    r"|\b(?:int|Decimal)\b"  # Python's types, as the API names what an amount may be
     r"|\b[\w-]*\d[\w-]*\b"  # anything with a digit: SHA-256, Ed25519, UZ-STIR-201122334
     r"|\b[A-Z][A-Z-]{1,4}\b"  # acronyms: API, JSON, OCDS, UTC, KZT
     r"|\b[A-Z][a-z]+/[A-Z][\w/+-]*"  # IANA time zones: Asia/Tashkent
