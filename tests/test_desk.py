@@ -1622,7 +1622,7 @@ def test_a_competition_amendment_removes_a_language_and_every_theme(
         (
             {"changes.description.uz.remove": "1"},
             ["changes.description.uz.remove"],
-            "would leave the text in no language; keep at least one",
+            "matn birorta ham tilda qolmaydi; kamida bittasini qoldiring",  # no language left
         ),
         (
             {"changes.title.kk.remove": "1"},

@@ -811,3 +811,51 @@ def test_an_amount_that_is_none_and_a_date_before_a_units_table_are_said_transla
         said = said_on_desk(browser_like, "award", form, "legal_unit.on", language)
         assert said == words.format(d=day("2023-05-01", language))
     assert ledger_size(desk.database) == before
+
+
+def test_a_text_left_in_no_language_is_said_translated(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A competition's amendment removing its title's every language (Uzbek and Russian):
+    refused in the reader's language beside the title's boxes."""
+    competition_id, award_id, fund = desk.competition["id"], desk.award["id"], desk.world.fund
+    events = f"/api/v1/competitions/{competition_id}/events"
+    for body, message in (
+        ({"uz": None, "ru": None}, "would leave the text in no language; keep at least one"),
+        ({}, "name at least one of uz, ru, kk, en to change"),
+    ):
+        amended = {"type": "amended", "changes": {"title": body}, "reason": "x"}
+        assert api_errors(desk, events, amended, fund, 422) == [
+            {"field": "changes.title", "message": message}
+        ]
+    corrected = {
+        "type": "corrected",
+        "corrects": desk.award["published_seq"],
+        "changes": {"title": {"uz": None}},
+        "reason": "x",
+    }
+    assert api_errors(desk, f"/api/v1/awards/{award_id}/events", corrected, fund, 422) == [
+        {
+            "field": "changes.title",
+            "message": "would leave the text in no language; keep at least one",
+        }
+    ]
+    body = award_body(competition_id, title={})
+    assert api_errors(desk, "/api/v1/awards", body, fund, 422) == [
+        {"field": "title", "message": "give the text in at least one of uz, ru, kk, en"}
+    ]
+
+    before = ledger_size(desk.database)
+    sign_in(browser_like, fund)
+    removed = {"changes.title.uz.remove": "remove", "changes.title.ru.remove": "remove"}
+    for language, words in {
+        "ru": "текст не остался бы ни на одном языке; оставьте хотя бы один",
+        "kk": "мәтін бірде-бір тілде қалмас еді; кемінде біреуін қалдырыңыз",
+        "uz": "matn birorta ham tilda qolmaydi; kamida bittasini qoldiring",
+    }.items():
+        form = form_about(browser_like, "competition-amended", competition_id=competition_id)
+        form |= removed | {"reason": "Nomi oʻzgardi"}
+        # Said beside the first box it concerns, the Uzbek title's "remove".
+        field = "changes.title.uz.remove"
+        assert said_on_desk(browser_like, "competition-amended", form, field, language) == words
+    assert ledger_size(desk.database) == before

@@ -796,7 +796,7 @@ def _merged_texts(kind: str, changes: dict[str, Any], recorded: dict[str, Any]) 
         try:
             merged[name] = merged_text(recorded.get(name), parsed)
         except ValueError as exc:
-            raise Unprocessable.for_field(f"changes.{name}", str(exc)) from exc
+            raise Unprocessable.for_field(f"changes.{name}", said(exc)) from exc
     return merged
 
 
@@ -862,7 +862,7 @@ def _published_changes(
                 try:
                     normalized[name] = merged_text(recorded.get(name), parsed)
                 except ValueError as exc:
-                    raise Unprocessable.for_field(f"changes.{name}", str(exc)) from exc
+                    raise Unprocessable.for_field(f"changes.{name}", said(exc)) from exc
             else:
                 normalized[name] = TypeAdapter(Any).dump_python(parsed, mode="json")
     return normalized

@@ -438,7 +438,7 @@ def _changes(
             try:
                 changes[name] = merged_text(getattr(competition, name), text)
             except ValueError as exc:
-                raise Unprocessable.for_field(f"changes.{name}", str(exc)) from exc
+                raise Unprocessable.for_field(f"changes.{name}", said(exc)) from exc
     if "budget" in changes:
         budget = _amount(changes["budget"], competition.currency, "changes.budget")
         if budget < competition.committed_minor:

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidatorFunctionWrapHandler, WrapValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from registry.core.messages import Rule
+from registry.core.messages import Rule, said
 from registry.core.schemas import (
     DATE_MESSAGE,
     DATETIME_MESSAGE,
@@ -303,8 +303,9 @@ def human_message(error: Any) -> str:
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return _tag_message(error)
     if kind == "value_error" and (error.get("ctx") or {}).get("error") is not None:
-        # A validator's own words, without pydantic's "Value error, " before them.
-        return str(error["ctx"]["error"])
+        # A validator's own words, without pydantic's "Value error, " before them (a Rule
+        # kept, for the portal to say it in the reader's language).
+        return said(error["ctx"]["error"])
     return (
         _date_message(kind, (error.get("ctx") or {}).get("error"))
         or _null_object_message(error)

@@ -21,9 +21,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from registry.core.messages import Rule
 from registry.reference.legal_units import LegalUnit
 
 LANGUAGES = ("uz", "ru", "kk", "en")
+LANGUAGE_LIST = ", ".join(LANGUAGES)
+"""The languages' codes as a message lists them: an identifier in every language."""
 UZBEK_CYRILLIC = "uz-Cyrl"
 """The BCP 47 tag of Uzbek written in Cyrillic (``uz`` is Uzbek in its official Latin
 letters), for an open-data text that says its script."""
@@ -211,7 +214,9 @@ class LocalizedText(StrictInput):
     @model_validator(mode="after")
     def _at_least_one(self) -> "LocalizedText":
         if not any(getattr(self, language) for language in LANGUAGES):
-            raise ValueError(f"give the text in at least one of {', '.join(LANGUAGES)}")
+            raise ValueError(
+                Rule("give the text in at least one of %(languages)s", languages=LANGUAGE_LIST)
+            )
         return self
 
     def as_dict(self) -> dict[str, str]:
@@ -240,7 +245,9 @@ class LocalizedTextChange(StrictInput):
     @model_validator(mode="after")
     def _names_a_language(self) -> "LocalizedTextChange":
         if not self.model_fields_set:
-            raise ValueError(f"name at least one of {', '.join(LANGUAGES)} to change")
+            raise ValueError(
+                Rule("name at least one of %(languages)s to change", languages=LANGUAGE_LIST)
+            )
         return self
 
 
@@ -258,7 +265,7 @@ def merged_text(
         else:
             texts[language] = value
     if not texts:
-        raise ValueError("would leave the text in no language; keep at least one")
+        raise ValueError(Rule("would leave the text in no language; keep at least one"))
     return {language: texts[language] for language in LANGUAGES if language in texts}
 
 
