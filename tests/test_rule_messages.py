@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_date, format_time
 from domain_helpers import (
+    KZ_OPERATOR,
     MINISTRY,
+    NGO_KZ,
     NGO_UZ,
     PUBLIC_FUND,
     bearer,
@@ -28,6 +30,7 @@ from test_desk import (
     errors_next_to,
     form_about,
     group_errors,
+    open_form,
     sign_in,
 )
 from test_desk_stages import STAGE_FORMS, send
@@ -858,4 +861,67 @@ def test_a_text_left_in_no_language_is_said_translated(
         # Said beside the first box it concerns, the Uzbek title's "remove".
         field = "changes.title.uz.remove"
         assert said_on_desk(browser_like, "competition-amended", form, field, language) == words
+    assert ledger_size(desk.database) == before
+
+
+def test_a_region_or_an_addressee_of_another_country_is_said_with_the_countrys_name(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """An Uzbek funder's award in a Kazakh region (typed, or the recipient's taken when none
+    is), and a conclusion on an Uzbek award addressed to a Kazakh body: the country named
+    as the reader's language names it."""
+    award_id, fund = desk.award["id"], desk.world.fund
+    note = " (the recipient's region, taken when none is given): give the region where the work happens"
+    for body, message in (
+        (
+            award_body(None, recipient_id=NGO_KZ),
+            f"KZ-75 is not in the country of {PUBLIC_FUND}{note}",
+        ),
+        (award_body(None, region="KZ-75"), f"KZ-75 is not in the country of {PUBLIC_FUND}"),
+    ):
+        body |= {"amount": "1000000.00", "legal_basis": DIRECT_AWARD["legal_basis"]}
+        assert api_errors(desk, "/api/v1/awards", body, fund, 422) == [
+            {"field": "region", "message": message}
+        ]
+    body = desk.conclusion(addressed_to=KZ_OPERATOR)
+    assert api_errors(desk, CONCLUSIONS, body, desk.overseer, 422) == [
+        {
+            "field": "addressed_to",
+            "message": f"{KZ_OPERATOR} is not in the country of award {award_id} (Uzbekistan); "
+            "a conclusion is addressed to a state body of its subject's country",
+        }
+    ]
+
+    before = ledger_size(desk.database)
+    sign_in(browser_like, fund)
+    for language, words in {
+        "ru": f"KZ-75 находится не в стране организации {PUBLIC_FUND} (это регион получателя: он "
+        "берётся, когда регион не указан); укажите регион, где ведётся работа",
+        "kk": f"KZ-75: бұл өңір {PUBLIC_FUND} ұйымының елінде емес (бұл алушының өңірі: өңір "
+        "көрсетілмегенде сол алынады); жұмыс жүргізілетін өңірді көрсетіңіз",
+    }.items():
+        form = (
+            award_form(browser_like, "")
+            | DIRECT_AWARD
+            | {"recipient_id": NGO_KZ, "amount": "1000000"}
+        )
+        assert said_on_desk(browser_like, "award", form, "region", language) == words
+    sign_in(browser_like, desk.overseer)
+    for language, words in {
+        "ru": f"{KZ_OPERATOR} находится не в стране решения о финансировании {award_id} "
+        "(Узбекистан); заключение направляется государственному органу страны, к которой "
+        "относится его предмет",
+        "kk": f"{KZ_OPERATOR}: бұл ұйым {award_id} қаржыландыруы жатқан елде (Өзбекстан) емес; "
+        "қорытынды нысанасы жатқан елдің мемлекеттік органына жіберіледі",
+        "uz": f"{KZ_OPERATOR}: bu tashkilot {award_id} ajratmasi tegishli mamlakatda "
+        "(Oʻzbekiston) emas; xulosa predmeti tegishli mamlakatning davlat organiga yoʻllanadi",
+    }.items():
+        form = open_form(browser_like, "conclusion") | {
+            "addressed_to": KZ_OPERATOR,
+            "subject.type": "award",
+            "subject.id": award_id,
+            "title.uz": "Hisobot eʼlon qilinmagan",
+            "findings.uz": "Yakuniy hisobot yoʻq",
+        }
+        assert said_on_desk(browser_like, "conclusion", form, "addressed_to", language) == words
     assert ledger_size(desk.database) == before

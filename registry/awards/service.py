@@ -207,8 +207,7 @@ def publish_recorded(
             organization_service.check_funded_region(
                 recipient.region,
                 ids.funder_id,
-                note=" (the recipient's region, taken when none is given): give the region "
-                "where the work happens",
+                template=organization_service.RECIPIENTS_NOT_IN_COUNTRY,
             )
         if data.source_id is not None:
             if (ids.funder_id, data.source_id) in taken:

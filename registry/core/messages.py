@@ -21,6 +21,7 @@ from typing import Self
 
 from registry.reference.money import format_amount
 from registry.reference.refusals import Refusal
+from registry.reference.regions import region_name
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate later"
@@ -64,6 +65,17 @@ class LocalTime:
         if self.offset:
             return self.at.isoformat(timespec="minutes")
         return self.at.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region or a country by its code: named as pycountry names it in the API's words
+    (``Uzbekistan``), as the pages name it in the reader's language (``Узбекистан``)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return region_name(self.code)
 
 
 class Grouped(int):

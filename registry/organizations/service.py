@@ -2,14 +2,14 @@
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from sqlalchemy.orm import Session
 
 from registry import journal
 from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
-from registry.core.messages import Rule
+from registry.core.messages import N_, Rule
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import repository
@@ -44,17 +44,26 @@ def canonical_region(value: object, *, field: str = "region") -> str:
         raise Unprocessable.for_field(field, str(exc)) from exc
 
 
+NOT_IN_COUNTRY: Final = N_("%(region)s is not in the country of %(org_id)s")
+RECIPIENTS_NOT_IN_COUNTRY: Final = N_(
+    "%(region)s is not in the country of %(org_id)s (the recipient's region, taken when none "
+    "is given): give the region where the work happens"
+)
+"""Said of an award without a region whose recipient's region lies outside the funder's
+country: the region refused is one the funder did not give."""
+
+
 def check_region_in_country(
-    region: str, org_id: str, *, field: str = "region", note: str = ""
+    region: str, org_id: str, *, field: str = "region", template: str = NOT_IN_COUNTRY
 ) -> None:
     """``region`` (canonical) lies in the country of ``org_id``'s register; a refusal names
-    ``field``, ``note`` added to its message."""
+    ``field`` and says ``template`` (``NOT_IN_COUNTRY`` or ``RECIPIENTS_NOT_IN_COUNTRY``)."""
     if region[:2] != org_id[:2]:
-        raise Unprocessable.for_field(field, f"{region} is not in the country of {org_id}{note}")
+        raise Unprocessable.for_field(field, Rule(template, region=region, org_id=org_id))
 
 
 def check_funded_region(
-    region: str, funder_id: str, *, field: str = "region", note: str = ""
+    region: str, funder_id: str, *, field: str = "region", template: str = NOT_IN_COUNTRY
 ) -> None:
     """Where a funder's competition or award takes place: an Uzbek or Kazakh funder (a state
     body, a state fund, the grant operator) supports work in its own country, as an
@@ -62,7 +71,7 @@ def check_funded_region(
     (an international organization or a foreign donor, co-funding in USD or EUR) may support
     work in either country, so its regions are not bound to its own."""
     if funder_id[:2] in HOME_COUNTRIES:
-        check_region_in_country(region, funder_id, field=field, note=note)
+        check_region_in_country(region, funder_id, field=field, template=template)
 
 
 def check_recipient(org_id: str, kind: str, *, field: str = "recipient_id") -> None:

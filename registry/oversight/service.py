@@ -25,7 +25,7 @@ from registry.competitions.models import Competition
 from registry.core import clock
 from registry.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from registry.core.ids import next_id
-from registry.core.messages import N_, Rule
+from registry.core.messages import N_, Region, Rule
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
@@ -46,7 +46,6 @@ from registry.oversight.schemas import (
     Withdrawn,
 )
 from registry.reference.countries import HOME_COUNTRIES
-from registry.reference.regions import region_name
 from registry.reference.zones import local_zone
 
 SUBMITTED = "oversight.submitted"
@@ -179,12 +178,32 @@ def _addressee(
     if subject.country in HOME_COUNTRIES and body.country != subject.country:
         raise Unprocessable.for_field(
             field,
-            f"{canonical} is not in the country of {subject.type} {subject.id} "
-            f"({region_name(subject.country)}); a conclusion is addressed to a state body of "
-            "its subject's country",
+            Rule(
+                OTHER_COUNTRY[subject.type],
+                org_id=canonical,
+                id=subject.id,
+                country=Region(subject.country),
+            ),
         )
     return body
 
+
+OTHER_COUNTRY: Final = {
+    SubjectType.AWARD.value: N_(
+        "%(org_id)s is not in the country of award %(id)s (%(country)s); a conclusion is "
+        "addressed to a state body of its subject's country"
+    ),
+    SubjectType.COMPETITION.value: N_(
+        "%(org_id)s is not in the country of competition %(id)s (%(country)s); a conclusion is "
+        "addressed to a state body of its subject's country"
+    ),
+    SubjectType.FUNDER.value: N_(
+        "%(org_id)s is not in the country of funder %(id)s (%(country)s); a conclusion is "
+        "addressed to a state body of its subject's country"
+    ),
+}
+"""What an addressee of another country than the conclusion's subject is told, one sentence
+for each kind of subject, as each language names it."""
 
 NO_SUBJECT: Final = {
     SubjectType.AWARD.value: N_("no award %(id)s"),

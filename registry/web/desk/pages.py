@@ -35,7 +35,7 @@ from registry.competitions.schemas import Stage
 from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
 from registry.core.errors import Forbidden, NotFound, RegistryError, Unauthorized
-from registry.core.messages import LocalTime, Money, Rule, english
+from registry.core.messages import LocalTime, Money, Region, Rule, english
 from registry.core.schemas import Instrument
 from registry.ledger import service as ledger_service
 from registry.ledger.merkle import leaf_hash
@@ -43,7 +43,7 @@ from registry.organizations import service as organization_service
 from registry.oversight.models import Conclusion
 from registry.oversight.views import to_summary
 from registry.reference.money import format_amount
-from registry.reference.regions import UnknownRegion, normalize_region
+from registry.reference.regions import UnknownRegion, local_region_name, normalize_region
 from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
 from registry.web.desk import forms, repeats, sessions
@@ -355,10 +355,12 @@ def _rule_value(formats: i18n.Formats, value: object) -> str:
     """A value a service's rule names, written as the pages write it in the reader's language:
     a date and a time in its locale, a count with its digits grouped, a decimal number (a
     multiplier) with its decimal mark, an amount as money, a stage and an instrument by the
-    names the pages give them; a text (an id, a zone) as it is.
+    names the pages give them, a region or a country by its name in the reader's language; a
+    text (an id, a zone) as it is.
     (A part of the sentence that is a rule itself is said by ``rule_text`` in its turn.)"""
-    if isinstance(value, Stage | Instrument):  # a StrEnum: looked up as its value
-        return i18n.gettext((forms.STAGE_NAMES | views.INSTRUMENT_NAMES)[value])
+    named = _name_of(value)
+    if named is not None:
+        return named
     if isinstance(value, LocalTime | datetime):
         return _time_text(formats, value)
     if isinstance(value, date):
@@ -386,6 +388,16 @@ def _zone_name(moment: datetime) -> str:
     if isinstance(moment.tzinfo, ZoneInfo):
         return moment.tzinfo.key
     return dates.get_timezone_gmt(moment, locale=i18n.formats(i18n.current()).locale)
+
+
+def _name_of(value: object) -> str | None:
+    """The name the pages give a value in the reader's language: a stage's, an instrument's,
+    a region's or a country's; None for a value that has none."""
+    if isinstance(value, Stage | Instrument):  # a StrEnum: looked up as its value
+        return i18n.gettext((forms.STAGE_NAMES | views.INSTRUMENT_NAMES)[value])
+    if isinstance(value, Region):
+        return local_region_name(value.code, i18n.current().code)
+    return None
 
 
 def rule_text(rule: Rule) -> str:
