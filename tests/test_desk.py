@@ -7,7 +7,7 @@ from html import escape, unescape
 
 import pytest
 from babel.dates import format_date
-from domain_helpers import MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
+from domain_helpers import KZ_OPERATOR, MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from oversight_desk import Desk
@@ -1563,8 +1563,15 @@ def test_a_competition_without_a_time_zone_keeps_the_countrys(
 @pytest.mark.parametrize(
     ("zone", "message"),
     [
-        ("Europe/Moscow", "Europe/Moscow is not a time zone of Kazakhstan"),
-        ("Asia/Nowhere", "'Asia/Nowhere' is not an IANA time zone"),
+        # The service's rules, said in the page's language (Uzbek, the default).
+        (
+            "Europe/Moscow",
+            (
+                f"Europe/Moscow — {KZ_OPERATOR} tashkiloti tanlovlarini oʻtkazadigan "
+                "mamlakatning (Qozogʻiston) vaqt mintaqasi emas"
+            ),
+        ),
+        ("Asia/Nowhere", "'Asia/Nowhere' — IANA vaqt mintaqasi emas"),
     ],
 )
 def test_a_time_zone_the_api_refuses_is_shown_next_to_its_field(

@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from oversight_desk import CONCLUSIONS, OVERSEER, Desk
 from test_awards import award_body
 from test_desk import (
+    COMPETITION_FORM,
     DIRECT_AWARD,
     LEGAL_UNIT,
     award_form,
@@ -924,4 +925,112 @@ def test_a_region_or_an_addressee_of_another_country_is_said_with_the_countrys_n
             "findings.uz": "Yakuniy hisobot yoʻq",
         }
         assert said_on_desk(browser_like, "conclusion", form, "addressed_to", language) == words
+    assert ledger_size(desk.database) == before
+
+
+def test_a_competitions_zone_year_and_round_are_checked_in_the_readers_language(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """A new round in Almaty's zone, of the year 2019 for a window in 2026, or numbered as
+    the fund's fourth grant round of 2026 already is: the zones, years and ids as written,
+    the country and the instrument by their names in the reader's language."""
+    fund, taken = desk.world.fund, desk.competition["id"]
+    competitions = "/api/v1/competitions"
+    for status, overrides, field, message in (
+        (
+            422,
+            {"time_zone": "Asia/Almaty"},
+            "time_zone",
+            (
+                f"Asia/Almaty is not a time zone of Uzbekistan, where {PUBLIC_FUND}'s "
+                "competitions are held; give one of Asia/Samarkand, Asia/Tashkent"
+            ),
+        ),
+        (
+            422,
+            {"time_zone": "Mars/Olympus"},
+            "time_zone",
+            "'Mars/Olympus' is not an IANA time zone",
+        ),
+        (
+            422,
+            {"year": 2019},
+            "year",
+            (
+                "2019 is not this window's programme year: the year the window opens or closes "
+                "in, or the year after (2026 or 2027, Asia/Tashkent)"
+            ),
+        ),
+        (
+            422,
+            {
+                "window": {
+                    "opens": "2026-01-10T09:00:00+05:00",
+                    "closes": "2026-02-10T18:00:00+03:00",
+                }
+            },
+            "window.closes",
+            "2026-02-10T18:00:00+03:00 is not Asia/Tashkent time (its offset then: +05:00)",
+        ),
+        (
+            409,
+            {"round_number": 4},
+            "round_number",
+            (
+                f"{PUBLIC_FUND} already published grant round 4 of 2026 ({taken}): give the "
+                f"next number, or cancel {taken} to announce it again"
+            ),
+        ),
+    ):
+        body = competition_body(**({"round_number": 9} | overrides))
+        assert api_errors(desk, competitions, body, fund, status) == [
+            {"field": field, "message": message}
+        ]
+
+    before = ledger_size(desk.database)
+    sign_in(browser_like, fund)
+    for field, typed, status, expected in (
+        (
+            "time_zone",
+            {"time_zone": "Asia/Almaty"},
+            422,
+            {
+                "ru": "Asia/Almaty — не часовой пояс страны, где проводит конкурсы организация "
+                f"{PUBLIC_FUND} (Узбекистан); укажите один из поясов: Asia/Samarkand, Asia/Tashkent",
+                "kk": f"Asia/Almaty — {PUBLIC_FUND} ұйымы конкурстарын өткізетін елдің "
+                "(Өзбекстан) уақыт белдеуі емес; мыналардың бірін көрсетіңіз: Asia/Samarkand, "
+                "Asia/Tashkent",
+            },
+        ),
+        (
+            "year",
+            {"year": "2019"},
+            422,
+            {
+                "ru": "2019 — не год программы для этих сроков приёма заявок: это год, когда приём "
+                "открывается или закрывается, либо следующий за ним (2026 или 2027, Asia/Tashkent)",
+                "kk": "2019 — бұл өтінім қабылдау мерзімінің бағдарлама жылы емес: ол қабылдау "
+                "басталатын не аяқталатын жыл немесе одан кейінгі жыл (2026 немесе 2027, "
+                "Asia/Tashkent)",
+            },
+        ),
+        (
+            "round_number",
+            {"round_number": "4"},
+            409,
+            {
+                "ru": f"организация {PUBLIC_FUND} уже опубликовала конкурс № 4 2026 года с "
+                f"инструментом «Грант» ({taken}): укажите следующий номер или отмените {taken}, "
+                "чтобы объявить его снова",
+                "uz": f"2026-yilgi 4-son tanlov («Grant» vositasi) allaqachon eʼlon qilingan "
+                f"({taken}), eʼlon qilgan tashkilot: {PUBLIC_FUND}; keyingi raqamni kiriting yoki "
+                f"uni qayta eʼlon qilish uchun {taken} tanlovini bekor qiling",
+            },
+        ),
+    ):
+        for language, words in expected.items():
+            form = open_form(browser_like, "competition") | COMPETITION_FORM
+            form |= {"round_number": "9"} | typed
+            said = said_on_desk(browser_like, "competition", form, field, language, status)
+            assert said == words
     assert ledger_size(desk.database) == before

@@ -32,14 +32,13 @@ from registry.competitions.schemas import (
 from registry.core import clock
 from registry.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from registry.core.ids import next_id
-from registry.core.messages import LocalTime, Money, Rule, said
-from registry.core.schemas import Window, merged_text
+from registry.core.messages import LocalTime, Money, Region, Rule, said
+from registry.core.schemas import Instrument, Window, merged_text
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import service as organization_service
 from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.money import InvalidAmount, format_amount, parse_amount
-from registry.reference.regions import region_name
 from registry.reference.zones import country_zones, local_zone
 
 PUBLISHED = "competition.published"
@@ -222,15 +221,23 @@ def _named_zone(name: str, funder_id: str) -> ZoneInfo:
         zone = ZoneInfo(name)
     # A name that is a folder of the zone database ("Asia") fails with an OSError.
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise Unprocessable.for_field("time_zone", f"{name!r} is not an IANA time zone") from None
+        raise Unprocessable.for_field(
+            "time_zone", Rule("%(zone)s is not an IANA time zone", zone=repr(name))
+        ) from None
     country = funder_id[:2]
     if country in HOME_COUNTRIES:
         own = country_zones(country)
         if zone.key not in own:
             raise Unprocessable.for_field(
                 "time_zone",
-                f"{zone.key} is not a time zone of {region_name(country)}, where "
-                f"{funder_id}'s competitions are held; give one of {', '.join(sorted(own))}",
+                Rule(
+                    "%(zone)s is not a time zone of %(country)s, where %(funder_id)s's "
+                    "competitions are held; give one of %(zones)s",
+                    zone=zone.key,
+                    country=Region(country),
+                    funder_id=funder_id,
+                    zones=", ".join(sorted(own)),
+                ),
             )
     return zone
 
@@ -244,9 +251,11 @@ def _check_offsets(zone: ZoneInfo, opens: datetime, closes: datetime, prefix: st
     for field, moment in (("opens", opens), ("closes", closes)):
         expected = moment.astimezone(zone).utcoffset()
         if moment.utcoffset() != expected:
-            message = (
-                f"{moment.isoformat()} is not {zone.key} time (its offset then: "
-                f"{_offset(expected)})"
+            message = Rule(
+                "%(moment)s is not %(zone)s time (its offset then: %(offset)s)",
+                moment=moment.isoformat(),  # as it was given, its offset in it
+                zone=zone.key,
+                offset=_offset(expected),
             )
             errors.append(FieldError(field=prefix + field, message=message))
     if errors:
@@ -271,8 +280,14 @@ def _check_year(year: int, opens: datetime, closes: datetime, zone: ZoneInfo) ->
         years = [str(each) for each in range(first, last + 1)]
         raise Unprocessable.for_field(
             "year",
-            f"{year} is not this window's programme year: the year the window opens or closes "
-            f"in, or the year after ({', '.join(years[:-1])} or {years[-1]}, {zone.key})",
+            Rule(
+                "%(year)s is not this window's programme year: the year the window opens or "
+                "closes in, or the year after (%(years)s or %(last)s, %(zone)s)",
+                year=str(year),  # a year, never grouped as a count ("2 026")
+                years=", ".join(years[:-1]),
+                last=years[-1],
+                zone=zone.key,
+            ),
         )
 
 
@@ -299,8 +314,15 @@ def _check_round(
     if taken is not None:
         raise Conflict.for_field(
             "round_number",
-            f"{funder_id} already published {instrument} round {round_number} of {year} "
-            f"({taken}): give the next number, or cancel {taken} to announce it again",
+            Rule(
+                "%(funder_id)s already published %(instrument)s round %(round)s of %(year)s "
+                "(%(taken)s): give the next number, or cancel %(taken)s to announce it again",
+                funder_id=funder_id,
+                instrument=Instrument(instrument),
+                round=str(round_number),
+                year=str(year),
+                taken=taken,
+            ),
         )
 
 
