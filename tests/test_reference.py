@@ -1,7 +1,9 @@
 """The pure reference rules: org-ids, ISO 3166-2 regions, ISO 4217 amounts, search keys."""
 
+import copy
 import dataclasses
 import os
+import pickle
 import subprocess
 import sys
 import unicodedata
@@ -437,6 +439,28 @@ def test_unknown_currencies_are_rejected(code):
         parse_amount("1", code)
     assert issubclass(UnknownCurrency, InvalidAmount)
     assert issubclass(InvalidAmount, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("refused", "kind"),
+    [
+        (lambda: parse_amount("5%", "UZS"), InvalidAmount),
+        (lambda: normalize_currency("A%C"), UnknownCurrency),
+    ],
+)
+def test_a_refusal_is_copied_and_pickled_as_what_it_is(refused, kind):
+    """A refusal of an amount carries its template and values for the portal to translate;
+    copied or pickled, it is rebuilt from them, not from its text, which a value holding a
+    per cent sign would make an invalid template."""
+    with pytest.raises(kind) as caught:
+        refused()
+    for again in (copy.copy(caught.value), pickle.loads(pickle.dumps(caught.value))):
+        assert type(again) is kind
+        assert (str(again), again.template, again.values) == (
+            str(caught.value),
+            caught.value.template,
+            caught.value.values,
+        )
 
 
 def test_normalize_currency():

@@ -16,3 +16,13 @@ class Refusal(ValueError):
         super().__init__(template % values)
         self.template = template
         self.values = values
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Copied or pickled from its template and values: rebuilt from its text alone, the
+        # text would be read as a template ("'5%' is not …" is none).
+        return (_refusal, (type(self), self.template, self.values))
+
+
+def _refusal(kind: type[Refusal], template: str, values: dict[str, object]) -> Refusal:
+    made: Refusal = kind(template, **values)
+    return made
