@@ -111,10 +111,11 @@ class Rule(str):
     ``date``, an ``int`` that counts something (its digits grouped there), a ``Decimal`` (a
     multiplier, ``1.5``, with the reader's decimal mark there), a ``Money`` (an ``Amount``
     where the API names no currency after it), a ``LocalTime``, an enumeration the portal
-    names (a competition's stage, an instrument); an identifier (an entry's number, an id, a
-    zone) as a ``str``, which every language writes as it is; a part of the sentence that is
-    itself said in words (one of several bands, a length of months and days) as a ``Rule``,
-    said in the reader's language in its turn."""
+    names (a competition's stage, an instrument), a ``Region`` (a country, named); an
+    identifier (an entry's number, an id, a zone) or a number that counts nothing (a year, a
+    round's number) as a ``str``, which every language writes as it is; a part of the
+    sentence that is itself said in words (one of several bands, a length of months and days)
+    as a ``Rule``, said in the reader's language in its turn."""
 
     __slots__ = ("template", "values")
     template: str
