@@ -118,6 +118,31 @@ def test_reads_go_to_the_replica_and_min_seq_falls_back_to_the_primary(
 
 
 @pytest.mark.usefixtures("world")
+def test_a_min_seq_past_the_ledgers_end_is_answered_by_the_primary_without_waiting(
+    app_client: TestClient,
+) -> None:
+    """An entry the primary does not hold either cannot come to the replica by waiting: the
+    primary answers at once (a fuzzer's min_seq=10**12 kept a thread polling the replica for
+    read_wait_seconds, every time). Counted by the replica's polls, not timed."""
+    database: Database = app_client.app.state.database  # type: ignore[attr-defined]
+    assert database.read_engine is not None
+    polls = 0
+
+    def count(*hooked: object) -> None:  # (connection, cursor, statement, …)
+        nonlocal polls
+        polls += "FROM ledger_head" in str(hooked[2])
+
+    event.listen(database.read_engine, "before_cursor_execute", count)
+    try:
+        response = app_client.get(f"/api/v1/organizations/{NGO_UZ}", params={"min_seq": 10**12})
+    finally:
+        event.remove(database.read_engine, "before_cursor_execute", count)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["Registry-Read-From"] == "primary"
+    assert polls == 1
+
+
+@pytest.mark.usefixtures("world")
 def test_min_seq_is_a_checked_parameter(app_client: TestClient) -> None:
     response = app_client.get(f"/api/v1/organizations/{NGO_UZ}", params={"min_seq": "-1"})
     assert response.status_code == 400, response.text[:300]

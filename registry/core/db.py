@@ -324,14 +324,20 @@ class Database:
                 session.rollback()  # read-only: nothing to commit
 
     def _replica_holds(self, seq: int) -> bool:
-        """Whether the replica's ledger holds entry ``seq``, waiting for it a little."""
+        """Whether the replica's ledger holds entry ``seq``, waiting for it a little, but only
+        for an entry the primary holds: a ``min_seq`` past the end of the ledger (a typo, a
+        crawler, a fuzzer) is answered by the primary at once, where it kept a thread waiting
+        ``read_wait_seconds`` for what no replica could replay."""
         assert self.read_engine is not None
         deadline = time.monotonic() + self._read_wait_seconds
+        on_primary = False  # asked once: the primary's ledger only grows
         while True:
-            with self.read_engine.connect() as connection:
-                size = connection.execute(text("SELECT size FROM ledger_head")).scalar()
-            if size is not None and size > seq:
+            if _ledger_size(self.read_engine) > seq:
                 return True
+            if not on_primary:
+                if _ledger_size(self.engine) <= seq:
+                    return False
+                on_primary = True
             if time.monotonic() >= deadline:
                 return False
             time.sleep(REPLICA_POLL_SECONDS)
@@ -341,6 +347,13 @@ class Database:
         self._export_engine.dispose()
         if self.read_engine is not None:
             self.read_engine.dispose()
+
+
+def _ledger_size(engine: Engine) -> int:
+    """How many entries the ledger of ``engine``'s database holds (0 before its first)."""
+    with engine.connect() as connection:
+        size = connection.execute(text("SELECT size FROM ledger_head")).scalar()
+    return int(size or 0)
 
 
 def get_database(request: Request) -> Database:
