@@ -58,8 +58,10 @@ typecheck: $(VENV)/.installed-test ## mypy --strict on registry/
 
 CHROMIUM ?= /usr/bin/chromium
 
-# The slowest tests are listed at the end of every run, so that CI's time can be watched.
-PYTEST_ARGS ?= --durations=30
+# The slowest tests are listed at the end of every run, so that CI's time can be watched. One
+# test process per core (pytest-xdist), each taking whole files, so that a file's module-wide
+# set-up (a live server, a browser) is made once; `PYTEST_ARGS="-n 0 …"` runs in one process.
+PYTEST_ARGS ?= --durations=30 -n auto --dist loadfile
 
 pytest: $(VENV)/.installed-test $(CHROMIUM) ## The test suite only
 	$(BIN)/pytest $(PYTEST_ARGS)

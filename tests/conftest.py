@@ -218,11 +218,36 @@ def replica_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replic
         yield pair
 
 
+@pytest.fixture(scope="session")
+def demo_databases() -> Iterator[dict[str, Settings]]:
+    """The demo data set's databases by backend, each loaded at most once per test process.
+
+    ``demo_settings`` is parametrised at session scope, and pytest sets such a fixture up
+    again each time the tests it runs go from one backend to another and back, which they do
+    often when test files are shared out between processes (``pytest -n``): each time, the
+    demo (12-17 s) was loaded anew. It is loaded here once, and its PostgreSQL database (a
+    copy taken for good from the template's) dropped when the session ends; the replica's
+    go with its cluster, SQLite's with the run's temporary folder.
+    """
+    made: dict[str, Settings] = {}
+    yield made
+    for backend, settings in made.items():
+        if backend == "postgresql":
+            engine = _admin_engine()
+            name = make_url(settings.database_url).database
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            engine.dispose()
+
+
 @pytest.fixture(scope="session", params=(*BACKENDS, "replica"))
 def demo_settings(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Settings]:
-    """Settings of a database holding the demo data set, loaded once per backend per run.
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_databases: dict[str, Settings],
+) -> Settings:
+    """Settings of a database holding the demo data set, loaded once per backend per run
+    (``demo_databases``).
 
     ``replica``: PostgreSQL, the demo written on a primary and every GET read from its
     streaming replica (``REGISTRY_READ_DATABASE_URL``), so the publication tests run
@@ -230,17 +255,23 @@ def demo_settings(
 
     Only for tests that never write: every test using it sees the same data.
     """
+    backend = str(request.param)
+    if backend not in demo_databases:
+        demo_databases[backend] = _demo(request, tmp_path_factory, backend)
+    return demo_databases[backend]
+
+
+def _demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, backend: str
+) -> Settings:
     from registry import demo  # noqa: PLC0415 - only these tests need the demo
 
-    backend = str(request.param)
     folder = tmp_path_factory.mktemp(f"demo-{backend}")
     if backend == "replica":
         pair: ReplicaPair = request.getfixturevalue("replica_cluster")
         with psycopg.connect(
             f"host=127.0.0.1 port={pair.primary_port} user=postgres", autocommit=True
         ) as connection:
-            # Named apart each time: pytest may set this fixture up again in one run (when
-            # the order of the tests it runs takes it away and back).
             name = f"registry_demo_{next(_counter)}"
             connection.execute(f'CREATE DATABASE "{name}"')
         migrations.upgrade(pair.primary(name))
@@ -255,25 +286,29 @@ def demo_settings(
             ledger_service.sign_if_stale(session, signer=signer)
         database.dispose()
         wait_for_replay(pair)
-        yield Settings(
+        return Settings(
             database_url=pair.primary(name),
             read_database_url=pair.replica(name),
             signing_key_file=folder / "ledger.key",
             log_origin="test.registry/ledger",
             checkpoint_interval_seconds=0,
         )
-        return
     template = request.getfixturevalue(f"{backend}_template")
-    with contextmanager(_database)(backend, folder, template=template) as url:
-        database = Database(url)
-        demo.load(database, awards=240)
-        database.dispose()
-        yield Settings(
-            database_url=url,
-            signing_key_file=folder / "ledger.key",
-            log_origin="test.registry/ledger",
-            checkpoint_interval_seconds=0,
-        )
+    if backend == "sqlite":
+        path = folder / "registry.db"
+        shutil.copyfile(template, path)
+        url = f"sqlite:///{path}"
+    else:  # kept until the session ends (demo_databases drops it), not given back
+        url = _postgres_url(_copies[str(template)].take())
+    database = Database(url)
+    demo.load(database, awards=240)
+    database.dispose()
+    return Settings(
+        database_url=url,
+        signing_key_file=folder / "ledger.key",
+        log_origin="test.registry/ledger",
+        checkpoint_interval_seconds=0,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,9 @@ def _award_total(client) -> int:
 
 
 def _checkpoint_size(client) -> int:
-    return int(client.get("/api/v1/ledger/checkpoint").text.splitlines()[1])
+    response = client.get("/api/v1/ledger/checkpoint")
+    assert response.status_code == 200, (response.headers, response.text)
+    return int(response.text.splitlines()[1])
 
 
 def test_home_page_shows_the_registry_in_figures(demo_client):

@@ -7,6 +7,7 @@ with a reason elsewhere, as the PostgreSQL tests do. Screenshots go to ``SCREENS
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx2 as httpx
@@ -87,11 +88,24 @@ def portal_settings(demo_settings):
 
 
 @pytest.fixture(scope="session")
-def portal(portal_settings) -> Iterator[str]:
+def portal_servers() -> Iterator[tuple[ExitStack, dict[Path, str]]]:
+    """The portals' servers by their settings' key file, each started at most once per test
+    process and stopped when the session ends, as ``demo_databases`` keeps the demo's
+    databases (pytest sets ``portal`` up again whenever the tests go from one backend to
+    another and back)."""
+    with ExitStack() as servers:
+        yield servers, {}
+
+
+@pytest.fixture(scope="session")
+def portal(portal_settings: Settings, portal_servers: tuple[ExitStack, dict[Path, str]]) -> str:
     """The base URL of a real uvicorn serving the registry (API and portal) over the demo data,
     once per backend per run. Read only: tests that write make their own app."""
-    with serve(create_app(portal_settings)) as url:
-        yield url
+    servers, urls = portal_servers
+    key = portal_settings.signing_key_file
+    if key not in urls:
+        urls[key] = servers.enter_context(serve(create_app(portal_settings)))
+    return urls[key]
 
 
 @pytest.fixture
