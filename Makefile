@@ -61,7 +61,10 @@ CHROMIUM ?= /usr/bin/chromium
 # The slowest tests are listed at the end of every run, so that CI's time can be watched. One
 # test process per core (pytest-xdist), each taking whole files, so that a file's module-wide
 # set-up (a live server, a browser) is made once; `PYTEST_ARGS="-n 0 …"` runs in one process.
-PYTEST_ARGS ?= --durations=30 -n auto --dist loadfile
+# The processes are the CPUs this process may use (nproc), not xdist's "auto", which counts the
+# host's physical cores whatever a container or CPU affinity allows.
+TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_ARGS ?= --durations=30 -n $(TEST_PROCESSES) --dist loadfile
 
 pytest: $(VENV)/.installed-test $(CHROMIUM) ## The test suite only
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -246,8 +246,8 @@ def demo_settings(
     tmp_path_factory: pytest.TempPathFactory,
     demo_databases: dict[str, Settings],
 ) -> Settings:
-    """Settings of a database holding the demo data set, loaded once per backend per run
-    (``demo_databases``).
+    """Settings of a database holding the demo data set, loaded once per backend per test
+    process (``demo_databases``).
 
     ``replica``: PostgreSQL, the demo written on a primary and every GET read from its
     streaming replica (``REGISTRY_READ_DATABASE_URL``), so the publication tests run
@@ -298,10 +298,19 @@ def _demo(
         path = folder / "registry.db"
         shutil.copyfile(template, path)
         url = f"sqlite:///{path}"
+        database = Database(url)
+        demo.load(database, awards=240)
     else:  # kept until the session ends (demo_databases drops it), not given back
-        url = _postgres_url(_copies[str(template)].take())
-    database = Database(url)
-    demo.load(database, awards=240)
+        copies = _copies[str(template)]
+        name = copies.take()
+        url = _postgres_url(name)
+        database = Database(url)
+        try:
+            demo.load(database, awards=240)
+        except BaseException:
+            database.dispose()
+            copies.give_back(name)  # dropped by the copies' thread, as a test's would be
+            raise
     database.dispose()
     return Settings(
         database_url=url,

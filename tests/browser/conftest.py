@@ -98,14 +98,27 @@ def portal_servers() -> Iterator[tuple[ExitStack, dict[Path, str]]]:
 
 
 @pytest.fixture(scope="session")
-def portal(portal_settings: Settings, portal_servers: tuple[ExitStack, dict[Path, str]]) -> str:
+def replica_portal_servers(
+    replica_cluster: object,  # noqa: ARG001 - set up first, so stopped after the servers
+) -> Iterator[tuple[ExitStack, dict[Path, str]]]:
+    """``portal_servers`` for a portal reading from the replica: set up after the replica's
+    cluster, so stopped before it (a server left running over a stopped cluster logs a failed
+    checkpoint twice a second until it stops)."""
+    with ExitStack() as servers:
+        yield servers, {}
+
+
+@pytest.fixture(scope="session")
+def portal(request: pytest.FixtureRequest, portal_settings: Settings) -> str:
     """The base URL of a real uvicorn serving the registry (API and portal) over the demo data,
-    once per backend per run. Read only: tests that write make their own app."""
-    servers, urls = portal_servers
+    once per backend per test process. Read only: tests that write make their own app."""
+    servers, urls = request.getfixturevalue(
+        "replica_portal_servers" if portal_settings.read_database_url else "portal_servers"
+    )
     key = portal_settings.signing_key_file
     if key not in urls:
         urls[key] = servers.enter_context(serve(create_app(portal_settings)))
-    return urls[key]
+    return str(urls[key])
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def test_a_competition_page(page: Page, portal: str, screenshot) -> None:
     page.goto(f"{portal}/competitions/{competition['id']}?lang=en")
     assert page.get_by_role("heading", name="Stages").is_visible()
     assert_accessible(page)
-    screenshot(page, "competition")
+    screenshot(page, "competition-with-stages")
     open_now = [item for item in listed if item["status"] == "open"]
     if open_now:
         page.goto(f"{portal}/competitions/{open_now[0]['id']}?lang=ru")
