@@ -475,12 +475,23 @@ def test_a_conclusions_refusals_are_said_to_the_body_in_its_language(
     assert ledger_size(desk.database) == before
 
 
+@pytest.mark.parametrize(
+    ("multiplier", "derived", "said_as", "money"),
+    [
+        ("500", "206000000.00", "500", f"206{NBSP}000{NBSP}000{NBSP}UZS"),
+        # 1.5 × BRV: the API says "1.5", as typed; a Russian or Kazakh page "1,5", as it
+        # writes any number.
+        ("1.5", "618000.00", "1,5", f"618{NBSP}000{NBSP}UZS"),
+    ],
+)
 def test_an_amount_beside_its_statement_in_brv_is_said_with_the_units_name(
-    desk: Desk, browser_like: TestClient
+    desk: Desk, browser_like: TestClient, multiplier: str, derived: str, said_as: str, money: str
 ) -> None:
+    """Both amounts as money in the reader's locale, the one given too (the API's
+    "1000.00"), and the multiplier with the reader's decimal mark."""
     competition_id = desk.competition["id"]
     before = ledger_size(desk.database)
-    statement = {"unit": "BRV", "multiplier": "500", "on": "2026-03-01"}
+    statement = {"unit": "BRV", "multiplier": multiplier, "on": "2026-03-01"}
     api = desk.client.post(
         "/api/v1/awards",
         json=award_body(competition_id, amount="1000", legal_unit=statement),
@@ -488,50 +499,23 @@ def test_an_amount_beside_its_statement_in_brv_is_said_with_the_units_name(
     )
     assert api.status_code == 422, api.text
     assert api.json()["errors"] == [
-        {"field": "amount", "message": "500 BRV on 2026-03-01 is 206000000.00 UZS, not 1000.00"}
+        {
+            "field": "amount",
+            "message": f"{multiplier} BRV on 2026-03-01 is {derived} UZS, not 1000.00",
+        }
     ]
 
     sign_in(browser_like, desk.world.fund)
-    # Both amounts as money in the reader's locale, the one given too (the API's "1000.00").
-    money, given = f"206{NBSP}000{NBSP}000{NBSP}UZS", f"1{NBSP}000{NBSP}UZS"
+    given = f"1{NBSP}000{NBSP}UZS"
+    typed = LEGAL_UNIT | {"legal_unit.multiplier": multiplier, "amount": "1000"}
     for language, words in {
-        "ru": "500 БРВ на {d} — это {money}, а не {given}",
-        "kk": "{d} күнгі 500 БЕШ — {money}, {given} емес",
-    }.items():
-        form = award_form(browser_like, competition_id) | LEGAL_UNIT | {"amount": "1000"}
-        said = said_on_desk(browser_like, "award", form, "amount", language)
-        assert said == words.format(d=day("2026-03-01", language), money=money, given=given)
-    assert ledger_size(desk.database) == before
-
-
-def test_a_multiplier_with_a_fraction_is_said_with_the_readers_decimal_mark(
-    desk: Desk, browser_like: TestClient
-) -> None:
-    """1.5 × BRV: the API says "1.5", as typed; a Russian or Kazakh page "1,5", as it writes
-    any number, and the amount given as money, not the API's "1000.00"."""
-    competition_id = desk.competition["id"]
-    before = ledger_size(desk.database)
-    statement = {"unit": "BRV", "multiplier": "1.5", "on": "2026-03-01"}
-    api = desk.client.post(
-        "/api/v1/awards",
-        json=award_body(competition_id, amount="1000", legal_unit=statement),
-        headers=bearer(desk.world.fund),
-    )
-    assert api.status_code == 422, api.text
-    assert api.json()["errors"] == [
-        {"field": "amount", "message": "1.5 BRV on 2026-03-01 is 618000.00 UZS, not 1000.00"}
-    ]
-
-    sign_in(browser_like, desk.world.fund)
-    money, given = f"618{NBSP}000{NBSP}UZS", f"1{NBSP}000{NBSP}UZS"
-    typed = LEGAL_UNIT | {"legal_unit.multiplier": "1.5", "amount": "1000"}
-    for language, words in {
-        "ru": "1,5 БРВ на {d} — это {money}, а не {given}",
-        "kk": "{d} күнгі 1,5 БЕШ — {money}, {given} емес",
+        "ru": "{m} БРВ на {d} — это {money}, а не {given}",
+        "kk": "{d} күнгі {m} БЕШ — {money}, {given} емес",
     }.items():
         form = award_form(browser_like, competition_id) | typed
         said = said_on_desk(browser_like, "award", form, "amount", language)
-        assert said == words.format(d=day("2026-03-01", language), money=money, given=given)
+        day_said = day("2026-03-01", language)
+        assert said == words.format(m=said_as, d=day_said, money=money, given=given)
     assert ledger_size(desk.database) == before
 
 
