@@ -69,14 +69,16 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def screenshot(request: pytest.FixtureRequest):
-    """``screenshot(page, "award")`` saves a full-page PNG, ``award-<test parameters>.png``."""
+    """``screenshot(page, "award")`` saves a full-page PNG, ``award-<test parameters>.png``;
+    ``full_page=False`` saves what the window shows (a page as long as the API reference makes
+    an image of megabytes in seconds)."""
     callspec = getattr(request.node, "callspec", None)
     suffix = f"-{callspec.id}" if callspec else ""
 
-    def take(page: Page, name: str) -> Path:
+    def take(page: Page, name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}{suffix}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take
