@@ -260,6 +260,21 @@ def test_the_award_page_names_its_region_in_the_readers_language(
     assert award["region"] == "UZ-TO"  # the API keeps the code
 
 
+def test_a_text_recorded_in_no_language_is_marked_unknown_not_the_pages(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A reason or note is one text, in whatever language its funder wrote it: inside a
+    Russian page it is marked ``lang=""`` (HTML: the language is unknown), so a screen reader
+    does not read an Uzbek or English reason with Russian rules."""
+    award = award_with_a_history(client, world, database)
+    html = client.get(f"/awards/{award['id']}", params={"lang": "ru"}).text
+    events = {event["kind"].removeprefix("award."): event["seq"] for event in award["events"]}
+    assert '<dd lang="">Closed</dd>' in html  # the termination reason
+    assert '<span lang="">Second phase added</span>' in event_item(html, events["amended"])
+    assert '<span lang="">Bank statement shows 140M</span>' in event_item(html, events["corrected"])
+    assert '<span lang="">Closed</span>' in event_item(html, events["terminated"])
+
+
 def test_the_award_page_shows_local_times_and_names_the_zone(
     client: TestClient, world: World, database: Database
 ) -> None:
