@@ -583,6 +583,43 @@ def test_an_amendment_is_judged_against_the_current_values(
     assert ledger_size(database) == before + 2
 
 
+def test_a_refused_disbursement_or_cut_says_the_figures_to_put_it_right(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Found by a tester: an over-disbursement was refused saying only that it would pass
+    the awarded amount, while the award's page showed what remained; a funder had to look it
+    up. A disbursement says what remains, an amendment below the paid total says both."""
+    award = create_award(client, world, create_competition(client, world)["id"])
+    path = f"/api/v1/awards/{award['id']}/events"
+    paid = {"type": "disbursed", "amount": "100000000", "date": "2026-03-20"}
+    assert post(client, path, paid, world.fund).status_code == 201
+    before = ledger_size(database)
+
+    over = post(client, path, paid | {"amount": "250000000"}, world.fund)
+    cut = post(client, path, {"type": "amended", "amount": "50000000", "reason": "Cut"}, world.fund)
+
+    assert over.status_code == cut.status_code == 422, (over.text, cut.text)
+    assert [(e["field"], e["message"]) for e in over.json()["errors"]] == [
+        (
+            "amount",
+            (
+                "the disbursed total would exceed the awarded amount: 200000000.00 UZS remains to "
+                "disburse of 300000000.00 UZS"
+            ),
+        )
+    ]
+    assert [(e["field"], e["message"]) for e in cut.json()["errors"]] == [
+        (
+            "amount",
+            (
+                "the disbursed total would exceed the awarded amount: 100000000.00 UZS is "
+                "disbursed, more than the 50000000.00 UZS awarded"
+            ),
+        )
+    ]
+    assert ledger_size(database) == before
+
+
 def test_an_event_breaking_two_rules_is_told_both(
     client: TestClient, world: World, database: Database
 ) -> None:
@@ -601,7 +638,15 @@ def test_an_event_breaking_two_rules_is_told_both(
     assert response.status_code == 422, response.text
     errors = response.json()["errors"]
     assert [error["field"] for error in errors] == ["amount", "date"]
-    assert "exceed the awarded amount" in errors[0]["message"]
+    assert (
+        errors[0]["message"]
+        ==
+        # with what remains (a tester: the page said it, not this)
+        (
+            "the disbursed total would exceed the awarded amount: 300000000.00 UZS remains to "
+            "disburse of 300000000.00 UZS"
+        )
+    )
     assert "cannot be dated in the future" in errors[1]["message"]
     assert response.json()["detail"] == "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     assert ledger_size(database) == before

@@ -192,7 +192,7 @@ def test_every_rule_template_is_in_the_template() -> None:
     services, not only the portal)."""
     templates = _rule_templates()
     assert len(templates) >= 50, sorted(templates)[:5]
-    assert "the disbursed total would exceed the awarded amount" in templates
+    assert "the implementation period ends before it starts" in templates
     missing = templates - _ids(_read(LOCALE_DIR / "messages.pot"))
     assert not missing, sorted(missing)[:3]
 

@@ -1451,7 +1451,10 @@ def test_a_checkbox_named_by_a_refusal_is_marked_invalid_and_described(
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["void"]
     assert errors_next_to(response.text, "void") == [  # in the page's language, Uzbek
-        "toʻlovlar jami ajratma summasidan oshib ketadi"
+        (
+            "toʻlovlar jami ajratma summasidan oshib ketadi: 300\xa0000\xa0000\xa0soʻm miqdoridagi "
+            "ajratmadan toʻlanishi qolgan summa — 300\xa0000\xa0000\xa0soʻm"
+        )
     ]
     checkbox = re.search(r'<input id="f-void" name="void" type="checkbox"[^>]*>', response.text)
     assert checkbox

@@ -320,7 +320,10 @@ def test_the_services_refusal_is_shown_beside_its_box(desk: Desk, browser_like: 
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["changes.amount"]
     assert errors_next_to(response.text, "changes.amount") == [
-        "the disbursed total would exceed the awarded amount"
+        (
+            "the disbursed total would exceed the awarded amount: UZS\xa0300,000,000 remains to "
+            "disburse of UZS\xa0300,000,000"
+        )
     ]
     assert field_value(response.text, "changes.amount") == "400,000,000"
     assert ledger_size(desk.database) == before
@@ -349,7 +352,10 @@ def test_a_void_the_service_refuses_is_shown_beside_the_checkbox(
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["void"]
     assert errors_next_to(response.text, "void") == [  # in the page's language, Uzbek
-        "toʻlovlar jami ajratma summasidan oshib ketadi"
+        (
+            "toʻlovlar jami ajratma summasidan oshib ketadi: 300\xa0000\xa0000\xa0soʻm miqdoridagi "
+            "ajratmadan toʻlanishi qolgan summa — 300\xa0000\xa0000\xa0soʻm"
+        )
     ]
     assert ledger_size(desk.database) == before
 

@@ -187,7 +187,13 @@ def test_add_events_many_folds_each_event_after_the_ones_before_it(database: Dat
         ),
     )
     assert [(e.field, e.message) for e in error.errors] == [
-        ("amount", "the disbursed total would exceed the awarded amount")
+        (
+            "amount",
+            (
+                "the disbursed total would exceed the awarded amount: 400.00 UZS remains to "
+                "disburse of 1000.00 UZS"
+            ),
+        )
     ]
 
     with database.session(write=True) as session:

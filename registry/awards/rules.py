@@ -146,12 +146,30 @@ def fold(events: Sequence[Event]) -> AwardState:
         apply = _APPLY.get(event.kind)
         if apply is None:
             raise RuleViolation("type", Rule("unknown award event %(kind)s", kind=event.kind))
+        disbursed_before = state.disbursed_minor
         apply(state, event.body)
         if state.disbursed_minor > state.amount_minor:
-            raise RuleViolation(
-                "amount", Rule("the disbursed total would exceed the awarded amount")
-            )
+            raise RuleViolation("amount", _over_disbursed(state, event.kind, disbursed_before))
     return state
+
+
+def _over_disbursed(state: AwardState, kind: str, disbursed_before: int) -> Rule:
+    """Why the disbursed total would pass the awarded amount, with the figures a funder needs
+    to put it right (found by a tester: the refusal said only that it would, while the award's
+    page showed what remained)."""
+    if kind == "award.disbursed":
+        return Rule(
+            "the disbursed total would exceed the awarded amount: %(remaining)s remains to "
+            "disburse of %(awarded)s",
+            remaining=Money(state.amount_minor - disbursed_before, state.currency),
+            awarded=Money(state.amount_minor, state.currency),
+        )
+    return Rule(
+        "the disbursed total would exceed the awarded amount: %(disbursed)s is disbursed, "
+        "more than the %(awarded)s awarded",
+        disbursed=Money(state.disbursed_minor, state.currency),
+        awarded=Money(state.amount_minor, state.currency),
+    )
 
 
 def _amended(state: AwardState, body: dict[str, Any]) -> None:
