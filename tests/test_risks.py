@@ -25,6 +25,7 @@ from registry.core.settings import Settings
 from registry.demo import SAMARQAND_KHOKIMIYAT
 from registry.risks.indicators import (
     AwardFacts,
+    Case,
     CompetitionFacts,
     Facts,
     Indicator,
@@ -33,6 +34,8 @@ from registry.risks.indicators import (
     flags,
 )
 from registry.risks.service import _local_day, recorded, thresholds
+from registry.web import i18n, risk_pages
+from registry.web.i18n import BY_CODE, LANGUAGES
 
 FUND = "UZ-STIR-207050449"
 OTHER = "UZ-STIR-201122919"
@@ -605,16 +608,157 @@ def test_the_award_and_funder_pages_show_a_late_announcement(
     ).json()
     html = client.get(f"/awards/{award['id']}", params={"lang": "en"}).text
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-    assert "Competition entered the register with little time left to apply" in text
-    assert "was entered into the ledger on 2026-02-03, 7 days before its window closed" in text
+    assert "Competition entered the register shortly before applications closed" in text
+    assert "was entered into the ledger on Feb 3, 2026, 7 days before its window closed" in text
     funder = client.get(f"/organizations/{PUBLIC_FUND}", params={"lang": "en"}).text
     funder_text = " ".join(unescape(re.sub(r"<[^>]+>", " ", funder)).split())
-    assert "Competition entered the register with little time left to apply: 1 award" in funder_text
+    assert (
+        "Competition entered the register shortly before or after applications closed: 1 award"
+        in funder_text
+    )
     for lang, label in (
-        ("ru", "Конкурс внесён в реестр, когда на подачу заявок оставалось мало времени"),
-        ("kk", "Конкурс өтінім беруге аз уақыт қалғанда тізілімге енгізілген"),
-        ("uz", "Tanlov arizalar topshirishga oz vaqt qolganda reyestrga kiritilgan"),
-        ("uz-Cyrl", "Танлов аризалар топширишга оз вақт қолганда реестрга киритилган"),
+        ("ru", "Конкурс внесён в реестр незадолго до окончания приёма заявок"),
+        ("kk", "Конкурс өтінім қабылдау аяқталуына аз қалғанда тізілімге енгізілген"),
+        ("uz", "Tanlov arizalar qabuli tugashiga oz qolganda reyestrga kiritilgan"),
+        ("uz-Cyrl", "Танлов аризалар қабули тугашига оз қолганда реестрга киритилган"),
     ):
         page = client.get(f"/awards/{award['id']}", params={"lang": lang}).text
         assert label in page, lang
+
+
+def test_every_explanation_is_said_in_each_language(  # a pure test: the catalogs, no database
+) -> None:
+    """Each indicator's explanation, in each of its cases, has its words in the catalogs of
+    every language the portal speaks, with its values in the reader's locale; the API's
+    English is the same text as before."""
+    late = competition(
+        "CMP-2026-00001",
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 1, 5),
+        recorded_on=date(2026, 1, 8),
+        recorded_after_close=True,
+        applications=1,
+    )
+    on_the_day = competition(
+        "CMP-2026-00002",
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 1, 5),
+        recorded_on=date(2026, 1, 5),
+        recorded_after_close=True,
+        admitted=1,
+    )
+    before = competition("CMP-2026-00003", opens_on=date(2026, 1, 1), closes_on=date(2026, 1, 9))
+    hours = competition("CMP-2026-00004", opens_on=date(2025, 12, 1), closes_on=date(2026, 1, 9))
+    before, hours = (
+        replace(before, recorded_on=date(2026, 1, 3)),
+        replace(hours, recorded_on=date(2026, 1, 9)),
+    )
+    others = [
+        competition(f"CMP-{year}-00009", year=year, opens_on=date(year, 1, 1))
+        for year in (2024, 2025)
+    ]
+    awards = [
+        award(1, competition_id=late.id, award_date=date(2026, 1, 2), award_before_close="urgent"),
+        award(11, competition_id=late.id, amendment_seqs=(50,), amount_minor=130_000_000_00),
+        award(2, competition_id=on_the_day.id, recipient_id="UZ-STIR-300000009"),
+        award(21, competition_id=before.id),
+        award(31, competition_id=hours.id, published_on=date(2026, 6, 1)),
+        award(41, competition_id=others[0].id),
+        award(51, competition_id=others[1].id),
+        award(6, amount_minor=400_000_000_00),
+        award(7, amount_minor=300_000_000_00, award_date=date(2026, 4, 1)),
+        award(17, amount_minor=300_000_000_00, award_date=date(2026, 5, 1)),
+    ]
+    organizations = [
+        OrganizationFacts("UZ-STIR-300000001", date(2025, 12, 1), 3),
+        OrganizationFacts("UZ-STIR-300000007", date(2026, 5, 3), 4),
+    ]
+    raised = flags(
+        Facts(
+            awards,
+            {each.id: each for each in (late, on_the_day, before, hours, *others)},
+            {each.org_id: each for each in organizations},
+        ),
+        LIMITS,
+    )
+    assert {flag.indicator for flag in raised} == set(Indicator)
+    by_key = {(flag.award_id, flag.indicator): flag for flag in raised}
+    after = by_key[("AWD-2026-000001", Indicator.LATE_ANNOUNCEMENT)]
+    assert str(after.explanation) == (
+        "CMP-2026-00001 was entered into the ledger on 2026-01-08, 3 days after its window "
+        "closed (applications 2026-01-01 to 2026-01-05); the indicator is for a competition "
+        "recorded after it opened with under 10 days of its window left, or after it closed"
+    )
+    assert after.case is Case.AFTER_CLOSE
+    assert by_key[("AWD-2026-000021", Indicator.LATE_ANNOUNCEMENT)].case is (
+        Case.SHORTLY_BEFORE_CLOSE
+    )
+    for language in LANGUAGES:
+        i18n.activate(language)
+        for flag in raised:
+            assert not risk_pages.in_english(flag.explanation), (language, flag.explanation)
+            said = risk_pages.explained(flag.explanation)
+            assert "%(" not in said
+            if language.code != "en":
+                assert not re.search(r"\d{4}-\d\d-\d\d", said), (language, said)  # not ISO
+    i18n.activate(BY_CODE["ru"])
+    assert risk_pages.explained(after.explanation).startswith(
+        "CMP-2026-00001 внесён в реестр 8 янв. 2026\u202fг., через 3 дня после окончания приёма "
+        "заявок"
+    )
+    reason = risk_pages.explained(
+        by_key[("AWD-2026-000001", Indicator.AWARDED_BEFORE_CLOSE)].explanation
+    )
+    assert "за 3 дня до закрытия конкурса CMP-2026-00001" in reason
+    assert 'записанная причина: <span lang="">urgent</span>' in reason
+    median = by_key[("AWD-2026-000001", Indicator.WINDOW_BELOW_FUNDER_MEDIAN)].explanation
+    assert "дня" in risk_pages.explained(median) or "дней" in risk_pages.explained(median)
+    i18n.activate(BY_CODE["uz"])
+    assert "arizalar qabuli tugaganidan 3 kun keyin" in risk_pages.explained(after.explanation)
+    i18n.activate(BY_CODE["en"])
+    assert risk_pages.explained(after.explanation).startswith(
+        "CMP-2026-00001 was entered into the ledger on Jan 8, 2026, 3 days after its window closed"
+    )
+
+
+def test_a_competition_entered_after_its_close_is_explained_in_the_readers_language(
+    client: TestClient, world: World
+) -> None:
+    """The journalist's case: a competition entered into the ledger three days after its
+    window closed, and an award in it. The award's page and the competition's own page say
+    the indicator in Russian (its heading that it came after the close, not "with little
+    time left"), while the API's explanation stays the English it was."""
+    closed = publish_at(client, world, datetime(2026, 2, 13, 12, 0, tzinfo=TASHKENT), 9)
+    response = post(client, "/api/v1/awards", recent(closed["id"], amount="1000"), world.fund)
+    assert response.status_code == 201, response.text
+    made = response.json()
+    english = (
+        f"{closed['id']} was entered into the ledger on 2026-02-13, 3 days after its window "
+        "closed (applications 2026-01-10 to 2026-02-10); the indicator is for a competition "
+        "recorded after it opened with under 10 days of its window left, or after it closed"
+    )
+    for params in ({"competition": closed["id"]}, {"indicator": "late_announcement"}):
+        page = client.get("/api/v1/risks", params=params).json()
+        [item] = [each for each in page["items"] if each["award_id"] == made["id"]]
+        [flag] = [each for each in item["flags"] if each["indicator"] == "late_announcement"]
+        assert flag["explanation"] == english
+    russian = (
+        f"{closed['id']} внесён в реестр 13 февр. 2026\u202fг., через 3 дня после окончания "
+        "приёма заявок (приём заявок с 10 янв. 2026\u202fг. по 10 февр. 2026\u202fг.)"
+    )
+    heading = "Конкурс внесён в реестр уже после окончания приёма заявок"
+    for path in (f"/awards/{made['id']}", f"/competitions/{closed['id']}"):
+        html = unescape(client.get(path, params={"lang": "ru"}).text)
+        section = html[html.index('<section class="risks"') :]
+        section = section[: section.index("</section>")]
+        assert f"<strong>{heading}</strong>" in section, path
+        assert russian in section, path
+        assert "was entered into the ledger" not in section, path
+        assert "мало времени" not in section, path
+        assert 'lang="en"' not in section, path
+        assert f"/api/v1/ledger/entries/{closed['published_seq']}" in section, path
+    competition_page = unescape(client.get(f"/competitions/{closed['id']}").text)
+    assert f'href="/awards/{made["id"]}' in competition_page.split('<section class="risks"')[1]
+    assert "Competition entered the register after applications had closed" in unescape(
+        client.get(f"/competitions/{closed['id']}", params={"lang": "en"}).text
+    )

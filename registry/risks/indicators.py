@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Final
 
 from registry.awards.legal import DIRECT_AWARD_CAP_BRV, add_months, direct_award_cap
+from registry.core.messages import Grouped, Money, Rule
 from registry.reference.money import format_amount
 
 
@@ -117,12 +118,64 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class Days:
+    """A number of days (a ``Decimal`` for a median): "3 days" in the API's words, which has
+    always said "days" whatever the number, as the portal counts days in the reader's
+    language ("3 дня", "5 дней")."""
+
+    count: int | Decimal
+
+    def __str__(self) -> str:
+        return f"{self.count:f} days" if isinstance(self.count, Decimal) else f"{self.count} days"
+
+
+@dataclass(frozen=True)
+class Months:
+    """A number of months: "12 months" in the API's words, counted in the reader's language
+    on the portal."""
+
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.count} months"
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A share as a whole percentage: "96%" in the API's words, as the reader's language
+    writes a percentage on the portal ("96 %")."""
+
+    share: Decimal
+
+    def __str__(self) -> str:
+        return _percent(self.share)
+
+
+class Recorded(str):
+    """A text as its writer recorded it, in no stated language (an award's reason for coming
+    before its competition's close): quoted as it is, marked as such on the portal."""
+
+    __slots__ = ()
+
+
+class Case(enum.StrEnum):
+    """Which of an indicator's cases a flag is, where the portal names them apart."""
+
+    SHORTLY_BEFORE_CLOSE = "shortly_before_close"
+    AFTER_CLOSE = "after_close"
+
+
+@dataclass(frozen=True)
 class Flag:
     award_id: str
     indicator: Indicator
-    explanation: str
+    explanation: Rule
+    """The facts in words: the English text the API gives (a ``Rule`` is that text), said
+    from its template and values in the reader's language on the portal."""
     facts: dict[str, str | int] = field(default_factory=dict)
     seqs: tuple[int, ...] = ()
+    case: Case | None = None
+    """``late_announcement``: entered shortly before its window closed, or after it closed."""
 
 
 def flags(facts: Facts, thresholds: Thresholds) -> list[Flag]:
@@ -132,10 +185,6 @@ def flags(facts: Facts, thresholds: Thresholds) -> list[Flag]:
         raised.extend(indicator(facts, thresholds))
     order = {name: n for n, name in enumerate(Indicator)}
     return sorted(raised, key=lambda flag: (flag.award_id, order[flag.indicator]))
-
-
-def _money(minor: int, currency: str) -> str:
-    return f"{format_amount(minor, currency)} {currency}"
 
 
 def _percent(share: Decimal) -> str:
@@ -153,10 +202,16 @@ def near_direct_cap(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
         yield Flag(
             award.id,
             Indicator.NEAR_DIRECT_CAP,
-            f"awarded {_money(award.amount_minor, award.currency)} without a competition: "
-            f"{_percent(share)} of the cap of {DIRECT_AWARD_CAP_BRV:,} × BRV "
-            f"({_money(cap, award.currency)} on {award.award_date.isoformat()}); the indicator "
-            f"starts at {_percent(thresholds.cap_share)}",
+            Rule(
+                "awarded %(amount)s without a competition: %(share)s of the cap of "
+                "%(multiple)s × BRV (%(cap)s on %(date)s); the indicator starts at %(threshold)s",
+                amount=Money(award.amount_minor, award.currency),
+                share=Percent(share),
+                multiple=Grouped(DIRECT_AWARD_CAP_BRV),
+                cap=Money(cap, award.currency),
+                date=award.award_date,
+                threshold=Percent(thresholds.cap_share),
+            ),
             {"amount": format_amount(award.amount_minor, award.currency), "cap": str(cap)},
             (award.published_seq,),
         )
@@ -184,10 +239,19 @@ def split_direct_awards(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
                 yield Flag(
                     award.id,
                     Indicator.SPLIT_DIRECT_AWARDS,
-                    f"{len(group)} awards without a competition from {funder_id} to "
-                    f"{recipient_id} within {thresholds.split_months} months "
-                    f"({group[0].award_date.isoformat()} to {last.award_date.isoformat()}) "
-                    f"total {_money(total, currency)}, above the cap of {_money(cap, currency)}",
+                    Rule(
+                        "%(awards)s awards without a competition from %(funder)s to "
+                        "%(recipient)s within %(months)s (%(first)s to %(last)s) total "
+                        "%(total)s, above the cap of %(cap)s",
+                        awards=len(group),
+                        funder=funder_id,
+                        recipient=recipient_id,
+                        months=Months(thresholds.split_months),
+                        first=group[0].award_date,
+                        last=last.award_date,
+                        total=Money(total, currency),
+                        cap=Money(cap, currency),
+                    ),
                     {"awards": len(group), "total": format_amount(total, currency)},
                     tuple(sorted(award.published_seq for award in group)),
                 )
@@ -199,14 +263,27 @@ def awarded_before_close(facts: Facts, _thresholds: Thresholds) -> Iterable[Flag
         if competition is None or award.award_date >= competition.closes_on:
             continue
         days = (competition.closes_on - award.award_date).days
-        reason = (
-            f"; the recorded reason: {award.award_before_close}" if award.award_before_close else ""
-        )
+        said = {
+            "date": award.award_date,
+            "days": Days(days),
+            "competition": competition.id,
+            "closes": competition.closes_on,
+        }
         yield Flag(
             award.id,
             Indicator.AWARDED_BEFORE_CLOSE,
-            f"awarded on {award.award_date.isoformat()}, {days} days before its competition "
-            f"{competition.id} closed ({competition.closes_on.isoformat()}){reason}",
+            Rule(
+                "awarded on %(date)s, %(days)s before its competition %(competition)s closed "
+                "(%(closes)s); the recorded reason: %(reason)s",
+                **said,
+                reason=Recorded(award.award_before_close),
+            )
+            if award.award_before_close
+            else Rule(
+                "awarded on %(date)s, %(days)s before its competition %(competition)s closed "
+                "(%(closes)s)",
+                **said,
+            ),
             {"days": days},
             (competition.published_seq, award.published_seq),
         )
@@ -224,9 +301,15 @@ def short_window(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
         yield Flag(
             award.id,
             Indicator.SHORT_WINDOW,
-            f"applications to {competition.id} were open {_window_days(competition)} days "
-            f"({competition.opens_on.isoformat()} to {competition.closes_on.isoformat()}); the "
-            f"indicator is for windows under {thresholds.short_window_days} days",
+            Rule(
+                "applications to %(competition)s were open %(days)s (%(opens)s to %(closes)s); "
+                "the indicator is for windows under %(threshold)s",
+                competition=competition.id,
+                days=Days(_window_days(competition)),
+                opens=competition.opens_on,
+                closes=competition.closes_on,
+                threshold=Days(thresholds.short_window_days),
+            ),
             {"window_days": _window_days(competition)},
             (competition.published_seq, award.published_seq),
         )
@@ -243,12 +326,12 @@ def late_announcement(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
             continue
         recorded_on = competition.recorded_on
         if competition.recorded_after_close:
-            days_left = 0
+            days_left, case = 0, Case.AFTER_CLOSE
             after = (recorded_on - competition.closes_on).days
             what = (
-                f"{after} days after its window closed"
+                Rule("%(days)s after its window closed", days=Days(after))
                 if after
-                else "on its closing day, after applications had closed"
+                else Rule("on its closing day, after applications had closed")
             )
         else:
             days_left = (competition.closes_on - recorded_on).days
@@ -257,19 +340,27 @@ def late_announcement(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
                 or days_left >= thresholds.late_announcement_days
             ):
                 continue
+            case = Case.SHORTLY_BEFORE_CLOSE
             what = (
-                f"{days_left} days before its window closed"
+                Rule("%(days)s before its window closed", days=Days(days_left))
                 if days_left
-                else "on its closing day, hours before applications closed"
+                else Rule("on its closing day, hours before applications closed")
             )
         yield Flag(
             award.id,
             Indicator.LATE_ANNOUNCEMENT,
-            f"{competition.id} was entered into the ledger on {recorded_on.isoformat()}, {what} "
-            f"(applications {competition.opens_on.isoformat()} to "
-            f"{competition.closes_on.isoformat()}); the indicator is for a competition recorded "
-            f"after it opened with under {thresholds.late_announcement_days} days of its "
-            "window left, or after it closed",
+            Rule(
+                "%(competition)s was entered into the ledger on %(recorded_on)s, %(what)s "
+                "(applications %(opens)s to %(closes)s); the indicator is for a competition "
+                "recorded after it opened with under %(threshold)s of its window left, or "
+                "after it closed",
+                competition=competition.id,
+                recorded_on=recorded_on,
+                what=what,
+                opens=competition.opens_on,
+                closes=competition.closes_on,
+                threshold=Days(thresholds.late_announcement_days),
+            ),
             {
                 "recorded_on": recorded_on.isoformat(),
                 "opens_on": competition.opens_on.isoformat(),
@@ -277,6 +368,7 @@ def late_announcement(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
                 "days_left": days_left,
             },
             (competition.published_seq, award.published_seq),
+            case,
         )
 
 
@@ -300,10 +392,17 @@ def window_below_funder_median(facts: Facts, thresholds: Thresholds) -> Iterable
         yield Flag(
             award.id,
             Indicator.WINDOW_BELOW_FUNDER_MEDIAN,
-            f"applications to {competition.id} were open {days} days; the median window of "
-            f"{competition.funder_id} is {median.normalize():f} days over {len(windows)} "
-            f"competitions (the indicator is for windows under "
-            f"{_percent(thresholds.median_window_share)} of it)",
+            Rule(
+                "applications to %(competition)s were open %(days)s; the median window of "
+                "%(funder)s is %(median)s over %(competitions)s competitions (the indicator is "
+                "for windows under %(share)s of it)",
+                competition=competition.id,
+                days=Days(days),
+                funder=competition.funder_id,
+                median=Days(median.normalize()),
+                competitions=len(windows),
+                share=Percent(thresholds.median_window_share),
+            ),
             {"window_days": days, "funder_median_days": f"{median.normalize():f}"},
             (competition.published_seq, award.published_seq),
         )
@@ -355,11 +454,22 @@ def dominant_winner(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
                 yield Flag(
                     award.id,
                     Indicator.DOMINANT_WINNER,
-                    f"{recipient_id} received {len(awards)} of the {everyone} awards of the "
-                    f"{count_held} competitions {funder_id} held in {year} "
-                    f"({_percent(count_share)}) and {_percent(money_share)} of their money in "
-                    f"{currency}; the indicator is for more than "
-                    f"{_percent(thresholds.dominant_share)} of either",
+                    Rule(
+                        "%(recipient)s received %(awards)s of the %(everyone)s awards of the "
+                        "%(held)s competitions %(funder)s held in %(year)s (%(count_share)s) "
+                        "and %(money_share)s of their money in %(currency)s; the indicator is "
+                        "for more than %(threshold)s of either",
+                        recipient=recipient_id,
+                        awards=len(awards),
+                        everyone=everyone,
+                        held=count_held,
+                        funder=funder_id,
+                        year=str(year),  # a year, not a count: never grouped ("2 026")
+                        count_share=Percent(count_share),
+                        money_share=Percent(money_share),
+                        currency=currency,
+                        threshold=Percent(thresholds.dominant_share),
+                    ),
                     {"awards": len(awards), "of_awards": everyone},
                     tuple(sorted(a.published_seq for a in awards)),
                 )
@@ -382,8 +492,15 @@ def repeat_winner(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
                 yield Flag(
                     award.id,
                     Indicator.REPEAT_WINNER,
-                    f"{recipient_id} won {funder_id}'s competitions in {len(by_year)} years "
-                    f"({listed}); the indicator starts at {thresholds.repeat_years}",
+                    Rule(
+                        "%(recipient)s won %(funder)s's competitions in %(years)s years "
+                        "(%(listed)s); the indicator starts at %(threshold)s",
+                        recipient=recipient_id,
+                        funder=funder_id,
+                        years=len(by_year),
+                        listed=listed,
+                        threshold=thresholds.repeat_years,
+                    ),
                     {"years": len(by_year)},
                     seqs,
                 )
@@ -400,9 +517,14 @@ def amount_raised(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
         yield Flag(
             award.id,
             Indicator.AMOUNT_RAISED,
-            f"amendments raised the amount from {_money(before, award.currency)} to "
-            f"{_money(award.amount_minor, award.currency)} (+{_percent(rise)}); the indicator "
-            f"is for more than +{_percent(thresholds.amendment_share)}",
+            Rule(
+                "amendments raised the amount from %(before)s to %(after)s (+%(rise)s); the "
+                "indicator is for more than +%(threshold)s",
+                before=Money(before, award.currency),
+                after=Money(award.amount_minor, award.currency),
+                rise=Percent(rise),
+                threshold=Percent(thresholds.amendment_share),
+            ),
             {"rise": _percent(rise)},
             (award.published_seq, *award.amendment_seqs),
         )
@@ -416,9 +538,14 @@ def late_publication(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
         yield Flag(
             award.id,
             Indicator.LATE_PUBLICATION,
-            f"entered into the ledger on {award.published_on.isoformat()}, {days} days after its "
-            f"award date ({award.award_date.isoformat()}); the indicator is for more than "
-            f"{thresholds.late_publication_days} days",
+            Rule(
+                "entered into the ledger on %(published_on)s, %(days)s after its award date "
+                "(%(award_date)s); the indicator is for more than %(threshold)s",
+                published_on=award.published_on,
+                days=Days(days),
+                award_date=award.award_date,
+                threshold=Days(thresholds.late_publication_days),
+            ),
             {"days": days},
             (award.published_seq,),
         )
@@ -434,11 +561,20 @@ def single_admitted(facts: Facts, _thresholds: Thresholds) -> Iterable[Flag]:
             admitted = 1
         if admitted != 1:
             continue
-        received = f" of {competition.applications} received" if competition.applications else ""
         yield Flag(
             award.id,
             Indicator.SINGLE_ADMITTED,
-            f"{competition.id} admitted a single application{received}: it was not contested",
+            Rule(
+                "%(competition)s admitted a single application of %(applications)s received: it "
+                "was not contested",
+                competition=competition.id,
+                applications=competition.applications,
+            )
+            if competition.applications
+            else Rule(
+                "%(competition)s admitted a single application: it was not contested",
+                competition=competition.id,
+            ),
             {"admitted": 1},
             (*competition.stage_seqs, award.published_seq),
         )
@@ -451,19 +587,31 @@ def new_organization(facts: Facts, thresholds: Thresholds) -> Iterable[Flag]:
             continue
         competition = facts.competitions.get(award.competition_id or "")
         if competition is not None:
-            start, what = competition.opens_on, f"{competition.id} opened"
+            start = competition.opens_on
+            what = Rule("%(competition)s opened", competition=competition.id)
         else:
-            start, what = award.award_date, "the award date"
+            start, what = award.award_date, Rule("the award date")
         days = (start - recipient.registration_date).days
         if days >= thresholds.new_organization_days:
             continue
-        when = f"{days} days before" if days >= 0 else f"{-days} days after"
+        when = (
+            Rule("%(days)s before", days=Days(days))
+            if days >= 0
+            else Rule("%(days)s after", days=Days(-days))
+        )
         yield Flag(
             award.id,
             Indicator.NEW_ORGANIZATION,
-            f"{recipient.org_id} was registered on {recipient.registration_date.isoformat()}, "
-            f"{when} {what} ({start.isoformat()}); the indicator is for under "
-            f"{thresholds.new_organization_days} days",
+            Rule(
+                "%(organization)s was registered on %(registered)s, %(when)s %(what)s "
+                "(%(start)s); the indicator is for under %(threshold)s",
+                organization=recipient.org_id,
+                registered=recipient.registration_date,
+                when=when,
+                what=what,
+                start=start,
+                threshold=Days(thresholds.new_organization_days),
+            ),
             {"days": days},
             (recipient.registered_seq, award.published_seq),
         )

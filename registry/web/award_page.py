@@ -24,7 +24,7 @@ from registry.competitions import service as competition_service
 from registry.core.db import SessionDep
 from registry.reference.zones import local_zone
 from registry.risks import service as risk_service
-from registry.web import addresses, oversight_pages, receipts, views
+from registry.web import addresses, oversight_pages, receipts, risk_pages, views
 from registry.web.templating import render
 
 router = APIRouter(tags=["portal"])
@@ -160,9 +160,9 @@ def award_page(
             "seqs": [event.seq for event in award.events],
             "safe_link": safe_link,
             "oversight": oversight_pages.section(session, award.oversight),
-            "risks": risk_service.flags_of_awards(
-                session, risk_service.thresholds(request.app.state.settings), [award.id]
-            )[award.id],
+            "risks": risk_pages.of_award(
+                session, risk_service.thresholds(request.app.state.settings), award.id
+            ),
             "receipt": receipt,
             "leaf_check": receipts.leaf_check(leaf, receipt),
             # Where the award is made, as its award date and the rules' "today" are: a time

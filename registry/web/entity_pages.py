@@ -31,7 +31,7 @@ from registry.reference.identifiers import InvalidIdentifier, parse_org_id
 from registry.reference.money import format_amount
 from registry.risks import service as risk_service
 from registry.risks.indicators import Indicator
-from registry.web import addresses, charts, oversight_pages, receipts, views
+from registry.web import addresses, charts, oversight_pages, receipts, risk_pages, views
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
@@ -258,6 +258,9 @@ def competition_page(
             "awards": awards,
             "amendments": amendments(competition.events),
             "oversight": oversight_pages.section(session, competition.oversight),
+            "risks": risk_pages.of_competition(
+                session, risk_service.thresholds(request.app.state.settings), competition.id
+            ),
             "verifier_key": request.app.state.signer.verifier.verifier_key(),
             "receipt": receipt,
             "leaf_check": receipts.leaf_check(leaf, receipt),
