@@ -14,8 +14,11 @@ import socket
 from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+from uuid import UUID
 
 import jsonschema
 import pytest
@@ -977,6 +980,90 @@ def test_exact_json_writes_decimals_as_they_are_and_refuses_floats() -> None:
         standards_router.exact_json(Decimal("NaN"))
 
 
+def _every_character() -> str:
+    """Every code point a str may be written with (not a lone surrogate), between quotes and
+    backslashes."""
+    return '"\\'.join(chr(point) for point in range(0x110000) if not 0xD800 <= point <= 0xDFFF)
+
+
+def test_exact_json_writes_as_the_reference_writer_does() -> None:
+    text = _every_character()
+    document = {
+        text: [text, {"k\u2028\x7f\x00": text[:5000]}],
+        "decimals": [Decimal(d) for d in ("0.10", "-0", "1E+2", "1E-7", "12500000.00", "9" * 40)],
+        "integers": [0, -1, 2**63 - 1, -(2**63)],
+        "tuple": (1, "two", None, False),
+        "empty": [{}, [], ()],
+    }
+    written = standards_router.exact_json(document)
+    assert written == standards_router.exact_json_reference(document)
+    assert json.loads(written, parse_float=Decimal)[text][0] == text
+
+
+class _Kind(StrEnum):
+    GRANT = "grant"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"past 64 bits": [2**64, -(2**63) - 1]},
+        {"a str subclass": _Kind.GRANT, _Kind.GRANT: 1},
+        MappingProxyType({"a mapping": [MappingProxyType({"b": Decimal("1.50")})]}),
+        {"a bool key": {True: 1, 2: "two"}},
+    ],
+)
+def test_exact_json_leaves_what_orjson_writes_otherwise_to_the_reference_writer(
+    document: Any,
+) -> None:
+    # orjson refuses integers past 64 bits and keys that are not str, and reads a str
+    # subclass or a Mapping its own way: the reference writer writes them as it always has.
+    assert standards_router.exact_json(document) == standards_router.exact_json_reference(document)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (0.1, TypeError),  # orjson would write it
+        (datetime(2026, 3, 1, tzinfo=UTC), TypeError),  # orjson would write it
+        (UUID(int=1), TypeError),  # orjson would write it
+        (Decimal("Infinity"), ValueError),
+        ("\ud800", UnicodeEncodeError),
+    ],
+)
+def test_exact_json_refuses_what_the_reference_writer_refuses(
+    value: Any, error: type[Exception]
+) -> None:
+    for document in ({"deep": [{"value": value}]}, [value], value):
+        with pytest.raises(error):
+            standards_router.exact_json(document)
+
+
+def test_a_record_is_served_as_the_reference_writer_writes_it(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """The record the route serves (compiled with a correction, a voided tranche, texts in
+    several languages) is, byte for byte, the reference writer's text of the record package
+    built from the same ledger."""
+    ids = _scenario(client, world)
+    settings = client.app.state.settings
+    for identifier in (ids["competition"], ids["direct"]):
+        path = f"/api/v1/ocds/records/{_ocid(identifier)}"
+        served = client.get(path)
+        assert served.status_code == 200, served.text
+        with database.session() as session:
+            releases = ocds.read_record_releases(
+                session, prefix=settings.ocds_prefix, process=_ocid(identifier)
+            )
+        package = ocds.record_package(
+            _ocid(identifier),
+            releases,
+            uri=f"http://testserver{path}",
+            public_url=settings.public_url,
+        )
+        assert served.content == standards_router.exact_json_reference(package)
+
+
 def test_the_format_checker_really_checks_date_time() -> None:
     # Without rfc3339-validator, jsonschema accepts any string as a date-time, and every
     # 360Giving date would match both branches of its oneOf and fail.
@@ -1031,6 +1118,12 @@ def _untagged_in_their_language(release: dict) -> None:
     text in Cyrillic is tagged ``uz-Cyrl``, never ``uz``."""
     language = release["language"]
     assert language in ocds.TAGS
+    # The language is chosen by counting each tag's texts in one pass over the release: the
+    # same counts as reading every text with its variants.
+    counts = dict.fromkeys(ocds.TAGS, 0)
+    ocds._count_variants(release, counts)
+    variants_read = Counter(tag for _, _, found in ocds._multilingual(release) for tag in found)
+    assert counts == dict.fromkeys(ocds.TAGS, 0) | dict(variants_read)
     for container, field, variants in ocds._multilingual(release):
         if language in variants:
             assert container[field] == variants[language], (field, release["id"])

@@ -36,6 +36,7 @@ of queries per page.
 """
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -210,8 +211,11 @@ in Cyrillic is tagged so, wherever it is (``title_uz-Cyrl``, and the release's `
 def _cyrillic(text: str) -> bool:
     """Whether a text is written mostly in Cyrillic letters (the Uzbek alphabets' only other
     script is Latin)."""
-    cyrillic = sum(1 for char in text if "\u0400" <= char <= "\u04ff")
-    return cyrillic > sum(1 for char in text if char.isascii() and char.isalpha())
+    return len(_CYRILLIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text))
+
+
+_CYRILLIC_LETTER: Final = re.compile("[\u0400-\u04ff]")
+_LATIN_LETTER: Final = re.compile("[A-Za-z]")  # the ASCII letters
 
 
 def _tag(language: str, text: str | None) -> str:
@@ -256,9 +260,7 @@ def with_language(release: Document) -> Document:
     The release is copied only where a text changes: its objects may be shared with other
     releases."""
     counts = dict.fromkeys(TAGS, 0)
-    for _, _, variants in _multilingual(release):
-        for tag in variants:
-            counts[tag] += 1
+    _count_variants(release, counts)
     language = max(TAGS, key=lambda tag: (counts[tag], -TAGS.index(tag)))
     names = {party["id"]: _in(party, "name", language) for party in release.get("parties", ())}
     return {**_in_language(release, language, names), "language": language}
@@ -278,26 +280,67 @@ def _in_language(value: Any, language: str, names: Mapping[str, Any]) -> Any:
         return value if all(new is old for new, old in zip(items, value, strict=True)) else items
     if not isinstance(value, dict):
         return value
+    if value.keys() == {"id", "name"}:
+        return _named(value, language, names)
     changed: Document | None = None
-    reference = value.keys() == {"id", "name"}
+    suffix = f"_{language}"
     for field, item in value.items():
         if isinstance(item, str):
-            new = names.get(value["id"]) if reference and field == "name" else None
-            new = new if reference else _in(value, field, language)
-            new = new if isinstance(new, str) else item
-        elif field == "identifier" and isinstance(item, dict) and "legalName" in item:
-            legal_name = _in(value, "name", language)
-            new = item if legal_name == item["legalName"] else {**item, "legalName": legal_name}
+            new = value.get(field + suffix)
+            if not isinstance(new, str):
+                continue
+        elif isinstance(item, dict | list):
+            if field == "identifier" and isinstance(item, dict) and "legalName" in item:
+                legal_name = _in(value, "name", language)
+                new = item if legal_name == item["legalName"] else {**item, "legalName": legal_name}
+            else:
+                new = _in_language(item, language, names)
         else:
-            new = _in_language(item, language, names)
+            continue  # a number, a Decimal, a bool or null has no language
         if new is not item and new != item:
             changed = changed if changed is not None else dict(value)
             changed[field] = new
     return changed if changed is not None else value
 
 
+def _named(reference: Document, language: str, names: Mapping[str, Any]) -> Document:
+    """An organization reference (``id`` and ``name``): named as its party is, in the
+    release's language."""
+    changed: Document | None = None
+    for field, item in reference.items():
+        if isinstance(item, str):
+            new = names.get(reference["id"]) if field == "name" else None
+            if not isinstance(new, str):
+                continue
+        else:
+            new = _in_language(item, language, names)
+        if new is not item and new != item:
+            changed = changed if changed is not None else dict(reference)
+            changed[field] = new
+    return changed if changed is not None else reference
+
+
+def _count_variants(value: Any, counts: dict[str, int]) -> None:
+    """Add to ``counts``, by tag, the texts given in that language: each ``<field>_<tag>``
+    beside a text ``<field>`` (a tag has no ``_``, so a key names one field and one tag)."""
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict | list):
+                _count_variants(item, counts)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str):
+                if "_" in key:
+                    field, _, tag = key.rpartition("_")
+                    if tag in counts and isinstance(value.get(field), str):
+                        counts[tag] += 1
+            elif isinstance(item, dict | list):
+                _count_variants(item, counts)
+
+
 def _multilingual(value: Any) -> Iterable[tuple[Document, str, dict[str, str]]]:
-    """Every (object, field, {tag: text}) of a text given with its tagged variants."""
+    """Every (object, field, {tag: text}) of a text given with its tagged variants (what
+    ``_count_variants`` counts)."""
     if isinstance(value, list):
         for item in value:
             yield from _multilingual(item)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -54,10 +55,58 @@ def exact_json(document: Any) -> bytes:
     OCDS and 360Giving type amounts as JSON numbers; going through ``float`` would print
     ``0.1 + 0.2`` money as ``0.30000000000000004`` and round amounts past 2**53. Floats are
     refused outright: the registry's data never holds one.
+
+    A document of plain JSON values (``dict`` with ``str`` keys, ``list``, ``tuple``, ``str``,
+    ``int``, ``bool``, ``None`` and ``Decimal``, each exactly that type) is written by orjson,
+    which writes those values as ``exact_json_reference`` does, byte for byte (the same
+    escapes; non-ASCII as UTF-8), some 50 times faster: an OCDS record of a competition with
+    300 awards is 4 MB. orjson writes a float, a date or a UUID itself, so any other value
+    (and what orjson refuses: an integer past 64 bits, a lone surrogate) is left to the
+    reference writer, which writes it or refuses it as it always has.
     """
+    if _plain(document):
+        try:
+            return orjson.dumps(document, default=_decimal_fragment)
+        except orjson.JSONEncodeError:
+            pass
+    return exact_json_reference(document)
+
+
+def exact_json_reference(document: Any) -> bytes:
+    """``exact_json`` written value by value in Python: what orjson's output must equal."""
     parts: list[str] = []
     _write(document, parts)
     return "".join(parts).encode()
+
+
+_PLAIN_SCALARS: frozenset[type] = frozenset({str, int, bool, type(None), Decimal})
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` holds only the types orjson writes as the reference writer does."""
+    kind = type(value)
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            return False
+        items = value.values()
+    elif kind is list or kind is tuple:
+        items = value
+    else:
+        return kind in _PLAIN_SCALARS
+    for item in items:
+        item_kind = type(item)
+        if item_kind is dict or item_kind is list or item_kind is tuple:
+            if not _plain(item):
+                return False
+        elif item_kind not in _PLAIN_SCALARS:
+            return False
+    return True
+
+
+def _decimal_fragment(value: Any) -> orjson.Fragment:
+    if type(value) is Decimal and value.is_finite():
+        return orjson.Fragment(str(value).encode())
+    raise TypeError  # orjson raises JSONEncodeError, and the reference writer says why
 
 
 _LITERALS: dict[object, str] = {None: "null", True: "true", False: "false"}
