@@ -1064,6 +1064,61 @@ def test_a_record_is_served_as_the_reference_writer_writes_it(
         assert served.content == standards_router.exact_json_reference(package)
 
 
+def test_a_record_is_revalidated_by_its_etag_until_the_ledger_grows(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A record is a function of the ledger (append-only) for its address: while the ledger's
+    size stays, a client or cache that names the record's ETag gets a 304 with no body."""
+    ids = _scenario(client, world)
+    path = f"/api/v1/ocds/records/{_ocid(ids['competition'])}"
+    first = client.get(path)
+    assert first.status_code == 200, first.text
+    etag = first.headers["etag"]
+    assert etag.startswith(f'"{ledger_size(database)}-')
+    assert first.headers["cache-control"] == "no-cache"
+    again = client.get(path)
+    assert (again.content, again.headers["etag"]) == (first.content, etag)
+
+    for named in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        unchanged = client.get(path, headers={"If-None-Match": named})
+        assert unchanged.status_code == 304, named
+        assert unchanged.content == b""
+        assert (unchanged.headers["etag"], unchanged.headers["cache-control"]) == (etag, "no-cache")
+    other = client.get(path, headers={"If-None-Match": '"0-0"'})
+    assert (other.status_code, other.content) == (200, first.content)
+
+    # Another address is another record (its package's uri), with its own tag.
+    elsewhere = client.get(f"http://registry.example{path}", headers={"If-None-Match": etag})
+    assert elsewhere.status_code == 200
+    assert elsewhere.headers["etag"] != etag
+    assert _json(elsewhere)["uri"] == f"http://registry.example{path}"
+
+    # A new entry of the process: the tag no longer matches, and the record is the new one.
+    size = ledger_size(database)
+    award = client.get(f"/api/v1/awards/{ids['second']}").json()
+    paid = next(e["seq"] for e in award["events"] if e["kind"] == "award.disbursed")
+    correction = {
+        "type": "corrected",
+        "corrects": paid,
+        "reason": "Bank statement",
+        "changes": {"amount": "40000000"},
+    }
+    _ok(post(client, f"/api/v1/awards/{ids['second']}/events", correction, world.fund))
+    moved = client.get(path, headers={"If-None-Match": etag})
+    assert moved.status_code == 200
+    assert moved.headers["etag"].startswith(f'"{size + 1}-')
+    (record,) = _valid(RECORD_PACKAGE, moved.json())["records"]
+    assert record["releases"][-1]["id"] == f"{_ocid(ids['competition'])}-{size}"
+    assert client.get(path, headers={"If-None-Match": moved.headers["etag"]}).status_code == 304
+
+    # A tag is never an answer for a process that does not exist.
+    missing = client.get(
+        "/api/v1/ocds/records/ocds-uzkz01-CMP-2026-09999", headers={"If-None-Match": "*"}
+    )
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM
+
+
 def test_the_format_checker_really_checks_date_time() -> None:
     # Without rfc3339-validator, jsonschema accepts any string as a date-time, and every
     # 360Giving date would match both branches of its oneOf and fail.

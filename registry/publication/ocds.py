@@ -55,6 +55,7 @@ from registry.competitions.models import Competition
 from registry.core.errors import NotFound
 from registry.core.schemas import LANGUAGES, UZBEK_CYRILLIC
 from registry.journal import Recorded
+from registry.ledger import service as ledger_service
 from registry.ledger.models import LedgerEntry
 from registry.ledger.service import format_time
 from registry.organizations.models import Organization
@@ -1234,6 +1235,21 @@ def read_releases(
 
 def read_record_releases(session: Session, *, prefix: str, process: str) -> list[Document]:
     """Every release of the process ``process`` (an ocid); ``NotFound`` if there is none."""
+    return read_releases_of(
+        session, prefix=prefix, subjects=record_subjects(session, prefix=prefix, process=process)
+    )
+
+
+def ledger_size(session: Session) -> int:
+    """The ledger's size as this session sees it. A record is made from the ledger's entries
+    and from query tables that change only with an entry, in the same transaction; the ledger
+    is append-only, so while the size stays the same, so does every record."""
+    return ledger_service.size(session)
+
+
+def record_subjects(session: Session, *, prefix: str, process: str) -> list[str]:
+    """The awards and competition of the process ``process`` (an ocid) and the conclusions
+    about them; ``NotFound`` if there is no such process."""
     process_id = process.removeprefix(f"{prefix}-") if process.startswith(f"{prefix}-") else None
     subjects: list[str] = []
     if process_id:
@@ -1253,7 +1269,11 @@ def read_record_releases(session: Session, *, prefix: str, process: str) -> list
     conclusions = select(Conclusion.id).where(
         Conclusion.subject_type.in_(("award", "competition")), Conclusion.subject_id.in_(subjects)
     )
-    subjects += list(session.execute(conclusions).scalars())
+    return subjects + list(session.execute(conclusions).scalars())
+
+
+def read_releases_of(session: Session, *, prefix: str, subjects: Iterable[str]) -> list[Document]:
+    """Every release of a process, given its ``record_subjects``."""
     histories = _histories(session, set(subjects), up_to=None)
     organizations = _organizations(session, histories.values())
     processes = _processes(session, histories.values())

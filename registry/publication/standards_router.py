@@ -8,8 +8,11 @@ own session, a page of items at a time, so memory stays flat however many awards
 
 import contextlib
 import csv
+import functools
+import hashlib
 import io
 import json
+import pathlib
 from collections.abc import Callable, Generator, Iterator, Mapping
 from decimal import Decimal
 from typing import Annotated, Any
@@ -353,7 +356,14 @@ def download_ocds_releases(request: Request, filters: FiltersDep) -> StreamingRe
     summary="OCDS 1.1 record package: every release of one process and the compiled release",
     response_model=RecordPackageRead,
     response_class=ExactJSONResponse,
-    responses=problem_responses(400, 404),
+    responses={
+        304: {
+            "description": "Not modified: `If-None-Match` names the record's `ETag`, the "
+            "ledger's size and a digest of the address, settings and code; the ledger has not "
+            "grown since, so the record is the same."
+        },
+        **problem_responses(400, 404),
+    },
 )
 def get_ocds_record(
     request: Request,
@@ -361,9 +371,49 @@ def get_ocds_record(
     ocid: Annotated[str, Path(max_length=200, examples=["ocds-uzkz01-CMP-2026-00001"])],
 ) -> Response:
     prefix, _, public_url = _settings(request)
-    releases = ocds.read_record_releases(session, prefix=prefix, process=ocid)
-    package = ocds.record_package(ocid, releases, uri=str(request.url), public_url=public_url)
-    return ExactJSONResponse(package)
+    uri = str(request.url)
+    size = ocds.ledger_size(session)
+    subjects = ocds.record_subjects(session, prefix=prefix, process=ocid)
+    headers = {"ETag": _record_etag(size, uri, prefix, public_url), "Cache-Control": "no-cache"}
+    if _none_match(request.headers.get("if-none-match"), headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    releases = ocds.read_releases_of(session, prefix=prefix, subjects=subjects)
+    package = ocds.record_package(ocid, releases, uri=uri, public_url=public_url)
+    if ocds.ledger_size(session) != size:
+        # An entry was appended while the record was read (PostgreSQL reads each statement
+        # afresh): what was read may be of either ledger, so it is served without a tag.
+        return ExactJSONResponse(package)
+    return ExactJSONResponse(package, headers=headers)
+
+
+def _record_etag(size: int, uri: str, prefix: str, public_url: str) -> str:
+    """A record's entity tag: the ledger's size, which the record is a function of for a given
+    address (its ``uri``), settings and code. The ledger is append-only, so a record served
+    at one size is the same, byte for byte, while the size stays; the rest is a digest."""
+    digest = hashlib.sha256(f"{_code_version()}\0{uri}\0{prefix}\0{public_url}".encode())
+    return f'"{size}-{digest.hexdigest()[:20]}"'
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of the registry's code and the schemas it ships: a deploy that changes how a
+    record is made changes every record's tag, though the ledger is the same."""
+    package = pathlib.Path(__file__).parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _none_match(header: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (RFC 9110 §13.1.2: weak comparison, ``*``
+    matching any current representation)."""
+    if header is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
 
 
 # --- 360Giving ---------------------------------------------------------------------------------
