@@ -1119,6 +1119,18 @@ def test_a_record_is_revalidated_by_its_etag_until_the_ledger_grows(
     assert missing.headers["content-type"] == PROBLEM
 
 
+def test_a_records_etag_names_the_ledger_by_its_root_not_only_its_size() -> None:
+    """Two ledgers of one size (a registry's database replaced behind the same address) give
+    a record different tags: a cache never keeps one ledger's record for the other's."""
+    uri, prefix, public_url = "https://registry.example/api/v1/ocds/records/x", "ocds-x", "/"
+    one = standards_router._record_etag((1842, b"\x01" * 32), uri, prefix, public_url)
+    other = standards_router._record_etag((1842, b"\x02" * 32), uri, prefix, public_url)
+    assert one.startswith('"1842-')
+    assert other.startswith('"1842-')
+    assert one != other
+    assert one == standards_router._record_etag((1842, b"\x01" * 32), uri, prefix, public_url)
+
+
 def test_the_format_checker_really_checks_date_time() -> None:
     # Without rfc3339-validator, jsonschema accepts any string as a date-time, and every
     # 360Giving date would match both branches of its oneOf and fail.

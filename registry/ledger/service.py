@@ -348,6 +348,12 @@ def size(session: Session) -> int:
     return store.read_head(session).size
 
 
+def tree_head(session: Session) -> tuple[int, bytes]:
+    """The ledger's size and its root hash (RFC 6962 §2.1) as this session sees them."""
+    head = store.read_head(session)
+    return head.size, head.root_hash
+
+
 def decode_leaf(leaf: bytes) -> dict[str, Any]:
     decoded: dict[str, Any] = json.loads(leaf)
     return decoded

@@ -1240,11 +1240,12 @@ def read_record_releases(session: Session, *, prefix: str, process: str) -> list
     )
 
 
-def ledger_size(session: Session) -> int:
-    """The ledger's size as this session sees it. A record is made from the ledger's entries
-    and from query tables that change only with an entry, in the same transaction; the ledger
-    is append-only, so while the size stays the same, so does every record."""
-    return ledger_service.size(session)
+def ledger_head(session: Session) -> tuple[int, bytes]:
+    """The ledger's size and root hash as this session sees them. A record is made from the
+    ledger's entries and from query tables that change only with an entry, in the same
+    transaction; the ledger is append-only, so while its head stays the same, so does every
+    record."""
+    return ledger_service.tree_head(session)
 
 
 def record_subjects(session: Session, *, prefix: str, process: str) -> list[str]:

@@ -359,8 +359,8 @@ def download_ocds_releases(request: Request, filters: FiltersDep) -> StreamingRe
     responses={
         304: {
             "description": "Not modified: `If-None-Match` names the record's `ETag`, the "
-            "ledger's size and a digest of the address, settings and code; the ledger has not "
-            "grown since, so the record is the same."
+            "ledger's size and a digest of its root hash, the address, settings and code; the "
+            "ledger has not grown since, so the record is the same."
         },
         **problem_responses(400, 404),
     },
@@ -372,25 +372,28 @@ def get_ocds_record(
 ) -> Response:
     prefix, _, public_url = _settings(request)
     uri = str(request.url)
-    size = ocds.ledger_size(session)
+    head = ocds.ledger_head(session)
     subjects = ocds.record_subjects(session, prefix=prefix, process=ocid)
-    headers = {"ETag": _record_etag(size, uri, prefix, public_url), "Cache-Control": "no-cache"}
+    headers = {"ETag": _record_etag(head, uri, prefix, public_url), "Cache-Control": "no-cache"}
     if _none_match(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
     releases = ocds.read_releases_of(session, prefix=prefix, subjects=subjects)
     package = ocds.record_package(ocid, releases, uri=uri, public_url=public_url)
-    if ocds.ledger_size(session) != size:
+    if ocds.ledger_head(session) != head:
         # An entry was appended while the record was read (PostgreSQL reads each statement
         # afresh): what was read may be of either ledger, so it is served without a tag.
         return ExactJSONResponse(package)
     return ExactJSONResponse(package, headers=headers)
 
 
-def _record_etag(size: int, uri: str, prefix: str, public_url: str) -> str:
-    """A record's entity tag: the ledger's size, which the record is a function of for a given
-    address (its ``uri``), settings and code. The ledger is append-only, so a record served
-    at one size is the same, byte for byte, while the size stays; the rest is a digest."""
-    digest = hashlib.sha256(f"{_code_version()}\0{uri}\0{prefix}\0{public_url}".encode())
+def _record_etag(head: tuple[int, bytes], uri: str, prefix: str, public_url: str) -> str:
+    """A record's entity tag: the ledger's size, then a digest of its root hash (which ledger,
+    at that size), the record's address (its ``uri``), the settings and the code, of which
+    the record is a function. The ledger is append-only, so a record served at one head is
+    the same, byte for byte, while the head stays."""
+    size, root_hash = head
+    digest = hashlib.sha256(root_hash)
+    digest.update(f"\0{_code_version()}\0{uri}\0{prefix}\0{public_url}".encode())
     return f'"{size}-{digest.hexdigest()[:20]}"'
 
 
