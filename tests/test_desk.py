@@ -654,9 +654,9 @@ def test_a_competition_is_amended_in_its_texts_region_and_themes(
         (
             {"changes.themes": "youth, " + "x" * 101},
             "changes.themes",
-            "is 101 characters long; at most 100 are taken",
+            "uzunligi 101 belgi; koʻpi bilan 100 belgi qabul qilinadi",
         ),
-        ({"changes.title.uz": "x" * 5000}, "changes.title.uz", "at most"),
+        ({"changes.title.uz": "x" * 5000}, "changes.title.uz", "koʻpi bilan"),
     ],
     ids=["other-country", "unknown-region", "long-theme", "long-title"],
 )
@@ -776,7 +776,11 @@ def test_an_award_and_a_competition_are_stated_in_a_legal_unit(
         ),
         ({"currency": "UZS"}, "amount", "legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
         ({}, "currency", "summa legal_unit orqali koʻrsatilmagan boʻlsa, majburiy"),
-        (LEGAL_UNIT | {"legal_unit.multiplier": "5 00"}, "legal_unit.multiplier", "decimal"),
+        (
+            LEGAL_UNIT | {"legal_unit.multiplier": "5 00"},
+            "legal_unit.multiplier",
+            "oʻnlik raqamlar bilan yozilgan son",
+        ),
         (
             LEGAL_UNIT | {"legal_unit.on": "2020-01-01"},
             "legal_unit.on",

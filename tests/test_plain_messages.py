@@ -242,7 +242,7 @@ def test_the_desk_form_says_it_in_the_same_words(desk: Desk, browser_like: TestC
         "attachments.0.size": "1024",
     }
 
-    response = browser_like.post("/desk/forms/conclusion", data=form)
+    response = browser_like.post("/desk/forms/conclusion?lang=en", data=form)
 
     assert response.status_code == 422, response.text
     assert errors_next_to(response.text, "attachments.0.sha256") == [SHA256]

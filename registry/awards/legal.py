@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from registry.core.errors import Unprocessable
 from registry.core.messages import N_, Amount, Grouped, Money, Rule, said
-from registry.core.schemas import LegalUnitStatement
+from registry.core.schemas import Instrument, LegalUnitStatement
 from registry.reference import legal_units
 from registry.reference.countries import HOME_COUNTRIES
 from registry.reference.legal_units import COUNTRY, LegalUnit, UnknownUnitValue
@@ -45,11 +45,35 @@ def check_instrument(instrument: str, funder_id: str, *, field: str = "instrumen
     country = funder_id[:2]
     known = INSTRUMENTS_BY_COUNTRY.get(country)
     if known is not None and instrument not in known:
+        listed = functools.reduce(
+            lambda first, second: Rule("%(first)s, %(second)s", first=first, second=second),
+            [_instrument(name) for name in sorted(known)],
+        )
         raise Unprocessable.for_field(
             field,
-            f"{instrument} is not a form of state support for NGOs in {country}; "
+            Rule(NOT_IN_LAW[country], instrument=_instrument(instrument), known=listed)
+            if country in NOT_IN_LAW
+            else f"{instrument} is not a form of state support for NGOs in {country}; "
             f"{country}'s law knows {', '.join(sorted(known))}",
         )
+
+
+NOT_IN_LAW: Final = {
+    "UZ": N_(
+        "%(instrument)s is not a form of state support for NGOs in UZ; UZ's law knows %(known)s"
+    ),
+    "KZ": N_(
+        "%(instrument)s is not a form of state support for NGOs in KZ; KZ's law knows %(known)s"
+    ),
+}
+"""An instrument its funder's country's law does not know, one sentence for each country (each
+language names the country in the case its sentence needs); the instruments by the names the
+pages give them."""
+
+
+def _instrument(name: str) -> "Instrument | str":
+    """An instrument as a rule names it (the portal by its name), or the text given."""
+    return Instrument(name) if name in {item.value for item in Instrument} else name
 
 
 NATIONAL_CURRENCY: Final = {"UZ": "UZS", "KZ": "KZT"}

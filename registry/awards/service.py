@@ -915,7 +915,10 @@ def get_many(session: Session, award_ids: Collection[str]) -> dict[str, Award]:
 def event_seq(session: Session, award: Award, seq: int) -> int:
     """``seq`` if it is an entry of this award's history; NotFound naming ``seq`` if not."""
     if seq not in {event.seq for event in events(session, award.id)}:
-        raise NotFound.for_field("path.seq", f"entry {seq} is not an event of award {award.id}")
+        raise NotFound.for_field(
+            "path.seq",
+            Rule("entry %(seq)s is not an event of award %(id)s", seq=str(seq), id=award.id),
+        )
     return seq
 
 

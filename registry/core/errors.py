@@ -16,13 +16,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidatorFunctionWrapHandler, WrapValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from registry.core.messages import Rule, said
+from registry.core.messages import N_, Alternatives, Grouped, Rule, said
 from registry.core.schemas import (
+    BLANK_MESSAGE,
     DATE_MESSAGE,
     DATETIME_MESSAGE,
     NULL_TEXT_MESSAGE,
     PATTERN_FALLBACK,
     PATTERN_MESSAGES,
+    SURROUNDING_SPACE_MESSAGE,
     TEXT_MODELS,
     objects_of_field,
 )
@@ -217,6 +219,16 @@ DATE_ERRORS = frozenset({"date_type", "date_parsing", "date_from_datetime_parsin
 DATETIME_ERRORS = frozenset({"datetime_type", "datetime_parsing", "timezone_aware"})
 
 
+WITH_REASON: Final = {
+    DATE_MESSAGE: N_('must be a date written as YYYY-MM-DD, such as "2026-03-01" (%(reason)s)'),
+    DATETIME_MESSAGE: N_(
+        "must be a date and time written as YYYY-MM-DDThh:mm:ss with its UTC offset, such as "
+        '"2026-03-01T09:00:00+05:00" (%(reason)s)'
+    ),
+}
+"""A date or a time not read, with pydantic's reason after it."""
+
+
 def _date_message(kind: str, reason: object) -> str | None:
     """What a date or time that pydantic could not read is told: what is expected (as
     ``IsoDate`` says it of a number), then pydantic's reason, where it is about the text
@@ -224,12 +236,16 @@ def _date_message(kind: str, reason: object) -> str | None:
     zero time", nor the reason it gives when a time failed and its fallback reading as a date
     failed too (an hour of 25 is "unexpected extra characters at the end of the input")."""
     if kind == "date_from_datetime_inexact":
-        return f"{DATE_MESSAGE}, without a time"
+        return Rule('must be a date written as YYYY-MM-DD, such as "2026-03-01", without a time')
     if kind == "datetime_from_date_parsing":
         return DATETIME_MESSAGE
     if kind in DATE_ERRORS or kind in DATETIME_ERRORS:
         expected = DATE_MESSAGE if kind in DATE_ERRORS else DATETIME_MESSAGE
-        return f"{expected} ({reason})" if reason else expected
+        if not reason or "%" in str(reason):  # a reason that is no template: as it is
+            return f"{expected} ({reason})" if reason else expected
+        # Pydantic's reason, a sentence of its own (a Rule of no values), translated where
+        # the catalogs have it ("day value is outside expected range").
+        return Rule(WITH_REASON[expected], reason=Rule(str(reason)))
     return None
 
 
@@ -266,8 +282,10 @@ def _null_object_message(error: Any) -> str | None:
     return "must be an object, not null"
 
 
-REQUIRED: Final = "is required"
-NOT_A_FIELD: Final = "is not a field the registry takes here: check its name in the API's document"
+REQUIRED: Final = N_("is required")
+NOT_A_FIELD: Final = N_(
+    "is not a field the registry takes here: check its name in the API's document"
+)
 PLAIN_MESSAGES: Final = {"missing": REQUIRED, "extra_forbidden": NOT_A_FIELD}
 """Pydantic's "Field required" and "Extra inputs are not permitted", said plainly."""
 
@@ -276,7 +294,76 @@ def human_message(error: Any) -> str:
     """Pydantic's message, said for a person where it would show a pattern (a regular
     expression, which says nothing to most people), take a JSON number for an amount, a text
     or a fraction for an integer, not read a date, or find null for an object. The API, the
-    portal's desk and the imports' reports all say it so."""
+    portal's desk and the imports' reports all say it so.
+
+    Where the catalogs have its words, it is a ``Rule`` (``said_as_rule``), the same text, so
+    that the portal's desk says it in the reader's language."""
+    return said_as_rule(error, _english_message(error))
+
+
+FIXED_MESSAGES: Final = frozenset(
+    {
+        REQUIRED,
+        NOT_A_FIELD,
+        DATE_MESSAGE,
+        DATETIME_MESSAGE,
+        BLANK_MESSAGE,
+        SURROUNDING_SPACE_MESSAGE,
+        PATTERN_FALLBACK,
+        *PATTERN_MESSAGES.values(),
+    }
+)
+"""The messages of no values ``human_message`` says, each in the catalogs as it is."""
+
+PYDANTIC_RULES: Final = {
+    "greater_than_equal": (N_("Input should be greater than or equal to %(ge)s"), ("ge",)),
+    "greater_than": (N_("Input should be greater than %(gt)s"), ("gt",)),
+    "less_than_equal": (N_("Input should be less than or equal to %(le)s"), ("le",)),
+    "less_than": (N_("Input should be less than %(lt)s"), ("lt",)),
+    "enum": (N_("Input should be %(expected)s"), ("expected",)),
+    "literal_error": (N_("Input should be %(expected)s"), ("expected",)),
+    "too_long": (
+        N_("List should have at most %(max_length)s items after validation, not %(actual_length)s"),
+        ("max_length", "actual_length"),
+    ),
+    "http_url": (
+        N_("must be an absolute http or https URL, such as https://example.uz/report.pdf; %(why)s"),
+        ("why",),
+    ),
+}
+"""Pydantic's own messages that the desk's forms can meet (a number out of its bounds, a
+choice none of a select's, too many themes, a link that is none), by the error's ``type``:
+its template, in pydantic's words, and the values of its context it names. A bound or a
+length is written as given (a year, never grouped); the values one of which is asked for as
+the reader's language lists them (``Alternatives``); a link's reason is a rule itself."""
+
+
+def said_as_rule(error: Any, text: str) -> str:
+    """``text``, what the API says of ``error``, as a ``Rule`` where the catalogs have its
+    template: one of ``FIXED_MESSAGES``, or pydantic's own of ``PYDANTIC_RULES``. A rule is
+    taken only when it is the very text (the API's words never change); anything else, and a
+    validator's words that are no rule, stay the text."""
+    if isinstance(text, Rule):
+        return text
+    if text in FIXED_MESSAGES and "%" not in text:
+        return Rule(text)
+    template, names = PYDANTIC_RULES.get(error.get("type"), ("", ()))
+    context = error.get("ctx") or {}
+    if not template or any(context.get(name) is None for name in names):
+        return text
+    rule = Rule(template, **{name: _context_value(name, context[name]) for name in names})
+    return rule if rule == text else text
+
+
+def _context_value(name: str, value: object) -> object:
+    """A value of an error's context as a rule names it: a rule as it is (a link's reason),
+    the values one of which is asked for as ``Alternatives``, any other as its text."""
+    if isinstance(value, Rule):
+        return value
+    return Alternatives.read(str(value)) if name == "expected" else str(value)
+
+
+def _english_message(error: Any) -> str:
     kind = error.get("type")
     if kind == "string_pattern_mismatch":
         pattern = str((error.get("ctx") or {}).get("pattern"))
@@ -338,10 +425,16 @@ def _text_message(kind: object, error: Any, *, in_body: bool) -> str | None:
     if kind == "string_type" and in_body:
         return f"must be a text in quotes, not {_json_kind(given)}"
     if kind == "string_too_long" and isinstance(given, str):
-        return f"is {len(given):,} characters long; at most {context['max_length']:,} are taken"
+        return Rule(
+            "is %(length)s characters long; at most %(most)s are taken",
+            length=Grouped(len(given)),
+            most=Grouped(context["max_length"]),
+        )
     if kind == "string_too_short":
         least = context.get("min_length", 1)
-        return "must not be empty" if least == 1 else f"must be at least {least:,} characters long"
+        if least == 1:
+            return Rule("must not be empty")
+        return Rule("must be at least %(least)s characters long", least=Grouped(least))
     return None
 
 
@@ -523,3 +616,16 @@ def document_validation_problems(spec: dict[str, Any]) -> dict[str, Any]:
     schemas.update(problem.pop("$defs", {}))
     schemas["Problem"] = problem
     return spec
+
+
+DATE_REASONS: Final = (
+    N_("day value is outside expected range"),
+    N_("month value is outside expected range of 1-12"),
+    N_("hour value is outside expected range of 0-23"),
+    N_("minute value is outside expected range of 0-59"),
+    N_("input is too short"),
+    N_("unexpected extra characters at the end of the input"),
+)
+"""Pydantic's reasons a date or a time typed on the desk's forms is not read (its date box
+sends YYYY-MM-DD, so only a day or a month out of range, or what follows them), in the
+catalogs for ``WITH_REASON``; any other is said in pydantic's words."""

@@ -13,7 +13,9 @@ The templates are extracted by Babel (``babel.cfg`` knows ``Rule`` and ``N_`` in
 ``registry/``) into the portal's catalogs, and translated there.
 """
 
+import ast
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -89,6 +91,28 @@ class Grouped(int):
 
     def __repr__(self) -> str:
         return f"Grouped({int(self)})"
+
+
+class Alternatives(tuple[str, ...]):
+    """Values one of which is asked for (a choice's): ``'grant', 'subsidy' or 'prize'`` in
+    pydantic's words (each as Python quotes it, the last after "or"), as the reader's
+    language lists alternatives on the portal."""
+
+    __slots__ = ()
+
+    @classmethod
+    def read(cls, listed: str) -> "Alternatives | str":
+        """The values pydantic lists in an error's ``expected``; the text itself where it
+        is not read back as written."""
+        found = cls(ast.literal_eval(part) for part in _QUOTED.findall(listed))
+        return found if found and str(found) == listed else listed
+
+    def __str__(self) -> str:
+        quoted = [repr(value) for value in self]
+        return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+_QUOTED = re.compile(r"'[^'\\]*'|\"[^\"\\]*\"")
 
 
 def english(value: object) -> str:

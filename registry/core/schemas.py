@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from registry.core.messages import Rule
+from registry.core.messages import N_, Rule
 from registry.reference.legal_units import LegalUnit
 
 LANGUAGES = ("uz", "ru", "kk", "en")
@@ -91,7 +91,7 @@ def _holds_nul(value: object) -> bool:
     return False
 
 
-BLANK_MESSAGE = "is blank (it needs at least one visible character)"
+BLANK_MESSAGE = N_("is blank (it needs at least one visible character)")
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cn"})
 """Unicode's controls, format characters (a zero-width space, a direction mark), spaces,
 marks that only combine with a letter before them (a variation selector, a lone accent),
@@ -141,7 +141,7 @@ def _http_url(value: str) -> str:
     ``javascript:`` or ``data:`` link runs in the reader's page, a ``file:`` or ``ftp:`` one
     points at nothing a reader can open, a relative one at this registry. Kept as given."""
     if any(char.isspace() or unicodedata.category(char) == "Cc" for char in value):
-        why = "it must not hold spaces or control characters (write a space as %20)"
+        why = Rule("it must not hold spaces or control characters (write a space as %%20)")
     else:
         try:
             parts = urlsplit(value)
@@ -149,13 +149,13 @@ def _http_url(value: str) -> str:
         except ValueError:  # an unbalanced [ in the host
             parts, host = None, None
         if parts is None:
-            why = "it is not a well-formed URL"
+            why = Rule("it is not a well-formed URL")
         elif not parts.scheme:
-            why = "it has no scheme"
+            why = Rule("it has no scheme")
         elif parts.scheme.lower() not in WEB_SCHEMES:
-            why = f"{parts.scheme.lower()}: links are refused"
+            why = Rule("%(scheme)s: links are refused", scheme=parts.scheme.lower())
         elif not host:
-            why = "it names no host"
+            why = Rule("it names no host")
         else:
             return value
     raise PydanticCustomError("http_url", HTTP_URL_MESSAGE, {"why": why})
@@ -331,22 +331,26 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MULTIPLIER_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,4})?$"
 MEDIA_TYPE_PATTERN = r"^[\w.+-]+/[\w.+-]+$"
 PATTERN_MESSAGES = {
-    AMOUNT_PATTERN: 'must be a positive amount in decimal digits, such as "1500.00" (no sign, '
-    "no exponent, no thousands separator)",
-    CURRENCY_PATTERN: 'must be an ISO 4217 currency code in capitals, such as "UZS"',
-    SHA256_PATTERN: "must be a SHA-256 digest: 64 lower-case hexadecimal characters (0-9, a-f)",
-    MULTIPLIER_PATTERN: 'must be a number in decimal digits, such as "3000" or "1.5": at most '
-    "9 digits before the point and 4 after it, no sign, no thousands separator",
-    MEDIA_TYPE_PATTERN: 'must be a media type, such as "application/pdf"',
-    WEB_ADDRESS_PATTERN: 'must be a web address starting with "http://" or "https://"',
+    AMOUNT_PATTERN: N_(
+        'must be a positive amount in decimal digits, such as "1500.00" (no sign, '
+        "no exponent, no thousands separator)"
+    ),
+    CURRENCY_PATTERN: N_('must be an ISO 4217 currency code in capitals, such as "UZS"'),
+    SHA256_PATTERN: N_("must be a SHA-256 digest: 64 lower-case hexadecimal characters (0-9, a-f)"),
+    MULTIPLIER_PATTERN: N_(
+        'must be a number in decimal digits, such as "3000" or "1.5": at most '
+        "9 digits before the point and 4 after it, no sign, no thousands separator"
+    ),
+    MEDIA_TYPE_PATTERN: N_('must be a media type, such as "application/pdf"'),
+    WEB_ADDRESS_PATTERN: N_('must be a web address starting with "http://" or "https://"'),
 }
 """What a value that does not fit a pattern is told, instead of the regular expression (a
 test checks that every pattern in the API has its message here)."""
-PATTERN_FALLBACK = "is not in the form this field takes (its description in /docs says which)"
+PATTERN_FALLBACK = N_("is not in the form this field takes (its description in /docs says which)")
 """Said of a pattern without a message of its own: a person is never shown a regular
 expression."""
 
-SURROUNDING_SPACE_MESSAGE = (
+SURROUNDING_SPACE_MESSAGE = N_(
     "must not start or end with a space, tab or line break: it is read exactly as written"
 )
 
@@ -382,8 +386,8 @@ Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN), Verbatim]
 Reason = Annotated[str, Field(min_length=1, max_length=4000), NotBlank]
 
 
-DATE_MESSAGE = 'must be a date written as YYYY-MM-DD, such as "2026-03-01"'
-DATETIME_MESSAGE = (
+DATE_MESSAGE = N_('must be a date written as YYYY-MM-DD, such as "2026-03-01"')
+DATETIME_MESSAGE = N_(
     "must be a date and time written as YYYY-MM-DDThh:mm:ss with its UTC offset, such as "
     '"2026-03-01T09:00:00+05:00"'
 )

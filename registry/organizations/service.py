@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from registry import journal
 from registry.core import clock
 from registry.core.errors import Conflict, NotFound, Unprocessable
-from registry.core.messages import N_, Rule
+from registry.core.messages import N_, Rule, said
 from registry.ledger import service as ledger_service
 from registry.ledger.service import NewEntry
 from registry.organizations import repository
@@ -28,7 +28,7 @@ def canonical_org_id(value: str, *, field: str = "org_id") -> str:
     try:
         return normalize_org_id(value)
     except InvalidIdentifier as exc:
-        raise Unprocessable.for_field(field, str(exc)) from exc
+        raise Unprocessable.for_field(field, said(exc)) from exc
 
 
 def canonical_region(value: object, *, field: str = "region") -> str:
@@ -36,12 +36,13 @@ def canonical_region(value: object, *, field: str = "region") -> str:
     may hold any JSON value there, which is refused as a 422, never a crash."""
     if not isinstance(value, str):
         raise Unprocessable.for_field(
-            field, 'must be an ISO 3166-2 code such as "UZ-TK", or a country code such as "UZ"'
+            field,
+            Rule('must be an ISO 3166-2 code such as "UZ-TK", or a country code such as "UZ"'),
         )
     try:
         return normalize_region(value)
     except UnknownRegion as exc:
-        raise Unprocessable.for_field(field, str(exc)) from exc
+        raise Unprocessable.for_field(field, said(exc)) from exc
 
 
 NOT_IN_COUNTRY: Final = N_("%(region)s is not in the country of %(org_id)s")
@@ -79,12 +80,36 @@ def check_recipient(org_id: str, kind: str, *, field: str = "recipient_id") -> N
     civil-society kind (``CIVIL_SOCIETY_KINDS``), never a state body, a public fund or a
     grant operator, which give that support."""
     if kind not in CIVIL_SOCIETY_KINDS:
+        template = NOT_CIVIL_SOCIETY.get(kind)
         raise Unprocessable.for_field(
             field,
-            f"{org_id} is a {kind.replace('_', ' ')} (kind {kind}); the registry records state "
-            "support for civil society: an award goes to an organization of kind ngo or other, "
-            "not to a state body, a public fund or a grant operator, which give it",
+            Rule(template, org_id=org_id)
+            if template
+            else f"{org_id} is a {kind.replace('_', ' ')} (kind {kind}); the registry records "
+            "state support for civil society: an award goes to an organization of kind ngo or "
+            "other, not to a state body, a public fund or a grant operator, which give it",
         )
+
+
+NOT_CIVIL_SOCIETY: Final = {
+    "state_body": N_(
+        "%(org_id)s is a state body (kind state_body); the registry records state support for "
+        "civil society: an award goes to an organization of kind ngo or other, not to a state "
+        "body, a public fund or a grant operator, which give it"
+    ),
+    "public_fund": N_(
+        "%(org_id)s is a public fund (kind public_fund); the registry records state support "
+        "for civil society: an award goes to an organization of kind ngo or other, not to a "
+        "state body, a public fund or a grant operator, which give it"
+    ),
+    "grant_operator": N_(
+        "%(org_id)s is a grant operator (kind grant_operator); the registry records state "
+        "support for civil society: an award goes to an organization of kind ngo or other, not "
+        "to a state body, a public fund or a grant operator, which give it"
+    ),
+}
+"""What a recipient of a kind that gives state support is told, one sentence for each kind
+(each language names the kind in its own words); any other kind in the API's words alone."""
 
 
 def register(session: Session, *, actor: str, data: OrganizationCreate) -> Organization:

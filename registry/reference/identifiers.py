@@ -20,6 +20,8 @@ from typing import Final
 
 import pycountry
 
+from registry.reference.refusals import Refusal
+
 __all__ = [
     "KZ_BIN_PREFIX",
     "NOT_AN_ORG_ID",
@@ -119,7 +121,7 @@ no single country.
 """
 
 
-class InvalidIdentifier(ValueError):
+class InvalidIdentifier(Refusal):
     """An organisation identifier is malformed or fails its register's published check.
 
     The message names the identifier and says exactly what is wrong, so it can be shown
@@ -155,7 +157,9 @@ def kz_bin_check_digit(first_eleven: str) -> int | None:
     with these first 11 digits is ever issued (None).
     """
     if len(first_eleven) != len(KZ_BIN_FIRST_WEIGHTS) or not _is_ascii_digits(first_eleven):
-        raise InvalidIdentifier(f"a BIN check digit needs 11 digits, got {first_eleven!r}")
+        raise InvalidIdentifier(
+            "a BIN check digit needs 11 digits, got %(digits)r", digits=first_eleven
+        )
     digits = [int(character) for character in first_eleven]
     for weights in (KZ_BIN_FIRST_WEIGHTS, KZ_BIN_SECOND_WEIGHTS):
         remainder = sum(d * w for d, w in zip(digits, weights, strict=True)) % KZ_BIN_MODULUS
@@ -188,19 +192,30 @@ def parse_org_id(value: str) -> OrgId:
     # ASCII first: "ﬁ".upper() is "FI", and no ligature should turn into Finland.
     prefix = prefix.upper() if prefix.isascii() else prefix
     if not separator or _PREFIX_PATTERN.fullmatch(prefix) is None:
-        raise InvalidIdentifier(f"{value!r} {NOT_AN_ORG_ID}")
+        # NOT_AN_ORG_ID after the value, as a template the catalogs have.
+        raise InvalidIdentifier(
+            "%(value)r is not an org-id: expected COUNTRY-REGISTER-IDENTIFIER, "
+            "such as KZ-BIN-940140000385 or UZ-STIR-310006777",
+            value=value,
+        )
     country, _, scheme = prefix.partition("-")
     if _PSEUDO_JURISDICTION.fullmatch(country) is None and not _is_country(country):
         raise InvalidIdentifier(
-            f"{value!r}: {country!r} is neither an ISO 3166-1 country code nor an X code "
-            "(XI, XM) for registers that belong to no country"
+            "%(value)r: %(country)r is neither an ISO 3166-1 country code nor an X code "
+            "(XI, XM) for registers that belong to no country",
+            value=value,
+            country=country,
         )
     if not identifier:
-        raise InvalidIdentifier(f"{value!r}: the identifier after {prefix}- is empty")
+        raise InvalidIdentifier(
+            "%(value)r: the identifier after %(prefix)s- is empty", value=value, prefix=prefix
+        )
     if _WHITESPACE.search(identifier):
         raise InvalidIdentifier(
-            f"{value!r}: the identifier after {prefix}- contains whitespace; "
-            "write the number without spaces"
+            "%(value)r: the identifier after %(prefix)s- contains whitespace; "
+            "write the number without spaces",
+            value=value,
+            prefix=prefix,
         )
     check = _SCHEME_CHECKS.get(prefix)
     if check is not None:
@@ -225,16 +240,26 @@ def is_registered_prefix(prefix: str) -> bool:
 def _check_stir(identifier: str) -> None:
     if len(identifier) != STIR_LENGTH or not _is_ascii_digits(identifier):
         raise InvalidIdentifier(
-            f"{UZ_STIR_PREFIX}-{identifier}: a STIR is exactly {STIR_LENGTH} digits, "
-            f"got {len(identifier)} characters {identifier!r}"
+            "%(prefix)s-%(identifier)s: a STIR is exactly %(digits)s digits, "
+            "got %(length)s characters %(given)r",
+            prefix=UZ_STIR_PREFIX,
+            identifier=identifier,
+            digits=STIR_LENGTH,
+            length=len(identifier),
+            given=identifier,
         )
 
 
 def _check_okpo(identifier: str) -> None:
     if len(identifier) != OKPO_LENGTH or not _is_ascii_digits(identifier):
         raise InvalidIdentifier(
-            f"{UZ_KTUT_PREFIX}-{identifier}: an OKPO (KTUT) code is exactly {OKPO_LENGTH} "
-            f"digits, got {len(identifier)} characters {identifier!r}"
+            "%(prefix)s-%(identifier)s: an OKPO (KTUT) code is exactly %(digits)s "
+            "digits, got %(length)s characters %(given)r",
+            prefix=UZ_KTUT_PREFIX,
+            identifier=identifier,
+            digits=OKPO_LENGTH,
+            length=len(identifier),
+            given=identifier,
         )
 
 
@@ -247,19 +272,31 @@ def _check_kz_bin(identifier: str) -> None:
     """
     if len(identifier) != KZ_BIN_LENGTH or not _is_ascii_digits(identifier):
         raise InvalidIdentifier(
-            f"{KZ_BIN_PREFIX}-{identifier}: a BIN is exactly {KZ_BIN_LENGTH} digits, "
-            f"got {len(identifier)} characters {identifier!r}"
+            "%(prefix)s-%(identifier)s: a BIN is exactly %(digits)s digits, "
+            "got %(length)s characters %(given)r",
+            prefix=KZ_BIN_PREFIX,
+            identifier=identifier,
+            digits=KZ_BIN_LENGTH,
+            length=len(identifier),
+            given=identifier,
         )
     expected = kz_bin_check_digit(identifier[:-1])
     if expected is None:
         raise InvalidIdentifier(
-            f"{KZ_BIN_PREFIX}-{identifier}: no BIN starts with {identifier[:-1]} "
-            "(both passes of the mod-11 check give 10)"
+            "%(prefix)s-%(identifier)s: no BIN starts with %(first)s "
+            "(both passes of the mod-11 check give 10)",
+            prefix=KZ_BIN_PREFIX,
+            identifier=identifier,
+            first=identifier[:-1],
         )
     if int(identifier[-1]) != expected:
         raise InvalidIdentifier(
-            f"{KZ_BIN_PREFIX}-{identifier}: the check digit is {identifier[-1]}, "
-            f"the mod-11 rule gives {expected}; a digit is mistyped"
+            "%(prefix)s-%(identifier)s: the check digit is %(given)s, "
+            "the mod-11 rule gives %(expected)s; a digit is mistyped",
+            prefix=KZ_BIN_PREFIX,
+            identifier=identifier,
+            given=identifier[-1],
+            expected=str(expected),
         )
 
 

@@ -15,6 +15,7 @@ Different currencies are never added together: nothing here converts between the
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Final
@@ -159,15 +160,32 @@ def amount_formatter(currency: str) -> Callable[[int], str]:
     return formatted
 
 
+@dataclass(frozen=True)
+class Given:
+    """An amount given as text, in a refusal: quoted as the API has always quoted it,
+    ``'1.999'`` (``repr``), while the portal writes it, where it is a plain decimal, as the
+    reader's language writes numbers (the desk's reader typed ``1,999`` in Russian)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return repr(self.text)
+
+
+def _quoted(value: object) -> object:
+    """An amount as a refusal names it: a text given (``Given``), else as Python writes it."""
+    return Given(value) if isinstance(value, str) else repr(value)
+
+
 def _parse_text(text: str, exponent: int) -> int:
     stripped = text.strip()
     match = _DECIMAL.fullmatch(stripped)
     if match is None:
         raise _why_not_decimal(text, stripped)
     whole, fraction = match["whole"], match["fraction"] or ""
-    _check_places(repr(text), len(fraction), exponent)
+    _check_places(Given(text), len(fraction), exponent)
     if len(whole.lstrip("0")) > _MAX_WHOLE_DIGITS:
-        raise _too_large(repr(text))
+        raise _too_large(Given(text))
     return int(whole) * _scale(exponent) + int(fraction.ljust(exponent, "0") or "0")
 
 
@@ -190,7 +208,7 @@ def _scale(exponent: int) -> int:
     return int(10**exponent)
 
 
-def _check_places(shown: str, places: int, exponent: int) -> None:
+def _check_places(shown: object, places: int, exponent: int) -> None:
     if places > exponent:
         raise InvalidAmount(
             "%(amount)s has %(places)s decimal place(s); the currency has %(digits)s "
@@ -203,17 +221,18 @@ def _check_places(shown: str, places: int, exponent: int) -> None:
 
 def _checked(amount: int, shown: object, *, allow_zero: bool) -> int:
     if amount < 0:
-        raise InvalidAmount("%(amount)s is negative; amounts are positive", amount=repr(shown))
+        raise InvalidAmount("%(amount)s is negative; amounts are positive", amount=_quoted(shown))
     if amount == 0 and not allow_zero:
         raise InvalidAmount(
-            "%(amount)s is zero; an award or tranche has a positive amount", amount=repr(shown)
+            "%(amount)s is zero; an award or tranche has a positive amount",
+            amount=_quoted(shown),
         )
     if amount > MAX_MINOR_UNITS:
-        raise _too_large(repr(shown))
+        raise _too_large(_quoted(shown))
     return amount
 
 
-def _too_large(shown: str) -> InvalidAmount:
+def _too_large(shown: object) -> InvalidAmount:
     # The limit in plain digits, as the API has always written it (not a count to group).
     return InvalidAmount(
         "%(amount)s is larger than %(most)s minor units", amount=shown, most=str(MAX_MINOR_UNITS)
@@ -225,7 +244,7 @@ def _why_not_decimal(text: str, stripped: str) -> InvalidAmount:
     if not stripped:
         return InvalidAmount("the amount is empty")
     characters = set(stripped)
-    shown = repr(text)
+    shown = Given(text)
     reasons = (
         (
             stripped.startswith("-"),

@@ -26,6 +26,7 @@ from typing import Final
 
 import pycountry
 
+from registry.reference.refusals import Refusal
 from registry.reference.transliteration import latin_to_cyrillic
 
 __all__ = [
@@ -78,7 +79,7 @@ knows the district should choose the new region itself. ``KZ-BAY`` (Bayqongyr, w
 _COUNTRY_CODE_LENGTH: Final = 2
 
 
-class UnknownRegion(ValueError):
+class UnknownRegion(Refusal):
     """The code is neither a current ISO 3166-2 subdivision nor an ISO 3166-1 country."""
 
 
@@ -91,19 +92,22 @@ def normalize_region(code: str) -> str:
     """
     candidate = code.strip().upper()
     if not candidate.isascii():
-        raise UnknownRegion(f"{code!r} is not an ISO 3166 code: they use ASCII letters only")
+        raise UnknownRegion(
+            "%(code)r is not an ISO 3166 code: they use ASCII letters only", code=code
+        )
     if len(candidate) == _COUNTRY_CODE_LENGTH:
         if candidate in _countries():
             return candidate
-        raise UnknownRegion(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+        raise UnknownRegion("%(code)r is not an ISO 3166-1 alpha-2 country code", code=code)
     if candidate in _subdivisions():
         return candidate
     current = KZ_WITHDRAWN_CODES.get(candidate)
     if current is not None:
         return current
     raise UnknownRegion(
-        f"{code!r} is not a current ISO 3166-2 subdivision code "
-        "(expected e.g. UZ-TK for Tashkent city, KZ-75 for Almaty city)"
+        "%(code)r is not a current ISO 3166-2 subdivision code "
+        "(expected e.g. UZ-TK for Tashkent city, KZ-75 for Almaty city)",
+        code=code,
     )
 
 
@@ -129,7 +133,7 @@ def regions_of(country: str) -> list[tuple[str, str]]:
     """
     alpha_2 = country.strip().upper()
     if alpha_2 not in _countries():
-        raise UnknownRegion(f"{country!r} is not an ISO 3166-1 alpha-2 country code")
+        raise UnknownRegion("%(code)r is not an ISO 3166-1 alpha-2 country code", code=country)
     return sorted(
         (code, name)
         for code, (country_code, name) in _subdivisions().items()

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
-from babel import Locale, dates
+from babel import Locale, dates, lists, numbers
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
@@ -35,14 +35,14 @@ from registry.competitions.schemas import Stage
 from registry.core import clock, idempotency
 from registry.core.db import PrimarySessionDep, WriteSessionDep
 from registry.core.errors import Forbidden, NotFound, RegistryError, Unauthorized
-from registry.core.messages import LocalTime, Money, Region, Rule, english
+from registry.core.messages import Alternatives, LocalTime, Money, Region, Rule, english
 from registry.core.schemas import Instrument
 from registry.ledger import service as ledger_service
 from registry.ledger.merkle import leaf_hash
 from registry.organizations import service as organization_service
 from registry.oversight.models import Conclusion
 from registry.oversight.views import to_summary
-from registry.reference.money import format_amount
+from registry.reference.money import Given, format_amount
 from registry.reference.regions import UnknownRegion, local_region_name, normalize_region
 from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
@@ -368,9 +368,29 @@ def _rule_value(formats: i18n.Formats, value: object) -> str:
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         # A Grouped too, which the API writes "1,000"; a multiplier, "1.5", "1,5" in Russian.
         return formats.number(value if isinstance(value, Decimal) else int(value))
-    if isinstance(value, Money):  # an Amount too, which the API writes without its currency
-        return formats.money(format_amount(value.minor, value.currency), value.currency)
+    if isinstance(value, Money | Given):
+        return _amount_text(formats, value)
     return english(value)
+
+
+PLAIN_DECIMAL: Final = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
+
+
+def _amount_text(formats: i18n.Formats, value: Money | Given) -> str:
+    """An amount a rule names as money (an ``Amount`` too, which the API writes without its
+    currency); or as it was given (``'1.999'`` in the API's words), quoted as the API quotes
+    it, in the reader's digits where it is a plain decimal ("'1,999'", every decimal given
+    kept: it may be why it is refused), else as given."""
+    if isinstance(value, Money):
+        return formats.money(format_amount(value.minor, value.currency), value.currency)
+    plain = PLAIN_DECIMAL.fullmatch(value.text.strip())
+    if plain is None:
+        return str(value)
+    whole, fraction = plain.groups()
+    written = formats.number(int(whole))
+    if fraction is not None:
+        written += numbers.get_decimal_symbol(formats.locale) + fraction
+    return f"'{written}'"
 
 
 def _time_text(formats: i18n.Formats, value: LocalTime | datetime) -> str:
@@ -392,11 +412,15 @@ def _zone_name(moment: datetime) -> str:
 
 def _name_of(value: object) -> str | None:
     """The name the pages give a value in the reader's language: a stage's, an instrument's,
-    a region's or a country's; None for a value that has none."""
+    a region's or a country's, values one of which is asked for; None for a value that has
+    none."""
     if isinstance(value, Stage | Instrument):  # a StrEnum: looked up as its value
         return i18n.gettext((forms.STAGE_NAMES | views.INSTRUMENT_NAMES)[value])
     if isinstance(value, Region):
         return local_region_name(value.code, i18n.current().code)
+    if isinstance(value, Alternatives):  # each as the API takes it, listed as the language does
+        locale = i18n.formats(i18n.current()).locale
+        return lists.format_list([repr(item) for item in value], "or", locale)
     return None
 
 
