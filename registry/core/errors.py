@@ -228,6 +228,18 @@ WITH_REASON: Final = {
 }
 """A date or a time not read, with pydantic's reason after it."""
 
+DATE_REASONS: Final = (
+    N_("day value is outside expected range"),
+    N_("month value is outside expected range of 1-12"),
+    N_("hour value is outside expected range of 0-23"),
+    N_("minute value is outside expected range of 0-59"),
+    N_("input is too short"),
+    N_("unexpected extra characters at the end of the input"),
+)
+"""Pydantic's reasons a date or a time typed on the desk's forms is not read (its date box
+sends YYYY-MM-DD, so only a day or a month out of range, or what follows them), in the
+catalogs for ``WITH_REASON``; any other is said in pydantic's words."""
+
 
 def _date_message(kind: str, reason: object) -> str | None:
     """What a date or time that pydantic could not read is told: what is expected (as
@@ -616,16 +628,3 @@ def document_validation_problems(spec: dict[str, Any]) -> dict[str, Any]:
     schemas.update(problem.pop("$defs", {}))
     schemas["Problem"] = problem
     return spec
-
-
-DATE_REASONS: Final = (
-    N_("day value is outside expected range"),
-    N_("month value is outside expected range of 1-12"),
-    N_("hour value is outside expected range of 0-23"),
-    N_("minute value is outside expected range of 0-59"),
-    N_("input is too short"),
-    N_("unexpected extra characters at the end of the input"),
-)
-"""Pydantic's reasons a date or a time typed on the desk's forms is not read (its date box
-sends YYYY-MM-DD, so only a day or a month out of range, or what follows them), in the
-catalogs for ``WITH_REASON``; any other is said in pydantic's words."""

@@ -135,7 +135,8 @@ class Rule(str):
     ``date``, an ``int`` that counts something (its digits grouped there), a ``Decimal`` (a
     multiplier, ``1.5``, with the reader's decimal mark there), a ``Money`` (an ``Amount``
     where the API names no currency after it), a ``LocalTime``, an enumeration the portal
-    names (a competition's stage, an instrument), a ``Region`` (a country, named); an
+    names (a competition's stage, an instrument), a ``Region`` (a country, named), the
+    ``Alternatives`` one of which is asked for (listed as the reader's language lists them); an
     identifier (an entry's number, an id, a zone) or a number that counts nothing (a year, a
     round's number) as a ``str``, which every language writes as it is; a part of the
     sentence that is itself said in words (one of several bands, a length of months and days)
