@@ -36,10 +36,11 @@ KEEP: Final = re.compile(
 )
 
 
-UZBEK_ACRONYMS: Final = {"BHM": "БҲМ", "AHK": "АҲК"}
+UZBEK_ACRONYMS: Final = {"BHM": "БҲМ", "AHK": "АҲК", "STIR": "СТИР", "KTUT": "КТУТ"}
 """Uzbek acronyms, written in the reader's script, unlike the international ones ``KEEP``
 keeps (API, UZS): the base calculation amount (bazaviy hisoblash miqdori) and Kazakhstan's
-monthly calculation index (aylik hisoblash koʻrsatkichi)."""
+monthly calculation index (aylik hisoblash koʻrsatkichi), the taxpayer's number (soliq
+toʻlovchining identifikatsiya raqami) and the statistics code (OKPO's Uzbek name)."""
 
 
 def catalog_path(locale: str, root: Path = LOCALE_DIR) -> Path:

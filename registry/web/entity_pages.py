@@ -32,11 +32,14 @@ from registry.reference.money import format_amount
 from registry.risks import service as risk_service
 from registry.risks.indicators import Indicator
 from registry.web import addresses, charts, oversight_pages, receipts, risk_pages, views
+from registry.web.i18n import N_
 from registry.web.templating import PageContext, render
 
 router = APIRouter(tags=["portal"])
 AWARDS_PER_PAGE: Final = 20
-REGISTER_NAMES: Final = {"STIR": "STIR", "BIN": "BIN", "KTUT": "OKPO", "CR": "CR"}
+REGISTER_NAMES: Final = {"STIR": N_("STIR"), "BIN": N_("BIN"), "KTUT": N_("OKPO"), "CR": "CR"}
+"""A register's number as readers of each language call it (the catalogs: the Uzbek STIR is
+the ИНН in Russian, the Kazakh BIN the БСН in Kazakh); the page translates the name."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from registry.reference.regions import local_region_name, normalize_region
-from registry.web import assets, i18n, themes
+from registry.web import assets, i18n, legal_forms, themes
 
 TEMPLATES: Final = Environment(
     loader=PackageLoader("registry.web", "templates"),
@@ -140,6 +140,21 @@ class PageContext:
         """A theme label in the reader's language where the catalogs translate it, else as
         the funder wrote it."""
         return themes.translated(theme, i18n.translations(self.language))
+
+    def legal_form(self, label: str) -> Markup:
+        """An organization's legal form: a form the registry knows named in the reader's
+        language, the label as recorded beside it when that is in another language (marked
+        with it); any other label as recorded, marked as of unknown language (``lang=""``),
+        since it is one free text in no stated language."""
+        form = legal_forms.known(label)
+        if form is None:
+            return Markup('<span lang="">{}</span>').format(label)
+        name = i18n.translations(self.language).ugettext(form.name)
+        if form.language.partition("-")[0] == self.language.code.partition("-")[0]:
+            return escape(name)
+        return Markup('{} <span class="muted">(<span lang="{}">{}</span>)</span>').format(
+            name, form.language, label
+        )
 
     static = staticmethod(assets.static_url)
     all_languages = i18n.LANGUAGES
