@@ -273,7 +273,7 @@ def test_the_success_page_opens_the_entry_on_its_public_page_and_keeps_the_json(
     assert desk.client.get(auditors).json()["seq"] == seq
     page = desk.client.get(human.partition("#")[0]).text
     assert f'<li id="event-{seq}">' in page
-    assert f"is ledger entry #{seq} of this competition (competition.published)" in page
+    assert f"is ledger entry #{seq} of this competition (Announced)" in page
     assert f'data-subject="{competition_id}" data-seqs="{seq}"' in page
 
     # An award's event: the award's page at that event, which says whose entry it is.
@@ -292,7 +292,7 @@ def test_the_success_page_opens_the_entry_on_its_public_page_and_keeps_the_json(
     assert auditors == f"/api/v1/ledger/entries/{seq}"
     page = desk.client.get(human.partition("#")[0]).text
     assert f'id="event-{seq}"' in page
-    assert f"is ledger entry #{seq} of this award (award.disbursed)" in page
+    assert f"is ledger entry #{seq} of this award (Disbursement)" in page
 
 
 def test_a_refused_form_shows_the_api_errors_next_to_the_fields_and_keeps_them(

@@ -306,7 +306,7 @@ def test_the_competition_page_offers_verification_and_receipts_of_its_entries(
     )
     confirmed = client.get(url.removeprefix("http://127.0.0.1:8000") + "&lang=en").text
     assert "leaf-check-ok" in confirmed
-    assert f"is ledger entry #{seqs[0]} of this competition (competition.published)" in confirmed
+    assert f"is ledger entry #{seqs[0]} of this competition (Announced)" in confirmed
     # A hash that is not the competition's (an award's, a made-up one) is flagged.
     other = client.get(
         f"/competitions/{competition['id']}", params={"leaf": "0" * 64, "lang": "en"}

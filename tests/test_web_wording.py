@@ -1,11 +1,17 @@
 """The portal's and the desk's words as a tester read them in each language: a legal form and a
-register's number named in the reader's language."""
+register's number named in the reader's language, a round that is not a stage, a role and an
+event kind said rather than coded, entry numbers written one way."""
 
 import re
 
 import pytest
+from babel.messages.pofile import read_po
 from domain_helpers import bearer, organization
+from fastapi.testclient import TestClient
 from oversight_desk import Desk
+from test_desk import sign_in
+
+from registry.web.catalogs import catalog_path
 
 UZ_ASSOCIATION = "UZ-STIR-316232107"
 KZ_ASSOCIATION = "KZ-BIN-000440895388"
@@ -97,3 +103,84 @@ def test_a_registers_number_is_named_as_readers_of_the_language_call_it(
     assert kazakh[bin_] == "<code>000440895388</code>"
     listing = client.get(f"/organizations?lang={language}").text
     assert f'<th scope="col">{org_id_label}</th>' in listing
+
+
+def test_a_competitions_round_is_not_called_a_stage(desk: Desk) -> None:
+    """Reported: in Uzbek "Bosqich: 2026-yilning 4-bosqichi" (the round) above "Bosqichlar"
+    (the stages), the same word for both, in Kazakh too; in Russian "Раунд 4 2026 года" and
+    "Его финансирование" above a competition's awards."""
+    competition_id = desk.competition["id"]
+    uzbek = desk.client.get(f"/competitions/{competition_id}?lang=uz").text
+    assert facts(uzbek)["Tur"] == "2026-yilning 4-turi"
+    assert '<h2 id="history-title">Bosqichlar</h2>' in uzbek
+    assert "bosqichi" not in uzbek
+    kazakh = desk.client.get(f"/competitions/{competition_id}?lang=kk").text
+    assert facts(kazakh)["Тур"] == "2026 жылғы 4-тур"
+    assert '<h2 id="history-title">Кезеңдер</h2>' in kazakh
+    russian = desk.client.get(f"/competitions/{competition_id}?lang=ru").text
+    assert facts(russian)["Раунд"] == "4-й раунд 2026 года"
+    assert '<h2 id="awards-title">Решения о финансировании по конкурсу</h2>' in russian
+    assert "Его финансирование" not in russian
+    english = desk.client.get(f"/competitions/{competition_id}?lang=en").text
+    assert '<h2 id="awards-title">Awards in this competition</h2>' in english
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ru", "(финансирующая организация)."),
+        ("kk", "(қаржыландырушы)."),
+        ("uz", "(moliyalashtiruvchi)."),
+        ("en", "(funder)."),
+    ],
+)
+def test_the_desk_names_the_keys_role_in_the_readers_language(
+    desk: Desk, browser_like: TestClient, language: str, said: str
+) -> None:
+    """Reported: "ключ e233b8bc8fec (funder)" on the Russian desk."""
+    sign_in(browser_like, desk.world.fund)
+    home = browser_like.get("/desk", params={"lang": language}).text
+    signed_in = re.search(r"<p>([^<]*) <code>UZ-STIR-207050449</code></p>", home)
+    assert signed_in, home
+    assert signed_in[1].endswith(said), signed_in[1]
+    if language != "en":
+        assert "(funder)" not in home
+
+
+def test_a_leaf_hash_names_its_entrys_kind_in_the_readers_language(desk: Desk) -> None:
+    """Reported: "…запись реестра №8588 этого решения о финансировании (award.published)": the
+    event kind as a code. The page names it as its timeline does."""
+    award = desk.award
+    entry = desk.client.get(f"/api/v1/ledger/entries/{award['published_seq']}").json()
+    russian = desk.client.get(
+        f"/awards/{award['id']}", params={"lang": "ru", "leaf": entry["leaf_hash"]}
+    ).text
+    assert "award.published" not in russian
+    assert f"запись реестра #{award['published_seq']} этого " in russian
+    assert "финансировании (Опубликовано)." in russian
+    competition = desk.competition
+    seq = desk.client.get(f"/api/v1/competitions/{competition['id']}").json()["events"][0]["seq"]
+    leaf = desk.client.get(f"/api/v1/ledger/entries/{seq}").json()["leaf_hash"]
+    kazakh = desk.client.get(
+        f"/competitions/{competition['id']}", params={"lang": "kk", "leaf": leaf}
+    ).text
+    assert "competition.published" not in kazakh
+    assert f"осы конкурстың #{seq} жазбасы" in kazakh
+
+
+@pytest.mark.parametrize("locale", ["uz_Latn", "uz_Cyrl", "ru", "kk"])
+def test_an_entry_number_is_written_one_way_in_each_language(locale: str) -> None:
+    """Reported: the desk's page after a write said "запись №6050" and "#8595". Every text
+    that numbers a ledger entry "#%(seq)s" keeps the "#" in translation."""
+    with catalog_path(locale).open("rb") as file:
+        catalog = read_po(file)
+    numbered = [
+        message
+        for message in catalog
+        if message.id and isinstance(message.id, str) and "#%(seq)s" in message.id
+    ]
+    assert len(numbered) > 10
+    for message in numbered:
+        assert isinstance(message.string, str)
+        assert "№" not in message.string, (message.id, message.string)
+        assert "#%(seq)s" in message.string, (message.id, message.string)

@@ -186,7 +186,7 @@ AMOUNT_UNREAD: Final = N_(
     "Write the amount in digits, as this page writes amounts, such as %(example)s: no sign, "
     "no letters."
 )
-AMOUNT_EXAMPLE: Final = Decimal("45000000.5")
+AMOUNT_EXAMPLE: Final = Decimal(45000000)
 """The amount ``AMOUNT_UNREAD`` shows, written as the reader's language writes it."""
 STAGE_RECORDED: Final = N_(
     "This stage of the competition is already recorded, dated %(date)s, as entry #%(seq)s: "
