@@ -1,6 +1,7 @@
 """The portal's and the desk's words as a tester read them in each language: a legal form and a
 register's number named in the reader's language, a round that is not a stage, a role and an
-event kind said rather than coded, entry numbers written one way."""
+event kind said rather than coded, entry numbers written one way, and a 404 that promises a
+record "(yet)" only for an identifier that could be one."""
 
 import re
 
@@ -184,3 +185,73 @@ def test_an_entry_number_is_written_one_way_in_each_language(locale: str) -> Non
         assert isinstance(message.string, str)
         assert "№" not in message.string, (message.id, message.string)
         assert "#%(seq)s" in message.string, (message.id, message.string)
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (
+            "/organizations/XX-123",
+            (
+                "<code>XX-123</code> — не идентификатор организации: org-id состоит из кода "
+                "страны, кода реестра и номера организации в этом реестре, например "
+                "UZ-STIR-310006777 или KZ-BIN-940140000385."
+            ),
+        ),
+        (
+            "/organizations/UZ-STIR-12345",
+            "<code>UZ-STIR-12345</code> — не идентификатор организации:",
+        ),
+        (
+            "/oversight/bodies/XX-123",
+            "<code>XX-123</code> — не идентификатор организации:",
+        ),
+        (
+            "/awards/AWD-1",
+            (
+                "<code>AWD-1</code> — не идентификатор решения о финансировании: он состоит из "
+                "AWD-, года и номера, например AWD-2026-000001."
+            ),
+        ),
+        (
+            "/competitions/cmp-x",
+            (
+                "<code>cmp-x</code> — не идентификатор конкурса: он состоит из CMP-, года и "
+                "номера, например CMP-2026-00001."
+            ),
+        ),
+        (
+            "/oversight/conclusions/OVS-2026",
+            "<code>OVS-2026</code> — не идентификатор заключения общественного контроля:",
+        ),
+    ],
+)
+def test_an_identifier_no_record_can_have_is_not_promised_yet(
+    client: TestClient, path: str, said: str
+) -> None:
+    """Reported: "Организации XX-123 нет (пока)" for an id that can never exist. One of a
+    form no record has is told so, with the form it should have."""
+    response = client.get(path, params={"lang": "ru"})
+    assert response.status_code == 404
+    assert f'<p class="problem-detail">{said}' in response.text
+    assert "(пока)" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/organizations/UZ-STIR-999999999", "Организации <code>UZ-STIR-999999999</code> нет"),
+        ("/organizations/GB-COH-01234567", "Организации <code>GB-COH-01234567</code> нет"),
+        ("/awards/AWD-2026-999999", "Решения о финансировании <code>AWD-2026-999999</code> нет"),
+        ("/awards/awd-2031-1234567", "Решения о финансировании <code>awd-2031-1234567</code> нет"),
+        ("/competitions/CMP-2026-00999", "Конкурса <code>CMP-2026-00999</code> нет"),
+        ("/oversight/conclusions/OVS-2026-00999", "общественного контроля <code>OVS-2026-00999"),
+    ],
+)
+def test_a_well_formed_identifier_of_no_record_is_one_not_there_yet(
+    client: TestClient, path: str, said: str
+) -> None:
+    response = client.get(path, params={"lang": "ru"})
+    assert response.status_code == 404
+    assert said in response.text
+    assert "(пока)." in response.text

@@ -16,6 +16,7 @@ from registry.web import (
     award_page,
     entity_pages,
     home,
+    identifier_forms,
     ledger_page,
     oversight_pages,
     problem_pages,
@@ -106,6 +107,7 @@ def error_page(request: Request, exc: Exception) -> Response:
         status, detail, fields = exc.status_code, None, []
     else:  # a bug: the page says so, the server's log has the traceback
         return _unexpected_page(request)
+    missing = _missing_record(request, status, fields)
     response = render(
         request,
         "error.html",
@@ -113,7 +115,8 @@ def error_page(request: Request, exc: Exception) -> Response:
             "status": status,
             "detail": detail,
             "fields": fields,
-            "missing": _missing_record(request, status, fields),
+            "missing": missing,
+            "expected": None if missing is None else identifier_forms.expected_form(*missing),
         },
         status_code=status,
     )
@@ -143,7 +146,7 @@ def _unexpected_page(request: Request) -> Response:
         return render(
             request,
             "error.html",
-            {"status": status, "detail": None, "fields": [], "missing": None},
+            {"status": status, "detail": None, "fields": [], "missing": None, "expected": None},
             status_code=status,
         )
     except Exception:  # the page itself cannot be made: what is left is plain text
