@@ -20,6 +20,7 @@ from registry.awards.schemas import (
 )
 from registry.competitions.router import PROOF_PATH, stated_read
 from registry.core import idempotency
+from registry.core.created import created_responses, located
 from registry.core.db import SessionDep, transient
 from registry.core.errors import problem_responses
 from registry.core.group_commit import OneByOne, writes
@@ -124,7 +125,7 @@ def _event_read(event: AwardEvent) -> AwardEventRead:
     summary="Publish an award (the funder's key)",
     response_model=AwardRead,
     status_code=201,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=created_responses(401, 403, 404, 422, 503),
 )
 async def create_award(
     request: Request,
@@ -134,7 +135,8 @@ async def create_award(
 ) -> object:
     claimed = idempotency.claim(request, scope=principal.key_prefix, key=idempotency_key, body=data)
     with forgotten_if_refused(request, principal):
-        return await writes(request).write(_publish, _Publication(principal, data, claimed))
+        published = await writes(request).write(_publish, _Publication(principal, data, claimed))
+    return located(request, published, "get_award", param="award_id", member="id")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from registry.competitions.schemas import (
     StageRead,
 )
 from registry.core import idempotency
+from registry.core.created import created_responses, located
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
@@ -144,7 +145,7 @@ def to_read(session: Session, competition: Competition) -> CompetitionRead:
     summary="Post a competition (the funder's key)",
     response_model=CompetitionRead,
     status_code=201,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=created_responses(401, 403, 404, 422),
 )
 def create_competition(
     request: Request,
@@ -153,7 +154,7 @@ def create_competition(
     data: CompetitionCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    return idempotency.respond(
+    posted = idempotency.respond(
         session,
         request=request,
         scope=principal.key_prefix,
@@ -162,6 +163,7 @@ def create_competition(
         status=201,
         produce=lambda: to_read(session, service.publish(session, principal=principal, data=data)),
     )
+    return located(request, posted, "get_competition", param="competition_id", member="id")
 
 
 @router.get(

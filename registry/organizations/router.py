@@ -2,8 +2,8 @@ from fastapi import APIRouter, Request
 
 from registry.auth.dependencies import AdminDep
 from registry.core import idempotency
+from registry.core.created import created_responses, located
 from registry.core.db import WriteSessionDep
-from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
 from registry.core.json_body import JsonBodyRoute
 from registry.organizations import service
@@ -38,7 +38,7 @@ def to_read(organization: Organization) -> OrganizationRead:
     summary="Register an organization, funder or recipient (admin)",
     response_model=OrganizationRead,
     status_code=201,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=created_responses(401, 403, 409, 422),
 )
 def create_organization(
     request: Request,
@@ -47,7 +47,7 @@ def create_organization(
     data: OrganizationCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    return idempotency.respond(
+    registered = idempotency.respond(
         session,
         request=request,
         scope=principal.key_prefix,
@@ -56,3 +56,4 @@ def create_organization(
         status=201,
         produce=lambda: to_read(service.register(session, actor=principal.actor, data=data)),
     )
+    return located(request, registered, "get_organization", param="org_id", member="org_id")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from registry.auth.dependencies import OrganizationKeyDep, OverseerDep
 from registry.competitions.router import PROOF_PATH
 from registry.core import clock, idempotency
+from registry.core.created import created_responses, located
 from registry.core.db import SessionDep, WriteSessionDep
 from registry.core.errors import problem_responses
 from registry.core.idempotency import IdempotencyKey
@@ -88,7 +89,7 @@ def to_read(session: Session, conclusion: Conclusion) -> ConclusionRead:
     summary="Submit a public oversight conclusion (the overseer's key)",
     response_model=ConclusionRead,
     status_code=201,
-    responses=problem_responses(401, 403, 422),
+    responses=created_responses(401, 403, 422),
 )
 def submit_conclusion(
     request: Request,
@@ -102,7 +103,7 @@ def submit_conclusion(
         conclusion = service.submit(session, principal=principal, data=data, answer_days=days)
         return to_read(session, conclusion)
 
-    return idempotency.respond(
+    submitted = idempotency.respond(
         session,
         request=request,
         scope=principal.key_prefix,
@@ -111,6 +112,7 @@ def submit_conclusion(
         status=201,
         produce=produce,
     )
+    return located(request, submitted, "get_conclusion", param="conclusion_id", member="id")
 
 
 @router.post(
