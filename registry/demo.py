@@ -17,7 +17,8 @@ What it holds, sized after the public figures in the domain notes:
   Almaty's social order and the prize competition; one cancelled, one whose window was
   extended, one closed and with the commission, one open today and one planned for January.
 * Awards: competition grants, social contracts and prizes (dated after their competition
-  closes, within its budget) and subsidies without a competition (with their legal basis),
+  closes, within its budget; a prize, a fixed sum with no project, has no implementation
+  period and is paid at once) and subsidies without a competition (with their legal basis),
   each followed by its tranches, reports, amendments, completion or termination; one tranche
   was recorded with a digit missing and corrected, and one was recorded twice and voided.
 
@@ -283,7 +284,7 @@ class _Award:
     amount: int  # whole units of the currency
     currency: str
     award_date: date
-    period: tuple[date, date]
+    period: tuple[date, date] | None  # None for a prize: a fixed sum, no project, no period
     legal_basis: str | None
     themes: list[str]
     tranches: int
@@ -305,7 +306,7 @@ class _Award:
             amount=str(self.amount),
             currency=self.currency,
             award_date=self.award_date,
-            period=Period(start=self.period[0], end=self.period[1]),
+            period=Period(start=self.period[0], end=self.period[1]) if self.period else None,
             legal_basis=self.legal_basis,
             themes=self.themes,
             legal_unit=self.legal_unit,
@@ -1400,7 +1401,7 @@ class _Planner:
             )
             award.title = {"kk": "ҮЕҰ сыйлығы", "ru": "Премия для НПО", "en": "NGO prize"}
             award.purpose = PRIZE_PURPOSE
-            award.period = (awarded, awarded)
+            award.period = None  # a prize has no implementation period
             paid = awarded + timedelta(days=self.rng.randint(7, 20))
             award.tranches = 1
             award.steps = [
@@ -1537,6 +1538,7 @@ class _Lifecycle:
 
     def run(self) -> None:
         award, rng = self.award, self.rng
+        assert award.period is not None, "a prize is paid at once, with no lifecycle to plan"
         start, end = award.period
         split = rng.choice(SPLITS[award.tranches])
         if self.special == "duplicate" and split[0] > 50:  # noqa: PLR2004 - twice must fit
@@ -1630,6 +1632,7 @@ class _Lifecycle:
         rng = self.rng
         if self.special is None and rng.random() < 0.07:  # noqa: PLR2004
             extended = end + timedelta(days=rng.choice((30, 61, 92)))
+            assert self.award.period is not None  # run() has checked
             period = Period(start=self.award.period[0], end=extended)
             reason = self.reason(rng.choice(("extended: weather", "extended: supplier")))
             when = end - timedelta(days=rng.randint(10, 30))

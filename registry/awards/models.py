@@ -41,8 +41,9 @@ class Award(Base):
     original_amount_minor: Mapped[int] = mapped_column(BigInteger)
     disbursed_minor: Mapped[int] = mapped_column(BigInteger)
     award_date: Mapped[date] = mapped_column(index=True)
-    period_start: Mapped[date]
-    period_end: Mapped[date]
+    # None for a prize, which has no implementation period (a fixed sum, no project).
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
     region: Mapped[str | None] = mapped_column(String(10))
     legal_basis: Mapped[str | None] = mapped_column(String(500))
     themes: Mapped[list[str]] = mapped_column(JSON)

@@ -59,7 +59,11 @@ def to_summary(award: Award) -> AwardSummary:
         disbursed=format_amount(award.disbursed_minor, money),
         currency=money,
         award_date=award.award_date,
-        period={"start": award.period_start, "end": award.period_end},
+        period=(
+            {"start": award.period_start, "end": award.period_end}
+            if award.period_start is not None and award.period_end is not None
+            else None
+        ),
         region=award.region,
         legal_basis=award.legal_basis,
         themes=award.themes,

@@ -47,8 +47,9 @@ class AwardState:
     amount_minor: int
     original_amount_minor: int
     award_date: date
-    period_start: date
-    period_end: date
+    period_start: date | None
+    """None for a prize published without a period (it has none: a fixed sum, no project)."""
+    period_end: date | None
     recipient_id: str
     published: dict[str, Any]
     disbursed_minor: int = 0
@@ -132,14 +133,17 @@ def fold(events: Sequence[Event]) -> AwardState:
         amount_minor=amount,
         original_amount_minor=amount,
         award_date=_date(published, "award_date"),
-        period_start=_date(published["period"], "start"),
-        period_end=_date(published["period"], "end"),
+        period_start=None,
+        period_end=None,
         recipient_id=published["recipient_id"],
         published=published,
         corrected_seqs=corrected,
         voided_seqs=frozenset(voided),
     )
-    _check_period(state)
+    if published.get("period") is not None:
+        state.period_start = _date(published["period"], "start")
+        state.period_end = _date(published["period"], "end")
+        _check_period(state)
     for event in effective[1:]:
         if state.status in TERMINAL:
             raise RuleViolation("type", Rule(ENDED[state.status]))
@@ -214,6 +218,8 @@ _APPLY: dict[str, Callable[[AwardState, dict[str, Any]], None]] = {
 
 
 def _check_period(state: AwardState) -> None:
+    if state.period_start is None or state.period_end is None:
+        return
     if state.period_end < state.period_start:
         raise RuleViolation("period", Rule("the implementation period ends before it starts"))
 
@@ -251,7 +257,7 @@ def check_new_dates(before: AwardState | None, after: AwardState, *, today: date
                 today=today,
             ),
         )
-    if after.period_start < after.award_date:
+    if after.period_start is not None and after.period_start < after.award_date:
         raise RuleViolation(
             "period.start",
             Rule(
@@ -338,6 +344,8 @@ def _check_amendment_changes(body: dict[str, Any], before: AwardState) -> None:
             return
     amount = Money(before.amount_minor, before.currency)
     start, end = before.period_start, before.period_end
+    if start is None or end is None:
+        return  # a prize's amendment giving a period: the service refuses it (it has none)
     if "amount" in body and "period" in body:
         raise RuleViolation(
             "body",

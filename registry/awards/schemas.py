@@ -2,9 +2,20 @@ import enum
 from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, Discriminator, Field, StrictBool, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from registry.competitions.schemas import EventRead
+from registry.core.messages import N_
 from registry.core.schemas import (
     Amount,
     Currency,
@@ -24,6 +35,11 @@ from registry.core.schemas import (
     tag_required,
 )
 from registry.oversight.schemas import ConclusionSummary
+
+PRIZE_HAS_NO_PERIOD: Final = N_(
+    "a prize has no implementation period: it is a fixed sum with no project; leave the period out"
+)
+"""What a period given for a prize (at publication, in an amendment or a correction) is told."""
 
 
 class AwardStatus(enum.StrEnum):
@@ -55,7 +71,13 @@ class AwardCreate(StrictInput):
         "the currency (BRV: UZS, MCI: KZT), which, if given, must be that one.",
     )
     award_date: IsoDate
-    period: Period = Field(description="The implementation period.")
+    period: Period | None = Field(
+        default=None,
+        validate_default=True,
+        description="The implementation period. Required for every instrument but a prize, "
+        "which has none: a Kazakh NGO prize is a fixed sum with no project (Law No. 36), so a "
+        "period given for a prize is refused.",
+    )
     region: str | None = Field(
         default=None,
         max_length=10,
@@ -77,6 +99,19 @@ class AwardCreate(StrictInput):
         "award date: the legal basis that allows it. Recorded in the ledger.",
     )
     source_id: SourceId = None
+
+    @field_validator("period", mode="after")
+    @classmethod
+    def _period_unless_prize(cls, period: Period | None, info: ValidationInfo) -> Period | None:
+        """A project's implementation period: every instrument has one but a prize, which is a
+        fixed sum with no project. Missing on any other instrument it is refused as a missing
+        field always was. One given for a prize is refused by the service
+        (``PRIZE_HAS_NO_PERIOD``), after it has checked that the funder's country has prizes
+        at all: an Uzbek fund's "prize" is told its instrument is wrong first."""
+        instrument = info.data.get("instrument")  # absent if the instrument itself was refused
+        if instrument is not None and instrument is not Instrument.PRIZE and period is None:
+            raise PydanticCustomError("missing", "Field required")
+        return period
 
 
 class AwardAmended(StrictInput):
@@ -183,7 +218,9 @@ class AwardSummary(BaseModel):
     disbursed: str
     currency: str
     award_date: date
-    period: dict[str, date]
+    period: dict[str, date] | None = Field(
+        description="The implementation period (start, end); null for a prize, which has none."
+    )
     region: str | None
     legal_basis: str | None
     themes: list[str]

@@ -16,6 +16,7 @@ from registry.auth.principal import Principal
 from registry.awards import legal, rules
 from registry.awards.models import Award, AwardEvent
 from registry.awards.schemas import (
+    PRIZE_HAS_NO_PERIOD,
     AwardAmended,
     AwardCompleted,
     AwardCorrected,
@@ -287,6 +288,8 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     funder_id = organization_service.canonical_org_id(data.funder_id, field="funder_id")
     principal.check_acts_for(funder_id, field="funder_id")
     legal.check_instrument(data.instrument.value, funder_id)
+    if data.instrument is Instrument.PRIZE and data.period is not None:
+        raise Unprocessable.for_field("period", Rule(PRIZE_HAS_NO_PERIOD))
     legal.check_unit(data.legal_unit, funder_id)
     recipient_id = organization_service.canonical_org_id(data.recipient_id, field="recipient_id")
     if recipient_id == funder_id:
@@ -298,7 +301,8 @@ def _checked(principal: Principal, data: AwardCreate) -> _Checked:
     amount = derived or given
     if amount is None:
         raise Unprocessable.for_field("amount", Rule("required unless legal_unit states it"))
-    legal.check_band(stated, data.instrument.value, data.period.start, data.period.end)
+    if data.period is not None:  # a prize has none, and is no grant to band
+        legal.check_band(stated, data.instrument.value, data.period.start, data.period.end)
     region = organization_service.canonical_region(data.region) if data.region else None
     if region is not None:
         organization_service.check_funded_region(region, funder_id)
@@ -362,7 +366,12 @@ def _publication_body(
         "amount": ids.amount,
         "currency": ids.currency,
         "award_date": data.award_date.isoformat(),
-        "period": {"start": data.period.start.isoformat(), "end": data.period.end.isoformat()},
+        # null for a prize: a fixed sum with no project has no implementation period.
+        "period": (
+            {"start": data.period.start.isoformat(), "end": data.period.end.isoformat()}
+            if data.period is not None
+            else None
+        ),
         "region": ids.region or recipient.region,
         "legal_basis": data.legal_basis,
         "themes": data.themes,
@@ -529,8 +538,9 @@ def add_events_many(
         award = awards.get(award_id) or get(session, award_id, field=id_field)
         principal.check_acts_for(award.funder_id)
         history = histories[award_id]
+        _check_prize_period(award, event)
         if isinstance(event, AwardCorrected):
-            body = _correction_body(event, history, award.currency)
+            body = _correction_body(event, history, award.currency, award.instrument)
             corrected_region = (body.get("changes") or {}).get("region")  # the publication's
             if corrected_region is not None:
                 organization_service.check_funded_region(
@@ -579,6 +589,18 @@ def add_events_many(
             NewEntry(kind=proposed.kind, subject=award_id, actor=principal.actor, body=body)
         )
     journal.record(session, entries)
+
+
+def _check_prize_period(award: Award, event: AwardEventCreate) -> None:
+    """A prize has no implementation period (``PRIZE_HAS_NO_PERIOD``), so no amendment or
+    correction gives it one. A correction may give ``period: null``, which removes a period a
+    prize was published with before this rule (a made-up one: it had to give some)."""
+    if award.instrument != Instrument.PRIZE:
+        return
+    if isinstance(event, AwardAmended) and event.period is not None:
+        raise Unprocessable.for_field("period", Rule(PRIZE_HAS_NO_PERIOD))
+    if isinstance(event, AwardCorrected) and (event.changes or {}).get("period") is not None:
+        raise Unprocessable.for_field("changes.period", Rule(PRIZE_HAS_NO_PERIOD))
 
 
 def _check_corrected_amount(
@@ -655,7 +677,9 @@ def _check_legal_units(award: Award, before: rules.AwardState, after: rules.Awar
             cap_override=after.published.get("cap_override"),
             later=True,
         )
-    if (after.period_start, after.period_end) != (before.period_start, before.period_end):
+    if (after.period_start, after.period_end) != (before.period_start, before.period_end) and (
+        after.period_start is not None and after.period_end is not None
+    ):
         legal.check_band(
             after.published.get("legal_unit"),
             award.instrument,
@@ -746,7 +770,7 @@ def _event_body(event: BaseModel, currency: str, field_prefix: str = "") -> dict
 
 
 def _correction_body(
-    event: AwardCorrected, history: list[rules.Event], currency: str
+    event: AwardCorrected, history: list[rules.Event], currency: str, instrument: str
 ) -> dict[str, Any]:
     target = next((e for e in history if e.seq == event.corrects), None)
     if target is None:
@@ -769,7 +793,9 @@ def _correction_body(
     kind = target.kind.removeprefix("award.")
     if kind == "published":
         recorded = rules.effective_events(history)[0][0].body
-        body["changes"] = _published_changes(changes, currency, recorded)
+        body["changes"] = _published_changes(
+            changes, currency, recorded, prize=instrument == Instrument.PRIZE
+        )
         return body
     effective = {event.seq: event.body for event in rules.effective_events(history)[0]}
     changes = {**changes, **_merged_texts(kind, changes, effective.get(target.seq, target.body))}
@@ -819,11 +845,11 @@ def _corrected_event(kind: str, recorded: dict[str, Any], changes: dict[str, Any
 
 
 def _published_changes(
-    changes: dict[str, Any], currency: str, recorded: dict[str, Any]
+    changes: dict[str, Any], currency: str, recorded: dict[str, Any], *, prize: bool = False
 ) -> dict[str, Any]:
     """The publication's corrected fields, as recorded: a title or purpose names only the
     languages it corrects (``merged_text``: the others are kept, the entry holds the whole
-    text)."""
+    text). A prize's period may only be corrected to null (``_check_prize_period``)."""
     unknown = sorted(set(changes) - CORRECTABLE_PUBLISHED_FIELDS)
     if unknown:
         raise Unprocessable.for_field(
@@ -837,7 +863,7 @@ def _published_changes(
         "title": TypeAdapter(LocalizedTextChange),
         "purpose": TypeAdapter(LocalizedTextChange | None),
         "award_date": TypeAdapter(IsoDate),
-        "period": TypeAdapter(Period),
+        "period": TypeAdapter(Period | None) if prize else TypeAdapter(Period),
         "themes": TypeAdapter(Themes),
         "legal_basis": TypeAdapter(LegalBasis | None),
         "award_before_close": TypeAdapter(Reason | None),

@@ -9,8 +9,9 @@ One grant is one award, published by its funder with the grant's ``id`` as its
   its currency has (``0.30000000000000004``) is refused, not rounded.
 * ``currency``, ``awardDate`` (a date, or a date-time whose date part is taken as written).
 * ``plannedDates[0]`` → the implementation period: ``startDate`` and ``endDate``, or
-  ``startDate`` and ``duration`` in months. The registry needs a period; a grant without
-  one is refused.
+  ``startDate`` and ``duration`` in months. Every award but a prize needs a period, and a
+  grant without one is refused; a prize has none (a fixed sum, no project), so a prize is
+  imported without ``plannedDates`` and refused with them.
 * ``fundingOrganization[0]`` → funder, ``recipientOrganization[0]`` → recipient, by org-id.
   A grant to an individual (no recipient organization) is refused: the registry records
   support for organizations. Organizations the registry lacks are registered with the name
@@ -332,7 +333,8 @@ def _grant_row(
     currency = _currency(reader)
     amount = reader.amount(grant.get("amountAwarded"), currency, "amountAwarded")
     award_date = reader.day(grant, "awardDate", "awardDate")
-    period = _period(reader)
+    instrument = _instrument(reader)
+    period = _period(reader, required=instrument != Instrument.PRIZE.value)
     title = reader.text(grant, "title", "title")
     description = reader.text(grant, "description", "description", required=False)
     titles = localized(title, translations(grant, "title"), funder_country)
@@ -340,7 +342,6 @@ def _grant_row(
     if not purposes and description is not None and description != title:
         purposes = localized(description, {}, funder_country)
     region = _region(reader, reader.data, "beneficiaryLocation")
-    instrument = _instrument(reader)
     themes = _themes(reader)
     competition = _competition(reader, funder, instrument, funder_country)
     legal_basis = _legal_basis(reader, source_id, linked=competition is not None)
@@ -517,8 +518,10 @@ def _currency(reader: FieldReader) -> str | None:
     return reader.currency(reader.data, "currency", "currency")
 
 
-def _period(reader: FieldReader) -> dict[str, date] | None:
-    planned = reader.first("plannedDates")
+def _period(reader: FieldReader, *, required: bool) -> dict[str, date] | None:
+    """``plannedDates[0]``, which every award gives but a prize (``required``: it has none,
+    and ``AwardCreate`` refuses one given for it)."""
+    planned = reader.first("plannedDates", required=required)
     if planned is None:
         return None
     start = reader.day(planned, "startDate", "plannedDates[0].startDate")

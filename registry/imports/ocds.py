@@ -16,7 +16,8 @@ award met so far, so that each release becomes what changed in it:
   (``numberOfTenderers`` and the counts its description gives).
 * Each award (``source_id`` = ``<ocid>/<award id>``, as award ids are unique only within
   a process) is published by the buyer to its first supplier, for ``contracts[].value``
-  (else ``awards[].value``), over ``contracts[].period`` (else ``contractPeriod``), on
+  (else ``awards[].value``), over ``contracts[].period`` (else ``contractPeriod``; neither
+  for a prize, which has no period, as the registry's export writes it), on
   ``awards[].date``. In a process with a competition it is linked to it and takes its
   instrument; in a ``direct`` process its instrument is read from
   ``procurementMethodDetails`` ("Direct subsidy") and its legal basis from
@@ -554,9 +555,7 @@ class _Release:
         amount = reader.amount((value or {}).get("amount"), currency, f"{holder_path}.value.amount")
         period_key = "period" if contract is not None else "contractPeriod"
         period_path = f"{holder_path}.{period_key}"
-        period = holder.get(period_key) if isinstance(holder.get(period_key), dict) else None
-        start = reader.day(period, "startDate", f"{period_path}.startDate")
-        end = reader.day(period, "endDate", f"{period_path}.endDate")
+        period, period_read = self._award_period(holder, period_key, period_path)
         award_date = reader.day(award, "date", f"{base}.date")
         suppliers = award.get("suppliers")
         recipient = self._organization(
@@ -568,7 +567,7 @@ class _Release:
         title = award.get("title")
         view: dict[str, Any] = {
             "amount": amount,
-            "period": {"start": start, "end": end},
+            "period": period,
             "title": localized(
                 title if isinstance(title, str) else None, translations(award, "title"), country
             ),
@@ -598,7 +597,7 @@ class _Release:
             view=view,
         )
         events = self._award_events(state, known is not None, view, contract, cbase)
-        if reader.problems or amount is None or start is None or end is None:
+        if reader.problems or amount is None or not period_read:
             return []
         if known is not None:
             return (
@@ -609,7 +608,7 @@ class _Release:
         body = {
             "funder_id": funder.org_id,
             "recipient_id": recipient.org_id,
-            "instrument": Instrument.GRANT.value,
+            "instrument": self._award_instrument(direct),
             "title": view["title"],
             "purpose": view["purpose"],
             "amount": amount,
@@ -626,10 +625,6 @@ class _Release:
             body["award_before_close"] = before_close
         competition_source_id = None
         if direct is not None:
-            body["instrument"] = (
-                _instrument(direct.get("procurementMethodDetails"), direct=True)
-                or Instrument.GRANT.value
-            )
             body["legal_basis"] = (
                 view.get("legal_basis")
                 or f"as published in OCDS data, {self.ocid}"[:LEGAL_BASIS_MAX]
@@ -656,6 +651,31 @@ class _Release:
                 as_published=True,
             )
         ]
+
+    def _award_period(
+        self, holder: dict[str, Any], key: str, path: str
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """The award's period (``contracts[].period`` or ``contractPeriod``) and whether it
+        was read. None at all is a prize's, which has none (a fixed sum, no project): the
+        registry refuses that of any other instrument, naming ``path``. One given gives both
+        its days."""
+        period = holder.get(key) if isinstance(holder.get(key), dict) else None
+        if period is None:
+            return None, True
+        start = self.reader.day(period, "startDate", f"{path}.startDate")
+        end = self.reader.day(period, "endDate", f"{path}.endDate")
+        return {"start": start, "end": end}, start is not None and end is not None
+
+    def _award_instrument(self, direct: dict[str, Any] | None) -> str:
+        """A direct award's instrument from its tender's ``procurementMethodDetails``; an
+        award of a competition is of the competition's (as the writer reads it from the
+        registry's competition too), known here if its tender was read: it tells a prize,
+        which gives no period."""
+        if direct is not None:
+            details = direct.get("procurementMethodDetails")
+            return _instrument(details, direct=True) or Instrument.GRANT.value
+        competition = self.state.competitions.get(self.ocid)
+        return competition.instrument if competition is not None else Instrument.GRANT.value
 
     def _award_events(
         self,

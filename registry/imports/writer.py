@@ -42,7 +42,6 @@ from registry.competitions.models import Competition
 from registry.competitions.schemas import CompetitionCreate, CompetitionEventCreate
 from registry.core.db import Database
 from registry.core.errors import FieldError, RegistryError, field_name, human_message
-from registry.core.schemas import Instrument
 from registry.imports import collector
 from registry.imports.report import ImportRejected, Problem, Summary
 from registry.imports.rows import (
@@ -320,13 +319,9 @@ class _Writer:
             writes = []
             for row in new:
                 with _as_file_fields(row.fields):
-                    data = AwardCreate.model_validate(row.award)
+                    data = AwardCreate.model_validate(self._in_competition(row))
                 writes.append((self.principal(row.funder.org_id), data))
             self._organizations([ref for row in new for ref in (row.funder, row.recipient)], counts)
-            writes = [
-                (principal, self._in_competition(row, data))
-                for row, (principal, data) in zip(new, writes, strict=True)
-            ]
             with _as_file_fields({}):
                 award_ids = award_service.publish_many(self.session, writes)
             counts.created += len(award_ids)
@@ -398,10 +393,12 @@ class _Writer:
             )
         counts.organizations += len(missing)
 
-    def _in_competition(self, row: AwardRow, data: AwardCreate) -> AwardCreate:
-        """``data`` in the registry's competition the row names, if it names one."""
+    def _in_competition(self, row: AwardRow) -> dict[str, Any]:
+        """The row's award in the registry's competition the row names, if it names one,
+        before it is read as an ``AwardCreate``: its instrument decides whether the award
+        must give a period (a prize has none)."""
         if row.competition_source_id is None:
-            return data
+            return row.award
         competition = competition_service.find_by_source(
             self.session, row.funder.org_id, row.competition_source_id
         )
@@ -410,21 +407,15 @@ class _Writer:
             raise _Refused([(row.fields.get("competition_id", ""), missing)])
         # An award from a competition is of the competition's instrument; OCDS gives it on
         # the tender, which a release of the award need not repeat.
-        return data.model_copy(
-            update={
-                "competition_id": competition.id,
-                "instrument": Instrument(competition.instrument),
-            }
-        )
+        return {**row.award, "competition_id": competition.id, "instrument": competition.instrument}
 
     def _award(self, row: AwardRow, counts: Summary) -> None:
-        with _as_file_fields(row.fields):
-            data = AwardCreate.model_validate(row.award)
         award = award_service.find_by_source(self.session, row.funder.org_id, row.source_id)
+        with _as_file_fields(row.fields):
+            data = AwardCreate.model_validate(self._in_competition(row))
         if award is None:
             self._organizations([row.funder], counts)
             self._organizations([row.recipient], counts)
-            data = self._in_competition(row, data)
             with _as_file_fields(row.fields):
                 award = award_service.publish(
                     self.session, principal=self.principal(row.funder.org_id), data=data

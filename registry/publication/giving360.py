@@ -244,6 +244,18 @@ def _programme(competition: Competition, public_url: str) -> Document:
     return programme
 
 
+def _planned_dates(award: Award) -> Document:
+    """The implementation period as ``plannedDates``; none for a prize, which has no period
+    (a fixed sum, no project), rather than a made-up one."""
+    if award.period_start is None or award.period_end is None:
+        return {}
+    return {
+        "plannedDates": [
+            {"startDate": award.period_start.isoformat(), "endDate": award.period_end.isoformat()}
+        ]
+    }
+
+
 def grant(
     award: Award,
     *,
@@ -286,12 +298,7 @@ def grant(
         "amountAwarded": _amount(award.amount_minor, award.currency),
         "amountDisbursed": _amount(award.disbursed_minor, award.currency),
         "awardDate": award.award_date.isoformat(),
-        "plannedDates": [
-            {
-                "startDate": award.period_start.isoformat(),
-                "endDate": award.period_end.isoformat(),
-            }
-        ],
+        **_planned_dates(award),
         "recipientOrganization": [recipient_org],
         "fundingOrganization": [funder_org],
     }

@@ -668,7 +668,11 @@ def _events(history: Sequence[Recorded]) -> list[rules.Event]:
     return [rules.Event(entry.seq, entry.kind, entry.body) for entry in history]
 
 
-def _period(start: date, end: date) -> Document:
+def _period(start: date | None, end: date | None) -> Document | None:
+    """The implementation period; None for a prize, which has none (a fixed sum, no
+    project): its award and contract then give no period rather than a made-up one."""
+    if start is None or end is None:
+        return None
     return {"startDate": _local_start(start), "endDate": _local_end(end)}
 
 
@@ -771,6 +775,10 @@ def award_release(
         **_texts("description", published.get("purpose"), previous.get("purpose")),
     }
     period = _period(state.period_start, state.period_end)
+    if period is None and any(event.body.get("period") for event in events):
+        # A prize published with a period before prizes had none, corrected since to none:
+        # merging keeps a field a later release leaves out, so its dates are given as null.
+        period = {"startDate": None, "endDate": None}
     award: Document = {
         "id": award_id,
         **texts,
@@ -778,7 +786,7 @@ def award_release(
         "date": _local_start(state.award_date),
         "value": _value(state.amount_minor, currency),
         "suppliers": [context.recipient],
-        "contractPeriod": period,
+        **({"contractPeriod": period} if period is not None else {}),
         "themes": list(published.get("themes") or []),
         "region": published.get("region"),
         "awardBeforeClose": published.get("award_before_close"),
@@ -790,7 +798,7 @@ def award_release(
         **texts,
         "status": "terminated" if state.status in rules.TERMINAL else "active",
         "value": _value(state.amount_minor, currency),
-        "period": period,
+        **({"period": period} if period is not None else {}),
     }
     implementation: dict[str, list[Document]] = {}
     if entry.kind == AWARD_CORRECTED:
@@ -840,7 +848,11 @@ def _award_view(state: rules.AwardState) -> dict[str, Any]:
     """The amendable fields of an award under the names its events use."""
     return {
         "amount": format_amount(state.amount_minor, state.currency),
-        "period": {"start": state.period_start.isoformat(), "end": state.period_end.isoformat()},
+        "period": (
+            {"start": state.period_start.isoformat(), "end": state.period_end.isoformat()}
+            if state.period_start is not None and state.period_end is not None
+            else None
+        ),
     }
 
 

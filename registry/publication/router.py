@@ -728,8 +728,8 @@ def _csv_rows(
             money(disbursed),
             currency,
             award_date.isoformat(),
-            period_start.isoformat(),
-            period_end.isoformat(),
+            period_start and period_start.isoformat(),  # empty for a prize: it has none
+            period_end and period_end.isoformat(),
             region,
             text(legal_basis),
             text("; ".join(themes)),

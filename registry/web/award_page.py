@@ -74,7 +74,7 @@ def timeline(award: AwardRead) -> list[Step]:
         )
         if kind == "published":
             amount = Decimal(body["amount"])
-            period = dict(body["period"])
+            period = dict(body.get("period") or {})  # none for a prize
         elif kind == "amended" and not step.voided:
             if "amount" in body:
                 step.changes.append(("amount", str(amount), body["amount"]))

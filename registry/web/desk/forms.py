@@ -1014,8 +1014,15 @@ AWARD: Final = Target("award_id", N_("Award"))
 CONCLUSION: Final = Target("conclusion_id", N_("Conclusion"))
 REASON: Final = Input("reason", N_("Reason"), kind="textarea", required=True)
 PERIOD: Final = (
-    Input("period.start", N_("Period starts"), kind="date", required=True),
-    Input("period.end", N_("Period ends"), kind="date", required=True),
+    # Not required in the browser: every award gives a period but a prize, which has none (a
+    # fixed sum, no project); the registry says which when the form is sent.
+    Input(
+        "period.start",
+        N_("Period starts"),
+        kind="date",
+        hint=N_("Leave both dates empty for a prize: it has no implementation period."),
+    ),
+    Input("period.end", N_("Period ends"), kind="date"),
 )
 ATTACHMENT: Final = (
     Input(
