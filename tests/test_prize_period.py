@@ -122,7 +122,7 @@ def test_a_prize_is_published_paid_and_amended_without_a_period(
         (prize(period=PERIOD), PRIZE_HAS_NO_PERIOD),
         (prize(instrument="grant"), "is required"),
         (prize(instrument="social_contract"), "is required"),
-        (prize(instrument="grant", period=None), "is required"),
+        (prize(instrument="grant", period=None), "must be an object with start and end, not null"),
     ],
     ids=["prize-with-period", "grant-without", "social-contract-without", "grant-null"],
 )

@@ -40,6 +40,8 @@ PRIZE_HAS_NO_PERIOD: Final = N_(
     "a prize has no implementation period: it is a fixed sum with no project; leave the period out"
 )
 """What a period given for a prize (at publication, in an amendment or a correction) is told."""
+_ABSENT: Final = object()
+"""A period left out of an award that needs one (``AwardCreate._absent_period``)."""
 
 
 class AwardStatus(enum.StrEnum):
@@ -73,7 +75,6 @@ class AwardCreate(StrictInput):
     award_date: IsoDate
     period: Period | None = Field(
         default=None,
-        validate_default=True,
         description="The implementation period. Required for every instrument but a prize, "
         "which has none: a Kazakh NGO prize is a fixed sum with no project (Law No. 36), so a "
         "period given for a prize is refused.",
@@ -100,17 +101,31 @@ class AwardCreate(StrictInput):
     )
     source_id: SourceId = None
 
-    @field_validator("period", mode="after")
+    @model_validator(mode="before")
     @classmethod
-    def _period_unless_prize(cls, period: Period | None, info: ValidationInfo) -> Period | None:
+    def _absent_period(cls, data: Any) -> Any:
+        """Marks a period left out of anything but a prize, so that ``_period_unless_prize``
+        refuses it as a missing field always was, and tells it from one given as null."""
+        if isinstance(data, dict) and "period" not in data and data.get("instrument") != "prize":
+            return {**data, "period": _ABSENT}
+        return data
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period_unless_prize(cls, period: Any, info: ValidationInfo) -> Any:
         """A project's implementation period: every instrument has one but a prize, which is a
         fixed sum with no project. Missing on any other instrument it is refused as a missing
-        field always was. One given for a prize is refused by the service
-        (``PRIZE_HAS_NO_PERIOD``), after it has checked that the funder's country has prizes
-        at all: an Uzbek fund's "prize" is told its instrument is wrong first."""
-        instrument = info.data.get("instrument")  # absent if the instrument itself was refused
-        if instrument is not None and instrument is not Instrument.PRIZE and period is None:
+        field always was, and null as any object given as null is. One given for a prize is
+        refused by the service (``PRIZE_HAS_NO_PERIOD``), after it has checked that the
+        funder's country has prizes at all: an Uzbek fund's "prize" is told its instrument is
+        wrong first."""
+        if period is _ABSENT:
             raise PydanticCustomError("missing", "Field required")
+        instrument = info.data.get("instrument")  # absent if the instrument itself was refused
+        if period is None and instrument is not None and instrument is not Instrument.PRIZE:
+            raise PydanticCustomError(
+                "model_type", "Input should be a valid dictionary or instance of Period"
+            )
         return period
 
 

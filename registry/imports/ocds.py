@@ -614,7 +614,8 @@ class _Release:
             "amount": amount,
             "currency": currency,
             "award_date": award_date,
-            "period": view["period"],
+            # None but a prize's, which has none (any other is refused as missing one).
+            **({"period": period} if period is not None else {}),
             "themes": view.get("themes") or [],
             "region": view.get("region"),
             "legal_basis": view.get("legal_basis"),
