@@ -1455,9 +1455,9 @@ def test_a_checkbox_named_by_a_refusal_is_marked_invalid_and_described(
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["void"]
     assert errors_next_to(response.text, "void") == [  # in the page's language, Uzbek
-        (
-            "toʻlovlar jami ajratma summasidan oshib ketadi: 300\xa0000\xa0000\xa0soʻm miqdoridagi "
-            "ajratmadan toʻlanishi qolgan summa — 300\xa0000\xa0000\xa0soʻm"
+        (  # the void leaves 400 million paid of 300: the totals, not what "remained"
+            "toʻlovlar jami ajratma summasidan oshib ketadi: toʻlangan summa "
+            "(400\xa0000\xa0000\xa0soʻm) ajratilgan summadan (300\xa0000\xa0000\xa0soʻm) koʻp"
         )
     ]
     checkbox = re.search(r'<input id="f-void" name="void" type="checkbox"[^>]*>', response.text)

@@ -321,8 +321,8 @@ def test_the_services_refusal_is_shown_beside_its_box(desk: Desk, browser_like: 
     assert marked_fields(response.text) == ["changes.amount"]
     assert errors_next_to(response.text, "changes.amount") == [
         (
-            "the disbursed total would exceed the awarded amount: UZS\xa0300,000,000 remains to "
-            "disburse of UZS\xa0300,000,000"
+            "the disbursed total would exceed the awarded amount: UZS\xa0400,000,000 is "
+            "disbursed, more than the UZS\xa0300,000,000 awarded"
         )
     ]
     assert field_value(response.text, "changes.amount") == "400,000,000"
@@ -352,9 +352,9 @@ def test_a_void_the_service_refuses_is_shown_beside_the_checkbox(
     assert response.status_code == 422, response.text
     assert marked_fields(response.text) == ["void"]
     assert errors_next_to(response.text, "void") == [  # in the page's language, Uzbek
-        (
-            "toʻlovlar jami ajratma summasidan oshib ketadi: 300\xa0000\xa0000\xa0soʻm miqdoridagi "
-            "ajratmadan toʻlanishi qolgan summa — 300\xa0000\xa0000\xa0soʻm"
+        (  # the void leaves 400 million paid of 300: the totals, not what "remained"
+            "toʻlovlar jami ajratma summasidan oshib ketadi: toʻlangan summa "
+            "(400\xa0000\xa0000\xa0soʻm) ajratilgan summadan (300\xa0000\xa0000\xa0soʻm) koʻp"
         )
     ]
     assert ledger_size(desk.database) == before

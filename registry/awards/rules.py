@@ -153,15 +153,19 @@ def fold(events: Sequence[Event]) -> AwardState:
         disbursed_before = state.disbursed_minor
         apply(state, event.body)
         if state.disbursed_minor > state.amount_minor:
-            raise RuleViolation("amount", _over_disbursed(state, event.kind, disbursed_before))
+            # A disbursement being made now is told what remained; a correction or a void that
+            # leaves an earlier one (replayed here) over the amount is told the totals.
+            paying = event.kind == "award.disbursed" and event.seq == events[-1].seq
+            raise RuleViolation("amount", _over_disbursed(state, paying, disbursed_before))
     return state
 
 
-def _over_disbursed(state: AwardState, kind: str, disbursed_before: int) -> Rule:
+def _over_disbursed(state: AwardState, paying: bool, disbursed_before: int) -> Rule:
     """Why the disbursed total would pass the awarded amount, with the figures a funder needs
     to put it right (found by a tester: the refusal said only that it would, while the award's
-    page showed what remained)."""
-    if kind == "award.disbursed":
+    page showed what remained): a disbursement being made, what remained of how much; any
+    other change (an amendment, a correction, a void), how much is paid of how much."""
+    if paying:
         return Rule(
             "the disbursed total would exceed the awarded amount: %(remaining)s remains to "
             "disburse of %(awarded)s",
