@@ -1131,6 +1131,70 @@ def test_a_records_etag_names_the_ledger_by_its_root_not_only_its_size() -> None
     assert one == standards_router._record_etag((1842, b"\x01" * 32), uri, prefix, public_url)
 
 
+def test_a_records_etag_changes_with_the_code_migrations_and_libraries_that_make_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From review: the tag digested the package's code only, so a deploy that upgraded
+    ocdsmerge (which compiles the record) or added a migration rewriting the rows a record
+    reads kept every tag, and a client got a 304 for changed bytes."""
+    head, args = (7, b"\x03" * 32), ("https://r.example/api/v1/ocds/records/x", "ocds-x", "/")
+    taken = standards_router._code_version()
+    standards_router._code_version.cache_clear()
+    assert standards_router._code_version() == taken  # the same files, the same digest
+    before = standards_router._record_etag(head, *args)
+    versions = {"ocdsmerge": "0.0.1"}
+    real = standards_router.importlib.metadata.version
+    monkeypatch.setattr(
+        standards_router.importlib.metadata,
+        "version",
+        lambda name: versions.get(name) or real(name),
+    )
+    standards_router._code_version.cache_clear()
+    try:
+        assert standards_router._record_etag(head, *args) != before
+    finally:
+        monkeypatch.undo()
+        standards_router._code_version.cache_clear()
+    assert standards_router._record_etag(head, *args) == before
+
+
+def test_the_build_digest_covers_every_directory_it_is_given(tmp_path: Path) -> None:
+    """The code's digest reads the migrations' directory as well as the package's: a new or
+    changed migration changes it, as a changed module does."""
+    code, migrations = tmp_path / "registry", tmp_path / "migrations"
+    (code / "publication").mkdir(parents=True)
+    migrations.mkdir()
+    (code / "publication" / "ocds.py").write_text("RELEASE = 1\n")
+    (migrations / "0001_first.py").write_text("def upgrade(): pass\n")
+    (migrations / "notes.txt").write_text("not code")
+    digest = standards_router.build_digest([code, migrations], ["ocdsmerge"])
+    assert digest == standards_router.build_digest([code, migrations], ["ocdsmerge"])
+    (migrations / "notes.txt").write_text("still not code")
+    assert digest == standards_router.build_digest([code, migrations], ["ocdsmerge"])
+    (migrations / "0002_rewrite_rows.py").write_text("def upgrade(): rewrite()\n")
+    with_migration = standards_router.build_digest([code, migrations], ["ocdsmerge"])
+    assert with_migration != digest
+    (code / "publication" / "ocds.py").write_text("RELEASE = 2\n")
+    assert standards_router.build_digest([code, migrations], ["ocdsmerge"]) != with_migration
+    assert standards_router.build_digest([code, migrations], []) != with_migration
+
+
+def test_a_record_read_while_the_ledger_grew_is_served_without_a_tag(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry appended between the two reads of the ledger's head (PostgreSQL reads each
+    statement afresh) may or may not be in the record read: it is served, untagged."""
+    ids = _scenario(client, world)
+    path = f"/api/v1/ocds/records/{_ocid(ids['competition'])}"
+    tagged = client.get(path)
+    heads = iter([(1, b"\x01" * 32), (2, b"\x02" * 32)])
+    monkeypatch.setattr(ocds, "ledger_head", lambda _session: next(heads))
+    moved = client.get(path)
+    assert moved.status_code == 200, moved.text
+    assert "etag" not in moved.headers
+    assert moved.content == tagged.content
+
+
 def test_the_format_checker_really_checks_date_time() -> None:
     # Without rfc3339-validator, jsonschema accepts any string as a date-time, and every
     # 360Giving date would match both branches of its oneOf and fail.

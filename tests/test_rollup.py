@@ -103,6 +103,8 @@ class Writer:
             "legal_basis": "PQ-1",
             "themes": [rng.choice(("youth", "ecology", "health"))],
         }
+        if body["instrument"] == "prize":
+            del body["period"]  # a prize is a fixed sum with no project, so no period
         if rng.random() < 0.3:
             body["region"] = rng.choice(("KZ-75", "KZ-19") if kazakh else ("UZ-TK", "UZ-FA"))
         created = self.post("/api/v1/awards", body, token)

@@ -10,10 +10,11 @@ import contextlib
 import csv
 import functools
 import hashlib
+import importlib.metadata
 import io
 import json
 import pathlib
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -397,17 +398,45 @@ def _record_etag(head: tuple[int, bytes], uri: str, prefix: str, public_url: str
     return f'"{size}-{digest.hexdigest()[:20]}"'
 
 
+RECORD_LIBRARIES = ("ocdsmerge", "pycountry", "tzdata", "babel")
+"""The libraries a record is made with, whose versions are in its tag: ocdsmerge compiles it,
+pycountry names countries and regions, tzdata (where installed; else the system's zone
+database, which the tag does not cover) dates an oversight deadline, babel formats."""
+
+
 @functools.cache
 def _code_version() -> str:
-    """A digest of the registry's code and the schemas it ships: a deploy that changes how a
-    record is made changes every record's tag, though the ledger is the same."""
+    """A digest of what makes a record from the ledger besides the ledger itself: the
+    registry's code and the schemas it ships, its migrations (a migration may rewrite the rows
+    a record reads, with no entry) and the versions of ``RECORD_LIBRARIES``. A deploy that
+    changes any of them changes every record's tag, though the ledger is the same."""
     package = pathlib.Path(__file__).parents[1]
+    return build_digest([package, package.parent / "migrations"], RECORD_LIBRARIES)
+
+
+def build_digest(directories: Sequence[pathlib.Path], libraries: Sequence[str]) -> str:
+    """A digest of the ``.py`` and ``.json`` files under ``directories`` (their paths and
+    contents) and of the installed versions of ``libraries``."""
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json") and path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for directory in directories:
+        for path in sorted(directory.rglob("*")):
+            if path.suffix in (".py", ".json") and path.is_file():
+                name = f"{directory.name}/{path.relative_to(directory).as_posix()}"
+                digest.update(name.encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in libraries:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "none"
+        digest.update(f"{name}={version}\0".encode())
     return digest.hexdigest()
+
+
+# Taken when the process starts, from the code it runs: taken at its first record, after a
+# deploy had replaced the files beneath a process still running the old code, it would tag
+# the old code's records with the new code's digest.
+_code_version()
 
 
 def _none_match(header: str | None, etag: str) -> bool:
