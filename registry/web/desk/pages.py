@@ -44,6 +44,7 @@ from registry.oversight.models import Conclusion
 from registry.oversight.views import to_summary
 from registry.reference.money import Given, format_amount
 from registry.reference.regions import UnknownRegion, local_region_name, normalize_region
+from registry.reference.transliteration import latin_to_cyrillic
 from registry.reference.zones import local_zone
 from registry.web import i18n, oversight_pages, views
 from registry.web.desk import forms, repeats, sessions
@@ -419,9 +420,26 @@ def _name_of(value: object) -> str | None:
     if isinstance(value, Region):
         return local_region_name(value.code, i18n.current().code)
     if isinstance(value, Alternatives):  # each as the API takes it, listed as the language does
-        locale = i18n.formats(i18n.current()).locale
-        return lists.format_list([repr(item) for item in value], "or", locale)
+        return _alternatives(value)
     return None
+
+
+def _alternatives(value: Alternatives) -> str:
+    """Values one of which is asked for, each as the API takes it, listed as the reader's
+    language lists them; in English as the API says it ("'a', 'b' or 'c'": Babel's English
+    adds a comma before "or"). CLDR has no Uzbek Cyrillic list of alternatives (Babel falls
+    back to English "or"), so there the Uzbek Latin one is written in Cyrillic, "ёки"."""
+    language = i18n.current()
+    if language.code == "en":
+        return str(value)
+    markers = [f"\x00{index}\x00" for index in range(len(value))]
+    if language.code == "uz-Cyrl":
+        listed = latin_to_cyrillic(lists.format_list(markers, "or", "uz"))
+    else:
+        listed = lists.format_list(markers, "or", i18n.formats(language).locale)
+    for marker, item in zip(markers, value, strict=True):
+        listed = listed.replace(marker, repr(item))
+    return listed
 
 
 def rule_text(rule: Rule) -> str:
