@@ -291,13 +291,14 @@ def test_the_desk_shows_a_date_not_in_iso_form_next_to_its_field(
 ) -> None:
     """A date typed as a timestamp was taken by the award form as 2026-03-01, as the API took
     it; the local form 01.03.2026 was refused in pydantic's words. Both are now refused next
-    to the field, in the API's words, with what was typed kept."""
+    to the field, in the API's words on an English page (the reader's language on another),
+    with what was typed kept."""
     desk = Desk(client, database)
     with TestClient(app, base_url="https://registry.example", follow_redirects=False) as browser:
         sign_in(browser, desk.world.fund)
         before = ledger_size(database)
         form = award_form(browser, desk.competition["id"]) | {"award_date": typed}
-        response = browser.post("/desk/forms/award", data=form)
+        response = browser.post("/desk/forms/award", data=form, params={"lang": "en"})
     assert response.status_code == 422, response.text
     assert errors_next_to(response.text, "award_date") == [DATE_MESSAGE]
     assert field_value(response.text, "award_date") == typed
