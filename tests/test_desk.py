@@ -7,7 +7,15 @@ from html import escape, unescape
 
 import pytest
 from babel.dates import format_date
-from domain_helpers import KZ_OPERATOR, MINISTRY, NGO_UZ, PUBLIC_FUND, bearer, ledger_size
+from domain_helpers import (
+    KZ_OPERATOR,
+    MINISTRY,
+    NGO_UZ,
+    PUBLIC_FUND,
+    bearer,
+    competition_body,
+    ledger_size,
+)
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from oversight_desk import Desk
@@ -1964,3 +1972,54 @@ def test_a_write_is_recent_for_the_sessions_length(desk: Desk, browser_like: Tes
         written = browser_like.post(REPORTED, data=form)
     assert written.status_code == 303, written.text
     assert ledger_size(desk.database) == before + 1
+
+
+COMPETITION_ACTIONS = (
+    "competition-amended",
+    "competition-results",
+    "competition-cancelled",
+    "award",
+)
+
+
+def _offered(home: str, competition_id: str) -> list[str]:
+    """The actions the desk's home offers for one competition, in order."""
+    item = re.search(
+        rf"<li><a href=\"/competitions/{competition_id}[^\"]*\">.*?</li>", home, re.DOTALL
+    )
+    assert item, f"{competition_id} is not listed"
+    slugs = re.findall(rf"/desk/forms/([a-z-]+)\?competition_id={competition_id}", item[0])
+    return [slug for slug in slugs if slug in COMPETITION_ACTIONS]
+
+
+def test_a_competition_is_offered_only_what_may_be_done_with_it_now(
+    desk: Desk, browser_like: TestClient
+) -> None:
+    """Found by a tester: every competition offered results, cancelling and an award, though
+    results had been published, or applications were not yet open, or awards were made from
+    it; each led to a refusal. The home page offers what the service would take now."""
+    fund = bearer(desk.world.fund)
+    closed = desk.competition["id"]  # its window closed in February; an award was made from it
+    planned = desk.client.post(
+        "/api/v1/competitions",
+        json={
+            **competition_body(year=2027, round_number=1),
+            "window": {"opens": "2027-03-01T09:00:00+05:00", "closes": "2027-04-01T18:00:00+05:00"},
+        },
+        headers=fund,
+    ).json()["id"]
+    sign_in(browser_like, desk.world.fund)
+
+    home = browser_like.get("/desk").text
+    assert _offered(home, closed) == ["competition-amended", "competition-results", "award"]
+    assert _offered(home, planned) == ["competition-amended", "competition-cancelled", "award"]
+
+    events = "/api/v1/competitions/{}/events"
+    done = desk.client.post(events.format(closed), json={"type": "results_published"}, headers=fund)
+    cancelled = desk.client.post(
+        events.format(planned), json={"type": "cancelled", "reason": "Bekor"}, headers=fund
+    )
+    assert (done.status_code, cancelled.status_code) == (201, 201), (done.text, cancelled.text)
+    home = browser_like.get("/desk").text
+    assert _offered(home, closed) == ["competition-amended", "award"]
+    assert _offered(home, planned) == []

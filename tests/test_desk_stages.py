@@ -295,11 +295,7 @@ def test_results_published_count_as_the_final_results(desk: Desk, browser_like: 
     )
     assert "The competition's results are already published" in error_summary(page)
     home = browser_like.get("/desk", params={"lang": "en"}).text
-    assert stage_links(home, competition_id) == [
-        "competition-amended",
-        "competition-results",
-        "competition-cancelled",
-    ]
+    assert stage_links(home, competition_id) == ["competition-amended"]  # results are out
 
 
 def test_another_funder_cannot_record_a_stage_of_a_competition_not_its_own(
@@ -349,22 +345,22 @@ def test_the_desk_offers_the_stages_left_in_order(desk: Desk, browser_like: Test
     sign_in(browser_like, desk.world.fund)
     competition_id = desk.competition["id"]
     home = browser_like.get("/desk", params={"lang": "en"}).text
+    # Closed, an award made from it: its results, no cancelling (test_desk: what is offered).
     assert stage_links(home, competition_id) == [
         "competition-amended",
         "competition-results",
-        "competition-cancelled",
         *(slug for slug, _, _, _ in STAGE_FORMS),
     ]
     assert "Record a stage:" in home
+    # Open, no award yet: no results yet, and it may still be cancelled.
     assert stage_links(home, open_one["id"]) == [
         "competition-amended",
-        "competition-results",
         "competition-cancelled",
     ]
     for slug, typed, _, _ in (STAGE_FORMS[0], STAGE_FORMS[2]):
         assert send(browser_like, slug, competition_id, typed).status_code == 303
     home = browser_like.get("/desk", params={"lang": "en"}).text
-    assert stage_links(home, competition_id)[3:] == [
+    assert stage_links(home, competition_id)[2:] == [
         "competition-preliminary-results",
         "competition-final-results",
     ]

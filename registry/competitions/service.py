@@ -377,6 +377,22 @@ def recorded_stages(competition: Competition) -> set[Stage]:
     return recorded
 
 
+def actions_open(competition: Competition, now: datetime | None = None) -> frozenset[str]:
+    """What its funder may do with a competition now, as ``add_event`` and the award rules
+    judge it (the desk offers only these): nothing once it is cancelled; ``amend`` and
+    ``award`` (publish an award from it) until then; ``results`` once its applications have
+    closed and until its results are published; ``cancel`` while no award was made from it."""
+    current = status(competition, now)
+    if current is CompetitionStatus.CANCELLED:
+        return frozenset()
+    open_now = {"amend", "award"}
+    if current is CompetitionStatus.CLOSED:
+        open_now.add("results")
+    if not competition.award_count:
+        open_now.add("cancel")
+    return frozenset(open_now)
+
+
 def stages_to_record(competition: Competition, now: datetime | None = None) -> list[Stage]:
     """The stages that may be recorded now, in order: none before the window closes nor once
     cancelled, none recorded, none before the latest recorded (a stage skipped stays so)."""

@@ -270,6 +270,10 @@ def desk_home(request: Request, session: PrimarySessionDep) -> Response:
         "csrf": found.csrf,
         "actions": [a for a in forms.ACTIONS.values() if principal.role in a.roles],
         "competitions": competitions,
+        "open": {
+            competition.id: competition_service.actions_open(competition)
+            for competition in competitions
+        },
         "stages": {
             competition.id: [
                 (forms.STAGE_FORMS[stage], forms.STAGE_NAMES[stage])
